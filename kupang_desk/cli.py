@@ -1,0 +1,112 @@
+"""The ``kupang-desk`` command: the window by default, sub-commands for work without it."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+from kupang_desk import __version__
+from kupang_desk.errors import KnownError, error_message
+from kupang_desk.i18n import _, set_language
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_BUG, EXIT_USER = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kupang-desk",
+        description=_("Kupang Desk: pendaftaran pasien, kunjungan dan laporan puskesmas; data siswa dan beasiswa sekolah."),
+    )
+    parser.add_argument("--version", action="version", version=f"Kupang Desk {__version__}")
+    parser.add_argument("--database", metavar="URL", help=_(
+        "database yang dibuka: sqlite:///file.sqlite atau postgresql://pengguna@server/database "
+        "(bawaan: $KUPANG_DESK_DATABASE, lalu file di folder data pengguna)"))
+    parser.add_argument("--lang", choices=("id", "en"), help=_("bahasa tampilan (bawaan: Bahasa Indonesia)"))
+    parser.add_argument("--verbose", action="store_true", help=_("tampilkan catatan kerja di terminal"))
+    parser.add_argument("--exit-after-start", action="store_true", help=_(
+        "tutup begitu jendela utama siap dan cetak lama waktu mulai (untuk uji kecepatan)"))
+    commands = parser.add_subparsers(dest="command", metavar=_("PERINTAH"))
+
+    demo = commands.add_parser("demo", help=_("isi database kosong dengan data contoh Kota Kupang"))
+    demo.add_argument("--patients", type=int, default=2000, metavar="N", help=_("jumlah pasien (bawaan 2000)"))
+    demo.add_argument("--visits", type=int, default=20000, metavar="M", help=_("jumlah kunjungan (bawaan 20000)"))
+    demo.add_argument("--students", type=int, default=0, metavar="K", help=_("jumlah siswa (bawaan 0)"))
+    demo.add_argument("--seed", type=int, default=2026, help=_("benih acak, agar hasilnya bisa diulang"))
+    demo.add_argument("--if-empty", action="store_true", help=_("lewati tanpa galat bila database sudah berisi data"))
+    demo.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
+
+    commands.add_parser("info", help=_("tampilkan database yang dipakai, versi skema dan jumlah data"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the command line; returns the process exit code."""
+    started = time.perf_counter()
+    # The language first, so that --help and argparse's own errors speak it too.
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument("--lang")
+    set_language(language.parse_known_args(argv)[0].lang)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from kupang_desk.logs import setup_logging
+
+    setup_logging(args.verbose)
+    try:
+        if args.command is None:
+            from kupang_desk.ui.app import run_app
+
+            return run_app(args.database, exit_after_start=args.exit_after_start, started=started)
+        if args.command == "demo":
+            return _demo(args)
+        if args.command == "info":
+            return _info(args)
+        parser.error(_("perintah tidak dikenal"))
+    except KnownError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print(_("Dihentikan."), file=sys.stderr)
+        return EXIT_USER
+    except Exception as error:
+        log.exception("Unexpected error")
+        print(error_message(error), file=sys.stderr)
+        return EXIT_BUG
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from kupang_desk import demo
+    from kupang_desk.models import database
+    from kupang_desk.tasks import ConsoleTask
+
+    target = database.connect(args.database)
+    if args.if_empty and not demo.is_empty():
+        print(_("Database {where} sudah berisi data; data contoh tidak dimuat.").format(where=target.describe()))
+        return EXIT_OK
+    started = time.perf_counter()
+    counts = demo.generate(args.patients, args.visits, args.students, task=ConsoleTask(quiet=args.quiet), seed=args.seed)
+    print(_("Data contoh dimuat ke {where}: {counts} ({seconds:.1f} detik).").format(
+        where=target.describe(), counts=counts.describe(), seconds=time.perf_counter() - started))
+    return EXIT_OK
+
+
+def _info(args: argparse.Namespace) -> int:
+    from kupang_desk.models import Institution, Patient, Student, Visit, database, migrations
+
+    target = database.connect(args.database)
+    institution = Institution.select().first()
+    print(_("Database     : {where}").format(where=target.describe()))
+    print(_("Versi skema  : {version}").format(version=migrations.current_version(database.db.obj)))
+    print(_("Institusi    : {name}").format(name=institution.name if institution else _("(belum diatur)")))
+    print(_("Pasien       : {count}").format(count=Patient.select().count()))
+    print(_("Kunjungan    : {count}").format(count=Visit.select().count()))
+    print(_("Siswa        : {count}").format(count=Student.select().count()))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

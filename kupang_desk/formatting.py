@@ -1,0 +1,52 @@
+"""Dates, money and identifiers as Indonesian offices write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+
+
+def format_date(value: dt.date | None) -> str:
+    """``5 Desember 2026``; empty for no date."""
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """``5 Desember 2026 08.30`` (Indonesian writes the time with a dot)."""
+    if value is None:
+        return ""
+    return f"{format_date(value.date())} {value.hour:02d}.{value.minute:02d}"
+
+
+def format_month(year: int, month: int) -> str:
+    """``Oktober 2026``, the reporting period of a monthly report."""
+    return f"{MONTHS_ID[month - 1]} {year}"
+
+
+def format_number(value: int) -> str:
+    """``1.800.000``: thousands grouped with dots."""
+    return f"{value:,}".replace(",", ".")
+
+
+def format_rupiah(value: int) -> str:
+    """``Rp1.800.000``; negative amounts as ``-Rp50.000``."""
+    sign = "-" if value < 0 else ""
+    return f"{sign}Rp{format_number(abs(value))}"
+
+
+def format_nip(nip: str) -> str:
+    """``19770312 200502 2 002``: an 18-digit NIP in its printed groups; other text as it is."""
+    if len(nip) == 18 and nip.isdigit():
+        return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    return nip
+
+
+def place_and_date(place: str, value: dt.date) -> str:
+    """``Kupang, 5 Desember 2026`` above a signature."""
+    return f"{place}, {format_date(value)}"

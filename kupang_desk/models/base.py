@@ -1,0 +1,32 @@
+"""The one database proxy every model is bound to, and the shared base model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+
+db = pw.DatabaseProxy()
+
+
+def now() -> dt.datetime:
+    """Local wall-clock time, to the second: what a clerk reads on the office clock."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class IdentifierField(pw.CharField):
+    """An identifier (NIK, KK, BPJS, NISN, NIP, account number): always text, never a number.
+
+    Leading zeros are part of the value, so the column is text on every database.
+    """
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        return str(value)

@@ -1,0 +1,142 @@
+"""Opening the database from a URL: a SQLite file on one PC, PostgreSQL for several."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import peewee as pw
+from playhouse.db_url import parseresult_to_dict
+
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+from kupang_desk.models.base import db
+
+ENV_DATABASE = "KUPANG_DESK_DATABASE"
+
+# WAL lets readers go on while one PC writes; synchronous=FULL makes a commit survive
+# a power cut; foreign keys are off in SQLite unless asked for.
+SQLITE_PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("foreign_keys", 1),
+    ("synchronous", "full"),
+    ("busy_timeout", 10000),
+    ("cache_size", -32000),  # 32 MB page cache
+)
+
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    """A parsed ``--database`` value."""
+
+    kind: str  # "sqlite" or "postgresql"
+    url: str
+    path: Path | None = None  # SQLite file
+    params: dict | None = None  # PostgreSQL connection parameters
+
+    def describe(self) -> str:
+        """What the status bar shows: the file, or database and server."""
+        if self.kind == "sqlite":
+            return f"SQLite: {self.path}"
+        params = self.params or {}
+        host = params.get("host") or "localhost"
+        port = f":{params['port']}" if params.get("port") else ""
+        return f"PostgreSQL: {params.get('database')} @ {host}{port}"
+
+
+def default_database_path() -> Path:
+    """The SQLite file in the user's data folder (platformdirs)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("KupangDesk", appauthor=False, ensure_exists=True) / "kupang-desk.sqlite"
+
+
+def resolve_url(url: str | None = None) -> DatabaseUrl:
+    """``--database`` if given, else ``$KUPANG_DESK_DATABASE``, else the default SQLite file.
+
+    ``sqlite:///relative/file``, ``sqlite:////absolute/file`` and a bare file path all
+    mean a SQLite file; ``postgresql://user@host:port/dbname`` a PostgreSQL database.
+    """
+    url = (url or os.environ.get(ENV_DATABASE) or "").strip()
+    if not url:
+        path = default_database_path()
+        return DatabaseUrl("sqlite", f"sqlite:///{path}", path=path)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg2"):
+        params = parseresult_to_dict(parts, unquote_password=True, unquote_user=True)
+        if not params.get("database"):
+            raise KnownError(_("Alamat database PostgreSQL harus menyebut nama database, misalnya postgresql://kupang@server/kupang_desk."))
+        return DatabaseUrl("postgresql", url, params=params)
+    if scheme == "sqlite":
+        raw = url[len("sqlite://"):]
+        path_text = raw[1:] if raw.startswith("/") else raw
+        if not path_text or path_text == ":memory:":
+            raise KnownError(_("Alamat database SQLite harus menyebut nama file, misalnya sqlite:///C:/KupangDesk/data.sqlite."))
+        return DatabaseUrl("sqlite", url, path=Path(path_text).expanduser())
+    if scheme and len(scheme) > 1:
+        raise KnownError(
+            _("Jenis database '{scheme}' tidak dikenal. Pakai sqlite:///nama-file atau postgresql://pengguna@server/database.").format(scheme=parts.scheme)
+        )
+    # A bare path (a Windows drive letter parses as a one-letter scheme).
+    path = Path(url).expanduser()
+    return DatabaseUrl("sqlite", f"sqlite:///{path}", path=path)
+
+
+def make_database(target: DatabaseUrl) -> pw.Database:
+    """A Peewee database for the URL, not yet connected."""
+    if target.kind == "sqlite":
+        assert target.path is not None
+        return pw.SqliteDatabase(str(target.path), pragmas=SQLITE_PRAGMAS, timeout=10)
+    params = dict(target.params or {})
+    name = params.pop("database")
+    params.setdefault("connect_timeout", 5)
+    params.setdefault("application_name", "kupang-desk")
+    return pw.PostgresqlDatabase(name, **params)
+
+
+def connect(url: str | None = None, *, migrate: bool = True, seed: bool = True) -> DatabaseUrl:
+    """Binds the proxy to the database at ``url``, migrates it and loads reference data.
+
+    Raises ``KnownError`` with a message a clerk can act on when the database cannot be
+    opened (server down, file in a folder that does not exist, newer schema).
+    """
+    from kupang_desk.models import migrations
+    from kupang_desk.models import seed as seed_module
+
+    target = resolve_url(url)
+    if target.kind == "sqlite":
+        assert target.path is not None
+        folder = target.path.parent
+        if not folder.exists():
+            raise KnownError(_("Folder {folder} tidak ada. Buat foldernya dulu atau pilih lokasi lain untuk database.").format(folder=folder))
+    database = make_database(target)
+    try:
+        database.connect(reuse_if_open=True)
+    except pw.OperationalError as error:
+        raise KnownError(_connect_failure_message(target, error)) from error
+    db.initialize(database)
+    if migrate:
+        migrations.migrate(database, target)
+    if seed:
+        seed_module.ensure_reference_data()
+    return target
+
+
+def close() -> None:
+    """Closes the connection of this thread, if any (safe to call twice)."""
+    if db.obj is not None and not db.is_closed():
+        db.close()
+
+
+def _connect_failure_message(target: DatabaseUrl, error: Exception) -> str:
+    if target.kind == "postgresql":
+        return _(
+            "Tidak dapat terhubung ke server PostgreSQL ({where}). Pastikan server menyala dan "
+            "alamat, nama pengguna serta kata sandinya benar. Keterangan teknis: {detail}"
+        ).format(where=target.describe(), detail=str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__)
+    return _(
+        "File database {path} tidak dapat dibuka. Periksa apakah folder itu boleh ditulisi. Keterangan teknis: {detail}"
+    ).format(path=target.path, detail=error)

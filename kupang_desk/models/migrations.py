@@ -1,0 +1,142 @@
+"""Schema version and migrations: a backup first, each step in one transaction.
+
+A new database gets the current schema from the models in one go. An older one is
+backed up, then brought forward one version at a time; each step and its version
+row commit together, so a power cut leaves the database at a whole version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import peewee as pw
+from playhouse.migrate import SchemaMigrator
+
+from kupang_desk import __version__
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+from kupang_desk.models.base import BaseModel, now
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+
+
+class SchemaVersion(BaseModel):
+    """One row per schema version applied to this database."""
+
+    version = pw.IntegerField(primary_key=True)
+    applied_at = pw.DateTimeField(default=now)
+    app_version = pw.CharField(max_length=20, default=__version__)
+
+
+class DatabaseTooNew(KnownError):
+    """The database was written by a newer Kupang Desk: opening it could damage it."""
+
+
+def current_version(database: pw.Database) -> int | None:
+    """The schema version of the open database, or ``None`` when it has no version table."""
+    if not database.table_exists(SchemaVersion._meta.table_name):
+        return None
+    with SchemaVersion.bind_ctx(database):
+        return SchemaVersion.select(pw.fn.MAX(SchemaVersion.version)).scalar() or 0
+
+
+def migrate(database: pw.Database, target=None) -> int:
+    """Creates or upgrades the schema of ``database``; returns the version it started at (0 if new)."""
+    from kupang_desk.models import ALL_MODELS
+
+    version = current_version(database)
+    if not version:  # a new database (or one whose first creation never committed)
+        ours = {model._meta.table_name for model in (SchemaVersion, *ALL_MODELS)}
+        strangers = set(database.get_tables()) - ours
+        if strangers:
+            raise KnownError(_("Database ini bukan database Kupang Desk (berisi tabel {tables}). Pilih file atau database lain.").format(
+                tables=", ".join(sorted(strangers)[:5])))
+        with database.bind_ctx([SchemaVersion, *ALL_MODELS]), database.atomic():
+            database.create_tables([SchemaVersion, *ALL_MODELS])
+            SchemaVersion.insert(version=SCHEMA_VERSION).on_conflict_ignore().execute()
+        return 0
+    if version > SCHEMA_VERSION:
+        raise DatabaseTooNew(_(
+            "Database ini dibuat oleh Kupang Desk versi yang lebih baru (skema {found}, program ini mengenal sampai {known}). "
+            "Pasang versi Kupang Desk yang terbaru; database tidak diubah."
+        ).format(found=version, known=SCHEMA_VERSION))
+    if version < SCHEMA_VERSION:
+        backup_before_migration(database, target, version)
+        migrator = SchemaMigrator.from_database(database)
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            log.info("Migrating schema %s -> %s", step - 1, step)
+            with database.bind_ctx([SchemaVersion]), database.atomic():
+                MIGRATIONS[step](database, migrator)
+                SchemaVersion.create(version=step)
+    return version
+
+
+def backup_before_migration(database: pw.Database, target, version: int) -> Path | None:
+    """Copies the database aside before its schema changes; returns the copy's path."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    if isinstance(database, pw.SqliteDatabase):
+        source = Path(database.database)
+        copy = source.with_name(f"{source.stem}.sebelum-migrasi-v{version}-{stamp}{source.suffix or '.sqlite'}")
+        destination = sqlite3.connect(str(copy))
+        try:
+            database.connection().backup(destination)
+        finally:
+            destination.close()
+        log.info("Backup before migration: %s", copy)
+        return copy
+    # PostgreSQL: DDL is transactional, so a failed step rolls back by itself; a dump
+    # is an extra safety net where pg_dump is installed.
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None or target is None:
+        log.warning("pg_dump not found: migrating PostgreSQL without a dump (steps are transactional)")
+        return None
+    from kupang_desk.models.database import default_database_path
+
+    params = target.params or {}
+    copy = default_database_path().parent / f"{params.get('database')}.sebelum-migrasi-v{version}-{stamp}.dump"
+    command = [pg_dump, "--format=custom", f"--file={copy}", f"--dbname={params.get('database')}"]
+    for flag, key in (("--host", "host"), ("--port", "port"), ("--username", "user")):
+        if params.get(key):
+            command.append(f"{flag}={params[key]}")
+    env = None
+    if params.get("password"):
+        import os
+
+        env = {**os.environ, "PGPASSWORD": str(params["password"])}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        raise KnownError(_("Cadangan sebelum pembaruan database gagal dibuat, jadi database tidak diubah: {detail}").format(
+            detail=result.stderr.strip()))
+    return copy
+
+
+def _v2_name_keys(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v2: a folded name key on patients and students for spelling-tolerant search."""
+    from playhouse.migrate import migrate as run
+
+    from kupang_desk.names import name_key
+
+    for table in ("patient", "student"):
+        run(
+            migrator.add_column(table, "name_key", pw.CharField(max_length=100, default="")),
+            migrator.add_index(table, ("name_key",), False),
+        )
+        rows = database.execute_sql(f"SELECT id, name FROM {table}").fetchall()
+        for row_id, name in rows:
+            database.execute_sql(
+                f"UPDATE {table} SET name_key = %s WHERE id = %s".replace("%s", database.param),
+                (name_key(name or ""), row_id),
+            )
+
+
+MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
+    2: _v2_name_keys,
+}

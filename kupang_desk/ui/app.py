@@ -1,0 +1,99 @@
+"""Starts the interface: the application object, the database, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from kupang_desk import demo
+from kupang_desk.errors import KnownError, error_message
+from kupang_desk.i18n import _
+from kupang_desk.models import database
+from kupang_desk.resources import resource_path
+from kupang_desk.ui.main_window import MainWindow
+from kupang_desk.ui.operations import Operation, run_in_background
+
+log = logging.getLogger(__name__)
+
+# The small demo the first start offers on an empty database.
+FIRST_RUN_DEMO = {"patients": 2000, "visits": 20000, "students": 300}
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Kupang Desk")
+    app.setOrganizationName("KupangDesk")
+    icon = resource_path("icons", "kupang-desk.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def offer_demo(window: MainWindow) -> QMessageBox:
+    """Asks, without blocking, whether to fill the empty database with a small demo."""
+    box = QMessageBox(QMessageBox.Icon.Question, _("Database masih kosong"), _(
+        "Database ini belum berisi data. Muat data contoh Kota Kupang ({patients} pasien, {visits} kunjungan, "
+        "{students} siswa) untuk mencoba program? Data contoh hanya dimuat ke database kosong."
+    ).format(**{k: f"{v:,}".replace(",", ".") for k, v in FIRST_RUN_DEMO.items()}),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
+    box.setObjectName("demoOffer")
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Muat data contoh"))
+    box.button(QMessageBox.StandardButton.No).setText(_("Tidak, mulai kosong"))
+
+    def answered(result: int) -> None:
+        if result == QMessageBox.StandardButton.Yes:
+            load_demo(window)
+
+    box.finished.connect(answered)
+    box.open()
+    return box
+
+
+def load_demo(window: MainWindow) -> Operation:
+    def done(counts: demo.DemoCounts) -> None:
+        window.statusBar().showMessage(_("Data contoh dimuat: {counts}").format(counts=counts.describe()), 15000)
+        window.institution = demo.Institution.select().first()
+        window.setWindowTitle(window._title())
+        window.refresh_summary()
+
+    operation = run_in_background(window, lambda task: demo.generate(task=task, **FIRST_RUN_DEMO),
+                                  title=_("Memuat data contoh"), on_success=done)
+    window.operations.append(operation)
+    return operation
+
+
+def open_main_window(url: str | None) -> MainWindow:
+    """Connects to the database and builds the window (shown by the caller)."""
+    target = database.connect(url)
+    window = MainWindow(target)
+    return window
+
+
+def run_app(url: str | None, *, exit_after_start: bool = False, started: float | None = None) -> int:
+    """Runs the interface until the window closes; returns the exit code."""
+    started = started if started is not None else time.perf_counter()
+    app = application()
+    try:
+        window = open_main_window(url)
+    except KnownError as error:
+        QMessageBox.critical(QWidget(), _("Kupang Desk"), error_message(error))
+        return 2
+    window.show()
+    if exit_after_start:
+        def report() -> None:
+            app.processEvents()
+            print(f"startup_seconds={time.perf_counter() - started:.3f}")
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(0, report)
+        return app.exec()
+    QTimer.singleShot(0, lambda: offer_demo(window) if demo.is_empty() else window.refresh_summary())
+    code = app.exec()
+    database.close()
+    return code

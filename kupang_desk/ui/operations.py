@@ -1,0 +1,127 @@
+"""Runs a plain function off the GUI thread with a progress dialog and a cancel button.
+
+The function takes a ``Task`` (see ``kupang_desk.tasks``), the same one the command
+line passes, so one function serves both. Its result or error comes back on the GUI
+thread through ``on_success`` / ``on_failure``; nothing else touches widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from kupang_desk.errors import KnownError, error_message
+from kupang_desk.i18n import _
+from kupang_desk.models import database
+from kupang_desk.tasks import Cancelled, Task
+
+log = logging.getLogger(__name__)
+
+
+class _Worker(QThread):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, function: Callable[[Task], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.function = function
+        self.task = Task(lambda done, total, text: self.progressed.emit(done, total, text))
+
+    def run(self) -> None:
+        try:
+            result = self.function(self.task)
+        except BaseException as error:  # reported on the GUI thread, never swallowed
+            if not isinstance(error, KnownError):
+                log.exception("Background operation failed")
+            self.failed.emit(error)
+        else:
+            self.succeeded.emit(result)
+        finally:
+            database.close()  # this thread's own connection
+
+
+class Operation(QObject):
+    """One background run; keep a reference until ``finished`` fires."""
+
+    finished = Signal()
+
+    def __init__(self, parent: QWidget, function: Callable[[Task], Any], *, title: str,
+                 on_success: Callable[[Any], None] | None = None,
+                 on_failure: Callable[[BaseException], None] | None = None,
+                 show_progress: bool = True) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.on_success, self.on_failure = on_success, on_failure
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.worker = _Worker(function, self)
+        self.dialog: QProgressDialog | None = None
+        if show_progress:
+            self.dialog = QProgressDialog(title, _("Batal"), 0, 0, parent)
+            self.dialog.setWindowTitle(title)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(300)  # a blink shows nothing; longer work shows progress
+            self.dialog.setAutoClose(False)
+            self.dialog.setAutoReset(False)
+            self.dialog.canceled.connect(self.cancel)
+            self.worker.progressed.connect(self._on_progress)
+        self.worker.succeeded.connect(self._on_succeeded)
+        self.worker.failed.connect(self._on_failed)
+
+    def start(self) -> Operation:
+        self.worker.start()
+        return self
+
+    def cancel(self) -> None:
+        self.worker.task.cancel()
+        if self.dialog is not None:
+            self.dialog.setLabelText(_("Membatalkan..."))
+
+    @property
+    def running(self) -> bool:
+        return self.worker.isRunning()
+
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        if self.dialog is None or self.worker.task.cancel_requested:
+            return
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total else 0)
+        if text:
+            self.dialog.setLabelText(text)
+
+    def _finish(self) -> None:
+        self.worker.wait()
+        if self.dialog is not None:
+            self.dialog.close()
+        self.finished.emit()
+
+    def _on_succeeded(self, result: Any) -> None:
+        self.result = result
+        self._finish()
+        if self.on_success is not None:
+            self.on_success(result)
+
+    def _on_failed(self, error: BaseException) -> None:
+        self.error = error
+        self._finish()
+        if self.on_failure is not None:
+            self.on_failure(error)
+        elif not isinstance(error, Cancelled):
+            show_error(self.parent_widget, error)
+
+
+def run_in_background(parent: QWidget, function: Callable[[Task], Any], *, title: str, **kwargs) -> Operation:
+    """Starts ``function(task)`` on a worker thread; see ``Operation`` for the callbacks."""
+    return Operation(parent, function, title=title, **kwargs).start()
+
+
+def show_error(parent: QWidget | None, error: BaseException) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Warning, _("Kupang Desk"), error_message(error), QMessageBox.StandardButton.Ok, parent)
+    box.button(QMessageBox.StandardButton.Ok).setText(_("Tutup"))
+    box.open()
+    return box

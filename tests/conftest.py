@@ -1,0 +1,85 @@
+"""Shared fixtures: the offscreen Qt platform and a fresh database per test on both engines."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("KUPANG_DESK_LANG", "id")
+
+import pytest
+
+from kupang_desk.i18n import set_language
+from kupang_desk.models import database as database_module
+from tests.helpers import databases
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    set_language("id")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory):
+    return databases.sqlite_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A database on the PostgreSQL test server; skipped, with the reason, when none answers."""
+    try:
+        server = databases.PostgresServer()
+    except Exception as error:  # any connection failure means: no server here
+        if os.environ.get("KUPANG_DESK_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required here but not reachable at {databases.POSTGRES_ADMIN_URL}: {error}")
+        pytest.skip(f"PostgreSQL not reachable at {databases.POSTGRES_ADMIN_URL}: {str(error).strip()}")
+    database_module.connect(server.url)
+    database_module.close()
+    yield server
+    database_module.close()
+    server.drop()
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template, tmp_path) -> str:
+    return databases.fresh_sqlite(sqlite_template, tmp_path)
+
+
+@pytest.fixture(params=ENGINES)
+def db_url(request, tmp_path) -> str:
+    """The URL of a fresh, migrated database with reference data, on each engine in turn."""
+    if request.param == "sqlite":
+        return databases.fresh_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
+    server = request.getfixturevalue("postgres_server")
+    database_module.connect(server.url, migrate=False, seed=False)
+    databases.reset_postgres()
+    database_module.close()
+    return server.url
+
+
+@pytest.fixture(params=ENGINES)
+def schema_db_url(request, tmp_path) -> str:
+    """Like ``db_url``, but a database of its own on PostgreSQL too: for tests that change the schema."""
+    if request.param == "sqlite":
+        return databases.fresh_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
+    server = request.getfixturevalue("postgres_server")
+    database_module.connect(server.url, migrate=False, seed=False)
+    databases.reset_postgres()
+    database_module.close()
+    return server.copy()
+
+
+@pytest.fixture
+def database(db_url):
+    """The proxy bound to a fresh database on each engine; yields its ``DatabaseUrl``."""
+    target = database_module.connect(db_url)
+    yield target
+    database_module.close()
+
+
+@pytest.fixture
+def sqlite_database(sqlite_url):
+    target = database_module.connect(sqlite_url)
+    yield target
+    database_module.close()

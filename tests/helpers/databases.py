@@ -1,0 +1,79 @@
+"""Fresh databases for tests: a SQLite file per test, a PostgreSQL database per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import peewee as pw
+
+from kupang_desk.models import ALL_MODELS, db
+from kupang_desk.models import database as database_module
+from kupang_desk.models.seed import ensure_reference_data
+
+POSTGRES_ADMIN_URL = os.environ.get("KUPANG_DESK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+# Reference tables survive between tests; everything else is emptied.
+KEPT_TABLES = {"region", "icd10", "schema_version"}
+
+
+def sqlite_template(folder: Path) -> Path:
+    """A migrated SQLite file with reference data, made once and copied for each test."""
+    path = folder / "template.sqlite"
+    database_module.connect(f"sqlite:///{path}")
+    database_module.close()
+    return path
+
+
+def fresh_sqlite(template: Path, folder: Path) -> str:
+    path = folder / f"kd-{uuid.uuid4().hex[:8]}.sqlite"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
+class PostgresServer:
+    """A throw-away database on the test server, dropped at the end of the session."""
+
+    def __init__(self) -> None:
+        target = database_module.resolve_url(POSTGRES_ADMIN_URL)
+        self.params = dict(target.params or {})
+        self.name = f"kupang_desk_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.copies: list[str] = []
+        admin = self._admin()
+        admin.execute_sql(f'CREATE DATABASE "{self.name}"')
+        admin.close()
+        params = {k: v for k, v in self.params.items() if k != "database"}
+        user = f"{params['user']}@" if params.get("user") else ""
+        port = f":{params['port']}" if params.get("port") else ""
+        self.url = f"postgresql://{user}{params.get('host', '127.0.0.1')}{port}/{self.name}"
+
+    def _admin(self) -> pw.PostgresqlDatabase:
+        params = dict(self.params)
+        name = params.pop("database")
+        admin = pw.PostgresqlDatabase(name, autoconnect=False, connect_timeout=3, **params)
+        admin.connect()
+        admin.connection().autocommit = True
+        return admin
+
+    def copy(self) -> str:
+        """A separate database cloned from the session one, for tests that change the schema."""
+        name = f"{self.name}_c{uuid.uuid4().hex[:6]}"
+        admin = self._admin()
+        admin.execute_sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"')
+        admin.close()
+        self.copies.append(name)
+        return self.url.rsplit("/", 1)[0] + "/" + name
+
+    def drop(self) -> None:
+        admin = self._admin()
+        for name in (*self.copies, self.name):
+            admin.execute_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def reset_postgres() -> None:
+    """Empties every table but the reference ones and loads the default lists again."""
+    tables = [m._meta.table_name for m in ALL_MODELS if m._meta.table_name not in KEPT_TABLES]
+    db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    ensure_reference_data()

@@ -1,0 +1,108 @@
+"""Schema versions: old databases are backed up and brought forward; newer ones refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+import pytest
+from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as run
+
+from kupang_desk.errors import KnownError
+from kupang_desk.models import Patient, Student, db
+from kupang_desk.models import database as database_module
+from kupang_desk.models.migrations import (
+    SCHEMA_VERSION,
+    DatabaseTooNew,
+    SchemaVersion,
+    current_version,
+)
+
+
+def _make_version_1(url: str) -> None:
+    """Turns a fresh database into what Kupang Desk schema 1 made: no name keys, version 1."""
+    database_module.connect(url)
+    migrator = SchemaMigrator.from_database(db.obj)
+    with db.atomic():
+        for table in ("patient", "student"):
+            run(migrator.drop_index(table, f"{table}_name_key"), migrator.drop_column(table, "name_key"))
+        SchemaVersion.delete().execute()
+        SchemaVersion.create(version=1)
+        # Rows written by the old program, with its columns only.
+        db.execute_sql(
+            "INSERT INTO patient (no_rm, nik, kk_number, bpjs_number, name, sex, birth_place, birth_date, mother_name, "
+            "religion, occupation, education, marital_status, phone, address, rt, rw, no_nik_reason, deleted_reason, "
+            "created_at, updated_at) VALUES ('000001', '5371045203870002', '', '0001234567890', 'Mariya Bere', 'P', "
+            "'Kupang', '1987-03-12', '', '', '', '', '', '', '', '', '', '', '', '2020-01-01 08:00:00', '2020-01-01 08:00:00')")
+        db.execute_sql(
+            "INSERT INTO student (nisn, nipd, kk_number, name, sex, birth_place, religion, class_group, mother_name, father_name, "
+            "guardian_name, address, rt, rw, phone, kip_number, kks_number, kps_recipient, kps_number, bank, account_number, "
+            "account_holder, pip_eligible, pip_reason, status, created_at, updated_at) VALUES ('0098765432', '', '', "
+            "'Yohanis Ndolu', 'L', '', '', 'Kelas 4A', '', '', '', '', '', '', '', '', '', false, '', '', '', '', false, '', "
+            "'aktif', '2020-01-01 08:00:00', '2020-01-01 08:00:00')")
+    columns = {c.name for c in db.get_columns("patient")}
+    assert "name_key" not in columns
+    database_module.close()
+
+
+def _columns(table: str) -> dict[str, bool]:
+    return {c.name: c.null for c in db.get_columns(table)}
+
+
+def test_old_database_is_migrated_with_data_intact(schema_db_url):
+    db_url = schema_db_url
+    # The fresh schema, for comparing with the migrated one.
+    database_module.connect(db_url)
+    fresh = {table: _columns(table) for table in ("patient", "student")}
+    fresh_indexes = {i.name for i in db.get_indexes("patient")}
+    database_module.close()
+
+    _make_version_1(db_url)
+    database_module.connect(db_url)
+    assert current_version(db.obj) == SCHEMA_VERSION
+    patient = Patient.get(Patient.no_rm == "000001")
+    assert (patient.name, patient.nik, patient.bpjs_number, patient.birth_date) == (
+        "Mariya Bere", "5371045203870002", "0001234567890", dt.date(1987, 3, 12))
+    assert patient.name_key == "maria biri"  # filled in by the migration
+    assert Student.get().name_key == "iuhanis ndulu"
+    assert {t: _columns(t) for t in ("patient", "student")} == fresh
+    assert {i.name for i in db.get_indexes("patient")} == fresh_indexes
+    versions = [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)]
+    assert versions == list(range(1, SCHEMA_VERSION + 1))
+    database_module.close()
+
+
+def test_sqlite_is_backed_up_before_migration(sqlite_url):
+    _make_version_1(sqlite_url)
+    path = database_module.resolve_url(sqlite_url).path
+    database_module.connect(sqlite_url)
+    database_module.close()
+    backups = list(path.parent.glob(f"{path.stem}.sebelum-migrasi-v1-*"))
+    assert len(backups) == 1
+    backup = pw.SqliteDatabase(str(backups[0]))
+    assert backup.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+    assert backup.execute_sql("SELECT name FROM patient").fetchall() == [("Mariya Bere",)]
+    backup.close()
+
+
+def test_database_from_a_newer_program_is_refused_untouched(schema_db_url):
+    db_url = schema_db_url
+    database_module.connect(db_url)
+    SchemaVersion.create(version=SCHEMA_VERSION + 1)
+    database_module.close()
+    with pytest.raises(DatabaseTooNew, match="lebih baru"):
+        database_module.connect(db_url)
+    database_module.close()
+    database_module.connect(db_url, migrate=False, seed=False)
+    assert current_version(db.obj) == SCHEMA_VERSION + 1
+    database_module.close()
+
+
+def test_a_database_of_another_program_is_refused(tmp_path):
+    other = pw.SqliteDatabase(str(tmp_path / "other.sqlite"))
+    other.execute_sql("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    other.close()
+    with pytest.raises(KnownError, match="bukan database Kupang Desk"):
+        database_module.connect(f"sqlite:///{tmp_path}/other.sqlite")
+    database_module.close()

@@ -1,0 +1,108 @@
+"""Demo data: plausible, consistent, all-or-nothing, and never mixed into real data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from kupang_desk import demo
+from kupang_desk.errors import KnownError
+from kupang_desk.models import (
+    Award,
+    Institution,
+    Patient,
+    Region,
+    Student,
+    Visit,
+    VisitDiagnosis,
+    WorkArea,
+    db,
+)
+from kupang_desk.names import name_key
+from kupang_desk.tasks import Cancelled, Task
+from kupang_desk.validators import age_at, check_nik
+
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture
+def filled(database):
+    counts = demo.generate(300, 3000, 60, today=TODAY, years=3)
+    return counts
+
+
+def test_counts_and_institution(filled):
+    assert (filled.patients, filled.visits, filled.students) == (300, 3000, 60)
+    assert Patient.select().count() == 300
+    assert Visit.select().count() == 3000
+    assert VisitDiagnosis.select().count() == filled.diagnoses >= 3000
+    assert Student.select().count() == 60
+    assert Award.select().count() == filled.awards > 0
+    institution = Institution.get()
+    assert institution.kind == "puskesmas" and institution.show_both
+    assert WorkArea.select().count() == 5
+
+
+def test_patients_are_consistent(filled):
+    kota_kupang = {r.code for r in Region.select().where(Region.code.startswith("53.71."))}
+    no_rm = set()
+    for patient in Patient.select():
+        assert patient.kelurahan_code in kota_kupang
+        assert patient.name_key == name_key(patient.name)
+        assert not any(ch.isdigit() for ch in patient.name)
+        no_rm.add(patient.no_rm)
+        if patient.nik is None:
+            assert patient.no_nik_reason  # never invented, the reason is kept
+            continue
+        checked = check_nik(patient.nik, birth_date=patient.birth_date, sex=patient.sex)
+        # The NIK matches birth date and sex; it may come from a kecamatan outside the city.
+        assert not [w for w in checked.warnings if "berbeda" in w or "menunjukkan" in w]
+        assert patient.nik.startswith("53")
+        if patient.bpjs_number:
+            assert len(patient.bpjs_number) == 13 and patient.bpjs_number.startswith("000")
+    assert len(no_rm) == 300
+
+
+def test_visits_are_plausible(filled):
+    births = {p.id: (p.birth_date, p.sex) for p in Patient.select()}
+    first_of_year = {}
+    weekdays = Counter()
+    for visit in Visit.select().order_by(Visit.patient, Visit.visit_at):
+        born, sex = births[visit.patient_id]
+        day = visit.visit_at.date()
+        assert born <= day <= TODAY
+        assert (visit.age_days, visit.age_years) == age_at(born, day)
+        assert visit.sex == sex
+        key = (visit.patient_id, day.year)
+        assert visit.is_new_visit == (key not in first_of_year)
+        first_of_year.setdefault(key, visit.id)
+        weekdays[day.weekday()] += 1
+    # Mondays are the busiest day; Sundays nearly empty.
+    assert weekdays[0] > weekdays[5] > weekdays[6]
+    primaries = VisitDiagnosis.select().where(VisitDiagnosis.is_primary).count()
+    assert primaries == 3000
+    codes = Counter(d.icd10_code for d in VisitDiagnosis.select())
+    assert codes.most_common(1)[0][0] == "J06.9"  # ISPA leads, as in every puskesmas
+
+
+def test_refuses_a_database_with_data(filled):
+    with pytest.raises(KnownError, match="sudah berisi data"):
+        demo.generate(10, 10)
+
+
+def test_cancel_leaves_nothing(database):
+    task = Task(on_progress=lambda done, total, text: task.cancel() if done >= 2000 else None)
+    with pytest.raises(Cancelled):
+        demo.generate(100, 5000, task=task, today=TODAY)
+    assert Patient.select().count() == 0
+    assert Visit.select().count() == 0
+    assert Institution.select().count() == 0
+    # The indexes dropped for the bulk load came back with the rollback.
+    assert {i.name for i in db.get_indexes("visit")} >= {"visit_patient_id", "visit_visit_at"}
+
+
+def test_indexes_are_rebuilt_after_the_load(filled):
+    assert {i.name for i in db.get_indexes("visit")} >= {"visit_patient_id", "visit_visit_at"}
+    assert {i.name for i in db.get_indexes("patient")} >= {"patient_no_rm", "patient_nik", "patient_name_key"}

@@ -1,0 +1,31 @@
+"""Dates, money and NIP as Indonesian offices print them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kupang_desk.formatting import (
+    format_date,
+    format_datetime,
+    format_month,
+    format_nip,
+    format_rupiah,
+    place_and_date,
+)
+
+
+def test_dates():
+    assert format_date(dt.date(2026, 12, 5)) == "5 Desember 2026"
+    assert format_date(None) == ""
+    assert format_datetime(dt.datetime(2026, 2, 1, 8, 5)) == "1 Februari 2026 08.05"
+    assert format_month(2026, 10) == "Oktober 2026"
+    assert place_and_date("Kupang", dt.date(2026, 12, 5)) == "Kupang, 5 Desember 2026"
+
+
+def test_money_and_nip():
+    assert format_rupiah(1800000) == "Rp1.800.000"
+    assert format_rupiah(450000) == "Rp450.000"
+    assert format_rupiah(0) == "Rp0"
+    assert format_rupiah(-50000) == "-Rp50.000"
+    assert format_nip("197703122005022002") == "19770312 200502 2 002"
+    assert format_nip("-") == "-"

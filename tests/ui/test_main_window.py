@@ -1,0 +1,129 @@
+"""The main window as a clerk meets it: title, sections, shortcuts, status bar, first run."""
+
+from __future__ import annotations
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+from kupang_desk import demo
+from kupang_desk.models import Institution, Patient
+from kupang_desk.ui.app import FIRST_RUN_DEMO, offer_demo
+from kupang_desk.ui.main_window import MainWindow
+from kupang_desk.ui.operations import Operation, run_in_background
+
+
+@pytest.fixture
+def window(qtbot, sqlite_database):
+    demo.generate(120, 600, 40)
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _facts(page) -> dict[str, str]:
+    layout = page.facts
+    return {
+        layout.itemAt(row, layout.ItemRole.LabelRole).widget().text().rstrip(":"):
+        layout.itemAt(row, layout.ItemRole.FieldRole).widget().text()
+        for row in range(layout.rowCount())
+    }
+
+
+def test_title_status_bar_and_sections(window, sqlite_database):
+    assert window.windowTitle() == "UPTD Puskesmas Oebobo (DEMO) — Kupang Desk"
+    assert window.findChild(QLabel, "databaseLabel").text() == f"SQLite: {sqlite_database.path}"
+    titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert titles == ["Pasien", "Kunjungan", "Laporan", "Sekolah/Beasiswa", "Pengaturan"]
+    assert window.current_section() == "pasien"
+
+
+def test_keyboard_moves_between_sections(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_section() == "laporan"
+    assert window.pages.currentWidget().section.title == "Laporan"
+    window.navigation.setFocus()
+    qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
+    assert window.current_section() == "sekolah"
+    assert window.section_actions["pengaturan"].shortcut().toString() == "Ctrl+5"
+
+
+def test_summary_fills_the_pages_off_the_gui_thread(window, qtbot):
+    with qtbot.waitSignal(window.summary_loaded, timeout=10000) as blocker:
+        window.refresh_summary()
+    assert blocker.args[0].patients == 120
+    assert _facts(window.section_pages["pasien"]) == {"Pasien terdaftar": "120"}
+    assert _facts(window.section_pages["kunjungan"])["Semua kunjungan"] == "600"
+    settings = _facts(window.section_pages["pengaturan"])
+    assert settings["Kepala Puskesmas"] == "dr. Maria Yasinta Bere"
+    assert settings["NIP"] == "19770312 200502 2 002"
+    assert "120 pasien, 600 kunjungan" in window.statusBar().currentMessage()
+
+
+def test_a_puskesmas_only_profile_shows_no_school_screens(qtbot, sqlite_database):
+    demo.generate(5, 5)
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert "Sekolah/Beasiswa" not in titles
+    Institution.update(kind="sekolah").execute()
+    school = MainWindow(sqlite_database)
+    qtbot.addWidget(school)
+    titles = [school.navigation.item(i).text() for i in range(school.navigation.count())]
+    assert titles == ["Laporan", "Sekolah/Beasiswa", "Pengaturan"]
+
+
+def test_first_start_on_an_empty_database_offers_the_demo(qtbot, sqlite_database):
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.windowTitle().startswith("Belum ada profil institusi")
+    box = offer_demo(window)
+    assert box.isVisible()
+    assert "2.000 pasien" in box.text()
+    with qtbot.waitSignal(window.summary_loaded, timeout=60000):
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert Patient.select().count() == FIRST_RUN_DEMO["patients"]
+    assert window.windowTitle() == "UPTD Puskesmas Oebobo (DEMO) — Kupang Desk"
+    assert _facts(window.section_pages["pasien"]) == {"Pasien terdaftar": "2.000"}
+
+
+def test_declining_the_demo_leaves_the_database_empty(qtbot, sqlite_database):
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    box = offer_demo(window)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)
+    assert not window.operations
+    assert demo.is_empty()
+
+
+def test_cancelling_a_background_load_keeps_nothing(qtbot, sqlite_database):
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    failures = []
+    operation = run_in_background(
+        window, lambda task: demo.generate(500, 50000, task=task), title="Memuat data contoh",
+        on_failure=failures.append)
+    with qtbot.waitSignal(operation.finished, timeout=60000):
+        operation.cancel()
+    assert type(failures[0]).__name__ == "Cancelled"
+    assert demo.is_empty()
+
+
+def test_a_programming_error_shows_a_calm_message(qtbot, sqlite_database):
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+
+    def broken(_task):
+        raise ZeroDivisionError("bug")
+
+    operation = Operation(window, broken, title="Uji", show_progress=False)
+    with qtbot.waitSignal(operation.finished, timeout=10000):
+        operation.start()
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1
+    assert "Data yang sudah tersimpan aman" in boxes[0].text()
+    assert "ZeroDivisionError" not in boxes[0].text()
