@@ -46,28 +46,26 @@ def sqlite_url(sqlite_template, tmp_path) -> str:
     return databases.fresh_sqlite(sqlite_template, tmp_path)
 
 
-@pytest.fixture(params=ENGINES)
-def db_url(request, tmp_path) -> str:
-    """The URL of a fresh, migrated database with reference data, on each engine in turn."""
+def _fresh_url(request, tmp_path, *, own_database: bool) -> str:
     if request.param == "sqlite":
         return databases.fresh_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
     server = request.getfixturevalue("postgres_server")
     database_module.connect(server.url, migrate=False, seed=False)
     databases.reset_postgres()
     database_module.close()
-    return server.url
+    return server.copy() if own_database else server.url
+
+
+@pytest.fixture(params=ENGINES)
+def db_url(request, tmp_path) -> str:
+    """The URL of a fresh, migrated database with reference data, on each engine in turn."""
+    return _fresh_url(request, tmp_path, own_database=False)
 
 
 @pytest.fixture(params=ENGINES)
 def schema_db_url(request, tmp_path) -> str:
     """Like ``db_url``, but a database of its own on PostgreSQL too: for tests that change the schema."""
-    if request.param == "sqlite":
-        return databases.fresh_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
-    server = request.getfixturevalue("postgres_server")
-    database_module.connect(server.url, migrate=False, seed=False)
-    databases.reset_postgres()
-    database_module.close()
-    return server.copy()
+    return _fresh_url(request, tmp_path, own_database=True)
 
 
 @pytest.fixture

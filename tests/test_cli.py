@@ -58,4 +58,4 @@ def test_app_starts_and_reports_its_start_up_time(tmp_path):
     result = subprocess.run([sys.executable, "-m", "kupang_desk", "--database", url, "--exit-after-start"],
                             capture_output=True, text=True, timeout=60, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("startup_seconds=")
+    assert result.stdout.startswith("startup_seconds=") and "peak_mb=" in result.stdout

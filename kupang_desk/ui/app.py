@@ -67,6 +67,15 @@ def load_demo(window: MainWindow) -> Operation:
     return operation
 
 
+def peak_memory_mb() -> int:
+    """Peak resident memory of this process in MB (0 where the platform does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
 def open_main_window(url: str | None) -> MainWindow:
     """Connects to the database and builds the window (shown by the caller)."""
     target = database.connect(url)
@@ -87,7 +96,7 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
     if exit_after_start:
         def report() -> None:
             app.processEvents()
-            print(f"startup_seconds={time.perf_counter() - started:.3f}")
+            print(f"startup_seconds={time.perf_counter() - started:.3f} peak_mb={peak_memory_mb()}")
             window.close()
             app.quit()
 

@@ -98,6 +98,9 @@ class MainWindow(QMainWindow):
         self.navigation.setIconSize(QSize(20, 20))
         self.navigation.setMinimumWidth(180)
         self.navigation.setMaximumWidth(260)
+        self.navigation.setStyleSheet(
+            "QListWidget#navigation { font-size: 11pt; border: none; background: palette(base); }"
+            "QListWidget#navigation::item { padding: 4px 14px; }")
         self.pages = QStackedWidget()
         self.section_pages: dict[str, SectionPage] = {}
         for section in self.visible_sections():

@@ -1,0 +1,165 @@
+"""Kupang Desk benchmarks: each figure beside the raw library doing the same work, same run.
+
+    python benchmarks/run.py                 # reuse benchmarks/data/bench.sqlite, or build it
+    python benchmarks/run.py --rebuild       # measure the demo build too (about 4 minutes)
+    python benchmarks/run.py --scale 0.1     # a tenth of the data, for a quick look
+
+Absolute times drift on shared machines; the ratio to the raw figure measured in the
+same run is what to compare between runs (see shared/PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT / "benchmarks" / "data"
+ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+
+
+def _run_python(code: str, *args: str) -> tuple[float, dict[str, float]]:
+    """Runs code in a fresh interpreter; returns wall seconds and the key=value figures it prints."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=ENV, check=False)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-3000:])
+    figures = dict(part.split("=") for part in result.stdout.split() if "=" in part)
+    return elapsed, {key: float(value) for key, value in figures.items()}
+
+
+def build_database(path: Path, patients: int, visits: int) -> float:
+    """Builds the benchmark database with the app's own demo command; returns seconds."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kupang_desk", "--database", f"sqlite:///{path}", "demo",
+                    "--patients", str(patients), "--visits", str(visits), "--quiet"], env=ENV, check=True)
+    return time.perf_counter() - started
+
+
+def raw_peewee_insert(visits: int) -> float:
+    """The floor of PERFORMANCE.md: Peewee insert_many of the visit rows in one transaction."""
+    import peewee as pw
+
+    folder = Path(tempfile.mkdtemp())
+    database = pw.SqliteDatabase(str(folder / "raw.sqlite"), pragmas={"journal_mode": "wal", "synchronous": "full"})
+
+    class RawVisit(pw.Model):
+        patient_id = pw.IntegerField(index=True)
+        visit_at = pw.DateTimeField(index=True)
+        poli_id = pw.IntegerField()
+        payment_type_id = pw.IntegerField()
+        is_new_visit = pw.BooleanField()
+        age_days = pw.IntegerField()
+        age_years = pw.IntegerField()
+        sex = pw.CharField()
+        complaint = pw.TextField()
+        systolic = pw.IntegerField(null=True)
+        diastolic = pw.IntegerField(null=True)
+        weight_kg = pw.FloatField(null=True)
+        temperature_c = pw.FloatField(null=True)
+        health_worker = pw.CharField()
+
+        class Meta:
+            database = None
+
+    RawVisit._meta.set_database(database)
+    database.create_tables([RawVisit])
+    rng = random.Random(1)
+    rows = [(rng.randrange(1, 200000), f"2024-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d} 08:30:00",
+             rng.randrange(1, 13), rng.randrange(1, 7), rng.random() < 0.3, rng.randrange(0, 30000),
+             rng.randrange(0, 90), "L", "Batuk pilek", 120, 80, 55.5, 36.8, "dr. Maria Bere") for _ in range(visits)]
+    fields = [RawVisit.patient_id, RawVisit.visit_at, RawVisit.poli_id, RawVisit.payment_type_id, RawVisit.is_new_visit,
+              RawVisit.age_days, RawVisit.age_years, RawVisit.sex, RawVisit.complaint, RawVisit.systolic,
+              RawVisit.diastolic, RawVisit.weight_kg, RawVisit.temperature_c, RawVisit.health_worker]
+    started = time.perf_counter()
+    with database.atomic():
+        for start in range(0, len(rows), 2000):
+            RawVisit.insert_many(rows[start:start + 2000], fields=fields).execute()
+    elapsed = time.perf_counter() - started
+    database.close()
+    return elapsed
+
+
+BARE_WINDOW = textwrap.dedent("""
+    import time
+    started = time.perf_counter()
+    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtCore import QTimer
+    app = QApplication([])
+    window = QMainWindow()
+    window.show()
+    def done():
+        import resource
+        app.processEvents()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(f"startup_seconds={time.perf_counter() - started:.3f} peak_mb={peak}")
+        window.close(); app.quit()
+    QTimer.singleShot(0, done)
+    app.exec()
+""")
+
+APP_START = "import sys; from kupang_desk.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def startup(database: Path, runs: int) -> dict[str, tuple[float, float, int]]:
+    """Median wall time to a shown main window, whole process, app and bare PySide6."""
+    figures = {}
+    for name, code, args in (
+        ("bare PySide6 window", BARE_WINDOW, ()),
+        ("Kupang Desk main window", APP_START, ("--database", f"sqlite:///{database}", "--exit-after-start")),
+    ):
+        walls, inner, peak = [], [], 0
+        for _ in range(runs):
+            wall, printed = _run_python(code, *args)
+            walls.append(wall)
+            inner.append(printed["startup_seconds"])
+            peak = max(peak, int(printed["peak_mb"]))
+        figures[name] = (statistics.median(walls), statistics.median(inner), peak)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rebuild", action="store_true", help="build the database again and measure the build")
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 200,000 patients / 2,000,000 visits")
+    parser.add_argument("--runs", type=int, default=5, help="start-ups to take the median of")
+    args = parser.parse_args()
+    patients, visits = int(200_000 * args.scale), int(2_000_000 * args.scale)
+    DATA.mkdir(parents=True, exist_ok=True)
+    database = DATA / f"bench-{patients}-{visits}.sqlite"
+    print(f"Kupang Desk benchmarks on {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.machine()}; data {patients:,} patients / {visits:,} visits ({database.name})")
+    print(f"{'figure':<44} {'app':>10} {'raw':>10} {'ratio':>7}  target")
+
+    if args.rebuild or not database.exists():
+        build = build_database(database, patients, visits)
+        raw = raw_peewee_insert(visits)
+        print(f"{'demo build (patients+visits+diagnoses), s':<44} {build:>10.1f} {raw:>10.1f} {build / raw:>7.2f}  "
+              f"< 120 s at full scale; raw = Peewee insert_many of the visit rows alone")
+    else:
+        print(f"{'demo build':<44} {'(reused ' + database.name + '; --rebuild to measure)'}")
+
+    figures = startup(database, args.runs)
+    bare_wall, bare_inner, bare_rss = figures["bare PySide6 window"]
+    app_wall, app_inner, app_rss = figures["Kupang Desk main window"]
+    print(f"{'start-up to shown window, whole process, s':<44} {app_wall:>10.3f} {bare_wall:>10.3f} {app_wall / bare_wall:>7.2f}  < 1 s")
+    print(f"{'start-up measured inside the process, s':<44} {app_inner:>10.3f} {bare_inner:>10.3f} {app_inner / bare_inner:>7.2f}")
+    print(f"{'start-up peak memory, MB':<44} {app_rss:>10d} {bare_rss:>10d} {app_rss / max(bare_rss, 1):>7.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
