@@ -43,6 +43,7 @@ from kupang_desk.models import (
     now,
 )
 from kupang_desk.names import name_key
+from kupang_desk.patients.numbers import set_at_least
 from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at
 
@@ -169,6 +170,8 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
         if students:
             counts.students, counts.awards = _make_students(rng, students, kelurahan, today, task)
         task.step(1, 1, _("Menyimpan..."))
+    # Fresh statistics, so the query planner knows the new tables' sizes.
+    db.execute_sql("ANALYZE")
     return counts
 
 
@@ -256,6 +259,7 @@ def _make_patients(rng: random.Random, count: int, kelurahan: Sequence[str], tod
             "" if has_nik else "Surat keterangan Dinas Sosial", created, created,
         ))
         people.append((patient_id, born, sex, payment))
+    set_at_least("no_rm", first_id + count - 1)  # the next registration continues the numbering
     bulk_insert(Patient, (
         "id", "no_rm", "nik", "kk_number", "bpjs_number", "name", "name_key", "sex", "birth_place", "birth_date",
         "mother_name", "religion", "occupation", "education", "marital_status", "phone", "address", "rt", "rw",

@@ -8,6 +8,7 @@ import sys
 from kupang_desk.cli import main
 from kupang_desk.models import Patient, Visit
 from kupang_desk.models import database as database_module
+from kupang_desk.models.migrations import SCHEMA_VERSION
 
 
 def test_demo_fills_an_empty_database_then_refuses(tmp_path, capsys):
@@ -29,7 +30,7 @@ def test_database_from_the_environment(tmp_path, monkeypatch, capsys):
     assert main(["info"]) == 0
     out = capsys.readouterr().out
     assert f"SQLite: {tmp_path}/env.sqlite" in out
-    assert "Versi skema  : 2" in out
+    assert f"Versi skema  : {SCHEMA_VERSION}" in out
     database_module.close()
 
 

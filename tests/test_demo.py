@@ -100,9 +100,9 @@ def test_cancel_leaves_nothing(database):
     assert Visit.select().count() == 0
     assert Institution.select().count() == 0
     # The indexes dropped for the bulk load came back with the rollback.
-    assert {i.name for i in db.get_indexes("visit")} >= {"visit_patient_id", "visit_visit_at"}
+    assert {i.name for i in db.get_indexes("visit")} >= {"visit_patient_id", "visit_live_visit_at", "visit_deleted"}
 
 
 def test_indexes_are_rebuilt_after_the_load(filled):
-    assert {i.name for i in db.get_indexes("visit")} >= {"visit_patient_id", "visit_visit_at"}
+    assert {i.name for i in db.get_indexes("visit")} >= {"visit_patient_id", "visit_live_visit_at", "visit_deleted"}
     assert {i.name for i in db.get_indexes("patient")} >= {"patient_no_rm", "patient_nik", "patient_name_key"}

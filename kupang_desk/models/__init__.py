@@ -1,9 +1,10 @@
 """Peewee models of Kupang Desk, bound to one ``DatabaseProxy``; no Qt here."""
 
 from kupang_desk.models.accounts import AuditEvent, User
-from kupang_desk.models.base import BaseModel, db, now
-from kupang_desk.models.puskesmas import Patient, Visit, VisitDiagnosis
+from kupang_desk.models.base import BaseModel, db, now, writing
+from kupang_desk.models.puskesmas import Patient, PatientIdentifier, Visit, VisitDiagnosis
 from kupang_desk.models.reference import (
+    Counter,
     Icd10,
     Institution,
     PaymentType,
@@ -16,14 +17,14 @@ from kupang_desk.models.sekolah import Award, AwardEvent, Payout, ScholarshipPro
 
 # In dependency order: a table comes after every table it references.
 ALL_MODELS = [
-    Region, Institution, Icd10, Poli, PaymentType, WorkArea, Setting,
+    Region, Institution, Icd10, Poli, PaymentType, WorkArea, Setting, Counter,
     User, AuditEvent,
-    Patient, Visit, VisitDiagnosis,
+    Patient, PatientIdentifier, Visit, VisitDiagnosis,
     Student, ScholarshipProgramme, Award, AwardEvent, Payout,
 ]
 
 __all__ = [
-    "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "Icd10", "Institution",
-    "Patient", "PaymentType", "Payout", "Poli", "Region", "ScholarshipProgramme", "Setting",
-    "Student", "User", "Visit", "VisitDiagnosis", "WorkArea", "db", "now",
+    "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "Counter", "Icd10", "Institution",
+    "Patient", "PatientIdentifier", "PaymentType", "Payout", "Poli", "Region", "ScholarshipProgramme", "Setting",
+    "Student", "User", "Visit", "VisitDiagnosis", "WorkArea", "db", "now", "writing",
 ]

@@ -30,3 +30,12 @@ class IdentifierField(pw.CharField):
         if value is None:
             return None
         return str(value)
+
+
+def writing():
+    """A write transaction: ``BEGIN IMMEDIATE`` on SQLite, so two PCs or threads that read
+    and then write queue up for the lock instead of failing half-way; on PostgreSQL an
+    ordinary transaction (row locks do the queueing)."""
+    if isinstance(db.obj, pw.SqliteDatabase):
+        return db.atomic("IMMEDIATE")
+    return db.atomic()

@@ -125,9 +125,15 @@ def connect(url: str | None = None, *, migrate: bool = True, seed: bool = True) 
     return target
 
 
-def close() -> None:
-    """Closes the connection of this thread, if any (safe to call twice)."""
+def close(*, optimize: bool = False) -> None:
+    """Closes the connection of this thread, if any (safe to call twice).
+
+    ``optimize`` (when the program ends) lets SQLite refresh the planner statistics
+    that need it, as its documentation recommends before closing.
+    """
     if db.obj is not None and not db.is_closed():
+        if optimize and isinstance(db.obj, pw.SqliteDatabase):
+            db.execute_sql("PRAGMA optimize")
         db.close()
 
 

@@ -21,11 +21,12 @@ from playhouse.migrate import SchemaMigrator
 from kupang_desk import __version__
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
+from kupang_desk.models import search_index
 from kupang_desk.models.base import BaseModel, now
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class SchemaVersion(BaseModel):
@@ -61,6 +62,7 @@ def migrate(database: pw.Database, target=None) -> int:
                 tables=", ".join(sorted(strangers)[:5])))
         with database.bind_ctx([SchemaVersion, *ALL_MODELS]), database.atomic():
             database.create_tables([SchemaVersion, *ALL_MODELS])
+            search_index.install(database)
             SchemaVersion.insert(version=SCHEMA_VERSION).on_conflict_ignore().execute()
         return 0
     if version > SCHEMA_VERSION:
@@ -137,6 +139,22 @@ def _v2_name_keys(database: pw.Database, migrator: SchemaMigrator) -> None:
             )
 
 
+def _v3_puskesmas_desk(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v3: No. RM counters, former identifiers, phone index, the name search index, and the
+    visit time index made partial (live visits only) for the register and reports."""
+    from playhouse.migrate import migrate as run
+
+    from kupang_desk.models import Counter, PatientIdentifier, Visit
+
+    with database.bind_ctx([Counter, PatientIdentifier]):
+        database.create_tables([Counter, PatientIdentifier])
+    run(migrator.add_index("patient", ("phone",), False), migrator.drop_index("visit", "visit_visit_at"))
+    with database.bind_ctx([Visit]):
+        Visit._schema.create_indexes(safe=True)
+    search_index.install(database)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
+    3: _v3_puskesmas_desk,
 }

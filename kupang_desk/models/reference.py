@@ -105,3 +105,10 @@ class Setting(BaseModel):
         (cls.insert(key=key, value=encoded, updated_at=now())
             .on_conflict(conflict_target=[cls.key], preserve=[cls.value, cls.updated_at])
             .execute())
+
+
+class Counter(BaseModel):
+    """A named number that only goes up (No. RM sequences); bumped inside the writer's transaction."""
+
+    name = pw.CharField(primary_key=True, max_length=60)
+    value = pw.BigIntegerField(default=0)

@@ -104,5 +104,5 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
         return app.exec()
     QTimer.singleShot(0, lambda: offer_demo(window) if demo.is_empty() else window.refresh_summary())
     code = app.exec()
-    database.close()
+    database.close(optimize=True)
     return code

@@ -10,7 +10,7 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run
 
 from kupang_desk.errors import KnownError
-from kupang_desk.models import Patient, Student, db
+from kupang_desk.models import Patient, Student, db, search_index
 from kupang_desk.models import database as database_module
 from kupang_desk.models.migrations import (
     SCHEMA_VERSION,
@@ -25,6 +25,20 @@ def _make_version_1(url: str) -> None:
     database_module.connect(url)
     migrator = SchemaMigrator.from_database(db.obj)
     with db.atomic():
+        # Undo v3: counters, former identifiers, phone index, name search index.
+        db.execute_sql("DROP TABLE counter")
+        db.execute_sql("DROP TABLE patient_identifier")
+        run(migrator.drop_index("patient", "patient_phone"),
+            migrator.drop_index("visit", "visit_live_visit_at"),
+            migrator.drop_index("visit", "visit_deleted"),
+            migrator.add_index("visit", ("visit_at",), False))
+        if search_index.is_postgres(db.obj):
+            db.execute_sql(f"DROP INDEX {search_index.PG_INDEX}")
+        else:
+            for suffix in ("insert", "delete", "update"):
+                db.execute_sql(f"DROP TRIGGER {search_index.FTS_TABLE}_{suffix}")
+            db.execute_sql(f"DROP TABLE {search_index.FTS_TABLE}")
+        # Undo v2: name keys.
         for table in ("patient", "student"):
             run(migrator.drop_index(table, f"{table}_name_key"), migrator.drop_column(table, "name_key"))
         SchemaVersion.delete().execute()
@@ -43,6 +57,7 @@ def _make_version_1(url: str) -> None:
             "'aktif', '2020-01-01 08:00:00', '2020-01-01 08:00:00')")
     columns = {c.name for c in db.get_columns("patient")}
     assert "name_key" not in columns
+    assert not search_index.trigram_available(db.obj)
     database_module.close()
 
 
@@ -55,7 +70,7 @@ def test_old_database_is_migrated_with_data_intact(schema_db_url):
     # The fresh schema, for comparing with the migrated one.
     database_module.connect(db_url)
     fresh = {table: _columns(table) for table in ("patient", "student")}
-    fresh_indexes = {i.name for i in db.get_indexes("patient")}
+    fresh_indexes = {t: {i.name for i in db.get_indexes(t)} for t in ("patient", "visit")}
     database_module.close()
 
     _make_version_1(db_url)
@@ -67,7 +82,9 @@ def test_old_database_is_migrated_with_data_intact(schema_db_url):
     assert patient.name_key == "maria biri"  # filled in by the migration
     assert Student.get().name_key == "iuhanis ndulu"
     assert {t: _columns(t) for t in ("patient", "student")} == fresh
-    assert {i.name for i in db.get_indexes("patient")} == fresh_indexes
+    assert {t: {i.name for i in db.get_indexes(t)} for t in ("patient", "visit")} == fresh_indexes
+    assert search_index.trigram_available(db.obj)
+    assert set(db.get_tables()) >= {"counter", "patient_identifier"}
     versions = [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)]
     assert versions == list(range(1, SCHEMA_VERSION + 1))
     database_module.close()
@@ -82,6 +99,7 @@ def test_sqlite_is_backed_up_before_migration(sqlite_url):
     assert len(backups) == 1
     backup = pw.SqliteDatabase(str(backups[0]))
     assert backup.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+    assert not backup.table_exists("counter")
     assert backup.execute_sql("SELECT name FROM patient").fetchall() == [("Mariya Bere",)]
     backup.close()
 

@@ -1,0 +1,1 @@
+"""Patients: registration, No. RM numbers, duplicates, merging, search, the patient card."""

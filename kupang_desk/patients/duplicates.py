@@ -1,0 +1,56 @@
+"""Likely duplicates: the same person registered twice under slightly different spellings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from kupang_desk.i18n import _
+from kupang_desk.models import Patient
+from kupang_desk.names import name_key
+
+SAME_NAME = 0.85  # folded names this alike are "similar" (Yohanis Ndun / Yohanes Ndun)
+RELATED_NAME = 0.6  # with the same mother and kelurahan, a looser likeness is enough
+
+
+@dataclass(frozen=True)
+class Candidate:
+    patient: Patient
+    reasons: tuple[str, ...]
+
+
+def similarity(key_a: str, key_b: str) -> float:
+    """How alike two folded names are, 0..1; word order does not matter."""
+    if not key_a or not key_b:
+        return 0.0
+    direct = SequenceMatcher(None, key_a, key_b).ratio()
+    ordered = SequenceMatcher(None, " ".join(sorted(key_a.split())), " ".join(sorted(key_b.split()))).ratio()
+    return max(direct, ordered)
+
+
+def _active():
+    return Patient.select().where(Patient.merged_into.is_null() & Patient.deleted_at.is_null())
+
+
+def likely_duplicates(name: str, birth_date: dt.date | None, *, mother_name: str = "",
+                      kelurahan_code: str | None = None, exclude_id: int | None = None,
+                      limit: int = 10) -> list[Candidate]:
+    """Patients who may be this person: same birth date and a similar name, or the same
+    mother and kelurahan with a related name. The clerk decides."""
+    key = name_key(name)
+    found: dict[int, tuple[Patient, list[str]]] = {}
+    if birth_date is not None and key:
+        for patient in _active().where(Patient.birth_date == birth_date):
+            if similarity(key, patient.name_key) >= SAME_NAME:
+                found.setdefault(patient.id, (patient, []))[1].append(_("tanggal lahir sama dan nama mirip"))
+    mother = name_key(mother_name)
+    if mother and kelurahan_code and key:
+        query = _active().where((Patient.kelurahan == kelurahan_code) & (Patient.mother_name != ""))
+        for patient in query:
+            if (similarity(mother, name_key(patient.mother_name)) >= SAME_NAME
+                    and similarity(key, patient.name_key) >= RELATED_NAME):
+                found.setdefault(patient.id, (patient, []))[1].append(_("nama ibu dan kelurahan sama"))
+    found.pop(exclude_id or -1, None)
+    ranked = sorted(found.values(), key=lambda item: (-len(item[1]), -similarity(key, item[0].name_key)))
+    return [Candidate(patient, tuple(reasons)) for patient, reasons in ranked[:limit]]

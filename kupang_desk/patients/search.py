@@ -1,0 +1,118 @@
+"""One search box for patients: name (substring, spelling-tolerant), NIK, No. RM, BPJS, phone.
+
+Names are searched by their folded key (``names.name_key``) through the trigram index
+of ``models.search_index``, so "yohanes" finds Yohanis. Digits look up the identifier
+columns by prefix through their ordinary indexes. Every query is bounded by ``limit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+
+from kupang_desk.models import Patient, PatientIdentifier, Region, db, search_index
+from kupang_desk.names import name_key
+
+MIN_TRIGRAM = 3  # the trigram index needs three letters
+
+
+@dataclass(frozen=True)
+class PatientHit:
+    id: int
+    no_rm: str
+    name: str
+    sex: str
+    birth_date: dt.date
+    nik: str
+    bpjs_number: str
+    phone: str
+    kelurahan: str
+    address: str
+
+
+def _active(query: pw.ModelSelect) -> pw.ModelSelect:
+    return query.where(Patient.merged_into.is_null() & Patient.deleted_at.is_null())
+
+
+def _prefix(column: pw.Field, text: str) -> pw.Expression:
+    # A range the column's index can serve on both databases (LIKE may not use it).
+    return (column >= text) & (column < text + "\uffff")
+
+
+def _hits(ids: list[int]) -> list[PatientHit]:
+    if not ids:
+        return []
+    rows = (Patient.select(Patient, Region.name.alias("kelurahan_name"))
+            .join(Region, pw.JOIN.LEFT_OUTER, on=(Patient.kelurahan == Region.code))
+            .where(Patient.id.in_(ids)).objects())
+    by_id = {row.id: row for row in rows}
+    return [PatientHit(p.id, p.no_rm, p.name, p.sex, p.birth_date, p.nik or "", p.bpjs_number, p.phone,
+                       getattr(p, "kelurahan_name", None) or "", p.address)
+            for p in (by_id.get(i) for i in ids) if p is not None]
+
+
+def search_patients(text: str, limit: int = 50) -> list[PatientHit]:
+    """Patients matching what was typed, best first; at most ``limit``."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    compact = text.replace(" ", "").replace("-", "")
+    ids: list[int] = []
+
+    def add(query: pw.ModelSelect) -> None:
+        if len(ids) >= limit:
+            return
+        for row in query.limit(limit - len(ids)).tuples():
+            if row[0] not in ids:
+                ids.append(row[0])
+
+    # No. RM as typed (it may hold letters or dashes), exact first.
+    add(_active(Patient.select(Patient.id).where(Patient.no_rm == text.upper())))
+    if compact.isdigit():
+        add(_active(Patient.select(Patient.id).where(_prefix(Patient.no_rm, text.upper())).order_by(Patient.no_rm)))
+        for column in (Patient.nik, Patient.bpjs_number, Patient.phone):
+            add(_active(Patient.select(Patient.id).where(_prefix(column, compact)).order_by(column)))
+        if compact.startswith("0") and len(compact) >= 6:  # 0812... typed, +62812... stored, or back
+            add(_active(Patient.select(Patient.id).where(_prefix(Patient.phone, "+62" + compact[1:]))))
+        # Numbers a patient had before a merge or a correction.
+        add(PatientIdentifier.select(PatientIdentifier.patient).where(_prefix(PatientIdentifier.value, compact)))
+        return _hits(ids)
+    add(_active(Patient.select(Patient.id).where(_prefix(Patient.no_rm, text.upper())).order_by(Patient.no_rm)))
+    add(PatientIdentifier.select(PatientIdentifier.patient).where(
+        (PatientIdentifier.kind == "no_rm") & (PatientIdentifier.value == text.upper())))
+    key = name_key(text)
+    if not key:
+        return _hits(ids)
+    # Names that start with what was typed, alphabetically, then names that contain it.
+    add(_active(Patient.select(Patient.id).where(_prefix(Patient.name_key, key)).order_by(Patient.name_key, Patient.id)))
+    if len(ids) < limit:
+        found = [i for i in _substring_ids(key, limit * 4) if i not in ids]
+        contained = _hits(found)
+        contained.sort(key=lambda hit: hit.name)
+        return _hits(ids) + contained[:limit - len(ids)]
+    return _hits(ids)
+
+
+def _substring_ids(key: str, limit: int) -> list[int]:
+    """Ids of active patients whose name key contains every word of ``key``."""
+    words = key.split()
+    long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
+    if not long_words:
+        return []
+    database = db.obj
+    short_words = [w for w in words if len(w) < MIN_TRIGRAM]
+    if search_index.is_postgres(database):
+        condition = " AND ".join(["p.name_key LIKE %s"] * len(words))
+        sql = (f"SELECT p.id FROM patient p WHERE {condition} AND p.merged_into_id IS NULL "
+               f"AND p.deleted_at IS NULL LIMIT {int(limit)}")
+        params = [f"%{w}%" for w in words]
+    else:
+        match = " AND ".join(f'"{w}"' for w in long_words)
+        extra = "".join(" AND p.name_key LIKE ?" for _w in short_words)
+        sql = (f"SELECT p.id FROM {search_index.FTS_TABLE} f JOIN patient p ON p.id = f.rowid "
+               f"WHERE {search_index.FTS_TABLE} MATCH ?{extra} AND p.merged_into_id IS NULL "
+               f"AND p.deleted_at IS NULL LIMIT {int(limit)}")
+        params = [match, *(f"%{w}%" for w in short_words)]
+    return [row[0] for row in database.execute_sql(sql, params).fetchall()]

@@ -1,0 +1,1 @@
+"""Visits: recording a visit with its diagnoses, the ICD-10 picker, the visit register."""

@@ -1,0 +1,79 @@
+"""Finding ICD-10 codes by code or by words, the puskesmas's own most-used codes first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import peewee as pw
+
+from kupang_desk.models import Icd10, Visit, VisitDiagnosis
+
+_CODE = re.compile(r"^([A-Za-z])(\d{1,2})(?:\.?(\d{0,2}))?$")
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    title: str  # Indonesian where known, else WHO English
+    title_en: str
+
+    def label(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+def _code(row: Icd10) -> Code:
+    return Code(row.code, row.title_id or row.title, row.title)
+
+
+def normalize_code(text: str) -> str | None:
+    """``j069`` or ``J06.9`` or ``j06`` to the stored form (``J06.9``, ``J06``); None if not code-like."""
+    match = _CODE.match(text.strip())
+    if not match:
+        return None
+    letter, number, sub = match.groups()
+    base = f"{letter.upper()}{number.zfill(2) if len(number) == 2 else number}"
+    if len(number) < 2:
+        return base
+    return f"{base}.{sub}" if sub else base
+
+
+def get(code: str) -> Code | None:
+    row = Icd10.get_or_none(Icd10.code == code)
+    return _code(row) if row else None
+
+
+def search_icd10(text: str, *, limit: int = 30, favourites: list[str] | None = None) -> list[Code]:
+    """Codes whose code starts with ``text`` or whose titles hold every word of it."""
+    text = text.strip()
+    if not text:
+        return [c for c in (get(code) for code in (favourites or [])[:limit]) if c]
+    code = normalize_code(text)
+    query = Icd10.select()
+    if code:
+        query = query.where((Icd10.code >= code) & (Icd10.code < code + "\uffff")).order_by(Icd10.code)
+    else:
+        for word in text.lower().split():
+            pattern = f"%{word}%"  # ** is a case-insensitive LIKE on both databases
+            query = query.where((Icd10.title ** pattern) | (Icd10.title_id ** pattern))
+        query = query.order_by(Icd10.code)
+    rows = [_code(row) for row in query.limit(500)]
+    rank = {c: i for i, c in enumerate(favourites or [])}
+    # Codes this puskesmas uses most come first; for words, then those with an Indonesian title.
+    if code:
+        rows.sort(key=lambda c: (rank.get(c.code, len(rank)), c.code))
+    else:
+        rows.sort(key=lambda c: (rank.get(c.code, len(rank)), c.title == c.title_en, c.code))
+    return rows[:limit]
+
+
+def most_used(limit: int = 20, *, days: int = 90, today: dt.date | None = None) -> list[str]:
+    """The codes diagnosed most in the last ``days`` days, most first."""
+    today = today or dt.date.today()
+    since = dt.datetime.combine(today - dt.timedelta(days=days), dt.time())
+    count = pw.fn.COUNT(VisitDiagnosis.id)
+    query = (VisitDiagnosis.select(VisitDiagnosis.icd10, count.alias("n"))
+             .join(Visit).where((Visit.visit_at >= since) & Visit.deleted_at.is_null())
+             .group_by(VisitDiagnosis.icd10).order_by(count.desc(), VisitDiagnosis.icd10).limit(limit))
+    return [row[0] for row in query.tuples()]

@@ -1,0 +1,210 @@
+"""Recording a visit: defaults from the patient, plausible vitals, diagnoses with kasus baru/lama."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from kupang_desk import audit
+from kupang_desk.errors import KnownError, ValidationError
+from kupang_desk.i18n import _
+from kupang_desk.models import Icd10, Patient, PaymentType, Poli, User, Visit, VisitDiagnosis, now, writing
+from kupang_desk.validators import age_at, check_visit_date
+
+# Plausible ranges (inclusive): outside them a value is a typo (500 kg), not a patient.
+VITALS = {
+    "systolic": (50, 260, "mmHg"),
+    "diastolic": (30, 160, "mmHg"),
+    "weight_kg": (Decimal("0.3"), 300, "kg"),
+    "height_cm": (20, 250, "cm"),
+    "temperature_c": (30, 45, "°C"),
+    "respiration_rate": (5, 80, "/menit"),
+    "heart_rate": (20, 250, "/menit"),
+    "waist_cm": (20, 250, "cm"),
+}
+INTEGER_VITALS = {"systolic", "diastolic", "respiration_rate", "heart_rate"}
+# Diseases whose every later diagnosis continues one episode (kasus lama), as LB1 counts them.
+CHRONIC_CATEGORIES = {"I10", "I11", "I12", "I13", "I15", "E10", "E11", "E12", "E13", "E14", "E78", "J44", "J45",
+                      "A15", "A16", "A17", "A18", "A19", "B20", "B24", "M10", "N18", "F20", "G40", "A30"}
+# An acute disease diagnosed again within this many days is the same episode.
+EPISODE_DAYS = 14
+
+
+def vital_label(name: str) -> str:
+    return {
+        "systolic": _("Tekanan darah sistolik"), "diastolic": _("Tekanan darah diastolik"),
+        "weight_kg": _("Berat badan"), "height_cm": _("Tinggi badan"), "temperature_c": _("Suhu"),
+        "respiration_rate": _("Frekuensi napas"), "heart_rate": _("Denyut nadi"), "waist_cm": _("Lingkar perut"),
+    }[name]
+
+
+@dataclass
+class DiagnosisLine:
+    code: str
+    is_new_case: bool = True
+    is_primary: bool = False
+
+
+@dataclass
+class VisitForm:
+    """What the clerk entered for one visit; vitals as typed text."""
+
+    patient_id: int
+    visit_at: dt.datetime | None = None
+    poli_id: int | None = None
+    payment_type_id: int | None = None
+    complaint: str = ""
+    anamnesis: str = ""
+    therapy: str = ""
+    vitals: dict[str, str] = field(default_factory=dict)
+    diagnoses: list[DiagnosisLine] = field(default_factory=list)
+    referral_kind: str = ""  # "", "internal", "external"
+    referral_poli_id: int | None = None
+    referral_facility: str = ""
+    referral_specialty: str = ""
+    health_worker: str = ""
+
+
+class VisitInvalid(KnownError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+def is_new_visit(patient_id: int, at: dt.datetime, *, exclude_visit_id: int | None = None) -> bool:
+    """Kunjungan baru: no earlier visit by this patient in the same calendar year."""
+    start = dt.datetime(at.year, 1, 1)
+    query = Visit.select().where((Visit.patient == patient_id) & Visit.deleted_at.is_null()
+                                 & (Visit.visit_at >= start) & (Visit.visit_at < at))
+    if exclude_visit_id:
+        query = query.where(Visit.id != exclude_visit_id)
+    return not query.exists()
+
+
+def suggest_new_case(patient_id: int, code: str, at: dt.datetime) -> bool:
+    """Kasus baru unless this disease was diagnosed before: ever, for chronic diseases;
+    within ``EPISODE_DAYS`` days, for the others. The clerk may change it."""
+    category = code[:3]
+    query = (VisitDiagnosis.select().join(Visit)
+             .where((Visit.patient == patient_id) & Visit.deleted_at.is_null() & (Visit.visit_at < at)))
+    if category in CHRONIC_CATEGORIES:
+        return not query.where(VisitDiagnosis.icd10.startswith(category)).exists()
+    since = at - dt.timedelta(days=EPISODE_DAYS)
+    return not query.where((VisitDiagnosis.icd10 == code) & (Visit.visit_at >= since)).exists()
+
+
+def parse_vital(name: str, text: str) -> int | Decimal | None:
+    """A vital sign as typed (comma or dot), checked against its plausible range."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    low, high, unit = VITALS[name]
+    label = vital_label(name)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(name, _("{field} harus berupa angka, misalnya {example} {unit}.").format(
+            field=label, example=f"{(low + high) // 2}", unit=unit)) from None
+    if not value.is_finite() or not low <= value <= high:
+        raise ValidationError(name, _("{field} {value} {unit} tidak masuk akal (wajar {low}-{high} {unit}). Periksa salah ketik.").format(
+            field=label, value=text, unit=unit, low=low, high=high))
+    if name in INTEGER_VITALS:
+        return int(value)
+    return value.quantize(Decimal("0.1"))
+
+
+def review(form: VisitForm, *, today: dt.date | None = None) -> tuple[dict, dict[str, str]]:
+    """Checks the form; returns (values for the visit, errors by field)."""
+    errors: dict[str, str] = {}
+    values: dict = {}
+    patient = Patient.get_or_none(Patient.id == form.patient_id)
+    if patient is None or patient.merged_into_id:
+        raise KnownError(_("Pasien tidak ditemukan (mungkin sudah digabungkan). Cari pasien lagi."))
+    at = form.visit_at or now()
+    try:
+        check_visit_date(at, birth_date=patient.birth_date, today=today)
+    except ValidationError as error:
+        errors["visit_at"] = error.message
+    values["visit_at"] = at
+    poli = Poli.get_or_none((Poli.id == form.poli_id) & Poli.active) if form.poli_id else None
+    if poli is None:
+        errors["poli_id"] = _("Poli wajib dipilih.")
+    values["poli"] = form.poli_id
+    payment_id = form.payment_type_id or patient.payment_type_id
+    if not payment_id or not PaymentType.get_or_none(PaymentType.id == payment_id):
+        errors["payment_type_id"] = _("Cara bayar wajib dipilih.")
+    values["payment_type"] = payment_id
+    for name, text in form.vitals.items():
+        try:
+            values[name] = parse_vital(name, text or "")
+        except ValidationError as error:
+            errors[name] = error.message
+    if "systolic" in values and "diastolic" in values and values["systolic"] and values["diastolic"] \
+            and values["diastolic"] >= values["systolic"]:
+        errors["diastolic"] = _("Tekanan diastolik harus lebih kecil dari sistolik. Periksa urutannya (misalnya 120/80).")
+    codes = [line.code for line in form.diagnoses]
+    if not codes:
+        errors["diagnoses"] = _("Isi paling sedikit satu diagnosis ICD-10.")
+    elif len(set(codes)) != len(codes):
+        errors["diagnoses"] = _("Diagnosis yang sama tercantum dua kali. Hapus salah satunya.")
+    else:
+        known = {row.code for row in Icd10.select(Icd10.code).where(Icd10.code.in_(codes))}
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            errors["diagnoses"] = _("Kode ICD-10 tidak dikenal: {codes}. Pilih dari daftar.").format(codes=", ".join(unknown))
+        elif sum(line.is_primary for line in form.diagnoses) > 1:
+            errors["diagnoses"] = _("Hanya satu diagnosis yang boleh menjadi diagnosis utama.")
+    if form.referral_kind not in ("", "internal", "external"):
+        errors["referral_kind"] = _("Jenis rujukan tidak dikenal.")
+    elif form.referral_kind == "internal" and not form.referral_poli_id:
+        errors["referral_kind"] = _("Pilih poli tujuan rujukan internal.")
+    elif form.referral_kind == "external" and not form.referral_facility.strip():
+        errors["referral_kind"] = _("Isi fasilitas tujuan rujukan (misalnya RSUD S.K. Lerik).")
+    values.update(
+        complaint=form.complaint.strip(), anamnesis=form.anamnesis.strip(), therapy=form.therapy.strip(),
+        referral_kind=form.referral_kind,
+        referral_poli=form.referral_poli_id if form.referral_kind == "internal" else None,
+        referral_facility=form.referral_facility.strip() if form.referral_kind == "external" else "",
+        referral_specialty=form.referral_specialty.strip() if form.referral_kind == "external" else "",
+        health_worker=" ".join(form.health_worker.split()),
+    )
+    return values, errors
+
+
+def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | None = None) -> Visit:
+    """Saves the visit and its diagnoses in one transaction; kunjungan baru/lama is computed here."""
+    values, errors = review(form, today=today)
+    if errors:
+        raise VisitInvalid(errors)
+    with writing():
+        patient = Patient.get_by_id(form.patient_id)
+        at = values["visit_at"]
+        days, years = age_at(patient.birth_date, at.date())
+        visit = Visit.create(patient=patient, is_new_visit=is_new_visit(patient.id, at), age_days=days, age_years=years,
+                             sex=patient.sex, created_by=user, created_at=now(), **values)
+        lines = form.diagnoses
+        primary = next((i for i, line in enumerate(lines) if line.is_primary), 0)
+        for position, line in enumerate(lines, start=1):
+            VisitDiagnosis.create(visit=visit, icd10=line.code, is_new_case=line.is_new_case,
+                                  is_primary=position - 1 == primary, position=position)
+        # A visit entered late can make a later visit of that year a repeat.
+        refresh_new_visit_flags(patient.id, years=[at.year])
+        audit.record("create", "visit", visit.id, {
+            "patient_id": patient.id, "diagnoses": [line.code for line in lines]}, user)
+    return Visit.get_by_id(visit.id)
+
+
+def refresh_new_visit_flags(patient_id: int, years: list[int] | None = None) -> None:
+    """Marks the first visit of each year as kunjungan baru and the rest as lama."""
+    query = Visit.select(Visit.id, Visit.visit_at, Visit.is_new_visit).where(
+        (Visit.patient == patient_id) & Visit.deleted_at.is_null()).order_by(Visit.visit_at, Visit.id)
+    seen: set[int] = set()
+    for visit in query:
+        year = visit.visit_at.year
+        if years is not None and year not in years:
+            continue
+        first = year not in seen
+        seen.add(year)
+        if visit.is_new_visit != first:
+            Visit.update(is_new_visit=first).where(Visit.id == visit.id).execute()

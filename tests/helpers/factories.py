@@ -1,0 +1,42 @@
+"""Small builders for patients and visits in tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kupang_desk.models import PaymentType, Poli
+from kupang_desk.patients.registration import PatientForm, register
+from kupang_desk.visits.recording import DiagnosisLine, VisitForm, record_visit
+
+OEBOBO = "53.71.04.1001"
+TODAY = dt.date(2026, 11, 27)
+
+
+def payment(code: str = "UMUM") -> int:
+    return PaymentType.get(PaymentType.code == code).id
+
+
+def poli(name: str = "Umum") -> int:
+    return Poli.get(Poli.name == name).id
+
+
+def patient_form(**values) -> PatientForm:
+    form = PatientForm(
+        nik="5371041203870001", name="Yohanes Ndun", sex="L", birth_place="Kupang",
+        birth_date=dt.date(1987, 3, 12), mother_name="Maria Bere", kk_number="5371041501100007",
+        payment_type_id=payment(), phone="081234567890", address="Jl. Frans Seda No. 5", rt="4", rw="2",
+        kelurahan_code=OEBOBO, religion="Katolik",
+    )
+    for name, value in values.items():
+        setattr(form, name, value)
+    return form
+
+
+def new_patient(**values):
+    return register(patient_form(**values), accept_warnings=True, today=TODAY)
+
+
+def new_visit(patient, at: dt.datetime, *codes: str, **values):
+    lines = [DiagnosisLine(code, is_new_case=True, is_primary=i == 0) for i, code in enumerate(codes or ("J06.9",))]
+    form = VisitForm(patient_id=patient.id, visit_at=at, poli_id=poli(), diagnoses=lines, **values)
+    return record_visit(form, today=TODAY)

@@ -1,0 +1,90 @@
+"""Recording visits: kunjungan and kasus baru/lama, vitals, diagnoses, referral."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kupang_desk.models import Visit, VisitDiagnosis
+from kupang_desk.visits import icd
+from kupang_desk.visits.recording import (
+    DiagnosisLine, VisitForm, VisitInvalid, is_new_visit, parse_vital, record_visit, suggest_new_case,
+)
+from tests.helpers.factories import TODAY, new_patient, new_visit, poli
+
+
+def test_a_visit_with_two_diagnoses(database):
+    patient = new_patient()
+    form = VisitForm(patient_id=patient.id, visit_at=dt.datetime(2026, 10, 5, 8, 30), poli_id=poli(),
+                     complaint="Batuk pilek 3 hari", vitals={"systolic": "150", "diastolic": "95", "weight_kg": "61,5",
+                                                             "temperature_c": "37,8"},
+                     diagnoses=[DiagnosisLine("J06.9", True, False), DiagnosisLine("I10", True, True)],
+                     health_worker="dr. Maria Bere")
+    visit = record_visit(form, today=TODAY)
+    assert visit.payment_type_id == patient.payment_type_id  # the patient's by default
+    assert (visit.age_years, visit.sex, visit.is_new_visit) == (39, "L", True)
+    assert str(visit.weight_kg) == "61.5"
+    lines = list(VisitDiagnosis.select().where(VisitDiagnosis.visit == visit).order_by(VisitDiagnosis.position))
+    assert [(d.icd10_code, d.is_primary) for d in lines] == [("J06.9", False), ("I10", True)]
+
+
+def test_kunjungan_baru_is_the_first_of_the_year(database):
+    patient = new_patient()
+    first = new_visit(patient, dt.datetime(2026, 3, 1, 9))
+    second = new_visit(patient, dt.datetime(2026, 4, 1, 9))
+    next_year = new_visit(patient, dt.datetime(2025, 12, 30, 9))
+    assert [Visit.get_by_id(v.id).is_new_visit for v in (first, second, next_year)] == [True, False, True]
+    # Entered late: an earlier visit of 2026 makes the March one a repeat.
+    early = new_visit(patient, dt.datetime(2026, 1, 10, 9))
+    assert Visit.get_by_id(early.id).is_new_visit and not Visit.get_by_id(first.id).is_new_visit
+    assert not is_new_visit(patient.id, dt.datetime(2026, 5, 1))
+
+
+def test_kasus_lama_suggested_from_history(database):
+    patient = new_patient()
+    new_visit(patient, dt.datetime(2026, 1, 10, 9), "I10", "J06.9")
+    assert not suggest_new_case(patient.id, "I10", dt.datetime(2026, 9, 1))  # chronic: always lama
+    assert not suggest_new_case(patient.id, "J06.9", dt.datetime(2026, 1, 20))  # same episode
+    assert suggest_new_case(patient.id, "J06.9", dt.datetime(2026, 3, 1))  # a new cold
+    assert suggest_new_case(patient.id, "A09", dt.datetime(2026, 3, 1))
+
+
+@pytest.mark.parametrize(("name", "typed", "message"), [
+    ("weight_kg", "500", "tidak masuk akal"), ("temperature_c", "3,7", "tidak masuk akal"),
+    ("systolic", "abc", "harus berupa angka"),
+])
+def test_implausible_vitals_are_refused(name, typed, message):
+    with pytest.raises(Exception, match=message):
+        parse_vital(name, typed)
+
+
+def test_invalid_visits_are_explained_and_not_saved(database):
+    patient = new_patient()
+    form = VisitForm(patient_id=patient.id, visit_at=dt.datetime(1980, 1, 1, 9), poli_id=None,
+                     vitals={"systolic": "80", "diastolic": "120"}, diagnoses=[DiagnosisLine("X99.99")],
+                     referral_kind="external")
+    with pytest.raises(VisitInvalid) as caught:
+        record_visit(form, today=TODAY)
+    assert set(caught.value.errors) == {"visit_at", "poli_id", "diastolic", "diagnoses", "referral_kind"}
+    assert Visit.select().count() == 0
+
+
+def test_icd10_picker_finds_by_code_and_words(database):
+    assert [c.code for c in icd.search_icd10("j069")] == ["J06.9"]
+    assert icd.search_icd10("J06")[0].code == "J06"
+    found = [c.code for c in icd.search_icd10("hipertensi")]
+    assert "I10" in found
+    assert "J06.9" in [c.code for c in icd.search_icd10("ispa")]
+    assert "A09.9" in [c.code for c in icd.search_icd10("gastroenteritis")]
+    favourites = ["K30", "I10"]
+    assert [c.code for c in icd.search_icd10("", favourites=favourites)] == favourites
+    assert icd.search_icd10("hipertensi", favourites=["I10"])[0].code == "I10"
+
+
+def test_most_used_codes(database):
+    patient = new_patient()
+    for day in range(1, 4):
+        new_visit(patient, dt.datetime(2026, 11, day, 9), "K30")
+    new_visit(patient, dt.datetime(2026, 11, 5, 9), "I10")
+    assert icd.most_used(today=TODAY)[:2] == ["K30", "I10"]
