@@ -40,6 +40,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
 
     commands.add_parser("info", help=_("tampilkan database yang dipakai, versi skema dan jumlah data"))
+
+    report = commands.add_parser("report", help=_("buat laporan untuk Dinas Kesehatan (Excel dan/atau PDF)"))
+    report.add_argument("kind", choices=("lb1", "recap", "top", "register"),
+                        help=_("lb1: data kesakitan; recap: rekap kunjungan; top: penyakit terbanyak; register: register kunjungan"))
+    when = report.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", metavar="TTTT-BB", help=_("bulan laporan, misalnya 2026-10"))
+    when.add_argument("--from", dest="date_from", metavar="TTTT-BB-HH", help=_("tanggal awal (dengan --to)"))
+    report.add_argument("--to", dest="date_to", metavar="TTTT-BB-HH", help=_("tanggal akhir"))
+    report.add_argument("--xlsx", metavar="FILE", help=_("simpan sebagai Excel"))
+    report.add_argument("--pdf", metavar="FILE", help=_("simpan sebagai PDF"))
+    report.add_argument("--paper", choices=("A4", "F4"), default="A4", help=_("ukuran kertas (bawaan A4)"))
+    report.add_argument("--rollup", action="store_true", help=_("LB1 menurut kategori 3 karakter (J06 untuk J06.9)"))
+    report.add_argument("--n", type=int, default=10, help=_("top: jumlah penyakit (bawaan 10)"))
+    report.add_argument("--all-cases", action="store_true", help=_("top: hitung semua kasus, bukan hanya kasus baru"))
+    report.add_argument("--include-z", action="store_true", default=None, help=_("top: ikut hitung kode Z"))
+    report.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
     return parser
 
 
@@ -64,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(args)
         if args.command == "info":
             return _info(args)
+        if args.command == "report":
+            return _report(args)
         parser.error(_("perintah tidak dikenal"))
     except KnownError as error:
         print(str(error), file=sys.stderr)
@@ -91,6 +109,39 @@ def _demo(args: argparse.Namespace) -> int:
     counts = demo.generate(args.patients, args.visits, args.students, task=ConsoleTask(quiet=args.quiet), seed=args.seed)
     print(_("Data contoh dimuat ke {where}: {counts} ({seconds:.1f} detik).").format(
         where=target.describe(), counts=counts.describe(), seconds=time.perf_counter() - started))
+    return EXIT_OK
+
+
+EXIT_EMPTY = 3
+
+
+def _report(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from kupang_desk.models import database
+    from kupang_desk.reports.base import Period
+    from kupang_desk.reports.service import Options, kind_label, save
+    from kupang_desk.tasks import ConsoleTask
+
+    if args.month:
+        period = Period.month(args.month)
+    else:
+        if not args.date_to:
+            raise KnownError(_("--from memerlukan --to, misalnya --from 2026-10-01 --to 2026-10-15."))
+        try:
+            period = Period.between(dt.date.fromisoformat(args.date_from), dt.date.fromisoformat(args.date_to))
+        except ValueError:
+            raise KnownError(_("Tanggal tidak dikenal. Tulis tahun-bulan-hari, misalnya 2026-10-01.")) from None
+    database.connect(args.database)
+    options = Options(rollup=args.rollup, limit=args.n, new_cases_only=not args.all_cases, include_z=args.include_z,
+                      paper=args.paper)
+    report = save(args.kind, period, options, xlsx=args.xlsx, pdf=args.pdf, task=ConsoleTask(quiet=args.quiet))
+    written = " ".join(str(p) for p in (args.xlsx, args.pdf) if p)
+    if report.empty:
+        print(_("{report} {period}: {note} File tetap dibuat: {files}").format(
+            report=kind_label(args.kind), period=period.label(), note=report.empty_note(), files=written), file=sys.stderr)
+        return EXIT_EMPTY
+    print(_("{report} {period} disimpan: {files}").format(report=kind_label(args.kind), period=period.label(), files=written))
     return EXIT_OK
 
 

@@ -274,7 +274,7 @@ def _visit_days(today: dt.date, years: int) -> tuple[list[dt.date], list[float]]
     weekday_weight = (1.35, 1.0, 1.0, 1.0, 0.9, 0.55, 0.03)
     days, cumulative, total = [], [], 0.0
     day = start
-    while day <= today:
+    while day < today:  # up to yesterday: today's visits are the clerk's to enter
         weight = weekday_weight[day.weekday()] * (1.25 if day.month in (12, 1, 2, 3) else 1.0)
         # The city grows: later years a little busier.
         weight *= 1 + 0.04 * (day.year - start.year)
@@ -413,11 +413,18 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
     weights = [rng.paretovariate(1.6) for _ in people]
     chosen = rng.choices(range(len(people)), weights, k=count)
     dates = rng.choices(days, cum_weights=cumulative, k=count)
+    last_day = days[-1]
     planned = []
     for person_index, day in zip(chosen, dates, strict=True):
         born = people[person_index][1]
         if day < born:
-            day = min(today, born + dt.timedelta(days=int(rand() * 90)))
+            if born > last_day:  # born today: no visit of theirs is in the period yet
+                person_index = int(rand() * len(people))
+                while people[person_index][1] > last_day:
+                    person_index = int(rand() * len(people))
+                born = people[person_index][1]
+            if day < born:  # a baby: some day between birth and yesterday
+                day = born + dt.timedelta(days=int(rand() * ((last_day - born).days + 1)))
         planned.append((person_index, day, 450 + int(rand() * 390)))  # 07.30 to 14.00
     del chosen, dates
     planned.sort()

@@ -1,6 +1,9 @@
-"""Makes docs/main-window.png from the real application on a demo database (offscreen).
+"""Makes screenshots of the real application on a demo database (offscreen).
 
-    python scripts/screenshot.py [--out docs/main-window.png] [--section pengaturan]
+    python scripts/screenshot.py                    # docs/main-window.png
+    python scripts/screenshot.py --all              # also the registration form, patient
+                                                    # card, visit form and visit register
+                                                    # in docs/screenshots/
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "main-window.png"))
     parser.add_argument("--section", default="pengaturan")
+    parser.add_argument("--all", action="store_true", help="the puskesmas desk screens too")
     args = parser.parse_args()
 
     from PySide6.QtCore import QEventLoop, QTimer
@@ -51,9 +55,78 @@ def main() -> int:
         print(f"could not write {args.out}", file=sys.stderr)
         return 1
     print(args.out)
+    if args.all:
+        shots(window, ROOT / "docs" / "screenshots")
     window.close()
     database.close()
     return 0
+
+
+def shots(window, folder: Path) -> None:
+    """The registration form (filled, with a warning), a patient card, a visit form, the register."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kupang_desk.models import Patient
+
+    folder.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance()
+
+    def settle(ms: int = 100) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def save(widget, name: str) -> None:
+        settle()
+        widget.grab().save(str(folder / f"{name}.png"))
+        print(folder / f"{name}.png")
+
+    window.show_section("pasien")
+    window.patients_page.search.setText("yohanis nd")
+    window.patients_page.run_search()
+    save(window, "patient-search")
+    form = window.register_patient()
+    form.nik.setText("5371045203870002")
+    form.name.setText("Maria Goreti Bere")
+    form.sex.setCurrentIndex(form.sex.findData("L"))
+    form.birth_place.setText("Kupang")
+    form.birth_date.setText("12-03-1987")
+    form.mother_name.setText("Yuliana Ndun")
+    form.payment.setCurrentIndex(form.payment.findText("BPJS PBI (APBN)"))
+    form.kecamatan.setCurrentIndex(form.kecamatan.findText("Oebobo"))
+    form.kelurahan.setCurrentIndex(form.kelurahan.findText("Fatululi"))
+    form.address.setText("Jl. Frans Seda No. 12")
+    form.touched.update(form.form.widgets)
+    form.save()
+    save(form, "registration-form")
+    form.reject()
+    patient = Patient.select().order_by(Patient.id).first()
+    card = window.open_patient(patient.id)
+    save(card, "patient-card")
+    card.reject()
+    visit = window.record_visit(patient.id)
+    visit.poli.setCurrentIndex(visit.poli.findText("Umum"))
+    visit.complaint.setText("Batuk pilek 3 hari, demam")
+    visit.vitals["systolic"].setText("150")
+    visit.vitals["diastolic"].setText("95")
+    visit.vitals["weight_kg"].setText("500")
+    visit._check_vital("weight_kg")
+    visit.picker.edit.setText("ispa")
+    visit.picker.add_current()
+    visit.picker.edit.setText("hipertensi")
+    save(visit, "visit-form")
+    visit.reject()
+    window.show_section("kunjungan")
+    page = window.register_page
+    loop = QEventLoop()
+    page.loaded.connect(lambda _n: loop.quit())
+    QTimer.singleShot(10000, loop.quit)
+    if page.model.register is None:
+        loop.exec()
+    window.resize(1200, 700)
+    app.processEvents()
+    save(window, "visit-register")
 
 
 if __name__ == "__main__":

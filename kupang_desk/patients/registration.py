@@ -9,7 +9,16 @@ from dataclasses import dataclass, field, fields
 from kupang_desk import audit
 from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, PatientIdentifier, PaymentType, Region, User, Visit, now, writing
+from kupang_desk.models import (
+    Patient,
+    PatientIdentifier,
+    PaymentType,
+    Region,
+    User,
+    Visit,
+    now,
+    writing,
+)
 from kupang_desk.names import name_key
 from kupang_desk.patients.numbers import next_no_rm
 from kupang_desk.validators import (

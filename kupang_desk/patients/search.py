@@ -116,3 +116,15 @@ def _substring_ids(key: str, limit: int) -> list[int]:
                f"AND p.deleted_at IS NULL LIMIT {int(limit)}")
         params = [match, *(f"%{w}%" for w in short_words)]
     return [row[0] for row in database.execute_sql(sql, params).fetchall()]
+
+
+def find_by_no_rm(no_rm: str) -> Patient | None:
+    """The active patient with exactly this No. RM (or who had it before a merge)."""
+    text = no_rm.strip().upper()
+    if not text:
+        return None
+    patient = _active(Patient.select().where(Patient.no_rm == text)).first()
+    if patient is None:
+        former = PatientIdentifier.get_or_none((PatientIdentifier.kind == "no_rm") & (PatientIdentifier.value == text))
+        patient = former.patient if former else None
+    return patient

@@ -68,7 +68,18 @@ def load_demo(window: MainWindow) -> Operation:
 
 
 def peak_memory_mb() -> int:
-    """Peak resident memory of this process in MB (0 where the platform does not say)."""
+    """Peak resident memory of this process in MB (0 where the platform does not say).
+
+    Read from /proc (VmHWM) where there is one: getrusage's figure survives exec, so a
+    process started by a large one would report its parent's peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:  # Windows

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QFrame,
     QLabel,
@@ -25,6 +26,10 @@ from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
 from kupang_desk.models.database import DatabaseUrl
 from kupang_desk.ui.operations import Operation, run_in_background
+from kupang_desk.ui.patient_form import PatientFormDialog
+from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
+from kupang_desk.ui.visit_form import VisitFormDialog
+from kupang_desk.ui.visit_register import VisitRegisterPage
 
 
 @dataclass(frozen=True)
@@ -102,16 +107,20 @@ class MainWindow(QMainWindow):
             "QListWidget#navigation { font-size: 11pt; border: none; background: palette(base); }"
             "QListWidget#navigation::item { padding: 4px 14px; }")
         self.pages = QStackedWidget()
-        self.section_pages: dict[str, SectionPage] = {}
+        self.section_pages: dict[str, QWidget] = {}
+        self.favourite_codes: list[str] = []
+        self.dialogs: list[QWidget] = []  # open dialogs, kept alive while shown
+        self.patients_page: PatientsPage | None = None
+        self.register_page: VisitRegisterPage | None = None
         for section in self.visible_sections():
             item = QListWidgetItem(section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
             item.setSizeHint(QSize(160, 36))
             self.navigation.addItem(item)
-            page = SectionPage(section)
+            page = self._make_page(section)
             self.section_pages[section.key] = page
             self.pages.addWidget(page)
-        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._on_section_changed)
 
         splitter = QSplitter()
         splitter.addWidget(self.navigation)
@@ -126,6 +135,87 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
         self.navigation.setCurrentRow(0)
         self.navigation.setFocus()
+
+    def _make_page(self, section: Section) -> QWidget:
+        if section.key == "pasien":
+            page = self.patients_page = PatientsPage()
+            page.new_patient.connect(self.register_patient)
+            page.open_patient.connect(self.open_patient)
+            page.new_visit.connect(self.record_visit)
+            page.merge_requested.connect(self.merge_patients)
+            return page
+        if section.key == "kunjungan":
+            page = self.register_page = VisitRegisterPage()
+            page.open_patient.connect(self.open_patient)
+            return page
+        return SectionPage(section)
+
+    def _on_section_changed(self, row: int) -> None:
+        self.pages.setCurrentIndex(row)
+        page = self.pages.currentWidget()
+        if page is self.register_page and self.register_page.model.register is None:
+            self.register_page.apply()
+        if page is self.patients_page:
+            self.patients_page.focus_search()
+
+    def _keep(self, dialog: QDialog) -> QDialog:
+        """Opens ``dialog`` without blocking and keeps it alive until it closes."""
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _result: self.dialogs.remove(dialog) if dialog in self.dialogs else None)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def register_patient(self) -> PatientFormDialog:
+        dialog = PatientFormDialog(self)
+        dialog.saved.connect(self._patient_saved)
+        dialog.open_existing.connect(self.open_patient)
+        return self._keep(dialog)
+
+    def _patient_saved(self, patient_id: int) -> None:
+        self.statusBar().showMessage(_("Data pasien disimpan."), 8000)
+        self.open_patient(patient_id)
+
+    def edit_patient(self, patient_id: int) -> PatientFormDialog:
+        from kupang_desk.models import Patient
+
+        dialog = PatientFormDialog(self, patient=Patient.get_by_id(patient_id))
+        dialog.saved.connect(self._patient_saved)
+        dialog.open_existing.connect(self.open_patient)
+        return self._keep(dialog)
+
+    def open_patient(self, patient_id: int) -> PatientCardDialog:
+        dialog = PatientCardDialog(patient_id, self)
+        dialog.new_visit.connect(self.record_visit)
+        dialog.edit.connect(self.edit_patient)
+        return self._keep(dialog)
+
+    def record_visit(self, patient_id: int) -> VisitFormDialog:
+        from kupang_desk.models import Patient
+
+        dialog = VisitFormDialog(Patient.get_by_id(patient_id), self, favourites=self.favourite_codes)
+        dialog.saved.connect(self._visit_saved)
+        return self._keep(dialog)
+
+    def _visit_saved(self, _visit_id: int) -> None:
+        self.statusBar().showMessage(_("Kunjungan disimpan."), 8000)
+        if self.register_page is not None and self.register_page.model.register is not None:
+            self.register_page.apply()
+
+    def merge_patients(self) -> MergeDialog:
+        dialog = MergeDialog(self)
+        dialog.merged.connect(self.open_patient)
+        return self._keep(dialog)
+
+    def focus_patient_search(self) -> None:
+        if "pasien" in self.section_pages:
+            self.show_section("pasien")
+            self.patients_page.focus_search()
+
+    def new_visit_for_selection(self) -> None:
+        if self.patients_page is not None:
+            self.show_section("pasien")
+            self.patients_page.visit_selected()
 
     def _title(self) -> str:
         name = self.institution.name if self.institution else _("Belum ada profil institusi")
@@ -145,6 +235,21 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
+        if "pasien" in self.section_keys():
+            patient_menu = self.menuBar().addMenu(_("&Pasien"))
+            for text, keys, handler in (
+                (_("Cari pasien"), "Ctrl+F", self.focus_patient_search),
+                (_("Pasien baru..."), "Ctrl+N", lambda: (self.show_section("pasien"), self.register_patient())),
+                (_("Kunjungan baru untuk pasien terpilih..."), "Ctrl+K", self.new_visit_for_selection),
+                (_("Gabungkan pasien ganda..."), "", self.merge_patients),
+            ):
+                action = QAction(text, self)
+                if keys:
+                    action.setShortcut(QKeySequence(keys))
+                    action.setToolTip(f"{text} ({keys})")
+                action.triggered.connect(lambda _checked=False, h=handler: h())
+                patient_menu.addAction(action)
+
         view_menu = self.menuBar().addMenu(_("&Tampilan"))
         self.section_actions: dict[str, QAction] = {}
         for row, section in enumerate(self.visible_sections()):
@@ -160,9 +265,11 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
+    def section_keys(self) -> list[str]:
+        return [s.key for s in self.visible_sections()]
+
     def show_section(self, key: str) -> None:
-        keys = [s.key for s in self.visible_sections()]
-        self.navigation.setCurrentRow(keys.index(key))
+        self.navigation.setCurrentRow(self.section_keys().index(key))
 
     def current_section(self) -> str:
         return self.navigation.currentItem().data(Qt.ItemDataRole.UserRole)
@@ -177,23 +284,25 @@ class MainWindow(QMainWindow):
     def refresh_summary(self) -> Operation:
         """Counts records off the GUI thread and fills the section pages when done."""
         self.statusBar().showMessage(_("Menghitung data..."))
-        operation = run_in_background(self, lambda _task: summary.database_summary(), title=_("Menghitung data"),
-                                      on_success=self._show_summary, show_progress=False)
+        def work(_task):
+            from kupang_desk.visits.icd import most_used
+
+            return summary.database_summary(), most_used()
+
+        operation = run_in_background(self, work, title=_("Menghitung data"), on_success=self._show_summary,
+                                      show_progress=False)
         self.operations.append(operation)
         operation.finished.connect(lambda: self.operations.remove(operation))
         return operation
 
-    def _show_summary(self, figures: summary.Summary) -> None:
+    def _show_summary(self, result: tuple[summary.Summary, list[str]]) -> None:
+        figures, self.favourite_codes = result
         self.statusBar().showMessage(_("{patients} pasien, {visits} kunjungan").format(
             patients=format_number(figures.patients), visits=format_number(figures.visits)), 10000)
         pages = self.section_pages
-        if "pasien" in pages:
-            pages["pasien"].show_facts([(_("Pasien terdaftar"), format_number(figures.patients))])
-        if "kunjungan" in pages:
-            pages["kunjungan"].show_facts([
-                (_("Semua kunjungan"), format_number(figures.visits)),
-                (_("Kunjungan bulan ini"), format_number(figures.visits_this_month)),
-            ])
+        if self.patients_page is not None and not self.patients_page.search.text():
+            self.patients_page.status.setText(_("{count} pasien terdaftar. Ketik untuk mencari; pasien baru: Ctrl+N.").format(
+                count=format_number(figures.patients)))
         if "sekolah" in pages:
             pages["sekolah"].show_facts([
                 (_("Siswa"), format_number(figures.students)),

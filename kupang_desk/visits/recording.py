@@ -9,7 +9,17 @@ from decimal import Decimal, InvalidOperation
 from kupang_desk import audit
 from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
-from kupang_desk.models import Icd10, Patient, PaymentType, Poli, User, Visit, VisitDiagnosis, now, writing
+from kupang_desk.models import (
+    Icd10,
+    Patient,
+    PaymentType,
+    Poli,
+    User,
+    Visit,
+    VisitDiagnosis,
+    now,
+    writing,
+)
 from kupang_desk.validators import age_at, check_visit_date
 
 # Plausible ranges (inclusive): outside them a value is a typo (500 kg), not a patient.

@@ -6,9 +6,8 @@ import subprocess
 import sys
 import textwrap
 
-from kupang_desk.models import Patient
+from kupang_desk.models import Patient, db
 from kupang_desk.patients.numbers import next_no_rm, set_at_least
-from kupang_desk.models import db
 from tests.helpers.factories import new_patient
 
 WRITER = textwrap.dedent("""

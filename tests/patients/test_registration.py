@@ -9,7 +9,14 @@ import pytest
 
 from kupang_desk.models import AuditEvent, Patient, PatientIdentifier, Setting, Visit
 from kupang_desk.patients import registration
-from kupang_desk.patients.registration import DuplicateNik, FormInvalid, WarningsNotAccepted, register, review, update
+from kupang_desk.patients.registration import (
+    DuplicateNik,
+    FormInvalid,
+    WarningsNotAccepted,
+    register,
+    review,
+    update,
+)
 from tests.helpers.factories import TODAY, new_patient, new_visit, patient_form, payment
 
 

@@ -9,7 +9,13 @@ import pytest
 from kupang_desk.models import Visit, VisitDiagnosis
 from kupang_desk.visits import icd
 from kupang_desk.visits.recording import (
-    DiagnosisLine, VisitForm, VisitInvalid, is_new_visit, parse_vital, record_visit, suggest_new_case,
+    DiagnosisLine,
+    VisitForm,
+    VisitInvalid,
+    is_new_visit,
+    parse_vital,
+    record_visit,
+    suggest_new_case,
 )
 from tests.helpers.factories import TODAY, new_patient, new_visit, poli
 

@@ -1,0 +1,185 @@
+"""What every upward report is made of: a period, a letterhead, and tables of counts.
+
+A ``ReportTable`` is plain data that the Excel and PDF writers render the same way:
+columns with a two-level header (a group such as an age band over L/P), rows of
+values, a grand-total row, and columns that are sums of others (written as formulas
+in Excel so a checker can see them add up).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_date, format_month
+from kupang_desk.i18n import _
+from kupang_desk.models import Institution, Setting
+
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @classmethod
+    def month(cls, text: str) -> Period:
+        """``2026-10`` to the whole of October 2026."""
+        match = _MONTH.match(text or "")
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise KnownError(_("Bulan '{text}' tidak dikenal. Tulis tahun-bulan, misalnya 2026-10 untuk Oktober 2026.").format(text=text))
+        year, month = int(match.group(1)), int(match.group(2))
+        return cls(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]))
+
+    @classmethod
+    def between(cls, start: dt.date, end: dt.date) -> Period:
+        if end < start:
+            raise KnownError(_("Tanggal akhir ({end}) sebelum tanggal awal ({start}).").format(
+                end=format_date(end), start=format_date(start)))
+        return cls(start, end)
+
+    @property
+    def is_month(self) -> bool:
+        return self.start.day == 1 and self.end == self.start.replace(
+            day=calendar.monthrange(self.start.year, self.start.month)[1])
+
+    def label(self) -> str:
+        if self.is_month:
+            return format_month(self.start.year, self.start.month)
+        if self.start.month == 1 and self.start.day == 1 and self.end == dt.date(self.start.year, 12, 31):
+            return str(self.start.year)
+        return f"{format_date(self.start)} – {format_date(self.end)}"
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """[start, end) as datetimes, for ``visit_at >= start AND visit_at < end``."""
+        return (dt.datetime.combine(self.start, dt.time()),
+                dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time()))
+
+    def slug(self) -> str:
+        if self.is_month:
+            return self.start.strftime("%Y-%m")
+        return f"{self.start:%Y%m%d}-{self.end:%Y%m%d}"
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    """A band of completed days (under one year) or completed years."""
+
+    label: str
+    years: tuple[int, int | None]
+    days: tuple[int, int | None] | None = None
+
+    def contains(self, age_days: int, age_years: int) -> bool:
+        low, high = self.years
+        if age_years < low or (high is not None and age_years > high):
+            return False
+        if self.days is None:
+            return True
+        low_d, high_d = self.days
+        return age_days >= low_d and (high_d is None or age_days <= high_d)
+
+
+def age_bands() -> list[AgeBand]:
+    """The LB1 age bands of this office (Pengaturan), default those of the domain notes."""
+    from kupang_desk.models.seed import DEFAULT_AGE_BANDS
+
+    bands = Setting.get_value("lb1.age_bands", DEFAULT_AGE_BANDS) or DEFAULT_AGE_BANDS
+    return [AgeBand(b["label"], tuple(b["years"]), tuple(b["days"]) if b.get("days") else None) for b in bands]
+
+
+@dataclass
+class Column:
+    key: str
+    header: str
+    group: str = ""  # the header row above, merged over neighbours with the same group
+    width: float = 8  # in characters, for Excel and PDF alike
+    kind: str = "number"  # "number"; "text"; "id" (a code or identifier: text, never a number)
+    total_of: tuple[str, ...] = ()  # this column is the sum of these columns (a formula in Excel)
+    summed: bool = True  # the grand-total row adds this column up (numbers only)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind == "number"
+
+
+@dataclass
+class ReportTable:
+    title: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    total_label: str = ""  # a grand-total row is added when set
+    note: str = ""
+
+    def column_index(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
+
+    def label_column(self) -> int:
+        """Where the grand-total row writes its label: the last text column before the numbers."""
+        first_number = next((i for i, c in enumerate(self.columns) if c.numeric), len(self.columns))
+        return max(first_number - 1, 0)
+
+    def totals(self) -> list:
+        """The grand-total row as values (the PDF prints these; Excel writes formulas)."""
+        values: list = []
+        for index, column in enumerate(self.columns):
+            if column.numeric and column.summed:
+                values.append(sum((row[index] or 0) for row in self.rows))
+            else:
+                values.append(self.total_label if index == self.label_column() else "")
+        return values
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+@dataclass
+class Letterhead:
+    """Who sends the report and who signs it."""
+
+    office: list[str]  # e.g. ["PEMERINTAH KOTA KUPANG", "DINAS KESEHATAN"]
+    name: str
+    address: str
+    logo: bytes | None
+    city: str
+    signer_title: str
+    signer_name: str
+    signer_nip: str
+
+    @classmethod
+    def current(cls) -> Letterhead:
+        institution = Institution.select().first()
+        if institution is None:
+            return cls(["PEMERINTAH KOTA KUPANG", "DINAS KESEHATAN"], _("(profil institusi belum diisi)"), "", None,
+                       "Kupang", _("Kepala Puskesmas"), "", "")
+        office = [line.strip() for line in (institution.letterhead or "").splitlines() if line.strip()]
+        if not office:
+            office = ["PEMERINTAH KOTA KUPANG",
+                      "DINAS KESEHATAN" if institution.kind == "puskesmas" else "DINAS PENDIDIKAN DAN KEBUDAYAAN"]
+        return cls(office, institution.name, institution.address, institution.logo, institution.city or "Kupang",
+                   institution.head_title, institution.head_name, institution.head_nip)
+
+
+@dataclass
+class Report:
+    """One report: what the header says, the tables, and the paper it wants."""
+
+    kind: str  # lb1, recap, top, register
+    title: str
+    period: Period
+    tables: list[ReportTable]
+    letterhead: Letterhead
+    landscape: bool = True
+    signed_on: dt.date = field(default_factory=dt.date.today)
+    chart: list[tuple[str, int]] | None = None  # (label, value) bars under the first table
+
+    @property
+    def empty(self) -> bool:
+        return all(table.empty for table in self.tables)
+
+    def empty_note(self) -> str:
+        return _("Tidak ada kunjungan pada periode {period}. Laporan ini sengaja kosong.").format(period=self.period.label())

@@ -1,0 +1,183 @@
+"""Reports as Excel workbooks in the health office's layout (openpyxl).
+
+Letterhead rows, merged group headers, a frozen header, widths that fit, borders,
+totals as formulas, identifiers as text (format ``@``), and print setup: landscape
+or portrait, one page wide, header rows repeated, A4 or F4.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_nip, place_and_date
+from kupang_desk.i18n import _
+from kupang_desk.reports.base import Report, ReportTable
+
+PAPER = {"A4": 9, "F4": 14}  # Excel paper sizes: 9 = A4, 14 = Folio (8.5 x 13 in, the Indonesian F4)
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+SHEET_TITLES = {"lb1": "LB1", "recap": "Rekap kunjungan", "top": "Penyakit terbanyak", "register": "Register kunjungan"}
+
+
+def write_workbook(reports: list[Report], path: str | Path, *, paper: str = "A4") -> Path:
+    """Writes one sheet per report into a new workbook at ``path``."""
+    path = Path(path)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for report in reports:
+        sheet = workbook.create_sheet(_unique_title(workbook, SHEET_TITLES.get(report.kind, report.kind)))
+        write_sheet(sheet, report, paper=paper)
+    save(workbook, path)
+    return path
+
+
+def save(workbook: Workbook, path: Path) -> None:
+    try:
+        workbook.save(path)
+    except OSError as error:
+        raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu di Excel dulu.").format(
+            path=path, detail=error.strerror or error)) from error
+
+
+def _unique_title(workbook: Workbook, title: str) -> str:
+    candidate, number = title[:31], 2
+    while candidate in workbook.sheetnames:
+        candidate = f"{title[:27]} ({number})"
+        number += 1
+    return candidate
+
+
+def letterhead_rows(sheet: Worksheet, report: Report, width: int) -> int:
+    """Writes the letterhead, title and period, each merged across the table; returns the next row."""
+    head = report.letterhead
+    lines = [(line, Font(bold=True, size=12)) for line in head.office]
+    lines += [(head.name.upper(), Font(bold=True, size=13)), (head.address, Font(size=10)), ("", None),
+              (report.title, Font(bold=True, size=12)), (_("Periode: {period}").format(period=report.period.label()), Font(size=11))]
+    for row, (text, font) in enumerate(lines, start=1):
+        cell = sheet.cell(row=row, column=1, value=text or None)
+        if font:
+            cell.font = font
+        cell.alignment = Alignment(horizontal="center")
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    rule = len(head.office) + 2
+    for column in range(1, width + 1):
+        sheet.cell(row=rule, column=column).border = Border(bottom=Side(style="medium"))
+    return len(lines) + 2
+
+
+def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[int, int]:
+    """Writes ``table`` from ``first_row``; returns (header row, next free row)."""
+    columns = table.columns
+    keys = {c.key: i + 1 for i, c in enumerate(columns)}
+    sheet.cell(row=first_row, column=1, value=table.title).font = Font(bold=True)
+    top, bottom = first_row + 1, first_row + 2
+    column = 0
+    while column < len(columns):
+        spec = columns[column]
+        if spec.group:
+            end = column
+            while end + 1 < len(columns) and columns[end + 1].group == spec.group:
+                end += 1
+            sheet.cell(row=top, column=column + 1, value=spec.group)
+            if end > column:
+                sheet.merge_cells(start_row=top, start_column=column + 1, end_row=top, end_column=end + 1)
+            for index in range(column, end + 1):
+                sheet.cell(row=bottom, column=index + 1, value=columns[index].header)
+            column = end + 1
+        else:
+            sheet.cell(row=top, column=column + 1, value=spec.header)
+            sheet.merge_cells(start_row=top, start_column=column + 1, end_row=bottom, end_column=column + 1)
+            column += 1
+    for row in (top, bottom):
+        for index in range(1, len(columns) + 1):
+            cell = sheet.cell(row=row, column=index)
+            cell.font, cell.alignment, cell.border, cell.fill = Font(bold=True), CENTER, BOX, HEADER_FILL
+    row_number = bottom + 1
+    first_data = row_number
+    for values in table.rows:
+        for index, (spec, value) in enumerate(zip(columns, values, strict=True), start=1):
+            cell = sheet.cell(row=row_number, column=index)
+            if spec.total_of:
+                letters = [f"{get_column_letter(keys[k])}{row_number}" for k in spec.total_of]
+                cell.value = "=" + "+".join(letters) if len(letters) <= 3 else f"=SUM({','.join(letters)})"
+            elif spec.kind == "id":
+                cell.value = "" if value is None else str(value)
+                cell.number_format = "@"
+            else:
+                cell.value = value
+            if spec.numeric:
+                cell.number_format = "#,##0"
+            cell.border = BOX
+            if spec.kind == "text" and spec.key == "no":
+                cell.alignment = Alignment(horizontal="center")
+        row_number += 1
+    if table.total_label:
+        last_data = row_number - 1
+        for index, spec in enumerate(columns, start=1):
+            cell = sheet.cell(row=row_number, column=index)
+            if spec.numeric and spec.summed:
+                letter = get_column_letter(index)
+                cell.value = f"=SUM({letter}{first_data}:{letter}{last_data})" if table.rows else 0
+                cell.number_format = "#,##0"
+            elif index - 1 == table.label_column():
+                cell.value = table.total_label
+            cell.font, cell.border, cell.fill = Font(bold=True), BOX, TOTAL_FILL
+        row_number += 1
+    if table.note:
+        sheet.cell(row=row_number, column=1, value=table.note).font = Font(italic=True, size=9)
+        row_number += 1
+    return top, row_number + 1
+
+
+def signature_rows(sheet: Worksheet, report: Report, row: int, width: int) -> int:
+    head = report.letterhead
+    column = max(width - 6, 1)
+    lines = [(place_and_date(head.city, report.signed_on), Font()), (head.signer_title, Font()), ("", None), ("", None),
+             ("", None), (head.signer_name, Font(bold=True, underline="single")),
+             (_("NIP {nip}").format(nip=format_nip(head.signer_nip)) if head.signer_nip else "", Font())]
+    for offset, (text, font) in enumerate(lines):
+        cell = sheet.cell(row=row + offset, column=column, value=text or None)
+        if font:
+            cell.font = font
+    return row + len(lines)
+
+
+def write_sheet(sheet: Worksheet, report: Report, *, paper: str = "A4") -> None:
+    width = max(len(t.columns) for t in report.tables)
+    row = letterhead_rows(sheet, report, width)
+    header_rows: list[int] = []
+    if report.empty:
+        sheet.cell(row=row, column=1, value=report.empty_note()).font = Font(italic=True)
+        row += 2
+    for table in report.tables:
+        top, row = write_table(sheet, table, row)
+        header_rows.append(top)
+    signature_rows(sheet, report, row, width)
+    for index in range(1, width + 1):
+        widest = max(t.columns[index - 1].width for t in report.tables if index <= len(t.columns))
+        sheet.column_dimensions[get_column_letter(index)].width = widest + 1
+    first_header = header_rows[0]
+    sheet.freeze_panes = sheet.cell(row=first_header + 2, column=1)
+    sheet.print_title_rows = f"{first_header}:{first_header + 1}"
+    setup_print(sheet, landscape=report.landscape, paper=paper)
+
+
+def setup_print(sheet: Worksheet, *, landscape: bool, paper: str) -> None:
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = PAPER.get(paper, PAPER["A4"])
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.oddFooter.center.text = _("Halaman &P dari &N")

@@ -1,0 +1,82 @@
+"""LB1, the monthly morbidity report: diagnoses by ICD-10, new cases by age band and sex.
+
+Counted in the database (one GROUP BY over the period's diagnoses), then laid out.
+Every diagnosis of a visit is one case; kasus baru and kasus lama as recorded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import peewee as pw
+
+from kupang_desk.i18n import _
+from kupang_desk.models import Visit, VisitDiagnosis
+from kupang_desk.reports.base import (
+    AgeBand,
+    Column,
+    Letterhead,
+    Period,
+    Report,
+    ReportTable,
+    age_bands,
+)
+from kupang_desk.reports.counts import L_P, band_expression, icd_titles, live_visits_in
+
+Counts = dict[str, dict[tuple[int, str, bool], int]]  # code -> (band, sex, new case) -> count
+
+
+def lb1_counts(period: Period, *, rollup: bool = False, bands: list[AgeBand] | None = None) -> Counts:
+    """Case counts per code (or 3-character category), age band, sex and new/old."""
+    bands = bands if bands is not None else age_bands()
+    code = pw.fn.SUBSTR(VisitDiagnosis.icd10, 1, 3) if rollup else VisitDiagnosis.icd10
+    band = band_expression(bands)
+    query = (VisitDiagnosis.select(code, band, Visit.sex, VisitDiagnosis.is_new_case, pw.fn.COUNT(VisitDiagnosis.id))
+             .join(Visit).where(live_visits_in(period))
+             .group_by(code, band, Visit.sex, VisitDiagnosis.is_new_case))
+    counts: Counts = defaultdict(lambda: defaultdict(int))
+    for code_value, band_index, sex, new_case, count in query.tuples():
+        counts[code_value][(int(band_index), sex, bool(new_case))] += count
+    return counts
+
+
+def lb1_columns(bands: list[AgeBand]) -> list[Column]:
+    columns = [Column("no", _("No"), width=4, kind="text"), Column("code", _("Kode ICD-10"), width=9, kind="id"),
+               Column("name", _("Diagnosis"), width=38, kind="text")]
+    for index, band in enumerate(bands):
+        for sex in L_P:
+            columns.append(Column(f"b{index}{sex}", sex, group=band.label, width=4.6))
+    for sex in L_P:
+        columns.append(Column(f"new{sex}", sex, group=_("Kasus baru"), width=5.5,
+                              total_of=tuple(f"b{i}{sex}" for i in range(len(bands)))))
+    columns.append(Column("new", _("Jml"), group=_("Kasus baru"), width=5.5, total_of=("newL", "newP")))
+    for sex in L_P:
+        columns.append(Column(f"old{sex}", sex, group=_("Kasus lama"), width=5.5))
+    columns.append(Column("old", _("Jml"), group=_("Kasus lama"), width=5.5, total_of=("oldL", "oldP")))
+    columns.append(Column("all", _("Jumlah kasus"), width=7, total_of=("new", "old")))
+    return columns
+
+
+def lb1_report(period: Period, *, rollup: bool = False, bands: list[AgeBand] | None = None) -> Report:
+    bands = bands if bands is not None else age_bands()
+    counts = lb1_counts(period, rollup=rollup, bands=bands)
+    titles = icd_titles(sorted(counts))
+    table = ReportTable(_("Laporan bulanan data kesakitan (LB1)"), lb1_columns(bands), total_label=_("JUMLAH"))
+    outside = 0
+    for number, code in enumerate(sorted(counts), start=1):
+        cells = counts[code]
+        row: list = [number, code, titles.get(code, "")]
+        for index in range(len(bands)):
+            row += [cells.get((index, sex, True), 0) for sex in L_P]
+        new = [sum(cells.get((i, sex, True), 0) for i in range(len(bands))) for sex in L_P]
+        old = [sum(n for (_b, s, is_new), n in cells.items() if s == sex and not is_new) for sex in L_P]
+        outside += sum(cells.get((-1, sex, True), 0) for sex in L_P)
+        row += [*new, sum(new), *old, sum(old), sum(new) + sum(old)]
+        table.rows.append(row)
+    if outside:
+        table.note = _("{count} kasus baru dengan umur di luar golongan umur yang diatur tidak masuk kolom umur. "
+                       "Periksa golongan umur di Pengaturan.").format(count=outside)
+    title = _("LAPORAN BULANAN DATA KESAKITAN (LB1)")
+    if rollup:
+        title += " " + _("menurut kategori 3 karakter")
+    return Report("lb1", title, period, [table], Letterhead.current(), landscape=True)

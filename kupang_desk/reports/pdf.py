@@ -1,0 +1,237 @@
+"""Reports as printed PDF (ReportLab): letterhead, title, table, pages, signature.
+
+Letterhead of the office with the institution's logo and a rule, the title and period,
+the table with its header repeated on every page, "Halaman 1 dari N" at the foot of
+each page, and the signature block (place and date, title, name, NIP in its groups).
+A4 or F4 (215 x 330 mm), portrait or landscape. Fonts: Bitstream Vera, shipped with
+ReportLab, so the PDF looks the same on every PC.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape, portrait
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Image,
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_nip, format_number, place_and_date
+from kupang_desk.i18n import _
+from kupang_desk.reports.base import Report, ReportTable
+
+F4 = (215 * mm, 330 * mm)
+PAPERS = {"A4": A4, "F4": F4}
+FONT, BOLD = "Vera", "VeraBd"
+_fonts_ready = False
+
+
+def _fonts() -> None:
+    global _fonts_ready
+    if not _fonts_ready:
+        pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))
+        pdfmetrics.registerFont(TTFont(BOLD, "VeraBd.ttf"))
+        _fonts_ready = True
+
+
+def _style(size: float, *, bold: bool = False, center: bool = False, leading: float | None = None) -> ParagraphStyle:
+    return ParagraphStyle("s", fontName=BOLD if bold else FONT, fontSize=size, leading=leading or size * 1.25,
+                          alignment=TA_CENTER if center else 0)
+
+
+def _escape(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class NumberedCanvas(pdf_canvas.Canvas):
+    """Writes "Halaman n dari N" once the number of pages is known."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont(FONT, 7.5)
+            width = self._pagesize[0]
+            self.drawCentredString(width / 2, 8 * mm, _("Halaman {page} dari {total}").format(page=self._pageNumber, total=total))
+            super().showPage()
+        super().save()
+
+
+def letterhead(report: Report, width: float) -> list:
+    head = report.letterhead
+    lines = [Paragraph(_escape(line), _style(11, bold=True, center=True)) for line in head.office]
+    lines.append(Paragraph(_escape(head.name.upper()), _style(13, bold=True, center=True)))
+    if head.address:
+        lines.append(Paragraph(_escape(head.address), _style(8.5, center=True)))
+    logo_width = 20 * mm
+    logo = ""
+    if head.logo:
+        try:
+            logo = Image(ImageReader(io.BytesIO(head.logo)), width=logo_width, height=logo_width, kind="proportional")
+        except Exception:  # a damaged logo must not stop the report
+            logo = ""
+    block = Table([[logo, lines, ""]], colWidths=[logo_width, width - 2 * logo_width, logo_width])
+    block.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LINEBELOW", (0, 0), (-1, 0), 1.6, colors.black),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 5),
+    ]))
+    return [block, Spacer(1, 4 * mm),
+            Paragraph(_escape(report.title), _style(11, bold=True, center=True)),
+            Paragraph(_escape(_("Periode: {period}").format(period=report.period.label())), _style(9, center=True)),
+            Spacer(1, 4 * mm)]
+
+
+def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) -> LongTable:
+    columns = table.columns
+    top, bottom = [], []
+    spans = []
+    index = 0
+    while index < len(columns):
+        spec = columns[index]
+        if spec.group:
+            end = index
+            while end + 1 < len(columns) and columns[end + 1].group == spec.group:
+                end += 1
+            top += [spec.group] + [""] * (end - index)
+            bottom += [columns[i].header for i in range(index, end + 1)]
+            if end > index:
+                spans.append(("SPAN", (index, 0), (end, 0)))
+            index = end + 1
+        else:
+            top.append(spec.header)
+            bottom.append("")
+            spans.append(("SPAN", (index, 0), (index, 1)))
+            index += 1
+    header_style = _style(font_size, bold=True, center=True, leading=font_size * 1.15)
+    cell_style = _style(font_size, leading=font_size * 1.15)
+    data = [[Paragraph(_escape(text), header_style) for text in top],
+            [Paragraph(_escape(text), header_style) for text in bottom]]
+    for row in table.rows:
+        data.append([_cell(value, spec, cell_style) for value, spec in zip(row, columns, strict=True)])
+    style = [
+        ("FONT", (0, 0), (-1, -1), FONT, font_size),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 1), colors.HexColor("#DDEBF7")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        *spans,
+    ]
+    for column, spec in enumerate(columns):
+        if spec.numeric:
+            style.append(("ALIGN", (column, 2), (column, -1), "RIGHT"))
+        elif spec.key == "no":
+            style.append(("ALIGN", (column, 2), (column, -1), "CENTER"))
+    if table.total_label:
+        data.append([_cell(value, spec, cell_style) if spec.numeric else value
+                     for value, spec in zip(table.totals(), columns, strict=True)])
+        style += [("FONT", (0, -1), (-1, -1), BOLD, font_size), ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2"))]
+    total_chars = sum(c.width for c in columns)
+    widths = [width * c.width / total_chars for c in columns]
+    flowable = LongTable(data, colWidths=widths, repeatRows=2)
+    flowable.setStyle(TableStyle(style))
+    return flowable
+
+
+def _cell(value, spec, style):
+    if value is None:
+        return ""
+    if spec.numeric and isinstance(value, int):
+        return format_number(value)
+    text = str(value)
+    return Paragraph(_escape(text), style) if len(text) > 18 else text
+
+
+def bar_chart(bars: list[tuple[str, int]], width: float) -> Drawing:
+    """Horizontal bars, the commonest on top, drawn with ReportLab's own graphics."""
+    height = 14 * mm + 7 * mm * len(bars)
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 22 * mm, 8 * mm
+    chart.width, chart.height = width - 34 * mm, height - 12 * mm
+    chart.data = [[value for _label, value in reversed(bars)]]
+    chart.categoryAxis.categoryNames = [label for label, _value in reversed(bars)]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#0B6E4F")
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.nudge = 8
+    drawing.add(chart)
+    return drawing
+
+
+def signature(report: Report, width: float) -> KeepTogether:
+    head = report.letterhead
+    lines = [place_and_date(head.city, report.signed_on), head.signer_title, "", "", "",
+             f"<u><b>{_escape(head.signer_name or '........................................')}</b></u>",
+             _("NIP {nip}").format(nip=format_nip(head.signer_nip)) if head.signer_nip else ""]
+    block = Table([["", [Paragraph(line or "&nbsp;", _style(9)) for line in lines]]], colWidths=[width * 0.62, width * 0.38])
+    return KeepTogether([Spacer(1, 6 * mm), block])
+
+
+def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
+    """Writes the report as a PDF at ``path``."""
+    _fonts()
+    path = Path(path)
+    size = PAPERS.get(paper, A4)
+    size = landscape(size) if report.landscape else portrait(size)
+    margin = 12 * mm
+    width = size[0] - 2 * margin
+    story: list = letterhead(report, width)
+    if report.empty:
+        story.append(Paragraph(_escape(report.empty_note()), _style(9)))
+    font_size = 6.3 if len(report.tables[0].columns) > 20 else 8.0
+    for table in report.tables:
+        story += [CondPageBreak(30 * mm), Paragraph(_escape(table.title), _style(9, bold=True)), Spacer(1, 1.5 * mm),
+                  table_flowable(table, width, font_size=font_size)]
+        if table.note:
+            story += [Spacer(1, 1 * mm), Paragraph(_escape(table.note), _style(7.5))]
+        story.append(Spacer(1, 4 * mm))
+    if report.chart:
+        story += [CondPageBreak(60 * mm), bar_chart(report.chart, width)]
+    story.append(signature(report, width))
+    document = SimpleDocTemplate(str(path), pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
+                                 bottomMargin=16 * mm, title=f"{report.title} {report.period.label()}",
+                                 author=report.letterhead.name)
+    try:
+        document.build(story, canvasmaker=NumberedCanvas)
+    except OSError as error:
+        raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu dulu.").format(
+            path=path, detail=error.strerror or error)) from error
+    return path

@@ -1,0 +1,78 @@
+"""The visit recap: visits by poli, payment, kelurahan (inside/outside the working area)
+and age band, each split kunjungan baru/lama and L/P. Counted with GROUP BY."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import peewee as pw
+
+from kupang_desk.i18n import _
+from kupang_desk.models import Patient, PaymentType, Poli, Region, Visit, WorkArea
+from kupang_desk.reports.base import (
+    AgeBand,
+    Column,
+    Letterhead,
+    Period,
+    Report,
+    ReportTable,
+    age_bands,
+)
+from kupang_desk.reports.counts import L_P, band_expression, live_visits_in
+
+
+def recap_columns(first: str) -> list[Column]:
+    columns = [Column("no", _("No"), width=4, kind="text"), Column("name", first, width=30, kind="text")]
+    for key, group in (("new", _("Kunjungan baru")), ("old", _("Kunjungan lama"))):
+        for sex in L_P:
+            columns.append(Column(f"{key}{sex}", sex, group=group, width=7))
+        columns.append(Column(key, _("Jml"), group=group, width=7, total_of=(f"{key}L", f"{key}P")))
+    for sex in L_P:
+        columns.append(Column(f"all{sex}", sex, group=_("Jumlah"), width=7, total_of=(f"new{sex}", f"old{sex}")))
+    columns.append(Column("all", _("Jml"), group=_("Jumlah"), width=8, total_of=("new", "old")))
+    return columns
+
+
+def _table(title: str, first: str, labels: list[tuple[object, str]], counts: dict) -> ReportTable:
+    table = ReportTable(title, recap_columns(first), total_label=_("JUMLAH"))
+    for number, (key, label) in enumerate(labels, start=1):
+        cells = counts.get(key, {})
+        new = [cells.get((True, sex), 0) for sex in L_P]
+        old = [cells.get((False, sex), 0) for sex in L_P]
+        table.rows.append([number, label, *new, sum(new), *old, sum(old), new[0] + old[0], new[1] + old[1], sum(new) + sum(old)])
+    return table
+
+
+def _grouped(period: Period, key: pw.Node, *, join_patient: bool = False) -> dict:
+    query = Visit.select(key, Visit.is_new_visit, Visit.sex, pw.fn.COUNT(Visit.id))
+    if join_patient:
+        query = query.join(Patient)
+    counts: dict = defaultdict(lambda: defaultdict(int))
+    for value, new, sex, count in query.where(live_visits_in(period)).group_by(key, Visit.is_new_visit, Visit.sex).tuples():
+        counts[value][(bool(new), sex)] += count
+    return counts
+
+
+def recap_report(period: Period, *, bands: list[AgeBand] | None = None) -> Report:
+    bands = bands if bands is not None else age_bands()
+    tables = []
+    by_poli = _grouped(period, Visit.poli)
+    polis = [(p.id, p.name) for p in Poli.select().order_by(Poli.sort_order) if p.active or p.id in by_poli]
+    tables.append(_table(_("Kunjungan menurut poli"), _("Poli"), polis, by_poli))
+    by_payment = _grouped(period, Visit.payment_type)
+    payments = [(p.id, p.name) for p in PaymentType.select().order_by(PaymentType.sort_order) if p.active or p.id in by_payment]
+    tables.append(_table(_("Kunjungan menurut cara bayar"), _("Cara bayar"), payments, by_payment))
+    by_kelurahan = _grouped(period, Patient.kelurahan, join_patient=True)
+    inside = {w.kelurahan_code for w in WorkArea.select()}
+    names = {r.code: r.name for r in Region.select().where(Region.code.in_([*inside, *(k for k in by_kelurahan if k)]))}
+    inside_rows = sorted(((code, names.get(code, code)) for code in inside), key=lambda item: item[1])
+    outside_rows = sorted(((code, names.get(code, code) if code else _("(tanpa alamat)")) for code in by_kelurahan
+                           if code not in inside), key=lambda item: item[1])
+    tables.append(_table(_("Kunjungan dari dalam wilayah kerja, menurut kelurahan"), _("Kelurahan"), inside_rows, by_kelurahan))
+    tables.append(_table(_("Kunjungan dari luar wilayah kerja, menurut kelurahan"), _("Kelurahan"), outside_rows, by_kelurahan))
+    by_band = _grouped(period, band_expression(bands))
+    band_rows = [(index, band.label) for index, band in enumerate(bands)]
+    if -1 in by_band:
+        band_rows.append((-1, _("(di luar golongan umur)")))
+    tables.append(_table(_("Kunjungan menurut golongan umur"), _("Golongan umur"), band_rows, by_band))
+    return Report("recap", _("REKAPITULASI KUNJUNGAN"), period, tables, Letterhead.current(), landscape=False)

@@ -1,0 +1,97 @@
+"""Making and saving reports: one place for the window and the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kupang_desk import audit
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+from kupang_desk.models import User, writing
+from kupang_desk.reports.base import Period, Report
+from kupang_desk.reports.excel import write_workbook
+from kupang_desk.reports.lb1 import lb1_report
+from kupang_desk.reports.pdf import write_pdf
+from kupang_desk.reports.recap import recap_report
+from kupang_desk.reports.register import export_register_xlsx, register_report
+from kupang_desk.reports.top import top_report
+from kupang_desk.tasks import Task
+from kupang_desk.visits.register import VisitFilter
+
+KINDS = ("lb1", "recap", "top", "register")
+
+
+def kind_label(kind: str) -> str:
+    return {"lb1": _("LB1 (data kesakitan)"), "recap": _("Rekap kunjungan"), "top": _("Penyakit terbanyak"),
+            "register": _("Register kunjungan")}[kind]
+
+
+@dataclass
+class Options:
+    rollup: bool = False  # LB1: 3-character categories
+    limit: int = 10  # top: how many
+    new_cases_only: bool = True  # top
+    include_z: bool | None = None  # top; None: as set in Pengaturan
+    paper: str = "A4"
+    register_filter: VisitFilter | None = None  # register: the desk's filter (dates from the period)
+
+
+def make(kind: str, period: Period, options: Options | None = None, *, task: Task | None = None,
+         preview_rows: int | None = None) -> Report:
+    """Counts a report; nothing is written."""
+    options = options or Options()
+    task = task or Task()
+    task.step(0, 1, _("Menghitung {report}...").format(report=kind_label(kind)))
+    if kind == "lb1":
+        return lb1_report(period, rollup=options.rollup)
+    if kind == "recap":
+        return recap_report(period)
+    if kind == "top":
+        if options.limit < 1:
+            raise KnownError(_("Jumlah penyakit terbanyak minimal 1."))
+        return top_report(period, limit=options.limit, new_cases_only=options.new_cases_only, include_z=options.include_z)
+    if kind == "register":
+        return register_report(_register_filter(period, options), limit=preview_rows, task=task)
+    raise KnownError(_("Laporan '{kind}' tidak dikenal. Pilih lb1, recap, top atau register.").format(kind=kind))
+
+
+def _register_filter(period: Period, options: Options) -> VisitFilter:
+    base = options.register_filter or VisitFilter()
+    return VisitFilter(**{**base.__dict__, "date_from": period.start, "date_to": period.end})
+
+
+def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str | Path | None = None,
+         pdf: str | Path | None = None, task: Task | None = None, user: User | None = None) -> Report:
+    """Makes the report and writes the files asked for; the export is recorded in the audit trail."""
+    options = options or Options()
+    task = task or Task()
+    if not xlsx and not pdf:
+        raise KnownError(_("Sebutkan file keluaran: --xlsx NAMA.xlsx dan/atau --pdf NAMA.pdf."))
+    for target in (xlsx, pdf):
+        if target:
+            _check_writable(Path(target))
+    report = None
+    if kind == "register" and xlsx:
+        # Streamed: the register can hold 100,000 visits.
+        export_register_xlsx(_register_filter(period, options), xlsx, paper=options.paper, task=task)
+    if pdf or (xlsx and kind != "register"):
+        report = make(kind, period, options, task=task)
+    if report is not None and xlsx and kind != "register":
+        task.step(1, 2, _("Menulis Excel..."))
+        write_workbook([report], xlsx, paper=options.paper)
+    if report is not None and pdf:
+        task.step(1, 2, _("Menulis PDF..."))
+        write_pdf(report, pdf, paper=options.paper)
+    with writing():
+        audit.record("export", "report", kind, {"period": period.label(), "xlsx": str(xlsx or ""), "pdf": str(pdf or "")}, user)
+    task.step(2, 2, _("Selesai."))
+    return report or make(kind, period, options, preview_rows=0)
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise KnownError(_("Folder {folder} tidak ada. Pilih folder lain untuk menyimpan laporan.").format(folder=folder))
+    if path.suffix.lower() not in (".xlsx", ".pdf"):
+        raise KnownError(_("Nama file {path} harus berakhiran .xlsx atau .pdf.").format(path=path))

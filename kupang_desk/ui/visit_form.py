@@ -1,0 +1,291 @@
+"""Recording a visit: defaults from the patient, vitals, ICD-10 diagnoses, referral."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDateTime, QSettings, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_date
+from kupang_desk.i18n import _
+from kupang_desk.models import Patient, PaymentType, Poli
+from kupang_desk.ui.operations import show_error
+from kupang_desk.ui.widgets import FieldForm, combo, line, select_data
+from kupang_desk.visits import icd
+from kupang_desk.visits.recording import (
+    VITALS,
+    DiagnosisLine,
+    VisitForm,
+    VisitInvalid,
+    is_new_visit,
+    parse_vital,
+    record_visit,
+    suggest_new_case,
+    vital_label,
+)
+
+
+class IcdPicker(QWidget):
+    """Type a code or words; arrows choose, Enter adds. The puskesmas's common codes come first."""
+
+    picked = Signal(str)
+
+    def __init__(self, favourites: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.favourites = favourites
+        self.edit = QLineEdit()
+        self.edit.setObjectName("icdSearch")
+        self.edit.setPlaceholderText(_("Ketik kode (J06.9) atau kata (ispa, hipertensi), Enter untuk menambah"))
+        self.list = QListWidget()
+        self.list.setObjectName("icdMatches")
+        self.list.setMaximumHeight(150)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.list)
+        self.edit.textChanged.connect(self.refresh)
+        self.list.itemActivated.connect(lambda _item: self.add_current())
+        self.edit.installEventFilter(self)
+        self.refresh()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.edit and event.type() == event.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):  # arrows in the text box move the choice
+                step = 1 if event.key() == Qt.Key.Key_Down else -1
+                self.list.setCurrentRow(max(0, min(self.list.count() - 1, self.list.currentRow() + step)))
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                # Enter adds the code and goes no further: it must not save the visit.
+                self.add_current()
+                return True
+        return super().eventFilter(watched, event)
+
+    def refresh(self) -> None:
+        self.list.clear()
+        for code in icd.search_icd10(self.edit.text(), favourites=self.favourites):
+            item = QListWidgetItem(code.label())
+            item.setData(Qt.ItemDataRole.UserRole, code.code)
+            item.setToolTip(code.title_en)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+
+    def add_current(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        self.picked.emit(item.data(Qt.ItemDataRole.UserRole))
+        self.edit.clear()
+
+
+class VisitFormDialog(QDialog):
+    """A new visit for one patient; Enter in the diagnosis box adds a code, Ctrl+S saves."""
+
+    saved = Signal(int)  # visit id
+
+    COLUMNS = (_("Kode"), _("Diagnosis"), _("Kasus baru"), _("Utama"), "")
+
+    def __init__(self, patient: Patient, parent: QWidget | None = None, *, favourites: list[str] | None = None,
+                 now: dt.datetime | None = None) -> None:
+        super().__init__(parent)
+        self.patient = patient
+        self.setWindowTitle(_("Kunjungan baru: {name} ({no_rm})").format(name=patient.name, no_rm=patient.no_rm))
+        self.resize(760, 780)
+        header = QLabel(_("<b>{name}</b> &nbsp; No. RM {no_rm} &nbsp; {sex}, lahir {born}").format(
+            name=patient.name, no_rm=patient.no_rm, sex=patient.sex, born=format_date(patient.birth_date)))
+        f = self.form = FieldForm()
+        self.visit_at = QDateTimeEdit(QDateTime(now or dt.datetime.now().replace(second=0, microsecond=0)))
+        self.visit_at.setDisplayFormat("dd-MM-yyyy HH:mm")
+        self.visit_at.setCalendarPopup(True)
+        self.new_visit_label = QLabel()
+        self.new_visit_label.setObjectName("newVisit")
+        f.add("visit_at", _("Waktu kunjungan"), self.visit_at, extra=self.new_visit_label)
+        self.poli = f.add("poli_id", _("Poli"), combo(
+            [(p.name, p.id) for p in Poli.select().where(Poli.active).order_by(Poli.sort_order)], empty=_("— pilih —")))
+        self.payment = f.add("payment_type_id", _("Cara bayar"), combo(
+            [(p.name, p.id) for p in PaymentType.select().where(PaymentType.active).order_by(PaymentType.sort_order)]))
+        select_data(self.payment, patient.payment_type_id)
+        self.complaint = f.add("complaint", _("Keluhan"), line())
+        vitals = QWidget()
+        grid = QGridLayout(vitals)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.vitals: dict[str, QLineEdit] = {}
+        for position, (name, (low, high, unit)) in enumerate(VITALS.items()):
+            edit = line(placeholder=unit)
+            edit.setObjectName(name)
+            edit.setToolTip(_("{low} sampai {high} {unit}").format(low=low, high=high, unit=unit))
+            edit.editingFinished.connect(lambda name=name: self._check_vital(name))
+            self.vitals[name] = edit
+            grid.addWidget(QLabel(vital_label(name)), position // 2, (position % 2) * 2)
+            grid.addWidget(edit, position // 2, (position % 2) * 2 + 1)
+        f.add("vitals", _("Tanda vital"), vitals)
+        self.vital_message = f.messages["vitals"]
+        self.picker = IcdPicker(favourites or [])
+        self.picker.picked.connect(self.add_diagnosis)
+        f.add("icd", _("Cari diagnosis"), self.picker)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("diagnoses")
+        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setMinimumHeight(120)
+        f.add("diagnoses", _("Diagnosis"), self.table)
+        self.referral = combo([(_("Tidak dirujuk"), ""), (_("Rujuk internal (poli lain)"), "internal"),
+                               (_("Rujuk eksternal (rumah sakit)"), "external")])
+        self.referral_poli = combo([(p.name, p.id) for p in Poli.select().where(Poli.active).order_by(Poli.sort_order)],
+                                   empty=_("— poli tujuan —"))
+        self.referral_facility = line(placeholder=_("fasilitas tujuan, misalnya RSUD S.K. Lerik"))
+        self.referral_specialty = line(placeholder=_("spesialis"))
+        referral = QWidget()
+        row = QHBoxLayout(referral)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.referral, self.referral_poli, self.referral_facility, self.referral_specialty):
+            row.addWidget(widget)
+        f.add("referral_kind", _("Rujukan"), referral)
+        self.referral.currentIndexChanged.connect(self._show_referral)
+        self.health_worker = f.add("health_worker", _("Tenaga kesehatan"), line(
+            QSettings().value("visit/health_worker", "") or ""))
+        self._show_referral()
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(f)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(_("Simpan (Ctrl+S)"), QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = buttons.addButton(_("Batal (Esc)"), QDialogButtonBox.ButtonRole.RejectRole)
+        # Enter adds diagnoses and moves on; saving a visit is a deliberate Ctrl+S or click.
+        for button in (self.save_button, cancel):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.save_button.clicked.connect(self.save)
+        cancel.clicked.connect(self.reject)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(header)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+        self.visit_at.dateTimeChanged.connect(self._show_new_visit)
+        self._show_new_visit()
+        self.poli.setFocus()
+
+    def at(self) -> dt.datetime:
+        return self.visit_at.dateTime().toPython().replace(second=0, microsecond=0)
+
+    def _show_new_visit(self) -> None:
+        new = is_new_visit(self.patient.id, self.at())
+        self.new_visit_label.setText(_("Kunjungan baru") if new else _("Kunjungan lama"))
+
+    def _show_referral(self) -> None:
+        kind = self.referral.currentData()
+        self.referral_poli.setVisible(kind == "internal")
+        self.referral_facility.setVisible(kind == "external")
+        self.referral_specialty.setVisible(kind == "external")
+
+    def _check_vital(self, name: str) -> str:
+        try:
+            parse_vital(name, self.vitals[name].text())
+        except KnownError as error:
+            self.form.show_message("vitals", str(error))
+            return str(error)
+        self.form.show_message("vitals")
+        return ""
+
+    # --- diagnoses ---------------------------------------------------------------------
+
+    def codes(self) -> list[str]:
+        return [self.table.item(row, 0).text() for row in range(self.table.rowCount())]
+
+    def add_diagnosis(self, code: str) -> None:
+        if code in self.codes():
+            self.form.show_message("diagnoses", _("{code} sudah ada di daftar.").format(code=code))
+            return
+        found = icd.get(code)
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, _item(code))
+        self.table.setItem(row, 1, _item(found.title if found else code))
+        new_case = QCheckBox()
+        new_case.setChecked(suggest_new_case(self.patient.id, code, self.at()))
+        new_case.setToolTip(_("Disarankan dari riwayat pasien; boleh diubah"))
+        primary = QCheckBox()
+        primary.setChecked(row == 0)
+        primary.toggled.connect(lambda checked, box=primary: self._only_one_primary(box, checked))
+        remove = QPushButton(_("Hapus"))
+        remove.clicked.connect(lambda _checked=False, c=code: self.remove_diagnosis(c))
+        self.table.setCellWidget(row, 2, new_case)
+        self.table.setCellWidget(row, 3, primary)
+        self.table.setCellWidget(row, 4, remove)
+        self.form.show_message("diagnoses")
+
+    def _only_one_primary(self, box: QCheckBox, checked: bool) -> None:
+        if not checked:
+            return
+        for row in range(self.table.rowCount()):
+            other = self.table.cellWidget(row, 3)
+            if other is not box and other.isChecked():
+                other.setChecked(False)
+
+    def remove_diagnosis(self, code: str) -> None:
+        if code in self.codes():
+            self.table.removeRow(self.codes().index(code))
+
+    def lines(self) -> list[DiagnosisLine]:
+        return [DiagnosisLine(self.table.item(row, 0).text(), self.table.cellWidget(row, 2).isChecked(),
+                              self.table.cellWidget(row, 3).isChecked()) for row in range(self.table.rowCount())]
+
+    # --- saving ------------------------------------------------------------------------
+
+    def current_form(self) -> VisitForm:
+        return VisitForm(
+            patient_id=self.patient.id, visit_at=self.at(), poli_id=self.poli.currentData(),
+            payment_type_id=self.payment.currentData(), complaint=self.complaint.text(),
+            vitals={name: edit.text() for name, edit in self.vitals.items() if edit.text().strip()},
+            diagnoses=self.lines(), referral_kind=self.referral.currentData() or "",
+            referral_poli_id=self.referral_poli.currentData(), referral_facility=self.referral_facility.text(),
+            referral_specialty=self.referral_specialty.text(), health_worker=self.health_worker.text(),
+        )
+
+    def save(self) -> None:
+        self.form.clear_messages()
+        try:
+            visit = record_visit(self.current_form())
+        except VisitInvalid as error:
+            for name, message in error.errors.items():
+                self.form.show_message("vitals" if name in VITALS else name, message)
+            first = next(iter(error.errors))
+            target = self.vitals.get(first) or self.form.widgets.get(first)
+            if target is not None:
+                target.setFocus()
+            return
+        except KnownError as error:
+            show_error(self, error)
+            return
+        QSettings().setValue("visit/health_worker", self.health_worker.text())
+        self.saved.emit(visit.id)
+        self.accept()
+
+
+def _item(text: str) -> QTableWidgetItem:
+    return QTableWidgetItem(text)

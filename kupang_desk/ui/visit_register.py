@@ -1,0 +1,234 @@
+"""The visit register page: filters over a lazy table that reads a page at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kupang_desk import regions
+from kupang_desk.formatting import format_number
+from kupang_desk.i18n import _
+from kupang_desk.models import PaymentType, Poli
+from kupang_desk.ui.operations import Operation
+from kupang_desk.ui.widgets import combo, parse_date_text
+from kupang_desk.visits.register import SORTS, VisitFilter, VisitRegister
+
+# Sorting by a patient column over more visits than this would sort the lot for every page.
+SORT_LIMIT = 300_000
+# Roles as plain ints: data() is called for every role of every visible cell, and comparing
+# with the enum members costs more than fetching the row.
+DISPLAY = Qt.ItemDataRole.DisplayRole.value
+USER = Qt.ItemDataRole.UserRole.value
+
+
+class VisitRegisterModel(QAbstractTableModel):
+    """A thin table over ``VisitRegister``: it knows the row count and reads rows on demand."""
+
+    # (name, sort key or None, header, text of a row)
+    COLUMNS = (
+        ("visit_at", "visit_at", _("Waktu"), lambda r: r.visit_at.strftime("%d-%m-%Y %H.%M")),
+        ("no_rm", "no_rm", _("No. RM"), lambda r: r.no_rm),
+        ("name", "name", _("Nama"), lambda r: r.name),
+        ("sex", None, _("JK"), lambda r: r.sex),
+        ("age", None, _("Umur"), lambda r: r.age),
+        ("poli", None, _("Poli"), lambda r: r.poli),
+        ("diagnoses", None, _("Diagnosis"), lambda r: r.diagnoses),
+        ("new_visit", None, _("Kunjungan"), lambda r: _("Baru") if r.is_new_visit else _("Lama")),
+        ("payment", None, _("Cara bayar"), lambda r: r.payment),
+        ("kelurahan", None, _("Kelurahan"), lambda r: r.kelurahan),
+    )
+
+    @classmethod
+    def column(cls, name: str) -> int:
+        return next(i for i, c in enumerate(cls.COLUMNS) if c[0] == name)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.register: VisitRegister | None = None
+        self._texts: dict[int, tuple[str, ...]] = {}  # visit id -> its cells as shown
+
+    def set_register(self, register: VisitRegister) -> None:
+        """Shows ``register``, whose count is already known (it was counted off the GUI thread)."""
+        self.beginResetModel()
+        self.register = register
+        self._texts.clear()
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self.register is None:
+            return 0
+        return self.register.count()
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        role = int(role)
+        if (role != DISPLAY and role != USER) or self.register is None:  # noqa: PLR1714 - ints, on purpose
+            return None
+        row = self.register.row(index.row())
+        if row is None:
+            return None
+        if role == USER:
+            return row
+        texts = self._texts.get(row.id)
+        if texts is None:  # formatted once, not at every repaint
+            texts = self._texts[row.id] = tuple(column[3](row) for column in self.COLUMNS)
+        return texts[index.column()]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section][2]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            key = self.COLUMNS[section][1]
+            return _("Klik untuk mengurutkan menurut {what}").format(what=SORTS[key][1]) if key else None
+        return None
+
+    def sort_key(self, column: int) -> str | None:
+        return self.COLUMNS[column][1]
+
+
+class VisitRegisterPage(QWidget):
+    """Filters, the lazy table and the count; a filter change recounts off the GUI thread."""
+
+    loaded = Signal(int)  # rows in the new view
+    open_patient = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.operation: Operation | None = None
+        self.sort, self.descending = "visit_at", True
+        self.date_from = QLineEdit()
+        self.date_from.setPlaceholderText(_("dari hh-bb-tttt"))
+        self.date_to = QLineEdit()
+        self.date_to.setPlaceholderText(_("sampai hh-bb-tttt"))
+        self.poli = combo([(p.name, p.id) for p in Poli.select().order_by(Poli.sort_order)], empty=_("Semua poli"))
+        self.payment = combo([(p.name, p.id) for p in PaymentType.select().order_by(PaymentType.sort_order)],
+                             empty=_("Semua cara bayar"))
+        self.kelurahan = combo([], empty=_("Semua kelurahan"))
+        for kecamatan_code, kecamatan in regions.children(regions.KOTA_KUPANG):
+            for code, name in regions.children(kecamatan_code):
+                self.kelurahan.addItem(f"{name} ({kecamatan})", code)
+        self.icd10 = QLineEdit()
+        self.icd10.setPlaceholderText(_("ICD-10, misalnya J06"))
+        self.new_visit = combo([(_("Baru"), True), (_("Lama"), False)], empty=_("Baru dan lama"))
+        self.apply_button = QPushButton(_("Terapkan (Enter)"))
+        self.status = QLabel()
+        self.status.setObjectName("registerStatus")
+        filters = QGridLayout()
+        for column, widget in enumerate((self.date_from, self.date_to, self.poli, self.payment)):
+            filters.addWidget(widget, 0, column)
+        for column, widget in enumerate((self.kelurahan, self.icd10, self.new_visit, self.apply_button)):
+            filters.addWidget(widget, 1, column)
+        self.model = VisitRegisterModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("visitRegister")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setWordWrap(False)
+        # Fixed widths: measuring contents would read pages the clerk never looks at.
+        metrics = self.view.fontMetrics()
+        for column, sample in enumerate(("28-11-2026 13.59", "000000-00", "Yohanes Agustinus Ndun", "JK", "11 bl",
+                                         "Laboratorium", "J06.9, I10, K30", "Kunjungan", "BPJS Non-PBI (PBPU/BP)")):
+            self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
+        self.view.horizontalHeader().sectionClicked.connect(self.on_header_clicked)
+        self.view.doubleClicked.connect(self._open)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.status)
+        layout.addWidget(self.view, 1)
+        for edit in (self.date_from, self.date_to, self.icd10):
+            edit.returnPressed.connect(self.apply)
+        for box in (self.poli, self.payment, self.kelurahan, self.new_visit):
+            box.activated.connect(lambda _index: self.apply())
+        self.apply_button.clicked.connect(self.apply)
+        self._busy_timer = QTimer(self, singleShot=True, interval=150)
+        self._busy_timer.timeout.connect(lambda: self.status.setText(_("Memuat kunjungan...")))
+
+    def current_filter(self) -> VisitFilter | None:
+        dates = []
+        for edit, label in ((self.date_from, _("Tanggal awal")), (self.date_to, _("Tanggal akhir"))):
+            text = edit.text().strip()
+            value = parse_date_text(text)
+            if text and value is None:
+                self.status.setText(_("{field} tidak terbaca; ketik hari-bulan-tahun, misalnya 01-10-2026.").format(field=label))
+                edit.setFocus()
+                return None
+            dates.append(value)
+        return VisitFilter(date_from=dates[0], date_to=dates[1], poli_id=self.poli.currentData(),
+                           payment_type_id=self.payment.currentData(), kelurahan_code=self.kelurahan.currentData(),
+                           icd10=self.icd10.text().strip(), new_visit=self.new_visit.currentData())
+
+    def apply(self) -> Operation | None:
+        """Counts the filtered visits off the GUI thread, then shows them."""
+        flt = self.current_filter()
+        if flt is None:
+            return None
+        register = VisitRegister(flt, sort=self.sort, descending=self.descending)
+        if register.count_is_cheap:  # no filter: counted in a millisecond, no thread needed
+            self._show(register, register.count())
+            return None
+        self._busy_timer.start()
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        self.operation = Operation(self, lambda _task: register.count(), title=_("Memuat kunjungan"),
+                                   on_success=lambda count: self._show(register, count), show_progress=False)
+        return self.operation.start()
+
+    def _show(self, register: VisitRegister, count: int) -> None:
+        self._busy_timer.stop()
+        self.unsetCursor()
+        if register.sort != "visit_at" and count > SORT_LIMIT:
+            self.status.setText(_("Terlalu banyak kunjungan ({count}) untuk diurutkan menurut {what}. Persempit filter dulu, "
+                                  "misalnya dengan rentang tanggal.").format(count=format_number(count), what=SORTS[register.sort][1]))
+            self.sort, self.descending = "visit_at", True
+            return
+        self.model.set_register(register)
+        self.view.horizontalHeader().setSortIndicator(
+            next(i for i, c in enumerate(self.model.COLUMNS) if c[1] == register.sort),
+            Qt.SortOrder.DescendingOrder if register.descending else Qt.SortOrder.AscendingOrder)
+        self.view.horizontalHeader().setSortIndicatorShown(True)
+        self.status.setText(_("{count} kunjungan").format(count=format_number(count)))
+        self.loaded.emit(count)
+
+    def on_header_clicked(self, column: int) -> None:
+        key = self.model.sort_key(column)
+        if key is None:
+            return
+        self.descending = not self.descending if key == self.sort else key == "visit_at"
+        self.sort = key
+        self.apply()
+
+    def _open(self, index: QModelIndex) -> None:
+        row = self.model.data(index, Qt.ItemDataRole.UserRole)
+        if row is not None:
+            self.open_patient.emit(row.patient_id)
+
+    def show_day(self, day: dt.date) -> Operation | None:
+        self.date_from.setText(day.strftime("%d-%m-%Y"))
+        self.date_to.setText(day.strftime("%d-%m-%Y"))
+        return self.apply()

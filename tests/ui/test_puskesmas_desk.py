@@ -1,0 +1,196 @@
+"""A morning at the loket, driven through the widgets as a clerk would."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from kupang_desk.models import Patient, Visit, VisitDiagnosis
+from kupang_desk.ui.main_window import MainWindow
+from kupang_desk.ui.patient_form import PatientFormDialog
+from kupang_desk.ui.patients import PatientCardDialog
+from kupang_desk.ui.visit_form import VisitFormDialog
+from tests.helpers.factories import new_patient, new_visit
+
+
+@pytest.fixture
+def window(qtbot, sqlite_database):
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()  # the clerk's window has the keyboard
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+def _type(qtbot, widget, text):
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+    qtbot.keyClick(widget, Qt.Key.Key_Tab)
+
+
+def _open_dialogs(kind):
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+
+
+def _active(qtbot, dialog):
+    """The dialog in front with the keyboard, as on the clerk's screen."""
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    return dialog
+
+
+def _fill_registration(qtbot, dialog: PatientFormDialog, *, nik="5371041203870001", birth="12-03-1987"):
+    _type(qtbot, dialog.nik, nik)
+    _type(qtbot, dialog.name, "  Yohanes   Ndun ")
+    qtbot.keyClicks(dialog.sex, "L")
+    _type(qtbot, dialog.birth_place, "Kupang")
+    _type(qtbot, dialog.birth_date, birth)
+    _type(qtbot, dialog.mother_name, "Maria Bere")
+    qtbot.keyClicks(dialog.payment, "Umum")
+    qtbot.keyClicks(dialog.kecamatan, "Oebobo")
+    qtbot.keyClicks(dialog.kelurahan, "Oebobo")
+    _type(qtbot, dialog.address, "Jl. Frans Seda No. 5")
+
+
+def test_register_a_patient_by_typing(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = _active(qtbot, _open_dialogs(PatientFormDialog)[0])
+    _fill_registration(qtbot, dialog)
+    with qtbot.waitSignal(dialog.saved) as saved:
+        qtbot.keyClick(dialog.address, Qt.Key.Key_Return)  # Enter saves
+    patient = Patient.get_by_id(saved.args[0])
+    assert (patient.name, patient.no_rm, patient.kelurahan_code) == ("Yohanes Ndun", "000001", "53.71.04.1001")
+    assert patient.birth_date == dt.date(1987, 3, 12)
+    card = _open_dialogs(PatientCardDialog)[0]  # the card opens after saving
+    assert card.patient.id == patient.id
+
+
+def test_errors_show_beside_the_field_and_block_saving(window, qtbot):
+    dialog = _active(qtbot, window.register_patient())
+    _type(qtbot, dialog.nik, "53710412038700")
+    assert "16 digit" in dialog.form.message("nik")
+    _type(qtbot, dialog.name, "Yohanes 2")
+    assert "angka" in dialog.form.message("name")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and Patient.select().count() == 0
+    assert "wajib" in dialog.form.message("kelurahan_code")
+
+
+def test_a_duplicate_nik_is_blocked_and_leads_to_the_patient(window, qtbot):
+    existing = new_patient()
+    dialog = _active(qtbot, window.register_patient())
+    _fill_registration(qtbot, dialog)
+    assert "sudah terdaftar" in dialog.form.message("nik")
+    assert dialog.open_existing_button.isVisible()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert Patient.select().count() == 1
+    with qtbot.waitSignal(dialog.open_existing) as opened:
+        qtbot.mouseClick(dialog.open_existing_button, Qt.MouseButton.LeftButton)
+    assert opened.args == [existing.id]
+
+
+def test_a_warning_is_accepted_with_one_click(window, qtbot):
+    dialog = _active(qtbot, window.register_patient())
+    _fill_registration(qtbot, dialog, birth="13-03-1987")  # the NIK says the 12th
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert Patient.select().count() == 0
+    assert "berbeda" in dialog.warning_label.text()
+    assert dialog.accept_warnings_button.isVisible()
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.mouseClick(dialog.accept_warnings_button, Qt.MouseButton.LeftButton)
+    assert Patient.get().birth_date == dt.date(1987, 3, 13)
+
+
+def test_record_a_visit_with_two_diagnoses(window, qtbot):
+    patient = new_patient()
+    dialog: VisitFormDialog = _active(qtbot, window.record_visit(patient.id))
+    assert dialog.new_visit_label.text() == "Kunjungan baru"
+    qtbot.keyClicks(dialog.poli, "Umum")
+    _type(qtbot, dialog.complaint, "Batuk pilek, pusing")
+    _type(qtbot, dialog.vitals["systolic"], "160")
+    _type(qtbot, dialog.vitals["diastolic"], "100")
+    _type(qtbot, dialog.vitals["weight_kg"], "500")
+    assert "tidak masuk akal" in dialog.form.message("vitals")
+    dialog.vitals["weight_kg"].clear()
+    _type(qtbot, dialog.vitals["weight_kg"], "61,5")
+    assert dialog.form.message("vitals") == ""
+    qtbot.keyClicks(dialog.picker.edit, "ispa")
+    qtbot.keyClick(dialog.picker.edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.picker.edit, "i10")
+    qtbot.keyClick(dialog.picker.edit, Qt.Key.Key_Return)
+    assert dialog.codes() == ["J06.9", "I10"]
+    dialog.table.cellWidget(1, 3).setChecked(True)  # hypertension is the primary diagnosis
+    with qtbot.waitSignal(dialog.saved) as saved:  # Ctrl+S from the diagnosis box
+        qtbot.keyClick(dialog.picker.edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    visit = Visit.get_by_id(saved.args[0])
+    assert (visit.systolic, visit.diastolic, str(visit.weight_kg)) == (160, 100, "61.5")
+    lines = [(d.icd10_code, d.is_primary) for d in VisitDiagnosis.select().where(VisitDiagnosis.visit == visit)
+             .order_by(VisitDiagnosis.position)]
+    assert lines == [("J06.9", False), ("I10", True)]
+
+
+def test_a_visit_without_diagnosis_is_not_saved(window, qtbot):
+    patient = new_patient()
+    dialog = _active(qtbot, window.record_visit(patient.id))
+    qtbot.keyClicks(dialog.poli, "Umum")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "paling sedikit satu diagnosis" in dialog.form.message("diagnoses")
+    assert Visit.select().count() == 0
+
+
+def test_find_the_patient_by_a_misspelled_name_with_the_keyboard_only(window, qtbot):
+    new_patient()
+    new_patient(nik="5371045505900002", name="Mariya Manafe", sex="P", birth_date=dt.date(1990, 5, 15))
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    page = window.patients_page
+    assert page.search.hasFocus()
+    with qtbot.waitSignal(page.searched, timeout=2000):
+        qtbot.keyClicks(page.search, "yohanis ndun")
+    assert page.model.items[0].name == "Yohanes Ndun"
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.results.hasFocus()
+    with qtbot.waitSignal(page.open_patient) as opened:
+        qtbot.keyClick(page.results, Qt.Key.Key_Return)
+    assert Patient.get_by_id(opened.args[0]).name == "Yohanes Ndun"
+
+
+def test_filter_the_register(window, qtbot):
+    patient = new_patient()
+    new_visit(patient, dt.datetime(2026, 10, 5, 9), "J06.9")
+    new_visit(patient, dt.datetime(2026, 10, 20, 9), "I10")
+    new_visit(patient, dt.datetime(2026, 9, 1, 9), "J06.9")
+    page = window.register_page
+    with qtbot.waitSignal(page.loaded, timeout=5000) as loaded:
+        window.show_section("kunjungan")
+    assert loaded.args == [3]
+    qtbot.keyClicks(page.date_from, "01-10-2026")
+    qtbot.keyClicks(page.date_to, "31-10-2026")
+    qtbot.keyClicks(page.icd10, "J06")
+    with qtbot.waitSignal(page.loaded, timeout=5000) as loaded:
+        qtbot.keyClick(page.icd10, Qt.Key.Key_Return)
+    assert loaded.args == [1]
+    assert page.status.text() == "1 kunjungan"
+    index = page.model.index(0, page.model.column("diagnoses"))
+    assert page.model.data(index) == "J06.9"
+
+
+def test_patient_card_shows_history_and_prints(window, qtbot, tmp_path):
+    patient = new_patient()
+    new_visit(patient, dt.datetime(2026, 10, 5, 9), "J06.9", "I10")
+    new_visit(patient, dt.datetime(2026, 11, 2, 9), "I10")
+    card = window.open_patient(patient.id)
+    assert card.visits.rowCount() == 2
+    assert [d.code for d in card.diagnoses.items] == ["I10", "J06.9"]
+    assert card.diagnoses.items[0].times == 2
+    written = card.print_card(str(tmp_path / "kartu.pdf"))
+    from pypdf import PdfReader
+
+    text = PdfReader(str(written)).pages[0].extract_text()
+    assert "No. RM 000001" in text and "Yohanes Ndun" in text
+    buttons = [b.text() for b in card.findChildren(QPushButton)]
+    assert "Kunjungan baru (Ctrl+K)" in buttons
