@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import sqlite3
@@ -172,6 +173,117 @@ def search(path: str) -> None:
           f"max_ms={max(times) * 1000:.1f} raw_like_p95_ms={p95(like):.2f} raw_fts_p95_ms={p95(fts):.2f}")
 
 
+def lb1(path: str) -> None:
+    """LB1 computed for a month and a year, and the month written as xlsx and PDF; raw GROUP BY beside."""
+    import tempfile
+
+    from kupang_desk.models import database
+    from kupang_desk.reports.base import Period
+    from kupang_desk.reports.excel import write_workbook
+    from kupang_desk.reports.lb1 import lb1_report
+    from kupang_desk.reports.pdf import write_pdf
+
+    database.connect(f"sqlite:///{path}")
+    month, year = Period.month("2026-10"), Period.between(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    raw_sql = (
+        "SELECT d.icd10_code, CASE WHEN v.age_years = 0 AND v.age_days <= 7 THEN 0 WHEN v.age_years = 0 AND v.age_days <= 28 "
+        "THEN 1 WHEN v.age_years = 0 THEN 2 WHEN v.age_years <= 4 THEN 3 WHEN v.age_years <= 9 THEN 4 WHEN v.age_years <= 14 "
+        "THEN 5 WHEN v.age_years <= 19 THEN 6 WHEN v.age_years <= 44 THEN 7 WHEN v.age_years <= 54 THEN 8 WHEN v.age_years <= 59 "
+        "THEN 9 WHEN v.age_years <= 69 THEN 10 ELSE 11 END AS band, v.sex, d.is_new_case, COUNT(*) FROM visit_diagnosis d "
+        "JOIN visit v ON v.id = d.visit_id WHERE v.deleted_at IS NULL AND v.visit_at >= ? AND v.visit_at < ? "
+        "GROUP BY 1, 2, 3, 4")
+    raw = sqlite3.connect(path)
+    figures = {}
+    for name, period in (("month", month), ("year", year)):
+        start, end = (value.strftime("%Y-%m-%d %H:%M:%S") for value in period.bounds())
+        raw.execute(raw_sql, (start, end)).fetchall()  # warm the cache for both
+        started = time.perf_counter()
+        raw.execute(raw_sql, (start, end)).fetchall()
+        figures[f"raw_{name}_ms"] = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        report = lb1_report(period)
+        figures[f"app_{name}_ms"] = (time.perf_counter() - started) * 1000
+    report = lb1_report(month)
+    folder = Path(tempfile.mkdtemp())
+    started = time.perf_counter()
+    write_workbook([report], folder / "lb1.xlsx")
+    figures["xlsx_ms"] = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    write_pdf(report, folder / "lb1.pdf", paper="F4")
+    figures["pdf_ms"] = (time.perf_counter() - started) * 1000
+    print(" ".join(f"{key}={value:.1f}" for key, value in figures.items()), f"rows={len(report.tables[0].rows)}")
+
+
+EXPORT_RANGE = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))  # about 100,000 visits on the benchmark database
+
+
+def export_app(path: str, kind: str) -> None:
+    """The app's register export: xlsx of the range, or PDF of its first 10,000 rows."""
+    import tempfile
+
+    from kupang_desk.models import database
+    from kupang_desk.reports.pdf import write_pdf
+    from kupang_desk.reports.register import export_register_xlsx, register_report
+    from kupang_desk.visits.register import VisitFilter
+
+    database.connect(f"sqlite:///{path}")
+    flt = VisitFilter(date_from=EXPORT_RANGE[0], date_to=EXPORT_RANGE[1])
+    target = Path(tempfile.mkdtemp()) / f"register.{kind}"
+    started = time.perf_counter()
+    if kind == "xlsx":
+        rows = export_register_xlsx(flt, target)
+    else:
+        report = register_report(flt, limit=10000)
+        rows = len(report.tables[0].rows)
+        write_pdf(report, target)
+    print(f"seconds={time.perf_counter() - started:.3f} rows={rows} peak_mb={peak_mb()}")
+
+
+def _raw_rows(path: str, limit: int | None = None) -> list[list]:
+    raw = sqlite3.connect(path)
+    sql = ("SELECT v.id, v.visit_at, p.no_rm, p.name, v.sex, v.age_years, o.name, "
+           "(SELECT group_concat(icd10_code, ', ') FROM visit_diagnosis d WHERE d.visit_id = v.id), v.is_new_visit, "
+           "t.name, r.name FROM visit v JOIN patient p ON p.id = v.patient_id JOIN poli o ON o.id = v.poli_id "
+           "JOIN payment_type t ON t.id = v.payment_type_id LEFT JOIN region r ON r.code = p.kelurahan_code "
+           "WHERE v.deleted_at IS NULL AND v.visit_at >= ? AND v.visit_at < ? ORDER BY v.visit_at, v.id")
+    start = f"{EXPORT_RANGE[0]} 00:00:00"
+    end = f"{EXPORT_RANGE[1] + dt.timedelta(days=1)} 00:00:00"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    # The same values the app writes: times as datetimes, the rest as read.
+    return [[row[0], dt.datetime.fromisoformat(row[1]), *row[2:]] for row in raw.execute(sql, (start, end))]
+
+
+def export_raw(path: str, kind: str) -> None:
+    """The floor: openpyxl write-only / a ReportLab LongTable on the same rows, read raw first (not timed)."""
+    import tempfile
+
+    rows = _raw_rows(path, None if kind == "xlsx" else 10000)
+    target = Path(tempfile.mkdtemp()) / f"raw.{kind}"
+    started = time.perf_counter()
+    if kind == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        for row in rows:
+            sheet.append(row)
+        workbook.save(target)
+    else:
+        from reportlab.lib.pagesizes import A4, landscape
+        from reportlab.platypus import LongTable, SimpleDocTemplate
+
+        document = SimpleDocTemplate(str(target), pagesize=landscape(A4))
+        document.build([LongTable([[str(v) for v in row] for row in rows], repeatRows=1)])
+    print(f"seconds={time.perf_counter() - started:.3f} rows={len(rows)} peak_mb={peak_mb()}")
+
+
 if __name__ == "__main__":
     command, database_path = sys.argv[1], sys.argv[2]
-    {"register-raw": register_raw, "register-app": register_app, "search": search}[command](database_path)
+    commands = {"register-raw": register_raw, "register-app": register_app, "search": search, "lb1": lb1}
+    if command in commands:
+        commands[command](database_path)
+    elif command == "export-app":
+        export_app(database_path, sys.argv[3])
+    elif command == "export-raw":
+        export_raw(database_path, sys.argv[3])

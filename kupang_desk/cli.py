@@ -93,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         log.exception("Unexpected error")
         print(error_message(error), file=sys.stderr)
         return EXIT_BUG
+    finally:
+        if args.command is not None:
+            from kupang_desk.models import database
+
+            database.close(optimize=True)  # SQLite folds its journal back into the file
     return EXIT_OK
 
 

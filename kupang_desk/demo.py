@@ -425,8 +425,10 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
                 born = people[person_index][1]
             if day < born:  # a baby: some day between birth and yesterday
                 day = born + dt.timedelta(days=int(rand() * ((last_day - born).days + 1)))
-        planned.append((person_index, day, 450 + int(rand() * 390)))  # 07.30 to 14.00
+        planned.append((day, 450 + int(rand() * 390), person_index))  # 07.30 to 14.00
     del chosen, dates
+    # In time order, as a puskesmas enters them: a month's visits (and their diagnoses)
+    # then lie together in the table, as they do in a real database.
     planned.sort()
     poli_ids, payment_ids, mixes, chronic = plan.poli_ids, plan.payment_ids, plan.mixes, plan.chronic
     created = plan.created
@@ -439,7 +441,7 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
     workers = HEALTH_WORKERS
     visit_rows: list[tuple] = []
     diagnosis_rows: list[tuple] = []
-    for person_index, day, minute in planned:
+    for day, minute, person_index in planned:
         patient_id, born, sex, payment = people[person_index]
         age_days = (day - born).days
         age_years = day.year - born.year - ((day.month, day.day) < (born.month, born.day))

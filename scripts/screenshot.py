@@ -127,6 +127,23 @@ def shots(window, folder: Path) -> None:
     window.resize(1200, 700)
     app.processEvents()
     save(window, "visit-register")
+    window.show_section("laporan")
+    reports = window.reports_page
+    loop = QEventLoop()
+    reports.previewed.connect(lambda _r: loop.quit())
+    QTimer.singleShot(20000, loop.quit)
+    reports.preview()
+    loop.exec()
+    save(window, "reports")
+    import subprocess
+    import tempfile
+
+    from kupang_desk.reports import service
+
+    pdf = Path(tempfile.mkdtemp()) / "lb1.pdf"
+    service.save("lb1", reports.period(), service.Options(paper="F4"), pdf=pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(folder / "lb1-page1")], check=False)
 
 
 if __name__ == "__main__":

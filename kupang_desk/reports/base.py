@@ -19,6 +19,12 @@ from kupang_desk.i18n import _
 from kupang_desk.models import Institution, Setting
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+KINDS = ("lb1", "recap", "top", "register")
+
+
+def kind_label(kind: str) -> str:
+    return {"lb1": _("LB1 (data kesakitan)"), "recap": _("Rekap kunjungan"), "top": _("Penyakit terbanyak"),
+            "register": _("Register kunjungan")}[kind]
 
 
 @dataclass(frozen=True)

@@ -133,14 +133,22 @@ def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) 
             index += 1
     header_style = _style(font_size, bold=True, center=True, leading=font_size * 1.15)
     cell_style = _style(font_size, leading=font_size * 1.15)
-    data = [[Paragraph(_escape(text), header_style) for text in top],
-            [Paragraph(_escape(text), header_style) for text in bottom]]
+    grouped = any(c.group for c in columns)
+    if grouped:
+        data = [[Paragraph(_escape(text), header_style) for text in top],
+                [Paragraph(_escape(text), header_style) for text in bottom]]
+    else:
+        # One header row and no spans: ReportLab recomputes spans at every page split,
+        # which makes a 10,000-row register crawl.
+        data = [[Paragraph(_escape(text), header_style) for text in top]]
+        spans = []
+    header_rows = len(data)
     for row in table.rows:
         data.append([_cell(value, spec, cell_style) for value, spec in zip(row, columns, strict=True)])
     style = [
         ("FONT", (0, 0), (-1, -1), FONT, font_size),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 1), colors.HexColor("#DDEBF7")),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#DDEBF7")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
@@ -150,16 +158,16 @@ def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) 
     ]
     for column, spec in enumerate(columns):
         if spec.numeric:
-            style.append(("ALIGN", (column, 2), (column, -1), "RIGHT"))
+            style.append(("ALIGN", (column, header_rows), (column, -1), "RIGHT"))
         elif spec.key == "no":
-            style.append(("ALIGN", (column, 2), (column, -1), "CENTER"))
+            style.append(("ALIGN", (column, header_rows), (column, -1), "CENTER"))
     if table.total_label:
         data.append([_cell(value, spec, cell_style) if spec.numeric else value
                      for value, spec in zip(table.totals(), columns, strict=True)])
         style += [("FONT", (0, -1), (-1, -1), BOLD, font_size), ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2"))]
     total_chars = sum(c.width for c in columns)
     widths = [width * c.width / total_chars for c in columns]
-    flowable = LongTable(data, colWidths=widths, repeatRows=2)
+    flowable = LongTable(data, colWidths=widths, repeatRows=header_rows)
     flowable.setStyle(TableStyle(style))
     return flowable
 
@@ -170,7 +178,9 @@ def _cell(value, spec, style):
     if spec.numeric and isinstance(value, int):
         return format_number(value)
     text = str(value)
-    return Paragraph(_escape(text), style) if len(text) > 18 else text
+    # A Paragraph (which wraps) only where the text is wider than its column: laying
+    # out Paragraphs is what makes long tables slow.
+    return Paragraph(_escape(text), style) if len(text) > spec.width * 1.15 else text
 
 
 def bar_chart(bars: list[tuple[str, int]], width: float) -> Drawing:

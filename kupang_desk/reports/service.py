@@ -9,7 +9,7 @@ from kupang_desk import audit
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import User, writing
-from kupang_desk.reports.base import Period, Report
+from kupang_desk.reports.base import Period, Report, kind_label
 from kupang_desk.reports.excel import write_workbook
 from kupang_desk.reports.lb1 import lb1_report
 from kupang_desk.reports.pdf import write_pdf
@@ -18,13 +18,6 @@ from kupang_desk.reports.register import export_register_xlsx, register_report
 from kupang_desk.reports.top import top_report
 from kupang_desk.tasks import Task
 from kupang_desk.visits.register import VisitFilter
-
-KINDS = ("lb1", "recap", "top", "register")
-
-
-def kind_label(kind: str) -> str:
-    return {"lb1": _("LB1 (data kesakitan)"), "recap": _("Rekap kunjungan"), "top": _("Penyakit terbanyak"),
-            "register": _("Register kunjungan")}[kind]
 
 
 @dataclass

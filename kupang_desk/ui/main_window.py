@@ -28,6 +28,7 @@ from kupang_desk.models.database import DatabaseUrl
 from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.patient_form import PatientFormDialog
 from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
+from kupang_desk.ui.reports import ReportsPage
 from kupang_desk.ui.visit_form import VisitFormDialog
 from kupang_desk.ui.visit_register import VisitRegisterPage
 
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.dialogs: list[QWidget] = []  # open dialogs, kept alive while shown
         self.patients_page: PatientsPage | None = None
         self.register_page: VisitRegisterPage | None = None
+        self.reports_page: ReportsPage | None = None
         for section in self.visible_sections():
             item = QListWidgetItem(section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
@@ -143,6 +145,9 @@ class MainWindow(QMainWindow):
             page.open_patient.connect(self.open_patient)
             page.new_visit.connect(self.record_visit)
             page.merge_requested.connect(self.merge_patients)
+            return page
+        if section.key == "laporan" and "pasien" in self.section_keys():
+            page = self.reports_page = ReportsPage()  # the health office's reports
             return page
         if section.key == "kunjungan":
             page = self.register_page = VisitRegisterPage()
@@ -308,8 +313,6 @@ class MainWindow(QMainWindow):
                 (_("Siswa"), format_number(figures.students)),
                 (_("Penerima beasiswa"), format_number(figures.awards)),
             ])
-        if "laporan" in pages:
-            pages["laporan"].show_facts([(_("Kunjungan yang dapat dilaporkan"), format_number(figures.visits))])
         institution = self.institution
         facts = [(_("Database"), self.target.describe())]
         if institution is not None:

@@ -30,7 +30,6 @@ from kupang_desk.formatting import format_date, format_number
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient
 from kupang_desk.patients import history
-from kupang_desk.patients.card import write_patient_card
 from kupang_desk.patients.merge import merge
 from kupang_desk.patients.search import PatientHit, find_by_no_rm, search_patients
 from kupang_desk.ui.operations import show_error
@@ -251,6 +250,10 @@ class PatientCardDialog(QDialog):
             path, _filter = QFileDialog.getSaveFileName(self, _("Simpan kartu berobat"), suggested, "PDF (*.pdf)")
             if not path:
                 return None
+        from kupang_desk.patients.card import (
+            write_patient_card,  # ReportLab loads when first needed
+        )
+
         try:
             written = write_patient_card(self.patient.id, path)
         except KnownError as error:

@@ -44,7 +44,7 @@ def test_title_status_bar_and_sections(window, sqlite_database):
 def test_keyboard_moves_between_sections(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "laporan"
-    assert window.pages.currentWidget().section.title == "Laporan"
+    assert window.pages.currentWidget() is window.reports_page
     window.navigation.setFocus()
     qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
     assert window.current_section() == "sekolah"

@@ -1,0 +1,249 @@
+"""The Laporan section: pick a report and a period, preview the table, save Excel or PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QStandardPaths,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import MONTHS_ID, format_number
+from kupang_desk.i18n import _
+from kupang_desk.reports.base import KINDS, Period, Report, ReportTable, kind_label
+from kupang_desk.ui.operations import Operation
+from kupang_desk.ui.patients import open_document
+from kupang_desk.ui.widgets import combo, parse_date_text
+
+DISPLAY = Qt.ItemDataRole.DisplayRole.value
+ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
+
+
+class ReportTableModel(QAbstractTableModel):
+    """A computed report table, read-only, as it will be printed."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.table: ReportTable | None = None
+        self.rows: list[list] = []
+
+    def set_table(self, table: ReportTable | None) -> None:
+        self.beginResetModel()
+        self.table = table
+        self.rows = [] if table is None else table.rows + ([table.totals()] if table.total_label and table.rows else [])
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.table is None else len(self.table.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        role = int(role)
+        if self.table is None or not index.isValid():
+            return None
+        column = self.table.columns[index.column()]
+        if role == DISPLAY:
+            value = self.rows[index.row()][index.column()]
+            return format_number(value) if column.numeric and isinstance(value, int) else ("" if value is None else str(value))
+        if role == ALIGN and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if self.table is None or int(role) != DISPLAY or orientation != Qt.Orientation.Horizontal:
+            return None
+        column = self.table.columns[section]
+        return f"{column.group}\n{column.header}" if column.group else column.header
+
+
+class ReportsPage(QWidget):
+    """Report, period and options on top; the preview below; save buttons at the foot."""
+
+    previewed = Signal(object)  # the Report shown
+    saved = Signal(str)  # path written
+
+    def __init__(self, parent: QWidget | None = None, *, today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        today = today or dt.date.today()
+        last_month = (today.replace(day=1) - dt.timedelta(days=1))  # reports are due early in the next month
+        self.operation: Operation | None = None
+        self.report: Report | None = None
+        self.kind = combo([(kind_label(k), k) for k in KINDS])
+        self.kind.setObjectName("reportKind")
+        self.month = combo([(name, number) for number, name in enumerate(MONTHS_ID, start=1)])
+        self.month.setCurrentIndex(last_month.month - 1)
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(last_month.year)
+        self.use_range = QCheckBox(_("Rentang tanggal lain:"))
+        self.date_from = QLineEdit()
+        self.date_from.setPlaceholderText(_("dari hh-bb-tttt"))
+        self.date_to = QLineEdit()
+        self.date_to.setPlaceholderText(_("sampai hh-bb-tttt"))
+        self.rollup = QCheckBox(_("Gabungkan ke kategori 3 karakter (J06.9 menjadi J06)"))
+        self.limit = QSpinBox()
+        self.limit.setRange(1, 100)
+        self.limit.setValue(10)
+        self.all_cases = QCheckBox(_("Hitung semua kasus (bukan hanya kasus baru)"))
+        self.include_z = QCheckBox(_("Ikut hitung kode Z (kontak, bukan penyakit)"))
+        self.paper = combo([("A4", "A4"), (_("F4 / Folio"), "F4")])
+        period = QHBoxLayout()
+        for widget in (self.month, self.year, self.use_range, self.date_from, self.date_to):
+            period.addWidget(widget)
+        period.addStretch(1)
+        form = QFormLayout()
+        form.addRow(_("Laporan:"), self.kind)
+        form.addRow(_("Periode:"), period)
+        form.addRow(_("Jumlah penyakit:"), self.limit)
+        form.addRow("", self.rollup)
+        form.addRow("", self.all_cases)
+        form.addRow("", self.include_z)
+        form.addRow(_("Kertas:"), self.paper)
+        self.preview_button = QPushButton(_("Pratinjau (Enter)"))
+        self.xlsx_button = QPushButton(_("Simpan Excel..."))
+        self.pdf_button = QPushButton(_("Simpan PDF..."))
+        buttons = QHBoxLayout()
+        for button in (self.preview_button, self.xlsx_button, self.pdf_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.status = QLabel(_("Pilih laporan dan periode, lalu Pratinjau."))
+        self.status.setObjectName("reportStatus")
+        self.status.setWordWrap(True)
+        self.tables = combo([])
+        self.tables.hide()
+        self.model = ReportTableModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("reportPreview")
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tables)
+        layout.addWidget(self.view, 1)
+        self.kind.currentIndexChanged.connect(self._show_options)
+        self.tables.currentIndexChanged.connect(self._show_table)
+        self.preview_button.clicked.connect(self.preview)
+        self.xlsx_button.clicked.connect(lambda: self.save_as("xlsx"))
+        self.pdf_button.clicked.connect(lambda: self.save_as("pdf"))
+        for edit in (self.date_from, self.date_to):
+            edit.returnPressed.connect(self.preview)
+        self._show_options()
+
+    def _show_options(self) -> None:
+        kind = self.kind.currentData()
+        self.rollup.setVisible(kind == "lb1")
+        for widget in (self.limit, self.all_cases, self.include_z):
+            widget.setVisible(kind == "top")
+        self.model.set_table(None)
+        self.report = None
+
+    def period(self) -> Period:
+        if self.use_range.isChecked():
+            start, end = parse_date_text(self.date_from.text()), parse_date_text(self.date_to.text())
+            if start is None or end is None:
+                raise KnownError(_("Tanggal awal dan akhir harus diisi hari-bulan-tahun, misalnya 01-10-2026."))
+            return Period.between(start, end)
+        return Period.month(f"{self.year.value()}-{self.month.currentData():02d}")
+
+    def options(self):
+        from kupang_desk.reports import service  # openpyxl and ReportLab load when first needed
+
+        return service.Options(rollup=self.rollup.isChecked(), limit=self.limit.value(),
+                               new_cases_only=not self.all_cases.isChecked(), include_z=self.include_z.isChecked(),
+                               paper=self.paper.currentData())
+
+    def _run(self, title: str, work, on_success) -> Operation | None:
+        try:
+            period, options, kind = self.period(), self.options(), self.kind.currentData()
+        except KnownError as error:
+            self.status.setText(str(error))
+            return None
+        self.status.setText(_("Menghitung..."))
+        self.operation = Operation(self, lambda task: work(task, kind, period, options), title=title, on_success=on_success)
+        return self.operation.start()
+
+    def preview(self) -> Operation | None:
+        """Counts the report off the GUI thread and shows its tables (the register: first 1,000 rows)."""
+        from kupang_desk.reports import service
+
+        return self._run(_("Menghitung laporan"),
+                         lambda task, kind, period, options: service.make(kind, period, options, task=task, preview_rows=1000),
+                         self._show_report)
+
+    def _show_report(self, report: Report) -> None:
+        self.report = report
+        self.tables.blockSignals(True)
+        self.tables.clear()
+        for table in report.tables:
+            self.tables.addItem(table.title)
+        self.tables.blockSignals(False)
+        self.tables.setVisible(len(report.tables) > 1)
+        self._show_table()
+        rows = sum(len(t.rows) for t in report.tables)
+        self.status.setText(report.empty_note() if report.empty else _("{title}, {period}: {rows} baris. Simpan sebagai Excel atau PDF.").format(
+            title=report.title, period=report.period.label(), rows=format_number(rows)))
+        self.previewed.emit(report)
+
+    def _show_table(self) -> None:
+        if self.report is not None and self.report.tables:
+            self.model.set_table(self.report.tables[max(self.tables.currentIndex(), 0)])
+
+    def default_name(self, suffix: str) -> str:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        try:
+            slug = self.period().slug()
+        except KnownError:
+            slug = "laporan"
+        return str(Path(folder) / f"{self.kind.currentData()}-{slug}.{suffix}")
+
+    def save_as(self, suffix: str, path: str | None = None) -> Operation | None:
+        """Asks where (unless ``path`` is given), writes off the GUI thread with progress, then opens the file."""
+        if not path:
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Simpan laporan"), self.default_name(suffix), "Excel (*.xlsx)" if suffix == "xlsx" else "PDF (*.pdf)")
+            if not path:
+                return None
+        if not path.lower().endswith(f".{suffix}"):
+            path += f".{suffix}"
+
+        def work(task, kind, period, options):
+            from kupang_desk.reports import service
+
+            return service.save(kind, period, options, task=task, **{suffix: path})
+
+        def done(report: Report) -> None:
+            self.status.setText(_("Disimpan: {path}").format(path=path))
+            if self.report is None:
+                self._show_report(report)
+            self.saved.emit(path)
+            open_document(Path(path))
+
+        return self._run(_("Menyimpan laporan"), work, done)

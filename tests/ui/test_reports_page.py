@@ -1,0 +1,50 @@
+"""The Laporan section as the clerk uses it at the start of the month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from kupang_desk.ui.reports import ReportsPage
+from tests.helpers.factories import new_patient, new_visit
+
+
+def test_october_lb1_preview_and_save(qtbot, sqlite_database, tmp_path):
+    patient = new_patient()
+    new_visit(patient, dt.datetime(2026, 10, 5, 9), "J06.9", "I10")
+    page = ReportsPage(today=dt.date(2026, 11, 3))
+    qtbot.addWidget(page)
+    page.show()
+    assert (page.month.currentText(), page.year.value()) == ("Oktober", 2026)  # last month by default
+    assert page.rollup.isVisible() and not page.limit.isVisible()
+    with qtbot.waitSignal(page.previewed, timeout=10000) as shown:
+        qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    report = shown.args[0]
+    assert report.period.label() == "Oktober 2026"
+    assert page.model.rowCount() == 3  # J06.9, I10 and the total row
+    assert page.model.data(page.model.index(0, 1)) == "I10"
+    assert page.model.headerData(3, Qt.Orientation.Horizontal) == "0-7 hr\nL"
+    with qtbot.waitSignal(page.saved, timeout=10000) as saved:
+        page.save_as("xlsx", str(tmp_path / "lb1-oktober"))
+    assert saved.args[0].endswith("lb1-oktober.xlsx")
+    assert (tmp_path / "lb1-oktober.xlsx").exists()
+
+
+def test_top_ten_options_and_a_bad_range(qtbot, sqlite_database):
+    page = ReportsPage(today=dt.date(2026, 11, 3))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.keyClicks(page.kind, "Penyakit")
+    assert page.kind.currentData() == "top"
+    assert page.limit.isVisible() and page.include_z.isVisible() and not page.rollup.isVisible()
+    page.use_range.setChecked(True)
+    qtbot.keyClicks(page.date_from, "31-10-2026")
+    qtbot.keyClicks(page.date_to, "01-10-2026")
+    qtbot.keyClick(page.date_to, Qt.Key.Key_Return)
+    assert "sebelum tanggal awal" in page.status.text()
+    page.date_to.clear()
+    qtbot.keyClicks(page.date_to, "30-11-2026")
+    with qtbot.waitSignal(page.previewed, timeout=10000) as shown:
+        qtbot.keyClick(page.date_to, Qt.Key.Key_Return)
+    assert shown.args[0].empty and "sengaja kosong" in page.status.text()
