@@ -140,10 +140,12 @@ def shots(window, folder: Path) -> None:
 
     from kupang_desk.reports import service
 
-    pdf = Path(tempfile.mkdtemp()) / "lb1.pdf"
-    service.save("lb1", reports.period(), service.Options(paper="F4"), pdf=pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(folder / "lb1-page1")], check=False)
+    for kind, paper in (("lb1", "F4"), ("recap", "A4"), ("top", "A4")):
+        pdf = Path(tempfile.mkdtemp()) / f"{kind}.pdf"
+        service.save(kind, reports.period(), service.Options(paper=paper), pdf=pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                        str(folder / f"{kind}-page1")], check=False)
+        print(folder / f"{kind}-page1.png")
 
 
 if __name__ == "__main__":

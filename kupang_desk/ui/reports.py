@@ -115,7 +115,7 @@ class ReportsPage(QWidget):
         for widget in (self.month, self.year, self.use_range, self.date_from, self.date_to):
             period.addWidget(widget)
         period.addStretch(1)
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.addRow(_("Laporan:"), self.kind)
         form.addRow(_("Periode:"), period)
         form.addRow(_("Jumlah penyakit:"), self.limit)
@@ -159,9 +159,9 @@ class ReportsPage(QWidget):
 
     def _show_options(self) -> None:
         kind = self.kind.currentData()
-        self.rollup.setVisible(kind == "lb1")
+        self.form.setRowVisible(self.rollup, kind == "lb1")
         for widget in (self.limit, self.all_cases, self.include_z):
-            widget.setVisible(kind == "top")
+            self.form.setRowVisible(widget, kind == "top")
         self.model.set_table(None)
         self.report = None
 
