@@ -123,6 +123,20 @@ class ReportTable:
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == key)
 
+    def header_spans(self) -> list[tuple[int, int, str]]:
+        """(first, last, group) for each run of neighbouring columns with one group;
+        a column without a group stands alone with group "" (its header spans both rows)."""
+        spans: list[tuple[int, int, str]] = []
+        index = 0
+        while index < len(self.columns):
+            group = self.columns[index].group
+            end = index
+            while group and end + 1 < len(self.columns) and self.columns[end + 1].group == group:
+                end += 1
+            spans.append((index, end, group))
+            index = end + 1
+        return spans
+
     def label_column(self) -> int:
         """Where the grand-total row writes its label: the last text column before the numbers."""
         first_number = next((i for i, c in enumerate(self.columns) if c.numeric), len(self.columns))

@@ -80,23 +80,16 @@ def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[i
     keys = {c.key: i + 1 for i, c in enumerate(columns)}
     sheet.cell(row=first_row, column=1, value=table.title).font = Font(bold=True)
     top, bottom = first_row + 1, first_row + 2
-    column = 0
-    while column < len(columns):
-        spec = columns[column]
-        if spec.group:
-            end = column
-            while end + 1 < len(columns) and columns[end + 1].group == spec.group:
-                end += 1
-            sheet.cell(row=top, column=column + 1, value=spec.group)
-            if end > column:
-                sheet.merge_cells(start_row=top, start_column=column + 1, end_row=top, end_column=end + 1)
-            for index in range(column, end + 1):
+    for start, end, group in table.header_spans():
+        if group:
+            sheet.cell(row=top, column=start + 1, value=group)
+            if end > start:
+                sheet.merge_cells(start_row=top, start_column=start + 1, end_row=top, end_column=end + 1)
+            for index in range(start, end + 1):
                 sheet.cell(row=bottom, column=index + 1, value=columns[index].header)
-            column = end + 1
         else:
-            sheet.cell(row=top, column=column + 1, value=spec.header)
-            sheet.merge_cells(start_row=top, start_column=column + 1, end_row=bottom, end_column=column + 1)
-            column += 1
+            sheet.cell(row=top, column=start + 1, value=columns[start].header)
+            sheet.merge_cells(start_row=top, start_column=start + 1, end_row=bottom, end_column=start + 1)
     for row in (top, bottom):
         for index in range(1, len(columns) + 1):
             cell = sheet.cell(row=row, column=index)

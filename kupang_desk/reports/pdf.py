@@ -114,23 +114,16 @@ def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) 
     columns = table.columns
     top, bottom = [], []
     spans = []
-    index = 0
-    while index < len(columns):
-        spec = columns[index]
-        if spec.group:
-            end = index
-            while end + 1 < len(columns) and columns[end + 1].group == spec.group:
-                end += 1
-            top += [spec.group] + [""] * (end - index)
-            bottom += [columns[i].header for i in range(index, end + 1)]
-            if end > index:
-                spans.append(("SPAN", (index, 0), (end, 0)))
-            index = end + 1
+    for start, end, group in table.header_spans():
+        if group:
+            top += [group] + [""] * (end - start)
+            bottom += [columns[i].header for i in range(start, end + 1)]
+            if end > start:
+                spans.append(("SPAN", (start, 0), (end, 0)))
         else:
-            top.append(spec.header)
+            top.append(columns[start].header)
             bottom.append("")
-            spans.append(("SPAN", (index, 0), (index, 1)))
-            index += 1
+            spans.append(("SPAN", (start, 0), (start, 1)))
     header_style = _style(font_size, bold=True, center=True, leading=font_size * 1.15)
     cell_style = _style(font_size, leading=font_size * 1.15)
     grouped = any(c.group for c in columns)
