@@ -9,7 +9,11 @@ import textwrap
 DOMAIN_MODULES = (
     "kupang_desk.models", "kupang_desk.models.database", "kupang_desk.models.migrations",
     "kupang_desk.models.seed", "kupang_desk.validators", "kupang_desk.demo", "kupang_desk.formatting",
-    "kupang_desk.summary", "kupang_desk.tasks", "kupang_desk.i18n", "kupang_desk.cli",
+    "kupang_desk.summary", "kupang_desk.tasks", "kupang_desk.i18n", "kupang_desk.cli", "kupang_desk.audit",
+    "kupang_desk.regions", "kupang_desk.patients.registration", "kupang_desk.patients.search",
+    "kupang_desk.patients.merge", "kupang_desk.patients.duplicates", "kupang_desk.patients.card",
+    "kupang_desk.patients.history", "kupang_desk.visits.recording", "kupang_desk.visits.register",
+    "kupang_desk.visits.icd", "kupang_desk.reports.service",
 )
 
 
@@ -31,6 +35,9 @@ def test_domain_imports_and_works_with_pyside6_blocked(tmp_path):
         database.connect("sqlite:///{tmp_path}/noqt.sqlite")
         demo.generate(20, 50)
         assert Patient.select().count() == 20
+        from kupang_desk.reports import service
+        from kupang_desk.reports.base import Period
+        service.save("lb1", Period.month("2026-10"), pdf="{tmp_path}/lb1.pdf", xlsx="{tmp_path}/lb1.xlsx")
         assert not any(m.startswith(("PySide6", "shiboken6")) for m in sys.modules)
         print("ok")
     """)
