@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("info", help=_("tampilkan database yang dipakai, versi skema dan jumlah data"))
 
+    backup = commands.add_parser("backup", help=_("buat cadangan database yang sudah diperiksa"))
+    backup.add_argument("--to", required=True, metavar="FOLDER", help=_("folder tujuan, misalnya flashdisk"))
+    backup.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
+    restore = commands.add_parser("restore", help=_("pulihkan database dari file cadangan"))
+    restore.add_argument("file", metavar="FILE", help=_("file cadangan (.kdbackup)"))
+    restore.add_argument("--yes", action="store_true", help=_("jangan bertanya lagi"))
+
     report = commands.add_parser("report", help=_("buat laporan untuk Dinas Kesehatan (Excel dan/atau PDF)"))
     report.add_argument("kind", choices=("lb1", "recap", "top", "register"),
                         help=_("lb1: data kesakitan; recap: rekap kunjungan; top: penyakit terbanyak; register: register kunjungan"))
@@ -82,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             return _info(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "backup":
+            return _backup(args)
+        if args.command == "restore":
+            return _restore(args)
         parser.error(_("perintah tidak dikenal"))
     except KnownError as error:
         print(str(error), file=sys.stderr)
@@ -118,6 +129,38 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 EXIT_EMPTY = 3
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from kupang_desk.backup import inspect_backup, make_backup
+    from kupang_desk.models import database
+    from kupang_desk.tasks import ConsoleTask
+
+    database.connect(args.database)
+    path = make_backup(args.to, task=ConsoleTask(quiet=args.quiet))
+    print(_("Cadangan dibuat dan diperiksa: {path}\n{info}").format(path=path, info=inspect_backup(path).describe()))
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from kupang_desk.backup import inspect_backup, restore_backup
+    from kupang_desk.models import database
+    from kupang_desk.tasks import ConsoleTask
+
+    info = inspect_backup(args.file)
+    target = database.resolve_url(args.database)
+    print(_("Cadangan: {info}").format(info=info.describe()))
+    print(_("Database yang akan diganti: {where}").format(where=target.describe()))
+    if not args.yes:
+        answer = input(_("Ketik YA untuk memulihkan: ")) if sys.stdin and sys.stdin.isatty() else ""
+        if answer.strip().upper() != "YA":
+            print(_("Tidak dipulihkan. Tambahkan --yes untuk memulihkan tanpa pertanyaan."), file=sys.stderr)
+            return EXIT_USER
+    database.close()
+    safety = restore_backup(args.file, target, task=ConsoleTask())
+    database.connect(args.database)  # brings an older backup up to the current schema
+    print(_("Database dipulihkan. Salinan pengaman database lama: {path}").format(path=safety))
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -1,0 +1,223 @@
+"""Backups that restore: made while the program runs, checked before they count, swapped in whole.
+
+A SQLite backup is a copy taken with SQLite's online backup API (other PCs may keep
+working), written under a temporary name, opened and integrity-checked, given a
+SHA-256 file beside it, and only then renamed to its final name. Restoring checks the
+same things, keeps a safety copy of the current database, and replaces the file in one
+rename, so a power cut leaves either the old database or the new one, never half.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import peewee as pw
+
+from kupang_desk import __version__
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+from kupang_desk.models import db
+from kupang_desk.models.database import DatabaseUrl
+from kupang_desk.models.migrations import SCHEMA_VERSION
+from kupang_desk.tasks import Task
+
+SUFFIX = ".kdbackup"  # a SQLite file; the suffix keeps it from being opened by mistake as the live database
+CHECKSUM = ".sha256"
+
+
+@dataclass
+class BackupInfo:
+    path: Path
+    institution: str
+    made_at: dt.datetime | None
+    schema_version: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        when = self.made_at.strftime("%d-%m-%Y %H.%M") if self.made_at else "?"
+        return _("{institution}, dibuat {when}: {patients} pasien, {visits} kunjungan, {students} siswa (skema {version})").format(
+            institution=self.institution or _("(tanpa nama)"), when=when, patients=self.counts.get("patient", 0),
+            visits=self.counts.get("visit", 0), students=self.counts.get("student", 0), version=self.schema_version)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "kupang-desk"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _institution_name() -> str:
+    from kupang_desk.models import Institution
+
+    institution = Institution.select().first()
+    return institution.name if institution else ""
+
+
+def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetime | None = None) -> Path:
+    """Backs the open SQLite database up into ``folder``; returns the checked backup file."""
+    task = task or Task()
+    folder = Path(folder)
+    if not isinstance(db.obj, pw.SqliteDatabase):
+        raise KnownError(_("Cadangan database PostgreSQL dibuat dengan pg_dump oleh petugas TI; fitur ini untuk file SQLite."))
+    if not folder.is_dir():
+        raise KnownError(_("Folder cadangan {folder} tidak ada. Colokkan flashdisk atau pilih folder lain.").format(folder=folder))
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    final = folder / f"{_slug(_institution_name())}-{stamp}{SUFFIX}"
+    partial = final.with_name(final.name + ".sebagian")
+    try:
+        destination = sqlite3.connect(str(partial))
+        try:
+            source = db.connection()
+
+            def progress(_status, remaining, total):
+                task.step(total - remaining, total, _("Menyalin database..."))
+
+            source.backup(destination, pages=2048, progress=progress)
+            destination.execute(
+                "CREATE TABLE IF NOT EXISTS backup_meta (key TEXT PRIMARY KEY, value TEXT)")
+            destination.execute("INSERT OR REPLACE INTO backup_meta VALUES ('made_at', ?), ('app_version', ?)",
+                                ((now or dt.datetime.now()).isoformat(timespec="seconds"), __version__))
+            destination.commit()
+        finally:
+            destination.close()
+        task.step(1, 1, _("Memeriksa cadangan..."))
+        inspect_backup(partial, check_sum=False)
+        digest = sha256(partial)
+        os.replace(partial, final)
+        final.with_name(final.name + CHECKSUM).write_text(f"{digest}  {final.name}\n", encoding="ascii")
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise KnownError(_("Cadangan gagal ditulis ke {folder} ({detail}). Periksa ruang kosong dan apakah flashdisk boleh ditulisi.").format(
+            folder=folder, detail=error.strerror or error)) from error
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return final
+
+
+def inspect_backup(path: str | Path, *, check_sum: bool = True) -> BackupInfo:
+    """What a backup holds, after checking its checksum, its integrity and its version."""
+    path = Path(path)
+    if not path.is_file():
+        raise KnownError(_("File cadangan {path} tidak ditemukan.").format(path=path))
+    if check_sum:
+        sum_file = path.with_name(path.name + CHECKSUM)
+        if sum_file.exists() and sum_file.read_text(encoding="ascii").split()[0] != sha256(path):
+            raise KnownError(_("File cadangan {path} rusak: isinya tidak sama dengan saat dibuat. Pakai cadangan lain.").format(path=path))
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise KnownError(_("File {path} bukan cadangan Kupang Desk ({detail}).").format(path=path, detail=error)) from error
+    try:
+        if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise KnownError(_("File cadangan {path} rusak (pemeriksaan integritas gagal). Pakai cadangan lain.").format(path=path))
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "schema_version" not in tables:
+            raise KnownError(_("File {path} bukan cadangan Kupang Desk.").format(path=path))
+        version = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+        if version > SCHEMA_VERSION:
+            raise KnownError(_("Cadangan ini dibuat oleh Kupang Desk yang lebih baru (skema {found}; program ini sampai {known}). "
+                               "Pasang versi terbaru dulu.").format(found=version, known=SCHEMA_VERSION))
+        counts = {table: connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+                  for table in ("patient", "visit", "student") if table in tables}
+        institution = connection.execute("SELECT name FROM institution LIMIT 1").fetchone() if "institution" in tables else None
+        made_at = None
+        if "backup_meta" in tables:
+            row = connection.execute("SELECT value FROM backup_meta WHERE key = 'made_at'").fetchone()
+            made_at = dt.datetime.fromisoformat(row[0]) if row else None
+    except sqlite3.DatabaseError as error:
+        raise KnownError(_("File {path} bukan cadangan Kupang Desk yang utuh ({detail}).").format(path=path, detail=error)) from error
+    finally:
+        connection.close()
+    return BackupInfo(path, institution[0] if institution else "", made_at, version, counts)
+
+
+def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None = None) -> Path:
+    """Replaces the SQLite database at ``target`` with the backup; returns the safety copy of the old one.
+
+    The caller must have closed every connection to the database (``database.close``).
+    """
+    task = task or Task()
+    if target.kind != "sqlite" or target.path is None:
+        raise KnownError(_("Pemulihan database PostgreSQL dilakukan dengan pg_restore oleh petugas TI."))
+    info = inspect_backup(path)
+    live = target.path
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    safety = live.with_name(f"{live.stem}.sebelum-pulih-{stamp}{live.suffix or '.sqlite'}")
+    incoming = live.with_name(live.name + ".pulih")
+    try:
+        if live.exists():
+            task.step(0, 3, _("Menyimpan salinan pengaman database sekarang..."))
+            current = sqlite3.connect(str(live))
+            copy = sqlite3.connect(str(safety))
+            try:
+                current.backup(copy)
+            finally:
+                copy.close()
+                current.close()
+        task.step(1, 3, _("Menyalin cadangan..."))
+        shutil.copyfile(info.path, incoming)
+        with incoming.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        connection = sqlite3.connect(str(incoming))
+        connection.execute("DROP TABLE IF EXISTS backup_meta")
+        connection.commit()
+        connection.close()
+        task.step(2, 3, _("Mengganti database..."))
+        for leftover in (Path(f"{live}-wal"), Path(f"{live}-shm")):
+            leftover.unlink(missing_ok=True)
+        os.replace(incoming, live)  # one rename: the old file or the new, never half
+    except OSError as error:
+        incoming.unlink(missing_ok=True)
+        raise KnownError(_("Pemulihan gagal ({detail}); database lama tidak diubah.").format(detail=error.strerror or error)) from error
+    task.step(3, 3, _("Selesai."))
+    return safety
+
+
+def backups_in(folder: str | Path) -> list[Path]:
+    return sorted(Path(folder).glob(f"*{SUFFIX}"))
+
+
+def latest_backup_age(folder: str | Path, *, now: dt.datetime | None = None) -> dt.timedelta | None:
+    """How old the newest backup in ``folder`` is, or None when there is none."""
+    files = backups_in(folder)
+    if not files:
+        return None
+    newest = max(file.stat().st_mtime for file in files)
+    return (now or dt.datetime.now()) - dt.datetime.fromtimestamp(newest)
+
+
+def rotate(folder: str | Path, *, daily: int = 7, weekly: int = 4, monthly: int = 12) -> list[Path]:
+    """Keeps the newest backup of each of the last ``daily`` days, ``weekly`` weeks and
+    ``monthly`` months; deletes the rest with their checksum files. Returns what was deleted."""
+    files = sorted(backups_in(folder), key=lambda p: p.stat().st_mtime, reverse=True)
+    keep: set[Path] = set()
+    for size, key in ((daily, lambda d: d.date()), (weekly, lambda d: d.isocalendar()[:2]), (monthly, lambda d: (d.year, d.month))):
+        seen: list = []
+        for file in files:
+            bucket = key(dt.datetime.fromtimestamp(file.stat().st_mtime))
+            if bucket not in seen:
+                seen.append(bucket)
+                if len(seen) <= size:
+                    keep.add(file)
+    removed = []
+    for file in files:
+        if file not in keep:
+            file.unlink(missing_ok=True)
+            file.with_name(file.name + CHECKSUM).unlink(missing_ok=True)
+            removed.append(file)
+    return removed
+
