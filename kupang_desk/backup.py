@@ -187,6 +187,40 @@ def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None =
     return safety
 
 
+def backup_folder() -> Path:
+    """Where automatic backups go: the setting ``backup.folder``, else a folder beside the user data."""
+    from platformdirs import user_data_path
+
+    from kupang_desk.models import Setting
+
+    configured = Setting.get_value("backup.folder")
+    folder = Path(configured) if configured else user_data_path("KupangDesk", appauthor=False) / "cadangan"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def quick_check() -> bool:
+    """SQLite's quick integrity check of the open database (True on PostgreSQL)."""
+    if not isinstance(db.obj, pw.SqliteDatabase):
+        return True
+    return db.execute_sql("PRAGMA quick_check").fetchone()[0] == "ok"
+
+
+def automatic_backup(*, task: Task | None = None, max_age: dt.timedelta = dt.timedelta(days=1),
+                     force: bool = False) -> Path | None:
+    """The daily (or closing, with ``force``) backup into ``backup_folder()``, then rotation.
+    Returns the new backup, or None when a recent one exists or the database is not SQLite."""
+    if not isinstance(db.obj, pw.SqliteDatabase):
+        return None
+    folder = backup_folder()
+    age = latest_backup_age(folder)
+    if not force and age is not None and age < max_age:
+        return None
+    path = make_backup(folder, task=task)
+    rotate(folder)
+    return path
+
+
 def backups_in(folder: str | Path) -> list[Path]:
     return sorted(Path(folder).glob(f"*{SUFFIX}"))
 

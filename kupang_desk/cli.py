@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(bawaan: $KUPANG_DESK_DATABASE, lalu file di folder data pengguna)"))
     parser.add_argument("--lang", choices=("id", "en"), help=_("bahasa tampilan (bawaan: Bahasa Indonesia)"))
     parser.add_argument("--verbose", action="store_true", help=_("tampilkan catatan kerja di terminal"))
+    parser.add_argument("--allow-network-share", action="store_true", help=_(
+        "buka juga file SQLite di folder jaringan (berisiko; untuk petugas TI)"))
     parser.add_argument("--exit-after-start", action="store_true", help=_(
         "tutup begitu jendela utama siap dan cetak lama waktu mulai (untuk uji kecepatan)"))
     commands = parser.add_subparsers(dest="command", metavar=_("PERINTAH"))
@@ -75,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     set_language(language.parse_known_args(argv)[0].lang)
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.allow_network_share:
+        import os
+
+        os.environ["KUPANG_DESK_ALLOW_NETWORK_SHARE"] = "1"
     from kupang_desk.logs import setup_logging
 
     setup_logging(args.verbose)

@@ -13,6 +13,7 @@ from playhouse.db_url import parseresult_to_dict
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models.base import db
+from kupang_desk.storage import network_share
 
 ENV_DATABASE = "KUPANG_DESK_DATABASE"
 
@@ -97,7 +98,11 @@ def make_database(target: DatabaseUrl) -> pw.Database:
     return pw.PostgresqlDatabase(name, **params)
 
 
-def connect(url: str | None = None, *, migrate: bool = True, seed: bool = True) -> DatabaseUrl:
+ENV_ALLOW_NETWORK = "KUPANG_DESK_ALLOW_NETWORK_SHARE"
+
+
+def connect(url: str | None = None, *, migrate: bool = True, seed: bool = True,
+            allow_network_share: bool | None = None) -> DatabaseUrl:
     """Binds the proxy to the database at ``url``, migrates it and loads reference data.
 
     Raises ``KnownError`` with a message a clerk can act on when the database cannot be
@@ -112,6 +117,16 @@ def connect(url: str | None = None, *, migrate: bool = True, seed: bool = True) 
         folder = target.path.parent
         if not folder.exists():
             raise KnownError(_("Folder {folder} tidak ada. Buat foldernya dulu atau pilih lokasi lain untuk database.").format(folder=folder))
+        if allow_network_share is None:
+            allow_network_share = os.environ.get(ENV_ALLOW_NETWORK, "") == "1"
+        share = None if allow_network_share else network_share(folder)
+        if share:
+            raise KnownError(_(
+                "File database {path} ada di folder jaringan ({kind}). SQLite lewat jaringan dapat merusak data bila "
+                "beberapa PC menyimpan bersamaan. Untuk beberapa PC, pakai satu server PostgreSQL "
+                "(--database postgresql://...); untuk satu PC, simpan file di disk PC itu sendiri. "
+                "Petugas TI yang paham risikonya dapat membukanya dengan --allow-network-share."
+            ).format(path=target.path, kind=share))
     database = make_database(target)
     try:
         database.connect(reuse_if_open=True)

@@ -87,11 +87,10 @@ def peak_memory_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
-def open_main_window(url: str | None) -> MainWindow:
+def open_main_window(url: str | None, *, automatic_backups: bool = True) -> MainWindow:
     """Connects to the database and builds the window (shown by the caller)."""
     target = database.connect(url)
-    window = MainWindow(target)
-    return window
+    return MainWindow(target, automatic_backups=automatic_backups)
 
 
 def run_app(url: str | None, *, exit_after_start: bool = False, started: float | None = None) -> int:
@@ -99,7 +98,7 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
     started = started if started is not None else time.perf_counter()
     app = application()
     try:
-        window = open_main_window(url)
+        window = open_main_window(url, automatic_backups=not exit_after_start)
     except KnownError as error:
         QMessageBox.critical(QWidget(), _("Kupang Desk"), error_message(error))
         return 2
@@ -114,6 +113,7 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
         QTimer.singleShot(0, report)
         return app.exec()
     QTimer.singleShot(0, lambda: offer_demo(window) if demo.is_empty() else window.refresh_summary())
+    QTimer.singleShot(500, window.check_and_back_up)
     code = app.exec()
     database.close(optimize=True)
     return code

@@ -25,7 +25,7 @@ from kupang_desk import __version__, summary
 from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
 from kupang_desk.models.database import DatabaseUrl
-from kupang_desk.ui.operations import Operation, run_in_background
+from kupang_desk.ui.operations import Operation, run_in_background, show_error
 from kupang_desk.ui.patient_form import PatientFormDialog
 from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
 from kupang_desk.ui.reports import ReportsPage
@@ -91,9 +91,12 @@ class MainWindow(QMainWindow):
 
     summary_loaded = Signal(object)
 
-    def __init__(self, target: DatabaseUrl, parent: QWidget | None = None) -> None:
+    def __init__(self, target: DatabaseUrl, parent: QWidget | None = None, *, automatic_backups: bool = False) -> None:
         super().__init__(parent)
         self.target = target
+        self.automatic_backups = automatic_backups
+        self._closing_backup_done = False
+        self._closing_backup: Operation | None = None
         self.institution = summary.institution()
         self.operations: list[Operation] = []
         self.setWindowTitle(self._title())
@@ -132,6 +135,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self._build_menus()
 
+        self.backup_label = QLabel()
+        self.backup_label.setObjectName("backupLabel")
+        self.statusBar().addPermanentWidget(self.backup_label)
         self.database_label = QLabel(self.target.describe())
         self.database_label.setObjectName("databaseLabel")
         self.statusBar().addPermanentWidget(self.database_label)
@@ -285,6 +291,107 @@ class MainWindow(QMainWindow):
         ).format(version=__version__, database=self.target.describe()), QMessageBox.StandardButton.Ok, self)
         box.open()
         return box
+
+    # --- safety: the start-up check and automatic backups ---------------------------------
+
+    def check_and_back_up(self) -> Operation:
+        """Quick integrity check, then the daily backup, off the GUI thread."""
+        from kupang_desk import backup
+
+        def work(task):
+            if not backup.quick_check():
+                return False, None
+            made = backup.automatic_backup(task=task) if self.automatic_backups else None
+            return True, made
+
+        def done(result) -> None:
+            healthy, _made = result
+            if not healthy:
+                self.offer_restore()
+            self.show_backup_age()
+
+        operation = run_in_background(self, work, title=_("Memeriksa database"), on_success=done, show_progress=False)
+        self.operations.append(operation)
+        return operation
+
+    def show_backup_age(self) -> None:
+        from kupang_desk import backup
+        from kupang_desk.models import Setting
+
+        if self.target.kind != "sqlite":
+            self.backup_label.setText("")
+            return
+        age = backup.latest_backup_age(backup.backup_folder())
+        warn_days = int(Setting.get_value("backup.warn_after_days", 3) or 3)
+        if age is None:
+            text, late = _("Belum ada cadangan"), True
+        else:
+            hours = int(age.total_seconds() // 3600)
+            text = _("Cadangan terakhir: {n} jam lalu").format(n=hours) if hours < 48 else \
+                _("Cadangan terakhir: {n} hari lalu").format(n=age.days)
+            late = age.days >= warn_days
+        self.backup_label.setText(text)
+        self.backup_label.setStyleSheet("color: #b00020; font-weight: bold;" if late else "")
+        self.backup_label.setToolTip(_("Cadangan di {folder}").format(folder=backup.backup_folder()))
+
+    def offer_restore(self) -> QMessageBox:
+        from kupang_desk import backup
+
+        files = backup.backups_in(backup.backup_folder())
+        latest = max(files, key=lambda p: p.stat().st_mtime) if files else None
+        text = _("Pemeriksaan database menemukan kerusakan. Jangan lanjut bekerja dengan database ini.")
+        if latest is not None:
+            text += " " + _("Cadangan terakhir: {file}. Pulihkan sekarang? Database yang rusak disimpan sebagai salinan pengaman.").format(
+                file=latest.name)
+        else:
+            text += " " + _("Tidak ada cadangan di {folder}. Hubungi petugas TI.").format(folder=backup.backup_folder())
+        box = QMessageBox(QMessageBox.Icon.Critical, _("Database rusak"), text, QMessageBox.StandardButton.NoButton, self)
+        if latest is not None:
+            restore = box.addButton(_("Pulihkan cadangan terakhir"), QMessageBox.ButtonRole.AcceptRole)
+            restore.clicked.connect(lambda: self.restore_from(latest))
+        box.addButton(_("Tutup"), QMessageBox.ButtonRole.RejectRole)
+        box.open()
+        return box
+
+    def restore_from(self, path) -> None:
+        from kupang_desk import backup
+        from kupang_desk.models import database
+
+        database.close()
+        try:
+            safety = backup.restore_backup(path, self.target)
+        except Exception as error:  # shown to the clerk; the old file is untouched
+            from kupang_desk.ui.operations import show_error
+
+            show_error(self, error)
+            return
+        QMessageBox.information(self, _("Database dipulihkan"), _(
+            "Database dipulihkan dari {file}. Salinan pengaman: {safety}. Kupang Desk ditutup; buka lagi untuk melanjutkan."
+        ).format(file=path.name, safety=safety))
+        self._closing_backup_done = True
+        self.close()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """The closing backup: the window waits for it, with progress, then closes."""
+        if not self.automatic_backups or self._closing_backup_done or self.target.kind != "sqlite":
+            for operation in list(self.operations):  # a worker must not outlive its window
+                if operation.running:
+                    operation.cancel()
+                    operation.worker.wait(10000)
+            super().closeEvent(event)
+            return
+        event.ignore()
+        if self._closing_backup is not None:  # already backing up: one close at a time
+            return
+        from kupang_desk import backup
+
+        def finished(*_args) -> None:
+            self._closing_backup_done = True
+            self.close()
+
+        self._closing_backup = run_in_background(
+            self, lambda task: backup.automatic_backup(task=task, force=True), title=_("Membuat cadangan sebelum menutup"),
+            on_success=finished, on_failure=lambda error: (show_error(self, error), finished()))
 
     def refresh_summary(self) -> Operation:
         """Counts records off the GUI thread and fills the section pages when done."""

@@ -194,3 +194,23 @@ def test_patient_card_shows_history_and_prints(window, qtbot, tmp_path):
     assert "No. RM 000001" in text and "Yohanes Ndun" in text
     buttons = [b.text() for b in card.findChildren(QPushButton)]
     assert "Kunjungan baru (Ctrl+K)" in buttons
+
+
+def test_a_read_only_database_keeps_what_the_clerk_typed(window, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from kupang_desk.models import db
+
+    dialog = _active(qtbot, window.register_patient())
+    _fill_registration(qtbot, dialog)
+    db.execute_sql("PRAGMA query_only = 1")
+    try:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        boxes = [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
+        assert boxes and "hanya-baca" in boxes[0].text()
+        assert dialog.isVisible() and dialog.name.text() == "  Yohanes   Ndun "  # nothing to type again
+    finally:
+        db.execute_sql("PRAGMA query_only = 0")
+    boxes[0].close()
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

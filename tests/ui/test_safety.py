@@ -1,0 +1,64 @@
+"""The start-up check, the daily and closing backups, and the way back from a damaged database."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from kupang_desk import backup
+from kupang_desk.models import Patient, Setting
+from kupang_desk.ui.main_window import MainWindow
+from tests.helpers.factories import new_patient
+
+
+def _window(qtbot, target, **kwargs) -> MainWindow:
+    window = MainWindow(target, **kwargs)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_daily_backup_and_its_age_in_the_status_bar(qtbot, sqlite_database, tmp_path):
+    Setting.set_value("backup.folder", str(tmp_path))
+    window = _window(qtbot, sqlite_database)
+    window.show_backup_age()
+    assert window.backup_label.text() == "Belum ada cadangan"
+    assert "b00020" in window.backup_label.styleSheet()  # shown as a warning
+    window.automatic_backups = True
+    with qtbot.waitSignal(window.check_and_back_up().finished, timeout=20000):
+        pass
+    assert len(backup.backups_in(tmp_path)) == 1
+    assert window.backup_label.text() == "Cadangan terakhir: 0 jam lalu"
+    assert window.backup_label.styleSheet() == ""
+    with qtbot.waitSignal(window.check_and_back_up().finished, timeout=20000):
+        pass
+    assert len(backup.backups_in(tmp_path)) == 1  # once a day, not at every start
+    window.automatic_backups = False  # the closing backup has a test of its own
+
+
+def test_closing_makes_a_backup_first(qtbot, sqlite_database, tmp_path):
+    Setting.set_value("backup.folder", str(tmp_path))
+    window = _window(qtbot, sqlite_database, automatic_backups=True)
+    window.close()
+    assert window.isVisible()  # waits for the backup
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    assert len(backup.backups_in(tmp_path)) == 1
+
+
+def test_a_damaged_database_offers_the_last_backup(qtbot, sqlite_database, tmp_path, monkeypatch):
+    Setting.set_value("backup.folder", str(tmp_path))
+    new_patient()
+    backup.make_backup(tmp_path)
+    window = _window(qtbot, sqlite_database)
+    monkeypatch.setattr(backup, "quick_check", lambda: False)
+    with qtbot.waitSignal(window.check_and_back_up().finished, timeout=20000):
+        pass
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    assert "kerusakan" in box.text() and ".kdbackup" in box.text()
+    restore = next(b for b in box.buttons() if b.text() == "Pulihkan cadangan terakhir")
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
+    restore.click()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    from kupang_desk.models import database
+
+    database.connect(f"sqlite:///{sqlite_database.path}")
+    assert [p.name for p in Patient.select()] == ["Yohanes Ndun"]
