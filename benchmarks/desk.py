@@ -278,8 +278,56 @@ def export_raw(path: str, kind: str) -> None:
     print(f"seconds={time.perf_counter() - started:.3f} rows={len(rows)} peak_mb={peak_mb()}")
 
 
+def register_import(path: str) -> None:
+    """50,000 register rows: raw python-calamine read beside the app's read, check and write."""
+    import tempfile
+
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+
+    from kupang_desk.imports.register import import_register
+    from kupang_desk.models import database
+
+    folder = Path(tempfile.mkdtemp())
+    rng = random.Random(3)
+    kelurahan = ["Oebobo", "Fatululi", "Oepura", "Naikoten Satu", "Alak", "Oesapa", "Bakunase", "Kayu Putih"]
+    codes = ["J06.9", "I10", "A09", "K30", "L30.9", "M79.1", "K02.9", "E11.9"]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["REGISTER KUNJUNGAN 2021-2025"])
+    sheet.append(["Tanggal Kunjungan", "No RM", "NIK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Kelurahan", "Poli",
+                  "Cara Bayar", "Kunjungan", "Diagnosa", "Kasus"])
+    for _number in range(50000):
+        person = rng.randrange(12000)
+        born = dt.date(1940 + person % 80, 1 + person % 12, 1 + person % 28)
+        sex = "L" if person % 2 else "P"
+        day = born.day + (40 if sex == "P" else 0)
+        nik = f"537104{day:02d}{born.month:02d}{born.year % 100:02d}{1 + person % 9999:04d}"
+        visit = dt.date(2021, 1, 4) + dt.timedelta(days=rng.randrange(1800))
+        picked = rng.sample(codes, rng.choice((1, 1, 2)))
+        sheet.append([visit.strftime("%d-%m-%Y"), f"R{person:06d}", nik, f"Pasien Nomor {chr(65 + person % 26)}",
+                      sex, born, rng.choice(kelurahan), "Umum", "Umum", "", ";".join(picked),
+                      ";".join("Baru" for _c in picked)])
+    source = folder / "register-50000.xlsx"
+    book.save(source)
+    started = time.perf_counter()
+    rows = CalamineWorkbook.from_path(str(source)).get_sheet_by_index(0).to_python()
+    raw = time.perf_counter() - started
+    target = folder / "import.sqlite"
+    database.connect(f"sqlite:///{target}")
+    started = time.perf_counter()
+    summary = import_register(source)
+    app = time.perf_counter() - started
+    counts = summary.counts()
+    print(f"rows={len(rows) - 2} raw_read_s={raw:.2f} import_s={app:.2f} new={counts.get('new', 0)} "
+          f"unchanged={counts.get('unchanged', 0)} error={counts.get('error', 0)} peak_mb={peak_mb()}")
+
+
 if __name__ == "__main__":
     command, database_path = sys.argv[1], sys.argv[2]
+    if command == "import":
+        register_import(database_path)
+        sys.exit(0)
     commands = {"register-raw": register_raw, "register-app": register_app, "search": search, "lb1": lb1}
     if command in commands:
         commands[command](database_path)

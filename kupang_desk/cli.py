@@ -50,6 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FILE", help=_("file cadangan (.kdbackup)"))
     restore.add_argument("--yes", action="store_true", help=_("jangan bertanya lagi"))
 
+    importer = commands.add_parser("import", help=_("impor data lama dari Excel atau CSV"))
+    import_kinds = importer.add_subparsers(dest="import_kind", metavar=_("JENIS"), required=True)
+    register = import_kinds.add_parser("register", help=_("register pasien dan kunjungan"))
+    register.add_argument("file", metavar="FILE", help=_("file .xlsx, .xls, .ods atau .csv"))
+    register.add_argument("--dry-run", action="store_true", help=_("periksa saja, jangan simpan"))
+    register.add_argument("--rejects", metavar="FILE.xlsx", help=_("simpan baris yang ditolak beserta alasannya"))
+    register.add_argument("--all-or-nothing", action="store_true", help=_("simpan hanya bila tidak ada baris yang ditolak"))
+    register.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
+
     report = commands.add_parser("report", help=_("buat laporan untuk Dinas Kesehatan (Excel dan/atau PDF)"))
     report.add_argument("kind", choices=("lb1", "recap", "top", "register"),
                         help=_("lb1: data kesakitan; recap: rekap kunjungan; top: penyakit terbanyak; register: register kunjungan"))
@@ -95,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             return _info(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "import":
+            return _import(args)
         if args.command == "backup":
             return _backup(args)
         if args.command == "restore":
@@ -135,6 +146,28 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 EXIT_EMPTY = 3
+
+
+def _import(args: argparse.Namespace) -> int:
+    from kupang_desk.imports.register import import_register
+    from kupang_desk.models import database
+    from kupang_desk.tasks import ConsoleTask
+
+    database.connect(args.database)
+    summary = import_register(args.file, dry_run=args.dry_run, all_or_nothing=args.all_or_nothing,
+                              rejects=args.rejects, task=ConsoleTask(quiet=args.quiet))
+    counts = summary.counts()
+    print(_("baru: {new}\nsudah ada: {unchanged}\nditolak: {error}").format(
+        new=counts.get("new", 0), unchanged=counts.get("unchanged", 0), error=counts.get("error", 0)))
+    if not summary.written:
+        print(_("Tidak ada yang disimpan ({why}).").format(
+            why=_("--dry-run") if args.dry_run else _("--all-or-nothing dan ada baris yang ditolak")))
+    if args.rejects and counts.get("error"):
+        print(_("Baris yang ditolak: {path}").format(path=args.rejects))
+    if not summary.rows:
+        print(_("Tidak ada baris yang dapat dibaca."), file=sys.stderr)
+        return EXIT_USER
+    return EXIT_OK
 
 
 def _backup(args: argparse.Namespace) -> int:

@@ -1,0 +1,1 @@
+"""Bringing old registers and lists in from Excel and CSV."""

@@ -1,0 +1,132 @@
+"""Old registers come in with every bad row explained, and a second import adds nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from kupang_desk.cli import main
+from kupang_desk.errors import KnownError
+from kupang_desk.imports.register import import_register
+from kupang_desk.models import Patient, Visit, VisitDiagnosis, db
+from kupang_desk.models import database as database_module
+
+TODAY = dt.date(2026, 11, 27)
+HEADERS = ["No RM", "nik", "NAMA", "Jenis Kelamin", "Tanggal Lahir", "Kelurahan", "Poli", "Cara Bayar",
+           "Tanggal Kunjungan", "Kunjungan", "Diagnosa", "Kasus", "Catatan"]
+
+
+def register_file(path, rows, *, title=True):
+    book = Workbook()
+    sheet = book.active
+    if title:
+        sheet.append(["REGISTER KUNJUNGAN PUSKESMAS OEBOBO 2022"])
+        sheet.merge_cells("A1:F1")
+        sheet.append([])
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+ROWS = [
+    ["000101", "5371041203870001", "Yohanes Ndun ", "L", dt.datetime(1987, 3, 12), "Oebobo", "Umum", "Umum",
+     dt.datetime(2022, 3, 1), "Baru", "J06.9; I10", "Baru;Lama", "ok"],
+    ["000101", "5371041203870001", "Yohanes Ndun", "L", "12-03-1987", "Oebobo", "Umum", "Umum",
+     "15/03/2022", "Lama", "I10", "Lama", ""],  # the same person again, dates as text
+    ["", 5371045505900002, "Maria Manafe", "P", "1990-05-15", "Fatululi", "KIA", "BPJS PBI (APBN)",
+     "5 Desember 2022", "", "Z34.9", "", "NIK stored as a number"],
+    ["", "", "Agnes Taek", "p", "1 Jan 2020", "", "MTBS", "", "3 Des 2022", "", "A09", "", "no NIK"],
+    ["", "5.37104E+15", "Petrus Pah", "L", "01-01-1980", "Oebobo", "Umum", "Umum", "01-02-2022", "", "K30", "",
+     "scientific damage"],
+    ["", "", "Anak 2", "L", "01-01-2010", "Oebobo", "Umum", "Umum", "01-02-2022", "", "K30", "", "digit in name"],
+    ["", "", "Lusia Bere", "X", "01-01-2010", "Oebobo", "Umum", "Umum", "01-02-2022", "", "K30", "", "sex"],
+    ["", "", "Lusia Bere", "P", "31-02-2010", "Oebobo", "Umum", "Umum", "01-02-2022", "", "K30", "", "date"],
+    ["", "", "Lusia Bere", "P", "01-01-2010", "Oebobo", "Umum", "Umum", "01-02-2022", "", "X99.9", "", "code"],
+    ["", "", "Lusia Bere", "P", "01-01-2010", "Atlantis", "Umum", "Umum", "01-02-2022", "", "K30", "", "kelurahan"],
+    [None] * 13,  # a blank row is ignored
+]
+
+
+def test_import_explains_every_row_and_is_idempotent(database, tmp_path):
+    path = register_file(tmp_path / "register.xlsx", ROWS)
+    summary = import_register(path, rejects=tmp_path / "ditolak.xlsx", today=TODAY)
+    statuses = [(row.line, row.status, row.column) for row in summary.rows]
+    assert [s for _l, s, _c in statuses] == ["new"] * 4 + ["error"] * 6
+    assert [c for _l, s, c in statuses if s == "error"] == ["NIK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Diagnosa",
+                                                            "Kelurahan"]
+    assert "notasi ilmiah" in summary.rows[4].reason
+    assert statuses[0][0] == 4  # Excel's row number, below the title and the header
+    assert Patient.select().count() == 3
+    assert Visit.select().count() == 4
+    yohanes = Patient.get(Patient.nik == "5371041203870001")
+    assert yohanes.no_rm == "000101"  # the old number is kept
+    assert [v.is_new_visit for v in Visit.select().where(Visit.patient == yohanes).order_by(Visit.visit_at)] == [True, False]
+    first = Visit.select().where(Visit.patient == yohanes).order_by(Visit.visit_at).first()
+    assert [(d.icd10_code, d.is_new_case) for d in VisitDiagnosis.select().where(VisitDiagnosis.visit == first)
+            .order_by(VisitDiagnosis.position)] == [("J06.9", True), ("I10", False)]
+    assert Patient.get(Patient.name == "Maria Manafe").nik == "5371045505900002"
+    agnes = Patient.get(Patient.name == "Agnes Taek")
+    assert agnes.nik is None and agnes.no_nik_reason
+    rejects = load_workbook(tmp_path / "ditolak.xlsx").active
+    assert [c.value for c in rejects[1]][-2:] == ["Kolom", "Alasan"]
+    assert rejects.max_row == 7 and rejects.cell(row=2, column=14).value == "NIK"
+    # The same file again adds nothing.
+    again = import_register(path, today=TODAY)
+    assert again.counts() == {"unchanged": 4, "error": 6}
+    assert (Patient.select().count(), Visit.select().count()) == (3, 4)
+
+
+def test_dry_run_and_all_or_nothing_write_nothing(database, tmp_path):
+    path = register_file(tmp_path / "register.xlsx", ROWS)
+    assert import_register(path, dry_run=True, today=TODAY).counts()["new"] == 4
+    assert import_register(path, all_or_nothing=True, today=TODAY).counts()["error"] == 6
+    assert Visit.select().count() == 0 and Patient.select().count() == 0
+
+
+def test_csv_and_a_missing_header(database, tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_text("Tanggal Kunjungan;Nama;Jenis Kelamin;Tanggal Lahir;Diagnosa\n"
+                    "05-10-2022;Maria Bere;P;01-01-1990;J06.9\n", encoding="utf-8")
+    assert import_register(path, today=TODAY).counts() == {"new": 1}
+    bad = tmp_path / "other.csv"
+    bad.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(KnownError, match="Baris judul"):
+        import_register(bad, today=TODAY)
+
+
+def test_command_line(db_url, tmp_path, capsys):
+    path = register_file(tmp_path / "register.xlsx", ROWS)
+    assert main(["--database", db_url, "import", "register", str(path), "--dry-run", "--quiet"]) == 0
+    assert "baru: 4" in capsys.readouterr().out
+    assert main(["--database", db_url, "import", "register", str(path), "--rejects", str(tmp_path / "r.xlsx"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "ditolak: 6" in out and "r.xlsx" in out
+    empty = register_file(tmp_path / "empty.xlsx", [])
+    assert main(["--database", db_url, "import", "register", str(empty), "--quiet"]) == 2
+    database_module.close()
+
+
+# Any text a spreadsheet can hold (openpyxl refuses control characters in cells).
+cells = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=20), st.integers(), st.floats(allow_nan=True), st.booleans(),
+                  st.dates(dt.date(1800, 1, 1), dt.date(2100, 1, 1)), st.sampled_from(["L", "P", "J06.9", "I10; K30", "Oebobo", "Umum", "Baru", "01-02-2022"]))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(cells, min_size=13, max_size=13), max_size=12))
+def test_no_cell_content_breaks_the_import(sqlite_database, tmp_path_factory, rows):
+    with db.atomic():
+        VisitDiagnosis.delete().execute()
+        Visit.delete().execute()
+        Patient.delete().execute()
+    path = register_file(tmp_path_factory.mktemp("fuzz") / "fuzz.xlsx", rows)
+    summary = import_register(path, today=TODAY)
+    imported = summary.counts().get("new", 0)
+    assert all(row.status in ("new", "unchanged", "error") for row in summary.rows)
+    assert all(row.reason for row in summary.rows if row.status == "error")
+    assert Visit.select().count() == imported
