@@ -29,6 +29,7 @@ from kupang_desk.models.migrations import SCHEMA_VERSION
 from kupang_desk.tasks import Task
 
 SUFFIX = ".kdbackup"  # a SQLite file; the suffix keeps it from being opened by mistake as the live database
+PG_SUFFIX = ".kdbackup-pg"  # a pg_dump custom-format file, with a .json of what it holds beside it
 CHECKSUM = ".sha256"
 
 
@@ -66,14 +67,75 @@ def _institution_name() -> str:
     return institution.name if institution else ""
 
 
+def _pg_tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise KnownError(_("Program {tool} (dari PostgreSQL) tidak terpasang di PC ini, jadi cadangan PostgreSQL tidak dapat "
+                           "dibuat atau dipulihkan di sini. Pasang PostgreSQL client tools, atau jalankan dari PC server.").format(tool=name))
+    return found
+
+
+def _pg_arguments(database: pw.PostgresqlDatabase) -> tuple[list[str], dict[str, str]]:
+    params = database.connect_params
+    arguments = [f"--dbname={database.database}"]
+    for flag, key in (("--host", "host"), ("--port", "port"), ("--username", "user")):
+        if params.get(key):
+            arguments.append(f"{flag}={params[key]}")
+    environment = {**os.environ, **({"PGPASSWORD": str(params["password"])} if params.get("password") else {})}
+    return arguments, environment
+
+
+def _run(command: list[str], environment: dict[str, str], what: str) -> None:
+    import subprocess
+
+    result = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+    if result.returncode != 0:
+        raise KnownError(_("{what} gagal: {detail}").format(what=what, detail=(result.stderr or result.stdout).strip()[-500:]))
+
+
+def _counts() -> dict[str, int]:
+    from kupang_desk.models import Patient, Student, Visit
+
+    return {"patient": Patient.select().count(), "visit": Visit.select().count(), "student": Student.select().count()}
+
+
+def _make_pg_backup(folder: Path, stamp: str, made_at: dt.datetime, task: Task) -> Path:
+    import json
+
+    database = db.obj
+    arguments, environment = _pg_arguments(database)
+    final = folder / f"{_slug(_institution_name())}-{stamp}{PG_SUFFIX}"
+    partial = final.with_name(final.name + ".sebagian")
+    task.step(0, 2, _("Membuat cadangan dengan pg_dump..."))
+    try:
+        _run([_pg_tool("pg_dump"), "--format=custom", f"--file={partial}", *arguments], environment, _("pg_dump"))
+        task.step(1, 2, _("Memeriksa cadangan..."))
+        _run([_pg_tool("pg_restore"), "--list", str(partial)], environment, _("Pemeriksaan cadangan"))
+        final.with_name(final.name + ".json").write_text(json.dumps({
+            "institution": _institution_name(), "made_at": made_at.isoformat(timespec="seconds"),
+            "schema_version": SCHEMA_VERSION, "app_version": __version__, "counts": _counts(),
+        }, ensure_ascii=False), encoding="utf-8")
+        digest = sha256(partial)
+        os.replace(partial, final)
+        final.with_name(final.name + CHECKSUM).write_text(f"{digest}  {final.name}\n", encoding="ascii")
+    finally:
+        partial.unlink(missing_ok=True)
+    return final
+
+
 def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetime | None = None) -> Path:
-    """Backs the open SQLite database up into ``folder``; returns the checked backup file."""
+    """Backs the open database up into ``folder``; returns the checked backup file.
+
+    SQLite: the online backup API. PostgreSQL: pg_dump in its custom format, checked
+    with pg_restore --list, with what it holds written beside it.
+    """
     task = task or Task()
     folder = Path(folder)
-    if not isinstance(db.obj, pw.SqliteDatabase):
-        raise KnownError(_("Cadangan database PostgreSQL dibuat dengan pg_dump oleh petugas TI; fitur ini untuk file SQLite."))
     if not folder.is_dir():
         raise KnownError(_("Folder cadangan {folder} tidak ada. Colokkan flashdisk atau pilih folder lain.").format(folder=folder))
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        made_at = now or dt.datetime.now()
+        return _make_pg_backup(folder, made_at.strftime("%Y%m%d-%H%M%S"), made_at, task)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     final = folder / f"{_slug(_institution_name())}-{stamp}{SUFFIX}"
     partial = final.with_name(final.name + ".sebagian")
@@ -117,6 +179,8 @@ def inspect_backup(path: str | Path, *, check_sum: bool = True) -> BackupInfo:
         sum_file = path.with_name(path.name + CHECKSUM)
         if sum_file.exists() and sum_file.read_text(encoding="ascii").split()[0] != sha256(path):
             raise KnownError(_("File cadangan {path} rusak: isinya tidak sama dengan saat dibuat. Pakai cadangan lain.").format(path=path))
+    if path.name.endswith(PG_SUFFIX):
+        return _inspect_pg_backup(path)
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as error:
@@ -145,15 +209,54 @@ def inspect_backup(path: str | Path, *, check_sum: bool = True) -> BackupInfo:
     return BackupInfo(path, institution[0] if institution else "", made_at, version, counts)
 
 
+def _inspect_pg_backup(path: Path) -> BackupInfo:
+    import json
+    import subprocess
+
+    meta_file = path.with_name(path.name + ".json")
+    if not meta_file.exists():
+        raise KnownError(_("Keterangan cadangan {file} tidak ada di sebelah file cadangan.").format(file=meta_file.name))
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    if int(meta.get("schema_version", 0)) > SCHEMA_VERSION:
+        raise KnownError(_("Cadangan ini dibuat oleh Kupang Desk yang lebih baru (skema {found}; program ini sampai {known}). "
+                           "Pasang versi terbaru dulu.").format(found=meta["schema_version"], known=SCHEMA_VERSION))
+    result = subprocess.run([_pg_tool("pg_restore"), "--list", str(path)], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise KnownError(_("File cadangan {path} rusak (pg_restore tidak dapat membacanya). Pakai cadangan lain.").format(path=path))
+    return BackupInfo(path, meta.get("institution", ""), dt.datetime.fromisoformat(meta["made_at"]) if meta.get("made_at") else None,
+                      int(meta.get("schema_version", 0)), meta.get("counts", {}))
+
+
+def _restore_pg_backup(info: BackupInfo, target: DatabaseUrl, task: Task) -> Path:
+    """pg_restore in one transaction (all or nothing), after a safety dump of the current database."""
+    from kupang_desk.models.database import make_database
+
+    database = make_database(target)
+    arguments, environment = _pg_arguments(database)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    safety = info.path.with_name(f"{database.database}.sebelum-pulih-{stamp}{PG_SUFFIX}")
+    task.step(0, 2, _("Menyimpan salinan pengaman database sekarang..."))
+    _run([_pg_tool("pg_dump"), "--format=custom", f"--file={safety}", *arguments], environment, _("pg_dump"))
+    task.step(1, 2, _("Memulihkan dengan pg_restore..."))
+    _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", *arguments, str(info.path)],
+         environment, _("Pemulihan"))
+    task.step(2, 2, _("Selesai."))
+    return safety
+
+
 def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None = None) -> Path:
-    """Replaces the SQLite database at ``target`` with the backup; returns the safety copy of the old one.
+    """Replaces the database at ``target`` with the backup; returns the safety copy of the old one.
 
     The caller must have closed every connection to the database (``database.close``).
     """
     task = task or Task()
-    if target.kind != "sqlite" or target.path is None:
-        raise KnownError(_("Pemulihan database PostgreSQL dilakukan dengan pg_restore oleh petugas TI."))
     info = inspect_backup(path)
+    if target.kind == "postgresql":
+        if not info.path.name.endswith(PG_SUFFIX):
+            raise KnownError(_("Cadangan SQLite tidak dapat dipulihkan ke server PostgreSQL; pilih cadangan PostgreSQL."))
+        return _restore_pg_backup(info, target, task)
+    if info.path.name.endswith(PG_SUFFIX) or target.path is None:
+        raise KnownError(_("Cadangan PostgreSQL hanya dapat dipulihkan ke server PostgreSQL."))
     live = target.path
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     safety = live.with_name(f"{live.stem}.sebelum-pulih-{stamp}{live.suffix or '.sqlite'}")
@@ -210,8 +313,6 @@ def automatic_backup(*, task: Task | None = None, max_age: dt.timedelta = dt.tim
                      force: bool = False) -> Path | None:
     """The daily (or closing, with ``force``) backup into ``backup_folder()``, then rotation.
     Returns the new backup, or None when a recent one exists or the database is not SQLite."""
-    if not isinstance(db.obj, pw.SqliteDatabase):
-        return None
     folder = backup_folder()
     age = latest_backup_age(folder)
     if not force and age is not None and age < max_age:
@@ -222,7 +323,7 @@ def automatic_backup(*, task: Task | None = None, max_age: dt.timedelta = dt.tim
 
 
 def backups_in(folder: str | Path) -> list[Path]:
-    return sorted(Path(folder).glob(f"*{SUFFIX}"))
+    return sorted([*Path(folder).glob(f"*{SUFFIX}"), *Path(folder).glob(f"*{PG_SUFFIX}")])
 
 
 def latest_backup_age(folder: str | Path, *, now: dt.datetime | None = None) -> dt.timedelta | None:
@@ -252,6 +353,7 @@ def rotate(folder: str | Path, *, daily: int = 7, weekly: int = 4, monthly: int 
         if file not in keep:
             file.unlink(missing_ok=True)
             file.with_name(file.name + CHECKSUM).unlink(missing_ok=True)
+            file.with_name(file.name + ".json").unlink(missing_ok=True)
             removed.append(file)
     return removed
 

@@ -102,3 +102,37 @@ def test_command_line_backup_and_restore(tmp_path, capsys):
     assert main(["--database", url, "restore", str(backup)]) == 2  # no --yes, no terminal: nothing happens
     assert main(["--database", url, "restore", str(backup), "--yes"]) == 0
     assert "Salinan pengaman" in capsys.readouterr().out
+
+
+def test_postgresql_backup_and_restore_with_pg_tools(schema_db_url, tmp_path):
+    import shutil
+
+    if not schema_db_url.startswith("postgresql"):
+        pytest.skip("the SQLite path is tested above")
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed here")
+    database_module.connect(schema_db_url)
+    new_patient()
+    path = make_backup(tmp_path)
+    assert path.name.endswith(".kdbackup-pg")
+    info = inspect_backup(path)
+    assert info.counts["patient"] == 1 and info.schema_version == SCHEMA_VERSION
+    Patient.update(name="Salah Ubah").execute()
+    database_module.close()
+    safety = restore_backup(path, database_module.resolve_url(schema_db_url))
+    assert safety.exists()
+    database_module.connect(schema_db_url)
+    assert [p.name for p in Patient.select()] == ["Yohanes Ndun"]
+    database_module.close()
+
+
+def test_missing_pg_tools_are_explained(schema_db_url, tmp_path, monkeypatch):
+    if not schema_db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    import kupang_desk.backup as backup_module
+
+    monkeypatch.setattr(backup_module.shutil, "which", lambda name: None)
+    database_module.connect(schema_db_url)
+    with pytest.raises(KnownError, match="pg_dump.*tidak terpasang"):
+        make_backup(tmp_path)
+    database_module.close()

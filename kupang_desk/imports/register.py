@@ -80,6 +80,7 @@ class RowResult:
 class ImportSummary:
     rows: list[RowResult] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)  # header -> field it was read as
     written: bool = False
 
     def counts(self) -> Counter:
@@ -117,11 +118,15 @@ def read_sheet(path: Path) -> list[list]:
             path=path, detail=error)) from error
 
 
-def find_header(rows: list[list]) -> tuple[int, dict[int, str]]:
-    """Index of the header row and {column index: field}; title rows above it are skipped."""
+def find_header(rows: list[list], extra: dict[str, str] | None = None) -> tuple[int, dict[int, str]]:
+    """Index of the header row and {column index: field}; title rows above it are skipped.
+
+    ``extra`` maps more headers (as the clerk chose them in the wizard) to fields.
+    """
+    known = {**COLUMNS, **{_header_key(k): v for k, v in (extra or {}).items() if v}}
     for index, row in enumerate(rows[:30]):
-        mapping = {position: COLUMNS[_header_key(value)] for position, value in enumerate(row)
-                   if _header_key(value) in COLUMNS}
+        mapping = {position: known[_header_key(value)] for position, value in enumerate(row)
+                   if _header_key(value) in known}
         if len(set(mapping.values())) >= 3:
             missing = [LABELS[f] for f in REQUIRED if f not in mapping.values()]
             if missing:
@@ -283,14 +288,15 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
 
 def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: bool = False,
                     rejects: str | Path | None = None, task: Task | None = None,
-                    today: dt.date | None = None) -> ImportSummary:
+                    today: dt.date | None = None, columns: dict[str, str] | None = None) -> ImportSummary:
     """Checks every row, then writes the valid ones in one transaction (none with ``dry_run``,
     or none at all when ``all_or_nothing`` and any row is rejected)."""
     task = task or Task()
     today = today or dt.date.today()
     rows = read_sheet(Path(path))
-    header_index, mapping = find_header(rows)
+    header_index, mapping = find_header(rows, columns)
     summary = ImportSummary(headers=[_text(v) for v in rows[header_index]])
+    summary.mapped = {summary.headers[i]: f for i, f in mapping.items() if i < len(summary.headers)}
     lookups = Lookups.load()
     prepared: list[Prepared] = []
     total = len(rows) - header_index - 1

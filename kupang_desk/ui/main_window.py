@@ -240,6 +240,12 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Berkas"))
+        for text, handler in ((_("Buat &cadangan..."), self.backup_to_folder), (_("&Pulihkan dari cadangan..."), self.restore_dialog),
+                              (_("&Impor register lama..."), self.import_register)):
+            action = QAction(text, self)
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+            file_menu.addAction(action)
+        file_menu.addSeparator()
         quit_action = QAction(_("&Keluar"), self)
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.setShortcutVisibleInContextMenu(True)
@@ -318,9 +324,6 @@ class MainWindow(QMainWindow):
         from kupang_desk import backup
         from kupang_desk.models import Setting
 
-        if self.target.kind != "sqlite":
-            self.backup_label.setText("")
-            return
         age = backup.latest_backup_age(backup.backup_folder())
         warn_days = int(Setting.get_value("backup.warn_after_days", 3) or 3)
         if age is None:
@@ -333,6 +336,59 @@ class MainWindow(QMainWindow):
         self.backup_label.setText(text)
         self.backup_label.setStyleSheet("color: #b00020; font-weight: bold;" if late else "")
         self.backup_label.setToolTip(_("Cadangan di {folder}").format(folder=backup.backup_folder()))
+
+    def backup_to_folder(self, folder: str | None = None) -> Operation | None:
+        """A backup to a folder the clerk picks (a USB stick), checked, with its contents shown."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from kupang_desk import backup
+
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, _("Pilih folder atau flashdisk untuk cadangan"))
+            if not folder:
+                return None
+
+        def done(path) -> None:
+            info = backup.inspect_backup(path)
+            self.show_backup_age()
+            QMessageBox.information(self, _("Cadangan dibuat"), _(
+                "Cadangan dibuat dan sudah diperiksa:\n{path}\n\n{info}\n\nFlashdisk boleh dicabut."
+            ).format(path=path, info=info.describe()))
+
+        operation = run_in_background(self, lambda task: backup.make_backup(folder, task=task),
+                                      title=_("Membuat cadangan"), on_success=done)
+        self.operations.append(operation)
+        return operation
+
+    def restore_dialog(self, path: str | None = None) -> None:
+        """Shows what a backup holds and, once confirmed, swaps it in (the app then closes)."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from kupang_desk import backup
+        from kupang_desk.errors import KnownError
+
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(self, _("Pilih file cadangan"), str(backup.backup_folder()),
+                                                        _("Cadangan Kupang Desk (*.kdbackup *.kdbackup-pg)"))
+            if not path:
+                return
+        try:
+            info = backup.inspect_backup(path)
+        except KnownError as error:
+            show_error(self, error)
+            return
+        answer = QMessageBox.question(self, _("Pulihkan dari cadangan"), _(
+            "Cadangan: {info}\n\nDatabase sekarang ({where}) akan diganti seluruhnya; salinan pengamannya disimpan "
+            "lebih dulu. Lanjutkan?").format(info=info.describe(), where=self.target.describe()))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_from(Path(path))
+
+    def import_register(self):
+        from kupang_desk.ui.import_wizard import ImportDialog
+
+        return self._keep(ImportDialog(self))
 
     def offer_restore(self) -> QMessageBox:
         from kupang_desk import backup
@@ -373,7 +429,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """The closing backup: the window waits for it, with progress, then closes."""
-        if not self.automatic_backups or self._closing_backup_done or self.target.kind != "sqlite":
+        if not self.automatic_backups or self._closing_backup_done:
             for operation in list(self.operations):  # a worker must not outlive its window
                 if operation.running:
                     operation.cancel()

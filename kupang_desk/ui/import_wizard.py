@@ -1,0 +1,178 @@
+"""The register import in the window: choose a file, check every row, map the odd columns, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kupang_desk.i18n import _
+from kupang_desk.imports.register import LABELS, ImportSummary, import_register
+from kupang_desk.ui.operations import Operation
+
+DISPLAY = Qt.ItemDataRole.DisplayRole.value
+STATUS = {"new": _("Baru"), "unchanged": _("Sudah ada"), "error": _("Ditolak")}
+
+
+class RowsModel(QAbstractTableModel):
+    """Each row of the file with its status, the column at fault and the reason."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.summary: ImportSummary | None = None
+
+    def set_summary(self, summary: ImportSummary | None) -> None:
+        self.beginResetModel()
+        self.summary = summary
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.summary is None else len(self.summary.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.summary is None else 4 + len(self.summary.headers)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        if int(role) != DISPLAY or self.summary is None:
+            return None
+        row = self.summary.rows[index.row()]
+        column = index.column()
+        if column < 4:
+            return (str(row.line), STATUS[row.status], row.column, row.reason)[column]
+        values = row.original
+        value = values[column - 4] if column - 4 < len(values) else None
+        return "" if value is None else str(value)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if int(role) != DISPLAY or orientation != Qt.Orientation.Horizontal or self.summary is None:
+            return None
+        fixed = (_("Baris"), _("Status"), _("Kolom"), _("Alasan"))
+        return fixed[section] if section < 4 else self.summary.headers[section - 4]
+
+
+class ImportDialog(QDialog):
+    """Step 1: a file. Step 2: Periksa (nothing saved). Step 3: Impor, then the rejects file."""
+
+    checked = Signal(object)  # ImportSummary of the check
+    imported = Signal(object)  # ImportSummary of the import
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Impor register lama"))
+        self.resize(1000, 640)
+        self.operation: Operation | None = None
+        self.path = QLineEdit()
+        self.path.setPlaceholderText(_("file .xlsx, .xls, .ods atau .csv"))
+        browse = QPushButton(_("Pilih file..."))
+        browse.clicked.connect(self.choose_file)
+        self.all_or_nothing = QCheckBox(_("Simpan hanya bila semua baris benar (semua atau tidak sama sekali)"))
+        self.mapping_form = QFormLayout()
+        self.mapping: dict[str, QComboBox] = {}
+        self.check_button = QPushButton(_("Periksa (tidak menyimpan)"))
+        self.import_button = QPushButton(_("Impor"))
+        self.import_button.setEnabled(False)
+        self.status = QLabel(_("Pilih file register, lalu Periksa."))
+        self.status.setObjectName("importStatus")
+        self.status.setWordWrap(True)
+        self.model = RowsModel(self)
+        view = QTableView()
+        view.setObjectName("importRows")
+        view.setModel(self.model)
+        view.verticalHeader().hide()
+        view.setWordWrap(False)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.setColumnWidth(3, 360)
+        top = QHBoxLayout()
+        top.addWidget(self.path, 1)
+        top.addWidget(browse)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        close = QPushButton(_("Tutup"))
+        close.clicked.connect(self.reject)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.all_or_nothing)
+        layout.addLayout(self.mapping_form)
+        layout.addWidget(self.status)
+        layout.addWidget(view, 1)
+        layout.addLayout(buttons)
+        self.check_button.clicked.connect(self.check)
+        self.import_button.clicked.connect(self.run_import)
+        self.path.textChanged.connect(lambda _text: self.import_button.setEnabled(False))
+
+    def choose_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Pilih register"), "", _("Register (*.xlsx *.xls *.ods *.csv)"))
+        if path:
+            self.path.setText(path)
+
+    def columns(self) -> dict[str, str]:
+        return {header: box.currentData() for header, box in self.mapping.items() if box.currentData()}
+
+    def _start(self, title: str, dry_run: bool, on_success) -> Operation:
+        path = self.path.text().strip()
+        rejects = None if dry_run else str(Path(path).with_name(Path(path).stem + "-ditolak.xlsx"))
+        columns, all_or_nothing = self.columns(), self.all_or_nothing.isChecked()
+        self.status.setText(_("Membaca..."))
+        self.operation = Operation(self, lambda task: import_register(
+            path, dry_run=dry_run, all_or_nothing=all_or_nothing, rejects=rejects, task=task, columns=columns),
+            title=title, on_success=on_success, on_failure=lambda error: self.status.setText(str(error)))
+        return self.operation.start()
+
+    def check(self) -> Operation:
+        return self._start(_("Memeriksa register"), True, self._show_check)
+
+    def _show_check(self, summary: ImportSummary) -> None:
+        self.model.set_summary(summary)
+        self._offer_mapping(summary)
+        counts = summary.counts()
+        self.status.setText(_("Hasil pemeriksaan: {counts}. Belum ada yang disimpan. Perbaiki baris yang ditolak di Excel, "
+                              "atau Impor sekarang; baris yang ditolak disimpan ke file tersendiri.").format(counts=summary.describe()))
+        self.import_button.setEnabled(bool(counts.get("new")))
+        self.checked.emit(summary)
+
+    def _offer_mapping(self, summary: ImportSummary) -> None:
+        """A choice for each column the importer did not recognise: ignore it, or read it as a field."""
+        unknown = [h for h in summary.headers if h and h not in summary.mapped and h not in self.mapping]
+        taken = set(summary.mapped.values())
+        for header in unknown:
+            box = QComboBox()
+            box.addItem(_("Abaikan"), None)
+            for field, label in LABELS.items():
+                if field not in taken:
+                    box.addItem(label, field)
+            self.mapping[header] = box
+            self.mapping_form.addRow(_("Kolom '{header}':").format(header=header), box)
+
+    def run_import(self) -> Operation:
+        return self._start(_("Mengimpor register"), False, self._show_import)
+
+    def _show_import(self, summary: ImportSummary) -> None:
+        self.model.set_summary(summary)
+        counts = summary.counts()
+        text = (_("Selesai: {counts}.").format(counts=summary.describe()) if summary.written
+                else _("Tidak ada yang disimpan: ada baris yang ditolak dan pilihan 'semua atau tidak sama sekali' aktif."))
+        if counts.get("error"):
+            text += " " + _("Baris yang ditolak beserta alasannya: {path}").format(
+                path=Path(self.path.text().strip()).with_name(Path(self.path.text().strip()).stem + "-ditolak.xlsx"))
+        self.status.setText(text)
+        self.import_button.setEnabled(False)
+        self.imported.emit(summary)
