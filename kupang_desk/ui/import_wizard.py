@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from kupang_desk.i18n import _
 from kupang_desk.imports.register import LABELS, ImportSummary, import_register
 from kupang_desk.ui.operations import Operation
+from kupang_desk.ui.widgets import DISPLAY
 
-DISPLAY = Qt.ItemDataRole.DisplayRole.value
 STATUS = {"new": _("Baru"), "unchanged": _("Sudah ada"), "error": _("Ditolak")}
 
 

@@ -35,10 +35,7 @@ from kupang_desk.i18n import _
 from kupang_desk.reports.base import KINDS, Period, Report, ReportTable, kind_label
 from kupang_desk.ui.operations import Operation
 from kupang_desk.ui.patients import open_document
-from kupang_desk.ui.widgets import combo, parse_date_text
-
-DISPLAY = Qt.ItemDataRole.DisplayRole.value
-ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
+from kupang_desk.ui.widgets import ALIGN, DISPLAY, combo, parse_date_text
 
 
 class ReportTableModel(QAbstractTableModel):

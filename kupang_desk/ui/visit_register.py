@@ -30,15 +30,11 @@ from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 from kupang_desk.models import PaymentType, Poli
 from kupang_desk.ui.operations import Operation
-from kupang_desk.ui.widgets import combo, parse_date_text
+from kupang_desk.ui.widgets import DISPLAY, USER, combo, parse_date_text
 from kupang_desk.visits.register import SORTS, VisitFilter, VisitRegister
 
 # Sorting by a patient column over more visits than this would sort the lot for every page.
 SORT_LIMIT = 300_000
-# Roles as plain ints: data() is called for every role of every visible cell, and comparing
-# with the enum members costs more than fetching the row.
-DISPLAY = Qt.ItemDataRole.DisplayRole.value
-USER = Qt.ItemDataRole.UserRole.value
 
 
 class VisitRegisterModel(QAbstractTableModel):

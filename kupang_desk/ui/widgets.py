@@ -18,6 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+# Item roles as plain ints: data() is called for every role of every visible cell, and
+# comparing with the enum members costs more than the lookup itself.
+DISPLAY = Qt.ItemDataRole.DisplayRole.value
+USER = Qt.ItemDataRole.UserRole.value
+ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a5a00;"
 _DATE = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
