@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FILE", help=_("file cadangan (.kdbackup)"))
     restore.add_argument("--yes", action="store_true", help=_("jangan bertanya lagi"))
 
+    audit = commands.add_parser("audit", help=_("periksa jejak audit"))
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar=_("PERINTAH"), required=True)
+    audit_commands.add_parser("verify", help=_("periksa rantai hash jejak audit; sebutkan mata rantai pertama yang rusak"))
+
     importer = commands.add_parser("import", help=_("impor data lama dari Excel atau CSV"))
     import_kinds = importer.add_subparsers(dest="import_kind", metavar=_("JENIS"), required=True)
     register = import_kinds.add_parser("register", help=_("register pasien dan kunjungan"))
@@ -106,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "audit":
+            return _audit(args)
         if args.command == "backup":
             return _backup(args)
         if args.command == "restore":
@@ -146,6 +152,24 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 EXIT_EMPTY = 3
+
+
+EXIT_TAMPERED = 4
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from kupang_desk.audit import verify_chain
+    from kupang_desk.models import database
+
+    database.connect(args.database)
+    check = verify_chain()
+    if check.ok:
+        print(_("Jejak audit utuh: {count} peristiwa, rantai hash tidak terputus.").format(count=check.events))
+        return EXIT_OK
+    print(_("Jejak audit RUSAK: peristiwa #{event} {how}. Peristiwa sebelumnya utuh.").format(
+        event=check.broken_at, how=_("isinya diubah") if check.reason == "content" else _("tidak tersambung ke peristiwa sebelumnya "
+                                                                                     "(ada yang dihapus atau diubah)")))
+    return EXIT_TAMPERED
 
 
 def _import(args: argparse.Namespace) -> int:
