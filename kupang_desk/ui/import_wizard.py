@@ -27,6 +27,8 @@ from kupang_desk.imports.register import LABELS, ImportSummary, import_register
 from kupang_desk.ui.operations import Operation
 from kupang_desk.ui.widgets import DISPLAY
 
+TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+
 STATUS = {"new": _("Baru"), "unchanged": _("Sudah ada"), "error": _("Ditolak")}
 
 
@@ -49,9 +51,13 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() or self.summary is None else 4 + len(self.summary.headers)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
-        if int(role) != DISPLAY or self.summary is None:
+        if self.summary is None:
             return None
         row = self.summary.rows[index.row()]
+        if int(role) == TOOLTIP and row.reason:
+            return row.reason  # the whole reason, however narrow the column
+        if int(role) != DISPLAY:
+            return None
         column = index.column()
         if column < 4:
             return (str(row.line), STATUS[row.status], row.column, row.reason)[column]
@@ -91,13 +97,12 @@ class ImportDialog(QDialog):
         self.status.setObjectName("importStatus")
         self.status.setWordWrap(True)
         self.model = RowsModel(self)
-        view = QTableView()
+        view = self.view = QTableView()
         view.setObjectName("importRows")
         view.setModel(self.model)
         view.verticalHeader().hide()
         view.setWordWrap(False)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        view.setColumnWidth(3, 360)
         top = QHBoxLayout()
         top.addWidget(self.path, 1)
         top.addWidget(browse)
@@ -140,8 +145,14 @@ class ImportDialog(QDialog):
     def check(self) -> Operation:
         return self._start(_("Memeriksa register"), True, self._show_check)
 
-    def _show_check(self, summary: ImportSummary) -> None:
+    def _show_rows(self, summary: ImportSummary) -> None:
         self.model.set_summary(summary)
+        # The reason is what the clerk reads first: wide, after the short row and status.
+        for column, width in ((0, 50), (1, 80), (2, 120), (3, 420)):
+            self.view.setColumnWidth(column, width)
+
+    def _show_check(self, summary: ImportSummary) -> None:
+        self._show_rows(summary)
         self._offer_mapping(summary)
         counts = summary.counts()
         self.status.setText(_("Hasil pemeriksaan: {counts}. Belum ada yang disimpan. Perbaiki baris yang ditolak di Excel, "
@@ -166,7 +177,7 @@ class ImportDialog(QDialog):
         return self._start(_("Mengimpor register"), False, self._show_import)
 
     def _show_import(self, summary: ImportSummary) -> None:
-        self.model.set_summary(summary)
+        self._show_rows(summary)
         counts = summary.counts()
         text = (_("Selesai: {counts}.").format(counts=summary.describe()) if summary.written
                 else _("Tidak ada yang disimpan: ada baris yang ditolak dan pilihan 'semua atau tidak sama sekali' aktif."))

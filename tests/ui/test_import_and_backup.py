@@ -25,6 +25,7 @@ def test_check_then_import_a_register(qtbot, sqlite_database, tmp_path):
     assert dialog.model.rowCount() == 10
     assert dialog.model.data(dialog.model.index(4, 1)) == "Ditolak"
     assert "notasi ilmiah" in dialog.model.data(dialog.model.index(4, 3))
+    assert "notasi ilmiah" in dialog.model.data(dialog.model.index(4, 0), Qt.ItemDataRole.ToolTipRole)
     assert list(dialog.mapping) == ["Catatan"]  # the one column it did not know, to map or ignore
     assert dialog.import_button.isEnabled()
     with qtbot.waitSignal(dialog.imported, timeout=20000):
