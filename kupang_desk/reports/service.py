@@ -64,22 +64,22 @@ def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str
     for target in (xlsx, pdf):
         if target:
             _check_writable(Path(target))
-    report = None
     if kind == "register" and xlsx:
         # Streamed: the register can hold 100,000 visits.
         export_register_xlsx(_register_filter(period, options), xlsx, paper=options.paper, task=task)
-    if pdf or (xlsx and kind != "register"):
-        report = make(kind, period, options, task=task)
-    if report is not None and xlsx and kind != "register":
+    # The report itself: what the PDF and the workbook hold, and what the caller shows.
+    # A register saved only as Excel needs no more than the preview's first rows.
+    report = make(kind, period, options, task=task, preview_rows=1000 if kind == "register" and not pdf else None)
+    if xlsx and kind != "register":
         task.step(1, 2, _("Menulis Excel..."))
         write_workbook([report], xlsx, paper=options.paper)
-    if report is not None and pdf:
+    if pdf:
         task.step(1, 2, _("Menulis PDF..."))
         write_pdf(report, pdf, paper=options.paper)
     with writing():
         audit.record("export", "report", kind, {"period": period.label(), "xlsx": str(xlsx or ""), "pdf": str(pdf or "")}, user)
     task.step(2, 2, _("Selesai."))
-    return report or make(kind, period, options, preview_rows=0)
+    return report
 
 
 def _check_writable(path: Path) -> None:

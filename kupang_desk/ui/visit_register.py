@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import (
@@ -223,8 +222,3 @@ class VisitRegisterPage(QWidget):
         row = self.model.data(index, Qt.ItemDataRole.UserRole)
         if row is not None:
             self.open_patient.emit(row.patient_id)
-
-    def show_day(self, day: dt.date) -> Operation | None:
-        self.date_from.setText(day.strftime("%d-%m-%Y"))
-        self.date_to.setText(day.strftime("%d-%m-%Y"))
-        return self.apply()

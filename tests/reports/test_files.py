@@ -117,6 +117,10 @@ def test_command_line(october, db_url, tmp_path, capsys):
     args = ["--database", db_url, "report"]
     assert main([*args, "lb1", "--month", "2026-10", "--xlsx", str(tmp_path / "a.xlsx"), "--pdf", str(tmp_path / "a.pdf"), "--quiet"]) == 0
     assert (tmp_path / "a.xlsx").exists() and (tmp_path / "a.pdf").exists()
+    # A register saved only as Excel is not mistaken for an empty period.
+    assert main([*args, "register", "--month", "2026-10", "--xlsx", str(tmp_path / "r.xlsx"), "--quiet"]) == 0
+    assert main([*args, "register", "--month", "2031-01", "--xlsx", str(tmp_path / "r0.xlsx"), "--quiet"]) == 3
+    capsys.readouterr()
     assert main([*args, "top", "--month", "2026-13", "--pdf", str(tmp_path / "b.pdf")]) == 2
     assert "2026-10" in capsys.readouterr().err
     assert main([*args, "recap", "--month", "2026-10", "--xlsx", str(tmp_path / "none" / "c.xlsx")]) == 2
