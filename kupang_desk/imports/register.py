@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import peewee as pw
+
 from kupang_desk import audit
 from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
@@ -332,9 +334,9 @@ def _existing_by_person(prepared: list[Prepared]) -> dict[tuple, int]:
     date and sex, so that importing the same file twice adds nothing."""
     births = sorted({p.birth_date for p in prepared if not p.nik and not p.no_rm})
     found: dict[tuple, int] = {}
-    for start in range(0, len(births), 500):
+    for chunk in pw.chunked(births, 500):
         for pid, key, born, sex in Patient.select(Patient.id, Patient.name_key, Patient.birth_date, Patient.sex).where(
-                Patient.birth_date.in_(births[start:start + 500]) & Patient.merged_into.is_null()).tuples():
+                Patient.birth_date.in_(chunk) & Patient.merged_into.is_null()).tuples():
             found.setdefault((key, born, sex), pid)
     return found
 
@@ -344,16 +346,16 @@ def _existing_patients(prepared: list[Prepared]) -> tuple[dict[str, int], dict[s
     numbers = sorted({p.no_rm for p in prepared if p.no_rm})
     by_nik: dict[str, int] = {}
     by_no_rm: dict[str, int] = {}
-    for start in range(0, len(niks), 500):
+    for chunk in pw.chunked(niks, 500):
         for pid, nik, merged in Patient.select(Patient.id, Patient.nik, Patient.merged_into).where(
-                Patient.nik.in_(niks[start:start + 500])).tuples():
+                Patient.nik.in_(chunk)).tuples():
             by_nik[nik] = merged or pid
         for pid, value in PatientIdentifier.select(PatientIdentifier.patient, PatientIdentifier.value).where(
-                (PatientIdentifier.kind == "nik") & PatientIdentifier.value.in_(niks[start:start + 500])).tuples():
+                (PatientIdentifier.kind == "nik") & PatientIdentifier.value.in_(chunk)).tuples():
             by_nik.setdefault(value, pid)
-    for start in range(0, len(numbers), 500):
+    for chunk in pw.chunked(numbers, 500):
         for pid, no_rm, merged in Patient.select(Patient.id, Patient.no_rm, Patient.merged_into).where(
-                Patient.no_rm.in_(numbers[start:start + 500])).tuples():
+                Patient.no_rm.in_(chunk)).tuples():
             by_no_rm[no_rm] = merged or pid
     return by_nik, by_no_rm
 
@@ -361,14 +363,12 @@ def _existing_patients(prepared: list[Prepared]) -> tuple[dict[str, int], dict[s
 def _visit_keys(patient_ids: list[int]) -> set[tuple]:
     """(patient, day, poli, codes) of the visits already recorded for these patients."""
     keys: dict[int, tuple] = {}
-    for start in range(0, len(patient_ids), 500):
-        chunk = patient_ids[start:start + 500]
+    for chunk in pw.chunked(patient_ids, 500):
         visits = {vid: (pid, at.date() if isinstance(at, dt.datetime) else dt.date.fromisoformat(str(at)[:10]), poli)
                   for vid, pid, at, poli in Visit.select(Visit.id, Visit.patient, Visit.visit_at, Visit.poli)
                   .where(Visit.patient.in_(chunk) & Visit.deleted_at.is_null()).tuples()}
         codes: dict[int, list[str]] = {}
-        for start_v in range(0, len(visits), 500):
-            ids = list(visits)[start_v:start_v + 500]
+        for ids in pw.chunked(list(visits), 500):
             for vid, code in VisitDiagnosis.select(VisitDiagnosis.visit, VisitDiagnosis.icd10).where(
                     VisitDiagnosis.visit.in_(ids)).tuples():
                 codes.setdefault(vid, []).append(code)
@@ -423,8 +423,8 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task) 
         patient_id = next_id(Patient)
         wanted = sorted({row.no_rm for row in new_patients.values() if row.no_rm})
         taken = set()
-        for start in range(0, len(wanted), 500):  # numbers from the file already used by someone else
-            taken |= {n for (n,) in Patient.select(Patient.no_rm).where(Patient.no_rm.in_(wanted[start:start + 500])).tuples()}
+        for chunk in pw.chunked(wanted, 500):  # numbers from the file already used by someone else
+            taken |= {n for (n,) in Patient.select(Patient.no_rm).where(Patient.no_rm.in_(chunk)).tuples()}
         for identity, row in new_patients.items():
             number = row.no_rm if row.no_rm and row.no_rm not in taken else ""
             number = number or next_no_rm(row.kelurahan)
@@ -436,9 +436,11 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task) 
             births[patient_id] = (row.birth_date, row.sex)
             patient_id += 1
         patients.close()
-        for pid, birth, sex in Patient.select(Patient.id, Patient.birth_date, Patient.sex).where(
-                Patient.id.in_([o for _r, o, new in plan if new and isinstance(o, int)])).tuples():
-            births[pid] = (birth if isinstance(birth, dt.date) else dt.date.fromisoformat(str(birth)), sex)
+        existing = sorted({o for _r, o, new in plan if new and isinstance(o, int)})
+        for chunk in pw.chunked(existing, 500):  # bounded, like every IN list here
+            for pid, birth, sex in Patient.select(Patient.id, Patient.birth_date, Patient.sex).where(
+                    Patient.id.in_(chunk)).tuples():
+                births[pid] = (birth if isinstance(birth, dt.date) else dt.date.fromisoformat(str(birth)), sex)
         visits = BulkWriter(Visit, ("id", "patient", "visit_at", "poli", "payment_type", "is_new_visit", "age_days",
                                     "age_years", "sex", "created_at"))
         diagnoses = BulkWriter(VisitDiagnosis, ("visit", "icd10", "is_new_case", "is_primary", "position"), parent=visits)

@@ -7,6 +7,8 @@ import logging
 import warnings
 from functools import cache
 
+import peewee as pw
+
 from kupang_desk.models.base import db
 from kupang_desk.models.reference import Icd10, PaymentType, Poli, Region, Setting
 from kupang_desk.resources import resource_path
@@ -101,14 +103,14 @@ def ensure_reference_data() -> None:
             rows = [{"code": code, "name": name, "level": level,
                      "parent": code.rsplit(".", 1)[0] if "." in code else None}
                     for code, name, level in region_rows()]
-            for start in range(0, len(rows), 500):
-                Region.insert_many(rows[start:start + 500]).execute()
+            for chunk in pw.chunked(rows, 500):
+                Region.insert_many(chunk).execute()
         log.info("Loaded %d regions", len(rows))
     if not Icd10.select().exists():
         rows = icd10_rows()
         with db.atomic():
-            for start in range(0, len(rows), 500):
-                Icd10.insert_many(rows[start:start + 500]).execute()
+            for chunk in pw.chunked(rows, 500):
+                Icd10.insert_many(chunk).execute()
         log.info("Loaded %d ICD-10 codes", len(rows))
     if not Poli.select().exists():
         with db.atomic():

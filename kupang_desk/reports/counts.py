@@ -35,7 +35,7 @@ def band_expression(bands: list[AgeBand]) -> pw.Node:
 def icd_titles(codes: list[str]) -> dict[str, str]:
     """Indonesian title where known, else the WHO title, for each code (or 3-character category)."""
     titles: dict[str, str] = {}
-    for start in range(0, len(codes), 500):
-        for row in Icd10.select(Icd10.code, Icd10.title, Icd10.title_id).where(Icd10.code.in_(codes[start:start + 500])):
+    for chunk in pw.chunked(codes, 500):
+        for row in Icd10.select(Icd10.code, Icd10.title, Icd10.title_id).where(Icd10.code.in_(chunk)):
             titles[row.code] = row.title_id or row.title
     return titles
