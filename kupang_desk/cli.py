@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help=_("isi database kosong dengan data contoh Kota Kupang"))
     demo.add_argument("--patients", type=int, default=2000, metavar="N", help=_("jumlah pasien (bawaan 2000)"))
     demo.add_argument("--visits", type=int, default=20000, metavar="M", help=_("jumlah kunjungan (bawaan 20000)"))
-    demo.add_argument("--students", type=int, default=0, metavar="K", help=_("jumlah siswa (bawaan 0)"))
+    demo.add_argument("--students", type=int, default=400, metavar="K", help=_("jumlah siswa (bawaan 400)"))
     demo.add_argument("--seed", type=int, default=2026, help=_("benih acak, agar hasilnya bisa diulang"))
     demo.add_argument("--if-empty", action="store_true", help=_("lewati tanpa galat bila database sudah berisi data"))
     demo.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
@@ -62,6 +62,37 @@ def build_parser() -> argparse.ArgumentParser:
     register.add_argument("--rejects", metavar="FILE.xlsx", help=_("simpan baris yang ditolak beserta alasannya"))
     register.add_argument("--all-or-nothing", action="store_true", help=_("simpan hanya bila tidak ada baris yang ditolak"))
     register.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
+
+    students = commands.add_parser("students", help=_("data siswa: impor dari Dapodik, kenaikan kelas"))
+    student_commands = students.add_subparsers(dest="students_command", metavar=_("PERINTAH"), required=True)
+    student_import = student_commands.add_parser("import", help=_("impor ekspor Dapodik \"Daftar Peserta Didik\""))
+    student_import.add_argument("file", metavar="FILE", help=_("file .xlsx, .xls atau .ods dari Dapodik"))
+    student_import.add_argument("--dry-run", action="store_true", help=_("periksa saja, jangan simpan"))
+    student_import.add_argument("--rejects", metavar="FILE.xlsx", help=_("simpan baris yang ditolak beserta alasannya"))
+    student_import.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
+    promote = student_commands.add_parser("promote", help=_("kenaikan kelas: semua siswa naik satu kelas, kelas akhir lulus"))
+    promote.add_argument("--school-year", metavar="TTTT/TTTT", help=_("tahun ajaran baru, misalnya 2027/2028"))
+    promote.add_argument("--yes", action="store_true", help=_("jalankan; tanpa ini hanya ditampilkan rencananya"))
+    student_commands.add_parser("undo-promote", help=_("batalkan kenaikan kelas terakhir"))
+
+    scholarship = commands.add_parser("scholarship", help=_("beasiswa: daftar penerima, surat aktivasi rekening, rekap"))
+    scholarship_commands = scholarship.add_subparsers(dest="scholarship_command", metavar=_("PERINTAH"), required=True)
+    listing = scholarship_commands.add_parser("list", help=_("daftar penerima sebagai PDF dan/atau Excel"))
+    letters = scholarship_commands.add_parser("letters", help=_("surat keterangan aktivasi rekening, satu PDF"))
+    for command in (listing, letters):
+        command.add_argument("--programme", required=True, metavar=_("NAMA"), help=_("nama program, misalnya PIP"))
+        command.add_argument("--year", required=True, type=int, metavar="TTTT", help=_("tahun program"))
+        command.add_argument("--pdf", metavar="FILE", help=_("simpan sebagai PDF"))
+        command.add_argument("--paper", choices=("A4", "F4"), default="A4", help=_("ukuran kertas (bawaan A4)"))
+    listing.add_argument("--xlsx", metavar="FILE", help=_("simpan sebagai Excel untuk Dinas"))
+    listing.add_argument("--stage", type=int, metavar="N", help=_("hanya tahap N (jumlah per tahap)"))
+    listing.add_argument("--status", action="append", metavar="STATUS", help=_(
+        "hanya status ini (boleh berulang): diusulkan, sk_nominasi, rekening_aktif, sk_pemberian, dicairkan, diambil, dibatalkan"))
+    listing.add_argument("--class", dest="class_group", default="", metavar=_("ROMBEL"), help=_("hanya rombel ini"))
+    recap = scholarship_commands.add_parser("recap", help=_("rekap penerima dan dana menurut program, kelas dan status"))
+    recap.add_argument("--year", required=True, type=int, metavar="TTTT", help=_("tahun program"))
+    recap.add_argument("--xlsx", metavar="FILE", help=_("simpan juga sebagai Excel"))
+    scholarship_commands.add_parser("deadlines", help=_("siswa yang rekeningnya belum aktif dan batas waktunya dekat atau lewat"))
 
     report = commands.add_parser("report", help=_("buat laporan untuk Dinas Kesehatan (Excel dan/atau PDF)"))
     report.add_argument("kind", choices=("lb1", "recap", "top", "register"),
@@ -110,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "students":
+            return _students(args)
+        if args.command == "scholarship":
+            return _scholarship(args)
         if args.command == "audit":
             return _audit(args)
         if args.command == "backup":
@@ -192,6 +227,91 @@ def _import(args: argparse.Namespace) -> int:
         print(_("Tidak ada baris yang dapat dibaca."), file=sys.stderr)
         return EXIT_USER
     return EXIT_OK
+
+
+def _students(args: argparse.Namespace) -> int:
+    from kupang_desk.models import database
+    from kupang_desk.sekolah import classes
+    from kupang_desk.tasks import ConsoleTask
+
+    database.connect(args.database)
+    if args.students_command == "import":
+        from kupang_desk.sekolah.dapodik import import_students
+
+        summary = import_students(args.file, dry_run=args.dry_run, rejects=args.rejects, task=ConsoleTask(quiet=args.quiet))
+        counts = summary.counts()
+        print(_("baru: {new}\ndiperbarui: {update}\ntidak berubah: {unchanged}\nditolak: {error}").format(
+            new=counts.get("new", 0), update=counts.get("update", 0), unchanged=counts.get("unchanged", 0),
+            error=counts.get("error", 0)))
+        if args.dry_run:
+            print(_("Tidak ada yang disimpan (--dry-run)."))
+        if args.rejects and counts.get("error"):
+            print(_("Baris yang ditolak: {path}").format(path=args.rejects))
+        if not summary.rows or counts.get("error", 0) == len(summary.rows):
+            print(_("Tidak ada baris yang dapat dibaca."), file=sys.stderr)
+            return EXIT_USER
+        return EXIT_OK
+    if args.students_command == "promote":
+        if not args.yes:
+            plan = classes.plan_promotion(args.school_year)
+            print(_("Rencana kenaikan kelas ke {year}: {plan}").format(year=plan.school_year, plan=plan.describe()))
+            print(_("Tambahkan --yes untuk menjalankannya."))
+            return EXIT_OK
+        _promotion, plan = classes.promote(args.school_year)
+        print(_("Kenaikan kelas ke {year} selesai: {plan}").format(year=plan.school_year, plan=plan.describe()))
+        return EXIT_OK
+    promotion, restored, kept = classes.undo_promotion()
+    print(_("{what} dibatalkan: {count} siswa dikembalikan.").format(what=classes.describe_promotion(promotion), count=restored))
+    if kept:
+        print(_("Tidak dikembalikan karena sudah diubah sesudahnya: {names}").format(names=", ".join(kept)))
+    return EXIT_OK
+
+
+def _scholarship(args: argparse.Namespace) -> int:
+    from kupang_desk.formatting import format_date, format_rupiah
+    from kupang_desk.models import database
+    from kupang_desk.sekolah import awards, printouts
+    from kupang_desk.tasks import ConsoleTask
+
+    database.connect(args.database)
+    if args.scholarship_command == "deadlines":
+        warnings = awards.deadline_warnings()
+        for row, days in warnings:
+            when = _("lewat {days} hari").format(days=-days) if days < 0 else _("{days} hari lagi").format(days=days)
+            print(f"{row.nisn:<10}  {row.name:<30} {row.class_group:<10} {format_date(row.deadline)} ({when})")
+        print(_("{count} siswa rekeningnya belum aktif dengan batas waktu dekat atau lewat.").format(count=len(warnings)))
+        return EXIT_OK
+    if args.scholarship_command == "recap":
+        from kupang_desk.reports.excel import write_workbook
+
+        report = printouts.recap_report(args.year)
+        for table in report.tables:
+            print(table.title)
+            for row in table.rows:
+                print("  " + str(row[0]).ljust(32) + "  ".join(format_rupiah(v) for v in row[-3:]))
+        if args.xlsx:
+            write_workbook([report], args.xlsx)
+            print(_("Disimpan: {path}").format(path=args.xlsx))
+        return EXIT_OK
+    programme = awards.find_programme(args.programme, args.year)
+    if args.scholarship_command == "letters":
+        if not args.pdf:
+            raise KnownError(_("Sebutkan file keluaran: --pdf NAMA.pdf."))
+        count = printouts.save_letters(programme, None, args.pdf, paper=args.paper, task=ConsoleTask())
+        print(_("{count} surat keterangan aktivasi rekening disimpan: {path}").format(count=count, path=args.pdf))
+        return EXIT_OK
+    statuses = args.status or None
+    for status in statuses or ():
+        if status not in awards.STATUS_ORDER:
+            raise KnownError(_("Status '{status}' tidak dikenal. Pilih: {statuses}.").format(
+                status=status, statuses=", ".join(awards.STATUS_ORDER)))
+    report = printouts.save_list(programme, pdf=args.pdf, xlsx=args.xlsx, stage=args.stage, statuses=statuses,
+                                 class_group=args.class_group, paper=args.paper, task=ConsoleTask())
+    rows = report.tables[0].rows
+    print(_("Daftar penerima {programme} {year}: {count} siswa, {amount}. Disimpan: {files}").format(
+        programme=programme.name, year=programme.year, count=len(rows),
+        amount=format_rupiah(sum(r[10] for r in rows)), files=" ".join(str(p) for p in (args.pdf, args.xlsx) if p)))
+    return EXIT_OK if rows else EXIT_EMPTY
 
 
 def _backup(args: argparse.Namespace) -> int:

@@ -158,7 +158,7 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
     today = today or dt.date.today()
     counts = DemoCounts()
     with db.atomic():
-        _ensure_institution(with_school=students > 0)
+        _ensure_institution(with_school=students > 0, school_only=students > 0 and not patients)
         kelurahan = [r.code for r in Region.select(Region.code).where(
             (Region.level == "desa_kelurahan") & Region.code.startswith(KOTA_KUPANG + "."))]
         people = _make_patients(rng, patients, kelurahan, today, task)
@@ -172,8 +172,16 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
     return counts
 
 
-def _ensure_institution(with_school: bool) -> None:
+def _ensure_institution(with_school: bool, school_only: bool = False) -> None:
     institution = Institution.select().first()
+    if institution is None and school_only:
+        Institution.create(
+            kind="sekolah", name="SD Inpres Oebobo 2 (DEMO)", code="50304512", school_level="SD",
+            address="Jl. Frans Seda No. 12, Kelurahan Oebobo, Kecamatan Oebobo, Kota Kupang",
+            kelurahan="53.71.04.1001", phone="(0380) 822110", head_name="Yosefina Manafe, S.Pd.",
+            head_nip="197703122005022002", letterhead="PEMERINTAH KOTA KUPANG\nDINAS PENDIDIKAN DAN KEBUDAYAAN",
+        )
+        return
     if institution is None:
         head_nip = "197703122005022002"
         institution = Institution.create(
@@ -540,7 +548,7 @@ def _make_students(rng: random.Random, count: int, kelurahan: Sequence[str], tod
             programme=pip, student=student_id, status=status, amount=amount, reason=rng.choice(PIP_REASONS),
             nomination_decree=f"SK-NOM/{year}/{rng.randrange(100, 999)}" if reached >= 1 else "",
             nomination_date=dt.date(year, 3, 15) if reached >= 1 else None,
-            activation_deadline=dt.date(year, 12, 31) if reached >= 1 else None,
+            activation_deadline=today + dt.timedelta(days=rng.choice((-4, 3, 9, 30, 45))) if reached >= 1 else None,
             bank="BRI" if reached >= 2 else "", account_number=f"{rng.randrange(10**14, 10**15)}" if reached >= 2 else "",
             account_activated_on=dt.date(year, 5, rng.randrange(1, 29)) if reached >= 2 else None,
             cancel_reason="Pindah sekolah" if status == "dibatalkan" else "",

@@ -50,3 +50,12 @@ def format_nip(nip: str) -> str:
 def place_and_date(place: str, value: dt.date) -> str:
     """``Kupang, 5 Desember 2026`` above a signature."""
     return f"{place}, {format_date(value)}"
+
+
+def terbilang(value: int) -> str:
+    """An amount in Indonesian words, as written under a total: ``satu juta delapan ratus
+    ribu rupiah`` (num2words, which writes seratus, seribu and sebelas as Indonesian does)."""
+    from num2words import num2words
+
+    words = num2words(abs(int(value)), lang="id")
+    return ("minus " if value < 0 else "") + " ".join(words.split()) + " rupiah"

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -59,7 +60,51 @@ def main() -> int:
         shots(window, ROOT / "docs" / "screenshots")
     window.close()
     database.close()
+    if args.all:
+        school_shots(ROOT / "docs" / "screenshots")
     return 0
+
+
+def school_shots(folder: Path) -> None:
+    """A school's installation: the students tab, the awards tab with its deadline warning, the
+    printed recipient list and an activation letter (first pages as PNG)."""
+    import subprocess
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from kupang_desk import demo
+    from kupang_desk.models import database
+    from kupang_desk.sekolah import awards, printouts
+    from kupang_desk.ui.main_window import MainWindow
+
+    def settle(ms: int = 150) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    work = Path(tempfile.mkdtemp())
+    target = database.connect(f"sqlite:///{work / 'sekolah-demo.sqlite'}")
+    demo.generate(0, 0, 400)
+    window = MainWindow(target)
+    window.resize(1200, 700)
+    window.show()
+    window.show_section("sekolah")
+    settle()
+    window.grab().save(str(folder / "school-students.png"))
+    page = window.school_page
+    page.tabs.setCurrentWidget(page.awards)
+    settle()
+    window.grab().save(str(folder / "school-awards.png"))
+    programme = awards.find_programme("PIP", dt.date.today().year)
+    printouts.save_list(programme, pdf=work / "list.pdf", xlsx=work / "list.xlsx", paper="F4")
+    printouts.save_letters(programme, None, work / "letters.pdf")
+    for name, pdf in (("recipient-list-page1", "list.pdf"), ("activation-letter", "letters.pdf")):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(work / pdf),
+                        str(folder / name)], check=False)
+    for name in ("school-students", "school-awards", "recipient-list-page1", "activation-letter"):
+        print(folder / f"{name}.png")
+    window.close()
+    database.close()
 
 
 def shots(window, folder: Path) -> None:

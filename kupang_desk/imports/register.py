@@ -72,7 +72,7 @@ class RowError(Exception):
 @dataclass
 class RowResult:
     line: int  # the row number in the sheet, as Excel shows it
-    status: str  # "new", "unchanged", "error"
+    status: str  # "new", "update" (students), "unchanged", "error"
     original: list
     column: str = ""
     reason: str = ""
@@ -90,11 +90,15 @@ class ImportSummary:
 
     def describe(self) -> str:
         counts = self.counts()
+        if "update" in counts:
+            return _("{new} baru, {update} diperbarui, {unchanged} tidak berubah, {error} ditolak").format(
+                new=counts.get("new", 0), update=counts["update"], unchanged=counts.get("unchanged", 0),
+                error=counts.get("error", 0))
         return _("{new} baru, {unchanged} sudah ada, {error} ditolak").format(
             new=counts.get("new", 0), unchanged=counts.get("unchanged", 0), error=counts.get("error", 0))
 
 
-def _header_key(value) -> str:
+def header_key(value) -> str:
     return " ".join(str(value or "").lower().replace(".", " ").replace("_", " ").split())
 
 
@@ -125,10 +129,10 @@ def find_header(rows: list[list], extra: dict[str, str] | None = None) -> tuple[
 
     ``extra`` maps more headers (as the clerk chose them in the wizard) to fields.
     """
-    known = {**COLUMNS, **{_header_key(k): v for k, v in (extra or {}).items() if v}}
+    known = {**COLUMNS, **{header_key(k): v for k, v in (extra or {}).items() if v}}
     for index, row in enumerate(rows[:30]):
-        mapping = {position: known[_header_key(value)] for position, value in enumerate(row)
-                   if _header_key(value) in known}
+        mapping = {position: known[header_key(value)] for position, value in enumerate(row)
+                   if header_key(value) in known}
         if len(set(mapping.values())) >= 3:
             missing = [LABELS[f] for f in REQUIRED if f not in mapping.values()]
             if missing:
@@ -167,7 +171,7 @@ def parse_date(value, column: str) -> dt.date:
         column=column, value=text))
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -195,7 +199,7 @@ class Lookups:
             payment[p.code.lower()] = p.id
         payment.setdefault("bpjs", PaymentType.select().where(PaymentType.is_bpjs).first().id)
         kelurahan: dict[str, str] = {}
-        for region in Region.select().where(Region.level == "desa_kelurahan").order_by(Region.code.desc()):
+        for region in Region.select().where(Region.level == "desa_kelurahan").order_by(Region.code):
             kelurahan[region.name.lower()] = region.code  # Kota Kupang (53.71) sorts last and wins
         codes = {row.code for row in Icd10.select(Icd10.code)}
         default_poli = Poli.select().order_by(Poli.sort_order).first().id
@@ -235,7 +239,7 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
         nik = check_nik(nik_value, field=label["nik"], required=False).value or None
     except ValidationError as error:
         raise RowError(error.field, error.message) from None
-    sex_text = _text(values.get("sex")).upper()
+    sex_text = cell_text(values.get("sex")).upper()
     sex = {"L": "L", "P": "P", "LAKI-LAKI": "L", "LAKI LAKI": "L", "PEREMPUAN": "P", "WANITA": "P", "PRIA": "L"}.get(sex_text)
     if sex is None:
         raise RowError(label["sex"], _("Jenis Kelamin harus L atau P, bukan '{value}'.").format(value=sex_text))
@@ -248,23 +252,23 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
         raise RowError(label["visit_date"], _("Tanggal Kunjungan sebelum Tanggal Lahir."))
     if birth.year < today.year - 130:
         raise RowError(label["birth_date"], _("Tanggal Lahir lebih dari 130 tahun lalu."))
-    kelurahan_text = _text(values.get("kelurahan")).lower()
+    kelurahan_text = cell_text(values.get("kelurahan")).lower()
     kelurahan = lookups.kelurahan.get(kelurahan_text) if kelurahan_text else None
     if kelurahan_text and kelurahan is None:
         raise RowError(label["kelurahan"], _("Kelurahan '{value}' tidak dikenal di NTT.").format(value=kelurahan_text))
-    poli_text = _text(values.get("poli")).lower()
+    poli_text = cell_text(values.get("poli")).lower()
     poli = lookups.poli.get(poli_text) if poli_text else lookups.default_poli
     if poli is None:
         raise RowError(label["poli"], _("Poli '{value}' tidak ada di daftar poli (Pengaturan).").format(value=poli_text))
-    payment_text = _text(values.get("payment")).lower()
+    payment_text = cell_text(values.get("payment")).lower()
     payment = lookups.payment.get(payment_text) if payment_text else lookups.default_payment
     if payment is None:
         raise RowError(label["payment"], _("Cara Bayar '{value}' tidak ada di daftar cara bayar.").format(value=payment_text))
-    kind = _text(values.get("visit_kind")).lower()
+    kind = cell_text(values.get("visit_kind")).lower()
     is_new = {"baru": True, "b": True, "lama": False, "l": False}.get(kind) if kind else None
     if kind and is_new is None:
         raise RowError(label["visit_kind"], _("Kunjungan harus Baru atau Lama, bukan '{value}'.").format(value=kind))
-    codes_text = [c for c in (_text(part) for part in str(values.get("diagnoses") or "").replace(",", ";").split(";")) if c]
+    codes_text = [c for c in (cell_text(part) for part in str(values.get("diagnoses") or "").replace(",", ";").split(";")) if c]
     if not codes_text:
         raise RowError(label["diagnoses"], _("Diagnosa kosong; isi kode ICD-10, dipisah titik koma."))
     codes = []
@@ -274,7 +278,7 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
             raise RowError(label["diagnoses"], _("Kode ICD-10 '{code}' tidak dikenal.").format(code=text))
         if code not in codes:
             codes.append(code)
-    cases_text = [_text(part).lower() for part in str(values.get("cases") or "").split(";")]
+    cases_text = [cell_text(part).lower() for part in str(values.get("cases") or "").split(";")]
     cases_text = [c for c in cases_text if c]
     if cases_text and len(cases_text) != len(codes_text):
         raise RowError(LABELS["cases"], _("Kasus harus sebanyak Diagnosa ({count}), dipisah titik koma.").format(count=len(codes_text)))
@@ -283,7 +287,7 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
         if text not in ("baru", "lama", "b", "l"):
             raise RowError(LABELS["cases"], _("Kasus harus Baru atau Lama, bukan '{value}'.").format(value=text))
         new_cases.append(text.startswith("b"))
-    return Prepared(line, nik, _text(values.get("no_rm")).upper(), tidy_name(name), sex, birth, kelurahan,
+    return Prepared(line, nik, cell_text(values.get("no_rm")).upper(), tidy_name(name), sex, birth, kelurahan,
                     dt.datetime.combine(visit, dt.time(8, 0)), poli, payment, is_new,
                     list(zip(codes, new_cases[:len(codes)], strict=False)))
 
@@ -297,7 +301,7 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
     today = today or dt.date.today()
     rows = read_sheet(Path(path))
     header_index, mapping = find_header(rows, columns)
-    summary = ImportSummary(headers=[_text(v) for v in rows[header_index]])
+    summary = ImportSummary(headers=[cell_text(v) for v in rows[header_index]])
     summary.mapped = {summary.headers[i]: f for i, f in mapping.items() if i < len(summary.headers)}
     lookups = Lookups.load()
     prepared: list[Prepared] = []
@@ -306,7 +310,7 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
         line = header_index + offset + 2
         if offset % 5000 == 0:
             task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
-        if all(_text(v) == "" for v in row):
+        if all(cell_text(v) == "" for v in row):
             continue  # blank rows are ignored
         values = {mapping[i]: v for i, v in enumerate(row) if i in mapping}
         result = RowResult(line, "new", list(row))
@@ -497,7 +501,7 @@ def write_rejects(summary: ImportSummary, path: str | Path) -> Path:
     for row in summary.rows:
         if row.status != "error":
             continue
-        values = [v if isinstance(v, int | float | dt.date) and not isinstance(v, bool) else _text(v)
+        values = [v if isinstance(v, int | float | dt.date) and not isinstance(v, bool) else cell_text(v)
                   for v in row.original]
         values += [""] * (len(summary.headers) - len(values))
         sheet.append([*values[:len(summary.headers)], row.column, row.reason])

@@ -13,18 +13,26 @@ from kupang_desk.models.reference import (
     Setting,
     WorkArea,
 )
-from kupang_desk.models.sekolah import Award, AwardEvent, Payout, ScholarshipProgramme, Student
+from kupang_desk.models.sekolah import (
+    Award,
+    AwardEvent,
+    Payout,
+    Promotion,
+    PromotionItem,
+    ScholarshipProgramme,
+    Student,
+)
 
 # In dependency order: a table comes after every table it references.
 ALL_MODELS = [
     Region, Institution, Icd10, Poli, PaymentType, WorkArea, Setting, Counter,
     User, AuditEvent,
     Patient, PatientIdentifier, Visit, VisitDiagnosis,
-    Student, ScholarshipProgramme, Award, AwardEvent, Payout,
+    Student, ScholarshipProgramme, Award, AwardEvent, Payout, Promotion, PromotionItem,
 ]
 
 __all__ = [
     "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "Counter", "Icd10", "Institution",
-    "Patient", "PatientIdentifier", "PaymentType", "Payout", "Poli", "Region", "ScholarshipProgramme", "Setting",
+    "Patient", "PatientIdentifier", "PaymentType", "Payout", "Poli", "Promotion", "PromotionItem", "Region", "ScholarshipProgramme", "Setting",
     "Student", "User", "Visit", "VisitDiagnosis", "WorkArea", "db", "now", "writing",
 ]

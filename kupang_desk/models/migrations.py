@@ -26,7 +26,7 @@ from kupang_desk.models.base import BaseModel, now
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class SchemaVersion(BaseModel):
@@ -154,7 +154,16 @@ def _v3_puskesmas_desk(database: pw.Database, migrator: SchemaMigrator) -> None:
     search_index.install(database)
 
 
+def _v4_school_desk(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v4: class promotions kept for undo."""
+    from kupang_desk.models import Promotion, PromotionItem
+
+    with database.bind_ctx([Promotion, PromotionItem]):
+        database.create_tables([Promotion, PromotionItem])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
+    4: _v4_school_desk,
 }

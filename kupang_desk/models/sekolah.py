@@ -118,3 +118,25 @@ class Payout(BaseModel):
 
     class Meta:
         indexes = ((("award", "stage"), True),)
+
+
+class Promotion(BaseModel):
+    """One class promotion (kenaikan kelas) of the whole school, kept so it can be undone."""
+
+    school_year = pw.CharField(max_length=9)  # the year moved into, e.g. "2027/2028"
+    at = pw.DateTimeField(default=now)
+    user = pw.ForeignKeyField(User, null=True, backref="+")
+    undone_at = pw.DateTimeField(null=True)
+
+
+class PromotionItem(BaseModel):
+    """What one student was before and after a promotion."""
+
+    promotion = pw.ForeignKeyField(Promotion, backref="items", on_delete="CASCADE")
+    student = pw.ForeignKeyField(Student, backref="+", on_delete="CASCADE")
+    old_class_group = pw.CharField(max_length=30)
+    old_grade = pw.SmallIntegerField(null=True)
+    old_status = pw.CharField(max_length=20)
+    new_class_group = pw.CharField(max_length=30)
+    new_grade = pw.SmallIntegerField(null=True)
+    new_status = pw.CharField(max_length=20)

@@ -103,13 +103,13 @@ class Column:
     header: str
     group: str = ""  # the header row above, merged over neighbours with the same group
     width: float = 8  # in characters, for Excel and PDF alike
-    kind: str = "number"  # "number"; "text"; "id" (a code or identifier: text, never a number)
+    kind: str = "number"  # "number"; "money" (Rupiah); "text"; "id" (a code or identifier: text, never a number)
     total_of: tuple[str, ...] = ()  # this column is the sum of these columns (a formula in Excel)
     summed: bool = True  # the grand-total row adds this column up (numbers only)
 
     @property
     def numeric(self) -> bool:
-        return self.kind == "number"
+        return self.kind in ("number", "money")
 
 
 @dataclass
@@ -196,10 +196,17 @@ class Report:
     landscape: bool = True
     signed_on: dt.date = field(default_factory=dt.date.today)
     chart: list[tuple[str, int]] | None = None  # (label, value) bars under the first table
+    subtitle: str = ""  # printed under the title instead of the period
+    closing: list[str] = field(default_factory=list)  # lines after the tables (a total in words)
 
     @property
     def empty(self) -> bool:
         return all(table.empty for table in self.tables)
 
+    def period_line(self) -> str:
+        return self.subtitle or _("Periode: {period}").format(period=self.period.label())
+
     def empty_note(self) -> str:
+        if self.kind not in KINDS:
+            return _("Tidak ada data untuk daftar ini.")
         return _("Tidak ada kunjungan pada periode {period}. Laporan ini sengaja kosong.").format(period=self.period.label())

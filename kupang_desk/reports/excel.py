@@ -25,7 +25,8 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-SHEET_TITLES = {"lb1": "LB1", "recap": "Rekap kunjungan", "top": "Penyakit terbanyak", "register": "Register kunjungan"}
+SHEET_TITLES = {"lb1": "LB1", "recap": "Rekap kunjungan", "top": "Penyakit terbanyak", "register": "Register kunjungan",
+                "penerima": "Daftar penerima", "rekap_beasiswa": "Rekap beasiswa"}
 
 
 def write_workbook(reports: list[Report], path: str | Path, *, paper: str = "A4") -> Path:
@@ -61,7 +62,7 @@ def letterhead_rows(sheet: Worksheet, report: Report, width: int) -> int:
     head = report.letterhead
     lines = [(line, Font(bold=True, size=12)) for line in head.office]
     lines += [(head.name.upper(), Font(bold=True, size=13)), (head.address, Font(size=10)), ("", None),
-              (report.title, Font(bold=True, size=12)), (_("Periode: {period}").format(period=report.period.label()), Font(size=11))]
+              (report.title, Font(bold=True, size=12)), (report.period_line(), Font(size=11))]
     for row, (text, font) in enumerate(lines, start=1):
         cell = sheet.cell(row=row, column=1, value=text or None)
         if font:
@@ -108,7 +109,7 @@ def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[i
             else:
                 cell.value = value
             if spec.numeric:
-                cell.number_format = "#,##0"
+                cell.number_format = number_format(spec)
             cell.border = BOX
             if spec.kind == "text" and spec.key == "no":
                 cell.alignment = Alignment(horizontal="center")
@@ -120,7 +121,7 @@ def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[i
             if spec.numeric and spec.summed:
                 letter = get_column_letter(index)
                 cell.value = f"=SUM({letter}{first_data}:{letter}{last_data})" if table.rows else 0
-                cell.number_format = "#,##0"
+                cell.number_format = number_format(spec)
             elif index - 1 == table.label_column():
                 cell.value = table.total_label
             cell.font, cell.border, cell.fill = Font(bold=True), BOX, TOTAL_FILL
@@ -129,6 +130,11 @@ def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[i
         sheet.cell(row=row_number, column=1, value=table.note).font = Font(italic=True, size=9)
         row_number += 1
     return top, row_number + 1
+
+
+def number_format(spec) -> str:
+    """Thousands grouped; Rupiah shown as ``Rp1.800.000`` while the cell stays a number."""
+    return '"Rp"#,##0' if spec.kind == "money" else "#,##0"
 
 
 def signature_rows(sheet: Worksheet, report: Report, row: int, width: int) -> int:
@@ -154,6 +160,9 @@ def write_sheet(sheet: Worksheet, report: Report, *, paper: str = "A4") -> None:
     for table in report.tables:
         top, row = write_table(sheet, table, row)
         header_rows.append(top)
+    for line in report.closing:
+        sheet.cell(row=row - 1, column=1, value=line)
+        row += 1
     signature_rows(sheet, report, row, width)
     for index in range(1, width + 1):
         widest = max(t.columns[index - 1].width for t in report.tables if index <= len(t.columns))

@@ -36,7 +36,7 @@ from reportlab.platypus import (
 )
 
 from kupang_desk.errors import KnownError
-from kupang_desk.formatting import format_nip, format_number, place_and_date
+from kupang_desk.formatting import format_nip, format_number, format_rupiah, place_and_date
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import Report, ReportTable
 
@@ -46,7 +46,7 @@ FONT, BOLD = "Vera", "VeraBd"
 _fonts_ready = False
 
 
-def _fonts() -> None:
+def register_fonts() -> None:
     global _fonts_ready
     if not _fonts_ready:
         pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))
@@ -54,12 +54,12 @@ def _fonts() -> None:
         _fonts_ready = True
 
 
-def _style(size: float, *, bold: bool = False, center: bool = False, leading: float | None = None) -> ParagraphStyle:
+def text_style(size: float, *, bold: bool = False, center: bool = False, leading: float | None = None) -> ParagraphStyle:
     return ParagraphStyle("s", fontName=BOLD if bold else FONT, fontSize=size, leading=leading or size * 1.25,
                           alignment=TA_CENTER if center else 0)
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -86,11 +86,18 @@ class NumberedCanvas(pdf_canvas.Canvas):
 
 
 def letterhead(report: Report, width: float) -> list:
-    head = report.letterhead
-    lines = [Paragraph(_escape(line), _style(11, bold=True, center=True)) for line in head.office]
-    lines.append(Paragraph(_escape(head.name.upper()), _style(13, bold=True, center=True)))
+    return [*letterhead_block(report.letterhead, width), Spacer(1, 4 * mm),
+            Paragraph(escape(report.title), text_style(11, bold=True, center=True)),
+            Paragraph(escape(report.period_line()), text_style(9, center=True)),
+            Spacer(1, 4 * mm)]
+
+
+def letterhead_block(head, width: float) -> list:
+    """The office lines, the institution's name and address beside its logo, a rule under them."""
+    lines = [Paragraph(escape(line), text_style(11, bold=True, center=True)) for line in head.office]
+    lines.append(Paragraph(escape(head.name.upper()), text_style(13, bold=True, center=True)))
     if head.address:
-        lines.append(Paragraph(_escape(head.address), _style(8.5, center=True)))
+        lines.append(Paragraph(escape(head.address), text_style(8.5, center=True)))
     logo_width = 20 * mm
     logo = ""
     if head.logo:
@@ -104,10 +111,7 @@ def letterhead(report: Report, width: float) -> list:
         ("LINEBELOW", (0, 0), (-1, 0), 1.6, colors.black),
         ("BOTTOMPADDING", (0, 0), (-1, 0), 5),
     ]))
-    return [block, Spacer(1, 4 * mm),
-            Paragraph(_escape(report.title), _style(11, bold=True, center=True)),
-            Paragraph(_escape(_("Periode: {period}").format(period=report.period.label())), _style(9, center=True)),
-            Spacer(1, 4 * mm)]
+    return [block]
 
 
 def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) -> LongTable:
@@ -124,16 +128,16 @@ def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) 
             top.append(columns[start].header)
             bottom.append("")
             spans.append(("SPAN", (start, 0), (start, 1)))
-    header_style = _style(font_size, bold=True, center=True, leading=font_size * 1.15)
-    cell_style = _style(font_size, leading=font_size * 1.15)
+    header_style = text_style(font_size, bold=True, center=True, leading=font_size * 1.15)
+    cell_style = text_style(font_size, leading=font_size * 1.15)
     grouped = any(c.group for c in columns)
     if grouped:
-        data = [[Paragraph(_escape(text), header_style) for text in top],
-                [Paragraph(_escape(text), header_style) for text in bottom]]
+        data = [[Paragraph(escape(text), header_style) for text in top],
+                [Paragraph(escape(text), header_style) for text in bottom]]
     else:
         # One header row and no spans: ReportLab recomputes spans at every page split,
         # which makes a 10,000-row register crawl.
-        data = [[Paragraph(_escape(text), header_style) for text in top]]
+        data = [[Paragraph(escape(text), header_style) for text in top]]
         spans = []
     header_rows = len(data)
     for row in table.rows:
@@ -169,11 +173,11 @@ def _cell(value, spec, style):
     if value is None:
         return ""
     if spec.numeric and isinstance(value, int):
-        return format_number(value)
+        return format_rupiah(value) if spec.kind == "money" else format_number(value)
     text = str(value)
     # A Paragraph (which wraps) only where the text is wider than its column: laying
     # out Paragraphs is what makes long tables slow.
-    return Paragraph(_escape(text), style) if len(text) > spec.width * 1.15 else text
+    return Paragraph(escape(text), style) if len(text) > spec.width * 1.15 else text
 
 
 def bar_chart(bars: list[tuple[str, int]], width: float) -> Drawing:
@@ -202,15 +206,15 @@ def bar_chart(bars: list[tuple[str, int]], width: float) -> Drawing:
 def signature(report: Report, width: float) -> KeepTogether:
     head = report.letterhead
     lines = [place_and_date(head.city, report.signed_on), head.signer_title, "", "", "",
-             f"<u><b>{_escape(head.signer_name or '........................................')}</b></u>",
+             f"<u><b>{escape(head.signer_name or '........................................')}</b></u>",
              _("NIP {nip}").format(nip=format_nip(head.signer_nip)) if head.signer_nip else ""]
-    block = Table([["", [Paragraph(line or "&nbsp;", _style(9)) for line in lines]]], colWidths=[width * 0.62, width * 0.38])
+    block = Table([["", [Paragraph(line or "&nbsp;", text_style(9)) for line in lines]]], colWidths=[width * 0.62, width * 0.38])
     return KeepTogether([Spacer(1, 6 * mm), block])
 
 
 def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
     """Writes the report as a PDF at ``path``."""
-    _fonts()
+    register_fonts()
     path = Path(path)
     size = PAPERS.get(paper, A4)
     size = landscape(size) if report.landscape else portrait(size)
@@ -218,16 +222,18 @@ def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
     width = size[0] - 2 * margin
     story: list = letterhead(report, width)
     if report.empty:
-        story.append(Paragraph(_escape(report.empty_note()), _style(9)))
+        story.append(Paragraph(escape(report.empty_note()), text_style(9)))
     font_size = 6.3 if len(report.tables[0].columns) > 20 else 8.0
     for table in report.tables:
-        story += [CondPageBreak(30 * mm), Paragraph(_escape(table.title), _style(9, bold=True)), Spacer(1, 1.5 * mm),
+        story += [CondPageBreak(30 * mm), Paragraph(escape(table.title), text_style(9, bold=True)), Spacer(1, 1.5 * mm),
                   table_flowable(table, width, font_size=font_size)]
         if table.note:
-            story += [Spacer(1, 1 * mm), Paragraph(_escape(table.note), _style(7.5))]
+            story += [Spacer(1, 1 * mm), Paragraph(escape(table.note), text_style(7.5))]
         story.append(Spacer(1, 4 * mm))
     if report.chart:
         story += [CondPageBreak(60 * mm), bar_chart(report.chart, width)]
+    for line in report.closing:
+        story.append(Paragraph(escape(line), text_style(9)))
     story.append(signature(report, width))
     document = SimpleDocTemplate(str(path), pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
                                  bottomMargin=16 * mm, title=f"{report.title} {report.period.label()}",

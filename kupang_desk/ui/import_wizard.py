@@ -1,4 +1,8 @@
-"""The register import in the window: choose a file, check every row, map the odd columns, import."""
+"""Imports in the window: choose a file, check every row (nothing saved), then import.
+
+The old puskesmas register (with a choice for each column the importer did not know)
+and the school's Dapodik export of students share this dialog.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk.errors import error_message
 from kupang_desk.i18n import _
 from kupang_desk.imports.register import LABELS, ImportSummary, import_register
 from kupang_desk.ui.operations import Operation
@@ -29,7 +34,7 @@ from kupang_desk.ui.widgets import DISPLAY
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
 
-STATUS = {"new": _("Baru"), "unchanged": _("Sudah ada"), "error": _("Ditolak")}
+STATUS = {"new": _("Baru"), "update": _("Diperbarui"), "unchanged": _("Sudah ada"), "error": _("Ditolak")}
 
 
 class RowsModel(QAbstractTableModel):
@@ -78,9 +83,10 @@ class ImportDialog(QDialog):
     checked = Signal(object)  # ImportSummary of the check
     imported = Signal(object)  # ImportSummary of the import
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, kind: str = "register") -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Impor register lama"))
+        self.kind = kind  # "register" or "students"
+        self.setWindowTitle(_("Impor register lama") if kind == "register" else _("Impor siswa dari Dapodik"))
         self.resize(1000, 640)
         self.operation: Operation | None = None
         self.path = QLineEdit()
@@ -93,7 +99,8 @@ class ImportDialog(QDialog):
         self.check_button = QPushButton(_("Periksa (tidak menyimpan)"))
         self.import_button = QPushButton(_("Impor"))
         self.import_button.setEnabled(False)
-        self.status = QLabel(_("Pilih file register, lalu Periksa."))
+        self.status = QLabel(_("Pilih file register, lalu Periksa.") if kind == "register" else
+                             _("Pilih file ekspor Dapodik \"Daftar Peserta Didik\", lalu Periksa."))
         self.status.setObjectName("importStatus")
         self.status.setWordWrap(True)
         self.model = RowsModel(self)
@@ -116,6 +123,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.all_or_nothing)
+        self.all_or_nothing.setVisible(kind == "register")
         layout.addLayout(self.mapping_form)
         layout.addWidget(self.status)
         layout.addWidget(view, 1)
@@ -125,7 +133,10 @@ class ImportDialog(QDialog):
         self.path.textChanged.connect(lambda _text: self.import_button.setEnabled(False))
 
     def choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Pilih register"), "", _("Register (*.xlsx *.xls *.ods *.csv)"))
+        if self.kind == "students":
+            path, _filter = QFileDialog.getOpenFileName(self, _("Pilih ekspor Dapodik"), "", _("Excel (*.xlsx *.xls *.ods)"))
+        else:
+            path, _filter = QFileDialog.getOpenFileName(self, _("Pilih register"), "", _("Register (*.xlsx *.xls *.ods *.csv)"))
         if path:
             self.path.setText(path)
 
@@ -137,13 +148,21 @@ class ImportDialog(QDialog):
         rejects = None if dry_run else str(Path(path).with_name(Path(path).stem + "-ditolak.xlsx"))
         columns, all_or_nothing = self.columns(), self.all_or_nothing.isChecked()
         self.status.setText(_("Membaca..."))
-        self.operation = Operation(self, lambda task: import_register(
-            path, dry_run=dry_run, all_or_nothing=all_or_nothing, rejects=rejects, task=task, columns=columns),
-            title=title, on_success=on_success, on_failure=lambda error: self.status.setText(str(error)))
+        if self.kind == "students":
+            from kupang_desk.sekolah.dapodik import import_students
+
+            def work(task):
+                return import_students(path, dry_run=dry_run, rejects=rejects, task=task)
+        else:
+            def work(task):
+                return import_register(path, dry_run=dry_run, all_or_nothing=all_or_nothing, rejects=rejects,
+                                       task=task, columns=columns)
+        self.operation = Operation(self, work, title=title, on_success=on_success,
+                                   on_failure=lambda error: self.status.setText(error_message(error)))
         return self.operation.start()
 
     def check(self) -> Operation:
-        return self._start(_("Memeriksa register"), True, self._show_check)
+        return self._start(_("Memeriksa file"), True, self._show_check)
 
     def _show_rows(self, summary: ImportSummary) -> None:
         self.model.set_summary(summary)
@@ -153,11 +172,12 @@ class ImportDialog(QDialog):
 
     def _show_check(self, summary: ImportSummary) -> None:
         self._show_rows(summary)
-        self._offer_mapping(summary)
+        if self.kind == "register":
+            self._offer_mapping(summary)
         counts = summary.counts()
         self.status.setText(_("Hasil pemeriksaan: {counts}. Belum ada yang disimpan. Perbaiki baris yang ditolak di Excel, "
                               "atau Impor sekarang; baris yang ditolak disimpan ke file tersendiri.").format(counts=summary.describe()))
-        self.import_button.setEnabled(bool(counts.get("new")))
+        self.import_button.setEnabled(bool(counts.get("new") or counts.get("update")))
         self.checked.emit(summary)
 
     def _offer_mapping(self, summary: ImportSummary) -> None:
@@ -174,13 +194,17 @@ class ImportDialog(QDialog):
             self.mapping_form.addRow(_("Kolom '{header}':").format(header=header), box)
 
     def run_import(self) -> Operation:
-        return self._start(_("Mengimpor register"), False, self._show_import)
+        return self._start(_("Mengimpor"), False, self._show_import)
 
     def _show_import(self, summary: ImportSummary) -> None:
         self._show_rows(summary)
         counts = summary.counts()
-        text = (_("Selesai: {counts}.").format(counts=summary.describe()) if summary.written
-                else _("Tidak ada yang disimpan: ada baris yang ditolak dan pilihan 'semua atau tidak sama sekali' aktif."))
+        if summary.written:
+            text = _("Selesai: {counts}.").format(counts=summary.describe())
+        elif self.kind == "students":
+            text = _("Tidak ada yang perlu disimpan: {counts}.").format(counts=summary.describe())
+        else:
+            text = _("Tidak ada yang disimpan: ada baris yang ditolak dan pilihan 'semua atau tidak sama sekali' aktif.")
         if counts.get("error"):
             text += " " + _("Baris yang ditolak beserta alasannya: {path}").format(
                 path=Path(self.path.text().strip()).with_name(Path(self.path.text().strip()).stem + "-ditolak.xlsx"))

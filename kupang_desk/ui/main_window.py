@@ -29,6 +29,7 @@ from kupang_desk.ui.operations import Operation, run_in_background, show_error
 from kupang_desk.ui.patient_form import PatientFormDialog
 from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
 from kupang_desk.ui.reports import ReportsPage
+from kupang_desk.ui.school import SchoolPage
 from kupang_desk.ui.visit_form import VisitFormDialog
 from kupang_desk.ui.visit_register import VisitRegisterPage
 
@@ -45,7 +46,7 @@ def sections() -> list[Section]:
     return [
         Section("pasien", _("Pasien"), _("Pendaftaran pasien, pencarian cepat menurut nama, NIK, No. RM atau No. BPJS, dan kartu pasien."), "puskesmas"),
         Section("kunjungan", _("Kunjungan"), _("Kunjungan hari ini dan register kunjungan dengan diagnosis ICD-10."), "puskesmas"),
-        Section("laporan", _("Laporan"), _("LB1, rekap kunjungan dan sepuluh besar penyakit untuk Dinas Kesehatan, sebagai Excel dan PDF."), "both"),
+        Section("laporan", _("Laporan"), _("LB1, rekap kunjungan dan sepuluh besar penyakit untuk Dinas Kesehatan, sebagai Excel dan PDF."), "puskesmas"),
         Section("sekolah", _("Sekolah/Beasiswa"), _("Data siswa dari Dapodik, program beasiswa (PIP dan program Kota Kupang), penerima dan pencairannya."), "sekolah"),
         Section("pengaturan", _("Pengaturan"), _("Profil institusi dan kop surat, daftar poli dan cara bayar, kelurahan wilayah kerja."), "both"),
     ]
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.patients_page: PatientsPage | None = None
         self.register_page: VisitRegisterPage | None = None
         self.reports_page: ReportsPage | None = None
+        self.school_page: SchoolPage | None = None
         for section in self.visible_sections():
             item = QListWidgetItem(section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
@@ -154,6 +156,9 @@ class MainWindow(QMainWindow):
             return page
         if section.key == "laporan" and "pasien" in self.section_keys():
             page = self.reports_page = ReportsPage()  # the health office's reports
+            return page
+        if section.key == "sekolah":
+            page = self.school_page = SchoolPage()
             return page
         if section.key == "kunjungan":
             page = self.register_page = VisitRegisterPage()
@@ -471,11 +476,6 @@ class MainWindow(QMainWindow):
         if self.patients_page is not None and not self.patients_page.search.text():
             self.patients_page.status.setText(_("{count} pasien terdaftar. Ketik untuk mencari; pasien baru: Ctrl+N.").format(
                 count=format_number(figures.patients)))
-        if "sekolah" in pages:
-            pages["sekolah"].show_facts([
-                (_("Siswa"), format_number(figures.students)),
-                (_("Penerima beasiswa"), format_number(figures.awards)),
-            ])
         institution = self.institution
         facts = [(_("Database"), self.target.describe())]
         if institution is not None:

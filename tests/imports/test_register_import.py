@@ -66,6 +66,8 @@ def test_import_explains_every_row_and_is_idempotent(database, tmp_path):
     assert Visit.select().count() == 4
     yohanes = Patient.get(Patient.nik == "5371041203870001")
     assert yohanes.no_rm == "000101"  # the old number is kept
+    # Oebobo is also a village in TTS (53.02.14.2004): the Kota Kupang kelurahan wins.
+    assert yohanes.kelurahan_code == "53.71.04.1001"
     assert [v.is_new_visit for v in Visit.select().where(Visit.patient == yohanes).order_by(Visit.visit_at)] == [True, False]
     first = Visit.select().where(Visit.patient == yohanes).order_by(Visit.visit_at).first()
     assert [(d.icd10_code, d.is_new_case) for d in VisitDiagnosis.select().where(VisitDiagnosis.visit == first)

@@ -1,0 +1,1 @@
+"""The school desk: students from Dapodik, class promotion, scholarship programmes and awards."""

@@ -1,0 +1,424 @@
+"""Scholarship programmes and the lifecycle of each award, from proposal to the money taken.
+
+Diusulkan -> SK Nominasi (decree number and date, activation deadline) -> Rekening
+aktif (bank, account, activation date) -> SK Pemberian (decree number and date) ->
+Dicairkan (one payout per stage: date and amount) -> Diambil (withdrawal confirmed);
+or Dibatalkan with one of the inactive-student reasons from any step before Diambil.
+Any other move is refused with a message naming the student and the step. Every
+transition is kept (AwardEvent) with who and when, in the same transaction as the
+change; a bulk action on a selection changes all of it or none of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import peewee as pw
+
+from kupang_desk import audit
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_date, format_rupiah
+from kupang_desk.i18n import _
+from kupang_desk.models import (
+    Award,
+    AwardEvent,
+    Payout,
+    ScholarshipProgramme,
+    Student,
+    User,
+    now,
+    writing,
+)
+from kupang_desk.sekolah.students import FINAL_GRADE, FIRST_GRADE, LEVELS, school_level
+
+STATUS_ORDER = ("diusulkan", "sk_nominasi", "rekening_aktif", "sk_pemberian", "dicairkan", "diambil", "dibatalkan")
+# What may follow each status. A payout moves sk_pemberian or dicairkan to dicairkan.
+TRANSITIONS = {
+    "diusulkan": ("sk_nominasi", "dibatalkan"),
+    "sk_nominasi": ("rekening_aktif", "dibatalkan"),
+    "rekening_aktif": ("sk_pemberian", "dibatalkan"),
+    "sk_pemberian": ("dicairkan", "dibatalkan"),
+    "dicairkan": ("dicairkan", "diambil", "dibatalkan"),
+    "diambil": (),
+    "dibatalkan": (),
+}
+CANCEL_REASONS = ("Meninggal dunia", "Putus sekolah", "Lulus", "Pindah sekolah", "Tidak diketahui keberadaannya",
+                  "Data ganda", "Menolak PIP")
+DEFAULT_REASONS = ["Pemegang PKH/KPS/KKS", "Siswa miskin/rentan miskin", "Yatim piatu/panti asuhan",
+                   "Terdampak bencana alam", "Lainnya"]
+PIP_AMOUNTS = {"SD": 450000, "SMP": 750000, "SMA": 1800000, "SMK": 1800000, "half_for_new_and_final": True}
+DEADLINE_WARNING_DAYS = 14
+
+
+def status_label(status: str) -> str:
+    return {
+        "diusulkan": _("Diusulkan"), "sk_nominasi": _("SK Nominasi"), "rekening_aktif": _("Rekening aktif"),
+        "sk_pemberian": _("SK Pemberian"), "dicairkan": _("Dicairkan"), "diambil": _("Diambil"),
+        "dibatalkan": _("Dibatalkan"),
+    }[status]
+
+
+# ---------------------------------------------------------------- programmes
+
+def rules(programme: ScholarshipProgramme) -> dict:
+    try:
+        value = json.loads(programme.amount_rules or "{}")
+    except ValueError:
+        value = {}
+    return value if isinstance(value, dict) else {}
+
+
+def stages(programme: ScholarshipProgramme) -> list[str]:
+    try:
+        value = json.loads(programme.stages or "[]")
+    except ValueError:
+        value = []
+    return [str(s) for s in value] or [_("Tahap 1")]
+
+
+def reasons(programme: ScholarshipProgramme) -> list[str]:
+    try:
+        value = json.loads(programme.eligibility_reasons or "[]")
+    except ValueError:
+        value = []
+    return [str(s) for s in value]
+
+
+def save_programme(name: str, year: int, *, funder: str = "", amounts: dict[str, int] | None = None,
+                   half_for_new_and_final: bool = False, eligibility: Iterable[str] = (), stage_names: Iterable[str] = (),
+                   programme_id: int | None = None, user: User | None = None) -> ScholarshipProgramme:
+    """Creates or edits a programme; amounts are whole Rupiah per level."""
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise KnownError(_("Nama program wajib diisi, misalnya PIP atau Beasiswa Prestasi Pemkot Kupang."))
+    if not 2000 <= int(year) <= 2100:
+        raise KnownError(_("Tahun program {year} tidak masuk akal; isi tahun anggaran, misalnya 2026.").format(year=year))
+    amounts = {level: int(value) for level, value in (amounts or {}).items() if level in LEVELS and value not in (None, "")}
+    if any(value < 0 for value in amounts.values()):
+        raise KnownError(_("Besar bantuan tidak boleh negatif."))
+    stage_list = [s.strip() for s in stage_names if s and s.strip()] or [_("Tahap 1")]
+    values = dict(name=name, year=int(year), funder=funder.strip(),
+                  amount_rules=json.dumps({**amounts, "half_for_new_and_final": bool(half_for_new_and_final)}),
+                  eligibility_reasons=json.dumps([r.strip() for r in eligibility if r and r.strip()], ensure_ascii=False),
+                  stages=json.dumps(stage_list, ensure_ascii=False))
+    with writing():
+        clash = ScholarshipProgramme.select().where((ScholarshipProgramme.name == name) & (ScholarshipProgramme.year == int(year))
+                                                    & (ScholarshipProgramme.id != (programme_id or 0))).exists()
+        if clash:
+            raise KnownError(_("Program {name} tahun {year} sudah ada.").format(name=name, year=year))
+        if programme_id is None:
+            programme = ScholarshipProgramme.create(**values)
+        else:
+            programme = ScholarshipProgramme.get_by_id(programme_id)
+            for key, value in values.items():
+                setattr(programme, key, value)
+            programme.save()
+        audit.record("create" if programme_id is None else "update", "scholarship_programme", programme.id, values, user)
+    return programme
+
+
+def ensure_pip(year: int, *, user: User | None = None) -> ScholarshipProgramme:
+    """The PIP programme of ``year``, created with the national amounts when missing."""
+    found = ScholarshipProgramme.get_or_none((ScholarshipProgramme.name == "PIP") & (ScholarshipProgramme.year == year))
+    if found is not None:
+        return found
+    return save_programme("PIP", year, funder="Kementerian Pendidikan Dasar dan Menengah",
+                          amounts={k: v for k, v in PIP_AMOUNTS.items() if k in LEVELS}, half_for_new_and_final=True,
+                          eligibility=DEFAULT_REASONS, stage_names=["Tahap 1", "Tahap 2"], user=user)
+
+
+def find_programme(name: str, year: int) -> ScholarshipProgramme:
+    programme = ScholarshipProgramme.get_or_none((pw.fn.LOWER(ScholarshipProgramme.name) == name.strip().lower())
+                                                 & (ScholarshipProgramme.year == year))
+    if programme is None:
+        names = ", ".join(f"{p.name} {p.year}" for p in ScholarshipProgramme.select().order_by(ScholarshipProgramme.year.desc()))
+        raise KnownError(_("Program {name} tahun {year} tidak ada. Program yang ada: {names}.").format(
+            name=name, year=year, names=names or _("(belum ada)")))
+    return programme
+
+
+def amount_for(programme: ScholarshipProgramme, student: Student, level: str | None = None) -> int:
+    """The yearly amount for this student: the level's amount, halved for new and final-year
+    students when the programme says so."""
+    level = level or school_level()
+    rule = rules(programme)
+    amount = int(rule.get(level, 0) or 0)
+    if rule.get("half_for_new_and_final") and student.grade in (FIRST_GRADE[level], FINAL_GRADE[level]):
+        amount //= 2
+    return amount
+
+
+# ---------------------------------------------------------------- awards
+
+@dataclass
+class Step:
+    """What the clerk enters with a transition; only the fields that step needs are read."""
+
+    to_status: str
+    decree: str = ""
+    decree_date: dt.date | None = None
+    deadline: dt.date | None = None
+    bank: str = ""
+    account_number: str = ""
+    activated_on: dt.date | None = None
+    confirmed_on: dt.date | None = None
+    cancel_reason: str = ""
+    note: str = ""
+
+
+def propose(programme: ScholarshipProgramme, student_ids: Iterable[int], *, reason: str = "",
+            user: User | None = None) -> int:
+    """Proposes these students for ``programme`` (status Diusulkan); students already in it are
+    left as they are. Returns how many were added."""
+    level = school_level()
+    added = 0
+    with writing():
+        already = {sid for (sid,) in Award.select(Award.student).where(Award.programme == programme).tuples()}
+        for student in Student.select().where(Student.id.in_(list(student_ids))):
+            if student.id in already:
+                continue
+            if student.status != "aktif":
+                raise KnownError(_("{name} tidak aktif lagi di sekolah ({status}); tidak dapat diusulkan.").format(
+                    name=student.name, status=student.status))
+            award = Award.create(programme=programme, student=student, amount=amount_for(programme, student, level),
+                                 reason=reason or student.pip_reason, bank=student.bank, account_number=student.account_number)
+            AwardEvent.create(award=award, from_status="", to_status="diusulkan", user=user)
+            added += 1
+        audit.record("propose", "award", programme.id, {"added": added}, user)
+    return added
+
+
+def _refuse(award: Award, to_status: str) -> KnownError:
+    allowed = ", ".join(status_label(s) for s in TRANSITIONS[award.status] if s != award.status) or _("tidak ada")
+    return KnownError(_("{name}: status {current} tidak dapat diubah menjadi {wanted}. Langkah berikutnya yang boleh: {allowed}.").format(
+        name=award.student.name, current=status_label(award.status), wanted=status_label(to_status), allowed=allowed))
+
+
+def _apply(award: Award, step: Step, today: dt.date) -> str:
+    """Checks ``step`` against ``award`` and sets its fields; returns a note for the event."""
+    target = step.to_status
+    if target == "dicairkan" and award.status in ("sk_pemberian", "dicairkan"):
+        raise KnownError(_("{name}: pencairan dicatat dengan 'Catat pencairan' (tahap, tanggal dan jumlah).").format(
+            name=award.student.name))
+    if target not in TRANSITIONS or target not in TRANSITIONS[award.status]:
+        raise _refuse(award, target)
+    name = award.student.name
+    if target == "sk_nominasi":
+        if not step.decree.strip() or step.decree_date is None:
+            raise KnownError(_("{name}: isi nomor dan tanggal SK Nominasi.").format(name=name))
+        award.nomination_decree, award.nomination_date = step.decree.strip(), step.decree_date
+        award.activation_deadline = step.deadline or award.activation_deadline
+        return _("SK Nominasi {decree} tanggal {date}").format(decree=award.nomination_decree, date=format_date(step.decree_date))
+    if target == "rekening_aktif":
+        account = "".join(step.account_number.split()) or award.account_number or award.student.account_number
+        bank = step.bank.strip().upper() or award.bank or award.student.bank
+        if not account or not account.isdigit():
+            raise KnownError(_("{name}: isi nomor rekening (angka saja) untuk mencatat rekening aktif.").format(name=name))
+        if not bank:
+            raise KnownError(_("{name}: isi nama bank (BRI untuk SD/SMP, BNI untuk SMA/SMK).").format(name=name))
+        activated = step.activated_on or today
+        if activated > today:
+            raise KnownError(_("{name}: tanggal aktivasi tidak boleh sesudah hari ini.").format(name=name))
+        award.bank, award.account_number, award.account_activated_on = bank, account, activated
+        return _("Rekening {bank} {account} aktif {date}").format(bank=bank, account=account, date=format_date(activated))
+    if target == "sk_pemberian":
+        if not step.decree.strip() or step.decree_date is None:
+            raise KnownError(_("{name}: isi nomor dan tanggal SK Pemberian.").format(name=name))
+        award.grant_decree, award.grant_date = step.decree.strip(), step.decree_date
+        return _("SK Pemberian {decree} tanggal {date}").format(decree=award.grant_decree, date=format_date(step.decree_date))
+    if target == "diambil":
+        confirmed = step.confirmed_on or today
+        award.withdrawn_confirmed_on = confirmed
+        return _("Pengambilan dikonfirmasi {date}").format(date=format_date(confirmed))
+    if target == "dibatalkan":
+        if step.cancel_reason not in CANCEL_REASONS:
+            raise KnownError(_("{name}: pilih alasan pembatalan: {reasons}.").format(name=name, reasons=", ".join(CANCEL_REASONS)))
+        award.cancel_reason = step.cancel_reason
+        return step.cancel_reason
+    raise _refuse(award, target)
+
+
+def _awards(award_ids: Iterable[int]) -> list[Award]:
+    ids = list(dict.fromkeys(award_ids))
+    if not ids:
+        raise KnownError(_("Pilih dulu siswa penerima di daftar."))
+    found = []
+    for chunk in pw.chunked(ids, 500):
+        found += list(Award.select(Award, Student).join(Student).where(Award.id.in_(chunk)))
+    return found
+
+
+def transition(award_ids: Iterable[int], step: Step, *, user: User | None = None, today: dt.date | None = None) -> int:
+    """Moves every award in the selection to ``step.to_status``; all or none (the message names
+    each award that cannot move). Returns how many moved."""
+    today = today or dt.date.today()
+    awards = _awards(award_ids)
+    with writing():
+        problems, notes = [], {}
+        for award in awards:
+            try:
+                notes[award.id] = _apply(award, step, today)
+            except KnownError as error:
+                problems.append(str(error))
+        if problems:
+            raise KnownError(_("Tidak ada yang diubah. {count} dari {total} penerima tidak dapat diubah:").format(
+                count=len(problems), total=len(awards)) + "\n" + "\n".join(problems[:10])
+                + ("\n…" if len(problems) > 10 else ""))
+        stamp = now()
+        for award in awards:
+            before = award.status
+            award.status, award.updated_at = step.to_status, stamp
+            award.save()
+            AwardEvent.create(award=award, from_status=before, to_status=step.to_status, at=stamp, user=user,
+                              note=(step.note or notes[award.id])[:200])
+        audit.record("transition", "award", ",".join(str(a.id) for a in awards[:50]),
+                     {"to": step.to_status, "count": len(awards), "note": step.note}, user)
+    return len(awards)
+
+
+def record_payout(award_ids: Iterable[int], stage: int, paid_on: dt.date, *, amount: int | None = None,
+                  user: User | None = None, today: dt.date | None = None) -> int:
+    """Records the payout of ``stage`` (1-based) for every award in the selection; the amount is
+    the award's share of that stage unless given. All or none."""
+    today = today or dt.date.today()
+    awards = _awards(award_ids)
+    if paid_on > today:
+        raise KnownError(_("Tanggal pencairan tidak boleh sesudah hari ini."))
+    with writing():
+        problems = []
+        paid = {(a, s) for a, s in Payout.select(Payout.award, Payout.stage).where(
+            Payout.award.in_([a.id for a in awards])).tuples()}
+        amounts = {}
+        for award in awards:
+            names = stages(award.programme)
+            if award.status in ("diambil", "dibatalkan"):
+                problems.append(_("{name}: penerima ini sudah {status}; tidak ada pencairan lagi.").format(
+                    name=award.student.name, status=status_label(award.status).lower()))
+            elif award.status not in ("sk_pemberian", "dicairkan"):
+                problems.append(_("{name}: pencairan hanya sesudah SK Pemberian (status sekarang {status}).").format(
+                    name=award.student.name, status=status_label(award.status)))
+            elif not 1 <= stage <= len(names):
+                problems.append(_("{name}: program ini hanya punya {count} tahap.").format(name=award.student.name, count=len(names)))
+            elif (award.id, stage) in paid:
+                problems.append(_("{name}: {stage} sudah dicatat.").format(name=award.student.name, stage=names[stage - 1]))
+            else:
+                share = amount if amount is not None else stage_share(award, stage)
+                if share <= 0:
+                    problems.append(_("{name}: jumlah pencairan harus lebih dari nol.").format(name=award.student.name))
+                amounts[award.id] = share
+        if problems:
+            raise KnownError(_("Tidak ada yang dicatat. {count} dari {total} penerima tidak dapat dicairkan:").format(
+                count=len(problems), total=len(awards)) + "\n" + "\n".join(problems[:10])
+                + ("\n…" if len(problems) > 10 else ""))
+        stamp = now()
+        for award in awards:
+            Payout.create(award=award, stage=stage, paid_on=paid_on, amount=amounts[award.id], created_at=stamp)
+            before = award.status
+            award.status, award.updated_at = "dicairkan", stamp
+            award.save()
+            AwardEvent.create(award=award, from_status=before, to_status="dicairkan", at=stamp, user=user,
+                              note=_("{stage}: {amount} pada {date}").format(
+                                  stage=stages(award.programme)[stage - 1], amount=format_rupiah(amounts[award.id]),
+                                  date=format_date(paid_on)))
+        audit.record("payout", "award", ",".join(str(a.id) for a in awards[:50]),
+                     {"stage": stage, "count": len(awards), "total": sum(amounts.values())}, user)
+    return len(awards)
+
+
+def stage_share(award: Award, stage: int) -> int:
+    """The award's amount split evenly over the programme's stages; the last stage takes the rest."""
+    count = len(stages(award.programme))
+    share = award.amount // count
+    return award.amount - share * (count - 1) if stage == count else share
+
+
+def paid_amount(award: Award) -> int:
+    return Payout.select(pw.fn.COALESCE(pw.fn.SUM(Payout.amount), 0)).where(Payout.award == award).scalar() or 0
+
+
+def history(award: Award) -> list[AwardEvent]:
+    return list(AwardEvent.select().where(AwardEvent.award == award).order_by(AwardEvent.at, AwardEvent.id))
+
+
+# ---------------------------------------------------------------- lists
+
+@dataclass
+class AwardRow:
+    """One recipient as the desk, the printed list and the Excel show it."""
+
+    award_id: int
+    student_id: int
+    nisn: str
+    nik: str
+    name: str
+    sex: str
+    class_group: str
+    grade: int | None
+    birth_date: dt.date | None
+    mother_name: str
+    father_name: str
+    kip_number: str
+    bank: str
+    account_number: str
+    amount: int
+    paid: int
+    status: str
+    deadline: dt.date | None
+    reason: str
+    cancel_reason: str
+
+    @property
+    def outstanding(self) -> int:
+        return 0 if self.status == "dibatalkan" else max(self.amount - self.paid, 0)
+
+
+def award_rows(programme: ScholarshipProgramme, *, statuses: Iterable[str] = (), class_group: str = "",
+               stage: int | None = None) -> list[AwardRow]:
+    """The recipients of ``programme`` by class and name. With ``stage``, the amount is that stage's
+    payout (or share when not paid yet) instead of the year's."""
+    query = (Award.select(Award, Student).join(Student).where(Award.programme == programme)
+             .order_by(Student.grade, Student.class_group, Student.name))
+    statuses = list(statuses)
+    if statuses:
+        query = query.where(Award.status.in_(statuses))
+    if class_group:
+        query = query.where(Student.class_group == class_group)
+    awards = list(query)
+    paid: dict[int, int] = {}
+    by_stage: dict[int, int] = {}
+    for chunk in pw.chunked([a.id for a in awards], 500):
+        for award_id, number, amount in Payout.select(Payout.award, Payout.stage, Payout.amount).where(
+                Payout.award.in_(chunk)).tuples():
+            paid[award_id] = paid.get(award_id, 0) + amount
+            if number == stage:
+                by_stage[award_id] = amount
+    rows = []
+    for award in awards:
+        student = award.student
+        amount = award.amount if stage is None else by_stage.get(award.id, stage_share(award, stage))
+        rows.append(AwardRow(award.id, student.id, student.nisn or "", student.nik or "", student.name, student.sex,
+                             student.class_group, student.grade, student.birth_date, student.mother_name,
+                             student.father_name, student.kip_number, award.bank or student.bank,
+                             award.account_number or student.account_number, amount, paid.get(award.id, 0),
+                             award.status, award.activation_deadline, award.reason, award.cancel_reason))
+    return rows
+
+
+def deadline_warnings(*, today: dt.date | None = None, within_days: int = DEADLINE_WARNING_DAYS) -> list[tuple[AwardRow, int]]:
+    """Nominated students whose account is still not active, with the days left to the deadline
+    (negative: passed), the most urgent first."""
+    today = today or dt.date.today()
+    found = []
+    for programme in ScholarshipProgramme.select().where(ScholarshipProgramme.active):
+        for row in award_rows(programme, statuses=["sk_nominasi"]):
+            if row.deadline is not None and (row.deadline - today).days <= within_days:
+                found.append((row, (row.deadline - today).days))
+    return sorted(found, key=lambda item: (item[1], item[0].name))
+
+
+def not_active(programme: ScholarshipProgramme) -> list[AwardRow]:
+    """Nominated students whose account is not active yet (with or without a deadline)."""
+    return award_rows(programme, statuses=["sk_nominasi"])

@@ -1,0 +1,111 @@
+"""Class promotion at the new school year: everyone up one grade, the final grade out, with undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from kupang_desk import audit
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_datetime
+from kupang_desk.i18n import _
+from kupang_desk.models import Promotion, PromotionItem, Student, User, now, writing
+from kupang_desk.sekolah.students import FINAL_GRADE, grade_of, next_class_group, school_level
+
+
+@dataclass
+class PromotionPlan:
+    """What a promotion would do, shown before it is done."""
+
+    school_year: str
+    moves: list[tuple[Student, str, int]] = field(default_factory=list)  # student, new class, new grade
+    graduates: list[Student] = field(default_factory=list)
+    unknown: list[Student] = field(default_factory=list)  # class group names no grade: left as they are
+
+    def describe(self) -> str:
+        text = _("{moved} siswa naik kelas, {graduates} lulus.").format(moved=len(self.moves), graduates=len(self.graduates))
+        if self.unknown:
+            text += " " + _("{count} siswa tidak diubah karena rombelnya tidak menyebut kelas: {names}.").format(
+                count=len(self.unknown), names=", ".join(f"{s.name} ({s.class_group or '-'})" for s in self.unknown[:5]))
+        return text
+
+
+def next_school_year(today: dt.date | None = None) -> str:
+    """The school year a promotion moves into: the one starting in July of this year."""
+    year = (today or dt.date.today()).year
+    return f"{year}/{year + 1}"
+
+
+def plan_promotion(school_year: str | None = None) -> PromotionPlan:
+    final = FINAL_GRADE[school_level()]
+    plan = PromotionPlan(school_year or next_school_year())
+    for student in Student.select().where(Student.status == "aktif").order_by(Student.class_group, Student.name):
+        grade = student.grade or grade_of(student.class_group)
+        if grade is None:
+            plan.unknown.append(student)
+        elif grade >= final:
+            plan.graduates.append(student)
+        else:
+            plan.moves.append((student, next_class_group(student.class_group, grade), grade + 1))
+    return plan
+
+
+def promote(school_year: str | None = None, *, user: User | None = None) -> tuple[Promotion, PromotionPlan]:
+    """Moves every student at school up one grade and marks the final grade as graduated,
+    in one transaction; the promotion is kept so that ``undo_promotion`` can reverse it."""
+    with writing():
+        plan = plan_promotion(school_year)
+        if not plan.moves and not plan.graduates:
+            raise KnownError(_("Tidak ada siswa aktif dengan kelas yang dikenal; kenaikan kelas tidak dijalankan."))
+        if Promotion.select().where((Promotion.school_year == plan.school_year) & Promotion.undone_at.is_null()).exists():
+            raise KnownError(_("Kenaikan kelas ke tahun ajaran {year} sudah dijalankan. Batalkan dulu bila ingin mengulang.").format(
+                year=plan.school_year))
+        promotion = Promotion.create(school_year=plan.school_year, user=user)
+        stamp = now()
+        items = []
+        for student, group, grade in plan.moves:
+            items.append(dict(promotion=promotion, student=student, old_class_group=student.class_group,
+                              old_grade=student.grade, old_status=student.status, new_class_group=group,
+                              new_grade=grade, new_status="aktif"))
+            Student.update(class_group=group, grade=grade, updated_at=stamp).where(Student.id == student.id).execute()
+        for student in plan.graduates:
+            items.append(dict(promotion=promotion, student=student, old_class_group=student.class_group,
+                              old_grade=student.grade, old_status=student.status, new_class_group=student.class_group,
+                              new_grade=student.grade, new_status="lulus"))
+            Student.update(status="lulus", updated_at=stamp).where(Student.id == student.id).execute()
+        for chunk in range(0, len(items), 200):
+            PromotionItem.insert_many(items[chunk:chunk + 200]).execute()
+        audit.record("promote", "student", promotion.id, {"school_year": plan.school_year, "moved": len(plan.moves),
+                                                          "graduated": len(plan.graduates)}, user)
+    return promotion, plan
+
+
+def last_promotion() -> Promotion | None:
+    return Promotion.select().where(Promotion.undone_at.is_null()).order_by(Promotion.id.desc()).first()
+
+
+def undo_promotion(*, user: User | None = None) -> tuple[Promotion, int, list[str]]:
+    """Puts every student of the last promotion back where they were; a student changed by hand
+    since then keeps that change and is named. Returns (promotion, restored, names left alone)."""
+    with writing():
+        promotion = last_promotion()
+        if promotion is None:
+            raise KnownError(_("Belum ada kenaikan kelas yang dapat dibatalkan."))
+        restored, kept = 0, []
+        stamp = now()
+        for item in PromotionItem.select(PromotionItem, Student).join(Student).where(PromotionItem.promotion == promotion):
+            student = item.student
+            if (student.class_group, student.grade, student.status) != (item.new_class_group, item.new_grade, item.new_status):
+                kept.append(student.name)
+                continue
+            Student.update(class_group=item.old_class_group, grade=item.old_grade, status=item.old_status,
+                           updated_at=stamp).where(Student.id == student.id).execute()
+            restored += 1
+        promotion.undone_at = stamp
+        promotion.save()
+        audit.record("undo_promote", "student", promotion.id, {"restored": restored, "kept": kept}, user)
+    return promotion, restored, kept
+
+
+def describe_promotion(promotion: Promotion) -> str:
+    return _("Kenaikan kelas ke {year} pada {at}").format(year=promotion.school_year, at=format_datetime(promotion.at))

@@ -1,0 +1,206 @@
+"""Importing Dapodik's "Daftar Peserta Didik" export.
+
+The sheet opens with title rows (school, date of download) above a two-row header in
+which the father, mother and guardian columns sit under a merged group cell. The
+header is found by its names, the two rows are read as one ("Data Ibu Nama"), and
+columns are mapped by name, never by position. Every row is checked and given a
+status (new, update, unchanged, error with the column and the reason) before anything
+is written; then everything valid is written in one transaction. A blank cell in the
+file never erases what the school already has. Importing the same file twice changes
+nothing. The rejected rows go to a workbook with the same header plus the column and
+the reason, which imports again once fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from kupang_desk import audit
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+from kupang_desk.imports.register import (
+    ImportSummary,
+    RowError,
+    RowResult,
+    cell_text,
+    header_key,
+    read_sheet,
+    write_rejects,
+)
+from kupang_desk.models import Student, User, now, writing
+from kupang_desk.names import name_key
+from kupang_desk.sekolah.students import LABELS, KelurahanLookup, clean
+from kupang_desk.tasks import Task
+
+COLUMNS = {  # a header as read (lower case, single spaces, no dots) -> field
+    "nama": "name", "nama peserta didik": "name", "nama siswa": "name", "nipd": "nipd", "nis": "nipd",
+    "jk": "sex", "jenis kelamin": "sex", "l/p": "sex", "nisn": "nisn", "tempat lahir": "birth_place",
+    "tanggal lahir": "birth_date", "tgl lahir": "birth_date", "nik": "nik", "agama": "religion",
+    "alamat": "address", "rt": "rt", "rw": "rw", "kelurahan": "kelurahan", "desa/kelurahan": "kelurahan",
+    "hp": "phone", "rombel": "class_group", "rombel saat ini": "class_group", "kelas": "class_group",
+    "penerima kps": "kps_recipient", "no kps": "kps_number", "nomor kip": "kip_number", "no kip": "kip_number",
+    "nomor kks": "kks_number", "no kks": "kks_number", "bank": "bank", "nomor rekening bank": "account_number",
+    "nomor rekening": "account_number", "no rekening": "account_number", "rekening atas nama": "account_holder",
+    "layak pip (usulan dari sekolah)": "pip_eligible", "layak pip": "pip_eligible",
+    "alasan layak pip": "pip_reason", "no kk": "kk_number", "nomor kk": "kk_number",
+    "nama ibu kandung": "mother_name", "nama ibu": "mother_name", "nama ayah": "father_name",
+    "nama wali": "guardian_name",
+}
+PARENTS = {"ayah": "father_name", "ibu": "mother_name", "wali": "guardian_name"}
+PARENT_DETAILS = {"nama", "tahun lahir", "jenjang pendidikan", "pekerjaan", "penghasilan", "nik"}
+
+
+def field_for(key: str) -> str | None:
+    """The field a header names; a parent group's "Nama" (``data ibu nama``) names the parent."""
+    if key in COLUMNS:
+        return COLUMNS[key]
+    words = key.split()
+    if words and words[-1] == "nama":
+        for word, field in PARENTS.items():
+            if word in words[:-1]:
+                return field
+    return None
+
+
+def find_header(rows: list[list]) -> tuple[int, int, list[str]]:
+    """(index of the first header row, number of header rows, the header of each column as one
+    text). Two rows when the row under the header names parent details under their group."""
+    for index, row in enumerate(rows[:40]):
+        keys = [header_key(value) for value in row]
+        if "nama" not in keys and "nama peserta didik" not in keys:
+            continue
+        if not {"nisn", "nipd", "nik", "jk", "nis"} & set(keys):
+            continue
+        below = rows[index + 1] if index + 1 < len(rows) else []
+        below_keys = [header_key(value) for value in below]
+        name_column = keys.index("nama") if "nama" in keys else keys.index("nama peserta didik")
+        two_rows = bool(set(below_keys) & PARENT_DETAILS) and (
+            name_column >= len(below_keys) or not below_keys[name_column])
+        headers: list[str] = []
+        group = ""
+        width = max(len(row), len(below) if two_rows else 0)
+        for column in range(width):
+            top = cell_text(row[column]) if column < len(row) else ""
+            sub = cell_text(below[column]) if two_rows and column < len(below) else ""
+            if top:
+                group = top
+            if sub:
+                headers.append(f"{top or group} {sub}")
+            else:
+                headers.append(top)
+                if top:
+                    group = top
+        return index, 2 if two_rows else 1, headers
+    raise KnownError(_("Baris judul kolom tidak ditemukan. File ekspor Dapodik \"Daftar Peserta Didik\" memuat kolom Nama, "
+                       "NIPD, JK dan NISN; pastikan file yang dipilih adalah file itu."))
+
+
+def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | Path | None = None,
+                    task: Task | None = None, user: User | None = None, today: dt.date | None = None) -> ImportSummary:
+    """Checks every row of a Dapodik export, then writes new and changed students in one
+    transaction (nothing with ``dry_run``). The rejected rows go to ``rejects`` when given."""
+    task = task or Task()
+    rows = read_sheet(Path(path))
+    header_index, header_rows, headers = find_header(rows)
+    mapping = {column: field for column, text in enumerate(headers) if (field := field_for(header_key(text)))}
+    if "name" not in mapping.values():
+        raise KnownError(_("Kolom Nama tidak ditemukan di baris judul."))
+    summary = ImportSummary(headers=headers)
+    summary.mapped = {headers[c]: f for c, f in mapping.items()}
+    lookups = KelurahanLookup.load()
+    existing = list(Student.select())
+    by_nisn = {s.nisn: s for s in existing if s.nisn}
+    by_nik = {s.nik: s for s in existing if s.nik}
+    by_nipd = {s.nipd: s for s in existing if s.nipd}
+    seen: dict[tuple[str, str], int] = {}  # (field, number) -> line where the file first had it
+    plan: list[tuple[RowResult, Student | None, dict]] = []
+    first = header_index + header_rows
+    total = len(rows) - first
+    for offset, row in enumerate(rows[first:]):
+        line = first + offset + 1
+        if offset % 500 == 0:
+            task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
+        if all(cell_text(v) == "" for v in row):
+            continue
+        result = RowResult(line, "new", list(row))
+        summary.rows.append(result)
+        values = {field: row[column] if column < len(row) else None for column, field in mapping.items()}
+        try:
+            cleaned = clean(values, lookups, today=today)
+            student, changes = _match(cleaned, line, by_nisn, by_nik, by_nipd, seen)
+        except RowError as error:
+            result.status, result.column, result.reason = "error", error.column, error.reason
+            continue
+        except Exception as error:  # an unforeseen cell is that row's error, never the import's
+            result.status, result.reason = "error", _("Baris tidak dapat dibaca: {detail}").format(detail=error)
+            continue
+        result.status = "new" if student is None else ("update" if changes else "unchanged")
+        plan.append((result, student, changes if student is not None else cleaned))
+    if not dry_run and any(result.status in ("new", "update") for result, _s, _c in plan):
+        _write(plan, summary, user, task)
+        summary.written = True
+    if rejects and summary.counts().get("error"):
+        write_rejects(summary, rejects)
+    return summary
+
+
+def _match(cleaned: dict, line: int, by_nisn: dict, by_nik: dict, by_nipd: dict,
+           seen: dict[tuple[str, str], int]) -> tuple[Student | None, dict]:
+    """The student this row is (or None for a new one) and the fields it changes."""
+    keys = [(key, cleaned.get(key)) for key in ("nisn", "nik", "nipd") if cleaned.get(key)]
+    if not keys:
+        raise RowError(LABELS["nisn"], _("NISN, NIK dan NIPD kosong semua; isi paling sedikit satu agar siswa dapat dikenali."))
+    for key, number in keys:
+        if (key, number) in seen:
+            raise RowError(LABELS[key], _("{column} {number} sudah ada di baris {line} file ini; hapus baris rangkap.").format(
+                column=LABELS[key], number=number, line=seen[(key, number)]))
+    student = None
+    for key, number in keys:
+        student = {"nisn": by_nisn, "nik": by_nik, "nipd": by_nipd}[key].get(number)
+        if student is not None:
+            break
+    for key, index in (("nisn", by_nisn), ("nik", by_nik)):
+        owner = index.get(cleaned.get(key)) if cleaned.get(key) else None
+        if owner is not None and student is not None and owner.id != student.id:
+            raise RowError(LABELS[key], _("{column} {number} milik siswa lain ({name}). Periksa baris ini.").format(
+                column=LABELS[key], number=cleaned[key], name=owner.name))
+    for key, number in keys:
+        seen[(key, number)] = line
+    if student is None:
+        if "sex" not in cleaned:
+            raise RowError(LABELS["sex"], _("Kolom JK tidak ada; siswa baru butuh jenis kelamin."))
+        if "birth_date" not in cleaned:
+            raise RowError(LABELS["birth_date"], _("Kolom Tanggal Lahir tidak ada; siswa baru butuh tanggal lahir."))
+        return None, {}
+    changes = {}
+    for key, value in cleaned.items():
+        current = getattr(student, "kelurahan_code" if key == "kelurahan" else key)
+        if isinstance(value, bool):
+            if bool(current) != value:
+                changes[key] = value
+        elif value not in ("", None) and value != current:
+            changes[key] = value  # a blank cell never erases what the school already has
+    return student, changes
+
+
+def _write(plan: list[tuple[RowResult, Student | None, dict]], summary: ImportSummary, user: User | None,
+           task: Task) -> None:
+    stamp = now()
+    with writing():
+        for count, (result, student, values) in enumerate(plan):
+            if count % 200 == 0:
+                task.step(count, len(plan), _("Menyimpan baris {done} dari {total}").format(done=count, total=len(plan)))
+            if result.status == "new":
+                fields = {key: value for key, value in values.items()}
+                for key in ("nisn", "nik"):
+                    fields[key] = fields.get(key) or None
+                Student.create(**fields, name_key=name_key(str(fields["name"])), created_at=stamp, updated_at=stamp)
+            elif result.status == "update":
+                update = dict(values)
+                if "name" in update:
+                    update["name_key"] = name_key(str(update["name"]))
+                Student.update(**update, updated_at=stamp).where(Student.id == student.id).execute()
+        counts = summary.counts()
+        audit.record("import", "student", "", {"new": counts.get("new", 0), "update": counts.get("update", 0),
+                                               "error": counts.get("error", 0)}, user)

@@ -1,0 +1,525 @@
+"""The school desk: students (Dapodik import, class promotion) and scholarships (awards through
+their steps, payouts, the printed list, the activation letters, the recap)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_date, format_rupiah
+from kupang_desk.i18n import _
+from kupang_desk.models import ScholarshipProgramme
+from kupang_desk.sekolah import awards, classes, printouts
+from kupang_desk.sekolah.students import active_students, class_groups
+from kupang_desk.ui.import_wizard import ImportDialog
+from kupang_desk.ui.operations import Operation, show_error
+from kupang_desk.ui.widgets import ERROR_STYLE, ListModel, combo, date_text, parse_date_text
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    return view
+
+
+class StudentsTab(QWidget):
+    """Students at school by class; import from Dapodik; class promotion and its undo."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Cari nama, NISN, NIK atau NIPD"))
+        self.search.setClearButtonEnabled(True)
+        self.class_box = QComboBox()
+        self.import_button = QPushButton(_("Impor dari Dapodik..."))
+        self.promote_button = QPushButton(_("Kenaikan kelas..."))
+        self.undo_button = QPushButton(_("Batalkan kenaikan kelas"))
+        self.count = QLabel()
+        self.model = ListModel([
+            (_("NISN"), lambda s: s.nisn), (_("Nama"), lambda s: s.name), (_("L/P"), lambda s: s.sex),
+            (_("Rombel"), lambda s: s.class_group), (_("Tanggal lahir"), lambda s: format_date(s.birth_date)),
+            (_("NIK"), lambda s: s.nik), (_("Nama ibu kandung"), lambda s: s.mother_name),
+            (_("No. KIP"), lambda s: s.kip_number), (_("Bank"), lambda s: s.bank),
+            (_("No. rekening"), lambda s: s.account_number), (_("Layak PIP"), lambda s: _("Ya") if s.pip_eligible else ""),
+        ], self)
+        self.view = _table(self.model)
+        self.view.setObjectName("studentsTable")
+        for column, width in enumerate((95, 200, 35, 80, 120, 135, 170, 75, 50, 130)):
+            self.view.setColumnWidth(column, width)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(QLabel(_("Rombel:")))
+        top.addWidget(self.class_box, 1)
+        top.addWidget(self.import_button)
+        top.addWidget(self.promote_button)
+        top.addWidget(self.undo_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(200)
+        self.timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _text: self.timer.start())
+        self.class_box.currentIndexChanged.connect(lambda _index: self.refresh())
+        self.import_button.clicked.connect(self.open_import)
+        self.promote_button.clicked.connect(self.ask_promote)
+        self.undo_button.clicked.connect(self.ask_undo)
+        self.dialog: QDialog | None = None
+        self.reload_classes()
+
+    def reload_classes(self) -> None:
+        current = self.class_box.currentData()
+        self.class_box.blockSignals(True)
+        self.class_box.clear()
+        self.class_box.addItem(_("Semua"), "")
+        for group in class_groups():
+            self.class_box.addItem(group, group)
+        index = self.class_box.findData(current)
+        self.class_box.setCurrentIndex(max(index, 0))
+        self.class_box.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        students = list(active_students(self.search.text(), self.class_box.currentData() or ""))
+        self.model.set_items(students)
+        self.count.setText(_("{count} siswa aktif ditampilkan.").format(count=len(students)))
+        self.undo_button.setEnabled(classes.last_promotion() is not None)
+
+    def open_import(self) -> ImportDialog:
+        dialog = self.dialog = ImportDialog(self, kind="students")
+        dialog.imported.connect(lambda _summary: (self.reload_classes(), self.changed.emit()))
+        dialog.open()
+        return dialog
+
+    def ask_promote(self) -> QMessageBox:
+        plan = classes.plan_promotion()
+        box = QMessageBox(QMessageBox.Icon.Question, _("Kenaikan kelas"),
+                          _("Naikkan semua siswa ke tahun ajaran {year}?\n\n{plan}\n\nLangkah ini dapat dibatalkan.").format(
+                              year=plan.school_year, plan=plan.describe()),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(_("Naikkan kelas"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(_("Batal"))
+        box.accepted.connect(self.promote)
+        box.open()
+        self.dialog = box
+        return box
+
+    def promote(self) -> None:
+        try:
+            _promotion, plan = classes.promote()
+        except KnownError as error:
+            show_error(self, error)
+            return
+        self.reload_classes()
+        self.changed.emit()
+        self.count.setText(_("Kenaikan kelas ke {year} selesai: {plan}").format(year=plan.school_year, plan=plan.describe()))
+
+    def ask_undo(self) -> QMessageBox:
+        promotion = classes.last_promotion()
+        box = QMessageBox(QMessageBox.Icon.Question, _("Batalkan kenaikan kelas"),
+                          _("Kembalikan semua siswa ke kelas sebelum {what}?").format(
+                              what=classes.describe_promotion(promotion) if promotion else "-"),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(_("Kembalikan"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(_("Batal"))
+        box.accepted.connect(self.undo)
+        box.open()
+        self.dialog = box
+        return box
+
+    def undo(self) -> None:
+        try:
+            _promotion, restored, kept = classes.undo_promotion()
+        except KnownError as error:
+            show_error(self, error)
+            return
+        self.reload_classes()
+        self.changed.emit()
+        text = _("Kenaikan kelas dibatalkan: {count} siswa dikembalikan.").format(count=restored)
+        if kept:
+            text += " " + _("Tidak dikembalikan karena sudah diubah sesudahnya: {names}.").format(names=", ".join(kept))
+        self.count.setText(text)
+
+
+class StepDialog(QDialog):
+    """The next step of the selected awards: status, and what that step needs."""
+
+    def __init__(self, current: str, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Ubah status {count} penerima").format(count=count))
+        self.status = combo([(awards.status_label(s), s) for s in awards.TRANSITIONS[current] if s != "dicairkan"])
+        self.decree = QLineEdit()
+        self.decree_date = QLineEdit(date_text(dt.date.today()))
+        self.deadline = QLineEdit()
+        self.deadline.setPlaceholderText(_("hh-bb-tttt"))
+        self.bank = QLineEdit()
+        self.account = QLineEdit()
+        self.activated = QLineEdit(date_text(dt.date.today()))
+        self.reason = combo([(r, r) for r in awards.CANCEL_REASONS])
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        form = self.form = QFormLayout()
+        form.addRow(_("Status baru:"), self.status)
+        form.addRow(_("Nomor SK:"), self.decree)
+        form.addRow(_("Tanggal SK:"), self.decree_date)
+        form.addRow(_("Batas aktivasi rekening:"), self.deadline)
+        form.addRow(_("Bank:"), self.bank)
+        form.addRow(_("No. rekening (bila satu siswa):"), self.account)
+        form.addRow(_("Tanggal aktif/konfirmasi:"), self.activated)
+        form.addRow(_("Alasan batal:"), self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Simpan"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Batal"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.status.currentIndexChanged.connect(lambda _i: self._show_fields())
+        self._show_fields()
+
+    def _show_fields(self) -> None:
+        status = self.status.currentData()
+        wanted = {
+            "sk_nominasi": (self.decree, self.decree_date, self.deadline),
+            "rekening_aktif": (self.bank, self.account, self.activated),
+            "sk_pemberian": (self.decree, self.decree_date),
+            "diambil": (self.activated,),
+            "dibatalkan": (self.reason,),
+        }.get(status, ())
+        for widget in (self.decree, self.decree_date, self.deadline, self.bank, self.account, self.activated, self.reason):
+            self.form.setRowVisible(widget, widget in wanted)
+
+    def step(self) -> awards.Step:
+        status = self.status.currentData()
+        day = parse_date_text(self.activated.text())
+        return awards.Step(status, decree=self.decree.text(), decree_date=parse_date_text(self.decree_date.text()),
+                           deadline=parse_date_text(self.deadline.text()), bank=self.bank.text(),
+                           account_number=self.account.text(), activated_on=day, confirmed_on=day,
+                           cancel_reason=self.reason.currentData() or "")
+
+
+class PayoutDialog(QDialog):
+    def __init__(self, stage_names: list[str], count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Catat pencairan untuk {count} penerima").format(count=count))
+        self.stage = combo([(name, number) for number, name in enumerate(stage_names, start=1)])
+        self.paid_on = QLineEdit(date_text(dt.date.today()))
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText(_("kosongkan: bagian tahap ini dari jumlah setahun"))
+        form = QFormLayout()
+        form.addRow(_("Tahap:"), self.stage)
+        form.addRow(_("Tanggal cair:"), self.paid_on)
+        form.addRow(_("Jumlah per siswa (Rp):"), self.amount)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Simpan"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Batal"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[int, dt.date | None, int | None]:
+        text = "".join(ch for ch in self.amount.text() if ch.isdigit())
+        return self.stage.currentData(), parse_date_text(self.paid_on.text()), int(text) if text else None
+
+
+class AwardsTab(QWidget):
+    """The recipients of one programme: filter, select, move them on, print."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.programme_box = QComboBox()
+        self.programme_box.setObjectName("programmeBox")
+        self.status_box = combo([(awards.status_label(s), s) for s in awards.STATUS_ORDER], empty=_("Semua status"))
+        self.class_box = QComboBox()
+        self.warning = QLabel()
+        self.warning.setObjectName("deadlineWarning")
+        self.warning.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
+        self.warning.setWordWrap(True)
+        self.show_late = QPushButton(_("Tampilkan yang rekeningnya belum aktif"))
+        self.model = ListModel([
+            (_("NISN"), lambda r: r.nisn), (_("Nama"), lambda r: r.name), (_("Kelas"), lambda r: r.class_group),
+            (_("Jumlah"), lambda r: format_rupiah(r.amount)), (_("Sudah cair"), lambda r: format_rupiah(r.paid)),
+            (_("Status"), lambda r: awards.status_label(r.status)),
+            (_("Batas aktivasi"), lambda r: format_date(r.deadline) if r.status == "sk_nominasi" else ""),
+            (_("Bank"), lambda r: r.bank), (_("No. rekening"), lambda r: r.account_number),
+            (_("Keterangan"), lambda r: r.cancel_reason or r.reason),
+        ], self)
+        self.view = _table(self.model)
+        self.view.setObjectName("awardsTable")
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        for column, width in enumerate((95, 200, 75, 95, 95, 110, 130, 50, 130)):
+            self.view.setColumnWidth(column, width)
+        self.totals = QLabel()
+        self.totals.setObjectName("awardTotals")
+        self.propose_button = QPushButton(_("Usulkan siswa layak PIP"))
+        self.step_button = QPushButton(_("Ubah status..."))
+        self.payout_button = QPushButton(_("Catat pencairan..."))
+        self.print_button = QPushButton(_("Cetak daftar penerima..."))
+        self.letters_button = QPushButton(_("Surat aktivasi rekening..."))
+        self.recap_button = QPushButton(_("Rekap (Excel)..."))
+        self.paper = combo([("A4", "A4"), ("F4", "F4")])
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(_("Program:")))
+        filters.addWidget(self.programme_box, 2)
+        filters.addWidget(QLabel(_("Status:")))
+        filters.addWidget(self.status_box, 1)
+        filters.addWidget(QLabel(_("Kelas:")))
+        filters.addWidget(self.class_box, 1)
+        warning = QHBoxLayout()
+        warning.addWidget(self.warning, 1)
+        warning.addWidget(self.show_late)
+        actions = QHBoxLayout()
+        for button in (self.propose_button, self.step_button, self.payout_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(QLabel(_("Kertas:")))
+        actions.addWidget(self.paper)
+        for button in (self.print_button, self.letters_button, self.recap_button):
+            actions.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(warning)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.totals)
+        layout.addLayout(actions)
+        self.dialog: QDialog | None = None
+        self.operation: Operation | None = None
+        self.last_saved: list[Path] = []
+        self.programme_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.status_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.class_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.show_late.clicked.connect(lambda: self.status_box.setCurrentIndex(self.status_box.findData("sk_nominasi")))
+        self.propose_button.clicked.connect(self.propose_eligible)
+        self.step_button.clicked.connect(self.ask_step)
+        self.payout_button.clicked.connect(self.ask_payout)
+        self.print_button.clicked.connect(lambda: self.print_list())
+        self.letters_button.clicked.connect(lambda: self.print_letters())
+        self.recap_button.clicked.connect(lambda: self.save_recap())
+        self.reload()
+
+    # -- data
+    def reload(self) -> None:
+        current = self.programme_box.currentData()
+        self.programme_box.blockSignals(True)
+        self.programme_box.clear()
+        programmes = sorted(ScholarshipProgramme.select(), key=lambda p: (-p.year, p.name != "PIP", p.name))
+        for programme in programmes:  # this year's PIP first: the programme most work is about
+            self.programme_box.addItem(f"{programme.name} {programme.year}", programme.id)
+        index = self.programme_box.findData(current)
+        self.programme_box.setCurrentIndex(max(index, 0))
+        self.programme_box.blockSignals(False)
+        self.class_box.blockSignals(True)
+        group = self.class_box.currentData()
+        self.class_box.clear()
+        self.class_box.addItem(_("Semua"), "")
+        for name in class_groups():
+            self.class_box.addItem(name, name)
+        self.class_box.setCurrentIndex(max(self.class_box.findData(group), 0))
+        self.class_box.blockSignals(False)
+        self.refresh()
+
+    def programme(self) -> ScholarshipProgramme | None:
+        programme_id = self.programme_box.currentData()
+        return ScholarshipProgramme.get_or_none(ScholarshipProgramme.id == programme_id) if programme_id else None
+
+    def refresh(self) -> None:
+        programme = self.programme()
+        status = self.status_box.currentData()
+        rows = awards.award_rows(programme, statuses=[status] if status else [], class_group=self.class_box.currentData() or "") \
+            if programme else []
+        self.model.set_items(rows)
+        live = [r for r in rows if r.status != "dibatalkan"]
+        self.totals.setText(_("{count} penerima · jumlah {amount} · sudah cair {paid} · belum cair {outstanding}").format(
+            count=len(live), amount=format_rupiah(sum(r.amount for r in live)), paid=format_rupiah(sum(r.paid for r in rows)),
+            outstanding=format_rupiah(sum(r.outstanding for r in rows))))
+        warnings = awards.deadline_warnings()
+        late = sum(1 for _row, days in warnings if days < 0)
+        if warnings:
+            self.warning.setText(_("Rekening {count} siswa belum aktif dan batas waktunya dekat ({late} sudah lewat): {names}.").format(
+                count=len(warnings), late=late, names=", ".join(f"{row.name} ({format_date(row.deadline)})" for row, _d in warnings[:4])
+                + (" …" if len(warnings) > 4 else "")))
+        else:
+            self.warning.setText("")
+        self.warning.setVisible(bool(warnings))
+        self.show_late.setVisible(bool(warnings))
+
+    def selected(self) -> list[awards.AwardRow]:
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        return [self.model.item(row) for row in rows]
+
+    def select_rows(self, rows: list[int]) -> None:
+        self.view.clearSelection()
+        mode = self.view.selectionMode()
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        for row in rows:
+            self.view.selectRow(row)
+        self.view.setSelectionMode(mode)
+
+    # -- actions
+    def propose_eligible(self) -> None:
+        from kupang_desk.models import Student
+
+        programme = self.programme()
+        if programme is None:
+            return
+        try:
+            added = awards.propose(programme, [s.id for s in Student.select(Student.id).where(
+                Student.pip_eligible & (Student.status == "aktif"))])
+        except KnownError as error:
+            show_error(self, error)
+            return
+        self.refresh()
+        self.totals.setText(_("{count} siswa layak PIP diusulkan.").format(count=added) + " " + self.totals.text())
+
+    def ask_step(self) -> StepDialog | None:
+        chosen = self.selected()
+        if not chosen:
+            show_error(self, KnownError(_("Pilih dulu siswa penerima di daftar (Ctrl atau Shift untuk memilih banyak).")))
+            return None
+        dialog = self.dialog = StepDialog(chosen[0].status, len(chosen), self)
+        dialog.accepted.connect(lambda: self.apply_step(chosen, dialog.step()))
+        dialog.open()
+        return dialog
+
+    def apply_step(self, chosen: list[awards.AwardRow], step: awards.Step) -> bool:
+        try:
+            awards.transition([r.award_id for r in chosen], step)
+        except KnownError as error:
+            show_error(self, error)
+            return False
+        self.refresh()
+        return True
+
+    def ask_payout(self) -> PayoutDialog | None:
+        chosen = self.selected()
+        programme = self.programme()
+        if not chosen or programme is None:
+            show_error(self, KnownError(_("Pilih dulu siswa penerima di daftar (Ctrl atau Shift untuk memilih banyak).")))
+            return None
+        dialog = self.dialog = PayoutDialog(awards.stages(programme), len(chosen), self)
+        dialog.accepted.connect(lambda: self.apply_payout(chosen, *dialog.values()))
+        dialog.open()
+        return dialog
+
+    def apply_payout(self, chosen: list[awards.AwardRow], stage: int, paid_on: dt.date | None, amount: int | None) -> bool:
+        try:
+            if paid_on is None:
+                raise KnownError(_("Tanggal cair tidak dikenal; tulis hari-bulan-tahun, misalnya 20-08-2026."))
+            awards.record_payout([r.award_id for r in chosen], stage, paid_on, amount=amount)
+        except KnownError as error:
+            show_error(self, error)
+            return False
+        self.refresh()
+        return True
+
+    def _ask_path(self, title: str, name: str, pattern: str) -> str:
+        path, _filter = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), pattern)
+        return path
+
+    def print_list(self, pdf: str | None = None, xlsx: str | None = None) -> Operation | None:
+        """The recipient list as PDF with the Excel for the office beside it (same name, .xlsx)."""
+        programme = self.programme()
+        if programme is None:
+            return None
+        slug = f"daftar-penerima-{programme.name.lower().replace(' ', '-')}-{programme.year}"
+        pdf = pdf or self._ask_path(_("Simpan daftar penerima"), slug + ".pdf", _("PDF (*.pdf)"))
+        if not pdf:
+            return None
+        xlsx = xlsx or str(Path(pdf).with_suffix(".xlsx"))
+        status = self.status_box.currentData()
+        statuses = [status] if status else None
+        group, paper = self.class_box.currentData() or "", self.paper.currentData()
+        self.operation = Operation(self, lambda task: printouts.save_list(
+            programme, pdf=pdf, xlsx=xlsx, statuses=statuses, class_group=group, paper=paper, task=task),
+            title=_("Mencetak daftar penerima"), on_success=lambda _r: self._saved([Path(pdf), Path(xlsx)]))
+        return self.operation.start()
+
+    def print_letters(self, path: str | None = None) -> Operation | None:
+        programme = self.programme()
+        if programme is None:
+            return None
+        chosen = [r.award_id for r in self.selected()] or None
+        path = path or self._ask_path(_("Simpan surat aktivasi rekening"), "surat-aktivasi-rekening.pdf", _("PDF (*.pdf)"))
+        if not path:
+            return None
+        paper = self.paper.currentData()
+        self.operation = Operation(self, lambda task: printouts.save_letters(programme, chosen, path, paper=paper, task=task),
+                                   title=_("Menyusun surat"), on_success=lambda _n: self._saved([Path(path)]))
+        return self.operation.start()
+
+    def save_recap(self, path: str | None = None) -> Operation | None:
+        programme = self.programme()
+        year = programme.year if programme else dt.date.today().year
+        path = path or self._ask_path(_("Simpan rekap beasiswa"), f"rekap-beasiswa-{year}.xlsx", _("Excel (*.xlsx)"))
+        if not path:
+            return None
+
+        def work(_task):
+            from kupang_desk.reports.excel import write_workbook
+
+            return write_workbook([printouts.recap_report(year)], path)
+
+        self.operation = Operation(self, work, title=_("Menyusun rekap"), on_success=lambda _p: self._saved([Path(path)]))
+        return self.operation.start()
+
+    def _saved(self, paths: list[Path]) -> None:
+        self.last_saved = paths
+        self.totals.setText(_("Disimpan: {files}").format(files=", ".join(str(p) for p in paths)))
+        from kupang_desk.ui.patients import open_document
+
+        if paths and paths[0].suffix == ".pdf":
+            open_document(paths[0])
+
+
+class SchoolPage(QWidget):
+    """Sekolah/Beasiswa: the students tab and the scholarships tab."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tabs = QTabWidget()
+        self.students = StudentsTab()
+        self.awards = AwardsTab()
+        self.tabs.addTab(self.students, _("Siswa"))
+        self.tabs.addTab(self.awards, _("Beasiswa"))
+        self.students.changed.connect(self.awards.reload)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.tabs)

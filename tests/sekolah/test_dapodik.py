@@ -1,0 +1,164 @@
+"""A Dapodik export comes in by column name, identifiers stay text, and every bad row is explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from kupang_desk.cli import main
+from kupang_desk.errors import KnownError
+from kupang_desk.models import AuditEvent, Student
+from kupang_desk.models import database as database_module
+from kupang_desk.sekolah.dapodik import import_students
+from tests.helpers.dapodik import student, write_export
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def export(tmp_path, students, **kwargs):
+    return write_export(tmp_path / "dapodik.xlsx", students, **kwargs)
+
+
+def classroom() -> list[dict]:
+    return [
+        student(),
+        # Numbers where text belongs: NISN lost its leading zero, the account its zeros, HP its 0.
+        student(Nama="Yosef Tanau", JK="L", NISN=151234568, NIK="5371041003150002", NIPD=2202,
+                **{"Nomor Rekening Bank": 12301012345502, "HP": 81234500011, "Ibu Nama": "Sara Tanau",
+                   "Tanggal Lahir": dt.datetime(2015, 3, 10)}),
+        student(Nama="Ana Lay", NISN="0151234569", NIK="5.37101E+15", NIPD="2203"),  # damaged by Excel
+        student(Nama="Ani Lay", NISN="0151234567", NIK="5371044404150003", NIPD="2204"),  # NISN again
+        student(Nama="Dominggus Pah", JK="L", NISN="0141234570", NIK="5371041212140004", NIPD="2205",
+                Rombel="Kelas 6B", **{"Tanggal Lahir": "12-12-2014", "Layak PIP (usulan dari sekolah)": "Tidak"}),
+    ]
+
+
+def test_dapodik_export_is_read_by_name_with_identifiers_as_text(database, tmp_path):
+    path = export(tmp_path, classroom(), blank_rows_at=(3,))
+    preview = import_students(path, dry_run=True, today=TODAY)
+    assert [(r.status, r.column) for r in preview.rows] == [
+        ("new", ""), ("new", ""), ("error", "NIK"), ("error", "NISN"), ("new", "")]
+    assert Student.select().count() == 0  # the preview writes nothing
+    assert "notasi ilmiah" in preview.rows[2].reason and "Ketik ulang" in preview.rows[2].reason
+    assert "sudah ada di baris 7" in preview.rows[3].reason  # the header ends at row 6; the first student is row 7
+    assert preview.rows[2].line == 10  # a blank row before it: the line numbers are Excel's
+
+    summary = import_students(path, rejects=tmp_path / "ditolak.xlsx", today=TODAY)
+    assert summary.written and summary.counts() == {"new": 3, "error": 2}
+    yosef = Student.get(Student.name == "Yosef Tanau")
+    assert (yosef.nisn, yosef.nipd, yosef.account_number, yosef.phone) == (
+        "0151234568", "2202", "012301012345502", "081234500011")
+    assert (yosef.mother_name, yosef.class_group, yosef.grade, yosef.birth_date) == (
+        "Sara Tanau", "Kelas 5A", 5, dt.date(2015, 3, 10))
+    maria = Student.get(Student.nisn == "0151234567")
+    assert (maria.kelurahan_code, maria.father_name, maria.rt, maria.pip_eligible) == (
+        "53.71.04.1001", "Yohanes Bere", "004", True)
+    assert Student.get(Student.name == "Dominggus Pah").pip_eligible is False
+
+    rejects = load_workbook(tmp_path / "ditolak.xlsx").active
+    header = [c.value for c in rejects[1]]
+    assert header[-2:] == ["Kolom", "Alasan"] and "Data Ibu Nama" in header
+    assert [rejects.cell(row=r, column=header.index("Nama") + 1).value for r in (2, 3)] == ["Ana Lay", "Ani Lay"]
+    assert rejects.cell(row=2, column=len(header) - 1).value == "NIK"
+
+
+def test_second_import_changes_nothing_and_a_fixed_reject_comes_in(database, tmp_path):
+    path = export(tmp_path, classroom())
+    import_students(path, rejects=tmp_path / "ditolak.xlsx", today=TODAY)
+    before = [(s.id, s.updated_at) for s in Student.select().order_by(Student.id)]
+    again = import_students(path, today=TODAY)
+    assert again.counts() == {"unchanged": 3, "error": 2} and not again.written
+    assert [(s.id, s.updated_at) for s in Student.select().order_by(Student.id)] == before
+
+    # The clerk fixes the damaged NIK in the rejects file (as text) and imports that file.
+    book = load_workbook(tmp_path / "ditolak.xlsx")
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("NIK") + 1, value="5371045506150005")
+    sheet.delete_rows(3)  # the duplicate was a mistake: dropped
+    book.save(tmp_path / "ditolak.xlsx")
+    fixed = import_students(tmp_path / "ditolak.xlsx", today=TODAY)
+    assert fixed.counts() == {"new": 1}
+    assert Student.get(Student.name == "Ana Lay").nik == "5371045506150005"
+
+
+def test_a_changed_row_updates_and_a_blank_cell_erases_nothing(database, tmp_path):
+    import_students(export(tmp_path, [student()]), today=TODAY)
+    changed = student(Rombel="Kelas 6A", **{"Nomor Rekening Bank": None, "Ibu Nama": "Agustina  Ndun"})
+    summary = import_students(export(tmp_path, [changed]), today=TODAY)
+    assert [r.status for r in summary.rows] == ["update"]
+    maria = Student.get()
+    assert (maria.class_group, maria.grade, maria.account_number) == ("Kelas 6A", 6, "012301012345501")
+    assert AuditEvent.select().where(AuditEvent.table_name == "student").count() == 2
+
+
+def test_a_nik_of_another_student_is_refused(database, tmp_path):
+    import_students(export(tmp_path, [student(), student(Nama="Yosef Tanau", JK="L", NISN="0151234568",
+                                                         NIK="5371041003150002", NIPD="2202")]), today=TODAY)
+    clash = student(NIK="5371041003150002")  # Maria's row carrying Yosef's NIK
+    summary = import_students(export(tmp_path, [clash]), today=TODAY)
+    assert summary.rows[0].status == "error" and "milik siswa lain (Yosef Tanau)" in summary.rows[0].reason
+
+
+def test_a_file_excel_would_repair_is_still_read(database, tmp_path):
+    """A wrong sheet dimension and no document properties: Excel offers to repair such files."""
+    path = export(tmp_path, [student()])
+    broken = tmp_path / "rusak.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            if item.filename.startswith("docProps/"):
+                continue
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="', b'<dimension ref="A1:B2" x="').replace(b' x="A1:', b' x="')
+            target.writestr(item, data)
+    assert import_students(broken, today=TODAY).counts() == {"new": 1}
+
+
+def test_a_file_without_the_student_header_is_refused_with_what_to_do(database, tmp_path):
+    book = Workbook()
+    book.active.append(["Tanggal Kunjungan", "Nama", "Diagnosa"])
+    book.save(tmp_path / "lain.xlsx")
+    with pytest.raises(KnownError, match="Daftar Peserta Didik"):
+        import_students(tmp_path / "lain.xlsx")
+
+
+def test_command_line_prints_counts_and_fails_when_nothing_is_readable(sqlite_url, tmp_path, capsys):
+    path = export(tmp_path, classroom())
+    assert main(["--database", sqlite_url, "students", "import", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "baru: 3" in out and "ditolak: 2" in out and "--dry-run" in out
+    assert main(["--database", sqlite_url, "students", "import", str(path), "--rejects", str(tmp_path / "r.xlsx")]) == 0
+    assert "Baris yang ditolak" in capsys.readouterr().out
+    database_module.connect(sqlite_url)
+    assert Student.select().count() == 3
+    database_module.close()
+    only_bad = export(tmp_path, [student(NIK="5.37101E+15")])
+    assert main(["--database", sqlite_url, "students", "import", str(only_bad)]) == 2
+    assert "Tidak ada baris yang dapat dibaca" in capsys.readouterr().err
+
+
+CELLS = st.one_of(
+    st.none(), st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30), st.integers(min_value=-10**20, max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(CELLS, min_size=12, max_size=12))
+def test_no_cell_content_crashes_the_importer(sqlite_database, tmp_path_factory, values):
+    keys = ["Nama", "JK", "NISN", "NIK", "Tanggal Lahir", "Rombel", "RT", "Kelurahan", "Nomor Rekening Bank",
+            "Penerima KPS", "Ibu Nama", "Layak PIP (usulan dari sekolah)"]
+    row = student(**dict(zip(keys, values, strict=True)))
+    path = write_export(tmp_path_factory.mktemp("h") / "d.xlsx", [row])
+    summary = import_students(path, dry_run=True, today=TODAY)
+    assert len(summary.rows) <= 1
+    for result in summary.rows:
+        assert result.status in ("new", "error")
+        assert result.status == "new" or result.reason

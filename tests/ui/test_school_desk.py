@@ -1,0 +1,155 @@
+"""The school desk as an administrator uses it: import from Dapodik, fix a reject, move awards on,
+record a payout, print the list and the letters, promote the classes and undo it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from kupang_desk.models import Award, Institution, Payout, Student
+from kupang_desk.sekolah import awards
+from kupang_desk.ui.main_window import MainWindow
+from tests.helpers.dapodik import student, write_export
+
+
+def school_window(qtbot, target) -> MainWindow:
+    Institution.create(kind="sekolah", name="SD Inpres Oebobo 2", code="50304512", school_level="SD",
+                       head_name="Yosefina Manafe, S.Pd.", head_nip="197703122005022002")
+    awards.ensure_pip(dt.date.today().year)
+    window = MainWindow(target)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+def test_import_fix_a_reject_move_awards_on_pay_and_print(qtbot, sqlite_database, tmp_path):
+    window = school_window(qtbot, sqlite_database)
+    assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == ["Sekolah/Beasiswa", "Pengaturan"]
+    window.show_section("sekolah")
+    page = window.school_page
+    rows = [student(), student(Nama="Yosef Tanau", JK="L", NISN="0151234568", NIK="5.37101E+15", NIPD="2202")]
+    path = write_export(tmp_path / "peserta-didik.xlsx", rows)
+
+    # Import: check first (nothing saved), then import; the damaged NIK goes to the rejects file.
+    dialog = page.students.open_import()
+    qtbot.keyClicks(dialog.path, str(path))
+    with qtbot.waitSignal(dialog.checked, timeout=20000):
+        qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    assert Student.select().count() == 0
+    assert [dialog.model.data(dialog.model.index(r, 1)) for r in range(2)] == ["Baru", "Ditolak"]
+    assert "notasi ilmiah" in dialog.model.data(dialog.model.index(1, 3))
+    with qtbot.waitSignal(dialog.imported, timeout=20000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert page.students.model.rowCount() == 1
+    rejects = tmp_path / "peserta-didik-ditolak.xlsx"
+    book = load_workbook(rejects)
+    header = [c.value for c in book.active[1]]
+    book.active.cell(row=2, column=header.index("NIK") + 1, value="5371041003150002")
+    book.save(rejects)
+    dialog.path.clear()
+    qtbot.keyClicks(dialog.path, str(rejects))
+    with qtbot.waitSignal(dialog.checked, timeout=20000):
+        qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.imported, timeout=20000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert "1 baru" in dialog.status.text()
+    dialog.close()
+    assert page.students.model.rowCount() == 2
+
+    # Scholarships: propose the PIP-eligible students, then move both to SK Nominasi in one go.
+    page.tabs.setCurrentWidget(page.awards)
+    tab = page.awards
+    qtbot.mouseClick(tab.propose_button, Qt.MouseButton.LeftButton)
+    assert tab.model.rowCount() == 2
+    tab.view.selectAll()
+    step = tab.ask_step()
+    step.status.setCurrentIndex(step.status.findData("sk_nominasi"))
+    qtbot.keyClicks(step.decree, "SK-NOM/2026/015")
+    step.deadline.setText((dt.date.today() + dt.timedelta(days=5)).strftime("%d-%m-%Y"))
+    assert not step.bank.isVisibleTo(step)  # only what this step needs is asked
+    step.accept()
+    assert {a.status for a in Award.select()} == {"sk_nominasi"}
+    assert tab.warning.isVisibleTo(tab) and "Rekening 2 siswa belum aktif" in tab.warning.text()
+
+    # A wrong step is refused with a message, and nothing changes.
+    tab.view.selectAll()
+    step = tab.ask_step()
+    step.status.setCurrentIndex(step.status.findData("sk_pemberian"))
+    assert step.status.findData("sk_pemberian") == -1  # not offered from SK Nominasi
+
+    # Accounts active (they come from Dapodik), the grant decree, then the first payout.
+    for target, fill in (("rekening_aktif", None), ("sk_pemberian", "SK-PEM/2026/044")):
+        tab.view.selectAll()
+        step = tab.ask_step()
+        step.status.setCurrentIndex(step.status.findData(target))
+        if fill:
+            step.decree.setText(fill)
+        step.accept()
+    assert {a.status for a in Award.select()} == {"sk_pemberian"}
+    assert not tab.warning.isVisibleTo(tab)
+    tab.select_rows([0])
+    payout = tab.ask_payout()
+    payout.paid_on.setText(dt.date.today().strftime("%d-%m-%Y"))
+    payout.accept()
+    assert Payout.select().count() == 1
+    assert "sudah cair Rp225.000" in tab.totals.text()
+
+    # Print: the PDF list and the Excel beside it, then the letters.
+    pdf = tmp_path / "daftar.pdf"
+    with qtbot.waitSignal(tab.print_list(str(pdf)).finished, timeout=30000):
+        pass
+    text = PdfReader(str(pdf)).pages[0].extract_text()
+    assert "Maria Bere" in text and "Yosef Tanau" in text and "Rp900.000" in text
+    assert "sembilan ratus ribu rupiah" in text
+    assert pdf.with_suffix(".xlsx").exists() and str(pdf) in tab.totals.text()
+    tab.view.selectAll()
+    with qtbot.waitSignal(tab.print_letters(str(tmp_path / "surat.pdf")).finished, timeout=30000):
+        pass
+    assert len(PdfReader(str(tmp_path / "surat.pdf")).pages) == 2
+
+
+def test_a_refused_step_shows_a_message_and_changes_nothing(qtbot, sqlite_database, monkeypatch):
+    window = school_window(qtbot, sqlite_database)
+    window.show_section("sekolah")
+    tab = window.school_page.awards
+    maria = Student.create(name="Maria Bere", name_key="maria bere", sex="P", class_group="Kelas 4A", grade=4,
+                           pip_eligible=True)
+    Student.create(name="Ana Lay", name_key="ana lay", sex="P", class_group="Kelas 4A", grade=4, pip_eligible=True)
+    tab.propose_eligible()
+    first = Award.get(Award.student == maria)
+    awards.transition([first.id], awards.Step("sk_nominasi", decree="SK-1", decree_date=dt.date.today()))
+    tab.refresh()
+    tab.view.selectAll()  # one at SK Nominasi, one still proposed
+    shown = []
+    monkeypatch.setattr("kupang_desk.ui.school.show_error", lambda _parent, error: shown.append(str(error)))
+    assert tab.apply_step(tab.selected(), awards.Step("dibatalkan", cancel_reason="Pindah sekolah")) is True
+    assert {a.status for a in Award.select()} == {"dibatalkan"}
+    tab.view.selectAll()
+    assert tab.apply_step(tab.selected(), awards.Step("sk_nominasi", decree="SK-2", decree_date=dt.date.today())) is False
+    assert "Tidak ada yang diubah" in shown[0] and "Maria Bere" in shown[0]
+
+
+def test_class_promotion_and_undo_from_the_students_tab(qtbot, sqlite_database):
+    window = school_window(qtbot, sqlite_database)
+    window.show_section("sekolah")
+    tab = window.school_page.students
+    Student.create(name="Andi Ndun", name_key="andi ndun", sex="L", class_group="Kelas 4A", grade=4)
+    Student.create(name="Beni Tode", name_key="beni tode", sex="L", class_group="Kelas 6A", grade=6)
+    tab.reload_classes()
+    assert not tab.undo_button.isEnabled()
+    box = tab.ask_promote()
+    assert "1 siswa naik kelas, 1 lulus" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    assert [s.class_group for s in tab.model.items] == ["Kelas 5A"]  # the graduate left the list
+    assert tab.undo_button.isEnabled()
+    box = tab.ask_undo()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    assert sorted(s.class_group for s in tab.model.items) == ["Kelas 4A", "Kelas 6A"]
+    assert "2 siswa dikembalikan" in tab.count.text()
