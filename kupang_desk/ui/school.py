@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -18,8 +19,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSpinBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -27,14 +32,29 @@ from PySide6.QtWidgets import (
 )
 
 from kupang_desk.errors import KnownError
-from kupang_desk.formatting import format_date, format_rupiah
+from kupang_desk.formatting import format_date, format_datetime, format_rupiah
 from kupang_desk.i18n import _
-from kupang_desk.models import ScholarshipProgramme
+from kupang_desk.models import Award, Region, ScholarshipProgramme, Student
 from kupang_desk.sekolah import awards, classes, printouts
-from kupang_desk.sekolah.students import active_students, class_groups
+from kupang_desk.sekolah.students import (
+    LABELS,
+    LEVELS,
+    StudentInvalid,
+    active_students,
+    class_groups,
+    save_student,
+)
 from kupang_desk.ui.import_wizard import ImportDialog
 from kupang_desk.ui.operations import Operation, show_error
-from kupang_desk.ui.widgets import ERROR_STYLE, ListModel, combo, date_text, parse_date_text
+from kupang_desk.ui.widgets import (
+    ERROR_STYLE,
+    FieldForm,
+    ListModel,
+    combo,
+    date_text,
+    line,
+    parse_date_text,
+)
 
 
 def _table(model) -> QTableView:
@@ -51,6 +71,206 @@ def _table(model) -> QTableView:
     return view
 
 
+class StudentDialog(QDialog):
+    """A student's record, every field of the domain notes; checked like a patient on saving."""
+
+    saved = Signal(int)
+    TEXT_FIELDS = ("nisn", "nipd", "nik", "kk_number", "name", "birth_place", "religion", "class_group", "mother_name",
+                   "father_name", "guardian_name", "address", "rt", "rw", "phone", "kip_number", "kks_number",
+                   "kps_number", "bank", "account_number", "account_holder", "pip_reason")
+
+    def __init__(self, student: Student | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.student = student
+        self.setWindowTitle(_("Ubah data siswa: {name}").format(name=student.name) if student else _("Siswa baru"))
+        self.resize(560, 680)
+        self.form = FieldForm()
+        self.edits: dict[str, QLineEdit] = {}
+        for key in self.TEXT_FIELDS[:5]:
+            self.edits[key] = self.form.add(key, LABELS[key] + ":", line(str(getattr(student, key, "") or "")))
+        self.sex = self.form.add("sex", LABELS["sex"] + ":", combo([(_("Laki-laki"), "L"), (_("Perempuan"), "P")], empty=""))
+        if student is not None:
+            self.sex.setCurrentIndex(max(self.sex.findData(student.sex), 0))
+        self.edits["birth_place"] = self.form.add("birth_place", LABELS["birth_place"] + ":", line(student.birth_place if student else ""))
+        self.birth_date = self.form.add("birth_date", LABELS["birth_date"] + ":", line(
+            date_text(student.birth_date) if student else "", placeholder=_("hh-bb-tttt")))
+        for key in self.TEXT_FIELDS[6:15]:
+            self.edits[key] = self.form.add(key, LABELS[key] + ":", line(str(getattr(student, key, "") or "")))
+        kelurahan = Region.get_or_none(Region.code == student.kelurahan_code) if student and student.kelurahan_code else None
+        self.kelurahan = self.form.add("kelurahan", LABELS["kelurahan"] + ":", line(kelurahan.name if kelurahan else ""))
+        self.kps = self.form.add("kps_recipient", LABELS["kps_recipient"] + ":", QCheckBox())
+        self.kps.setChecked(bool(student and student.kps_recipient))
+        for key in self.TEXT_FIELDS[15:21]:
+            self.edits[key] = self.form.add(key, LABELS[key] + ":", line(str(getattr(student, key, "") or "")))
+        self.eligible = self.form.add("pip_eligible", LABELS["pip_eligible"] + ":", QCheckBox())
+        self.eligible.setChecked(bool(student and student.pip_eligible))
+        self.edits["pip_reason"] = self.form.add("pip_reason", LABELS["pip_reason"] + ":", line(student.pip_reason if student else ""))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Simpan"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Batal"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, object]:
+        values: dict[str, object] = {key: edit.text() for key, edit in self.edits.items()}
+        values["sex"] = self.sex.currentData() or ""
+        text = self.birth_date.text().strip()
+        values["birth_date"] = parse_date_text(text) or text or None
+        values["kelurahan"] = self.kelurahan.text()
+        values["kps_recipient"] = "ya" if self.kps.isChecked() else "tidak"
+        values["pip_eligible"] = "ya" if self.eligible.isChecked() else "tidak"
+        return values
+
+    def save(self) -> Student | None:
+        self.form.clear_messages()
+        self.message.clear()
+        try:
+            student = save_student(self.values(), student_id=self.student.id if self.student else None)
+        except StudentInvalid as error:
+            key = next((k for k, label in LABELS.items() if label == error.column), "")
+            self.form.show_message(key, error.reason)
+            self.message.setText(error.reason)
+            return None
+        except KnownError as error:
+            self.message.setText(str(error))
+            return None
+        self.saved.emit(student.id)
+        self.accept()
+        return student
+
+
+class ProposeDialog(QDialog):
+    """Proposes the selected students for a programme, with the eligibility reason."""
+
+    def __init__(self, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Usulkan {count} siswa").format(count=count))
+        self.programme = combo([(f"{p.name} {p.year}", p.id) for p in ScholarshipProgramme.select().where(
+            ScholarshipProgramme.active).order_by(ScholarshipProgramme.year.desc(), ScholarshipProgramme.name)])
+        self.reason = QComboBox()
+        self.reason.setEditable(True)
+        form = QFormLayout()
+        form.addRow(_("Program:"), self.programme)
+        form.addRow(_("Alasan layak:"), self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Usulkan"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Batal"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.programme.currentIndexChanged.connect(lambda _i: self._reasons())
+        self._reasons()
+
+    def _reasons(self) -> None:
+        self.reason.clear()
+        programme = ScholarshipProgramme.get_or_none(ScholarshipProgramme.id == self.programme.currentData())
+        self.reason.addItem("")
+        for reason in awards.reasons(programme) if programme else []:
+            self.reason.addItem(reason)
+
+
+class ProgrammeDialog(QDialog):
+    """A programme as a record: name, funder, year, amounts per level, eligibility reasons, stages."""
+
+    saved = Signal(int)
+
+    def __init__(self, programme: ScholarshipProgramme | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.programme = programme
+        self.setWindowTitle(_("Ubah program {name}").format(name=programme.name) if programme else _("Program beasiswa baru"))
+        rules = awards.rules(programme) if programme else {}
+        self.name = line(programme.name if programme else "", placeholder=_("misalnya Beasiswa Prestasi Pemkot Kupang"))
+        self.funder = line(programme.funder if programme else "")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(programme.year if programme else dt.date.today().year)
+        self.amounts = {level: line(str(rules.get(level, "") or ""), placeholder=_("Rp per tahun")) for level in LEVELS}
+        self.half = QCheckBox(_("Separuh untuk siswa baru dan kelas akhir (kelas 1/7/10 dan 6/9/12)"))
+        self.half.setChecked(bool(rules.get("half_for_new_and_final")))
+        self.reasons = QPlainTextEdit("\n".join(awards.reasons(programme)) if programme else "\n".join(awards.DEFAULT_REASONS))
+        self.stages = QPlainTextEdit("\n".join(awards.stages(programme)) if programme else _("Tahap 1"))
+        for box in (self.reasons, self.stages):
+            box.setMaximumHeight(90)
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(_("Nama program:"), self.name)
+        form.addRow(_("Pemberi dana:"), self.funder)
+        form.addRow(_("Tahun:"), self.year)
+        for level, edit in self.amounts.items():
+            form.addRow(_("Besar bantuan {level} (Rp):").format(level=level), edit)
+        form.addRow("", self.half)
+        form.addRow(_("Alasan layak (satu per baris):"), self.reasons)
+        form.addRow(_("Tahap pencairan (satu per baris):"), self.stages)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Simpan"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Batal"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def save(self) -> ScholarshipProgramme | None:
+        amounts = {}
+        for level, edit in self.amounts.items():
+            digits = "".join(ch for ch in edit.text() if ch.isdigit())
+            if edit.text().strip() and not digits:
+                self.message.setText(_("Besar bantuan {level} harus angka rupiah, misalnya 450000.").format(level=level))
+                return None
+            if digits:
+                amounts[level] = int(digits)
+        try:
+            programme = awards.save_programme(
+                self.name.text(), self.year.value(), funder=self.funder.text(), amounts=amounts,
+                half_for_new_and_final=self.half.isChecked(), eligibility=self.reasons.toPlainText().splitlines(),
+                stage_names=self.stages.toPlainText().splitlines(), programme_id=self.programme.id if self.programme else None)
+        except KnownError as error:
+            self.message.setText(str(error))
+            return None
+        self.saved.emit(programme.id)
+        self.accept()
+        return programme
+
+
+class HistoryDialog(QDialog):
+    """Every step of one award: when, from what to what, who, and the note."""
+
+    def __init__(self, award: Award, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Riwayat: {name}").format(name=award.student.name))
+        self.resize(640, 320)
+        self.list = QListWidget()
+        for event in awards.history(award):
+            who = event.user.full_name if event.user_id else _("(tanpa akun)")
+            before = awards.status_label(event.from_status) if event.from_status else "—"
+            self.list.addItem(f"{format_datetime(event.at)} · {before} → {awards.status_label(event.to_status)} · {who}"
+                              + (f" · {event.note}" if event.note else ""))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Tutup"))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("{programme} {year} · {amount} · sudah cair {paid}").format(
+            programme=award.programme.name, year=award.programme.year, amount=format_rupiah(award.amount),
+            paid=format_rupiah(awards.paid_amount(award)))))
+        layout.addWidget(self.list, 1)
+        layout.addWidget(buttons)
+
+
 class StudentsTab(QWidget):
     """Students at school by class; import from Dapodik; class promotion and its undo."""
 
@@ -63,6 +283,8 @@ class StudentsTab(QWidget):
         self.search.setClearButtonEnabled(True)
         self.class_box = QComboBox()
         self.import_button = QPushButton(_("Impor dari Dapodik..."))
+        self.new_button = QPushButton(_("Siswa baru..."))
+        self.propose_button = QPushButton(_("Usulkan ke program..."))
         self.promote_button = QPushButton(_("Kenaikan kelas..."))
         self.undo_button = QPushButton(_("Batalkan kenaikan kelas"))
         self.count = QLabel()
@@ -75,19 +297,25 @@ class StudentsTab(QWidget):
         ], self)
         self.view = _table(self.model)
         self.view.setObjectName("studentsTable")
-        for column, width in enumerate((95, 200, 35, 80, 120, 135, 170, 75, 50, 130)):
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.doubleClicked.connect(lambda index: self.edit_student(self.model.item(index.row())))
+        for column, width in enumerate((95, 200, 35, 80, 140, 135, 170, 75, 50, 130)):
             self.view.setColumnWidth(column, width)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(QLabel(_("Rombel:")))
         top.addWidget(self.class_box, 1)
+        top.addWidget(self.new_button)
         top.addWidget(self.import_button)
-        top.addWidget(self.promote_button)
-        top.addWidget(self.undo_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count, 1)
+        actions.addWidget(self.propose_button)
+        actions.addWidget(self.promote_button)
+        actions.addWidget(self.undo_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.count)
+        layout.addLayout(actions)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(200)
@@ -95,6 +323,8 @@ class StudentsTab(QWidget):
         self.search.textChanged.connect(lambda _text: self.timer.start())
         self.class_box.currentIndexChanged.connect(lambda _index: self.refresh())
         self.import_button.clicked.connect(self.open_import)
+        self.new_button.clicked.connect(lambda: self.edit_student(None))
+        self.propose_button.clicked.connect(self.ask_propose)
         self.promote_button.clicked.connect(self.ask_promote)
         self.undo_button.clicked.connect(self.ask_undo)
         self.dialog: QDialog | None = None
@@ -117,6 +347,40 @@ class StudentsTab(QWidget):
         self.model.set_items(students)
         self.count.setText(_("{count} siswa aktif ditampilkan.").format(count=len(students)))
         self.undo_button.setEnabled(classes.last_promotion() is not None)
+
+    def selected(self) -> list[Student]:
+        return [self.model.item(row) for row in sorted({i.row() for i in self.view.selectionModel().selectedRows()})]
+
+    def edit_student(self, student: Student | None) -> StudentDialog:
+        dialog = self.dialog = StudentDialog(student, self)
+        dialog.saved.connect(lambda _id: (self.reload_classes(), self.changed.emit()))
+        dialog.open()
+        return dialog
+
+    def ask_propose(self) -> ProposeDialog | None:
+        chosen = self.selected()
+        if not chosen:
+            show_error(self, KnownError(_("Pilih dulu siswa di daftar (Ctrl atau Shift untuk memilih banyak).")))
+            return None
+        dialog = self.dialog = ProposeDialog(len(chosen), self)
+        dialog.accepted.connect(lambda: self.propose(chosen, dialog.programme.currentData(), dialog.reason.currentText()))
+        dialog.open()
+        return dialog
+
+    def propose(self, chosen: list[Student], programme_id: int | None, reason: str = "") -> int:
+        programme = ScholarshipProgramme.get_or_none(ScholarshipProgramme.id == programme_id) if programme_id else None
+        if programme is None:
+            show_error(self, KnownError(_("Belum ada program beasiswa. Buat dulu di tab Beasiswa (Program baru).")))
+            return 0
+        try:
+            added = awards.propose(programme, [s.id for s in chosen], reason=reason)
+        except KnownError as error:
+            show_error(self, error)
+            return 0
+        self.count.setText(_("{count} siswa diusulkan ke {programme} {year}; yang sudah ada di program itu dilewati.").format(
+            count=added, programme=programme.name, year=programme.year))
+        self.changed.emit()
+        return added
 
     def open_import(self) -> ImportDialog:
         dialog = self.dialog = ImportDialog(self, kind="students")
@@ -296,9 +560,13 @@ class AwardsTab(QWidget):
         self.letters_button = QPushButton(_("Surat aktivasi rekening..."))
         self.recap_button = QPushButton(_("Rekap (Excel)..."))
         self.paper = combo([("A4", "A4"), ("F4", "F4")])
+        self.new_programme_button = QPushButton(_("Program baru..."))
+        self.edit_programme_button = QPushButton(_("Ubah program..."))
         filters = QHBoxLayout()
         filters.addWidget(QLabel(_("Program:")))
         filters.addWidget(self.programme_box, 2)
+        filters.addWidget(self.edit_programme_button)
+        filters.addWidget(self.new_programme_button)
         filters.addWidget(QLabel(_("Status:")))
         filters.addWidget(self.status_box, 1)
         filters.addWidget(QLabel(_("Kelas:")))
@@ -328,6 +596,9 @@ class AwardsTab(QWidget):
         self.class_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.show_late.clicked.connect(lambda: self.status_box.setCurrentIndex(self.status_box.findData("sk_nominasi")))
         self.propose_button.clicked.connect(self.propose_eligible)
+        self.new_programme_button.clicked.connect(lambda: self.edit_programme(None))
+        self.edit_programme_button.clicked.connect(lambda: self.edit_programme(self.programme()))
+        self.view.doubleClicked.connect(lambda index: self.show_history(self.model.item(index.row())))
         self.step_button.clicked.connect(self.ask_step)
         self.payout_button.clicked.connect(self.ask_payout)
         self.print_button.clicked.connect(lambda: self.print_list())
@@ -394,6 +665,24 @@ class AwardsTab(QWidget):
         self.view.setSelectionMode(mode)
 
     # -- actions
+    def edit_programme(self, programme: ScholarshipProgramme | None) -> ProgrammeDialog:
+        dialog = self.dialog = ProgrammeDialog(programme, self)
+
+        def saved(programme_id: int) -> None:
+            self.reload()
+            self.programme_box.setCurrentIndex(max(self.programme_box.findData(programme_id), 0))
+
+        dialog.saved.connect(saved)
+        dialog.open()
+        return dialog
+
+    def show_history(self, row: awards.AwardRow | None) -> HistoryDialog | None:
+        if row is None:
+            return None
+        dialog = self.dialog = HistoryDialog(Award.get_by_id(row.award_id), self)
+        dialog.open()
+        return dialog
+
     def propose_eligible(self) -> None:
         from kupang_desk.models import Student
 

@@ -153,3 +153,57 @@ def test_class_promotion_and_undo_from_the_students_tab(qtbot, sqlite_database):
     box.button(QMessageBox.StandardButton.Yes).click()
     assert sorted(s.class_group for s in tab.model.items) == ["Kelas 4A", "Kelas 6A"]
     assert "2 siswa dikembalikan" in tab.count.text()
+
+
+def test_add_a_student_by_hand_with_a_field_error_shown_where_to_fix_it(qtbot, sqlite_database):
+    window = school_window(qtbot, sqlite_database)
+    window.show_section("sekolah")
+    tab = window.school_page.students
+    dialog = tab.edit_student(None)
+    qtbot.keyClicks(dialog.edits["name"], "Maria Bere")
+    dialog.sex.setCurrentIndex(dialog.sex.findData("P"))
+    qtbot.keyClicks(dialog.birth_date, "12-03-2015")
+    qtbot.keyClicks(dialog.edits["nisn"], "15123456")  # two digits short
+    qtbot.keyClicks(dialog.edits["class_group"], "Kelas 5A")
+    qtbot.keyClicks(dialog.kelurahan, "Oebobo")
+    assert dialog.save() is None
+    assert "10 digit" in dialog.form.message("nisn") and Student.select().count() == 0
+    dialog.edits["nisn"].setText("0015123456")
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save()
+    maria = Student.get()
+    assert (maria.nisn, maria.grade, maria.kelurahan_code) == ("0015123456", 5, "53.71.04.1001")
+    assert [s.name for s in tab.model.items] == ["Maria Bere"]
+    edit = tab.edit_student(maria)
+    edit.edits["account_number"].setText("012301012345501")
+    edit.edits["bank"].setText("bri")
+    edit.save()
+    assert (Student.get().bank, Student.get().account_number) == ("BRI", "012301012345501")
+
+
+def test_a_new_programme_and_proposing_chosen_students_to_it(qtbot, sqlite_database):
+    window = school_window(qtbot, sqlite_database)
+    window.show_section("sekolah")
+    page = window.school_page
+    for name, grade in (("Andi Ndun", 4), ("Beni Tode", 6)):
+        Student.create(name=name, name_key=name.lower(), sex="L", class_group=f"Kelas {grade}A", grade=grade)
+    page.students.reload_classes()
+    programme = page.awards.edit_programme(None)
+    qtbot.keyClicks(programme.name, "Beasiswa Prestasi Pemkot Kupang")
+    qtbot.keyClicks(programme.funder, "Pemerintah Kota Kupang")
+    programme.amounts["SD"].setText("500.000")
+    programme.reasons.setPlainText("Prestasi akademik\nPrestasi non-akademik")
+    with qtbot.waitSignal(programme.saved):
+        programme.save()
+    assert page.awards.programme_box.currentText().startswith("Beasiswa Prestasi Pemkot Kupang")
+    page.students.view.selectAll()
+    propose = page.students.ask_propose()
+    propose.programme.setCurrentIndex(propose.programme.findText(f"Beasiswa Prestasi Pemkot Kupang {dt.date.today().year}"))
+    propose.reason.setCurrentIndex(propose.reason.findText("Prestasi akademik"))
+    propose.accept()
+    assert "2 siswa diusulkan" in page.students.count.text()
+    assert sorted((a.amount, a.reason) for a in Award.select()) == [(500000, "Prestasi akademik")] * 2
+    tab = page.awards
+    tab.refresh()
+    history = tab.show_history(tab.model.item(0))
+    assert history.list.count() == 1 and "Diusulkan" in history.list.item(0).text()
