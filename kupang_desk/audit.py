@@ -47,7 +47,14 @@ def event_hash(prev_hash: str, at: dt.datetime, user_id: int | None, os_name: st
 
 def record(action: str, table: str, record_id: object, details: dict | None = None,
            user: User | None = None) -> AuditEvent:
-    """Adds one event inside the caller's transaction, so it commits or rolls back with the change."""
+    """Adds one event inside the caller's transaction, so it commits or rolls back with the change.
+
+    The event names ``user``, else the user signed in to the window, else (the command
+    line) the operating-system user."""
+    if user is None:
+        from kupang_desk.accounts import session
+
+        user = session.current()
     if isinstance(db.obj, pw.PostgresqlDatabase):
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
@@ -89,3 +96,94 @@ def verify_chain() -> ChainCheck:
             return ChainCheck(count, event.id, "content")
         previous = event.hash
     return ChainCheck(count, None)
+
+
+def action_label(action: str) -> str:
+    from kupang_desk.i18n import _
+
+    return {
+        "create": _("buat"), "update": _("ubah"), "delete": _("hapus"), "merge": _("gabung"), "export": _("ekspor"), "print": _("cetak"),
+        "view": _("buka"), "import": _("impor"), "sign_in": _("masuk"), "sign_in_failed": _("gagal masuk"),
+        "password_change": _("ganti kata sandi"), "password_reset": _("atur ulang kata sandi"), "enable": _("aktifkan"),
+        "disable": _("nonaktifkan"), "setup": _("penyiapan"), "transition": _("ubah status"), "payout": _("pencairan"),
+        "propose": _("usulan"), "promote": _("kenaikan kelas"), "undo_promote": _("batal kenaikan kelas"),
+        "lock": _("kunci sesi"), "restore": _("pulihkan"),
+    }.get(action, action)
+
+
+@dataclass
+class AuditFilter:
+    user_id: int | None = None
+    action: str = ""
+    table: str = ""
+    record_id: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None  # inclusive
+
+
+def query(flt: AuditFilter | None = None, *, user: User | None = None) -> pw.ModelSelect:
+    """Events matching the filter, newest first (the viewer pages through it lazily)."""
+    from kupang_desk.accounts.permissions import require
+
+    require("audit.view", user)
+    flt = flt or AuditFilter()
+    found = AuditEvent.select(AuditEvent, User).join(User, pw.JOIN.LEFT_OUTER)
+    if flt.user_id:
+        found = found.where(AuditEvent.user == flt.user_id)
+    if flt.action:
+        found = found.where(AuditEvent.action == flt.action)
+    if flt.table:
+        found = found.where(AuditEvent.table_name == flt.table)
+    if flt.record_id:
+        found = found.where(AuditEvent.record_id == flt.record_id)
+    if flt.date_from:
+        found = found.where(AuditEvent.at >= dt.datetime.combine(flt.date_from, dt.time()))
+    if flt.date_to:
+        found = found.where(AuditEvent.at < dt.datetime.combine(flt.date_to + dt.timedelta(days=1), dt.time()))
+    return found.order_by(AuditEvent.id.desc())
+
+
+def who(event: AuditEvent) -> str:
+    if event.user_id:
+        return f"{event.user.full_name} ({event.user.username})"
+    return f"{event.os_user or '?'} (OS)"
+
+
+def export_xlsx(path, flt: AuditFilter | None = None, *, user: User | None = None) -> int:
+    """The filtered trail as a workbook (write-only, so a long trail stays within memory);
+    the export itself is an event. Returns how many events were written."""
+    from pathlib import Path
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from kupang_desk.accounts.permissions import require
+    from kupang_desk.i18n import _
+    from kupang_desk.models import writing
+    from kupang_desk.reports.excel import save
+
+    actor = require("audit.view", user)
+    path = Path(path)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Jejak audit"))
+    for column, width in zip("ABCDEFG", (8, 20, 30, 18, 16, 14, 80), strict=True):
+        sheet.column_dimensions[column].width = width
+    header = [_("No."), _("Waktu"), _("Pengguna"), _("Tindakan"), _("Tabel"), _("ID data"), _("Rincian")]
+    cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    sheet.append(cells)
+    count = 0
+    for event in query(flt, user=actor).iterator():
+        record_cell = WriteOnlyCell(sheet, value=event.record_id)
+        record_cell.number_format = "@"
+        sheet.append([event.id, event.at, who(event), action_label(event.action), event.table_name, record_cell,
+                      event.details])
+        count += 1
+    save(book, path)
+    with writing():
+        record("export", "audit_event", "", {"rows": count, "xlsx": str(path)}, actor)
+    return count

@@ -21,9 +21,10 @@ from pathlib import Path
 import peewee as pw
 
 from kupang_desk import __version__
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import db
+from kupang_desk.models import User, db
 from kupang_desk.models.database import DatabaseUrl
 from kupang_desk.models.migrations import SCHEMA_VERSION
 from kupang_desk.tasks import Task
@@ -123,12 +124,13 @@ def _make_pg_backup(folder: Path, stamp: str, made_at: dt.datetime, task: Task) 
     return final
 
 
-def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetime | None = None) -> Path:
+def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetime | None = None, user: User | None = None) -> Path:
     """Backs the open database up into ``folder``; returns the checked backup file.
 
     SQLite: the online backup API. PostgreSQL: pg_dump in its custom format, checked
     with pg_restore --list, with what it holds written beside it.
     """
+    user = require("backup.run", user)
     task = task or Task()
     folder = Path(folder)
     if not folder.is_dir():
@@ -244,11 +246,12 @@ def _restore_pg_backup(info: BackupInfo, target: DatabaseUrl, task: Task) -> Pat
     return safety
 
 
-def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None = None) -> Path:
+def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None = None, user: User | None = None) -> Path:
     """Replaces the database at ``target`` with the backup; returns the safety copy of the old one.
 
     The caller must have closed every connection to the database (``database.close``).
     """
+    user = require("backup.restore", user)
     task = task or Task()
     info = inspect_backup(path)
     if target.kind == "postgresql":

@@ -183,6 +183,11 @@ def _demo(args: argparse.Namespace) -> int:
     counts = demo.generate(args.patients, args.visits, args.students, task=ConsoleTask(quiet=args.quiet), seed=args.seed)
     print(_("Data contoh dimuat ke {where}: {counts} ({seconds:.1f} detik).").format(
         where=target.describe(), counts=counts.describe(), seconds=time.perf_counter() - started))
+    from kupang_desk.models import User
+
+    names = ", ".join(u.username for u in User.select().order_by(User.id))
+    if names:
+        print(_("Akun contoh: {names}; kata sandi semuanya {password}").format(names=names, password=demo.DEMO_PASSWORD))
     return EXIT_OK
 
 

@@ -31,6 +31,7 @@ from kupang_desk.models import (
     Poli,
     Region,
     ScholarshipProgramme,
+    Setting,
     Student,
     Visit,
     VisitDiagnosis,
@@ -166,10 +167,33 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
         counts.visits, counts.diagnoses = _make_visits(rng, people, visits, today, years, task)
         if students:
             counts.students, counts.awards = _make_students(rng, students, kelurahan, today, task)
+        _make_accounts(school=students > 0, puskesmas=patients > 0)
         task.step(1, 1, _("Menyimpan..."))
     # Fresh statistics, so the query planner knows the new tables' sizes.
     db.execute_sql("ANALYZE")
     return counts
+
+
+DEMO_PASSWORD = "kupang-demo"
+DEMO_ACCOUNTS = (  # username, full name, role, desk
+    ("admin", "Administrator Demo", "administrator", "both"),
+    ("loket", "Agnes Manafe", "pendaftaran", "puskesmas"),
+    ("poli", "dr. Yohanes Nope", "poli", "puskesmas"),
+    ("kepala", "dr. Maria Yasinta Bere", "pimpinan", "both"),
+    ("operator", "Yosefina Manafe", "operator_sekolah", "sekolah"),
+)
+
+
+def _make_accounts(*, school: bool, puskesmas: bool) -> None:
+    """Demo accounts, one per role, all with ``DEMO_PASSWORD``; only into a database with none."""
+    from kupang_desk.accounts import users
+
+    if users.has_accounts():
+        return
+    for username, full_name, role, desk in DEMO_ACCOUNTS:
+        if desk == "both" or (desk == "sekolah" and school) or (desk == "puskesmas" and puskesmas):
+            users.create_user(username, full_name, role, DEMO_PASSWORD, must_change=False)
+    Setting.set_value("demo.accounts", [a[0] for a in DEMO_ACCOUNTS])
 
 
 def _ensure_institution(with_school: bool, school_only: bool = False) -> None:

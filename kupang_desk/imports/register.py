@@ -21,6 +21,7 @@ from pathlib import Path
 import peewee as pw
 
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -30,6 +31,7 @@ from kupang_desk.models import (
     PaymentType,
     Poli,
     Region,
+    User,
     Visit,
     VisitDiagnosis,
     now,
@@ -294,9 +296,10 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
 
 def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: bool = False,
                     rejects: str | Path | None = None, task: Task | None = None,
-                    today: dt.date | None = None, columns: dict[str, str] | None = None) -> ImportSummary:
+                    today: dt.date | None = None, columns: dict[str, str] | None = None, user: User | None = None) -> ImportSummary:
     """Checks every row, then writes the valid ones in one transaction (none with ``dry_run``,
     or none at all when ``all_or_nothing`` and any row is rejected)."""
+    user = require("import.run", user)
     task = task or Task()
     today = today or dt.date.today()
     rows = read_sheet(Path(path))

@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
@@ -19,6 +20,7 @@ CARD = (85.6 * mm, 54.0 * mm)  # ISO/IEC 7810 ID-1, like a KTP
 
 def write_patient_card(patient_id: int, path: str | Path, *, user: User | None = None) -> Path:
     """Writes the card as a one-page PDF; the print is recorded in the audit trail."""
+    user = require("patient.read", user)
     patient = Patient.get_or_none(Patient.id == patient_id)
     if patient is None:
         raise KnownError(_("Pasien tidak ditemukan."))

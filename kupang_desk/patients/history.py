@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -32,6 +33,7 @@ class DiagnosisHistory:
 
 def open_patient(patient_id: int, *, user: User | None = None) -> Patient:
     """The patient's record; opening it is written to the record of processing (UU PDP)."""
+    user = require("patient.read", user)
     patient = Patient.get_or_none(Patient.id == patient_id)
     if patient is None:
         raise KnownError(_("Pasien tidak ditemukan."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient, PatientIdentifier, User, Visit, writing
@@ -16,6 +17,7 @@ FILLABLE = ("kk_number", "bpjs_number", "mother_name", "religion", "occupation",
 
 def merge(survivor_id: int, merged_id: int, *, reason: str, user: User | None = None) -> Patient:
     """Moves every visit of ``merged_id`` to ``survivor_id`` and marks it merged, in one transaction."""
+    user = require("patient.merge", user)
     if not reason.strip():
         raise KnownError(_("Alasan penggabungan wajib diisi."))
     if survivor_id == merged_id:

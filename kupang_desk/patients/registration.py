@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field, fields
 
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -192,6 +193,7 @@ def find_by_nik(nik: str, *, exclude_id: int | None = None) -> Patient | None:
 def register(form: PatientForm, *, accept_warnings: bool = False, user: User | None = None,
              today: dt.date | None = None) -> Patient:
     """Registers a new patient with the next No. RM, in one transaction."""
+    user = require("patient.write", user)
     checked = review(form, today=today)
     if not checked.ok:
         raise FormInvalid(checked)
@@ -215,6 +217,7 @@ def register(form: PatientForm, *, accept_warnings: bool = False, user: User | N
 def update(patient_id: int, form: PatientForm, *, reason: str, accept_warnings: bool = False,
            user: User | None = None, today: dt.date | None = None) -> Patient:
     """Corrects a patient's data; the reason and the values before and after are kept."""
+    user = require("patient.write", user)
     if not reason.strip():
         raise KnownError(_("Alasan perubahan wajib diisi, misalnya 'salah ketik tanggal lahir, sesuai KTP'."))
     checked = review(form, today=today)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from kupang_desk.models import Patient, PatientIdentifier, Region, db, search_index
+from kupang_desk.accounts.permissions import require
+from kupang_desk.models import Patient, PatientIdentifier, Region, User, db, search_index
 from kupang_desk.names import name_key
 
 MIN_TRIGRAM = 3  # the trigram index needs three letters
@@ -53,8 +54,9 @@ def _hits(ids: list[int]) -> list[PatientHit]:
             for p in (by_id.get(i) for i in ids) if p is not None]
 
 
-def search_patients(text: str, limit: int = 50) -> list[PatientHit]:
+def search_patients(text: str, limit: int = 50, *, user: User | None = None) -> list[PatientHit]:
     """Patients matching what was typed, best first; at most ``limit``."""
+    user = require("patient.read", user)
     text = " ".join(text.split())
     if not text:
         return []

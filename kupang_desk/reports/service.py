@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import User, writing
@@ -31,8 +32,9 @@ class Options:
 
 
 def make(kind: str, period: Period, options: Options | None = None, *, task: Task | None = None,
-         preview_rows: int | None = None) -> Report:
+         preview_rows: int | None = None, user: User | None = None) -> Report:
     """Counts a report; nothing is written."""
+    user = require("report.make", user)
     options = options or Options()
     task = task or Task()
     task.step(0, 1, _("Menghitung {report}...").format(report=kind_label(kind)))
@@ -57,6 +59,7 @@ def _register_filter(period: Period, options: Options) -> VisitFilter:
 def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str | Path | None = None,
          pdf: str | Path | None = None, task: Task | None = None, user: User | None = None) -> Report:
     """Makes the report and writes the files asked for; the export is recorded in the audit trail."""
+    user = require("report.make", user)
     options = options or Options()
     task = task or Task()
     if not xlsx and not pdf:

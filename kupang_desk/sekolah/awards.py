@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_rupiah
 from kupang_desk.i18n import _
@@ -91,6 +92,7 @@ def save_programme(name: str, year: int, *, funder: str = "", amounts: dict[str,
                    half_for_new_and_final: bool = False, eligibility: Iterable[str] = (), stage_names: Iterable[str] = (),
                    programme_id: int | None = None, user: User | None = None) -> ScholarshipProgramme:
     """Creates or edits a programme; amounts are whole Rupiah per level."""
+    user = require("award.write", user)
     name = " ".join(str(name or "").split())
     if not name:
         raise KnownError(_("Nama program wajib diisi, misalnya PIP atau Beasiswa Prestasi Pemkot Kupang."))
@@ -173,20 +175,32 @@ def propose(programme: ScholarshipProgramme, student_ids: Iterable[int], *, reas
             user: User | None = None) -> int:
     """Proposes these students for ``programme`` (status Diusulkan); students already in it are
     left as they are. Returns how many were added."""
+    user = require("award.write", user)
     level = school_level()
     added = 0
+    wanted = list(dict.fromkeys(student_ids))
     with writing():
         already = {sid for (sid,) in Award.select(Award.student).where(Award.programme == programme).tuples()}
-        for student in Student.select().where(Student.id.in_(list(student_ids))):
-            if student.id in already:
+        stamp = now()
+        for chunk in pw.chunked(wanted, 500):
+            new_awards = []
+            for student in Student.select().where(Student.id.in_(chunk)):
+                if student.id in already:
+                    continue
+                if student.status != "aktif":
+                    raise KnownError(_("{name} tidak aktif lagi di sekolah ({status}); tidak dapat diusulkan.").format(
+                        name=student.name, status=student.status))
+                new_awards.append(dict(programme=programme, student=student, amount=amount_for(programme, student, level),
+                                       reason=reason or student.pip_reason, bank=student.bank,
+                                       account_number=student.account_number, created_at=stamp, updated_at=stamp))
+            if not new_awards:
                 continue
-            if student.status != "aktif":
-                raise KnownError(_("{name} tidak aktif lagi di sekolah ({status}); tidak dapat diusulkan.").format(
-                    name=student.name, status=student.status))
-            award = Award.create(programme=programme, student=student, amount=amount_for(programme, student, level),
-                                 reason=reason or student.pip_reason, bank=student.bank, account_number=student.account_number)
-            AwardEvent.create(award=award, from_status="", to_status="diusulkan", user=user)
-            added += 1
+            Award.insert_many(new_awards).execute()
+            ids = [award_id for (award_id,) in Award.select(Award.id).where(
+                (Award.programme == programme) & Award.student.in_([a["student"].id for a in new_awards])).tuples()]
+            AwardEvent.insert_many([dict(award=award_id, from_status="", to_status="diusulkan", at=stamp, user=user)
+                                    for award_id in ids]).execute()
+            added += len(new_awards)
         audit.record("propose", "award", programme.id, {"added": added}, user)
     return added
 
@@ -254,6 +268,7 @@ def _awards(award_ids: Iterable[int]) -> list[Award]:
 def transition(award_ids: Iterable[int], step: Step, *, user: User | None = None, today: dt.date | None = None) -> int:
     """Moves every award in the selection to ``step.to_status``; all or none (the message names
     each award that cannot move). Returns how many moved."""
+    user = require("award.write", user)
     today = today or dt.date.today()
     awards = _awards(award_ids)
     with writing():
@@ -283,6 +298,7 @@ def record_payout(award_ids: Iterable[int], stage: int, paid_on: dt.date, *, amo
                   user: User | None = None, today: dt.date | None = None) -> int:
     """Records the payout of ``stage`` (1-based) for every award in the selection; the amount is
     the award's share of that stage unless given. All or none."""
+    user = require("award.write", user)
     today = today or dt.date.today()
     awards = _awards(award_ids)
     if paid_on > today:
@@ -376,9 +392,10 @@ class AwardRow:
 
 
 def award_rows(programme: ScholarshipProgramme, *, statuses: Iterable[str] = (), class_group: str = "",
-               stage: int | None = None) -> list[AwardRow]:
+               stage: int | None = None, user: User | None = None) -> list[AwardRow]:
     """The recipients of ``programme`` by class and name. With ``stage``, the amount is that stage's
     payout (or share when not paid yet) instead of the year's."""
+    user = require("student.read", user)
     query = (Award.select(Award, Student).join(Student).where(Award.programme == programme)
              .order_by(Student.grade, Student.class_group, Student.name))
     statuses = list(statuses)

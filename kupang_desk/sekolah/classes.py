@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import peewee as pw
+
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
@@ -53,6 +56,7 @@ def plan_promotion(school_year: str | None = None) -> PromotionPlan:
 def promote(school_year: str | None = None, *, user: User | None = None) -> tuple[Promotion, PromotionPlan]:
     """Moves every student at school up one grade and marks the final grade as graduated,
     in one transaction; the promotion is kept so that ``undo_promotion`` can reverse it."""
+    user = require("student.write", user)
     with writing():
         plan = plan_promotion(school_year)
         if not plan.moves and not plan.graduates:
@@ -62,19 +66,26 @@ def promote(school_year: str | None = None, *, user: User | None = None) -> tupl
                 year=plan.school_year))
         promotion = Promotion.create(school_year=plan.school_year, user=user)
         stamp = now()
-        items = []
+        items, groups = [], {}
         for student, group, grade in plan.moves:
             items.append(dict(promotion=promotion, student=student, old_class_group=student.class_group,
                               old_grade=student.grade, old_status=student.status, new_class_group=group,
                               new_grade=grade, new_status="aktif"))
-            Student.update(class_group=group, grade=grade, updated_at=stamp).where(Student.id == student.id).execute()
+            groups.setdefault((group, grade, "aktif"), []).append(student.id)
         for student in plan.graduates:
             items.append(dict(promotion=promotion, student=student, old_class_group=student.class_group,
                               old_grade=student.grade, old_status=student.status, new_class_group=student.class_group,
                               new_grade=student.grade, new_status="lulus"))
-            Student.update(status="lulus", updated_at=stamp).where(Student.id == student.id).execute()
-        for chunk in range(0, len(items), 200):
-            PromotionItem.insert_many(items[chunk:chunk + 200]).execute()
+            groups.setdefault((None, None, "lulus"), []).append(student.id)
+        # One UPDATE per class group (a few dozen), not one per student.
+        for (group, grade, status), ids in groups.items():
+            values = {"status": status, "updated_at": stamp}
+            if group is not None:
+                values.update(class_group=group, grade=grade)
+            for chunk in pw.chunked(ids, 500):
+                Student.update(**values).where(Student.id.in_(chunk)).execute()
+        for chunk in pw.chunked(items, 200):
+            PromotionItem.insert_many(chunk).execute()
         audit.record("promote", "student", promotion.id, {"school_year": plan.school_year, "moved": len(plan.moves),
                                                           "graduated": len(plan.graduates)}, user)
     return promotion, plan
@@ -87,20 +98,27 @@ def last_promotion() -> Promotion | None:
 def undo_promotion(*, user: User | None = None) -> tuple[Promotion, int, list[str]]:
     """Puts every student of the last promotion back where they were; a student changed by hand
     since then keeps that change and is named. Returns (promotion, restored, names left alone)."""
+    user = require("student.write", user)
     with writing():
         promotion = last_promotion()
         if promotion is None:
             raise KnownError(_("Belum ada kenaikan kelas yang dapat dibatalkan."))
         restored, kept = 0, []
         stamp = now()
-        for item in PromotionItem.select(PromotionItem, Student).join(Student).where(PromotionItem.promotion == promotion):
+        groups: dict[tuple, list[int]] = {}
+        query = (PromotionItem.select(PromotionItem, Student.id, Student.class_group, Student.grade, Student.status, Student.name)
+                 .join(Student).where(PromotionItem.promotion == promotion))
+        for item in query:
             student = item.student
             if (student.class_group, student.grade, student.status) != (item.new_class_group, item.new_grade, item.new_status):
                 kept.append(student.name)
                 continue
-            Student.update(class_group=item.old_class_group, grade=item.old_grade, status=item.old_status,
-                           updated_at=stamp).where(Student.id == student.id).execute()
+            groups.setdefault((item.old_class_group, item.old_grade, item.old_status), []).append(item.student_id)
             restored += 1
+        for (group, grade, status), ids in groups.items():
+            for chunk in pw.chunked(ids, 500):
+                Student.update(class_group=group, grade=grade, status=status, updated_at=stamp).where(
+                    Student.id.in_(chunk)).execute()
         promotion.undone_at = stamp
         promotion.save()
         audit.record("undo_promote", "student", promotion.id, {"restored": restored, "kept": kept}, user)

@@ -17,6 +17,7 @@ import datetime as dt
 from pathlib import Path
 
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.imports.register import (
@@ -101,6 +102,7 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
                     task: Task | None = None, user: User | None = None, today: dt.date | None = None) -> ImportSummary:
     """Checks every row of a Dapodik export, then writes new and changed students in one
     transaction (nothing with ``dry_run``). The rejected rows go to ``rejects`` when given."""
+    user = require("student.write", user)
     task = task or Task()
     rows = read_sheet(Path(path))
     header_index, header_rows, headers = find_header(rows)

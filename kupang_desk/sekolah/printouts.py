@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_rupiah, terbilang
 from kupang_desk.i18n import _
@@ -89,9 +90,10 @@ def recipient_report(programme: ScholarshipProgramme, *, stage: int | None = Non
                   signed_on=signed_on or dt.date.today(), subtitle=subtitle, closing=closing)
 
 
-def recap_report(year: int, *, signed_on: dt.date | None = None) -> Report:
+def recap_report(year: int, *, signed_on: dt.date | None = None, user: User | None = None) -> Report:
     """Recipients and amounts of every programme of ``year`` by status, then by class: how much
     is granted, paid, and still to be paid."""
+    user = require("award.print", user)
     programmes = list(ScholarshipProgramme.select().where(ScholarshipProgramme.year == year).order_by(ScholarshipProgramme.name))
     shown = [s for s in STATUS_ORDER]
     status_columns = [Column(s, status_label(s), group=_("Penerima menurut status"), width=9) for s in shown]
@@ -133,6 +135,7 @@ def save_list(programme: ScholarshipProgramme, *, pdf: str | Path | None = None,
               stage: int | None = None, statuses: list[str] | None = None, class_group: str = "", paper: str = "A4",
               user: User | None = None, task: Task | None = None, signed_on: dt.date | None = None) -> Report:
     """Writes the recipient list as PDF and/or Excel; the export is recorded in the audit trail."""
+    user = require("award.print", user)
     task = task or Task()
     if not pdf and not xlsx:
         raise KnownError(_("Sebutkan file keluaran: --pdf NAMA.pdf dan/atau --xlsx NAMA.xlsx."))
@@ -214,6 +217,7 @@ def save_letters(programme: ScholarshipProgramme, award_ids: list[int] | None, p
                  user: User | None = None, signed_on: dt.date | None = None, task: Task | None = None) -> int:
     """One activation letter per student (the selected awards, or every nominated student whose
     account is not active yet), all in one PDF, each on its own page. Returns how many."""
+    user = require("award.print", user)
     task = task or Task()
     path = Path(path)
     _check_target(path, ".pdf")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.imports.register import RowError, cell_text, parse_date
@@ -252,6 +253,7 @@ def conflicts(values: dict[str, object], student_id: int | None) -> tuple[str, s
 def save_student(values: dict[str, object], *, student_id: int | None = None, user: User | None = None,
                  today: dt.date | None = None) -> Student:
     """Checks and saves one student (new when ``student_id`` is None) in one transaction."""
+    user = require("student.write", user)
     try:
         cleaned = clean(values, KelurahanLookup.load(), today=today)
         for key in ("name", "sex", "birth_date"):
@@ -283,8 +285,9 @@ def save_student(values: dict[str, object], *, student_id: int | None = None, us
         return student
 
 
-def active_students(search: str = "", class_group: str = "") -> pw.ModelSelect:
+def active_students(search: str = "", class_group: str = "", *, user: User | None = None) -> pw.ModelSelect:
     """Students still at school, by class and name; ``search`` matches name, NISN, NIK or NIPD."""
+    user = require("student.read", user)
     query = Student.select().where(Student.status == "aktif")
     if class_group:
         query = query.where(Student.class_group == class_group)

@@ -17,6 +17,7 @@ from kupang_desk.models import database
 from kupang_desk.resources import resource_path
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.operations import Operation, run_in_background
+from kupang_desk.ui.signin import sign_in_flow
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +99,18 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
     started = started if started is not None else time.perf_counter()
     app = application()
     try:
-        window = open_main_window(url, automatic_backups=not exit_after_start)
+        target = database.connect(url)
+        # Signing in (and, on a new installation, the first-run setup) before any data is shown.
+        # --exit-after-start only measures how fast the window comes up and closes it at once.
+        if not exit_after_start and sign_in_flow() is None:
+            database.close()
+            return 0
+        window = MainWindow(target, automatic_backups=not exit_after_start)
     except KnownError as error:
         QMessageBox.critical(QWidget(), _("Kupang Desk"), error_message(error))
         return 2
     window.show()
+    window.start_idle_lock()
     if exit_after_start:
         def report() -> None:
             app.processEvents()
@@ -112,7 +120,7 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
 
         QTimer.singleShot(0, report)
         return app.exec()
-    QTimer.singleShot(0, lambda: offer_demo(window) if demo.is_empty() else window.refresh_summary())
+    QTimer.singleShot(0, window.refresh_summary)
     QTimer.singleShot(500, window.check_and_back_up)
     code = app.exec()
     database.close(optimize=True)

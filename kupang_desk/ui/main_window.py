@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
-    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -17,11 +15,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from kupang_desk import __version__, summary
+from kupang_desk import __version__, settings, summary
+from kupang_desk.accounts import session
+from kupang_desk.accounts.permissions import allowed
 from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
 from kupang_desk.models.database import DatabaseUrl
@@ -30,6 +29,9 @@ from kupang_desk.ui.patient_form import PatientFormDialog
 from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
 from kupang_desk.ui.reports import ReportsPage
 from kupang_desk.ui.school import SchoolPage
+from kupang_desk.ui.section import SectionPage
+from kupang_desk.ui.settings_page import SettingsPage
+from kupang_desk.ui.signin import ChangePasswordDialog, IdleLock, describe_user
 from kupang_desk.ui.visit_form import VisitFormDialog
 from kupang_desk.ui.visit_register import VisitRegisterPage
 
@@ -50,41 +52,6 @@ def sections() -> list[Section]:
         Section("sekolah", _("Sekolah/Beasiswa"), _("Data siswa dari Dapodik, program beasiswa (PIP dan program Kota Kupang), penerima dan pencairannya."), "sekolah"),
         Section("pengaturan", _("Pengaturan"), _("Profil institusi dan kop surat, daftar poli dan cara bayar, kelurahan wilayah kerja."), "both"),
     ]
-
-
-class SectionPage(QWidget):
-    """A section's page: its title, what it is for, and its figures."""
-
-    def __init__(self, section: Section, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.section = section
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        title = QLabel(section.title)
-        font = QFont(title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
-        description = QLabel(section.description)
-        description.setWordWrap(True)
-        self.facts = QFormLayout()
-        self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(title)
-        layout.addWidget(description)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Sunken)
-        layout.addWidget(line)
-        layout.addLayout(self.facts)
-        layout.addStretch(1)
-
-    def show_facts(self, facts: list[tuple[str, str]]) -> None:
-        while self.facts.rowCount():
-            self.facts.removeRow(0)
-        for label, value in facts:
-            shown = QLabel(value)
-            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.facts.addRow(label + ":", shown)
 
 
 class MainWindow(QMainWindow):
@@ -119,6 +86,8 @@ class MainWindow(QMainWindow):
         self.register_page: VisitRegisterPage | None = None
         self.reports_page: ReportsPage | None = None
         self.school_page: SchoolPage | None = None
+        self.settings_page: SettingsPage | None = None
+        self.idle_lock: IdleLock | None = None
         for section in self.visible_sections():
             item = QListWidgetItem(section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
@@ -140,6 +109,9 @@ class MainWindow(QMainWindow):
         self.backup_label = QLabel()
         self.backup_label.setObjectName("backupLabel")
         self.statusBar().addPermanentWidget(self.backup_label)
+        self.user_label = QLabel(describe_user(session.current()))
+        self.user_label.setObjectName("userLabel")
+        self.statusBar().addPermanentWidget(self.user_label)
         self.database_label = QLabel(self.target.describe())
         self.database_label.setObjectName("databaseLabel")
         self.statusBar().addPermanentWidget(self.database_label)
@@ -157,6 +129,10 @@ class MainWindow(QMainWindow):
         if section.key == "laporan" and "pasien" in self.section_keys():
             page = self.reports_page = ReportsPage()  # the health office's reports
             return page
+        if section.key == "pengaturan":
+            page = self.settings_page = SettingsPage(section)
+            page.profile_saved.connect(self._profile_saved)
+            return page
         if section.key == "sekolah":
             page = self.school_page = SchoolPage()
             return page
@@ -165,6 +141,11 @@ class MainWindow(QMainWindow):
             page.open_patient.connect(self.open_patient)
             return page
         return SectionPage(section)
+
+    def _profile_saved(self) -> None:
+        self.institution = summary.institution()
+        self.setWindowTitle(self._title())
+        self.refresh_summary()
 
     def _on_section_changed(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
@@ -237,11 +218,17 @@ class MainWindow(QMainWindow):
         name = self.institution.name if self.institution else _("Belum ada profil institusi")
         return f"{name} — Kupang Desk"
 
+    SECTION_PERMISSION = {"pasien": "patient.read", "kunjungan": "patient.read", "laporan": "report.make",
+                          "sekolah": "student.read"}
+
     def visible_sections(self) -> list[Section]:
-        """Sections of this installation's desk: a puskesmas sees no school screens and back."""
+        """Sections of this installation's desk (a puskesmas sees no school screens and back) that
+        the signed-in user's role may open."""
         kind = self.institution.kind if self.institution else "puskesmas"
         both = self.institution.show_both if self.institution else False
-        return [s for s in sections() if both or s.desk in ("both", kind)]
+        user = session.current()
+        return [s for s in sections() if (both or s.desk in ("both", kind))
+                and (s.key not in self.SECTION_PERMISSION or allowed(user, self.SECTION_PERMISSION[s.key]))]
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Berkas"))
@@ -251,6 +238,15 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, h=handler: h())
             file_menu.addAction(action)
         file_menu.addSeparator()
+        if session.current() is not None:
+            lock = QAction(_("&Kunci sesi"), self)
+            lock.setShortcut(QKeySequence("Ctrl+L"))
+            lock.triggered.connect(self.lock_session)
+            file_menu.addAction(lock)
+            password = QAction(_("&Ganti kata sandi..."), self)
+            password.triggered.connect(self.change_password)
+            file_menu.addAction(password)
+            file_menu.addSeparator()
         quit_action = QAction(_("&Keluar"), self)
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.setShortcutVisibleInContextMenu(True)
@@ -286,6 +282,27 @@ class MainWindow(QMainWindow):
         about = QAction(_("&Tentang Kupang Desk"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def start_idle_lock(self, minutes: float | None = None) -> IdleLock | None:
+        """Locks the session after the idle time of Pengaturan (or ``minutes``) without input."""
+        user = session.current()
+        if user is None:
+            return None
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+        self.idle_lock = IdleLock(user, minutes if minutes is not None else settings.idle_minutes(), self,
+                                  quit_to=self.close)
+        return self.idle_lock
+
+    def lock_session(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
+
+    def change_password(self) -> ChangePasswordDialog | None:
+        user = session.current()
+        if user is None:
+            return None
+        return self._keep(ChangePasswordDialog(user, parent=self))
 
     def section_keys(self) -> list[str]:
         return [s.key for s in self.visible_sections()]

@@ -218,6 +218,9 @@ class PatientCardDialog(QDialog):
         visit_button = buttons.addButton(_("Kunjungan baru (Ctrl+K)"), QDialogButtonBox.ButtonRole.ActionRole)
         edit_button = buttons.addButton(_("Ubah data (Ctrl+E)"), QDialogButtonBox.ButtonRole.ActionRole)
         print_button = buttons.addButton(_("Cetak kartu berobat (Ctrl+P)"), QDialogButtonBox.ButtonRole.ActionRole)
+        subject_button = buttons.addButton(_("Data pribadi dan riwayat akses..."), QDialogButtonBox.ButtonRole.ActionRole)
+        subject_button.setToolTip(_("Untuk permintaan pasien: datanya dan siapa yang memprosesnya (UU PDP), sebagai PDF"))
+        subject_button.clicked.connect(lambda: self.print_subject_report())
         close = buttons.addButton(_("Tutup (Esc)"), QDialogButtonBox.ButtonRole.RejectRole)
         visit_button.clicked.connect(self._visit)
         edit_button.clicked.connect(self._edit)
@@ -256,6 +259,24 @@ class PatientCardDialog(QDialog):
 
         try:
             written = write_patient_card(self.patient.id, path)
+        except KnownError as error:
+            show_error(self, error)
+            return None
+        open_document(written)
+        return written
+
+
+    def print_subject_report(self, path: str | None = None) -> Path | None:
+        """The patient's own data and who processed it, as one PDF (the data subject's right of access)."""
+        if not path:
+            suggested = str(Path(tempfile.gettempdir()) / f"data-pribadi-{self.patient.no_rm}.pdf")
+            path, _filter = QFileDialog.getSaveFileName(self, _("Simpan data pribadi dan riwayat"), suggested, "PDF (*.pdf)")
+            if not path:
+                return None
+        from kupang_desk.patients.subject import write_subject_report
+
+        try:
+            written = write_subject_report(self.patient.id, path)
         except KnownError as error:
             show_error(self, error)
             return None

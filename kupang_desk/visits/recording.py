@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from kupang_desk import audit
+from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -184,6 +185,7 @@ def review(form: VisitForm, *, today: dt.date | None = None) -> tuple[dict, dict
 
 def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | None = None) -> Visit:
     """Saves the visit and its diagnoses in one transaction; kunjungan baru/lama is computed here."""
+    user = require("visit.write", user)
     values, errors = review(form, today=today)
     if errors:
         raise VisitInvalid(errors)

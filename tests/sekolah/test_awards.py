@@ -53,7 +53,7 @@ def award_at(pip, status: str, number: int = 1) -> Award:
 
 
 def test_the_whole_path_is_kept_with_who_and_when(pip):
-    clerk = User.create(username="tu", full_name="Agnes Manafe", password_hash="x", role="admin")
+    clerk = User.create(username="tu", full_name="Agnes Manafe", password_hash="x", role="operator_sekolah")
     student = make_student(1)
     awards.propose(pip, [student.id], user=clerk)
     award = Award.get()

@@ -1,0 +1,1 @@
+"""Accounts: who is signed in, what each role may do, passwords and sign-in."""

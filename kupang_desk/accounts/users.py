@@ -1,0 +1,185 @@
+"""Accounts: passwords (argon2id), sign-in with lockout, and the administrator's account work.
+
+Five wrong passwords in a row lock the account for five minutes. Accounts are disabled,
+never deleted, because the audit trail names them. A password set by the administrator
+(a new account, a reset) must be changed at the next sign-in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from kupang_desk import audit
+from kupang_desk.accounts.permissions import ROLES, require, role_label
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_datetime
+from kupang_desk.i18n import _
+from kupang_desk.models import User, now, writing
+
+MIN_LENGTH = 8
+MAX_ATTEMPTS = 5
+LOCK_MINUTES = 5
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+_hasher = PasswordHasher()  # argon2id with argon2-cffi's recommended cost
+
+
+class SignInFailed(KnownError):
+    """Wrong name or password, a locked or a disabled account: the message says which and what to do."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str, username: str = "") -> None:
+    if len(password or "") < MIN_LENGTH:
+        raise KnownError(_("Kata sandi paling sedikit {count} karakter.").format(count=MIN_LENGTH))
+    if username and password.strip().lower() == username.strip().lower():
+        raise KnownError(_("Kata sandi tidak boleh sama dengan nama pengguna."))
+
+
+def _verify(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(username: str, password: str, *, at: dt.datetime | None = None) -> User:
+    """The user when the name and password are right; otherwise ``SignInFailed`` (and a wrong
+    password counts towards the lockout). Every attempt is in the audit trail."""
+    at = at or now()
+    name = (username or "").strip().lower()
+    with writing():
+        user = User.get_or_none(User.username == name)
+        if user is None:
+            audit.record("sign_in_failed", "user", "", {"username": name, "why": "unknown"})
+            failure = _("Nama pengguna atau kata sandi salah.")
+        elif not user.active:
+            audit.record("sign_in_failed", "user", user.id, {"why": "disabled"})
+            failure = _("Akun {name} dinonaktifkan. Hubungi administrator.").format(name=user.username)
+        elif user.locked_until is not None and user.locked_until > at:
+            audit.record("sign_in_failed", "user", user.id, {"why": "locked"})
+            failure = _("Akun {name} dikunci sampai {time} karena {count} kali salah kata sandi. Coba lagi sesudahnya, "
+                        "atau minta administrator mengatur ulang kata sandi.").format(
+                name=user.username, time=format_datetime(user.locked_until), count=MAX_ATTEMPTS)
+        elif not _verify(user, password or ""):
+            user.failed_attempts += 1
+            if user.failed_attempts >= MAX_ATTEMPTS:
+                user.locked_until = at + dt.timedelta(minutes=LOCK_MINUTES)
+                user.failed_attempts = 0
+                failure = _("Kata sandi salah {count} kali. Akun {name} dikunci sampai {time}.").format(
+                    count=MAX_ATTEMPTS, name=user.username, time=format_datetime(user.locked_until))
+            else:
+                failure = _("Nama pengguna atau kata sandi salah. Sisa percobaan sebelum akun dikunci: {left}.").format(
+                    left=MAX_ATTEMPTS - user.failed_attempts)
+            user.save()
+            audit.record("sign_in_failed", "user", user.id, {"why": "password", "locked": user.locked_until is not None})
+        else:
+            user.failed_attempts, user.locked_until, user.last_sign_in = 0, None, at
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = hash_password(password)
+            user.save()
+            audit.record("sign_in", "user", user.id, {}, user)
+            return user
+    raise SignInFailed(failure)
+
+
+def verify_again(user: User, password: str) -> User:
+    """Unlocking an idle session: the same account's password (wrong ones count towards the lockout)."""
+    return authenticate(user.username, password)
+
+
+def change_password(user: User, old: str, new: str) -> None:
+    """The user's own change; ``old`` must be right."""
+    with writing():
+        fresh = User.get_by_id(user.id)
+        if not _verify(fresh, old or ""):
+            raise KnownError(_("Kata sandi lama salah."))
+        check_password_rules(new, fresh.username)
+        if _verify(fresh, new):
+            raise KnownError(_("Kata sandi baru harus berbeda dari yang lama."))
+        fresh.password_hash, fresh.must_change_password = hash_password(new), False
+        fresh.save()
+        user.must_change_password = False
+        audit.record("password_change", "user", fresh.id, {}, fresh)
+
+
+def create_user(username: str, full_name: str, role: str, password: str, *, nip: str = "", by: User | None = None,
+                must_change: bool = True) -> User:
+    actor = require("users.manage", by)
+    name = (username or "").strip().lower()
+    if not _USERNAME.match(name):
+        raise KnownError(_("Nama pengguna 3-40 huruf kecil, angka, titik, garis bawah atau tanda hubung, misalnya 'agnes.m'."))
+    if not " ".join((full_name or "").split()):
+        raise KnownError(_("Nama lengkap wajib diisi."))
+    if role not in ROLES:
+        raise KnownError(_("Peran '{role}' tidak dikenal.").format(role=role))
+    check_password_rules(password, name)
+    with writing():
+        if User.select().where(User.username == name).exists():
+            raise KnownError(_("Nama pengguna {name} sudah dipakai.").format(name=name))
+        user = User.create(username=name, full_name=" ".join(full_name.split()), role=role, nip=nip.strip(),
+                           password_hash=hash_password(password), must_change_password=must_change)
+        audit.record("create", "user", user.id, {"username": name, "role": role}, actor)
+    return user
+
+
+def _admins_left(excluding: int) -> int:
+    return User.select().where((User.role == "administrator") & User.active & (User.id != excluding)).count()
+
+
+def set_active(user_id: int, active: bool, *, by: User | None = None) -> User:
+    actor = require("users.manage", by)
+    with writing():
+        user = User.get_by_id(user_id)
+        if not active and user.role == "administrator" and _admins_left(user.id) == 0:
+            raise KnownError(_("{name} adalah administrator aktif terakhir; buat administrator lain dulu.").format(name=user.full_name))
+        user.active = active
+        if active:
+            user.failed_attempts, user.locked_until = 0, None
+        user.save()
+        audit.record("enable" if active else "disable", "user", user.id, {"username": user.username}, actor)
+    return user
+
+
+def set_role(user_id: int, role: str, *, by: User | None = None) -> User:
+    actor = require("users.manage", by)
+    if role not in ROLES:
+        raise KnownError(_("Peran '{role}' tidak dikenal.").format(role=role))
+    with writing():
+        user = User.get_by_id(user_id)
+        if user.role == "administrator" and role != "administrator" and _admins_left(user.id) == 0:
+            raise KnownError(_("{name} adalah administrator aktif terakhir; buat administrator lain dulu.").format(name=user.full_name))
+        before, user.role = user.role, role
+        user.save()
+        audit.record("update", "user", user.id, {"role": [before, role]}, actor)
+    return user
+
+
+def reset_password(user_id: int, password: str, *, by: User | None = None) -> User:
+    """Sets a temporary password that the user must change at the next sign-in; unlocks the account."""
+    actor = require("users.manage", by)
+    with writing():
+        user = User.get_by_id(user_id)
+        check_password_rules(password, user.username)
+        user.password_hash, user.must_change_password = hash_password(password), True
+        user.failed_attempts, user.locked_until = 0, None
+        user.save()
+        audit.record("password_reset", "user", user.id, {"username": user.username}, actor)
+    return user
+
+
+def describe(user: User) -> str:
+    state = _("aktif") if user.active else _("nonaktif")
+    if user.locked_until is not None and user.locked_until > now():
+        state = _("dikunci sampai {time}").format(time=format_datetime(user.locked_until))
+    return f"{user.full_name} ({user.username}) · {role_label(user.role)} · {state}"
+
+
+def has_accounts() -> bool:
+    return User.select().exists()

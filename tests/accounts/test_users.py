@@ -1,0 +1,77 @@
+"""Signing in, the lockout, passwords, and the administrator's account work, on both engines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kupang_desk.accounts import users
+from kupang_desk.accounts.users import SignInFailed
+from kupang_desk.errors import KnownError
+from kupang_desk.models import AuditEvent, User
+
+T0 = dt.datetime(2026, 11, 28, 9, 0, 0)
+
+
+@pytest.fixture
+def admin(database):
+    return users.create_user("admin", "Maria Bere", "administrator", "rahasia-kuat-1", must_change=False)
+
+
+def test_password_is_argon2id_and_sign_in_records_the_event(admin):
+    assert admin.password_hash.startswith("$argon2id$") and "rahasia" not in admin.password_hash
+    user = users.authenticate("  ADMIN ", "rahasia-kuat-1", at=T0)
+    assert user.id == admin.id and User.get_by_id(admin.id).last_sign_in == T0
+    assert AuditEvent.select().where(AuditEvent.action == "sign_in").get().user_id == admin.id
+
+
+def test_five_wrong_passwords_lock_for_five_minutes(admin):
+    for attempt in range(1, 5):
+        with pytest.raises(SignInFailed, match=f"Sisa percobaan sebelum akun dikunci: {5 - attempt}"):
+            users.authenticate("admin", "salah", at=T0)
+    with pytest.raises(SignInFailed, match="dikunci sampai 28 November 2026 09.05"):
+        users.authenticate("admin", "salah", at=T0)
+    # Even the right password is refused while locked, and says until when.
+    with pytest.raises(SignInFailed, match="dikunci sampai"):
+        users.authenticate("admin", "rahasia-kuat-1", at=T0 + dt.timedelta(minutes=4))
+    assert users.authenticate("admin", "rahasia-kuat-1", at=T0 + dt.timedelta(minutes=5, seconds=1)).id == admin.id
+    assert AuditEvent.select().where(AuditEvent.action == "sign_in_failed").count() == 6
+
+
+def test_unknown_name_and_disabled_account(admin):
+    with pytest.raises(SignInFailed, match="Nama pengguna atau kata sandi salah"):
+        users.authenticate("siapa", "rahasia-kuat-1")
+    clerk = users.create_user("agnes", "Agnes Manafe", "pendaftaran", "sementara-123", by=admin)
+    users.set_active(clerk.id, False, by=admin)
+    with pytest.raises(SignInFailed, match="dinonaktifkan"):
+        users.authenticate("agnes", "sementara-123")
+    assert User.get_by_id(clerk.id).username == "agnes"  # disabled, never deleted
+
+
+def test_a_reset_password_must_be_changed_and_the_rules_hold(admin):
+    clerk = users.create_user("agnes.manafe", "Agnes Manafe", "pendaftaran", "sementara-123", by=admin)
+    assert clerk.must_change_password
+    with pytest.raises(KnownError, match="paling sedikit 8"):
+        users.change_password(clerk, "sementara-123", "pendek")
+    with pytest.raises(KnownError, match="lama salah"):
+        users.change_password(clerk, "keliru-123", "kata-sandi-baru")
+    with pytest.raises(KnownError, match="sama dengan nama pengguna"):
+        users.change_password(clerk, "sementara-123", "Agnes.Manafe")
+    users.change_password(clerk, "sementara-123", "kata-sandi-baru")
+    assert not User.get_by_id(clerk.id).must_change_password
+    users.reset_password(clerk.id, "sementara-456", by=admin)
+    assert User.get_by_id(clerk.id).must_change_password
+    assert users.authenticate("agnes.manafe", "sementara-456").id == clerk.id
+
+
+def test_account_rules(admin):
+    with pytest.raises(KnownError, match="Nama pengguna 3-40"):
+        users.create_user("A B", "Siapa", "poli", "rahasia-123", by=admin)
+    users.create_user("poli1", "dr. Yohanes", "poli", "rahasia-123", by=admin)
+    with pytest.raises(KnownError, match="sudah dipakai"):
+        users.create_user("poli1", "dr. Lain", "poli", "rahasia-123", by=admin)
+    with pytest.raises(KnownError, match="administrator aktif terakhir"):
+        users.set_active(admin.id, False, by=admin)
+    with pytest.raises(KnownError, match="administrator aktif terakhir"):
+        users.set_role(admin.id, "pimpinan", by=admin)

@@ -1,0 +1,215 @@
+"""Accounts in the window: first run, sign-in with lockout, a forced password change, the idle
+lock that keeps unsaved input, what each role sees, account admin, and the audit viewer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kupang_desk import demo
+from kupang_desk.accounts import session, users
+from kupang_desk.models import AuditEvent, Institution, Setting, User, db
+from kupang_desk.ui.main_window import MainWindow
+from kupang_desk.ui.patients import PatientCardDialog
+from kupang_desk.ui.signin import ChangePasswordDialog, FirstRunDialog, SignInDialog
+from tests.helpers.factories import new_patient
+
+
+def signed_in_window(qtbot, target, role: str = "administrator") -> MainWindow:
+    user = users.create_user(f"u-{role.replace('_', '-')}", f"Pengguna {role}", role, "rahasia-123", must_change=False)
+    session.sign_in(user)
+    window = MainWindow(target)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def teardown_function(_function) -> None:
+    session.sign_out()
+
+
+def test_first_run_sets_up_the_profile_the_administrator_and_the_backup_folder(qtbot, sqlite_database, tmp_path):
+    Institution.delete().execute()
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("sekolah"))
+    assert "DINAS PENDIDIKAN DAN KEBUDAYAAN" in dialog.letterhead.toPlainText()
+    qtbot.keyClicks(dialog.name, "SD Inpres Oebobo 2")
+    qtbot.keyClicks(dialog.code, "50304512")
+    dialog.level.setCurrentIndex(dialog.level.findData("SD"))
+    qtbot.keyClicks(dialog.full_name, "Yosefina Manafe")
+    qtbot.keyClicks(dialog.password, "rahasia-123")
+    qtbot.keyClicks(dialog.repeat, "rahasia-12")
+    assert dialog.save() is None and "berbeda" in dialog.message.text()
+    qtbot.keyClicks(dialog.repeat, "3")
+    dialog.backup.setText(str(tmp_path))
+    admin = dialog.save()
+    assert admin is not None and admin.role == "administrator" and not admin.must_change_password
+    school = Institution.get()
+    assert (school.kind, school.code, school.school_level) == ("sekolah", "50304512", "SD")
+    assert Setting.get_value("backup.folder") == str(tmp_path)
+
+
+def test_sign_in_says_how_many_tries_are_left_then_locks(qtbot, sqlite_database):
+    users.create_user("agnes", "Agnes Manafe", "pendaftaran", "rahasia-123", must_change=False)
+    dialog = SignInDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "agnes")
+    for _attempt in range(4):
+        qtbot.keyClicks(dialog.password, "salah-salah")
+        qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    assert "Sisa percobaan sebelum akun dikunci: 1" in dialog.message.text()
+    assert dialog.password.text() == ""  # cleared after each wrong try
+    qtbot.keyClicks(dialog.password, "salah-salah")
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    assert "dikunci sampai" in dialog.message.text()
+    qtbot.keyClicks(dialog.password, "rahasia-123")
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    assert dialog.user is None and "dikunci sampai" in dialog.message.text()
+    User.update(locked_until=dt.datetime.now() - dt.timedelta(seconds=1)).execute()
+    qtbot.keyClicks(dialog.password, "rahasia-123")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.user is not None and dialog.user.username == "agnes"
+
+
+def test_a_password_set_by_the_administrator_must_be_changed(qtbot, sqlite_database):
+    clerk = users.create_user("agnes", "Agnes Manafe", "pendaftaran", "sementara-1")
+    dialog = ChangePasswordDialog(clerk, forced=True)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.old, "sementara-1")
+    qtbot.keyClicks(dialog.new, "kata-sandi-agnes")
+    qtbot.keyClicks(dialog.repeat, "kata-sandi-agnes")
+    assert dialog.save()
+    assert users.authenticate("agnes", "kata-sandi-agnes").must_change_password is False
+
+
+def test_the_idle_lock_covers_the_window_and_keeps_what_was_typed(qtbot, sqlite_database):
+    window = signed_in_window(qtbot, sqlite_database, "pendaftaran")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    form = window.register_patient()
+    qtbot.keyClicks(form.name, "Maria Goreti Bere")
+    lock = window.start_idle_lock(minutes=0.005)  # 0.3 seconds
+    qtbot.waitUntil(lambda: lock.dialog is not None, timeout=5000)
+    dialog = lock.dialog
+    assert window.findChild(QWidget, "lockCover") is not None and form.findChild(QWidget, "lockCover") is not None
+    qtbot.keyClicks(dialog.password, "salah-salah")
+    dialog.try_unlock()
+    assert lock.dialog is dialog and "Sisa percobaan" in dialog.message.text()
+    dialog.reject()  # Esc does not open a locked session
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.password, "rahasia-123")
+    assert dialog.try_unlock()
+    assert lock.dialog is None and form.isVisible() and form.name.text() == "Maria Goreti Bere"
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "lockCover") is None, timeout=3000)
+    assert AuditEvent.select().where(AuditEvent.action == "lock").count() == 1
+    lock.stop()
+    form.reject()
+
+
+def test_each_role_sees_its_own_sections_and_settings(qtbot, sqlite_database):
+    demo.generate(20, 40, 10)
+    expectations = {
+        "administrator": (["Pasien", "Kunjungan", "Laporan", "Sekolah/Beasiswa", "Pengaturan"],
+                          ["Profil", "Daftar rujukan", "Cadangan dan sesi", "Akun", "Hak peran", "Jejak audit"]),
+        "pendaftaran": (["Pasien", "Kunjungan", "Laporan", "Pengaturan"], []),
+        "poli": (["Pasien", "Kunjungan", "Pengaturan"], []),
+        "operator_sekolah": (["Sekolah/Beasiswa", "Pengaturan"], []),
+        "pimpinan": (["Pasien", "Kunjungan", "Laporan", "Sekolah/Beasiswa", "Pengaturan"], ["Jejak audit"]),
+    }
+    for role, (sections, tabs) in expectations.items():
+        window = signed_in_window(qtbot, sqlite_database, role)
+        titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+        assert titles == sections, role
+        page = window.settings_page
+        assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == tabs, role
+        assert f"Pengguna {role}" in window.user_label.text()
+        window.close()
+        session.sign_out()
+
+
+def test_the_administrator_creates_an_account_and_resets_a_password(qtbot, sqlite_database):
+    window = signed_in_window(qtbot, sqlite_database)
+    window.show_section("pengaturan")
+    accounts = window.settings_page.accounts
+    dialog = accounts.new_user()
+    qtbot.keyClicks(dialog.username, "agnes")
+    qtbot.keyClicks(dialog.full_name, "Agnes Manafe")
+    dialog.role.setCurrentIndex(dialog.role.findData("pendaftaran"))
+    qtbot.keyClicks(dialog.password, "pendek")
+    assert dialog.save() is None and "paling sedikit 8" in dialog.message.text()
+    dialog.password.setText("sementara-1")
+    assert dialog.save() is not None
+    assert "agnes" in [u.username for u in accounts.model.items]
+    accounts.select("agnes")
+    accounts.role.setCurrentIndex(accounts.role.findData("poli"))
+    assert accounts.change_role()
+    accounts.select("agnes")
+    accounts.reset_password.setText("sementara-2")
+    assert accounts.reset()
+    agnes = User.get(User.username == "agnes")
+    assert (agnes.role, agnes.must_change_password) == ("poli", True)
+    accounts.select("agnes")
+    assert accounts.toggle() and not User.get(User.username == "agnes").active
+    accounts.select("u-administrator")
+    assert not accounts.toggle() and "administrator aktif terakhir" in accounts.message.text()
+
+
+def test_the_head_sees_who_changed_a_record_and_exports_it(qtbot, sqlite_database, tmp_path):
+    from kupang_desk.patients import registration
+    from tests.helpers.factories import TODAY, patient_form
+
+    clerk = users.create_user("agnes", "Agnes Manafe", "pendaftaran", "rahasia-123", must_change=False)
+    patient = new_patient()
+    registration.update(patient.id, patient_form(phone="081299990000"), reason="nomor baru", accept_warnings=True,
+                        user=clerk, today=TODAY)
+    window = signed_in_window(qtbot, sqlite_database, "pimpinan")  # the head, a week later
+    window.show_section("pengaturan")
+    tab = window.settings_page.audit
+    tab.user.setCurrentIndex(tab.user.findData(clerk.id))
+    tab.action.setCurrentIndex(tab.action.findData("update"))
+    tab.apply()
+    assert tab.model.rowCount() == 1
+    assert "Agnes Manafe" in tab.model.data(tab.model.index(0, 2)) and "081299990000" in tab.model.data(tab.model.index(0, 6))
+    assert tab.export(str(tmp_path / "jejak.xlsx")) == 1
+    assert load_workbook(tmp_path / "jejak.xlsx").active.max_row == 2
+    assert tab.verify().ok and "utuh" in tab.message.text()
+    db.execute_sql("UPDATE audit_event SET details = '{}' WHERE action = 'update'")
+    assert not tab.verify().ok and "RUSAK" in tab.message.text()
+
+
+def test_the_patient_card_prints_the_data_subject_report(qtbot, sqlite_database, tmp_path):
+    signed_in_window(qtbot, sqlite_database, "pendaftaran")
+    patient = new_patient()
+    card = PatientCardDialog(patient.id)
+    qtbot.addWidget(card)
+    written = card.print_subject_report(str(tmp_path / "subjek.pdf"))
+    text = "".join(page.extract_text() for page in PdfReader(str(written)).pages)
+    assert "Yohanes Ndun" in text and "Pengguna pendaftaran" in text  # opening the card is in the history
+
+
+def test_start_up_asks_who_is_signing_in_and_offers_the_demo_accounts(qtbot, sqlite_database):
+    from PySide6.QtCore import QTimer
+
+    from kupang_desk.ui.signin import sign_in_flow
+
+    demo.generate(20, 40, 10)
+    seen = {}
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen["hint"] = dialog.findChild(QWidget, "demoHint").text()
+        dialog.username.setText("kepala")
+        dialog.password.setText(demo.DEMO_PASSWORD)
+        dialog.try_sign_in()
+
+    QTimer.singleShot(200, fill)
+    user = sign_in_flow()
+    assert user is not None and user.username == "kepala" and session.current() is user
+    assert "kepala" in seen["hint"] and demo.DEMO_PASSWORD in seen["hint"]
