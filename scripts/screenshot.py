@@ -62,7 +62,61 @@ def main() -> int:
     database.close()
     if args.all:
         school_shots(ROOT / "docs" / "screenshots")
+        account_shots(ROOT / "docs" / "screenshots")
     return 0
+
+
+def account_shots(folder: Path) -> None:
+    """Signing in (a wrong password), the administrator's accounts and audit trail, the idle lock."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from kupang_desk import demo
+    from kupang_desk.accounts import session, users
+    from kupang_desk.models import database
+    from kupang_desk.ui.main_window import MainWindow
+    from kupang_desk.ui.signin import SignInDialog
+
+    def settle(ms: int = 150) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    work = Path(tempfile.mkdtemp())
+    target = database.connect(f"sqlite:///{work / 'akun-demo.sqlite'}")
+    demo.generate(300, 3000, 50)
+    dialog = SignInDialog()
+    dialog.username.setText("loket")
+    dialog.password.setText("salah")
+    dialog.try_sign_in()
+    dialog.show()
+    settle()
+    dialog.grab().save(str(folder / "sign-in.png"))
+    dialog.close()
+    admin = users.authenticate("admin", demo.DEMO_PASSWORD)
+    session.sign_in(admin)
+    window = MainWindow(target)
+    window.resize(1200, 700)
+    window.show()
+    window.show_section("pengaturan")
+    page = window.settings_page
+    page.tabs.setCurrentWidget(page.accounts)
+    settle()
+    window.grab().save(str(folder / "settings-accounts.png"))
+    page.tabs.setCurrentWidget(page.audit)
+    page.audit.apply()
+    settle()
+    window.grab().save(str(folder / "audit-trail.png"))
+    lock = window.start_idle_lock(minutes=60)
+    dialog = lock.lock()
+    settle()
+    window.grab().save(str(folder / "session-locked.png"))
+    dialog.grab().save(str(folder / "session-lock-dialog.png"))
+    lock.stop()
+    for name in ("sign-in", "settings-accounts", "audit-trail", "session-locked", "session-lock-dialog"):
+        print(folder / f"{name}.png")
+    window.close()
+    session.sign_out()
+    database.close()
 
 
 def school_shots(folder: Path) -> None:

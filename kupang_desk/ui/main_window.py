@@ -232,9 +232,12 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Berkas"))
-        for text, handler in ((_("Buat &cadangan..."), self.backup_to_folder), (_("&Pulihkan dari cadangan..."), self.restore_dialog),
-                              (_("&Impor register lama..."), self.import_register)):
+        user = session.current()
+        for text, handler, permission in ((_("Buat &cadangan..."), self.backup_to_folder, "backup.run"),
+                                          (_("&Pulihkan dari cadangan..."), self.restore_dialog, "backup.restore"),
+                                          (_("&Impor register lama..."), self.import_register, "import.run")):
             action = QAction(text, self)
+            action.setEnabled(allowed(user, permission))
             action.triggered.connect(lambda _checked=False, h=handler: h())
             file_menu.addAction(action)
         file_menu.addSeparator()

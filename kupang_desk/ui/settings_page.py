@@ -654,7 +654,7 @@ class AuditTab(QWidget):
         self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
         self.view.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((60, 140, 200, 110, 90, 70)):
+        for column, width in enumerate((60, 165, 200, 110, 90, 70)):
             self.view.setColumnWidth(column, width)
         self.message = _status()
         filters = QHBoxLayout()

@@ -194,6 +194,10 @@ class FirstRunDialog(QDialog):
         buttons.addButton(_("Keluar"), QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         self.demo_button.clicked.connect(lambda: self.done(self.DEMO))
+        from kupang_desk import demo
+
+        # Demo data only goes into an empty database; one with records gets its administrator here.
+        self.demo_button.setVisible(demo.is_empty())
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         for title, form in ((_("Profil institusi"), profile), (_("Akun administrator pertama"), admin),
@@ -317,6 +321,10 @@ class IdleLock(QObject):
                 cover.setObjectName("lockCover")
                 cover.setAutoFillBackground(True)
                 cover.setGeometry(window.rect())
+                note = QLabel(_("Sesi terkunci. Isi kata sandi di jendela \"Sesi terkunci\" untuk melanjutkan."), cover)
+                note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                note.setWordWrap(True)
+                note.setGeometry(cover.rect())
                 cover.show()
                 cover.raise_()
                 self.covers.append(cover)
