@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -57,6 +56,7 @@ from kupang_desk.ui.widgets import (
     ListModel,
     combo,
     line,
+    ok_cancel,
     parse_date_text,
     select_data,
 )
@@ -73,6 +73,17 @@ def _status() -> QLabel:
 def _say(label: QLabel, text: str, *, error: bool = False) -> None:
     label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
     label.setText(text)
+
+
+def _attempt(label: QLabel, work, done) -> bool:
+    """Runs ``work``; says ``done`` (text, or a function of the result) in green, or the error in red."""
+    try:
+        result = work()
+    except KnownError as error:
+        _say(label, str(error), error=True)
+        return False
+    _say(label, done(result) if callable(done) else done)
+    return True
 
 
 class ProfileTab(QWidget):
@@ -244,13 +255,8 @@ class WorkAreaEditor(QWidget):
                 if self.list.item(i).checkState() == Qt.CheckState.Checked]
 
     def save(self) -> bool:
-        try:
-            count = settings.set_work_area(self.checked())
-        except KnownError as error:
-            _say(self.message, str(error), error=True)
-            return False
-        _say(self.message, _("{count} kelurahan wilayah kerja disimpan.").format(count=count))
-        return True
+        return _attempt(self.message, lambda: settings.set_work_area(self.checked()),
+                        lambda count: _("{count} kelurahan wilayah kerja disimpan.").format(count=count))
 
 
 class AgeBandsEditor(QWidget):
@@ -312,13 +318,7 @@ class AgeBandsEditor(QWidget):
         return result
 
     def save(self) -> bool:
-        try:
-            settings.set_age_bands(self.bands())
-        except KnownError as error:
-            _say(self.message, str(error), error=True)
-            return False
-        _say(self.message, _("Kelompok umur disimpan; LB1 berikutnya memakainya."))
-        return True
+        return _attempt(self.message, lambda: settings.set_age_bands(self.bands()), _("Kelompok umur disimpan; LB1 berikutnya memakainya."))
 
 
 class NoRmEditor(QWidget):
@@ -357,13 +357,7 @@ class NoRmEditor(QWidget):
             self.preview.setText(f"{self.prefix.text().strip().upper()}{123:0{self.width.value()}d}")
 
     def save(self) -> bool:
-        try:
-            settings.set_no_rm_pattern(self.kind.currentData(), prefix=self.prefix.text(), width=self.width.value())
-        except KnownError as error:
-            _say(self.message, str(error), error=True)
-            return False
-        _say(self.message, _("Pola No. RM disimpan."))
-        return True
+        return _attempt(self.message, lambda: settings.set_no_rm_pattern(self.kind.currentData(), prefix=self.prefix.text(), width=self.width.value()), _("Pola No. RM disimpan."))
 
 
 class BackupSessionTab(QWidget):
@@ -401,14 +395,11 @@ class BackupSessionTab(QWidget):
             self.folder.setText(folder)
 
     def save(self) -> bool:
-        try:
+        def work() -> None:
             settings.set_backup_settings(self.folder.text().strip(), self.warn_days.value())
             settings.set_idle_minutes(self.idle.value())
-        except KnownError as error:
-            _say(self.message, str(error), error=True)
-            return False
-        _say(self.message, _("Disimpan. Kunci sesi yang baru berlaku saat masuk berikutnya."))
-        return True
+
+        return _attempt(self.message, work, _("Disimpan. Kunci sesi yang baru berlaku saat masuk berikutnya."))
 
 
 class NewUserDialog(QDialog):
@@ -426,11 +417,7 @@ class NewUserDialog(QDialog):
         form.addRow(_("NIP:"), self.nip)
         form.addRow(_("Peran:"), self.role)
         form.addRow(_("Kata sandi sementara:"), self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Buat akun"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Batal"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(_("Buat akun"), self.save, self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel(_("Pengguna wajib mengganti kata sandi ini saat pertama masuk.")))
@@ -568,13 +555,7 @@ class RolesTab(QWidget):
                 for column, role in enumerate(ROLES)}
 
     def save(self) -> bool:
-        try:
-            settings.set_role_permissions(self.mapping())
-        except KnownError as error:
-            _say(self.message, str(error), error=True)
-            return False
-        _say(self.message, _("Hak peran disimpan; berlaku segera."))
-        return True
+        return _attempt(self.message, lambda: settings.set_role_permissions(self.mapping()), _("Hak peran disimpan; berlaku segera."))
 
 
 class AuditModel(QAbstractTableModel):

@@ -28,7 +28,7 @@ from kupang_desk.accounts.permissions import role_label
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import Institution, Setting, User, writing
-from kupang_desk.ui.widgets import ERROR_STYLE, combo, line
+from kupang_desk.ui.widgets import ERROR_STYLE, combo, line, ok_cancel
 
 
 def _password() -> QLineEdit:
@@ -114,11 +114,7 @@ class ChangePasswordDialog(QDialog):
         form.addRow(_("Kata sandi sekarang:"), self.old)
         form.addRow(_("Kata sandi baru:"), self.new)
         form.addRow(_("Ulangi kata sandi baru:"), self.repeat)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Simpan"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Batal"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(_("Simpan"), self.save, self.reject)
         layout = QVBoxLayout(self)
         if forced:
             note = QLabel(_("Kata sandi ini dibuat oleh administrator. Ganti dengan kata sandi Anda sendiri "

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from kupang_desk.i18n import _
 
 # Item roles as plain ints: data() is called for every role of every visible cell, and
 # comparing with the enum members costs more than the lookup itself.
@@ -153,3 +156,14 @@ class ListModel(QAbstractTableModel):
     def item(self, row: int) -> Any:
         return self.items[row] if 0 <= row < len(self.items) else None
 
+
+
+def ok_cancel(ok_text: str, on_ok: Callable[[], Any], on_cancel: Callable[[], Any],
+              buttons: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok) -> QDialogButtonBox:
+    """A dialog's button row in Indonesian: the given action, and Batal."""
+    box = QDialogButtonBox(buttons | QDialogButtonBox.StandardButton.Cancel)
+    box.button(buttons).setText(ok_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Batal"))
+    box.accepted.connect(on_ok)
+    box.rejected.connect(on_cancel)
+    return box

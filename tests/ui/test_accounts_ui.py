@@ -213,3 +213,43 @@ def test_start_up_asks_who_is_signing_in_and_offers_the_demo_accounts(qtbot, sql
     user = sign_in_flow()
     assert user is not None and user.username == "kepala" and session.current() is user
     assert "kepala" in seen["hint"] and demo.DEMO_PASSWORD in seen["hint"]
+
+
+def test_the_administrator_edits_the_reference_lists(qtbot, sqlite_database, tmp_path):
+    from kupang_desk.models import Poli, WorkArea
+
+    window = signed_in_window(qtbot, sqlite_database)
+    window.show_section("pengaturan")
+    page = window.settings_page
+    page.poli.edit(None)
+    qtbot.keyClicks(page.poli.name, "Poli Jiwa")
+    qtbot.keyClicks(page.poli.code, "jiwa")
+    assert page.poli.save() and Poli.get(Poli.name == "Poli Jiwa").code == "JIWA"
+    page.poli.edit(None)
+    qtbot.keyClicks(page.poli.name, "Poli Jiwa")
+    assert not page.poli.save() and "sudah ada" in page.poli.message.text()
+
+    bands = page.age_bands
+    bands.table.item(4, 2).setText("6")  # 5-9 th now starts at 6: a gap after 1-4 th
+    assert not bands.save() and "harus mulai dari 5" in bands.message.text()
+    bands.table.item(4, 2).setText("5")
+    assert bands.save()
+
+    area = page.work_area
+    for row in range(area.list.count()):
+        item = area.list.item(row)
+        item.setCheckState(Qt.CheckState.Checked if item.text().startswith(("Oebobo", "Fatululi")) else Qt.CheckState.Unchecked)
+    assert area.save() and WorkArea.select().count() == 2
+
+    page.no_rm.prefix.setText("oeb-")
+    page.no_rm.width.setValue(5)
+    assert page.no_rm.preview.text() == "OEB-00123"
+    assert page.no_rm.save() and Setting.get_value("no_rm.pattern")["prefix"] == "OEB-"
+    page.backup.idle.setValue(3)
+    page.backup.folder.setText(str(tmp_path / "tidak-ada"))
+    assert not page.backup.save() and "tidak ada" in page.backup.message.text()
+    page.backup.folder.setText(str(tmp_path))
+    assert page.backup.save() and Setting.get_value("session.idle_minutes") == 3
+    changes = AuditEvent.select().where(AuditEvent.action.in_(["create", "update"]) & AuditEvent.table_name.in_(
+        ["poli", "setting", "work_area"])).count()
+    assert changes >= 5
