@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         if section.key == "kunjungan":
             page = self.register_page = VisitRegisterPage()
             page.open_patient.connect(self.open_patient)
+            page.correct_requested.connect(self.correct_visit)
             return page
         return SectionPage(section)
 
@@ -192,6 +193,15 @@ class MainWindow(QMainWindow):
 
         dialog = VisitFormDialog(Patient.get_by_id(patient_id), self, favourites=self.favourite_codes)
         dialog.saved.connect(self._visit_saved)
+        return self._keep(dialog)
+
+    def correct_visit(self, visit_id: int) -> VisitFormDialog:
+        """The visit form filled with a recorded visit; saving asks for the reason of the correction."""
+        from kupang_desk.models import Patient, Visit
+
+        visit = Visit.get_by_id(visit_id)
+        dialog = VisitFormDialog(Patient.get_by_id(visit.patient_id), self, favourites=self.favourite_codes, visit=visit)
+        dialog.saved.connect(lambda _id: self.register_page.apply() if self.register_page else None)
         return self._keep(dialog)
 
     def _visit_saved(self, _visit_id: int) -> None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, PaymentType, Poli
+from kupang_desk.models import Patient, PaymentType, Poli, Visit
 from kupang_desk.ui.operations import show_error
 from kupang_desk.ui.widgets import FieldForm, combo, line, select_data
 from kupang_desk.visits import icd
@@ -39,6 +39,8 @@ from kupang_desk.visits.recording import (
     DiagnosisLine,
     VisitForm,
     VisitInvalid,
+    correct_visit,
+    form_of,
     is_new_visit,
     parse_vital,
     record_visit,
@@ -107,10 +109,12 @@ class VisitFormDialog(QDialog):
     COLUMNS = (_("Kode"), _("Diagnosis"), _("Kasus baru"), _("Utama"), "")
 
     def __init__(self, patient: Patient, parent: QWidget | None = None, *, favourites: list[str] | None = None,
-                 now: dt.datetime | None = None) -> None:
+                 now: dt.datetime | None = None, visit: Visit | None = None) -> None:
         super().__init__(parent)
         self.patient = patient
-        self.setWindowTitle(_("Kunjungan baru: {name} ({no_rm})").format(name=patient.name, no_rm=patient.no_rm))
+        self.visit = visit  # a recorded visit to correct, with a reason
+        title = _("Koreksi kunjungan: {name} ({no_rm})") if visit else _("Kunjungan baru: {name} ({no_rm})")
+        self.setWindowTitle(title.format(name=patient.name, no_rm=patient.no_rm))
         self.resize(760, 780)
         header = QLabel(_("<b>{name}</b> &nbsp; No. RM {no_rm} &nbsp; {sex}, lahir {born}").format(
             name=patient.name, no_rm=patient.no_rm, sex=patient.sex, born=format_date(patient.birth_date)))
@@ -168,6 +172,10 @@ class VisitFormDialog(QDialog):
         self.health_worker = f.add("health_worker", _("Tenaga kesehatan"), line(
             QSettings().value("visit/health_worker", "") or ""))
         self._show_referral()
+        self.reason = None
+        if visit is not None:
+            self.reason = f.add("reason", _("Alasan koreksi"), line(placeholder=_("wajib, misalnya salah kode diagnosis")))
+            self._fill(form_of(visit))
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -189,6 +197,25 @@ class VisitFormDialog(QDialog):
         self.visit_at.dateTimeChanged.connect(self._show_new_visit)
         self._show_new_visit()
         self.poli.setFocus()
+
+    def _fill(self, form: VisitForm) -> None:
+        """Shows a recorded visit for correction."""
+        self.visit_at.setDateTime(QDateTime(form.visit_at))
+        select_data(self.poli, form.poli_id)
+        select_data(self.payment, form.payment_type_id)
+        self.complaint.setText(form.complaint)
+        for name, text in form.vitals.items():
+            self.vitals[name].setText(text)
+        for line_ in form.diagnoses:
+            self.add_diagnosis(line_.code)
+            row = self.table.rowCount() - 1
+            self.table.cellWidget(row, 2).setChecked(line_.is_new_case)
+            self.table.cellWidget(row, 3).setChecked(line_.is_primary)
+        select_data(self.referral, form.referral_kind)
+        select_data(self.referral_poli, form.referral_poli_id)
+        self.referral_facility.setText(form.referral_facility)
+        self.referral_specialty.setText(form.referral_specialty)
+        self.health_worker.setText(form.health_worker)
 
     def at(self) -> dt.datetime:
         return self.visit_at.dateTime().toPython().replace(second=0, microsecond=0)
@@ -270,7 +297,10 @@ class VisitFormDialog(QDialog):
     def save(self) -> None:
         self.form.clear_messages()
         try:
-            visit = record_visit(self.current_form())
+            if self.visit is not None:
+                visit = correct_visit(self.visit.id, self.current_form(), reason=self.reason.text())
+            else:
+                visit = record_visit(self.current_form())
         except VisitInvalid as error:
             for name, message in error.errors.items():
                 self.form.show_message("vitals" if name in VITALS else name, message)

@@ -15,7 +15,9 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -25,11 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from kupang_desk import regions
+from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 from kupang_desk.models import PaymentType, Poli
-from kupang_desk.ui.operations import Operation
+from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.widgets import DISPLAY, USER, combo, parse_date_text
+from kupang_desk.visits.recording import delete_visit
 from kupang_desk.visits.register import SORTS, VisitFilter, VisitRegister
 
 # Sorting by a patient column over more visits than this would sort the lot for every page.
@@ -108,6 +112,7 @@ class VisitRegisterPage(QWidget):
 
     loaded = Signal(int)  # rows in the new view
     open_patient = Signal(int)
+    correct_requested = Signal(int)  # visit id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +133,8 @@ class VisitRegisterPage(QWidget):
         self.icd10.setPlaceholderText(_("ICD-10, misalnya J06"))
         self.new_visit = combo([(_("Baru"), True), (_("Lama"), False)], empty=_("Baru dan lama"))
         self.apply_button = QPushButton(_("Terapkan (Enter)"))
+        self.correct_button = QPushButton(_("Koreksi kunjungan..."))
+        self.delete_button = QPushButton(_("Hapus kunjungan..."))
         self.status = QLabel()
         self.status.setObjectName("registerStatus")
         filters = QGridLayout()
@@ -153,10 +160,16 @@ class VisitRegisterPage(QWidget):
             self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
         self.view.horizontalHeader().sectionClicked.connect(self.on_header_clicked)
         self.view.doubleClicked.connect(self._open)
+        actions = QHBoxLayout()
+        actions.addWidget(self.status, 1)
+        actions.addWidget(self.correct_button)
+        actions.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
-        layout.addWidget(self.status)
+        layout.addLayout(actions)
         layout.addWidget(self.view, 1)
+        self.correct_button.clicked.connect(self.correct_selected)
+        self.delete_button.clicked.connect(lambda: self.delete_selected())
         for edit in (self.date_from, self.date_to, self.icd10):
             edit.returnPressed.connect(self.apply)
         for box in (self.poli, self.payment, self.kelurahan, self.new_visit):
@@ -217,6 +230,37 @@ class VisitRegisterPage(QWidget):
         self.descending = not self.descending if key == self.sort else key == "visit_at"
         self.sort = key
         self.apply()
+
+    def selected_row(self):
+        index = self.view.currentIndex()
+        return self.model.data(self.model.index(index.row(), 0), Qt.ItemDataRole.UserRole) if index.isValid() else None
+
+    def correct_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            show_error(self, KnownError(_("Pilih dulu kunjungan di daftar.")))
+            return
+        self.correct_requested.emit(row.id)
+
+    def delete_selected(self, reason: str | None = None) -> bool:
+        """Soft-deletes the chosen visit after asking why; it leaves every list and report."""
+        row = self.selected_row()
+        if row is None:
+            show_error(self, KnownError(_("Pilih dulu kunjungan di daftar.")))
+            return False
+        if reason is None:
+            reason, ok = QInputDialog.getText(self, _("Hapus kunjungan"), _(
+                "Hapus kunjungan {name} tanggal {date}? Tulis alasannya (misalnya tercatat dua kali):").format(
+                name=row.name, date=row.visit_at.strftime("%d-%m-%Y %H.%M")))
+            if not ok:
+                return False
+        try:
+            delete_visit(row.id, reason=reason)
+        except KnownError as error:
+            show_error(self, error)
+            return False
+        self.apply()
+        return True
 
     def _open(self, index: QModelIndex) -> None:
         row = self.model.data(index, Qt.ItemDataRole.UserRole)

@@ -207,6 +207,84 @@ def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | 
     return Visit.get_by_id(visit.id)
 
 
+CORRECTED_FIELDS = ("visit_at", "poli", "payment_type", "complaint", "anamnesis", "therapy", *VITALS, "referral_kind",
+                    "referral_poli", "referral_facility", "referral_specialty", "health_worker")
+
+
+def form_of(visit: Visit) -> VisitForm:
+    """The visit as the form shows it, for a correction."""
+    lines = [DiagnosisLine(d.icd10_code, d.is_new_case, d.is_primary) for d in
+             VisitDiagnosis.select().where(VisitDiagnosis.visit == visit).order_by(VisitDiagnosis.position)]
+    vitals = {name: str(getattr(visit, name)) for name in VITALS if getattr(visit, name) is not None}
+    return VisitForm(patient_id=visit.patient_id, visit_at=visit.visit_at, poli_id=visit.poli_id,
+                     payment_type_id=visit.payment_type_id, complaint=visit.complaint, anamnesis=visit.anamnesis,
+                     therapy=visit.therapy, vitals=vitals, diagnoses=lines, referral_kind=visit.referral_kind,
+                     referral_poli_id=visit.referral_poli_id, referral_facility=visit.referral_facility,
+                     referral_specialty=visit.referral_specialty, health_worker=visit.health_worker)
+
+
+def _live_visit(visit_id: int) -> Visit:
+    visit = Visit.get_or_none(Visit.id == visit_id)
+    if visit is None or visit.deleted_at is not None:
+        raise KnownError(_("Kunjungan ini tidak ada atau sudah dihapus."))
+    return visit
+
+
+def _diagnosis_text(visit_id: int) -> list[str]:
+    return [f"{code}{' (utama)' if primary else ''}{' baru' if new else ' lama'}" for code, new, primary in
+            VisitDiagnosis.select(VisitDiagnosis.icd10, VisitDiagnosis.is_new_case, VisitDiagnosis.is_primary)
+            .where(VisitDiagnosis.visit == visit_id).order_by(VisitDiagnosis.position).tuples()]
+
+
+def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | None = None,
+                  today: dt.date | None = None) -> Visit:
+    """Corrects a recorded visit (its diagnoses too) with a reason; the audit trail keeps before and after."""
+    user = require("visit.write", user)
+    if not " ".join((reason or "").split()):
+        raise VisitInvalid({"reason": _("Alasan koreksi wajib diisi, misalnya 'salah kode diagnosis'.")})
+    values, errors = review(form, today=today)
+    if errors:
+        raise VisitInvalid(errors)
+    with writing():
+        visit = _live_visit(visit_id)
+        if visit.patient_id != form.patient_id:
+            raise KnownError(_("Kunjungan ini milik pasien lain."))
+        before = {name: getattr(visit, name + "_id" if name in ("poli", "payment_type", "referral_poli") else name)
+                  for name in CORRECTED_FIELDS}
+        before_codes = _diagnosis_text(visit.id)
+        patient = Patient.get_by_id(visit.patient_id)
+        days, years = age_at(patient.birth_date, values["visit_at"].date())
+        Visit.update(**{k: v for k, v in values.items() if k in CORRECTED_FIELDS}, age_days=days,
+                     age_years=years).where(Visit.id == visit.id).execute()
+        VisitDiagnosis.delete().where(VisitDiagnosis.visit == visit.id).execute()
+        primary = next((i for i, line in enumerate(form.diagnoses) if line.is_primary), 0)
+        for position, line in enumerate(form.diagnoses, start=1):
+            VisitDiagnosis.create(visit=visit.id, icd10=line.code, is_new_case=line.is_new_case,
+                                  is_primary=position - 1 == primary, position=position)
+        refresh_new_visit_flags(patient.id, years=sorted({visit.visit_at.year, values["visit_at"].year}))
+        changed = {name: [str(before[name] if before[name] is not None else ""), str(values.get(name) or "")]
+                   for name in CORRECTED_FIELDS if name in values and str(before[name] or "") != str(values[name] or "")}
+        after_codes = _diagnosis_text(visit.id)
+        if after_codes != before_codes:
+            changed["diagnoses"] = [before_codes, after_codes]
+        audit.record("update", "visit", visit.id, {"patient_id": patient.id, "reason": reason.strip(), **changed}, user)
+    return Visit.get_by_id(visit_id)
+
+
+def delete_visit(visit_id: int, *, reason: str, user: User | None = None) -> Visit:
+    """Removes a visit from every list and report (soft: it stays in the database with the reason)."""
+    user = require("visit.write", user)
+    if not " ".join((reason or "").split()):
+        raise KnownError(_("Alasan penghapusan wajib diisi, misalnya 'kunjungan tercatat dua kali'."))
+    with writing():
+        visit = _live_visit(visit_id)
+        Visit.update(deleted_at=now(), deleted_reason=reason.strip()[:200]).where(Visit.id == visit.id).execute()
+        refresh_new_visit_flags(visit.patient_id, years=[visit.visit_at.year])
+        audit.record("delete", "visit", visit.id, {"patient_id": visit.patient_id, "reason": reason.strip(),
+                                                   "diagnoses": _diagnosis_text(visit.id)}, user)
+    return Visit.get_by_id(visit_id)
+
+
 def refresh_new_visit_flags(patient_id: int, years: list[int] | None = None) -> None:
     """Marks the first visit of each year as kunjungan baru and the rest as lama."""
     query = Visit.select(Visit.id, Visit.visit_at, Visit.is_new_visit).where(

@@ -18,7 +18,14 @@ from kupang_desk.patients import card, history, merge, registration, search, sub
 from kupang_desk.reports import service
 from kupang_desk.reports.base import Period
 from kupang_desk.sekolah import awards, classes, dapodik, printouts, students
-from kupang_desk.visits.recording import DiagnosisLine, VisitForm, record_visit
+from kupang_desk.visits.recording import (
+    DiagnosisLine,
+    VisitForm,
+    correct_visit,
+    delete_visit,
+    form_of,
+    record_visit,
+)
 from tests.helpers.factories import TODAY, new_patient, new_visit, patient_form, poli
 
 
@@ -30,12 +37,12 @@ def world(sqlite_database, tmp_path):
                                 password_hash=users.hash_password("rahasia-123")) for role in ROLES}
     first = new_patient()
     second = new_patient(nik="5371045505900002", name="Maria Manafe", sex="P", birth_date=dt.date(1990, 5, 15))
-    new_visit(first, dt.datetime(2026, 11, 2, 9, 0))
+    visit = new_visit(first, dt.datetime(2026, 11, 2, 9, 0))
     pupil = Student.create(name="Andi Ndun", name_key="andi ndun", sex="L", class_group="Kelas 4A", grade=4,
                            pip_eligible=True)
     pip = awards.ensure_pip(2026)
     awards.propose(pip, [pupil.id])
-    return {"people": people, "first": first, "second": second, "pip": pip, "pupil": pupil, "tmp": tmp_path,
+    return {"people": people, "visit": visit, "first": first, "second": second, "pip": pip, "pupil": pupil, "tmp": tmp_path,
             "target": sqlite_database}
 
 
@@ -57,6 +64,9 @@ CALLS = {
     "record visit": ("visit.write", lambda w, u: record_visit(VisitForm(
         patient_id=w["first"].id, visit_at=dt.datetime(2026, 11, 3, 9, 0), poli_id=poli(),
         diagnoses=[DiagnosisLine("J06.9", True, True)]), user=u, today=TODAY)),
+    "correct visit": ("visit.write", lambda w, u: correct_visit(w["visit"].id, form_of(w["visit"]), reason="salah kode",
+                                                                user=u, today=TODAY)),
+    "delete visit": ("visit.write", lambda w, u: delete_visit(w["visit"].id, reason="ganda", user=u)),
     "preview report": ("report.make", lambda w, u: service.make("lb1", Period.month("2026-11"), user=u)),
     "save report": ("report.make", lambda w, u: service.save("lb1", Period.month("2026-11"), xlsx=w["tmp"] / "l.xlsx", user=u)),
     "import register": ("import.run", lambda w, u: import_register(w["tmp"] / "tidak-ada.xlsx", dry_run=True, user=u)),

@@ -253,3 +253,43 @@ def test_the_administrator_edits_the_reference_lists(qtbot, sqlite_database, tmp
     changes = AuditEvent.select().where(AuditEvent.action.in_(["create", "update"]) & AuditEvent.table_name.in_(
         ["poli", "setting", "work_area"])).count()
     assert changes >= 5
+
+
+def test_a_clerk_corrects_a_diagnosis_and_the_head_sees_who_did_it(qtbot, sqlite_database):
+    from kupang_desk.visits.recording import VisitDiagnosis
+    from tests.helpers.factories import new_visit
+
+    patient = new_patient()
+    last_week = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=7)
+    visit = new_visit(patient, last_week, "J06.9")
+    users.create_user("kepala", "dr. Maria Bere", "pimpinan", "rahasia-123", must_change=False)
+    window = signed_in_window(qtbot, sqlite_database, "poli")
+    window.show_section("kunjungan")
+    page = window.register_page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
+    page.view.setCurrentIndex(page.model.index(0, 0))
+    page.correct_selected()
+    dialog = window.dialogs[-1]
+    assert dialog.codes() == ["J06.9"] and dialog.visit.id == visit.id
+    dialog.remove_diagnosis("J06.9")
+    dialog.add_diagnosis("J18.9")
+    dialog.save()
+    assert "Alasan koreksi wajib diisi" in dialog.form.message("reason")
+    qtbot.keyClicks(dialog.reason, "salah kode, hasil rontgen pneumonia")
+    dialog.save()
+    assert [d.icd10_code for d in VisitDiagnosis.select().where(VisitDiagnosis.visit == visit)] == ["J18.9"]
+    window.close()
+    session.sign_out()
+
+    session.sign_in(users.authenticate("kepala", "rahasia-123"))
+    head = MainWindow(sqlite_database)
+    qtbot.addWidget(head)
+    head.show_section("pengaturan")
+    tab = head.settings_page.audit
+    tab.table.setCurrentIndex(tab.table.findData("visit"))
+    tab.action.setCurrentIndex(tab.action.findData("update"))
+    tab.date_from.setText((dt.date.today() - dt.timedelta(days=7)).strftime("%d-%m-%Y"))
+    tab.apply()
+    assert tab.model.rowCount() == 1
+    who, details = tab.model.data(tab.model.index(0, 2)), tab.model.data(tab.model.index(0, 6))
+    assert "Pengguna poli" in who and "J06.9" in details and "J18.9" in details and "rontgen" in details

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from kupang_desk.errors import KnownError
 from kupang_desk.models import Visit, VisitDiagnosis
 from kupang_desk.visits import icd
 from kupang_desk.visits.recording import (
@@ -94,3 +95,34 @@ def test_most_used_codes(database):
         new_visit(patient, dt.datetime(2026, 11, day, 9), "K30")
     new_visit(patient, dt.datetime(2026, 11, 5, 9), "I10")
     assert icd.most_used(today=TODAY)[:2] == ["K30", "I10"]
+
+
+def test_a_correction_replaces_the_diagnoses_and_keeps_before_and_after(database):
+    import json
+
+    from kupang_desk.accounts import users
+    from kupang_desk.models import AuditEvent
+    from kupang_desk.visits.recording import correct_visit, delete_visit, form_of
+
+    clerk = users.create_user("poli1", "dr. Yohanes Nope", "poli", "rahasia-123", must_change=False)
+    patient = new_patient()
+    visit = new_visit(patient, dt.datetime(2026, 11, 20, 9, 0), "J06.9")
+    form = form_of(visit)
+    with pytest.raises(VisitInvalid) as missing:
+        correct_visit(visit.id, form, reason="  ", user=clerk, today=TODAY)
+    assert "reason" in missing.value.errors
+    form.diagnoses = [DiagnosisLine("J18.9", True, True), DiagnosisLine("I10", False, False)]
+    form.complaint = "Batuk 2 minggu, sesak"
+    correct_visit(visit.id, form, reason="salah kode diagnosis", user=clerk, today=TODAY)
+    codes = [d.icd10_code for d in VisitDiagnosis.select().where(VisitDiagnosis.visit == visit).order_by(VisitDiagnosis.position)]
+    assert codes == ["J18.9", "I10"]
+    event = AuditEvent.select().where((AuditEvent.action == "update") & (AuditEvent.table_name == "visit")).get()
+    details = json.loads(event.details)
+    assert event.user_id == clerk.id and details["reason"] == "salah kode diagnosis"
+    assert details["diagnoses"] == [["J06.9 (utama) baru"], ["J18.9 (utama) baru", "I10 lama"]]
+    assert details["complaint"][1] == "Batuk 2 minggu, sesak"
+    delete_visit(visit.id, reason="tercatat dua kali", user=clerk)
+    assert Visit.get_by_id(visit.id).deleted_at is not None
+    with pytest.raises(KnownError, match="sudah dihapus"):
+        correct_visit(visit.id, form, reason="lagi", user=clerk, today=TODAY)
+    assert AuditEvent.select().where(AuditEvent.action == "delete").get().user_id == clerk.id
