@@ -46,10 +46,12 @@ def _year_period(year: int) -> Period:
     return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
-def recipient_columns() -> list[Column]:
+def recipient_columns(*, with_nik: bool = False) -> list[Column]:
+    """The printed list's columns; the office's Excel also carries the NIK (after NISN)."""
     return [
         Column("no", _("No"), width=4, kind="text"),
         Column("nisn", _("NISN"), width=11, kind="id"),
+        *([Column("nik", _("NIK"), width=17, kind="id")] if with_nik else []),
         Column("name", _("Nama"), width=24, kind="text"),
         Column("sex", _("L/P"), width=4, kind="text"),
         Column("class", _("Kelas"), width=9, kind="text"),
@@ -65,20 +67,21 @@ def recipient_columns() -> list[Column]:
 
 def recipient_report(programme: ScholarshipProgramme, *, stage: int | None = None, statuses: list[str] | None = None,
                      class_group: str = "", signed_on: dt.date | None = None,
-                     rows: list[AwardRow] | None = None) -> Report:
+                     rows: list[AwardRow] | None = None, with_nik: bool = False) -> Report:
     """The daftar penerima of ``programme``: for one stage (that stage's amounts) or the year.
-    Cancelled awards are left out unless ``statuses`` asks for them."""
+    Cancelled awards are left out unless ``statuses`` asks for them. ``with_nik`` adds the NIK
+    (the office's Excel)."""
     if stage is not None and not 1 <= stage <= len(stages(programme)):
         raise KnownError(_("Program {name} {year} tidak punya tahap {stage}; tahapnya: {stages}.").format(
             name=programme.name, year=programme.year, stage=stage, stages=", ".join(stages(programme))))
     wanted = statuses or [s for s in STATUS_ORDER if s != "dibatalkan"]
     if rows is None:
         rows = award_rows(programme, statuses=wanted, class_group=class_group, stage=stage)
-    table = ReportTable(_("Daftar penerima"), recipient_columns(), total_label=_("Jumlah"))
+    table = ReportTable(_("Daftar penerima"), recipient_columns(with_nik=with_nik), total_label=_("Jumlah"))
     for number, row in enumerate(rows, start=1):
-        table.rows.append([str(number), row.nisn, row.name, row.sex, row.class_group, format_date(row.birth_date),
-                           row.mother_name, row.kip_number, row.bank, row.account_number, row.amount,
-                           status_label(row.status)])
+        table.rows.append([str(number), row.nisn, *([row.nik] if with_nik else []), row.name, row.sex, row.class_group,
+                           format_date(row.birth_date), row.mother_name, row.kip_number, row.bank, row.account_number,
+                           row.amount, status_label(row.status)])
     total = sum(row.amount for row in rows)
     stage_text = stages(programme)[stage - 1] if stage else _("Seluruh tahap")
     school = Institution.select().first()
@@ -144,13 +147,17 @@ def save_list(programme: ScholarshipProgramme, *, pdf: str | Path | None = None,
     if xlsx:
         _check_target(Path(xlsx), ".xlsx")
     task.step(0, 2, _("Menyusun daftar penerima..."))
-    report = recipient_report(programme, stage=stage, statuses=statuses, class_group=class_group, signed_on=signed_on)
+    wanted = statuses or [s for s in STATUS_ORDER if s != "dibatalkan"]
+    rows = award_rows(programme, statuses=wanted, class_group=class_group, stage=stage)
+    report = recipient_report(programme, stage=stage, class_group=class_group, signed_on=signed_on, rows=rows)
     if pdf:
         task.step(1, 2, _("Menulis PDF..."))
         pdf_writer.write_pdf(report, pdf, paper=paper)
     if xlsx:
         task.step(1, 2, _("Menulis Excel..."))
-        write_workbook([report], xlsx, paper=paper)
+        office = recipient_report(programme, stage=stage, class_group=class_group, signed_on=signed_on, rows=rows,
+                                  with_nik=True)
+        write_workbook([office], xlsx, paper=paper)
     with writing():
         audit.record("export", "award", programme.id, {"programme": programme.name, "year": programme.year, "stage": stage,
                                                        "rows": len(report.tables[0].rows), "pdf": str(pdf or ""),

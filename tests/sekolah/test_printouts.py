@@ -38,7 +38,8 @@ def school(database):
               ("Yosef Tanau", "L", 1, "0191234568", "K7XQ2Q", "012301012345502"),
               ("Ana Lay", "P", 3, "0171234569", "", "")]
     for name, sex, grade, nisn, kip, account in people:
-        student = Student.create(name=name, name_key=name_key(name), sex=sex, nisn=nisn, class_group=f"Kelas {grade}A",
+        student = Student.create(name=name, name_key=name_key(name), sex=sex, nisn=nisn, nik=f"53710412031500{grade:02d}",
+                                 class_group=f"Kelas {grade}A",
                                  grade=grade, birth_date=dt.date(2016 - grade, 3, 12), mother_name="Agustina Ndun",
                                  kip_number=kip, bank="BRI" if account else "", account_number=account,
                                  address="Jl. Frans Seda")
@@ -66,12 +67,14 @@ def test_recipient_list_pdf_and_excel_read_back(database, tmp_path):
     sheet = load_workbook(tmp_path / "daftar.xlsx").active
     header_row = next(r for r in range(1, 20) if sheet.cell(row=r, column=2).value == "NISN")
     first = header_row + 2  # the two-row header
-    nisn, account, amount = (sheet.cell(row=first, column=c) for c in (2, 10, 11))
+    assert sheet.cell(row=header_row, column=3).value == "NIK"  # the office's Excel carries the NIK too
+    nisn, nik, account, amount = (sheet.cell(row=first, column=c) for c in (2, 3, 11, 12))
     assert (nisn.value, nisn.data_type, nisn.number_format) == ("0191234568", "s", "@")  # grade 1 sorts first
+    assert (nik.value, nik.data_type) == ("5371041203150001", "s")
     assert (account.value, account.data_type) == ("012301012345502", "s")
     assert (amount.value, amount.number_format) == (225000, '"Rp"#,##0')
-    total = sheet.cell(row=first + 3, column=11)
-    assert total.value == f"=SUM(K{first}:K{first + 2})"
+    total = sheet.cell(row=first + 3, column=12)
+    assert total.value == f"=SUM(L{first}:L{first + 2})"
     assert any("satu juta seratus dua puluh lima ribu rupiah" in str(c.value) for row in sheet.iter_rows() for c in row)
     assert len(report.tables[0].rows) == 3
     assert AuditEvent.select().where(AuditEvent.action == "export").count() == 1
