@@ -500,8 +500,9 @@ class MainWindow(QMainWindow):
 
     def _show_summary(self, result: tuple[summary.Summary, list[str]]) -> None:
         figures, self.favourite_codes = result
-        self.statusBar().showMessage(_("{patients} pasien, {visits} kunjungan").format(
-            patients=format_number(figures.patients), visits=format_number(figures.visits)), 10000)
+        if allowed(session.current(), "patient.read"):  # a school operator has no business with patient counts
+            self.statusBar().showMessage(_("{patients} pasien, {visits} kunjungan").format(
+                patients=format_number(figures.patients), visits=format_number(figures.visits)), 10000)
         pages = self.section_pages
         if self.patients_page is not None and not self.patients_page.search.text():
             self.patients_page.status.setText(_("{count} pasien terdaftar. Ketik untuk mencari; pasien baru: Ctrl+N.").format(

@@ -293,3 +293,11 @@ def test_a_clerk_corrects_a_diagnosis_and_the_head_sees_who_did_it(qtbot, sqlite
     assert tab.model.rowCount() == 1
     who, details = tab.model.data(tab.model.index(0, 2)), tab.model.data(tab.model.index(0, 6))
     assert "Pengguna poli" in who and "J06.9" in details and "J18.9" in details and "rontgen" in details
+
+
+def test_a_school_operator_sees_no_patient_figures(qtbot, sqlite_database):
+    demo.generate(20, 40, 10)
+    window = signed_in_window(qtbot, sqlite_database, "operator_sekolah")
+    with qtbot.waitSignal(window.summary_loaded, timeout=10000):
+        window.refresh_summary()
+    assert "pasien" not in window.statusBar().currentMessage()
