@@ -7,7 +7,6 @@ permission because there is nobody yet to ask.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,6 +147,23 @@ def _setting(key: str, value, actor: User | None) -> None:
     audit.record("update", "setting", key, {"before": before, "after": value}, actor)
 
 
+def _save_listed(model, table: str, values: dict, item_id: int | None, taken: str, actor: User | None):
+    """Creates (at the end of the list) or edits one row of a short reference list, audited;
+    ``taken`` is the message when another row already has the name."""
+    with writing():
+        if model.select().where((model.name == values["name"]) & (model.id != (item_id or 0))).exists():
+            raise KnownError(taken.format(name=values["name"]))
+        if item_id is None:
+            item = model.create(**values, sort_order=(model.select().count() + 1) * 10)
+            audit.record("create", table, item.id, values, actor)
+            return item
+        item = model.get_by_id(item_id)
+        before = {key: getattr(item, key) for key in values}
+        model.update(**values).where(model.id == item_id).execute()
+        audit.record("update", table, item_id, {k: [before[k], v] for k, v in values.items() if before[k] != v}, actor)
+        return model.get_by_id(item_id)
+
+
 def save_poli(name: str, *, code: str = "", cluster: str = "", active: bool = True, poli_id: int | None = None,
               user: User | None = None) -> Poli:
     """A poli or ILP cluster; one in use is deactivated, never deleted."""
@@ -155,21 +171,8 @@ def save_poli(name: str, *, code: str = "", cluster: str = "", active: bool = Tr
     name = " ".join((name or "").split())
     if not name:
         raise KnownError(_("Nama poli wajib diisi."))
-    with writing():
-        if Poli.select().where((Poli.name == name) & (Poli.id != (poli_id or 0))).exists():
-            raise KnownError(_("Poli {name} sudah ada.").format(name=name))
-        values = dict(name=name, code=code.strip().upper(), cluster=cluster.strip(), active=active)
-        if poli_id is None:
-            order = (Poli.select().count() + 1) * 10
-            poli = Poli.create(**values, sort_order=order)
-            audit.record("create", "poli", poli.id, values, actor)
-        else:
-            poli = Poli.get_by_id(poli_id)
-            before = {key: getattr(poli, key) for key in values}
-            Poli.update(**values).where(Poli.id == poli_id).execute()
-            audit.record("update", "poli", poli_id, {k: [before[k], v] for k, v in values.items() if before[k] != v}, actor)
-            poli = Poli.get_by_id(poli_id)
-    return poli
+    values = dict(name=name, code=code.strip().upper(), cluster=cluster.strip(), active=active)
+    return _save_listed(Poli, "poli", values, poli_id, _("Poli {name} sudah ada."), actor)
 
 
 def save_payment_type(name: str, *, code: str = "", is_bpjs: bool = False, active: bool = True,
@@ -178,20 +181,8 @@ def save_payment_type(name: str, *, code: str = "", is_bpjs: bool = False, activ
     name = " ".join((name or "").split())
     if not name:
         raise KnownError(_("Nama cara bayar wajib diisi."))
-    with writing():
-        if PaymentType.select().where((PaymentType.name == name) & (PaymentType.id != (payment_id or 0))).exists():
-            raise KnownError(_("Cara bayar {name} sudah ada.").format(name=name))
-        values = dict(name=name, code=code.strip().upper(), is_bpjs=is_bpjs, active=active)
-        if payment_id is None:
-            payment = PaymentType.create(**values, sort_order=(PaymentType.select().count() + 1) * 10)
-            audit.record("create", "payment_type", payment.id, values, actor)
-        else:
-            payment = PaymentType.get_by_id(payment_id)
-            before = {key: getattr(payment, key) for key in values}
-            PaymentType.update(**values).where(PaymentType.id == payment_id).execute()
-            audit.record("update", "payment_type", payment_id, {k: [before[k], v] for k, v in values.items() if before[k] != v}, actor)
-            payment = PaymentType.get_by_id(payment_id)
-    return payment
+    values = dict(name=name, code=code.strip().upper(), is_bpjs=is_bpjs, active=active)
+    return _save_listed(PaymentType, "payment_type", values, payment_id, _("Cara bayar {name} sudah ada."), actor)
 
 
 def set_work_area(codes: list[str], *, user: User | None = None) -> int:
@@ -302,7 +293,3 @@ def set_role_permissions(mapping: dict[str, list[str]], *, user: User | None = N
     with writing():
         _setting("roles.permissions", cleaned, actor)
     return cleaned
-
-
-def describe_setting(key: str) -> str:
-    return json.dumps(Setting.get_value(key), ensure_ascii=False)

@@ -21,6 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def settle(ms: int = 100) -> None:
+    """Lets Qt lay out and paint for ``ms`` milliseconds before a grab."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "main-window.png"))
@@ -68,18 +77,12 @@ def main() -> int:
 
 def account_shots(folder: Path) -> None:
     """Signing in (a wrong password), the administrator's accounts and audit trail, the idle lock."""
-    from PySide6.QtCore import QEventLoop, QTimer
 
     from kupang_desk import demo
     from kupang_desk.accounts import session, users
     from kupang_desk.models import database
     from kupang_desk.ui.main_window import MainWindow
     from kupang_desk.ui.signin import SignInDialog
-
-    def settle(ms: int = 150) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
     work = Path(tempfile.mkdtemp())
     target = database.connect(f"sqlite:///{work / 'akun-demo.sqlite'}")
@@ -89,7 +92,7 @@ def account_shots(folder: Path) -> None:
     dialog.password.setText("salah")
     dialog.try_sign_in()
     dialog.show()
-    settle()
+    settle(150)
     dialog.grab().save(str(folder / "sign-in.png"))
     dialog.close()
     admin = users.authenticate("admin", demo.DEMO_PASSWORD)
@@ -100,15 +103,15 @@ def account_shots(folder: Path) -> None:
     window.show_section("pengaturan")
     page = window.settings_page
     page.tabs.setCurrentWidget(page.accounts)
-    settle()
+    settle(150)
     window.grab().save(str(folder / "settings-accounts.png"))
     page.tabs.setCurrentWidget(page.audit)
     page.audit.apply()
-    settle()
+    settle(150)
     window.grab().save(str(folder / "audit-trail.png"))
     lock = window.start_idle_lock(minutes=60)
     dialog = lock.lock()
-    settle()
+    settle(150)
     window.grab().save(str(folder / "session-locked.png"))
     dialog.grab().save(str(folder / "session-lock-dialog.png"))
     lock.stop()
@@ -124,17 +127,10 @@ def school_shots(folder: Path) -> None:
     printed recipient list and an activation letter (first pages as PNG)."""
     import subprocess
 
-    from PySide6.QtCore import QEventLoop, QTimer
-
     from kupang_desk import demo
     from kupang_desk.models import database
     from kupang_desk.sekolah import awards, printouts
     from kupang_desk.ui.main_window import MainWindow
-
-    def settle(ms: int = 150) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
     work = Path(tempfile.mkdtemp())
     target = database.connect(f"sqlite:///{work / 'sekolah-demo.sqlite'}")
@@ -143,11 +139,11 @@ def school_shots(folder: Path) -> None:
     window.resize(1200, 700)
     window.show()
     window.show_section("sekolah")
-    settle()
+    settle(150)
     window.grab().save(str(folder / "school-students.png"))
     page = window.school_page
     page.tabs.setCurrentWidget(page.awards)
-    settle()
+    settle(150)
     window.grab().save(str(folder / "school-awards.png"))
     programme = awards.find_programme("PIP", dt.date.today().year)
     printouts.save_list(programme, pdf=work / "list.pdf", xlsx=work / "list.xlsx", paper="F4")
@@ -170,11 +166,6 @@ def shots(window, folder: Path) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance()
-
-    def settle(ms: int = 100) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
     def save(widget, name: str) -> None:
         settle()

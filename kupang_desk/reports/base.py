@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_month
@@ -20,6 +21,15 @@ from kupang_desk.models import Institution, Setting
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 KINDS = ("lb1", "recap", "top", "register")
+
+
+def check_output(path: Path, suffixes: tuple[str, ...]) -> None:
+    """Refuses, before any work, a file in a folder that does not exist or with the wrong ending."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise KnownError(_("Folder {folder} tidak ada. Pilih folder lain untuk menyimpan laporan.").format(folder=folder))
+    if path.suffix.lower() not in suffixes:
+        raise KnownError(_("Nama file {path} harus berakhiran {suffixes}.").format(path=path, suffixes=(" " + _("atau") + " ").join(suffixes)))
 
 
 def kind_label(kind: str) -> str:

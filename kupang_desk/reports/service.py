@@ -10,7 +10,7 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import User, writing
-from kupang_desk.reports.base import Period, Report, kind_label
+from kupang_desk.reports.base import Period, Report, check_output, kind_label
 from kupang_desk.reports.excel import write_workbook
 from kupang_desk.reports.lb1 import lb1_report
 from kupang_desk.reports.pdf import write_pdf
@@ -66,7 +66,7 @@ def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str
         raise KnownError(_("Sebutkan file keluaran: --xlsx NAMA.xlsx dan/atau --pdf NAMA.pdf."))
     for target in (xlsx, pdf):
         if target:
-            _check_writable(Path(target))
+            check_output(Path(target), (".xlsx", ".pdf"))
     if kind == "register" and xlsx:
         # Streamed: the register can hold 100,000 visits.
         export_register_xlsx(_register_filter(period, options), xlsx, paper=options.paper, task=task)
@@ -83,11 +83,3 @@ def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str
         audit.record("export", "report", kind, {"period": period.label(), "xlsx": str(xlsx or ""), "pdf": str(pdf or "")}, user)
     task.step(2, 2, _("Selesai."))
     return report
-
-
-def _check_writable(path: Path) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise KnownError(_("Folder {folder} tidak ada. Pilih folder lain untuk menyimpan laporan.").format(folder=folder))
-    if path.suffix.lower() not in (".xlsx", ".pdf"):
-        raise KnownError(_("Nama file {path} harus berakhiran .xlsx atau .pdf.").format(path=path))

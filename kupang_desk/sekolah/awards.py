@@ -265,6 +265,12 @@ def _awards(award_ids: Iterable[int]) -> list[Award]:
     return found
 
 
+def _none_done(headline: str, problems: list[str], total: int) -> KnownError:
+    """A bulk action refused as a whole: the headline, then the first ten students that block it."""
+    return KnownError(headline.format(count=len(problems), total=total) + "\n" + "\n".join(problems[:10])
+                      + ("\n…" if len(problems) > 10 else ""))
+
+
 def transition(award_ids: Iterable[int], step: Step, *, user: User | None = None, today: dt.date | None = None) -> int:
     """Moves every award in the selection to ``step.to_status``; all or none (the message names
     each award that cannot move). Returns how many moved."""
@@ -279,9 +285,7 @@ def transition(award_ids: Iterable[int], step: Step, *, user: User | None = None
             except KnownError as error:
                 problems.append(str(error))
         if problems:
-            raise KnownError(_("Tidak ada yang diubah. {count} dari {total} penerima tidak dapat diubah:").format(
-                count=len(problems), total=len(awards)) + "\n" + "\n".join(problems[:10])
-                + ("\n…" if len(problems) > 10 else ""))
+            raise _none_done(_("Tidak ada yang diubah. {count} dari {total} penerima tidak dapat diubah:"), problems, len(awards))
         stamp = now()
         for award in awards:
             before = award.status
@@ -326,9 +330,8 @@ def record_payout(award_ids: Iterable[int], stage: int, paid_on: dt.date, *, amo
                     problems.append(_("{name}: jumlah pencairan harus lebih dari nol.").format(name=award.student.name))
                 amounts[award.id] = share
         if problems:
-            raise KnownError(_("Tidak ada yang dicatat. {count} dari {total} penerima tidak dapat dicairkan:").format(
-                count=len(problems), total=len(awards)) + "\n" + "\n".join(problems[:10])
-                + ("\n…" if len(problems) > 10 else ""))
+            raise _none_done(_("Tidak ada yang dicatat. {count} dari {total} penerima tidak dapat dicairkan:"), problems,
+                             len(awards))
         stamp = now()
         for award in awards:
             Payout.create(award=award, stage=stage, paid_on=paid_on, amount=amounts[award.id], created_at=stamp)
@@ -434,8 +437,3 @@ def deadline_warnings(*, today: dt.date | None = None, within_days: int = DEADLI
             if row.deadline is not None and (row.deadline - today).days <= within_days:
                 found.append((row, (row.deadline - today).days))
     return sorted(found, key=lambda item: (item[1], item[0].name))
-
-
-def not_active(programme: ScholarshipProgramme) -> list[AwardRow]:
-    """Nominated students whose account is not active yet (with or without a deadline)."""
-    return award_rows(programme, statuses=["sk_nominasi"])

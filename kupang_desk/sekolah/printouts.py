@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import peewee as pw
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -19,9 +20,9 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_rupiah, terbilang
 from kupang_desk.i18n import _
-from kupang_desk.models import Institution, ScholarshipProgramme, User, writing
+from kupang_desk.models import Award, Institution, ScholarshipProgramme, Student, User, writing
 from kupang_desk.reports import pdf as pdf_writer
-from kupang_desk.reports.base import Column, Letterhead, Period, Report, ReportTable
+from kupang_desk.reports.base import Column, Letterhead, Period, Report, ReportTable, check_output
 from kupang_desk.reports.excel import write_workbook
 from kupang_desk.sekolah.awards import (
     STATUS_ORDER,
@@ -30,6 +31,7 @@ from kupang_desk.sekolah.awards import (
     stages,
     status_label,
 )
+from kupang_desk.sekolah.students import school_level
 from kupang_desk.tasks import Task
 
 
@@ -65,6 +67,13 @@ def recipient_columns(*, with_nik: bool = False) -> list[Column]:
     ]
 
 
+def recipient_rows(programme: ScholarshipProgramme, *, stage: int | None = None, statuses: list[str] | None = None,
+                   class_group: str = "") -> list[AwardRow]:
+    """The recipients a list shows: the statuses asked for, or every one but Dibatalkan."""
+    wanted = statuses or [s for s in STATUS_ORDER if s != "dibatalkan"]
+    return award_rows(programme, statuses=wanted, class_group=class_group, stage=stage)
+
+
 def recipient_report(programme: ScholarshipProgramme, *, stage: int | None = None, statuses: list[str] | None = None,
                      class_group: str = "", signed_on: dt.date | None = None,
                      rows: list[AwardRow] | None = None, with_nik: bool = False) -> Report:
@@ -74,9 +83,8 @@ def recipient_report(programme: ScholarshipProgramme, *, stage: int | None = Non
     if stage is not None and not 1 <= stage <= len(stages(programme)):
         raise KnownError(_("Program {name} {year} tidak punya tahap {stage}; tahapnya: {stages}.").format(
             name=programme.name, year=programme.year, stage=stage, stages=", ".join(stages(programme))))
-    wanted = statuses or [s for s in STATUS_ORDER if s != "dibatalkan"]
     if rows is None:
-        rows = award_rows(programme, statuses=wanted, class_group=class_group, stage=stage)
+        rows = recipient_rows(programme, stage=stage, statuses=statuses, class_group=class_group)
     table = ReportTable(_("Daftar penerima"), recipient_columns(with_nik=with_nik), total_label=_("Jumlah"))
     for number, row in enumerate(rows, start=1):
         table.rows.append([str(number), row.nisn, *([row.nik] if with_nik else []), row.name, row.sex, row.class_group,
@@ -126,14 +134,6 @@ def recap_report(year: int, *, signed_on: dt.date | None = None, user: User | No
                   subtitle=_("Keadaan {date}").format(date=format_date(dt.date.today())))
 
 
-def _check_target(path: Path, suffix: str) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise KnownError(_("Folder {folder} tidak ada. Pilih folder lain untuk menyimpan.").format(folder=folder))
-    if path.suffix.lower() != suffix:
-        raise KnownError(_("Nama file {path} harus berakhiran {suffix}.").format(path=path, suffix=suffix))
-
-
 def save_list(programme: ScholarshipProgramme, *, pdf: str | Path | None = None, xlsx: str | Path | None = None,
               stage: int | None = None, statuses: list[str] | None = None, class_group: str = "", paper: str = "A4",
               user: User | None = None, task: Task | None = None, signed_on: dt.date | None = None) -> Report:
@@ -143,12 +143,11 @@ def save_list(programme: ScholarshipProgramme, *, pdf: str | Path | None = None,
     if not pdf and not xlsx:
         raise KnownError(_("Sebutkan file keluaran: --pdf NAMA.pdf dan/atau --xlsx NAMA.xlsx."))
     if pdf:
-        _check_target(Path(pdf), ".pdf")
+        check_output(Path(pdf), (".pdf",))
     if xlsx:
-        _check_target(Path(xlsx), ".xlsx")
+        check_output(Path(xlsx), (".xlsx",))
     task.step(0, 2, _("Menyusun daftar penerima..."))
-    wanted = statuses or [s for s in STATUS_ORDER if s != "dibatalkan"]
-    rows = award_rows(programme, statuses=wanted, class_group=class_group, stage=stage)
+    rows = recipient_rows(programme, stage=stage, statuses=statuses, class_group=class_group)  # once for PDF and Excel
     report = recipient_report(programme, stage=stage, class_group=class_group, signed_on=signed_on, rows=rows)
     if pdf:
         task.step(1, 2, _("Menulis PDF..."))
@@ -168,15 +167,12 @@ def save_list(programme: ScholarshipProgramme, *, pdf: str | Path | None = None,
 
 # ---------------------------------------------------------------- letters
 
-def _letter(row: AwardRow, programme: ScholarshipProgramme, head: Letterhead, width: float, signed_on: dt.date,
-            decree: str) -> list:
-    from kupang_desk.models import Student
-
-    student = Student.get_by_id(row.student_id)
+def _letter(row: AwardRow, student: Student, programme: ScholarshipProgramme, head: Letterhead, width: float,
+            signed_on: dt.date, decree: str, school_bank: str) -> list:
     style = pdf_writer.text_style
     escape = pdf_writer.escape
     school = head.name
-    bank = row.bank or ("BRI" if school_level_of() in ("SD", "SMP") else "BNI")
+    bank = row.bank or school_bank
     story = pdf_writer.letterhead_block(head, width)
     story += [Spacer(1, 4 * mm), Paragraph("<u>" + escape(_("SURAT KETERANGAN AKTIVASI REKENING")) + "</u>", style(12, bold=True, center=True)),
               Paragraph(escape(_("Nomor: ........../........../{year}").format(year=signed_on.year)), style(10, center=True)),
@@ -209,12 +205,6 @@ def _letter(row: AwardRow, programme: ScholarshipProgramme, head: Letterhead, wi
     return story
 
 
-def school_level_of() -> str:
-    from kupang_desk.sekolah.students import school_level
-
-    return school_level()
-
-
 def school_year_of(day: dt.date) -> str:
     start = day.year if day.month >= 7 else day.year - 1
     return f"{start}/{start + 1}"
@@ -227,17 +217,21 @@ def save_letters(programme: ScholarshipProgramme, award_ids: list[int] | None, p
     user = require("award.print", user)
     task = task or Task()
     path = Path(path)
-    _check_target(path, ".pdf")
+    check_output(path, (".pdf",))
     rows = award_rows(programme) if award_ids else award_rows(programme, statuses=["sk_nominasi"])
     if award_ids:
         wanted = set(award_ids)
         rows = [r for r in rows if r.award_id in wanted]
     if not rows:
         raise KnownError(_("Tidak ada siswa untuk dibuatkan surat: pilih penerima di daftar, atau catat SK Nominasi dulu."))
-    from kupang_desk.models import Award
-
-    decrees = {a.id: a.nomination_decree for a in Award.select(Award.id, Award.nomination_decree).where(
-        Award.id.in_([r.award_id for r in rows][:5000]))}
+    decrees: dict[int, str] = {}
+    students: dict[int, Student] = {}
+    for chunk in pw.chunked(rows, 500):
+        decrees.update(Award.select(Award.id, Award.nomination_decree).where(
+            Award.id.in_([r.award_id for r in chunk])).tuples())
+        students.update((s.id, s) for s in Student.select().where(Student.id.in_([r.student_id for r in chunk])))
+    # PIP accounts: BRI for SD/SMP, BNI for SMA/SMK, where the award names no bank.
+    school_bank = "BRI" if school_level() in ("SD", "SMP") else "BNI"
     pdf_writer.register_fonts()
     size = pdf_writer.PAPERS.get(paper, pdf_writer.PAPERS["A4"])
     margin = 20 * mm
@@ -249,7 +243,8 @@ def save_letters(programme: ScholarshipProgramme, award_ids: list[int] | None, p
         task.step(index, len(rows), _("Menyusun surat {done} dari {total}").format(done=index, total=len(rows)))
         if index:
             story.append(PageBreak())
-        story += _letter(row, programme, head, width, signed_on, decrees.get(row.award_id, ""))
+        story += _letter(row, students[row.student_id], programme, head, width, signed_on,
+                         decrees.get(row.award_id, ""), school_bank)
     document = SimpleDocTemplate(str(path), pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=14 * mm,
                                  bottomMargin=16 * mm, title=_("Surat keterangan aktivasi rekening"), author=head.name)
     try:

@@ -178,14 +178,12 @@ def clean(values: dict[str, object], kelurahan: KelurahanLookup, *, today: dt.da
             if born not in (None, ""):
                 born = parse_date(born, label["birth_date"])
             out["birth_date"] = check_birth_date(born, today=today, field=label["birth_date"]).value
-        for key, length in (("nisn", 10), ("nik", 16), ("kk_number", 16)):
+        for key, length, check in (("nisn", 10, check_nisn), ("nik", 16, check_nik), ("kk_number", 16, check_kk)):
             if key in values:
                 raw = values.get(key)
                 if isinstance(raw, float) and raw.is_integer() and 0 <= raw < 1e15 or isinstance(raw, int) and not isinstance(raw, bool):
                     raw = identifier_text(raw, label[key], length=length)
-                check = {"nisn": check_nisn, "nik": check_nik, "kk_number": check_kk}[key]
-                kwargs = {"required": False, "field": label[key]}
-                out[key] = check(raw, **kwargs).value or ""
+                out[key] = check(raw, required=False, field=label[key]).value or ""
     except ValidationError as error:
         raise RowError(error.field, error.message) from None
     if "nipd" in values:

@@ -246,42 +246,35 @@ class PatientCardDialog(QDialog):
         self.edit.emit(self.patient.id)
         self.accept()
 
-    def print_card(self, path: str | None = None) -> Path | None:
-        """Writes the card PDF (asking where, unless ``path`` is given) and opens it."""
+    def _save_pdf(self, path: str | None, title: str, suggested: str, write) -> Path | None:
+        """Asks where (unless ``path`` is given), writes with ``write(patient_id, path)`` and opens it."""
         if not path:
-            suggested = str(Path(tempfile.gettempdir()) / f"kartu-{self.patient.no_rm}.pdf")
-            path, _filter = QFileDialog.getSaveFileName(self, _("Simpan kartu berobat"), suggested, "PDF (*.pdf)")
+            path, _filter = QFileDialog.getSaveFileName(self, title, str(Path(tempfile.gettempdir()) / suggested),
+                                                        "PDF (*.pdf)")
             if not path:
                 return None
+        try:
+            written = write(self.patient.id, path)
+        except KnownError as error:
+            show_error(self, error)
+            return None
+        open_document(written)
+        return written
+
+    def print_card(self, path: str | None = None) -> Path | None:
+        """Writes the card PDF (asking where, unless ``path`` is given) and opens it."""
         from kupang_desk.patients.card import (
             write_patient_card,  # ReportLab loads when first needed
         )
 
-        try:
-            written = write_patient_card(self.patient.id, path)
-        except KnownError as error:
-            show_error(self, error)
-            return None
-        open_document(written)
-        return written
-
+        return self._save_pdf(path, _("Simpan kartu berobat"), f"kartu-{self.patient.no_rm}.pdf", write_patient_card)
 
     def print_subject_report(self, path: str | None = None) -> Path | None:
         """The patient's own data and who processed it, as one PDF (the data subject's right of access)."""
-        if not path:
-            suggested = str(Path(tempfile.gettempdir()) / f"data-pribadi-{self.patient.no_rm}.pdf")
-            path, _filter = QFileDialog.getSaveFileName(self, _("Simpan data pribadi dan riwayat"), suggested, "PDF (*.pdf)")
-            if not path:
-                return None
         from kupang_desk.patients.subject import write_subject_report
 
-        try:
-            written = write_subject_report(self.patient.id, path)
-        except KnownError as error:
-            show_error(self, error)
-            return None
-        open_document(written)
-        return written
+        return self._save_pdf(path, _("Simpan data pribadi dan riwayat"), f"data-pribadi-{self.patient.no_rm}.pdf",
+                              write_subject_report)
 
 
 class MergeDialog(QDialog):

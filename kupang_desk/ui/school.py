@@ -665,8 +665,6 @@ class AwardsTab(QWidget):
         return dialog
 
     def propose_eligible(self) -> None:
-        from kupang_desk.models import Student
-
         programme = self.programme()
         if programme is None:
             return

@@ -5,7 +5,6 @@ functions refuse it anyway."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -729,7 +728,3 @@ class SettingsPage(SectionPage):
     def _tab_changed(self, index: int) -> None:
         if self.audit is not None and self.tabs.widget(index) is self.audit and not self.audit.model.events:
             self.audit.apply()
-
-
-def describe(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
