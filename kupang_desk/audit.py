@@ -161,7 +161,7 @@ def export_xlsx(path, flt: AuditFilter | None = None, *, user: User | None = Non
     from kupang_desk.accounts.permissions import require
     from kupang_desk.i18n import _
     from kupang_desk.models import writing
-    from kupang_desk.reports.excel import save
+    from kupang_desk.reports.excel import put, safe_values, save
 
     actor = require("audit.view", user)
     path = Path(path)
@@ -172,16 +172,16 @@ def export_xlsx(path, flt: AuditFilter | None = None, *, user: User | None = Non
     header = [_("No."), _("Waktu"), _("Pengguna"), _("Tindakan"), _("Tabel"), _("ID data"), _("Rincian")]
     cells = []
     for text in header:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = put(WriteOnlyCell(sheet), text)
         cell.font = Font(bold=True)
         cells.append(cell)
     sheet.append(cells)
     count = 0
     for event in query(flt, user=actor).iterator():
-        record_cell = WriteOnlyCell(sheet, value=event.record_id)
+        record_cell = put(WriteOnlyCell(sheet), event.record_id)
         record_cell.number_format = "@"
-        sheet.append([event.id, event.at, who(event), action_label(event.action), event.table_name, record_cell,
-                      event.details])
+        sheet.append(safe_values(sheet, [event.id, event.at, who(event), action_label(event.action), event.table_name,
+                                         record_cell, event.details]))
         count += 1
     save(book, path)
     with writing():

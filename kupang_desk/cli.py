@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     register.add_argument("--rejects", metavar="FILE.xlsx", help=_("simpan baris yang ditolak beserta alasannya"))
     register.add_argument("--all-or-nothing", action="store_true", help=_("simpan hanya bila tidak ada baris yang ditolak"))
     register.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
+    _value_arguments(register)
 
     students = commands.add_parser("students", help=_("data siswa: impor dari Dapodik, kenaikan kelas"))
     student_commands = students.add_subparsers(dest="students_command", metavar=_("PERINTAH"), required=True)
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     student_import.add_argument("--dry-run", action="store_true", help=_("periksa saja, jangan simpan"))
     student_import.add_argument("--rejects", metavar="FILE.xlsx", help=_("simpan baris yang ditolak beserta alasannya"))
     student_import.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
+    _value_arguments(student_import)
     promote = student_commands.add_parser("promote", help=_("kenaikan kelas: semua siswa naik satu kelas, kelas akhir lulus"))
     promote.add_argument("--school-year", metavar="TTTT/TTTT", help=_("tahun ajaran baru, misalnya 2027/2028"))
     promote.add_argument("--yes", action="store_true", help=_("jalankan; tanpa ini hanya ditampilkan rencananya"))
@@ -110,6 +112,45 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--include-z", action="store_true", default=None, help=_("top: ikut hitung kode Z"))
     report.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
     return parser
+
+
+def _value_arguments(command: argparse.ArgumentParser) -> None:
+    """The answers an import may need: isian that the file spells differently from the lists."""
+    command.add_argument("--map", action="append", default=[], metavar=_("KOLOM:NILAI=ISIAN"), help=_(
+        "baca NILAI di KOLOM sebagai ISIAN (nama atau kode di daftar; kosong: biarkan kosong); boleh berulang, "
+        "misalnya --map \"Cara Bayar:BPJS Non PBI=PBPU\""))
+    command.add_argument("--add-unknown", action="store_true", help=_(
+        "tambahkan isian yang belum ada (poli, cara bayar) sebagai entri baru"))
+    command.add_argument("--reject-unknown", action="store_true", help=_("tolak baris yang isiannya belum dikenal"))
+    command.add_argument("--cut-nik", choices=("keep", "empty"), default="keep", help=_(
+        "NIK yang mungkin terpotong Excel: keep = simpan dengan peringatan (bawaan), empty = kosongkan"))
+
+
+def _value_answers(args: argparse.Namespace) -> tuple[dict[tuple[str, str], str], str]:
+    answers: dict[tuple[str, str], str] = {}
+    for text in args.map:
+        column, colon, rest = text.partition(":")
+        value, equals, target = rest.rpartition("=")
+        if not colon or not equals or not column.strip() or not value.strip():
+            raise KnownError(_("--map \"{text}\" tidak dapat dibaca. Tulis KOLOM:NILAI=ISIAN, misalnya "
+                               "--map \"Cara Bayar:BPJS Non PBI=PBPU\".").format(text=text))
+        answers[(column.strip(), value.strip())] = target.strip()
+    if args.add_unknown and args.reject_unknown:
+        raise KnownError(_("Pilih salah satu: --add-unknown atau --reject-unknown."))
+    return answers, "add" if args.add_unknown else "reject" if args.reject_unknown else "ask"
+
+
+def _print_unknown(summary) -> bool:
+    """Prints each value still to answer with the --map argument that answers it; True if any."""
+    if not summary.unknown:
+        return False
+    print(_("Isian yang belum dikenal (tidak ada yang disimpan):"))
+    for unknown in summary.unknown:
+        print("  " + unknown.describe())
+        print("    " + unknown.map_argument())
+    print(_("Jawab setiap isian dengan --map seperti di atas, atau pakai --add-unknown (poli dan cara bayar baru) "
+            "atau --reject-unknown (tolak barisnya)."))
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,11 +259,16 @@ def _import(args: argparse.Namespace) -> int:
     from kupang_desk.tasks import ConsoleTask
 
     database.connect(args.database)
+    answers, unknown = _value_answers(args)
     summary = import_register(args.file, dry_run=args.dry_run, all_or_nothing=args.all_or_nothing,
-                              rejects=args.rejects, task=ConsoleTask(quiet=args.quiet))
+                              rejects=args.rejects, task=ConsoleTask(quiet=args.quiet), values=answers,
+                              unknown=unknown, cut_identifiers=args.cut_nik)
     counts = summary.counts()
     print(_("baru: {new}\nsudah ada: {unchanged}\nditolak: {error}").format(
         new=counts.get("new", 0), unchanged=counts.get("unchanged", 0), error=counts.get("error", 0)))
+    _print_warned(summary)
+    if _print_unknown(summary):
+        return EXIT_USER
     if not summary.written:
         print(_("Tidak ada yang disimpan ({why}).").format(
             why=_("--dry-run") if args.dry_run else _("--all-or-nothing dan ada baris yang ditolak")))
@@ -234,6 +280,14 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_warned(summary) -> None:
+    warned = summary.warned
+    if warned:
+        incomplete = sum(row.incomplete for row in warned)
+        print(_("perlu diperiksa: {count} (perlu dilengkapi: {incomplete}); rinciannya di lembar Periksa file --rejects").format(
+            count=len(warned), incomplete=incomplete))
+
+
 def _students(args: argparse.Namespace) -> int:
     from kupang_desk.models import database
     from kupang_desk.sekolah import classes
@@ -243,11 +297,16 @@ def _students(args: argparse.Namespace) -> int:
     if args.students_command == "import":
         from kupang_desk.sekolah.dapodik import import_students
 
-        summary = import_students(args.file, dry_run=args.dry_run, rejects=args.rejects, task=ConsoleTask(quiet=args.quiet))
+        answers, unknown = _value_answers(args)
+        summary = import_students(args.file, dry_run=args.dry_run, rejects=args.rejects, task=ConsoleTask(quiet=args.quiet),
+                                  values=answers, unknown=unknown, cut_identifiers=args.cut_nik)
         counts = summary.counts()
         print(_("baru: {new}\ndiperbarui: {update}\ntidak berubah: {unchanged}\nditolak: {error}").format(
             new=counts.get("new", 0), update=counts.get("update", 0), unchanged=counts.get("unchanged", 0),
             error=counts.get("error", 0)))
+        _print_warned(summary)
+        if _print_unknown(summary):
+            return EXIT_USER
         if args.dry_run:
             print(_("Tidak ada yang disimpan (--dry-run)."))
         if args.rejects and counts.get("error"):

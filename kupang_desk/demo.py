@@ -44,6 +44,7 @@ from kupang_desk.names import name_key
 from kupang_desk.patients.numbers import set_at_least
 from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at
+from kupang_desk.visits.diagnoses import diagnosis_rows
 
 KOTA_KUPANG = "53.71"
 
@@ -468,7 +469,7 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
     rainy_months = {12, 1, 2, 3}
     workers = HEALTH_WORKERS
     visit_rows: list[tuple] = []
-    diagnosis_rows: list[tuple] = []
+    diagnosis_buffer: list[tuple] = []
     for day, minute, person_index in planned:
         patient_id, born, sex, payment = people[person_index]
         age_days = (day - born).days
@@ -502,7 +503,8 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
             (400 + int(rand() * 450) if adult else 30 + int(rand() * 320)) / 10,
             (360 + int(rand() * 28)) / 10, workers[int(rand() * len(workers))], created,
         ))
-        for position, code in enumerate(picked, start=1):
+        pairs = []
+        for code in picked:
             if code in chronic:
                 key = (patient_id, code)
                 new_case = key not in seen_code
@@ -510,14 +512,16 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
                     seen_code.add(key)
             else:
                 new_case = rand() < 0.85
-            diagnosis_rows.append((diagnosis_id, visit_id, code, new_case, position == 1, position))
+            pairs.append((code, new_case))
+        for line in diagnosis_rows(pairs):
+            diagnosis_buffer.append((diagnosis_id, visit_id, line.code, line.is_new_case, line.is_primary, line.position))
             diagnosis_id += 1
         visit_id += 1
         if len(visit_rows) >= CHUNK:
-            yield visit_rows, diagnosis_rows
-            visit_rows, diagnosis_rows = [], []
+            yield visit_rows, diagnosis_buffer
+            visit_rows, diagnosis_buffer = [], []
     if visit_rows:
-        yield visit_rows, diagnosis_rows
+        yield visit_rows, diagnosis_buffer
 
 
 PIP_RULES = {"SD": 450000, "SMP": 750000, "SMA": 1800000, "SMK": 1800000, "half_for_new_and_final": True}

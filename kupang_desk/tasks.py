@@ -48,12 +48,14 @@ class Task:
 
 
 class ConsoleTask(Task):
-    """Progress printed on one line of the terminal, at most a few times a second."""
+    """Progress printed on one line of the terminal, at most a few times a second; nothing
+    when the output goes to a file or a pipe (a log gets the summary lines alone)."""
 
     def __init__(self, stream=None, quiet: bool = False) -> None:
         super().__init__(self._print)
         self._stream = stream or sys.stderr
-        self._quiet = quiet
+        isatty = getattr(self._stream, "isatty", None)
+        self._quiet = quiet or not (callable(isatty) and isatty())
         self._last = 0.0
         self._last_text = ""
 

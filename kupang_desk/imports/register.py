@@ -10,27 +10,32 @@ the bulk writer writes).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import math
-import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import peewee as pw
 
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
-from kupang_desk.errors import KnownError, ValidationError
+from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
+from kupang_desk.imports.identifiers import read_identifier
+from kupang_desk.imports.rows import ImportSummary, RowCheck, RowResult, cell_text, write_rejects
+from kupang_desk.imports.sheets import header_key, parse_date, read_sheet
+from kupang_desk.imports.values import (
+    ValueMapper,
+    fixed_vocabulary,
+    kelurahan_vocabulary,
+    payment_vocabulary,
+    poli_vocabulary,
+)
 from kupang_desk.models import (
     Icd10,
     Patient,
     PatientIdentifier,
     PaymentType,
     Poli,
-    Region,
     User,
     Visit,
     VisitDiagnosis,
@@ -39,9 +44,10 @@ from kupang_desk.models import (
 )
 from kupang_desk.models.bulk import BulkWriter, next_id
 from kupang_desk.names import name_key, tidy_name
-from kupang_desk.patients.numbers import next_no_rm
+from kupang_desk.patients.numbers import Pattern, next_no_rm
 from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at, check_name, check_nik
+from kupang_desk.visits.diagnoses import DiagnosisRow, diagnosis_rows
 from kupang_desk.visits.icd import normalize_code
 
 COLUMNS = {  # normalized header -> field
@@ -55,75 +61,8 @@ REQUIRED = ("visit_date", "name", "sex", "birth_date", "diagnoses")
 LABELS = {"visit_date": "Tanggal Kunjungan", "no_rm": "No RM", "nik": "NIK", "name": "Nama", "sex": "Jenis Kelamin",
           "birth_date": "Tanggal Lahir", "kelurahan": "Kelurahan", "poli": "Poli", "payment": "Cara Bayar",
           "visit_kind": "Kunjungan", "diagnoses": "Diagnosa", "cases": "Kasus"}
-MONTHS = {name: number for number, names in enumerate((
-    ("januari", "jan"), ("februari", "feb", "pebruari"), ("maret", "mar"), ("april", "apr"), ("mei",),
-    ("juni", "jun"), ("juli", "jul"), ("agustus", "agu", "agt", "ags"), ("september", "sep", "sept"),
-    ("oktober", "okt"), ("november", "nov", "nop"), ("desember", "des")), start=1) for name in names}
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-_WORD_DATE = re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$")
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-class RowError(Exception):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column, self.reason = column, reason
-
-
-@dataclass
-class RowResult:
-    line: int  # the row number in the sheet, as Excel shows it
-    status: str  # "new", "update" (students), "unchanged", "error"
-    original: list
-    column: str = ""
-    reason: str = ""
-
-
-@dataclass
-class ImportSummary:
-    rows: list[RowResult] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
-    mapped: dict[str, str] = field(default_factory=dict)  # header -> field it was read as
-    written: bool = False
-
-    def counts(self) -> Counter:
-        return Counter(row.status for row in self.rows)
-
-    def describe(self) -> str:
-        counts = self.counts()
-        if "update" in counts:
-            return _("{new} baru, {update} diperbarui, {unchanged} tidak berubah, {error} ditolak").format(
-                new=counts.get("new", 0), update=counts["update"], unchanged=counts.get("unchanged", 0),
-                error=counts.get("error", 0))
-        return _("{new} baru, {unchanged} sudah ada, {error} ditolak").format(
-            new=counts.get("new", 0), unchanged=counts.get("unchanged", 0), error=counts.get("error", 0))
-
-
-def header_key(value) -> str:
-    return " ".join(str(value or "").lower().replace(".", " ").replace("_", " ").split())
-
-
-def read_sheet(path: Path) -> list[list]:
-    """Every row of the first sheet (Excel via python-calamine, tolerant of files Excel would
-    repair) or of a CSV file (comma, semicolon or tab)."""
-    if not path.is_file():
-        raise KnownError(_("File {path} tidak ditemukan.").format(path=path))
-    if path.suffix.lower() in (".csv", ".txt"):
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [list(row) for row in csv.reader(text.splitlines(), dialect)]
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        return [list(row) for row in workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)]
-    except Exception as error:  # calamine raises its own types for unreadable files
-        raise KnownError(_("File {path} tidak dapat dibaca sebagai Excel atau CSV ({detail}).").format(
-            path=path, detail=error)) from error
+# What a NIK that Excel may have cut becomes: kept with a warning, or left out ("perlu dilengkapi").
+CUT_CHOICES = ("keep", "empty")
 
 
 def find_header(rows: list[list], extra: dict[str, str] | None = None) -> tuple[int, dict[int, str]]:
@@ -144,69 +83,28 @@ def find_header(rows: list[list], extra: dict[str, str] | None = None) -> tuple[
                        "Tanggal Kunjungan, Nama, Jenis Kelamin, Tanggal Lahir, Diagnosa."))
 
 
-def parse_date(value, column: str) -> dt.date:
-    """An Excel date or date-time, an Excel serial number, or text: 05-12-2026, 05/12/2026,
-    2026-12-05, 5 Desember 2026, 5 Des 2026."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if not math.isfinite(value) or not 1 <= value < 2958466:
-            raise RowError(column, _("{column} bukan tanggal: {value}.").format(column=column, value=value))
-        return EXCEL_EPOCH + dt.timedelta(days=int(value))
-    text = " ".join(str(value or "").split())
-    if not text:
-        raise RowError(column, _("{column} kosong.").format(column=column))
-    try:
-        if match := _NUMERIC_DATE.match(text):
-            day, month, year = (int(part) for part in match.groups())
-            year += 2000 if year < 100 else 0
-            return dt.date(year, month, day)
-        if match := _ISO_DATE.match(text):
-            return dt.date(*(int(part) for part in match.groups()))
-        if (match := _WORD_DATE.match(text)) and match.group(2).lower() in MONTHS:
-            return dt.date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
-    except ValueError:
-        pass
-    raise RowError(column, _("{column} '{value}' bukan tanggal yang dikenal; tulis misalnya 05-12-2026 atau 5 Desember 2026.").format(
-        column=column, value=text))
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
 @dataclass
 class Lookups:
     """Everything a row is checked against, loaded once for the whole file."""
 
-    poli: dict[str, int]
-    payment: dict[str, int]
-    kelurahan: dict[str, str]
+    mapper: ValueMapper
     codes: set[str]
-    default_poli: int
-    default_payment: int
+    default_poli: str
+    default_payment: str
+    no_rm_width: int | None
 
     @classmethod
-    def load(cls) -> Lookups:
-        poli = {p.name.lower(): p.id for p in Poli.select()}
-        payment = {}
-        for p in PaymentType.select():
-            payment[p.name.lower()] = p.id
-            payment[p.code.lower()] = p.id
-        payment.setdefault("bpjs", PaymentType.select().where(PaymentType.is_bpjs).first().id)
-        kelurahan: dict[str, str] = {}
-        for region in Region.select().where(Region.level == "desa_kelurahan").order_by(Region.code):
-            kelurahan[region.name.lower()] = region.code  # Kota Kupang (53.71) sorts last and wins
+    def load(cls, answers: dict[tuple[str, str], str] | None = None, unknown: str = "ask") -> Lookups:
+        mapper = ValueMapper([
+            payment_vocabulary(LABELS["payment"]), poli_vocabulary(LABELS["poli"]), kelurahan_vocabulary(LABELS["kelurahan"]),
+            fixed_vocabulary("sex", LABELS["sex"], optional=False), fixed_vocabulary("visit_kind", LABELS["visit_kind"]),
+            fixed_vocabulary("cases", LABELS["cases"], optional=False),
+        ], answers, unknown=unknown)
         codes = {row.code for row in Icd10.select(Icd10.code)}
-        default_poli = Poli.select().order_by(Poli.sort_order).first().id
-        default_payment = PaymentType.select().order_by(PaymentType.sort_order).first().id
-        return cls(poli, payment, kelurahan, codes, default_poli, default_payment)
+        default_poli = str(Poli.select().order_by(Poli.sort_order).first().id)
+        default_payment = str(PaymentType.select().order_by(PaymentType.sort_order).first().id)
+        pattern = Pattern.current()
+        return cls(mapper, codes, default_poli, default_payment, pattern.width if pattern.kind == "running" else None)
 
 
 @dataclass
@@ -219,94 +117,111 @@ class Prepared:
     birth_date: dt.date
     kelurahan: str | None
     visit_at: dt.datetime
-    poli: int
-    payment: int
+    poli: str  # an entry key of the mapper: an id, or a new entry's placeholder
+    payment: str
     is_new_visit: bool | None
-    diagnoses: list[tuple[str, bool]]
+    diagnoses: list[DiagnosisRow]
 
 
-def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: dt.date) -> Prepared:
-    """Checks one row; raises ``RowError`` naming the column and the reason."""
-    label = LABELS
-    nik_value = values.get("nik")
-    if isinstance(nik_value, float) and nik_value.is_integer() and 0 < nik_value < 2**53:
-        # A NIK typed into a number cell. Excel keeps 15 significant digits, so a 16th
-        # digit of 0 may be one it dropped; any other last digit survived intact.
-        if nik_value >= 1e15 and int(nik_value) % 10 == 0:
-            raise RowError(label["nik"], _("NIK tersimpan sebagai angka {value:.0f}; digit terakhirnya mungkin hilang karena Excel. "
-                                           "Ketik ulang dari KTP/KK dan format kolomnya sebagai Teks.").format(value=nik_value))
-        nik_value = str(int(nik_value))
-    try:
-        name = check_name(values.get("name"), field=label["name"]).value
-        nik = check_nik(nik_value, field=label["nik"], required=False).value or None
-    except ValidationError as error:
-        raise RowError(error.field, error.message) from None
-    sex_text = cell_text(values.get("sex")).upper()
-    sex = {"L": "L", "P": "P", "LAKI-LAKI": "L", "LAKI LAKI": "L", "PEREMPUAN": "P", "WANITA": "P", "PRIA": "L"}.get(sex_text)
-    if sex is None:
-        raise RowError(label["sex"], _("Jenis Kelamin harus L atau P, bukan '{value}'.").format(value=sex_text))
-    birth = parse_date(values.get("birth_date"), label["birth_date"])
-    visit = parse_date(values.get("visit_date"), label["visit_date"])
-    if birth > today or visit > today:
-        raise RowError(label["visit_date"] if visit > today else label["birth_date"],
-                       _("Tanggal sesudah hari ini tidak dapat diimpor."))
-    if visit < birth:
-        raise RowError(label["visit_date"], _("Tanggal Kunjungan sebelum Tanggal Lahir."))
-    if birth.year < today.year - 130:
-        raise RowError(label["birth_date"], _("Tanggal Lahir lebih dari 130 tahun lalu."))
-    kelurahan_text = cell_text(values.get("kelurahan")).lower()
-    kelurahan = lookups.kelurahan.get(kelurahan_text) if kelurahan_text else None
-    if kelurahan_text and kelurahan is None:
-        raise RowError(label["kelurahan"], _("Kelurahan '{value}' tidak dikenal di NTT.").format(value=kelurahan_text))
-    poli_text = cell_text(values.get("poli")).lower()
-    poli = lookups.poli.get(poli_text) if poli_text else lookups.default_poli
-    if poli is None:
-        raise RowError(label["poli"], _("Poli '{value}' tidak ada di daftar poli (Pengaturan).").format(value=poli_text))
-    payment_text = cell_text(values.get("payment")).lower()
-    payment = lookups.payment.get(payment_text) if payment_text else lookups.default_payment
-    if payment is None:
-        raise RowError(label["payment"], _("Cara Bayar '{value}' tidak ada di daftar cara bayar.").format(value=payment_text))
-    kind = cell_text(values.get("visit_kind")).lower()
-    is_new = {"baru": True, "b": True, "lama": False, "l": False}.get(kind) if kind else None
-    if kind and is_new is None:
-        raise RowError(label["visit_kind"], _("Kunjungan harus Baru atau Lama, bukan '{value}'.").format(value=kind))
-    codes_text = [c for c in (cell_text(part) for part in str(values.get("diagnoses") or "").replace(",", ";").split(";")) if c]
+def _nik(check: RowCheck, value: object, cut: str) -> str | None:
+    label = LABELS["nik"]
+    read = check.run(read_identifier, value, "nik", label)
+    if read is None or not read.text:
+        return None
+    if read.warning and cut == "empty":
+        check.leave_out(label, _("NIK {value} tidak diimpor karena mungkin terpotong Excel.").format(value=read.text))
+        return None
+    if read.warning:
+        check.warn(label, read.warning)
+    return check.run(lambda: check_nik(read.text, field=label, required=False).value or None)
+
+
+def _split(value: object) -> list[str]:
+    return [c for c in (cell_text(part) for part in str(cell_text(value)).replace(",", ";").split(";")) if c]
+
+
+def _diagnoses(check: RowCheck, values: dict, lookups: Lookups) -> list[DiagnosisRow]:
+    codes_text = _split(values.get("diagnoses"))
     if not codes_text:
-        raise RowError(label["diagnoses"], _("Diagnosa kosong; isi kode ICD-10, dipisah titik koma."))
-    codes = []
-    for text in codes_text:
-        code = normalize_code(text)
-        if code not in lookups.codes:
-            raise RowError(label["diagnoses"], _("Kode ICD-10 '{code}' tidak dikenal.").format(code=text))
-        if code not in codes:
-            codes.append(code)
-    cases_text = [cell_text(part).lower() for part in str(values.get("cases") or "").split(";")]
-    cases_text = [c for c in cases_text if c]
+        check.problem(LABELS["diagnoses"], _("Diagnosa kosong; isi kode ICD-10, dipisah titik koma."))
+        return []
+    codes = [normalize_code(text) for text in codes_text]
+    unknown = [text for text, code in zip(codes_text, codes, strict=True) if code not in lookups.codes]
+    if unknown:
+        check.problem(LABELS["diagnoses"], _("Kode ICD-10 tidak dikenal: {codes}.").format(codes=", ".join(unknown)))
+    cases_text = _split(values.get("cases"))
     if cases_text and len(cases_text) != len(codes_text):
-        raise RowError(LABELS["cases"], _("Kasus harus sebanyak Diagnosa ({count}), dipisah titik koma.").format(count=len(codes_text)))
-    new_cases = []
-    for text in cases_text or ["baru"] * len(codes):
-        if text not in ("baru", "lama", "b", "l"):
-            raise RowError(LABELS["cases"], _("Kasus harus Baru atau Lama, bukan '{value}'.").format(value=text))
-        new_cases.append(text.startswith("b"))
-    return Prepared(line, nik, cell_text(values.get("no_rm")).upper(), tidy_name(name), sex, birth, kelurahan,
-                    dt.datetime.combine(visit, dt.time(8, 0)), poli, payment, is_new,
-                    list(zip(codes, new_cases[:len(codes)], strict=False)))
+        check.problem(LABELS["cases"], _("Kasus harus sebanyak Diagnosa ({count}), dipisah titik koma.").format(
+            count=len(codes_text)))
+        return []
+    cases = [check.run(lookups.mapper.lookup, "cases", text) for text in cases_text] or ["baru"] * len(codes)
+    if unknown or None in cases:
+        return []
+    # Each code with its own kasus, a repeated code once (its first occurrence and kasus).
+    return diagnosis_rows(list(zip(codes, (case == "baru" for case in cases), strict=True)))
+
+
+def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: dt.date, *,
+                cut: str = "keep") -> tuple[Prepared | None, RowCheck]:
+    """Checks one row whole: (the row ready to write, or None when it is rejected; every problem)."""
+    label = LABELS
+    check = RowCheck()
+    mapper = lookups.mapper
+    name = check.run(lambda: tidy_name(check_name(values.get("name"), field=label["name"]).value))
+    nik = _nik(check, values.get("nik"), cut)
+    no_rm_read = check.run(read_identifier, values.get("no_rm"), "code", label["no_rm"], length=lookups.no_rm_width)
+    no_rm = no_rm_read.text if no_rm_read else ""
+    if len(no_rm) > Patient.no_rm.max_length:
+        check.problem(label["no_rm"], _("No RM terlalu panjang ({count} karakter, paling banyak {limit}).").format(
+            count=len(no_rm), limit=Patient.no_rm.max_length))
+    sex = check.run(mapper.lookup, "sex", values.get("sex"))
+    if sex is None and not cell_text(values.get("sex")):
+        check.problem(label["sex"], _("Jenis Kelamin wajib diisi: L atau P."))
+    birth = check.run(parse_date, values.get("birth_date"), label["birth_date"])
+    visit = check.run(parse_date, values.get("visit_date"), label["visit_date"])
+    for day, column in ((birth, "birth_date"), (visit, "visit_date")):
+        if day is not None and day > today:
+            check.problem(label[column], _("{column} sesudah hari ini tidak dapat diimpor.").format(column=label[column]))
+    if birth is not None and visit is not None and visit < birth:
+        check.problem(label["visit_date"], _("Tanggal Kunjungan sebelum Tanggal Lahir."))
+    if birth is not None and birth.year < today.year - 130:
+        check.problem(label["birth_date"], _("Tanggal Lahir lebih dari 130 tahun lalu."))
+    kelurahan = check.run(mapper.lookup, "kelurahan", values.get("kelurahan"))
+    poli = check.run(mapper.lookup, "poli", values.get("poli")) if cell_text(values.get("poli")) else lookups.default_poli
+    payment = (check.run(mapper.lookup, "payment", values.get("payment")) if cell_text(values.get("payment"))
+               else lookups.default_payment)
+    kind = check.run(mapper.lookup, "visit_kind", values.get("visit_kind"))
+    diagnoses = _diagnoses(check, values, lookups)
+    check.settle(identified=bool(no_rm))
+    if check.problems or None in (name, sex, birth, visit, poli, payment) or not diagnoses:
+        return None, check
+    return Prepared(line, nik, no_rm, name, sex, birth, kelurahan, dt.datetime.combine(visit, dt.time(8, 0)), poli,
+                    payment, None if kind is None else kind == "baru", diagnoses), check
 
 
 def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: bool = False,
                     rejects: str | Path | None = None, task: Task | None = None,
-                    today: dt.date | None = None, columns: dict[str, str] | None = None, user: User | None = None) -> ImportSummary:
+                    today: dt.date | None = None, columns: dict[str, str] | None = None, user: User | None = None,
+                    values: dict[tuple[str, str], str] | None = None, unknown: str = "ask",
+                    cut_identifiers: str = "keep") -> ImportSummary:
     """Checks every row, then writes the valid ones in one transaction (none with ``dry_run``,
-    or none at all when ``all_or_nothing`` and any row is rejected)."""
+    or none at all when ``all_or_nothing`` and any row is rejected).
+
+    ``values`` answers the values the file spells differently from the lists ({(column,
+    value): entry}); while any is unanswered (``summary.unknown``) nothing is written, unless
+    ``unknown`` is "add" (new poli or cara bayar) or "reject" (those rows are rejected).
+    ``cut_identifiers`` "empty" leaves out a NIK that Excel may have cut instead of keeping it.
+    """
     user = require("import.run", user)
+    if cut_identifiers not in CUT_CHOICES:
+        raise ValueError(cut_identifiers)
     task = task or Task()
     today = today or dt.date.today()
     rows = read_sheet(Path(path))
     header_index, mapping = find_header(rows, columns)
     summary = ImportSummary(headers=[cell_text(v) for v in rows[header_index]])
     summary.mapped = {summary.headers[i]: f for i, f in mapping.items() if i < len(summary.headers)}
-    lookups = Lookups.load()
+    lookups = Lookups.load(values, unknown)
     prepared: list[Prepared] = []
     total = len(rows) - header_index - 1
     for offset, row in enumerate(rows[header_index + 1:]):
@@ -315,24 +230,23 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
             task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
         if all(cell_text(v) == "" for v in row):
             continue  # blank rows are ignored
-        values = {mapping[i]: v for i, v in enumerate(row) if i in mapping}
         result = RowResult(line, "new", list(row))
-        try:
-            prepared.append(prepare_row(values, lookups, line, today))
-        except RowError as error:
-            result.status, result.column, result.reason = "error", error.column, error.reason
-        except Exception as error:  # anything unforeseen in a cell is that row's error, never the import's
-            result.status, result.column, result.reason = "error", "", _("Baris tidak dapat dibaca: {detail}").format(detail=error)
+        item, check = prepare_row({mapping[i]: v for i, v in enumerate(row) if i in mapping}, lookups, line, today,
+                                  cut=cut_identifiers)
+        check.apply(result)
+        if item is not None:
+            prepared.append(item)
         summary.rows.append(result)
+    summary.unknown = lookups.mapper.unknown
     by_line = {row.line: row for row in summary.rows}
     errors = any(row.status == "error" for row in summary.rows)
-    if not dry_run and not (all_or_nothing and errors):
-        _write(prepared, by_line, task)
+    if rejects:  # before anything is written: a rejects file that cannot be written stops the import
+        write_rejects(summary, rejects)
+    if not dry_run and not summary.unknown and not (all_or_nothing and errors):
+        _write(prepared, by_line, task, lookups.mapper, user)
         summary.written = True
     else:
         _mark_unchanged(prepared, by_line)
-    if rejects:
-        write_rejects(summary, rejects)
     return summary
 
 
@@ -401,7 +315,7 @@ def _resolve(prepared: list[Prepared]):
             patient = by_person.get(person)
         identity = f"nik:{row.nik}" if row.nik else (f"rm:{row.no_rm}" if row.no_rm else f"person:{person}")
         owner = patient if patient is not None else identity
-        key = (owner, row.visit_at.date(), row.poli, tuple(sorted(code for code, _new in row.diagnoses)))
+        key = (owner, row.visit_at.date(), _int(row.poli), tuple(sorted(line.code for line in row.diagnoses)))
         if key in known or key in seen:
             plan.append((row, owner, False))
             continue
@@ -419,8 +333,12 @@ def _mark_unchanged(prepared: list[Prepared], by_line: dict[int, RowResult]) -> 
             by_line[row.line].status = "unchanged"
 
 
-def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task) -> None:
+def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, mapper: ValueMapper,
+           user: User | None) -> None:
     with writing():
+        mapper.add_new_entries()
+        for row in prepared:
+            row.poli, row.payment = mapper.final(row.poli), mapper.final(row.payment)
         plan, new_patients = _resolve(prepared)
         stamp = now()
         ids: dict[object, int] = {}
@@ -437,7 +355,7 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task) 
             number = number or next_no_rm(row.kelurahan)
             taken.add(number)
             patients.add((patient_id, number, row.nik, row.name, name_key(row.name), row.sex, row.birth_date,
-                          row.kelurahan, row.payment, "" if row.nik else _("Diimpor dari register lama tanpa NIK"),
+                          row.kelurahan, int(row.payment), "" if row.nik else _("Diimpor dari register lama tanpa NIK"),
                           stamp, stamp))
             ids[identity] = patient_id
             births[patient_id] = (row.birth_date, row.sex)
@@ -476,9 +394,9 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task) 
                 touched.add(pid)
             else:
                 new_visit = first_of_year.pop((pid, row.visit_at.year), None) == row.visit_at
-            visits.add((visit_id, pid, row.visit_at, row.poli, row.payment, new_visit, days, years, sex, stamp))
-            for position, (code, new_case) in enumerate(row.diagnoses, start=1):
-                diagnoses.add((visit_id, code, new_case, position == 1, position))
+            visits.add((visit_id, pid, row.visit_at, int(row.poli), int(row.payment), new_visit, days, years, sex, stamp))
+            for line in row.diagnoses:
+                diagnoses.add((visit_id, line.code, line.is_new_case, line.is_primary, line.position))
             visit_id += 1
         visits.close()
         diagnoses.close()
@@ -487,30 +405,11 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task) 
 
             for pid in touched:  # existing patients: their earlier visits count too
                 refresh_new_visit_flags(pid)
+        mapper.remember(user)
         audit.record("import", "visit", "", {"new": sum(1 for _r, _o, new in plan if new),
-                                             "new_patients": len(new_patients)})
+                                             "new_patients": len(new_patients)}, user)
 
 
-def write_rejects(summary: ImportSummary, path: str | Path) -> Path:
-    """The rejected rows as they were, with the column and the reason, to fix and import again."""
-    from openpyxl import Workbook
-
-    from kupang_desk.reports.excel import save
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Ditolak")
-    sheet.append([*summary.headers, _("Kolom"), _("Alasan")])
-    for row in summary.rows:
-        if row.status != "error":
-            continue
-        values = [v if isinstance(v, int | float | dt.date) and not isinstance(v, bool) else cell_text(v)
-                  for v in row.original]
-        values += [""] * (len(summary.headers) - len(values))
-        sheet.append([*values[:len(summary.headers)], row.column, row.reason])
-    for cells in sheet.iter_rows(min_row=2):  # identifiers stay text when the file is fixed
-        for cell in cells:
-            if isinstance(cell.value, str) and cell.value.isdigit():
-                cell.number_format = "@"
-    save(workbook, Path(path))
-    return Path(path)
+def _int(key: str) -> int | str:
+    """An entry id as stored; a new entry's placeholder (dry run) stays as it is."""
+    return int(key) if key.isdigit() else key

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -27,6 +28,41 @@ TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 SHEET_TITLES = {"lb1": "LB1", "recap": "Rekap kunjungan", "top": "Penyakit terbanyak", "register": "Register kunjungan",
                 "penerima": "Daftar penerima", "rekap_beasiswa": "Rekap beasiswa"}
+
+
+# Text that Excel or LibreOffice would run as a formula (or a DDE call) when it starts so.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(cell, value):
+    """Sets ``cell`` (normal or write-only) to ``value``; text is always text, never a formula,
+    and loses the control characters Excel refuses. Every xlsx writer of the app uses this."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        if value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True  # Excel keeps it text even when the clerk edits the cell
+    else:
+        cell.value = value
+    return cell
+
+
+def safe_values(sheet, values: list) -> list:
+    """A row for a write-only sheet: text that needs it becomes a text cell (see ``put``), the
+    rest stays plain values, so that a long export costs about what openpyxl itself costs."""
+    from openpyxl.cell import WriteOnlyCell
+
+    for index, value in enumerate(values):
+        if isinstance(value, str) and value and (value[0] in FORMULA_STARTS or ILLEGAL_CHARACTERS_RE.search(value)):
+            values[index] = put(WriteOnlyCell(sheet), value)
+    return values
+
+
+def formula(cell, text: str):
+    """The one way the app writes a formula it made itself (totals)."""
+    cell.value = text
+    return cell
 
 
 def write_workbook(reports: list[Report], path: str | Path, *, paper: str = "A4") -> Path:
@@ -64,7 +100,7 @@ def letterhead_rows(sheet: Worksheet, report: Report, width: int) -> int:
     lines += [(head.name.upper(), Font(bold=True, size=13)), (head.address, Font(size=10)), ("", None),
               (report.title, Font(bold=True, size=12)), (report.period_line(), Font(size=11))]
     for row, (text, font) in enumerate(lines, start=1):
-        cell = sheet.cell(row=row, column=1, value=text or None)
+        cell = put(sheet.cell(row=row, column=1), text or None)
         if font:
             cell.font = font
         cell.alignment = Alignment(horizontal="center")
@@ -79,17 +115,17 @@ def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[i
     """Writes ``table`` from ``first_row``; returns (header row, next free row)."""
     columns = table.columns
     keys = {c.key: i + 1 for i, c in enumerate(columns)}
-    sheet.cell(row=first_row, column=1, value=table.title).font = Font(bold=True)
+    put(sheet.cell(row=first_row, column=1), table.title).font = Font(bold=True)
     top, bottom = first_row + 1, first_row + 2
     for start, end, group in table.header_spans():
         if group:
-            sheet.cell(row=top, column=start + 1, value=group)
+            put(sheet.cell(row=top, column=start + 1), group)
             if end > start:
                 sheet.merge_cells(start_row=top, start_column=start + 1, end_row=top, end_column=end + 1)
             for index in range(start, end + 1):
-                sheet.cell(row=bottom, column=index + 1, value=columns[index].header)
+                put(sheet.cell(row=bottom, column=index + 1), columns[index].header)
         else:
-            sheet.cell(row=top, column=start + 1, value=columns[start].header)
+            put(sheet.cell(row=top, column=start + 1), columns[start].header)
             sheet.merge_cells(start_row=top, start_column=start + 1, end_row=bottom, end_column=start + 1)
     for row in (top, bottom):
         for index in range(1, len(columns) + 1):
@@ -102,12 +138,12 @@ def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[i
             cell = sheet.cell(row=row_number, column=index)
             if spec.total_of:
                 letters = [f"{get_column_letter(keys[k])}{row_number}" for k in spec.total_of]
-                cell.value = "=" + "+".join(letters) if len(letters) <= 3 else f"=SUM({','.join(letters)})"
+                formula(cell, "=" + "+".join(letters) if len(letters) <= 3 else f"=SUM({','.join(letters)})")
             elif spec.kind == "id":
-                cell.value = "" if value is None else str(value)
+                put(cell, "" if value is None else str(value))
                 cell.number_format = "@"
             else:
-                cell.value = value
+                put(cell, value)
             if spec.numeric:
                 cell.number_format = number_format(spec)
             cell.border = BOX
@@ -120,14 +156,14 @@ def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[i
             cell = sheet.cell(row=row_number, column=index)
             if spec.numeric and spec.summed:
                 letter = get_column_letter(index)
-                cell.value = f"=SUM({letter}{first_data}:{letter}{last_data})" if table.rows else 0
+                formula(cell, f"=SUM({letter}{first_data}:{letter}{last_data})") if table.rows else put(cell, 0)
                 cell.number_format = number_format(spec)
             elif index - 1 == table.label_column():
-                cell.value = table.total_label
+                put(cell, table.total_label)
             cell.font, cell.border, cell.fill = Font(bold=True), BOX, TOTAL_FILL
         row_number += 1
     if table.note:
-        sheet.cell(row=row_number, column=1, value=table.note).font = Font(italic=True, size=9)
+        put(sheet.cell(row=row_number, column=1), table.note).font = Font(italic=True, size=9)
         row_number += 1
     return top, row_number + 1
 
@@ -144,7 +180,7 @@ def signature_rows(sheet: Worksheet, report: Report, row: int, width: int) -> in
              ("", None), (head.signer_name, Font(bold=True, underline="single")),
              (_("NIP {nip}").format(nip=format_nip(head.signer_nip)) if head.signer_nip else "", Font())]
     for offset, (text, font) in enumerate(lines):
-        cell = sheet.cell(row=row + offset, column=column, value=text or None)
+        cell = put(sheet.cell(row=row + offset, column=column), text or None)
         if font:
             cell.font = font
     return row + len(lines)
@@ -155,13 +191,13 @@ def write_sheet(sheet: Worksheet, report: Report, *, paper: str = "A4") -> None:
     row = letterhead_rows(sheet, report, width)
     header_rows: list[int] = []
     if report.empty:
-        sheet.cell(row=row, column=1, value=report.empty_note()).font = Font(italic=True)
+        put(sheet.cell(row=row, column=1), report.empty_note()).font = Font(italic=True)
         row += 2
     for table in report.tables:
         top, row = write_table(sheet, table, row)
         header_rows.append(top)
     for line in report.closing:
-        sheet.cell(row=row - 1, column=1, value=line)
+        put(sheet.cell(row=row - 1, column=1), line)
         row += 1
     signature_rows(sheet, report, row, width)
     for index in range(1, width + 1):

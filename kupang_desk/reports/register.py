@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import Column, Letterhead, Period, Report, ReportTable
-from kupang_desk.reports.excel import PAPER, save, setup_print
+from kupang_desk.reports.excel import PAPER, put, safe_values, save, setup_print
 from kupang_desk.tasks import Task
 from kupang_desk.visits.register import VisitFilter, VisitRegister
 
@@ -62,13 +62,13 @@ def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4
     title_rows = [*head.office, head.name.upper(), _("REGISTER KUNJUNGAN"),
                   _("Periode: {period}").format(period=filter_period(flt).label()), ""]
     for text in title_rows:
-        cell = WriteOnlyCell(sheet, value=text or None)
+        cell = put(WriteOnlyCell(sheet), text or None)
         cell.font = bold
         sheet.append([cell])
     header_row = len(title_rows) + 1
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
+        cell = put(WriteOnlyCell(sheet), column.header)
         cell.font, cell.fill, cell.border = bold, _HEAD, _BOX
         cell.alignment = Alignment(horizontal="center")
         header.append(cell)
@@ -84,15 +84,15 @@ def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4
     for number, row in enumerate(register.iter_rows(chunk=5000), start=1):
         values = _values(number, row)
         for index, number_format in formats.items():
-            cell = WriteOnlyCell(sheet, value=values[index])
+            cell = put(WriteOnlyCell(sheet), values[index])
             cell.number_format = number_format
             values[index] = cell
-        sheet.append(values)
+        sheet.append(safe_values(sheet, values))
         written = number
         if number % 5000 == 0:
             task.step(number, total, _("Menulis kunjungan {done} dari {total}").format(done=number, total=total))
     sheet.append([])
-    sheet.append([_("Jumlah kunjungan: {count}").format(count=written)])
+    sheet.append(safe_values(sheet, [_("Jumlah kunjungan: {count}").format(count=written)]))
     sheet.page_setup.paperSize = PAPER.get(paper, PAPER["A4"])
     save(workbook, Path(path))
     return written

@@ -20,19 +20,19 @@ from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.imports.register import (
+from kupang_desk.imports.rows import (
     ImportSummary,
+    RowCheck,
     RowError,
     RowResult,
     cell_text,
-    header_key,
-    read_sheet,
     write_rejects,
 )
+from kupang_desk.imports.sheets import header_key, read_sheet
 from kupang_desk.models import Student, User, now, writing
 from kupang_desk.models.bulk import BulkWriter
 from kupang_desk.names import name_key
-from kupang_desk.sekolah.students import LABELS, KelurahanLookup, clean
+from kupang_desk.sekolah.students import LABELS, StudentLookups, clean
 from kupang_desk.tasks import Task
 
 COLUMNS = {  # a header as read (lower case, single spaces, no dots) -> field
@@ -99,9 +99,13 @@ def find_header(rows: list[list]) -> tuple[int, int, list[str]]:
 
 
 def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | Path | None = None,
-                    task: Task | None = None, user: User | None = None, today: dt.date | None = None) -> ImportSummary:
+                    task: Task | None = None, user: User | None = None, today: dt.date | None = None,
+                    values: dict[tuple[str, str], str] | None = None, unknown: str = "ask",
+                    cut_identifiers: str = "keep") -> ImportSummary:
     """Checks every row of a Dapodik export, then writes new and changed students in one
-    transaction (nothing with ``dry_run``). The rejected rows go to ``rejects`` when given."""
+    transaction (nothing with ``dry_run``, nor while a value is unanswered: ``summary.unknown``).
+    The rejected rows, and those imported with a warning, go to ``rejects`` when given.
+    ``values``, ``unknown`` and ``cut_identifiers`` are as for the register import."""
     user = require("student.write", user)
     task = task or Task()
     rows = read_sheet(Path(path))
@@ -111,7 +115,7 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
         raise KnownError(_("Kolom Nama tidak ditemukan di baris judul."))
     summary = ImportSummary(headers=headers)
     summary.mapped = {headers[c]: f for c, f in mapping.items()}
-    lookups = KelurahanLookup.load()
+    lookups = StudentLookups.load(values, unknown)
     existing = list(Student.select())
     by_nisn = {s.nisn: s for s in existing if s.nisn}
     by_nik = {s.nik: s for s in existing if s.nik}
@@ -128,23 +132,24 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
             continue
         result = RowResult(line, "new", list(row))
         summary.rows.append(result)
-        values = {field: row[column] if column < len(row) else None for column, field in mapping.items()}
-        try:
-            cleaned = clean(values, lookups, today=today)
-            student, changes = _match(cleaned, line, by_nisn, by_nik, by_nipd, seen)
-        except RowError as error:
-            result.status, result.column, result.reason = "error", error.column, error.reason
-            continue
-        except Exception as error:  # an unforeseen cell is that row's error, never the import's
-            result.status, result.reason = "error", _("Baris tidak dapat dibaca: {detail}").format(detail=error)
+        cells = {field: row[column] if column < len(row) else None for column, field in mapping.items()}
+        check = RowCheck()
+        cleaned = clean(cells, lookups, today=today, check=check, cut=cut_identifiers)
+        check.settle(identified=any(cleaned.get(key) for key in ("nisn", "nik", "nipd")))
+        student, changes = None, {}
+        if not check.problems:
+            student, changes = check.run(_match, cleaned, line, by_nisn, by_nik, by_nipd, seen, default=(None, {}))
+        check.apply(result)
+        if result.status == "error" or check.pending:
             continue
         result.status = "new" if student is None else ("update" if changes else "unchanged")
         plan.append((result, student, changes if student is not None else cleaned))
-    if not dry_run and any(result.status in ("new", "update") for result, _s, _c in plan):
-        _write(plan, summary, user, task)
-        summary.written = True
-    if rejects and summary.counts().get("error"):
+    summary.unknown = lookups.mapper.unknown
+    if rejects and (summary.counts().get("error") or summary.warned):  # before anything is written
         write_rejects(summary, rejects)
+    if not dry_run and not summary.unknown and any(result.status in ("new", "update") for result, _s, _c in plan):
+        _write(plan, summary, user, task, lookups)
+        summary.written = True
     return summary
 
 
@@ -188,7 +193,7 @@ def _match(cleaned: dict, line: int, by_nisn: dict, by_nik: dict, by_nipd: dict,
 
 
 def _write(plan: list[tuple[RowResult, Student | None, dict]], summary: ImportSummary, user: User | None,
-           task: Task) -> None:
+           task: Task, lookups: StudentLookups) -> None:
     stamp = now()
     new_rows = [values for result, _student, values in plan if result.status == "new"]
     columns = sorted({key for values in new_rows for key in values} | {"nisn", "nik", "name"})
@@ -214,6 +219,7 @@ def _write(plan: list[tuple[RowResult, Student | None, dict]], summary: ImportSu
                 if "name" in update:
                     update["name_key"] = name_key(str(update["name"]))
                 Student.update(**update, updated_at=stamp).where(Student.id == student.id).execute()
+        lookups.mapper.remember(user)
         counts = summary.counts()
         audit.record("import", "student", "", {"new": counts.get("new", 0), "update": counts.get("update", 0),
                                                "error": counts.get("error", 0)}, user)

@@ -15,10 +15,13 @@ import peewee as pw
 
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
-from kupang_desk.errors import KnownError, ValidationError
+from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.imports.register import RowError, cell_text, parse_date
-from kupang_desk.models import Institution, Region, Student, User, now, writing
+from kupang_desk.imports.identifiers import account_length, read_identifier
+from kupang_desk.imports.rows import RowCheck, RowError, cell_text
+from kupang_desk.imports.sheets import parse_date
+from kupang_desk.imports.values import ValueMapper, fixed_vocabulary, fold, kelurahan_vocabulary
+from kupang_desk.models import Institution, Student, User, now, writing
 from kupang_desk.names import name_key, tidy_name
 from kupang_desk.validators import check_birth_date, check_kk, check_name, check_nik, check_nisn
 
@@ -33,17 +36,12 @@ LABELS = {
     "account_holder": "Rekening Atas Nama", "pip_eligible": "Layak PIP", "pip_reason": "Alasan Layak PIP",
 }
 STATUSES = ("aktif", "lulus", "pindah", "keluar")
-# Student savings accounts for PIP: BRI (SD/SMP) numbers have 15 digits, BNI (SMA/SMK) 10.
-ACCOUNT_LENGTHS = {"BRI": 15, "BNI": 10}
 LEVELS = ("SD", "SMP", "SMA", "SMK")
 FIRST_GRADE = {"SD": 1, "SMP": 7, "SMA": 10, "SMK": 10}
 FINAL_GRADE = {"SD": 6, "SMP": 9, "SMA": 12, "SMK": 12}
-_SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE][+-]?\d+$")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11, "XII": 12}
 _ARABIC_GRADE = re.compile(r"(?<!\d)(1[0-2]|[1-9])(?!\d)")
 _ROMAN_GRADE = re.compile(r"(?<![A-Z])(XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)(?![A-Z])")
-_YES = {"ya", "y", "yes", "1", "true", "penerima", "layak"}
-_NO = {"tidak", "t", "no", "0", "false", "", "bukan", "tidak layak"}
 
 
 def school_level() -> str:
@@ -87,145 +85,130 @@ def next_class_group(class_group: str, grade: int) -> str:
     return text[:start] + numeral + text[end:]
 
 
-def identifier_text(value: object, label: str, *, length: int | None = None, digits: bool = True) -> str:
-    """An identifier cell as text. A whole number from a numeric cell is accepted when it cannot
-    have lost digits (zeros restored in front when ``length`` is known); scientific notation
-    and numbers past Excel's 15 significant digits are errors naming the column."""
-    if value is None:
+def _short_number(check: RowCheck, value: object, label: str) -> str:
+    read = check.run(read_identifier, value, "code", label)
+    text = read.text if read else ""
+    if len(text) > 3 or not text.isdigit() and text:
+        check.problem(label, _("{column} paling banyak 3 digit angka, bukan '{value}'.").format(column=label, value=text))
         return ""
-    if isinstance(value, bool):
-        raise RowError(label, _("{column} berisi nilai benar/salah, bukan nomor.").format(column=label))
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")) or not value.is_integer() or value < 0:
-            raise RowError(label, _("{column} bukan nomor yang sah: {value}.").format(column=label, value=value))
-        if value >= 1e15:
-            raise RowError(label, _(
-                "{column} tersimpan sebagai angka {value:.0f}; Excel hanya menyimpan 15 digit sehingga digit terakhirnya "
-                "bisa hilang. Ketik ulang dari dokumen aslinya dan format kolomnya sebagai Teks.").format(column=label, value=value))
-        value = int(value)
-    if isinstance(value, int):
-        text = str(value)
-        if length and len(text) < length:
-            text = text.zfill(length)  # Excel dropped the leading zeros of a number cell
-        return text
-    if isinstance(value, dt.date | dt.datetime):
-        raise RowError(label, _("{column} terbaca sebagai tanggal, bukan nomor. Format kolomnya sebagai Teks lalu ketik ulang.").format(column=label))
-    text = "".join(str(value).split())
-    if _SCIENTIFIC.match(text):
-        raise RowError(label, _(
-            "{column} rusak oleh Excel: tertulis {value} (notasi ilmiah), digit aslinya sudah hilang. "
-            "Ketik ulang {column} dari dokumen aslinya dan format kolomnya sebagai Teks.").format(column=label, value=text))
-    if digits and text and not (text.isascii() and text.replace("-", "").replace(".", "").isdigit()):
-        raise RowError(label, _("{column} hanya boleh berisi angka; periksa '{value}'.").format(column=label, value=text))
-    return text.replace("-", "").replace(".", "") if digits else text
-
-
-def _flag(value: object, label: str) -> bool:
-    text = cell_text(value).lower()
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise RowError(label, _("{column} harus Ya atau Tidak, bukan '{value}'.").format(column=label, value=cell_text(value)))
-
-
-def _short_number(value: object, label: str) -> str:
-    text = identifier_text(value, label)
-    if len(text) > 3:
-        raise RowError(label, _("{column} paling banyak 3 digit, bukan '{value}'.").format(column=label, value=text))
     return text.zfill(3) if text else ""
 
 
-def _plain(value: object, label: str, limit: int) -> str:
+def _plain(check: RowCheck, value: object, label: str, limit: int) -> str:
     text = cell_text(value)
     if len(text) > limit:
-        raise RowError(label, _("{column} terlalu panjang ({count} huruf, paling banyak {limit}).").format(
+        check.problem(label, _("{column} terlalu panjang ({count} huruf, paling banyak {limit}).").format(
             column=label, count=len(text), limit=limit))
+        return text[:limit]
     return text
 
 
 @dataclass
-class KelurahanLookup:
-    """Kelurahan/desa names of NTT to their codes; Kota Kupang wins where names repeat."""
+class StudentLookups:
+    """What a student's fields are checked against, loaded once for a form or a whole file:
+    the value lists (jenis kelamin, agama, kelurahan, ya/tidak) and the school's rombel."""
 
-    codes: dict[str, str] = field(default_factory=dict)
+    mapper: ValueMapper
+    class_groups: dict[str, str] = field(default_factory=dict)  # folded -> as the school writes it
 
     @classmethod
-    def load(cls) -> KelurahanLookup:
-        codes: dict[str, str] = {}
-        for code, name in Region.select(Region.code, Region.name).where(
-                Region.level == "desa_kelurahan").order_by(Region.code).tuples():
-            codes[name.lower()] = code
-        return cls(codes)
+    def load(cls, answers: dict[tuple[str, str], str] | None = None, unknown: str = "ask") -> StudentLookups:
+        mapper = ValueMapper([
+            fixed_vocabulary("sex", LABELS["sex"], optional=False), fixed_vocabulary("religion", LABELS["religion"]),
+            kelurahan_vocabulary(LABELS["kelurahan"]),
+            fixed_vocabulary("kps_recipient", LABELS["kps_recipient"]), fixed_vocabulary("pip_eligible", LABELS["pip_eligible"]),
+        ], answers, unknown=unknown)
+        groups = {fold(group): group for (group,) in Student.select(Student.class_group).distinct().tuples() if group}
+        return cls(mapper, groups)
+
+    def class_group(self, text: str) -> str:
+        """The rombel as the school already writes it (``kelas 5a`` is ``Kelas 5A``), else as typed."""
+        return self.class_groups.get(fold(text), text)
 
 
-def clean(values: dict[str, object], kelurahan: KelurahanLookup, *, today: dt.date | None = None) -> dict[str, object]:
-    """The checked value of every field present in ``values``; raises ``RowError`` (column, reason)
-    at the first field that cannot be accepted. Fields not in ``values`` are left out."""
+def _checked_identifier(check: RowCheck, value: object, kind: str, label: str, validate, cut: str) -> str:
+    read = check.run(read_identifier, value, kind, label)
+    if read is None or not read.text:
+        return ""
+    if read.warning and cut == "empty":
+        check.leave_out(label, _("{column} {value} tidak diimpor karena mungkin terpotong Excel.").format(column=label, value=read.text))
+        return ""
+    if read.warning:
+        check.warn(label, read.warning)
+    return check.run(lambda: validate(read.text, required=False, field=label).value or "", default="") or ""
+
+
+def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date | None = None,
+          check: RowCheck | None = None, cut: str = "keep") -> dict[str, object]:
+    """The checked value of every field present in ``values``; fields not in ``values`` are left
+    out, and so is a blank cell where a value is required (a blank never erases).
+
+    With ``check`` (an import) every problem of the row is collected there; without it (the
+    form) the first problem raises ``RowError`` naming its column."""
     label = LABELS
+    own = check is None
+    check = check if check is not None else RowCheck()
+    mapper = lookups.mapper
     out: dict[str, object] = {}
-    try:
-        if "name" in values:
-            out["name"] = tidy_name(check_name(values.get("name"), field=label["name"]).value)
-        if "sex" in values:
-            sex_text = cell_text(values.get("sex")).upper()
-            sex = {"L": "L", "P": "P", "LAKI-LAKI": "L", "LAKI LAKI": "L", "PEREMPUAN": "P"}.get(sex_text)
-            if sex is None:
-                raise RowError(label["sex"], _("JK harus L atau P, bukan '{value}'.").format(value=sex_text))
-            out["sex"] = sex
-        if "birth_date" in values:
-            born = values.get("birth_date")
-            if born not in (None, ""):
-                born = parse_date(born, label["birth_date"])
-            out["birth_date"] = check_birth_date(born, today=today, field=label["birth_date"]).value
-        for key, length, check in (("nisn", 10, check_nisn), ("nik", 16, check_nik), ("kk_number", 16, check_kk)):
-            if key in values:
-                raw = values.get(key)
-                if isinstance(raw, float) and raw.is_integer() and 0 <= raw < 1e15 or isinstance(raw, int) and not isinstance(raw, bool):
-                    raw = identifier_text(raw, label[key], length=length)
-                out[key] = check(raw, required=False, field=label[key]).value or ""
-    except ValidationError as error:
-        raise RowError(error.field, error.message) from None
+    if "name" in values:
+        name = check.run(lambda: tidy_name(check_name(values.get("name"), field=label["name"]).value))
+        if name is not None:
+            out["name"] = name
+    for key in ("sex", "religion", "kelurahan"):
+        if key in values and cell_text(values.get(key)):
+            value = check.run(mapper.lookup, key, values.get(key))
+            if value is not None:
+                out[key] = value
+        elif key in values and key != "sex":
+            out[key] = None if key == "kelurahan" else ""
+    if "birth_date" in values and cell_text(values.get("birth_date")):
+        born = check.run(parse_date, values.get("birth_date"), label["birth_date"])
+        if born is not None:
+            born = check.run(lambda: check_birth_date(born, today=today, field=label["birth_date"]).value)
+        if born is not None:
+            out["birth_date"] = born
+    for key, kind, validate in (("nisn", "nisn", check_nisn), ("nik", "nik", check_nik), ("kk_number", "kk", check_kk)):
+        if key in values:
+            out[key] = _checked_identifier(check, values.get(key), kind, label[key], validate, cut)
     if "nipd" in values:
-        out["nipd"] = identifier_text(values.get("nipd"), label["nipd"], digits=False)[:20]
+        read = check.run(read_identifier, values.get("nipd"), "code", label["nipd"])
+        out["nipd"] = read.text[:20] if read else ""
     for key in ("kip_number", "kks_number", "kps_number"):
         if key in values:
-            out[key] = identifier_text(values.get(key), label[key], digits=False)[:30].upper()
+            read = check.run(read_identifier, values.get(key), "code", label[key])
+            out[key] = read.text[:30] if read else ""
     if "phone" in values:
-        phone = identifier_text(values.get("phone"), label["phone"], digits=False).replace("-", "")
-        if isinstance(values.get("phone"), int | float) and phone and not phone.startswith(("0", "62")):
-            phone = "0" + phone  # 081... typed into a number cell lost its 0
-        out["phone"] = phone[:20]
+        read = check.run(read_identifier, values.get("phone"), "phone", label["phone"])
+        out["phone"] = read.text[:20] if read else ""
     if "bank" in values:
-        out["bank"] = _plain(values.get("bank"), label["bank"], 40).upper()
+        out["bank"] = _plain(check, values.get("bank"), label["bank"], 40).upper()
     if "account_number" in values:
-        bank = str(out.get("bank") or cell_text(values.get("bank"))).upper()
-        length = next((n for name, n in ACCOUNT_LENGTHS.items() if name in bank), None)
-        out["account_number"] = identifier_text(values.get("account_number"), label["account_number"], length=length)
+        bank = str(out.get("bank") or cell_text(values.get("bank")))
+        read = check.run(read_identifier, values.get("account_number"), "account", label["account_number"],
+                         length=account_length(bank))
+        text = read.text if read else ""
+        if text and not text.isdigit():
+            check.problem(label["account_number"], _("{column} hanya boleh berisi angka; periksa '{value}'.").format(
+                column=label["account_number"], value=text))
+        out["account_number"] = text
     for key in ("rt", "rw"):
         if key in values:
-            out[key] = _short_number(values.get(key), label[key])
+            out[key] = _short_number(check, values.get(key), label[key])
     for key in ("kps_recipient", "pip_eligible"):
         if key in values:
-            out[key] = _flag(values.get(key), label[key])
-    for key, limit in (("birth_place", 60), ("religion", 20), ("class_group", 30), ("address", 200),
-                       ("pip_reason", 100)):
+            out[key] = check.run(mapper.lookup, key, values.get(key)) == "ya"
+    for key, limit in (("birth_place", 60), ("class_group", 30), ("address", 200), ("pip_reason", 100)):
         if key in values:
-            out[key] = _plain(values.get(key), label[key], limit)
+            out[key] = _plain(check, values.get(key), label[key], limit)
+    if out.get("class_group"):
+        out["class_group"] = lookups.class_group(str(out["class_group"]))
     for key in ("mother_name", "father_name", "guardian_name", "account_holder"):
         if key in values:
-            try:
-                out[key] = check_name(values.get(key), field=label[key], required=False).value
-            except ValidationError as error:
-                raise RowError(error.field, error.message) from None
-    if "kelurahan" in values:
-        text = cell_text(values.get("kelurahan"))
-        code = kelurahan.codes.get(text.lower()) if text else None
-        if text and code is None:
-            raise RowError(label["kelurahan"], _("Kelurahan/desa '{value}' tidak ada di daftar wilayah NTT. Periksa ejaannya.").format(value=text))
-        out["kelurahan"] = code
+            out[key] = check.run(lambda k=key: check_name(values.get(k), field=label[k], required=False).value, default="")
     if "class_group" in out:
         out["grade"] = grade_of(str(out["class_group"]))
+    if own and (first := check.first_problem()) is not None:
+        raise first
     return out
 
 
@@ -253,7 +236,7 @@ def save_student(values: dict[str, object], *, student_id: int | None = None, us
     """Checks and saves one student (new when ``student_id`` is None) in one transaction."""
     user = require("student.write", user)
     try:
-        cleaned = clean(values, KelurahanLookup.load(), today=today)
+        cleaned = clean(values, StudentLookups.load(), today=today)
         for key in ("name", "sex", "birth_date"):
             if student_id is None and key not in cleaned:
                 raise RowError(LABELS[key], _("{column} wajib diisi.").format(column=LABELS[key]))

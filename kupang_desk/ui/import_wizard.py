@@ -28,13 +28,27 @@ from PySide6.QtWidgets import (
 
 from kupang_desk.errors import error_message
 from kupang_desk.i18n import _
-from kupang_desk.imports.register import LABELS, ImportSummary, import_register
+from kupang_desk.imports.register import LABELS, import_register
+from kupang_desk.imports.rows import ImportSummary
+from kupang_desk.imports.rows import display_cell
 from kupang_desk.ui.operations import Operation
+from kupang_desk.ui.value_answers import ValueAnswers
 from kupang_desk.ui.widgets import DISPLAY
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
 
 STATUS = {"new": _("Baru"), "update": _("Diperbarui"), "unchanged": _("Sudah ada"), "error": _("Ditolak")}
+
+
+def status_text(row) -> str:
+    text = STATUS[row.status]
+    if row.status != "error" and row.incomplete:
+        return text + ", " + _("perlu dilengkapi")
+    if row.status != "error" and row.pending:
+        return text + ", " + _("menunggu pilihan")
+    if row.status != "error" and row.warnings:
+        return text + ", " + _("periksa")
+    return text
 
 
 class RowsModel(QAbstractTableModel):
@@ -65,10 +79,10 @@ class RowsModel(QAbstractTableModel):
             return None
         column = index.column()
         if column < 4:
-            return (str(row.line), STATUS[row.status], row.column, row.reason)[column]
+            return (str(row.line), status_text(row), row.column, row.reason)[column]
         values = row.original
         value = values[column - 4] if column - 4 < len(values) else None
-        return "" if value is None else str(value)
+        return display_cell(value)  # as the clerk typed it: 1, not 1.0
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
         if int(role) != DISPLAY or orientation != Qt.Orientation.Horizontal or self.summary is None:
@@ -96,6 +110,9 @@ class ImportDialog(QDialog):
         self.all_or_nothing = QCheckBox(_("Simpan hanya bila semua baris benar (semua atau tidak sama sekali)"))
         self.mapping_form = QFormLayout()
         self.mapping: dict[str, QComboBox] = {}
+        self.answers = ValueAnswers()
+        self.answers.changed.connect(self._update_import_button)
+        self.summary: ImportSummary | None = None
         self.check_button = QPushButton(_("Periksa (tidak menyimpan)"))
         self.import_button = QPushButton(_("Impor"))
         self.import_button.setEnabled(False)
@@ -125,6 +142,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.all_or_nothing)
         self.all_or_nothing.setVisible(kind == "register")
         layout.addLayout(self.mapping_form)
+        layout.addWidget(self.answers)
         layout.addWidget(self.status)
         layout.addWidget(view, 1)
         layout.addLayout(buttons)
@@ -147,16 +165,17 @@ class ImportDialog(QDialog):
         path = self.path.text().strip()
         rejects = None if dry_run else str(Path(path).with_name(Path(path).stem + "-ditolak.xlsx"))
         columns, all_or_nothing = self.columns(), self.all_or_nothing.isChecked()
+        answers = self.answers.answers()
         self.status.setText(_("Membaca..."))
         if self.kind == "students":
             from kupang_desk.sekolah.dapodik import import_students
 
             def work(task):
-                return import_students(path, dry_run=dry_run, rejects=rejects, task=task)
+                return import_students(path, dry_run=dry_run, rejects=rejects, task=task, values=answers)
         else:
             def work(task):
                 return import_register(path, dry_run=dry_run, all_or_nothing=all_or_nothing, rejects=rejects,
-                                       task=task, columns=columns)
+                                       task=task, columns=columns, values=answers)
         self.operation = Operation(self, work, title=title, on_success=on_success,
                                    on_failure=lambda error: self.status.setText(error_message(error)))
         return self.operation.start()
@@ -174,11 +193,19 @@ class ImportDialog(QDialog):
         self._show_rows(summary)
         if self.kind == "register":
             self._offer_mapping(summary)
-        counts = summary.counts()
-        self.status.setText(_("Hasil pemeriksaan: {counts}. Belum ada yang disimpan. Perbaiki baris yang ditolak di Excel, "
-                              "atau Impor sekarang; baris yang ditolak disimpan ke file tersendiri.").format(counts=summary.describe()))
-        self.import_button.setEnabled(bool(counts.get("new") or counts.get("update")))
+        self.summary = summary
+        self.answers.set_unknown(summary.unknown)
+        text = _("Hasil pemeriksaan: {counts}. Belum ada yang disimpan. Perbaiki baris yang ditolak di Excel, "
+                 "atau Impor sekarang; baris yang ditolak disimpan ke file tersendiri.").format(counts=summary.describe())
+        if summary.unknown:
+            text = _("{count} isian belum dikenal: pilih isiannya di atas, lalu Impor.").format(count=len(summary.unknown)) + " " + text
+        self.status.setText(text)
+        self._update_import_button()
         self.checked.emit(summary)
+
+    def _update_import_button(self) -> None:
+        counts = self.summary.counts() if self.summary is not None else {}
+        self.import_button.setEnabled(bool(counts.get("new") or counts.get("update")) and self.answers.complete())
 
     def _offer_mapping(self, summary: ImportSummary) -> None:
         """A choice for each column the importer did not recognise: ignore it, or read it as a field."""
@@ -205,9 +232,17 @@ class ImportDialog(QDialog):
             text = _("Tidak ada yang perlu disimpan: {counts}.").format(counts=summary.describe())
         else:
             text = _("Tidak ada yang disimpan: ada baris yang ditolak dan pilihan 'semua atau tidak sama sekali' aktif.")
-        if counts.get("error"):
-            text += " " + _("Baris yang ditolak beserta alasannya: {path}").format(
+        if counts.get("error") or summary.warned:
+            text += " " + _("Baris yang ditolak atau perlu diperiksa beserta alasannya: {path}").format(
                 path=Path(self.path.text().strip()).with_name(Path(self.path.text().strip()).stem + "-ditolak.xlsx"))
+        if summary.unknown:  # a value turned up that nobody answered yet
+            self.summary = summary
+            self.answers.set_unknown(summary.unknown)
+            text = _("Tidak ada yang disimpan: {count} isian belum dikenal; pilih isiannya di atas, lalu Impor lagi.").format(
+                count=len(summary.unknown))
+        else:
+            self.summary = None
+            self.answers.set_unknown([])
         self.status.setText(text)
-        self.import_button.setEnabled(False)
+        self._update_import_button()
         self.imported.emit(summary)

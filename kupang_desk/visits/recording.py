@@ -22,6 +22,7 @@ from kupang_desk.models import (
     writing,
 )
 from kupang_desk.validators import age_at, check_visit_date
+from kupang_desk.visits.diagnoses import DiagnosisLine, diagnosis_rows
 
 # Plausible ranges (inclusive): outside them a value is a typo (500 kg), not a patient.
 VITALS = {
@@ -48,13 +49,6 @@ def vital_label(name: str) -> str:
         "weight_kg": _("Berat badan"), "height_cm": _("Tinggi badan"), "temperature_c": _("Suhu"),
         "respiration_rate": _("Frekuensi napas"), "heart_rate": _("Denyut nadi"), "waist_cm": _("Lingkar perut"),
     }[name]
-
-
-@dataclass
-class DiagnosisLine:
-    code: str
-    is_new_case: bool = True
-    is_primary: bool = False
 
 
 @dataclass
@@ -195,20 +189,22 @@ def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | 
         days, years = age_at(patient.birth_date, at.date())
         visit = Visit.create(patient=patient, is_new_visit=is_new_visit(patient.id, at), age_days=days, age_years=years,
                              sex=patient.sex, created_by=user, created_at=now(), **values)
-        lines = form.diagnoses
-        primary = next((i for i, line in enumerate(lines) if line.is_primary), 0)
-        for position, line in enumerate(lines, start=1):
-            VisitDiagnosis.create(visit=visit, icd10=line.code, is_new_case=line.is_new_case,
-                                  is_primary=position - 1 == primary, position=position)
+        _write_diagnoses(visit.id, form.diagnoses)
         # A visit entered late can make a later visit of that year a repeat.
         refresh_new_visit_flags(patient.id, years=[at.year])
         audit.record("create", "visit", visit.id, {
-            "patient_id": patient.id, "diagnoses": [line.code for line in lines]}, user)
+            "patient_id": patient.id, "diagnoses": [line.code for line in form.diagnoses]}, user)
     return Visit.get_by_id(visit.id)
 
 
 CORRECTED_FIELDS = ("visit_at", "poli", "payment_type", "complaint", "anamnesis", "therapy", *VITALS, "referral_kind",
                     "referral_poli", "referral_facility", "referral_specialty", "health_worker")
+
+
+def _write_diagnoses(visit_id: int, lines: list[DiagnosisLine]) -> None:
+    for row in diagnosis_rows(lines):
+        VisitDiagnosis.create(visit=visit_id, icd10=row.code, is_new_case=row.is_new_case, is_primary=row.is_primary,
+                              position=row.position)
 
 
 def form_of(visit: Visit) -> VisitForm:
@@ -257,10 +253,7 @@ def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | N
         Visit.update(**{k: v for k, v in values.items() if k in CORRECTED_FIELDS}, age_days=days,
                      age_years=years).where(Visit.id == visit.id).execute()
         VisitDiagnosis.delete().where(VisitDiagnosis.visit == visit.id).execute()
-        primary = next((i for i, line in enumerate(form.diagnoses) if line.is_primary), 0)
-        for position, line in enumerate(form.diagnoses, start=1):
-            VisitDiagnosis.create(visit=visit.id, icd10=line.code, is_new_case=line.is_new_case,
-                                  is_primary=position - 1 == primary, position=position)
+        _write_diagnoses(visit.id, form.diagnoses)
         refresh_new_visit_flags(patient.id, years=sorted({visit.visit_at.year, values["visit_at"].year}))
         changed = {name: [str(before[name] if before[name] is not None else ""), str(values.get(name) or "")]
                    for name in CORRECTED_FIELDS if name in values and str(before[name] or "") != str(values[name] or "")}

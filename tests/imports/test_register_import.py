@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from kupang_desk.cli import main
 from kupang_desk.errors import KnownError
 from kupang_desk.imports.register import import_register
+from kupang_desk.imports.values import REJECT
 from kupang_desk.models import Patient, Visit, VisitDiagnosis, db
 from kupang_desk.models import database as database_module
 
@@ -53,9 +54,13 @@ ROWS = [
 ]
 
 
+# The clerk's answers for the two values no list knows: reject those rows.
+REJECT_UNKNOWN = {("Jenis Kelamin", "X"): REJECT, ("Kelurahan", "Atlantis"): REJECT}
+
+
 def test_import_explains_every_row_and_is_idempotent(database, tmp_path):
     path = register_file(tmp_path / "register.xlsx", ROWS)
-    summary = import_register(path, rejects=tmp_path / "ditolak.xlsx", today=TODAY)
+    summary = import_register(path, rejects=tmp_path / "ditolak.xlsx", today=TODAY, values=REJECT_UNKNOWN)
     statuses = [(row.line, row.status, row.column) for row in summary.rows]
     assert [s for _l, s, _c in statuses] == ["new"] * 4 + ["error"] * 6
     assert [c for _l, s, c in statuses if s == "error"] == ["NIK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Diagnosa",
@@ -79,15 +84,15 @@ def test_import_explains_every_row_and_is_idempotent(database, tmp_path):
     assert [c.value for c in rejects[1]][-2:] == ["Kolom", "Alasan"]
     assert rejects.max_row == 7 and rejects.cell(row=2, column=14).value == "NIK"
     # The same file again adds nothing.
-    again = import_register(path, today=TODAY)
+    again = import_register(path, today=TODAY, values=REJECT_UNKNOWN)
     assert again.counts() == {"unchanged": 4, "error": 6}
     assert (Patient.select().count(), Visit.select().count()) == (3, 4)
 
 
 def test_dry_run_and_all_or_nothing_write_nothing(database, tmp_path):
     path = register_file(tmp_path / "register.xlsx", ROWS)
-    assert import_register(path, dry_run=True, today=TODAY).counts()["new"] == 4
-    assert import_register(path, all_or_nothing=True, today=TODAY).counts()["error"] == 6
+    assert import_register(path, dry_run=True, today=TODAY).counts()["new"] == 6  # two wait for an answer
+    assert import_register(path, all_or_nothing=True, today=TODAY, values=REJECT_UNKNOWN).counts()["error"] == 6
     assert Visit.select().count() == 0 and Patient.select().count() == 0
 
 
@@ -104,9 +109,12 @@ def test_csv_and_a_missing_header(database, tmp_path):
 
 def test_command_line(db_url, tmp_path, capsys):
     path = register_file(tmp_path / "register.xlsx", ROWS)
-    assert main(["--database", db_url, "import", "register", str(path), "--dry-run", "--quiet"]) == 0
-    assert "baru: 4" in capsys.readouterr().out
-    assert main(["--database", db_url, "import", "register", str(path), "--rejects", str(tmp_path / "r.xlsx"), "--quiet"]) == 0
+    # Two values no list knows: each is printed once with the --map that answers it, and nothing is saved.
+    assert main(["--database", db_url, "import", "register", str(path), "--dry-run", "--quiet"]) == 2
+    out = capsys.readouterr().out
+    assert "baru: 6" in out and "--map \"Kelurahan:Atlantis=" in out and "--map \"Jenis Kelamin:X=" in out
+    assert main(["--database", db_url, "import", "register", str(path), "--rejects", str(tmp_path / "r.xlsx"), "--quiet",
+                 "--map", "Jenis Kelamin:X=(tolak)", "--reject-unknown"]) == 0
     out = capsys.readouterr().out
     assert "ditolak: 6" in out and "r.xlsx" in out
     empty = register_file(tmp_path / "empty.xlsx", [])

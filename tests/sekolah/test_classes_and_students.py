@@ -75,7 +75,7 @@ def test_a_student_is_checked_like_a_patient_and_numbers_are_unique(database):
     with pytest.raises(StudentInvalid) as invalid:
         save_student({"name": "Ana Lay", "sex": "P", "birth_date": dt.date(2015, 1, 1), "nik": "5.37101E+15"})
     assert invalid.value.column == "NIK" and "notasi ilmiah" in invalid.value.reason
-    with pytest.raises(StudentInvalid, match="JK harus L atau P"):
+    with pytest.raises(StudentInvalid, match=r"JK .X. tidak dikenal. Pilih salah satu: L \(laki-laki\), P \(perempuan\)"):
         save_student({"name": "Ana Lay", "sex": "X", "birth_date": dt.date(2015, 1, 1)})
     updated = save_student({"class_group": "Kelas 6A", "account_number": "0123 0101 2345 501"}, student_id=first.id)
     assert (updated.grade, updated.account_number, Student.select().count()) == (6, "012301012345501", 1)

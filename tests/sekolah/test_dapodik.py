@@ -41,15 +41,20 @@ def classroom() -> list[dict]:
 def test_dapodik_export_is_read_by_name_with_identifiers_as_text(database, tmp_path):
     path = export(tmp_path, classroom(), blank_rows_at=(3,))
     preview = import_students(path, dry_run=True, today=TODAY)
+    # Ana Lay's NIK was damaged by Excel, but her NISN says who she is: she comes in without
+    # the NIK, "perlu dilengkapi", and the reason says what to retype.
     assert [(r.status, r.column) for r in preview.rows] == [
-        ("new", ""), ("new", ""), ("error", "NIK"), ("error", "NISN"), ("new", "")]
+        ("new", ""), ("new", ""), ("new", "NIK"), ("error", "NISN"), ("new", "")]
+    assert [r.incomplete for r in preview.rows] == [False, False, True, False, False]
     assert Student.select().count() == 0  # the preview writes nothing
     assert "notasi ilmiah" in preview.rows[2].reason and "Ketik ulang" in preview.rows[2].reason
     assert "sudah ada di baris 7" in preview.rows[3].reason  # the header ends at row 6; the first student is row 7
     assert preview.rows[2].line == 10  # a blank row before it: the line numbers are Excel's
 
     summary = import_students(path, rejects=tmp_path / "ditolak.xlsx", today=TODAY)
-    assert summary.written and summary.counts() == {"new": 3, "error": 2}
+    assert summary.written and summary.counts() == {"new": 4, "error": 1}
+    assert "1 perlu dilengkapi" in summary.describe()
+    assert Student.get(Student.name == "Ana Lay").nik is None
     yosef = Student.get(Student.name == "Yosef Tanau")
     assert (yosef.nisn, yosef.nipd, yosef.account_number, yosef.phone) == (
         "0151234568", "2202", "012301012345502", "081234500011")
@@ -63,8 +68,11 @@ def test_dapodik_export_is_read_by_name_with_identifiers_as_text(database, tmp_p
     rejects = load_workbook(tmp_path / "ditolak.xlsx").active
     header = [c.value for c in rejects[1]]
     assert header[-2:] == ["Kolom", "Alasan"] and "Data Ibu Nama" in header
-    assert [rejects.cell(row=r, column=header.index("Nama") + 1).value for r in (2, 3)] == ["Ana Lay", "Ani Lay"]
-    assert rejects.cell(row=2, column=len(header) - 1).value == "NIK"
+    assert [rejects.cell(row=r, column=header.index("Nama") + 1).value for r in range(2, rejects.max_row + 1)] == ["Ani Lay"]
+    assert rejects.cell(row=2, column=len(header) - 1).value == "NISN"
+    check = load_workbook(tmp_path / "ditolak.xlsx")["Periksa"]  # imported, to look at again
+    assert check.cell(row=2, column=header.index("Nama") + 1).value == "Ana Lay"
+    assert check.cell(row=2, column=len(header) - 1).value == "NIK"
 
 
 def test_second_import_changes_nothing_and_a_fixed_reject_comes_in(database, tmp_path):
@@ -72,18 +80,22 @@ def test_second_import_changes_nothing_and_a_fixed_reject_comes_in(database, tmp
     import_students(path, rejects=tmp_path / "ditolak.xlsx", today=TODAY)
     before = [(s.id, s.updated_at) for s in Student.select().order_by(Student.id)]
     again = import_students(path, today=TODAY)
-    assert again.counts() == {"unchanged": 3, "error": 2} and not again.written
+    assert again.counts() == {"unchanged": 4, "error": 1} and not again.written
     assert [(s.id, s.updated_at) for s in Student.select().order_by(Student.id)] == before
 
-    # The clerk fixes the damaged NIK in the rejects file (as text) and imports that file.
+    # The clerk fixes the repeated NISN in the rejects file and imports that file.
     book = load_workbook(tmp_path / "ditolak.xlsx")
     sheet = book.active
     header = [c.value for c in sheet[1]]
-    sheet.cell(row=2, column=header.index("NIK") + 1, value="5371045506150005")
-    sheet.delete_rows(3)  # the duplicate was a mistake: dropped
+    assert sheet.cell(row=2, column=header.index("Nama") + 1).value == "Ani Lay"
+    sheet.cell(row=2, column=header.index("NISN") + 1, value="0151234571")
     book.save(tmp_path / "ditolak.xlsx")
     fixed = import_students(tmp_path / "ditolak.xlsx", today=TODAY)
     assert fixed.counts() == {"new": 1}
+    assert Student.get(Student.name == "Ani Lay").nisn == "0151234571"
+    # Ana Lay came in without her damaged NIK; the next export with the NIK as text completes her.
+    completed = import_students(export(tmp_path, [classroom()[2] | {"NIK": "5371045506150005"}]), today=TODAY)
+    assert completed.counts() == {"update": 1}
     assert Student.get(Student.name == "Ana Lay").nik == "5371045506150005"
 
 
@@ -132,13 +144,14 @@ def test_command_line_prints_counts_and_fails_when_nothing_is_readable(sqlite_ur
     path = export(tmp_path, classroom())
     assert main(["--database", sqlite_url, "students", "import", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "baru: 3" in out and "ditolak: 2" in out and "--dry-run" in out
+    assert "baru: 4" in out and "ditolak: 1" in out and "perlu dilengkapi: 1" in out and "--dry-run" in out
     assert main(["--database", sqlite_url, "students", "import", str(path), "--rejects", str(tmp_path / "r.xlsx")]) == 0
     assert "Baris yang ditolak" in capsys.readouterr().out
     database_module.connect(sqlite_url)
-    assert Student.select().count() == 3
+    assert Student.select().count() == 4
     database_module.close()
-    only_bad = export(tmp_path, [student(NIK="5.37101E+15")])
+    # A damaged NIK and nothing else to know the student by: refused.
+    only_bad = export(tmp_path, [student(NIK="5.37101E+15", NISN="", NIPD="")])
     assert main(["--database", sqlite_url, "students", "import", str(only_bad)]) == 2
     assert "Tidak ada baris yang dapat dibaca" in capsys.readouterr().err
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from kupang_desk import backup
+from kupang_desk.imports.values import REJECT
 from kupang_desk.models import Patient, Visit
 from kupang_desk.ui.import_wizard import ImportDialog
 from kupang_desk.ui.main_window import MainWindow
@@ -27,6 +28,11 @@ def test_check_then_import_a_register(qtbot, sqlite_database, tmp_path):
     assert "notasi ilmiah" in dialog.model.data(dialog.model.index(4, 3))
     assert "notasi ilmiah" in dialog.model.data(dialog.model.index(4, 0), Qt.ItemDataRole.ToolTipRole)
     assert list(dialog.mapping) == ["Catatan"]  # the one column it did not know, to map or ignore
+    # Two values no list knows (sex "X", kelurahan "Atlantis"): Impor waits until each is answered.
+    assert sorted(dialog.answers.boxes) == [("kelurahan", "Atlantis"), ("sex", "X")]
+    assert not dialog.import_button.isEnabled()
+    for box in dialog.answers.boxes.values():
+        box.setCurrentIndex(box.findData(REJECT))
     assert dialog.import_button.isEnabled()
     with qtbot.waitSignal(dialog.imported, timeout=20000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)

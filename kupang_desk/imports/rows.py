@@ -1,0 +1,201 @@
+"""What every import says about each row: its status, all its problems, and the rejects file.
+
+A row is checked whole: every problem is collected (the clerk fixes a row once), and a
+problem that does not stop it (a NIK that Excel may have cut, an identifier left out) is
+a warning the preview and the warnings sheet show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kupang_desk.errors import ValidationError
+from kupang_desk.i18n import _
+from kupang_desk.imports.identifiers import IdentifierDamaged, display_number
+from kupang_desk.imports.values import PendingValue, RejectedValue, Unknown
+
+T = TypeVar("T")
+
+
+class RowError(Exception):
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+@dataclass
+class RowResult:
+    line: int  # the row number in the sheet, as Excel shows it
+    status: str  # "new", "update" (students), "unchanged", "error"
+    original: list
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (column, reason): why it is rejected
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (column, note): imported, but look at it
+    incomplete: bool = False  # an identifier was refused and left out: "perlu dilengkapi"
+    pending: list[tuple[str, str]] = field(default_factory=list)  # values waiting for the clerk's answer
+
+    @property
+    def column(self) -> str:
+        items = self.problems or self.pending or self.warnings
+        return ", ".join(dict.fromkeys(column for column, _reason in items if column))
+
+    @property
+    def reason(self) -> str:
+        return " ".join(reason for _column, reason in (self.problems or self.pending or self.warnings))
+
+
+@dataclass
+class ImportSummary:
+    rows: list[RowResult] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)  # header -> field it was read as
+    unknown: list[Unknown] = field(default_factory=list)  # values to answer before anything is written
+    written: bool = False
+
+    def counts(self) -> Counter:
+        return Counter(row.status for row in self.rows)
+
+    def describe(self) -> str:
+        counts = self.counts()
+        if "update" in counts:
+            text = _("{new} baru, {update} diperbarui, {unchanged} tidak berubah, {error} ditolak").format(
+                new=counts.get("new", 0), update=counts["update"], unchanged=counts.get("unchanged", 0),
+                error=counts.get("error", 0))
+        else:
+            text = _("{new} baru, {unchanged} sudah ada, {error} ditolak").format(
+                new=counts.get("new", 0), unchanged=counts.get("unchanged", 0), error=counts.get("error", 0))
+        incomplete = sum(row.incomplete for row in self.rows if row.status != "error")
+        if incomplete:
+            text += ", " + _("{count} perlu dilengkapi").format(count=incomplete)
+        return text
+
+    @property
+    def warned(self) -> list[RowResult]:
+        return [row for row in self.rows if row.status != "error" and row.warnings]
+
+
+class RowCheck:
+    """Collects every problem of one row instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+        self.warnings: list[tuple[str, str]] = []
+        self.damaged: list[tuple[str, str]] = []  # identifiers refused; the row may go on without them
+        self.incomplete = False
+        self.pending: list[PendingValue] = []
+
+    def run(self, check: Callable[..., T], *args: Any, default: T | None = None, **kwargs: Any) -> T | None:
+        """``check(*args, **kwargs)``, or ``default`` with its problem noted."""
+        try:
+            return check(*args, **kwargs)
+        except IdentifierDamaged as error:
+            self.damaged.append((error.column, error.reason))
+        except (RowError, RejectedValue) as error:
+            self.problems.append((error.column, error.reason))
+        except ValidationError as error:
+            self.problems.append((error.field, error.message))
+        except PendingValue as error:
+            self.pending.append(error)
+        return default
+
+    def first_problem(self) -> RowError | None:
+        """For a form, which shows one message under one field: the first problem of any kind."""
+        if self.problems:
+            return RowError(*self.problems[0])
+        if self.damaged:
+            return RowError(*self.damaged[0])
+        if self.pending:
+            return RowError(self.pending[0].column, self.pending[0].form_message())
+        return None
+
+    def problem(self, column: str, reason: str) -> None:
+        self.problems.append((column, reason))
+
+    def warn(self, column: str, note: str) -> None:
+        self.warnings.append((column, note))
+
+    def leave_out(self, column: str, note: str) -> None:
+        """An identifier the row goes on without, as the clerk chose: "perlu dilengkapi"."""
+        self.warnings.append((column, note))
+        self.incomplete = True
+
+    def settle(self, identified: bool) -> bool:
+        """Decides the damaged identifiers: with another identifier the row goes on without them
+        ("perlu dilengkapi", a warning); without one they are problems. True when any was left out."""
+        if not self.damaged:
+            return False
+        if identified:
+            self.warnings.extend((column, reason + " " + _("Baris diimpor tanpa {column}; lengkapi nanti.").format(column=column))
+                                 for column, reason in self.damaged)
+        else:
+            self.problems.extend(self.damaged)
+        self.damaged = []
+        self.incomplete = self.incomplete or identified
+        return identified
+
+    def apply(self, result: RowResult) -> None:
+        result.problems, result.warnings, result.incomplete = self.problems, self.warnings, self.incomplete
+        result.pending = [(error.column, error.reason) for error in self.pending]
+        if self.problems:
+            result.status = "error"
+
+
+def cell_text(value) -> str:
+    """A cell as text, numbers as the clerk typed them (``1``, not ``1.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return display_number(value)
+    return " ".join(str(value).split())
+
+
+def display_cell(value) -> str:
+    """A cell as the preview shows it: numbers as typed, dates as dd-mm-yyyy."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d-%m-%Y %H:%M") if value.time() != dt.time() else value.strftime("%d-%m-%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    return cell_text(value)
+
+
+def write_rejects(summary: ImportSummary, path: str | Path) -> Path:
+    """The rejected rows as they were, with the column and the reason, to fix and import again;
+    a second sheet "Periksa" lists the rows imported with a warning."""
+    from openpyxl import Workbook
+
+    from kupang_desk.reports.excel import put, save
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Ditolak")
+    _write_rows(sheet, summary, [row for row in summary.rows if row.status == "error"], put)
+    warned = summary.warned
+    if warned:
+        _write_rows(workbook.create_sheet(_("Periksa")), summary, warned, put)
+    save(workbook, Path(path))
+    return Path(path)
+
+
+def _write_rows(sheet, summary: ImportSummary, rows: list[RowResult], put) -> None:
+    headers = [*summary.headers, _("Kolom"), _("Alasan")]
+    for column, header in enumerate(headers, start=1):
+        put(sheet.cell(row=1, column=column), header)
+    for number, row in enumerate(rows, start=2):
+        values = list(row.original) + [None] * (len(summary.headers) - len(row.original))
+        for column, value in enumerate([*values[:len(summary.headers)], row.column, row.reason], start=1):
+            cell = sheet.cell(row=number, column=column)
+            if isinstance(value, float) and value.is_integer() and abs(value) >= 1e8:
+                put(cell, display_number(value))  # an identifier typed as a number goes back as its digits
+                cell.number_format = "@"
+            elif isinstance(value, int | float | dt.date) and not isinstance(value, bool):
+                cell.value = value
+            else:
+                put(cell, cell_text(value))
+                if isinstance(cell.value, str) and cell.value.isdigit():
+                    cell.number_format = "@"  # identifiers stay text when the file is fixed
