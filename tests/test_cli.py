@@ -60,3 +60,21 @@ def test_app_starts_and_reports_its_start_up_time(tmp_path):
                             capture_output=True, text=True, timeout=60, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("startup_seconds=") and "peak_mb=" in result.stdout
+
+
+def test_progress_goes_to_a_terminal_only():
+    import io
+
+    from kupang_desk.tasks import ConsoleTask
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    redirected, terminal = io.StringIO(), Terminal()
+    for stream in (redirected, terminal):
+        task = ConsoleTask(stream)
+        for done in range(0, 101, 10):
+            task.step(done, 100, "Memeriksa baris")
+    assert redirected.getvalue() == ""  # a log file gets the summary lines alone, no \r frames
+    assert "\r" in terminal.getvalue() and "100%" in terminal.getvalue()

@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 from kupang_desk.errors import error_message
 from kupang_desk.i18n import _
 from kupang_desk.imports.register import LABELS, import_register
-from kupang_desk.imports.rows import ImportSummary
-from kupang_desk.imports.rows import display_cell
+from kupang_desk.imports.rows import ImportSummary, display_cell
 from kupang_desk.ui.operations import Operation
 from kupang_desk.ui.value_answers import ValueAnswers
 from kupang_desk.ui.widgets import DISPLAY

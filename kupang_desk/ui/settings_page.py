@@ -49,6 +49,7 @@ from kupang_desk.models import PaymentType, Poli, Region, Setting, User, WorkAre
 from kupang_desk.models.seed import DEFAULT_AGE_BANDS
 from kupang_desk.ui.operations import show_error
 from kupang_desk.ui.section import SectionPage
+from kupang_desk.ui.value_maps import ValueMapsEditor
 from kupang_desk.ui.widgets import (
     DISPLAY,
     ERROR_STYLE,
@@ -705,9 +706,10 @@ class SettingsPage(SectionPage):
             self.references = QTabWidget()
             self.poli, self.payment = ItemsEditor("poli"), ItemsEditor("payment")
             self.work_area, self.age_bands, self.no_rm = WorkAreaEditor(), AgeBandsEditor(), NoRmEditor()
+            self.value_maps = ValueMapsEditor()
             for widget, title in ((self.poli, _("Poli/klaster")), (self.payment, _("Cara bayar")),
                                   (self.work_area, _("Wilayah kerja")), (self.age_bands, _("Kelompok umur LB1")),
-                                  (self.no_rm, _("No. RM"))):
+                                  (self.no_rm, _("No. RM")), (self.value_maps, _("Pemetaan impor"))):
                 self.references.addTab(widget, title)
             self.backup = BackupSessionTab()
             self.tabs.addTab(self.profile, _("Profil"))

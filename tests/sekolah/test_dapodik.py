@@ -175,3 +175,35 @@ def test_no_cell_content_crashes_the_importer(sqlite_database, tmp_path_factory,
     for result in summary.rows:
         assert result.status in ("new", "error")
         assert result.status == "new" or result.reason
+
+
+def test_identifiers_stored_as_exact_numbers_come_in_as_text(database, tmp_path):
+    """Every student of an export whose NIK, NISN and KK cells are numbers comes in (they were all 'NIK rusak')."""
+    students = [student(Nama=f"Siswa {chr(65 + n)}", NISN=151234560.0 + n, NIK=5371045203150001.0 + n * 10,
+                        NIPD=2200.0 + n, **{"No KK": 5371041501100007.0, "RT": 4.0, "Agama": "Kristen", "JK": "Perempuan"})
+                for n in range(5)]
+    summary = import_students(export(tmp_path, students), today=TODAY)
+    assert summary.counts() == {"new": 5} and summary.written
+    first = Student.get(Student.name == "Siswa A")
+    assert (first.nisn, first.nik, first.kk_number, first.nipd, first.rt) == (
+        "0151234560", "5371045203150001", "5371041501100007", "2200", "004")
+    assert (first.religion, first.sex) == ("Kristen Protestan", "P")  # Dapodik's spellings, mapped
+
+
+def test_a_nik_excel_may_have_cut_imports_with_a_warning(database, tmp_path):
+    path = export(tmp_path, [student(NIK=5371045203150010.0)])
+    summary = import_students(path, rejects=tmp_path / "periksa.xlsx", today=TODAY)
+    assert summary.counts() == {"new": 1} and "mungkin terpotong Excel" in summary.rows[0].reason
+    assert Student.get().nik == "5371045203150010"
+    assert load_workbook(tmp_path / "periksa.xlsx")["Periksa"].max_row == 2
+
+
+def test_a_religion_no_list_knows_is_asked_once_and_remembered(database, tmp_path):
+    path = export(tmp_path, [student(Agama="Marapu"), student(Nama="Yosef Tanau", NISN="0151234568", NIK="5371041003150002",
+                                                              NIPD="2202", JK="L", Agama="Marapu")])
+    check = import_students(path, today=TODAY)
+    assert [(u.column, u.value, u.count) for u in check.unknown] == [("Agama", "Marapu", 2)]
+    assert not check.written and Student.select().count() == 0
+    done = import_students(path, today=TODAY, values={("Agama", "Marapu"): "Kepercayaan"})
+    assert done.written and {s.religion for s in Student.select()} == {"Kepercayaan"}
+    assert import_students(path, dry_run=True, today=TODAY).unknown == []

@@ -62,3 +62,62 @@ def test_backup_to_a_usb_stick_and_restore_it(qtbot, sqlite_database, tmp_path, 
 
     database.connect(f"sqlite:///{sqlite_database.path}")
     assert [p.name for p in Patient.select()] == ["Yohanes Ndun"]
+
+
+def _check(qtbot, path):
+    dialog = ImportDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.path, str(path))
+    with qtbot.waitSignal(dialog.checked, timeout=20000):
+        qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    return dialog
+
+
+def test_the_clerk_maps_unknown_values_once_and_the_next_file_asks_nothing(qtbot, sqlite_database, tmp_path):
+    from kupang_desk.models import PaymentType, Poli
+    from tests.imports.test_field_files import FIELD_ROWS
+
+    dialog = _check(qtbot, register_file(tmp_path / "register-2022.xlsx", FIELD_ROWS))
+    assert dialog.answers.isVisible()
+    assert sorted(dialog.answers.boxes) == [("payment", "BPJS Non PBI"), ("poli", "Poli Jiwa")]
+    assert not dialog.import_button.isEnabled()  # nothing can be saved before each value is answered
+    payment = dialog.answers.boxes[("payment", "BPJS Non PBI")]
+    # The two entries it may mean come first in the drop-down.
+    assert [payment.itemText(i) for i in (1, 2)] == ["BPJS Non-PBI (PPU)", "BPJS Non-PBI (PBPU/BP)"]
+    payment.setCurrentIndex(2)
+    poli = dialog.answers.boxes[("poli", "Poli Jiwa")]
+    poli.setCurrentIndex(poli.findText("Tambahkan 'Poli Jiwa' sebagai entri baru"))
+    assert dialog.import_button.isEnabled()
+    with qtbot.waitSignal(dialog.imported, timeout=20000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert Visit.select().count() == 6 and "6 baru" in dialog.status.text()
+    assert Visit.select().where(Visit.payment_type == PaymentType.get(PaymentType.code == "PBPU")).count() == 3
+    assert Poli.get_or_none(Poli.name == "Poli Jiwa") is not None
+
+    later = [row[:8] + ["08-03-2022"] + row[9:] for row in FIELD_ROWS]
+    second = _check(qtbot, register_file(tmp_path / "register-2022b.xlsx", later))
+    assert not second.answers.isVisible() and second.answers.boxes == {}
+    assert second.import_button.isEnabled()
+
+
+def test_remembered_answers_are_shown_changed_and_forgotten_in_pengaturan(qtbot, sqlite_database, tmp_path):
+    from kupang_desk.imports.register import import_register
+    from kupang_desk.models import PaymentType
+    from kupang_desk.ui.value_maps import ValueMapsEditor
+    from tests.imports.test_field_files import FIELD_ROWS, TODAY
+
+    path = register_file(tmp_path / "r.xlsx", FIELD_ROWS[1:2])
+    import_register(path, today=TODAY, values={("Cara Bayar", "BPJS Non PBI"): "PPU"})
+    editor = ValueMapsEditor()
+    qtbot.addWidget(editor)
+    assert [(editor.model.data(editor.model.index(0, c))) for c in range(3)] == [
+        "Cara Bayar", "BPJS Non PBI", "BPJS Non-PBI (PPU)"]
+    qtbot.mouseClick(editor.view.viewport(), Qt.MouseButton.LeftButton, pos=editor.view.visualRect(editor.model.index(0, 0)).center())
+    editor.target.setCurrentIndex(editor.target.findData(str(PaymentType.get(PaymentType.code == "PBPU").id)))
+    qtbot.mouseClick(editor.change_button, Qt.MouseButton.LeftButton)
+    assert editor.model.data(editor.model.index(0, 2)) == "BPJS Non-PBI (PBPU/BP)"
+    qtbot.mouseClick(editor.view.viewport(), Qt.MouseButton.LeftButton, pos=editor.view.visualRect(editor.model.index(0, 0)).center())
+    qtbot.mouseClick(editor.forget_button, Qt.MouseButton.LeftButton)
+    assert editor.model.rowCount() == 0
+    assert [u.value for u in import_register(path, dry_run=True, today=TODAY).unknown] == ["BPJS Non PBI"]  # asked again
