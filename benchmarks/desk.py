@@ -290,7 +290,10 @@ def register_import(path: str) -> None:
 
     folder = Path(tempfile.mkdtemp())
     rng = random.Random(3)
-    kelurahan = ["Oebobo", "Fatululi", "Oepura", "Naikoten Satu", "Alak", "Oesapa", "Bakunase", "Kayu Putih"]
+    # Spelt as offices write them, so that every row goes through the value mapping.
+    kelurahan = ["Oebobo", "Kel. Fatululi", "OEPURA", "Naikoten 1", "alak", "Oesapa", "Bakunase", "Kayu Putih"]
+    payments = ["Umum", "BPJS PBI", "PBI", "KIS", "Tunai", "Mandiri", "BPJS Non PBI", "Jamkesda"]
+    polis = ["Poli Umum", "BP Umum", "BP Gigi", "KIA", "Lansia", "MTBS"]
     codes = ["J06.9", "I10", "A09", "K30", "L30.9", "M79.1", "K02.9", "E11.9"]
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
@@ -306,7 +309,8 @@ def register_import(path: str) -> None:
         visit = dt.date(2021, 1, 4) + dt.timedelta(days=rng.randrange(1800))
         picked = rng.sample(codes, rng.choice((1, 1, 2)))
         sheet.append([visit.strftime("%d-%m-%Y"), f"R{person:06d}", nik, f"Pasien Nomor {chr(65 + person % 26)}",
-                      sex, born, rng.choice(kelurahan), "Umum", "Umum", "", ";".join(picked),
+                      "Laki-laki" if sex == "L" else "Perempuan", born, rng.choice(kelurahan), rng.choice(polis),
+                      rng.choice(payments), "", ";".join(picked),
                       ";".join("Baru" for _c in picked)])
     source = folder / "register-50000.xlsx"
     book.save(source)
@@ -316,10 +320,10 @@ def register_import(path: str) -> None:
     target = folder / "import.sqlite"
     database.connect(f"sqlite:///{target}")
     started = time.perf_counter()
-    summary = import_register(source)
+    summary = import_register(source, values={("Cara Bayar", "BPJS Non PBI"): "PBPU", ("Kelurahan", "Naikoten 1"): "Naikoten Satu"})
     app = time.perf_counter() - started
     counts = summary.counts()
-    print(f"rows={len(rows) - 2} raw_read_s={raw:.2f} import_s={app:.2f} new={counts.get('new', 0)} "
+    print(f"rows={len(rows) - 2} raw_read_s={raw:.2f} import_s={app:.2f} unknown={len(summary.unknown)} new={counts.get('new', 0)} "
           f"unchanged={counts.get('unchanged', 0)} error={counts.get('error', 0)} peak_mb={peak_mb()}")
 
 

@@ -21,6 +21,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kupang_desk.i18n import _
 
@@ -59,6 +60,24 @@ def account_length(bank: str) -> int | None:
 def read_identifier(value: object, kind: str, column: str, *, length: int | None = None) -> Identifier:
     """The identifier in one cell. ``kind`` is one of ``KINDS``; ``length`` overrides the
     kind's own (an account's length by bank, the No. RM width of the running pattern)."""
+    if value is None:
+        return Identifier("")
+    # A file repeats its values (a family's KK, an empty RT): each distinct cell is read once.
+    read = _read_once(type(value), value, kind, column, length)
+    if isinstance(read, IdentifierDamaged):
+        raise IdentifierDamaged(read.column, read.reason)
+    return read
+
+
+@lru_cache(maxsize=65536)
+def _read_once(_type: type, value: object, kind: str, column: str, length: int | None) -> Identifier | IdentifierDamaged:
+    try:
+        return _read(value, kind, column, length)
+    except IdentifierDamaged as damaged:
+        return damaged
+
+
+def _read(value: object, kind: str, column: str, length: int | None) -> Identifier:
     if kind not in KINDS:
         raise ValueError(f"unknown identifier kind {kind}")
     length = length or LENGTHS.get(kind)

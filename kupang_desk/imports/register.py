@@ -12,16 +12,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import peewee as pw
 
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import read_identifier
-from kupang_desk.imports.rows import ImportSummary, RowCheck, RowResult, cell_text, write_rejects
+from kupang_desk.imports.rows import (
+    ImportSummary,
+    RowCheck,
+    RowResult,
+    cell_text,
+    checked_name,
+    write_rejects,
+)
 from kupang_desk.imports.sheets import header_key, parse_date, read_sheet
 from kupang_desk.imports.values import (
     ValueMapper,
@@ -43,10 +51,10 @@ from kupang_desk.models import (
     writing,
 )
 from kupang_desk.models.bulk import BulkWriter, next_id
-from kupang_desk.names import name_key, tidy_name
+from kupang_desk.names import name_key
 from kupang_desk.patients.numbers import Pattern, next_no_rm
 from kupang_desk.tasks import Task
-from kupang_desk.validators import age_at, check_name, check_nik
+from kupang_desk.validators import age_at, check_nik
 from kupang_desk.visits.diagnoses import DiagnosisRow, diagnosis_rows
 from kupang_desk.visits.icd import normalize_code
 
@@ -123,6 +131,23 @@ class Prepared:
     diagnoses: list[DiagnosisRow]
 
 
+@lru_cache(maxsize=65536)
+def _checked(kind: str, text: str) -> tuple[object, tuple[str, str] | None]:
+    """A NIK checked once per distinct value (a register repeats its patients):
+    (the value, None) or (None, (column, reason))."""
+    try:
+        return check_nik(text, field=LABELS["nik"], required=False).value or None, None
+    except ValidationError as error:
+        return None, (error.field, error.message)
+
+
+def _cached(check: RowCheck, kind: str, text: str):
+    value, problem = _checked(kind, text)
+    if problem is not None:
+        check.problem(*problem)
+    return value
+
+
 def _nik(check: RowCheck, value: object, cut: str) -> str | None:
     label = LABELS["nik"]
     read = check.run(read_identifier, value, "nik", label)
@@ -133,11 +158,13 @@ def _nik(check: RowCheck, value: object, cut: str) -> str | None:
         return None
     if read.warning:
         check.warn(label, read.warning)
-    return check.run(lambda: check_nik(read.text, field=label, required=False).value or None)
+    return _cached(check, "nik", read.text)
 
 
 def _split(value: object) -> list[str]:
-    return [c for c in (cell_text(part) for part in str(cell_text(value)).replace(",", ";").split(";")) if c]
+    """``J06.9; I10`` (or with commas) as its parts."""
+    text = value if isinstance(value, str) else cell_text(value)
+    return [" ".join(part.split()) for part in text.replace(",", ";").split(";") if part.strip()]
 
 
 def _diagnoses(check: RowCheck, values: dict, lookups: Lookups) -> list[DiagnosisRow]:
@@ -167,7 +194,7 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
     label = LABELS
     check = RowCheck()
     mapper = lookups.mapper
-    name = check.run(lambda: tidy_name(check_name(values.get("name"), field=label["name"]).value))
+    name = checked_name(check, values.get("name"), label["name"])
     nik = _nik(check, values.get("nik"), cut)
     no_rm_read = check.run(read_identifier, values.get("no_rm"), "code", label["no_rm"], length=lookups.no_rm_width)
     no_rm = no_rm_read.text if no_rm_read else ""

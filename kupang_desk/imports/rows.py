@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,6 +19,8 @@ from kupang_desk.errors import ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import IdentifierDamaged, display_number
 from kupang_desk.imports.values import PendingValue, RejectedValue, Unknown
+from kupang_desk.names import tidy_name
+from kupang_desk.validators import check_name
 
 T = TypeVar("T")
 
@@ -142,6 +145,26 @@ class RowCheck:
         result.pending = [(error.column, error.reason) for error in self.pending]
         if self.problems:
             result.status = "error"
+
+
+@lru_cache(maxsize=65536)
+def _name_once(text: str, column: str, required: bool) -> tuple[str, tuple[str, str] | None]:
+    try:
+        return tidy_name(check_name(text, field=column, required=required).value), None
+    except ValidationError as error:
+        return "", (error.field, error.message)
+
+
+def checked_name(check: RowCheck, value: object, column: str, *, required: bool = True) -> str | None:
+    """A person's name cell checked (once per distinct spelling: a file repeats its parents);
+    None, with the problem noted, when it cannot be a name."""
+    if not isinstance(value, str):
+        return check.run(lambda: tidy_name(check_name(value, field=column, required=required).value))
+    name, problem = _name_once(value, column, required)
+    if problem is not None:
+        check.problem(*problem)
+        return None
+    return name
 
 
 def cell_text(value) -> str:

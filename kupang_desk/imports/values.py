@@ -20,7 +20,7 @@ from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import PaymentType, Poli, Region, Setting, User, writing
+from kupang_desk.models import PaymentType, Poli, Region, Setting, User, db, writing
 
 # Special answers besides an entry's key.
 BLANK = "(kosong)"  # leave the cell empty (optional columns only)
@@ -185,7 +185,8 @@ class ValueMapper:
             key = vocabulary.target(str(target))
             self.answers[(vocabulary.field, fold(value))] = key
             self._given[(vocabulary.field, fold(value))] = (str(value), key)
-        self._cache: dict[tuple[str, str], str | Unknown] = {}
+        self._cache: dict[tuple[str, str], str | Unknown] = {}  # (field, folded value) -> answer
+        self._seen: dict[tuple[str, str], str | Unknown] = {}  # (field, value as written) -> the same answer
         self.added: dict[str, str] = {}  # placeholder key -> key of the entry made for it
 
     def _vocabulary(self, column: str) -> Vocabulary:
@@ -202,13 +203,16 @@ class ValueMapper:
         raises ``PendingValue`` while it is unanswered, ``RejectedValue`` when the clerk chose to
         reject its rows."""
         text = " ".join(str(value if value is not None else "").split())
-        folded = fold(text)
-        if not folded:
-            return None
-        cache_key = (field_name, folded)
-        resolved = self._cache.get(cache_key)
+        resolved = self._seen.get((field_name, text))  # the same spelling again: no folding
         if resolved is None:
-            resolved = self._cache[cache_key] = self._resolve(self.vocabularies[field_name], text, folded)
+            folded = fold(text)
+            if not folded:
+                return None
+            cache_key = (field_name, folded)
+            resolved = self._cache.get(cache_key)
+            if resolved is None:
+                resolved = self._cache[cache_key] = self._resolve(self.vocabularies[field_name], text, folded)
+            self._seen[(field_name, text)] = resolved
         if isinstance(resolved, Unknown):
             resolved.count += 1
             vocabulary = self.vocabularies[field_name]
@@ -367,14 +371,23 @@ def poli_vocabulary(label: str = "Poli") -> Vocabulary:
     return Vocabulary("poli", label, entries, POLI_ALIASES, noise, can_add=True)
 
 
+_KELURAHAN: dict[tuple, Vocabulary] = {}
+
+
 def kelurahan_vocabulary(label: str = "Kelurahan") -> Vocabulary:
-    """Every desa/kelurahan of NTT by its Kemendagri code; where names repeat, Kota Kupang's wins."""
-    kecamatan = dict(Region.select(Region.code, Region.name).where(Region.level == "kecamatan").tuples())
-    entries = [Entry(code, f"{name} ({kecamatan.get(code[:8], code[:8])})", (name,), preferred=code.startswith(KOTA_KUPANG))
-               for code, name in Region.select(Region.code, Region.name).where(Region.level == "desa_kelurahan")
-               .order_by(Region.code).tuples()]
-    noise = frozenset({"kel", "kelurahan", "desa", "ds", "kelrahan", "kecamatan", "kec"})
-    return Vocabulary("kelurahan", label, entries, {}, noise)
+    """Every desa/kelurahan of NTT by its Kemendagri code; where names repeat, Kota Kupang's wins.
+
+    The regions are shipped reference data: the folded index is built once per database."""
+    key = (label, db.obj.database, Region.select().where(Region.level == "desa_kelurahan").count())
+    if key not in _KELURAHAN:
+        kecamatan = dict(Region.select(Region.code, Region.name).where(Region.level == "kecamatan").tuples())
+        entries = [Entry(code, f"{name} ({kecamatan.get(code[:8], code[:8])})", (name,), preferred=code.startswith(KOTA_KUPANG))
+                   for code, name in Region.select(Region.code, Region.name).where(Region.level == "desa_kelurahan")
+                   .order_by(Region.code).tuples()]
+        noise = frozenset({"kel", "kelurahan", "desa", "ds", "kelrahan", "kecamatan", "kec"})
+        _KELURAHAN.clear()
+        _KELURAHAN[key] = Vocabulary("kelurahan", label, entries, {}, noise)
+    return _KELURAHAN[key]
 
 
 def fixed_vocabulary(field_name: str, label: str, *, optional: bool = True) -> Vocabulary:

@@ -18,12 +18,12 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import account_length, read_identifier
-from kupang_desk.imports.rows import RowCheck, RowError, cell_text
+from kupang_desk.imports.rows import RowCheck, RowError, cell_text, checked_name
 from kupang_desk.imports.sheets import parse_date
 from kupang_desk.imports.values import ValueMapper, fixed_vocabulary, fold, kelurahan_vocabulary
 from kupang_desk.models import Institution, Student, User, now, writing
-from kupang_desk.names import name_key, tidy_name
-from kupang_desk.validators import check_birth_date, check_kk, check_name, check_nik, check_nisn
+from kupang_desk.names import name_key
+from kupang_desk.validators import check_birth_date, check_kk, check_nik, check_nisn
 
 # The fields of a student as the form and the import know them, with their labels.
 LABELS = {
@@ -151,7 +151,7 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
     mapper = lookups.mapper
     out: dict[str, object] = {}
     if "name" in values:
-        name = check.run(lambda: tidy_name(check_name(values.get("name"), field=label["name"]).value))
+        name = checked_name(check, values.get("name"), label["name"])
         if name is not None:
             out["name"] = name
     for key in ("sex", "religion", "kelurahan"):
@@ -204,7 +204,7 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
         out["class_group"] = lookups.class_group(str(out["class_group"]))
     for key in ("mother_name", "father_name", "guardian_name", "account_holder"):
         if key in values:
-            out[key] = check.run(lambda k=key: check_name(values.get(k), field=label[k], required=False).value, default="")
+            out[key] = checked_name(check, values.get(key), label[key], required=False) or ""
     if "class_group" in out:
         out["grade"] = grade_of(str(out["class_group"]))
     if own and (first := check.first_problem()) is not None:

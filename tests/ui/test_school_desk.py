@@ -34,7 +34,8 @@ def test_import_fix_a_reject_move_awards_on_pay_and_print(qtbot, sqlite_database
     assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == ["Sekolah/Beasiswa", "Pengaturan"]
     window.show_section("sekolah")
     page = window.school_page
-    rows = [student(), student(Nama="Yosef Tanau", JK="L", NISN="0151234568", NIK="5.37101E+15", NIPD="2202")]
+    # Yosef's NIK was damaged by Excel and nothing else (NISN, NIPD) says who he is: rejected.
+    rows = [student(), student(Nama="Yosef Tanau", JK="L", NISN="", NIK="5.37101E+15", NIPD="")]
     path = write_export(tmp_path / "peserta-didik.xlsx", rows)
 
     # Import: check first (nothing saved), then import; the damaged NIK goes to the rejects file.
