@@ -72,7 +72,48 @@ def main() -> int:
     if args.all:
         school_shots(ROOT / "docs" / "screenshots")
         account_shots(ROOT / "docs" / "screenshots")
+        import_shots(ROOT / "docs" / "screenshots")
     return 0
+
+
+def import_shots(folder: Path, size: tuple[int, int] = (1000, 640)) -> None:
+    """The import wizard on a register spelt as offices write it (one question per unknown
+    value), and Pengaturan's remembered answers after the import."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from kupang_desk import demo
+    from kupang_desk.imports.register import import_register
+    from kupang_desk.models import database
+    from kupang_desk.ui.import_wizard import ImportDialog
+    from kupang_desk.ui.value_maps import ValueMapsEditor
+    from tests.imports.test_field_files import FIELD_ROWS
+    from tests.imports.test_register_import import register_file
+
+    work = Path(tempfile.mkdtemp())
+    database.connect(f"sqlite:///{work / 'impor.sqlite'}")
+    demo.generate(50, 100, 0)
+    path = register_file(work / "register-2022.xlsx", FIELD_ROWS)
+    dialog = ImportDialog()
+    dialog.resize(*size)
+    dialog.show()
+    dialog.path.setText(str(path))
+    loop = QEventLoop()
+    dialog.checked.connect(lambda _s: loop.quit())
+    QTimer.singleShot(20000, loop.quit)
+    dialog.check()
+    loop.exec()
+    settle(150)
+    dialog.grab().save(str(folder / "import-wizard.png"))
+    dialog.close()
+    import_register(path, values={("Cara Bayar", "BPJS Non PBI"): "PBPU", ("Poli", "Poli Jiwa"): "(baru)"})
+    editor = ValueMapsEditor()
+    editor.resize(800, 300)
+    editor.show()
+    settle(150)
+    editor.grab().save(str(folder / "settings-import-mappings.png"))
+    for name in ("import-wizard", "settings-import-mappings"):
+        print(folder / f"{name}.png")
+    database.close()
 
 
 def account_shots(folder: Path) -> None:

@@ -185,7 +185,7 @@ class ImportDialog(QDialog):
     def _show_rows(self, summary: ImportSummary) -> None:
         self.model.set_summary(summary)
         # The reason is what the clerk reads first: wide, after the short row and status.
-        for column, width in ((0, 50), (1, 80), (2, 120), (3, 420)):
+        for column, width in ((0, 50), (1, 160), (2, 120), (3, 420)):
             self.view.setColumnWidth(column, width)
 
     def _show_check(self, summary: ImportSummary) -> None:
