@@ -14,14 +14,18 @@ from tests.helpers.factories import new_patient
 from tests.imports.test_register_import import ROWS, register_file
 
 
-def test_check_then_import_a_register(qtbot, sqlite_database, tmp_path):
-    path = register_file(tmp_path / "register-2022.xlsx", ROWS)
+def _check(qtbot, path):
     dialog = ImportDialog()
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.path, str(path))
     with qtbot.waitSignal(dialog.checked, timeout=20000):
         qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    return dialog
+
+
+def test_check_then_import_a_register(qtbot, sqlite_database, tmp_path):
+    dialog = _check(qtbot, register_file(tmp_path / "register-2022.xlsx", ROWS))
     assert Visit.select().count() == 0  # checking saves nothing
     assert dialog.model.rowCount() == 10
     assert dialog.model.data(dialog.model.index(4, 1)) == "Ditolak"
@@ -62,16 +66,6 @@ def test_backup_to_a_usb_stick_and_restore_it(qtbot, sqlite_database, tmp_path, 
 
     database.connect(f"sqlite:///{sqlite_database.path}")
     assert [p.name for p in Patient.select()] == ["Yohanes Ndun"]
-
-
-def _check(qtbot, path):
-    dialog = ImportDialog()
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.keyClicks(dialog.path, str(path))
-    with qtbot.waitSignal(dialog.checked, timeout=20000):
-        qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
-    return dialog
 
 
 def test_the_clerk_maps_unknown_values_once_and_the_next_file_asks_nothing(qtbot, sqlite_database, tmp_path):
