@@ -14,17 +14,27 @@ def log_path() -> Path:
 
 
 def setup_logging(verbose: bool = False) -> Path | None:
-    """Sends log records to the log file (and to stderr when verbose); returns the file."""
+    """Sends log records to the log file (and to stderr when verbose); returns the file.
+
+    Called by every entry point, it installs its handlers once per process: a second call
+    (the command line called again in one process, the tests) only changes the level."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    path: Path | None
-    try:
-        path = log_path()
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-    except OSError:
-        path, handler = None, logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    if verbose:
-        root.addHandler(logging.StreamHandler())
-    return path
+    ours = [h for h in root.handlers if getattr(h, "kupang_desk", "")]
+    if not any(h.kupang_desk == "file" for h in ours):
+        path: Path | None
+        try:
+            path = log_path()
+            handler: logging.Handler = logging.handlers.RotatingFileHandler(
+                path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        except OSError:
+            path, handler = None, logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.kupang_desk = "file"  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    if verbose and not any(h.kupang_desk == "stderr" for h in ours):
+        stderr = logging.StreamHandler()
+        stderr.kupang_desk = "stderr"  # type: ignore[attr-defined]
+        root.addHandler(stderr)
+    file_handler = next(h for h in root.handlers if getattr(h, "kupang_desk", "") == "file")
+    return Path(file_handler.baseFilename) if isinstance(file_handler, logging.FileHandler) else None

@@ -7,6 +7,19 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("KUPANG_DESK_LANG", "id")
 
+import sys
+import tempfile
+from pathlib import Path
+
+# Tests never see the developer's real folders: the data folder, the log, the config
+# (QSettings) and the cache of the whole run, child processes included, live in a
+# temporary folder; each test then gets a data and config folder of its own (below).
+REAL_HOME = Path.home()
+USER_FOLDERS = Path(tempfile.mkdtemp(prefix="kupang-desk-tests-"))
+XDG = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
+for _name in XDG:
+    os.environ[_name] = str(USER_FOLDERS / _name.lower())
+
 import pytest
 
 from kupang_desk.i18n import set_language
@@ -18,6 +31,21 @@ ENGINES = ("sqlite", "postgresql")
 
 def pytest_configure(config: pytest.Config) -> None:
     set_language("id")
+
+
+@pytest.fixture(autouse=True)
+def own_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data and config folder of each test's own (platformdirs reads them at every call;
+    Qt's QSettings is pointed there too), so no test sees what another one saved."""
+    folder = tmp_path_factory.mktemp("user")
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(name, str(folder / name.lower()))
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QSettings
+
+        for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder / "xdg_config_home"))
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from kupang_desk.i18n import _
 from kupang_desk.models import database
 from kupang_desk.resources import resource_path
 from kupang_desk.ui.main_window import MainWindow
-from kupang_desk.ui.operations import Operation, run_in_background
+from kupang_desk.ui.operations import Operation, install_excepthook, run_in_background
 from kupang_desk.ui.signin import sign_in_flow
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
     """Runs the interface until the window closes; returns the exit code."""
     started = started if started is not None else time.perf_counter()
     app = application()
+    install_excepthook()
     try:
         target = database.connect(url)
         # Signing in (and, on a new installation, the first-run setup) before any data is shown.

@@ -8,6 +8,7 @@ thread through ``on_success`` / ``on_failure``; nothing else touches widgets.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -35,9 +36,10 @@ class _Worker(QThread):
     def run(self) -> None:
         try:
             result = self.function(self.task)
-        except BaseException as error:  # reported on the GUI thread, never swallowed
+        except Exception as error:  # reported on the GUI thread, never swallowed
             if not isinstance(error, KnownError):
                 log.exception("Background operation failed")
+                error.kupang_desk_logged = True  # type: ignore[attr-defined]  # show_error need not log it again
             self.failed.emit(error)
         else:
             self.succeeded.emit(result)
@@ -121,7 +123,28 @@ def run_in_background(parent: QWidget, function: Callable[[Task], Any], *, title
 
 
 def show_error(parent: QWidget | None, error: BaseException) -> QMessageBox:
+    """The clerk's message for ``error``; a programming error is logged with its traceback first."""
+    if not isinstance(error, KnownError) and not getattr(error, "kupang_desk_logged", False):
+        log.error("Programming error shown to the user", exc_info=(type(error), error, error.__traceback__))
+        error.kupang_desk_logged = True  # type: ignore[attr-defined]
     box = QMessageBox(QMessageBox.Icon.Warning, _("Kupang Desk"), error_message(error), QMessageBox.StandardButton.Ok, parent)
     box.button(QMessageBox.StandardButton.Ok).setText(_("Tutup"))
     box.open()
     return box
+
+
+def report_uncaught(kind: type[BaseException], error: BaseException, traceback) -> QMessageBox | None:
+    """``sys.excepthook`` of the window: any uncaught exception is logged with its traceback
+    and shown as "Terjadi kesalahan program ... data aman" with the log path."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, traceback)
+        return None
+    log.error("Uncaught exception", exc_info=(kind, error, traceback))
+    error.kupang_desk_logged = True  # type: ignore[attr-defined]
+    from PySide6.QtWidgets import QApplication
+
+    return show_error(QApplication.activeWindow(), error) if QApplication.instance() is not None else None
+
+
+def install_excepthook() -> None:
+    sys.excepthook = report_uncaught

@@ -62,3 +62,19 @@ def test_a_damaged_database_offers_the_last_backup(qtbot, sqlite_database, tmp_p
 
     database.connect(f"sqlite:///{sqlite_database.path}")
     assert [p.name for p in Patient.select()] == ["Yohanes Ndun"]
+
+
+def test_a_programming_error_is_logged_with_its_traceback_and_told_calmly(qtbot, caplog):
+    from kupang_desk.ui.operations import report_uncaught
+
+    try:
+        {}["missing"]
+    except KeyError as error:
+        with caplog.at_level("ERROR"):
+            box = report_uncaught(type(error), error, error.__traceback__)
+    logged = [r for r in caplog.records if r.exc_info]
+    assert len(logged) == 1 and logged[0].exc_info[0] is KeyError  # once, with its traceback
+    assert "Traceback" in caplog.text and "missing" in caplog.text
+    assert "Terjadi kesalahan program" in box.text() and "aman" in box.text() and "kupang-desk.log" in box.text()
+    assert "missing" not in box.text()  # the technical text goes to the log, not the screen
+    box.close()
