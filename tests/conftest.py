@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("KUPANG_DESK_LANG", "id")
-
 import sys
 import tempfile
 from pathlib import Path
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("KUPANG_DESK_LANG", "id")
+
 # Tests never see the developer's real folders: the data folder, the log, the config
 # (QSettings) and the cache of the whole run, child processes included, live in a
 # temporary folder; each test then gets a data and config folder of its own (below).
-REAL_HOME = Path.home()
-USER_FOLDERS = Path(tempfile.mkdtemp(prefix="kupang-desk-tests-"))
-XDG = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
-for _name in XDG:
-    os.environ[_name] = str(USER_FOLDERS / _name.lower())
+os.environ["KUPANG_DESK_TEST_FOLDERS"] = tempfile.mkdtemp(prefix="kupang-desk-tests-")
+os.environ.update({name: os.path.join(os.environ["KUPANG_DESK_TEST_FOLDERS"], name.lower())
+                   for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")})
 
 import pytest
 

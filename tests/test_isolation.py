@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
+from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
 
 from kupang_desk.cli import main
 from kupang_desk.logs import log_path, setup_logging
-from tests.conftest import REAL_HOME, USER_FOLDERS
+
+REAL_HOME, USER_FOLDERS = Path.home(), Path(os.environ["KUPANG_DESK_TEST_FOLDERS"])
 
 
 def test_no_test_writes_into_the_real_user_folders(qapp, own_user_folders):
