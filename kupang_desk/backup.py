@@ -297,9 +297,9 @@ def backup_folder() -> Path:
     """Where automatic backups go: the setting ``backup.folder``, else a folder beside the user data."""
     from platformdirs import user_data_path
 
-    from kupang_desk.models import Setting
+    from kupang_desk import preferences
 
-    configured = Setting.get_value("backup.folder")
+    configured = preferences.get("backup.folder")
     folder = Path(configured) if configured else user_data_path("KupangDesk", appauthor=False) / "cadangan"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

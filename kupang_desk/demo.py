@@ -18,6 +18,7 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from kupang_desk import preferences
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -31,7 +32,6 @@ from kupang_desk.models import (
     Poli,
     Region,
     ScholarshipProgramme,
-    Setting,
     Student,
     Visit,
     VisitDiagnosis,
@@ -194,7 +194,7 @@ def _make_accounts(*, school: bool, puskesmas: bool) -> None:
     for username, full_name, role, desk in DEMO_ACCOUNTS:
         if desk == "both" or (desk == "sekolah" and school) or (desk == "puskesmas" and puskesmas):
             users.create_user(username, full_name, role, DEMO_PASSWORD, must_change=False)
-    Setting.set_value("demo.accounts", [a[0] for a in DEMO_ACCOUNTS])
+    preferences.put("demo.accounts", [a[0] for a in DEMO_ACCOUNTS])
 
 
 def _ensure_institution(with_school: bool, school_only: bool = False) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kupang_desk import audit
+from kupang_desk import audit, preferences
 from kupang_desk.accounts.permissions import (
     ADMIN_KEEPS,
     PERMISSIONS,
@@ -24,15 +24,12 @@ from kupang_desk.models import (
     PaymentType,
     Poli,
     Region,
-    Setting,
     User,
     WorkArea,
     now,
     writing,
 )
 from kupang_desk.validators import check_nip, check_npsn
-
-IDLE_MINUTES_DEFAULT = 10
 
 
 @dataclass
@@ -136,14 +133,13 @@ def first_run(profile: Profile, *, username: str, full_name: str, password: str,
             Institution.update(**values, updated_at=now()).where(Institution.id == institution.id).execute()
         admin = users.create_user(username, full_name, "administrator", password, must_change=False)
         if backup_folder:
-            Setting.set_value("backup.folder", str(Path(backup_folder)))
+            preferences.put("backup.folder", str(Path(backup_folder)))
         audit.record("setup", "institution", institution.id, {"admin": admin.username, "backup_folder": backup_folder}, admin)
     return admin
 
 
 def _setting(key: str, value, actor: User | None) -> None:
-    before = Setting.get_value(key)
-    Setting.set_value(key, value)
+    before = preferences.put(key, value)
     audit.record("update", "setting", key, {"before": before, "after": value}, actor)
 
 
@@ -262,22 +258,18 @@ def set_backup_settings(folder: str, warn_after_days: int, *, user: User | None 
     actor = require("settings.edit", user)
     if folder and not Path(folder).is_dir():
         raise KnownError(_("Folder cadangan {folder} tidak ada.").format(folder=folder))
-    if not 1 <= int(warn_after_days) <= 60:
-        raise KnownError(_("Peringatan cadangan 1 sampai 60 hari."))
-    with writing():
+    with writing():  # the registry checks the range (preferences.KEYS)
         _setting("backup.folder", folder or None, actor)
         _setting("backup.warn_after_days", int(warn_after_days), actor)
 
 
 def idle_minutes() -> int:
-    return int(Setting.get_value("session.idle_minutes", IDLE_MINUTES_DEFAULT) or IDLE_MINUTES_DEFAULT)
+    return preferences.get("session.idle_minutes")
 
 
 def set_idle_minutes(minutes: int, *, user: User | None = None) -> None:
     actor = require("settings.edit", user)
-    if not 1 <= int(minutes) <= 240:
-        raise KnownError(_("Kunci otomatis 1 sampai 240 menit."))
-    with writing():
+    with writing():  # the registry checks the range (preferences.KEYS)
         _setting("session.idle_minutes", int(minutes), actor)
 
 

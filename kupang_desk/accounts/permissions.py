@@ -8,10 +8,11 @@ user. Roles and their permissions are editable (Pengaturan); these are the defau
 
 from __future__ import annotations
 
+from kupang_desk import preferences
 from kupang_desk.accounts import session
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Setting, User
+from kupang_desk.models import User
 
 
 def permission_labels() -> dict[str, str]:
@@ -57,7 +58,7 @@ class PermissionDenied(KnownError):
 
 
 def role_permissions() -> dict[str, set[str]]:
-    stored = Setting.get_value("roles.permissions", None) or {}
+    stored = preferences.get("roles.permissions")
     result = {}
     for role in ROLES:
         granted = stored.get(role, DEFAULT_ROLE_PERMISSIONS[role])

@@ -16,11 +16,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kupang_desk import audit
+from kupang_desk import audit, preferences
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import PaymentType, Poli, Region, Setting, User, db, writing
+from kupang_desk.models import PaymentType, Poli, Region, User, db, writing
 
 # Special answers besides an entry's key.
 BLANK = "(kosong)"  # leave the cell empty (optional columns only)
@@ -281,14 +281,13 @@ class ValueMapper:
                 stored.setdefault(field_name, {})[folded] = entry
                 changed[f"{field_name}:{value}"] = key
         if changed:
-            Setting.set_value(SETTING_KEY, stored)
+            preferences.put(SETTING_KEY, stored)
             audit.record("update", "setting", SETTING_KEY, {"mappings": changed}, user)
 
 
 def stored_mappings() -> dict[str, dict[str, dict[str, str]]]:
     """{field: {folded value: {"value": as typed, "target": key}}} as remembered for this institution."""
-    value = Setting.get_value(SETTING_KEY, {}) or {}
-    return value if isinstance(value, dict) else {}
+    return preferences.get(SETTING_KEY)
 
 
 def _add_poli(name: str) -> str:
@@ -444,7 +443,7 @@ def forget_mapping(field_name: str, value: str, *, user: User | None = None) -> 
         removed = stored.get(field_name, {}).pop(fold(value), None)
         if removed is None:
             raise KnownError(_("Pemetaan '{value}' tidak ditemukan; mungkin sudah dihapus.").format(value=value))
-        Setting.set_value(SETTING_KEY, stored)
+        preferences.put(SETTING_KEY, stored)
         audit.record("delete", "setting", SETTING_KEY, {"mapping": f"{field_name}:{value}", "target": removed["target"]}, actor)
 
 
@@ -456,5 +455,5 @@ def change_mapping(field_name: str, value: str, target: str, *, user: User | Non
     with writing():
         stored = stored_mappings()
         stored.setdefault(field_name, {})[fold(value)] = {"value": value, "target": key}
-        Setting.set_value(SETTING_KEY, stored)
+        preferences.put(SETTING_KEY, stored)
         audit.record("update", "setting", SETTING_KEY, {"mapping": f"{field_name}:{value}", "target": key}, actor)

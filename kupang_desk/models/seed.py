@@ -39,12 +39,6 @@ DEFAULT_AGE_BANDS = [
     {"label": "60-69 th", "years": [60, 69]},
     {"label": ">=70 th", "years": [70, None]},
 ]
-DEFAULT_SETTINGS = {
-    "lb1.age_bands": DEFAULT_AGE_BANDS,
-    "no_rm.pattern": {"kind": "running", "prefix": "", "width": 6},
-    "top_diseases.include_z_codes": False,
-    "backup.warn_after_days": 3,
-}
 # Codes of ICD-10 2010 still used by Indonesian offices that WHO's 2019 edition replaced
 # (dengue moved to A97). Kept so registers and LB1 can carry them.
 LOCAL_ICD10 = (
@@ -122,6 +116,9 @@ def ensure_reference_data() -> None:
                 PaymentType.create(name=name, code=code, is_bpjs=is_bpjs, sort_order=order)
     with db.atomic():
         present = {row.key for row in Setting.select(Setting.key)}
-        for key, value in DEFAULT_SETTINGS.items():
+        # Declared in preferences, with every other setting.
+        from kupang_desk import preferences
+
+        for key, value in preferences.seeded_defaults().items():
             if key not in present:
-                Setting.set_value(key, value)
+                preferences.put(key, value)

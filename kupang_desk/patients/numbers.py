@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from kupang_desk import preferences
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Counter, Patient, PatientIdentifier, Setting, db
+from kupang_desk.models import Counter, Patient, PatientIdentifier, db
+from kupang_desk.preferences import DEFAULT_NO_RM_PATTERN
 
-DEFAULT_PATTERN = {"kind": "running", "prefix": "", "width": 6}
+DEFAULT_PATTERN = DEFAULT_NO_RM_PATTERN
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Pattern:
 
     @classmethod
     def current(cls) -> Pattern:
-        value = Setting.get_value("no_rm.pattern", DEFAULT_PATTERN) or DEFAULT_PATTERN
+        value = preferences.get("no_rm.pattern")
         return cls(kind=value.get("kind", "running"), prefix=value.get("prefix", ""), width=int(value.get("width", 6)))
 
 

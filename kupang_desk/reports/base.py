@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kupang_desk import preferences
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_month
 from kupang_desk.i18n import _
-from kupang_desk.models import Institution, Setting
+from kupang_desk.models import Institution
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 KINDS = ("lb1", "recap", "top", "register")
@@ -101,9 +102,8 @@ class AgeBand:
 
 def age_bands() -> list[AgeBand]:
     """The LB1 age bands of this office (Pengaturan), default those of the domain notes."""
-    from kupang_desk.models.seed import DEFAULT_AGE_BANDS
 
-    bands = Setting.get_value("lb1.age_bands", DEFAULT_AGE_BANDS) or DEFAULT_AGE_BANDS
+    bands = preferences.get("lb1.age_bands")
     return [AgeBand(b["label"], tuple(b["years"]), tuple(b["days"]) if b.get("days") else None) for b in bands]
 
 

@@ -6,8 +6,9 @@ from collections import defaultdict
 
 import peewee as pw
 
+from kupang_desk import preferences
 from kupang_desk.i18n import _
-from kupang_desk.models import Setting, Visit, VisitDiagnosis
+from kupang_desk.models import Visit, VisitDiagnosis
 from kupang_desk.reports.base import Column, Letterhead, Period, Report, ReportTable
 from kupang_desk.reports.counts import L_P, icd_titles, live_visits_in
 
@@ -17,7 +18,7 @@ def top_report(period: Period, *, limit: int = 10, new_cases_only: bool = True,
     """The ``limit`` codes diagnosed most (new cases unless ``new_cases_only`` is False);
     Z codes (contacts, not diseases) count only when ``include_z`` (default: Pengaturan)."""
     if include_z is None:
-        include_z = bool(Setting.get_value("top_diseases.include_z_codes", False))
+        include_z = preferences.get("top_diseases.include_z_codes")
     condition = live_visits_in(period)
     if new_cases_only:
         condition &= VisitDiagnosis.is_new_case

@@ -356,11 +356,10 @@ class MainWindow(QMainWindow):
         return operation
 
     def show_backup_age(self) -> None:
-        from kupang_desk import backup
-        from kupang_desk.models import Setting
+        from kupang_desk import backup, preferences
 
         age = backup.latest_backup_age(backup.backup_folder())
-        warn_days = int(Setting.get_value("backup.warn_after_days", 3) or 3)
+        warn_days = preferences.get("backup.warn_after_days")
         if age is None:
             text, late = _("Belum ada cadangan"), True
         else:

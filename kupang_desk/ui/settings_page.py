@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import audit, settings
+from kupang_desk import audit, preferences, settings
 from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import (
     PERMISSIONS,
@@ -45,7 +45,7 @@ from kupang_desk.accounts.permissions import (
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
-from kupang_desk.models import PaymentType, Poli, Region, Setting, User, WorkArea
+from kupang_desk.models import PaymentType, Poli, Region, User, WorkArea
 from kupang_desk.models.seed import DEFAULT_AGE_BANDS
 from kupang_desk.ui.operations import show_error
 from kupang_desk.ui.section import SectionPage
@@ -285,7 +285,7 @@ class AgeBandsEditor(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.load(Setting.get_value("lb1.age_bands", DEFAULT_AGE_BANDS) or DEFAULT_AGE_BANDS)
+        self.load(preferences.get("lb1.age_bands"))
 
     def load(self, bands: list[dict]) -> None:
         self.table.setRowCount(0)
@@ -324,7 +324,7 @@ class AgeBandsEditor(QWidget):
 class NoRmEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        current = Setting.get_value("no_rm.pattern", {}) or {}
+        current = preferences.get("no_rm.pattern")
         self.kind = combo([(_("Nomor urut (000123)"), "running"), (_("Nomor keluarga (041001-0042-03)"), "family")])
         select_data(self.kind, current.get("kind", "running"))
         self.prefix = line(current.get("prefix", ""), max_length=5)
@@ -363,12 +363,12 @@ class NoRmEditor(QWidget):
 class BackupSessionTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.folder = line(Setting.get_value("backup.folder") or "", placeholder=_("kosong: folder data pengguna"))
+        self.folder = line(preferences.get("backup.folder"), placeholder=_("kosong: folder data pengguna"))
         browse = QPushButton(_("Pilih..."))
         browse.clicked.connect(self._choose)
         self.warn_days = QSpinBox()
         self.warn_days.setRange(1, 60)
-        self.warn_days.setValue(int(Setting.get_value("backup.warn_after_days", 3) or 3))
+        self.warn_days.setValue(preferences.get("backup.warn_after_days"))
         self.idle = QSpinBox()
         self.idle.setRange(1, 240)
         self.idle.setSuffix(_(" menit"))

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import audit, settings
+from kupang_desk import audit, preferences, settings
 from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import role_label
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Institution, Setting, User, writing
+from kupang_desk.models import Institution, User, writing
 from kupang_desk.ui.widgets import ERROR_STYLE, combo, line, ok_cancel
 
 
@@ -76,7 +76,7 @@ class SignInDialog(QDialog):
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        demo = Setting.get_value("demo.accounts")
+        demo = preferences.get("demo.accounts")
         if demo:
             from kupang_desk.demo import DEMO_PASSWORD
 

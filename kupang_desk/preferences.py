@@ -1,0 +1,81 @@
+"""Every setting the app keeps, declared once: its key, type, default, meaning and check.
+
+Readers and writers go through ``get`` and ``put`` (Vorta's ``store/settings.py`` is the
+model), so a default is written in one place and a stored value of the wrong type (an old
+database, a hand edit) reads as the default instead of breaking a screen.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+from kupang_desk.models import Setting
+from kupang_desk.models.seed import DEFAULT_AGE_BANDS
+
+DEFAULT_NO_RM_PATTERN = {"kind": "running", "prefix": "", "width": 6}
+
+
+def _between(low: int, high: int, message: Callable[[], str]) -> Callable[[Any], str | None]:
+    """A range check; ``message`` is called when it fails, so that it speaks the current language."""
+    return lambda value: None if low <= int(value) <= high else message()
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    kind: type
+    default: Any
+    meaning: str  # what it is for (developers; the screens have their own labels)
+    check: Callable[[Any], str | None] | None = None  # the reason a value is refused, or None
+    seeded: bool = False  # written into a new database, so that a backup carries it
+
+
+KEYS: dict[str, Key] = {key.name: key for key in (
+    Key("lb1.age_bands", list, DEFAULT_AGE_BANDS, "LB1 age bands (days under one year, years above)", seeded=True),
+    Key("no_rm.pattern", dict, DEFAULT_NO_RM_PATTERN, "how new No. RM are made (running or family)", seeded=True),
+    Key("top_diseases.include_z_codes", bool, False, "whether Z codes count among the top diseases", seeded=True),
+    Key("backup.warn_after_days", int, 3, "the status bar warns when the last backup is older",
+        _between(1, 60, lambda: _("Peringatan cadangan 1 sampai 60 hari.")), seeded=True),
+    Key("backup.folder", str, "", "folder of the automatic backups; empty: beside the user data"),
+    Key("session.idle_minutes", int, 10, "idle minutes before the session locks",
+        _between(1, 240, lambda: _("Kunci otomatis 1 sampai 240 menit."))),
+    Key("roles.permissions", dict, {}, "permissions per role where the office changed the defaults"),
+    Key("demo.accounts", list, [], "the demo accounts the sign-in window names"),
+    Key("imports.value_map", dict, {}, "answers remembered by imports: {field: {folded value: entry}}"),
+)}
+
+
+def get(name: str) -> Any:
+    """The stored value of setting ``name``, else (unset or of the wrong type) its default."""
+    key = KEYS[name]
+    value = Setting.get_value(name, None)
+    if value is None or not isinstance(value, key.kind) or (key.kind is int and isinstance(value, bool)):
+        return copy.deepcopy(key.default)
+    return value
+
+
+def put(name: str, value: Any) -> Any:
+    """Stores ``value`` (inside the caller's transaction) after its type and check; returns
+    the value it replaced. ``None`` resets the setting to its default."""
+    key = KEYS[name]
+    before = get(name)
+    if value is None:
+        value = copy.deepcopy(key.default)
+    if key.kind is int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if not isinstance(value, key.kind) or (key.kind is int and isinstance(value, bool)):
+        raise KnownError(_("Pengaturan {name} harus berupa {kind}.").format(name=name, kind=key.kind.__name__))
+    if key.check is not None and (reason := key.check(value)):
+        raise KnownError(reason)
+    Setting.set_value(name, value)
+    return before
+
+
+def seeded_defaults() -> dict[str, Any]:
+    """What a new database starts with."""
+    return {key.name: copy.deepcopy(key.default) for key in KEYS.values() if key.seeded}
