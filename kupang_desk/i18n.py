@@ -48,5 +48,6 @@ def load_catalogue(language: str) -> dict[str, str]:
     return {
         message.id: message.string
         for message in catalog
-        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
+        if message.id and isinstance(message.id, str) and isinstance(message.string, str) and message.string
+        and not message.fuzzy
     }

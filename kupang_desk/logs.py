@@ -20,8 +20,8 @@ def setup_logging(verbose: bool = False) -> Path | None:
     (the command line called again in one process, the tests) only changes the level."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    ours = [h for h in root.handlers if getattr(h, "kupang_desk", "")]
-    if not any(h.kupang_desk == "file" for h in ours):
+    ours = [getattr(h, "kupang_desk", "") for h in root.handlers]
+    if "file" not in ours:
         path: Path | None
         try:
             path = log_path()
@@ -30,11 +30,11 @@ def setup_logging(verbose: bool = False) -> Path | None:
         except OSError:
             path, handler = None, logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler.kupang_desk = "file"  # type: ignore[attr-defined]
+        setattr(handler, "kupang_desk", "file")  # noqa: B010  (marks the handler as ours)
         root.addHandler(handler)
-    if verbose and not any(h.kupang_desk == "stderr" for h in ours):
+    if verbose and "stderr" not in ours:
         stderr = logging.StreamHandler()
-        stderr.kupang_desk = "stderr"  # type: ignore[attr-defined]
+        setattr(stderr, "kupang_desk", "stderr")  # noqa: B010
         root.addHandler(stderr)
     file_handler = next(h for h in root.handlers if getattr(h, "kupang_desk", "") == "file")
     return Path(file_handler.baseFilename) if isinstance(file_handler, logging.FileHandler) else None

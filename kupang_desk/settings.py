@@ -285,3 +285,15 @@ def set_role_permissions(mapping: dict[str, list[str]], *, user: User | None = N
     with writing():
         _setting("roles.permissions", cleaned, actor)
     return cleaned
+
+
+def poli_choices(*, active_only: bool = True) -> list[tuple[str, int]]:
+    """(name, id) of the poli in list order, for the choice boxes of the screens."""
+    query = Poli.select(Poli.name, Poli.id).order_by(Poli.sort_order)
+    return list((query.where(Poli.active) if active_only else query).tuples())
+
+
+def payment_choices(*, active_only: bool = True) -> list[tuple[str, int]]:
+    """(name, id) of the payment types in list order."""
+    query = PaymentType.select(PaymentType.name, PaymentType.id).order_by(PaymentType.sort_order)
+    return list((query.where(PaymentType.active) if active_only else query).tuples())

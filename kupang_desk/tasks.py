@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import TextIO
 
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
@@ -51,7 +52,7 @@ class ConsoleTask(Task):
     """Progress printed on one line of the terminal, at most a few times a second; nothing
     when the output goes to a file or a pipe (a log gets the summary lines alone)."""
 
-    def __init__(self, stream=None, quiet: bool = False) -> None:
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
         super().__init__(self._print)
         self._stream = stream or sys.stderr
         isatty = getattr(self._stream, "isatty", None)

@@ -85,7 +85,9 @@ def require(permission: str, user: User | None = None) -> User | None:
     """Returns the acting user, or raises ``PermissionDenied`` with what to do."""
     actor = acting(user)
     if not allowed(actor, permission):
-        if actor is not None and not actor.active:
+        if actor is None:  # not reached while the command line is allowed; fails closed all the same
+            raise PermissionDenied(_("Masuk dulu dengan akun yang berhak: {what}.").format(what=permission_labels()[permission].lower()))
+        if not actor.active:
             raise PermissionDenied(_("Akun {name} sudah dinonaktifkan.").format(name=actor.full_name))
         raise PermissionDenied(_("Akun {name} ({role}) tidak berhak: {what}. Minta administrator bila memang perlu.").format(
             name=actor.full_name, role=role_label(actor.role), what=permission_labels()[permission].lower()))

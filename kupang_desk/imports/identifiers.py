@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -63,14 +64,14 @@ def read_identifier(value: object, kind: str, column: str, *, length: int | None
     if value is None:
         return Identifier("")
     # A file repeats its values (a family's KK, an empty RT): each distinct cell is read once.
-    read = _read_once(type(value), value, kind, column, length)
+    read = _read_once(type(value).__name__, value, kind, column, length)
     if isinstance(read, IdentifierDamaged):
         raise IdentifierDamaged(read.column, read.reason)
     return read
 
 
 @lru_cache(maxsize=65536)
-def _read_once(_type: type, value: object, kind: str, column: str, length: int | None) -> Identifier | IdentifierDamaged:
+def _read_once(_type: str, value: Hashable, kind: str, column: str, length: int | None) -> Identifier | IdentifierDamaged:
     try:
         return _read(value, kind, column, length)
     except IdentifierDamaged as damaged:

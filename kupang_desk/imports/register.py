@@ -172,7 +172,7 @@ def _diagnoses(check: RowCheck, values: dict, lookups: Lookups) -> list[Diagnosi
     if not codes_text:
         check.problem(LABELS["diagnoses"], _("Diagnosa kosong; isi kode ICD-10, dipisah titik koma."))
         return []
-    codes = [normalize_code(text) for text in codes_text]
+    codes = [normalize_code(text) or "" for text in codes_text]  # "" is no code: refused below
     unknown = [text for text, code in zip(codes_text, codes, strict=True) if code not in lookups.codes]
     if unknown:
         check.problem(LABELS["diagnoses"], _("Kode ICD-10 tidak dikenal: {codes}.").format(codes=", ".join(unknown)))
@@ -181,8 +181,9 @@ def _diagnoses(check: RowCheck, values: dict, lookups: Lookups) -> list[Diagnosi
         check.problem(LABELS["cases"], _("Kasus harus sebanyak Diagnosa ({count}), dipisah titik koma.").format(
             count=len(codes_text)))
         return []
-    cases = [check.run(lookups.mapper.lookup, "cases", text) for text in cases_text] or ["baru"] * len(codes)
-    if unknown or None in cases:
+    answers = [check.run(lookups.mapper.lookup, "cases", text) for text in cases_text]
+    cases = [case for case in answers if case is not None] if cases_text else ["baru"] * len(codes)
+    if unknown or len(cases) != len(codes):
         return []
     # Each code with its own kasus, a repeated code once (its first occurrence and kasus).
     return diagnosis_rows(list(zip(codes, (case == "baru" for case in cases), strict=True)))
@@ -220,7 +221,8 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
     kind = check.run(mapper.lookup, "visit_kind", values.get("visit_kind"))
     diagnoses = _diagnoses(check, values, lookups)
     check.settle(identified=bool(no_rm))
-    if check.problems or None in (name, sex, birth, visit, poli, payment) or not diagnoses:
+    if (check.problems or name is None or sex is None or birth is None or visit is None or poli is None
+            or payment is None or not diagnoses):
         return None, check
     return Prepared(line, nik, no_rm, name, sex, birth, kelurahan, dt.datetime.combine(visit, dt.time(8, 0)), poli,
                     payment, None if kind is None else kind == "baru", diagnoses), check

@@ -150,7 +150,7 @@ class RowCheck:
 @lru_cache(maxsize=65536)
 def _name_once(text: str, column: str, required: bool) -> tuple[str, tuple[str, str] | None]:
     try:
-        return tidy_name(check_name(text, field=column, required=required).value), None
+        return tidy_name(str(check_name(text, field=column, required=required).value)), None
     except ValidationError as error:
         return "", (error.field, error.message)
 
@@ -159,7 +159,7 @@ def checked_name(check: RowCheck, value: object, column: str, *, required: bool 
     """A person's name cell checked (once per distinct spelling: a file repeats its parents);
     None, with the problem noted, when it cannot be a name."""
     if not isinstance(value, str):
-        return check.run(lambda: tidy_name(check_name(value, field=column, required=required).value))
+        return check.run(lambda: tidy_name(str(check_name(value, field=column, required=required).value)))
     name, problem = _name_once(value, column, required)
     if problem is not None:
         check.problem(*problem)

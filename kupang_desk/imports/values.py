@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from kupang_desk import audit, preferences
 from kupang_desk.accounts.permissions import require
@@ -60,7 +61,7 @@ class Vocabulary:
     field: str
     label: str
     entries: list[Entry]
-    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # spelling -> names or codes of entries
+    aliases: dict[str, tuple[str, ...]] = dc_field(default_factory=dict)  # spelling -> names or codes of entries
     noise: frozenset[str] = frozenset()  # words that say nothing here ("poli", "kel", "desa")
     can_add: bool = False
     optional: bool = True
@@ -125,7 +126,7 @@ class Unknown:
     candidates: list[Entry]
     can_add: bool
     optional: bool
-    entries: list[Entry] = field(default_factory=list, repr=False)  # every entry it could be answered with
+    entries: list[Entry] = dc_field(default_factory=list, repr=False)  # every entry it could be answered with
 
     def map_argument(self) -> str:
         """The ``--map`` argument that answers it (with the first candidate, or a placeholder)."""
@@ -239,7 +240,7 @@ class ValueMapper:
             elif self.policy == "reject":
                 answer = REJECT
             else:
-                return Unknown(vocabulary.field, vocabulary.label, text, 0, [vocabulary.entry(k) for k in keys],
+                return Unknown(vocabulary.field, vocabulary.label, text, 0, [vocabulary._by_key[k] for k in keys],
                                vocabulary.can_add, vocabulary.optional, vocabulary.entries)
         if answer == ADD:
             return f"{ADD}{text}"  # a placeholder until the entry is made, when the import is written
@@ -263,9 +264,9 @@ class ValueMapper:
             self._given[(field_name, fold(name))] = (name, key)
         return self.added
 
-    def final(self, key: object) -> object:
+    def final(self, key: str) -> str:
         """A key as written: a new entry's placeholder replaced by the entry made for it."""
-        return self.added.get(key, key) if isinstance(key, str) else key
+        return self.added.get(key, key)
 
     def remember(self, user: User | None = None) -> None:
         """Keeps the clerk's answers (inside the import's transaction) for the next import."""
@@ -303,7 +304,7 @@ def _add_payment(name: str) -> str:
 
 # The shipped spellings. Targets are entry names or codes, so an office that renames an entry
 # keeps the alias as long as the code stays.
-PAYMENT_ALIASES = {
+PAYMENT_ALIASES: dict[str, tuple[str, ...]] = {
     "Tunai": ("UMUM",), "Bayar sendiri": ("UMUM",), "Pasien umum": ("UMUM",), "Cash": ("UMUM",), "Umum/Tunai": ("UMUM",),
     "PBI": ("PBI-N",), "BPJS PBI": ("PBI-N",), "KIS": ("PBI-N",), "BPJS KIS": ("PBI-N",), "KIS PBI": ("PBI-N",),
     "PBI APBN": ("PBI-N",), "PBI Pusat": ("PBI-N",), "JKN PBI": ("PBI-N",), "PBI JK": ("PBI-N",),
@@ -319,7 +320,7 @@ PAYMENT_ALIASES = {
     "BPJS Kesehatan": ("PBI-N", "PBI-D", "PPU", "PBPU"), "JKN KIS": ("PBI-N", "PBI-D", "PPU", "PBPU"),
     "Lain-lain": ("LAIN",), "Lain": ("LAIN",), "Asuransi lain": ("LAIN",),
 }
-POLI_ALIASES = {
+POLI_ALIASES: dict[str, tuple[str, ...]] = {
     "BP": ("UMUM",), "BP Umum": ("UMUM",), "Pemeriksaan Umum": ("UMUM",), "Rawat Jalan": ("UMUM",),
     "Balai Pengobatan": ("UMUM",),
     "BP Gigi": ("GIGI",), "Gigi dan Mulut": ("GIGI",), "Kesehatan Gigi": ("GIGI",), "Gigi & Mulut": ("GIGI",),
@@ -332,22 +333,22 @@ POLI_ALIASES = {
     "Lab": ("LAB",), "IGD": ("UGD",), "Gawat Darurat": ("UGD",),
 }
 SEX_ENTRIES = [Entry("L", "L (laki-laki)", ("L", "Laki-laki")), Entry("P", "P (perempuan)", ("P", "Perempuan"))]
-SEX_ALIASES = {
+SEX_ALIASES: dict[str, tuple[str, ...]] = {
     "Lk": ("L",), "Laki": ("L",), "Pria": ("L",), "M": ("L",), "Male": ("L",), "Cowok": ("L",), "Laki2": ("L",),
     "Pr": ("P",), "Pe": ("P",), "Wanita": ("P",), "W": ("P",), "F": ("P",), "Female": ("P",), "Cewek": ("P",),
 }
 CASE_ENTRIES = [Entry("baru", "Baru", ("Baru", "B")), Entry("lama", "Lama", ("Lama", "L"))]
-CASE_ALIASES = {
+CASE_ALIASES: dict[str, tuple[str, ...]] = {
     "KB": ("baru",), "Kasus Baru": ("baru",), "Kunjungan Baru": ("baru",), "Br": ("baru",), "New": ("baru",), "N": ("baru",),
     "KL": ("lama",), "Kasus Lama": ("lama",), "Kunjungan Lama": ("lama",), "Lm": ("lama",), "Old": ("lama",), "O": ("lama",),
 }
 FLAG_ENTRIES = [Entry("ya", "Ya", ("Ya", "Y")), Entry("tidak", "Tidak", ("Tidak", "T"))]
-FLAG_ALIASES = {
+FLAG_ALIASES: dict[str, tuple[str, ...]] = {
     "Yes": ("ya",), "Iya": ("ya",), "1": ("ya",), "True": ("ya",), "Benar": ("ya",), "Penerima": ("ya",), "Layak": ("ya",),
     "Ada": ("ya",), "No": ("tidak",), "Tdk": ("tidak",), "0": ("tidak",), "False": ("tidak",), "Bukan": ("tidak",),
     "Tidak Layak": ("tidak",), "Belum": ("tidak",), "Tidak Ada": ("tidak",), "-": ("tidak",),
 }
-RELIGION_ALIASES = {
+RELIGION_ALIASES: dict[str, tuple[str, ...]] = {
     "Kristen": ("Kristen Protestan",), "Protestan": ("Kristen Protestan",), "Kristen (Protestan)": ("Kristen Protestan",),
     "Katholik": ("Katolik",), "Khatolik": ("Katolik",), "Katolik Roma": ("Katolik",), "Kristen Katolik": ("Katolik",),
     "Moslem": ("Islam",), "Muslim": ("Islam",), "Budha": ("Buddha",), "Budhis": ("Buddha",),

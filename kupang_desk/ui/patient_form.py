@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import regions
+from kupang_desk import regions, settings
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, PaymentType
+from kupang_desk.models import Patient
 from kupang_desk.patients import registration
 from kupang_desk.patients.duplicates import Candidate, likely_duplicates
 from kupang_desk.patients.registration import DuplicateNik, PatientForm
@@ -105,7 +105,7 @@ class PatientFormDialog(QDialog):
         self.mother_name = f.add("mother_name", _("Nama ibu kandung"), line(max_length=100))
         self.kk_number = f.add("kk_number", _("No. KK"), line(max_length=22))
         self.payment = f.add("payment_type_id", _("Cara bayar"), combo(
-            [(p.name, p.id) for p in PaymentType.select().where(PaymentType.active).order_by(PaymentType.sort_order)],
+            settings.payment_choices(),
             empty=_("— pilih —")))
         self.bpjs_number = f.add("bpjs_number", _("No. BPJS"), line(placeholder=_("13 digit, nol di depan ikut diketik"), max_length=20))
         self.phone = f.add("phone", _("Telepon/HP"), line(max_length=20))

@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk import settings
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, PaymentType, Poli, Visit
+from kupang_desk.models import Patient, Visit
 from kupang_desk.ui.operations import show_error
 from kupang_desk.ui.widgets import FieldForm, combo, line, select_data
 from kupang_desk.visits import icd
@@ -126,9 +127,9 @@ class VisitFormDialog(QDialog):
         self.new_visit_label.setObjectName("newVisit")
         f.add("visit_at", _("Waktu kunjungan"), self.visit_at, extra=self.new_visit_label)
         self.poli = f.add("poli_id", _("Poli"), combo(
-            [(p.name, p.id) for p in Poli.select().where(Poli.active).order_by(Poli.sort_order)], empty=_("— pilih —")))
+            settings.poli_choices(), empty=_("— pilih —")))
         self.payment = f.add("payment_type_id", _("Cara bayar"), combo(
-            [(p.name, p.id) for p in PaymentType.select().where(PaymentType.active).order_by(PaymentType.sort_order)]))
+            settings.payment_choices()))
         select_data(self.payment, patient.payment_type_id)
         self.complaint = f.add("complaint", _("Keluhan"), line())
         vitals = QWidget()
@@ -158,7 +159,7 @@ class VisitFormDialog(QDialog):
         f.add("diagnoses", _("Diagnosis"), self.table)
         self.referral = combo([(_("Tidak dirujuk"), ""), (_("Rujuk internal (poli lain)"), "internal"),
                                (_("Rujuk eksternal (rumah sakit)"), "external")])
-        self.referral_poli = combo([(p.name, p.id) for p in Poli.select().where(Poli.active).order_by(Poli.sort_order)],
+        self.referral_poli = combo(settings.poli_choices(),
                                    empty=_("— poli tujuan —"))
         self.referral_facility = line(placeholder=_("fasilitas tujuan, misalnya RSUD S.K. Lerik"))
         self.referral_specialty = line(placeholder=_("spesialis"))

@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import regions
+from kupang_desk import regions, settings
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
-from kupang_desk.models import PaymentType, Poli
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.widgets import DISPLAY, USER, combo, parse_date_text
 from kupang_desk.visits.recording import delete_visit
@@ -122,8 +121,8 @@ class VisitRegisterPage(QWidget):
         self.date_from.setPlaceholderText(_("dari hh-bb-tttt"))
         self.date_to = QLineEdit()
         self.date_to.setPlaceholderText(_("sampai hh-bb-tttt"))
-        self.poli = combo([(p.name, p.id) for p in Poli.select().order_by(Poli.sort_order)], empty=_("Semua poli"))
-        self.payment = combo([(p.name, p.id) for p in PaymentType.select().order_by(PaymentType.sort_order)],
+        self.poli = combo(settings.poli_choices(active_only=False), empty=_("Semua poli"))
+        self.payment = combo(settings.payment_choices(active_only=False),
                              empty=_("Semua cara bayar"))
         self.kelurahan = combo([], empty=_("Semua kelurahan"))
         for kecamatan_code, kecamatan in regions.children(regions.KOTA_KUPANG):

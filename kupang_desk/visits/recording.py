@@ -25,7 +25,7 @@ from kupang_desk.validators import age_at, check_visit_date
 from kupang_desk.visits.diagnoses import DiagnosisLine, diagnosis_rows
 
 # Plausible ranges (inclusive): outside them a value is a typo (500 kg), not a patient.
-VITALS = {
+VITALS: dict[str, tuple[Decimal | int, Decimal | int, str]] = {
     "systolic": (50, 260, "mmHg"),
     "diastolic": (30, 160, "mmHg"),
     "weight_kg": (Decimal("0.3"), 300, "kg"),
@@ -255,7 +255,7 @@ def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | N
         VisitDiagnosis.delete().where(VisitDiagnosis.visit == visit.id).execute()
         _write_diagnoses(visit.id, form.diagnoses)
         refresh_new_visit_flags(patient.id, years=sorted({visit.visit_at.year, values["visit_at"].year}))
-        changed = {name: [str(before[name] if before[name] is not None else ""), str(values.get(name) or "")]
+        changed: dict[str, object] = {name: [str(before[name] if before[name] is not None else ""), str(values.get(name) or "")]
                    for name in CORRECTED_FIELDS if name in values and str(before[name] or "") != str(values[name] or "")}
         after_codes = _diagnosis_text(visit.id)
         if after_codes != before_codes:
