@@ -42,11 +42,11 @@ from kupang_desk.models import (
 from kupang_desk.models.bulk import CHUNK, BulkWriter, bulk_insert, next_id
 from kupang_desk.names import name_key
 from kupang_desk.patients.numbers import set_at_least
+from kupang_desk.regions import KOTA_KUPANG
+from kupang_desk.sekolah.awards import DEFAULT_REASONS, PIP_AMOUNTS
 from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at
 from kupang_desk.visits.diagnoses import diagnosis_rows
-
-KOTA_KUPANG = "53.71"
 
 MALE_NAMES = (
     "Yohanes", "Yohanis", "Agustinus", "Yakobus", "Fransiskus", "Yosef", "Petrus", "Paulus",
@@ -524,11 +524,7 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
         yield visit_rows, diagnosis_buffer
 
 
-PIP_RULES = {"SD": 450000, "SMP": 750000, "SMA": 1800000, "SMK": 1800000, "half_for_new_and_final": True}
-PIP_REASONS = ["Pemegang PKH/KPS/KKS", "Siswa miskin/rentan miskin", "Yatim/piatu/panti asuhan",
-               "Terdampak bencana alam", "Lainnya"]
-
-
+PIP_RULES, PIP_REASONS = PIP_AMOUNTS, DEFAULT_REASONS  # the programme's own, as awards declares them
 def _make_students(rng: random.Random, count: int, kelurahan: Sequence[str], today: dt.date,
                    task: Task) -> tuple[int, int]:
     year = today.year

@@ -29,6 +29,8 @@ from kupang_desk.models import (
     now,
     writing,
 )
+from kupang_desk.regions import KOTA_KUPANG
+from kupang_desk.sekolah.students import LEVELS
 from kupang_desk.validators import check_nip, check_npsn
 
 
@@ -54,6 +56,11 @@ class Profile:
         return cls(**{key: getattr(institution, key) for key in cls.__dataclass_fields__})
 
 
+def default_letterhead(kind: str) -> list[str]:
+    """The lines above the institution's name when the profile sets none."""
+    return ["PEMERINTAH KOTA KUPANG", "DINAS KESEHATAN" if kind == "puskesmas" else "DINAS PENDIDIKAN DAN KEBUDAYAAN"]
+
+
 def _clean_profile(profile: Profile) -> dict:
     if profile.kind not in Institution.KINDS:
         raise KnownError(_("Jenis institusi harus puskesmas atau sekolah."))
@@ -64,7 +71,7 @@ def _clean_profile(profile: Profile) -> dict:
     level = profile.school_level if profile.kind == "sekolah" else ""
     try:
         if profile.kind == "sekolah":
-            if level not in ("SD", "SMP", "SMA", "SMK"):
+            if level not in LEVELS:
                 raise KnownError(_("Pilih jenjang sekolah: SD, SMP, SMA atau SMK."))
             code = check_npsn(code, required=False).value
         head_nip = check_nip(profile.head_nip, required=False).value if profile.head_nip.strip() else ""
@@ -285,6 +292,42 @@ def set_role_permissions(mapping: dict[str, list[str]], *, user: User | None = N
     with writing():
         _setting("roles.permissions", cleaned, actor)
     return cleaned
+
+
+@dataclass(frozen=True)
+class ReferenceItem:
+    """One poli or payment type as Pengaturan edits it."""
+
+    id: int
+    name: str
+    code: str
+    cluster: str  # poli: the ILP cluster
+    is_bpjs: bool  # payment type: a BPJS membership
+    active: bool
+
+
+def reference_items(kind: str) -> list[ReferenceItem]:
+    """The poli ("poli") or payment types ("payment") in list order, inactive ones too."""
+    if kind == "poli":
+        return [ReferenceItem(p.id, p.name, p.code, p.cluster, False, bool(p.active))
+                for p in Poli.select().order_by(Poli.sort_order, Poli.name)]
+    return [ReferenceItem(p.id, p.name, p.code, "", bool(p.is_bpjs), bool(p.active))
+            for p in PaymentType.select().order_by(PaymentType.sort_order, PaymentType.name)]
+
+
+def city_kelurahan() -> list[tuple[str, str]]:
+    """(code, name) of the kelurahan of Kota Kupang, by name: what a working area is made of."""
+    return list(Region.select(Region.code, Region.name).where(
+        (Region.level == "desa_kelurahan") & Region.code.startswith(KOTA_KUPANG + ".")).order_by(Region.name).tuples())
+
+
+def work_area() -> set[str]:
+    """Codes of the kelurahan in the puskesmas's working area."""
+    return {code for (code,) in WorkArea.select(WorkArea.kelurahan).tuples()}
+
+
+def default_age_bands() -> list[dict]:
+    return preferences.KEYS["lb1.age_bands"].default
 
 
 def poli_choices(*, active_only: bool = True) -> list[tuple[str, int]]:

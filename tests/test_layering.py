@@ -27,8 +27,7 @@ ORM_IN_UI_STILL = {
     "kupang_desk.ui.app": {"kupang_desk.models"}, "kupang_desk.ui.main_window": {"kupang_desk.models"},
     "kupang_desk.ui.operations": {"kupang_desk.models"}, "kupang_desk.ui.patient_form": {"kupang_desk.models"},
     "kupang_desk.ui.patients": {"kupang_desk.models"}, "kupang_desk.ui.school": {"kupang_desk.models"},
-    "kupang_desk.ui.settings_page": {"kupang_desk.models"}, "kupang_desk.ui.signin": {"kupang_desk.models"},
-    "kupang_desk.ui.visit_form": {"kupang_desk.models"},
+    "kupang_desk.ui.signin": {"kupang_desk.models"}, "kupang_desk.ui.visit_form": {"kupang_desk.models"},
 }
 
 

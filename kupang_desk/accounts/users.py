@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -174,11 +175,42 @@ def reset_password(user_id: int, password: str, *, by: User | None = None) -> Us
     return user
 
 
-def describe(user: User) -> str:
-    state = _("aktif") if user.active else _("nonaktif")
+def state_label(user: User) -> str:
+    """aktif, nonaktif, or locked until when."""
     if user.locked_until is not None and user.locked_until > now():
-        state = _("dikunci sampai {time}").format(time=format_datetime(user.locked_until))
-    return f"{user.full_name} ({user.username}) · {role_label(user.role)} · {state}"
+        return _("dikunci sampai {time}").format(time=format_datetime(user.locked_until))
+    return _("aktif") if user.active else _("nonaktif")
+
+
+def describe(user: User) -> str:
+    return f"{user.full_name} ({user.username}) · {role_label(user.role)} · {state_label(user)}"
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the Akun tab shows it."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    state: str
+    last_sign_in: dt.datetime | None
+
+
+def list_accounts(*, user: User | None = None) -> list[Account]:
+    """Every account by user name (for the administrator)."""
+    require("users.manage", user)
+    return [Account(u.id, u.username, u.full_name, u.role, bool(u.active), state_label(u), u.last_sign_in)
+            for u in User.select().order_by(User.username)]
+
+
+def account_choices(*, user: User | None = None) -> list[tuple[str, int]]:
+    """("Full Name (username)", id) of every account, for the audit trail's filter."""
+    require("audit.view", user)
+    return [(f"{name} ({username})", uid) for name, username, uid in
+            User.select(User.full_name, User.username, User.id).order_by(User.username).tuples()]
 
 
 def has_accounts() -> bool:

@@ -22,13 +22,13 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import PaymentType, Poli, Region, User, db, writing
+from kupang_desk.regions import KOTA_KUPANG
 
 # Special answers besides an entry's key.
 BLANK = "(kosong)"  # leave the cell empty (optional columns only)
 ADD = "(baru)"  # add the value as a new entry (poli, cara bayar)
 REJECT = "(tolak)"  # reject the rows that carry it, with the reason
 SETTING_KEY = "imports.value_map"
-KOTA_KUPANG = "53.71."
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
@@ -381,7 +381,7 @@ def kelurahan_vocabulary(label: str = "Kelurahan") -> Vocabulary:
     key = (label, db.obj.database, Region.select().where(Region.level == "desa_kelurahan").count())
     if key not in _KELURAHAN:
         kecamatan = dict(Region.select(Region.code, Region.name).where(Region.level == "kecamatan").tuples())
-        entries = [Entry(code, f"{name} ({kecamatan.get(code[:8], code[:8])})", (name,), preferred=code.startswith(KOTA_KUPANG))
+        entries = [Entry(code, f"{name} ({kecamatan.get(code[:8], code[:8])})", (name,), preferred=code.startswith(KOTA_KUPANG + "."))
                    for code, name in Region.select(Region.code, Region.name).where(Region.level == "desa_kelurahan")
                    .order_by(Region.code).tuples()]
         noise = frozenset({"kel", "kelurahan", "desa", "ds", "kelrahan", "kecamatan", "kec"})

@@ -19,6 +19,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_month
 from kupang_desk.i18n import _
 from kupang_desk.models import Institution
+from kupang_desk.settings import default_letterhead
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 KINDS = ("lb1", "recap", "top", "register")
@@ -184,12 +185,10 @@ class Letterhead:
     def current(cls) -> Letterhead:
         institution = Institution.select().first()
         if institution is None:
-            return cls(["PEMERINTAH KOTA KUPANG", "DINAS KESEHATAN"], _("(profil institusi belum diisi)"), "", None,
+            return cls(default_letterhead("puskesmas"), _("(profil institusi belum diisi)"), "", None,
                        "Kupang", _("Kepala Puskesmas"), "", "")
         office = [line.strip() for line in (institution.letterhead or "").splitlines() if line.strip()]
-        if not office:
-            office = ["PEMERINTAH KOTA KUPANG",
-                      "DINAS KESEHATAN" if institution.kind == "puskesmas" else "DINAS PENDIDIKAN DAN KEBUDAYAAN"]
+        office = office or default_letterhead(institution.kind)
         return cls(office, institution.name, institution.address, institution.logo, institution.city or "Kupang",
                    institution.head_title, institution.head_name, institution.head_nip)
 

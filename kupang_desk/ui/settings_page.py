@@ -45,8 +45,7 @@ from kupang_desk.accounts.permissions import (
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
-from kupang_desk.models import PaymentType, Poli, Region, User, WorkArea
-from kupang_desk.models.seed import DEFAULT_AGE_BANDS
+from kupang_desk.sekolah.students import LEVELS
 from kupang_desk.ui.operations import show_error
 from kupang_desk.ui.section import SectionPage
 from kupang_desk.ui.value_maps import ValueMapsEditor
@@ -97,7 +96,7 @@ class ProfileTab(QWidget):
         self.show_both = QCheckBox(_("Tampilkan layar puskesmas dan sekolah sekaligus"))
         self.show_both.setChecked(profile.show_both)
         self.name, self.code = line(profile.name), line(profile.code)
-        self.level = combo([("", ""), ("SD", "SD"), ("SMP", "SMP"), ("SMA", "SMA"), ("SMK", "SMK")])
+        self.level = combo([("", ""), *((level, level) for level in LEVELS)])
         select_data(self.level, profile.school_level)
         self.address, self.city, self.phone = line(profile.address), line(profile.city), line(profile.phone)
         self.head_name, self.head_nip = line(profile.head_name), line(profile.head_nip)
@@ -197,8 +196,7 @@ class ItemsEditor(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        model = Poli if self.kind == "poli" else PaymentType
-        self.model.set_items(list(model.select().order_by(model.sort_order, model.name)))
+        self.model.set_items(settings.reference_items(self.kind))
 
     def edit(self, item) -> None:
         self.editing = item.id if item else None
@@ -232,10 +230,8 @@ class WorkAreaEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.list = QListWidget()
-        chosen = {code for (code,) in WorkArea.select(WorkArea.kelurahan).tuples()}
-        city = (Region.select(Region.code, Region.name).where(
-            (Region.level == "desa_kelurahan") & Region.code.startswith("53.71.")).order_by(Region.name))
-        for code, name in city.tuples():
+        chosen = settings.work_area()
+        for code, name in settings.city_kelurahan():
             item = QListWidgetItem(f"{name} ({code})")
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -273,7 +269,7 @@ class AgeBandsEditor(QWidget):
         self.save_button = QPushButton(_("Simpan kelompok umur"))
         add.clicked.connect(lambda: self._add({"label": "", "years": [0, None]}))
         remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
-        reset.clicked.connect(lambda: self.load(DEFAULT_AGE_BANDS))
+        reset.clicked.connect(lambda: self.load(settings.default_age_bands()))
         self.save_button.clicked.connect(self.save)
         self.message = _status()
         buttons = QHBoxLayout()
@@ -424,7 +420,7 @@ class NewUserDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
-    def save(self) -> User | None:
+    def save(self) -> object | None:
         try:
             user = users.create_user(self.username.text(), self.full_name.text(), self.role.currentData(),
                                      self.password.text(), nip=self.nip.text())
@@ -442,7 +438,7 @@ class AccountsTab(QWidget):
         super().__init__(parent)
         self.model = ListModel([
             (_("Nama pengguna"), lambda u: u.username), (_("Nama lengkap"), lambda u: u.full_name),
-            (_("Peran"), lambda u: role_label(u.role)), (_("Keadaan"), lambda u: users.describe(u).split(" · ")[-1]),
+            (_("Peran"), lambda u: role_label(u.role)), (_("Keadaan"), lambda u: u.state),
             (_("Terakhir masuk"), lambda u: format_datetime(u.last_sign_in)),
         ], self)
         self.view = QTableView()
@@ -479,9 +475,9 @@ class AccountsTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.model.set_items(list(User.select().order_by(User.username)))
+        self.model.set_items(users.list_accounts())
 
-    def selected(self) -> User | None:
+    def selected(self) -> users.Account | None:
         rows = self.view.selectionModel().selectedRows()
         return self.model.item(rows[0].row()) if rows else None
 
@@ -616,7 +612,7 @@ class AuditTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.user = combo([(f"{u.full_name} ({u.username})", u.id) for u in User.select().order_by(User.username)],
+        self.user = combo(users.account_choices(),
                           empty=_("Semua pengguna"))
         actions = ("create", "update", "delete", "merge", "view", "export", "print", "import", "sign_in",
                    "sign_in_failed", "transition", "payout")

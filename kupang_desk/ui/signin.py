@@ -28,6 +28,7 @@ from kupang_desk.accounts.permissions import role_label
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import Institution, User, writing
+from kupang_desk.sekolah.students import LEVELS
 from kupang_desk.ui.widgets import ERROR_STYLE, combo, line, ok_cancel
 
 
@@ -152,11 +153,11 @@ class FirstRunDialog(QDialog):
         self.kind.setCurrentIndex(max(self.kind.findData(current.kind), 0))
         self.name = line(current.name, placeholder=_("misalnya UPTD Puskesmas Oebobo"))
         self.code = line(current.code, placeholder=_("kode puskesmas atau NPSN sekolah"))
-        self.level = combo([("", ""), ("SD", "SD"), ("SMP", "SMP"), ("SMA", "SMA"), ("SMK", "SMK")])
+        self.level = combo([("", ""), *((level, level) for level in LEVELS)])
         self.address = line(current.address)
         self.head_name = line(current.head_name)
         self.head_nip = line(current.head_nip, placeholder=_("18 digit, boleh kosong"))
-        self.letterhead = QPlainTextEdit(current.letterhead or "PEMERINTAH KOTA KUPANG\nDINAS KESEHATAN")
+        self.letterhead = QPlainTextEdit(current.letterhead or "\n".join(settings.default_letterhead("puskesmas")))
         self.letterhead.setMaximumHeight(60)
         self.username = line("admin")
         self.full_name = line()
