@@ -213,5 +213,11 @@ def account_choices(*, user: User | None = None) -> list[tuple[str, int]]:
             User.select(User.full_name, User.username, User.id).order_by(User.username).tuples()]
 
 
+def record_lock(user: User, idle_minutes: float) -> None:
+    """The session of ``user`` locked (idle, or Ctrl+L): an audit event."""
+    with writing():
+        audit.record("lock", "user", user.id, {"idle_minutes": idle_minutes}, user)
+
+
 def has_accounts() -> bool:
     return User.select().exists()

@@ -45,7 +45,7 @@ from kupang_desk.sekolah.students import (
     save_student,
 )
 from kupang_desk.ui.import_wizard import ImportDialog
-from kupang_desk.ui.operations import Operation, show_error
+from kupang_desk.ui.operations import Operation, run_in_background, show_error
 from kupang_desk.ui.widgets import (
     ERROR_STYLE,
     FieldForm,
@@ -390,15 +390,16 @@ class StudentsTab(QWidget):
         self.dialog = box
         return box
 
-    def promote(self) -> None:
-        try:
-            _promotion, plan = classes.promote()
-        except KnownError as error:
-            show_error(self, error)
-            return
-        self.reload_classes()
-        self.changed.emit()
-        self.count.setText(_("Kenaikan kelas ke {year} selesai: {plan}").format(year=plan.school_year, plan=plan.describe()))
+    def promote(self) -> Operation:
+        """Moves every student up one grade, off the GUI thread (a district office has 50,000)."""
+        def done(result) -> None:
+            _promotion, plan = result
+            self.reload_classes()
+            self.changed.emit()
+            self.count.setText(_("Kenaikan kelas ke {year} selesai: {plan}").format(year=plan.school_year, plan=plan.describe()))
+
+        self.operation = run_in_background(self, lambda _task: classes.promote(), title=_("Kenaikan kelas"), on_success=done)
+        return self.operation
 
     def ask_undo(self) -> QMessageBox:
         promotion = classes.last_promotion()
@@ -413,18 +414,19 @@ class StudentsTab(QWidget):
         self.dialog = box
         return box
 
-    def undo(self) -> None:
-        try:
-            _promotion, restored, kept = classes.undo_promotion()
-        except KnownError as error:
-            show_error(self, error)
-            return
-        self.reload_classes()
-        self.changed.emit()
-        text = _("Kenaikan kelas dibatalkan: {count} siswa dikembalikan.").format(count=restored)
-        if kept:
-            text += " " + _("Tidak dikembalikan karena sudah diubah sesudahnya: {names}.").format(names=", ".join(kept))
-        self.count.setText(text)
+    def undo(self) -> Operation:
+        def done(result) -> None:
+            _promotion, restored, kept = result
+            self.reload_classes()
+            self.changed.emit()
+            text = _("Kenaikan kelas dibatalkan: {count} siswa dikembalikan.").format(count=restored)
+            if kept:
+                text += " " + _("Tidak dikembalikan karena sudah diubah sesudahnya: {names}.").format(names=", ".join(kept))
+            self.count.setText(text)
+
+        self.operation = run_in_background(self, lambda _task: classes.undo_promotion(), title=_("Membatalkan kenaikan kelas"),
+                                           on_success=done)
+        return self.operation
 
 
 class StepDialog(QDialog):

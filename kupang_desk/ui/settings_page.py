@@ -46,7 +46,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
 from kupang_desk.sekolah.students import LEVELS
-from kupang_desk.ui.operations import show_error
+from kupang_desk.ui.operations import Operation, run_in_background, show_error
 from kupang_desk.ui.section import SectionPage
 from kupang_desk.ui.value_maps import ValueMapsEditor
 from kupang_desk.ui.widgets import (
@@ -660,29 +660,38 @@ class AuditTab(QWidget):
         except KnownError as error:
             show_error(self, error)
 
-    def export(self, path: str | None = None) -> int | None:
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, KnownError):
+            _say(self.message, str(error), error=True)
+        else:
+            show_error(self, error)
+
+    def export(self, path: str | None = None) -> Operation | None:
+        """Writes the filtered trail to ``path`` off the GUI thread (a long trail takes a while)."""
         if path is None:
             path, _filter = QFileDialog.getSaveFileName(self, _("Ekspor jejak audit"),
                                                         str(Path.home() / f"jejak-audit-{dt.date.today():%Y%m%d}.xlsx"),
                                                         _("Excel (*.xlsx)"))
         if not path:
             return None
-        try:
-            count = audit.export_xlsx(path, self.current_filter())
-        except KnownError as error:
-            _say(self.message, str(error), error=True)
-            return None
-        _say(self.message, _("{count} peristiwa diekspor ke {path}.").format(count=count, path=path))
-        return count
+        flt = self.current_filter()
+        self.operation = run_in_background(
+            self, lambda _task: audit.export_xlsx(path, flt), title=_("Mengekspor jejak audit"), on_failure=self._failed,
+            on_success=lambda count: _say(self.message, _("{count} peristiwa diekspor ke {path}.").format(count=count, path=path)))
+        return self.operation
 
-    def verify(self) -> audit.ChainCheck:
-        check = audit.verify_chain()
-        if check.ok:
-            _say(self.message, _("Jejak audit utuh: {count} peristiwa, rantai hash tidak terputus.").format(count=check.events))
-        else:
-            _say(self.message, _("Jejak audit RUSAK mulai peristiwa #{event}: ada yang diubah atau dihapus langsung di database.").format(
-                event=check.broken_at), error=True)
-        return check
+    def verify(self) -> Operation:
+        """Checks the hash chain off the GUI thread; the result is in the message and ``operation.result``."""
+        def done(check: audit.ChainCheck) -> None:
+            if check.ok:
+                _say(self.message, _("Jejak audit utuh: {count} peristiwa, rantai hash tidak terputus.").format(count=check.events))
+            else:
+                _say(self.message, _("Jejak audit RUSAK mulai peristiwa #{event}: ada yang diubah atau dihapus langsung di database.").format(
+                    event=check.broken_at), error=True)
+
+        self.operation = run_in_background(self, lambda _task: audit.verify_chain(), title=_("Memeriksa jejak audit"),
+                                           on_success=done, on_failure=self._failed)
+        return self.operation
 
 
 class SettingsPage(SectionPage):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -16,19 +16,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from kupang_desk import audit, preferences, settings
+from kupang_desk import preferences, settings
 from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import role_label
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _
-from kupang_desk.models import Institution, User, writing
+from kupang_desk.models import User
 from kupang_desk.sekolah.students import LEVELS
+from kupang_desk.ui.operations import run_in_background
 from kupang_desk.ui.widgets import ERROR_STYLE, combo, line, ok_cancel
 
 
@@ -51,7 +53,7 @@ class SignInDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        institution = Institution.select().first()
+        name = settings.Profile.current().name
         self.setWindowTitle(_("Masuk — Kupang Desk"))
         self.user: User | None = None
         self.username = line()
@@ -59,7 +61,7 @@ class SignInDialog(QDialog):
         self.password = _password()
         self.password.setObjectName("password")
         self.message = _message()
-        title = QLabel(institution.name if institution else "Kupang Desk")
+        title = QLabel(name or "Kupang Desk")
         font = title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.3)
@@ -329,8 +331,7 @@ class IdleLock(QObject):
         dialog.accepted.connect(self._unlocked)
         if self.quit_to is not None:
             dialog.quit_button.clicked.connect(self.quit_to)
-        with writing():
-            audit.record("lock", "user", self.user.id, {"idle_minutes": self.minutes}, self.user)
+        users.record_lock(self.user, self.minutes)
         dialog.open()
         self.locked.emit()
         return dialog
@@ -354,6 +355,24 @@ def describe_user(user: User | None) -> str:
     return _("Masuk sebagai {name} ({role})").format(name=user.full_name, role=role_label(user.role))
 
 
+def _load_demo(parent: QWidget) -> bool:
+    """The demo data, off the GUI thread with progress (it takes a few seconds on an office PC);
+    the sign-in waits for it. False, with the reason shown, when it failed."""
+    from kupang_desk import demo
+    from kupang_desk.ui.app import FIRST_RUN_DEMO
+
+    failed: list[BaseException] = []
+    operation = run_in_background(parent, lambda task: demo.generate(task=task, **FIRST_RUN_DEMO),
+                                  title=_("Memuat data contoh"), on_failure=failed.append)
+    loop = QEventLoop()
+    operation.finished.connect(loop.quit)
+    loop.exec()  # the worker reports on this thread, so finished cannot have fired before this line
+    if failed:
+        QMessageBox.critical(parent, _("Kupang Desk"), error_message(failed[0]))
+        return False
+    return True
+
+
 def sign_in_flow(parent: QWidget | None = None) -> User | None:
     """At start: the first-run setup when there are no accounts yet (or the demo), then the sign-in
     and, when asked for, the new password. Returns the signed-in user, or None to quit."""
@@ -362,10 +381,9 @@ def sign_in_flow(parent: QWidget | None = None) -> User | None:
         result = setup.exec()
         if result == FirstRunDialog.DEMO:
             from kupang_desk import demo
-            from kupang_desk.ui.app import FIRST_RUN_DEMO
 
-            if demo.is_empty():
-                demo.generate(**FIRST_RUN_DEMO)
+            if demo.is_empty() and not _load_demo(setup):
+                return None
         elif result != QDialog.DialogCode.Accepted:
             return None
     dialog = SignInDialog(parent)

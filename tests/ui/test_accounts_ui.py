@@ -177,11 +177,18 @@ def test_the_head_sees_who_changed_a_record_and_exports_it(qtbot, sqlite_databas
     tab.apply()
     assert tab.model.rowCount() == 1
     assert "Agnes Manafe" in tab.model.data(tab.model.index(0, 2)) and "081299990000" in tab.model.data(tab.model.index(0, 6))
-    assert tab.export(str(tmp_path / "jejak.xlsx")) == 1
+    # Export and the chain check run off the GUI thread; the tab says the result when done.
+    with qtbot.waitSignal(tab.export(str(tmp_path / "jejak.xlsx")).finished, timeout=20000):
+        pass
+    assert tab.operation.result == 1 and "1 peristiwa diekspor" in tab.message.text()
     assert load_workbook(tmp_path / "jejak.xlsx").active.max_row == 2
-    assert tab.verify().ok and "utuh" in tab.message.text()
+    with qtbot.waitSignal(tab.verify().finished, timeout=20000):
+        pass
+    assert tab.operation.result.ok and "utuh" in tab.message.text()
     db.execute_sql("UPDATE audit_event SET details = '{}' WHERE action = 'update'")
-    assert not tab.verify().ok and "RUSAK" in tab.message.text()
+    with qtbot.waitSignal(tab.verify().finished, timeout=20000):
+        pass
+    assert not tab.operation.result.ok and "RUSAK" in tab.message.text()
 
 
 def test_the_patient_card_prints_the_data_subject_report(qtbot, sqlite_database, tmp_path):
@@ -301,3 +308,49 @@ def test_a_school_operator_sees_no_patient_figures(qtbot, sqlite_database):
     with qtbot.waitSignal(window.summary_loaded, timeout=10000):
         window.refresh_summary()
     assert "pasien" not in window.statusBar().currentMessage()
+
+
+def test_a_new_installation_tries_the_demo_loaded_off_the_gui_thread(qtbot, sqlite_database, monkeypatch):
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from kupang_desk.models import Patient
+    from kupang_desk.ui import app as app_module
+    from kupang_desk.ui.signin import FirstRunDialog, sign_in_flow
+
+    monkeypatch.setitem(app_module.FIRST_RUN_DEMO, "patients", 60)
+    monkeypatch.setitem(app_module.FIRST_RUN_DEMO, "visits", 200)
+    monkeypatch.setitem(app_module.FIRST_RUN_DEMO, "students", 20)
+    ticks, loaded = [], threading.Event()
+    generate = demo.generate
+
+    def slow_generate(*args, **kwargs):  # an office PC: the load takes a while
+        loaded.wait(0.5)
+        result = generate(*args, **kwargs)
+        loaded.set()
+        return result
+
+    monkeypatch.setattr(demo, "generate", slow_generate)
+
+    def choose_demo() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, FirstRunDialog)
+        dialog.demo_button.click()
+        QTimer.singleShot(0, lambda: ticks.append(loaded.is_set()))
+        QTimer.singleShot(300, sign_in)
+
+    def sign_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        if getattr(dialog, "username", None) is None:  # still loading: look again
+            QTimer.singleShot(200, sign_in)
+            return
+        dialog.username.setText("admin")
+        dialog.password.setText(demo.DEMO_PASSWORD)
+        dialog.try_sign_in()
+
+    QTimer.singleShot(200, choose_demo)
+    user = sign_in_flow()
+    assert user is not None and user.username == "admin"
+    assert Patient.select().count() == 60
+    assert ticks == [False]  # the event loop ran (the progress dialog, Batal) before the load was done

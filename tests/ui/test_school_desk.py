@@ -148,10 +148,12 @@ def test_class_promotion_and_undo_from_the_students_tab(qtbot, sqlite_database):
     box = tab.ask_promote()
     assert "1 siswa naik kelas, 1 lulus" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: not tab.operation.running and "selesai" in tab.count.text(), timeout=20000)
     assert [s.class_group for s in tab.model.items] == ["Kelas 5A"]  # the graduate left the list
     assert tab.undo_button.isEnabled()
     box = tab.ask_undo()
     box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: "dikembalikan" in tab.count.text(), timeout=20000)
     assert sorted(s.class_group for s in tab.model.items) == ["Kelas 4A", "Kelas 6A"]
     assert "2 siswa dikembalikan" in tab.count.text()
 
