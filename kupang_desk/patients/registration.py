@@ -175,6 +175,15 @@ def review(form: PatientForm, *, today: dt.date | None = None) -> Review:
     return result
 
 
+def load_patient(patient_id: int, *, user: User | None = None) -> Patient:
+    """The patient a form opens (to edit, or to record a visit for)."""
+    require("patient.read", user)
+    patient = Patient.get_or_none(Patient.id == patient_id)
+    if patient is None or patient.merged_into_id or patient.deleted_at is not None:
+        raise KnownError(_("Pasien ini tidak ada lagi (mungkin sudah digabungkan). Cari pasien lagi."))
+    return patient
+
+
 def find_by_nik(nik: str, *, exclude_id: int | None = None) -> Patient | None:
     """The patient holding this NIK now, or the one a merged record's NIK went to."""
     query = Patient.select().where(Patient.nik == nik)

@@ -10,10 +10,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from kupang_desk import connection as database
 from kupang_desk import demo
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _
-from kupang_desk.models import database
 from kupang_desk.resources import resource_path
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.operations import Operation, install_excepthook, run_in_background

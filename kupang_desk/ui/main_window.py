@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from kupang_desk import __version__, settings, summary
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
+from kupang_desk.connection import DatabaseUrl
 from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
-from kupang_desk.models.database import DatabaseUrl
 from kupang_desk.ui.operations import Operation, run_in_background, show_error
 from kupang_desk.ui.patient_form import PatientFormDialog
 from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
@@ -175,9 +175,9 @@ class MainWindow(QMainWindow):
         self.open_patient(patient_id)
 
     def edit_patient(self, patient_id: int) -> PatientFormDialog:
-        from kupang_desk.models import Patient
+        from kupang_desk.patients.registration import load_patient
 
-        dialog = PatientFormDialog(self, patient=Patient.get_by_id(patient_id))
+        dialog = PatientFormDialog(self, patient=load_patient(patient_id))
         dialog.saved.connect(self._patient_saved)
         dialog.open_existing.connect(self.open_patient)
         return self._keep(dialog)
@@ -189,18 +189,18 @@ class MainWindow(QMainWindow):
         return self._keep(dialog)
 
     def record_visit(self, patient_id: int) -> VisitFormDialog:
-        from kupang_desk.models import Patient
+        from kupang_desk.patients.registration import load_patient
 
-        dialog = VisitFormDialog(Patient.get_by_id(patient_id), self, favourites=self.favourite_codes)
+        dialog = VisitFormDialog(load_patient(patient_id), self, favourites=self.favourite_codes)
         dialog.saved.connect(self._visit_saved)
         return self._keep(dialog)
 
     def correct_visit(self, visit_id: int) -> VisitFormDialog:
         """The visit form filled with a recorded visit; saving asks for the reason of the correction."""
-        from kupang_desk.models import Patient, Visit
+        from kupang_desk.visits.recording import load_for_correction
 
-        visit = Visit.get_by_id(visit_id)
-        dialog = VisitFormDialog(Patient.get_by_id(visit.patient_id), self, favourites=self.favourite_codes, visit=visit)
+        patient, visit = load_for_correction(visit_id)
+        dialog = VisitFormDialog(patient, self, favourites=self.favourite_codes, visit=visit)
         dialog.saved.connect(lambda _id: self.register_page.apply() if self.register_page else None)
         return self._keep(dialog)
 
@@ -445,7 +445,7 @@ class MainWindow(QMainWindow):
 
     def restore_from(self, path) -> None:
         from kupang_desk import backup
-        from kupang_desk.models import database
+        from kupang_desk import connection as database
 
         database.close()
         try:

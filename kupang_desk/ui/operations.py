@@ -15,9 +15,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from kupang_desk import connection as database
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _
-from kupang_desk.models import database
 from kupang_desk.tasks import Cancelled, Task
 
 log = logging.getLogger(__name__)

@@ -207,6 +207,13 @@ def _write_diagnoses(visit_id: int, lines: list[DiagnosisLine]) -> None:
                               position=row.position)
 
 
+def load_for_correction(visit_id: int, *, user: User | None = None) -> tuple[Patient, Visit]:
+    """The patient and the live visit the correction form opens."""
+    require("visit.write", user)
+    visit = _live_visit(visit_id)
+    return Patient.get_by_id(visit.patient_id), visit
+
+
 def form_of(visit: Visit) -> VisitForm:
     """The visit as the form shows it, for a correction."""
     lines = [DiagnosisLine(d.icd10_code, d.is_new_case, d.is_primary) for d in
