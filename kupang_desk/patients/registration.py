@@ -184,6 +184,20 @@ def load_patient(patient_id: int, *, user: User | None = None) -> Patient:
     return patient
 
 
+@dataclass(frozen=True)
+class EditedPatient:
+    """A registered patient as the edit form opens it: who, and the form filled in."""
+
+    id: int
+    no_rm: str
+    form: PatientForm
+
+
+def load_for_edit(patient_id: int, *, user: User | None = None) -> EditedPatient:
+    patient = load_patient(patient_id, user=user)
+    return EditedPatient(patient.id, patient.no_rm, PatientForm.from_patient(patient))
+
+
 def find_by_nik(nik: str, *, exclude_id: int | None = None) -> Patient | None:
     """The patient holding this NIK now, or the one a merged record's NIK went to."""
     query = Patient.select().where(Patient.nik == nik)

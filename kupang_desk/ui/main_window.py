@@ -175,9 +175,9 @@ class MainWindow(QMainWindow):
         self.open_patient(patient_id)
 
     def edit_patient(self, patient_id: int) -> PatientFormDialog:
-        from kupang_desk.patients.registration import load_patient
+        from kupang_desk.patients.registration import load_for_edit
 
-        dialog = PatientFormDialog(self, patient=load_patient(patient_id))
+        dialog = PatientFormDialog(self, patient=load_for_edit(patient_id))
         dialog.saved.connect(self._patient_saved)
         dialog.open_existing.connect(self.open_patient)
         return self._keep(dialog)
@@ -189,9 +189,9 @@ class MainWindow(QMainWindow):
         return self._keep(dialog)
 
     def record_visit(self, patient_id: int) -> VisitFormDialog:
-        from kupang_desk.patients.registration import load_patient
+        from kupang_desk.visits.recording import load_for_visit
 
-        dialog = VisitFormDialog(load_patient(patient_id), self, favourites=self.favourite_codes)
+        dialog = VisitFormDialog(load_for_visit(patient_id), self, favourites=self.favourite_codes)
         dialog.saved.connect(self._visit_saved)
         return self._keep(dialog)
 

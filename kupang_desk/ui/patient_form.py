@@ -21,7 +21,6 @@ from kupang_desk import regions, settings
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient
 from kupang_desk.patients import registration
 from kupang_desk.patients.duplicates import Candidate, likely_duplicates
 from kupang_desk.patients.registration import DuplicateNik, PatientForm
@@ -83,7 +82,7 @@ class PatientFormDialog(QDialog):
     saved = Signal(int)  # patient id
     open_existing = Signal(int)  # the clerk chose an already registered patient
 
-    def __init__(self, parent: QWidget | None = None, patient: Patient | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, patient: registration.EditedPatient | None = None) -> None:
         super().__init__(parent)
         self.patient = patient
         self.touched: set[str] = set()
@@ -195,8 +194,8 @@ class PatientFormDialog(QDialog):
         for code, name in regions.children(self.kecamatan.currentData() or ""):
             self.kelurahan.addItem(name, code)
 
-    def _load(self, patient: Patient) -> None:
-        form = PatientForm.from_patient(patient)
+    def _load(self, patient: registration.EditedPatient) -> None:
+        form = patient.form
         self.nik.setText(form.nik)
         self.no_nik_reason.setText(form.no_nik_reason)
         self.name.setText(form.name)

@@ -28,7 +28,6 @@ from kupang_desk import regions
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_number
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient
 from kupang_desk.patients import history
 from kupang_desk.patients.merge import merge
 from kupang_desk.patients.search import PatientHit, find_by_no_rm, search_patients
@@ -308,7 +307,7 @@ class MergeDialog(QDialog):
         for edit in (self.survivor, self.duplicate):
             edit.editingFinished.connect(self.show_preview)
 
-    def _find(self, no_rm: str) -> Patient | None:
+    def _find(self, no_rm: str):  # the patient find_by_no_rm gives, or None
         return find_by_no_rm(no_rm)
 
     def show_preview(self) -> None:

@@ -31,17 +31,17 @@ from kupang_desk import settings
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, Visit
 from kupang_desk.ui.operations import show_error
 from kupang_desk.ui.widgets import FieldForm, combo, line, select_data
 from kupang_desk.visits import icd
 from kupang_desk.visits.recording import (
     VITALS,
+    Correction,
     DiagnosisLine,
     VisitForm,
     VisitInvalid,
+    VisitPatient,
     correct_visit,
-    form_of,
     is_new_visit,
     parse_vital,
     record_visit,
@@ -109,8 +109,8 @@ class VisitFormDialog(QDialog):
 
     COLUMNS = (_("Kode"), _("Diagnosis"), _("Kasus baru"), _("Utama"), "")
 
-    def __init__(self, patient: Patient, parent: QWidget | None = None, *, favourites: list[str] | None = None,
-                 now: dt.datetime | None = None, visit: Visit | None = None) -> None:
+    def __init__(self, patient: VisitPatient, parent: QWidget | None = None, *, favourites: list[str] | None = None,
+                 now: dt.datetime | None = None, visit: Correction | None = None) -> None:
         super().__init__(parent)
         self.patient = patient
         self.visit = visit  # a recorded visit to correct, with a reason
@@ -176,7 +176,7 @@ class VisitFormDialog(QDialog):
         self.reason = None
         if visit is not None:
             self.reason = f.add("reason", _("Alasan koreksi"), line(placeholder=_("wajib, misalnya salah kode diagnosis")))
-            self._fill(form_of(visit))
+            self._fill(visit.form)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

@@ -207,11 +207,44 @@ def _write_diagnoses(visit_id: int, lines: list[DiagnosisLine]) -> None:
                               position=row.position)
 
 
-def load_for_correction(visit_id: int, *, user: User | None = None) -> tuple[Patient, Visit]:
+@dataclass(frozen=True)
+class VisitPatient:
+    """The patient a visit form is for, as the form shows them."""
+
+    id: int
+    no_rm: str
+    name: str
+    sex: str
+    birth_date: dt.date
+    payment_type_id: int | None
+
+    @classmethod
+    def of(cls, patient: Patient) -> VisitPatient:
+        return cls(patient.id, patient.no_rm, patient.name, patient.sex, patient.birth_date, patient.payment_type_id)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A recorded visit as the correction form opens it."""
+
+    id: int  # the visit's
+    form: VisitForm
+
+
+def load_for_visit(patient_id: int, *, user: User | None = None) -> VisitPatient:
+    """The patient the new-visit form opens for."""
+    require("visit.write", user)
+    patient = Patient.get_or_none(Patient.id == patient_id)
+    if patient is None or patient.merged_into_id or patient.deleted_at is not None:
+        raise KnownError(_("Pasien ini tidak ada lagi (mungkin sudah digabungkan). Cari pasien lagi."))
+    return VisitPatient.of(patient)
+
+
+def load_for_correction(visit_id: int, *, user: User | None = None) -> tuple[VisitPatient, Correction]:
     """The patient and the live visit the correction form opens."""
     require("visit.write", user)
     visit = _live_visit(visit_id)
-    return Patient.get_by_id(visit.patient_id), visit
+    return VisitPatient.of(Patient.get_by_id(visit.patient_id)), Correction(visit.id, form_of(visit))
 
 
 def form_of(visit: Visit) -> VisitForm:
