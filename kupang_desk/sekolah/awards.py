@@ -171,6 +171,58 @@ class Step:
     note: str = ""
 
 
+def programme_choices(*, active_only: bool = False) -> list[tuple[str, int]]:
+    """("PIP 2026", id) of the programmes: newest year first, PIP first within a year (the
+    programme most of the work is about)."""
+    query = ScholarshipProgramme.select()
+    if active_only:
+        query = query.where(ScholarshipProgramme.active)
+    return [(f"{p.name} {p.year}", p.id) for p in sorted(query, key=lambda p: (-p.year, p.name != "PIP", p.name))]
+
+
+def programme_by_id(programme_id: int | None) -> ScholarshipProgramme | None:
+    return ScholarshipProgramme.get_or_none(ScholarshipProgramme.id == programme_id) if programme_id else None
+
+
+def eligible_student_ids() -> list[int]:
+    """The students at school whom the school marked eligible for PIP (Layak PIP)."""
+    return [sid for (sid,) in Student.select(Student.id).where(Student.pip_eligible & (Student.status == "aktif")).tuples()]
+
+
+def propose_eligible(programme: ScholarshipProgramme, *, user: User | None = None) -> int:
+    """Proposes every eligible student (``eligible_student_ids``) for ``programme``."""
+    return propose(programme, eligible_student_ids(), reason="", user=user)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: dt.datetime
+    from_status: str
+    to_status: str
+    who: str
+    note: str
+
+
+@dataclass(frozen=True)
+class AwardHistory:
+    student: str
+    programme: str
+    year: int
+    amount: int
+    paid: int
+    lines: list[HistoryLine]
+
+
+def award_history(award_id: int, *, user: User | None = None) -> AwardHistory:
+    """One award with every step it went through, for the history dialog."""
+    require("student.read", user)
+    award = Award.get_by_id(award_id)
+    lines = [HistoryLine(e.at, e.from_status, e.to_status, e.user.full_name if e.user_id else _("(tanpa akun)"), e.note)
+             for e in history(award)]
+    return AwardHistory(award.student.name, award.programme.name, award.programme.year, award.amount,
+                        paid_amount(award), lines)
+
+
 def propose(programme: ScholarshipProgramme, student_ids: Iterable[int], *, reason: str = "",
             user: User | None = None) -> int:
     """Proposes these students for ``programme`` (status Diusulkan); students already in it are

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk import regions
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_datetime, format_rupiah
 from kupang_desk.i18n import _
-from kupang_desk.models import Award, Region, ScholarshipProgramme, Student
+from kupang_desk.models import ScholarshipProgramme, Student
 from kupang_desk.sekolah import awards, classes, printouts
 from kupang_desk.sekolah.students import (
     LABELS,
@@ -97,8 +98,8 @@ class StudentDialog(QDialog):
             date_text(student.birth_date) if student else "", placeholder=_("hh-bb-tttt")))
         for key in self.TEXT_FIELDS[6:15]:
             self.edits[key] = self.form.add(key, LABELS[key] + ":", line(str(getattr(student, key, "") or "")))
-        kelurahan = Region.get_or_none(Region.code == student.kelurahan_code) if student and student.kelurahan_code else None
-        self.kelurahan = self.form.add("kelurahan", LABELS["kelurahan"] + ":", line(kelurahan.name if kelurahan else ""))
+        kelurahan = regions.name_of(student.kelurahan_code) if student and student.kelurahan_code else ""
+        self.kelurahan = self.form.add("kelurahan", LABELS["kelurahan"] + ":", line(kelurahan))
         self.kps = self.form.add("kps_recipient", LABELS["kps_recipient"] + ":", QCheckBox())
         self.kps.setChecked(bool(student and student.kps_recipient))
         for key in self.TEXT_FIELDS[15:21]:
@@ -152,8 +153,7 @@ class ProposeDialog(QDialog):
     def __init__(self, count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Usulkan {count} siswa").format(count=count))
-        self.programme = combo([(f"{p.name} {p.year}", p.id) for p in ScholarshipProgramme.select().where(
-            ScholarshipProgramme.active).order_by(ScholarshipProgramme.year.desc(), ScholarshipProgramme.name)])
+        self.programme = combo(awards.programme_choices(active_only=True))
         self.reason = QComboBox()
         self.reason.setEditable(True)
         form = QFormLayout()
@@ -168,7 +168,7 @@ class ProposeDialog(QDialog):
 
     def _reasons(self) -> None:
         self.reason.clear()
-        programme = ScholarshipProgramme.get_or_none(ScholarshipProgramme.id == self.programme.currentData())
+        programme = awards.programme_by_id(self.programme.currentData())
         self.reason.addItem("")
         for reason in awards.reasons(programme) if programme else []:
             self.reason.addItem(reason)
@@ -239,23 +239,22 @@ class ProgrammeDialog(QDialog):
 class HistoryDialog(QDialog):
     """Every step of one award: when, from what to what, who, and the note."""
 
-    def __init__(self, award: Award, parent: QWidget | None = None) -> None:
+    def __init__(self, award: awards.AwardHistory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Riwayat: {name}").format(name=award.student.name))
+        self.setWindowTitle(_("Riwayat: {name}").format(name=award.student))
         self.resize(640, 320)
         self.list = QListWidget()
-        for event in awards.history(award):
-            who = event.user.full_name if event.user_id else _("(tanpa akun)")
+        for event in award.lines:
             before = awards.status_label(event.from_status) if event.from_status else "—"
-            self.list.addItem(f"{format_datetime(event.at)} · {before} → {awards.status_label(event.to_status)} · {who}"
+            self.list.addItem(f"{format_datetime(event.at)} · {before} → {awards.status_label(event.to_status)} · {event.who}"
                               + (f" · {event.note}" if event.note else ""))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Tutup"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("{programme} {year} · {amount} · sudah cair {paid}").format(
-            programme=award.programme.name, year=award.programme.year, amount=format_rupiah(award.amount),
-            paid=format_rupiah(awards.paid_amount(award)))))
+            programme=award.programme, year=award.year, amount=format_rupiah(award.amount),
+            paid=format_rupiah(award.paid))))
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
 
@@ -357,7 +356,7 @@ class StudentsTab(QWidget):
         return dialog
 
     def propose(self, chosen: list[Student], programme_id: int | None, reason: str = "") -> int:
-        programme = ScholarshipProgramme.get_or_none(ScholarshipProgramme.id == programme_id) if programme_id else None
+        programme = awards.programme_by_id(programme_id)
         if programme is None:
             show_error(self, KnownError(_("Belum ada program beasiswa. Buat dulu di tab Beasiswa (Program baru).")))
             return 0
@@ -594,9 +593,8 @@ class AwardsTab(QWidget):
         current = self.programme_box.currentData()
         self.programme_box.blockSignals(True)
         self.programme_box.clear()
-        programmes = sorted(ScholarshipProgramme.select(), key=lambda p: (-p.year, p.name != "PIP", p.name))
-        for programme in programmes:  # this year's PIP first: the programme most work is about
-            self.programme_box.addItem(f"{programme.name} {programme.year}", programme.id)
+        for label, programme_id in awards.programme_choices():  # this year's PIP first
+            self.programme_box.addItem(label, programme_id)
         index = self.programme_box.findData(current)
         self.programme_box.setCurrentIndex(max(index, 0))
         self.programme_box.blockSignals(False)
@@ -611,8 +609,7 @@ class AwardsTab(QWidget):
         self.refresh()
 
     def programme(self) -> ScholarshipProgramme | None:
-        programme_id = self.programme_box.currentData()
-        return ScholarshipProgramme.get_or_none(ScholarshipProgramme.id == programme_id) if programme_id else None
+        return awards.programme_by_id(self.programme_box.currentData())
 
     def refresh(self) -> None:
         programme = self.programme()
@@ -662,7 +659,7 @@ class AwardsTab(QWidget):
     def show_history(self, row: awards.AwardRow | None) -> HistoryDialog | None:
         if row is None:
             return None
-        dialog = self.dialog = HistoryDialog(Award.get_by_id(row.award_id), self)
+        dialog = self.dialog = HistoryDialog(awards.award_history(row.award_id), self)
         dialog.open()
         return dialog
 
@@ -671,8 +668,7 @@ class AwardsTab(QWidget):
         if programme is None:
             return
         try:
-            added = awards.propose(programme, [s.id for s in Student.select(Student.id).where(
-                Student.pip_eligible & (Student.status == "aktif"))])
+            added = awards.propose_eligible(programme)
         except KnownError as error:
             show_error(self, error)
             return
