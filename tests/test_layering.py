@@ -23,7 +23,8 @@ def all_modules() -> list[str]:
 DOMAIN_MODULES = tuple(name for name in all_modules() if not name.startswith("kupang_desk.ui") and name != "kupang_desk.__main__")
 # Modules under ui/ that still import the ORM; issue 12 moves these behind domain functions.
 # The list may only shrink: a new ORM import under ui/ fails, and so does a listed one that is gone.
-ORM_IN_UI_STILL = {"kupang_desk.ui.school": {"kupang_desk.models"}, "kupang_desk.ui.signin": {"kupang_desk.models"}}
+ORM_IN_UI_STILL = {"kupang_desk.ui.school.students": {"kupang_desk.models"}, "kupang_desk.ui.school.awards": {"kupang_desk.models"},
+                   "kupang_desk.ui.signin": {"kupang_desk.models"}}
 
 
 def imports_of(module: str) -> set[str]:

@@ -9,12 +9,15 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -167,3 +170,18 @@ def ok_cancel(ok_text: str, on_ok: Callable[[], Any], on_cancel: Callable[[], An
     box.accepted.connect(on_ok)
     box.rejected.connect(on_cancel)
     return box
+
+
+def record_table(model) -> QTableView:
+    """A read-only table of records: whole rows selected, alternating colours, one line a row."""
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    return view

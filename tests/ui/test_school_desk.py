@@ -129,7 +129,7 @@ def test_a_refused_step_shows_a_message_and_changes_nothing(qtbot, sqlite_databa
     tab.refresh()
     tab.view.selectAll()  # one at SK Nominasi, one still proposed
     shown = []
-    monkeypatch.setattr("kupang_desk.ui.school.show_error", lambda _parent, error: shown.append(str(error)))
+    monkeypatch.setattr("kupang_desk.ui.school.awards.show_error", lambda _parent, error: shown.append(str(error)))
     assert tab.apply_step(tab.selected(), awards.Step("dibatalkan", cancel_reason="Pindah sekolah")) is True
     assert {a.status for a in Award.select()} == {"dibatalkan"}
     tab.view.selectAll()
