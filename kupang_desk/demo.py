@@ -524,13 +524,12 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
         yield visit_rows, diagnosis_buffer
 
 
-PIP_RULES, PIP_REASONS = PIP_AMOUNTS, DEFAULT_REASONS  # the programme's own, as awards declares them
 def _make_students(rng: random.Random, count: int, kelurahan: Sequence[str], today: dt.date,
                    task: Task) -> tuple[int, int]:
     year = today.year
     pip = ScholarshipProgramme.create(
         name="PIP", funder="Kementerian Pendidikan Dasar dan Menengah", year=year,
-        amount_rules=json.dumps(PIP_RULES), eligibility_reasons=json.dumps(PIP_REASONS),
+        amount_rules=json.dumps(PIP_AMOUNTS), eligibility_reasons=json.dumps(DEFAULT_REASONS),
         stages=json.dumps(["Tahap 1", "Tahap 2"]))
     ScholarshipProgramme.create(
         name="Beasiswa Prestasi Pemkot Kupang", funder="Pemerintah Kota Kupang", year=year,
@@ -556,7 +555,7 @@ def _make_students(rng: random.Random, count: int, kelurahan: Sequence[str], tod
             _nik(rng, kel[:8], born, sex, used_nik), name, name_key(name), sex, "Kupang", born,
             f"Kelas {grade}{rng.choice('AB')}", grade, rng.choice(FEMALE_NAMES) + " " + rng.choice(FAMILY_NAMES),
             rng.choice(MALE_NAMES) + " " + rng.choice(FAMILY_NAMES), kel, kip, eligible,
-            rng.choice(PIP_REASONS) if eligible else "", created, created,
+            rng.choice(DEFAULT_REASONS) if eligible else "", created, created,
         ))
         if eligible:
             awards.append((student_id, grade))
@@ -565,11 +564,11 @@ def _make_students(rng: random.Random, count: int, kelurahan: Sequence[str], tod
                           "pip_eligible", "pip_reason", "created_at", "updated_at"), rows)
     path = ("diusulkan", "sk_nominasi", "rekening_aktif", "sk_pemberian", "dicairkan", "diambil")
     for student_id, grade in awards:
-        amount = PIP_RULES["SD"] // (2 if grade in (1, 6) else 1)
+        amount = PIP_AMOUNTS["SD"] // (2 if grade in (1, 6) else 1)
         reached = rng.choices(range(len(path) + 1), (15, 20, 15, 10, 15, 20, 5))[0]
         status = "dibatalkan" if reached == len(path) else path[reached]
         award = Award.create(
-            programme=pip, student=student_id, status=status, amount=amount, reason=rng.choice(PIP_REASONS),
+            programme=pip, student=student_id, status=status, amount=amount, reason=rng.choice(DEFAULT_REASONS),
             nomination_decree=f"SK-NOM/{year}/{rng.randrange(100, 999)}" if reached >= 1 else "",
             nomination_date=dt.date(year, 3, 15) if reached >= 1 else None,
             activation_deadline=today + dt.timedelta(days=rng.choice((-4, 3, 9, 30, 45))) if reached >= 1 else None,

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import peewee as pw
 
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
-from kupang_desk.errors import KnownError, ValidationError
+from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import read_identifier
 from kupang_desk.imports.rows import (
@@ -27,6 +26,7 @@ from kupang_desk.imports.rows import (
     RowCheck,
     RowResult,
     cell_text,
+    checked_identifier,
     checked_name,
     write_rejects,
 )
@@ -131,36 +131,6 @@ class Prepared:
     diagnoses: list[DiagnosisRow]
 
 
-@lru_cache(maxsize=65536)
-def _checked(kind: str, text: str) -> tuple[object, tuple[str, str] | None]:
-    """A NIK checked once per distinct value (a register repeats its patients):
-    (the value, None) or (None, (column, reason))."""
-    try:
-        return check_nik(text, field=LABELS["nik"], required=False).value or None, None
-    except ValidationError as error:
-        return None, (error.field, error.message)
-
-
-def _cached(check: RowCheck, kind: str, text: str):
-    value, problem = _checked(kind, text)
-    if problem is not None:
-        check.problem(*problem)
-    return value
-
-
-def _nik(check: RowCheck, value: object, cut: str) -> str | None:
-    label = LABELS["nik"]
-    read = check.run(read_identifier, value, "nik", label)
-    if read is None or not read.text:
-        return None
-    if read.warning and cut == "empty":
-        check.leave_out(label, _("NIK {value} tidak diimpor karena mungkin terpotong Excel.").format(value=read.text))
-        return None
-    if read.warning:
-        check.warn(label, read.warning)
-    return _cached(check, "nik", read.text)
-
-
 def _split(value: object) -> list[str]:
     """``J06.9; I10`` (or with commas) as its parts."""
     text = value if isinstance(value, str) else cell_text(value)
@@ -196,7 +166,7 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
     check = RowCheck()
     mapper = lookups.mapper
     name = checked_name(check, values.get("name"), label["name"])
-    nik = _nik(check, values.get("nik"), cut)
+    nik = checked_identifier(check, values.get("nik"), "nik", label["nik"], check_nik, cut) or None
     no_rm_read = check.run(read_identifier, values.get("no_rm"), "code", label["no_rm"], length=lookups.no_rm_width)
     no_rm = no_rm_read.text if no_rm_read else ""
     if len(no_rm) > Patient.no_rm.max_length:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from kupang_desk.errors import ValidationError
 from kupang_desk.i18n import _
-from kupang_desk.imports.identifiers import IdentifierDamaged, display_number
+from kupang_desk.imports.identifiers import IdentifierDamaged, display_number, read_identifier
 from kupang_desk.imports.values import PendingValue, RejectedValue, Unknown
 from kupang_desk.names import tidy_name
 from kupang_desk.validators import check_name
@@ -126,11 +126,11 @@ class RowCheck:
         self.warnings.append((column, note))
         self.incomplete = True
 
-    def settle(self, identified: bool) -> bool:
+    def settle(self, identified: bool) -> None:
         """Decides the damaged identifiers: with another identifier the row goes on without them
-        ("perlu dilengkapi", a warning); without one they are problems. True when any was left out."""
+        ("perlu dilengkapi", a warning); without one they are problems."""
         if not self.damaged:
-            return False
+            return
         if identified:
             self.warnings.extend((column, reason + " " + _("Baris diimpor tanpa {column}; lengkapi nanti.").format(column=column))
                                  for column, reason in self.damaged)
@@ -138,7 +138,6 @@ class RowCheck:
             self.problems.extend(self.damaged)
         self.damaged = []
         self.incomplete = self.incomplete or identified
-        return identified
 
     def apply(self, result: RowResult) -> None:
         result.problems, result.warnings, result.incomplete = self.problems, self.warnings, self.incomplete
@@ -165,6 +164,34 @@ def checked_name(check: RowCheck, value: object, column: str, *, required: bool 
         check.problem(*problem)
         return None
     return name
+
+
+@lru_cache(maxsize=65536)
+def _validated_once(validate: Callable[..., Any], text: str, column: str) -> tuple[str, tuple[str, str] | None]:
+    try:
+        return str(validate(text, required=False, field=column).value or ""), None
+    except ValidationError as error:
+        return "", (error.field, error.message)
+
+
+def checked_identifier(check: RowCheck, value: object, kind: str, column: str, validate: Callable[..., Any],
+                       cut: str) -> str:
+    """An identifier cell read (``read_identifier``) and checked (``validate``, e.g. ``check_nik``),
+    "" when blank or refused. A NIK Excel may have cut is kept with its warning, or left out
+    when ``cut`` is "empty" ("perlu dilengkapi"). Each distinct value is checked once per process."""
+    read = check.run(read_identifier, value, kind, column)
+    if read is None or not read.text:
+        return ""
+    if read.warning and cut == "empty":
+        check.leave_out(column, _("{column} {value} tidak diimpor karena mungkin terpotong Excel.").format(
+            column=column, value=read.text))
+        return ""
+    if read.warning:
+        check.warn(column, read.warning)
+    text, problem = _validated_once(validate, read.text, column)
+    if problem is not None:
+        check.problem(*problem)
+    return text
 
 
 def cell_text(value) -> str:

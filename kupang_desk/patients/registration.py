@@ -175,13 +175,18 @@ def review(form: PatientForm, *, today: dt.date | None = None) -> Review:
     return result
 
 
-def load_patient(patient_id: int, *, user: User | None = None) -> Patient:
-    """The patient a form opens (to edit, or to record a visit for)."""
-    require("patient.read", user)
+def live_patient(patient_id: int) -> Patient:
+    """The patient behind ``patient_id`` unless merged away or deleted (the callers check the permission)."""
     patient = Patient.get_or_none(Patient.id == patient_id)
     if patient is None or patient.merged_into_id or patient.deleted_at is not None:
         raise KnownError(_("Pasien ini tidak ada lagi (mungkin sudah digabungkan). Cari pasien lagi."))
     return patient
+
+
+def load_patient(patient_id: int, *, user: User | None = None) -> Patient:
+    """The patient a form opens (to edit)."""
+    require("patient.read", user)
+    return live_patient(patient_id)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import account_length, read_identifier
-from kupang_desk.imports.rows import RowCheck, RowError, cell_text, checked_name
+from kupang_desk.imports.rows import RowCheck, RowError, cell_text, checked_identifier, checked_name
 from kupang_desk.imports.sheets import parse_date
 from kupang_desk.imports.values import ValueMapper, fixed_vocabulary, fold, kelurahan_vocabulary
 from kupang_desk.models import Institution, Student, User, now, writing
@@ -126,18 +126,6 @@ class StudentLookups:
         return self.class_groups.get(fold(text), text)
 
 
-def _checked_identifier(check: RowCheck, value: object, kind: str, label: str, validate, cut: str) -> str:
-    read = check.run(read_identifier, value, kind, label)
-    if read is None or not read.text:
-        return ""
-    if read.warning and cut == "empty":
-        check.leave_out(label, _("{column} {value} tidak diimpor karena mungkin terpotong Excel.").format(column=label, value=read.text))
-        return ""
-    if read.warning:
-        check.warn(label, read.warning)
-    return check.run(lambda: validate(read.text, required=False, field=label).value or "", default="") or ""
-
-
 def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date | None = None,
           check: RowCheck | None = None, cut: str = "keep") -> dict[str, object]:
     """The checked value of every field present in ``values``; fields not in ``values`` are left
@@ -169,7 +157,7 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
             out["birth_date"] = born
     for key, kind, validate in (("nisn", "nisn", check_nisn), ("nik", "nik", check_nik), ("kk_number", "kk", check_kk)):
         if key in values:
-            out[key] = _checked_identifier(check, values.get(key), kind, label[key], validate, cut)
+            out[key] = checked_identifier(check, values.get(key), kind, label[key], validate, cut)
     if "nipd" in values:
         read = check.run(read_identifier, values.get("nipd"), "code", label["nipd"])
         out["nipd"] = read.text[:20] if read else ""

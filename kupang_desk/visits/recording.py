@@ -21,6 +21,7 @@ from kupang_desk.models import (
     now,
     writing,
 )
+from kupang_desk.patients.registration import live_patient
 from kupang_desk.validators import age_at, check_visit_date
 from kupang_desk.visits.diagnoses import DiagnosisLine, diagnosis_rows
 
@@ -234,10 +235,7 @@ class Correction:
 def load_for_visit(patient_id: int, *, user: User | None = None) -> VisitPatient:
     """The patient the new-visit form opens for."""
     require("visit.write", user)
-    patient = Patient.get_or_none(Patient.id == patient_id)
-    if patient is None or patient.merged_into_id or patient.deleted_at is not None:
-        raise KnownError(_("Pasien ini tidak ada lagi (mungkin sudah digabungkan). Cari pasien lagi."))
-    return VisitPatient.of(patient)
+    return VisitPatient.of(live_patient(patient_id))
 
 
 def load_for_correction(visit_id: int, *, user: User | None = None) -> tuple[VisitPatient, Correction]:
