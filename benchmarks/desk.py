@@ -177,11 +177,11 @@ def lb1(path: str) -> None:
     """LB1 computed for a month and a year, and the month written as xlsx and PDF; raw GROUP BY beside."""
     import tempfile
 
+    from kupang_desk.documents.excel import write_workbook
+    from kupang_desk.documents.pdf import write_pdf
+    from kupang_desk.documents.table import Period
     from kupang_desk.models import database
-    from kupang_desk.reports.base import Period
-    from kupang_desk.reports.excel import write_workbook
     from kupang_desk.reports.lb1 import lb1_report
-    from kupang_desk.reports.pdf import write_pdf
 
     database.connect(f"sqlite:///{path}")
     month, year = Period.month("2026-10"), Period.between(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
@@ -221,8 +221,8 @@ def export_app(path: str, kind: str) -> None:
     """The app's register export: xlsx of the range, or PDF of its first 10,000 rows."""
     import tempfile
 
+    from kupang_desk.documents.pdf import write_pdf
     from kupang_desk.models import database
-    from kupang_desk.reports.pdf import write_pdf
     from kupang_desk.reports.register import export_register_xlsx, register_report
     from kupang_desk.visits.register import VisitFilter
 

@@ -159,9 +159,9 @@ def export_xlsx(path, flt: AuditFilter | None = None, *, user: User | None = Non
     from openpyxl.styles import Font
 
     from kupang_desk.accounts.permissions import require
+    from kupang_desk.documents.excel import put, safe_values, save
     from kupang_desk.i18n import _
     from kupang_desk.models import writing
-    from kupang_desk.reports.excel import put, safe_values, save
 
     actor = require("audit.view", user)
     path = Path(path)

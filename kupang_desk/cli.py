@@ -346,7 +346,7 @@ def _scholarship(args: argparse.Namespace) -> int:
         print(_("{count} siswa rekeningnya belum aktif dengan batas waktu dekat atau lewat.").format(count=len(warnings)))
         return EXIT_OK
     if args.scholarship_command == "recap":
-        from kupang_desk.reports.excel import write_workbook
+        from kupang_desk.documents.excel import write_workbook
 
         report = printouts.recap_report(args.year)
         for table in report.tables:
@@ -413,8 +413,8 @@ def _restore(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from kupang_desk.documents.table import Period
     from kupang_desk.models import database
-    from kupang_desk.reports.base import Period
     from kupang_desk.reports.service import Options, kind_label, save
     from kupang_desk.tasks import ConsoleTask
 

@@ -17,6 +17,7 @@ from kupang_desk.accounts.permissions import (
     ROLES,
     require,
 )
+from kupang_desk.documents.table import Letterhead
 from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -59,6 +60,18 @@ class Profile:
 def default_letterhead(kind: str) -> list[str]:
     """The lines above the institution's name when the profile sets none."""
     return ["PEMERINTAH KOTA KUPANG", "DINAS KESEHATAN" if kind == "puskesmas" else "DINAS PENDIDIKAN DAN KEBUDAYAAN"]
+
+
+def current_letterhead() -> Letterhead:
+    """Who sends a document and who signs it, from the institution's profile."""
+    institution = Institution.select().first()
+    if institution is None:
+        return Letterhead(default_letterhead("puskesmas"), _("(profil institusi belum diisi)"), "", None,
+                          "Kupang", _("Kepala Puskesmas"), "", "")
+    office = [line.strip() for line in (institution.letterhead or "").splitlines() if line.strip()]
+    office = office or default_letterhead(institution.kind)
+    return Letterhead(office, institution.name, institution.address, institution.logo, institution.city or "Kupang",
+                      institution.head_title, institution.head_name, institution.head_nip)
 
 
 def _clean_profile(profile: Profile) -> dict:

@@ -85,7 +85,7 @@ def import_shots(folder: Path, size: tuple[int, int] = (1000, 640)) -> None:
     from kupang_desk.imports.register import import_register
     from kupang_desk.models import database
     from kupang_desk.ui.import_wizard import ImportDialog
-    from kupang_desk.ui.value_maps import ValueMapsEditor
+    from kupang_desk.ui.settings.value_maps import ValueMapsEditor
     from tests.imports.test_field_files import FIELD_ROWS
     from tests.imports.test_register_import import register_file
 

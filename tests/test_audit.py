@@ -57,10 +57,10 @@ def test_each_kind_of_action_leaves_an_event_with_who_and_what(database, tmp_pat
     """Create, change (before/after), open, print, export, merge, sign-in: who, when, which record."""
     from kupang_desk import audit
     from kupang_desk.accounts import users
+    from kupang_desk.documents.table import Period
     from kupang_desk.models import Patient
     from kupang_desk.patients import card, history, merge, registration, subject
     from kupang_desk.reports import service
-    from kupang_desk.reports.base import Period
     from tests.helpers.factories import TODAY, patient_form
 
     head = users.create_user("kepala", "dr. Maria Bere", "administrator", "rahasia-123", must_change=False)

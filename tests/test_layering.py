@@ -72,7 +72,7 @@ def test_domain_imports_and_works_with_pyside6_blocked(tmp_path):
         demo.generate(20, 50)
         assert Patient.select().count() == 20
         from kupang_desk.reports import service
-        from kupang_desk.reports.base import Period
+        from kupang_desk.documents.table import Period
         service.save("lb1", Period.month("2026-10"), pdf="{tmp_path}/lb1.pdf", xlsx="{tmp_path}/lb1.xlsx")
         assert not any(m.startswith(("PySide6", "shiboken6")) for m in sys.modules)
         print("ok")

@@ -11,18 +11,19 @@ from openpyxl import load_workbook
 
 import kupang_desk
 from kupang_desk import audit
+from kupang_desk.documents.excel import FORMULA_STARTS, write_workbook
+from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.imports.register import import_register
 from kupang_desk.models import Institution, writing
-from kupang_desk.reports.base import Column, Letterhead, Period, Report, ReportTable
-from kupang_desk.reports.excel import FORMULA_STARTS, write_workbook
 from kupang_desk.reports.register import export_register_xlsx
+from kupang_desk.settings import current_letterhead
 from kupang_desk.visits.register import VisitFilter
 from tests.helpers.factories import new_patient, new_visit
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"klik\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"]
 MARKERS = ("HYPERLINK", "cmd|", "SUM(A1)", "1+1", "2+3")
 # The modules that write xlsx; a new writer must use reports.excel.put and be added here (and below).
-WRITERS = {"kupang_desk.reports.excel", "kupang_desk.reports.register", "kupang_desk.audit", "kupang_desk.imports.rows"}
+WRITERS = {"kupang_desk.documents.excel", "kupang_desk.reports.register", "kupang_desk.audit", "kupang_desk.imports.rows"}
 
 
 def _modules():
@@ -67,7 +68,7 @@ def test_hostile_text_stays_text_in_every_writer(database, tmp_path):
     with writing():  # a letterhead line is free text the office types
         if not Institution.update(letterhead="\n".join(HOSTILE)).execute():
             Institution.create(name="UPTD Puskesmas Oebobo", letterhead="\n".join(HOSTILE))
-    head = Letterhead.current()
+    head = current_letterhead()
     table = ReportTable("=1+1", [Column("name", "Nama", kind="text", width=20), Column("id", "NIK", kind="id", width=18),
                                  Column("n", "Jumlah")], total_label="Jumlah")
     table.rows = [[text, text, 1] for text in HOSTILE]

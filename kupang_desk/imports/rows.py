@@ -219,7 +219,7 @@ def write_rejects(summary: ImportSummary, path: str | Path) -> Path:
     a second sheet "Periksa" lists the rows imported with a warning."""
     from openpyxl import Workbook
 
-    from kupang_desk.reports.excel import put, save
+    from kupang_desk.documents.excel import put, save
 
     workbook = Workbook()
     sheet = workbook.active

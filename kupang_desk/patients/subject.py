@@ -16,6 +16,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
+from kupang_desk.documents import pdf as pdf_writer
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_datetime
 from kupang_desk.i18n import _
@@ -30,8 +31,7 @@ from kupang_desk.models import (
     VisitDiagnosis,
     writing,
 )
-from kupang_desk.reports import pdf as pdf_writer
-from kupang_desk.reports.base import Letterhead
+from kupang_desk.settings import current_letterhead
 
 
 def processing_history(patient_id: int) -> list[AuditEvent]:
@@ -53,7 +53,7 @@ def write_subject_report(patient_id: int, path: str | Path, *, user: User | None
     pdf_writer.register_fonts()
     style, escape = pdf_writer.text_style, pdf_writer.escape
     width = A4[0] - 30 * mm
-    head = Letterhead.current()
+    head = current_letterhead()
     story = pdf_writer.letterhead_block(head, width)
     story += [Spacer(1, 4 * mm), Paragraph(escape(_("DATA PRIBADI DAN RIWAYAT PEMROSESAN")), style(12, bold=True, center=True)),
               Paragraph(escape(_("atas permintaan subjek data, per {date}").format(date=format_date(today or dt.date.today()))),

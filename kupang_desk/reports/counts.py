@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import peewee as pw
 
+from kupang_desk.documents.table import Period
 from kupang_desk.models import Icd10, Visit
-from kupang_desk.reports.base import AgeBand, Period
+from kupang_desk.reports.base import AgeBand
 
 L_P = ("L", "P")
 

@@ -10,17 +10,10 @@ from collections import defaultdict
 
 import peewee as pw
 
+from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
 from kupang_desk.models import Visit, VisitDiagnosis
-from kupang_desk.reports.base import (
-    AgeBand,
-    Column,
-    Letterhead,
-    Period,
-    Report,
-    ReportTable,
-    age_bands,
-)
+from kupang_desk.reports.base import AgeBand, age_bands, visit_report
 from kupang_desk.reports.counts import L_P, band_expression, icd_titles, live_visits_in
 
 Counts = dict[str, dict[tuple[int, str, bool], int]]  # code -> (band, sex, new case) -> count
@@ -79,4 +72,4 @@ def lb1_report(period: Period, *, rollup: bool = False, bands: list[AgeBand] | N
     title = _("LAPORAN BULANAN DATA KESAKITAN (LB1)")
     if rollup:
         title += " " + _("menurut kategori 3 karakter")
-    return Report("lb1", title, period, [table], Letterhead.current(), landscape=True)
+    return visit_report("lb1", title, period, [table], landscape=True)

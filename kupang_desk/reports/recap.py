@@ -7,17 +7,10 @@ from collections import defaultdict
 
 import peewee as pw
 
+from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient, PaymentType, Poli, Region, Visit, WorkArea
-from kupang_desk.reports.base import (
-    AgeBand,
-    Column,
-    Letterhead,
-    Period,
-    Report,
-    ReportTable,
-    age_bands,
-)
+from kupang_desk.reports.base import AgeBand, age_bands, visit_report
 from kupang_desk.reports.counts import L_P, band_expression, live_visits_in
 
 
@@ -75,4 +68,4 @@ def recap_report(period: Period, *, bands: list[AgeBand] | None = None) -> Repor
     if -1 in by_band:
         band_rows.append((-1, _("(di luar golongan umur)")))
     tables.append(_table(_("Kunjungan menurut golongan umur"), _("Golongan umur"), band_rows, by_band))
-    return Report("recap", _("REKAPITULASI KUNJUNGAN"), period, tables, Letterhead.current(), landscape=False)
+    return visit_report("recap", _("REKAPITULASI KUNJUNGAN"), period, tables, landscape=False)

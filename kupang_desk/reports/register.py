@@ -14,9 +14,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from kupang_desk.documents.excel import PAPER, put, safe_values, save, setup_print
+from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
-from kupang_desk.reports.base import Column, Letterhead, Period, Report, ReportTable
-from kupang_desk.reports.excel import PAPER, put, safe_values, save, setup_print
+from kupang_desk.reports.base import visit_report
+from kupang_desk.settings import current_letterhead
 from kupang_desk.tasks import Task
 from kupang_desk.visits.register import VisitFilter, VisitRegister
 
@@ -53,7 +55,7 @@ def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4
     register = VisitRegister(flt, descending=False)
     total = register.count()
     columns = register_columns()
-    head = Letterhead.current()
+    head = current_letterhead()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Register kunjungan"))
     for index, column in enumerate(columns, start=1):
@@ -113,4 +115,4 @@ def register_report(flt: VisitFilter, *, limit: int | None = None, task: Task | 
         if number % 5000 == 0:
             task.step(number, total, _("Membaca kunjungan {done} dari {total}").format(done=number, total=total))
     table.note = _("Jumlah kunjungan: {count}").format(count=len(table.rows))
-    return Report("register", _("REGISTER KUNJUNGAN"), filter_period(flt), [table], Letterhead.current(), landscape=True)
+    return visit_report("register", _("REGISTER KUNJUNGAN"), filter_period(flt), [table], landscape=True)

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
+from kupang_desk.documents.excel import write_workbook
+from kupang_desk.documents.pdf import write_pdf
+from kupang_desk.documents.table import Period, Report, check_output
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import User, writing
-from kupang_desk.reports.base import Period, Report, check_output, kind_label
-from kupang_desk.reports.excel import write_workbook
+from kupang_desk.reports.base import kind_label
 from kupang_desk.reports.lb1 import lb1_report
-from kupang_desk.reports.pdf import write_pdf
 from kupang_desk.reports.recap import recap_report
 from kupang_desk.reports.register import export_register_xlsx, register_report
 from kupang_desk.reports.top import top_report

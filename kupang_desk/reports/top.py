@@ -7,9 +7,10 @@ from collections import defaultdict
 import peewee as pw
 
 from kupang_desk import preferences
+from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
 from kupang_desk.models import Visit, VisitDiagnosis
-from kupang_desk.reports.base import Column, Letterhead, Period, Report, ReportTable
+from kupang_desk.reports.base import visit_report
 from kupang_desk.reports.counts import L_P, icd_titles, live_visits_in
 
 
@@ -41,6 +42,6 @@ def top_report(period: Period, *, limit: int = 10, new_cases_only: bool = True,
         table.rows.append([number, code, titles.get(code, ""), *(cells.get(sex, 0) for sex in L_P), sum(cells.values())])
     if not include_z:
         table.note = _("Kode Z (kontak dengan pelayanan kesehatan, bukan penyakit) tidak dihitung.")
-    report = Report("top", _("{n} BESAR PENYAKIT").format(n=limit), period, [table], Letterhead.current(), landscape=False)
+    report = visit_report("top", _("{n} BESAR PENYAKIT").format(n=limit), period, [table], landscape=False)
     report.chart = [(row[1], row[-1]) for row in table.rows]
     return report

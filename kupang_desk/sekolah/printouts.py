@@ -17,13 +17,20 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
+from kupang_desk.documents import pdf as pdf_writer
+from kupang_desk.documents.excel import write_workbook
+from kupang_desk.documents.table import (
+    Column,
+    Letterhead,
+    Period,
+    Report,
+    ReportTable,
+    check_output,
+)
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_rupiah, terbilang
 from kupang_desk.i18n import _
 from kupang_desk.models import Award, Institution, ScholarshipProgramme, Student, User, writing
-from kupang_desk.reports import pdf as pdf_writer
-from kupang_desk.reports.base import Column, Letterhead, Period, Report, ReportTable, check_output
-from kupang_desk.reports.excel import write_workbook
 from kupang_desk.sekolah.awards import (
     STATUS_ORDER,
     AwardRow,
@@ -32,12 +39,13 @@ from kupang_desk.sekolah.awards import (
     status_label,
 )
 from kupang_desk.sekolah.students import school_level
+from kupang_desk.settings import current_letterhead
 from kupang_desk.tasks import Task
 
 
 def school_letterhead() -> Letterhead:
     """The school's letterhead: its office lines, name, and NPSN beside the address."""
-    head = Letterhead.current()
+    head = current_letterhead()
     institution = Institution.select().first()
     if institution is not None and institution.code:
         head.address = " · ".join(part for part in (_("NPSN {npsn}").format(npsn=institution.code), head.address) if part)
@@ -98,7 +106,8 @@ def recipient_report(programme: ScholarshipProgramme, *, stage: int | None = Non
     closing = [_("Jumlah penerima: {count} siswa. Jumlah dana: {amount} ({words}).").format(
         count=len(rows), amount=format_rupiah(total), words=terbilang(total))] if rows else []
     return Report("penerima", title, _year_period(programme.year), [table], school_letterhead(), landscape=True,
-                  signed_on=signed_on or dt.date.today(), subtitle=subtitle, closing=closing)
+                  signed_on=signed_on or dt.date.today(), subtitle=subtitle, closing=closing,
+                  sheet_title="Daftar penerima")
 
 
 def recap_report(year: int, *, signed_on: dt.date | None = None, user: User | None = None) -> Report:
@@ -131,7 +140,7 @@ def recap_report(year: int, *, signed_on: dt.date | None = None, user: User | No
             tables.append(by_class)
     return Report("rekap_beasiswa", _("REKAP PENERIMA BEASISWA TAHUN {year}").format(year=year), _year_period(year), tables,
                   school_letterhead(), landscape=True, signed_on=signed_on or dt.date.today(),
-                  subtitle=_("Keadaan {date}").format(date=format_date(dt.date.today())))
+                  subtitle=_("Keadaan {date}").format(date=format_date(dt.date.today())), sheet_title="Rekap beasiswa")
 
 
 def save_list(programme: ScholarshipProgramme, *, pdf: str | Path | None = None, xlsx: str | Path | None = None,

@@ -30,7 +30,7 @@ from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
 from kupang_desk.ui.reports import ReportsPage
 from kupang_desk.ui.school import SchoolPage
 from kupang_desk.ui.section import SectionPage
-from kupang_desk.ui.settings_page import SettingsPage
+from kupang_desk.ui.settings import SettingsPage
 from kupang_desk.ui.signin import ChangePasswordDialog, IdleLock, describe_user
 from kupang_desk.ui.visit_form import VisitFormDialog
 from kupang_desk.ui.visit_register import VisitRegisterPage

@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk.documents.table import Period, Report, ReportTable
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import MONTHS_ID, format_number
 from kupang_desk.i18n import _
-from kupang_desk.reports.base import KINDS, Period, Report, ReportTable, kind_label
+from kupang_desk.reports.base import KINDS, kind_label
 from kupang_desk.ui.operations import Operation
 from kupang_desk.ui.patients import open_document
 from kupang_desk.ui.widgets import ALIGN, DISPLAY, combo, parse_date_text

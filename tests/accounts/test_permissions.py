@@ -11,12 +11,12 @@ import pytest
 from kupang_desk import audit, backup, settings
 from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import DEFAULT_ROLE_PERMISSIONS, ROLES, PermissionDenied
+from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
 from kupang_desk.imports.register import import_register
 from kupang_desk.models import AuditEvent, Institution, Patient, Student, User, Visit
 from kupang_desk.patients import card, history, merge, registration, search, subject
 from kupang_desk.reports import service
-from kupang_desk.reports.base import Period
 from kupang_desk.sekolah import awards, classes, dapodik, printouts, students
 from kupang_desk.visits.recording import (
     DiagnosisLine,

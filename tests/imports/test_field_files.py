@@ -6,10 +6,10 @@ import datetime as dt
 
 from openpyxl import load_workbook
 
+from kupang_desk.documents.table import Period
 from kupang_desk.imports.register import import_register
 from kupang_desk.imports.values import ADD, list_mappings
 from kupang_desk.models import Patient, PaymentType, Poli, Visit, VisitDiagnosis
-from kupang_desk.reports.base import Period
 from kupang_desk.reports.lb1 import lb1_counts
 from tests.imports.test_register_import import register_file
 from tests.reports import brute

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kupang_desk.documents.table import Period
 from kupang_desk.models import Patient, PaymentType, Poli, Visit, VisitDiagnosis, WorkArea, db
-from kupang_desk.reports.base import Period
 from kupang_desk.reports.lb1 import lb1_counts, lb1_report
 from kupang_desk.reports.recap import recap_report
 from kupang_desk.reports.top import top_report

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kupang_desk.cli import main
+from kupang_desk.documents.table import Period
 from kupang_desk.models import database as database_module
 from kupang_desk.reports import service
-from kupang_desk.reports.base import Period
 from kupang_desk.visits.register import VisitFilter
 from tests.helpers.factories import new_patient, new_visit
 

@@ -463,7 +463,7 @@ class AwardsTab(QWidget):
             return None
 
         def work(_task):
-            from kupang_desk.reports.excel import write_workbook
+            from kupang_desk.documents.excel import write_workbook
 
             return write_workbook([printouts.recap_report(year)], path)
 

@@ -35,10 +35,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from kupang_desk.documents.table import Report, ReportTable
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_nip, format_number, format_rupiah, place_and_date
 from kupang_desk.i18n import _
-from kupang_desk.reports.base import Report, ReportTable
 
 F4 = (215 * mm, 330 * mm)
 PAPERS = {"A4": A4, "F4": F4}

@@ -15,10 +15,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kupang_desk.documents.table import Report, ReportTable
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_nip, place_and_date
 from kupang_desk.i18n import _
-from kupang_desk.reports.base import Report, ReportTable
 
 PAPER = {"A4": 9, "F4": 14}  # Excel paper sizes: 9 = A4, 14 = Folio (8.5 x 13 in, the Indonesian F4)
 THIN = Side(style="thin", color="000000")
@@ -26,8 +26,6 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-SHEET_TITLES = {"lb1": "LB1", "recap": "Rekap kunjungan", "top": "Penyakit terbanyak", "register": "Register kunjungan",
-                "penerima": "Daftar penerima", "rekap_beasiswa": "Rekap beasiswa"}
 
 
 # Text that Excel or LibreOffice would run as a formula (or a DDE call) when it starts so.
@@ -71,7 +69,7 @@ def write_workbook(reports: list[Report], path: str | Path, *, paper: str = "A4"
     workbook = Workbook()
     workbook.remove(workbook.active)
     for report in reports:
-        sheet = workbook.create_sheet(_unique_title(workbook, SHEET_TITLES.get(report.kind, report.kind)))
+        sheet = workbook.create_sheet(_unique_title(workbook, report.sheet_title or report.kind))
         write_sheet(sheet, report, paper=paper)
     save(workbook, path)
     return path

@@ -1,0 +1,1 @@
+"""Documents: the report table, its letterhead and signature, and the Excel and PDF writers."""

@@ -1,0 +1,87 @@
+"""Profil: the institution's name, codes, address and logo on every printout."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kupang_desk import settings
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+from kupang_desk.sekolah.students import LEVELS
+from kupang_desk.ui.settings.feedback import say, status_label
+from kupang_desk.ui.widgets import (
+    combo,
+    line,
+    select_data,
+)
+
+
+class ProfileTab(QWidget):
+    saved = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        profile = settings.Profile.current()
+        self.kind = combo([(_("Puskesmas"), "puskesmas"), (_("Sekolah"), "sekolah")])
+        select_data(self.kind, profile.kind)
+        self.show_both = QCheckBox(_("Tampilkan layar puskesmas dan sekolah sekaligus"))
+        self.show_both.setChecked(profile.show_both)
+        self.name, self.code = line(profile.name), line(profile.code)
+        self.level = combo([("", ""), *((level, level) for level in LEVELS)])
+        select_data(self.level, profile.school_level)
+        self.address, self.city, self.phone = line(profile.address), line(profile.city), line(profile.phone)
+        self.head_name, self.head_nip = line(profile.head_name), line(profile.head_nip)
+        self.letterhead = QPlainTextEdit(profile.letterhead)
+        self.letterhead.setMaximumHeight(60)
+        self.logo_path = line(placeholder=_("PNG atau JPG; kosongkan bila tidak diganti"))
+        browse = QPushButton(_("Pilih..."))
+        browse.clicked.connect(self._choose_logo)
+        logo = QHBoxLayout()
+        logo.addWidget(self.logo_path, 1)
+        logo.addWidget(browse)
+        form = QFormLayout()
+        for label, widget in ((_("Jenis:"), self.kind), ("", self.show_both), (_("Nama institusi:"), self.name),
+                              (_("Kode/NPSN:"), self.code), (_("Jenjang (sekolah):"), self.level), (_("Alamat:"), self.address),
+                              (_("Kota:"), self.city), (_("Telepon:"), self.phone), (_("Nama kepala:"), self.head_name),
+                              (_("NIP kepala:"), self.head_nip), (_("Baris kop surat:"), self.letterhead)):
+            form.addRow(label, widget)
+        form.addRow(_("Logo:"), logo)
+        self.save_button = QPushButton(_("Simpan profil"))
+        self.save_button.clicked.connect(self.save)
+        self.message = status_label()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+
+    def _choose_logo(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Logo"), "", _("Gambar (*.png *.jpg *.jpeg)"))
+        if path:
+            self.logo_path.setText(path)
+
+    def save(self) -> bool:
+        profile = settings.Profile(kind=self.kind.currentData(), name=self.name.text(), code=self.code.text(),
+                                   school_level=self.level.currentData() or "", address=self.address.text(),
+                                   city=self.city.text(), phone=self.phone.text(), head_name=self.head_name.text(),
+                                   head_nip=self.head_nip.text(), letterhead=self.letterhead.toPlainText(),
+                                   show_both=self.show_both.isChecked())
+        try:
+            logo = settings.read_logo(self.logo_path.text().strip()) if self.logo_path.text().strip() else None
+            settings.save_profile(profile, logo=logo)
+        except KnownError as error:
+            say(self.message, str(error), error=True)
+            return False
+        say(self.message, _("Profil disimpan. Jenis dan layar yang tampil berubah saat program dibuka lagi."))
+        self.saved.emit()
+        return True

@@ -1,0 +1,243 @@
+"""Daftar rujukan: poli, cara bayar, wilayah kerja, LB1 age bands and the No. RM pattern."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kupang_desk import preferences, settings
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+from kupang_desk.ui.settings.feedback import attempt, say, status_label
+from kupang_desk.ui.widgets import (
+    ListModel,
+    combo,
+    line,
+    select_data,
+)
+
+
+class ItemsEditor(QWidget):
+    """A short reference list (poli, payment types): pick one to edit, or start a new one; never deleted."""
+
+    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind  # "poli" or "payment"
+        model_columns = [(_("Nama"), lambda x: x.name), (_("Kode"), lambda x: x.code),
+                         (_("Klaster ILP") if kind == "poli" else _("BPJS"),
+                          (lambda x: x.cluster) if kind == "poli" else (lambda x: _("Ya") if x.is_bpjs else "")),
+                         (_("Aktif"), lambda x: _("Ya") if x.active else _("Tidak"))]
+        self.model = ListModel(model_columns, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.name, self.code, self.extra = line(), line(), line()
+        self.bpjs = QCheckBox(_("Peserta BPJS"))
+        self.active = QCheckBox(_("Aktif"))
+        self.active.setChecked(True)
+        form = QFormLayout()
+        form.addRow(_("Nama:"), self.name)
+        form.addRow(_("Kode:"), self.code)
+        if kind == "poli":
+            form.addRow(_("Klaster ILP:"), self.extra)
+        else:
+            form.addRow("", self.bpjs)
+        form.addRow("", self.active)
+        self.new_button, self.save_button = QPushButton(_("Baru")), QPushButton(_("Simpan"))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.save_button)
+        self.message = status_label()
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.view, 2)
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addWidget(self.message)
+        side.addLayout(buttons)
+        side.addStretch(1)
+        layout.addLayout(side, 1)
+        self.editing: int | None = None
+        self.view.clicked.connect(lambda index: self.edit(self.model.item(index.row())))
+        self.new_button.clicked.connect(lambda: self.edit(None))
+        self.save_button.clicked.connect(self.save)
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.set_items(settings.reference_items(self.kind))
+
+    def edit(self, item) -> None:
+        self.editing = item.id if item else None
+        self.name.setText(item.name if item else "")
+        self.code.setText(item.code if item else "")
+        if self.kind == "poli":
+            self.extra.setText(item.cluster if item else "")
+        else:
+            self.bpjs.setChecked(bool(item and item.is_bpjs))
+        self.active.setChecked(bool(item.active) if item else True)
+        self.message.clear()
+        self.name.setFocus()
+
+    def save(self) -> bool:
+        try:
+            if self.kind == "poli":
+                settings.save_poli(self.name.text(), code=self.code.text(), cluster=self.extra.text(),
+                                   active=self.active.isChecked(), poli_id=self.editing)
+            else:
+                settings.save_payment_type(self.name.text(), code=self.code.text(), is_bpjs=self.bpjs.isChecked(),
+                                           active=self.active.isChecked(), payment_id=self.editing)
+        except KnownError as error:
+            say(self.message, str(error), error=True)
+            return False
+        say(self.message, _("Disimpan."))
+        self.reload()
+        return True
+
+
+class WorkAreaEditor(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget()
+        chosen = settings.work_area()
+        for code, name in settings.city_kelurahan():
+            item = QListWidgetItem(f"{name} ({code})")
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if code in chosen else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.save_button = QPushButton(_("Simpan wilayah kerja"))
+        self.save_button.clicked.connect(self.save)
+        self.message = status_label()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("Centang kelurahan wilayah kerja puskesmas (rekap kunjungan memisahkan dalam dan luar wilayah).")))
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def checked(self) -> list[str]:
+        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
+                if self.list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def save(self) -> bool:
+        return attempt(self.message, lambda: settings.set_work_area(self.checked()),
+                        lambda count: _("{count} kelurahan wilayah kerja disimpan.").format(count=count))
+
+
+class AgeBandsEditor(QWidget):
+    """LB1 age bands: a name, days or years, from and to (empty: and older)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels([_("Kelompok"), _("Satuan (hari/tahun)"), _("Dari"), _("Sampai")])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        add, remove = QPushButton(_("Tambah baris")), QPushButton(_("Hapus baris"))
+        reset = QPushButton(_("Kembalikan bawaan"))
+        self.save_button = QPushButton(_("Simpan kelompok umur"))
+        add.clicked.connect(lambda: self._add({"label": "", "years": [0, None]}))
+        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        reset.clicked.connect(lambda: self.load(settings.default_age_bands()))
+        self.save_button.clicked.connect(self.save)
+        self.message = status_label()
+        buttons = QHBoxLayout()
+        for button in (add, remove, reset):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.load(preferences.get("lb1.age_bands"))
+
+    def load(self, bands: list[dict]) -> None:
+        self.table.setRowCount(0)
+        for band in bands:
+            self._add(band)
+
+    def _add(self, band: dict) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        days = band.get("days")
+        low, high = days if days else band["years"]
+        for column, value in enumerate((band["label"], _("hari") if days else _("tahun"),
+                                        "" if low is None else str(low), "" if high is None else str(high))):
+            self.table.setItem(row, column, QTableWidgetItem(value))
+
+    def bands(self) -> list[dict]:
+        result = []
+        for row in range(self.table.rowCount()):
+            cells = [(self.table.item(row, c).text().strip() if self.table.item(row, c) else "") for c in range(4)]
+            label, unit, low, high = cells
+            try:
+                low_value = int(low or 0)
+                high_value = int(high) if high else None
+            except ValueError:
+                raise KnownError(_("Baris {row}: 'Dari' dan 'Sampai' harus angka.").format(row=row + 1)) from None
+            if unit.lower().startswith(("h", "d")):
+                result.append({"label": label, "years": [0, 0], "days": [low_value, high_value]})
+            else:
+                result.append({"label": label, "years": [low_value, high_value]})
+        return result
+
+    def save(self) -> bool:
+        return attempt(self.message, lambda: settings.set_age_bands(self.bands()), _("Kelompok umur disimpan; LB1 berikutnya memakainya."))
+
+
+class NoRmEditor(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        current = preferences.get("no_rm.pattern")
+        self.kind = combo([(_("Nomor urut (000123)"), "running"), (_("Nomor keluarga (041001-0042-03)"), "family")])
+        select_data(self.kind, current.get("kind", "running"))
+        self.prefix = line(current.get("prefix", ""), max_length=5)
+        self.width = QSpinBox()
+        self.width.setRange(3, 10)
+        self.width.setValue(int(current.get("width", 6)))
+        self.preview = QLabel()
+        self.message = status_label()
+        self.save_button = QPushButton(_("Simpan pola No. RM"))
+        self.save_button.clicked.connect(self.save)
+        form = QFormLayout()
+        form.addRow(_("Pola:"), self.kind)
+        form.addRow(_("Awalan:"), self.prefix)
+        form.addRow(_("Panjang nomor urut:"), self.width)
+        form.addRow(_("Contoh:"), self.preview)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(_("Nomor yang sudah dipakai tidak berubah; pola baru berlaku untuk pasien berikutnya.")))
+        layout.addWidget(self.message)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+        for signal in (self.kind.currentIndexChanged, self.prefix.textChanged, self.width.valueChanged):
+            signal.connect(lambda *_args: self._preview())
+        self._preview()
+
+    def _preview(self) -> None:
+        if self.kind.currentData() == "family":
+            self.preview.setText("041001-0042-03")
+        else:
+            self.preview.setText(f"{self.prefix.text().strip().upper()}{123:0{self.width.value()}d}")
+
+    def save(self) -> bool:
+        return attempt(self.message, lambda: settings.set_no_rm_pattern(self.kind.currentData(), prefix=self.prefix.text(), width=self.width.value()), _("Pola No. RM disimpan."))
