@@ -285,8 +285,8 @@ def register_import(path: str) -> None:
     from openpyxl import Workbook
     from python_calamine import CalamineWorkbook
 
-    from kupang_desk.imports.register import import_register
     from kupang_desk.models import database
+    from kupang_desk.visits.register_import import import_register
 
     folder = Path(tempfile.mkdtemp())
     rng = random.Random(3)

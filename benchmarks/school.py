@@ -81,8 +81,9 @@ def measure(count: int) -> None:
     from python_calamine import CalamineWorkbook
 
     from kupang_desk.models import Institution, Student, database
-    from kupang_desk.sekolah import awards, classes
-    from kupang_desk.sekolah.dapodik import import_students
+    from kupang_desk.scholarships import awards
+    from kupang_desk.students import classes
+    from kupang_desk.students.dapodik import import_students
 
     folder = Path(tempfile.mkdtemp())
     source = folder / f"dapodik-{count}.xlsx"
@@ -125,7 +126,7 @@ def printing(pip, folder: Path, count: int) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.platypus import LongTable, SimpleDocTemplate
 
-    from kupang_desk.sekolah import printouts
+    from kupang_desk.scholarships import printouts
 
     report = printouts.recipient_report(pip)
     strings = [[str(v) for v in row] for row in report.tables[0].rows]

@@ -254,9 +254,9 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kupang_desk.imports.register import import_register
     from kupang_desk.models import database
     from kupang_desk.tasks import ConsoleTask
+    from kupang_desk.visits.register_import import import_register
 
     database.connect(args.database)
     answers, unknown = _value_answers(args)
@@ -290,12 +290,12 @@ def _print_warned(summary) -> None:
 
 def _students(args: argparse.Namespace) -> int:
     from kupang_desk.models import database
-    from kupang_desk.sekolah import classes
+    from kupang_desk.students import classes
     from kupang_desk.tasks import ConsoleTask
 
     database.connect(args.database)
     if args.students_command == "import":
-        from kupang_desk.sekolah.dapodik import import_students
+        from kupang_desk.students.dapodik import import_students
 
         answers, unknown = _value_answers(args)
         summary = import_students(args.file, dry_run=args.dry_run, rejects=args.rejects, task=ConsoleTask(quiet=args.quiet),
@@ -334,7 +334,7 @@ def _students(args: argparse.Namespace) -> int:
 def _scholarship(args: argparse.Namespace) -> int:
     from kupang_desk.formatting import format_date, format_rupiah
     from kupang_desk.models import database
-    from kupang_desk.sekolah import awards, printouts
+    from kupang_desk.scholarships import awards, printouts
     from kupang_desk.tasks import ConsoleTask
 
     database.connect(args.database)

@@ -43,7 +43,7 @@ from kupang_desk.models.bulk import CHUNK, BulkWriter, bulk_insert, next_id
 from kupang_desk.names import name_key
 from kupang_desk.patients.numbers import set_at_least
 from kupang_desk.regions import KOTA_KUPANG
-from kupang_desk.sekolah.awards import DEFAULT_REASONS, PIP_AMOUNTS
+from kupang_desk.scholarships.awards import DEFAULT_REASONS, PIP_AMOUNTS
 from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at
 from kupang_desk.visits.diagnoses import diagnosis_rows

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from peewee import chunked
+
 from kupang_desk.models import Region
 
 KOTA_KUPANG = "53.71"
@@ -23,6 +25,14 @@ def parents_of(kelurahan_code: str) -> tuple[str, str]:
     """(regency code, kecamatan code) of a kelurahan code such as ``53.71.04.1001``."""
     parts = kelurahan_code.split(".")
     return ".".join(parts[:2]), ".".join(parts[:3])
+
+
+def names_of(codes: set[str]) -> dict[str, str]:
+    """code -> name of these regions, in one query a few hundred at a time."""
+    names: dict[str, str] = {}
+    for chunk in chunked(sorted(codes), 500):
+        names.update(Region.select(Region.code, Region.name).where(Region.code.in_(chunk)).tuples())
+    return names
 
 
 def name_of(code: str | None) -> str:

@@ -31,7 +31,7 @@ from kupang_desk.models import (
     writing,
 )
 from kupang_desk.regions import KOTA_KUPANG
-from kupang_desk.sekolah.students import LEVELS
+from kupang_desk.students.grades import LEVELS
 from kupang_desk.validators import check_nip, check_npsn
 
 

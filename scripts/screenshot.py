@@ -82,12 +82,12 @@ def import_shots(folder: Path, size: tuple[int, int] = (1000, 640)) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from kupang_desk import demo
-    from kupang_desk.imports.register import import_register
     from kupang_desk.models import database
     from kupang_desk.ui.import_wizard import ImportDialog
     from kupang_desk.ui.settings.value_maps import ValueMapsEditor
+    from kupang_desk.visits.register_import import import_register
     from tests.imports.test_field_files import FIELD_ROWS
-    from tests.imports.test_register_import import register_file
+    from tests.visits.test_register_import import register_file
 
     work = Path(tempfile.mkdtemp())
     database.connect(f"sqlite:///{work / 'impor.sqlite'}")
@@ -170,7 +170,7 @@ def school_shots(folder: Path) -> None:
 
     from kupang_desk import demo
     from kupang_desk.models import database
-    from kupang_desk.sekolah import awards, printouts
+    from kupang_desk.scholarships import awards, printouts
     from kupang_desk.ui.main_window import MainWindow
 
     work = Path(tempfile.mkdtemp())

@@ -21,10 +21,6 @@ def all_modules() -> list[str]:
 
 # __main__ runs the command line when imported: an entry point, not a module to import here.
 DOMAIN_MODULES = tuple(name for name in all_modules() if not name.startswith("kupang_desk.ui") and name != "kupang_desk.__main__")
-# Modules under ui/ that still import the ORM; issue 12 moves these behind domain functions.
-# The list may only shrink: a new ORM import under ui/ fails, and so does a listed one that is gone.
-ORM_IN_UI_STILL = {"kupang_desk.ui.school.students": {"kupang_desk.models"}, "kupang_desk.ui.school.awards": {"kupang_desk.models"},
-                   "kupang_desk.ui.signin": {"kupang_desk.models"}}
 
 
 def imports_of(module: str) -> set[str]:
@@ -50,7 +46,7 @@ def test_qt_only_under_ui_and_no_orm_under_ui():
             assert not found & {"PySide6", "shiboken6"}, f"{module} imports Qt outside kupang_desk/ui/"
         else:
             orm = found & {"kupang_desk.models", "peewee", "playhouse"}
-            assert orm == ORM_IN_UI_STILL.get(module, set()), f"{module}: ORM imports {sorted(orm)}"
+            assert not orm, f"{module} imports {sorted(orm)}: the interface asks the domain for plain data"
 
 
 def test_domain_imports_and_works_with_pyside6_blocked(tmp_path):

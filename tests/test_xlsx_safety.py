@@ -13,11 +13,11 @@ import kupang_desk
 from kupang_desk import audit
 from kupang_desk.documents.excel import FORMULA_STARTS, write_workbook
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
-from kupang_desk.imports.register import import_register
 from kupang_desk.models import Institution, writing
 from kupang_desk.reports.register import export_register_xlsx
 from kupang_desk.settings import current_letterhead
 from kupang_desk.visits.register import VisitFilter
+from kupang_desk.visits.register_import import import_register
 from tests.helpers.factories import new_patient, new_visit
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"klik\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"]

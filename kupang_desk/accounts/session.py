@@ -6,12 +6,18 @@ One process, one signed-in user: background work started from the window acts fo
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from kupang_desk.models import User
 
-_current: User | None = None
+# The signed-in account as every domain function takes it (``user=``). The interface holds it
+# without querying it: it reads the name, the role and whether the password must change.
+SignedIn: TypeAlias = User
+
+_current: SignedIn | None = None
 
 
-def sign_in(user: User) -> None:
+def sign_in(user: SignedIn) -> None:
     global _current
     _current = user
 
@@ -21,5 +27,5 @@ def sign_out() -> None:
     _current = None
 
 
-def current() -> User | None:
+def current() -> SignedIn | None:
     return _current

@@ -2,7 +2,7 @@
 
 from kupang_desk.models.accounts import AuditEvent, User
 from kupang_desk.models.base import BaseModel, db, now, writing
-from kupang_desk.models.puskesmas import Patient, PatientIdentifier, Visit, VisitDiagnosis
+from kupang_desk.models.patients import Patient, PatientIdentifier
 from kupang_desk.models.reference import (
     Counter,
     Icd10,
@@ -13,15 +13,9 @@ from kupang_desk.models.reference import (
     Setting,
     WorkArea,
 )
-from kupang_desk.models.sekolah import (
-    Award,
-    AwardEvent,
-    Payout,
-    Promotion,
-    PromotionItem,
-    ScholarshipProgramme,
-    Student,
-)
+from kupang_desk.models.scholarships import Award, AwardEvent, Payout, ScholarshipProgramme
+from kupang_desk.models.students import Promotion, PromotionItem, Student
+from kupang_desk.models.visits import Visit, VisitDiagnosis
 
 # In dependency order: a table comes after every table it references.
 ALL_MODELS = [

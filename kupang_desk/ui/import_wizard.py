@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 
 from kupang_desk.errors import error_message
 from kupang_desk.i18n import _
-from kupang_desk.imports.register import LABELS, import_register
 from kupang_desk.imports.rows import ImportSummary, display_cell
 from kupang_desk.ui.operations import Operation
 from kupang_desk.ui.value_answers import ValueAnswers
 from kupang_desk.ui.widgets import DISPLAY
+from kupang_desk.visits.register_import import LABELS, import_register
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
 
@@ -167,7 +167,7 @@ class ImportDialog(QDialog):
         answers = self.answers.answers()
         self.status.setText(_("Membaca..."))
         if self.kind == "students":
-            from kupang_desk.sekolah.dapodik import import_students
+            from kupang_desk.students.dapodik import import_students
 
             def work(task):
                 return import_students(path, dry_run=dry_run, rejects=rejects, task=task, values=answers)

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 from kupang_desk import preferences, settings
 from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import role_label
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _
-from kupang_desk.models import User
-from kupang_desk.sekolah.students import LEVELS
+from kupang_desk.students.grades import LEVELS
 from kupang_desk.ui.operations import run_in_background
 from kupang_desk.ui.widgets import ERROR_STYLE, combo, line, ok_cancel
 
@@ -55,7 +55,7 @@ class SignInDialog(QDialog):
         super().__init__(parent)
         name = settings.Profile.current().name
         self.setWindowTitle(_("Masuk — Kupang Desk"))
-        self.user: User | None = None
+        self.user: SignedIn | None = None
         self.username = line()
         self.username.setObjectName("username")
         self.password = _password()
@@ -91,7 +91,7 @@ class SignInDialog(QDialog):
         layout.addWidget(buttons)
         self.username.setFocus()
 
-    def try_sign_in(self) -> User | None:
+    def try_sign_in(self) -> SignedIn | None:
         try:
             user = users.authenticate(self.username.text(), self.password.text())
         except KnownError as error:
@@ -107,7 +107,7 @@ class SignInDialog(QDialog):
 class ChangePasswordDialog(QDialog):
     """The user's own new password; ``forced`` after a reset or for a new account."""
 
-    def __init__(self, user: User, *, forced: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, user: SignedIn, *, forced: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.user = user
         self.setWindowTitle(_("Ganti kata sandi"))
@@ -207,7 +207,7 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.admin: User | None = None
+        self.admin: SignedIn | None = None
 
     def _kind_changed(self) -> None:
         school = self.kind.currentData() == "sekolah"
@@ -222,7 +222,7 @@ class FirstRunDialog(QDialog):
         if folder:
             self.backup.setText(folder)
 
-    def save(self) -> User | None:
+    def save(self) -> SignedIn | None:
         if self.password.text() != self.repeat.text():
             self.message.setText(_("Kata sandi dan ulangannya berbeda."))
             return None
@@ -243,7 +243,7 @@ class FirstRunDialog(QDialog):
 class LockDialog(QDialog):
     """Over a locked session: the signed-in user's password opens it again."""
 
-    def __init__(self, user: User, minutes: float, parent: QWidget | None = None) -> None:
+    def __init__(self, user: SignedIn, minutes: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.user = user
         self.setWindowTitle(_("Sesi terkunci"))
@@ -285,7 +285,7 @@ class IdleLock(QObject):
     locked = Signal()
     unlocked = Signal()
 
-    def __init__(self, user: User, minutes: float, parent: QObject | None = None, *, quit_to=None) -> None:
+    def __init__(self, user: SignedIn, minutes: float, parent: QObject | None = None, *, quit_to=None) -> None:
         super().__init__(parent)
         self.user = user
         self.minutes = minutes
@@ -349,7 +349,7 @@ class IdleLock(QObject):
         QApplication.instance().removeEventFilter(self)
 
 
-def describe_user(user: User | None) -> str:
+def describe_user(user: SignedIn | None) -> str:
     if user is None:
         return ""
     return _("Masuk sebagai {name} ({role})").format(name=user.full_name, role=role_label(user.role))
@@ -373,7 +373,7 @@ def _load_demo(parent: QWidget) -> bool:
     return True
 
 
-def sign_in_flow(parent: QWidget | None = None) -> User | None:
+def sign_in_flow(parent: QWidget | None = None) -> SignedIn | None:
     """At start: the first-run setup when there are no accounts yet (or the demo), then the sign-in
     and, when asked for, the new password. Returns the signed-in user, or None to quit."""
     if not users.has_accounts():

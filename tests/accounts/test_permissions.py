@@ -13,11 +13,12 @@ from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import DEFAULT_ROLE_PERMISSIONS, ROLES, PermissionDenied
 from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
-from kupang_desk.imports.register import import_register
 from kupang_desk.models import AuditEvent, Institution, Patient, Student, User, Visit
 from kupang_desk.patients import card, history, merge, registration, search, subject
 from kupang_desk.reports import service
-from kupang_desk.sekolah import awards, classes, dapodik, printouts, students
+from kupang_desk.scholarships import awards, printouts
+from kupang_desk.students import classes, dapodik
+from kupang_desk.students import records as students
 from kupang_desk.visits.recording import (
     DiagnosisLine,
     VisitForm,
@@ -26,6 +27,7 @@ from kupang_desk.visits.recording import (
     form_of,
     record_visit,
 )
+from kupang_desk.visits.register_import import import_register
 from tests.helpers.factories import TODAY, new_patient, new_visit, patient_form, poli
 
 

@@ -7,12 +7,12 @@ import datetime as dt
 from openpyxl import load_workbook
 
 from kupang_desk.documents.table import Period
-from kupang_desk.imports.register import import_register
 from kupang_desk.imports.values import ADD, list_mappings
 from kupang_desk.models import Patient, PaymentType, Poli, Visit, VisitDiagnosis
 from kupang_desk.reports.lb1 import lb1_counts
-from tests.imports.test_register_import import register_file
+from kupang_desk.visits.register_import import import_register
 from tests.reports import brute
+from tests.visits.test_register_import import register_file
 
 TODAY = dt.date(2026, 11, 27)
 MARCH = Period(dt.date(2022, 3, 1), dt.date(2022, 3, 31))

@@ -11,7 +11,7 @@ from kupang_desk.models import Patient, Visit
 from kupang_desk.ui.import_wizard import ImportDialog
 from kupang_desk.ui.main_window import MainWindow
 from tests.helpers.factories import new_patient
-from tests.imports.test_register_import import ROWS, register_file
+from tests.visits.test_register_import import ROWS, register_file
 
 
 def _check(qtbot, path):
@@ -96,9 +96,9 @@ def test_the_clerk_maps_unknown_values_once_and_the_next_file_asks_nothing(qtbot
 
 
 def test_remembered_answers_are_shown_changed_and_forgotten_in_pengaturan(qtbot, sqlite_database, tmp_path):
-    from kupang_desk.imports.register import import_register
     from kupang_desk.models import PaymentType
     from kupang_desk.ui.settings.value_maps import ValueMapsEditor
+    from kupang_desk.visits.register_import import import_register
     from tests.imports.test_field_files import FIELD_ROWS, TODAY
 
     path = register_file(tmp_path / "r.xlsx", FIELD_ROWS[1:2])

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kupang_desk.models import Award, Institution, Payout, Student
-from kupang_desk.sekolah import awards
+from kupang_desk.scholarships import awards
 from kupang_desk.ui.main_window import MainWindow
 from tests.helpers.dapodik import student, write_export
 
@@ -129,7 +129,7 @@ def test_a_refused_step_shows_a_message_and_changes_nothing(qtbot, sqlite_databa
     tab.refresh()
     tab.view.selectAll()  # one at SK Nominasi, one still proposed
     shown = []
-    monkeypatch.setattr("kupang_desk.ui.school.awards.show_error", lambda _parent, error: shown.append(str(error)))
+    monkeypatch.setattr("kupang_desk.ui.school.scholarships.show_error", lambda _parent, error: shown.append(str(error)))
     assert tab.apply_step(tab.selected(), awards.Step("dibatalkan", cancel_reason="Pindah sekolah")) is True
     assert {a.status for a in Award.select()} == {"dibatalkan"}
     tab.view.selectAll()
@@ -177,7 +177,9 @@ def test_add_a_student_by_hand_with_a_field_error_shown_where_to_fix_it(qtbot, s
     maria = Student.get()
     assert (maria.nisn, maria.grade, maria.kelurahan_code) == ("0015123456", 5, "53.71.04.1001")
     assert [s.name for s in tab.model.items] == ["Maria Bere"]
-    edit = tab.edit_student(maria)
+    tab.view.doubleClicked.emit(tab.model.index(0, 1))  # the clerk opens her row again
+    edit = tab.dialog
+    assert edit.kelurahan.text() == "Oebobo"
     edit.edits["account_number"].setText("012301012345501")
     edit.edits["bank"].setText("bri")
     edit.save()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from kupang_desk.i18n import _
-from kupang_desk.ui.school.awards import AwardsTab
+from kupang_desk.ui.school.scholarships import AwardsTab
 from kupang_desk.ui.school.students import StudentsTab
 
 

@@ -20,15 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import regions
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import Student
-from kupang_desk.sekolah import awards, classes
-from kupang_desk.sekolah.students import (
+from kupang_desk.scholarships import awards
+from kupang_desk.students import classes
+from kupang_desk.students.records import (
     LABELS,
     StudentInvalid,
+    StudentRecord,
     active_students,
     class_groups,
     save_student,
@@ -56,7 +56,7 @@ class StudentDialog(QDialog):
                    "father_name", "guardian_name", "address", "rt", "rw", "phone", "kip_number", "kks_number",
                    "kps_number", "bank", "account_number", "account_holder", "pip_reason")
 
-    def __init__(self, student: Student | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, student: StudentRecord | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.student = student
         self.setWindowTitle(_("Ubah data siswa: {name}").format(name=student.name) if student else _("Siswa baru"))
@@ -73,8 +73,7 @@ class StudentDialog(QDialog):
             date_text(student.birth_date) if student else "", placeholder=_("hh-bb-tttt")))
         for key in self.TEXT_FIELDS[6:15]:
             self.edits[key] = self.form.add(key, LABELS[key] + ":", line(str(getattr(student, key, "") or "")))
-        kelurahan = regions.name_of(student.kelurahan_code) if student and student.kelurahan_code else ""
-        self.kelurahan = self.form.add("kelurahan", LABELS["kelurahan"] + ":", line(kelurahan))
+        self.kelurahan = self.form.add("kelurahan", LABELS["kelurahan"] + ":", line(student.kelurahan if student else ""))
         self.kps = self.form.add("kps_recipient", LABELS["kps_recipient"] + ":", QCheckBox())
         self.kps.setChecked(bool(student and student.kps_recipient))
         for key in self.TEXT_FIELDS[15:21]:
@@ -100,11 +99,11 @@ class StudentDialog(QDialog):
         text = self.birth_date.text().strip()
         values["birth_date"] = parse_date_text(text) or text or None
         values["kelurahan"] = self.kelurahan.text()
-        values["kps_recipient"] = "ya" if self.kps.isChecked() else "tidak"
-        values["pip_eligible"] = "ya" if self.eligible.isChecked() else "tidak"
+        values["kps_recipient"] = self.kps.isChecked()
+        values["pip_eligible"] = self.eligible.isChecked()
         return values
 
-    def save(self) -> Student | None:
+    def save(self) -> StudentRecord | None:
         self.form.clear_messages()
         self.message.clear()
         try:
@@ -145,7 +144,7 @@ class ProposeDialog(QDialog):
         self.reason.clear()
         programme = awards.programme_by_id(self.programme.currentData())
         self.reason.addItem("")
-        for reason in awards.reasons(programme) if programme else []:
+        for reason in programme.reasons if programme else ():
             self.reason.addItem(reason)
 
 
@@ -226,10 +225,10 @@ class StudentsTab(QWidget):
         self.count.setText(_("{count} siswa aktif ditampilkan.").format(count=len(students)))
         self.undo_button.setEnabled(classes.last_promotion() is not None)
 
-    def selected(self) -> list[Student]:
+    def selected(self) -> list[StudentRecord]:
         return [self.model.item(row) for row in sorted({i.row() for i in self.view.selectionModel().selectedRows()})]
 
-    def edit_student(self, student: Student | None) -> StudentDialog:
+    def edit_student(self, student: StudentRecord | None) -> StudentDialog:
         dialog = self.dialog = StudentDialog(student, self)
         dialog.saved.connect(lambda _id: (self.reload_classes(), self.changed.emit()))
         dialog.open()
@@ -245,7 +244,7 @@ class StudentsTab(QWidget):
         dialog.open()
         return dialog
 
-    def propose(self, chosen: list[Student], programme_id: int | None, reason: str = "") -> int:
+    def propose(self, chosen: list[StudentRecord], programme_id: int | None, reason: str = "") -> int:
         programme = awards.programme_by_id(programme_id)
         if programme is None:
             show_error(self, KnownError(_("Belum ada program beasiswa. Buat dulu di tab Beasiswa (Program baru).")))

@@ -33,7 +33,7 @@ from kupang_desk.models import (
     now,
     writing,
 )
-from kupang_desk.sekolah.students import FINAL_GRADE, FIRST_GRADE, LEVELS, school_level
+from kupang_desk.students.grades import FINAL_GRADE, FIRST_GRADE, LEVELS, school_level
 
 STATUS_ORDER = ("diusulkan", "sk_nominasi", "rekening_aktif", "sk_pemberian", "dicairkan", "diambil", "dibatalkan")
 # What may follow each status. A payout moves sk_pemberian or dicairkan to dicairkan.
@@ -64,33 +64,66 @@ def status_label(status: str) -> str:
 
 # ---------------------------------------------------------------- programmes
 
-def rules(programme: ScholarshipProgramme) -> dict:
+def _json(text: str) -> object:
     try:
-        value = json.loads(programme.amount_rules or "{}")
+        return json.loads(text or "null")
     except ValueError:
-        value = {}
-    return value if isinstance(value, dict) else {}
+        return None
 
 
-def stages(programme: ScholarshipProgramme) -> list[str]:
-    try:
-        value = json.loads(programme.stages or "[]")
-    except ValueError:
-        value = []
-    return [str(s) for s in value] or [_("Tahap 1")]
+def _texts(text: str) -> tuple[str, ...]:
+    value = _json(text)
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
 
 
-def reasons(programme: ScholarshipProgramme) -> list[str]:
-    try:
-        value = json.loads(programme.eligibility_reasons or "[]")
-    except ValueError:
-        value = []
-    return [str(s) for s in value]
+@dataclass(frozen=True)
+class Programme:
+    """A programme as plain data: what the screens show, and what every function here takes back
+    (by its ``id``). The amounts are whole Rupiah per level."""
+
+    id: int
+    name: str
+    funder: str
+    year: int
+    amounts: dict[str, int]
+    half_for_new_and_final: bool
+    reasons: tuple[str, ...]
+    stages: tuple[str, ...]
+    active: bool
+
+    @classmethod
+    def of(cls, row: ScholarshipProgramme) -> Programme:
+        rule = _json(row.amount_rules)
+        rule = rule if isinstance(rule, dict) else {}
+        amounts = {level: int(value or 0) for level, value in rule.items() if level in LEVELS}
+        return cls(row.id, row.name, row.funder, row.year, amounts, bool(rule.get("half_for_new_and_final")),
+                   _texts(row.eligibility_reasons), _texts(row.stages) or (_("Tahap 1"),), bool(row.active))
+
+
+ProgrammeRef = Programme | ScholarshipProgramme
+
+
+def _programme(programme: ProgrammeRef) -> Programme:
+    return programme if isinstance(programme, Programme) else Programme.of(programme)
+
+
+def rules(programme: ProgrammeRef) -> dict:
+    """The amounts per level and whether new and final-year students get half."""
+    record = _programme(programme)
+    return {**record.amounts, "half_for_new_and_final": record.half_for_new_and_final}
+
+
+def stages(programme: ProgrammeRef) -> list[str]:
+    return list(_programme(programme).stages)
+
+
+def reasons(programme: ProgrammeRef) -> list[str]:
+    return list(_programme(programme).reasons)
 
 
 def save_programme(name: str, year: int, *, funder: str = "", amounts: dict[str, int] | None = None,
                    half_for_new_and_final: bool = False, eligibility: Iterable[str] = (), stage_names: Iterable[str] = (),
-                   programme_id: int | None = None, user: User | None = None) -> ScholarshipProgramme:
+                   programme_id: int | None = None, user: User | None = None) -> Programme:
     """Creates or edits a programme; amounts are whole Rupiah per level."""
     user = require("award.write", user)
     name = " ".join(str(name or "").split())
@@ -119,30 +152,30 @@ def save_programme(name: str, year: int, *, funder: str = "", amounts: dict[str,
                 setattr(programme, key, value)
             programme.save()
         audit.record("create" if programme_id is None else "update", "scholarship_programme", programme.id, values, user)
-    return programme
+    return Programme.of(programme)
 
 
-def ensure_pip(year: int, *, user: User | None = None) -> ScholarshipProgramme:
+def ensure_pip(year: int, *, user: User | None = None) -> Programme:
     """The PIP programme of ``year``, created with the national amounts when missing."""
     found = ScholarshipProgramme.get_or_none((ScholarshipProgramme.name == "PIP") & (ScholarshipProgramme.year == year))
     if found is not None:
-        return found
+        return Programme.of(found)
     return save_programme("PIP", year, funder="Kementerian Pendidikan Dasar dan Menengah",
                           amounts={k: v for k, v in PIP_AMOUNTS.items() if k in LEVELS}, half_for_new_and_final=True,
                           eligibility=DEFAULT_REASONS, stage_names=["Tahap 1", "Tahap 2"], user=user)
 
 
-def find_programme(name: str, year: int) -> ScholarshipProgramme:
+def find_programme(name: str, year: int) -> Programme:
     programme = ScholarshipProgramme.get_or_none((pw.fn.LOWER(ScholarshipProgramme.name) == name.strip().lower())
                                                  & (ScholarshipProgramme.year == year))
     if programme is None:
         names = ", ".join(f"{p.name} {p.year}" for p in ScholarshipProgramme.select().order_by(ScholarshipProgramme.year.desc()))
         raise KnownError(_("Program {name} tahun {year} tidak ada. Program yang ada: {names}.").format(
             name=name, year=year, names=names or _("(belum ada)")))
-    return programme
+    return Programme.of(programme)
 
 
-def amount_for(programme: ScholarshipProgramme, student: Student, level: str | None = None) -> int:
+def amount_for(programme: ProgrammeRef, student: Student, level: str | None = None) -> int:
     """The yearly amount for this student: the level's amount, halved for new and final-year
     students when the programme says so."""
     level = level or school_level()
@@ -180,8 +213,9 @@ def programme_choices(*, active_only: bool = False) -> list[tuple[str, int]]:
     return [(f"{p.name} {p.year}", p.id) for p in sorted(query, key=lambda p: (-p.year, p.name != "PIP", p.name))]
 
 
-def programme_by_id(programme_id: int | None) -> ScholarshipProgramme | None:
-    return ScholarshipProgramme.get_or_none(ScholarshipProgramme.id == programme_id) if programme_id else None
+def programme_by_id(programme_id: int | None) -> Programme | None:
+    row = ScholarshipProgramme.get_or_none(ScholarshipProgramme.id == programme_id) if programme_id else None
+    return Programme.of(row) if row is not None else None
 
 
 def eligible_student_ids() -> list[int]:
@@ -189,7 +223,7 @@ def eligible_student_ids() -> list[int]:
     return [sid for (sid,) in Student.select(Student.id).where(Student.pip_eligible & (Student.status == "aktif")).tuples()]
 
 
-def propose_eligible(programme: ScholarshipProgramme, *, user: User | None = None) -> int:
+def propose_eligible(programme: ProgrammeRef, *, user: User | None = None) -> int:
     """Proposes every eligible student (``eligible_student_ids``) for ``programme``."""
     return propose(programme, eligible_student_ids(), reason="", user=user)
 
@@ -223,16 +257,17 @@ def award_history(award_id: int, *, user: User | None = None) -> AwardHistory:
                         paid_amount(award), lines)
 
 
-def propose(programme: ScholarshipProgramme, student_ids: Iterable[int], *, reason: str = "",
+def propose(programme: ProgrammeRef, student_ids: Iterable[int], *, reason: str = "",
             user: User | None = None) -> int:
     """Proposes these students for ``programme`` (status Diusulkan); students already in it are
     left as they are. Returns how many were added."""
     user = require("award.write", user)
+    programme = _programme(programme)
     level = school_level()
     added = 0
     wanted = list(dict.fromkeys(student_ids))
     with writing():
-        already = {sid for (sid,) in Award.select(Award.student).where(Award.programme == programme).tuples()}
+        already = {sid for (sid,) in Award.select(Award.student).where(Award.programme == programme.id).tuples()}
         stamp = now()
         for chunk in pw.chunked(wanted, 500):
             new_awards = []
@@ -242,14 +277,14 @@ def propose(programme: ScholarshipProgramme, student_ids: Iterable[int], *, reas
                 if student.status != "aktif":
                     raise KnownError(_("{name} tidak aktif lagi di sekolah ({status}); tidak dapat diusulkan.").format(
                         name=student.name, status=student.status))
-                new_awards.append(dict(programme=programme, student=student, amount=amount_for(programme, student, level),
+                new_awards.append(dict(programme=programme.id, student=student, amount=amount_for(programme, student, level),
                                        reason=reason or student.pip_reason, bank=student.bank,
                                        account_number=student.account_number, created_at=stamp, updated_at=stamp))
             if not new_awards:
                 continue
             Award.insert_many(new_awards).execute()
             ids = [award_id for (award_id,) in Award.select(Award.id).where(
-                (Award.programme == programme) & Award.student.in_([a["student"].id for a in new_awards])).tuples()]
+                (Award.programme == programme.id) & Award.student.in_([a["student"].id for a in new_awards])).tuples()]
             AwardEvent.insert_many([dict(award=award_id, from_status="", to_status="diusulkan", at=stamp, user=user)
                                     for award_id in ids]).execute()
             added += len(new_awards)
@@ -446,12 +481,12 @@ class AwardRow:
         return 0 if self.status == "dibatalkan" else max(self.amount - self.paid, 0)
 
 
-def award_rows(programme: ScholarshipProgramme, *, statuses: Iterable[str] = (), class_group: str = "",
+def award_rows(programme: ProgrammeRef, *, statuses: Iterable[str] = (), class_group: str = "",
                stage: int | None = None, user: User | None = None) -> list[AwardRow]:
     """The recipients of ``programme`` by class and name. With ``stage``, the amount is that stage's
     payout (or share when not paid yet) instead of the year's."""
     user = require("student.read", user)
-    query = (Award.select(Award, Student).join(Student).where(Award.programme == programme)
+    query = (Award.select(Award, Student).join(Student).where(Award.programme == programme.id)
              .order_by(Student.grade, Student.class_group, Student.name))
     statuses = list(statuses)
     if statuses:

@@ -14,8 +14,8 @@ from kupang_desk.formatting import terbilang
 from kupang_desk.models import AuditEvent, Award, Institution, Student
 from kupang_desk.models import database as database_module
 from kupang_desk.names import name_key
-from kupang_desk.sekolah import awards, printouts
-from kupang_desk.sekolah.awards import Step
+from kupang_desk.scholarships import awards, printouts
+from kupang_desk.scholarships.awards import Step
 
 TODAY = dt.date(2026, 11, 27)
 

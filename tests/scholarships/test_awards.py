@@ -10,8 +10,8 @@ import pytest
 from kupang_desk.errors import KnownError
 from kupang_desk.models import Award, AwardEvent, Institution, Payout, Student, User
 from kupang_desk.names import name_key
-from kupang_desk.sekolah import awards
-from kupang_desk.sekolah.awards import STATUS_ORDER, TRANSITIONS, Step
+from kupang_desk.scholarships import awards
+from kupang_desk.scholarships.awards import STATUS_ORDER, TRANSITIONS, Step
 
 TODAY = dt.date(2026, 11, 27)
 STEPS = {  # what a clerk enters to reach each status

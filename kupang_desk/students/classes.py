@@ -13,7 +13,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
 from kupang_desk.models import Promotion, PromotionItem, Student, User, now, writing
-from kupang_desk.sekolah.students import FINAL_GRADE, grade_of, next_class_group, school_level
+from kupang_desk.students.grades import FINAL_GRADE, grade_of, next_class_group, school_level
 
 
 @dataclass

@@ -11,8 +11,9 @@ from kupang_desk.errors import KnownError
 from kupang_desk.models import Institution, Student
 from kupang_desk.models import database as database_module
 from kupang_desk.names import name_key
-from kupang_desk.sekolah import classes
-from kupang_desk.sekolah.students import StudentInvalid, grade_of, next_class_group, save_student
+from kupang_desk.students import classes
+from kupang_desk.students.grades import grade_of, next_class_group
+from kupang_desk.students.records import StudentInvalid, save_student
 
 
 def enrol(name: str, group: str, **values) -> Student:

@@ -28,12 +28,9 @@ from PySide6.QtWidgets import (
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_datetime, format_rupiah
 from kupang_desk.i18n import _
-from kupang_desk.models import ScholarshipProgramme
-from kupang_desk.sekolah import awards, printouts
-from kupang_desk.sekolah.students import (
-    LEVELS,
-    class_groups,
-)
+from kupang_desk.scholarships import awards, printouts
+from kupang_desk.students.grades import LEVELS
+from kupang_desk.students.records import class_groups
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.widgets import (
     ERROR_STYLE,
@@ -52,21 +49,21 @@ class ProgrammeDialog(QDialog):
 
     saved = Signal(int)
 
-    def __init__(self, programme: ScholarshipProgramme | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, programme: awards.Programme | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.programme = programme
         self.setWindowTitle(_("Ubah program {name}").format(name=programme.name) if programme else _("Program beasiswa baru"))
-        rules = awards.rules(programme) if programme else {}
         self.name = line(programme.name if programme else "", placeholder=_("misalnya Beasiswa Prestasi Pemkot Kupang"))
         self.funder = line(programme.funder if programme else "")
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(programme.year if programme else dt.date.today().year)
-        self.amounts = {level: line(str(rules.get(level, "") or ""), placeholder=_("Rp per tahun")) for level in LEVELS}
+        amounts = programme.amounts if programme else {}
+        self.amounts = {level: line(str(amounts.get(level, "") or ""), placeholder=_("Rp per tahun")) for level in LEVELS}
         self.half = QCheckBox(_("Separuh untuk siswa baru dan kelas akhir (kelas 1/7/10 dan 6/9/12)"))
-        self.half.setChecked(bool(rules.get("half_for_new_and_final")))
-        self.reasons = QPlainTextEdit("\n".join(awards.reasons(programme)) if programme else "\n".join(awards.DEFAULT_REASONS))
-        self.stages = QPlainTextEdit("\n".join(awards.stages(programme)) if programme else _("Tahap 1"))
+        self.half.setChecked(bool(programme and programme.half_for_new_and_final))
+        self.reasons = QPlainTextEdit("\n".join(programme.reasons if programme else awards.DEFAULT_REASONS))
+        self.stages = QPlainTextEdit("\n".join(programme.stages) if programme else _("Tahap 1"))
         for box in (self.reasons, self.stages):
             box.setMaximumHeight(90)
         self.message = QLabel()
@@ -87,7 +84,7 @@ class ProgrammeDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
-    def save(self) -> ScholarshipProgramme | None:
+    def save(self) -> awards.Programme | None:
         amounts = {}
         for level, edit in self.amounts.items():
             digits = "".join(ch for ch in edit.text() if ch.isdigit())
@@ -312,7 +309,7 @@ class AwardsTab(QWidget):
         self.class_box.blockSignals(False)
         self.refresh()
 
-    def programme(self) -> ScholarshipProgramme | None:
+    def programme(self) -> awards.Programme | None:
         return awards.programme_by_id(self.programme_box.currentData())
 
     def refresh(self) -> None:
@@ -349,7 +346,7 @@ class AwardsTab(QWidget):
         self.view.setSelectionMode(mode)
 
     # -- actions
-    def edit_programme(self, programme: ScholarshipProgramme | None) -> ProgrammeDialog:
+    def edit_programme(self, programme: awards.Programme | None) -> ProgrammeDialog:
         dialog = self.dialog = ProgrammeDialog(programme, self)
 
         def saved(programme_id: int) -> None:
@@ -404,7 +401,7 @@ class AwardsTab(QWidget):
         if not chosen or programme is None:
             show_error(self, KnownError(_("Pilih dulu siswa penerima di daftar (Ctrl atau Shift untuk memilih banyak).")))
             return None
-        dialog = self.dialog = PayoutDialog(awards.stages(programme), len(chosen), self)
+        dialog = self.dialog = PayoutDialog(list(programme.stages), len(chosen), self)
         dialog.accepted.connect(lambda: self.apply_payout(chosen, *dialog.values()))
         dialog.open()
         return dialog

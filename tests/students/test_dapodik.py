@@ -14,7 +14,7 @@ from kupang_desk.cli import main
 from kupang_desk.errors import KnownError
 from kupang_desk.models import AuditEvent, Student
 from kupang_desk.models import database as database_module
-from kupang_desk.sekolah.dapodik import import_students
+from kupang_desk.students.dapodik import import_students
 from tests.helpers.dapodik import student, write_export
 
 TODAY = dt.date(2026, 11, 27)

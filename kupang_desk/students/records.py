@@ -8,12 +8,9 @@ written in scientific notation (``5.37101E+15``) is refused with what to retype.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
-import peewee as pw
-
-from kupang_desk import audit
+from kupang_desk import audit, regions
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
@@ -21,8 +18,9 @@ from kupang_desk.imports.identifiers import account_length, read_identifier
 from kupang_desk.imports.rows import RowCheck, RowError, cell_text, checked_identifier, checked_name
 from kupang_desk.imports.sheets import parse_date
 from kupang_desk.imports.values import ValueMapper, fixed_vocabulary, fold, kelurahan_vocabulary
-from kupang_desk.models import Institution, Student, User, now, writing
+from kupang_desk.models import Student, User, now, writing
 from kupang_desk.names import name_key
+from kupang_desk.students.grades import grade_of
 from kupang_desk.validators import check_birth_date, check_kk, check_nik, check_nisn
 
 # The fields of a student as the form and the import know them, with their labels.
@@ -35,56 +33,6 @@ LABELS = {
     "kps_number": "No. KPS", "bank": "Bank", "account_number": "Nomor Rekening",
     "account_holder": "Rekening Atas Nama", "pip_eligible": "Layak PIP", "pip_reason": "Alasan Layak PIP",
 }
-STATUSES = ("aktif", "lulus", "pindah", "keluar")
-LEVELS = ("SD", "SMP", "SMA", "SMK")
-FIRST_GRADE = {"SD": 1, "SMP": 7, "SMA": 10, "SMK": 10}
-FINAL_GRADE = {"SD": 6, "SMP": 9, "SMA": 12, "SMK": 12}
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11, "XII": 12}
-_ARABIC_GRADE = re.compile(r"(?<!\d)(1[0-2]|[1-9])(?!\d)")
-_ROMAN_GRADE = re.compile(r"(?<![A-Z])(XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)(?![A-Z])")
-
-
-def school_level() -> str:
-    """SD, SMP, SMA or SMK as set in the school's profile ("SD" when not set)."""
-    institution = Institution.select().first()
-    level = (institution.school_level if institution else "") or "SD"
-    return level if level in LEVELS else "SD"
-
-
-def _grade_token(class_group: str) -> tuple[int, int, int, bool] | None:
-    """(start, end, grade, is_roman) of the grade in a class group name. The grade at the front
-    (after an optional "Kelas") wins, so that "X IPA 1" is grade 10, not 1."""
-    text = str(class_group or "").upper()
-    prefix = re.match(r"^\s*(?:KELAS\s*)?", text).end()
-    for pattern, roman in ((_ARABIC_GRADE, False), (_ROMAN_GRADE, True)):
-        match = pattern.match(text, prefix)
-        if match:
-            return match.start(1), match.end(1), _ROMAN[match.group(1)] if roman else int(match.group(1)), roman
-    for pattern, roman in ((_ARABIC_GRADE, False), (_ROMAN_GRADE, True)):
-        match = pattern.search(text)
-        if match:
-            return match.start(1), match.end(1), _ROMAN[match.group(1)] if roman else int(match.group(1)), roman
-    return None
-
-
-def grade_of(class_group: str) -> int | None:
-    """The grade (1-12) in a class group as schools write it: ``Kelas 4A``, ``4 B``, ``VII-A``,
-    ``X IPA 1``; ``None`` when it names no grade."""
-    token = _grade_token(class_group)
-    return token[2] if token else None
-
-
-def next_class_group(class_group: str, grade: int) -> str:
-    """The class group one grade up, written the same way: ``Kelas 4A`` -> ``Kelas 5A``, ``VII-A`` -> ``VIII-A``."""
-    text = str(class_group or "")
-    token = _grade_token(text)
-    if token is None:
-        return text
-    start, end, _grade, roman = token
-    numeral = {number: name for name, number in _ROMAN.items()}[grade + 1] if roman else str(grade + 1)
-    return text[:start] + numeral + text[end:]
-
-
 def _short_number(check: RowCheck, value: object, label: str) -> str:
     read = check.run(read_identifier, value, "code", label)
     text = read.text if read else ""
@@ -183,7 +131,9 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
         if key in values:
             out[key] = _short_number(check, values.get(key), label[key])
     for key in ("kps_recipient", "pip_eligible"):
-        if key in values:
+        if isinstance(values.get(key), bool):  # a check box on the form
+            out[key] = values[key]
+        elif key in values:
             out[key] = check.run(mapper.lookup, key, values.get(key)) == "ya"
     for key, limit in (("birth_place", 60), ("class_group", 30), ("address", 200), ("pip_reason", 100)):
         if key in values:
@@ -198,6 +148,55 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
     if own and (first := check.first_problem()) is not None:
         raise first
     return out
+
+
+@dataclass(frozen=True)
+class StudentRecord:
+    """A student as the screens show and edit them: plain data, identifiers as text ("" when
+    unknown), the kelurahan by code and name."""
+
+    id: int
+    nisn: str
+    nipd: str
+    nik: str
+    kk_number: str
+    name: str
+    sex: str
+    birth_place: str
+    birth_date: dt.date | None
+    religion: str
+    class_group: str
+    grade: int | None
+    mother_name: str
+    father_name: str
+    guardian_name: str
+    address: str
+    rt: str
+    rw: str
+    kelurahan_code: str
+    kelurahan: str
+    phone: str
+    kip_number: str
+    kks_number: str
+    kps_recipient: bool
+    kps_number: str
+    bank: str
+    account_number: str
+    account_holder: str
+    pip_eligible: bool
+    pip_reason: str
+    status: str
+
+    @classmethod
+    def of(cls, row: Student, kelurahan: str | None = None) -> StudentRecord:
+        """``kelurahan`` is the name of the row's kelurahan when the caller already knows it."""
+        values = {name: getattr(row, name) for name in cls.__dataclass_fields__ if name not in ("kelurahan", "kelurahan_code")}
+        for name in ("nisn", "nik"):
+            values[name] = values[name] or ""
+        code = row.kelurahan_code or ""
+        if kelurahan is None:
+            kelurahan = regions.name_of(code)
+        return cls(**values, kelurahan_code=code, kelurahan=kelurahan)
 
 
 class StudentInvalid(KnownError):
@@ -220,7 +219,7 @@ def conflicts(values: dict[str, object], student_id: int | None) -> tuple[str, s
 
 
 def save_student(values: dict[str, object], *, student_id: int | None = None, user: User | None = None,
-                 today: dt.date | None = None) -> Student:
+                 today: dt.date | None = None) -> StudentRecord:
     """Checks and saves one student (new when ``student_id`` is None) in one transaction."""
     user = require("student.write", user)
     try:
@@ -251,10 +250,10 @@ def save_student(values: dict[str, object], *, student_id: int | None = None, us
             changed = {key: [str(before[key] or ""), str(value or "")] for key, value in cleaned.items()
                        if str(before[key] or "") != str(value or "")}
             audit.record("update", "student", student.id, changed, user)
-        return student
+        return StudentRecord.of(student)
 
 
-def active_students(search: str = "", class_group: str = "", *, user: User | None = None) -> pw.ModelSelect:
+def active_students(search: str = "", class_group: str = "", *, user: User | None = None) -> list[StudentRecord]:
     """Students still at school, by class and name; ``search`` matches name, NISN, NIK or NIPD."""
     user = require("student.read", user)
     query = Student.select().where(Student.status == "aktif")
@@ -267,7 +266,9 @@ def active_students(search: str = "", class_group: str = "", *, user: User | Non
                                 | Student.nipd.startswith(text))
         else:
             query = query.where(Student.name_key.contains(name_key(text)))
-    return query.order_by(Student.grade, Student.class_group, Student.name)
+    rows = list(query.order_by(Student.grade, Student.class_group, Student.name))
+    names = regions.names_of({row.kelurahan_code for row in rows if row.kelurahan_code})
+    return [StudentRecord.of(row, names.get(row.kelurahan_code or "", "")) for row in rows]
 
 
 def class_groups() -> list[str]:

@@ -31,15 +31,16 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_rupiah, terbilang
 from kupang_desk.i18n import _
 from kupang_desk.models import Award, Institution, ScholarshipProgramme, Student, User, writing
-from kupang_desk.sekolah.awards import (
+from kupang_desk.scholarships.awards import (
     STATUS_ORDER,
     AwardRow,
+    ProgrammeRef,
     award_rows,
     stages,
     status_label,
 )
-from kupang_desk.sekolah.students import school_level
 from kupang_desk.settings import current_letterhead
+from kupang_desk.students.grades import school_level
 from kupang_desk.tasks import Task
 
 
@@ -75,14 +76,14 @@ def recipient_columns(*, with_nik: bool = False) -> list[Column]:
     ]
 
 
-def recipient_rows(programme: ScholarshipProgramme, *, stage: int | None = None, statuses: list[str] | None = None,
+def recipient_rows(programme: ProgrammeRef, *, stage: int | None = None, statuses: list[str] | None = None,
                    class_group: str = "") -> list[AwardRow]:
     """The recipients a list shows: the statuses asked for, or every one but Dibatalkan."""
     wanted = statuses or [s for s in STATUS_ORDER if s != "dibatalkan"]
     return award_rows(programme, statuses=wanted, class_group=class_group, stage=stage)
 
 
-def recipient_report(programme: ScholarshipProgramme, *, stage: int | None = None, statuses: list[str] | None = None,
+def recipient_report(programme: ProgrammeRef, *, stage: int | None = None, statuses: list[str] | None = None,
                      class_group: str = "", signed_on: dt.date | None = None,
                      rows: list[AwardRow] | None = None, with_nik: bool = False) -> Report:
     """The daftar penerima of ``programme``: for one stage (that stage's amounts) or the year.
@@ -143,7 +144,7 @@ def recap_report(year: int, *, signed_on: dt.date | None = None, user: User | No
                   subtitle=_("Keadaan {date}").format(date=format_date(dt.date.today())), sheet_title="Rekap beasiswa")
 
 
-def save_list(programme: ScholarshipProgramme, *, pdf: str | Path | None = None, xlsx: str | Path | None = None,
+def save_list(programme: ProgrammeRef, *, pdf: str | Path | None = None, xlsx: str | Path | None = None,
               stage: int | None = None, statuses: list[str] | None = None, class_group: str = "", paper: str = "A4",
               user: User | None = None, task: Task | None = None, signed_on: dt.date | None = None) -> Report:
     """Writes the recipient list as PDF and/or Excel; the export is recorded in the audit trail."""
@@ -176,7 +177,7 @@ def save_list(programme: ScholarshipProgramme, *, pdf: str | Path | None = None,
 
 # ---------------------------------------------------------------- letters
 
-def _letter(row: AwardRow, student: Student, programme: ScholarshipProgramme, head: Letterhead, width: float,
+def _letter(row: AwardRow, student: Student, programme: ProgrammeRef, head: Letterhead, width: float,
             signed_on: dt.date, decree: str, school_bank: str) -> list:
     style = pdf_writer.text_style
     escape = pdf_writer.escape
@@ -219,7 +220,7 @@ def school_year_of(day: dt.date) -> str:
     return f"{start}/{start + 1}"
 
 
-def save_letters(programme: ScholarshipProgramme, award_ids: list[int] | None, path: str | Path, *, paper: str = "A4",
+def save_letters(programme: ProgrammeRef, award_ids: list[int] | None, path: str | Path, *, paper: str = "A4",
                  user: User | None = None, signed_on: dt.date | None = None, task: Task | None = None) -> int:
     """One activation letter per student (the selected awards, or every nominated student whose
     account is not active yet), all in one PDF, each on its own page. Returns how many."""

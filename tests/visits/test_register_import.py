@@ -11,10 +11,10 @@ from openpyxl import Workbook, load_workbook
 
 from kupang_desk.cli import main
 from kupang_desk.errors import KnownError
-from kupang_desk.imports.register import import_register
 from kupang_desk.imports.values import REJECT
 from kupang_desk.models import Patient, Visit, VisitDiagnosis, db
 from kupang_desk.models import database as database_module
+from kupang_desk.visits.register_import import import_register
 
 TODAY = dt.date(2026, 11, 27)
 HEADERS = ["No RM", "nik", "NAMA", "Jenis Kelamin", "Tanggal Lahir", "Kelurahan", "Poli", "Cara Bayar",

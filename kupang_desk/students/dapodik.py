@@ -32,7 +32,7 @@ from kupang_desk.imports.sheets import header_key, read_sheet
 from kupang_desk.models import Student, User, now, writing
 from kupang_desk.models.bulk import BulkWriter
 from kupang_desk.names import name_key
-from kupang_desk.sekolah.students import LABELS, StudentLookups, clean
+from kupang_desk.students.records import LABELS, StudentLookups, clean
 from kupang_desk.tasks import Task
 
 COLUMNS = {  # a header as read (lower case, single spaces, no dots) -> field

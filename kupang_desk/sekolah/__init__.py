@@ -1,1 +1,0 @@
-"""The school desk: students from Dapodik, class promotion, scholarship programmes and awards."""
