@@ -13,11 +13,15 @@ import getpass
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import peewee as pw
 
-from kupang_desk.models import AuditEvent, User, db, now
+from kupang_desk.accounts import session
+from kupang_desk.accounts.permissions import require
+from kupang_desk.i18n import _
+from kupang_desk.models import AuditEvent, User, db, now, writing
 
 GENESIS = "0" * 64
 # One writer at a time appends to the chain (PostgreSQL; SQLite's write lock does this already).
@@ -52,8 +56,6 @@ def record(action: str, table: str, record_id: object, details: dict | None = No
     The event names ``user``, else the user signed in to the window, else (the command
     line) the operating-system user."""
     if user is None:
-        from kupang_desk.accounts import session
-
         user = session.current()
     if isinstance(db.obj, pw.PostgresqlDatabase):
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
@@ -99,8 +101,6 @@ def verify_chain() -> ChainCheck:
 
 
 def action_label(action: str) -> str:
-    from kupang_desk.i18n import _
-
     return {
         "create": _("buat"), "update": _("ubah"), "delete": _("hapus"), "merge": _("gabung"), "export": _("ekspor"), "print": _("cetak"),
         "view": _("buka"), "import": _("impor"), "sign_in": _("masuk"), "sign_in_failed": _("gagal masuk"),
@@ -123,8 +123,6 @@ class AuditFilter:
 
 def query(flt: AuditFilter | None = None, *, user: User | None = None) -> pw.ModelSelect:
     """Events matching the filter, newest first (the viewer pages through it lazily)."""
-    from kupang_desk.accounts.permissions import require
-
     require("audit.view", user)
     flt = flt or AuditFilter()
     found = AuditEvent.select(AuditEvent, User).join(User, pw.JOIN.LEFT_OUTER)
@@ -152,16 +150,11 @@ def who(event: AuditEvent) -> str:
 def export_xlsx(path, flt: AuditFilter | None = None, *, user: User | None = None) -> int:
     """The filtered trail as a workbook (write-only, so a long trail stays within memory);
     the export itself is an event. Returns how many events were written."""
-    from pathlib import Path
-
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    from kupang_desk.accounts.permissions import require
     from kupang_desk.documents.excel import put, safe_values, save
-    from kupang_desk.i18n import _
-    from kupang_desk.models import writing
 
     actor = require("audit.view", user)
     path = Path(path)

@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import shutil
 import sqlite3
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import peewee as pw
+from platformdirs import user_data_path
 
-from kupang_desk import __version__
+from kupang_desk import __version__, preferences
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import User, db
-from kupang_desk.models.database import DatabaseUrl
+from kupang_desk.models import Institution, Patient, Student, User, Visit, db
+from kupang_desk.models.database import DatabaseUrl, make_database
 from kupang_desk.models.migrations import SCHEMA_VERSION
 from kupang_desk.tasks import Task
 
@@ -62,8 +65,6 @@ def sha256(path: Path) -> str:
 
 
 def _institution_name() -> str:
-    from kupang_desk.models import Institution
-
     institution = Institution.select().first()
     return institution.name if institution else ""
 
@@ -87,22 +88,16 @@ def _pg_arguments(database: pw.PostgresqlDatabase) -> tuple[list[str], dict[str,
 
 
 def _run(command: list[str], environment: dict[str, str], what: str) -> None:
-    import subprocess
-
     result = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
     if result.returncode != 0:
         raise KnownError(_("{what} gagal: {detail}").format(what=what, detail=(result.stderr or result.stdout).strip()[-500:]))
 
 
 def _counts() -> dict[str, int]:
-    from kupang_desk.models import Patient, Student, Visit
-
     return {"patient": Patient.select().count(), "visit": Visit.select().count(), "student": Student.select().count()}
 
 
 def _make_pg_backup(folder: Path, stamp: str, made_at: dt.datetime, task: Task) -> Path:
-    import json
-
     database = db.obj
     arguments, environment = _pg_arguments(database)
     final = folder / f"{_slug(_institution_name())}-{stamp}{PG_SUFFIX}"
@@ -212,9 +207,6 @@ def inspect_backup(path: str | Path, *, check_sum: bool = True) -> BackupInfo:
 
 
 def _inspect_pg_backup(path: Path) -> BackupInfo:
-    import json
-    import subprocess
-
     meta_file = path.with_name(path.name + ".json")
     if not meta_file.exists():
         raise KnownError(_("Keterangan cadangan {file} tidak ada di sebelah file cadangan.").format(file=meta_file.name))
@@ -231,8 +223,6 @@ def _inspect_pg_backup(path: Path) -> BackupInfo:
 
 def _restore_pg_backup(info: BackupInfo, target: DatabaseUrl, task: Task) -> Path:
     """pg_restore in one transaction (all or nothing), after a safety dump of the current database."""
-    from kupang_desk.models.database import make_database
-
     database = make_database(target)
     arguments, environment = _pg_arguments(database)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -295,10 +285,6 @@ def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None =
 
 def backup_folder() -> Path:
     """Where automatic backups go: the setting ``backup.folder``, else a folder beside the user data."""
-    from platformdirs import user_data_path
-
-    from kupang_desk import preferences
-
     configured = preferences.get("backup.folder")
     folder = Path(configured) if configured else user_data_path("KupangDesk", appauthor=False) / "cadangan"
     folder.mkdir(parents=True, exist_ok=True)

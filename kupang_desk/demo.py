@@ -15,10 +15,12 @@ import itertools
 import json
 import multiprocessing
 import random
+import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kupang_desk import preferences
+from kupang_desk.accounts import users
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -126,6 +128,10 @@ class _Chooser:
         return self.items[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
 
 
+# The small demo the first start offers on an empty database.
+FIRST_RUN = {"patients": 2000, "visits": 20000, "students": 300}
+
+
 @dataclass
 class DemoCounts:
     patients: int = 0
@@ -187,8 +193,6 @@ DEMO_ACCOUNTS = (  # username, full name, role, desk
 
 def _make_accounts(*, school: bool, puskesmas: bool) -> None:
     """Demo accounts, one per role, all with ``DEMO_PASSWORD``; only into a database with none."""
-    from kupang_desk.accounts import users
-
     if users.has_accounts():
         return
     for username, full_name, role, desk in DEMO_ACCOUNTS:
@@ -427,8 +431,6 @@ def _visit_chunks_to_queue(plan: VisitPlan, channel) -> None:
             channel.put(chunk)
         channel.put(None)
     except BaseException:
-        import traceback
-
         channel.put(traceback.format_exc())
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from kupang_desk.i18n import _
+from kupang_desk.logs import log_path
+
 
 class KnownError(Exception):
     """A problem in the user's data or environment, with a message in Bahasa Indonesia.
@@ -23,11 +26,7 @@ class ValidationError(KnownError, ValueError):
 
 def error_message(error: BaseException) -> str:
     """What a clerk reads: a known error's own message, else a calm note with the log path."""
-    from kupang_desk.i18n import _
-
     if isinstance(error, KnownError):
         return str(error)
-    from kupang_desk.logs import log_path
-
     return _("Terjadi kesalahan program. Data yang sudah tersimpan aman. Rincian untuk petugas TI ada di {path}.").format(
         path=log_path())

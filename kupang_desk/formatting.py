@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from num2words import num2words
+
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -55,7 +57,5 @@ def place_and_date(place: str, value: dt.date) -> str:
 def terbilang(value: int) -> str:
     """An amount in Indonesian words, as written under a total: ``satu juta delapan ratus
     ribu rupiah`` (num2words, which writes seratus, seribu and sebelas as Indonesian does)."""
-    from num2words import num2words
-
     words = num2words(abs(int(value)), lang="id")
     return ("minus " if value < 0 else "") + " ".join(words.split()) + " rupiah"

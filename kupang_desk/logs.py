@@ -6,10 +6,10 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from platformdirs import user_log_path
+
 
 def log_path() -> Path:
-    from platformdirs import user_log_path
-
     return user_log_path("KupangDesk", appauthor=False, ensure_exists=True) / "kupang-desk.log"
 
 

@@ -15,7 +15,6 @@ from typing import Any
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import Setting
-from kupang_desk.models.seed import DEFAULT_AGE_BANDS
 
 DEFAULT_NO_RM_PATTERN = {"kind": "running", "prefix": "", "width": 6}
 
@@ -24,6 +23,22 @@ def _between(low: int, high: int, message: Callable[[], str]) -> Callable[[Any],
     """A range check; ``message`` is called when it fails, so that it speaks the current language."""
     return lambda value: None if low <= int(value) <= high else message()
 
+
+# LB1 age bands of the domain notes: completed days under one year, completed years above.
+DEFAULT_AGE_BANDS = [
+    {"label": "0-7 hr", "years": [0, 0], "days": [0, 7]},
+    {"label": "8-28 hr", "years": [0, 0], "days": [8, 28]},
+    {"label": "29 hr-11 bl", "years": [0, 0], "days": [29, None]},
+    {"label": "1-4 th", "years": [1, 4]},
+    {"label": "5-9 th", "years": [5, 9]},
+    {"label": "10-14 th", "years": [10, 14]},
+    {"label": "15-19 th", "years": [15, 19]},
+    {"label": "20-44 th", "years": [20, 44]},
+    {"label": "45-54 th", "years": [45, 54]},
+    {"label": "55-59 th", "years": [55, 59]},
+    {"label": "60-69 th", "years": [60, 69]},
+    {"label": ">=70 th", "years": [70, None]},
+]
 
 @dataclass(frozen=True)
 class Key:

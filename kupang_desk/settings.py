@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kupang_desk import audit, preferences
+from kupang_desk.accounts import users
 from kupang_desk.accounts.permissions import (
     ADMIN_KEEPS,
     PERMISSIONS,
@@ -135,8 +136,6 @@ def read_logo(path: str | Path) -> bytes:
 
 def first_run(profile: Profile, *, username: str, full_name: str, password: str, backup_folder: str = "") -> User:
     """The first start of a new installation: the profile, the first administrator, the backup folder."""
-    from kupang_desk.accounts import users
-
     if users.has_accounts():
         raise KnownError(_("Program ini sudah disiapkan; masuk dengan akun yang ada."))
     values = _clean_profile(profile)

@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+from platformdirs import user_data_path
+
 NETWORK_FILESYSTEMS = {
     "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "9p", "ceph", "glusterfs",
     "fuse.sshfs", "fuse.davfs2", "fuse.glusterfs", "fuse.rclone", "davfs", "lustre",
@@ -41,3 +43,8 @@ def network_share(path: Path) -> str | None:
         if inside and len(mount) >= len(best):
             best, kind = mount, filesystem
     return kind if kind in NETWORK_FILESYSTEMS else None
+
+
+def default_database_path() -> Path:
+    """The SQLite file in the user's data folder (platformdirs)."""
+    return user_data_path("KupangDesk", appauthor=False, ensure_exists=True) / "kupang-desk.sqlite"

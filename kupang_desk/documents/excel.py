@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -49,8 +50,6 @@ def put(cell, value):
 def safe_values(sheet, values: list) -> list:
     """A row for a write-only sheet: text that needs it becomes a text cell (see ``put``), the
     rest stays plain values, so that a long export costs about what openpyxl itself costs."""
-    from openpyxl.cell import WriteOnlyCell
-
     for index, value in enumerate(values):
         if isinstance(value, str) and value and (value[0] in FORMULA_STARTS or ILLEGAL_CHARACTERS_RE.search(value)):
             values[index] = put(WriteOnlyCell(sheet), value)

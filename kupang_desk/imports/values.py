@@ -23,6 +23,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import PaymentType, Poli, Region, User, db, writing
 from kupang_desk.regions import KOTA_KUPANG
+from kupang_desk.validators import RELIGIONS
 
 # Special answers besides an entry's key.
 BLANK = "(kosong)"  # leave the cell empty (optional columns only)
@@ -392,8 +393,6 @@ def kelurahan_vocabulary(label: str = "Kelurahan") -> Vocabulary:
 
 def fixed_vocabulary(field_name: str, label: str, *, optional: bool = True) -> Vocabulary:
     """The lists no office edits: jenis kelamin, baru/lama, ya/tidak, agama."""
-    from kupang_desk.patients.registration import RELIGIONS
-
     if field_name in ("sex",):
         return Vocabulary(field_name, label, SEX_ENTRIES, SEX_ALIASES, optional=optional)
     if field_name in ("visit_kind", "cases"):

@@ -6,6 +6,9 @@ import datetime as dt
 
 import peewee as pw
 
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+
 db = pw.DatabaseProxy()
 
 
@@ -63,9 +66,6 @@ class writing:  # noqa: N801 - used like a function: ``with writing():``
 
 def storage_error(error: Exception) -> Exception:
     """A database error the clerk can act on, as a ``KnownError``; others unchanged."""
-    from kupang_desk.errors import KnownError
-    from kupang_desk.i18n import _
-
     text = str(error).lower()
     kept = " " + _("Data yang sudah tersimpan aman dan isian Anda belum hilang; simpan lagi setelah diperbaiki.")
     if "readonly" in text or "read-only" in text:

@@ -12,8 +12,10 @@ from playhouse.db_url import parseresult_to_dict
 
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
+from kupang_desk.models import migrations
+from kupang_desk.models import seed as seed_module
 from kupang_desk.models.base import db
-from kupang_desk.storage import network_share
+from kupang_desk.storage import default_database_path, network_share
 
 ENV_DATABASE = "KUPANG_DESK_DATABASE"
 
@@ -45,13 +47,6 @@ class DatabaseUrl:
         host = params.get("host") or "localhost"
         port = f":{params['port']}" if params.get("port") else ""
         return f"PostgreSQL: {params.get('database')} @ {host}{port}"
-
-
-def default_database_path() -> Path:
-    """The SQLite file in the user's data folder (platformdirs)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("KupangDesk", appauthor=False, ensure_exists=True) / "kupang-desk.sqlite"
 
 
 def resolve_url(url: str | None = None) -> DatabaseUrl:
@@ -108,9 +103,6 @@ def connect(url: str | None = None, *, migrate: bool = True, seed: bool = True,
     Raises ``KnownError`` with a message a clerk can act on when the database cannot be
     opened (server down, file in a folder that does not exist, newer schema).
     """
-    from kupang_desk.models import migrations
-    from kupang_desk.models import seed as seed_module
-
     target = resolve_url(url)
     if target.kind == "sqlite":
         assert target.path is not None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -17,12 +18,23 @@ from pathlib import Path
 
 import peewee as pw
 from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as run
 
 from kupang_desk import __version__
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import search_index
+from kupang_desk.models import (
+    ALL_MODELS,
+    Counter,
+    PatientIdentifier,
+    Promotion,
+    PromotionItem,
+    Visit,
+    search_index,
+)
 from kupang_desk.models.base import BaseModel, now
+from kupang_desk.names import name_key
+from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +63,6 @@ def current_version(database: pw.Database) -> int | None:
 
 def migrate(database: pw.Database, target=None) -> int:
     """Creates or upgrades the schema of ``database``; returns the version it started at (0 if new)."""
-    from kupang_desk.models import ALL_MODELS
-
     version = current_version(database)
     if not version:  # a new database (or one whose first creation never committed)
         ours = {model._meta.table_name for model in (SchemaVersion, *ALL_MODELS)}
@@ -100,7 +110,6 @@ def backup_before_migration(database: pw.Database, target, version: int) -> Path
     if pg_dump is None or target is None:
         log.warning("pg_dump not found: migrating PostgreSQL without a dump (steps are transactional)")
         return None
-    from kupang_desk.models.database import default_database_path
 
     params = target.params or {}
     copy = default_database_path().parent / f"{params.get('database')}.sebelum-migrasi-v{version}-{stamp}.dump"
@@ -110,8 +119,6 @@ def backup_before_migration(database: pw.Database, target, version: int) -> Path
             command.append(f"{flag}={params[key]}")
     env = None
     if params.get("password"):
-        import os
-
         env = {**os.environ, "PGPASSWORD": str(params["password"])}
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
@@ -122,10 +129,6 @@ def backup_before_migration(database: pw.Database, target, version: int) -> Path
 
 def _v2_name_keys(database: pw.Database, migrator: SchemaMigrator) -> None:
     """v2: a folded name key on patients and students for spelling-tolerant search."""
-    from playhouse.migrate import migrate as run
-
-    from kupang_desk.names import name_key
-
     for table in ("patient", "student"):
         run(
             migrator.add_column(table, "name_key", pw.CharField(max_length=100, default="")),
@@ -142,10 +145,6 @@ def _v2_name_keys(database: pw.Database, migrator: SchemaMigrator) -> None:
 def _v3_puskesmas_desk(database: pw.Database, migrator: SchemaMigrator) -> None:
     """v3: No. RM counters, former identifiers, phone index, the name search index, and the
     visit time index made partial (live visits only) for the register and reports."""
-    from playhouse.migrate import migrate as run
-
-    from kupang_desk.models import Counter, PatientIdentifier, Visit
-
     with database.bind_ctx([Counter, PatientIdentifier]):
         database.create_tables([Counter, PatientIdentifier])
     run(migrator.add_index("patient", ("phone",), False), migrator.drop_index("visit", "visit_visit_at"))
@@ -156,8 +155,6 @@ def _v3_puskesmas_desk(database: pw.Database, migrator: SchemaMigrator) -> None:
 
 def _v4_school_desk(database: pw.Database, migrator: SchemaMigrator) -> None:
     """v4: class promotions kept for undo."""
-    from kupang_desk.models import Promotion, PromotionItem
-
     with database.bind_ctx([Promotion, PromotionItem]):
         database.create_tables([Promotion, PromotionItem])
 

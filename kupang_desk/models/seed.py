@@ -9,6 +9,7 @@ from functools import cache
 
 import peewee as pw
 
+from kupang_desk import preferences
 from kupang_desk.models.base import db
 from kupang_desk.models.reference import Icd10, PaymentType, Poli, Region, Setting
 from kupang_desk.resources import resource_path
@@ -24,21 +25,6 @@ DEFAULT_PAYMENT_TYPES = (
     ("Umum", "UMUM", False), ("BPJS PBI (APBN)", "PBI-N", True), ("BPJS PBI (APBD)", "PBI-D", True),
     ("BPJS Non-PBI (PPU)", "PPU", True), ("BPJS Non-PBI (PBPU/BP)", "PBPU", True), ("Lainnya", "LAIN", False),
 )
-# LB1 age bands of the domain notes: completed days under one year, completed years above.
-DEFAULT_AGE_BANDS = [
-    {"label": "0-7 hr", "years": [0, 0], "days": [0, 7]},
-    {"label": "8-28 hr", "years": [0, 0], "days": [8, 28]},
-    {"label": "29 hr-11 bl", "years": [0, 0], "days": [29, None]},
-    {"label": "1-4 th", "years": [1, 4]},
-    {"label": "5-9 th", "years": [5, 9]},
-    {"label": "10-14 th", "years": [10, 14]},
-    {"label": "15-19 th", "years": [15, 19]},
-    {"label": "20-44 th", "years": [20, 44]},
-    {"label": "45-54 th", "years": [45, 54]},
-    {"label": "55-59 th", "years": [55, 59]},
-    {"label": "60-69 th", "years": [60, 69]},
-    {"label": ">=70 th", "years": [70, None]},
-]
 # Codes of ICD-10 2010 still used by Indonesian offices that WHO's 2019 edition replaced
 # (dengue moved to A97). Kept so registers and LB1 can carry them.
 LOCAL_ICD10 = (
@@ -117,8 +103,6 @@ def ensure_reference_data() -> None:
     with db.atomic():
         present = {row.key for row in Setting.select(Setting.key)}
         # Declared in preferences, with every other setting.
-        from kupang_desk import preferences
-
         for key, value in preferences.seeded_defaults().items():
             if key not in present:
                 preferences.put(key, value)

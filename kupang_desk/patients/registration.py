@@ -31,7 +31,6 @@ from kupang_desk.validators import (
     check_nik,
 )
 
-RELIGIONS = ("Islam", "Kristen Protestan", "Katolik", "Hindu", "Buddha", "Khonghucu", "Kepercayaan")
 EDUCATIONS = ("Tidak/Belum Sekolah", "SD", "SMP", "SMA", "D1/D2/D3", "S1/D4", "S2/S3")
 MARITAL_STATUSES = ("Belum Kawin", "Kawin", "Cerai Hidup", "Cerai Mati")
 _PHONE = re.compile(r"^\+?[0-9]{8,15}$")

@@ -7,6 +7,7 @@ visits cost no more memory than 1,000.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -44,8 +45,6 @@ def _values(number: int, row) -> list:
 
 
 def filter_period(flt: VisitFilter) -> Period:
-    from datetime import date
-
     return Period(flt.date_from or date(2000, 1, 1), flt.date_to or date.today())
 
 

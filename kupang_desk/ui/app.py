@@ -21,10 +21,6 @@ from kupang_desk.ui.signin import sign_in_flow
 
 log = logging.getLogger(__name__)
 
-# The small demo the first start offers on an empty database.
-FIRST_RUN_DEMO = {"patients": 2000, "visits": 20000, "students": 300}
-
-
 def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Kupang Desk")
@@ -40,7 +36,7 @@ def offer_demo(window: MainWindow) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Question, _("Database masih kosong"), _(
         "Database ini belum berisi data. Muat data contoh Kota Kupang ({patients} pasien, {visits} kunjungan, "
         "{students} siswa) untuk mencoba program? Data contoh hanya dimuat ke database kosong."
-    ).format(**{k: f"{v:,}".replace(",", ".") for k, v in FIRST_RUN_DEMO.items()}),
+    ).format(**{k: f"{v:,}".replace(",", ".") for k, v in demo.FIRST_RUN.items()}),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
     box.setObjectName("demoOffer")
     box.button(QMessageBox.StandardButton.Yes).setText(_("Muat data contoh"))
@@ -62,7 +58,7 @@ def load_demo(window: MainWindow) -> Operation:
         window.setWindowTitle(window._title())
         window.refresh_summary()
 
-    operation = run_in_background(window, lambda task: demo.generate(task=task, **FIRST_RUN_DEMO),
+    operation = run_in_background(window, lambda task: demo.generate(task=task, **demo.FIRST_RUN),
                                   title=_("Memuat data contoh"), on_success=done)
     window.operations.append(operation)
     return operation
@@ -122,7 +118,7 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
         QTimer.singleShot(0, report)
         return app.exec()
     QTimer.singleShot(0, window.refresh_summary)
-    QTimer.singleShot(500, window.check_and_back_up)
+    QTimer.singleShot(500, window.backups.check_and_back_up)
     code = app.exec()
     database.close(optimize=True)
     return code

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from kupang_desk.errors import error_message
 from kupang_desk.i18n import _
 from kupang_desk.imports.rows import ImportSummary, display_cell
+from kupang_desk.students.dapodik import import_students
 from kupang_desk.ui.operations import Operation
 from kupang_desk.ui.value_answers import ValueAnswers
 from kupang_desk.ui.widgets import DISPLAY
@@ -167,8 +168,6 @@ class ImportDialog(QDialog):
         answers = self.answers.answers()
         self.status.setText(_("Membaca..."))
         if self.kind == "students":
-            from kupang_desk.students.dapodik import import_students
-
             def work(task):
                 return import_students(path, dry_run=dry_run, rejects=rejects, task=task, values=answers)
         else:

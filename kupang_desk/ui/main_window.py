@@ -24,7 +24,10 @@ from kupang_desk.accounts.permissions import allowed
 from kupang_desk.connection import DatabaseUrl
 from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
-from kupang_desk.ui.operations import Operation, run_in_background, show_error
+from kupang_desk.patients.registration import load_for_edit
+from kupang_desk.ui.backup import BackupDesk
+from kupang_desk.ui.import_wizard import ImportDialog
+from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.patient_form import PatientFormDialog
 from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
 from kupang_desk.ui.reports import ReportsPage
@@ -34,6 +37,8 @@ from kupang_desk.ui.settings import SettingsPage
 from kupang_desk.ui.signin import ChangePasswordDialog, IdleLock, describe_user
 from kupang_desk.ui.visit_form import VisitFormDialog
 from kupang_desk.ui.visit_register import VisitRegisterPage
+from kupang_desk.visits.icd import most_used
+from kupang_desk.visits.recording import load_for_correction, load_for_visit
 
 
 @dataclass(frozen=True)
@@ -62,11 +67,9 @@ class MainWindow(QMainWindow):
     def __init__(self, target: DatabaseUrl, parent: QWidget | None = None, *, automatic_backups: bool = False) -> None:
         super().__init__(parent)
         self.target = target
-        self.automatic_backups = automatic_backups
-        self._closing_backup_done = False
-        self._closing_backup: Operation | None = None
         self.institution = summary.institution()
         self.operations: list[Operation] = []
+        self.backups = BackupDesk(self, target, automatic=automatic_backups, keep=self.operations.append)
         self.setWindowTitle(self._title())
         self.resize(1100, 700)
 
@@ -106,9 +109,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self._build_menus()
 
-        self.backup_label = QLabel()
-        self.backup_label.setObjectName("backupLabel")
-        self.statusBar().addPermanentWidget(self.backup_label)
+        self.statusBar().addPermanentWidget(self.backups.label)
         self.user_label = QLabel(describe_user(session.current()))
         self.user_label.setObjectName("userLabel")
         self.statusBar().addPermanentWidget(self.user_label)
@@ -175,8 +176,6 @@ class MainWindow(QMainWindow):
         self.open_patient(patient_id)
 
     def edit_patient(self, patient_id: int) -> PatientFormDialog:
-        from kupang_desk.patients.registration import load_for_edit
-
         dialog = PatientFormDialog(self, patient=load_for_edit(patient_id))
         dialog.saved.connect(self._patient_saved)
         dialog.open_existing.connect(self.open_patient)
@@ -189,16 +188,12 @@ class MainWindow(QMainWindow):
         return self._keep(dialog)
 
     def record_visit(self, patient_id: int) -> VisitFormDialog:
-        from kupang_desk.visits.recording import load_for_visit
-
         dialog = VisitFormDialog(load_for_visit(patient_id), self, favourites=self.favourite_codes)
         dialog.saved.connect(self._visit_saved)
         return self._keep(dialog)
 
     def correct_visit(self, visit_id: int) -> VisitFormDialog:
         """The visit form filled with a recorded visit; saving asks for the reason of the correction."""
-        from kupang_desk.visits.recording import load_for_correction
-
         patient, visit = load_for_correction(visit_id)
         dialog = VisitFormDialog(patient, self, favourites=self.favourite_codes, visit=visit)
         dialog.saved.connect(lambda _id: self.register_page.apply() if self.register_page else None)
@@ -243,8 +238,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Berkas"))
         user = session.current()
-        for text, handler, permission in ((_("Buat &cadangan..."), self.backup_to_folder, "backup.run"),
-                                          (_("&Pulihkan dari cadangan..."), self.restore_dialog, "backup.restore"),
+        for text, handler, permission in ((_("Buat &cadangan..."), self.backups.to_folder, "backup.run"),
+                                          (_("&Pulihkan dari cadangan..."), self.backups.ask_restore, "backup.restore"),
                                           (_("&Impor register lama..."), self.import_register, "import.run")):
             action = QAction(text, self)
             action.setEnabled(allowed(user, permission))
@@ -333,162 +328,24 @@ class MainWindow(QMainWindow):
         box.open()
         return box
 
-    # --- safety: the start-up check and automatic backups ---------------------------------
-
-    def check_and_back_up(self) -> Operation:
-        """Quick integrity check, then the daily backup, off the GUI thread."""
-        from kupang_desk import backup
-
-        def work(task):
-            if not backup.quick_check():
-                return False, None
-            made = backup.automatic_backup(task=task) if self.automatic_backups else None
-            return True, made
-
-        def done(result) -> None:
-            healthy, _made = result
-            if not healthy:
-                self.offer_restore()
-            self.show_backup_age()
-
-        operation = run_in_background(self, work, title=_("Memeriksa database"), on_success=done, show_progress=False)
-        self.operations.append(operation)
-        return operation
-
-    def show_backup_age(self) -> None:
-        from kupang_desk import backup, preferences
-
-        age = backup.latest_backup_age(backup.backup_folder())
-        warn_days = preferences.get("backup.warn_after_days")
-        if age is None:
-            text, late = _("Belum ada cadangan"), True
-        else:
-            hours = int(age.total_seconds() // 3600)
-            text = _("Cadangan terakhir: {n} jam lalu").format(n=hours) if hours < 48 else \
-                _("Cadangan terakhir: {n} hari lalu").format(n=age.days)
-            late = age.days >= warn_days
-        self.backup_label.setText(text)
-        self.backup_label.setStyleSheet("color: #b00020; font-weight: bold;" if late else "")
-        self.backup_label.setToolTip(_("Cadangan di {folder}").format(folder=backup.backup_folder()))
-
-    def backup_to_folder(self, folder: str | None = None) -> Operation | None:
-        """A backup to a folder the clerk picks (a USB stick), checked, with its contents shown."""
-        from PySide6.QtWidgets import QFileDialog
-
-        from kupang_desk import backup
-
-        if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, _("Pilih folder atau flashdisk untuk cadangan"))
-            if not folder:
-                return None
-
-        def done(path) -> None:
-            info = backup.inspect_backup(path)
-            self.show_backup_age()
-            QMessageBox.information(self, _("Cadangan dibuat"), _(
-                "Cadangan dibuat dan sudah diperiksa:\n{path}\n\n{info}\n\nFlashdisk boleh dicabut."
-            ).format(path=path, info=info.describe()))
-
-        operation = run_in_background(self, lambda task: backup.make_backup(folder, task=task),
-                                      title=_("Membuat cadangan"), on_success=done)
-        self.operations.append(operation)
-        return operation
-
-    def restore_dialog(self, path: str | None = None) -> None:
-        """Shows what a backup holds and, once confirmed, swaps it in (the app then closes)."""
-        from pathlib import Path
-
-        from PySide6.QtWidgets import QFileDialog
-
-        from kupang_desk import backup
-        from kupang_desk.errors import KnownError
-
-        if path is None:
-            path, _filter = QFileDialog.getOpenFileName(self, _("Pilih file cadangan"), str(backup.backup_folder()),
-                                                        _("Cadangan Kupang Desk (*.kdbackup *.kdbackup-pg)"))
-            if not path:
-                return
-        try:
-            info = backup.inspect_backup(path)
-        except KnownError as error:
-            show_error(self, error)
-            return
-        answer = QMessageBox.question(self, _("Pulihkan dari cadangan"), _(
-            "Cadangan: {info}\n\nDatabase sekarang ({where}) akan diganti seluruhnya; salinan pengamannya disimpan "
-            "lebih dulu. Lanjutkan?").format(info=info.describe(), where=self.target.describe()))
-        if answer == QMessageBox.StandardButton.Yes:
-            self.restore_from(Path(path))
-
     def import_register(self):
-        from kupang_desk.ui.import_wizard import ImportDialog
-
         return self._keep(ImportDialog(self))
 
-    def offer_restore(self) -> QMessageBox:
-        from kupang_desk import backup
-
-        files = backup.backups_in(backup.backup_folder())
-        latest = max(files, key=lambda p: p.stat().st_mtime) if files else None
-        text = _("Pemeriksaan database menemukan kerusakan. Jangan lanjut bekerja dengan database ini.")
-        if latest is not None:
-            text += " " + _("Cadangan terakhir: {file}. Pulihkan sekarang? Database yang rusak disimpan sebagai salinan pengaman.").format(
-                file=latest.name)
-        else:
-            text += " " + _("Tidak ada cadangan di {folder}. Hubungi petugas TI.").format(folder=backup.backup_folder())
-        box = QMessageBox(QMessageBox.Icon.Critical, _("Database rusak"), text, QMessageBox.StandardButton.NoButton, self)
-        if latest is not None:
-            restore = box.addButton(_("Pulihkan cadangan terakhir"), QMessageBox.ButtonRole.AcceptRole)
-            restore.clicked.connect(lambda: self.restore_from(latest))
-        box.addButton(_("Tutup"), QMessageBox.ButtonRole.RejectRole)
-        box.open()
-        return box
-
-    def restore_from(self, path) -> None:
-        from kupang_desk import backup
-        from kupang_desk import connection as database
-
-        database.close()
-        try:
-            safety = backup.restore_backup(path, self.target)
-        except Exception as error:  # shown to the clerk; the old file is untouched
-            from kupang_desk.ui.operations import show_error
-
-            show_error(self, error)
-            return
-        QMessageBox.information(self, _("Database dipulihkan"), _(
-            "Database dipulihkan dari {file}. Salinan pengaman: {safety}. Kupang Desk ditutup; buka lagi untuk melanjutkan."
-        ).format(file=path.name, safety=safety))
-        self._closing_backup_done = True
-        self.close()
-
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        """The closing backup: the window waits for it, with progress, then closes."""
-        if not self.automatic_backups or self._closing_backup_done:
-            for operation in list(self.operations):  # a worker must not outlive its window
-                if operation.running:
-                    operation.cancel()
-                    operation.worker.wait(10000)
-            super().closeEvent(event)
+        """Closes once the closing backup (when there is one) is done; the window waits for it."""
+        if not self.backups.close_requested():
+            event.ignore()
             return
-        event.ignore()
-        if self._closing_backup is not None:  # already backing up: one close at a time
-            return
-        from kupang_desk import backup
-
-        def finished(*_args) -> None:
-            self._closing_backup_done = True
-            self.close()
-
-        self._closing_backup = run_in_background(
-            self, lambda task: backup.automatic_backup(task=task, force=True), title=_("Membuat cadangan sebelum menutup"),
-            on_success=finished, on_failure=lambda error: (show_error(self, error), finished()))
+        for operation in list(self.operations):  # a worker must not outlive its window
+            if operation.running:
+                operation.cancel()
+                operation.worker.wait(10000)
+        super().closeEvent(event)
 
     def refresh_summary(self) -> Operation:
         """Counts records off the GUI thread and fills the section pages when done."""
         self.statusBar().showMessage(_("Menghitung data..."))
         def work(_task):
-            from kupang_desk.visits.icd import most_used
-
             return summary.database_summary(), most_used()
 
         operation = run_in_background(self, work, title=_("Menghitung data"), on_success=self._show_summary,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from kupang_desk import connection as database
 from kupang_desk.errors import KnownError, error_message
@@ -141,7 +141,6 @@ def report_uncaught(kind: type[BaseException], error: BaseException, traceback) 
         return None
     log.error("Uncaught exception", exc_info=(kind, error, traceback))
     error.kupang_desk_logged = True  # type: ignore[attr-defined]
-    from PySide6.QtWidgets import QApplication
 
     return show_error(QApplication.activeWindow(), error) if QApplication.instance() is not None else None
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -33,14 +33,8 @@ from kupang_desk.patients.merge import merge
 from kupang_desk.patients.search import PatientHit, find_by_no_rm, search_patients
 from kupang_desk.ui.operations import show_error
 from kupang_desk.ui.visit_register import VisitRegisterModel
-from kupang_desk.ui.widgets import ListModel
+from kupang_desk.ui.widgets import ListModel, open_document
 from kupang_desk.visits.register import VisitFilter, VisitRegister
-
-
-def open_document(path: Path) -> None:
-    """Opens a written file in the system's viewer (there is none on the offscreen platform)."""
-    if QGuiApplication.platformName() != "offscreen":
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def hit_columns():

@@ -35,8 +35,7 @@ from kupang_desk.formatting import MONTHS_ID, format_number
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import KINDS, kind_label
 from kupang_desk.ui.operations import Operation
-from kupang_desk.ui.patients import open_document
-from kupang_desk.ui.widgets import ALIGN, DISPLAY, combo, parse_date_text
+from kupang_desk.ui.widgets import ALIGN, DISPLAY, combo, open_document, parse_date_text
 
 
 class ReportTableModel(QAbstractTableModel):

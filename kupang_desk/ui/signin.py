@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import preferences, settings
+from kupang_desk import demo, preferences, settings
 from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import role_label
 from kupang_desk.accounts.session import SignedIn
+from kupang_desk.demo import DEMO_PASSWORD
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _
 from kupang_desk.students.grades import LEVELS
@@ -81,8 +82,6 @@ class SignInDialog(QDialog):
         layout.addWidget(self.message)
         demo = preferences.get("demo.accounts")
         if demo:
-            from kupang_desk.demo import DEMO_PASSWORD
-
             hint = QLabel(_("Data contoh: masuk sebagai {names} dengan kata sandi {password}.").format(
                 names=", ".join(demo), password=DEMO_PASSWORD))
             hint.setWordWrap(True)
@@ -193,7 +192,6 @@ class FirstRunDialog(QDialog):
         buttons.addButton(_("Keluar"), QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         self.demo_button.clicked.connect(lambda: self.done(self.DEMO))
-        from kupang_desk import demo
 
         # Demo data only goes into an empty database; one with records gets its administrator here.
         self.demo_button.setVisible(demo.is_empty())
@@ -358,11 +356,8 @@ def describe_user(user: SignedIn | None) -> str:
 def _load_demo(parent: QWidget) -> bool:
     """The demo data, off the GUI thread with progress (it takes a few seconds on an office PC);
     the sign-in waits for it. False, with the reason shown, when it failed."""
-    from kupang_desk import demo
-    from kupang_desk.ui.app import FIRST_RUN_DEMO
-
     failed: list[BaseException] = []
-    operation = run_in_background(parent, lambda task: demo.generate(task=task, **FIRST_RUN_DEMO),
+    operation = run_in_background(parent, lambda task: demo.generate(task=task, **demo.FIRST_RUN),
                                   title=_("Memuat data contoh"), on_failure=failed.append)
     loop = QEventLoop()
     operation.finished.connect(loop.quit)
@@ -380,8 +375,6 @@ def sign_in_flow(parent: QWidget | None = None) -> SignedIn | None:
         setup = FirstRunDialog(parent)
         result = setup.exec()
         if result == FirstRunDialog.DEMO:
-            from kupang_desk import demo
-
             if demo.is_empty() and not _load_demo(setup):
                 return None
         elif result != QDialog.DialogCode.Accepted:

@@ -57,6 +57,7 @@ from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at, check_nik
 from kupang_desk.visits.diagnoses import DiagnosisRow, diagnosis_rows
 from kupang_desk.visits.icd import normalize_code
+from kupang_desk.visits.recording import refresh_new_visit_flags
 
 COLUMNS = {  # normalized header -> field
     "tanggal kunjungan": "visit_date", "tgl kunjungan": "visit_date", "no rm": "no_rm", "nomor rm": "no_rm",
@@ -400,8 +401,6 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
         visits.close()
         diagnoses.close()
         if touched:
-            from kupang_desk.visits.recording import refresh_new_visit_flags
-
             for pid in touched:  # existing patients: their earlier visits count too
                 refresh_new_visit_flags(pid)
         mapper.remember(user)

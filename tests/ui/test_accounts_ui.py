@@ -315,13 +315,13 @@ def test_a_new_installation_tries_the_demo_loaded_off_the_gui_thread(qtbot, sqli
 
     from PySide6.QtCore import QTimer
 
+    from kupang_desk import demo as demo_module
     from kupang_desk.models import Patient
-    from kupang_desk.ui import app as app_module
     from kupang_desk.ui.signin import FirstRunDialog, sign_in_flow
 
-    monkeypatch.setitem(app_module.FIRST_RUN_DEMO, "patients", 60)
-    monkeypatch.setitem(app_module.FIRST_RUN_DEMO, "visits", 200)
-    monkeypatch.setitem(app_module.FIRST_RUN_DEMO, "students", 20)
+    monkeypatch.setitem(demo_module.FIRST_RUN, "patients", 60)
+    monkeypatch.setitem(demo_module.FIRST_RUN, "visits", 200)
+    monkeypatch.setitem(demo_module.FIRST_RUN, "students", 20)
     ticks, loaded = [], threading.Event()
     generate = demo.generate
 

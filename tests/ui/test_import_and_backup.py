@@ -54,13 +54,13 @@ def test_backup_to_a_usb_stick_and_restore_it(qtbot, sqlite_database, tmp_path, 
     monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
     usb = tmp_path / "usb"
     usb.mkdir()
-    with qtbot.waitSignal(window.backup_to_folder(str(usb)).finished, timeout=20000):
+    with qtbot.waitSignal(window.backups.to_folder(str(usb)).finished, timeout=20000):
         pass
     made = backup.backups_in(usb)
     assert len(made) == 1 and "Flashdisk boleh dicabut" in shown[0] and "1 pasien" in shown[0]
     Patient.update(name="Salah Ubah").execute()
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
-    window.restore_dialog(str(made[0]))
+    window.backups.ask_restore(str(made[0]))
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
     from kupang_desk.models import database
 

@@ -8,8 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from kupang_desk import demo
+from kupang_desk.demo import FIRST_RUN
 from kupang_desk.models import Institution, Patient
-from kupang_desk.ui.app import FIRST_RUN_DEMO, offer_demo
+from kupang_desk.ui.app import offer_demo
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.operations import Operation, run_in_background
 
@@ -86,7 +87,7 @@ def test_first_start_on_an_empty_database_offers_the_demo(qtbot, sqlite_database
     assert "2.000 pasien" in box.text()
     with qtbot.waitSignal(window.summary_loaded, timeout=60000):
         qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
-    assert Patient.select().count() == FIRST_RUN_DEMO["patients"]
+    assert Patient.select().count() == FIRST_RUN["patients"]
     assert window.windowTitle() == "UPTD Puskesmas Oebobo (DEMO) — Kupang Desk"
     assert window.patients_page.status.text().startswith("2.000 pasien terdaftar")
 

@@ -20,19 +20,19 @@ def _window(qtbot, target, **kwargs) -> MainWindow:
 def test_daily_backup_and_its_age_in_the_status_bar(qtbot, sqlite_database, tmp_path):
     Setting.set_value("backup.folder", str(tmp_path))
     window = _window(qtbot, sqlite_database)
-    window.show_backup_age()
-    assert window.backup_label.text() == "Belum ada cadangan"
-    assert "b00020" in window.backup_label.styleSheet()  # shown as a warning
-    window.automatic_backups = True
-    with qtbot.waitSignal(window.check_and_back_up().finished, timeout=20000):
+    window.backups.show_age()
+    assert window.backups.label.text() == "Belum ada cadangan"
+    assert "b00020" in window.backups.label.styleSheet()  # shown as a warning
+    window.backups.automatic = True
+    with qtbot.waitSignal(window.backups.check_and_back_up().finished, timeout=20000):
         pass
     assert len(backup.backups_in(tmp_path)) == 1
-    assert window.backup_label.text() == "Cadangan terakhir: 0 jam lalu"
-    assert window.backup_label.styleSheet() == ""
-    with qtbot.waitSignal(window.check_and_back_up().finished, timeout=20000):
+    assert window.backups.label.text() == "Cadangan terakhir: 0 jam lalu"
+    assert window.backups.label.styleSheet() == ""
+    with qtbot.waitSignal(window.backups.check_and_back_up().finished, timeout=20000):
         pass
     assert len(backup.backups_in(tmp_path)) == 1  # once a day, not at every start
-    window.automatic_backups = False  # the closing backup has a test of its own
+    window.backups.automatic = False  # the closing backup has a test of its own
 
 
 def test_closing_makes_a_backup_first(qtbot, sqlite_database, tmp_path):
@@ -50,7 +50,7 @@ def test_a_damaged_database_offers_the_last_backup(qtbot, sqlite_database, tmp_p
     backup.make_backup(tmp_path)
     window = _window(qtbot, sqlite_database)
     monkeypatch.setattr(backup, "quick_check", lambda: False)
-    with qtbot.waitSignal(window.check_and_back_up().finished, timeout=20000):
+    with qtbot.waitSignal(window.backups.check_and_back_up().finished, timeout=20000):
         pass
     box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
     assert "kerusakan" in box.text() and ".kdbackup" in box.text()

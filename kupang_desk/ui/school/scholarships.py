@@ -39,6 +39,7 @@ from kupang_desk.ui.widgets import (
     date_text,
     line,
     ok_cancel,
+    open_document,
     parse_date_text,
     record_table,
 )
@@ -470,7 +471,6 @@ class AwardsTab(QWidget):
     def _saved(self, paths: list[Path]) -> None:
         self.last_saved = paths
         self.totals.setText(_("Disimpan: {files}").format(files=", ".join(str(p) for p in paths)))
-        from kupang_desk.ui.patients import open_document
 
         if paths and paths[0].suffix == ".pdf":
             open_document(paths[0])
