@@ -35,7 +35,8 @@ def edges() -> set[tuple[str, str]]:
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
             for name in names:
                 parts = name.split(".")
-                if parts[0] == "kupang_desk" and len(parts) > 1 and parts[1] != source:
+                is_module = len(parts) > 1 and ((PACKAGE / parts[1]).is_dir() or (PACKAGE / f"{parts[1]}.py").exists())
+                if parts[0] == "kupang_desk" and is_module and parts[1] != source:
                     found.add((source, parts[1]))
     return found
 

@@ -34,6 +34,7 @@ from kupang_desk.ui.widgets import (
     parse_date_text,
     select_data,
 )
+from kupang_desk.validators import RELIGIONS
 
 
 class DuplicatesDialog(QDialog):
@@ -129,7 +130,7 @@ class PatientFormDialog(QDialog):
         f.messages["rw"] = f.messages["rt"]
         self.rt.setObjectName("rt")
         self.rw.setObjectName("rw")
-        self.religion = f.add("religion", _("Agama"), combo([(r, r) for r in registration.RELIGIONS], empty=""))
+        self.religion = f.add("religion", _("Agama"), combo([(r, r) for r in RELIGIONS], empty=""))
         self.occupation = f.add("occupation", _("Pekerjaan"), line(max_length=60))
         self.education = f.add("education", _("Pendidikan"), combo([(e, e) for e in registration.EDUCATIONS], empty=""))
         self.marital_status = f.add("marital_status", _("Status perkawinan"), combo([(m, m) for m in registration.MARITAL_STATUSES], empty=""))
