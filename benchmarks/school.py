@@ -81,7 +81,7 @@ def measure(count: int) -> None:
     from python_calamine import CalamineWorkbook
 
     from kupang_desk.models import Institution, Student, database
-    from kupang_desk.scholarships import awards
+    from kupang_desk.scholarships import awards, programmes
     from kupang_desk.students import classes
     from kupang_desk.students.dapodik import import_students
 
@@ -103,7 +103,7 @@ def measure(count: int) -> None:
           f"reimport_s={second:.2f} new={summary.counts().get('new', 0)} error={summary.counts().get('error', 0)} "
           f"unchanged_again={again.counts().get('unchanged', 0)}")
 
-    pip = awards.ensure_pip(2026)
+    pip = programmes.ensure_pip(2026)
     started = time.perf_counter()
     awards.propose(pip, [s for (s,) in Student.select(Student.id).tuples()])
     propose = time.perf_counter() - started

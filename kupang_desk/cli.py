@@ -334,7 +334,7 @@ def _students(args: argparse.Namespace) -> int:
 def _scholarship(args: argparse.Namespace) -> int:
     from kupang_desk.formatting import format_date, format_rupiah
     from kupang_desk.models import database
-    from kupang_desk.scholarships import awards, printouts
+    from kupang_desk.scholarships import awards, printouts, programmes
     from kupang_desk.tasks import ConsoleTask
 
     database.connect(args.database)
@@ -357,7 +357,7 @@ def _scholarship(args: argparse.Namespace) -> int:
             write_workbook([report], args.xlsx)
             print(_("Disimpan: {path}").format(path=args.xlsx))
         return EXIT_OK
-    programme = awards.find_programme(args.programme, args.year)
+    programme = programmes.find_programme(args.programme, args.year)
     if args.scholarship_command == "letters":
         if not args.pdf:
             raise KnownError(_("Sebutkan file keluaran: --pdf NAMA.pdf."))

@@ -170,7 +170,7 @@ def school_shots(folder: Path) -> None:
 
     from kupang_desk import demo
     from kupang_desk.models import database
-    from kupang_desk.scholarships import awards, printouts
+    from kupang_desk.scholarships import printouts, programmes
     from kupang_desk.ui.main_window import MainWindow
 
     work = Path(tempfile.mkdtemp())
@@ -186,7 +186,7 @@ def school_shots(folder: Path) -> None:
     page.tabs.setCurrentWidget(page.awards)
     settle(150)
     window.grab().save(str(folder / "school-awards.png"))
-    programme = awards.find_programme("PIP", dt.date.today().year)
+    programme = programmes.find_programme("PIP", dt.date.today().year)
     printouts.save_list(programme, pdf=work / "list.pdf", xlsx=work / "list.xlsx", paper="F4")
     printouts.save_letters(programme, None, work / "letters.pdf")
     for name, pdf in (("recipient-list-page1", "list.pdf"), ("activation-letter", "letters.pdf")):

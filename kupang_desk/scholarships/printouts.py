@@ -34,11 +34,10 @@ from kupang_desk.models import Award, Institution, ScholarshipProgramme, Student
 from kupang_desk.scholarships.awards import (
     STATUS_ORDER,
     AwardRow,
-    ProgrammeRef,
     award_rows,
-    stages,
     status_label,
 )
+from kupang_desk.scholarships.programmes import ProgrammeRef, stages
 from kupang_desk.settings import current_letterhead
 from kupang_desk.students.grades import school_level
 from kupang_desk.tasks import Task

@@ -11,7 +11,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from kupang_desk import connection as database
-from kupang_desk import demo
+from kupang_desk import demo, summary
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _
 from kupang_desk.resources import resource_path
@@ -54,7 +54,7 @@ def offer_demo(window: MainWindow) -> QMessageBox:
 def load_demo(window: MainWindow) -> Operation:
     def done(counts: demo.DemoCounts) -> None:
         window.statusBar().showMessage(_("Data contoh dimuat: {counts}").format(counts=counts.describe()), 15000)
-        window.institution = demo.Institution.select().first()
+        window.institution = summary.institution()
         window.setWindowTitle(window._title())
         window.refresh_summary()
 

@@ -16,7 +16,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.models import AuditEvent, Institution, Patient, Student, User, Visit
 from kupang_desk.patients import card, history, merge, registration, search, subject
 from kupang_desk.reports import service
-from kupang_desk.scholarships import awards, printouts
+from kupang_desk.scholarships import awards, printouts, programmes
 from kupang_desk.students import classes, dapodik
 from kupang_desk.students import records as students
 from kupang_desk.visits.recording import (
@@ -42,7 +42,7 @@ def world(sqlite_database, tmp_path):
     visit = new_visit(first, dt.datetime(2026, 11, 2, 9, 0))
     pupil = Student.create(name="Andi Ndun", name_key="andi ndun", sex="L", class_group="Kelas 4A", grade=4,
                            pip_eligible=True)
-    pip = awards.ensure_pip(2026)
+    pip = programmes.ensure_pip(2026)
     awards.propose(pip, [pupil.id])
     return {"people": people, "visit": visit, "first": first, "second": second, "pip": pip, "pupil": pupil, "tmp": tmp_path,
             "target": sqlite_database}
@@ -81,7 +81,7 @@ CALLS = {
     "import students": ("student.write", lambda w, u: dapodik.import_students(w["tmp"] / "tidak-ada.xlsx", user=u)),
     "promote classes": ("student.write", lambda w, u: classes.promote("2027/2028", user=u)),
     "undo promotion": ("student.write", lambda w, u: classes.undo_promotion(user=u)),
-    "save programme": ("award.write", lambda w, u: awards.save_programme("Beasiswa Prestasi", 2026, user=u)),
+    "save programme": ("award.write", lambda w, u: programmes.save_programme("Beasiswa Prestasi", 2026, user=u)),
     "propose": ("award.write", lambda w, u: awards.propose(w["pip"], [w["pupil"].id], user=u)),
     "change award status": ("award.write", lambda w, u: awards.transition([_award(w)], awards.Step(
         "dibatalkan", cancel_reason="Pindah sekolah"), user=u)),

@@ -10,7 +10,7 @@ import pytest
 from kupang_desk.errors import KnownError
 from kupang_desk.models import Award, AwardEvent, Institution, Payout, Student, User
 from kupang_desk.names import name_key
-from kupang_desk.scholarships import awards
+from kupang_desk.scholarships import awards, programmes
 from kupang_desk.scholarships.awards import STATUS_ORDER, TRANSITIONS, Step
 
 TODAY = dt.date(2026, 11, 27)
@@ -34,7 +34,7 @@ def make_student(number: int, grade: int = 4, **values) -> Student:
 @pytest.fixture
 def pip(database):
     Institution.create(kind="sekolah", name="SD Inpres Oebobo 2", code="50304512", school_level="SD")
-    return awards.ensure_pip(2026)
+    return programmes.ensure_pip(2026)
 
 
 def award_at(pip, status: str, number: int = 1) -> Award:
@@ -150,11 +150,11 @@ def test_amounts_follow_the_programme_rules(pip):
     students = [make_student(n, grade) for n, grade in ((1, 1), (2, 3), (3, 6))]
     awards.propose(pip, [s.id for s in students])
     assert [a.amount for a in Award.select().join(Student).order_by(Student.grade)] == [225000, 450000, 225000]
-    own = awards.save_programme("Beasiswa Prestasi Pemkot Kupang", 2026, funder="Pemerintah Kota Kupang",
+    own = programmes.save_programme("Beasiswa Prestasi Pemkot Kupang", 2026, funder="Pemerintah Kota Kupang",
                                 amounts={"SD": 500000}, stage_names=["Tahap 1"])
-    assert awards.amount_for(own, students[0]) == 500000  # no halving in this programme
+    assert programmes.amount_for(own, students[0]) == 500000  # no halving in this programme
     with pytest.raises(KnownError, match="sudah ada"):
-        awards.save_programme("PIP", 2026)
+        programmes.save_programme("PIP", 2026)
 
 
 def test_proposing_twice_adds_nobody_and_a_student_who_left_is_refused(pip):

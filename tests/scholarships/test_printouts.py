@@ -14,7 +14,7 @@ from kupang_desk.formatting import terbilang
 from kupang_desk.models import AuditEvent, Award, Institution, Student
 from kupang_desk.models import database as database_module
 from kupang_desk.names import name_key
-from kupang_desk.scholarships import awards, printouts
+from kupang_desk.scholarships import awards, printouts, programmes
 from kupang_desk.scholarships.awards import Step
 
 TODAY = dt.date(2026, 11, 27)
@@ -33,7 +33,7 @@ def school(database):
     Institution.create(kind="sekolah", name="SD Inpres Oebobo 2", code="50304512", school_level="SD",
                        address="Jl. Frans Seda No. 12, Kupang", head_name="Yosefina Manafe, S.Pd.",
                        head_nip="197703122005022002")
-    pip = awards.ensure_pip(2026)
+    pip = programmes.ensure_pip(2026)
     people = [("Maria Bere", "P", 5, "0151234567", "K7XQ2P", "012301012345501"),
               ("Yosef Tanau", "L", 1, "0191234568", "K7XQ2Q", "012301012345502"),
               ("Ana Lay", "P", 3, "0171234569", "", "")]

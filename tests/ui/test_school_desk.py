@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kupang_desk.models import Award, Institution, Payout, Student
-from kupang_desk.scholarships import awards
+from kupang_desk.scholarships import awards, programmes
 from kupang_desk.ui.main_window import MainWindow
 from tests.helpers.dapodik import student, write_export
 
@@ -20,7 +20,7 @@ from tests.helpers.dapodik import student, write_export
 def school_window(qtbot, target) -> MainWindow:
     Institution.create(kind="sekolah", name="SD Inpres Oebobo 2", code="50304512", school_level="SD",
                        head_name="Yosefina Manafe, S.Pd.", head_nip="197703122005022002")
-    awards.ensure_pip(dt.date.today().year)
+    programmes.ensure_pip(dt.date.today().year)
     window = MainWindow(target)
     qtbot.addWidget(window)
     window.show()

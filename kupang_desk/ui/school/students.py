@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.scholarships import awards
+from kupang_desk.scholarships import awards, programmes
 from kupang_desk.students import classes
 from kupang_desk.students.records import (
     LABELS,
@@ -127,7 +127,7 @@ class ProposeDialog(QDialog):
     def __init__(self, count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Usulkan {count} siswa").format(count=count))
-        self.programme = combo(awards.programme_choices(active_only=True))
+        self.programme = combo(programmes.programme_choices(active_only=True))
         self.reason = QComboBox()
         self.reason.setEditable(True)
         form = QFormLayout()
@@ -142,7 +142,7 @@ class ProposeDialog(QDialog):
 
     def _reasons(self) -> None:
         self.reason.clear()
-        programme = awards.programme_by_id(self.programme.currentData())
+        programme = programmes.programme_by_id(self.programme.currentData())
         self.reason.addItem("")
         for reason in programme.reasons if programme else ():
             self.reason.addItem(reason)
@@ -245,7 +245,7 @@ class StudentsTab(QWidget):
         return dialog
 
     def propose(self, chosen: list[StudentRecord], programme_id: int | None, reason: str = "") -> int:
-        programme = awards.programme_by_id(programme_id)
+        programme = programmes.programme_by_id(programme_id)
         if programme is None:
             show_error(self, KnownError(_("Belum ada program beasiswa. Buat dulu di tab Beasiswa (Program baru).")))
             return 0

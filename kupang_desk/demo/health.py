@@ -1,89 +1,46 @@
-"""Plausible demo data for Kota Kupang: patients, visits, students and awards.
-
-Names as they occur in Kupang, kelurahan from the region table, NIKs consistent with
-birth date, sex and kecamatan, visits over several years with weekday and rainy-season
-patterns and a realistic mix of diagnoses. Everything is written in one transaction
-with the database's bulk path (executemany on SQLite, COPY on PostgreSQL), so a
-cancelled or failed run leaves the database as it was.
-"""
+"""The puskesmas demo: patients, and visits over several years with weekday and rainy-season
+patterns and a realistic mix of diagnoses (in a child process from 200,000 visits)."""
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import itertools
-import json
 import multiprocessing
 import random
 import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from kupang_desk import preferences
-from kupang_desk.accounts import users
-from kupang_desk.errors import KnownError
+from kupang_desk.demo.people import (
+    EDUCATIONS,
+    FAMILY_NAMES,
+    FEMALE_NAMES,
+    OCCUPATIONS,
+    RELIGIONS,
+    STREETS,
+    Chooser,
+    make_nik,
+    person_name,
+    random_birth_date,
+)
 from kupang_desk.i18n import _
 from kupang_desk.models import (
-    Award,
-    AwardEvent,
     Icd10,
-    Institution,
     Patient,
     PaymentType,
-    Payout,
     Poli,
     Region,
-    ScholarshipProgramme,
-    Student,
     Visit,
     VisitDiagnosis,
-    WorkArea,
-    db,
     now,
 )
 from kupang_desk.models.bulk import CHUNK, BulkWriter, bulk_insert, next_id
 from kupang_desk.names import name_key
 from kupang_desk.patients.numbers import set_at_least
 from kupang_desk.regions import KOTA_KUPANG
-from kupang_desk.scholarships.awards import DEFAULT_REASONS, PIP_AMOUNTS
 from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at
 from kupang_desk.visits.diagnoses import diagnosis_rows
 
-MALE_NAMES = (
-    "Yohanes", "Yohanis", "Agustinus", "Yakobus", "Fransiskus", "Yosef", "Petrus", "Paulus",
-    "Dominggus", "Marthen", "Ferdinand", "Frederik", "Herman", "Stefanus", "Melkianus",
-    "Yeremias", "Obed", "Yunus", "Yance", "Imanuel", "Ricky", "Aldo", "Jefri", "Roni", "Daniel",
-    "Samuel", "Simon", "Aleksander", "Markus", "Lukas", "Matius", "Benyamin", "Elias", "Gabriel",
-    "Kristian", "Arnoldus", "Hendrik", "Yosua", "Abdul", "Muhammad", "Ahmad", "Hasan", "Ismail",
-    "Rafael", "Adrianus", "Sebastianus", "Kornelis", "Nikodemus", "Yulius", "Oktavianus",
-)
-FEMALE_NAMES = (
-    "Maria", "Mariya", "Margaretha", "Katarina", "Elisabeth", "Veronika", "Yuliana", "Novita",
-    "Agnes", "Theresia", "Selfina", "Fransina", "Adriana", "Marlin", "Debora", "Yasinta",
-    "Florentina", "Anastasia", "Yohana", "Ester", "Rut", "Sara", "Naomi", "Febriani", "Ivon",
-    "Kristina", "Lusia", "Martha", "Sisilia", "Imelda", "Yuni", "Dewi", "Siti", "Nur", "Fatimah",
-    "Aprilia", "Desiana", "Meliana", "Oktavia", "Angelina", "Delfiana", "Serlin", "Priska",
-    "Yovita", "Wilhelmina", "Yosephina", "Herlina", "Santi", "Regina", "Dorkas",
-)
-FAMILY_NAMES = (
-    "Ndun", "Ndolu", "Manafe", "Pah", "Mesah", "Lenggu", "Bire", "Lado", "Bunga", "Kana",
-    "Djami", "Raja", "Haba", "Nguru", "Rihi", "Nope", "Tanesib", "Taek", "Benu", "Bani",
-    "Sinlae", "Nubatonis", "Tefu", "Bana", "Kase", "Kolo", "Saefatu", "Neolaka", "Banunaek",
-    "Tallo", "Fanggidae", "Foeh", "Messakh", "Adoe", "Amalo", "Dethan", "Henukh", "Manoe",
-    "Ndoen", "Pellokila", "Riwu", "Mooy", "Toelle", "Tode", "Kore", "Fernandez", "da Silva",
-    "Parera", "Wangge", "Tukan", "Lewar", "Koten", "Kelen", "Bere", "Seran", "Nahak", "Leki",
-    "Lay", "Ratu", "Ga", "Dima", "Selan", "Umbu", "Kapitan", "Bessie", "Sabaat",
-)
-RELIGIONS = (("Kristen Protestan", 55), ("Katolik", 33), ("Islam", 10), ("Hindu", 1), ("Buddha", 1))
-OCCUPATIONS = ("Petani", "Nelayan", "Wiraswasta", "Pegawai Negeri Sipil", "Karyawan Swasta",
-               "Ibu Rumah Tangga", "Pelajar/Mahasiswa", "Buruh", "Sopir", "Tidak Bekerja", "Pensiunan")
-EDUCATIONS = ("Tidak/Belum Sekolah", "SD", "SMP", "SMA", "D3", "S1")
-STREETS = ("Jl. Frans Seda", "Jl. El Tari", "Jl. Soekarno", "Jl. Timor Raya", "Jl. W.J. Lalamentik",
-           "Jl. Perintis Kemerdekaan", "Jl. Adisucipto", "Jl. Sam Ratulangi", "Jl. Cak Doko",
-           "Jl. Mohammad Hatta", "Jl. Kejora", "Jl. Bundaran PU", "Jl. Nangka", "Jl. Amabi")
-
-# Diagnosis mix by poli: (ICD-10 code, weight, chronic?). Chronic codes come back as kasus lama.
 DIAGNOSES = {
     "Umum": (("J06.9", 30, False), ("I10", 14, True), ("A09", 8, False), ("L30.9", 6, False),
              ("M79.1", 6, False), ("K30", 5, False), ("R50.9", 5, False), ("E11.9", 4, True),
@@ -116,144 +73,8 @@ HEALTH_WORKERS = ("dr. Maria Bere", "dr. Yohanes Nope", "drg. Agnes Manafe", "Bd
                   "Ns. Herman Taek", "Bd. Yuliana Lado", "dr. Febriani Riwu")
 
 
-class _Chooser:
-    """Weighted choice by bisection: the inner loops make millions of picks."""
 
-    def __init__(self, items: Sequence, weights: Sequence[float]) -> None:
-        self.items = list(items)
-        self.cumulative = list(itertools.accumulate(weights))
-        self.total = self.cumulative[-1]
-
-    def __call__(self, rng: random.Random):
-        return self.items[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
-
-
-# The small demo the first start offers on an empty database.
-FIRST_RUN = {"patients": 2000, "visits": 20000, "students": 300}
-
-
-@dataclass
-class DemoCounts:
-    patients: int = 0
-    visits: int = 0
-    diagnoses: int = 0
-    students: int = 0
-    awards: int = 0
-
-    def describe(self) -> str:
-        return _("{patients} pasien, {visits} kunjungan, {diagnoses} diagnosis, {students} siswa, {awards} penerima beasiswa").format(
-            **{key: f"{value:,}".replace(",", ".") for key, value in self.__dict__.items()})
-
-
-def is_empty() -> bool:
-    """True when the database holds no patients, visits or students yet."""
-    return not (Patient.select().exists() or Visit.select().exists() or Student.select().exists())
-
-
-def generate(patients: int, visits: int, students: int = 0, *, task: Task | None = None,
-             seed: int = 2026, today: dt.date | None = None, years: int = 5) -> DemoCounts:
-    """Fills an empty database with demo data in one transaction.
-
-    Refuses a database that already has patients, visits or students: demo data never
-    mixes with real records.
-    """
-    task = task or Task()
-    if min(patients, visits, students) < 0 or (visits and not patients):
-        raise KnownError(_("Jumlah data contoh tidak boleh negatif, dan kunjungan memerlukan pasien."))
-    if not is_empty():
-        raise KnownError(_("Database ini sudah berisi data. Data contoh hanya dimuat ke database yang masih kosong, supaya tidak tercampur dengan data asli."))
-    rng = random.Random(seed)
-    today = today or dt.date.today()
-    counts = DemoCounts()
-    with db.atomic():
-        _ensure_institution(with_school=students > 0, school_only=students > 0 and not patients)
-        kelurahan = [r.code for r in Region.select(Region.code).where(
-            (Region.level == "desa_kelurahan") & Region.code.startswith(KOTA_KUPANG + "."))]
-        people = _make_patients(rng, patients, kelurahan, today, task)
-        counts.patients = len(people)
-        counts.visits, counts.diagnoses = _make_visits(rng, people, visits, today, years, task)
-        if students:
-            counts.students, counts.awards = _make_students(rng, students, kelurahan, today, task)
-        _make_accounts(school=students > 0, puskesmas=patients > 0)
-        task.step(1, 1, _("Menyimpan..."))
-    # Fresh statistics, so the query planner knows the new tables' sizes.
-    db.execute_sql("ANALYZE")
-    return counts
-
-
-DEMO_PASSWORD = "kupang-demo"
-DEMO_ACCOUNTS = (  # username, full name, role, desk
-    ("admin", "Administrator Demo", "administrator", "both"),
-    ("loket", "Agnes Manafe", "pendaftaran", "puskesmas"),
-    ("poli", "dr. Yohanes Nope", "poli", "puskesmas"),
-    ("kepala", "dr. Maria Yasinta Bere", "pimpinan", "both"),
-    ("operator", "Yosefina Manafe", "operator_sekolah", "sekolah"),
-)
-
-
-def _make_accounts(*, school: bool, puskesmas: bool) -> None:
-    """Demo accounts, one per role, all with ``DEMO_PASSWORD``; only into a database with none."""
-    if users.has_accounts():
-        return
-    for username, full_name, role, desk in DEMO_ACCOUNTS:
-        if desk == "both" or (desk == "sekolah" and school) or (desk == "puskesmas" and puskesmas):
-            users.create_user(username, full_name, role, DEMO_PASSWORD, must_change=False)
-    preferences.put("demo.accounts", [a[0] for a in DEMO_ACCOUNTS])
-
-
-def _ensure_institution(with_school: bool, school_only: bool = False) -> None:
-    institution = Institution.select().first()
-    if institution is None and school_only:
-        Institution.create(
-            kind="sekolah", name="SD Inpres Oebobo 2 (DEMO)", code="50304512", school_level="SD",
-            address="Jl. Frans Seda No. 12, Kelurahan Oebobo, Kecamatan Oebobo, Kota Kupang",
-            kelurahan="53.71.04.1001", phone="(0380) 822110", head_name="Yosefina Manafe, S.Pd.",
-            head_nip="197703122005022002", letterhead="PEMERINTAH KOTA KUPANG\nDINAS PENDIDIKAN DAN KEBUDAYAAN",
-        )
-        return
-    if institution is None:
-        head_nip = "197703122005022002"
-        institution = Institution.create(
-            kind="puskesmas", name="UPTD Puskesmas Oebobo (DEMO)", code="P5371040201",
-            address="Jl. Frans Seda, Kelurahan Oebobo, Kecamatan Oebobo, Kota Kupang",
-            kelurahan="53.71.04.1001", phone="(0380) 821000", head_name="dr. Maria Yasinta Bere",
-            head_nip=head_nip, letterhead="PEMERINTAH KOTA KUPANG\nDINAS KESEHATAN",
-        )
-        for code in ("53.71.04.1001", "53.71.04.1008", "53.71.04.1009", "53.71.04.1011", "53.71.04.1013"):
-            WorkArea.get_or_create(kelurahan=code)
-    if with_school and not institution.show_both:
-        institution.show_both = True
-        institution.save()
-
-
-def _person_name(rng: random.Random, sex: str) -> str:
-    first = rng.choice(MALE_NAMES if sex == "L" else FEMALE_NAMES)
-    if rng.random() < 0.35:
-        second = rng.choice(MALE_NAMES if sex == "L" else FEMALE_NAMES)
-        if second != first:
-            first = f"{first} {second}"
-    return f"{first} {rng.choice(FAMILY_NAMES)}"
-
-
-def _random_birth_date(rng: random.Random, today: dt.date) -> dt.date:
-    # Kupang's age pyramid, roughly: many children and young adults, fewer elderly.
-    age = rng.choices((0, 1, 5, 15, 25, 45, 60, 75), weights=(4, 9, 10, 18, 30, 17, 9, 3))[0]
-    span = {0: 1, 1: 4, 5: 10, 15: 10, 25: 20, 45: 15, 60: 15, 75: 20}[age]
-    days = rng.randrange(int(age * 365.25), int((age + span) * 365.25))
-    return today - dt.timedelta(days=days)
-
-
-def _nik(rng: random.Random, kecamatan: str, born: dt.date, sex: str, used: set[str]) -> str:
-    day = born.day + (40 if sex == "P" else 0)
-    stem = f"{kecamatan.replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}"
-    while True:
-        nik = f"{stem}{rng.randrange(1, 10000):04d}"
-        if nik not in used:
-            used.add(nik)
-            return nik
-
-
-def _make_patients(rng: random.Random, count: int, kelurahan: Sequence[str], today: dt.date,
+def make_patients(rng: random.Random, count: int, kelurahan: Sequence[str], today: dt.date,
                    task: Task) -> list[tuple[int, dt.date, str, int]]:
     """Inserts patients; returns (id, birth date, sex, payment id) for each."""
     payments = {p.code: p.id for p in PaymentType.select()}
@@ -269,15 +90,15 @@ def _make_patients(rng: random.Random, count: int, kelurahan: Sequence[str], tod
         if index % 5000 == 0:
             task.step(index, count, _("Membuat pasien {done} dari {total}").format(done=index, total=count))
         sex = "L" if rng.random() < 0.49 else "P"
-        born = _random_birth_date(rng, today)
+        born = random_birth_date(rng, today)
         kel = rng.choice(kelurahan)
         # Most NIKs were issued in Kota Kupang; one in seven elsewhere in NTT.
         issued_in = kel[:8] if rng.random() < 0.86 else rng.choice(ntt_other)
         has_nik = rng.random() < 0.97
-        nik = _nik(rng, issued_in, born, sex, used_nik) if has_nik else None
+        nik = make_nik(rng, issued_in, born, sex, used_nik) if has_nik else None
         payment = rng.choices(payment_choices, payment_weights)[0]
         bpjs = f"000{rng.randrange(10**9, 10**10)}" if payment != payments["UMUM"] else ""
-        name = _person_name(rng, sex)
+        name = person_name(rng, sex)
         patient_id = first_id + index
         age_years = age_at(born, today)[1]
         rows.append((
@@ -320,13 +141,13 @@ def _visit_days(today: dt.date, years: int) -> tuple[list[dt.date], list[float]]
 
 
 _POLI_BY_GROUP = {
-    "infant": _Chooser(("Imunisasi", "MTBS", "Gizi"), (50, 45, 5)),
-    "child": _Chooser(("MTBS", "Imunisasi", "Gigi", "Gizi", "Umum"), (60, 10, 10, 5, 15)),
-    "elderly": _Chooser(("Lansia", "Umum", "PTM", "Gigi", "Laboratorium", "UGD"), (45, 30, 12, 6, 5, 2)),
-    "woman": _Chooser(("Umum", "KIA", "KB", "Gigi", "Laboratorium", "PTM", "UGD", "TB"), (45, 20, 10, 12, 5, 4, 2, 1)),
-    "adult": _Chooser(("Umum", "Gigi", "PTM", "Laboratorium", "UGD", "TB"), (68, 15, 7, 5, 3, 2)),
+    "infant": Chooser(("Imunisasi", "MTBS", "Gizi"), (50, 45, 5)),
+    "child": Chooser(("MTBS", "Imunisasi", "Gigi", "Gizi", "Umum"), (60, 10, 10, 5, 15)),
+    "elderly": Chooser(("Lansia", "Umum", "PTM", "Gigi", "Laboratorium", "UGD"), (45, 30, 12, 6, 5, 2)),
+    "woman": Chooser(("Umum", "KIA", "KB", "Gigi", "Laboratorium", "PTM", "UGD", "TB"), (45, 20, 10, 12, 5, 4, 2, 1)),
+    "adult": Chooser(("Umum", "Gigi", "PTM", "Laboratorium", "UGD", "TB"), (68, 15, 7, 5, 3, 2)),
 }
-_DIAGNOSIS_COUNT = _Chooser((1, 2, 3), (70, 24, 6))
+_DIAGNOSIS_COUNT = Chooser((1, 2, 3), (70, 24, 6))
 
 
 def _poli_for(rng: random.Random, age_years: int, sex: str) -> str:
@@ -358,7 +179,7 @@ class VisitPlan:
     years: int
     poli_ids: dict[str, int]
     payment_ids: list[int]
-    mixes: dict[str, _Chooser]
+    mixes: dict[str, Chooser]
     chronic: set[str]
     first_visit_id: int
     first_diagnosis_id: int
@@ -371,7 +192,7 @@ VISIT_COLUMNS = ("id", "patient", "visit_at", "poli", "payment_type", "is_new_vi
 DIAGNOSIS_COLUMNS = ("id", "visit", "icd10", "is_new_case", "is_primary", "position")
 
 
-def _make_visits(rng: random.Random, people: Sequence[tuple[int, dt.date, str, int]], count: int,
+def make_visits(rng: random.Random, people: Sequence[tuple[int, dt.date, str, int]], count: int,
                  today: dt.date, years: int, task: Task) -> tuple[int, int]:
     if not count:
         return 0, 0
@@ -382,7 +203,7 @@ def _make_visits(rng: random.Random, people: Sequence[tuple[int, dt.date, str, i
         seed=rng.randrange(2**31), people=people, count=count, today=today, years=years,
         poli_ids={p.name: p.id for p in Poli.select()},
         payment_ids=[p.id for p in PaymentType.select(PaymentType.id)],
-        mixes={poli: _Chooser([c for c, _w, _ch in mix if c in known_codes], [w for c, w, _ch in mix if c in known_codes])
+        mixes={poli: Chooser([c for c, _w, _ch in mix if c in known_codes], [w for c, w, _ch in mix if c in known_codes])
                for poli, mix in DIAGNOSES.items()},
         chronic={code for mix in DIAGNOSES.values() for code, _w, is_chronic in mix if is_chronic},
         first_visit_id=next_id(Visit), first_diagnosis_id=next_id(VisitDiagnosis),
@@ -524,66 +345,3 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
             visit_rows, diagnosis_buffer = [], []
     if visit_rows:
         yield visit_rows, diagnosis_buffer
-
-
-def _make_students(rng: random.Random, count: int, kelurahan: Sequence[str], today: dt.date,
-                   task: Task) -> tuple[int, int]:
-    year = today.year
-    pip = ScholarshipProgramme.create(
-        name="PIP", funder="Kementerian Pendidikan Dasar dan Menengah", year=year,
-        amount_rules=json.dumps(PIP_AMOUNTS), eligibility_reasons=json.dumps(DEFAULT_REASONS),
-        stages=json.dumps(["Tahap 1", "Tahap 2"]))
-    ScholarshipProgramme.create(
-        name="Beasiswa Prestasi Pemkot Kupang", funder="Pemerintah Kota Kupang", year=year,
-        amount_rules=json.dumps({"SD": 500000, "SMP": 750000, "half_for_new_and_final": False}),
-        eligibility_reasons=json.dumps(["Prestasi akademik", "Prestasi non-akademik"]), stages=json.dumps(["Tahap 1"]))
-    used_nik: set[str] = set()
-    first_id = next_id(Student)
-    created = now()
-    rows, awards = [], []
-    for index in range(count):
-        if index % 2000 == 0:
-            task.step(index, count, _("Membuat siswa {done} dari {total}").format(done=index, total=count))
-        sex = "L" if rng.random() < 0.5 else "P"
-        grade = rng.randrange(1, 7)
-        born = dt.date(year - 6 - grade, rng.randrange(1, 13), rng.randrange(1, 29))
-        kel = rng.choice(kelurahan)
-        name = _person_name(rng, sex)
-        student_id = first_id + index
-        kip = f"{rng.randrange(10**5, 10**6)}{rng.choice('ABCDEFGHJK')}" if rng.random() < 0.3 else ""
-        eligible = bool(kip) or rng.random() < 0.15
-        rows.append((
-            student_id, f"{born.year % 1000:03d}{rng.randrange(10**6, 10**7)}", f"{20000 + student_id}",
-            _nik(rng, kel[:8], born, sex, used_nik), name, name_key(name), sex, "Kupang", born,
-            f"Kelas {grade}{rng.choice('AB')}", grade, rng.choice(FEMALE_NAMES) + " " + rng.choice(FAMILY_NAMES),
-            rng.choice(MALE_NAMES) + " " + rng.choice(FAMILY_NAMES), kel, kip, eligible,
-            rng.choice(DEFAULT_REASONS) if eligible else "", created, created,
-        ))
-        if eligible:
-            awards.append((student_id, grade))
-    bulk_insert(Student, ("id", "nisn", "nipd", "nik", "name", "name_key", "sex", "birth_place", "birth_date",
-                          "class_group", "grade", "mother_name", "father_name", "kelurahan", "kip_number",
-                          "pip_eligible", "pip_reason", "created_at", "updated_at"), rows)
-    path = ("diusulkan", "sk_nominasi", "rekening_aktif", "sk_pemberian", "dicairkan", "diambil")
-    for student_id, grade in awards:
-        amount = PIP_AMOUNTS["SD"] // (2 if grade in (1, 6) else 1)
-        reached = rng.choices(range(len(path) + 1), (15, 20, 15, 10, 15, 20, 5))[0]
-        status = "dibatalkan" if reached == len(path) else path[reached]
-        award = Award.create(
-            programme=pip, student=student_id, status=status, amount=amount, reason=rng.choice(DEFAULT_REASONS),
-            nomination_decree=f"SK-NOM/{year}/{rng.randrange(100, 999)}" if reached >= 1 else "",
-            nomination_date=dt.date(year, 3, 15) if reached >= 1 else None,
-            activation_deadline=today + dt.timedelta(days=rng.choice((-4, 3, 9, 30, 45))) if reached >= 1 else None,
-            bank="BRI" if reached >= 2 else "", account_number=f"{rng.randrange(10**14, 10**15)}" if reached >= 2 else "",
-            account_activated_on=dt.date(year, 5, rng.randrange(1, 29)) if reached >= 2 else None,
-            cancel_reason="Pindah sekolah" if status == "dibatalkan" else "",
-        )
-        previous = ""
-        for step in path[:min(reached, len(path) - 1) + 1]:
-            AwardEvent.create(award=award, from_status=previous, to_status=step)
-            previous = step
-        if status == "dibatalkan":
-            AwardEvent.create(award=award, from_status=previous, to_status=status, note="Pindah sekolah")
-        if reached >= 4 and status != "dibatalkan":
-            Payout.create(award=award, stage=1, paid_on=dt.date(year, 8, 20), amount=amount)
-    return len(rows), len(awards)
