@@ -351,8 +351,8 @@ def _scholarship(args: argparse.Namespace) -> int:
         report = printouts.recap_report(args.year)
         for table in report.tables:
             print(table.title)
-            for row in table.rows:
-                print("  " + str(row[0]).ljust(32) + "  ".join(format_rupiah(v) for v in row[-3:]))
+            for cells in table.rows:
+                print("  " + str(cells[0]).ljust(32) + "  ".join(format_rupiah(v) for v in cells[-3:]))
         if args.xlsx:
             write_workbook([report], args.xlsx)
             print(_("Disimpan: {path}").format(path=args.xlsx))

@@ -87,7 +87,7 @@ def _clean_profile(profile: Profile) -> dict:
         if profile.kind == "sekolah":
             if level not in LEVELS:
                 raise KnownError(_("Pilih jenjang sekolah: SD, SMP, SMA atau SMK."))
-            code = check_npsn(code, required=False).value
+            code = str(check_npsn(code, required=False).value)
         head_nip = check_nip(profile.head_nip, required=False).value if profile.head_nip.strip() else ""
     except ValidationError as error:
         raise KnownError(error.message) from None
@@ -222,7 +222,9 @@ def check_age_bands(bands: list[dict]) -> list[dict]:
     """Bands in order, without gaps or overlaps: days inside the first year, then years, the last open."""
     if not bands:
         raise KnownError(_("Isi paling sedikit satu kelompok umur."))
-    cleaned, expect_day, expect_year = [], 0, 0
+    cleaned: list[dict] = []
+    expect_day: int | None = 0
+    expect_year: int | None = 0
     for number, band in enumerate(bands, start=1):
         label = " ".join(str(band.get("label", "")).split())
         if not label:

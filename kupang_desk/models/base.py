@@ -54,7 +54,7 @@ class writing:  # noqa: N801 - used like a function: ``with writing():``
 
     def __exit__(self, kind, error, traceback):
         try:
-            handled = self._atomic.__exit__(kind, error, traceback)
+            handled = self._atomic.__exit__(kind, error, traceback)  # type: ignore[func-returns-value]  # True when it swallowed
         except pw.OperationalError as commit_error:  # the commit itself failed
             raise storage_error(commit_error) from commit_error
         if isinstance(error, pw.OperationalError | pw.InternalError):

@@ -114,7 +114,7 @@ class BulkWriter:
         """Writes what is left, rebuilds indexes; returns the number of rows written."""
         self.flush()
         if self.rebuild:
-            self.model._schema.create_indexes(safe=True)
+            self.model._schema.create_indexes(safe=True)  # type: ignore[attr-defined]  # set by the metaclass
         if self.postgres and self.sets_ids:
             table = self.model._meta.table_name
             self.database.execute_sql(

@@ -149,7 +149,7 @@ def _v3_puskesmas_desk(database: pw.Database, migrator: SchemaMigrator) -> None:
         database.create_tables([Counter, PatientIdentifier])
     run(migrator.add_index("patient", ("phone",), False), migrator.drop_index("visit", "visit_visit_at"))
     with database.bind_ctx([Visit]):
-        Visit._schema.create_indexes(safe=True)
+        Visit._schema.create_indexes(safe=True)  # type: ignore[attr-defined]  # set by the metaclass
     search_index.install(database)
 
 

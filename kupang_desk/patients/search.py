@@ -8,7 +8,9 @@ columns by prefix through their ordinary indexes. Every query is bounded by ``li
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import peewee as pw
 
@@ -66,7 +68,8 @@ def search_patients(text: str, limit: int = 50, *, user: User | None = None) -> 
     def add(query: pw.ModelSelect) -> None:
         if len(ids) >= limit:
             return
-        for row in query.limit(limit - len(ids)).tuples():
+        rows = cast(Iterable[tuple], query.limit(limit - len(ids)).tuples())  # .tuples() yields tuples
+        for row in rows:
             if row[0] not in ids:
                 ids.append(row[0])
 

@@ -4,6 +4,7 @@ and age band, each split kunjungan baru/lama and L/P. Counted with GROUP BY."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 import peewee as pw
 
@@ -26,7 +27,7 @@ def recap_columns(first: str) -> list[Column]:
     return columns
 
 
-def _table(title: str, first: str, labels: list[tuple[object, str]], counts: dict) -> ReportTable:
+def _table(title: str, first: str, labels: Sequence[tuple[object, str]], counts: dict) -> ReportTable:
     table = ReportTable(title, recap_columns(first), total_label=_("JUMLAH"))
     for number, (key, label) in enumerate(labels, start=1):
         cells = counts.get(key, {})

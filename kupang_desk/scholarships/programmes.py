@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import peewee as pw
 
@@ -57,7 +58,7 @@ class Programme:
                    _texts(row.eligibility_reasons), _texts(row.stages) or (_("Tahap 1"),), bool(row.active))
 
 
-ProgrammeRef = Programme | ScholarshipProgramme
+ProgrammeRef: TypeAlias = Programme | ScholarshipProgramme
 
 
 def as_programme(programme: ProgrammeRef) -> Programme:

@@ -66,7 +66,8 @@ def promote(school_year: str | None = None, *, user: User | None = None) -> tupl
                 year=plan.school_year))
         promotion = Promotion.create(school_year=plan.school_year, user=user)
         stamp = now()
-        items, groups = [], {}
+        items: list[dict] = []
+        groups: dict[tuple[str | None, int | None, str], list[int]] = {}
         for student, group, grade in plan.moves:
             items.append(dict(promotion=promotion, student=student, old_class_group=student.class_group,
                               old_grade=student.grade, old_status=student.status, new_class_group=group,
@@ -78,14 +79,14 @@ def promote(school_year: str | None = None, *, user: User | None = None) -> tupl
                               new_grade=student.grade, new_status="lulus"))
             groups.setdefault((None, None, "lulus"), []).append(student.id)
         # One UPDATE per class group (a few dozen), not one per student.
-        for (group, grade, status), ids in groups.items():
+        for (new_group, new_grade, status), ids in groups.items():
             values = {"status": status, "updated_at": stamp}
-            if group is not None:
-                values.update(class_group=group, grade=grade)
+            if new_group is not None:
+                values.update(class_group=new_group, grade=new_grade)
             for chunk in pw.chunked(ids, 500):
                 Student.update(**values).where(Student.id.in_(chunk)).execute()
-        for chunk in pw.chunked(items, 200):
-            PromotionItem.insert_many(chunk).execute()
+        for batch in pw.chunked(items, 200):
+            PromotionItem.insert_many(batch).execute()
         audit.record("promote", "student", promotion.id, {"school_year": plan.school_year, "moved": len(plan.moves),
                                                           "graduated": len(plan.graduates)}, user)
     return promotion, plan

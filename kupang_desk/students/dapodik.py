@@ -136,9 +136,10 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
         check = RowCheck()
         cleaned = clean(cells, lookups, today=today, check=check, cut=cut_identifiers)
         check.settle(identified=any(cleaned.get(key) for key in ("nisn", "nik", "nipd")))
-        student, changes = None, {}
+        student: Student | None = None
+        changes: dict = {}
         if not check.problems:
-            student, changes = check.run(_match, cleaned, line, by_nisn, by_nik, by_nipd, seen, default=(None, {}))
+            student, changes = check.run(_match, cleaned, line, by_nisn, by_nik, by_nipd, seen) or (None, {})
         check.apply(result)
         if result.status == "error" or check.pending:
             continue
@@ -156,7 +157,7 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
 def _match(cleaned: dict, line: int, by_nisn: dict, by_nik: dict, by_nipd: dict,
            seen: dict[tuple[str, str], int]) -> tuple[Student | None, dict]:
     """The student this row is (or None for a new one) and the fields it changes."""
-    keys = [(key, cleaned.get(key)) for key in ("nisn", "nik", "nipd") if cleaned.get(key)]
+    keys = [(key, str(cleaned[key])) for key in ("nisn", "nik", "nipd") if cleaned.get(key)]
     if not keys:
         raise RowError(LABELS["nisn"], _("NISN, NIK dan NIPD kosong semua; isi paling sedikit satu agar siswa dapat dikenali."))
     for key, number in keys:
@@ -181,7 +182,7 @@ def _match(cleaned: dict, line: int, by_nisn: dict, by_nik: dict, by_nipd: dict,
         if "birth_date" not in cleaned:
             raise RowError(LABELS["birth_date"], _("Kolom Tanggal Lahir tidak ada; siswa baru butuh tanggal lahir."))
         return None, {}
-    changes = {}
+    changes: dict = {}
     for key, value in cleaned.items():
         current = getattr(student, "kelurahan_code" if key == "kelurahan" else key)
         if isinstance(value, bool):
@@ -202,22 +203,23 @@ def _write(plan: list[tuple[RowResult, Student | None, dict]], summary: ImportSu
     with writing():
         # New students through the bulk writer (executemany / COPY): a district office's
         # 50,000 rows would spend most of their time building one INSERT each.
-        writer = BulkWriter(Student, (*columns, "name_key", "created_at", "updated_at")) if new_rows else None
-        for count, values in enumerate(new_rows):
-            if count % 1000 == 0:
-                task.step(count, len(plan), _("Menyimpan baris {done} dari {total}").format(done=count, total=len(plan)))
-            row = [values.get(key, defaults[key]) for key in columns]
-            for key in ("nisn", "nik"):  # unique: empty means none
-                index = columns.index(key)
-                row[index] = row[index] or None
-            writer.add((*row, name_key(str(values["name"])), stamp, stamp))
-        if writer is not None:
+        if new_rows:
+            writer = BulkWriter(Student, (*columns, "name_key", "created_at", "updated_at"))
+            for count, values in enumerate(new_rows):
+                if count % 1000 == 0:
+                    task.step(count, len(plan), _("Menyimpan baris {done} dari {total}").format(done=count, total=len(plan)))
+                row = [values.get(key, defaults[key]) for key in columns]
+                for key in ("nisn", "nik"):  # unique: empty means none
+                    index = columns.index(key)
+                    row[index] = row[index] or None
+                writer.add((*row, name_key(str(values["name"])), stamp, stamp))
             writer.close()
         for result, student, values in plan:
             if result.status == "update":
                 update = dict(values)
                 if "name" in update:
                     update["name_key"] = name_key(str(update["name"]))
+                assert student is not None  # an update names its student
                 Student.update(**update, updated_at=stamp).where(Student.id == student.id).execute()
         lookups.mapper.remember(user)
         counts = summary.counts()

@@ -26,7 +26,7 @@ def _grade_token(class_group: str) -> tuple[int, int, int, bool] | None:
     """(start, end, grade, is_roman) of the grade in a class group name. The grade at the front
     (after an optional "Kelas") wins, so that "X IPA 1" is grade 10, not 1."""
     text = str(class_group or "").upper()
-    prefix = re.match(r"^\s*(?:KELAS\s*)?", text).end()
+    prefix = re.compile(r"\s*(?:KELAS\s*)?").match(text).end()  # type: ignore[union-attr]  # matches the empty string
     for pattern, roman in ((_ARABIC_GRADE, False), (_ROMAN_GRADE, True)):
         match = pattern.match(text, prefix)
         if match:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from kupang_desk import audit, regions
 from kupang_desk.accounts.permissions import require
@@ -98,7 +99,7 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
         elif key in values and key != "sex":
             out[key] = None if key == "kelurahan" else ""
     if "birth_date" in values and cell_text(values.get("birth_date")):
-        born = check.run(parse_date, values.get("birth_date"), label["birth_date"])
+        born: Any = check.run(parse_date, values.get("birth_date"), label["birth_date"])
         if born is not None:
             born = check.run(lambda: check_birth_date(born, today=today, field=label["birth_date"]).value)
         if born is not None:
