@@ -141,6 +141,30 @@ def query(flt: AuditFilter | None = None, *, user: User | None = None) -> pw.Mod
     return found.order_by(AuditEvent.id.desc())
 
 
+@dataclass(frozen=True)
+class AuditLine:
+    """One event as the viewer shows it."""
+
+    id: int
+    at: dt.datetime
+    who: str
+    action: str  # the label, in the interface's language
+    table: str
+    record_id: str
+    details: str
+
+
+def page(flt: AuditFilter | None = None, *, before_id: int | None = None, limit: int = 200,
+         user: User | None = None) -> list[AuditLine]:
+    """Up to ``limit`` events matching the filter, newest first, older than ``before_id`` when
+    given: the viewer asks for the next page with the last id it shows."""
+    found = query(flt, user=user)
+    if before_id is not None:
+        found = found.where(AuditEvent.id < before_id)
+    events: list[AuditEvent] = list(found.limit(limit))
+    return [AuditLine(e.id, e.at, who(e), action_label(e.action), e.table_name, e.record_id, e.details) for e in events]
+
+
 def who(event: AuditEvent) -> str:
     if event.user_id:
         return f"{event.user.full_name} ({event.user.username})"

@@ -345,6 +345,23 @@ class AwardRow:
         return 0 if self.status == "dibatalkan" else max(self.amount - self.paid, 0)
 
 
+@dataclass(frozen=True)
+class Totals:
+    """What a set of recipients adds up to: the recipients and money granted leave the cancelled
+    out; paid counts every payout made (a cancelled award may have been paid before)."""
+
+    recipients: int
+    amount: int
+    paid: int
+    outstanding: int
+
+    @classmethod
+    def of(cls, rows: Iterable[AwardRow]) -> Totals:
+        rows = list(rows)
+        live = [r for r in rows if r.status != "dibatalkan"]
+        return cls(len(live), sum(r.amount for r in live), sum(r.paid for r in rows), sum(r.outstanding for r in rows))
+
+
 def award_rows(programme: ProgrammeRef, *, statuses: Iterable[str] = (), class_group: str = "",
                stage: int | None = None, user: User | None = None) -> list[AwardRow]:
     """The recipients of ``programme`` by class and name. With ``stage``, the amount is that stage's

@@ -34,6 +34,7 @@ from kupang_desk.models import Award, Institution, ScholarshipProgramme, Student
 from kupang_desk.scholarships.awards import (
     STATUS_ORDER,
     AwardRow,
+    Totals,
     award_rows,
     status_label,
 )
@@ -125,17 +126,16 @@ def recap_report(year: int, *, signed_on: dt.date | None = None, user: User | No
     for programme in programmes:
         rows = award_rows(programme)
         counts = {s: sum(1 for r in rows if r.status == s) for s in shown}
-        live = [r for r in rows if r.status != "dibatalkan"]
-        by_programme.rows.append([programme.name, *(counts[s] for s in shown), sum(r.amount for r in live),
-                                  sum(r.paid for r in rows), sum(r.outstanding for r in rows)])
+        whole = Totals.of(rows)
+        by_programme.rows.append([programme.name, *(counts[s] for s in shown), whole.amount, whole.paid, whole.outstanding])
         by_class = ReportTable(_("{programme}: menurut kelas").format(programme=programme.name),
                                [Column("class", _("Kelas"), width=14, kind="text"), *status_columns, *money],
                                total_label=_("Jumlah"))
         for group in sorted({r.class_group for r in rows}, key=lambda g: (min(r.grade or 99 for r in rows if r.class_group == g), g)):
             mine = [r for r in rows if r.class_group == group]
+            part = Totals.of(mine)
             by_class.rows.append([group or "-", *(sum(1 for r in mine if r.status == s) for s in shown),
-                                  sum(r.amount for r in mine if r.status != "dibatalkan"), sum(r.paid for r in mine),
-                                  sum(r.outstanding for r in mine)])
+                                  part.amount, part.paid, part.outstanding])
         if by_class.rows:
             tables.append(by_class)
     return Report("rekap_beasiswa", _("REKAP PENERIMA BEASISWA TAHUN {year}").format(year=year), _year_period(year), tables,

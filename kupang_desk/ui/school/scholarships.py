@@ -149,10 +149,10 @@ class AwardsTab(QWidget):
         rows = awards.award_rows(programme, statuses=[status] if status else [], class_group=self.class_box.currentData() or "") \
             if programme else []
         self.model.set_items(rows)
-        live = [r for r in rows if r.status != "dibatalkan"]
+        totals = awards.Totals.of(rows)
         self.totals.setText(_("{count} penerima · jumlah {amount} · sudah cair {paid} · belum cair {outstanding}").format(
-            count=len(live), amount=format_rupiah(sum(r.amount for r in live)), paid=format_rupiah(sum(r.paid for r in rows)),
-            outstanding=format_rupiah(sum(r.outstanding for r in rows))))
+            count=totals.recipients, amount=format_rupiah(totals.amount), paid=format_rupiah(totals.paid),
+            outstanding=format_rupiah(totals.outstanding)))
         warnings = awards.deadline_warnings()
         late = sum(1 for _row, days in warnings if days < 0)
         if warnings:

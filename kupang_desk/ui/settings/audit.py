@@ -38,7 +38,7 @@ class AuditModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.events: list = []
+        self.events: list[audit.AuditLine] = []
         self.filter = audit.AuditFilter()
         self.more = False
 
@@ -55,10 +55,7 @@ class AuditModel(QAbstractTableModel):
         return not parent.isValid() and self.more
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
-        query = audit.query(self.filter)
-        if self.events:
-            query = query.where(audit.AuditEvent.id < self.events[-1].id)
-        page = list(query.limit(self.PAGE))
+        page = audit.page(self.filter, before_id=self.events[-1].id if self.events else None, limit=self.PAGE)
         self.more = len(page) == self.PAGE
         if page:
             self.beginInsertRows(QModelIndex(), len(self.events), len(self.events) + len(page) - 1)
@@ -75,8 +72,8 @@ class AuditModel(QAbstractTableModel):
         if int(role) != DISPLAY:
             return None
         event = self.events[index.row()]
-        return (str(event.id), format_datetime(event.at), audit.who(event), audit.action_label(event.action),
-                event.table_name, event.record_id, event.details)[index.column()]
+        return (str(event.id), format_datetime(event.at), event.who, event.action, event.table, event.record_id,
+                event.details)[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
         if int(role) == DISPLAY and orientation == Qt.Orientation.Horizontal:
