@@ -150,6 +150,9 @@ def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetim
             destination.execute("INSERT OR REPLACE INTO backup_meta VALUES ('made_at', ?), ('app_version', ?)",
                                 ((now or dt.datetime.now()).isoformat(timespec="seconds"), __version__))
             destination.commit()
+            # A backup is one self-contained file: the copy took the live database's WAL mode,
+            # which would leave -wal and -shm files beside it on the stick when it is read.
+            destination.execute("PRAGMA journal_mode=DELETE")
         finally:
             destination.close()
         task.step(1, 1, _("Memeriksa cadangan..."))

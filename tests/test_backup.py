@@ -37,7 +37,8 @@ def test_backup_while_another_pc_writes_then_restore(sqlite_database, tmp_path):
     assert path.suffix == ".kdbackup" and path.with_name(path.name + CHECKSUM).exists()
     info = inspect_backup(path)
     assert info.counts["patient"] == 1 and info.schema_version == SCHEMA_VERSION
-    assert not list(folder.glob("*.sebagian"))
+    # On the stick: the backup and its checksum, nothing half-written or left over (-wal, -shm).
+    assert sorted(p.name for p in folder.iterdir()) == [path.name, path.name + CHECKSUM]
     new_patient(nik="5371045505900002", name="Maria Manafe", sex="P", birth_date=dt.date(1990, 5, 15))
     assert Patient.select().count() == 2
     database_module.close()

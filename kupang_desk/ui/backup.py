@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
 from kupang_desk import backup, preferences
 from kupang_desk import connection as database
 from kupang_desk.connection import DatabaseUrl
-from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.ui.operations import Operation, run_in_background, show_error
 
@@ -73,31 +72,37 @@ class BackupDesk(QObject):
             if not folder:
                 return None
 
-        def done(path) -> None:
-            info = backup.inspect_backup(path)
+        def work(task):
+            made = backup.make_backup(folder, task=task)
+            return made, backup.inspect_backup(made)  # read back: checksum and integrity of the copy
+
+        def done(result) -> None:
+            path, info = result
             self.show_age()
             QMessageBox.information(self.window, _("Cadangan dibuat"), _(
                 "Cadangan dibuat dan sudah diperiksa:\n{path}\n\n{info}\n\nFlashdisk boleh dicabut."
             ).format(path=path, info=info.describe()))
 
-        return self._run(lambda task: backup.make_backup(folder, task=task), _("Membuat cadangan"), done)
+        return self._run(work, _("Membuat cadangan"), done)
 
     def ask_restore(self, path: str | None = None) -> Operation | None:
-        """Shows what a backup holds and, once confirmed, swaps it in (the window then closes)."""
+        """Checks the backup (off the GUI thread: its checksum and integrity read the whole file),
+        shows what it holds and, once confirmed, swaps it in (the window then closes)."""
         if path is None:
             path, _filter = QFileDialog.getOpenFileName(self.window, _("Pilih file cadangan"), str(backup.backup_folder()),
                                                         _("Cadangan Kupang Desk (*.kdbackup *.kdbackup-pg)"))
             if not path:
                 return None
-        try:
-            info = backup.inspect_backup(path)
-        except KnownError as error:
-            show_error(self.window, error)
-            return None
-        answer = QMessageBox.question(self.window, _("Pulihkan dari cadangan"), _(
-            "Cadangan: {info}\n\nDatabase sekarang ({where}) akan diganti seluruhnya; salinan pengamannya disimpan "
-            "lebih dulu. Lanjutkan?").format(info=info.describe(), where=self.target.describe()))
-        return self.restore(Path(path)) if answer == QMessageBox.StandardButton.Yes else None
+        chosen = Path(path)
+
+        def checked(info: backup.BackupInfo) -> None:
+            answer = QMessageBox.question(self.window, _("Pulihkan dari cadangan"), _(
+                "Cadangan: {info}\n\nDatabase sekarang ({where}) akan diganti seluruhnya; salinan pengamannya disimpan "
+                "lebih dulu. Lanjutkan?").format(info=info.describe(), where=self.target.describe()))
+            if answer == QMessageBox.StandardButton.Yes:
+                self.restore(chosen)
+
+        return self._run(lambda _task: backup.inspect_backup(chosen), _("Memeriksa cadangan"), checked)
 
     def offer_restore(self) -> QMessageBox:
         files = backup.backups_in(backup.backup_folder())

@@ -68,6 +68,24 @@ def test_backup_to_a_usb_stick_and_restore_it(qtbot, sqlite_database, tmp_path, 
     assert [p.name for p in Patient.select()] == ["Yohanes Ndun"]
 
 
+def test_a_damaged_backup_is_refused_before_anything_is_asked(qtbot, sqlite_database, tmp_path, monkeypatch):
+    new_patient()
+    made = backup.make_backup(tmp_path)
+    data = bytearray(made.read_bytes())  # one byte changed after the backup was made
+    data[len(data) // 2] ^= 0xFF
+    made.write_bytes(bytes(data))
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args) or QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.backups.ask_restore(str(made)).finished, timeout=20000):
+        pass
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    assert "rusak" in box.text() and not asked  # the clerk is told, never asked to restore it
+    assert window.isVisible() and [p.name for p in Patient.select()] == ["Yohanes Ndun"]
+
+
 def test_the_clerk_maps_unknown_values_once_and_the_next_file_asks_nothing(qtbot, sqlite_database, tmp_path):
     from kupang_desk.models import PaymentType, Poli
     from tests.imports.test_field_files import FIELD_ROWS
