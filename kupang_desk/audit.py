@@ -1,31 +1,45 @@
-"""The record of processing: who did what to which record, and when, chained by hash.
+"""The record of processing: who did what to which record, and when, sealed so that history
+cannot be rewritten quietly.
 
-Each event's hash covers its own fields and the previous event's hash, so an event
-edited or deleted in the database afterwards breaks the chain at that point, and
-``verify_chain`` (``kupang-desk audit verify``) names the first broken link.
+Each event's seal is an HMAC-SHA256, under the installation key kept outside the database
+(``keystore``), of its fields (the account's user name and full name as they were, the
+operating-system user as context) and the previous event's seal. Someone with the database file
+alone cannot recompute it. The audit table refuses UPDATE and DELETE (``models.guards``). And the
+chain's head (event number and the start of its seal) is kept outside the database and printed on
+every document and backup, so cutting the latest events off (or all of them) is seen too:
+``verify_chain`` (``kupang-desk audit verify``) names the first thing that does not hold.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-import getpass
 import hashlib
+import hmac
 import json
+import os
+import re
+import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import peewee as pw
+from platformdirs import user_data_path
 
+from kupang_desk import keystore, preferences
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
+from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import AuditEvent, User, db, now, writing
+from kupang_desk.models import AuditEvent, User, db, guards, now, writing
 
 GENESIS = "0" * 64
 # One writer at a time appends to the chain (PostgreSQL; SQLite's write lock does this already).
 CHAIN_LOCK = 7_105_371
+ANCHOR = re.compile(r"KDAUDIT#(\d+)-([0-9a-f]{12})")
 
 
 def _default(value: Any) -> str:
@@ -35,68 +49,216 @@ def _default(value: Any) -> str:
 
 
 def os_user() -> str:
+    """The operating-system account running the program, from the system (not from $USER)."""
     try:
-        return getpass.getuser()
-    except Exception:  # no user name in this environment (a service, a container)
+        if sys.platform == "win32":
+            return os.getlogin()
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (OSError, KeyError, ImportError):  # no user name in this environment (a service, a container)
         return ""
 
 
-def event_hash(prev_hash: str, at: dt.datetime, user_id: int | None, os_name: str, action: str, table: str,
-               record_id: str, details: str) -> str:
-    """SHA-256 over the previous hash and the event's fields, in a fixed text form."""
+def legacy_hash(prev_hash: str, at: dt.datetime, user_id: int | None, os_name: str, action: str, table: str,
+                record_id: str, details: str) -> str:
+    """The unkeyed SHA-256 of events written before schema 5 (``key_id`` empty)."""
     text = "\x1f".join([prev_hash, at.strftime("%Y-%m-%d %H:%M:%S"), str(user_id or ""), os_name, action, table,
                         record_id, details])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def event_hash(key: bytes, prev_hash: str, at: dt.datetime, user_id: int | None, user_name: str, full_name: str,
+               os_name: str, action: str, table: str, record_id: str, details: str) -> str:
+    """HMAC-SHA256 under the installation key over the previous seal and the event's fields."""
+    text = "\x1f".join(["v2", prev_hash, at.strftime("%Y-%m-%d %H:%M:%S"), str(user_id or ""), user_name, full_name,
+                        os_name, action, table, record_id, details])
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def record(action: str, table: str, record_id: object, details: dict | None = None,
-           user: User | None = None) -> AuditEvent:
+           user: SignedIn | None = None) -> AuditEvent:
     """Adds one event inside the caller's transaction, so it commits or rolls back with the change.
 
-    The event names ``user``, else the user signed in to the window, else (the command
-    line) the operating-system user."""
-    if user is None:
-        user = session.current()
+    The event names ``user``, else whoever is signed in (an account, or a system actor such as
+    the automatic backup), with the operating-system user beside it."""
+    actor = user if user is not None else session.current()
+    account = actor if isinstance(actor, User) else None
     if isinstance(db.obj, pw.PostgresqlDatabase):
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
     prev_hash = (last.hash if last and last.hash else GENESIS)
     at = now()
-    os_name = "" if user else os_user()
+    name, full_name = (actor.username, actor.full_name) if actor else ("", "")
+    os_name = os_user()
     text = json.dumps(details or {}, ensure_ascii=False, default=_default, sort_keys=True)
-    user_id = user.id if user else None
+    key = keystore.audit_key()
+    user_id = account.id if account else None
     return AuditEvent.create(
-        at=at, user=user, os_user=os_name, action=action, table_name=table, record_id=str(record_id), details=text,
-        prev_hash=prev_hash, hash=event_hash(prev_hash, at, user_id, os_name, action, table, str(record_id), text),
+        at=at, user=account, user_name=name, user_full_name=full_name, os_user=os_name, action=action, table_name=table,
+        record_id=str(record_id), details=text, prev_hash=prev_hash, key_id=keystore.key_id(key),
+        hash=event_hash(key, prev_hash, at, user_id, name, full_name, os_name, action, table, str(record_id), text),
     )
 
+
+# ---------------------------------------------------------------- anchors outside the database
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's head at some moment: event number and the first 12 hex digits of its seal."""
+
+    event: int
+    seal: str
+
+    def text(self) -> str:
+        return f"KDAUDIT#{self.event}-{self.seal}"
+
+    def label(self) -> str:
+        """As printed on a document's footer."""
+        return _("Jejak audit #{event} · {seal}").format(event=self.event, seal=self.seal)
+
+
+def head() -> Anchor | None:
+    """The latest event of the chain, or None while the trail is empty."""
+    last = AuditEvent.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
+    return Anchor(last.id, last.hash[:12]) if last else None
+
+
+def mark() -> str:
+    """The head as a document carries it ("KDAUDIT#123-a1b2c3d4e5f6"); "" while the trail is empty."""
+    anchor = head()
+    return anchor.text() if anchor else ""
+
+
+def _anchor_file() -> Path:
+    return user_data_path("KupangDesk", appauthor=False, ensure_exists=True) / "audit-anchors.json"
+
+
+def _anchors() -> dict[str, dict]:
+    try:
+        value = json.loads(_anchor_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def remember_head(*, reset: bool = False) -> Anchor | None:
+    """Keeps the chain's head outside the database (newer heads only, unless ``reset`` after a
+    restore); call it after a commit."""
+    anchor = head()
+    database = preferences.get("database.id")
+    if anchor is None or not database:
+        return anchor
+    anchors = _anchors()
+    known = anchors.get(database, {})
+    if reset or int(known.get("event", 0)) < anchor.event:
+        anchors[database] = {"event": anchor.event, "seal": anchor.seal, "at": now().isoformat(timespec="seconds")}
+        path = _anchor_file()
+        partial = path.with_name(path.name + ".baru")
+        partial.write_text(json.dumps(anchors, indent=1), encoding="utf-8")
+        os.replace(partial, path)
+    return anchor
+
+
+def remembered_head() -> Anchor | None:
+    """The latest head this PC kept for the open database."""
+    known = _anchors().get(preferences.get("database.id"))
+    return Anchor(int(known["event"]), str(known["seal"])) if known else None
+
+
+def anchor_in_file(path: str | Path) -> Anchor:
+    """The anchor a written document or backup carries (PDF, Excel, backup manifest)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+        manifest = path.with_name(path.name + ".json")  # a PostgreSQL backup's manifest
+        if manifest.exists():
+            data = manifest.read_bytes()
+        elif path.suffix.lower() == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                data = book.read("docProps/core.xml")
+    except (OSError, KeyError, ValueError) as error:
+        raise KnownError(_("File {path} tidak dapat dibaca: {detail}").format(path=path, detail=error)) from error
+    found = ANCHOR.search(data.decode("latin-1"))
+    if found is None:
+        raise KnownError(_("File {path} tidak memuat tanda jejak audit (KDAUDIT).").format(path=path))
+    return Anchor(int(found.group(1)), found.group(2))
+
+
+# ---------------------------------------------------------------- checking the chain
 
 @dataclass(frozen=True)
 class ChainCheck:
     events: int
-    broken_at: int | None  # id of the first event whose hash or link does not hold
-    reason: str = ""
+    broken_at: int | None  # id of the first event that does not hold (0: the whole table)
+    reason: str = ""  # link, content, key, account, guard, short, anchor
+    detail: str = ""
 
     @property
     def ok(self) -> bool:
         return self.broken_at is None
 
+    def describe(self) -> str:
+        if self.ok:
+            return _("Jejak audit utuh: {count} peristiwa, rantai tidak terputus, tersegel kunci instalasi.").format(
+                count=self.events)
+        what = {
+            "link": _("tidak tersambung ke peristiwa sebelumnya (ada yang dihapus atau diubah)"),
+            "content": _("isinya diubah"),
+            "key": _("disegel dengan kunci {detail} yang tidak dikenal di PC ini (impor kunci kantor dengan "
+                     "kupang-desk audit key --import FILE, atau isinya dipalsukan)"),
+            "account": _("menyebut akun {detail}, tetapi akun itu kini bernama lain (nama akun ditukar)"),
+            "guard": _("pengaman tabel jejak audit hilang ({detail}): seseorang membukanya untuk mengubah riwayat"),
+            "short": _("hilang: jejak berakhir sebelum tanda terakhir yang dicatat ({detail}); peristiwa terbaru dihapus"),
+            "anchor": _("tidak cocok dengan tanda {detail}"),
+        }[self.reason].format(detail=self.detail)
+        if self.broken_at == 0:
+            return _("Jejak audit RUSAK: {what}.").format(what=what)
+        return _("Jejak audit RUSAK: peristiwa #{event} {what}.").format(event=self.broken_at, what=what)
 
-def verify_chain() -> ChainCheck:
-    """Walks the trail in order; the first event that was changed, or whose predecessor
-    was changed or removed, is reported."""
-    previous = GENESIS
+
+def verify_chain(*, anchor: Anchor | None = None, user: SignedIn | None = None) -> ChainCheck:
+    """Walks the trail in order and checks each seal, link and account name, the table's guard,
+    and that the chain reaches the head this PC kept (and ``anchor``, from a document)."""
+    require("audit.view", user)
+    missing = guards.missing(db.obj)
     count = 0
-    query = AuditEvent.select().order_by(AuditEvent.id)
-    for event in query.iterator():
+    if missing:
+        return ChainCheck(AuditEvent.select().count(), 0, "guard", ", ".join(missing))
+    keys = keystore.known_keys()
+    usernames = {u.id: u.username for u in User.select(User.id, User.username)}
+    previous = GENESIS
+    seals: dict[int, str] = {}
+    for event in AuditEvent.select().order_by(AuditEvent.id).iterator():
         count += 1
         if event.prev_hash != previous:
             return ChainCheck(count, event.id, "link")
-        expected = event_hash(event.prev_hash, event.at, event.user_id, event.os_user, event.action, event.table_name,
-                              event.record_id, event.details)
+        if event.key_id:
+            key = keys.get(event.key_id)
+            if key is None:
+                return ChainCheck(count, event.id, "key", event.key_id)
+            expected = event_hash(key, event.prev_hash, event.at, event.user_id, event.user_name, event.user_full_name,
+                                  event.os_user, event.action, event.table_name, event.record_id, event.details)
+            if event.user_id and usernames.get(event.user_id) != event.user_name:
+                return ChainCheck(count, event.id, "account", event.user_name)
+        else:
+            expected = legacy_hash(event.prev_hash, event.at, event.user_id, event.os_user, event.action,
+                                   event.table_name, event.record_id, event.details)
         if event.hash != expected:
             return ChainCheck(count, event.id, "content")
         previous = event.hash
+        if anchor is not None and event.id == anchor.event:
+            seals[event.id] = event.hash[:12]
+    kept = remembered_head()
+    last_id = AuditEvent.select(pw.fn.MAX(AuditEvent.id)).scalar() or 0
+    if kept is not None and last_id < kept.event:
+        return ChainCheck(count, kept.event if count else 0, "short", kept.label())
+    if kept is not None:
+        at_kept = AuditEvent.get_or_none(AuditEvent.id == kept.event)
+        if at_kept is None or at_kept.hash[:12] != kept.seal:
+            return ChainCheck(count, kept.event, "anchor", kept.label())
+    if anchor is not None and seals.get(anchor.event) != anchor.seal:
+        return ChainCheck(count, anchor.event, "short" if anchor.event > last_id else "anchor", anchor.label())
     return ChainCheck(count, None)
 
 
@@ -121,7 +283,7 @@ class AuditFilter:
     date_to: dt.date | None = None  # inclusive
 
 
-def query(flt: AuditFilter | None = None, *, user: User | None = None) -> pw.ModelSelect:
+def query(flt: AuditFilter | None = None, *, user: SignedIn | None = None) -> pw.ModelSelect:
     """Events matching the filter, newest first (the viewer pages through it lazily)."""
     require("audit.view", user)
     flt = flt or AuditFilter()
@@ -155,7 +317,7 @@ class AuditLine:
 
 
 def page(flt: AuditFilter | None = None, *, before_id: int | None = None, limit: int = 200,
-         user: User | None = None) -> list[AuditLine]:
+         user: SignedIn | None = None) -> list[AuditLine]:
     """Up to ``limit`` events matching the filter, newest first, older than ``before_id`` when
     given: the viewer asks for the next page with the last id it shows."""
     found = query(flt, user=user)
@@ -166,12 +328,15 @@ def page(flt: AuditFilter | None = None, *, before_id: int | None = None, limit:
 
 
 def who(event: AuditEvent) -> str:
-    if event.user_id:
+    """The actor as named when the event was written (not as the account is named now)."""
+    if event.user_name:
+        return f"{event.user_full_name} ({event.user_name})"
+    if event.user_id:  # events from before schema 5
         return f"{event.user.full_name} ({event.user.username})"
     return f"{event.os_user or '?'} (OS)"
 
 
-def export_xlsx(path, flt: AuditFilter | None = None, *, user: User | None = None) -> int:
+def export_xlsx(path, flt: AuditFilter | None = None, *, user: SignedIn | None = None) -> int:
     """The filtered trail as a workbook (write-only, so a long trail stays within memory);
     the export itself is an event. Returns how many events were written."""
     from openpyxl import Workbook

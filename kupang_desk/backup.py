@@ -23,11 +23,11 @@ from pathlib import Path
 import peewee as pw
 from platformdirs import user_data_path
 
-from kupang_desk import __version__, preferences
-from kupang_desk.accounts.permissions import require
+from kupang_desk import __version__, audit, preferences
+from kupang_desk.accounts.permissions import SYSTEM_BACKUP, require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Institution, Patient, Student, User, Visit, db
+from kupang_desk.models import Institution, Patient, Student, User, Visit, database, db, writing
 from kupang_desk.models.database import DatabaseUrl, make_database
 from kupang_desk.models.migrations import SCHEMA_VERSION
 from kupang_desk.tasks import Task
@@ -110,6 +110,7 @@ def _make_pg_backup(folder: Path, stamp: str, made_at: dt.datetime, task: Task) 
         final.with_name(final.name + ".json").write_text(json.dumps({
             "institution": _institution_name(), "made_at": made_at.isoformat(timespec="seconds"),
             "schema_version": SCHEMA_VERSION, "app_version": __version__, "counts": _counts(),
+            "audit_head": anchor.text() if (anchor := audit.head()) else "",
         }, ensure_ascii=False), encoding="utf-8")
         digest = sha256(partial)
         os.replace(partial, final)
@@ -132,7 +133,9 @@ def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetim
         raise KnownError(_("Folder cadangan {folder} tidak ada. Colokkan flashdisk atau pilih folder lain.").format(folder=folder))
     if isinstance(db.obj, pw.PostgresqlDatabase):
         made_at = now or dt.datetime.now()
-        return _make_pg_backup(folder, made_at.strftime("%Y%m%d-%H%M%S"), made_at, task)
+        made = _make_pg_backup(folder, made_at.strftime("%Y%m%d-%H%M%S"), made_at, task)
+        _record_backup(made, user)
+        return made
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     final = folder / f"{_slug(_institution_name())}-{stamp}{SUFFIX}"
     partial = final.with_name(final.name + ".sebagian")
@@ -147,8 +150,10 @@ def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetim
             source.backup(destination, pages=2048, progress=progress)
             destination.execute(
                 "CREATE TABLE IF NOT EXISTS backup_meta (key TEXT PRIMARY KEY, value TEXT)")
-            destination.execute("INSERT OR REPLACE INTO backup_meta VALUES ('made_at', ?), ('app_version', ?)",
-                                ((now or dt.datetime.now()).isoformat(timespec="seconds"), __version__))
+            anchor = audit.head()  # the chain's head travels with the backup (audit verify --anchor)
+            destination.execute("INSERT OR REPLACE INTO backup_meta VALUES ('made_at', ?), ('app_version', ?), ('audit_head', ?)",
+                                ((now or dt.datetime.now()).isoformat(timespec="seconds"), __version__,
+                                 anchor.text() if anchor else ""))
             destination.commit()
             # A backup is one self-contained file: the copy took the live database's WAL mode,
             # which would leave -wal and -shm files beside it on the stick when it is read.
@@ -160,6 +165,7 @@ def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetim
         digest = sha256(partial)
         os.replace(partial, final)
         final.with_name(final.name + CHECKSUM).write_text(f"{digest}  {final.name}\n", encoding="ascii")
+        _record_backup(final, user)
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise KnownError(_("Cadangan gagal ditulis ke {folder} ({detail}). Periksa ruang kosong dan apakah flashdisk boleh ditulisi.").format(
@@ -250,7 +256,9 @@ def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None =
     if target.kind == "postgresql":
         if not info.path.name.endswith(PG_SUFFIX):
             raise KnownError(_("Cadangan SQLite tidak dapat dipulihkan ke server PostgreSQL; pilih cadangan PostgreSQL."))
-        return _restore_pg_backup(info, target, task)
+        safety = _restore_pg_backup(info, target, task)
+        _after_restore(info, target, safety, user)
+        return safety
     if info.path.name.endswith(PG_SUFFIX) or target.path is None:
         raise KnownError(_("Cadangan PostgreSQL hanya dapat dipulihkan ke server PostgreSQL."))
     live = target.path
@@ -283,8 +291,25 @@ def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None =
         incoming.unlink(missing_ok=True)
         raise KnownError(_("Pemulihan gagal ({detail}); database lama tidak diubah.").format(detail=error.strerror or error)) from error
     task.step(3, 3, _("Selesai."))
+    _after_restore(info, target, safety, user)
     return safety
 
+
+def _record_backup(path: Path, user) -> None:
+    """The backup as an audit event, then the chain's head kept outside the database."""
+    with writing():
+        audit.record("backup", "database", "", {"file": str(path), "bytes": path.stat().st_size}, user)
+    audit.remember_head()
+
+
+def _after_restore(info: BackupInfo, target: DatabaseUrl, safety: Path | None, user) -> None:
+    """Opens the restored database, records the restore in its trail, and moves the head this PC
+    keeps back to the restored chain (which is rightly shorter than the one it replaced)."""
+    database.connect(target.url)
+    with writing():
+        audit.record("restore", "database", "", {"file": str(info.path), "made_at": str(info.made_at or ""),
+                                                 "safety_copy": str(safety or "")}, user)
+    audit.remember_head(reset=True)
 
 def backup_folder() -> Path:
     """Where automatic backups go: the setting ``backup.folder``, else a folder beside the user data."""
@@ -309,7 +334,7 @@ def automatic_backup(*, task: Task | None = None, max_age: dt.timedelta = dt.tim
     age = latest_backup_age(folder)
     if not force and age is not None and age < max_age:
         return None
-    path = make_backup(folder, task=task)
+    path = make_backup(folder, task=task, user=SYSTEM_BACKUP)
     rotate(folder)
     return path
 

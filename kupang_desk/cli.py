@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
+import os
 import sys
 import time
 
@@ -27,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(bawaan: $KUPANG_DESK_DATABASE, lalu file di folder data pengguna)"))
     parser.add_argument("--lang", choices=("id", "en"), help=_("bahasa tampilan (bawaan: Bahasa Indonesia)"))
     parser.add_argument("--verbose", action="store_true", help=_("tampilkan catatan kerja di terminal"))
+    parser.add_argument("--user", metavar=_("NAMA"), help=_(
+        "akun untuk masuk (bawaan: $KUPANG_DESK_USER); kata sandi ditanyakan, atau dari $KUPANG_DESK_PASSWORD "
+        "untuk pekerjaan terjadwal"))
     parser.add_argument("--allow-network-share", action="store_true", help=_(
         "buka juga file SQLite di folder jaringan (berisiko; untuk petugas TI)"))
     parser.add_argument("--exit-after-start", action="store_true", help=_(
@@ -43,6 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("info", help=_("tampilkan database yang dipakai, versi skema dan jumlah data"))
 
+    setup = commands.add_parser("setup", help=_(
+        "siapkan database baru: profil institusi dan administrator pertama (seperti jendela pertama kali)"))
+    setup.add_argument("--type", dest="kind", required=True, choices=("puskesmas", "sekolah"), help=_("jenis institusi"))
+    setup.add_argument("--name", required=True, help=_("nama institusi, misalnya \"UPTD Puskesmas Oebobo\""))
+    setup.add_argument("--admin", required=True, metavar=_("NAMA"), help=_("nama pengguna administrator pertama"))
+    setup.add_argument("--admin-name", metavar=_("NAMA LENGKAP"), help=_("nama lengkap administrator (bawaan: nama pengguna)"))
+    setup.add_argument("--code", default="", help=_("kode puskesmas atau NPSN"))
+    setup.add_argument("--level", choices=("SD", "SMP", "SMA", "SMK"), default="", help=_("jenjang sekolah"))
+    setup.add_argument("--address", default="", help=_("alamat"))
+    setup.add_argument("--backup-folder", default="", metavar="FOLDER", help=_("folder cadangan otomatis"))
+
     backup = commands.add_parser("backup", help=_("buat cadangan database yang sudah diperiksa"))
     backup.add_argument("--to", required=True, metavar="FOLDER", help=_("folder tujuan, misalnya flashdisk"))
     backup.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
@@ -52,7 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help=_("periksa jejak audit"))
     audit_commands = audit.add_subparsers(dest="audit_command", metavar=_("PERINTAH"), required=True)
-    audit_commands.add_parser("verify", help=_("periksa rantai hash jejak audit; sebutkan mata rantai pertama yang rusak"))
+    verify = audit_commands.add_parser("verify", help=_(
+        "periksa segel dan rantai jejak audit; sebutkan yang pertama tidak cocok"))
+    verify.add_argument("--anchor", metavar="FILE", help=_(
+        "periksa juga tanda jejak audit pada laporan, daftar atau cadangan yang pernah dibuat"))
+    key = audit_commands.add_parser("key", help=_("kunci instalasi penyegel jejak audit (untuk beberapa PC satu kantor)"))
+    direction = key.add_mutually_exclusive_group(required=True)
+    direction.add_argument("--export", metavar="FILE", help=_("simpan kunci PC ini ke FILE (untuk PC lain di kantor)"))
+    direction.add_argument("--import", dest="import_", metavar="FILE", help=_("pakai kunci kantor dari FILE di PC ini"))
 
     importer = commands.add_parser("import", help=_("impor data lama dari Excel atau CSV"))
     import_kinds = importer.add_subparsers(dest="import_kind", metavar=_("JENIS"), required=True)
@@ -169,11 +192,40 @@ def main(argv: list[str] | None = None) -> int:
     from kupang_desk.logs import setup_logging
 
     setup_logging(args.verbose)
-    try:
-        if args.command is None:
-            from kupang_desk.ui.app import run_app
+    if args.command is None:
+        from kupang_desk.ui.app import run_app
 
-            return run_app(args.database, exit_after_start=args.exit_after_start, started=started)
+        return run_app(args.database, exit_after_start=args.exit_after_start, started=started)
+    from kupang_desk.accounts import session
+
+    try:
+        with session.acting_as(None):  # the command line acts only for the account it signs in
+            code = _dispatch(parser, args)
+            if session.current() is not None:
+                from kupang_desk import audit
+
+                audit.remember_head()  # after the work's commit: the head this PC keeps grows with it
+            return code
+    except KnownError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print(_("Dihentikan."), file=sys.stderr)
+        return EXIT_USER
+    except Exception as error:
+        log.exception("Unexpected error")
+        print(error_message(error), file=sys.stderr)
+        return EXIT_BUG
+    finally:
+        from kupang_desk.models import database
+
+        database.close(optimize=True)  # SQLite folds its journal back into the file
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if True:
+        if args.command == "setup":
+            return _setup(args)
         if args.command == "demo":
             return _demo(args)
         if args.command == "info":
@@ -192,34 +244,77 @@ def main(argv: list[str] | None = None) -> int:
             return _backup(args)
         if args.command == "restore":
             return _restore(args)
-        parser.error(_("perintah tidak dikenal"))
-    except KnownError as error:
-        print(str(error), file=sys.stderr)
-        return EXIT_USER
-    except KeyboardInterrupt:
-        print(_("Dihentikan."), file=sys.stderr)
-        return EXIT_USER
-    except Exception as error:
-        log.exception("Unexpected error")
-        print(error_message(error), file=sys.stderr)
-        return EXIT_BUG
-    finally:
-        if args.command is not None:
-            from kupang_desk.models import database
+    parser.error(_("perintah tidak dikenal"))
+    return EXIT_USER
 
-            database.close(optimize=True)  # SQLite folds its journal back into the file
+
+def _open(args: argparse.Namespace):
+    """Opens the database and signs in as the window does (same passwords, same lockout); the
+    work that follows acts for that account, and the chain's head is kept outside the database."""
+    from kupang_desk import audit
+    from kupang_desk.accounts import session, users
+    from kupang_desk.models import database
+
+    target = database.connect(args.database)
+    if not users.has_accounts():
+        raise KnownError(_("Database {where} belum punya akun. Siapkan dulu: kupang-desk setup --type puskesmas "
+                           "--name \"NAMA\" --admin NAMA (atau kupang-desk demo untuk data contoh).").format(
+            where=target.describe()))
+    interactive = bool(sys.stdin) and sys.stdin.isatty()
+    name = args.user or os.environ.get("KUPANG_DESK_USER", "")
+    if not name and interactive:
+        name = input(_("Nama pengguna: "))
+    if not name:
+        raise KnownError(_("Masuk dulu: --user NAMA (atau $KUPANG_DESK_USER), lalu kata sandinya."))
+    password = os.environ.get("KUPANG_DESK_PASSWORD", "")
+    if not password and interactive:
+        password = getpass.getpass(_("Kata sandi {name}: ").format(name=name))
+    if not password:
+        raise KnownError(_("Kata sandi untuk {name} tidak ada: ketik saat ditanya, atau isi $KUPANG_DESK_PASSWORD "
+                           "untuk pekerjaan terjadwal.").format(name=name))
+    user = users.authenticate(name, password)
+    if user.must_change_password:
+        raise KnownError(_("Kata sandi akun {name} harus diganti dulu: masuk sekali lewat jendela Kupang Desk.").format(
+            name=user.username))
+    session.sign_in(user)
+    audit.remember_head()
+    return target
+
+
+def _setup(args: argparse.Namespace) -> int:
+    from kupang_desk import settings
+    from kupang_desk.accounts import session
+    from kupang_desk.models import database
+
+    target = database.connect(args.database)
+    password = os.environ.get("KUPANG_DESK_PASSWORD", "")
+    if not password and sys.stdin and sys.stdin.isatty():
+        password = getpass.getpass(_("Kata sandi baru untuk {name}: ").format(name=args.admin))
+        if getpass.getpass(_("Ulangi kata sandi: ")) != password:
+            raise KnownError(_("Kedua kata sandi tidak sama; tidak ada yang disimpan."))
+    if not password:
+        raise KnownError(_("Kata sandi administrator tidak ada: ketik saat ditanya, atau isi $KUPANG_DESK_PASSWORD."))
+    profile = settings.Profile(kind=args.kind, name=args.name, code=args.code, school_level=args.level, address=args.address)
+    admin = settings.first_run(profile, username=args.admin, full_name=args.admin_name or args.admin, password=password,
+                               backup_folder=args.backup_folder)
+    session.sign_in(admin)
+    print(_("{where} disiapkan untuk {name}; administrator: {admin}.").format(
+        where=target.describe(), name=args.name, admin=admin.username))
     return EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:
     from kupang_desk import demo
+    from kupang_desk.accounts import users
     from kupang_desk.models import database
     from kupang_desk.tasks import ConsoleTask
 
     target = database.connect(args.database)
-    if args.if_empty and not demo.is_empty():
+    if args.if_empty and not demo.is_empty():  # nothing is read or written: no sign-in needed
         print(_("Database {where} sudah berisi data; data contoh tidak dimuat.").format(where=target.describe()))
         return EXIT_OK
+    if demo.is_empty() and users.has_accounts():  # set up, still empty: its administrator loads the demo
+        target = _open(args)
     started = time.perf_counter()
     counts = demo.generate(args.patients, args.visits, args.students, task=ConsoleTask(quiet=args.quiet), seed=args.seed)
     print(_("Data contoh dimuat ke {where}: {counts} ({seconds:.1f} detik).").format(
@@ -239,26 +334,33 @@ EXIT_TAMPERED = 4
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from kupang_desk.audit import verify_chain
-    from kupang_desk.models import database
+    from kupang_desk import audit, keystore
+    from kupang_desk.accounts.permissions import require
 
-    database.connect(args.database)
-    check = verify_chain()
-    if check.ok:
-        print(_("Jejak audit utuh: {count} peristiwa, rantai hash tidak terputus.").format(count=check.events))
+    _open(args)
+    if args.audit_command == "key":
+        require("users.manage")  # the key is the administrator's
+        if args.export:
+            key_id = keystore.export_key(args.export)
+            print(_("Kunci {key} disimpan ke {path}. Simpan file ini seperti kata sandi; impor di PC lain kantor "
+                    "dengan: kupang-desk audit key --import FILE").format(key=key_id, path=args.export))
+        else:
+            key_id = keystore.import_key(args.import_)
+            print(_("PC ini sekarang menyegel jejak audit dengan kunci kantor {key}.").format(key=key_id))
         return EXIT_OK
-    print(_("Jejak audit RUSAK: peristiwa #{event} {how}. Peristiwa sebelumnya utuh.").format(
-        event=check.broken_at, how=_("isinya diubah") if check.reason == "content" else _("tidak tersambung ke peristiwa sebelumnya "
-                                                                                     "(ada yang dihapus atau diubah)")))
-    return EXIT_TAMPERED
+    anchor = audit.anchor_in_file(args.anchor) if args.anchor else None
+    check = audit.verify_chain(anchor=anchor)
+    print(check.describe())
+    if check.ok and anchor is not None:
+        print(_("Tanda {anchor} pada {path} cocok dengan jejak audit.").format(anchor=anchor.label(), path=args.anchor))
+    return EXIT_OK if check.ok else EXIT_TAMPERED
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kupang_desk.models import database
     from kupang_desk.tasks import ConsoleTask
     from kupang_desk.visits.register_import import import_register
 
-    database.connect(args.database)
+    _open(args)
     answers, unknown = _value_answers(args)
     summary = import_register(args.file, dry_run=args.dry_run, all_or_nothing=args.all_or_nothing,
                               rejects=args.rejects, task=ConsoleTask(quiet=args.quiet), values=answers,
@@ -289,11 +391,10 @@ def _print_warned(summary) -> None:
 
 
 def _students(args: argparse.Namespace) -> int:
-    from kupang_desk.models import database
     from kupang_desk.students import classes
     from kupang_desk.tasks import ConsoleTask
 
-    database.connect(args.database)
+    _open(args)
     if args.students_command == "import":
         from kupang_desk.students.dapodik import import_students
 
@@ -333,11 +434,10 @@ def _students(args: argparse.Namespace) -> int:
 
 def _scholarship(args: argparse.Namespace) -> int:
     from kupang_desk.formatting import format_date, format_rupiah
-    from kupang_desk.models import database
     from kupang_desk.scholarships import awards, printouts, programmes
     from kupang_desk.tasks import ConsoleTask
 
-    database.connect(args.database)
+    _open(args)
     if args.scholarship_command == "deadlines":
         warnings = awards.deadline_warnings()
         for row, days in warnings:
@@ -380,10 +480,9 @@ def _scholarship(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from kupang_desk.backup import inspect_backup, make_backup
-    from kupang_desk.models import database
     from kupang_desk.tasks import ConsoleTask
 
-    database.connect(args.database)
+    _open(args)
     path = make_backup(args.to, task=ConsoleTask(quiet=args.quiet))
     print(_("Cadangan dibuat dan diperiksa: {path}\n{info}").format(path=path, info=inspect_backup(path).describe()))
     return EXIT_OK
@@ -394,8 +493,8 @@ def _restore(args: argparse.Namespace) -> int:
     from kupang_desk.models import database
     from kupang_desk.tasks import ConsoleTask
 
+    target = _open(args)  # the account of the database that is about to be replaced
     info = inspect_backup(args.file)
-    target = database.resolve_url(args.database)
     print(_("Cadangan: {info}").format(info=info.describe()))
     print(_("Database yang akan diganti: {where}").format(where=target.describe()))
     if not args.yes:
@@ -403,8 +502,11 @@ def _restore(args: argparse.Namespace) -> int:
         if answer.strip().upper() != "YA":
             print(_("Tidak dipulihkan. Tambahkan --yes untuk memulihkan tanpa pertanyaan."), file=sys.stderr)
             return EXIT_USER
+    from kupang_desk.accounts import session
+
+    actor = session.current()
     database.close()
-    safety = restore_backup(args.file, target, task=ConsoleTask())
+    safety = restore_backup(args.file, target, task=ConsoleTask(), user=actor)
     database.connect(args.database)  # brings an older backup up to the current schema
     print(_("Database dipulihkan. Salinan pengaman database lama: {path}").format(path=safety))
     return EXIT_OK
@@ -414,7 +516,6 @@ def _report(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from kupang_desk.documents.table import Period
-    from kupang_desk.models import database
     from kupang_desk.reports.service import Options, kind_label, save
     from kupang_desk.tasks import ConsoleTask
 
@@ -427,7 +528,7 @@ def _report(args: argparse.Namespace) -> int:
             period = Period.between(dt.date.fromisoformat(args.date_from), dt.date.fromisoformat(args.date_to))
         except ValueError:
             raise KnownError(_("Tanggal tidak dikenal. Tulis tahun-bulan-hari, misalnya 2026-10-01.")) from None
-    database.connect(args.database)
+    _open(args)
     options = Options(rollup=args.rollup, limit=args.n, new_cases_only=not args.all_cases, include_z=args.include_z,
                       paper=args.paper)
     report = save(args.kind, period, options, xlsx=args.xlsx, pdf=args.pdf, task=ConsoleTask(quiet=args.quiet))

@@ -16,6 +16,7 @@ from kupang_desk.accounts.permissions import (
     ADMIN_KEEPS,
     PERMISSIONS,
     ROLES,
+    SYSTEM_SETUP,
     require,
 )
 from kupang_desk.documents.table import Letterhead
@@ -150,7 +151,7 @@ def first_run(profile: Profile, *, username: str, full_name: str, password: str,
             institution = Institution.create(**values)
         else:
             Institution.update(**values, updated_at=now()).where(Institution.id == institution.id).execute()
-        admin = users.create_user(username, full_name, "administrator", password, must_change=False)
+        admin = users.create_user(username, full_name, "administrator", password, must_change=False, by=SYSTEM_SETUP)
         if backup_folder:
             preferences.put("backup.folder", str(Path(backup_folder)))
         audit.record("setup", "institution", institution.id, {"admin": admin.username, "backup_folder": backup_folder}, admin)

@@ -16,12 +16,16 @@ os.environ.setdefault("KUPANG_DESK_LANG", "id")
 os.environ["KUPANG_DESK_TEST_FOLDERS"] = tempfile.mkdtemp(prefix="kupang-desk-tests-")
 os.environ.update({name: os.path.join(os.environ["KUPANG_DESK_TEST_FOLDERS"], name.lower())
                    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")})
+# Nor the developer's keyring: the installation key goes to each test's own config folder.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import pytest
 
+from kupang_desk.accounts import session
 from kupang_desk.i18n import set_language
 from kupang_desk.models import database as database_module
 from tests.helpers import databases
+from tests.helpers.actors import TEST_ACTOR
 
 ENGINES = ("sqlite", "postgresql")
 
@@ -43,6 +47,12 @@ def own_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
         for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
             QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder / "xdg_config_home"))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def acting_for_the_test():
+    with session.acting_as(TEST_ACTOR):
+        yield TEST_ACTOR
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,19 @@
-"""The audit trail is chained: an event changed or removed in the database is found."""
+"""The audit trail cannot be rewritten quietly: tried as an attacker with the database (and the
+LAN password) but without the installation key would, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from kupang_desk.audit import verify_chain
+import peewee as pw
+import pytest
+
+from kupang_desk import audit
+from kupang_desk.audit import legacy_hash, remember_head, verify_chain
 from kupang_desk.cli import main
 from kupang_desk.models import AuditEvent, db
 from kupang_desk.models import database as database_module
+from tests.helpers.actors import open_the_audit_table, tamper
 from tests.helpers.factories import new_patient, new_visit
 
 
@@ -15,39 +21,118 @@ def _trail():
     patient = new_patient()
     new_visit(patient, dt.datetime(2026, 10, 1, 9))
     new_patient(nik="5371045505900002", name="Maria Manafe", sex="P", birth_date=dt.date(1990, 5, 15))
+    remember_head()  # what the program does after its work: the head is kept outside the database
     return list(AuditEvent.select().order_by(AuditEvent.id))
+
+
+def _sql(text: str, *params) -> None:
+    db.execute_sql(text.replace("%s", db.obj.param), params)
 
 
 def test_an_untouched_trail_verifies(database):
     events = _trail()
     assert len(events) == 3 and events[0].prev_hash == "0" * 64
-    assert events[1].prev_hash == events[0].hash
+    assert events[1].prev_hash == events[0].hash and all(e.key_id and e.user_name == "pengujian" for e in events)
     check = verify_chain()
-    assert check.ok and check.events == 3
+    assert check.ok and check.events == 3, check.describe()
+
+
+def test_the_table_refuses_update_and_delete(database):
+    events = _trail()
+    with pytest.raises(pw.DatabaseError, match="Jejak audit tidak boleh"), db.atomic():
+        AuditEvent.update(details="{}").where(AuditEvent.id == events[1].id).execute()
+    with pytest.raises(pw.DatabaseError, match="Jejak audit tidak boleh"), db.atomic():
+        AuditEvent.delete().execute()
+    assert verify_chain().ok
+
+
+def test_a_dropped_guard_is_tampering(database):
+    _trail()
+    open_the_audit_table()
+    check = verify_chain()
+    assert check.reason == "guard" and "pengaman" in check.describe()
 
 
 def test_an_edited_event_is_found(database):
     events = _trail()
-    db.execute_sql("UPDATE audit_event SET details = '{}' WHERE id = %s".replace("%s", db.obj.param), (events[1].id,))
+    tamper(("UPDATE audit_event SET details = '{}' WHERE id = %s", events[1].id))
     check = verify_chain()
     assert not check.ok and check.broken_at == events[1].id and check.reason == "content"
 
 
-def test_a_removed_event_is_found(database):
+def test_rewriting_and_recomputing_every_later_hash_without_the_key_is_found(database):
+    """The old attack: change an event and recompute the chain after it with the published
+    (unkeyed) function. The seal is an HMAC under a key the database does not hold."""
     events = _trail()
-    AuditEvent.delete().where(AuditEvent.id == events[1].id).execute()
+    previous = events[0].prev_hash
+    statements = []
+    for event in events:
+        details = '{"name": "Orang Lain"}' if event.id == events[0].id else event.details
+        sealed = legacy_hash(previous, event.at, event.user_id, event.os_user, event.action, event.table_name,
+                             event.record_id, details)
+        statements.append(("UPDATE audit_event SET details = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                           details, previous, sealed, event.id))
+        previous = sealed
+    tamper(*statements)
     check = verify_chain()
-    assert check.broken_at == events[2].id and check.reason == "link"
+    assert check.broken_at == events[0].id and check.reason == "content"
 
 
-def test_command_line(db_url, capsys):
+def test_cutting_off_the_latest_events_is_found(database):
+    events = _trail()
+    tamper(("DELETE FROM audit_event WHERE id >= %s", events[1].id))
+    check = verify_chain()
+    assert check.reason == "short" and check.broken_at == events[-1].id, check.describe()
+    assert "terbaru dihapus" in check.describe()
+
+
+def test_deleting_the_whole_trail_is_found(database):
+    _trail()
+    tamper(("DELETE FROM audit_event",))
+    check = verify_chain()
+    assert not check.ok and check.reason == "short" and check.events == 0
+
+
+def test_swapping_account_names_is_found(database):
+    from kupang_desk.accounts import users
+
+    agnes = users.create_user("agnes", "Agnes Manafe", "pendaftaran", "rahasia-123", must_change=False)
+    users.create_user("yohan", "Yohanes Nope", "poli", "rahasia-123", must_change=False)
+    from kupang_desk.patients.registration import register
+    from tests.helpers.factories import TODAY, patient_form
+
+    register(patient_form(), accept_warnings=True, today=TODAY, user=agnes)
+    remember_head()
+    _sql("UPDATE \"user\" SET username = 'tmp' WHERE username = 'agnes'")
+    _sql("UPDATE \"user\" SET username = 'agnes' WHERE username = 'yohan'")
+    _sql("UPDATE \"user\" SET username = 'yohan' WHERE username = 'tmp'")
+    check = verify_chain()
+    assert check.reason == "account" and "agnes" in check.describe()
+    # And the viewer still names who really did it.
+    created = AuditEvent.get((AuditEvent.action == "create") & (AuditEvent.table_name == "patient"))
+    assert audit.who(created) == "Agnes Manafe (agnes)"
+
+
+def test_verify_needs_the_audit_permission(database):
+    from kupang_desk.accounts import session
+    from kupang_desk.accounts.permissions import PermissionDenied
+
+    _trail()
+    with session.acting_as(None), pytest.raises(PermissionDenied):
+        verify_chain()
+
+
+def test_command_line(db_url, capsys, monkeypatch):
+    from tests.helpers.factories import cli_account
+
     database_module.connect(db_url)
+    cli_account(monkeypatch)
     events = _trail()
     database_module.close()
     assert main(["--database", db_url, "audit", "verify"]) == 0
-    assert "3 peristiwa" in capsys.readouterr().out
+    assert "peristiwa" in capsys.readouterr().out
     database_module.connect(db_url)
-    AuditEvent.update(action="view").where(AuditEvent.id == events[0].id).execute()
+    tamper(("UPDATE audit_event SET action = 'view' WHERE id = %s", events[0].id))
     database_module.close()
     assert main(["--database", db_url, "audit", "verify"]) == 4
     assert f"#{events[0].id}" in capsys.readouterr().out

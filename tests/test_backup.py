@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import threading
 
 import pytest
 
@@ -18,7 +19,7 @@ from kupang_desk.backup import (
 )
 from kupang_desk.cli import main
 from kupang_desk.errors import KnownError
-from kupang_desk.models import Patient
+from kupang_desk.models import AuditEvent, Patient
 from kupang_desk.models import database as database_module
 from kupang_desk.models.migrations import SCHEMA_VERSION
 from tests.helpers.factories import new_patient
@@ -26,14 +27,18 @@ from tests.helpers.factories import new_patient
 
 def test_backup_while_another_pc_writes_then_restore(sqlite_database, tmp_path):
     new_patient()
-    other = sqlite3.connect(str(sqlite_database.path))  # another program with the file open
+    other = sqlite3.connect(str(sqlite_database.path), check_same_thread=False)  # another PC, mid-write
     other.execute("BEGIN")
     other.execute("UPDATE setting SET value = value")
     folder = tmp_path / "usb"
     folder.mkdir()
+    # The copy runs while the other PC writes; the backup's audit event waits until it is done.
+    finished = threading.Timer(1.0, other.rollback)
+    finished.start()
     path = make_backup(folder)
-    other.rollback()
+    finished.join()
     other.close()
+    assert AuditEvent.select().where(AuditEvent.action == "backup").count() == 1
     assert path.suffix == ".kdbackup" and path.with_name(path.name + CHECKSUM).exists()
     info = inspect_backup(path)
     assert info.counts["patient"] == 1 and info.schema_version == SCHEMA_VERSION
@@ -93,9 +98,11 @@ def test_rotation_keeps_days_weeks_and_months(sqlite_database, tmp_path):
     assert latest_backup_age(tmp_path, now=now) < dt.timedelta(hours=1)
 
 
-def test_command_line_backup_and_restore(tmp_path, capsys):
+def test_command_line_backup_and_restore(tmp_path, capsys, monkeypatch):
     url = f"sqlite:///{tmp_path}/kd.sqlite"
     assert main(["--database", url, "demo", "--patients", "30", "--visits", "60", "--quiet"]) == 0
+    monkeypatch.setenv("KUPANG_DESK_USER", "admin")  # the demo's administrator
+    monkeypatch.setenv("KUPANG_DESK_PASSWORD", "kupang-demo")
     assert main(["--database", url, "backup", "--to", str(tmp_path), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "30 pasien, 60 kunjungan" in out

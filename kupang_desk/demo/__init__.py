@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from kupang_desk import preferences
 from kupang_desk.accounts import users
+from kupang_desk.accounts.permissions import SYSTEM_SETUP
 from kupang_desk.demo.health import make_patients, make_visits
 from kupang_desk.demo.school import make_students
 from kupang_desk.errors import KnownError
@@ -100,7 +101,7 @@ def _make_accounts(*, school: bool, puskesmas: bool) -> None:
         return
     for username, full_name, role, desk in DEMO_ACCOUNTS:
         if desk == "both" or (desk == "sekolah" and school) or (desk == "puskesmas" and puskesmas):
-            users.create_user(username, full_name, role, DEMO_PASSWORD, must_change=False)
+            users.create_user(username, full_name, role, DEMO_PASSWORD, must_change=False, by=SYSTEM_SETUP)
     preferences.put("demo.accounts", [a[0] for a in DEMO_ACCOUNTS])
 
 

@@ -9,6 +9,7 @@ ReportLab, so the PDF looks the same on every PC.
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
@@ -66,9 +67,10 @@ def escape(text: str) -> str:
 class NumberedCanvas(pdf_canvas.Canvas):
     """Writes "Halaman n dari N" once the number of pages is known."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, footer: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
+        self._footer = footer
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         self._pages.append(dict(self.__dict__))
@@ -80,7 +82,8 @@ class NumberedCanvas(pdf_canvas.Canvas):
             self.__dict__.update(state)
             self.setFont(FONT, 7.5)
             width = self._pagesize[0]
-            self.drawCentredString(width / 2, 8 * mm, _("Halaman {page} dari {total}").format(page=self._pageNumber, total=total))
+            text = _("Halaman {page} dari {total}").format(page=self._pageNumber, total=total)
+            self.drawCentredString(width / 2, 8 * mm, f"{text} · {self._footer}" if self._footer else text)
             super().showPage()
         super().save()
 
@@ -237,9 +240,9 @@ def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
     story.append(signature(report, width))
     document = SimpleDocTemplate(str(path), pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
                                  bottomMargin=16 * mm, title=f"{report.title} {report.period.label()}",
-                                 author=report.letterhead.name)
+                                 author=report.letterhead.name, keywords=report.audit_mark)
     try:
-        document.build(story, canvasmaker=NumberedCanvas)
+        document.build(story, canvasmaker=functools.partial(NumberedCanvas, footer=report.audit_label()))
     except OSError as error:
         raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu dulu.").format(
             path=path, detail=error.strerror or error)) from error

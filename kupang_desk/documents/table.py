@@ -165,6 +165,16 @@ class Report:
     closing: list[str] = field(default_factory=list)  # lines after the tables (a total in words)
     sheet_title: str = ""  # the Excel sheet's name; the kind when empty
     when_empty: str = ""  # what the page says when no table has a row
+    # The audit chain's head when the file was written ("KDAUDIT#123-a1b2c3d4e5f6"): printed in the
+    # footer and kept in the file's properties, so ``kupang-desk audit verify --anchor`` can check it.
+    audit_mark: str = ""
+
+    def audit_label(self) -> str:
+        """The mark as the footer prints it: "Jejak audit #123 · a1b2c3d4e5f6"."""
+        if not self.audit_mark.startswith("KDAUDIT#"):
+            return ""
+        event, _sep, seal = self.audit_mark[len("KDAUDIT#"):].partition("-")
+        return _("Jejak audit #{event} · {seal}").format(event=event, seal=seal)
 
     @property
     def empty(self) -> bool:

@@ -30,10 +30,15 @@ class AuditEvent(BaseModel):
 
     at = pw.DateTimeField(default=now, index=True)
     user = pw.ForeignKeyField(User, null=True, backref="audit_events", on_delete="RESTRICT")
-    os_user = pw.CharField(max_length=100, default="")  # command-line work without sign-in
+    # Who, as they were named then: the hash covers these, so renaming accounts moves nothing.
+    user_name = pw.CharField(max_length=60, default="")  # an account's user name, or "sistem:..."
+    user_full_name = pw.CharField(max_length=100, default="")
+    os_user = pw.CharField(max_length=100, default="")  # the operating-system account, as context
     action = pw.CharField(max_length=30, index=True)  # create, update, delete, merge, export, ...
     table_name = pw.CharField(max_length=40, default="")
     record_id = pw.CharField(max_length=40, default="", index=True)
     details = pw.TextField(default="{}")  # JSON: before/after values, file names, reasons
     prev_hash = pw.CharField(max_length=64, default="")
     hash = pw.CharField(max_length=64, default="")
+    # Which installation key sealed the hash (HMAC-SHA256); "" for events from before keys (v1).
+    key_id = pw.CharField(max_length=16, default="")

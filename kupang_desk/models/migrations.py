@@ -30,6 +30,7 @@ from kupang_desk.models import (
     Promotion,
     PromotionItem,
     Visit,
+    guards,
     search_index,
 )
 from kupang_desk.models.base import BaseModel, now
@@ -38,7 +39,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class SchemaVersion(BaseModel):
@@ -73,6 +74,7 @@ def migrate(database: pw.Database, target=None) -> int:
         with database.bind_ctx([SchemaVersion, *ALL_MODELS]), database.atomic():
             database.create_tables([SchemaVersion, *ALL_MODELS])
             search_index.install(database)
+            guards.install(database)
             SchemaVersion.insert(version=SCHEMA_VERSION).on_conflict_ignore().execute()
         return 0
     if version > SCHEMA_VERSION:
@@ -159,8 +161,21 @@ def _v4_school_desk(database: pw.Database, migrator: SchemaMigrator) -> None:
         database.create_tables([Promotion, PromotionItem])
 
 
+def _v5_audit_keys(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v5: each event keeps its account's names as they were and the installation key that sealed
+    it; the audit table refuses UPDATE and DELETE. Older events keep their unkeyed hashes (the
+    first keyed event seals them by its link)."""
+    run(
+        migrator.add_column("audit_event", "user_name", pw.CharField(max_length=60, default="")),
+        migrator.add_column("audit_event", "user_full_name", pw.CharField(max_length=100, default="")),
+        migrator.add_column("audit_event", "key_id", pw.CharField(max_length=16, default="")),
+    )
+    guards.install(database)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
     4: _v4_school_desk,
+    5: _v5_audit_keys,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import uuid
 import warnings
 from functools import cache
 
@@ -106,3 +107,5 @@ def ensure_reference_data() -> None:
         for key, value in preferences.seeded_defaults().items():
             if key not in present:
                 preferences.put(key, value)
+        if "database.id" not in present:
+            preferences.put("database.id", uuid.uuid4().hex)

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient
 from kupang_desk.names import name_key
@@ -35,9 +37,10 @@ def _active():
 
 def likely_duplicates(name: str, birth_date: dt.date | None, *, mother_name: str = "",
                       kelurahan_code: str | None = None, exclude_id: int | None = None,
-                      limit: int = 10) -> list[Candidate]:
+                      limit: int = 10, user: SignedIn | None = None) -> list[Candidate]:
     """Patients who may be this person: same birth date and a similar name, or the same
     mother and kelurahan with a related name. The clerk decides."""
+    require("patient.read", user)
     key = name_key(name)
     found: dict[int, tuple[Patient, list[str]]] = {}
     if birth_date is not None and key:

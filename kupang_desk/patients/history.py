@@ -9,6 +9,7 @@ import peewee as pw
 
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -44,8 +45,9 @@ def open_patient(patient_id: int, *, user: User | None = None) -> Patient:
     return patient
 
 
-def diagnoses_over_time(patient_id: int) -> list[DiagnosisHistory]:
+def diagnoses_over_time(patient_id: int, *, user: SignedIn | None = None) -> list[DiagnosisHistory]:
     """Each code the patient was diagnosed with: first and last date and how often, latest first."""
+    require("patient.read", user)
     first, last, times = pw.fn.MIN(Visit.visit_at), pw.fn.MAX(Visit.visit_at), pw.fn.COUNT(VisitDiagnosis.id)
     query = (VisitDiagnosis.select(VisitDiagnosis.icd10, Icd10.title, Icd10.title_id, first, last, times)
              .join(Visit).switch(VisitDiagnosis).join(Icd10)

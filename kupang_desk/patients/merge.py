@@ -47,8 +47,8 @@ def merge(survivor_id: int, merged_id: int, *, reason: str, user: User | None = 
                 setattr(survivor, name, getattr(merged, name))
         survivor.save()
         moved = Visit.update(patient=survivor).where(Visit.patient == merged).execute()
-        refresh_visit_ages(survivor)
-        refresh_new_visit_flags(survivor.id)
+        refresh_visit_ages(survivor, user=user)
+        refresh_new_visit_flags(survivor.id, user=user)
         audit.record("merge", "patient", survivor.id, {
             "merged_id": merged.id, "merged_no_rm": merged.no_rm, "visits_moved": moved, "reason": reason.strip()}, user)
     return survivor

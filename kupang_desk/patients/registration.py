@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass, field, fields
 
 from kupang_desk import audit
+from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -202,8 +204,9 @@ def load_for_edit(patient_id: int, *, user: User | None = None) -> EditedPatient
     return EditedPatient(patient.id, patient.no_rm, PatientForm.from_patient(patient))
 
 
-def find_by_nik(nik: str, *, exclude_id: int | None = None) -> Patient | None:
+def find_by_nik(nik: str, *, exclude_id: int | None = None, user: SignedIn | None = None) -> Patient | None:
     """The patient holding this NIK now, or the one a merged record's NIK went to."""
+    require("patient.read", user)
     query = Patient.select().where(Patient.nik == nik)
     if exclude_id:
         query = query.where(Patient.id != exclude_id)
@@ -229,13 +232,13 @@ def register(form: PatientForm, *, accept_warnings: bool = False, user: User | N
     values = checked.values
     with writing():
         if values["nik"]:
-            existing = find_by_nik(values["nik"])
+            existing = find_by_nik(values["nik"], user=user)
             if existing is not None:
                 raise DuplicateNik(existing)
         stamp = now()
         patient = Patient.create(
             no_rm=next_no_rm(values["kelurahan"], values["kk_number"]), created_at=stamp, updated_at=stamp,
-            created_by=user, **values)
+            created_by=session.account(user), **values)
         audit.record("create", "patient", patient.id, {
             "no_rm": patient.no_rm, "warnings_accepted": checked.warning_list()}, user)
     return patient
@@ -256,7 +259,7 @@ def update(patient_id: int, form: PatientForm, *, reason: str, accept_warnings: 
     with writing():
         patient = Patient.get_by_id(patient_id)
         if values["nik"]:
-            existing = find_by_nik(values["nik"], exclude_id=patient.id)
+            existing = find_by_nik(values["nik"], exclude_id=patient.id, user=user)
             if existing is not None and existing.id != patient.id:
                 raise DuplicateNik(existing)
         before = {name: getattr(patient, _ATTRIBUTES.get(name, name)) for name in values}
@@ -271,15 +274,16 @@ def update(patient_id: int, form: PatientForm, *, reason: str, accept_warnings: 
         patient.updated_at = now()
         patient.save()
         if "birth_date" in changed or "sex" in changed:
-            refresh_visit_ages(patient)
+            refresh_visit_ages(patient, user=user)
         audit.record("update", "patient", patient.id, {
             "reason": reason.strip(), "changes": {name: {"before": old, "after": new} for name, (old, new) in changed.items()},
         }, user)
     return patient
 
 
-def refresh_visit_ages(patient: Patient) -> int:
+def refresh_visit_ages(patient: Patient, *, user: SignedIn | None = None) -> int:
     """Recomputes the age and sex stored on the patient's visits (after a correction or merge)."""
+    require("patient.write", user)
     count = 0
     for visit in Visit.select(Visit.id, Visit.visit_at).where(Visit.patient == patient):
         days, years = age_at(patient.birth_date, visit.visit_at.date())

@@ -15,6 +15,7 @@ from typing import cast
 import peewee as pw
 
 from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.models import Patient, PatientIdentifier, Region, User, db, search_index
 from kupang_desk.names import name_key
 
@@ -123,8 +124,9 @@ def _substring_ids(key: str, limit: int) -> list[int]:
     return [row[0] for row in database.execute_sql(sql, params).fetchall()]
 
 
-def find_by_no_rm(no_rm: str) -> Patient | None:
+def find_by_no_rm(no_rm: str, *, user: SignedIn | None = None) -> Patient | None:
     """The active patient with exactly this No. RM (or who had it before a merge)."""
+    require("patient.read", user)
     text = no_rm.strip().upper()
     if not text:
         return None

@@ -16,6 +16,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents import pdf as pdf_writer
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_datetime
@@ -34,8 +35,9 @@ from kupang_desk.models import (
 from kupang_desk.settings import current_letterhead
 
 
-def processing_history(patient_id: int) -> list[AuditEvent]:
+def processing_history(patient_id: int, *, user: SignedIn | None = None) -> list[AuditEvent]:
     """Every event about the patient or one of their visits, oldest first."""
+    require("patient.read", user)
     visit_ids = [str(v) for (v,) in Visit.select(Visit.id).where(Visit.patient == patient_id).tuples()]
     condition = (AuditEvent.table_name == "patient") & (AuditEvent.record_id == str(patient_id))
     for chunk in pw.chunked(visit_ids, 500):

@@ -10,6 +10,8 @@ from collections import defaultdict
 
 import peewee as pw
 
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
 from kupang_desk.models import Visit, VisitDiagnosis
@@ -19,8 +21,9 @@ from kupang_desk.reports.counts import L_P, band_expression, icd_titles, live_vi
 Counts = dict[str, dict[tuple[int, str, bool], int]]  # code -> (band, sex, new case) -> count
 
 
-def lb1_counts(period: Period, *, rollup: bool = False, bands: list[AgeBand] | None = None) -> Counts:
+def lb1_counts(period: Period, *, rollup: bool = False, bands: list[AgeBand] | None = None, user: SignedIn | None = None) -> Counts:
     """Case counts per code (or 3-character category), age band, sex and new/old."""
+    require("report.make", user)
     bands = bands if bands is not None else age_bands()
     code = pw.fn.SUBSTR(VisitDiagnosis.icd10, 1, 3) if rollup else VisitDiagnosis.icd10
     band = band_expression(bands)
@@ -50,9 +53,10 @@ def lb1_columns(bands: list[AgeBand]) -> list[Column]:
     return columns
 
 
-def lb1_report(period: Period, *, rollup: bool = False, bands: list[AgeBand] | None = None) -> Report:
+def lb1_report(period: Period, *, rollup: bool = False, bands: list[AgeBand] | None = None, user: SignedIn | None = None) -> Report:
+    require("report.make", user)
     bands = bands if bands is not None else age_bands()
-    counts = lb1_counts(period, rollup=rollup, bands=bands)
+    counts = lb1_counts(period, rollup=rollup, bands=bands, user=user)
     titles = icd_titles(sorted(counts))
     table = ReportTable(_("Laporan bulanan data kesakitan (LB1)"), lb1_columns(bands), total_label=_("JUMLAH"))
     outside = 0

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import peewee as pw
 
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient, PaymentType, Poli, Region, Visit, WorkArea
@@ -47,7 +49,8 @@ def _grouped(period: Period, key: pw.Node, *, join_patient: bool = False) -> dic
     return counts
 
 
-def recap_report(period: Period, *, bands: list[AgeBand] | None = None) -> Report:
+def recap_report(period: Period, *, bands: list[AgeBand] | None = None, user: SignedIn | None = None) -> Report:
+    require("report.make", user)
     bands = bands if bands is not None else age_bands()
     tables = []
     by_poli = _grouped(period, Visit.poli)

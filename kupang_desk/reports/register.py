@@ -15,6 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.excel import PAPER, put, safe_values, save, setup_print
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
@@ -48,14 +50,17 @@ def filter_period(flt: VisitFilter) -> Period:
     return Period(flt.date_from or date(2000, 1, 1), flt.date_to or date.today())
 
 
-def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4", task: Task | None = None) -> int:
+def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4", task: Task | None = None,
+                         user: SignedIn | None = None, audit_mark: str = "") -> int:
     """Streams the filtered register into ``path``; returns the number of visits written."""
+    require("report.make", user)
     task = task or Task()
-    register = VisitRegister(flt, descending=False)
+    register = VisitRegister(flt, descending=False, user=user)
     total = register.count()
     columns = register_columns()
     head = current_letterhead()
     workbook = Workbook(write_only=True)
+    workbook.properties.keywords = audit_mark
     sheet = workbook.create_sheet(_("Register kunjungan"))
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width + 1
@@ -99,10 +104,11 @@ def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4
     return written
 
 
-def register_report(flt: VisitFilter, *, limit: int | None = None, task: Task | None = None) -> Report:
+def register_report(flt: VisitFilter, *, limit: int | None = None, task: Task | None = None, user: SignedIn | None = None) -> Report:
     """The filtered register as a report (for the PDF and the preview); ``limit`` rows at most."""
+    require("report.make", user)
     task = task or Task()
-    register = VisitRegister(flt, descending=False)
+    register = VisitRegister(flt, descending=False, user=user)
     total = register.count()
     table = ReportTable(_("Register kunjungan"), register_columns())
     for number, row in enumerate(register.iter_rows(chunk=5000), start=1):

@@ -40,15 +40,16 @@ def make(kind: str, period: Period, options: Options | None = None, *, task: Tas
     task = task or Task()
     task.step(0, 1, _("Menghitung {report}...").format(report=kind_label(kind)))
     if kind == "lb1":
-        return lb1_report(period, rollup=options.rollup)
+        return lb1_report(period, rollup=options.rollup, user=user)
     if kind == "recap":
-        return recap_report(period)
+        return recap_report(period, user=user)
     if kind == "top":
         if options.limit < 1:
             raise KnownError(_("Jumlah penyakit terbanyak minimal 1."))
-        return top_report(period, limit=options.limit, new_cases_only=options.new_cases_only, include_z=options.include_z)
+        return top_report(period, limit=options.limit, new_cases_only=options.new_cases_only, include_z=options.include_z,
+                          user=user)
     if kind == "register":
-        return register_report(_register_filter(period, options), limit=preview_rows, task=task)
+        return register_report(_register_filter(period, options), limit=preview_rows, task=task, user=user)
     raise KnownError(_("Laporan '{kind}' tidak dikenal. Pilih lb1, recap, top atau register.").format(kind=kind))
 
 
@@ -68,12 +69,17 @@ def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str
     for target in (xlsx, pdf):
         if target:
             check_output(Path(target), (".xlsx", ".pdf"))
+    mark = audit.mark()
+    written = 0
     if kind == "register" and xlsx:
         # Streamed: the register can hold 100,000 visits.
-        export_register_xlsx(_register_filter(period, options), xlsx, paper=options.paper, task=task)
+        written = export_register_xlsx(_register_filter(period, options), xlsx, paper=options.paper, task=task, user=user,
+                                       audit_mark=mark)
     # The report itself: what the PDF and the workbook hold, and what the caller shows.
     # A register saved only as Excel needs no more than the preview's first rows.
-    report = make(kind, period, options, task=task, preview_rows=1000 if kind == "register" and not pdf else None)
+    report = make(kind, period, options, task=task, preview_rows=1000 if kind == "register" and not pdf else None,
+                  user=user)
+    report.audit_mark = mark
     if xlsx and kind != "register":
         task.step(1, 2, _("Menulis Excel..."))
         write_workbook([report], xlsx, paper=options.paper)
@@ -81,6 +87,8 @@ def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str
         task.step(1, 2, _("Menulis PDF..."))
         write_pdf(report, pdf, paper=options.paper)
     with writing():
-        audit.record("export", "report", kind, {"period": period.label(), "xlsx": str(xlsx or ""), "pdf": str(pdf or "")}, user)
+        audit.record("export", "report", kind, {"period": period.label(), "rows": written or sum(len(t.rows) for t in report.tables),
+                                                "xlsx": str(xlsx or ""), "pdf": str(pdf or ""), "anchor": mark}, user)
+    audit.remember_head()
     task.step(2, 2, _("Selesai."))
     return report

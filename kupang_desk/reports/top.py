@@ -7,6 +7,8 @@ from collections import defaultdict
 import peewee as pw
 
 from kupang_desk import preferences
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
 from kupang_desk.models import Visit, VisitDiagnosis
@@ -15,9 +17,10 @@ from kupang_desk.reports.counts import L_P, icd_titles, live_visits_in
 
 
 def top_report(period: Period, *, limit: int = 10, new_cases_only: bool = True,
-               include_z: bool | None = None) -> Report:
+               include_z: bool | None = None, user: SignedIn | None = None) -> Report:
     """The ``limit`` codes diagnosed most (new cases unless ``new_cases_only`` is False);
     Z codes (contacts, not diseases) count only when ``include_z`` (default: Pengaturan)."""
+    require("report.make", user)
     if include_z is None:
         include_z = preferences.get("top_diseases.include_z_codes")
     condition = live_visits_in(period)

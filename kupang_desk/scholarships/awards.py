@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kupang_desk import audit
+from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_rupiah
 from kupang_desk.i18n import _
@@ -82,14 +84,15 @@ class Step:
     note: str = ""
 
 
-def eligible_student_ids() -> list[int]:
+def eligible_student_ids(*, user: SignedIn | None = None) -> list[int]:
     """The students at school whom the school marked eligible for PIP (Layak PIP)."""
+    require("student.read", user)
     return [sid for (sid,) in Student.select(Student.id).where(Student.pip_eligible & (Student.status == "aktif")).tuples()]
 
 
 def propose_eligible(programme: ProgrammeRef, *, user: User | None = None) -> int:
     """Proposes every eligible student (``eligible_student_ids``) for ``programme``."""
-    return propose(programme, eligible_student_ids(), reason="", user=user)
+    return propose(programme, eligible_student_ids(user=user), reason="", user=user)
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ def propose(programme: ProgrammeRef, student_ids: Iterable[int], *, reason: str 
             Award.insert_many(new_awards).execute()
             ids = [award_id for (award_id,) in Award.select(Award.id).where(
                 (Award.programme == programme.id) & Award.student.in_([a["student"].id for a in new_awards])).tuples()]
-            AwardEvent.insert_many([dict(award=award_id, from_status="", to_status="diusulkan", at=stamp, user=user)
+            AwardEvent.insert_many([dict(award=award_id, from_status="", to_status="diusulkan", at=stamp, user=session.account(user))
                                     for award_id in ids]).execute()
             added += len(new_awards)
         audit.record("propose", "award", programme.id, {"added": added}, user)
@@ -242,7 +245,7 @@ def transition(award_ids: Iterable[int], step: Step, *, user: User | None = None
             before = award.status
             award.status, award.updated_at = step.to_status, stamp
             award.save()
-            AwardEvent.create(award=award, from_status=before, to_status=step.to_status, at=stamp, user=user,
+            AwardEvent.create(award=award, from_status=before, to_status=step.to_status, at=stamp, user=session.account(user),
                               note=(step.note or notes[award.id])[:200])
         audit.record("transition", "award", ",".join(str(a.id) for a in awards[:50]),
                      {"to": step.to_status, "count": len(awards), "note": step.note}, user)
@@ -289,7 +292,7 @@ def record_payout(award_ids: Iterable[int], stage: int, paid_on: dt.date, *, amo
             before = award.status
             award.status, award.updated_at = "dicairkan", stamp
             award.save()
-            AwardEvent.create(award=award, from_status=before, to_status="dicairkan", at=stamp, user=user,
+            AwardEvent.create(award=award, from_status=before, to_status="dicairkan", at=stamp, user=session.account(user),
                               note=_("{stage}: {amount} pada {date}").format(
                                   stage=stages(award.programme)[stage - 1], amount=format_rupiah(amounts[award.id]),
                                   date=format_date(paid_on)))
@@ -395,9 +398,10 @@ def award_rows(programme: ProgrammeRef, *, statuses: Iterable[str] = (), class_g
     return rows
 
 
-def deadline_warnings(*, today: dt.date | None = None, within_days: int = DEADLINE_WARNING_DAYS) -> list[tuple[AwardRow, int]]:
+def deadline_warnings(*, today: dt.date | None = None, within_days: int = DEADLINE_WARNING_DAYS, user: SignedIn | None = None) -> list[tuple[AwardRow, int]]:
     """Nominated students whose account is still not active, with the days left to the deadline
     (negative: passed), the most urgent first."""
+    require("student.read", user)
     today = today or dt.date.today()
     found = []
     for programme in ScholarshipProgramme.select().where(ScholarshipProgramme.active):

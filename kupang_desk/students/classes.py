@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 import peewee as pw
 
 from kupang_desk import audit
+from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
@@ -39,7 +41,8 @@ def next_school_year(today: dt.date | None = None) -> str:
     return f"{year}/{year + 1}"
 
 
-def plan_promotion(school_year: str | None = None) -> PromotionPlan:
+def plan_promotion(school_year: str | None = None, *, user: SignedIn | None = None) -> PromotionPlan:
+    require("student.read", user)
     final = FINAL_GRADE[school_level()]
     plan = PromotionPlan(school_year or next_school_year())
     for student in Student.select().where(Student.status == "aktif").order_by(Student.class_group, Student.name):
@@ -58,13 +61,13 @@ def promote(school_year: str | None = None, *, user: User | None = None) -> tupl
     in one transaction; the promotion is kept so that ``undo_promotion`` can reverse it."""
     user = require("student.write", user)
     with writing():
-        plan = plan_promotion(school_year)
+        plan = plan_promotion(school_year, user=user)
         if not plan.moves and not plan.graduates:
             raise KnownError(_("Tidak ada siswa aktif dengan kelas yang dikenal; kenaikan kelas tidak dijalankan."))
         if Promotion.select().where((Promotion.school_year == plan.school_year) & Promotion.undone_at.is_null()).exists():
             raise KnownError(_("Kenaikan kelas ke tahun ajaran {year} sudah dijalankan. Batalkan dulu bila ingin mengulang.").format(
                 year=plan.school_year))
-        promotion = Promotion.create(school_year=plan.school_year, user=user)
+        promotion = Promotion.create(school_year=plan.school_year, user=session.account(user))
         stamp = now()
         items: list[dict] = []
         groups: dict[tuple[str | None, int | None, str], list[int]] = {}
@@ -92,7 +95,8 @@ def promote(school_year: str | None = None, *, user: User | None = None) -> tupl
     return promotion, plan
 
 
-def last_promotion() -> Promotion | None:
+def last_promotion(*, user: SignedIn | None = None) -> Promotion | None:
+    require("student.read", user)
     return Promotion.select().where(Promotion.undone_at.is_null()).order_by(Promotion.id.desc()).first()
 
 
@@ -101,7 +105,7 @@ def undo_promotion(*, user: User | None = None) -> tuple[Promotion, int, list[st
     since then keeps that change and is named. Returns (promotion, restored, names left alone)."""
     user = require("student.write", user)
     with writing():
-        promotion = last_promotion()
+        promotion = last_promotion(user=user)
         if promotion is None:
             raise KnownError(_("Belum ada kenaikan kelas yang dapat dibatalkan."))
         restored, kept = 0, []

@@ -13,6 +13,7 @@ from typing import Any
 
 from kupang_desk import audit, regions
 from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import account_length, read_identifier
@@ -272,8 +273,9 @@ def active_students(search: str = "", class_group: str = "", *, user: User | Non
     return [StudentRecord.of(row, names.get(row.kelurahan_code or "", "")) for row in rows]
 
 
-def class_groups() -> list[str]:
+def class_groups(*, user: SignedIn | None = None) -> list[str]:
     """The class groups of the students at school, in grade order."""
+    require("student.read", user)
     rows = (Student.select(Student.class_group, Student.grade).where(Student.status == "aktif")
             .group_by(Student.class_group, Student.grade).tuples())
     return [group for group, _grade in sorted(rows, key=lambda r: (r[1] or 99, r[0])) if group]

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from kupang_desk import audit
+from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -78,8 +80,9 @@ class VisitInvalid(KnownError):
         self.errors = errors
 
 
-def is_new_visit(patient_id: int, at: dt.datetime, *, exclude_visit_id: int | None = None) -> bool:
+def is_new_visit(patient_id: int, at: dt.datetime, *, exclude_visit_id: int | None = None, user: SignedIn | None = None) -> bool:
     """Kunjungan baru: no earlier visit by this patient in the same calendar year."""
+    require("patient.read", user)
     start = dt.datetime(at.year, 1, 1)
     query = Visit.select().where((Visit.patient == patient_id) & Visit.deleted_at.is_null()
                                  & (Visit.visit_at >= start) & (Visit.visit_at < at))
@@ -188,11 +191,11 @@ def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | 
         patient = Patient.get_by_id(form.patient_id)
         at = values["visit_at"]
         days, years = age_at(patient.birth_date, at.date())
-        visit = Visit.create(patient=patient, is_new_visit=is_new_visit(patient.id, at), age_days=days, age_years=years,
-                             sex=patient.sex, created_by=user, created_at=now(), **values)
+        visit = Visit.create(patient=patient, is_new_visit=is_new_visit(patient.id, at, user=user), age_days=days, age_years=years,
+                             sex=patient.sex, created_by=session.account(user), created_at=now(), **values)
         _write_diagnoses(visit.id, form.diagnoses)
         # A visit entered late can make a later visit of that year a repeat.
-        refresh_new_visit_flags(patient.id, years=[at.year])
+        refresh_new_visit_flags(patient.id, years=[at.year], user=user)
         audit.record("create", "visit", visit.id, {
             "patient_id": patient.id, "diagnoses": [line.code for line in form.diagnoses]}, user)
     return Visit.get_by_id(visit.id)
@@ -292,7 +295,7 @@ def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | N
                      age_years=years).where(Visit.id == visit.id).execute()
         VisitDiagnosis.delete().where(VisitDiagnosis.visit == visit.id).execute()
         _write_diagnoses(visit.id, form.diagnoses)
-        refresh_new_visit_flags(patient.id, years=sorted({visit.visit_at.year, values["visit_at"].year}))
+        refresh_new_visit_flags(patient.id, years=sorted({visit.visit_at.year, values["visit_at"].year}), user=user)
         changed: dict[str, object] = {name: [str(before[name] if before[name] is not None else ""), str(values.get(name) or "")]
                    for name in CORRECTED_FIELDS if name in values and str(before[name] or "") != str(values[name] or "")}
         after_codes = _diagnosis_text(visit.id)
@@ -310,14 +313,15 @@ def delete_visit(visit_id: int, *, reason: str, user: User | None = None) -> Vis
     with writing():
         visit = _live_visit(visit_id)
         Visit.update(deleted_at=now(), deleted_reason=reason.strip()[:200]).where(Visit.id == visit.id).execute()
-        refresh_new_visit_flags(visit.patient_id, years=[visit.visit_at.year])
+        refresh_new_visit_flags(visit.patient_id, years=[visit.visit_at.year], user=user)
         audit.record("delete", "visit", visit.id, {"patient_id": visit.patient_id, "reason": reason.strip(),
                                                    "diagnoses": _diagnosis_text(visit.id)}, user)
     return Visit.get_by_id(visit_id)
 
 
-def refresh_new_visit_flags(patient_id: int, years: list[int] | None = None) -> None:
+def refresh_new_visit_flags(patient_id: int, years: list[int] | None = None, *, user: SignedIn | None = None) -> None:
     """Marks the first visit of each year as kunjungan baru and the rest as lama."""
+    require("visit.write", user)
     query = Visit.select(Visit.id, Visit.visit_at, Visit.is_new_visit).where(
         (Visit.patient == patient_id) & Visit.deleted_at.is_null()).order_by(Visit.visit_at, Visit.id)
     seen: set[int] = set()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient, PaymentType, Poli, Region, Visit, VisitDiagnosis, db
 
@@ -97,7 +99,8 @@ class VisitRegister:
     """One filtered, sorted view of the visits; pages are cached as they are read."""
 
     def __init__(self, flt: VisitFilter | None = None, *, sort: str = "visit_at", descending: bool = True,
-                 page_size: int = PAGE_SIZE) -> None:
+                 page_size: int = PAGE_SIZE, user: SignedIn | None = None) -> None:
+        require("patient.read", user)  # every row names a patient and a diagnosis
         self.filter = flt or VisitFilter()
         self.sort, self.descending, self.page_size = sort, descending, page_size
         self.column = SORTS[sort][0]

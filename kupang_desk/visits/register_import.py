@@ -402,7 +402,7 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
         diagnoses.close()
         if touched:
             for pid in touched:  # existing patients: their earlier visits count too
-                refresh_new_visit_flags(pid)
+                refresh_new_visit_flags(pid, user=user)
         mapper.remember(user)
         audit.record("import", "visit", "", {"new": sum(1 for _r, _o, new in plan if new),
                                              "new_patients": len(new_patients)}, user)

@@ -128,21 +128,28 @@ def test_every_role_against_every_protected_function(world, name):
 
 
 def test_the_signed_in_user_is_used_when_none_is_passed(world):
-    session.sign_in(world["people"]["pimpinan"])
-    try:
+    head = world["people"]["pimpinan"]
+    with session.acting_as(head):
         with pytest.raises(PermissionDenied, match="Pimpinan"):
             registration.register(patient_form(nik="5371041203870009", name="Petrus Pah"), accept_warnings=True, today=TODAY)
         assert len(search.search_patients("yohanes")) == 1  # reading is allowed
         event = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
         history.open_patient(world["first"].id)
         viewed = AuditEvent.select().where(AuditEvent.id > event.id).get()
-        assert (viewed.action, viewed.user_id, viewed.os_user) == ("view", world["people"]["pimpinan"].id, "")
-    finally:
-        session.sign_out()
-    # Without anyone signed in (the command line) the work is allowed and the OS user is recorded.
-    history.open_patient(world["first"].id)
-    last = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
-    assert last.user_id is None and last.os_user
+        # The account, as named then; the operating-system user only beside it.
+        assert (viewed.action, viewed.user_id, viewed.user_name, viewed.user_full_name) == (
+            "view", head.id, head.username, head.full_name)
+        assert viewed.os_user == audit.os_user()
+
+
+def test_nobody_signed_in_may_do_nothing(world):
+    """Access fails closed: a script or the command line that did not sign in reads and writes nothing."""
+    with session.acting_as(None):
+        for name, (_permission, call) in CALLS.items():
+            before = _counts()
+            with pytest.raises(PermissionDenied, match="Masuk dulu"):
+                call(world, None)
+            assert _counts() == before, f"{name} ran for nobody"
 
 
 def test_a_disabled_account_can_do_nothing(world):

@@ -40,3 +40,20 @@ def new_visit(patient, at: dt.datetime, *codes: str, **values):
     lines = [DiagnosisLine(code, is_new_case=True, is_primary=i == 0) for i, code in enumerate(codes or ("J06.9",))]
     form = VisitForm(patient_id=patient.id, visit_at=at, poli_id=poli(), diagnoses=lines, **values)
     return record_visit(form, today=TODAY)
+
+
+CLI_USER, CLI_PASSWORD = "admin-uji", "rahasia-cli-123"
+
+
+def cli_account(monkeypatch, role: str = "administrator", username: str = CLI_USER):
+    """An account in the open database that the command line signs in with (as a scheduled job
+    does: the user and the password from the environment)."""
+    from kupang_desk.accounts import users
+    from kupang_desk.models import User
+
+    account = User.get_or_none(User.username == username) or users.create_user(
+        username, f"Uji {role}", role, CLI_PASSWORD, must_change=False)
+    monkeypatch.setenv("KUPANG_DESK_USER", username)
+    monkeypatch.setenv("KUPANG_DESK_PASSWORD", CLI_PASSWORD)
+    return account
+

@@ -10,7 +10,7 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run
 
 from kupang_desk.errors import KnownError
-from kupang_desk.models import Patient, Student, db, search_index
+from kupang_desk.models import Patient, Student, db, guards, search_index
 from kupang_desk.models import database as database_module
 from kupang_desk.models.migrations import (
     SCHEMA_VERSION,
@@ -25,6 +25,11 @@ def _make_version_1(url: str) -> None:
     database_module.connect(url)
     migrator = SchemaMigrator.from_database(db.obj)
     with db.atomic():
+        # Undo v5: the audit table's guard and its sealing columns.
+        for name in guards.TRIGGERS:
+            db.execute_sql(f"DROP TRIGGER {name}" + (" ON audit_event" if search_index.is_postgres(db.obj) else ""))
+        for column in ("user_name", "user_full_name", "key_id"):
+            run(migrator.drop_column("audit_event", column))
         # Undo v3: counters, former identifiers, phone index, name search index.
         db.execute_sql("DROP TABLE counter")
         db.execute_sql("DROP TABLE patient_identifier")
@@ -85,6 +90,7 @@ def test_old_database_is_migrated_with_data_intact(schema_db_url):
     assert {t: {i.name for i in db.get_indexes(t)} for t in ("patient", "visit")} == fresh_indexes
     assert search_index.trigram_available(db.obj)
     assert set(db.get_tables()) >= {"counter", "patient_identifier"}
+    assert not guards.missing(db.obj) and {"user_name", "user_full_name", "key_id"} <= set(_columns("audit_event"))
     versions = [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)]
     assert versions == list(range(1, SCHEMA_VERSION + 1))
     database_module.close()

@@ -15,6 +15,10 @@ WRITER = textwrap.dedent("""
     from kupang_desk.models import database, PaymentType
     from kupang_desk.patients.registration import PatientForm, register
     database.connect(sys.argv[1], migrate=False, seed=False)
+    from kupang_desk.accounts import session
+    from kupang_desk.accounts.permissions import PERMISSIONS
+    from kupang_desk.accounts.session import SystemActor
+    session.sign_in(SystemActor("pengujian", "Pengujian otomatis", frozenset(PERMISSIONS)))  # as the tests act
     worker, count = int(sys.argv[2]), int(sys.argv[3])
     umum = PaymentType.get(PaymentType.code == "UMUM").id
     for i in range(count):

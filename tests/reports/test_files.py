@@ -14,7 +14,7 @@ from kupang_desk.documents.table import Period
 from kupang_desk.models import database as database_module
 from kupang_desk.reports import service
 from kupang_desk.visits.register import VisitFilter
-from tests.helpers.factories import new_patient, new_visit
+from tests.helpers.factories import cli_account, new_patient, new_visit
 
 OCTOBER = Period.month("2026-10")
 
@@ -112,7 +112,8 @@ def test_register_export_streams_identifiers_as_text(october, tmp_path):
     assert "000001" in PdfReader(str(tmp_path / "reg.pdf")).pages[0].extract_text()
 
 
-def test_command_line(october, db_url, tmp_path, capsys):
+def test_command_line(october, db_url, tmp_path, capsys, monkeypatch):
+    cli_account(monkeypatch)
     database_module.close()
     args = ["--database", db_url, "report"]
     assert main([*args, "lb1", "--month", "2026-10", "--xlsx", str(tmp_path / "a.xlsx"), "--pdf", str(tmp_path / "a.pdf"), "--quiet"]) == 0

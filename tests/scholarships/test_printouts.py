@@ -16,6 +16,7 @@ from kupang_desk.models import database as database_module
 from kupang_desk.names import name_key
 from kupang_desk.scholarships import awards, printouts, programmes
 from kupang_desk.scholarships.awards import Step
+from tests.helpers.factories import cli_account
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -117,9 +118,10 @@ def test_recap_counts_recipients_and_what_is_still_to_be_paid(database):
     assert row[columns.index("sk_nominasi")] == 1 and row[columns.index("dicairkan")] == 1
 
 
-def test_scholarship_list_from_the_command_line(sqlite_url, tmp_path, capsys):
+def test_scholarship_list_from_the_command_line(sqlite_url, tmp_path, capsys, monkeypatch):
     database_module.connect(sqlite_url)
     school(None)
+    cli_account(monkeypatch)
     database_module.close()
     pdf, xlsx = tmp_path / "pip.pdf", tmp_path / "pip.xlsx"
     assert main(["--database", sqlite_url, "scholarship", "list", "--programme", "PIP", "--year", "2026",

@@ -14,6 +14,7 @@ from kupang_desk.names import name_key
 from kupang_desk.students import classes
 from kupang_desk.students.grades import grade_of, next_class_group
 from kupang_desk.students.records import StudentInvalid, save_student
+from tests.helpers.factories import cli_account
 
 
 def enrol(name: str, group: str, **values) -> Student:
@@ -52,9 +53,10 @@ def test_promotion_moves_everyone_up_graduates_the_last_grade_and_undo_restores(
     assert classes.promote("2027/2028")[0].id != promotion.id  # after an undo it can run again
 
 
-def test_promotion_from_the_command_line_shows_the_plan_first(sqlite_url, capsys):
+def test_promotion_from_the_command_line_shows_the_plan_first(sqlite_url, capsys, monkeypatch):
     database_module.connect(sqlite_url)
     enrol("Andi Ndun", "Kelas 4A")
+    cli_account(monkeypatch)
     database_module.close()
     assert main(["--database", sqlite_url, "students", "promote", "--school-year", "2027/2028"]) == 0
     assert "1 siswa naik kelas" in capsys.readouterr().out

@@ -16,6 +16,7 @@ from kupang_desk.models import AuditEvent, Student
 from kupang_desk.models import database as database_module
 from kupang_desk.students.dapodik import import_students
 from tests.helpers.dapodik import student, write_export
+from tests.helpers.factories import cli_account
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -140,7 +141,10 @@ def test_a_file_without_the_student_header_is_refused_with_what_to_do(database, 
         import_students(tmp_path / "lain.xlsx")
 
 
-def test_command_line_prints_counts_and_fails_when_nothing_is_readable(sqlite_url, tmp_path, capsys):
+def test_command_line_prints_counts_and_fails_when_nothing_is_readable(sqlite_url, tmp_path, capsys, monkeypatch):
+    database_module.connect(sqlite_url)
+    cli_account(monkeypatch)
+    database_module.close()
     path = export(tmp_path, classroom())
     assert main(["--database", sqlite_url, "students", "import", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out

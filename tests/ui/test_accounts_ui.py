@@ -13,15 +13,17 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kupang_desk import demo
 from kupang_desk.accounts import session, users
-from kupang_desk.models import AuditEvent, Institution, Setting, User, db
+from kupang_desk.models import AuditEvent, Institution, Setting, User
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.patients import PatientCardDialog
 from kupang_desk.ui.signin import ChangePasswordDialog, FirstRunDialog, SignInDialog
+from tests.helpers.actors import TEST_ACTOR, tamper
 from tests.helpers.factories import new_patient
 
 
 def signed_in_window(qtbot, target, role: str = "administrator") -> MainWindow:
-    user = users.create_user(f"u-{role.replace('_', '-')}", f"Pengguna {role}", role, "rahasia-123", must_change=False)
+    user = users.create_user(f"u-{role.replace('_', '-')}", f"Pengguna {role}", role, "rahasia-123", must_change=False,
+                             by=TEST_ACTOR)
     session.sign_in(user)
     window = MainWindow(target)
     qtbot.addWidget(window)
@@ -185,7 +187,7 @@ def test_the_head_sees_who_changed_a_record_and_exports_it(qtbot, sqlite_databas
     with qtbot.waitSignal(tab.verify().finished, timeout=20000):
         pass
     assert tab.operation.result.ok and "utuh" in tab.message.text()
-    db.execute_sql("UPDATE audit_event SET details = '{}' WHERE action = 'update'")
+    tamper("UPDATE audit_event SET details = '{}' WHERE action = 'update'")
     with qtbot.waitSignal(tab.verify().finished, timeout=20000):
         pass
     assert not tab.operation.result.ok and "RUSAK" in tab.message.text()

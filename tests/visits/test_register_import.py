@@ -15,6 +15,7 @@ from kupang_desk.imports.values import REJECT
 from kupang_desk.models import Patient, Visit, VisitDiagnosis, db
 from kupang_desk.models import database as database_module
 from kupang_desk.visits.register_import import import_register
+from tests.helpers.factories import cli_account
 
 TODAY = dt.date(2026, 11, 27)
 HEADERS = ["No RM", "nik", "NAMA", "Jenis Kelamin", "Tanggal Lahir", "Kelurahan", "Poli", "Cara Bayar",
@@ -107,7 +108,10 @@ def test_csv_and_a_missing_header(database, tmp_path):
         import_register(bad, today=TODAY)
 
 
-def test_command_line(db_url, tmp_path, capsys):
+def test_command_line(db_url, tmp_path, capsys, monkeypatch):
+    database_module.connect(db_url)
+    cli_account(monkeypatch)
+    database_module.close()
     path = register_file(tmp_path / "register.xlsx", ROWS)
     # Two values no list knows: each is printed once with the --map that answers it, and nothing is saved.
     assert main(["--database", db_url, "import", "register", str(path), "--dry-run", "--quiet"]) == 2
