@@ -281,6 +281,15 @@ def _open(args: argparse.Namespace):
     return target
 
 
+def _shown(table: str, details: dict) -> None:
+    """What the command line printed or wrote, as an audit event of the signed-in account."""
+    from kupang_desk import audit
+    from kupang_desk.models import writing
+
+    with writing():
+        audit.record("export" if details.get("xlsx") else "view", table, "", details)
+
+
 def _setup(args: argparse.Namespace) -> int:
     from kupang_desk import settings
     from kupang_desk.accounts import session
@@ -433,6 +442,7 @@ def _students(args: argparse.Namespace) -> int:
 
 
 def _scholarship(args: argparse.Namespace) -> int:
+    from kupang_desk import audit
     from kupang_desk.formatting import format_date, format_rupiah
     from kupang_desk.scholarships import awards, printouts, programmes
     from kupang_desk.tasks import ConsoleTask
@@ -440,6 +450,7 @@ def _scholarship(args: argparse.Namespace) -> int:
     _open(args)
     if args.scholarship_command == "deadlines":
         warnings = awards.deadline_warnings()
+        _shown("award", {"list": "deadlines", "rows": len(warnings)})
         for row, days in warnings:
             when = _("lewat {days} hari").format(days=-days) if days < 0 else _("{days} hari lagi").format(days=days)
             print(f"{row.nisn:<10}  {row.name:<30} {row.class_group:<10} {format_date(row.deadline)} ({when})")
@@ -453,6 +464,8 @@ def _scholarship(args: argparse.Namespace) -> int:
             print(table.title)
             for cells in table.rows:
                 print("  " + str(cells[0]).ljust(32) + "  ".join(format_rupiah(v) for v in cells[-3:]))
+        report.audit_mark = audit.mark()
+        _shown("award", {"list": "recap", "year": args.year, "xlsx": str(args.xlsx or ""), "anchor": report.audit_mark})
         if args.xlsx:
             write_workbook([report], args.xlsx)
             print(_("Disimpan: {path}").format(path=args.xlsx))

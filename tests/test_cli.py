@@ -78,3 +78,130 @@ def test_progress_goes_to_a_terminal_only():
             task.step(done, 100, "Memeriksa baris")
     assert redirected.getvalue() == ""  # a log file gets the summary lines alone, no \r frames
     assert "\r" in terminal.getvalue() and "100%" in terminal.getvalue()
+
+
+def _counts(url: str) -> tuple:
+    from kupang_desk.models import AuditEvent, Student, User
+
+    database_module.connect(url)
+    counts = (Patient.select().count(), Visit.select().count(), Student.select().count(), User.select().count(),
+              AuditEvent.select().count())
+    database_module.close()
+    return counts
+
+
+def test_without_signing_in_no_command_touches_personal_data(tmp_path, capsys, monkeypatch):
+    """A person at any PC with the database but no account: every command that reads or writes
+    records is refused, and nothing is written (not even the failed attempt's absence of a name)."""
+    url = f"sqlite:///{tmp_path}/kd.sqlite"
+    assert main(["--database", url, "demo", "--patients", "20", "--visits", "40", "--students", "10", "--quiet"]) == 0
+    (tmp_path / "out").mkdir()
+    monkeypatch.delenv("KUPANG_DESK_USER", raising=False)
+    monkeypatch.delenv("KUPANG_DESK_PASSWORD", raising=False)
+    before = _counts(url)
+    out = tmp_path / "out"
+    for command in (["report", "register", "--month", "2026-10", "--xlsx", str(out / "r.xlsx")],
+                    ["report", "lb1", "--month", "2026-10", "--pdf", str(out / "l.pdf")],
+                    ["backup", "--to", str(out)], ["restore", str(out / "x.kdbackup"), "--yes"],
+                    ["import", "register", str(out / "x.xlsx")], ["students", "import", str(out / "x.xlsx")],
+                    ["students", "promote", "--yes"], ["scholarship", "deadlines"], ["scholarship", "recap", "--year", "2026"],
+                    ["audit", "verify"], ["audit", "key", "--export", str(out / "k.key")]):
+        capsys.readouterr()
+        assert main(["--database", url, *command]) == 2, command
+        assert "Masuk dulu" in capsys.readouterr().err, command
+    assert _counts(url) == before and not list(out.iterdir())
+    # info tells what the database is without any record in it
+    assert main(["--database", url, "info"]) == 0
+
+
+def test_the_school_account_cannot_export_the_visit_register(tmp_path, capsys, monkeypatch):
+    from tests.helpers.factories import cli_account
+
+    url = f"sqlite:///{tmp_path}/kd.sqlite"
+    assert main(["--database", url, "demo", "--patients", "20", "--visits", "40", "--students", "10", "--quiet"]) == 0
+    database_module.connect(url)
+    cli_account(monkeypatch, role="operator_sekolah", username="tu-sekolah")
+    database_module.close()
+    capsys.readouterr()
+    assert main(["--database", url, "report", "register", "--month", "2026-10", "--xlsx", str(tmp_path / "r.xlsx")]) == 2
+    assert "tidak berhak" in capsys.readouterr().err and not (tmp_path / "r.xlsx").exists()
+    assert main(["--database", url, "backup", "--to", str(tmp_path)]) == 2  # a full backup is the administrator's
+    assert main(["--database", url, "scholarship", "deadlines"]) == 0  # its own work still runs
+    database_module.connect(url)
+    from kupang_desk.models import AuditEvent
+
+    listed = AuditEvent.select().where(AuditEvent.action == "view").order_by(AuditEvent.id.desc()).first()
+    database_module.close()
+    assert listed.user_name == "tu-sekolah" and '"deadlines"' in listed.details  # printed names are an event too
+
+
+def test_wrong_passwords_lock_the_account_for_the_command_line_and_the_window(tmp_path, capsys, monkeypatch):
+    from kupang_desk.accounts import users
+    from kupang_desk.accounts.users import SignInFailed
+
+    url = f"sqlite:///{tmp_path}/kd.sqlite"
+    assert main(["--database", url, "demo", "--patients", "5", "--visits", "5", "--quiet"]) == 0
+    monkeypatch.setenv("KUPANG_DESK_USER", "admin")
+    monkeypatch.setenv("KUPANG_DESK_PASSWORD", "tebakan-salah")
+    for _attempt in range(5):
+        assert main(["--database", url, "audit", "verify"]) == 2
+    assert "dikunci sampai" in capsys.readouterr().err
+    monkeypatch.setenv("KUPANG_DESK_PASSWORD", "kupang-demo")  # the right one, too late
+    assert main(["--database", url, "audit", "verify"]) == 2
+    database_module.connect(url)
+    try:
+        import pytest
+
+        with pytest.raises(SignInFailed, match="dikunci sampai"):  # the sign-in window uses this very check
+            users.authenticate("admin", "kupang-demo")
+    finally:
+        database_module.close()
+
+
+def test_setup_starts_a_database_from_the_command_line_then_import_and_report(tmp_path, capsys, monkeypatch):
+    from tests.visits.test_register_import import ROWS, register_file
+
+    url = f"sqlite:///{tmp_path}/baru.sqlite"
+    monkeypatch.setenv("KUPANG_DESK_PASSWORD", "rahasia-kantor-1")
+    assert main(["--database", url, "report", "lb1", "--month", "2022-03", "--pdf", str(tmp_path / "x.pdf")]) == 2
+    assert "belum punya akun" in capsys.readouterr().err
+    assert main(["--database", url, "setup", "--type", "puskesmas", "--name", "UPTD Puskesmas Oebobo",
+                 "--admin", "kepala"]) == 0
+    assert main(["--database", url, "setup", "--type", "puskesmas", "--name", "Lain", "--admin", "lain"]) == 2
+    monkeypatch.setenv("KUPANG_DESK_USER", "kepala")
+    path = register_file(tmp_path / "register.xlsx", ROWS)
+    main(["--database", url, "import", "register", str(path), "--add-unknown", "--quiet"])
+    capsys.readouterr()
+    assert main(["--database", url, "info"]) == 0
+    assert "UPTD Puskesmas Oebobo" in capsys.readouterr().out
+    database_module.connect(url)
+    from kupang_desk.models import AuditEvent
+
+    names = {e.user_name for e in AuditEvent.select()}
+    database_module.close()
+    assert "kepala" in names and "" not in names  # the trail names the account, the OS user is context only
+
+
+def test_a_report_s_mark_checks_against_the_trail_and_catches_truncation(tmp_path, capsys, monkeypatch):
+    from tests.helpers.actors import tamper
+
+    url = f"sqlite:///{tmp_path}/kd.sqlite"
+    assert main(["--database", url, "demo", "--patients", "20", "--visits", "60", "--quiet"]) == 0
+    monkeypatch.setenv("KUPANG_DESK_USER", "admin")
+    monkeypatch.setenv("KUPANG_DESK_PASSWORD", "kupang-demo")
+    pdf, xlsx = tmp_path / "lb1.pdf", tmp_path / "lb1.xlsx"
+    assert main(["--database", url, "report", "lb1", "--month", "2026-10", "--pdf", str(pdf), "--xlsx", str(xlsx),
+                 "--quiet"]) in (0, 3)
+    for written in (pdf, xlsx):
+        capsys.readouterr()
+        assert main(["--database", url, "audit", "verify", "--anchor", str(written)]) == 0, written
+        assert "cocok" in capsys.readouterr().out
+    database_module.connect(url)
+    from kupang_desk import audit
+
+    marked = audit.anchor_in_file(pdf)
+    tamper(("DELETE FROM audit_event WHERE id >= %s", marked.event))
+    database_module.close()
+    capsys.readouterr()
+    assert main(["--database", url, "audit", "verify", "--anchor", str(pdf)]) == 4
+    assert "RUSAK" in capsys.readouterr().out

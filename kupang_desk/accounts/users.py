@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import peewee as pw
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -19,7 +20,7 @@ from kupang_desk.accounts.permissions import ROLES, require, role_label
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
-from kupang_desk.models import User, now, writing
+from kupang_desk.models import User, db, now, writing
 
 MIN_LENGTH = 8
 MAX_ATTEMPTS = 5
@@ -56,7 +57,10 @@ def authenticate(username: str, password: str, *, at: dt.datetime | None = None)
     at = at or now()
     name = (username or "").strip().lower()
     with writing():
-        user = User.get_or_none(User.username == name)
+        # One attempt at a time per account: the row is locked on PostgreSQL (SQLite's writing()
+        # already holds the write lock), so parallel wrong guesses each count and lock at five.
+        query = User.select().where(User.username == name)
+        user = (query.for_update() if isinstance(db.obj, pw.PostgresqlDatabase) else query).first()
         if user is None:
             audit.record("sign_in_failed", "user", "", {"username": name, "why": "unknown"})
             failure = _("Nama pengguna atau kata sandi salah.")

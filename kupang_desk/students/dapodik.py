@@ -148,6 +148,9 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     summary.unknown = lookups.mapper.unknown
     if rejects and (summary.counts().get("error") or summary.warned):  # before anything is written
         write_rejects(summary, rejects)
+        with writing():  # the rejected rows carry names and identifiers: the file is an export
+            audit.record("export", "rejects", "", {"file": str(rejects), "rows": len(summary.rows),
+                                                   "dry_run": dry_run}, user)
     if not dry_run and not summary.unknown and any(result.status in ("new", "update") for result, _s, _c in plan):
         _write(plan, summary, user, task, lookups)
         summary.written = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -18,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import __version__, settings, summary
+from kupang_desk import __version__, audit, settings, summary
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.connection import DatabaseUrl
+from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
 from kupang_desk.patients.registration import load_for_edit
@@ -39,6 +41,8 @@ from kupang_desk.ui.visit_form import VisitFormDialog
 from kupang_desk.ui.visit_register import VisitRegisterPage
 from kupang_desk.visits.icd import most_used
 from kupang_desk.visits.recording import load_for_correction, load_for_visit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -340,6 +344,10 @@ class MainWindow(QMainWindow):
             if operation.running:
                 operation.cancel()
                 operation.worker.wait(10000)
+        try:
+            audit.remember_head()  # the day's last head, kept outside the database
+        except KnownError as error:  # the database went away (a restore, a server down): nothing to keep
+            log.warning("Audit head not kept at closing: %s", error)
         super().closeEvent(event)
 
     def refresh_summary(self) -> Operation:

@@ -242,6 +242,9 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
     errors = any(row.status == "error" for row in summary.rows)
     if rejects:  # before anything is written: a rejects file that cannot be written stops the import
         write_rejects(summary, rejects)
+        with writing():  # the rejected rows carry names and identifiers: the file is an export
+            audit.record("export", "rejects", "", {"file": str(rejects), "rows": len(summary.rows),
+                                                   "dry_run": dry_run}, user)
     if not dry_run and not summary.unknown and not (all_or_nothing and errors):
         _write(prepared, by_line, task, lookups.mapper, user)
         summary.written = True

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+import textwrap
+import time
 
 import pytest
 
@@ -75,3 +79,40 @@ def test_account_rules(admin):
         users.set_active(admin.id, False, by=admin)
     with pytest.raises(KnownError, match="administrator aktif terakhir"):
         users.set_role(admin.id, "pimpinan", by=admin)
+
+
+GUESSER = textwrap.dedent("""
+    import sys, time
+    from kupang_desk.models import database
+    from kupang_desk.accounts import users
+    database.connect(sys.argv[1], migrate=False, seed=False)
+    start = float(sys.argv[2])
+    time.sleep(max(0.0, start - time.time()))  # every process guesses at the same moment
+    for guess in range(4):
+        try:
+            users.authenticate("admin", f"salah-{guess}")
+        except users.SignInFailed as error:
+            print("locked" if "dikunci sampai" in str(error) else "wrong", flush=True)
+""")
+
+
+def test_parallel_wrong_passwords_lock_the_account_after_exactly_five(admin, db_url):
+    """8 PCs x 4 wrong passwords at once: each attempt is counted, the fifth locks the account and
+    every later one is refused as locked (it used to check all 32 and never lock on PostgreSQL)."""
+    from kupang_desk.models import database
+
+    database.close()
+    start = time.time() + 3
+    processes = [subprocess.Popen([sys.executable, "-c", GUESSER, db_url, str(start)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(8)]
+    outcomes = []
+    for process in processes:
+        out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err
+        outcomes += out.split()
+    database.connect(db_url)
+    assert len(outcomes) == 32
+    counted = AuditEvent.select().where((AuditEvent.action == "sign_in_failed") & AuditEvent.details.contains('"password"'))
+    assert counted.count() == 5  # the guesses that were checked against the password
+    assert outcomes.count("wrong") == 4 and outcomes.count("locked") == 28  # the fifth says locked, and all after it
+    assert User.get_by_id(admin.id).locked_until is not None

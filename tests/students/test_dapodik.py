@@ -71,6 +71,9 @@ def test_dapodik_export_is_read_by_name_with_identifiers_as_text(database, tmp_p
     assert header[-2:] == ["Kolom", "Alasan"] and "Data Ibu Nama" in header
     assert [rejects.cell(row=r, column=header.index("Nama") + 1).value for r in range(2, rejects.max_row + 1)] == ["Ani Lay"]
     assert rejects.cell(row=2, column=len(header) - 1).value == "NISN"
+    # The rejects file holds names and identifiers: it is an audit event like any export.
+    written = AuditEvent.get((AuditEvent.action == "export") & (AuditEvent.table_name == "rejects"))
+    assert "ditolak.xlsx" in written.details
     check = load_workbook(tmp_path / "ditolak.xlsx")["Periksa"]  # imported, to look at again
     assert check.cell(row=2, column=header.index("Nama") + 1).value == "Ana Lay"
     assert check.cell(row=2, column=len(header) - 1).value == "NIK"

@@ -1,0 +1,243 @@
+"""Access fails closed: every public function of the domain that reads or writes data checks a
+permission itself (``require``), directly or through the guarded function it calls; the rest are
+listed here with the reason they are harmless. Found by walking the package, never a hand list
+of the guarded ones, so a new function that forgets its check fails this test."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kupang_desk.accounts import session
+from kupang_desk.accounts.permissions import DEFAULT_ROLE_PERMISSIONS, ROLES, PermissionDenied
+
+ROOT = Path(__file__).resolve().parents[2] / "kupang_desk"
+# Modules with no personal data in or out: pure rules, formats, files the caller already holds.
+HARMLESS_MODULES = {
+    "kupang_desk.formatting": "formats numbers, dates and names it is given",
+    "kupang_desk.validators": "checks values it is given",
+    "kupang_desk.names": "folds names it is given",
+    "kupang_desk.i18n": "the interface language",
+    "kupang_desk.logs": "where the log goes",
+    "kupang_desk.resources": "files shipped with the program",
+    "kupang_desk.errors": "error messages",
+    "kupang_desk.storage": "where a database file may live",
+    "kupang_desk.regions": "the public region list of NTT",
+    "kupang_desk.preferences": "settings without personal data (each writer above it is guarded)",
+    "kupang_desk.keystore": "the installation key on this PC's own disk; the CLI's key command requires users.manage",
+    "kupang_desk.documents.table": "lays out data the caller already read under its own permission",
+    "kupang_desk.documents.excel": "writes data the caller already read under its own permission",
+    "kupang_desk.documents.pdf": "writes data the caller already read under its own permission",
+    "kupang_desk.imports.identifiers": "reads a cell it is given",
+    "kupang_desk.imports.sheets": "reads a file the guarded importer opened",
+    "kupang_desk.imports.rows": "row checks and the rejects file of the guarded importer",
+    "kupang_desk.students.grades": "grades in class names, and the school's level",
+    "kupang_desk.demo.people": "invents demo names",
+    "kupang_desk.demo.health": "part of demo.generate, which fills an empty database only",
+    "kupang_desk.demo.school": "part of demo.generate, which fills an empty database only",
+    "kupang_desk.cli": "signs in like the window before any command that touches data (tests/test_cli.py)",
+}
+HARMLESS = {
+    # who acts, and the checks themselves
+    "kupang_desk.accounts.permissions": "the permission checks themselves",
+    "kupang_desk.accounts.session": "who is signed in",
+    "kupang_desk.accounts.users.authenticate": "sign-in: the password is the check (with the lockout)",
+    "kupang_desk.accounts.users.verify_again": "unlocking one's own session with one's password",
+    "kupang_desk.accounts.users.change_password": "one's own password, with the old one",
+    "kupang_desk.accounts.users.check_password_rules": "rules for a password it is given",
+    "kupang_desk.accounts.users.hash_password": "hashes a password it is given",
+    "kupang_desk.accounts.users.has_accounts": "whether any account exists (the first-run question)",
+    "kupang_desk.accounts.users.describe": "describes an account it is given",
+    "kupang_desk.accounts.users.state_label": "describes an account it is given",
+    "kupang_desk.accounts.users.record_lock": "records the idle lock of the signed-in session",
+    # the audit trail's own machinery
+    "kupang_desk.audit.record": "writes an event for a function that already required its permission",
+    "kupang_desk.audit.event_hash": "computes a seal",
+    "kupang_desk.audit.legacy_hash": "computes an old seal",
+    "kupang_desk.audit.os_user": "the operating-system user",
+    "kupang_desk.audit.action_label": "a label",
+    "kupang_desk.audit.who": "names the actor of an event it is given",
+    "kupang_desk.audit.head": "the number and seal start of the latest event: no personal data",
+    "kupang_desk.audit.mark": "the head as text",
+    "kupang_desk.audit.remember_head": "keeps the head outside the database",
+    "kupang_desk.audit.remembered_head": "reads the head kept outside the database",
+    "kupang_desk.audit.anchor_in_file": "reads the mark of a file the user holds",
+    # backups: the file side, the data side is guarded
+    "kupang_desk.backup.automatic_backup": "runs as SYSTEM_BACKUP through the guarded make_backup",
+    "kupang_desk.backup.backup_folder": "a folder name",
+    "kupang_desk.backup.backups_in": "file names in a folder",
+    "kupang_desk.backup.latest_backup_age": "file times",
+    "kupang_desk.backup.inspect_backup": "counts and version of a backup file the user holds",
+    "kupang_desk.backup.quick_check": "SQLite's integrity check",
+    "kupang_desk.backup.rotate": "deletes old automatic backup files",
+    "kupang_desk.backup.sha256": "a checksum",
+    # the first start and the demo
+    "kupang_desk.settings.first_run": "only while no account exists (refused after), as SYSTEM_SETUP",
+    "kupang_desk.demo.generate": "fills an empty database only; refuses one with data",
+    "kupang_desk.demo.is_empty": "whether any row exists",
+    # reference lists and labels without personal data
+    "kupang_desk.settings.check_age_bands": "checks bands it is given",
+    "kupang_desk.settings.city_kelurahan": "public region list",
+    "kupang_desk.settings.current_letterhead": "the institution's own letterhead",
+    "kupang_desk.settings.default_age_bands": "constants",
+    "kupang_desk.settings.default_letterhead": "constants",
+    "kupang_desk.settings.idle_minutes": "a setting",
+    "kupang_desk.settings.payment_choices": "reference list",
+    "kupang_desk.settings.poli_choices": "reference list",
+    "kupang_desk.settings.read_logo": "reads an image file the user picked",
+    "kupang_desk.settings.reference_items": "reference list",
+    "kupang_desk.settings.work_area": "kelurahan codes of the work area",
+    "kupang_desk.summary.database_summary": "counts only, no names",
+    "kupang_desk.summary.institution": "the institution's own profile",
+    "kupang_desk.reports.base.age_bands": "a setting",
+    "kupang_desk.reports.base.kind_label": "a label",
+    "kupang_desk.reports.base.visit_report": "lays out counts the guarded report functions made",
+    "kupang_desk.reports.counts.band_expression": "builds SQL, reads nothing",
+    "kupang_desk.reports.counts.icd_titles": "ICD-10 titles (public reference)",
+    "kupang_desk.reports.counts.live_visits_in": "builds a query for the guarded report functions, reads nothing",
+    "kupang_desk.reports.lb1.lb1_columns": "column headings",
+    "kupang_desk.reports.recap.recap_columns": "column headings",
+    "kupang_desk.reports.register.filter_period": "a period from a filter",
+    "kupang_desk.reports.register.register_columns": "column headings",
+    "kupang_desk.visits.icd": "the ICD-10 reference list",
+    "kupang_desk.visits.diagnoses.diagnosis_rows": "pairs codes it is given",
+    "kupang_desk.visits.recording.form_of": "a form from a visit row the guarded caller loaded",
+    "kupang_desk.visits.recording.parse_vital": "parses text it is given",
+    "kupang_desk.visits.recording.review": "checks a form it is given",
+    "kupang_desk.visits.recording.suggest_new_case": "reads the ICD-10 rule for a code",
+    "kupang_desk.visits.recording.vital_label": "a label",
+    "kupang_desk.visits.register_import.find_header": "finds the header in rows it is given",
+    "kupang_desk.visits.register_import.prepare_row": "checks a row for the guarded importer",
+    "kupang_desk.patients.registration.live_patient": "the guarded callers' shared lookup (load_patient, load_for_visit)",
+    "kupang_desk.patients.registration.review": "checks a form it is given",
+    "kupang_desk.patients.numbers": "No. RM counters, advanced inside the guarded registration",
+    "kupang_desk.patients.duplicates.similarity": "compares two names it is given",
+    "kupang_desk.patients.history.former_identifiers": "reads rows of a patient the guarded caller opened",
+    "kupang_desk.imports.values": "value lists (poli, cara bayar, kelurahan) and remembered spellings, no personal data",
+    "kupang_desk.scholarships.awards.status_label": "a label",
+    "kupang_desk.scholarships.awards.stage_share": "arithmetic on an award the guarded caller loaded",
+    "kupang_desk.scholarships.awards.paid_amount": "sums payouts of an award the guarded caller loaded",
+    "kupang_desk.scholarships.awards.history": "events of an award the guarded caller loaded",
+    "kupang_desk.scholarships.printouts.recipient_columns": "column headings",
+    "kupang_desk.scholarships.printouts.school_letterhead": "the school's own letterhead",
+    "kupang_desk.scholarships.printouts.school_year_of": "a school year from a date",
+    "kupang_desk.scholarships.programmes": "programme rules (names, amounts, stages): no student data",
+    "kupang_desk.students.classes.describe_promotion": "describes a promotion it is given",
+    "kupang_desk.students.classes.next_school_year": "a school year from today",
+    "kupang_desk.students.dapodik.field_for": "maps a column heading",
+    "kupang_desk.students.dapodik.find_header": "finds the header in rows it is given",
+    "kupang_desk.students.records.clean": "checks values for the guarded save and import",
+    "kupang_desk.students.records.conflicts": "the NISN/NIK check inside the guarded save",
+}
+
+
+def _functions() -> dict[str, ast.FunctionDef]:
+    found = {}
+    for info in pkgutil.walk_packages([str(ROOT)], "kupang_desk."):
+        name = info.name
+        if name.startswith(("kupang_desk.ui", "kupang_desk.models")) or name == "kupang_desk.__main__":
+            continue
+        module = importlib.import_module(name)
+        for attribute, function in inspect.getmembers(module, inspect.isfunction):
+            if attribute.startswith("_") or function.__module__ != name:
+                continue
+            tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+            found[f"{name}.{attribute}"] = tree.body[0]
+        for attribute, cls in inspect.getmembers(module, inspect.isclass):  # a class that opens data on creation
+            if cls.__module__ == name and not attribute.startswith("_") and "__init__" in cls.__dict__ \
+                    and attribute in ("VisitRegister",):
+                tree = ast.parse(textwrap.dedent(inspect.getsource(cls.__init__)))
+                found[f"{name}.{attribute}"] = tree.body[0]
+    return found
+
+
+def _called(node: ast.AST) -> set[str]:
+    return {call.func.id if isinstance(call.func, ast.Name) else call.func.attr for call in ast.walk(node)
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name | ast.Attribute)}
+
+
+def guarded_functions() -> set[str]:
+    functions = _functions()
+    guarded = {name for name, node in functions.items() if "require" in _called(node)}
+    changed = True
+    while changed:  # a function that calls a guarded one (by name) is guarded through it
+        names = {name.rsplit(".", 1)[1] for name in guarded}
+        more = {name for name, node in functions.items() if name not in guarded and _called(node) & names}
+        guarded |= more
+        changed = bool(more)
+    return guarded
+
+
+def _harmless(name: str) -> bool:
+    return any(name == key or name.startswith(key + ".") for key in (*HARMLESS, *HARMLESS_MODULES))
+
+
+def test_every_public_domain_function_checks_a_permission_or_says_why_not():
+    functions = _functions()
+    guarded = guarded_functions()
+    unchecked = sorted(name for name in functions if name not in guarded and not _harmless(name))
+    assert not unchecked, "these read or write without require(...); guard them or list why they are harmless:\n" + \
+        "\n".join(unchecked)
+    stale = sorted(key for key in HARMLESS if not any(f == key or f.startswith(key + ".") for f in functions))
+    assert not stale, f"listed as harmless but gone: {stale}"
+
+
+def test_the_readers_the_attack_found_are_guarded():
+    guarded = guarded_functions()
+    for name in ("kupang_desk.visits.register.VisitRegister", "kupang_desk.reports.register.register_report",
+                 "kupang_desk.reports.register.export_register_xlsx", "kupang_desk.patients.history.diagnoses_over_time",
+                 "kupang_desk.patients.registration.find_by_nik", "kupang_desk.patients.search.find_by_no_rm",
+                 "kupang_desk.patients.duplicates.likely_duplicates", "kupang_desk.reports.lb1.lb1_report",
+                 "kupang_desk.patients.subject.processing_history", "kupang_desk.patients.registration.refresh_visit_ages",
+                 "kupang_desk.visits.recording.refresh_new_visit_flags"):
+        assert name in guarded, name
+
+
+READERS = {  # the role x function matrix for the readers the attack named, generated from the defaults
+    "patient.read": [
+        lambda: __import__("kupang_desk.visits.register", fromlist=["x"]).VisitRegister(),
+        lambda: __import__("kupang_desk.patients.search", fromlist=["x"]).find_by_no_rm("000001"),
+        lambda: __import__("kupang_desk.patients.registration", fromlist=["x"]).find_by_nik("5371040000000001"),
+        lambda: __import__("kupang_desk.patients.duplicates", fromlist=["x"]).likely_duplicates("Ana", None),
+        lambda: __import__("kupang_desk.patients.history", fromlist=["x"]).diagnoses_over_time(1),
+        lambda: __import__("kupang_desk.patients.subject", fromlist=["x"]).processing_history(1),
+    ],
+    "report.make": [
+        lambda: __import__("kupang_desk.reports.lb1", fromlist=["x"]).lb1_report(_period()),
+        lambda: __import__("kupang_desk.reports.register", fromlist=["x"]).register_report(_filter()),
+    ],
+    "student.read": [lambda: __import__("kupang_desk.scholarships.awards", fromlist=["x"]).deadline_warnings()],
+}
+
+
+def _period():
+    from kupang_desk.documents.table import Period
+
+    return Period.month("2026-11")
+
+
+def _filter():
+    from kupang_desk.visits.register import VisitFilter
+
+    return VisitFilter()
+
+
+@pytest.mark.parametrize("permission", sorted(READERS))
+def test_each_role_reads_only_what_its_permissions_allow(sqlite_database, permission):
+    from kupang_desk.accounts import users
+
+    for role in ROLES:
+        account = users.create_user(f"r-{role.replace('_', '-')}", f"Peran {role}", role, "rahasia-123", must_change=False)
+        with session.acting_as(account):
+            for call in READERS[permission]:
+                if permission in DEFAULT_ROLE_PERMISSIONS[role]:
+                    call()
+                else:
+                    with pytest.raises(PermissionDenied):
+                        call()
