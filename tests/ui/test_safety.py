@@ -44,6 +44,23 @@ def test_closing_makes_a_backup_first(qtbot, sqlite_database, tmp_path):
     assert len(backup.backups_in(tmp_path)) == 1
 
 
+def test_a_clerk_without_backup_rights_still_gets_the_closing_backup(qtbot, sqlite_database, tmp_path):
+    """The poli clerk may not make a backup by hand; the program's own closing backup runs as the
+    system backup actor and is named so in the trail."""
+    from kupang_desk.accounts import session, users
+    from kupang_desk.models import AuditEvent
+
+    Setting.set_value("backup.folder", str(tmp_path))
+    clerk = users.create_user("poli1", "dr. Yohanes Nope", "poli", "rahasia-123", must_change=False)
+    with session.acting_as(clerk):
+        window = _window(qtbot, sqlite_database, automatic_backups=True)
+        window.close()
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    assert len(backup.backups_in(tmp_path)) == 1
+    made = AuditEvent.get(AuditEvent.action == "backup")
+    assert made.user_name == "sistem:cadangan" and made.user_id is None
+
+
 def test_a_damaged_database_offers_the_last_backup(qtbot, sqlite_database, tmp_path, monkeypatch):
     Setting.set_value("backup.folder", str(tmp_path))
     new_patient()
