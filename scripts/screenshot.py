@@ -50,6 +50,9 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp())
     target = database.connect(f"sqlite:///{folder / 'kupang-desk-demo.sqlite'}")
     demo.generate(2000, 20000, 300)
+    from kupang_desk.accounts import session, users
+
+    session.sign_in(users.authenticate("admin", demo.DEMO_PASSWORD))  # the window opens for a signed-in account
     window = MainWindow(target)
     window.resize(1000, 620)
     window.show()
@@ -125,6 +128,7 @@ def account_shots(folder: Path) -> None:
     from kupang_desk.ui.main_window import MainWindow
     from kupang_desk.ui.signin import SignInDialog
 
+    before = session.current()  # the main demo's account, back after these shots
     work = Path(tempfile.mkdtemp())
     target = database.connect(f"sqlite:///{work / 'akun-demo.sqlite'}")
     demo.generate(300, 3000, 50)
@@ -159,7 +163,7 @@ def account_shots(folder: Path) -> None:
     for name in ("sign-in", "settings-accounts", "audit-trail", "session-locked", "session-lock-dialog"):
         print(folder / f"{name}.png")
     window.close()
-    session.sign_out()
+    session.sign_in(before) if before else session.sign_out()
     database.close()
 
 

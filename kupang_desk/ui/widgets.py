@@ -174,8 +174,9 @@ def ok_cancel(ok_text: str, on_ok: Callable[[], Any], on_cancel: Callable[[], An
     return box
 
 
-def record_table(model) -> QTableView:
-    """A read-only table of records: whole rows selected, alternating colours, one line a row."""
+def record_table(model, *, fill: bool = False, single: bool = False) -> QTableView:
+    """A read-only table of records: whole rows selected, alternating colours, one line a row;
+    ``fill`` shares the width among the columns, ``single`` selects one row at a time."""
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
@@ -186,6 +187,10 @@ def record_table(model) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.setWordWrap(False)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    if fill:
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    if single:
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     return view
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,6 +35,7 @@ from kupang_desk.ui.widgets import (
     combo,
     line,
     ok_cancel,
+    record_table,
 )
 
 
@@ -83,12 +82,7 @@ class AccountsTab(QWidget):
             (_("Peran"), lambda u: role_label(u.role)), (_("Keadaan"), lambda u: u.state),
             (_("Terakhir masuk"), lambda u: format_datetime(u.last_sign_in)),
         ], self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view = record_table(self.model, fill=True, single=True)
         self.new_button = QPushButton(_("Akun baru..."))
         self.toggle_button = QPushButton(_("Nonaktifkan/aktifkan"))
         self.role = combo([(role_label(r), r) for r in ROLES])

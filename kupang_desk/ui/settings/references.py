@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,6 +27,7 @@ from kupang_desk.ui.widgets import (
     ListModel,
     combo,
     line,
+    record_table,
     select_data,
 )
 
@@ -44,12 +43,7 @@ class ItemsEditor(QWidget):
                           (lambda x: x.cluster) if kind == "poli" else (lambda x: _("Ya") if x.is_bpjs else "")),
                          (_("Aktif"), lambda x: _("Ya") if x.active else _("Tidak"))]
         self.model = ListModel(model_columns, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.verticalHeader().hide()
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view = record_table(self.model, fill=True, single=True)
         self.name, self.code, self.extra = line(), line(), line()
         self.bpjs = QCheckBox(_("Peserta BPJS"))
         self.active = QCheckBox(_("Aktif"))
