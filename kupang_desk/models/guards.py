@@ -20,6 +20,9 @@ def install(database: pw.Database) -> None:
             database.execute_sql(f'DROP TRIGGER IF EXISTS {name} ON "{TABLE}"')
             database.execute_sql(f'CREATE TRIGGER {name} BEFORE {event} ON "{TABLE}" '
                                  "FOR EACH ROW EXECUTE FUNCTION audit_event_refuse()")
+        # Roles other than the owner may add events but never change or empty the table. An office
+        # that connects the program as a role of its own (not the owner) gets exactly INSERT and SELECT.
+        database.execute_sql(f'REVOKE UPDATE, DELETE, TRUNCATE ON "{TABLE}" FROM PUBLIC')
         return
     for name, event in zip(TRIGGERS, ("UPDATE", "DELETE"), strict=True):
         database.execute_sql(f'CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON "{TABLE}" '
