@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from kupang_desk import keystore, preferences
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
+from kupang_desk.documents.table import Anchor
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import AuditEvent, User, db, guards, now, writing
@@ -39,7 +39,6 @@ from kupang_desk.models import AuditEvent, User, db, guards, now, writing
 GENESIS = "0" * 64
 # One writer at a time appends to the chain (PostgreSQL; SQLite's write lock does this already).
 CHAIN_LOCK = 7_105_371
-ANCHOR = re.compile(r"KDAUDIT#(\d+)-([0-9a-f]{12})")
 
 
 def _default(value: Any) -> str:
@@ -103,31 +102,10 @@ def record(action: str, table: str, record_id: object, details: dict | None = No
 
 # ---------------------------------------------------------------- anchors outside the database
 
-@dataclass(frozen=True)
-class Anchor:
-    """The chain's head at some moment: event number and the first 12 hex digits of its seal."""
-
-    event: int
-    seal: str
-
-    def text(self) -> str:
-        return f"KDAUDIT#{self.event}-{self.seal}"
-
-    def label(self) -> str:
-        """As printed on a document's footer."""
-        return _("Jejak audit #{event} · {seal}").format(event=self.event, seal=self.seal)
-
-
 def head() -> Anchor | None:
     """The latest event of the chain, or None while the trail is empty."""
     last = AuditEvent.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
     return Anchor(last.id, last.hash[:12]) if last else None
-
-
-def mark() -> str:
-    """The head as a document carries it ("KDAUDIT#123-a1b2c3d4e5f6"); "" while the trail is empty."""
-    anchor = head()
-    return anchor.text() if anchor else ""
 
 
 def _anchor_file() -> Path:
@@ -179,10 +157,10 @@ def anchor_in_file(path: str | Path) -> Anchor:
                 data = book.read("docProps/core.xml")
     except (OSError, KeyError, ValueError) as error:
         raise KnownError(_("File {path} tidak dapat dibaca: {detail}").format(path=path, detail=error)) from error
-    found = ANCHOR.search(data.decode("latin-1"))
+    found = Anchor.find(data.decode("latin-1"))
     if found is None:
         raise KnownError(_("File {path} tidak memuat tanda jejak audit (KDAUDIT).").format(path=path))
-    return Anchor(int(found.group(1)), found.group(2))
+    return found
 
 
 # ---------------------------------------------------------------- checking the chain
@@ -222,15 +200,16 @@ def verify_chain(*, anchor: Anchor | None = None, user: SignedIn | None = None) 
     and that the chain reaches the head this PC kept (and ``anchor``, from a document)."""
     require("audit.view", user)
     missing = guards.missing(db.obj)
-    count = 0
     if missing:
         return ChainCheck(AuditEvent.select().count(), 0, "guard", ", ".join(missing))
     keys = keystore.known_keys()
     usernames = {u.id: u.username for u in User.select(User.id, User.username)}
-    previous = GENESIS
-    seals: dict[int, str] = {}
+    kept = remembered_head()
+    marks = [mark for mark in (kept, anchor) if mark is not None]
+    seals: dict[int, str] = {}  # the seals of the events the marks name, read on the way
+    previous, count, last_id = GENESIS, 0, 0
     for event in AuditEvent.select().order_by(AuditEvent.id).iterator():
-        count += 1
+        count, last_id = count + 1, event.id
         if event.prev_hash != previous:
             return ChainCheck(count, event.id, "link")
         if event.key_id:
@@ -247,18 +226,14 @@ def verify_chain(*, anchor: Anchor | None = None, user: SignedIn | None = None) 
         if event.hash != expected:
             return ChainCheck(count, event.id, "content")
         previous = event.hash
-        if anchor is not None and event.id == anchor.event:
+        if any(event.id == mark.event for mark in marks):
             seals[event.id] = event.hash[:12]
-    kept = remembered_head()
-    last_id = AuditEvent.select(pw.fn.MAX(AuditEvent.id)).scalar() or 0
-    if kept is not None and last_id < kept.event:
-        return ChainCheck(count, kept.event if count else 0, "short", kept.label())
-    if kept is not None:
-        at_kept = AuditEvent.get_or_none(AuditEvent.id == kept.event)
-        if at_kept is None or at_kept.hash[:12] != kept.seal:
-            return ChainCheck(count, kept.event, "anchor", kept.label())
-    if anchor is not None and seals.get(anchor.event) != anchor.seal:
-        return ChainCheck(count, anchor.event, "short" if anchor.event > last_id else "anchor", anchor.label())
+    # The head this PC kept, then the document's: the chain must reach them, with the same seal.
+    for mark in marks:
+        if last_id < mark.event:  # a whole trail deleted is the table's fault, not one event's
+            return ChainCheck(count, 0 if mark is kept and not count else mark.event, "short", mark.label())
+        if seals.get(mark.event) != mark.seal:
+            return ChainCheck(count, mark.event, "anchor", mark.label())
     return ChainCheck(count, None)
 
 
@@ -269,7 +244,7 @@ def action_label(action: str) -> str:
         "password_change": _("ganti kata sandi"), "password_reset": _("atur ulang kata sandi"), "enable": _("aktifkan"),
         "disable": _("nonaktifkan"), "setup": _("penyiapan"), "transition": _("ubah status"), "payout": _("pencairan"),
         "propose": _("usulan"), "promote": _("kenaikan kelas"), "undo_promote": _("batal kenaikan kelas"),
-        "lock": _("kunci sesi"), "restore": _("pulihkan"),
+        "lock": _("kunci sesi"), "restore": _("pulihkan"), "backup": _("cadangkan"),
     }.get(action, action)
 
 

@@ -110,7 +110,7 @@ def _make_pg_backup(folder: Path, stamp: str, made_at: dt.datetime, task: Task) 
         final.with_name(final.name + ".json").write_text(json.dumps({
             "institution": _institution_name(), "made_at": made_at.isoformat(timespec="seconds"),
             "schema_version": SCHEMA_VERSION, "app_version": __version__, "counts": _counts(),
-            "audit_head": anchor.text() if (anchor := audit.head()) else "",
+            "audit_head": str(audit.head() or ""),
         }, ensure_ascii=False), encoding="utf-8")
         digest = sha256(partial)
         os.replace(partial, final)
@@ -153,7 +153,7 @@ def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetim
             anchor = audit.head()  # the chain's head travels with the backup (audit verify --anchor)
             destination.execute("INSERT OR REPLACE INTO backup_meta VALUES ('made_at', ?), ('app_version', ?), ('audit_head', ?)",
                                 ((now or dt.datetime.now()).isoformat(timespec="seconds"), __version__,
-                                 anchor.text() if anchor else ""))
+                                 str(anchor or "")))
             destination.commit()
             # A backup is one self-contained file: the copy took the live database's WAL mode,
             # which would leave -wal and -shm files beside it on the stick when it is read.

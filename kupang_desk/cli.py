@@ -223,27 +223,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    if True:
-        if args.command == "setup":
-            return _setup(args)
-        if args.command == "demo":
-            return _demo(args)
-        if args.command == "info":
-            return _info(args)
-        if args.command == "report":
-            return _report(args)
-        if args.command == "import":
-            return _import(args)
-        if args.command == "students":
-            return _students(args)
-        if args.command == "scholarship":
-            return _scholarship(args)
-        if args.command == "audit":
-            return _audit(args)
-        if args.command == "backup":
-            return _backup(args)
-        if args.command == "restore":
-            return _restore(args)
+    commands = {"setup": _setup, "demo": _demo, "info": _info, "report": _report, "import": _import,
+                "students": _students, "scholarship": _scholarship, "audit": _audit, "backup": _backup,
+                "restore": _restore}
+    if args.command in commands:
+        return commands[args.command](args)
     parser.error(_("perintah tidak dikenal"))
     return EXIT_USER
 
@@ -464,8 +448,8 @@ def _scholarship(args: argparse.Namespace) -> int:
             print(table.title)
             for cells in table.rows:
                 print("  " + str(cells[0]).ljust(32) + "  ".join(format_rupiah(v) for v in cells[-3:]))
-        report.audit_mark = audit.mark()
-        _shown("award", {"list": "recap", "year": args.year, "xlsx": str(args.xlsx or ""), "anchor": report.audit_mark})
+        report.anchor = audit.head()
+        _shown("award", {"list": "recap", "year": args.year, "xlsx": str(args.xlsx or ""), "anchor": str(report.anchor or "")})
         if args.xlsx:
             write_workbook([report], args.xlsx)
             print(_("Disimpan: {path}").format(path=args.xlsx))
@@ -519,8 +503,7 @@ def _restore(args: argparse.Namespace) -> int:
 
     actor = session.current()
     database.close()
-    safety = restore_backup(args.file, target, task=ConsoleTask(), user=actor)
-    database.connect(args.database)  # brings an older backup up to the current schema
+    safety = restore_backup(args.file, target, task=ConsoleTask(), user=actor)  # reopens it, at the current schema
     print(_("Database dipulihkan. Salinan pengaman database lama: {path}").format(path=safety))
     return EXIT_OK
 

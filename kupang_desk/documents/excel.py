@@ -70,9 +70,9 @@ def write_workbook(reports: list[Report], path: str | Path, *, paper: str = "A4"
     for report in reports:
         sheet = workbook.create_sheet(_unique_title(workbook, report.sheet_title or report.kind))
         write_sheet(sheet, report, paper=paper)
-        if report.audit_mark:
-            workbook.properties.keywords = report.audit_mark
-            sheet.oddFooter.right.text = report.audit_label()
+        if report.anchor:
+            workbook.properties.keywords = str(report.anchor)
+            sheet.oddFooter.right.text = report.anchor.label()
             sheet.oddFooter.right.size = 7
     save(workbook, path)
     return path

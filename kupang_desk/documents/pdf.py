@@ -240,9 +240,10 @@ def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
     story.append(signature(report, width))
     document = SimpleDocTemplate(str(path), pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
                                  bottomMargin=16 * mm, title=f"{report.title} {report.period.label()}",
-                                 author=report.letterhead.name, keywords=report.audit_mark)
+                                 author=report.letterhead.name, keywords=str(report.anchor or ""))
+    footer = report.anchor.label() if report.anchor else ""
     try:
-        document.build(story, canvasmaker=functools.partial(NumberedCanvas, footer=report.audit_label()))
+        document.build(story, canvasmaker=functools.partial(NumberedCanvas, footer=footer))
     except OSError as error:
         raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu dulu.").format(
             path=path, detail=error.strerror or error)) from error

@@ -20,6 +20,29 @@ from kupang_desk.formatting import format_date, format_month
 from kupang_desk.i18n import _
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_ANCHOR = re.compile(r"KDAUDIT#(\d+)-([0-9a-f]{12})")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The audit chain's head when a document was written: event number and the first 12 hex
+    digits of its seal. Printed in the footer, kept in the file's properties (``str``), and checked
+    by ``kupang-desk audit verify --anchor``."""
+
+    event: int
+    seal: str
+
+    def __str__(self) -> str:
+        return f"KDAUDIT#{self.event}-{self.seal}"
+
+    def label(self) -> str:
+        """As the footer prints it."""
+        return _("Jejak audit #{event} · {seal}").format(event=self.event, seal=self.seal)
+
+    @classmethod
+    def find(cls, text: str) -> Anchor | None:
+        found = _ANCHOR.search(text)
+        return cls(int(found.group(1)), found.group(2)) if found else None
 
 
 def check_output(path: Path, suffixes: tuple[str, ...]) -> None:
@@ -165,16 +188,7 @@ class Report:
     closing: list[str] = field(default_factory=list)  # lines after the tables (a total in words)
     sheet_title: str = ""  # the Excel sheet's name; the kind when empty
     when_empty: str = ""  # what the page says when no table has a row
-    # The audit chain's head when the file was written ("KDAUDIT#123-a1b2c3d4e5f6"): printed in the
-    # footer and kept in the file's properties, so ``kupang-desk audit verify --anchor`` can check it.
-    audit_mark: str = ""
-
-    def audit_label(self) -> str:
-        """The mark as the footer prints it: "Jejak audit #123 · a1b2c3d4e5f6"."""
-        if not self.audit_mark.startswith("KDAUDIT#"):
-            return ""
-        event, _sep, seal = self.audit_mark[len("KDAUDIT#"):].partition("-")
-        return _("Jejak audit #{event} · {seal}").format(event=event, seal=seal)
+    anchor: Anchor | None = None  # the audit chain's head when the file was written
 
     @property
     def empty(self) -> bool:

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.excel import PAPER, put, safe_values, save, setup_print
-from kupang_desk.documents.table import Column, Period, Report, ReportTable
+from kupang_desk.documents.table import Anchor, Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import visit_report
 from kupang_desk.settings import current_letterhead
@@ -51,7 +51,7 @@ def filter_period(flt: VisitFilter) -> Period:
 
 
 def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4", task: Task | None = None,
-                         user: SignedIn | None = None, audit_mark: str = "") -> int:
+                         user: SignedIn | None = None, anchor: Anchor | None = None) -> int:
     """Streams the filtered register into ``path``; returns the number of visits written."""
     require("report.make", user)
     task = task or Task()
@@ -60,7 +60,7 @@ def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4
     columns = register_columns()
     head = current_letterhead()
     workbook = Workbook(write_only=True)
-    workbook.properties.keywords = audit_mark
+    workbook.properties.keywords = str(anchor or "")
     sheet = workbook.create_sheet(_("Register kunjungan"))
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width + 1

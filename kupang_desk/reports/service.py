@@ -69,17 +69,17 @@ def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str
     for target in (xlsx, pdf):
         if target:
             check_output(Path(target), (".xlsx", ".pdf"))
-    mark = audit.mark()
+    anchor = audit.head()
     written = 0
     if kind == "register" and xlsx:
         # Streamed: the register can hold 100,000 visits.
         written = export_register_xlsx(_register_filter(period, options), xlsx, paper=options.paper, task=task, user=user,
-                                       audit_mark=mark)
+                                       anchor=anchor)
     # The report itself: what the PDF and the workbook hold, and what the caller shows.
     # A register saved only as Excel needs no more than the preview's first rows.
     report = make(kind, period, options, task=task, preview_rows=1000 if kind == "register" and not pdf else None,
                   user=user)
-    report.audit_mark = mark
+    report.anchor = anchor
     if xlsx and kind != "register":
         task.step(1, 2, _("Menulis Excel..."))
         write_workbook([report], xlsx, paper=options.paper)
@@ -88,7 +88,7 @@ def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str
         write_pdf(report, pdf, paper=options.paper)
     with writing():
         audit.record("export", "report", kind, {"period": period.label(), "rows": written or sum(len(t.rows) for t in report.tables),
-                                                "xlsx": str(xlsx or ""), "pdf": str(pdf or ""), "anchor": mark}, user)
+                                                "xlsx": str(xlsx or ""), "pdf": str(pdf or ""), "anchor": str(anchor or "")}, user)
     audit.remember_head()
     task.step(2, 2, _("Selesai."))
     return report

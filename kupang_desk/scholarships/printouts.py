@@ -158,7 +158,7 @@ def save_list(programme: ProgrammeRef, *, pdf: str | Path | None = None, xlsx: s
     task.step(0, 2, _("Menyusun daftar penerima..."))
     rows = recipient_rows(programme, stage=stage, statuses=statuses, class_group=class_group)  # once for PDF and Excel
     report = recipient_report(programme, stage=stage, class_group=class_group, signed_on=signed_on, rows=rows)
-    report.audit_mark = audit.mark()
+    report.anchor = audit.head()
     if pdf:
         task.step(1, 2, _("Menulis PDF..."))
         pdf_writer.write_pdf(report, pdf, paper=paper)
@@ -166,12 +166,12 @@ def save_list(programme: ProgrammeRef, *, pdf: str | Path | None = None, xlsx: s
         task.step(1, 2, _("Menulis Excel..."))
         office = recipient_report(programme, stage=stage, class_group=class_group, signed_on=signed_on, rows=rows,
                                   with_nik=True)
-        office.audit_mark = report.audit_mark
+        office.anchor = report.anchor
         write_workbook([office], xlsx, paper=paper)
     with writing():
         audit.record("export", "award", programme.id, {"programme": programme.name, "year": programme.year, "stage": stage,
                                                        "rows": len(report.tables[0].rows), "pdf": str(pdf or ""),
-                                                       "xlsx": str(xlsx or ""), "anchor": report.audit_mark}, user)
+                                                       "xlsx": str(xlsx or ""), "anchor": str(report.anchor or "")}, user)
     audit.remember_head()
     task.step(2, 2, _("Selesai."))
     return report

@@ -64,7 +64,6 @@ HARMLESS = {
     "kupang_desk.audit.action_label": "a label",
     "kupang_desk.audit.who": "names the actor of an event it is given",
     "kupang_desk.audit.head": "the number and seal start of the latest event: no personal data",
-    "kupang_desk.audit.mark": "the head as text",
     "kupang_desk.audit.remember_head": "keeps the head outside the database",
     "kupang_desk.audit.remembered_head": "reads the head kept outside the database",
     "kupang_desk.audit.anchor_in_file": "reads the mark of a file the user holds",
