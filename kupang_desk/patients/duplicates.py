@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient
-from kupang_desk.names import name_key
+from kupang_desk.names import SAME_NAME, name_key, similarity
 
-SAME_NAME = 0.85  # folded names this alike are "similar" (Yohanis Ndun / Yohanes Ndun)
 RELATED_NAME = 0.6  # with the same mother and kelurahan, a looser likeness is enough
 
 
@@ -20,15 +18,6 @@ RELATED_NAME = 0.6  # with the same mother and kelurahan, a looser likeness is e
 class Candidate:
     patient: Patient
     reasons: tuple[str, ...]
-
-
-def similarity(key_a: str, key_b: str) -> float:
-    """How alike two folded names are, 0..1; word order does not matter."""
-    if not key_a or not key_b:
-        return 0.0
-    direct = SequenceMatcher(None, key_a, key_b).ratio()
-    ordered = SequenceMatcher(None, " ".join(sorted(key_a.split())), " ".join(sorted(key_b.split()))).ratio()
-    return max(direct, ordered)
 
 
 def _active():

@@ -31,7 +31,7 @@ from kupang_desk.imports.rows import (
 from kupang_desk.imports.sheets import header_key, read_sheet
 from kupang_desk.models import Student, User, now, writing
 from kupang_desk.models.bulk import BulkWriter
-from kupang_desk.names import name_key
+from kupang_desk.names import Identity, conflict_reason, identity_conflict, name_key
 from kupang_desk.students.records import LABELS, StudentLookups, clean
 from kupang_desk.tasks import Task
 
@@ -177,6 +177,13 @@ def _match(cleaned: dict, line: int, by_nisn: dict, by_nik: dict, by_nipd: dict,
         if owner is not None and student is not None and owner.id != student.id:
             raise RowError(LABELS[key], _("{column} {number} milik siswa lain ({name}). Periksa baris ini.").format(
                 column=LABELS[key], number=cleaned[key], name=owner.name))
+    if student is not None:  # the number is this student's only if the row describes the same child
+        here = Identity(str(cleaned.get("name") or ""), str(cleaned.get("sex") or ""), cleaned.get("birth_date"),
+                        _("baris {line}").format(line=line))
+        record = Identity(student.name, student.sex, student.birth_date, _("NISN {number}").format(number=student.nisn or "-"))
+        if differences := identity_conflict(here, record):
+            key, number = next((k, n) for k, n in keys if {"nisn": by_nisn, "nik": by_nik, "nipd": by_nipd}[k].get(n) is student)
+            raise RowError(LABELS[key], conflict_reason(LABELS[key], number, here, record, differences))
     for key, number in keys:
         seen[(key, number)] = line
     if student is None:

@@ -51,7 +51,7 @@ from kupang_desk.models import (
     writing,
 )
 from kupang_desk.models.bulk import BulkWriter, next_id
-from kupang_desk.names import name_key
+from kupang_desk.names import Identity, conflict_reason, identity_conflict, name_key
 from kupang_desk.patients.numbers import Pattern, next_no_rm
 from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at, check_nik
@@ -239,6 +239,7 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
         summary.rows.append(result)
     summary.unknown = lookups.mapper.unknown
     by_line = {row.line: row for row in summary.rows}
+    prepared = _refuse_other_people(prepared, by_line)
     errors = any(row.status == "error" for row in summary.rows)
     if rejects:  # before anything is written: a rejects file that cannot be written stops the import
         write_rejects(summary, rejects)
@@ -251,6 +252,38 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
     else:
         _mark_unchanged(prepared, by_line)
     return summary
+
+
+def _refuse_other_people(prepared: list[Prepared], by_line: dict[int, RowResult]) -> list[Prepared]:
+    """Rows whose NIK or No. RM belongs to someone else (an existing patient, or an earlier row of
+    the file) whose birth date, sex or name differs become row errors naming both people: a visit is
+    never attached to the wrong person (nor, with it, dated before that person's birth)."""
+    by_nik, by_no_rm = _existing_patients(prepared)
+    records: dict[int, Identity] = {}
+    for chunk in pw.chunked(sorted({*by_nik.values(), *by_no_rm.values()}), 500):
+        for pid, name, sex, born, no_rm in Patient.select(Patient.id, Patient.name, Patient.sex, Patient.birth_date,
+                                                          Patient.no_rm).where(Patient.id.in_(chunk)).tuples():
+            born = born if isinstance(born, dt.date) else dt.date.fromisoformat(str(born))
+            records[pid] = Identity(name, sex, born, _("No RM {number}").format(number=no_rm))
+    first_rows: dict[tuple[str, str], Identity] = {}
+    kept = []
+    for row in prepared:
+        here = Identity(row.name, row.sex, row.birth_date, _("baris {line}").format(line=row.line))
+        conflict = None
+        for column, value, index in ((LABELS["nik"], row.nik, by_nik), (LABELS["no_rm"], row.no_rm, by_no_rm)):
+            if not value:
+                continue
+            owner = records.get(index[value]) if value in index else first_rows.setdefault((column, value), here)
+            if owner is not None and (differences := identity_conflict(here, owner)):
+                conflict = (column, conflict_reason(column, value, here, owner, differences))
+                break
+        if conflict is None:
+            kept.append(row)
+            continue
+        result = by_line[row.line]
+        result.problems.append(conflict)
+        result.status = "error"
+    return kept
 
 
 def _existing_by_person(prepared: list[Prepared]) -> dict[tuple, int]:

@@ -116,7 +116,7 @@ HARMLESS = {
     "kupang_desk.patients.registration.live_patient": "the guarded callers' shared lookup (load_patient, load_for_visit)",
     "kupang_desk.patients.registration.review": "checks a form it is given",
     "kupang_desk.patients.numbers": "No. RM counters, advanced inside the guarded registration",
-    "kupang_desk.patients.duplicates.similarity": "compares two names it is given",
+    "kupang_desk.names.similarity": "compares two names it is given",
     "kupang_desk.patients.history.former_identifiers": "reads rows of a patient the guarded caller opened",
     "kupang_desk.imports.values": "value lists (poli, cara bayar, kelurahan) and remembered spellings, no personal data",
     "kupang_desk.scholarships.awards.status_label": "a label",

@@ -214,3 +214,13 @@ def test_a_religion_no_list_knows_is_asked_once_and_remembered(database, tmp_pat
     done = import_students(path, today=TODAY, values={("Agama", "Marapu"): "Kepercayaan"})
     assert done.written and {s.religion for s in Student.select()} == {"Kepercayaan"}
     assert import_students(path, dry_run=True, today=TODAY).unknown == []
+
+
+def test_a_row_with_another_childs_nisn_is_refused_naming_both(database, tmp_path):
+    import_students(export(tmp_path, [student()]), today=TODAY)
+    other = student(Nama="Yosef Lay", JK="L", **{"Tanggal Lahir": "2013-07-01", "NIK": "", "NIPD": ""})
+    summary = import_students(export(tmp_path, [other]), today=TODAY)
+    assert [r.status for r in summary.rows] == ["error"]
+    reason = summary.rows[0].reason
+    assert "Maria Bere" in reason and "Yosef Lay" in reason and "0151234567" in reason and "12-03-2015" in reason
+    assert Student.get().name == "Maria Bere"
