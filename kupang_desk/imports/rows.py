@@ -194,6 +194,18 @@ def checked_identifier(check: RowCheck, value: object, kind: str, column: str, v
     return text
 
 
+def check_lengths(check: RowCheck, model: type, values: dict[str, object], labels: dict[str, str]) -> None:
+    """Every text value against its column's length, before the database sees it: a value too long
+    is a problem of the row (PostgreSQL would refuse the whole import; SQLite would keep it all)."""
+    fields = model._meta.fields
+    for key, value in values.items():
+        limit = getattr(fields.get(key), "max_length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            column = labels.get(key, key)
+            check.problem(column, _("{column} terlalu panjang ({count} karakter, paling banyak {limit}); "
+                                    "periksa isi sel itu.").format(column=column, count=len(value), limit=limit))
+
+
 def cell_text(value) -> str:
     """A cell as text, numbers as the clerk typed them (``1``, not ``1.0``)."""
     if value is None:

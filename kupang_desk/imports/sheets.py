@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import math
 import re
+import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from kupang_desk.errors import KnownError
@@ -26,26 +30,212 @@ def header_key(value) -> str:
     return " ".join(str(value or "").lower().replace(".", " ").replace("_", " ").split())
 
 
+class Limits:
+    """How much a file may hold before it is refused unread: the clerk is told what to do instead of the
+    program filling the memory (a cell far out at XFD1048576, a million empty rows of formatting)."""
+
+    rows = 1_000_000  # rows that hold data: ten years of one busy puskesmas
+    empty_cells = 1_000_000  # cells the sheet claims beyond the ones that hold data
+    field = 32_767  # characters in one CSV field (Excel's limit for one cell)
+
+
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+_DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
+_SHEET = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+@dataclass
+class SheetSize:
+    """What a worksheet's XML says about its size, read as a stream (never the whole sheet at once)."""
+
+    declared: int = 0  # cells inside the <dimension> the file claims
+    rows: int = 0  # the last row with a cell of any kind
+    columns: int = 0
+    data_cells: int = 0
+    data_rows: int = 0  # rows holding at least one value
+    far: str = ""  # the farthest cell, as Excel names it
+
+    @property
+    def box(self) -> int:
+        return max(self.declared, self.rows * self.columns)
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    """The worksheet calamine reads as the first: the first <sheet> of the workbook, through its rels."""
+    names = set(archive.namelist())
+    try:
+        first = _SHEET.search(archive.read("xl/workbook.xml"))
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        first, rels = None, ""
+    if first is not None:
+        match = re.search(r'<Relationship\b[^>]*\bId="' + re.escape(first.group(1).decode()) + r'"[^>]*\bTarget="([^"]+)"', rels) or \
+            re.search(r'<Relationship\b[^>]*\bTarget="([^"]+)"[^>]*\bId="' + re.escape(first.group(1).decode()) + '"', rels)
+        if match:
+            target = match.group(1).lstrip("/")
+            target = target if target.startswith("xl/") else "xl/" + target
+            if target in names:
+                return target
+    sheets = sorted(name for name in names if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+    if not sheets:
+        raise KnownError(_("File Excel ini tidak memuat lembar kerja."))
+    return sheets[0]
+
+
+def measure_xlsx(path: Path) -> SheetSize:
+    """The first sheet's size from its XML, decompressed and scanned in pieces of 1 MB."""
+    size = SheetSize()
+    with zipfile.ZipFile(path) as archive, archive.open(_first_sheet(archive)) as sheet:
+        rest = b""
+        last_data_row = 0
+        far_row, far_letters = 0, b""
+        head = True
+        while block := sheet.read(1 << 20):
+            text = rest + block
+            cut = text.rfind(b"<")
+            text, rest = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            if head and (dimension := _DIMENSION.search(text)):
+                size.declared = _column_number(dimension.group(1)) * int(dimension.group(2))
+            head = False
+            for letters, digits, empty in _CELL.findall(text):
+                row = int(digits)
+                if len(letters) > len(far_letters) or (len(letters) == len(far_letters) and letters > far_letters):
+                    far_letters = letters  # column letters order like numbers: by length, then alphabet
+                if row > far_row:
+                    far_row = row
+                if not empty:
+                    size.data_cells += 1
+                    if row != last_data_row:
+                        size.data_rows += 1
+                        last_data_row = row
+        size.rows, size.columns = far_row, _column_number(far_letters)
+        size.far = far_letters.decode() + str(far_row) if far_row else ""
+    return size
+
+
+def check_size(size: SheetSize, path: Path) -> None:
+    """Refuses, with what to do, a sheet that would not fit: too many rows, or cells claimed far beyond the data."""
+    if size.data_rows > Limits.rows:
+        raise KnownError(_("File {file} berisi {rows} baris data; paling banyak {limit} baris sekali impor. "
+                           "Pisahkan menjadi beberapa file (misalnya per tahun), lalu impor satu per satu.").format(
+            file=path.name, rows=f"{size.data_rows:,}".replace(",", "."), limit=f"{Limits.rows:,}".replace(",", ".")))
+    if size.box - size.data_cells > Limits.empty_cells:
+        raise KnownError(_("File {file} mengaku memakai sel sampai {far} padahal datanya hanya {cells} sel: lembar "
+                           "itu terlalu besar untuk dibaca. Di Excel, hapus baris dan kolom kosong di bawah dan di kanan "
+                           "data (atau salin datanya ke lembar baru), simpan, lalu impor lagi.").format(
+            file=path.name, far=size.far or "?", cells=f"{size.data_cells:,}".replace(",", ".")))
+
+
 def read_sheet(path: Path) -> list[list]:
     """Every row of the first sheet (Excel via python-calamine, tolerant of files Excel would
-    repair) or of a CSV file (comma, semicolon or tab)."""
+    repair) or of a CSV file (comma, semicolon or tab; UTF-8, UTF-16 or Windows text).
+
+    An xlsx is measured from its XML before calamine sees it (``check_size``): calamine reserves
+    memory for the whole rectangle a sheet claims, and a rectangle too large ends the process."""
     if not path.is_file():
         raise KnownError(_("File {path} tidak ditemukan.").format(path=path))
     if path.suffix.lower() in (".csv", ".txt"):
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [list(row) for row in csv.reader(text.splitlines(), dialect)]
+        return read_csv(path)
     from python_calamine import CalamineWorkbook
 
+    if zipfile.is_zipfile(path):
+        try:
+            check_size(measure_xlsx(path), path)
+        except (zipfile.BadZipFile, OSError, zlib.error) as error:
+            raise KnownError(_("File {path} rusak dan tidak dapat dibaca ({detail}). Buka di Excel, simpan ulang, "
+                               "lalu impor lagi.").format(path=path, detail=error)) from error
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        return [list(row) for row in workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)]
-    except Exception as error:  # calamine raises its own types for unreadable files
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        rows: list[list] = []
+        # iter_rows streams the sheet's used range; the rows and columns before it are put back,
+        # so that line numbers and columns are those Excel shows.
+        (top, left), (bottom, right) = sheet.start or (0, 0), sheet.end or (0, 0)
+        width = right - left + 1
+        for row in sheet.iter_rows():
+            rows.append([""] * left + list(row) if left and len(row) == width else list(row))
+            if len(rows) > Limits.rows + 1000:  # an old .xls or .ods, which has no XML to measure first
+                raise KnownError(_("File {file} berisi lebih dari {limit} baris; pisahkan menjadi beberapa file.").format(
+                    file=path.name, limit=f"{Limits.rows:,}".replace(",", ".")))
+        if top and len(rows) == bottom - top + 1:
+            rows[:0] = [[] for _ in range(top)]
+        return rows
+    except KnownError:
+        raise
+    except BaseException as error:  # calamine raises its own types (and a Rust panic) for unreadable files
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
         raise KnownError(_("File {path} tidak dapat dibaca sebagai Excel atau CSV ({detail}).").format(
             path=path, detail=error)) from error
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _encoding(head: bytes, path: Path) -> str:
+    for mark, encoding in _BOMS:
+        if head.startswith(mark):
+            return encoding
+    if head.count(b"\x00") > len(head) // 4:  # UTF-16 text: every other byte is zero
+        raise KnownError(_("File {file} bukan teks CSV yang dikenal (berisi karakter nol, mungkin UTF-16 tanpa penanda). "
+                           "Buka di Excel dan simpan sebagai \"CSV UTF-8 (Comma delimited)\", lalu impor lagi.").format(file=path.name))
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as error:
+        if error.start >= len(head) - 3:  # a character cut by the sample's end
+            return "utf-8"
+        return "cp1252"  # what Excel on an Indonesian Windows writes as "CSV (Comma delimited)"
+
+
+def _delimiter(sample: str) -> str:
+    """The delimiter that splits the first lines into the same, largest number of columns, quotes
+    respected (a ``;`` file whose names hold a quoted comma stays a ``;`` file)."""
+    lines = sample.splitlines()[:20]
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last line of the sample may be cut
+    best, score = ",", (0, 0)
+    for candidate in (";", ",", "\t"):
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=candidate) if row]
+        except csv.Error:
+            continue
+        if not widths or max(widths) < 2:
+            continue
+        common = max(set(widths), key=widths.count)
+        found = (widths.count(common), common)
+        if found > score:
+            best, score = candidate, found
+    return best
+
+
+def read_csv(path: Path) -> list[list]:
+    """A CSV file read as a stream, its rows bounded by ``Limits``."""
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    encoding = _encoding(head, path)
+    csv.field_size_limit(Limits.field)
+    rows: list[list] = []
+    try:
+        with path.open(encoding=encoding, errors="replace", newline="") as handle:
+            delimiter = _delimiter(handle.read(16384))
+            handle.seek(0)
+            for row in csv.reader(handle, delimiter=delimiter):
+                rows.append(row)
+                if len(rows) > Limits.rows + 1:
+                    raise KnownError(_("File {file} berisi lebih dari {limit} baris; pisahkan menjadi beberapa file.").format(
+                        file=path.name, limit=f"{Limits.rows:,}".replace(",", ".")))
+    except csv.Error as error:
+        raise KnownError(_("File {file} bukan CSV yang dapat dibaca pada baris {line} ({detail}). Buka di Excel, "
+                           "simpan sebagai CSV UTF-8, lalu impor lagi.").format(file=path.name, line=len(rows) + 1,
+                                                                                detail=error)) from error
+    return rows
 
 
 def parse_date(value, column: str) -> dt.date:

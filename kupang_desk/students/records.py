@@ -17,7 +17,14 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import account_length, read_identifier
-from kupang_desk.imports.rows import RowCheck, RowError, cell_text, checked_identifier, checked_name
+from kupang_desk.imports.rows import (
+    RowCheck,
+    RowError,
+    cell_text,
+    check_lengths,
+    checked_identifier,
+    checked_name,
+)
 from kupang_desk.imports.sheets import parse_date
 from kupang_desk.imports.values import ValueMapper, fixed_vocabulary, fold, kelurahan_vocabulary
 from kupang_desk.models import Student, User, now, writing
@@ -110,14 +117,14 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
             out[key] = checked_identifier(check, values.get(key), kind, label[key], validate, cut)
     if "nipd" in values:
         read = check.run(read_identifier, values.get("nipd"), "code", label["nipd"])
-        out["nipd"] = read.text[:20] if read else ""
+        out["nipd"] = read.text if read else ""
     for key in ("kip_number", "kks_number", "kps_number"):
         if key in values:
             read = check.run(read_identifier, values.get(key), "code", label[key])
-            out[key] = read.text[:30] if read else ""
+            out[key] = read.text if read else ""
     if "phone" in values:
         read = check.run(read_identifier, values.get("phone"), "phone", label["phone"])
-        out["phone"] = read.text[:20] if read else ""
+        out["phone"] = read.text if read else ""
     if "bank" in values:
         out["bank"] = _plain(check, values.get("bank"), label["bank"], 40).upper()
     if "account_number" in values:
@@ -147,6 +154,7 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
             out[key] = checked_name(check, values.get(key), label[key], required=False) or ""
     if "class_group" in out:
         out["grade"] = grade_of(str(out["class_group"]))
+    check_lengths(check, Student, out, label)
     if own and (first := check.first_problem()) is not None:
         raise first
     return out

@@ -26,6 +26,7 @@ from kupang_desk.imports.rows import (
     RowCheck,
     RowResult,
     cell_text,
+    check_lengths,
     checked_identifier,
     checked_name,
     write_rejects,
@@ -170,9 +171,7 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
     nik = checked_identifier(check, values.get("nik"), "nik", label["nik"], check_nik, cut) or None
     no_rm_read = check.run(read_identifier, values.get("no_rm"), "code", label["no_rm"], length=lookups.no_rm_width)
     no_rm = no_rm_read.text if no_rm_read else ""
-    if len(no_rm) > Patient.no_rm.max_length:
-        check.problem(label["no_rm"], _("No RM terlalu panjang ({count} karakter, paling banyak {limit}).").format(
-            count=len(no_rm), limit=Patient.no_rm.max_length))
+    check_lengths(check, Patient, {"no_rm": no_rm, "name": name or ""}, label)
     sex = check.run(mapper.lookup, "sex", values.get("sex"))
     if sex is None and not cell_text(values.get("sex")):
         check.problem(label["sex"], _("Jenis Kelamin wajib diisi: L atau P."))
