@@ -149,7 +149,7 @@ def anchor_in_file(path: str | Path) -> Anchor:
     path = Path(path)
     try:
         data = path.read_bytes()
-        manifest = path.with_name(path.name + ".json")  # a PostgreSQL backup's manifest
+        manifest = path.with_name(path.name + ".json")  # an old PostgreSQL backup's manifest
         if manifest.exists():
             data = manifest.read_bytes()
         elif path.suffix.lower() == ".xlsx":

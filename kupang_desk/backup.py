@@ -1,40 +1,67 @@
-"""Backups that restore: made while the program runs, checked before they count, swapped in whole.
+"""Backups that restore: made while the program runs, encrypted, checked before they count, swapped in whole.
 
-A SQLite backup is a copy taken with SQLite's online backup API (other PCs may keep
-working), written under a temporary name, opened and integrity-checked, given a
-SHA-256 file beside it, and only then renamed to its final name. Restoring checks the
-same things, keeps a safety copy of the current database, and replaces the file in one
-rename, so a power cut leaves either the old database or the new one, never half.
+A SQLite backup is a copy taken with SQLite's online backup API (other PCs may keep working)
+into an owner-only folder of this PC, checked (integrity, every table of its schema, the
+institution), then encrypted (``encryption``) onto the stick under a temporary name, read back
+and only then renamed to its final name. A PostgreSQL backup is a pg_dump, encrypted the same
+way. Nothing on the stick is readable without the office's backup passphrase.
+
+Restoring decrypts into this PC's private folder, checks the same things before the live
+database is touched, refuses another institution's backup unless asked, keeps a safety copy of
+the current database in the data folder, and swaps the file in one rename under SQLite's
+exclusive lock (every other running instance notices the new file before its next write: see
+``models.base.writing``); on PostgreSQL the other sessions of the app are disconnected first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import peewee as pw
 from platformdirs import user_data_path
 
-from kupang_desk import __version__, audit, preferences
+from kupang_desk import __version__, audit, encryption, preferences
 from kupang_desk.accounts.permissions import SYSTEM_BACKUP, require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Institution, Patient, Student, User, Visit, database, db, writing
+from kupang_desk.models import (
+    ALL_MODELS,
+    Institution,
+    Patient,
+    Student,
+    User,
+    Visit,
+    database,
+    db,
+    writing,
+)
+from kupang_desk.models.base import GENERATION, RESTORING
 from kupang_desk.models.database import DatabaseUrl, make_database
 from kupang_desk.models.migrations import SCHEMA_VERSION
 from kupang_desk.tasks import Task
 
-SUFFIX = ".kdbackup"  # a SQLite file; the suffix keeps it from being opened by mistake as the live database
-PG_SUFFIX = ".kdbackup-pg"  # a pg_dump custom-format file, with a .json of what it holds beside it
-CHECKSUM = ".sha256"
+log = logging.getLogger(__name__)
+
+SUFFIX = ".kdbackup"  # the suffix keeps it from being opened by mistake as the live database
+PG_SUFFIX = ".kdbackup-pg"  # a pg_dump custom-format file inside
+CHECKSUM = ".sha256"  # beside a backup of the old, unencrypted kind
+PARTIAL = ".sebagian"
+# The tables a backup of any schema must hold to be a Kupang Desk database at all; one of the
+# current schema must hold every table of it.
+CORE_TABLES = {"schema_version", "institution", "user", "patient", "visit", "student"}
 
 
 @dataclass
@@ -44,6 +71,10 @@ class BackupInfo:
     made_at: dt.datetime | None
     schema_version: int
     counts: dict[str, int] = field(default_factory=dict)
+    institution_kind: str = ""
+    institution_code: str = ""
+    database_id: str = ""
+    encrypted: bool = False
 
     def describe(self) -> str:
         when = self.made_at.strftime("%d-%m-%Y %H.%M") if self.made_at else "?"
@@ -64,9 +95,26 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _institution_name() -> str:
-    institution = Institution.select().first()
-    return institution.name if institution else ""
+def private_folder() -> Path:
+    """An owner-only folder of this PC for the plain copies a backup or restore works on (never the stick)."""
+    folder = user_data_path("KupangDesk", appauthor=False, ensure_exists=True) / "sementara"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(folder, 0o700)
+    return folder
+
+
+@contextlib.contextmanager
+def _scratch(suffix: str) -> Iterator[Path]:
+    path = private_folder() / f"{uuid.uuid4().hex}{suffix}"
+    try:
+        yield path
+    finally:
+        for leftover in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def _institution() -> Institution | None:
+    return Institution.select().first()
 
 
 def _pg_tool(name: str) -> str:
@@ -97,202 +145,403 @@ def _counts() -> dict[str, int]:
     return {"patient": Patient.select().count(), "visit": Visit.select().count(), "student": Student.select().count()}
 
 
-def _make_pg_backup(folder: Path, stamp: str, made_at: dt.datetime, task: Task) -> Path:
-    database = db.obj
-    arguments, environment = _pg_arguments(database)
-    final = folder / f"{_slug(_institution_name())}-{stamp}{PG_SUFFIX}"
-    partial = final.with_name(final.name + ".sebagian")
-    task.step(0, 2, _("Membuat cadangan dengan pg_dump..."))
+def _manifest(plain: Path, engine: str, made_at: dt.datetime) -> dict:
+    institution = _institution()
+    return {
+        "format": 2, "engine": engine, "made_at": made_at.isoformat(timespec="seconds"), "app_version": __version__,
+        "schema_version": SCHEMA_VERSION, "institution": institution.name if institution else "",
+        "institution_kind": institution.kind if institution else "", "institution_code": institution.code if institution else "",
+        "database_id": preferences.get("database.id"), "counts": _counts(), "audit_head": str(audit.head() or ""),
+        "sha256": sha256(plain),
+    }
+
+
+def _sqlite_copy(plain: Path, made_at: dt.datetime, task: Task) -> None:
+    destination = sqlite3.connect(str(plain))
     try:
-        _run([_pg_tool("pg_dump"), "--format=custom", f"--file={partial}", *arguments], environment, _("pg_dump"))
-        task.step(1, 2, _("Memeriksa cadangan..."))
-        _run([_pg_tool("pg_restore"), "--list", str(partial)], environment, _("Pemeriksaan cadangan"))
-        final.with_name(final.name + ".json").write_text(json.dumps({
-            "institution": _institution_name(), "made_at": made_at.isoformat(timespec="seconds"),
-            "schema_version": SCHEMA_VERSION, "app_version": __version__, "counts": _counts(),
-            "audit_head": str(audit.head() or ""),
-        }, ensure_ascii=False), encoding="utf-8")
-        digest = sha256(partial)
-        os.replace(partial, final)
-        final.with_name(final.name + CHECKSUM).write_text(f"{digest}  {final.name}\n", encoding="ascii")
+        def progress(_status, remaining, total):
+            task.step(total - remaining, total, _("Menyalin database..."))
+
+        db.connection().backup(destination, pages=2048, progress=progress)
+        destination.execute("CREATE TABLE IF NOT EXISTS backup_meta (key TEXT PRIMARY KEY, value TEXT)")
+        destination.execute("INSERT OR REPLACE INTO backup_meta VALUES ('made_at', ?), ('app_version', ?), ('audit_head', ?)",
+                            (made_at.isoformat(timespec="seconds"), __version__, str(audit.head() or "")))
+        destination.commit()
+        destination.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
     finally:
-        partial.unlink(missing_ok=True)
-    return final
+        destination.close()
+    check_database_file(plain, restoring=False)
 
 
-def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetime | None = None, user: User | None = None) -> Path:
-    """Backs the open database up into ``folder``; returns the checked backup file.
+def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetime | None = None, user: User | None = None,
+                passphrase: str | None = None) -> Path:
+    """Backs the open database up into ``folder``, encrypted; returns the checked backup file.
 
-    SQLite: the online backup API. PostgreSQL: pg_dump in its custom format, checked
-    with pg_restore --list, with what it holds written beside it.
+    The key is the one this PC keeps for the database's backup passphrase, else derived from
+    ``passphrase`` (or ``$KUPANG_DESK_BACKUP_PASSPHRASE``): see ``encryption.current_key``.
     """
     user = require("backup.run", user)
     task = task or Task()
     folder = Path(folder)
     if not folder.is_dir():
         raise KnownError(_("Folder cadangan {folder} tidak ada. Colokkan flashdisk atau pilih folder lain.").format(folder=folder))
-    if isinstance(db.obj, pw.PostgresqlDatabase):
-        made_at = now or dt.datetime.now()
-        made = _make_pg_backup(folder, made_at.strftime("%Y%m%d-%H%M%S"), made_at, task)
-        _record_backup(made, user)
-        return made
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    final = folder / f"{_slug(_institution_name())}-{stamp}{SUFFIX}"
-    partial = final.with_name(final.name + ".sebagian")
+    key = encryption.current_key(passphrase)
+    made_at = now or dt.datetime.now()
+    postgres = isinstance(db.obj, pw.PostgresqlDatabase)
+    institution = _institution()
+    final = folder / f"{_slug(institution.name if institution else '')}-{made_at:%Y%m%d-%H%M%S}{PG_SUFFIX if postgres else SUFFIX}"
+    partial = final.with_name(final.name + PARTIAL)
     try:
-        destination = sqlite3.connect(str(partial))
-        try:
-            source = db.connection()
-
-            def progress(_status, remaining, total):
-                task.step(total - remaining, total, _("Menyalin database..."))
-
-            source.backup(destination, pages=2048, progress=progress)
-            destination.execute(
-                "CREATE TABLE IF NOT EXISTS backup_meta (key TEXT PRIMARY KEY, value TEXT)")
-            anchor = audit.head()  # the chain's head travels with the backup (audit verify --anchor)
-            destination.execute("INSERT OR REPLACE INTO backup_meta VALUES ('made_at', ?), ('app_version', ?), ('audit_head', ?)",
-                                ((now or dt.datetime.now()).isoformat(timespec="seconds"), __version__,
-                                 str(anchor or "")))
-            destination.commit()
-            # A backup is one self-contained file: the copy took the live database's WAL mode,
-            # which would leave -wal and -shm files beside it on the stick when it is read.
-            destination.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            destination.close()
-        task.step(1, 1, _("Memeriksa cadangan..."))
-        inspect_backup(partial, check_sum=False)
-        digest = sha256(partial)
+        with _scratch(".pgdump" if postgres else ".sqlite") as plain:
+            if postgres:
+                arguments, environment = _pg_arguments(db.obj)
+                task.step(0, 2, _("Membuat cadangan dengan pg_dump..."))
+                _run([_pg_tool("pg_dump"), "--format=custom", f"--file={plain}", *arguments], environment, _("pg_dump"))
+                task.step(1, 2, _("Memeriksa cadangan..."))
+                _run([_pg_tool("pg_restore"), "--list", str(plain)], environment, _("Pemeriksaan cadangan"))
+            else:
+                _sqlite_copy(plain, made_at, task)
+            encryption.encrypt(plain, partial, key, _manifest(plain, "postgresql" if postgres else "sqlite", made_at), task)
+        task.step(0, 1, _("Memeriksa cadangan..."))
+        encryption.decrypt(partial, None, key=key, task=task, check_all=True)  # read back from the stick, every byte
         os.replace(partial, final)
-        final.with_name(final.name + CHECKSUM).write_text(f"{digest}  {final.name}\n", encoding="ascii")
         _record_backup(final, user)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise KnownError(_("Cadangan gagal ditulis ke {folder} ({detail}). Periksa ruang kosong dan apakah flashdisk boleh ditulisi.").format(
             folder=folder, detail=error.strerror or error)) from error
-    except BaseException:
+    finally:
         partial.unlink(missing_ok=True)
-        raise
     return final
 
 
-def inspect_backup(path: str | Path, *, check_sum: bool = True) -> BackupInfo:
-    """What a backup holds, after checking its checksum, its integrity and its version."""
-    path = Path(path)
-    if not path.is_file():
-        raise KnownError(_("File cadangan {path} tidak ditemukan.").format(path=path))
-    if check_sum:
-        sum_file = path.with_name(path.name + CHECKSUM)
-        if sum_file.exists() and sum_file.read_text(encoding="ascii").split()[0] != sha256(path):
-            raise KnownError(_("File cadangan {path} rusak: isinya tidak sama dengan saat dibuat. Pakai cadangan lain.").format(path=path))
-    if path.name.endswith(PG_SUFFIX):
-        return _inspect_pg_backup(path)
+def check_database_file(path: Path, *, restoring: bool = True) -> BackupInfo:
+    """What a plain SQLite file holds, after checking it is a whole Kupang Desk database: integrity,
+    every table of its schema version (the core ones for an older schema) and, to be restored, a
+    known institution."""
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        raise KnownError(_("File {path} bukan cadangan Kupang Desk ({detail}).").format(path=path, detail=error)) from error
+        raise KnownError(_("File {path} bukan cadangan Kupang Desk ({detail}).").format(path=path.name, detail=error)) from error
     try:
         if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise KnownError(_("File cadangan {path} rusak (pemeriksaan integritas gagal). Pakai cadangan lain.").format(path=path))
+            raise KnownError(_("File cadangan {path} rusak (pemeriksaan integritas gagal). Pakai cadangan lain.").format(path=path.name))
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "schema_version" not in tables:
-            raise KnownError(_("File {path} bukan cadangan Kupang Desk.").format(path=path))
+            raise KnownError(_("File {path} bukan cadangan Kupang Desk.").format(path=path.name))
         version = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
         if version > SCHEMA_VERSION:
             raise KnownError(_("Cadangan ini dibuat oleh Kupang Desk yang lebih baru (skema {found}; program ini sampai {known}). "
                                "Pasang versi terbaru dulu.").format(found=version, known=SCHEMA_VERSION))
-        counts = {table: connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
-                  for table in ("patient", "visit", "student") if table in tables}
-        institution = connection.execute("SELECT name FROM institution LIMIT 1").fetchone() if "institution" in tables else None
+        wanted = CORE_TABLES | ({model._meta.table_name for model in ALL_MODELS} if version == SCHEMA_VERSION else set())
+        if missing := sorted(wanted - tables):
+            shown = ", ".join(missing[:5]) + (_(" dan {count} lainnya").format(count=len(missing) - 5) if len(missing) > 5 else "")
+            raise KnownError(_("File {path} bukan database Kupang Desk yang utuh: tabel {tables} tidak ada. "
+                               "Cadangan ini tidak dipulihkan; pakai cadangan lain.").format(path=path.name, tables=shown))
+        institution = connection.execute("SELECT name, kind, code FROM institution LIMIT 1").fetchone()
+        if restoring and (institution is None or not str(institution[0]).strip()):
+            raise KnownError(_("File {path} tidak menyebut puskesmas atau sekolahnya (profil kosong); cadangan ini tidak "
+                               "dipulihkan.").format(path=path.name))
+        counts = {table: connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in ("patient", "visit", "student")}
         made_at = None
         if "backup_meta" in tables:
             row = connection.execute("SELECT value FROM backup_meta WHERE key = 'made_at'").fetchone()
             made_at = dt.datetime.fromisoformat(row[0]) if row else None
+        database_id = ""
+        if "setting" in tables:
+            row = connection.execute("SELECT value FROM setting WHERE key = 'database.id'").fetchone()
+            database_id = _json_text(row[0]) if row else ""
     except sqlite3.DatabaseError as error:
-        raise KnownError(_("File {path} bukan cadangan Kupang Desk yang utuh ({detail}).").format(path=path, detail=error)) from error
+        raise KnownError(_("File {path} bukan cadangan Kupang Desk yang utuh ({detail}).").format(path=path.name, detail=error)) from error
     finally:
         connection.close()
-    return BackupInfo(path, institution[0] if institution else "", made_at, version, counts)
+    name, kind, code = institution or ("", "", "")
+    return BackupInfo(path, name, made_at, version, counts, kind or "", code or "", database_id)
 
 
-def _inspect_pg_backup(path: Path) -> BackupInfo:
-    meta_file = path.with_name(path.name + ".json")
-    if not meta_file.exists():
-        raise KnownError(_("Keterangan cadangan {file} tidak ada di sebelah file cadangan.").format(file=meta_file.name))
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    if int(meta.get("schema_version", 0)) > SCHEMA_VERSION:
+def _json_text(value) -> str:
+    try:
+        return str(json.loads(value))
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
+def _from_manifest(path: Path, manifest: dict) -> BackupInfo:
+    if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
         raise KnownError(_("Cadangan ini dibuat oleh Kupang Desk yang lebih baru (skema {found}; program ini sampai {known}). "
-                           "Pasang versi terbaru dulu.").format(found=meta["schema_version"], known=SCHEMA_VERSION))
-    result = subprocess.run([_pg_tool("pg_restore"), "--list", str(path)], capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise KnownError(_("File cadangan {path} rusak (pg_restore tidak dapat membacanya). Pakai cadangan lain.").format(path=path))
-    return BackupInfo(path, meta.get("institution", ""), dt.datetime.fromisoformat(meta["made_at"]) if meta.get("made_at") else None,
-                      int(meta.get("schema_version", 0)), meta.get("counts", {}))
+                           "Pasang versi terbaru dulu.").format(found=manifest["schema_version"], known=SCHEMA_VERSION))
+    made = manifest.get("made_at")
+    return BackupInfo(path, str(manifest.get("institution", "")), dt.datetime.fromisoformat(made) if made else None,
+                      int(manifest.get("schema_version", 0)), dict(manifest.get("counts", {})),
+                      str(manifest.get("institution_kind", "")), str(manifest.get("institution_code", "")),
+                      str(manifest.get("database_id", "")), encrypted=True)
 
 
-def _restore_pg_backup(info: BackupInfo, target: DatabaseUrl, task: Task) -> Path:
-    """pg_restore in one transaction (all or nothing), after a safety dump of the current database."""
+def _legacy_checksum(path: Path) -> None:
+    """A backup of the old, unencrypted kind restores only with its .sha256 beside it, matching."""
+    sum_file = path.with_name(path.name + CHECKSUM)
+    if not sum_file.exists():
+        raise KnownError(_("File pemeriksa {file} tidak ada di sebelah cadangan lama {path}, jadi kerusakan di dalamnya tidak "
+                           "dapat diketahui. Cadangan ini tidak dipulihkan; salin juga file .sha256-nya, atau pakai cadangan "
+                           "terenkripsi yang lebih baru.").format(file=sum_file.name, path=path.name))
+    if sum_file.read_text(encoding="ascii", errors="replace").split()[:1] != [sha256(path)]:
+        raise KnownError(_("File cadangan {path} rusak: isinya tidak sama dengan saat dibuat. Pakai cadangan lain.").format(path=path.name))
+
+
+def inspect_backup(path: str | Path, *, passphrase: str | None = None) -> BackupInfo:
+    """What a backup holds: from the manifest inside an encrypted one (which the passphrase, or
+    the key this PC keeps, opens), or after checking an old unencrypted one whole."""
+    path = Path(path)
+    if not path.is_file():
+        raise KnownError(_("File cadangan {path} tidak ditemukan.").format(path=path))
+    if encryption.is_encrypted(path):
+        manifest, _key = encryption.decrypt(path, passphrase)
+        return _from_manifest(path, manifest)
+    _legacy_checksum(path)
+    if path.name.endswith(PG_SUFFIX):
+        raise KnownError(_("Cadangan PostgreSQL lama (tanpa enkripsi) tidak dipulihkan dari sini; pulihkan dengan pg_restore "
+                           "oleh petugas TI, atau pakai cadangan yang lebih baru."))
+    return check_database_file(path)
+
+
+def _open_backup(path: Path, passphrase: str | None, plain: Path, task: Task) -> tuple[BackupInfo, str, encryption.BackupKey | None]:
+    """Decrypts (or copies) the backup into ``plain`` and checks it whole: (what it holds, its engine, its key)."""
+    if not path.is_file():
+        raise KnownError(_("File cadangan {path} tidak ditemukan.").format(path=path))
+    if encryption.is_encrypted(path):
+        manifest, key = encryption.decrypt(path, passphrase, plain, task=task)
+        info = _from_manifest(path, manifest)
+        if manifest.get("engine") == "sqlite":
+            checked = check_database_file(plain)
+            info.counts, info.schema_version = checked.counts, checked.schema_version
+        elif not info.institution:
+            raise KnownError(_("File {path} tidak menyebut puskesmas atau sekolahnya; cadangan ini tidak dipulihkan.").format(path=path.name))
+        return info, str(manifest.get("engine", "sqlite")), key
+    info = inspect_backup(path)
+    shutil.copyfile(path, plain)
+    os.chmod(plain, 0o600)
+    return info, "sqlite", None
+
+
+def _same_institution(info: BackupInfo, current: BackupInfo | None) -> bool:
+    if current is None or not current.institution:
+        return True  # an empty or new database: nothing to mix up
+    if info.database_id and info.database_id == current.database_id:
+        return True
+    if info.institution_kind and current.institution_kind and info.institution_kind != current.institution_kind:
+        return False
+    if info.institution_code and current.institution_code:
+        return info.institution_code == current.institution_code
+    return " ".join(info.institution.lower().split()) == " ".join(current.institution.lower().split())
+
+
+def _current(target: DatabaseUrl) -> BackupInfo | None:
+    """The institution of the database a restore would replace (None when there is none yet)."""
+    if target.kind == "sqlite":
+        if target.path is None or not target.path.exists():
+            return None
+        try:
+            connection = sqlite3.connect(f"file:{target.path}?mode=ro", uri=True)
+            try:
+                row = connection.execute("SELECT name, kind, code FROM institution LIMIT 1").fetchone()
+                ident = connection.execute("SELECT value FROM setting WHERE key = 'database.id'").fetchone()
+            finally:
+                connection.close()
+        except sqlite3.DatabaseError:
+            return None  # a damaged database is what restores are for
+        if row is None:
+            return None
+        return BackupInfo(target.path, row[0], None, 0, {}, row[1] or "", row[2] or "", _json_text(ident[0]) if ident else "")
     database = make_database(target)
-    arguments, environment = _pg_arguments(database)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    safety = info.path.with_name(f"{database.database}.sebelum-pulih-{stamp}{PG_SUFFIX}")
-    task.step(0, 2, _("Menyimpan salinan pengaman database sekarang..."))
-    _run([_pg_tool("pg_dump"), "--format=custom", f"--file={safety}", *arguments], environment, _("pg_dump"))
-    task.step(1, 2, _("Memulihkan dengan pg_restore..."))
-    _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", *arguments, str(info.path)],
-         environment, _("Pemulihan"))
-    task.step(2, 2, _("Selesai."))
-    return safety
+    try:
+        database.connect()
+        row = database.execute_sql("SELECT name, kind, code FROM institution LIMIT 1").fetchone()
+        ident = database.execute_sql("SELECT value FROM setting WHERE key = 'database.id'").fetchone()
+    except pw.DatabaseError:
+        return None
+    finally:
+        database.close()
+    return BackupInfo(Path(), row[0], None, 0, {}, row[1] or "", row[2] or "", _json_text(ident[0]) if ident else "") if row else None
 
 
-def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None = None, user: User | None = None) -> Path:
+def belongs_elsewhere(info: BackupInfo, target: DatabaseUrl) -> str | None:
+    """The institution of the database at ``target`` when the backup is another institution's, else None."""
+    require("backup.restore")
+    current = _current(target)
+    return None if _same_institution(info, current) or current is None else current.institution
+
+
+def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None = None, user: User | None = None,
+                   passphrase: str | None = None, other_institution: bool = False) -> Path:
     """Replaces the database at ``target`` with the backup; returns the safety copy of the old one.
 
-    The caller must have closed every connection to the database (``database.close``).
+    Everything is checked before the live database is touched: the backup's seal (or the old
+    kind's .sha256), a whole database of its schema, the institution (another one's backup
+    needs ``other_institution``). The caller closes its own connection first (``database.close``).
     """
     user = require("backup.restore", user)
     task = task or Task()
-    info = inspect_backup(path)
-    if target.kind == "postgresql":
-        if not info.path.name.endswith(PG_SUFFIX):
-            raise KnownError(_("Cadangan SQLite tidak dapat dipulihkan ke server PostgreSQL; pilih cadangan PostgreSQL."))
-        safety = _restore_pg_backup(info, target, task)
-        _after_restore(info, target, safety, user)
-        return safety
-    if info.path.name.endswith(PG_SUFFIX) or target.path is None:
-        raise KnownError(_("Cadangan PostgreSQL hanya dapat dipulihkan ke server PostgreSQL."))
-    live = target.path
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    safety = live.with_name(f"{live.stem}.sebelum-pulih-{stamp}{live.suffix or '.sqlite'}")
-    incoming = live.with_name(live.name + ".pulih")
-    try:
-        if live.exists():
-            task.step(0, 3, _("Menyimpan salinan pengaman database sekarang..."))
-            current = sqlite3.connect(str(live))
-            copy = sqlite3.connect(str(safety))
-            try:
-                current.backup(copy)
-            finally:
-                copy.close()
-                current.close()
-        task.step(1, 3, _("Menyalin cadangan..."))
-        shutil.copyfile(info.path, incoming)
-        with incoming.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        connection = sqlite3.connect(str(incoming))
-        connection.execute("DROP TABLE IF EXISTS backup_meta")
-        connection.commit()
-        connection.close()
-        task.step(2, 3, _("Mengganti database..."))
-        for leftover in (Path(f"{live}-wal"), Path(f"{live}-shm")):
-            leftover.unlink(missing_ok=True)
-        os.replace(incoming, live)  # one rename: the old file or the new, never half
-    except OSError as error:
-        incoming.unlink(missing_ok=True)
-        raise KnownError(_("Pemulihan gagal ({detail}); database lama tidak diubah.").format(detail=error.strerror or error)) from error
-    task.step(3, 3, _("Selesai."))
-    _after_restore(info, target, safety, user)
+    path = Path(path)
+    with _scratch(".pulih") as plain:
+        info, engine, key = _open_backup(path, passphrase, plain, task)
+        current = _current(target)
+        foreign = not _same_institution(info, current)
+        if foreign and not other_institution:
+            assert current is not None
+            raise KnownError(_("Cadangan ini milik {other}, bukan {this}. Memulihkannya akan mengganti seluruh data {this} "
+                               "dengan data {other}. Bila memang itu maksudnya, pulihkan dengan pilihan \"institusi lain\" "
+                               "(--other-institution) dan ketik nama institusinya untuk memastikan.").format(
+                other=info.institution, this=current.institution))
+        if target.kind == "postgresql":
+            if engine != "postgresql":
+                raise KnownError(_("Cadangan SQLite tidak dapat dipulihkan ke server PostgreSQL; pilih cadangan PostgreSQL."))
+            safety = _restore_pg(plain, target, key, task)
+        else:
+            if engine != "sqlite" or target.path is None:
+                raise KnownError(_("Cadangan PostgreSQL hanya dapat dipulihkan ke server PostgreSQL."))
+            safety = _swap_sqlite(plain, target.path, task)
+    _after_restore(info, target, safety, user, other_institution=foreign)
     return safety
+
+
+def _holders(path: Path) -> list[str]:
+    """The other processes that have ``path`` open, as "PID 1234 (program)" (Linux; elsewhere unknown)."""
+    found = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return found
+    wanted = {os.path.realpath(path), os.path.realpath(f"{path}-wal")}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if any(os.path.realpath(link) in wanted for link in (entry / "fd").iterdir()):
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+                found.append(_("PID {pid} ({program})").format(pid=entry.name, program=command[:80] or "?"))
+        except OSError:
+            continue
+    return found
+
+
+def _unused(path: Path) -> Path:
+    """``path``, or with -2, -3... before its suffix when a file of that name exists (two restores in one second)."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name[:-len(path.suffix)] if path.suffix else path.name}-{number}{path.suffix}")
+    return candidate
+
+
+def _marker(text: str) -> tuple[str, str]:
+    return GENERATION, json.dumps(text)
+
+
+def _stamp_generation(plain: Path, generation: str) -> None:
+    """The restored copy carries a new generation: the programs still open on the old one then refuse to write."""
+    connection = sqlite3.connect(str(plain))
+    try:
+        connection.execute("DROP TABLE IF EXISTS backup_meta")
+        connection.execute("INSERT OR REPLACE INTO setting (key, value, updated_at) VALUES (?, ?, ?)",
+                           (*_marker(generation), dt.datetime.now().isoformat(" ", "seconds")))
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def _swap_sqlite(plain: Path, live: Path, task: Task) -> Path:
+    """The restored database written into ``live`` with SQLite's backup API, as one transaction.
+
+    The file is never renamed or replaced under the programs that have it open (SQLite's WAL
+    files would then mix two databases): the content changes as in any write, which they see.
+    First the live database is marked "being restored" (their next write is refused from then
+    on), then its safety copy is taken, then the restored content goes in with a new generation;
+    the programs still open see the new generation before their next write and stop with a message
+    (``models.base.writing``). A write in progress is waited for; one that keeps the lock is reported."""
+    safety = _unused(live.with_name(f"{live.stem}.sebelum-pulih-{dt.datetime.now():%Y%m%d-%H%M%S}{live.suffix or '.sqlite'}"))
+    generation = uuid.uuid4().hex
+    _stamp_generation(plain, generation)
+    if not live.exists():
+        shutil.copyfile(plain, live)
+        os.chmod(live, 0o600)
+        return safety
+    connection = sqlite3.connect(str(live), timeout=15)
+    try:
+        task.step(0, 3, _("Menunggu PC dan jendela lain selesai menyimpan..."))
+        try:
+            with connection:
+                connection.execute("INSERT OR REPLACE INTO setting (key, value, updated_at) VALUES (?, ?, ?)",
+                                   (*_marker(f"{RESTORING}{generation}:{int(dt.datetime.now().timestamp())}"),
+                                    dt.datetime.now().isoformat(" ", "seconds")))
+        except sqlite3.OperationalError as error:
+            raise KnownError(_("Database sedang dipakai menyimpan oleh program lain, jadi pemulihan tidak dijalankan dan tidak ada "
+                               "yang berubah. Tutup Kupang Desk di PC dan jendela lain ({who}), lalu pulihkan lagi.").format(
+                who=", ".join(_holders(live)) or _("tidak diketahui"))) from error
+        task.step(1, 3, _("Menyimpan salinan pengaman database sekarang..."))
+        copy = sqlite3.connect(str(safety))
+        try:
+            connection.backup(copy)
+        finally:
+            copy.close()
+        os.chmod(safety, 0o600)
+        task.step(2, 3, _("Mengganti isi database..."))
+        restored = sqlite3.connect(str(plain))
+        try:
+            restored.backup(connection)  # all pages in one step: one transaction, the old content or the new
+        finally:
+            restored.close()
+    except sqlite3.Error as error:
+        raise KnownError(_("Pemulihan gagal ({detail}); database lama tidak diubah.").format(detail=error)) from error
+    except OSError as error:
+        raise KnownError(_("Pemulihan gagal ({detail}); database lama tidak diubah.").format(detail=error.strerror or error)) from error
+    finally:
+        connection.close()
+    task.step(3, 3, _("Selesai."))
+    return safety
+
+
+def _restore_pg(plain: Path, target: DatabaseUrl, key: encryption.BackupKey | None, task: Task) -> Path:
+    """pg_restore in one transaction (all or nothing), after the app's other sessions are
+    disconnected and an encrypted safety dump of the current database is kept in the data folder."""
+    database = make_database(target)
+    arguments, environment = _pg_arguments(database)
+    safety = _unused(private_folder().parent / f"{database.database}.sebelum-pulih-{dt.datetime.now():%Y%m%d-%H%M%S}{PG_SUFFIX}")
+    task.step(0, 3, _("Memutus sambungan Kupang Desk lain ke database..."))
+    generation = uuid.uuid4().hex
+    _set_pg_generation(database, f"{RESTORING}{generation}:{int(dt.datetime.now().timestamp())}")
+    disconnect_others(database)
+    task.step(1, 3, _("Menyimpan salinan pengaman database sekarang..."))
+    with _scratch(".pgdump") as dump:
+        _run([_pg_tool("pg_dump"), "--format=custom", f"--file={dump}", *arguments], environment, _("pg_dump"))
+        if key is not None:
+            encryption.encrypt(dump, safety, key, {"format": 2, "engine": "postgresql", "sha256": sha256(dump),
+                                                    "made_at": dt.datetime.now().isoformat(timespec="seconds"),
+                                                    "institution": "", "schema_version": SCHEMA_VERSION}, task)
+        else:
+            shutil.copyfile(dump, safety)
+            os.chmod(safety, 0o600)
+    task.step(2, 3, _("Memulihkan dengan pg_restore..."))
+    disconnect_others(database)
+    _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", *arguments, str(plain)],
+         environment, _("Pemulihan"))
+    _set_pg_generation(database, generation)
+    task.step(3, 3, _("Selesai."))
+    return safety
+
+
+def _set_pg_generation(database: pw.PostgresqlDatabase, generation: str) -> None:
+    with database.connection_context(), database.atomic():
+        database.execute_sql("INSERT INTO setting (key, value, updated_at) VALUES (%s, %s, now()) ON CONFLICT (key) "
+                             "DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at", _marker(generation))
+
+
+def disconnect_others(database: pw.PostgresqlDatabase) -> int:
+    """Ends the other sessions of the app (application_name kupang-desk) on this database; their
+    next query fails and the window tells the clerk to open Kupang Desk again. Returns how many."""
+    require("backup.restore")
+    with database.connection_context():
+        rows = database.execute_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND application_name = 'kupang-desk'").fetchall()
+    return len(rows)
 
 
 def _record_backup(path: Path, user) -> None:
@@ -302,13 +551,14 @@ def _record_backup(path: Path, user) -> None:
     audit.remember_head()
 
 
-def _after_restore(info: BackupInfo, target: DatabaseUrl, safety: Path | None, user) -> None:
+def _after_restore(info: BackupInfo, target: DatabaseUrl, safety: Path | None, user, *, other_institution: bool = False) -> None:
     """Opens the restored database, records the restore in its trail, and moves the head this PC
     keeps back to the restored chain (which is rightly shorter than the one it replaced)."""
     database.connect(target.url)
     with writing():
         audit.record("restore", "database", "", {"file": str(info.path), "made_at": str(info.made_at or ""),
-                                                 "safety_copy": str(safety or "")}, user)
+                                                 "safety_copy": str(safety or ""),
+                                                 "other_institution": other_institution, "institution": info.institution}, user)
     audit.remember_head(reset=True)
 
 def backup_folder() -> Path:
@@ -317,6 +567,21 @@ def backup_folder() -> Path:
     folder = Path(configured) if configured else user_data_path("KupangDesk", appauthor=False) / "cadangan"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def remove_leftovers(folder: Path, *, older_than: dt.timedelta = dt.timedelta(minutes=30)) -> list[Path]:
+    """Partial backups a killed backup left on the stick or in the backup folder, and plain copies
+    left in this PC's private folder: removed once they are older than any backup still running."""
+    removed = []
+    limit = dt.datetime.now().timestamp() - older_than.total_seconds()
+    for path in [*folder.glob(f"*{PARTIAL}"), *private_folder().iterdir()]:
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def quick_check() -> bool:
@@ -331,8 +596,12 @@ def automatic_backup(*, task: Task | None = None, max_age: dt.timedelta = dt.tim
     """The daily (or closing, with ``force``) backup into ``backup_folder()``, then rotation.
     Returns the new backup, or None when a recent one exists or the database is not SQLite."""
     folder = backup_folder()
+    remove_leftovers(folder)
     age = latest_backup_age(folder)
     if not force and age is not None and age < max_age:
+        return None
+    if not encryption.key_available():
+        log.warning("Automatic backup waits for the backup passphrase on this PC")
         return None
     path = make_backup(folder, task=task, user=SYSTEM_BACKUP)
     rotate(folder)

@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import time
+from pathlib import Path
 
 from kupang_desk import __version__
 from kupang_desk.errors import KnownError, error_message
@@ -59,12 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--address", default="", help=_("alamat"))
     setup.add_argument("--backup-folder", default="", metavar="FOLDER", help=_("folder cadangan otomatis"))
 
-    backup = commands.add_parser("backup", help=_("buat cadangan database yang sudah diperiksa"))
-    backup.add_argument("--to", required=True, metavar="FOLDER", help=_("folder tujuan, misalnya flashdisk"))
+    backup = commands.add_parser("backup", help=_(
+        "buat cadangan terenkripsi yang sudah diperiksa (kata sandi cadangan: ditanya, atau $KUPANG_DESK_BACKUP_PASSPHRASE)"))
+    backup.add_argument("--to", metavar="FOLDER", help=_("folder tujuan, misalnya flashdisk"))
+    backup.add_argument("--set-passphrase", action="store_true", help=_("atur atau ganti kata sandi cadangan kantor"))
+    backup.add_argument("--recovery-sheet", metavar="FILE.pdf", help=_("cetak lembar pemulihan (kata sandi dan kode QR)"))
     backup.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
     restore = commands.add_parser("restore", help=_("pulihkan database dari file cadangan"))
     restore.add_argument("file", metavar="FILE", help=_("file cadangan (.kdbackup)"))
     restore.add_argument("--yes", action="store_true", help=_("jangan bertanya lagi"))
+    restore.add_argument("--other-institution", action="store_true",
+                         help=_("pulihkan juga cadangan milik puskesmas atau sekolah lain (mengganti seluruh data di sini)"))
 
     audit = commands.add_parser("audit", help=_("periksa jejak audit"))
     audit_commands = audit.add_subparsers(dest="audit_command", metavar=_("PERINTAH"), required=True)
@@ -287,9 +293,15 @@ def _setup(args: argparse.Namespace) -> int:
             raise KnownError(_("Kedua kata sandi tidak sama; tidak ada yang disimpan."))
     if not password:
         raise KnownError(_("Kata sandi administrator tidak ada: ketik saat ditanya, atau isi $KUPANG_DESK_PASSWORD."))
+    passphrase = _backup_passphrase(_("Kata sandi cadangan kantor (untuk membuka cadangan; simpan lembar pemulihannya): "),
+                                    twice=True)
+    if not passphrase:
+        raise KnownError(_("Kata sandi cadangan tidak ada: ketik saat ditanya, atau isi $KUPANG_DESK_BACKUP_PASSPHRASE. "
+                           "Setiap cadangan dienkripsi dengannya; tanpa kata sandi itu cadangan tidak dapat dipulihkan, "
+                           "jadi cetak lembar pemulihannya (kupang-desk backup --recovery-sheet FILE.pdf)."))
     profile = settings.Profile(kind=args.kind, name=args.name, code=args.code, school_level=args.level, address=args.address)
     admin = settings.first_run(profile, username=args.admin, full_name=args.admin_name or args.admin, password=password,
-                               backup_folder=args.backup_folder)
+                               backup_passphrase=passphrase, backup_folder=args.backup_folder)
     session.sign_in(admin)
     print(_("{where} disiapkan untuk {name}; administrator: {admin}.").format(
         where=target.describe(), name=args.name, admin=admin.username))
@@ -327,7 +339,7 @@ EXIT_TAMPERED = 4
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from kupang_desk import audit, keystore
+    from kupang_desk import audit, encryption, keystore
     from kupang_desk.accounts.permissions import require
 
     _open(args)
@@ -341,7 +353,7 @@ def _audit(args: argparse.Namespace) -> int:
             key_id = keystore.import_key(args.import_)
             print(_("PC ini sekarang menyegel jejak audit dengan kunci kantor {key}.").format(key=key_id))
         return EXIT_OK
-    anchor = audit.anchor_in_file(args.anchor) if args.anchor else None
+    anchor = encryption.anchor_in(args.anchor) if args.anchor else None
     check = audit.verify_chain(anchor=anchor)
     print(check.describe())
     if check.ok and anchor is not None:
@@ -475,35 +487,82 @@ def _scholarship(args: argparse.Namespace) -> int:
     return EXIT_OK if rows else EXIT_EMPTY
 
 
+def _backup_passphrase(prompt: str, *, twice: bool = False) -> str | None:
+    """The backup passphrase from $KUPANG_DESK_BACKUP_PASSPHRASE, else typed at a terminal; None without either."""
+    from kupang_desk.encryption import ENV_PASSPHRASE
+
+    if os.environ.get(ENV_PASSPHRASE):
+        return os.environ[ENV_PASSPHRASE]
+    if not (sys.stdin and sys.stdin.isatty()):
+        return None
+    typed = getpass.getpass(prompt)
+    if twice and getpass.getpass(_("Ulangi kata sandi cadangan: ")) != typed:
+        raise KnownError(_("Kedua kata sandi cadangan tidak sama; tidak ada yang disimpan."))
+    return typed
+
+
 def _backup(args: argparse.Namespace) -> int:
+    from kupang_desk import encryption
     from kupang_desk.backup import inspect_backup, make_backup
+    from kupang_desk.models import Institution
     from kupang_desk.tasks import ConsoleTask
 
+    if not (args.to or args.set_passphrase or args.recovery_sheet):
+        raise KnownError(_("Sebutkan --to FOLDER (membuat cadangan), --set-passphrase atau --recovery-sheet FILE.pdf."))
     _open(args)
-    path = make_backup(args.to, task=ConsoleTask(quiet=args.quiet))
-    print(_("Cadangan dibuat dan diperiksa: {path}\n{info}").format(path=path, info=inspect_backup(path).describe()))
+    if args.set_passphrase:
+        passphrase = _backup_passphrase(_("Kata sandi cadangan baru: "), twice=True)
+        if not passphrase:
+            raise KnownError(_("Kata sandi cadangan tidak ada: ketik saat ditanya, atau isi $KUPANG_DESK_BACKUP_PASSPHRASE."))
+        encryption.set_passphrase(passphrase)
+        print(_("Kata sandi cadangan diatur. Cetak lembar pemulihannya: kupang-desk backup --recovery-sheet FILE.pdf"))
+    if args.recovery_sheet:
+        passphrase = _backup_passphrase(_("Kata sandi cadangan: "))
+        if not passphrase:
+            raise KnownError(_("Kata sandi cadangan tidak ada: ketik saat ditanya, atau isi $KUPANG_DESK_BACKUP_PASSPHRASE."))
+        institution = Institution.select().first()
+        sheet = encryption.recovery_sheet(args.recovery_sheet, passphrase, institution.name if institution else "")
+        print(_("Lembar pemulihan disimpan: {path}. Cetak, simpan di brankas kantor, lalu hapus filenya.").format(path=sheet))
+    if args.to:
+        passphrase = None if encryption.key_available() else _backup_passphrase(_("Kata sandi cadangan: "))
+        path = make_backup(args.to, task=ConsoleTask(quiet=args.quiet), passphrase=passphrase)
+        print(_("Cadangan dibuat dan diperiksa: {path}\n{info}").format(path=path, info=inspect_backup(path).describe()))
     return EXIT_OK
 
 
 def _restore(args: argparse.Namespace) -> int:
+    from kupang_desk import encryption
     from kupang_desk.backup import inspect_backup, restore_backup
     from kupang_desk.models import database
     from kupang_desk.tasks import ConsoleTask
 
     target = _open(args)  # the account of the database that is about to be replaced
-    info = inspect_backup(args.file)
+    passphrase = None
+    try:
+        info = inspect_backup(args.file)
+    except encryption.PassphraseNeeded:
+        passphrase = _backup_passphrase(_("Kata sandi cadangan untuk {file}: ").format(file=Path(args.file).name))
+        if not passphrase:
+            raise
+        info = inspect_backup(args.file, passphrase=passphrase)
     print(_("Cadangan: {info}").format(info=info.describe()))
     print(_("Database yang akan diganti: {where}").format(where=target.describe()))
     if not args.yes:
-        answer = input(_("Ketik YA untuk memulihkan: ")) if sys.stdin and sys.stdin.isatty() else ""
-        if answer.strip().upper() != "YA":
+        terminal = sys.stdin and sys.stdin.isatty()
+        if args.other_institution:
+            answer = input(_("Ketik nama institusi cadangan ({name}) untuk memulihkan: ").format(name=info.institution)) if terminal else ""
+            confirmed = " ".join(answer.split()).lower() == " ".join(info.institution.split()).lower()
+        else:
+            confirmed = (input(_("Ketik YA untuk memulihkan: ")) if terminal else "").strip().upper() == "YA"
+        if not confirmed:
             print(_("Tidak dipulihkan. Tambahkan --yes untuk memulihkan tanpa pertanyaan."), file=sys.stderr)
             return EXIT_USER
     from kupang_desk.accounts import session
 
     actor = session.current()
     database.close()
-    safety = restore_backup(args.file, target, task=ConsoleTask(), user=actor)  # reopens it, at the current schema
+    safety = restore_backup(args.file, target, task=ConsoleTask(), user=actor, passphrase=passphrase,
+                            other_institution=args.other_institution)  # reopens it, at the current schema
     print(_("Database dipulihkan. Salinan pengaman database lama: {path}").format(path=safety))
     return EXIT_OK
 

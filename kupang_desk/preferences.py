@@ -62,6 +62,8 @@ KEYS: dict[str, Key] = {key.name: key for key in (
     Key("roles.permissions", dict, {}, "permissions per role where the office changed the defaults"),
     Key("demo.accounts", list, [], "the demo accounts the sign-in window names"),
     Key("imports.value_map", dict, {}, "answers remembered by imports: {field: {folded value: entry}}"),
+    Key("backup.passphrase_check", dict, {}, "the scrypt salt and cost of the backup passphrase and a check "
+        "value made with its key (never the key or the passphrase)"),
     Key("database.id", str, "", "a random name given to this database when it is made: the audit anchors "
         "kept outside it are filed under it"),
 )}

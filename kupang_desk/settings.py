@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kupang_desk import audit, preferences
+from kupang_desk import audit, encryption, preferences
 from kupang_desk.accounts import users
 from kupang_desk.accounts.permissions import (
     ADMIN_KEEPS,
@@ -135,11 +135,17 @@ def read_logo(path: str | Path) -> bytes:
     return data
 
 
-def first_run(profile: Profile, *, username: str, full_name: str, password: str, backup_folder: str = "") -> User:
-    """The first start of a new installation: the profile, the first administrator, the backup folder."""
+def first_run(profile: Profile, *, username: str, full_name: str, password: str, backup_passphrase: str,
+              backup_folder: str = "") -> User:
+    """The first start of a new installation: the profile, the first administrator, the backup
+    passphrase (every backup is encrypted under it), the backup folder."""
     if users.has_accounts():
         raise KnownError(_("Program ini sudah disiapkan; masuk dengan akun yang ada."))
     values = _clean_profile(profile)
+    encryption.check_passphrase(backup_passphrase)
+    if backup_passphrase == password:
+        raise KnownError(_("Kata sandi cadangan harus lain dari kata sandi administrator: cadangan dibuka oleh siapa pun "
+                           "yang memegang lembar pemulihan, akun hanya oleh administrator."))
     if backup_folder:
         folder = Path(backup_folder)
         if not folder.is_dir():
@@ -155,6 +161,7 @@ def first_run(profile: Profile, *, username: str, full_name: str, password: str,
         if backup_folder:
             preferences.put("backup.folder", str(Path(backup_folder)))
         audit.record("setup", "institution", institution.id, {"admin": admin.username, "backup_folder": backup_folder}, admin)
+        encryption.set_passphrase(backup_passphrase, user=admin)
     return admin
 
 

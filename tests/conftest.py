@@ -18,6 +18,8 @@ os.environ.update({name: os.path.join(os.environ["KUPANG_DESK_TEST_FOLDERS"], na
                    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")})
 # Nor the developer's keyring: the installation key goes to each test's own config folder.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+# The office's backup passphrase, as an administrator would give it on the command line.
+os.environ["KUPANG_DESK_BACKUP_PASSPHRASE"] = "uji-cadangan-123"
 
 import pytest
 

@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from kupang_desk import preferences
+from kupang_desk import encryption, preferences
 from kupang_desk.accounts import users
 from kupang_desk.accounts.permissions import SYSTEM_SETUP
 from kupang_desk.demo.health import make_patients, make_visits
@@ -79,6 +79,7 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
         if students:
             counts.students, counts.awards = make_students(rng, students, kelurahan, today, task)
         _make_accounts(school=students > 0, puskesmas=patients > 0)
+        encryption.set_passphrase(encryption.DEMO_PASSPHRASE, user=SYSTEM_SETUP)  # shown with the demo accounts
         task.step(1, 1, _("Menyimpan..."))
     # Fresh statistics, so the query planner knows the new tables' sizes.
     db.execute_sql("ANALYZE")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sys
 
 import peewee as pw
 
@@ -48,9 +50,15 @@ class writing:  # noqa: N801 - used like a function: ``with writing():``
     def __enter__(self):
         try:
             self._atomic = db.atomic("IMMEDIATE") if isinstance(db.obj, pw.SqliteDatabase) else db.atomic()
-            return self._atomic.__enter__()
+            entered = self._atomic.__enter__()
         except pw.OperationalError as error:
             raise storage_error(error) from error
+        try:  # with the write lock held: no restore can come between this check and the commit
+            _check_generation()
+        except BaseException:
+            self._atomic.__exit__(*sys.exc_info())
+            raise
+        return entered
 
     def __exit__(self, kind, error, traceback):
         try:
@@ -62,6 +70,44 @@ class writing:  # noqa: N801 - used like a function: ``with writing():``
             if known is not error:
                 raise known from error
         return handled
+
+
+GENERATION = "database.generation"  # the setting a restore changes: see ``remember_generation``
+RESTORING = "pulih:"  # the generation's prefix while a restore runs
+RESTORE_STALE = dt.timedelta(minutes=15)  # a restore marker older than this was left by a restore that died
+
+
+def current_generation() -> str:
+    row = db.execute_sql(f"SELECT value FROM setting WHERE key = {db.obj.param}", (GENERATION,)).fetchone()
+    return str(json.loads(row[0])) if row else ""
+
+
+def remember_generation() -> None:
+    """Notes which restore generation of the database this program opened (when it connects)."""
+    try:
+        db.obj.kupang_desk_generation = current_generation()
+    except pw.DatabaseError:  # a database without its tables yet: nothing was restored into it
+        db.obj.kupang_desk_generation = None
+
+
+def _check_generation() -> None:
+    """Inside a write transaction: refuses to write into a database a restore has replaced (or is
+    replacing) since this program opened it, so that nothing is saved against records that
+    changed under the clerk's eyes, and nothing is saved that the restore then wipes."""
+    opened = getattr(db.obj, "kupang_desk_generation", None)
+    if opened is None:
+        return
+    current = current_generation()
+    if current.startswith(RESTORING):  # also for a program that opened the database during the restore
+        started = current.rsplit(":", 1)[-1]
+        if started.isdigit() and dt.datetime.now().timestamp() - int(started) < RESTORE_STALE.total_seconds():
+            raise KnownError(_("Database sedang dipulihkan dari cadangan (di jendela atau PC lain), jadi isian ini belum "
+                               "disimpan. Tunggu sampai selesai, tutup Kupang Desk lalu buka lagi, kemudian simpan lagi."))
+    if current == opened:
+        return
+    raise KnownError(_("Database ini baru saja dipulihkan dari cadangan (di jendela atau PC lain), jadi isian ini "
+                       "tidak disimpan: data yang tampil mungkin sudah berubah. Tutup Kupang Desk lalu buka lagi, "
+                       "kemudian simpan lagi."))
 
 
 def storage_error(error: Exception) -> Exception:

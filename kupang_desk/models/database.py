@@ -14,7 +14,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import migrations
 from kupang_desk.models import seed as seed_module
-from kupang_desk.models.base import db
+from kupang_desk.models.base import db, remember_generation
 from kupang_desk.storage import default_database_path, network_share
 
 ENV_DATABASE = "KUPANG_DESK_DATABASE"
@@ -129,6 +129,7 @@ def connect(url: str | None = None, *, migrate: bool = True, seed: bool = True,
         migrations.migrate(database, target)
     if seed:
         seed_module.ensure_reference_data()
+    remember_generation()
     return target
 
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox
 
-from kupang_desk import backup, preferences
+from kupang_desk import backup, encryption, preferences
 from kupang_desk import connection as database
 from kupang_desk.connection import DatabaseUrl
 from kupang_desk.i18n import _
@@ -65,29 +65,43 @@ class BackupDesk(QObject):
         self.label.setStyleSheet(LATE_STYLE if late else "")
         self.label.setToolTip(_("Cadangan di {folder}").format(folder=backup.backup_folder()))
 
-    def to_folder(self, folder: str | None = None) -> Operation | None:
-        """A backup to a folder the clerk picks (a USB stick), checked, with its contents shown."""
+    def ask_passphrase(self, text: str) -> str | None:
+        """The backup passphrase, typed by the administrator (None when cancelled)."""
+        typed, ok = QInputDialog.getText(self.window, _("Kata sandi cadangan"), text, QLineEdit.EchoMode.Password)
+        return typed if ok and typed else None
+
+    def to_folder(self, folder: str | None = None, passphrase: str | None = None) -> Operation | None:
+        """A backup to a folder the clerk picks (a USB stick), encrypted and checked, with its contents shown."""
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self.window, _("Pilih folder atau flashdisk untuk cadangan"))
             if not folder:
                 return None
 
         def work(task):
-            made = backup.make_backup(folder, task=task)
-            return made, backup.inspect_backup(made)  # read back: checksum and integrity of the copy
+            made = backup.make_backup(folder, task=task, passphrase=passphrase)
+            return made, backup.inspect_backup(made)
 
         def done(result) -> None:
             path, info = result
             self.show_age()
             QMessageBox.information(self.window, _("Cadangan dibuat"), _(
-                "Cadangan dibuat dan sudah diperiksa:\n{path}\n\n{info}\n\nFlashdisk boleh dicabut."
+                "Cadangan terenkripsi dibuat dan sudah diperiksa:\n{path}\n\n{info}\n\nFlashdisk boleh dicabut."
             ).format(path=path, info=info.describe()))
 
-        return self._run(work, _("Membuat cadangan"), done)
+        def failed(error: BaseException) -> None:
+            if isinstance(error, encryption.PassphraseNeeded) and passphrase is None:
+                typed = self.ask_passphrase(str(error) + "\n\n" + _("Kata sandi cadangan:"))
+                if typed:
+                    self.to_folder(folder, typed)
+                return
+            show_error(self.window, error)
 
-    def ask_restore(self, path: str | None = None) -> Operation | None:
-        """Checks the backup (off the GUI thread: its checksum and integrity read the whole file),
-        shows what it holds and, once confirmed, swaps it in (the window then closes)."""
+        return self._run(work, _("Membuat cadangan"), done, on_failure=failed)
+
+    def ask_restore(self, path: str | None = None, passphrase: str | None = None) -> Operation | None:
+        """Reads what the backup holds (off the GUI thread), asks for the passphrase when this PC does not
+        know the one it was made under, shows it and, once confirmed, swaps it in (the window then
+        closes). Another institution's backup needs its name typed."""
         if path is None:
             path, _filter = QFileDialog.getOpenFileName(self.window, _("Pilih file cadangan"), str(backup.backup_folder()),
                                                         _("Cadangan Kupang Desk (*.kdbackup *.kdbackup-pg)"))
@@ -95,14 +109,44 @@ class BackupDesk(QObject):
                 return None
         chosen = Path(path)
 
-        def checked(info: backup.BackupInfo) -> None:
+        def work(_task):
+            info = backup.inspect_backup(chosen, passphrase=passphrase)
+            return info, backup.belongs_elsewhere(info, self.target)
+
+        def checked(result) -> None:
+            info, here = result
+            if here is not None:
+                self.confirm_other_institution(chosen, info, here, passphrase)
+                return
             answer = QMessageBox.question(self.window, _("Pulihkan dari cadangan"), _(
                 "Cadangan: {info}\n\nDatabase sekarang ({where}) akan diganti seluruhnya; salinan pengamannya disimpan "
                 "lebih dulu. Lanjutkan?").format(info=info.describe(), where=self.target.describe()))
             if answer == QMessageBox.StandardButton.Yes:
-                self.restore(chosen)
+                self.restore(chosen, passphrase)
 
-        return self._run(lambda _task: backup.inspect_backup(chosen), _("Memeriksa cadangan"), checked)
+        def failed(error: BaseException) -> None:
+            if isinstance(error, encryption.PassphraseNeeded) or (passphrase and "salah" in str(error)):
+                typed = self.ask_passphrase(str(error) + "\n\n" + _("Kata sandi cadangan:"))
+                if typed:
+                    self.ask_restore(str(chosen), typed)
+                return
+            show_error(self.window, error)
+
+        return self._run(work, _("Memeriksa cadangan"), checked, on_failure=failed)
+
+    def confirm_other_institution(self, path: Path, info: backup.BackupInfo, here: str,
+                                  passphrase: str | None) -> bool:
+        """Another institution's backup: restored only when the clerk types that institution's name."""
+        typed, ok = QInputDialog.getText(self.window, _("Cadangan institusi lain"), _(
+            "Cadangan ini milik {other}, bukan {here}. Memulihkannya mengganti SELURUH data {here} dengan data {other} "
+            "(salinan pengaman tetap disimpan).\n\nBila memang itu maksudnya, ketik nama institusi cadangan: {other}"
+        ).format(other=info.institution, here=here))
+        if not ok or " ".join(typed.split()).lower() != " ".join(info.institution.split()).lower():
+            if ok:
+                QMessageBox.information(self.window, _("Tidak dipulihkan"), _("Nama yang diketik tidak sama; tidak ada yang berubah."))
+            return False
+        self.restore(path, passphrase, other_institution=True)
+        return True
 
     def offer_restore(self) -> QMessageBox:
         files = backup.backups_in(backup.backup_folder())
@@ -121,7 +165,7 @@ class BackupDesk(QObject):
         box.open()
         return box
 
-    def restore(self, path: Path) -> Operation:
+    def restore(self, path: Path, passphrase: str | None = None, *, other_institution: bool = False) -> Operation:
         """Replaces the database with the backup, with progress; the old one is kept as a safety copy."""
         database.close()  # the window's own connection; each worker closes its own
 
@@ -132,7 +176,8 @@ class BackupDesk(QObject):
             self.closing_done = True
             self.window.close()
 
-        return self._run(lambda task: backup.restore_backup(path, self.target, task=task),
+        return self._run(lambda task: backup.restore_backup(path, self.target, task=task, passphrase=passphrase,
+                                                            other_institution=other_institution),
                          _("Memulihkan dari cadangan"), done)
 
     def close_requested(self) -> bool:

@@ -28,6 +28,7 @@ from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import role_label
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.demo import DEMO_PASSWORD
+from kupang_desk.encryption import DEMO_PASSPHRASE
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _
 from kupang_desk.students.grades import LEVELS
@@ -82,8 +83,9 @@ class SignInDialog(QDialog):
         layout.addWidget(self.message)
         demo = preferences.get("demo.accounts")
         if demo:
-            hint = QLabel(_("Data contoh: masuk sebagai {names} dengan kata sandi {password}.").format(
-                names=", ".join(demo), password=DEMO_PASSWORD))
+            hint = QLabel(_("Data contoh: masuk sebagai {names} dengan kata sandi {password}. Kata sandi cadangan "
+                            "data contoh: {passphrase}.").format(names=", ".join(demo), password=DEMO_PASSWORD,
+                                                                 passphrase=DEMO_PASSPHRASE))
             hint.setWordWrap(True)
             hint.setObjectName("demoHint")
             layout.addWidget(hint)
@@ -148,7 +150,7 @@ class FirstRunDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Penyiapan pertama — Kupang Desk"))
-        self.resize(620, 640)
+        self.resize(640, 700)
         current = settings.Profile.current()
         self.kind = combo([(_("Puskesmas"), "puskesmas"), (_("Sekolah"), "sekolah")])
         self.kind.setCurrentIndex(max(self.kind.findData(current.kind), 0))
@@ -164,6 +166,13 @@ class FirstRunDialog(QDialog):
         self.full_name = line()
         self.password, self.repeat = _password(), _password()
         self.backup = line(placeholder=_("kosongkan: folder data pengguna"))
+        self.passphrase, self.passphrase_repeat = _password(), _password()
+        self.passphrase.setPlaceholderText(_("paling sedikit 8 karakter, lain dari kata sandi akun"))
+        passphrase_note = QLabel(_("Setiap cadangan dienkripsi dengan kata sandi ini, sehingga flashdisk yang hilang tidak "
+                                   "membuka data pasien atau siswa. Tanpa kata sandi ini cadangan tidak dapat dipulihkan oleh "
+                                   "siapa pun: setelah penyiapan, cetak lembar pemulihannya di Pengaturan > Cadangan dan "
+                                   "simpan di brankas kantor."))
+        passphrase_note.setWordWrap(True)
         browse = QPushButton(_("Pilih..."))
         browse.clicked.connect(self._choose_folder)
         profile = QFormLayout()
@@ -185,6 +194,9 @@ class FirstRunDialog(QDialog):
         folder.addWidget(browse)
         backup = QFormLayout()
         backup.addRow(_("Folder cadangan:"), folder)
+        backup.addRow(_("Kata sandi cadangan:"), self.passphrase)
+        backup.addRow(_("Ulangi kata sandi cadangan:"), self.passphrase_repeat)
+        backup.addRow(passphrase_note)
         self.message = _message()
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(_("Simpan dan mulai"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -224,13 +236,17 @@ class FirstRunDialog(QDialog):
         if self.password.text() != self.repeat.text():
             self.message.setText(_("Kata sandi dan ulangannya berbeda."))
             return None
+        if self.passphrase.text() != self.passphrase_repeat.text():
+            self.message.setText(_("Kata sandi cadangan dan ulangannya berbeda."))
+            return None
         profile = settings.Profile(kind=self.kind.currentData(), name=self.name.text(), code=self.code.text(),
                                    school_level=self.level.currentData() or "", address=self.address.text(),
                                    head_name=self.head_name.text(), head_nip=self.head_nip.text(),
                                    letterhead=self.letterhead.toPlainText())
         try:
             self.admin = settings.first_run(profile, username=self.username.text(), full_name=self.full_name.text(),
-                                            password=self.password.text(), backup_folder=self.backup.text().strip())
+                                            password=self.password.text(), backup_passphrase=self.passphrase.text(),
+                                            backup_folder=self.backup.text().strip())
         except KnownError as error:
             self.message.setText(str(error))
             return None

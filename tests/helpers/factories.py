@@ -57,3 +57,12 @@ def cli_account(monkeypatch, role: str = "administrator", username: str = CLI_US
     monkeypatch.setenv("KUPANG_DESK_PASSWORD", CLI_PASSWORD)
     return account
 
+
+
+def an_institution(name: str = "UPTD Puskesmas Oebobo", kind: str = "puskesmas", code: str = "1050101"):
+    """The profile a set-up database has (a restore refuses a database that names no institution)."""
+    from kupang_desk.models import Institution, writing
+
+    with writing():
+        Institution.delete().execute()
+        return Institution.create(name=name, kind=kind, code=code)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kupang_desk import demo
+from kupang_desk import demo, encryption
 from kupang_desk.accounts import session, users
 from kupang_desk.models import AuditEvent, Institution, Setting, User
 from kupang_desk.ui.main_window import MainWindow
@@ -50,11 +50,15 @@ def test_first_run_sets_up_the_profile_the_administrator_and_the_backup_folder(q
     assert dialog.save() is None and "berbeda" in dialog.message.text()
     qtbot.keyClicks(dialog.repeat, "3")
     dialog.backup.setText(str(tmp_path))
+    assert dialog.save() is None and "Kata sandi cadangan paling sedikit 8" in dialog.message.text()
+    qtbot.keyClicks(dialog.passphrase, "lemari besi oebobo")
+    qtbot.keyClicks(dialog.passphrase_repeat, "lemari besi oebobo")
     admin = dialog.save()
     assert admin is not None and admin.role == "administrator" and not admin.must_change_password
     school = Institution.get()
     assert (school.kind, school.code, school.school_level) == ("sekolah", "50304512", "SD")
     assert Setting.get_value("backup.folder") == str(tmp_path)
+    assert encryption.unlock("lemari besi oebobo")  # every backup from now on opens with it
 
 
 def test_sign_in_says_how_many_tries_are_left_then_locks(qtbot, sqlite_database):
