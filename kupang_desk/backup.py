@@ -405,7 +405,7 @@ def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None =
 
 def _holders(path: Path) -> list[str]:
     """The other processes that have ``path`` open, as "PID 1234 (program)" (Linux; elsewhere unknown)."""
-    found = []
+    found: list[str] = []
     proc = Path("/proc")
     if not proc.is_dir():
         return found

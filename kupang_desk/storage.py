@@ -11,6 +11,7 @@ from platformdirs import user_data_path
 NETWORK_FILESYSTEMS = {
     "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "9p", "ceph", "glusterfs",
     "fuse.sshfs", "fuse.davfs2", "fuse.glusterfs", "fuse.rclone", "davfs", "lustre",
+    "fuse.gvfsd-fuse", "fuse.s3fs", "s3fs", "fuse.kio-fuse", "kio-fuse",  # a desktop's SMB and cloud mounts
 }
 
 

@@ -106,3 +106,39 @@ def test_cancel_leaves_nothing(database):
 def test_indexes_are_rebuilt_after_the_load(filled):
     assert {i.name for i in db.get_indexes("visit")} >= {"visit_patient_id", "visit_live_visit_at", "visit_deleted"}
     assert {i.name for i in db.get_indexes("patient")} >= {"patient_no_rm", "patient_nik", "patient_name_key"}
+
+
+def test_the_demo_generator_dies_with_its_parent(tmp_path):
+    """A killed program leaves no generator behind (it would keep the office PC busy): the child
+    that makes demo visits ends when its parent is killed, even while it waits on a full queue."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    probe = tmp_path / "induk.py"
+    probe.write_text(
+        "import time, multiprocessing as mp\nfrom kupang_desk.demo import health\n"
+        "def generate(channel):\n    health._die_with_parent()\n    while True:\n        health._put(channel, 'baris')\n"
+        "if __name__ == '__main__':\n"
+        "    context = mp.get_context('spawn')\n    channel = context.Queue(maxsize=1)\n"
+        "    child = context.Process(target=generate, args=(channel,))\n    child.start()\n"
+        "    time.sleep(1)\n    print(child.pid, flush=True)\n    time.sleep(60)\n", encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(probe)], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    child = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+
+    def alive() -> bool:
+        try:
+            return Path(f"/proc/{child}/stat").read_text().split()[2] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive()

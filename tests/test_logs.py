@@ -30,4 +30,7 @@ def test_verbose_command_line_logs_no_parameters(db_url, tmp_path, monkeypatch, 
     written = log_path().read_text(encoding="utf-8") + capsys.readouterr().err
     assert "INSERT" in written or "COPY" in written or "SELECT" in written  # the SQL is there...
     assert "5371041203870001" not in written and "Yohanes Ndun" not in written  # ...its parameters are not
-    logging.getLogger().setLevel(logging.INFO)
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for handler in [h for h in root.handlers if getattr(h, "kupang_desk", "") == "stderr"]:
+        root.removeHandler(handler)  # its terminal was this test's captured one

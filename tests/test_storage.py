@@ -29,3 +29,10 @@ def test_a_mounted_share_is_refused_unless_allowed(tmp_path, monkeypatch):
     assert not (tmp_path / "kd.sqlite").exists()  # refused before anything was written
     database_module.connect(f"sqlite:///{tmp_path}/kd.sqlite", allow_network_share=True)
     database_module.close()
+
+
+@pytest.mark.parametrize("kind", ["fuse.gvfsd-fuse", "fuse.s3fs", "fuse.kio-fuse"])
+def test_desktop_smb_and_cloud_mounts_are_network_shares(tmp_path, monkeypatch, kind):
+    """What a clerk gets by opening smb://server/share in the file manager (GNOME, KDE) or a cloud bucket."""
+    monkeypatch.setattr(storage, "_mounts", lambda: [("/", "ext4"), (f"{tmp_path}/gvfs", kind)])
+    assert storage.network_share(tmp_path / "gvfs" / "smb-share:server=kantor,share=data") == kind

@@ -3,9 +3,14 @@ patterns and a realistic mix of diagnoses (in a child process from 200,000 visit
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
+import os
+import queue
 import random
+import signal
+import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -247,12 +252,35 @@ def _chunks_from_child(plan: VisitPlan) -> Iterator[tuple[list, list]]:
 
 
 def _visit_chunks_to_queue(plan: VisitPlan, channel) -> None:
+    _die_with_parent()
     try:
         for chunk in visit_chunks(plan):
-            channel.put(chunk)
-        channel.put(None)
+            _put(channel, chunk)
+        _put(channel, None)
     except BaseException:
-        channel.put(traceback.format_exc())
+        _put(channel, traceback.format_exc())
+
+
+def _die_with_parent() -> None:
+    """On Linux the kernel ends this child when its parent dies (even by SIGKILL); elsewhere ``_put`` notices."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _put(channel, item) -> None:
+    """Puts ``item`` for the parent, waiting while the queue is full, and ends this process when the
+    parent is gone (killed, or the power button): no orphan keeps generating."""
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            channel.put(item, timeout=1)
+            return
+        except queue.Full:
+            if parent is not None and not parent.is_alive():
+                os._exit(0)
 
 
 def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:

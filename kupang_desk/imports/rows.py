@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from peewee import Model
+
 from kupang_desk.errors import ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import IdentifierDamaged, display_number, read_identifier
@@ -194,7 +196,7 @@ def checked_identifier(check: RowCheck, value: object, kind: str, column: str, v
     return text
 
 
-def check_lengths(check: RowCheck, model: type, values: dict[str, object], labels: dict[str, str]) -> None:
+def check_lengths(check: RowCheck, model: type[Model], values: dict[str, object], labels: dict[str, str]) -> None:
     """Every text value against its column's length, before the database sees it: a value too long
     is a problem of the row (PostgreSQL would refuse the whole import; SQLite would keep it all)."""
     fields = model._meta.fields

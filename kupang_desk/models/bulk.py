@@ -14,8 +14,34 @@ from kupang_desk.models.base import db
 CHUNK = 20_000
 
 
+PATIENT_NUMBERS_LOCK = 7105372  # pg_advisory_xact_lock key: who gives out patients and their No. RM
+
+
 def next_id(model: type[pw.Model]) -> int:
+    """The id after the largest: for SQLite (one writer at a time) and for loading an empty database
+    (the demo); elsewhere on PostgreSQL use ``reserve_ids``."""
     return (model.select(pw.fn.MAX(model._meta.primary_key)).scalar() or 0) + 1
+
+
+def reserve_ids(model: type[pw.Model], count: int) -> list[int]:
+    """``count`` ids for new rows of ``model``, inside the caller's transaction. On PostgreSQL they
+    come from the table's sequence, so that two imports, or an import and the clerks registering
+    at the loket, never pick the same id; on SQLite the write lock already keeps them apart."""
+    if count <= 0:
+        return []
+    if not isinstance(db.obj, pw.PostgresqlDatabase):
+        first = next_id(model)
+        return list(range(first, first + count))
+    table = model._meta.table_name
+    cursor = db.execute_sql(f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) FROM generate_series(1, %s)", (count,))
+    return [row[0] for row in cursor.fetchall()]
+
+
+def lock_patient_numbers() -> None:
+    """Inside a write transaction on PostgreSQL: waits for any other PC giving out patients and No. RM
+    (a registration, another import), so that two of them never take the same number."""
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PATIENT_NUMBERS_LOCK,))
 
 
 class BulkWriter:
@@ -115,10 +141,12 @@ class BulkWriter:
         self.flush()
         if self.rebuild:
             self.model._schema.create_indexes(safe=True)  # type: ignore[attr-defined]  # set by the metaclass
-        if self.postgres and self.sets_ids:
+        if self.postgres and self.sets_ids:  # ids given by hand (the demo): move the sequence past them, never back
             table = self.model._meta.table_name
+            sequence = self.database.execute_sql(f"SELECT pg_get_serial_sequence('\"{table}\"', 'id')").fetchone()[0]
             self.database.execute_sql(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))")
+                f"SELECT setval('{sequence}', m) FROM (SELECT MAX(id) AS m FROM \"{table}\") AS x "
+                f"WHERE m > (SELECT last_value FROM {sequence})")
         return self.count
 
 

@@ -22,6 +22,7 @@ from kupang_desk.models import (
     now,
     writing,
 )
+from kupang_desk.models.bulk import lock_patient_numbers
 from kupang_desk.names import name_key
 from kupang_desk.patients.numbers import next_no_rm
 from kupang_desk.validators import (
@@ -236,6 +237,7 @@ def register(form: PatientForm, *, accept_warnings: bool = False, user: User | N
             if existing is not None:
                 raise DuplicateNik(existing)
         stamp = now()
+        lock_patient_numbers()
         patient = Patient.create(
             no_rm=next_no_rm(values["kelurahan"], values["kk_number"]), created_at=stamp, updated_at=stamp,
             created_by=session.account(user), **values)

@@ -51,7 +51,7 @@ from kupang_desk.models import (
     now,
     writing,
 )
-from kupang_desk.models.bulk import BulkWriter, next_id
+from kupang_desk.models.bulk import BulkWriter, lock_patient_numbers, reserve_ids
 from kupang_desk.names import Identity, conflict_reason, identity_conflict, name_key
 from kupang_desk.patients.numbers import Pattern, next_no_rm
 from kupang_desk.tasks import Task
@@ -374,13 +374,14 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
         mapper.add_new_entries()
         for row in prepared:
             row.poli, row.payment = mapper.final(row.poli), mapper.final(row.payment)
+        lock_patient_numbers()
         plan, new_patients = _resolve(prepared)
         stamp = now()
         ids: dict[object, int] = {}
         births: dict[int, tuple[dt.date, str]] = {}
         patients = BulkWriter(Patient, ("id", "no_rm", "nik", "name", "name_key", "sex", "birth_date", "kelurahan",
                                         "payment_type", "no_nik_reason", "created_at", "updated_at"))
-        patient_id = next_id(Patient)
+        patient_ids = iter(reserve_ids(Patient, len(new_patients)))
         wanted = sorted({row.no_rm for row in new_patients.values() if row.no_rm})
         taken = set()
         for chunk in pw.chunked(wanted, 500):  # numbers from the file already used by someone else
@@ -389,12 +390,12 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
             number = row.no_rm if row.no_rm and row.no_rm not in taken else ""
             number = number or next_no_rm(row.kelurahan)
             taken.add(number)
+            patient_id = next(patient_ids)
             patients.add((patient_id, number, row.nik, row.name, name_key(row.name), row.sex, row.birth_date,
                           row.kelurahan, int(row.payment), "" if row.nik else _("Diimpor dari register lama tanpa NIK"),
                           stamp, stamp))
             ids[identity] = patient_id
             births[patient_id] = (row.birth_date, row.sex)
-            patient_id += 1
         patients.close()
         existing = sorted({o for _r, o, new in plan if new and isinstance(o, int)})
         for chunk in pw.chunked(existing, 500):  # bounded, like every IN list here
@@ -404,7 +405,7 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
         visits = BulkWriter(Visit, ("id", "patient", "visit_at", "poli", "payment_type", "is_new_visit", "age_days",
                                     "age_years", "sex", "created_at"))
         diagnoses = BulkWriter(VisitDiagnosis, ("visit", "icd10", "is_new_case", "is_primary", "position"), parent=visits)
-        visit_id = next_id(Visit)
+        visit_ids = iter(reserve_ids(Visit, sum(1 for _r, _o, new in plan if new)))
         # Kunjungan baru/lama where the file leaves it empty: for a new patient, the first
         # visit of each year in the file; an existing patient's years are recomputed after.
         first_of_year: dict[tuple[int, int], dt.datetime] = {}
@@ -429,10 +430,10 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
                 touched.add(pid)
             else:
                 new_visit = first_of_year.pop((pid, row.visit_at.year), None) == row.visit_at
+            visit_id = next(visit_ids)
             visits.add((visit_id, pid, row.visit_at, int(row.poli), int(row.payment), new_visit, days, years, sex, stamp))
             for line in row.diagnoses:
                 diagnoses.add((visit_id, line.code, line.is_new_case, line.is_primary, line.position))
-            visit_id += 1
         visits.close()
         diagnoses.close()
         if touched:

@@ -8,8 +8,7 @@ import pytest
 
 from kupang_desk.errors import KnownError
 from kupang_desk.models import Patient, PatientIdentifier, Visit
-from kupang_desk.names import name_key
-from kupang_desk.names import similarity
+from kupang_desk.names import name_key, similarity
 from kupang_desk.patients.duplicates import likely_duplicates
 from kupang_desk.patients.merge import merge
 from kupang_desk.patients.search import search_patients

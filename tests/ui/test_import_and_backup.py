@@ -10,7 +10,7 @@ from kupang_desk.imports.values import REJECT
 from kupang_desk.models import Patient, Visit
 from kupang_desk.ui.import_wizard import ImportDialog
 from kupang_desk.ui.main_window import MainWindow
-from tests.helpers.factories import new_patient
+from tests.helpers.factories import an_institution, new_patient
 from tests.visits.test_register_import import ROWS, register_file
 
 
@@ -46,6 +46,7 @@ def test_check_then_import_a_register(qtbot, sqlite_database, tmp_path):
 
 
 def test_backup_to_a_usb_stick_and_restore_it(qtbot, sqlite_database, tmp_path, monkeypatch):
+    an_institution()
     new_patient()
     window = MainWindow(sqlite_database)
     qtbot.addWidget(window)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from kupang_desk import backup
+from kupang_desk import backup, encryption
 from kupang_desk.models import Patient, Setting
 from kupang_desk.ui.main_window import MainWindow
-from tests.helpers.factories import new_patient
+from tests.helpers.factories import an_institution, new_patient
 
 
 def _window(qtbot, target, **kwargs) -> MainWindow:
@@ -51,6 +51,7 @@ def test_a_clerk_without_backup_rights_still_gets_the_closing_backup(qtbot, sqli
     from kupang_desk.models import AuditEvent
 
     Setting.set_value("backup.folder", str(tmp_path))
+    encryption.set_passphrase("pantai lasiana biru")  # as the administrator did at setup
     clerk = users.create_user("poli1", "dr. Yohanes Nope", "poli", "rahasia-123", must_change=False)
     with session.acting_as(clerk):
         window = _window(qtbot, sqlite_database, automatic_backups=True)
@@ -63,6 +64,7 @@ def test_a_clerk_without_backup_rights_still_gets_the_closing_backup(qtbot, sqli
 
 def test_a_damaged_database_offers_the_last_backup(qtbot, sqlite_database, tmp_path, monkeypatch):
     Setting.set_value("backup.folder", str(tmp_path))
+    an_institution()
     new_patient()
     backup.make_backup(tmp_path)
     window = _window(qtbot, sqlite_database)
