@@ -309,7 +309,7 @@ def _setup(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from kupang_desk import demo
+    from kupang_desk import demo, encryption
     from kupang_desk.accounts import users
     from kupang_desk.models import database
     from kupang_desk.tasks import ConsoleTask
@@ -329,6 +329,7 @@ def _demo(args: argparse.Namespace) -> int:
     names = ", ".join(u.username for u in User.select().order_by(User.id))
     if names:
         print(_("Akun contoh: {names}; kata sandi semuanya {password}").format(names=names, password=demo.DEMO_PASSWORD))
+        print(_("Kata sandi cadangan data contoh: {passphrase}").format(passphrase=encryption.DEMO_PASSPHRASE))
     return EXIT_OK
 
 

@@ -35,6 +35,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "main-window.png"))
     parser.add_argument("--section", default="pengaturan")
     parser.add_argument("--all", action="store_true", help="the puskesmas desk screens too")
+    parser.add_argument("--backup", action="store_true", help="only the backup passphrase screens and the recovery sheet")
     args = parser.parse_args()
 
     from PySide6.QtCore import QEventLoop, QTimer
@@ -47,6 +48,9 @@ def main() -> int:
 
     set_language("id")
     app = application()
+    if args.backup:
+        backup_shots(ROOT / "docs" / "screenshots")
+        return 0
     folder = Path(tempfile.mkdtemp())
     target = database.connect(f"sqlite:///{folder / 'kupang-desk-demo.sqlite'}")
     demo.generate(2000, 20000, 300)
@@ -163,6 +167,46 @@ def account_shots(folder: Path) -> None:
     for name in ("sign-in", "settings-accounts", "audit-trail", "session-locked", "session-lock-dialog"):
         print(folder / f"{name}.png")
     window.close()
+    session.sign_in(before) if before else session.sign_out()
+    database.close()
+
+
+def backup_shots(folder: Path) -> None:
+    """Pengaturan > Cadangan with the passphrase box (1366x768), the first-run window (1024x768) and
+    page 1 of the recovery sheet (pdftoppm)."""
+    import subprocess
+
+    from kupang_desk import demo, encryption
+    from kupang_desk.accounts import session, users
+    from kupang_desk.models import Institution, database
+    from kupang_desk.ui.main_window import MainWindow
+    from kupang_desk.ui.signin import FirstRunDialog
+
+    before = session.current()
+    work = Path(tempfile.mkdtemp())
+    target = database.connect(f"sqlite:///{work / 'cadangan-demo.sqlite'}")
+    demo.generate(50, 200, 0)
+    session.sign_in(users.authenticate("admin", demo.DEMO_PASSWORD))
+    window = MainWindow(target)
+    window.resize(1366, 728)  # 1366x768 less the taskbar
+    window.show()
+    window.show_section("pengaturan")
+    page = window.settings_page
+    page.tabs.setCurrentWidget(page.backup)
+    settle(150)
+    window.grab().save(str(folder / "settings-backup-1366.png"))
+    encryption.recovery_sheet(work / "lembar.pdf", encryption.DEMO_PASSPHRASE, Institution.get().name)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(work / "lembar.pdf"),
+                    str(folder / "recovery-sheet")], check=False)
+    window.close()
+    dialog = FirstRunDialog()
+    dialog.setMaximumSize(1024, 728)
+    dialog.show()
+    settle(150)
+    dialog.grab().save(str(folder / "first-run-1024.png"))
+    dialog.close()
+    for name in ("settings-backup-1366", "recovery-sheet", "first-run-1024"):
+        print(folder / f"{name}.png")
     session.sign_in(before) if before else session.sign_out()
     database.close()
 

@@ -134,3 +134,63 @@ def test_remembered_answers_are_shown_changed_and_forgotten_in_pengaturan(qtbot,
     qtbot.mouseClick(editor.forget_button, Qt.MouseButton.LeftButton)
     assert editor.model.rowCount() == 0
     assert [u.value for u in import_register(path, dry_run=True, today=TODAY).unknown] == ["BPJS Non PBI"]  # asked again
+
+
+def test_on_a_pc_that_does_not_know_the_passphrase_the_restore_asks_for_it(qtbot, sqlite_database, tmp_path, monkeypatch):
+    import shutil
+
+    from kupang_desk import encryption
+
+    an_institution()
+    new_patient()
+    made = backup.make_backup(tmp_path)
+    Patient.update(name="Salah Ubah").execute()
+    shutil.rmtree(encryption._key_file().parent)  # another PC of the office: no key kept here
+    monkeypatch.delenv(encryption.ENV_PASSPHRASE)
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    asked = []
+    answers = iter(["bukan-kata-sandinya", "uji-cadangan-123"])  # a slip first, then the right one
+    monkeypatch.setattr(window.backups, "ask_passphrase", lambda text: asked.append(text) or next(answers))
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
+    window.backups.ask_restore(str(made))
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    assert "masukkan kata sandi cadangan" in asked[0] and "salah" in asked[1]
+    from kupang_desk.models import database
+
+    database.connect(f"sqlite:///{sqlite_database.path}")
+    assert [p.name for p in Patient.select()] == ["Yohanes Ndun"]
+
+
+def test_another_institutions_backup_wants_its_name_typed(qtbot, sqlite_database, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from kupang_desk import preferences
+    from kupang_desk.models import Institution, writing
+
+    an_institution("SD Inpres Oebufu", "sekolah", "50304512")
+    with writing():
+        preferences.put("database.id", "database-sekolah")
+    theirs = backup.make_backup(tmp_path)
+    an_institution()
+    with writing():
+        preferences.put("database.id", "database-puskesmas")
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    typed = iter([("SD Inpres", True), ("sd inpres  oebufu", True)])
+    prompts = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda parent, title, text, *rest: prompts.append(text) or next(typed))
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
+    with qtbot.waitSignal(window.backups.ask_restore(str(theirs)).finished, timeout=20000):
+        pass
+    assert "milik SD Inpres Oebufu, bukan UPTD Puskesmas Oebobo" in prompts[0]
+    assert window.isVisible() and Institution.get().name == "UPTD Puskesmas Oebobo"  # the wrong name: nothing changed
+    window.backups.ask_restore(str(theirs))
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    from kupang_desk.models import database
+
+    database.connect(f"sqlite:///{sqlite_database.path}")
+    assert Institution.get().name == "SD Inpres Oebufu"
