@@ -89,13 +89,18 @@ def _key_file() -> Path:
     return user_config_path("KupangDesk", appauthor=False, ensure_exists=True) / "backup-keys" / f"{database_id}.key"
 
 
+def _open_private(path: Path) -> BinaryIO:
+    """``path`` created (or emptied) for writing bytes that only its owner may read."""
+    handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600), "wb")
+    os.chmod(path, 0o600)  # also when the file was there before with looser rights
+    return handle
+
+
 def _keep(key: BackupKey) -> None:
     path = _key_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        json.dump({**key.params(), "key": key.key.hex()}, handle)
-    os.chmod(path, 0o600)
+    with _open_private(path) as handle:
+        handle.write(json.dumps({**key.params(), "key": key.key.hex()}).encode("ascii"))
 
 
 def check_passphrase(passphrase: str) -> str:
@@ -211,8 +216,7 @@ def encrypt(source: Path, target: Path, key: BackupKey, manifest: dict, task: Ta
                          "nonce": base64.b64encode(prefix := secrets.token_bytes(7)).decode()}).encode()
     aead = AESGCM(key.key)
     total = max(1, source.stat().st_size // CHUNK + 1)
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-    with os.fdopen(descriptor, "wb") as out:
+    with _open_private(target) as out:
         out.write(MAGIC + struct.pack(">I", len(header)) + header)
         chunks = _plain_chunks(manifest, source)
         current = next(chunks)
@@ -313,8 +317,7 @@ def decrypt(path: Path, passphrase: str | None, target: Path | None = None, *, k
             return manifest, key
         digest = hashlib.sha256()
         total = max(1, path.stat().st_size // CHUNK + 1)
-        out = os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600), "wb") \
-            if target is not None else None
+        out = _open_private(target) if target is not None else None
         try:
             rest = first[4 + length:]
             digest.update(rest)
@@ -375,7 +378,6 @@ def recovery_sheet(path: str | Path, passphrase: str, institution: str, *, user=
     drawing.add(widget)
     renderPDF.draw(drawing, page, 20 * mm, y - 75 * mm)
     page.showPage()
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-    with os.fdopen(descriptor, "wb") as out:
+    with _open_private(path) as out:
         out.write(page.getpdfdata())
     return path
