@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from kupang_desk import __version__
+from kupang_desk import display, version
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _, set_language
 
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kupang-desk",
         description=_("Kupang Desk: pendaftaran pasien, kunjungan dan laporan puskesmas; data siswa dan beasiswa sekolah."),
     )
-    parser.add_argument("--version", action="version", version=f"Kupang Desk {__version__}")
+    parser.add_argument("--version", action="version", version=version.describe())
     parser.add_argument("--database", metavar="URL", help=_(
         "database yang dibuka: sqlite:///file.sqlite atau postgresql://pengguna@server/database "
         "(bawaan: $KUPANG_DESK_DATABASE, lalu file di folder data pengguna)"))
@@ -199,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
 
     setup_logging(args.verbose)
     if args.command is None:
+        problem = display.problem()  # before Qt, which aborts the process on a missing library
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_USER
         from kupang_desk.ui.app import run_app
 
         return run_app(args.database, exit_after_start=args.exit_after_start, started=started)

@@ -9,14 +9,18 @@ from pathlib import Path
 
 @cache
 def resource_dir() -> Path:
-    """The ``resources`` folder: beside the package in a checkout, else under the prefix."""
-    source = Path(__file__).resolve().parent.parent / "resources"
-    if source.is_dir():
-        return source
-    installed = Path(sys.prefix) / "share" / "kupang-desk"
-    if installed.is_dir():
-        return installed
-    raise FileNotFoundError(f"Folder resources Kupang Desk tidak ditemukan (dicari di {source} dan {installed}).")
+    """The ``resources`` folder: beside the package in a checkout or a frozen build, else installed.
+
+    A venv install puts it under the prefix; ``pip install --target`` (the Windows build's
+    ``Lib\\site-packages``) puts it beside the package.
+    """
+    here = Path(__file__).resolve().parent.parent
+    candidates = (here / "resources", Path(sys.prefix) / "share" / "kupang-desk", here / "share" / "kupang-desk")
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("Folder resources Kupang Desk tidak ditemukan (dicari di {}).".format(
+        ", ".join(str(candidate) for candidate in candidates)))
 
 
 def resource_path(*parts: str) -> Path:

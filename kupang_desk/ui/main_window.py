@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import __version__, audit, settings, summary
+from kupang_desk import audit, settings, summary, version
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.connection import DatabaseUrl
@@ -327,8 +327,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Information, _("Tentang Kupang Desk"), _(
-            "Kupang Desk {version}\nUntuk puskesmas dan sekolah di Kota Kupang.\n\nDatabase: {database}"
-        ).format(version=__version__, database=self.target.describe()), QMessageBox.StandardButton.Ok, self)
+            "{version}\nUntuk puskesmas dan sekolah di Kota Kupang.\n\nDatabase: {database}"
+        ).format(version=version.describe(), database=self.target.describe()), QMessageBox.StandardButton.Ok, self)
         box.open()
         return box
 

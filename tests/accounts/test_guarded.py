@@ -28,6 +28,8 @@ HARMLESS_MODULES = {
     "kupang_desk.resources": "files shipped with the program",
     "kupang_desk.errors": "error messages",
     "kupang_desk.storage": "where a database file may live",
+    "kupang_desk.display": "whether this PC's screen libraries let the window open, before any data",
+    "kupang_desk.version": "the program's version and build date",
     "kupang_desk.regions": "the public region list of NTT",
     "kupang_desk.preferences": "settings without personal data (each writer above it is guarded)",
     "kupang_desk.keystore": "the installation key on this PC's own disk; the CLI's key command requires users.manage",

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from kupang_desk import demo
+from kupang_desk import __version__, demo, version
 from kupang_desk.demo import FIRST_RUN
 from kupang_desk.models import Institution, Patient
 from kupang_desk.ui.app import offer_demo
@@ -128,3 +128,14 @@ def test_a_programming_error_shows_a_calm_message(qtbot, sqlite_database):
     assert len(boxes) == 1
     assert "Data yang sudah tersimpan aman" in boxes[0].text()
     assert "ZeroDivisionError" not in boxes[0].text()
+
+
+def test_about_shows_the_version_and_build_date(window, monkeypatch, qtbot):
+    monkeypatch.setattr(version, "build_info", lambda: {"date": "2026-12-05", "kind": "windows"})
+    help_menu = next(action.menu() for action in window.menuBar().actions() if action.text() == "B&antuan")
+    about = next(action for action in help_menu.actions() if action.text() == "&Tentang Kupang Desk")
+    about.trigger()
+    box = next(widget for widget in window.findChildren(QMessageBox) if widget.isVisible())
+    assert box.windowTitle() == "Tentang Kupang Desk"
+    assert box.text().splitlines()[0] == f"Kupang Desk {__version__}, dibangun 5 Desember 2026"
+    box.close()

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Smoke test of the frozen Linux build (packaging/build_linux.py):
+#   packaging/smoke_linux.sh [dist/kupang-desk-linux/kupang-desk]
+# --version, info, demo data, an LB1 report as Excel and PDF, the window on an X display
+# (packaging/window_check.sh), and the start-up time beside the venv's, measured in this run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+frozen=$(realpath "${1:-dist/kupang-desk-linux/kupang-desk}")
+venv=.venv/bin/kupang-desk
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+version=$(python3 -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
+export KUPANG_DESK_BACKUP_PASSPHRASE=kupang-demo KUPANG_DESK_PASSWORD=kupang-demo
+database="sqlite:///$work/kupang-desk.sqlite"
+
+out=$("$frozen" --version); echo "$out"
+grep -q "Kupang Desk $version, dibangun" <<<"$out" || fail "--version: $out"
+"$frozen" --database "$database" info
+"$frozen" --database "$database" demo --patients 200 --visits 2000 --students 50 --quiet
+month=$(python3 -c 'import datetime as d; t = d.date.today().replace(day=1); print((t - d.timedelta(days=1)).strftime("%Y-%m"))')
+"$frozen" --database "$database" --user admin report lb1 --month "$month" --xlsx "$work/lb1.xlsx" --pdf "$work/lb1.pdf" --quiet
+[ -s "$work/lb1.xlsx" ] && head -c 5 "$work/lb1.pdf" | grep -q '%PDF-' || fail "LB1 report not written"
+"$frozen" --database "$database" --user admin backup --to "$work" --quiet
+ls "$work" | grep -q '\.kdbackup$' || fail "no backup written"
+
+echo "== window"
+packaging/window_check.sh "${SCREENSHOT:-$work/frozen-window.png}" "$frozen"
+
+echo "== start-up (main window on the offscreen platform, median of 5; first run not counted)"
+startup() {
+  for _ in 1 2 3 4 5 6; do
+    QT_QPA_PLATFORM=offscreen "$@" --database "$database" --exit-after-start 2>/dev/null \
+      | sed -n 's/.*startup_seconds=\([0-9.]*\).*/\1/p'
+  done | tail -n 5 | sort -n | sed -n 3p
+}
+wall() {
+  for _ in 1 2 3 4 5 6; do
+    start=$(date +%s%N)
+    QT_QPA_PLATFORM=offscreen "$@" --database "$database" --exit-after-start >/dev/null 2>&1
+    echo $(( ($(date +%s%N) - start) / 1000000 ))
+  done | tail -n 5 | sort -n | sed -n 3p
+}
+echo "frozen: window_ready_s=$(startup "$frozen") process_ms=$(wall "$frozen")"
+echo "venv:   window_ready_s=$(startup "$venv") process_ms=$(wall "$venv")"
+echo "Linux smoke test passed"

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Smoke test of the Windows installer under Wine (no Windows machine here):
+#   packaging/smoke_windows.sh [dist/KupangDesk-<version>-setup.exe]
+# installs it silently into a fresh Wine prefix, runs the installed program's command line
+# (info, demo, an LB1 report as Excel and PDF, a backup), tries the window, installs the
+# same setup again over it (an upgrade keeps the data), uninstalls, and checks that the
+# program is gone and the data is still there. Prints the figures for the issue note.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=$(python3 -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
+setup=$(realpath "${1:-dist/KupangDesk-$version-setup.exe}")
+wine=$(command -v wine64 || echo /usr/lib/wine/wine64)
+[ -x "$wine" ] || { echo "wine64 is not installed (apt-get install wine64)" >&2; exit 1; }
+wineserver=$(command -v wineserver || echo "$(dirname "$(realpath "$wine")")/wineserver")
+export WINEPREFIX; WINEPREFIX=$(mktemp -d /tmp/kupang-wine.XXXXXX)
+export WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="  # no Mono/Gecko download prompts
+finish() {
+  code=$?
+  if [ "$code" -ne 0 ] && [ -f "$data/Logs/kupang-desk.log" ]; then
+    echo "--- the program's log:" >&2; tail -n 30 "$data/Logs/kupang-desk.log" >&2
+  fi
+  "$wineserver" -k >/dev/null 2>&1 || true
+  rm -rf "$WINEPREFIX"
+}
+trap finish EXIT
+ms() { date +%s%N | cut -c1-13; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$wine" wineboot -i >/dev/null 2>&1
+"$wineserver" -w
+# Windows 10 has bcryptprimitives.dll, Wine 8 not yet: a stand-in for the test prefix only
+# (packaging/wine/bcryptprimitives.c; needs gcc-mingw-w64-x86-64).
+system32="$WINEPREFIX/drive_c/windows/system32"
+if [ ! -e "$system32/bcryptprimitives.dll" ]; then
+  x86_64-w64-mingw32-gcc -shared -O2 -Wl,--kill-at -o "$system32/bcryptprimitives.dll" \
+    packaging/wine/bcryptprimitives.c -ladvapi32
+fi
+user=$(id -un)
+home="$WINEPREFIX/drive_c/users/$user"
+program="$home/AppData/Local/Programs/KupangDesk"
+data="$home/AppData/Local/KupangDesk"
+# Wine's console needs a pipe: Python cannot open its standard streams on a plain file.
+kd() { "$wine" "$program/python.exe" -m kupang_desk "$@" 2>&1 | tr -d '\r'; }
+
+echo "== install (silent, per user)"
+start=$(ms)
+"$wine" "$setup" /S
+"$wineserver" -w
+echo "install_ms=$(( $(ms) - start ))"
+[ -f "$program/python.exe" ] || fail "python.exe not installed in $program"
+[ -f "$program/uninstall.exe" ] || fail "no uninstaller"
+lnk=$(find -L "$home" -name "Kupang Desk.lnk" 2>/dev/null | wc -l)
+[ "$lnk" -ge 2 ] || fail "Start-menu and desktop shortcuts: $lnk found"
+"$wine" reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\KupangDesk' 2>/dev/null \
+  | tr -d '\r' | grep -q "DisplayVersion.*$version" || fail "no uninstall entry with version $version"
+echo "installed_mb=$(du -sm "$program" | cut -f1) setup_mb=$(du -sm "$setup" | cut -f1)"
+
+echo "== command line"
+start=$(ms)
+out=$(kd --version); echo "$out"
+echo "first_version_ms=$(( $(ms) - start ))"
+grep -q "Kupang Desk $version, dibangun" <<<"$out" || fail "--version: $out"
+start=$(ms)
+out=$(kd info); echo "$out"
+echo "first_info_ms=$(( $(ms) - start ))"
+grep -q 'AppData\\Local\\KupangDesk\\kupang-desk.sqlite' <<<"$out" || fail "info does not use the data folder"
+export KUPANG_DESK_BACKUP_PASSPHRASE=kupang-demo
+start=$(ms)
+kd demo --patients 200 --visits 2000 --students 50 --quiet
+echo "demo_ms=$(( $(ms) - start ))"
+[ -f "$data/kupang-desk.sqlite" ] || fail "no database in $data"
+month=$(python3 - <<'PY'
+import datetime as dt
+today = dt.date.today().replace(day=1)
+print((today - dt.timedelta(days=1)).strftime("%Y-%m"))
+PY
+)
+export KUPANG_DESK_PASSWORD=kupang-demo
+start=$(ms)
+kd --user admin report lb1 --month "$month" --xlsx 'C:\lb1.xlsx' --pdf 'C:\lb1.pdf' --quiet
+echo "report_ms=$(( $(ms) - start ))"
+for file in lb1.xlsx lb1.pdf; do
+  [ -s "$WINEPREFIX/drive_c/$file" ] || fail "report $file not written"
+done
+head -c 5 "$WINEPREFIX/drive_c/lb1.pdf" | grep -q '%PDF-' || fail "lb1.pdf is not a PDF"
+python3 - "$WINEPREFIX/drive_c/lb1.xlsx" <<'PY' || fail "lb1.xlsx is not a workbook with LB1 rows"
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as book:
+    sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    strings = book.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in book.namelist() else ""
+    assert "LB1" in sheet + strings and sheet.count("<row") > 10, "too few rows"
+PY
+mkdir -p "$WINEPREFIX/drive_c/flashdisk"
+kd --user admin backup --to 'C:\flashdisk' --quiet
+ls "$WINEPREFIX/drive_c/flashdisk" | grep -q '\.kdbackup$' || fail "no backup on the flash disk"
+
+echo "== window (offscreen platform)"
+window=$(QT_QPA_PLATFORM=offscreen kd --exit-after-start || true)
+if grep -q "startup_seconds=" <<<"$window"; then
+  echo "window: $window"
+else
+  # Recorded, not hidden: Qt 6 for Windows links the ICU that Windows 10 ships (icuuc.dll),
+  # which Wine 8 does not provide. The note says so.
+  detail=$(WINEDEBUG=err+module QT_QPA_PLATFORM=offscreen "$wine" "$program/python.exe" -c \
+    "import PySide6.QtCore" 2>&1 | tr -d '\r' | grep -o 'Library [^ ]* (which is needed by [^)]*)' | head -n 1 || true)
+  echo "window: cannot start under Wine here: ${detail:-$window}"
+fi
+
+echo "== upgrade (the same setup over the installed one)"
+patients_before=$(kd info | sed -n 's/^Pasien *: *//p')
+"$wine" "$setup" /S
+"$wineserver" -w
+patients_after=$(kd info | sed -n 's/^Pasien *: *//p')
+[ -n "$patients_before" ] && [ "$patients_before" = "$patients_after" ] \
+  || fail "patients before/after reinstall: $patients_before / $patients_after"
+echo "patients kept over the upgrade: $patients_after"
+
+echo "== uninstall"
+"$wine" "$program/uninstall.exe" /S
+"$wineserver" -w
+sleep 1; "$wineserver" -w
+[ ! -e "$program/python.exe" ] || fail "the program is still there after uninstall"
+[ -z "$(find -L "$home" -name "Kupang Desk.lnk" 2>/dev/null)" ] || fail "shortcuts left after uninstall"
+[ -f "$data/kupang-desk.sqlite" ] || fail "uninstall removed the database"
+ls "$data"
+echo "Windows smoke test passed"
