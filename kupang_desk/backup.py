@@ -34,7 +34,7 @@ import peewee as pw
 from platformdirs import user_data_path
 
 from kupang_desk import __version__, audit, encryption, preferences
-from kupang_desk.accounts.permissions import SYSTEM_BACKUP, require
+from kupang_desk.accounts.permissions import SYSTEM_BACKUP, acting, require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -334,6 +334,42 @@ def _same_institution(info: BackupInfo, current: BackupInfo | None) -> bool:
     return " ".join(info.institution.lower().split()) == " ".join(current.institution.lower().split())
 
 
+# Tables whose rows make a database worth protecting: any account, any person, any record.
+PROTECTED_TABLES = ("user", "patient", "visit", "student", "award", "audit_event")
+
+
+def holds_nothing(target: DatabaseUrl) -> bool:
+    """Whether ``target`` is a new installation: no account and no record (or no database yet).
+
+    Restoring into it needs no sign-in, since there is no account to sign in with and nothing
+    the restore could replace; the backup's passphrase is what opens the data. A database that
+    cannot be read counts as holding something (fails closed).
+    """
+    queries = [f'SELECT EXISTS (SELECT 1 FROM "{table}")' for table in PROTECTED_TABLES]
+    if target.kind == "sqlite":
+        if target.path is None:
+            return False
+        if not target.path.exists():
+            return True
+        try:
+            connection = sqlite3.connect(f"file:{target.path}?mode=ro", uri=True)
+            try:
+                return not any(connection.execute(query).fetchone()[0] for query in queries)
+            finally:
+                connection.close()
+        except sqlite3.DatabaseError:
+            return False
+    database = make_database(target)
+    try:
+        database.connect()
+        return not any(database.execute_sql(query).fetchone()[0] for query in queries)
+    except pw.DatabaseError:
+        return False
+    finally:
+        if not database.is_closed():
+            database.close()
+
+
 def _current(target: DatabaseUrl) -> BackupInfo | None:
     """The institution of the database a restore would replace (None when there is none yet)."""
     if target.kind == "sqlite":
@@ -363,9 +399,18 @@ def _current(target: DatabaseUrl) -> BackupInfo | None:
     return BackupInfo(Path(), row[0], None, 0, {}, row[1] or "", row[2] or "", _json_text(ident[0]) if ident else "") if row else None
 
 
+def _restorer(target: DatabaseUrl, user: User | None = None) -> User | None:
+    """Who may restore into ``target``: an account with ``backup.restore``, or nobody at all when
+    ``target`` is a new installation (the office's new PC: no account to sign in with, nothing to
+    replace; the backup's passphrase is what opens the data)."""
+    if acting(user) is None and holds_nothing(target):
+        return None
+    return require("backup.restore", user)
+
+
 def belongs_elsewhere(info: BackupInfo, target: DatabaseUrl) -> str | None:
     """The institution of the database at ``target`` when the backup is another institution's, else None."""
-    require("backup.restore")
+    _restorer(target)
     current = _current(target)
     return None if _same_institution(info, current) or current is None else current.institution
 
@@ -378,7 +423,7 @@ def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None =
     kind's .sha256), a whole database of its schema, the institution (another one's backup
     needs ``other_institution``). The caller closes its own connection first (``database.close``).
     """
-    user = require("backup.restore", user)
+    user = _restorer(target, user)
     task = task or Task()
     path = Path(path)
     with _scratch(".pulih") as plain:

@@ -537,11 +537,14 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from kupang_desk import encryption
-    from kupang_desk.backup import inspect_backup, restore_backup
+    from kupang_desk.backup import holds_nothing, inspect_backup, restore_backup
     from kupang_desk.models import database
     from kupang_desk.tasks import ConsoleTask
 
-    target = _open(args)  # the account of the database that is about to be replaced
+    # The account of the database that is about to be replaced; a new installation (a new PC)
+    # has none and holds nothing, and the backup's passphrase is what opens the data.
+    new_installation = holds_nothing(database.resolve_url(args.database))
+    target = database.connect(args.database) if new_installation else _open(args)
     passphrase = None
     try:
         info = inspect_backup(args.file)

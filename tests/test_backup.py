@@ -13,6 +13,7 @@ import threading
 import pytest
 
 from kupang_desk import encryption, preferences
+from kupang_desk.accounts import session, users
 from kupang_desk.backup import (
     CHECKSUM,
     inspect_backup,
@@ -280,3 +281,41 @@ def test_missing_pg_tools_are_explained(schema_db_url, tmp_path, monkeypatch):
     with pytest.raises(KnownError, match="pg_dump.*tidak terpasang"):
         make_backup(tmp_path)
     database_module.close()
+
+
+def test_an_office_moves_to_a_new_pc_by_restoring_without_signing_in(tmp_path, capsys, monkeypatch):
+    """The new PC has no account to sign in with and nothing to lose: the passphrase opens the backup."""
+    old = f"sqlite:///{tmp_path}/lama.sqlite"
+    assert main(["--database", old, "demo", "--patients", "30", "--visits", "60", "--quiet"]) == 0
+    monkeypatch.setenv("KUPANG_DESK_USER", "admin")
+    monkeypatch.setenv("KUPANG_DESK_PASSWORD", "kupang-demo")
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, encryption.DEMO_PASSPHRASE)
+    assert main(["--database", old, "backup", "--to", str(tmp_path), "--quiet"]) == 0
+    backup = next(tmp_path.glob("*.kdbackup"))
+    monkeypatch.delenv("KUPANG_DESK_USER")
+    monkeypatch.delenv("KUPANG_DESK_PASSWORD")
+    new = f"sqlite:///{tmp_path}/baru.sqlite"
+    assert main(["--database", new, "info"]) == 0  # installed and started once: an empty database
+    capsys.readouterr()
+    assert main(["--database", new, "restore", str(backup), "--yes"]) == 0
+    assert "Database dipulihkan" in capsys.readouterr().out
+    assert main(["--database", new, "info"]) == 0
+    assert "Pasien       : 30" in capsys.readouterr().out
+    # Now it holds the office's data: the next restore needs an account of it again.
+    assert main(["--database", new, "restore", str(backup), "--yes"]) == 2
+    assert "Masuk dulu" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("holding", ["an account", "a patient"])
+def test_a_database_with_anything_in_it_still_needs_a_sign_in_to_restore(sqlite_database, tmp_path, holding):
+    an_institution()
+    backup = make_backup(tmp_path)
+    if holding == "a patient":
+        new_patient()
+    else:
+        users.create_user("kepala", "Kepala Puskesmas", "administrator", "Rahasia-sekali-123")
+    database_module.close()
+    before = sqlite_database.path.read_bytes()
+    with session.acting_as(None), pytest.raises(KnownError, match="Masuk dulu"):
+        restore_backup(backup, sqlite_database)
+    assert sqlite_database.path.read_bytes() == before

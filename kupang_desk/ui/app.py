@@ -99,7 +99,7 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
         target = database.connect(url)
         # Signing in (and, on a new installation, the first-run setup) before any data is shown.
         # --exit-after-start only measures how fast the window comes up and closes it at once.
-        if not exit_after_start and sign_in_flow() is None:
+        if not exit_after_start and sign_in_flow(target=target) is None:
             database.close()
             return 0
         window = MainWindow(target, automatic_backups=not exit_after_start)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
 from kupang_desk import backup, encryption, preferences
 from kupang_desk import connection as database
@@ -22,10 +22,14 @@ LATE_STYLE = "color: #b00020; font-weight: bold;"
 class BackupDesk(QObject):
     """The backup work of one main window. ``automatic`` makes the daily and the closing backup."""
 
-    def __init__(self, window: QMainWindow, target: DatabaseUrl, *, automatic: bool,
-                 keep: Callable[[Operation], None]) -> None:
+    def __init__(self, window: QWidget, target: DatabaseUrl, *, automatic: bool,
+                 keep: Callable[[Operation], None],
+                 after_restore: Callable[[Path, Path], None] | None = None) -> None:
+        """``after_restore(backup, safety_copy)`` replaces the usual ending of a restore (the
+        window says so and closes), for the first-run setup, which goes on to the sign-in."""
         super().__init__(window)
         self.window, self.target, self.automatic, self._keep = window, target, automatic, keep
+        self.after_restore = after_restore
         self.label = QLabel()
         self.label.setObjectName("backupLabel")
         self.closing_done = False
@@ -170,6 +174,9 @@ class BackupDesk(QObject):
         database.close()  # the window's own connection; each worker closes its own
 
         def done(safety) -> None:
+            if self.after_restore is not None:
+                self.after_restore(path, safety)
+                return
             QMessageBox.information(self.window, _("Database dipulihkan"), _(
                 "Database dipulihkan dari {file}. Salinan pengaman: {safety}. Kupang Desk ditutup; buka lagi untuk melanjutkan."
             ).format(file=path.name, safety=safety))

@@ -4,6 +4,7 @@ that covers every window and asks for the password again without closing anythin
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -27,12 +28,15 @@ from kupang_desk import demo, preferences, settings
 from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import role_label
 from kupang_desk.accounts.session import SignedIn
+from kupang_desk.backup import holds_nothing
+from kupang_desk.connection import DatabaseUrl
 from kupang_desk.demo import DEMO_PASSWORD
 from kupang_desk.encryption import DEMO_PASSPHRASE
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _
 from kupang_desk.students.grades import LEVELS
-from kupang_desk.ui.operations import run_in_background
+from kupang_desk.ui.backup import BackupDesk
+from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.widgets import ERROR_STYLE, combo, line, ok_cancel
 
 
@@ -146,8 +150,9 @@ class FirstRunDialog(QDialog):
     """A new installation: the institution, the first administrator, where backups go."""
 
     DEMO = 2  # result when the clerk chose to try the program with demo data
+    RESTORED = 3  # result when the office's backup was restored (a new PC): the sign-in follows
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, target: DatabaseUrl | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Penyiapan pertama — Kupang Desk"))
         self.resize(640, 700)
@@ -204,6 +209,15 @@ class FirstRunDialog(QDialog):
         buttons.addButton(_("Keluar"), QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
         self.demo_button.clicked.connect(lambda: self.done(self.DEMO))
+        # A new PC of an office that already works with Kupang Desk: its backup, not a new setup.
+        self.operations: list[Operation] = []
+        self.backups = BackupDesk(self, target, automatic=False, keep=self.operations.append,
+                                  after_restore=self._restored) if target is not None else None
+        self.restore_button = buttons.addButton(_("Pulihkan dari cadangan..."), QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.setToolTip(_("Untuk PC baru di kantor yang sudah memakai Kupang Desk: pulihkan cadangan "
+                                         "dari flashdisk, lalu masuk dengan akun yang lama."))
+        self.restore_button.setVisible(target is not None and holds_nothing(target))
+        self.restore_button.clicked.connect(lambda: self.backups.ask_restore() if self.backups else None)
 
         # Demo data only goes into an empty database; one with records gets its administrator here.
         self.demo_button.setVisible(demo.is_empty())
@@ -218,6 +232,11 @@ class FirstRunDialog(QDialog):
         layout.addWidget(buttons)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.admin: SignedIn | None = None
+
+    def _restored(self, path: Path, safety: Path) -> None:
+        QMessageBox.information(self, _("Database dipulihkan"), _(
+            "Data dipulihkan dari {file}. Masuk dengan akun kantor yang lama.").format(file=path.name))
+        self.done(self.RESTORED)
 
     def _kind_changed(self) -> None:
         school = self.kind.currentData() == "sekolah"
@@ -384,16 +403,17 @@ def _load_demo(parent: QWidget) -> bool:
     return True
 
 
-def sign_in_flow(parent: QWidget | None = None) -> SignedIn | None:
-    """At start: the first-run setup when there are no accounts yet (or the demo), then the sign-in
-    and, when asked for, the new password. Returns the signed-in user, or None to quit."""
+def sign_in_flow(parent: QWidget | None = None, target: DatabaseUrl | None = None) -> SignedIn | None:
+    """At start: the first-run setup when there are no accounts yet (or the demo, or the office's
+    backup restored), then the sign-in and, when asked for, the new password. Returns the
+    signed-in user, or None to quit."""
     if not users.has_accounts():
-        setup = FirstRunDialog(parent)
+        setup = FirstRunDialog(parent, target)
         result = setup.exec()
         if result == FirstRunDialog.DEMO:
             if demo.is_empty() and not _load_demo(setup):
                 return None
-        elif result != QDialog.DialogCode.Accepted:
+        elif result not in (QDialog.DialogCode.Accepted, FirstRunDialog.RESTORED):
             return None
     dialog = SignInDialog(parent)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:

@@ -72,6 +72,7 @@ HARMLESS = {
     # backups: the file side, the data side is guarded
     "kupang_desk.backup.automatic_backup": "runs as SYSTEM_BACKUP through the guarded make_backup",
     "kupang_desk.backup.backup_folder": "a folder name",
+    "kupang_desk.backup.holds_nothing": "whether any account or record exists at all (a new installation), no content",
     "kupang_desk.backup.backups_in": "file names in a folder",
     "kupang_desk.backup.latest_backup_age": "file times",
     "kupang_desk.backup.inspect_backup": "counts and version of a backup file the user holds",

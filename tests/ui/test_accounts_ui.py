@@ -9,11 +9,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from kupang_desk import demo, encryption
+from kupang_desk import backup, demo, encryption
 from kupang_desk.accounts import session, users
-from kupang_desk.models import AuditEvent, Institution, Setting, User
+from kupang_desk.models import AuditEvent, Institution, Patient, Setting, User
+from kupang_desk.models import database as database_module
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.patients import PatientCardDialog
 from kupang_desk.ui.signin import ChangePasswordDialog, FirstRunDialog, SignInDialog
@@ -360,3 +361,38 @@ def test_a_new_installation_tries_the_demo_loaded_off_the_gui_thread(qtbot, sqli
     assert user is not None and user.username == "admin"
     assert Patient.select().count() == 60
     assert ticks == [False]  # the event loop ran (the progress dialog, Batal) before the load was done
+
+
+def test_a_new_pc_restores_the_offices_backup_from_the_first_run_then_signs_in(qtbot, sqlite_database, tmp_path,
+                                                                               monkeypatch):
+    database_module.close()
+    database_module.connect(f"sqlite:///{tmp_path / 'pc-lama.sqlite'}")  # the office's old PC
+    demo.generate(20, 40, 5)
+    made = backup.make_backup(tmp_path)
+    database_module.close()
+    database_module.connect(sqlite_database.url)  # the new PC: installed, started, nothing in it
+    dialog = FirstRunDialog(target=sqlite_database)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.restore_button.isVisible()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(made), ""))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
+    monkeypatch.delenv(encryption.ENV_PASSPHRASE)  # the new PC knows no passphrase: the clerk types it
+    typed = []
+    monkeypatch.setattr(dialog.backups, "ask_passphrase", lambda text: typed.append(text) or encryption.DEMO_PASSPHRASE)
+    with session.acting_as(None):  # nobody is signed in on a new PC
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result() == FirstRunDialog.RESTORED, timeout=30000)
+    assert len(typed) == 1 and "20 pasien" in asked[0]
+    assert Patient.select().count() == 20 and users.has_accounts()
+    assert users.authenticate("admin", demo.DEMO_PASSWORD).role == "administrator"  # the old accounts
+
+
+def test_the_first_run_offers_no_restore_once_the_database_holds_records(qtbot, sqlite_database):
+    new_patient()
+    dialog = FirstRunDialog(target=sqlite_database)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.restore_button.isVisible()
