@@ -106,6 +106,17 @@ else
   echo "window: cannot start under Wine here: ${detail:-$window}"
 fi
 
+echo "== portable zip (unpacked as onto a USB stick)"
+portable="$(dirname "$setup")/KupangDesk-$version-portable.zip"
+if [ -f "$portable" ]; then
+  python3 -m zipfile -e "$portable" "$WINEPREFIX/drive_c/usb"
+  out=$("$wine" "$WINEPREFIX/drive_c/usb/KupangDesk-$version/python.exe" -m kupang_desk info 2>&1 | tr -d '\r')
+  grep -q "Pasien *: *200" <<<"$out" || fail "the portable copy does not open the same data: $out"
+  echo "portable copy runs and opens the same data folder"
+else
+  echo "no $portable: skipped"
+fi
+
 echo "== upgrade (the same setup over the installed one)"
 patients_before=$(kd info | sed -n 's/^Pasien *: *//p')
 "$wine" "$setup" /S

@@ -199,7 +199,10 @@ def backup_shots(folder: Path) -> None:
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(work / "lembar.pdf"),
                     str(folder / "recovery-sheet")], check=False)
     window.close()
-    dialog = FirstRunDialog()
+    session.sign_out()
+    database.close()  # a new PC: installed and started, nothing in it yet, so a restore is offered too
+    fresh = database.connect(f"sqlite:///{work / 'pc-baru.sqlite'}")
+    dialog = FirstRunDialog(target=fresh)
     dialog.setMaximumSize(1024, 728)
     dialog.show()
     settle(150)
