@@ -399,7 +399,7 @@ def _current(target: DatabaseUrl) -> BackupInfo | None:
     return BackupInfo(Path(), row[0], None, 0, {}, row[1] or "", row[2] or "", _json_text(ident[0]) if ident else "") if row else None
 
 
-def _restorer(target: DatabaseUrl, user: User | None = None) -> User | None:
+def restorer(target: DatabaseUrl, user: User | None = None) -> User | None:
     """Who may restore into ``target``: an account with ``backup.restore``, or nobody at all when
     ``target`` is a new installation (the office's new PC: no account to sign in with, nothing to
     replace; the backup's passphrase is what opens the data)."""
@@ -410,7 +410,7 @@ def _restorer(target: DatabaseUrl, user: User | None = None) -> User | None:
 
 def belongs_elsewhere(info: BackupInfo, target: DatabaseUrl) -> str | None:
     """The institution of the database at ``target`` when the backup is another institution's, else None."""
-    _restorer(target)
+    restorer(target)
     current = _current(target)
     return None if _same_institution(info, current) or current is None else current.institution
 
@@ -423,7 +423,7 @@ def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None =
     kind's .sha256), a whole database of its schema, the institution (another one's backup
     needs ``other_institution``). The caller closes its own connection first (``database.close``).
     """
-    user = _restorer(target, user)
+    user = restorer(target, user)
     task = task or Task()
     path = Path(path)
     with _scratch(".pulih") as plain:
