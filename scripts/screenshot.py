@@ -30,12 +30,53 @@ def settle(ms: int = 100) -> None:
     loop.exec()
 
 
+def screen_shots(folder: Path) -> None:
+    """The window and the two longest forms as a 1366x768 and a 1024x768 laptop show them
+    (less a 40 px taskbar): the school awards page, the registration form, a new visit."""
+    from PySide6.QtCore import QSize
+
+    from kupang_desk import demo
+    from kupang_desk.accounts import session, users
+    from kupang_desk.models import Patient, database
+    from kupang_desk.ui import widgets
+    from kupang_desk.ui.main_window import MainWindow
+
+    work = Path(tempfile.mkdtemp())
+    target = database.connect(f"sqlite:///{work / 'layar.sqlite'}")
+    demo.generate(200, 1000, 120)
+    session.sign_in(users.authenticate("admin", demo.DEMO_PASSWORD))
+    patient = Patient.select().first().id
+    original = widgets.screen_room
+    for width in (1366, 1024):
+        room = QSize(width, 768 - 40 - widgets.TITLE_BAR)
+        widgets.screen_room = lambda room=room: room
+        window = MainWindow(target)
+        window.resize(width, 768 - 40)
+        window.show()
+        window.show_section("sekolah")
+        page = window.school_page
+        page.tabs.setCurrentWidget(page.awards)
+        settle(150)
+        window.grab().save(str(folder / f"screen-{width}-awards.png"))
+        for name, dialog in (("registration", window.register_patient()), ("visit-form", window.record_visit(patient))):
+            settle(150)
+            dialog.grab().save(str(folder / f"screen-{width}-{name}.png"))
+            dialog.close()
+        window.close()
+        for name in ("awards", "registration", "visit-form"):
+            print(folder / f"screen-{width}-{name}.png")
+    widgets.screen_room = original
+    session.sign_out()
+    database.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "main-window.png"))
     parser.add_argument("--section", default="pengaturan")
     parser.add_argument("--all", action="store_true", help="the puskesmas desk screens too")
     parser.add_argument("--backup", action="store_true", help="only the backup passphrase screens and the recovery sheet")
+    parser.add_argument("--screens", action="store_true", help="only the screens at 1366x768 and 1024x768")
     args = parser.parse_args()
 
     from PySide6.QtCore import QEventLoop, QTimer
@@ -50,6 +91,9 @@ def main() -> int:
     app = application()
     if args.backup:
         backup_shots(ROOT / "docs" / "screenshots")
+        return 0
+    if args.screens:
+        screen_shots(ROOT / "docs" / "screenshots")
         return 0
     folder = Path(tempfile.mkdtemp())
     target = database.connect(f"sqlite:///{folder / 'kupang-desk-demo.sqlite'}")

@@ -32,7 +32,7 @@ from kupang_desk.imports.rows import ImportSummary, display_cell
 from kupang_desk.students.dapodik import import_students
 from kupang_desk.ui.operations import Operation
 from kupang_desk.ui.value_answers import ValueAnswers
-from kupang_desk.ui.widgets import DISPLAY
+from kupang_desk.ui.widgets import DISPLAY, fit_to_screen
 from kupang_desk.visits.register_import import LABELS, import_register
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
@@ -101,7 +101,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.kind = kind  # "register" or "students"
         self.setWindowTitle(_("Impor register lama") if kind == "register" else _("Impor siswa dari Dapodik"))
-        self.resize(1000, 640)
+        fit_to_screen(self, 1000, 640)
         self.operation: Operation | None = None
         self.path = QLineEdit()
         self.path.setPlaceholderText(_("file .xlsx, .xls, .ods atau .csv"))

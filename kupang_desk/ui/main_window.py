@@ -39,6 +39,7 @@ from kupang_desk.ui.settings import SettingsPage
 from kupang_desk.ui.signin import ChangePasswordDialog, IdleLock, describe_user
 from kupang_desk.ui.visit_form import VisitFormDialog
 from kupang_desk.ui.visit_register import VisitRegisterPage
+from kupang_desk.ui.widgets import fit_to_screen
 from kupang_desk.visits.icd import most_used
 from kupang_desk.visits.recording import load_for_correction, load_for_visit
 
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
         self.operations: list[Operation] = []
         self.backups = BackupDesk(self, target, automatic=automatic_backups, keep=self.operations.append)
         self.setWindowTitle(self._title())
-        self.resize(1100, 700)
+        fit_to_screen(self, 1100, 700)
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")

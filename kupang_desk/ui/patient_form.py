@@ -27,9 +27,11 @@ from kupang_desk.patients.registration import DuplicateNik, PatientForm
 from kupang_desk.ui.operations import show_error
 from kupang_desk.ui.widgets import (
     WARNING_STYLE,
+    DiscardGuard,
     FieldForm,
     combo,
     date_text,
+    fit_to_screen,
     line,
     parse_date_text,
     select_data,
@@ -73,7 +75,7 @@ class DuplicatesDialog(QDialog):
             self.accept()
 
 
-class PatientFormDialog(QDialog):
+class PatientFormDialog(DiscardGuard, QDialog):
     """Registers a new patient, or corrects one (``patient`` given) with a reason.
 
     Errors show under their field as soon as the clerk leaves it and block saving;
@@ -90,7 +92,7 @@ class PatientFormDialog(QDialog):
         self.warnings_accepted = False
         self.existing_id: int | None = None
         self.setWindowTitle(_("Ubah data pasien {no_rm}").format(no_rm=patient.no_rm) if patient else _("Pendaftaran pasien baru"))
-        self.resize(640, 760)
+        fit_to_screen(self, 640, 760)
         self.form = FieldForm()
         f = self.form
         self.nik = f.add("nik", _("NIK"), line(placeholder=_("16 digit dari KTP/KK"), max_length=22))
@@ -178,6 +180,7 @@ class PatientFormDialog(QDialog):
         if patient is not None:
             self._load(patient)
         self.nik.setFocus()
+        self.remember_clean()  # Esc on an untouched form closes it; on a touched one it asks first
 
     # --- filling ---------------------------------------------------------------------
 
@@ -272,7 +275,7 @@ class PatientFormDialog(QDialog):
     def _open_existing(self) -> None:
         if self.existing_id is not None:
             self.open_existing.emit(self.existing_id)
-            self.reject()
+            self.discard()
 
     # --- saving ----------------------------------------------------------------------
 
@@ -300,7 +303,7 @@ class PatientFormDialog(QDialog):
                 outcome = dialog.exec()
                 if outcome == QDialog.DialogCode.Accepted and dialog.chosen is not None:
                     self.open_existing.emit(dialog.chosen)
-                    self.reject()
+                    self.discard()
                     return
                 if outcome != 2:
                     return

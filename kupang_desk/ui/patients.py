@@ -33,7 +33,7 @@ from kupang_desk.patients.merge import merge
 from kupang_desk.patients.search import PatientHit, find_by_no_rm, search_patients
 from kupang_desk.ui.operations import show_error
 from kupang_desk.ui.visit_register import VisitRegisterModel
-from kupang_desk.ui.widgets import ListModel, open_document
+from kupang_desk.ui.widgets import ListModel, fit_to_screen, open_document
 from kupang_desk.visits.register import VisitFilter, VisitRegister
 
 
@@ -167,7 +167,7 @@ class PatientCardDialog(QDialog):
         self.patient = history.open_patient(patient_id)
         p = self.patient
         self.setWindowTitle(_("Kartu pasien {no_rm}: {name}").format(no_rm=p.no_rm, name=p.name))
-        self.resize(900, 640)
+        fit_to_screen(self, 900, 640)
         identity = QFormLayout()
         facts = [
             (_("No. RM"), p.no_rm), (_("Nama"), p.name), (_("NIK"), p.nik or _("(tanpa NIK: {reason})").format(reason=p.no_nik_reason)),

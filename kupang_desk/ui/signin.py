@@ -37,7 +37,7 @@ from kupang_desk.i18n import _
 from kupang_desk.students.grades import LEVELS
 from kupang_desk.ui.backup import BackupDesk
 from kupang_desk.ui.operations import Operation, run_in_background
-from kupang_desk.ui.widgets import ERROR_STYLE, combo, line, ok_cancel
+from kupang_desk.ui.widgets import ERROR_STYLE, combo, fit_to_screen, line, ok_cancel
 
 
 def _password() -> QLineEdit:
@@ -155,7 +155,7 @@ class FirstRunDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, target: DatabaseUrl | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Penyiapan pertama — Kupang Desk"))
-        self.resize(640, 700)
+        fit_to_screen(self, 640, 700)
         current = settings.Profile.current()
         self.kind = combo([(_("Puskesmas"), "puskesmas"), (_("Sekolah"), "sekolah")])
         self.kind.setCurrentIndex(max(self.kind.findData(current.kind), 0))

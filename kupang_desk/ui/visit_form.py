@@ -32,7 +32,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.ui.operations import show_error
-from kupang_desk.ui.widgets import FieldForm, combo, line, select_data
+from kupang_desk.ui.widgets import DiscardGuard, FieldForm, combo, fit_to_screen, line, select_data
 from kupang_desk.visits import icd
 from kupang_desk.visits.recording import (
     VITALS,
@@ -102,7 +102,7 @@ class IcdPicker(QWidget):
         self.edit.clear()
 
 
-class VisitFormDialog(QDialog):
+class VisitFormDialog(DiscardGuard, QDialog):
     """A new visit for one patient; Enter in the diagnosis box adds a code, Ctrl+S saves."""
 
     saved = Signal(int)  # visit id
@@ -116,7 +116,7 @@ class VisitFormDialog(QDialog):
         self.visit = visit  # a recorded visit to correct, with a reason
         title = _("Koreksi kunjungan: {name} ({no_rm})") if visit else _("Kunjungan baru: {name} ({no_rm})")
         self.setWindowTitle(title.format(name=patient.name, no_rm=patient.no_rm))
-        self.resize(760, 780)
+        fit_to_screen(self, 760, 780)
         header = QLabel(_("<b>{name}</b> &nbsp; No. RM {no_rm} &nbsp; {sex}, lahir {born}").format(
             name=patient.name, no_rm=patient.no_rm, sex=patient.sex, born=format_date(patient.birth_date)))
         f = self.form = FieldForm()
@@ -198,6 +198,7 @@ class VisitFormDialog(QDialog):
         self.visit_at.dateTimeChanged.connect(self._show_new_visit)
         self._show_new_visit()
         self.poli.setFocus()
+        self.remember_clean()  # Esc on an untouched form closes it; on a touched one it asks first
 
     def _fill(self, form: VisitForm) -> None:
         """Shows a recorded visit for correction."""

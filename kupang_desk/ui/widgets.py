@@ -8,17 +8,34 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QUrl,
+)
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QComboBox,
+    QDateTimeEdit,
+    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -198,3 +215,161 @@ def open_document(path: Path) -> None:
     """Opens a written file in the system's viewer (there is none on the offscreen platform)."""
     if QGuiApplication.platformName() != "offscreen":
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class FlowLayout(QLayout):
+    """Lays widgets out in a row that wraps onto the next line when the window is narrow (after
+    Qt's flow layout example), so a row of buttons stays reachable on a 1024 px screen."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setSpacing(spacing)
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt's name
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt's name
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt's name
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 - Qt's name
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt's name
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        width = sum(item.sizeHint().width() for item in self._items) + self.spacing() * max(len(self._items) - 1, 0)
+        height = max((item.sizeHint().height() for item in self._items), default=0)
+        return QSize(width, height)
+
+    def minimumSize(self) -> QSize:  # noqa: N802 - Qt's name
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        x, y, line_height = rect.x(), rect.y(), 0
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            if x + hint.width() > rect.right() + 1 and line_height > 0:
+                x, y, line_height = rect.x(), y + line_height + self.spacing(), 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self.spacing()
+            line_height = max(line_height, hint.height())
+        return y + line_height - rect.y()
+
+
+def labelled(text: str, field: QWidget) -> QWidget:
+    """A label and its field that a wrapping row keeps together on one line."""
+    pair = QWidget()
+    layout = QHBoxLayout(pair)
+    layout.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(text)
+    label.setBuddy(field)
+    layout.addWidget(label)
+    layout.addWidget(field, 1)
+    return pair
+
+
+def flow_row(*widgets: QWidget) -> QWidget:
+    """A row of buttons and fields that wraps when the window is narrow."""
+    row = QWidget()
+    layout = FlowLayout(row)
+    for widget in widgets:
+        layout.addWidget(widget)
+    policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    policy.setHeightForWidth(True)
+    row.setSizePolicy(policy)
+    return row
+
+
+TITLE_BAR = 32  # the frame the system draws above a window, not part of its size
+
+
+def screen_room() -> QSize:
+    """The free area of the screen for a window: the screen less the taskbar and a title bar."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1366, 768 - 40 - TITLE_BAR)
+    room = screen.availableGeometry()
+    return QSize(room.width(), room.height() - TITLE_BAR)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Opens ``window`` at width x height, or smaller when the screen is (a 1366x768 laptop with its
+    taskbar has 728 px, less the title bar): the buttons at the bottom stay on the screen."""
+    room = screen_room()
+    window.resize(min(width, room.width()), min(height, room.height()))
+
+
+def form_state(widget: QWidget) -> tuple:
+    """What the clerk has put into the fields under ``widget``: texts, choices, ticks, dates, table rows."""
+    values: list[object] = []
+    for child in widget.findChildren(QWidget):
+        if isinstance(child, QDateTimeEdit):
+            values.append(child.dateTime().toString())
+        elif isinstance(child, QLineEdit):
+            values.append(child.text())
+        elif isinstance(child, QPlainTextEdit):
+            values.append(child.toPlainText())
+        elif isinstance(child, QComboBox):
+            values.append(child.currentIndex())
+        elif isinstance(child, QAbstractButton) and child.isCheckable():
+            values.append(child.isChecked())
+        elif isinstance(child, QTableView) and child.model() is not None:
+            values.append(child.model().rowCount())
+    return tuple(values)
+
+
+def ask_discard(parent: QWidget) -> bool:
+    """"Buang perubahan?": True when the clerk chose to throw the unsaved input away."""
+    box = QMessageBox(QMessageBox.Icon.Question, _("Buang perubahan?"),
+                      _("Isian di formulir ini belum disimpan. Buang perubahan?"), QMessageBox.StandardButton.NoButton,
+                      parent)
+    discard = box.addButton(_("Buang perubahan"), QMessageBox.ButtonRole.DestructiveRole)
+    back = box.addButton(_("Kembali ke formulir"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+class DiscardGuard:
+    """For a form dialog: Esc, Batal or the close button asks "Buang perubahan?" once the clerk
+    has typed or chosen something; an untouched form closes at once. The dialog calls
+    ``remember_clean()`` when its fields are filled, and ``discard()`` to close without asking."""
+
+    _clean_state: tuple | None = None
+
+    def remember_clean(self) -> None:
+        self._clean_state = form_state(self)  # type: ignore[arg-type]
+
+    def has_unsaved_input(self) -> bool:
+        return self._clean_state is not None and form_state(self) != self._clean_state  # type: ignore[arg-type]
+
+    def reject(self) -> None:
+        if self.has_unsaved_input() and not ask_discard(self):  # type: ignore[arg-type]
+            return
+        QDialog.reject(self)  # type: ignore[arg-type]
+
+    def discard(self) -> None:
+        QDialog.reject(self)  # type: ignore[arg-type]

@@ -117,7 +117,7 @@ def test_the_idle_lock_covers_the_window_and_keeps_what_was_typed(qtbot, sqlite_
     qtbot.waitUntil(lambda: window.findChild(QWidget, "lockCover") is None, timeout=3000)
     assert AuditEvent.select().where(AuditEvent.action == "lock").count() == 1
     lock.stop()
-    form.reject()
+    form.discard()  # cleanup; Esc on a touched form asks first (tests/ui/test_puskesmas_desk.py)
 
 
 def test_each_role_sees_its_own_sections_and_settings(qtbot, sqlite_database):

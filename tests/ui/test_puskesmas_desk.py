@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from kupang_desk.models import Patient, Visit, VisitDiagnosis
 from kupang_desk.ui.main_window import MainWindow
@@ -214,3 +214,47 @@ def test_a_read_only_database_keeps_what_the_clerk_typed(window, qtbot):
     boxes[0].close()
     with qtbot.waitSignal(dialog.saved):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+
+def _answer_when_asked(button_text: str, seen: list[str]) -> None:
+    """Clicks ``button_text`` in the question box once it is on the screen, as the clerk would."""
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(f"{box.windowTitle()} | {box.text()}")
+        next(button for button in box.buttons() if button.text() == button_text).click()
+
+    QTimer.singleShot(20, answer)
+
+
+def test_esc_on_a_touched_form_asks_before_throwing_the_input_away(window, qtbot):
+    dialog: PatientFormDialog = _active(qtbot, window.register_patient())
+    qtbot.keyClicks(dialog.name, "Maria Goreti Bere")
+    seen: list[str] = []
+    _answer_when_asked("Kembali ke formulir", seen)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert seen == ["Buang perubahan? | Isian di formulir ini belum disimpan. Buang perubahan?"]
+    assert dialog.isVisible() and dialog.name.text() == "Maria Goreti Bere"  # nothing lost
+    _answer_when_asked("Buang perubahan", seen)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert len(seen) == 2 and not dialog.isVisible()
+    assert Patient.select().count() == 0
+
+
+def test_esc_on_an_untouched_form_closes_it_at_once(window, qtbot):
+    patient = new_patient()
+    dialog: VisitFormDialog = _active(qtbot, window.record_visit(patient.id))
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and QApplication.activeModalWidget() is None
+
+
+def test_a_diagnosis_added_counts_as_input_to_keep(window, qtbot):
+    patient = new_patient()
+    dialog: VisitFormDialog = _active(qtbot, window.record_visit(patient.id))
+    dialog.add_diagnosis("J06.9")
+    seen: list[str] = []
+    _answer_when_asked("Kembali ke formulir", seen)
+    dialog.close()  # the window's close button
+    assert seen and dialog.isVisible() and dialog.table.rowCount() == 1

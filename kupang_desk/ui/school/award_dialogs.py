@@ -29,6 +29,7 @@ from kupang_desk.ui.widgets import (
     ERROR_STYLE,
     combo,
     date_text,
+    fit_to_screen,
     line,
     ok_cancel,
     parse_date_text,
@@ -103,7 +104,7 @@ class HistoryDialog(QDialog):
     def __init__(self, award: awards.AwardHistory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Riwayat: {name}").format(name=award.student))
-        self.resize(640, 320)
+        fit_to_screen(self, 640, 320)
         self.list = QListWidget()
         for event in award.lines:
             before = awards.status_label(event.from_status) if event.from_status else "—"

@@ -33,6 +33,8 @@ from kupang_desk.ui.widgets import (
     ERROR_STYLE,
     ListModel,
     combo,
+    flow_row,
+    labelled,
     open_document,
     record_table,
 )
@@ -76,32 +78,21 @@ class AwardsTab(QWidget):
         self.paper = combo([("A4", "A4"), ("F4", "F4")])
         self.new_programme_button = QPushButton(_("Program baru..."))
         self.edit_programme_button = QPushButton(_("Ubah program..."))
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(_("Program:")))
-        filters.addWidget(self.programme_box, 2)
-        filters.addWidget(self.edit_programme_button)
-        filters.addWidget(self.new_programme_button)
-        filters.addWidget(QLabel(_("Status:")))
-        filters.addWidget(self.status_box, 1)
-        filters.addWidget(QLabel(_("Kelas:")))
-        filters.addWidget(self.class_box, 1)
+        # Rows that wrap on a narrow screen (1024 px) instead of pushing buttons out of reach.
+        filters = flow_row(labelled(_("Program:"), self.programme_box), self.edit_programme_button,
+                           self.new_programme_button, labelled(_("Status:"), self.status_box),
+                           labelled(_("Kelas:"), self.class_box))
         warning = QHBoxLayout()
         warning.addWidget(self.warning, 1)
         warning.addWidget(self.show_late)
-        actions = QHBoxLayout()
-        for button in (self.propose_button, self.step_button, self.payout_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(QLabel(_("Kertas:")))
-        actions.addWidget(self.paper)
-        for button in (self.print_button, self.letters_button, self.recap_button):
-            actions.addWidget(button)
+        actions = flow_row(self.propose_button, self.step_button, self.payout_button, labelled(_("Kertas:"), self.paper),
+                           self.print_button, self.letters_button, self.recap_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.addWidget(filters)
         layout.addLayout(warning)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.totals)
-        layout.addLayout(actions)
+        layout.addWidget(actions)
         self.dialog: QDialog | None = None
         self.operation: Operation | None = None
         self.last_saved: list[Path] = []

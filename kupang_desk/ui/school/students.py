@@ -41,6 +41,7 @@ from kupang_desk.ui.widgets import (
     ListModel,
     combo,
     date_text,
+    fit_to_screen,
     line,
     ok_cancel,
     parse_date_text,
@@ -60,7 +61,7 @@ class StudentDialog(QDialog):
         super().__init__(parent)
         self.student = student
         self.setWindowTitle(_("Ubah data siswa: {name}").format(name=student.name) if student else _("Siswa baru"))
-        self.resize(560, 680)
+        fit_to_screen(self, 560, 680)
         self.form = FieldForm()
         self.edits: dict[str, QLineEdit] = {}
         for key in self.TEXT_FIELDS[:5]:
