@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kupang-desk",
         description=_("Kupang Desk: pendaftaran pasien, kunjungan dan laporan puskesmas; data siswa dan beasiswa sekolah."),
     )
-    parser.add_argument("--version", action="version", version=version.describe())
+    parser.add_argument("--version", action="version", version=version.describe(),
+                        help=_("tampilkan versi dan tanggal pembuatan program lalu keluar"))
     parser.add_argument("--database", metavar="URL", help=_(
         "database yang dibuka: sqlite:///file.sqlite atau postgresql://pengguna@server/database "
         "(bawaan: $KUPANG_DESK_DATABASE, lalu file di folder data pengguna)"))

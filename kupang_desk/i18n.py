@@ -7,6 +7,8 @@ catalogue serves both and ``pybabel extract`` finds them all. The English catalo
 
 from __future__ import annotations
 
+import argparse
+import gettext
 import os
 
 from kupang_desk.resources import resource_path
@@ -35,7 +37,45 @@ def set_language(language: str | None = None) -> str:
         language = SOURCE_LANGUAGE
     _catalogue = {} if language == SOURCE_LANGUAGE else load_catalogue(language)
     _language = language
+    _teach_argparse(language)
     return language
+
+
+# argparse's own words (usage, errors, the -h help), which it looks up through gettext at
+# each call; Python ships no Indonesian catalogue for them.
+ARGPARSE_ID = {
+    "usage: ": "penggunaan: ",
+    "positional arguments": "argumen",
+    "options": "pilihan",
+    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
+    "the following arguments are required: %s": "argumen berikut wajib diisi: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "pilihan %(value)r tidak dikenal (pilih salah satu: %(choices)s)",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: galat: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "nilai %(value)r tidak sah",
+    "expected one argument": "perlu satu nilai",
+    "expected at least one argument": "perlu paling sedikit satu nilai",
+    "expected at most one argument": "paling banyak satu nilai",
+    "not allowed with argument %s": "tidak boleh bersama argumen %s",
+    "one of the arguments %s is required": "salah satu argumen ini wajib: %s",
+    "ambiguous option: %(option)s could match %(matches)s": "pilihan %(option)s kurang jelas, bisa berarti %(matches)s",
+    "ignored explicit argument %r": "nilai %r diabaikan",
+    "can't open '%(filename)s': %(error)s": "file '%(filename)s' tidak dapat dibuka: %(error)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "perintah %(parser_name)r tidak dikenal (pilihan: %(choices)s)",
+    "expected %s argument": "perlu %s nilai",
+    "expected %s arguments": "perlu %s nilai",
+}
+
+
+def _teach_argparse(language: str) -> None:
+    if language == SOURCE_LANGUAGE:
+        argparse._ = lambda message: ARGPARSE_ID.get(message, message)  # type: ignore[attr-defined]
+        argparse.ngettext = lambda singular, plural, n: ARGPARSE_ID.get(  # type: ignore[attr-defined]
+            singular if n == 1 else plural, singular if n == 1 else plural)
+    else:
+        argparse._ = gettext.gettext  # type: ignore[attr-defined]
+        argparse.ngettext = gettext.ngettext  # type: ignore[attr-defined]
 
 
 def load_catalogue(language: str) -> dict[str, str]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from kupang_desk.cli import main
+from kupang_desk.i18n import set_language
 from kupang_desk.models import Patient, Visit
 from kupang_desk.models import database as database_module
 from kupang_desk.models.migrations import SCHEMA_VERSION
@@ -205,3 +208,23 @@ def test_a_report_s_mark_checks_against_the_trail_and_catches_truncation(tmp_pat
     capsys.readouterr()
     assert main(["--database", url, "audit", "verify", "--anchor", str(pdf)]) == 4
     assert "RUSAK" in capsys.readouterr().out
+
+
+def test_argparse_speaks_indonesian_and_english_on_asking(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("penggunaan: kupang-desk") and "tampilkan bantuan ini lalu keluar" in out
+    assert "usage:" not in out and "show this help" not in out and "options:" not in out
+    with pytest.raises(SystemExit) as raised:
+        main(["report", "xyz", "--month", "2026-11"])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert "galat: argumen kind: pilihan 'xyz' tidak dikenal (pilih salah satu: 'lb1'" in err
+    with pytest.raises(SystemExit):
+        main(["demo", "--patients", "banyak"])
+    assert "argumen --patients: nilai 'banyak' tidak sah" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "--help"])
+    assert capsys.readouterr().out.startswith("usage: kupang-desk")
+    set_language("id")
