@@ -6,6 +6,8 @@ import datetime as dt
 
 from num2words import num2words
 
+from kupang_desk.i18n import _
+
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -59,3 +61,15 @@ def terbilang(value: int) -> str:
     ribu rupiah`` (num2words, which writes seratus, seribu and sebelas as Indonesian does)."""
     words = num2words(abs(int(value)), lang="id")
     return ("minus " if value < 0 else "") + " ".join(words.split()) + " rupiah"
+
+
+def format_age(age: dt.timedelta) -> str:
+    """How long ago, as a clerk says it: ``baru saja``, ``25 menit lalu``, ``5 jam lalu``, ``3 hari lalu``."""
+    seconds = max(int(age.total_seconds()), 0)
+    if seconds < 60:
+        return _("baru saja")
+    if seconds < 3600:
+        return _("{n} menit lalu").format(n=seconds // 60)
+    if seconds < 48 * 3600:
+        return _("{n} jam lalu").format(n=seconds // 3600)
+    return _("{n} hari lalu").format(n=seconds // 86400)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from kupang_desk.formatting import (
+    format_age,
     format_date,
     format_datetime,
     format_month,
@@ -29,3 +32,12 @@ def test_money_and_nip():
     assert format_rupiah(-50000) == "-Rp50.000"
     assert format_nip("197703122005022002") == "19770312 200502 2 002"
     assert format_nip("-") == "-"
+
+
+@pytest.mark.parametrize(("age", "text"), [
+    (dt.timedelta(seconds=5), "baru saja"), (dt.timedelta(minutes=25, seconds=30), "25 menit lalu"),
+    (dt.timedelta(hours=5, minutes=59), "5 jam lalu"), (dt.timedelta(hours=47), "47 jam lalu"),
+    (dt.timedelta(days=3, hours=2), "3 hari lalu"), (dt.timedelta(seconds=-3), "baru saja"),
+])
+def test_how_long_ago_as_a_clerk_says_it(age, text):
+    assert format_age(age) == text

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMes
 from kupang_desk import backup, encryption, preferences
 from kupang_desk import connection as database
 from kupang_desk.connection import DatabaseUrl
+from kupang_desk.formatting import format_age
 from kupang_desk.i18n import _
 from kupang_desk.ui.operations import Operation, run_in_background, show_error
 
@@ -61,9 +62,7 @@ class BackupDesk(QObject):
         if age is None:
             text, late = _("Belum ada cadangan"), True
         else:
-            hours = int(age.total_seconds() // 3600)
-            text = _("Cadangan terakhir: {n} jam lalu").format(n=hours) if hours < 48 else \
-                _("Cadangan terakhir: {n} hari lalu").format(n=age.days)
+            text = _("Cadangan terakhir: {age}").format(age=format_age(age))
             late = age.days >= preferences.get("backup.warn_after_days")
         self.label.setText(text)
         self.label.setStyleSheet(LATE_STYLE if late else "")

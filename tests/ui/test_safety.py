@@ -27,7 +27,7 @@ def test_daily_backup_and_its_age_in_the_status_bar(qtbot, sqlite_database, tmp_
     with qtbot.waitSignal(window.backups.check_and_back_up().finished, timeout=20000):
         pass
     assert len(backup.backups_in(tmp_path)) == 1
-    assert window.backups.label.text() == "Cadangan terakhir: 0 jam lalu"
+    assert window.backups.label.text() == "Cadangan terakhir: baru saja"  # not "0 jam lalu"
     assert window.backups.label.styleSheet() == ""
     with qtbot.waitSignal(window.backups.check_and_back_up().finished, timeout=20000):
         pass
