@@ -51,7 +51,7 @@ def _verify(user: User, password: str) -> bool:
         return False
 
 
-def authenticate(username: str, password: str, *, at: dt.datetime | None = None) -> User:
+def authenticate(username: str, password: str, *, at: dt.datetime | None = None, name_known: bool = False) -> User:
     """The user when the name and password are right; otherwise ``SignInFailed`` (and a wrong
     password counts towards the lockout). Every attempt is in the audit trail."""
     at = at or now()
@@ -79,6 +79,9 @@ def authenticate(username: str, password: str, *, at: dt.datetime | None = None)
                 user.failed_attempts = 0
                 failure = _("Kata sandi salah {count} kali. Akun {name} dikunci sampai {time}.").format(
                     count=MAX_ATTEMPTS, name=user.username, time=format_datetime(user.locked_until))
+            elif name_known:  # unlocking one's own session: there is no user name to get wrong
+                failure = _("Kata sandi salah. Sisa percobaan sebelum akun dikunci: {left}.").format(
+                    left=MAX_ATTEMPTS - user.failed_attempts)
             else:
                 failure = _("Nama pengguna atau kata sandi salah. Sisa percobaan sebelum akun dikunci: {left}.").format(
                     left=MAX_ATTEMPTS - user.failed_attempts)
@@ -96,7 +99,7 @@ def authenticate(username: str, password: str, *, at: dt.datetime | None = None)
 
 def verify_again(user: User, password: str) -> User:
     """Unlocking an idle session: the same account's password (wrong ones count towards the lockout)."""
-    return authenticate(user.username, password)
+    return authenticate(user.username, password, name_known=True)
 
 
 def change_password(user: User, old: str, new: str) -> None:
@@ -217,10 +220,11 @@ def account_choices(*, user: User | None = None) -> list[tuple[str, int]]:
             User.select(User.full_name, User.username, User.id).order_by(User.username).tuples()]
 
 
-def record_lock(user: User, idle_minutes: float) -> None:
-    """The session of ``user`` locked (idle, or Ctrl+L): an audit event."""
+def record_lock(user: User, idle_minutes: float, *, by_hand: bool = False) -> None:
+    """The session of ``user`` locked (idle, or by hand with Ctrl+L): an audit event."""
     with writing():
-        audit.record("lock", "user", user.id, {"idle_minutes": idle_minutes}, user)
+        details = {"by_hand": True} if by_hand else {"idle_minutes": idle_minutes}
+        audit.record("lock", "user", user.id, details, user)
 
 
 def has_accounts() -> bool:

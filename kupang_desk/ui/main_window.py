@@ -309,7 +309,7 @@ class MainWindow(QMainWindow):
 
     def lock_session(self) -> None:
         if self.idle_lock is not None:
-            self.idle_lock.lock()
+            self.idle_lock.lock(by_hand=True)
 
     def change_password(self) -> ChangePasswordDialog | None:
         user = session.current()

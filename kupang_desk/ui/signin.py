@@ -276,13 +276,16 @@ class FirstRunDialog(QDialog):
 class LockDialog(QDialog):
     """Over a locked session: the signed-in user's password opens it again."""
 
-    def __init__(self, user: SignedIn, minutes: float, parent: QWidget | None = None) -> None:
+    def __init__(self, user: SignedIn, minutes: float, parent: QWidget | None = None, *, by_hand: bool = False) -> None:
         super().__init__(parent)
         self.user = user
         self.setWindowTitle(_("Sesi terkunci"))
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        note = QLabel(_("Sesi dikunci karena tidak dipakai {minutes} menit. Masukkan kata sandi {name} untuk melanjutkan; "
-                        "isian yang belum disimpan tetap ada.").format(minutes=f"{minutes:g}", name=user.full_name))
+        why = _("Sesi dikunci (Ctrl+L).") if by_hand else _("Sesi dikunci karena tidak dipakai {minutes} menit.").format(
+            minutes=f"{minutes:g}")
+        note = QLabel(why + " " + _("Masukkan kata sandi {name} untuk melanjutkan; isian yang belum disimpan tetap ada.").format(
+            name=user.full_name))
+        note.setObjectName("lockReason")
         note.setWordWrap(True)
         self.password = _password()
         self.message = _message()
@@ -344,7 +347,8 @@ class IdleLock(QObject):
         if self.dialog is None and time.monotonic() - self.last >= self.limit:
             self.lock()
 
-    def lock(self) -> LockDialog:
+    def lock(self, *, by_hand: bool = False) -> LockDialog:
+        """Covers every window; ``by_hand`` when the clerk locked it (Ctrl+L), not the idle time."""
         if self.dialog is not None:
             return self.dialog
         for window in QApplication.topLevelWidgets():
@@ -360,11 +364,11 @@ class IdleLock(QObject):
                 cover.show()
                 cover.raise_()
                 self.covers.append(cover)
-        dialog = self.dialog = LockDialog(self.user, self.minutes)
+        dialog = self.dialog = LockDialog(self.user, self.minutes, by_hand=by_hand)
         dialog.accepted.connect(self._unlocked)
         if self.quit_to is not None:
             dialog.quit_button.clicked.connect(self.quit_to)
-        users.record_lock(self.user, self.minutes)
+        users.record_lock(self.user, self.minutes, by_hand=by_hand)
         dialog.open()
         self.locked.emit()
         return dialog

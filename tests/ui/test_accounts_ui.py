@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QWidget
 
 from kupang_desk import backup, demo, encryption
 from kupang_desk.accounts import session, users
@@ -396,3 +396,23 @@ def test_the_first_run_offers_no_restore_once_the_database_holds_records(qtbot, 
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.restore_button.isVisible()
+
+
+def test_ctrl_l_says_it_was_locked_by_hand_and_asks_only_the_password(qtbot, sqlite_database):
+    window = signed_in_window(qtbot, sqlite_database, "pendaftaran")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    lock = window.start_idle_lock(minutes=10)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: lock.dialog is not None, timeout=3000)
+    dialog = lock.dialog
+    reason = dialog.findChild(QLabel, "lockReason").text()
+    assert reason.startswith("Sesi dikunci (Ctrl+L).") and "tidak dipakai" not in reason
+    qtbot.keyClicks(dialog.password, "salah-salah")
+    assert not dialog.try_unlock()
+    assert dialog.message.text() == "Kata sandi salah. Sisa percobaan sebelum akun dikunci: 4."
+    event = AuditEvent.select().where(AuditEvent.action == "lock").get()
+    assert '"by_hand": true' in event.details
+    qtbot.keyClicks(dialog.password, "rahasia-123")
+    assert dialog.try_unlock()
+    lock.stop()
