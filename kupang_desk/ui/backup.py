@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
 from kupang_desk import backup, encryption, preferences
 from kupang_desk import connection as database
@@ -16,6 +16,7 @@ from kupang_desk.connection import DatabaseUrl
 from kupang_desk.formatting import format_age
 from kupang_desk.i18n import _
 from kupang_desk.ui.operations import Operation, run_in_background, show_error
+from kupang_desk.ui.widgets import ask_folder, ask_open_path
 
 LATE_STYLE = "color: #b00020; font-weight: bold;"
 
@@ -76,7 +77,7 @@ class BackupDesk(QObject):
     def to_folder(self, folder: str | None = None, passphrase: str | None = None) -> Operation | None:
         """A backup to a folder the clerk picks (a USB stick), encrypted and checked, with its contents shown."""
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self.window, _("Pilih folder atau flashdisk untuk cadangan"))
+            folder = ask_folder(self.window, "backup-to", _("Pilih folder atau flashdisk untuk cadangan"))
             if not folder:
                 return None
 
@@ -106,8 +107,8 @@ class BackupDesk(QObject):
         know the one it was made under, shows it and, once confirmed, swaps it in (the window then
         closes). Another institution's backup needs its name typed."""
         if path is None:
-            path, _filter = QFileDialog.getOpenFileName(self.window, _("Pilih file cadangan"), str(backup.backup_folder()),
-                                                        _("Cadangan Kupang Desk (*.kdbackup *.kdbackup-pg)"))
+            path = ask_open_path(self.window, "backup-file", _("Pilih file cadangan"),
+                                 _("Cadangan Kupang Desk (*.kdbackup *.kdbackup-pg)"), backup.backup_folder())
             if not path:
                 return None
         chosen = Path(path)

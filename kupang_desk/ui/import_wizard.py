@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,7 +31,7 @@ from kupang_desk.imports.rows import ImportSummary, display_cell
 from kupang_desk.students.dapodik import import_students
 from kupang_desk.ui.operations import Operation
 from kupang_desk.ui.value_answers import ValueAnswers
-from kupang_desk.ui.widgets import DISPLAY, fit_to_screen
+from kupang_desk.ui.widgets import DISPLAY, ask_open_path, fit_to_screen
 from kupang_desk.visits.register_import import LABELS, import_register
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
@@ -152,9 +151,9 @@ class ImportDialog(QDialog):
 
     def choose_file(self) -> None:
         if self.kind == "students":
-            path, _filter = QFileDialog.getOpenFileName(self, _("Pilih ekspor Dapodik"), "", _("Excel (*.xlsx *.xls *.ods)"))
+            path = ask_open_path(self, "dapodik", _("Pilih ekspor Dapodik"), _("Excel (*.xlsx *.xls *.ods)"))
         else:
-            path, _filter = QFileDialog.getOpenFileName(self, _("Pilih register"), "", _("Register (*.xlsx *.xls *.ods *.csv)"))
+            path = ask_open_path(self, "register", _("Pilih register"), _("Register (*.xlsx *.xls *.ods *.csv)"))
         if path:
             self.path.setText(path)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -11,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -33,7 +31,7 @@ from kupang_desk.patients.merge import merge
 from kupang_desk.patients.search import PatientHit, find_by_no_rm, search_patients
 from kupang_desk.ui.operations import show_error
 from kupang_desk.ui.visit_register import VisitRegisterModel
-from kupang_desk.ui.widgets import ListModel, fit_to_screen, open_document
+from kupang_desk.ui.widgets import ListModel, ask_save_path, fit_to_screen, open_document
 from kupang_desk.visits.register import VisitFilter, VisitRegister
 
 
@@ -242,8 +240,7 @@ class PatientCardDialog(QDialog):
     def _save_pdf(self, path: str | None, title: str, suggested: str, write) -> Path | None:
         """Asks where (unless ``path`` is given), writes with ``write(patient_id, path)`` and opens it."""
         if not path:
-            path, _filter = QFileDialog.getSaveFileName(self, title, str(Path(tempfile.gettempdir()) / suggested),
-                                                        "PDF (*.pdf)")
+            path = ask_save_path(self, "patient-document", title, suggested, "PDF (*.pdf)")
             if not path:
                 return None
         try:

@@ -16,7 +16,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -35,7 +34,14 @@ from kupang_desk.formatting import MONTHS_ID, format_number
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import KINDS, kind_label
 from kupang_desk.ui.operations import Operation
-from kupang_desk.ui.widgets import ALIGN, DISPLAY, combo, open_document, parse_date_text
+from kupang_desk.ui.widgets import (
+    ALIGN,
+    DISPLAY,
+    ask_save_path,
+    combo,
+    open_document,
+    parse_date_text,
+)
 
 
 class ReportTableModel(QAbstractTableModel):
@@ -224,8 +230,8 @@ class ReportsPage(QWidget):
     def save_as(self, suffix: str, path: str | None = None) -> Operation | None:
         """Asks where (unless ``path`` is given), writes off the GUI thread with progress, then opens the file."""
         if not path:
-            path, _filter = QFileDialog.getSaveFileName(
-                self, _("Simpan laporan"), self.default_name(suffix), "Excel (*.xlsx)" if suffix == "xlsx" else "PDF (*.pdf)")
+            path = ask_save_path(self, f"report-{suffix}", _("Simpan laporan"), self.default_name(suffix),
+                                 "Excel (*.xlsx)" if suffix == "xlsx" else "PDF (*.pdf)")
             if not path:
                 return None
         if not path.lower().endswith(f".{suffix}"):

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,7 +36,7 @@ from kupang_desk.i18n import _
 from kupang_desk.students.grades import LEVELS
 from kupang_desk.ui.backup import BackupDesk
 from kupang_desk.ui.operations import Operation, run_in_background
-from kupang_desk.ui.widgets import ERROR_STYLE, combo, fit_to_screen, line, ok_cancel
+from kupang_desk.ui.widgets import ERROR_STYLE, ask_folder, combo, fit_to_screen, line, ok_cancel
 
 
 def _password() -> QLineEdit:
@@ -247,7 +246,7 @@ class FirstRunDialog(QDialog):
             self.letterhead.setPlainText(text.replace("DINAS PENDIDIKAN DAN KEBUDAYAAN", "DINAS KESEHATAN"))
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Folder cadangan"))
+        folder = ask_folder(self, "backup-folder", _("Folder cadangan"))
         if folder:
             self.backup.setText(folder)
 

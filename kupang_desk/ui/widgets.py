@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPoint,
     QRect,
+    QSettings,
     QSize,
     Qt,
     QUrl,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -373,3 +376,73 @@ class DiscardGuard:
 
     def discard(self) -> None:
         QDialog.reject(self)  # type: ignore[arg-type]
+
+
+# --- file dialogs: in Indonesian, and each kind of file opens where the last one went ---------
+
+def last_folder(kind: str, fallback: Path | None = None) -> Path:
+    """The folder the last file of ``kind`` (``report``, ``backup``...) went to on this PC."""
+    remembered = QSettings().value(f"folders/{kind}", "") or ""
+    if remembered and Path(str(remembered)).is_dir():
+        return Path(str(remembered))
+    return fallback if fallback is not None and fallback.is_dir() else Path.home()
+
+
+def remember_folder(kind: str, path: str | Path) -> None:
+    folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    QSettings().setValue(f"folders/{kind}", str(folder))
+
+
+def file_dialog(parent: QWidget | None, title: str, start: Path, pattern: str, *, mode: str) -> QFileDialog:
+    """A file dialog with Indonesian labels (``mode``: ``open``, ``save`` or ``folder``). Windows
+    keeps its own dialog, which speaks the language Windows is set to."""
+    dialog = QFileDialog(parent, title, str(start), pattern)
+    if not sys.platform.startswith("win"):
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    if mode == "save":
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Simpan"))
+        suffix = re.search(r"\*\.(\w+)", pattern)
+        if suffix:
+            dialog.setDefaultSuffix(suffix.group(1))
+    elif mode == "folder":
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Pilih"))
+    else:
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setLabelText(QFileDialog.DialogLabel.Accept, _("Buka"))
+    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, _("Lihat di:"))
+    dialog.setLabelText(QFileDialog.DialogLabel.FileName, _("Nama file:"))
+    dialog.setLabelText(QFileDialog.DialogLabel.FileType, _("Jenis file:"))
+    dialog.setLabelText(QFileDialog.DialogLabel.Reject, _("Batal"))
+    return dialog
+
+
+def _ask(dialog: QFileDialog, kind: str) -> str:
+    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return ""
+    chosen = dialog.selectedFiles()[0]
+    remember_folder(kind, chosen)
+    return chosen
+
+
+def ask_save_path(parent: QWidget | None, kind: str, title: str, suggested: str | Path, pattern: str) -> str:
+    """Where to save a file of ``kind``: the dialog opens in the last folder used for that kind
+    (else the suggested one) with the suggested name; "" when cancelled."""
+    suggested = Path(suggested)
+    fallback = suggested.parent if str(suggested.parent) not in ("", ".") else None
+    dialog = file_dialog(parent, title, last_folder(kind, fallback), pattern, mode="save")
+    dialog.selectFile(suggested.name)
+    return _ask(dialog, kind)
+
+
+def ask_open_path(parent: QWidget | None, kind: str, title: str, pattern: str, folder: Path | None = None) -> str:
+    """Which file of ``kind`` to open, starting in the last folder used for it; "" when cancelled."""
+    return _ask(file_dialog(parent, title, last_folder(kind, folder), pattern, mode="open"), kind)
+
+
+def ask_folder(parent: QWidget | None, kind: str, title: str) -> str:
+    """A folder (a backup folder, a flash disk), starting at the last one chosen; "" when cancelled."""
+    return _ask(file_dialog(parent, title, last_folder(kind), "", mode="folder"), kind)

@@ -8,8 +8,8 @@ import datetime as dt
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
 from kupang_desk import backup, demo, encryption
 from kupang_desk.accounts import session, users
@@ -375,7 +375,21 @@ def test_a_new_pc_restores_the_offices_backup_from_the_first_run_then_signs_in(q
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.restore_button.isVisible()
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(made), ""))
+    labels = []
+
+    def choose_the_backup() -> None:  # the clerk picks the file on the flash disk in the file dialog
+        picker = QApplication.activeModalWidget()
+        if not isinstance(picker, QFileDialog):
+            QTimer.singleShot(20, choose_the_backup)
+            return
+        labels.extend(picker.labelText(label) for label in (QFileDialog.DialogLabel.LookIn,
+                                                              QFileDialog.DialogLabel.FileName,
+                                                              QFileDialog.DialogLabel.Accept,
+                                                              QFileDialog.DialogLabel.Reject))
+        picker.findChild(QLineEdit, "fileNameEdit").setText(str(made))  # typed into "Nama file:"
+        picker.accept()
+
+    QTimer.singleShot(20, choose_the_backup)
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "information", lambda *args: None)
@@ -386,6 +400,7 @@ def test_a_new_pc_restores_the_offices_backup_from_the_first_run_then_signs_in(q
         qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.result() == FirstRunDialog.RESTORED, timeout=30000)
     assert len(typed) == 1 and "20 pasien" in asked[0]
+    assert labels == ["Lihat di:", "Nama file:", "Buka", "Batal"]  # Qt's own dialog, in Indonesian
     assert Patient.select().count() == 20 and users.has_accounts()
     assert users.authenticate("admin", demo.DEMO_PASSWORD).role == "administrator"  # the old accounts
 

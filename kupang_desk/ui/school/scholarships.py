@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -32,6 +31,7 @@ from kupang_desk.ui.school.award_dialogs import (
 from kupang_desk.ui.widgets import (
     ERROR_STYLE,
     ListModel,
+    ask_save_path,
     combo,
     flow_row,
     labelled,
@@ -240,8 +240,7 @@ class AwardsTab(QWidget):
         return True
 
     def _ask_path(self, title: str, name: str, pattern: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), pattern)
-        return path
+        return ask_save_path(self, "recipient-list", title, name, pattern)
 
     def print_list(self, pdf: str | None = None, xlsx: str | None = None) -> Operation | None:
         """The recipient list as PDF with the Excel for the office beside it (same name, .xlsx)."""

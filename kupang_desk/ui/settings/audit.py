@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QPushButton,
     QTableView,
@@ -25,6 +23,7 @@ from kupang_desk.ui.operations import Operation, run_in_background, show_error
 from kupang_desk.ui.settings.feedback import say, status_label
 from kupang_desk.ui.widgets import (
     DISPLAY,
+    ask_save_path,
     combo,
     line,
     parse_date_text,
@@ -143,9 +142,8 @@ class AuditTab(QWidget):
     def export(self, path: str | None = None) -> Operation | None:
         """Writes the filtered trail to ``path`` off the GUI thread (a long trail takes a while)."""
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Ekspor jejak audit"),
-                                                        str(Path.home() / f"jejak-audit-{dt.date.today():%Y%m%d}.xlsx"),
-                                                        _("Excel (*.xlsx)"))
+            path = ask_save_path(self, "audit-export", _("Ekspor jejak audit"),
+                                 f"jejak-audit-{dt.date.today():%Y%m%d}.xlsx", _("Excel (*.xlsx)"))
         if not path:
             return None
         flt = self.current_filter()

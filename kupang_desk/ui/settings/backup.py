@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from kupang_desk import encryption, preferences, settings
 from kupang_desk.i18n import _
 from kupang_desk.ui.settings.feedback import attempt, say, status_label
-from kupang_desk.ui.widgets import line, open_document
+from kupang_desk.ui.widgets import ask_folder, ask_save_path, line, open_document
 
 
 class BackupSessionTab(QWidget):
@@ -114,8 +113,8 @@ class BackupSessionTab(QWidget):
 
     def save_recovery_sheet(self, path: str | None = None) -> bool:
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Simpan lembar pemulihan"), "lembar-pemulihan-cadangan.pdf",
-                                                        _("PDF (*.pdf)"))
+            path = ask_save_path(self, "recovery-sheet", _("Simpan lembar pemulihan"), "lembar-pemulihan-cadangan.pdf",
+                                 _("PDF (*.pdf)"))
             if not path:
                 return False
         profile = settings.Profile.current()
@@ -127,7 +126,7 @@ class BackupSessionTab(QWidget):
         return done
 
     def _choose(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Folder cadangan"))
+        folder = ask_folder(self, "backup-folder", _("Folder cadangan"))
         if folder:
             self.folder.setText(folder)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QPlainTextEdit,
@@ -20,6 +19,7 @@ from kupang_desk.i18n import _
 from kupang_desk.students.grades import LEVELS
 from kupang_desk.ui.settings.feedback import say, status_label
 from kupang_desk.ui.widgets import (
+    ask_open_path,
     combo,
     line,
     select_data,
@@ -66,7 +66,7 @@ class ProfileTab(QWidget):
         layout.addStretch(1)
 
     def _choose_logo(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Logo"), "", _("Gambar (*.png *.jpg *.jpeg)"))
+        path = ask_open_path(self, "logo", _("Logo"), _("Gambar (*.png *.jpg *.jpeg)"))
         if path:
             self.logo_path.setText(path)
 
