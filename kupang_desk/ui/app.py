@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from kupang_desk import connection as database
 from kupang_desk import demo, summary
 from kupang_desk.errors import KnownError, error_message
-from kupang_desk.i18n import _
+from kupang_desk.i18n import _, current_language
 from kupang_desk.resources import resource_path
+from kupang_desk.ui import qt_words
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.operations import Operation, install_excepthook, run_in_background
 from kupang_desk.ui.signin import sign_in_flow
@@ -25,6 +26,7 @@ def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Kupang Desk")
     app.setOrganizationName("KupangDesk")
+    qt_words.install(app, current_language())  # Qt's own buttons, menus and file dialog
     icon = resource_path("icons", "kupang-desk.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
