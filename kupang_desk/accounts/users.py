@@ -227,5 +227,11 @@ def record_lock(user: User, idle_minutes: float, *, by_hand: bool = False) -> No
         audit.record("lock", "user", user.id, details, user)
 
 
+def record_sign_out(user: User) -> None:
+    """``user`` signed out to let the next clerk sign in (Berkas > Ganti pengguna): an audit event."""
+    with writing():
+        audit.record("sign_out", "user", user.id, {}, user)
+
+
 def has_accounts() -> bool:
     return User.select().exists()

@@ -122,5 +122,14 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
     QTimer.singleShot(0, window.refresh_summary)
     QTimer.singleShot(500, window.backups.check_and_back_up)
     code = app.exec()
+    while code == 0 and window.switching_user:  # Berkas > Ganti pengguna: the next clerk signs in
+        if sign_in_flow(target=target) is None:
+            break
+        window = MainWindow(target, automatic_backups=True)
+        window.show()
+        window.start_idle_lock()
+        QTimer.singleShot(0, window.refresh_summary)
+        QTimer.singleShot(0, window.backups.show_age)  # today's backup was checked at the start
+        code = app.exec()
     database.close(optimize=True)
     return code

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kupang_desk import audit, settings, summary, version
-from kupang_desk.accounts import session
+from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.connection import DatabaseUrl
 from kupang_desk.errors import KnownError
@@ -39,7 +39,7 @@ from kupang_desk.ui.settings import SettingsPage
 from kupang_desk.ui.signin import ChangePasswordDialog, IdleLock, describe_user
 from kupang_desk.ui.visit_form import VisitFormDialog
 from kupang_desk.ui.visit_register import VisitRegisterPage
-from kupang_desk.ui.widgets import fit_to_screen
+from kupang_desk.ui.widgets import DiscardGuard, ask_discard, fit_to_screen
 from kupang_desk.visits.icd import most_used
 from kupang_desk.visits.recording import load_for_correction, load_for_visit
 
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.target = target
         self.institution = summary.institution()
         self.operations: list[Operation] = []
+        self.switching_user = False  # Berkas > Ganti pengguna closed it for the next clerk (ui.app)
         self.backups = BackupDesk(self, target, automatic=automatic_backups, keep=self.operations.append)
         self.setWindowTitle(self._title())
         fit_to_screen(self, 1100, 700)
@@ -259,6 +260,10 @@ class MainWindow(QMainWindow):
             password = QAction(_("&Ganti kata sandi..."), self)
             password.triggered.connect(self.change_password)
             file_menu.addAction(password)
+            switch = QAction(_("Ganti pengg&una..."), self)
+            switch.setObjectName("switchUser")
+            switch.triggered.connect(self.switch_user)
+            file_menu.addAction(switch)
             file_menu.addSeparator()
         quit_action = QAction(_("&Keluar"), self)
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
@@ -310,6 +315,24 @@ class MainWindow(QMainWindow):
     def lock_session(self) -> None:
         if self.idle_lock is not None:
             self.idle_lock.lock(by_hand=True)
+
+    def switch_user(self) -> bool:
+        """Berkas > Ganti pengguna: the next clerk signs in without the program closing. A form with
+        unsaved input asks first; the day's closing backup waits for the real closing."""
+        for dialog in self.findChildren(DiscardGuard):
+            if dialog.isVisible() and dialog.has_unsaved_input() and not ask_discard(dialog):
+                return False
+        self.switching_user = True
+        self.backups.closing_done = True
+        if self.idle_lock is not None:  # the next clerk's window gets its own
+            self.idle_lock.stop()
+            self.idle_lock = None
+        user = session.current()
+        if user is not None:
+            users.record_sign_out(user)
+        session.sign_out()
+        self.close()
+        return True
 
     def change_password(self) -> ChangePasswordDialog | None:
         user = session.current()

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
 from kupang_desk import backup, demo, encryption
@@ -431,3 +432,28 @@ def test_ctrl_l_says_it_was_locked_by_hand_and_asks_only_the_password(qtbot, sql
     qtbot.keyClicks(dialog.password, "rahasia-123")
     assert dialog.try_unlock()
     lock.stop()
+
+
+def test_switch_user_signs_out_and_asks_before_dropping_a_form(qtbot, sqlite_database):
+    window = signed_in_window(qtbot, sqlite_database, "pendaftaran")
+    switch = window.findChild(QAction, "switchUser")
+    assert switch is not None and switch.text() == "Ganti pengg&una..."
+    form = window.register_patient()
+    qtbot.keyClicks(form.name, "Maria Goreti Bere")
+    answered = []
+
+    def keep_the_form() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, keep_the_form)
+            return
+        answered.append(box.windowTitle())
+        next(button for button in box.buttons() if button.text() == "Kembali ke formulir").click()
+
+    QTimer.singleShot(20, keep_the_form)
+    switch.trigger()
+    assert answered == ["Buang perubahan?"] and window.isVisible() and session.current() is not None
+    form.discard()
+    switch.trigger()
+    assert not window.isVisible() and window.switching_user and session.current() is None
+    assert AuditEvent.select().where(AuditEvent.action == "sign_out").count() == 1
