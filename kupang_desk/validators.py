@@ -114,6 +114,26 @@ def _embedded_date(ddmmyy: str, field: str) -> tuple[int, int, int, str]:
     return day, month, year, sex
 
 
+def nik_birth_and_sex(nik: str, *, today: dt.date | None = None) -> tuple[dt.date, str] | None:
+    """The birth date and sex a 16-digit NIK carries (digits 7-12, DDMMYY, day + 40 for a woman),
+    to fill the form ahead of the clerk; None when the NIK does not carry a possible date.
+    The century is the one that puts the birth date in the past."""
+    digits = re.sub(r"\D", "", nik or "")
+    if len(digits) != 16:
+        return None
+    try:
+        day, month, year, sex = _embedded_date(digits[6:12], "NIK")
+    except ValidationError:
+        return None
+    today = today or dt.date.today()
+    century = 2000 if 2000 + year <= today.year else 1900
+    try:
+        born = dt.date(century + year, month, day)
+    except ValueError:  # 29 Februari of a year that was not a leap year in that century
+        return None
+    return (born, sex) if born <= today else None
+
+
 def check_nik(
     value: object,
     *,

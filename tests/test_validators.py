@@ -20,6 +20,7 @@ from kupang_desk.validators import (
     check_nisn,
     check_npsn,
     check_visit_date,
+    nik_birth_and_sex,
 )
 
 TODAY = dt.date(2026, 11, 27)
@@ -201,3 +202,15 @@ def test_no_input_raises_anything_but_a_validation_error(value, born, sex):
             assert error.message and error.field
         else:
             assert result.value is not None
+
+
+@pytest.mark.parametrize(("nik", "expected"), [
+    ("5371045203870001", (dt.date(1987, 3, 12), "P")),
+    ("5371041203870001", (dt.date(1987, 3, 12), "L")),
+    ("5371 0415 0820 0003", (dt.date(2020, 8, 15), "L")),  # typed with spaces, a child
+    ("5371041512260001", None),  # 15-12-2026 is after today: not a birth date yet
+    ("5371043213870001", None),  # day 32 does not exist
+    ("537104120387", None),  # too short
+])
+def test_a_nik_carries_the_birth_date_and_sex(nik, expected):
+    assert nik_birth_and_sex(nik, today=dt.date(2026, 12, 2)) == expected

@@ -36,7 +36,7 @@ from kupang_desk.ui.widgets import (
     parse_date_text,
     select_data,
 )
-from kupang_desk.validators import RELIGIONS
+from kupang_desk.validators import RELIGIONS, nik_birth_and_sex
 
 
 class DuplicatesDialog(QDialog):
@@ -241,7 +241,20 @@ class PatientFormDialog(DiscardGuard, QDialog):
     def _left(self, name: str) -> None:
         self.touched.add(name)
         self.warnings_accepted = False
+        if name == "nik":
+            self._fill_from_nik()
         self.refresh_messages()
+
+    def _fill_from_nik(self) -> None:
+        """A NIK carries the birth date and sex: filled ahead of the clerk where still empty."""
+        carried = nik_birth_and_sex(self.nik.text())
+        if carried is None:
+            return
+        born, sex = carried
+        if not self.birth_date.text().strip():
+            self.birth_date.setText(date_text(born))
+        if self.sex.currentData() in (None, ""):
+            select_data(self.sex, sex)
 
     def refresh_messages(self, *, everything: bool = False) -> registration.Review:
         """Shows errors and warnings of the fields already visited (or of all)."""

@@ -258,3 +258,16 @@ def test_a_diagnosis_added_counts_as_input_to_keep(window, qtbot):
     _answer_when_asked("Kembali ke formulir", seen)
     dialog.close()  # the window's close button
     assert seen and dialog.isVisible() and dialog.table.rowCount() == 1
+
+
+def test_a_nik_fills_in_the_birth_date_and_sex_it_carries(window, qtbot):
+    dialog: PatientFormDialog = _active(qtbot, window.register_patient())
+    _type(qtbot, dialog.nik, "5371045203870001")  # day 52 = 12 + 40: a woman born 12-03-1987
+    assert dialog.birth_date.text() == "12-03-1987"
+    assert dialog.sex.currentData() == "P"
+    dialog.discard()
+    dialog = _active(qtbot, window.register_patient())
+    _type(qtbot, dialog.birth_date, "01-01-1990")  # what the clerk typed is never overwritten
+    _type(qtbot, dialog.nik, "5371041203870001")
+    assert dialog.birth_date.text() == "01-01-1990" and dialog.sex.currentData() == "L"
+    dialog.discard()
