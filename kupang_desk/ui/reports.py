@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from kupang_desk.documents.table import Period, Report, ReportTable
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import KnownError, error_message
 from kupang_desk.formatting import MONTHS_ID, format_number
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import KINDS, kind_label
-from kupang_desk.ui.operations import Operation
+from kupang_desk.tasks import Cancelled
+from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.widgets import (
     ALIGN,
     DISPLAY,
@@ -167,6 +168,8 @@ class ReportsPage(QWidget):
             self.form.setRowVisible(widget, kind == "top")
         self.model.set_table(None)
         self.report = None
+        self.tables.setVisible(False)  # the table selector of the last recap belongs to it, not to this report
+        self.status.setText("")
 
     def period(self) -> Period:
         if self.use_range.isChecked():
@@ -190,8 +193,17 @@ class ReportsPage(QWidget):
             self.status.setText(str(error))
             return None
         self.status.setText(_("Menghitung..."))
-        self.operation = Operation(self, lambda task: work(task, kind, period, options), title=title, on_success=on_success)
+        self.operation = Operation(self, lambda task: work(task, kind, period, options), title=title, on_success=on_success,
+                                   on_failure=self._failed)
         return self.operation.start()
+
+    def _failed(self, error: BaseException) -> None:
+        """The status line never stays on "Menghitung..." after a failure or a cancel."""
+        if isinstance(error, Cancelled):
+            self.status.setText(_("Dibatalkan; tidak ada yang disimpan."))
+            return
+        self.status.setText(_("Tidak selesai: {reason}").format(reason=error_message(error)))
+        show_error(self, error)
 
     def preview(self) -> Operation | None:
         """Counts the report off the GUI thread and shows its tables (the register: first 1,000 rows)."""

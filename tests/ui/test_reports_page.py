@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
+from kupang_desk.errors import KnownError
+from kupang_desk.reports import service
 from kupang_desk.ui.reports import ReportsPage
 from tests.helpers.factories import new_patient, new_visit
 
@@ -48,3 +51,28 @@ def test_top_ten_options_and_a_bad_range(qtbot, sqlite_database):
     with qtbot.waitSignal(page.previewed, timeout=10000) as shown:
         qtbot.keyClick(page.date_to, Qt.Key.Key_Return)
     assert shown.args[0].empty and "sengaja kosong" in page.status.text()
+
+
+def test_the_recap_selector_goes_with_the_recap_and_a_failure_leaves_no_menghitung(qtbot, sqlite_database,
+                                                                                   monkeypatch):
+    patient = new_patient()
+    new_visit(patient, dt.datetime(2026, 10, 5, 9), "J06.9")
+    page = ReportsPage(today=dt.date(2026, 11, 3))
+    qtbot.addWidget(page)
+    page.show()
+    page.kind.setCurrentIndex(page.kind.findData("recap"))
+    with qtbot.waitSignal(page.previewed, timeout=10000):
+        qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    assert page.tables.isVisible()  # the recap has several tables to choose from
+    page.kind.setCurrentIndex(page.kind.findData("lb1"))
+    assert not page.tables.isVisible() and page.status.text() == ""
+
+    def broken(*args, **kwargs):
+        raise KnownError("Database sedang dipakai proses lain.")
+
+    monkeypatch.setattr(service, "make", broken)
+    monkeypatch.setattr(QMessageBox, "open", lambda self: None)
+    operation = page.preview()
+    qtbot.waitUntil(lambda: not operation.running, timeout=10000)
+    qtbot.waitUntil(lambda: page.status.text() != "Menghitung...", timeout=5000)
+    assert page.status.text() == "Tidak selesai: Database sedang dipakai proses lain."
