@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
 )
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -51,6 +51,7 @@ from kupang_desk.i18n import _
 DISPLAY = Qt.ItemDataRole.DisplayRole.value
 USER = Qt.ItemDataRole.UserRole.value
 ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
+FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a5a00;"
 _DATE = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
@@ -151,10 +152,13 @@ def line(text: str = "", *, placeholder: str = "", max_length: int | None = None
 class ListModel(QAbstractTableModel):
     """A read-only table of a short list of objects; ``columns`` are (header, getter)."""
 
-    def __init__(self, columns: Sequence[tuple[str, Callable[[Any], Any]]], parent=None) -> None:
+    def __init__(self, columns: Sequence[tuple[str, Callable[[Any], Any]]], parent=None, *,
+                 foreground: Callable[[Any], str | None] | None = None) -> None:
+        """``foreground(item)`` colours a whole row (for example red for an overdue one)."""
         super().__init__(parent)
         self.columns = list(columns)
         self.items: list[Any] = []
+        self.foreground = foreground
 
     def set_items(self, items: Sequence[Any]) -> None:
         self.beginResetModel()
@@ -168,7 +172,12 @@ class ListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
+            return None
+        if role == FOREGROUND and self.foreground is not None:
+            color = self.foreground(self.items[index.row()])
+            return QColor(color) if color else None
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         value = self.columns[index.column()][1](self.items[index.row()])
         return "" if value is None else str(value)

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from kupang_desk import demo
 from kupang_desk.models import Award, Institution, Payout, Student
 from kupang_desk.scholarships import awards, programmes
 from kupang_desk.ui.main_window import MainWindow
@@ -212,3 +213,27 @@ def test_a_new_programme_and_proposing_chosen_students_to_it(qtbot, sqlite_datab
     tab.refresh()
     history = tab.show_history(tab.model.item(0))
     assert history.list.count() == 1 and "Diusulkan" in history.list.item(0).text()
+
+
+def test_an_award_past_its_activation_deadline_is_red_in_the_table(qtbot, sqlite_database):
+    demo.generate(0, 0, 60)
+    window = school_window(qtbot, sqlite_database)
+    nominated = list(Award.select().where(Award.status == "sk_nominasi"))
+    assert len(nominated) >= 2
+    late, in_time = nominated[0], nominated[1]
+    Award.update(activation_deadline=dt.date.today() - dt.timedelta(days=1)).where(Award.id == late.id).execute()
+    Award.update(activation_deadline=dt.date.today() + dt.timedelta(days=3)).where(Award.id == in_time.id).execute()
+    page = window.school_page
+    page.tabs.setCurrentWidget(page.awards)
+    tab = page.awards
+    tab.refresh()
+    colours = {}
+    for row in range(tab.model.rowCount()):
+        item = tab.model.item(row)
+        colour = tab.model.data(tab.model.index(row, 1), Qt.ItemDataRole.ForegroundRole)
+        colours[item.award_id] = colour.name() if colour is not None else None
+    assert colours[late.id] == "#b00020" and colours[in_time.id] is None
+    for award in Award.select():  # red exactly where the deadline passed without an active account
+        overdue = award.status == "sk_nominasi" and award.activation_deadline is not None \
+            and award.activation_deadline < dt.date.today()
+        assert (colours.get(award.id) == "#b00020") == overdue, award.id

@@ -39,6 +39,13 @@ from kupang_desk.ui.widgets import (
     record_table,
 )
 
+OVERDUE_COLOR = "#b00020"
+
+
+def overdue(row: awards.AwardRow, today: dt.date | None = None) -> bool:
+    """Nominated, the account still not active, and its activation deadline already passed."""
+    return row.status == "sk_nominasi" and row.deadline is not None and row.deadline < (today or dt.date.today())
+
 
 class AwardsTab(QWidget):
     """The recipients of one programme: filter, select, move them on, print."""
@@ -61,7 +68,7 @@ class AwardsTab(QWidget):
             (_("Batas aktivasi"), lambda r: format_date(r.deadline) if r.status == "sk_nominasi" else ""),
             (_("Bank"), lambda r: r.bank), (_("No. rekening"), lambda r: r.account_number),
             (_("Keterangan"), lambda r: r.cancel_reason or r.reason),
-        ], self)
+        ], self, foreground=lambda r: OVERDUE_COLOR if overdue(r) else None)
         self.view = record_table(self.model)
         self.view.setObjectName("awardsTable")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
