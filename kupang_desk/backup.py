@@ -35,7 +35,7 @@ from platformdirs import user_data_path
 
 from kupang_desk import __version__, audit, encryption, preferences
 from kupang_desk.accounts.permissions import SYSTEM_BACKUP, acting, require
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import KnownError, os_reason
 from kupang_desk.i18n import _
 from kupang_desk.models import (
     ALL_MODELS,
@@ -208,7 +208,7 @@ def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetim
         _record_backup(final, user)
     except OSError as error:
         raise KnownError(_("Cadangan gagal ditulis ke {folder} ({detail}). Periksa ruang kosong dan apakah flashdisk boleh ditulisi.").format(
-            folder=folder, detail=error.strerror or error)) from error
+            folder=folder, detail=os_reason(error))) from error
     finally:
         partial.unlink(missing_ok=True)
     return final
@@ -536,7 +536,7 @@ def _swap_sqlite(plain: Path, live: Path, task: Task) -> Path:
     except sqlite3.Error as error:
         raise KnownError(_("Pemulihan gagal ({detail}); database lama tidak diubah.").format(detail=error)) from error
     except OSError as error:
-        raise KnownError(_("Pemulihan gagal ({detail}); database lama tidak diubah.").format(detail=error.strerror or error)) from error
+        raise KnownError(_("Pemulihan gagal ({detail}); database lama tidak diubah.").format(detail=os_reason(error))) from error
     finally:
         connection.close()
     task.step(3, 3, _("Selesai."))

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import logging
+
 from kupang_desk.i18n import _
 from kupang_desk.logs import log_path
+
+log = logging.getLogger(__name__)
 
 
 class KnownError(Exception):
@@ -30,3 +35,26 @@ def error_message(error: BaseException) -> str:
         return str(error)
     return _("Terjadi kesalahan program. Data yang sudah tersimpan aman. Rincian untuk petugas TI ada di {path}.").format(
         path=log_path())
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in words a clerk can act on; the system's own (English) text
+    goes to the log for IT staff, never onto the screen."""
+    log.warning("System error: %r", error)
+    # Windows: ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION, the file is open in another program.
+    if getattr(error, "winerror", None) in (32, 33) or error.errno == errno.EBUSY:
+        return _("file sedang dibuka program lain (misalnya Excel); tutup dulu lalu coba lagi")
+    reasons = {
+        errno.EACCES: _("tidak ada izin menulis di sana, atau file itu sedang dibuka program lain; pilih folder lain "
+                        "atau tutup file itu"),
+        errno.EPERM: _("tidak ada izin untuk itu; pilih folder lain"),
+        errno.ENOSPC: _("disk penuh; kosongkan tempat atau pilih disk lain"),
+        errno.ENOENT: _("folder atau file itu tidak ada (flashdisk tercabut?)"),
+        errno.EROFS: _("disk itu hanya bisa dibaca (flashdisk dikunci?); pilih disk lain"),
+        errno.EIO: _("disk tidak bisa dibaca atau ditulis (flashdisk rusak atau tercabut)"),
+        errno.ENAMETOOLONG: _("nama file atau folder terlalu panjang; pilih nama yang lebih pendek"),
+        errno.EEXIST: _("sudah ada file dengan nama itu"),
+        errno.EISDIR: _("itu folder, bukan file"),
+        errno.ENOTDIR: _("bagian dari alamat itu bukan folder"),
+    }
+    return reasons.get(error.errno or 0, _("sistem menolak (rincian di catatan kerja untuk petugas TI)"))

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kupang_desk.documents.table import Report, ReportTable
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import KnownError, os_reason
 from kupang_desk.formatting import format_nip, place_and_date
 from kupang_desk.i18n import _
 
@@ -83,7 +83,7 @@ def save(workbook: Workbook, path: Path) -> None:
         workbook.save(path)
     except OSError as error:
         raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu di Excel dulu.").format(
-            path=path, detail=error.strerror or error)) from error
+            path=path, detail=os_reason(error))) from error
 
 
 def _unique_title(workbook: Workbook, title: str) -> str:

@@ -37,7 +37,7 @@ from reportlab.platypus import (
 )
 
 from kupang_desk.documents.table import Report, ReportTable
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import KnownError, os_reason
 from kupang_desk.formatting import format_nip, format_number, format_rupiah, place_and_date
 from kupang_desk.i18n import _
 
@@ -246,5 +246,5 @@ def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
         document.build(story, canvasmaker=functools.partial(NumberedCanvas, footer=footer))
     except OSError as error:
         raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu dulu.").format(
-            path=path, detail=error.strerror or error)) from error
+            path=path, detail=os_reason(error))) from error
     return path

@@ -10,7 +10,7 @@ from reportlab.pdfgen import canvas
 
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import KnownError, os_reason
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.models import Institution, Patient, Region, User
@@ -30,7 +30,7 @@ def write_patient_card(patient_id: int, path: str | Path, *, user: User | None =
     try:
         pdf = canvas.Canvas(str(path), pagesize=CARD)
     except OSError as error:
-        raise KnownError(_("File {path} tidak dapat ditulis: {detail}").format(path=path, detail=error.strerror)) from error
+        raise KnownError(_("File {path} tidak dapat ditulis: {detail}").format(path=path, detail=os_reason(error))) from error
     pdf.setTitle(_("Kartu berobat {no_rm}").format(no_rm=patient.no_rm))
     pdf.setFillColorRGB(0.04, 0.43, 0.31)
     pdf.rect(0, height - 11 * mm, width, 11 * mm, stroke=0, fill=1)
@@ -62,6 +62,6 @@ def write_patient_card(patient_id: int, path: str | Path, *, user: User | None =
     try:
         pdf.save()
     except OSError as error:
-        raise KnownError(_("File {path} tidak dapat ditulis: {detail}").format(path=path, detail=error.strerror)) from error
+        raise KnownError(_("File {path} tidak dapat ditulis: {detail}").format(path=path, detail=os_reason(error))) from error
     audit.record("print", "patient", patient.id, {"document": "kartu berobat", "file": str(path)}, user)
     return path

@@ -18,7 +18,7 @@ from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents import pdf as pdf_writer
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import KnownError, os_reason
 from kupang_desk.formatting import format_date, format_datetime
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -116,7 +116,7 @@ def write_subject_report(patient_id: int, path: str | Path, *, user: User | None
         document.build(story, canvasmaker=pdf_writer.NumberedCanvas)
     except OSError as error:
         raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain.").format(
-            path=path, detail=error.strerror or error)) from error
+            path=path, detail=os_reason(error))) from error
     with writing():
         audit.record("export", "patient", patient.id, {"document": "data pribadi dan riwayat pemrosesan",
                                                        "file": str(path)}, user)

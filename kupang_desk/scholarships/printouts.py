@@ -27,7 +27,7 @@ from kupang_desk.documents.table import (
     ReportTable,
     check_output,
 )
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import KnownError, os_reason
 from kupang_desk.formatting import format_date, format_rupiah, terbilang
 from kupang_desk.i18n import _
 from kupang_desk.models import Award, Institution, ScholarshipProgramme, Student, User, writing
@@ -263,7 +263,7 @@ def save_letters(programme: ProgrammeRef, award_ids: list[int] | None, path: str
         document.build(story)
     except OSError as error:
         raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu dulu.").format(
-            path=path, detail=error.strerror or error)) from error
+            path=path, detail=os_reason(error))) from error
     with writing():
         audit.record("export", "award_letter", programme.id, {"letters": len(rows), "pdf": str(path)}, user)
     return len(rows)
