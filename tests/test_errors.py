@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from kupang_desk.documents import excel
 from kupang_desk.errors import KnownError, os_reason
+from kupang_desk.imports.sheets import read_sheet
 
 
 @pytest.mark.parametrize(("error", "words"), [
@@ -31,3 +32,13 @@ def test_a_report_into_a_missing_folder_explains_itself_without_english(tmp_path
         excel.save(Workbook(), tmp_path / "tidak-ada" / "lb1.xlsx")
     message = str(raised.value)
     assert "folder atau file itu tidak ada" in message and "No such file" not in message
+
+
+def test_a_truncated_xlsx_is_refused_in_words_without_the_library_text(tmp_path):
+    broken = tmp_path / "register-oktober.xlsx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 200)  # an xlsx cut off while copying from a flash disk
+    with pytest.raises(KnownError) as raised:
+        read_sheet(broken)
+    message = str(raised.value)
+    assert "tidak dapat dibaca" in message and "simpan ulang" in message
+    assert "EOCD" not in message and "zip" not in message.lower()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import logging
 import math
 import re
 import zipfile
@@ -15,6 +16,8 @@ from pathlib import Path
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.imports.rows import RowError, cell_text
+
+log = logging.getLogger(__name__)
 
 MONTHS = {name: number for number, names in enumerate((
     ("januari", "jan"), ("februari", "feb", "pebruari"), ("maret", "mar"), ("april", "apr"), ("mei",),
@@ -149,8 +152,9 @@ def read_sheet(path: Path) -> list[list]:
         try:
             check_size(measure_xlsx(path), path)
         except (zipfile.BadZipFile, OSError, zlib.error) as error:
-            raise KnownError(_("File {path} rusak dan tidak dapat dibaca ({detail}). Buka di Excel, simpan ulang, "
-                               "lalu impor lagi.").format(path=path, detail=error)) from error
+            log.warning("Unreadable xlsx %s: %r", path, error)  # the technical text, for IT staff
+            raise KnownError(_("File {path} rusak dan tidak dapat dibaca: isinya terpotong atau bukan file Excel yang "
+                               "utuh. Buka di Excel, simpan ulang, lalu impor lagi.").format(path=path)) from error
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         rows: list[list] = []
@@ -171,8 +175,10 @@ def read_sheet(path: Path) -> list[list]:
     except BaseException as error:  # calamine raises its own types (and a Rust panic) for unreadable files
         if isinstance(error, KeyboardInterrupt | SystemExit):
             raise
-        raise KnownError(_("File {path} tidak dapat dibaca sebagai Excel atau CSV ({detail}).").format(
-            path=path, detail=error)) from error
+        log.warning("Calamine could not read %s: %r", path, error)
+        raise KnownError(_("File {path} tidak dapat dibaca sebagai Excel atau CSV: mungkin rusak, dikunci dengan kata "
+                           "sandi, atau sebenarnya berformat lain (misalnya unduhan aplikasi web yang diberi nama .xls). "
+                           "Buka di Excel, simpan ulang sebagai .xlsx, lalu impor lagi.").format(path=path)) from error
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -232,9 +238,10 @@ def read_csv(path: Path) -> list[list]:
                     raise KnownError(_("File {file} berisi lebih dari {limit} baris; pisahkan menjadi beberapa file.").format(
                         file=path.name, limit=f"{Limits.rows:,}".replace(",", ".")))
     except csv.Error as error:
-        raise KnownError(_("File {file} bukan CSV yang dapat dibaca pada baris {line} ({detail}). Buka di Excel, "
-                           "simpan sebagai CSV UTF-8, lalu impor lagi.").format(file=path.name, line=len(rows) + 1,
-                                                                                detail=error)) from error
+        log.warning("CSV error in %s at line %d: %r", path, len(rows) + 1, error)
+        raise KnownError(_("File {file} bukan CSV yang dapat dibaca pada baris {line}: ada tanda kutip yang tidak ditutup "
+                           "atau karakter yang tidak sah. Buka di Excel, simpan sebagai CSV UTF-8, lalu impor lagi.").format(
+            file=path.name, line=len(rows) + 1)) from error
     return rows
 
 
