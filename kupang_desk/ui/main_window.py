@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -83,10 +83,10 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(20, 20))
         self.navigation.setMinimumWidth(180)
-        self.navigation.setMaximumWidth(260)
+        self.navigation.setMaximumWidth(320)
         self.navigation.setStyleSheet(
-            "QListWidget#navigation { font-size: 11pt; border: none; background: palette(base); }"
-            "QListWidget#navigation::item { padding: 4px 14px; }")
+            f"QListWidget#navigation {{ font-size: {self.NAVIGATION_FONT_PT}pt; border: none; background: palette(base); }}"
+            f"QListWidget#navigation::item {{ padding: 4px {self.NAVIGATION_PADDING}px; }}")
         self.pages = QStackedWidget()
         self.section_pages: dict[str, QWidget] = {}
         self.favourite_codes: list[str] = []
@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
             self.section_pages[section.key] = page
             self.pages.addWidget(page)
         self.navigation.currentRowChanged.connect(self._on_section_changed)
+        self.navigation.setMinimumWidth(self._navigation_width())  # no title cut, in either language
 
         splitter = QSplitter()
         splitter.addWidget(self.navigation)
@@ -224,6 +225,16 @@ class MainWindow(QMainWindow):
         if self.patients_page is not None:
             self.show_section("pasien")
             self.patients_page.visit_selected()
+
+    NAVIGATION_FONT_PT, NAVIGATION_PADDING = 11, 14
+
+    def _navigation_width(self) -> int:
+        """Wide enough for the longest section title at the sidebar's font, its padding and frame."""
+        font = QFont(self.navigation.font())
+        font.setPointSizeF(self.NAVIGATION_FONT_PT)
+        widest = max((QFontMetrics(font).horizontalAdvance(self.navigation.item(row).text())
+                      for row in range(self.navigation.count())), default=0)
+        return max(180, widest + 2 * self.NAVIGATION_PADDING + 24)
 
     def _title(self) -> str:
         name = self.institution.name if self.institution else _("Belum ada profil institusi")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from kupang_desk import __version__, demo, version
 from kupang_desk.demo import FIRST_RUN
+from kupang_desk.i18n import set_language
 from kupang_desk.models import Institution, Patient
 from kupang_desk.ui.app import offer_demo
 from kupang_desk.ui.main_window import MainWindow
@@ -139,3 +141,28 @@ def test_about_shows_the_version_and_build_date(window, monkeypatch, qtbot):
     assert box.windowTitle() == "Tentang Kupang Desk"
     assert box.text().splitlines()[0] == f"Kupang Desk {__version__}, dibangun 5 Desember 2026"
     box.close()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_no_section_title_is_cut_in_either_language(qtbot, sqlite_database, language):
+    """Also with a wider font than this machine's (Windows' Segoe UI is wider than DejaVu Sans)."""
+    set_language(language)
+    before = QApplication.font()
+    QApplication.setFont(QFont("DejaVu Sans Mono"))
+    try:
+        demo.generate(20, 40, 10)
+        window = MainWindow(sqlite_database)
+        qtbot.addWidget(window)
+        window.resize(1024, 728)
+        window.show()
+        qtbot.waitExposed(window)
+        font = QFont(window.navigation.font())
+        font.setPointSizeF(11)  # the sidebar's font and padding (main_window's style sheet)
+        items = [window.navigation.item(row) for row in range(window.navigation.count())]
+        assert ("School/Scholarships" if language == "en" else "Sekolah/Beasiswa") in [item.text() for item in items]
+        for item in items:  # the text has its whole width inside the item's rectangle, less the padding
+            room = window.navigation.visualItemRect(item).width() - 2 * 14
+            assert QFontMetrics(font).horizontalAdvance(item.text()) <= room, item.text()
+    finally:
+        QApplication.setFont(before)
+        set_language("id")
