@@ -28,6 +28,7 @@ from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
 from kupang_desk.patients.registration import load_for_edit
 from kupang_desk.ui.backup import BackupDesk
+from kupang_desk.ui.help import HelpDialog, guide_html, shortcuts_html
 from kupang_desk.ui.import_wizard import ImportDialog
 from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.patient_form import PatientFormDialog
@@ -308,6 +309,21 @@ class MainWindow(QMainWindow):
             self.section_actions[section.key] = action
 
         help_menu = self.menuBar().addMenu(_("B&antuan"))
+        guide = QAction(_("&Panduan bagian ini"), self)
+        guide.setObjectName("guideHere")
+        guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        guide.triggered.connect(lambda: self.show_guide(self.current_section()))
+        help_menu.addAction(guide)
+        guides = help_menu.addMenu(_("Panduan &lain"))
+        for section in self.visible_sections():
+            action = QAction(section.title, self)
+            action.triggered.connect(lambda _checked=False, key=section.key: self.show_guide(key))
+            guides.addAction(action)
+        keys = QAction(_("Pintasan &keyboard"), self)
+        keys.setObjectName("shortcuts")
+        keys.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys)
+        help_menu.addSeparator()
         about = QAction(_("&Tentang Kupang Desk"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -359,6 +375,18 @@ class MainWindow(QMainWindow):
 
     def current_section(self) -> str:
         return self.navigation.currentItem().data(Qt.ItemDataRole.UserRole)
+
+    def show_guide(self, key: str) -> HelpDialog:
+        """Bantuan > Panduan (F1): the short guide of a section, inside the program."""
+        title = next((section.title for section in self.visible_sections() if section.key == key), key)
+        dialog = HelpDialog(_("Panduan: {section}").format(section=title), guide_html(key), self)
+        self._keep(dialog)
+        return dialog
+
+    def show_shortcuts(self) -> HelpDialog:
+        dialog = HelpDialog(_("Pintasan keyboard"), shortcuts_html(self), self)
+        self._keep(dialog)
+        return dialog
 
     def show_about(self) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Information, _("Tentang Kupang Desk"), _(

@@ -13,6 +13,7 @@ from kupang_desk.demo import FIRST_RUN
 from kupang_desk.i18n import set_language
 from kupang_desk.models import Institution, Patient
 from kupang_desk.ui.app import offer_demo
+from kupang_desk.ui.help import HelpDialog
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.operations import Operation, run_in_background
 
@@ -166,3 +167,21 @@ def test_no_section_title_is_cut_in_either_language(qtbot, sqlite_database, lang
     finally:
         QApplication.setFont(before)
         set_language("id")
+
+
+def test_f1_opens_the_guide_of_the_section_and_the_shortcuts_are_listed(window, qtbot):
+    window.show_section("laporan")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    guide = next(dialog for dialog in window.findChildren(HelpDialog) if dialog.isVisible())
+    assert guide.windowTitle() == "Panduan: Laporan"
+    assert "LB1" in guide.browser.toPlainText() and "Pratinjau" in guide.browser.toPlainText()
+    guide.close()
+    shortcuts = window.show_shortcuts()
+    text = shortcuts.browser.toPlainText()
+    for keys, what in (("Ctrl+L", "Kunci sesi"), ("Ctrl+N", "Pasien baru"), ("Ctrl+3", "Laporan"),
+                       ("Ctrl+S", "Simpan formulir"), ("F1", "Panduan bagian ini")):
+        lines = text.splitlines()  # each table cell on its own line: the key, then what it does
+        assert any(lines[i] == keys and what in lines[i + 1] for i in range(len(lines) - 1)), (keys, what)
+    shortcuts.close()

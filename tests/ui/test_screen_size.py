@@ -95,6 +95,8 @@ DIALOGS = {
     "tentang": lambda window, patient: window.show_about(),
     "penyiapan pertama": lambda window, patient: FirstRunDialog(window),
     "masuk": lambda window, patient: SignInDialog(window),
+    "panduan": lambda window, patient: window.show_guide("pasien"),
+    "pintasan keyboard": lambda window, patient: window.show_shortcuts(),
 }
 
 
