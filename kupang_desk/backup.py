@@ -345,58 +345,47 @@ def holds_nothing(target: DatabaseUrl) -> bool:
     the restore could replace; the backup's passphrase is what opens the data. A database that
     cannot be read counts as holding something (fails closed).
     """
-    queries = [f'SELECT EXISTS (SELECT 1 FROM "{table}")' for table in PROTECTED_TABLES]
+    rows = _first_rows(target, [f'SELECT EXISTS (SELECT 1 FROM "{table}")' for table in PROTECTED_TABLES])
+    return rows is not None and all(row is not None and not row[0] for row in rows)
+
+
+def _first_rows(target: DatabaseUrl, queries: list[str]) -> list[tuple | None] | None:
+    """The first row of each query on ``target``, read without writing to it: [] when its SQLite file
+    does not exist yet, None when it cannot be read (damaged, server down, not a database of ours)."""
     if target.kind == "sqlite":
         if target.path is None:
-            return False
+            return None
         if not target.path.exists():
-            return True
+            return []
         try:
             connection = sqlite3.connect(f"file:{target.path}?mode=ro", uri=True)
             try:
-                return not any(connection.execute(query).fetchone()[0] for query in queries)
+                return [connection.execute(query).fetchone() for query in queries]
             finally:
                 connection.close()
         except sqlite3.DatabaseError:
-            return False
+            return None
     database = make_database(target)
     try:
         database.connect()
-        return not any(database.execute_sql(query).fetchone()[0] for query in queries)
+        return [database.execute_sql(query).fetchone() for query in queries]
     except pw.DatabaseError:
-        return False
+        return None
     finally:
         if not database.is_closed():
             database.close()
 
 
 def _current(target: DatabaseUrl) -> BackupInfo | None:
-    """The institution of the database a restore would replace (None when there is none yet)."""
-    if target.kind == "sqlite":
-        if target.path is None or not target.path.exists():
-            return None
-        try:
-            connection = sqlite3.connect(f"file:{target.path}?mode=ro", uri=True)
-            try:
-                row = connection.execute("SELECT name, kind, code FROM institution LIMIT 1").fetchone()
-                ident = connection.execute("SELECT value FROM setting WHERE key = 'database.id'").fetchone()
-            finally:
-                connection.close()
-        except sqlite3.DatabaseError:
-            return None  # a damaged database is what restores are for
-        if row is None:
-            return None
-        return BackupInfo(target.path, row[0], None, 0, {}, row[1] or "", row[2] or "", _json_text(ident[0]) if ident else "")
-    database = make_database(target)
-    try:
-        database.connect()
-        row = database.execute_sql("SELECT name, kind, code FROM institution LIMIT 1").fetchone()
-        ident = database.execute_sql("SELECT value FROM setting WHERE key = 'database.id'").fetchone()
-    except pw.DatabaseError:
+    """The institution of the database a restore would replace (None when there is none yet, or
+    when it cannot be read: a damaged database is what restores are for)."""
+    rows = _first_rows(target, ["SELECT name, kind, code FROM institution LIMIT 1",
+                                "SELECT value FROM setting WHERE key = 'database.id'"])
+    if not rows or rows[0] is None:
         return None
-    finally:
-        database.close()
-    return BackupInfo(Path(), row[0], None, 0, {}, row[1] or "", row[2] or "", _json_text(ident[0]) if ident else "") if row else None
+    (name, kind, code), ident = rows[0], rows[1]
+    return BackupInfo(target.path or Path(), name, None, 0, {}, kind or "", code or "",
+                      _json_text(ident[0]) if ident else "")
 
 
 def restorer(target: DatabaseUrl, user: User | None = None) -> User | None:
