@@ -86,11 +86,15 @@ def problem(environ: os._Environ[str] | dict[str, str] | None = None, *, ldd: st
     missing = missing_libraries(plugin, ldd)
     if not missing:
         return None
-    packages = sorted({debian_package(soname) for soname in missing})
     return _("Jendela Kupang Desk tidak bisa dibuka: pustaka sistem untuk layar belum terpasang ({libraries}).\n"
              "Pasang dengan perintah ini (sekali saja), lalu jalankan Kupang Desk lagi:\n"
              "    sudo apt-get install {packages}").format(
-        libraries=", ".join(missing), packages=" ".join(packages))
+        libraries=", ".join(missing), packages=" ".join(packages_for(missing)))
+
+
+def packages_for(sonames: list[str]) -> list[str]:
+    """The Debian packages that ship ``sonames``, each once."""
+    return sorted({debian_package(soname) for soname in sonames})
 
 
 def missing_packages() -> list[str]:
@@ -98,7 +102,7 @@ def missing_packages() -> list[str]:
     plugin = xcb_plugin()
     if plugin is None or not sys.platform.startswith("linux"):
         return []
-    return sorted({debian_package(soname) for soname in missing_libraries(plugin)})
+    return packages_for(missing_libraries(plugin))
 
 
 if __name__ == "__main__":  # python -m kupang_desk.display: the packages still missing, one line
