@@ -92,6 +92,12 @@ def open_main_window(url: str | None, *, automatic_backups: bool = True) -> Main
     return MainWindow(target, automatic_backups=automatic_backups)
 
 
+def _present(window: MainWindow) -> None:
+    """Shows the main window of the signed-in clerk, with the idle lock of Pengaturan."""
+    window.show()
+    window.start_idle_lock()
+
+
 def run_app(url: str | None, *, exit_after_start: bool = False, started: float | None = None) -> int:
     """Runs the interface until the window closes; returns the exit code."""
     started = started if started is not None else time.perf_counter()
@@ -108,8 +114,7 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
     except KnownError as error:
         QMessageBox.critical(QWidget(), _("Kupang Desk"), error_message(error))
         return 2
-    window.show()
-    window.start_idle_lock()
+    _present(window)
     if exit_after_start:
         def report() -> None:
             app.processEvents()
@@ -119,17 +124,15 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
 
         QTimer.singleShot(0, report)
         return app.exec()
-    QTimer.singleShot(0, window.refresh_summary)
-    QTimer.singleShot(500, window.backups.check_and_back_up)
-    code = app.exec()
-    while code == 0 and window.switching_user:  # Berkas > Ganti pengguna: the next clerk signs in
-        if sign_in_flow(target=target) is None:
+    QTimer.singleShot(500, window.backups.check_and_back_up)  # the start-up check and today's backup, once
+    while True:
+        QTimer.singleShot(0, window.refresh_summary)
+        code = app.exec()
+        # Berkas > Ganti pengguna closed the window for the next clerk, who signs in to a new one.
+        if code != 0 or not window.switching_user or sign_in_flow(target=target) is None:
             break
         window = MainWindow(target, automatic_backups=True)
-        window.show()
-        window.start_idle_lock()
-        QTimer.singleShot(0, window.refresh_summary)
-        QTimer.singleShot(0, window.backups.show_age)  # today's backup was checked at the start
-        code = app.exec()
+        _present(window)
+        QTimer.singleShot(0, window.backups.show_age)
     database.close(optimize=True)
     return code
