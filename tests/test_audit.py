@@ -183,3 +183,13 @@ def test_each_kind_of_action_leaves_an_event_with_who_and_what(database, tmp_pat
 
     sheet = load_workbook(tmp_path / "jejak.xlsx").active
     assert sheet["A1"].value == "No." and sheet.cell(row=2, column=6).data_type == "s"
+    # The viewer and the export say it in words, naming the patient by No. RM and the field by its label.
+    lines = {(line.action, line.table): line.details for line in audit.page(user=head)}
+    no_rm = Patient.get_by_id(first.id).no_rm
+    assert lines[("ubah", "Pasien")] == (f"Pasien {no_rm}: nomor HP diubah dari 081234567890 ke 081299990000. "
+                                         "Alasan: nomor HP baru")
+    assert lines[("buka", "Pasien")] == f"Kartu pasien {no_rm} dibuka"
+    assert lines[("masuk", "Pengguna")] == "Masuk"
+    assert not any(text.lstrip().startswith("{") for text in lines.values())  # never raw JSON
+    words = [row[6].value for row in sheet.iter_rows(min_row=2)]
+    assert any(w and w.startswith(f"Pasien {no_rm}: nomor HP diubah") for w in words)

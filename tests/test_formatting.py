@@ -41,3 +41,19 @@ def test_money_and_nip():
 ])
 def test_how_long_ago_as_a_clerk_says_it(age, text):
     assert format_age(age) == text
+
+
+def test_english_writes_dates_and_numbers_as_english_does():
+    from kupang_desk.formatting import format_datetime, format_month, month_names
+    from kupang_desk.i18n import set_language
+
+    set_language("en")
+    try:
+        assert format_date(dt.date(2026, 12, 5)) == "5 December 2026"
+        assert format_datetime(dt.datetime(2026, 12, 5, 8, 30)) == "5 December 2026 08:30"
+        assert format_month(2026, 10) == "October 2026"
+        assert format_rupiah(1_800_000) == "Rp1,800,000"
+        assert month_names()[0] == "January"
+    finally:
+        set_language("id")
+    assert format_date(dt.date(2026, 12, 5)) == "5 Desember 2026" and format_rupiah(1_800_000) == "Rp1.800.000"

@@ -27,6 +27,17 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(vertical="top", wrap_text=True)
+# Every font is named: a font without a name shows as a serif fallback in LibreOffice. Calibri is
+# what the offices' Excel uses; LibreOffice shows it as the metric-compatible Carlito.
+FONT_NAME = "Calibri"
+WRAPPED_FROM = 18  # text columns at least this wide wrap instead of running under the next column
+POINTS_PER_LINE = 15  # one line of 11 pt Calibri, Excel's own row height
+
+
+def font(**style) -> Font:
+    """An Excel font in the family of every report (bold, size... as openpyxl's ``Font``)."""
+    return Font(name=FONT_NAME, family=2, **style)
 
 
 # Text that Excel or LibreOffice would run as a formula (or a DDE call) when it starts so.
@@ -97,13 +108,13 @@ def _unique_title(workbook: Workbook, title: str) -> str:
 def letterhead_rows(sheet: Worksheet, report: Report, width: int) -> int:
     """Writes the letterhead, title and period, each merged across the table; returns the next row."""
     head = report.letterhead
-    lines = [(line, Font(bold=True, size=12)) for line in head.office]
-    lines += [(head.name.upper(), Font(bold=True, size=13)), (head.address, Font(size=10)), ("", None),
-              (report.title, Font(bold=True, size=12)), (report.period_line(), Font(size=11))]
-    for row, (text, font) in enumerate(lines, start=1):
+    lines = [(line, font(bold=True, size=12)) for line in head.office]
+    lines += [(head.name.upper(), font(bold=True, size=13)), (head.address, font(size=10)), ("", None),
+              (report.title, font(bold=True, size=12)), (report.period_line(), font(size=11))]
+    for row, (text, style) in enumerate(lines, start=1):
         cell = put(sheet.cell(row=row, column=1), text or None)
-        if font:
-            cell.font = font
+        if style:
+            cell.font = style
         cell.alignment = Alignment(horizontal="center")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
     rule = len(head.office) + 2
@@ -116,7 +127,7 @@ def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[i
     """Writes ``table`` from ``first_row``; returns (header row, next free row)."""
     columns = table.columns
     keys = {c.key: i + 1 for i, c in enumerate(columns)}
-    put(sheet.cell(row=first_row, column=1), table.title).font = Font(bold=True)
+    put(sheet.cell(row=first_row, column=1), table.title).font = font(bold=True)
     top, bottom = first_row + 1, first_row + 2
     for start, end, group in table.header_spans():
         if group:
@@ -131,10 +142,23 @@ def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[i
     for row in (top, bottom):
         for index in range(1, len(columns) + 1):
             cell = sheet.cell(row=row, column=index)
-            cell.font, cell.alignment, cell.border, cell.fill = Font(bold=True), CENTER, BOX, HEADER_FILL
+            cell.font, cell.alignment, cell.border, cell.fill = font(bold=True), CENTER, BOX, HEADER_FILL
+    # Wrapped headers get the height their lines need: LibreOffice does not grow a row for a merged
+    # cell, so without it the lines of the recap's headers print over each other.
+    widths = [c.width for c in columns]
+    top_lines = bottom_lines = 1
+    for start, end, group in table.header_spans():
+        if group:
+            top_lines = max(top_lines, header_lines(group, sum(widths[start:end + 1], 0.0)))
+            bottom_lines = max([bottom_lines] + [header_lines(columns[i].header, widths[i]) for i in range(start, end + 1)])
+        else:
+            bottom_lines = max(bottom_lines, header_lines(columns[start].header, widths[start]) - top_lines)
+    sheet.row_dimensions[top].height = top_lines * POINTS_PER_LINE
+    sheet.row_dimensions[bottom].height = bottom_lines * POINTS_PER_LINE
     row_number = bottom + 1
     first_data = row_number
     for values in table.rows:
+        lines = 1
         for index, (spec, value) in enumerate(zip(columns, values, strict=True), start=1):
             cell = sheet.cell(row=row_number, column=index)
             if spec.total_of:
@@ -150,6 +174,11 @@ def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[i
             cell.border = BOX
             if spec.kind == "text" and spec.key == "no":
                 cell.alignment = Alignment(horizontal="center")
+            elif spec.kind == "text" and spec.width >= WRAPPED_FROM:
+                cell.alignment = WRAP
+                lines = max(lines, header_lines(value or "", spec.width))
+        if lines > 1:  # LibreOffice does not grow a row for wrapped text by itself
+            sheet.row_dimensions[row_number].height = lines * POINTS_PER_LINE
         row_number += 1
     if table.total_label:
         last_data = row_number - 1
@@ -161,12 +190,23 @@ def write_table(sheet: Worksheet, table: ReportTable, first_row: int) -> tuple[i
                 cell.number_format = number_format(spec)
             elif index - 1 == table.label_column():
                 put(cell, table.total_label)
-            cell.font, cell.border, cell.fill = Font(bold=True), BOX, TOTAL_FILL
+            cell.font, cell.border, cell.fill = font(bold=True), BOX, TOTAL_FILL
         row_number += 1
     if table.note:
-        put(sheet.cell(row=row_number, column=1), table.note).font = Font(italic=True, size=9)
+        put(sheet.cell(row=row_number, column=1), table.note).font = font(italic=True, size=9)
         row_number += 1
     return top, row_number + 1
+
+
+def header_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped at spaces in a column ``width`` characters wide."""
+    lines, used = 1, 0
+    for word in str(text).split():
+        if used and used + 1 + len(word) > width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines + str(text).count("\n")
 
 
 def number_format(spec) -> str:
@@ -177,13 +217,13 @@ def number_format(spec) -> str:
 def signature_rows(sheet: Worksheet, report: Report, row: int, width: int) -> int:
     head = report.letterhead
     column = max(width - 6, 1)
-    lines = [(place_and_date(head.city, report.signed_on), Font()), (head.signer_title, Font()), ("", None), ("", None),
-             ("", None), (head.signer_name, Font(bold=True, underline="single")),
-             (_("NIP {nip}").format(nip=format_nip(head.signer_nip)) if head.signer_nip else "", Font())]
-    for offset, (text, font) in enumerate(lines):
+    lines = [(place_and_date(head.city, report.signed_on), font()), (head.signer_title, font()), ("", None), ("", None),
+             ("", None), (head.signer_name, font(bold=True, underline="single")),
+             (_("NIP {nip}").format(nip=format_nip(head.signer_nip)) if head.signer_nip else "", font())]
+    for offset, (text, style) in enumerate(lines):
         cell = put(sheet.cell(row=row + offset, column=column), text or None)
-        if font:
-            cell.font = font
+        if style:
+            cell.font = style
     return row + len(lines)
 
 
@@ -192,7 +232,7 @@ def write_sheet(sheet: Worksheet, report: Report, *, paper: str = "A4") -> None:
     row = letterhead_rows(sheet, report, width)
     header_rows: list[int] = []
     if report.empty:
-        put(sheet.cell(row=row, column=1), report.empty_note()).font = Font(italic=True)
+        put(sheet.cell(row=row, column=1), report.empty_note()).font = font(italic=True)
         row += 2
     for table in report.tables:
         top, row = write_table(sheet, table, row)

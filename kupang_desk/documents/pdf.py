@@ -131,20 +131,23 @@ def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) 
             top.append(columns[start].header)
             bottom.append("")
             spans.append(("SPAN", (start, 0), (start, 1)))
-    header_style = text_style(font_size, bold=True, center=True, leading=font_size * 1.15)
     cell_style = text_style(font_size, leading=font_size * 1.15)
+    total_chars = sum(c.width for c in columns)
+    widths = [width * c.width / total_chars for c in columns]
+    room = [w - 4 for w in widths]  # the cell's padding
+    spanned = _spanned_room(top, room)
     grouped = any(c.group for c in columns)
     if grouped:
-        data = [[Paragraph(escape(text), header_style) for text in top],
-                [Paragraph(escape(text), header_style) for text in bottom]]
+        data = [[header_cell(text, spanned[i], font_size) for i, text in enumerate(top)],
+                [header_cell(text, room[i], font_size) for i, text in enumerate(bottom)]]
     else:
         # One header row and no spans: ReportLab recomputes spans at every page split,
         # which makes a 10,000-row register crawl.
-        data = [[Paragraph(escape(text), header_style) for text in top]]
+        data = [[header_cell(text, room[i], font_size) for i, text in enumerate(top)]]
         spans = []
     header_rows = len(data)
     for row in table.rows:
-        data.append([_cell(value, spec, cell_style) for value, spec in zip(row, columns, strict=True)])
+        data.append([_cell(value, spec, cell_style, room[i]) for i, (value, spec) in enumerate(zip(row, columns, strict=True))])
     style = [
         ("FONT", (0, 0), (-1, -1), FONT, font_size),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
@@ -162,25 +165,51 @@ def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) 
         elif spec.key == "no":
             style.append(("ALIGN", (column, header_rows), (column, -1), "CENTER"))
     if table.total_label:
-        data.append([_cell(value, spec, cell_style) if spec.numeric else value
-                     for value, spec in zip(table.totals(), columns, strict=True)])
+        data.append([_cell(value, spec, cell_style, room[i]) if spec.numeric else value
+                     for i, (value, spec) in enumerate(zip(table.totals(), columns, strict=True))])
         style += [("FONT", (0, -1), (-1, -1), BOLD, font_size), ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2"))]
-    total_chars = sum(c.width for c in columns)
-    widths = [width * c.width / total_chars for c in columns]
     flowable = LongTable(data, colWidths=widths, repeatRows=header_rows)
     flowable.setStyle(TableStyle(style))
     return flowable
 
 
-def _cell(value, spec, style):
+def _spanned_room(top: list[str], room: list[float]) -> list[float]:
+    """The room of each top header cell, a group header spanning the empty cells after it."""
+    spanned = list(room)
+    for index, text in enumerate(top):
+        if text:
+            end = index + 1
+            while end < len(top) and top[end] == "":
+                end += 1
+            spanned[index] = sum(room[index:end]) + 4 * (end - index - 1)
+    return spanned
+
+
+SMALLEST_HEADER = 4.5  # points; below this a printed header cannot be read
+
+
+def header_cell(text: str, room: float, font_size: float) -> Paragraph:
+    """A header that wraps only at spaces: the font shrinks until the longest word fits its column
+    ("Jumlah kasus" never prints as "Jumla/h kasus")."""
+    size = font_size
+    longest = max(text.split(), key=lambda word: pdfmetrics.stringWidth(word, BOLD, font_size), default="")
+    while size > SMALLEST_HEADER and pdfmetrics.stringWidth(longest, BOLD, size) > room:
+        size -= 0.25
+    style = text_style(size, bold=True, center=True, leading=size * 1.15)
+    return Paragraph(escape(text), style)
+
+
+def _cell(value, spec, style, room: float):
     if value is None:
         return ""
     if spec.numeric and isinstance(value, int):
         return format_rupiah(value) if spec.kind == "money" else format_number(value)
     text = str(value)
-    # A Paragraph (which wraps) only where the text is wider than its column: laying
-    # out Paragraphs is what makes long tables slow.
-    return Paragraph(escape(text), style) if len(text) > spec.width * 1.15 else text
+    # A Paragraph (which wraps) only where the text is wider than its column: laying out
+    # Paragraphs is what makes long tables slow, and plain text would run into the next column.
+    if len(text) * style.fontSize < room:  # fits even if every letter were an em wide: no need to measure
+        return text
+    return Paragraph(escape(text), style) if pdfmetrics.stringWidth(text, style.fontName, style.fontSize) > room else text
 
 
 def bar_chart(bars: list[tuple[str, int]], width: float) -> Drawing:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import logging
 import uuid
 import warnings
@@ -44,6 +45,22 @@ def region_rows() -> tuple[tuple[str, str, str], ...]:
 def indonesian_titles() -> dict[str, str]:
     with resource_path("reference", "icd10-id.csv").open(encoding="utf-8", newline="") as handle:
         return {row["code"]: row["title_id"] for row in csv.DictReader(handle)}
+
+
+def titles_fingerprint() -> str:
+    """Changes whenever the shipped Indonesian titles change (a new version of the program)."""
+    return hashlib.sha256(resource_path("reference", "icd10-id.csv").read_bytes()).hexdigest()[:16]
+
+
+def refresh_indonesian_titles() -> int:
+    """Brings the Indonesian titles of an existing database up to the shipped list, in one
+    transaction; returns how many codes changed. Codes and visits are never touched."""
+    changed = 0
+    with db.atomic():
+        for code, title in indonesian_titles().items():
+            changed += Icd10.update(title_id=title).where((Icd10.code == code) & (Icd10.title_id != title)).execute()
+        preferences.put("reference.icd10_titles", titles_fingerprint())
+    return changed
 
 
 def icd10_rows() -> list[dict]:
@@ -93,6 +110,10 @@ def ensure_reference_data() -> None:
             for chunk in pw.chunked(rows, 500):
                 Icd10.insert_many(chunk).execute()
         log.info("Loaded %d ICD-10 codes", len(rows))
+        with db.atomic():
+            preferences.put("reference.icd10_titles", titles_fingerprint())
+    elif preferences.get("reference.icd10_titles") != titles_fingerprint():
+        log.info("Updated the Indonesian titles of %d ICD-10 codes", refresh_indonesian_titles())
     if not Poli.select().exists():
         with db.atomic():
             for order, (name, code) in enumerate(DEFAULT_POLI):

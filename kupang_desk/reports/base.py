@@ -13,12 +13,13 @@ from kupang_desk.settings import current_letterhead
 KINDS = ("lb1", "recap", "top", "register")
 
 
-SHEET_TITLES = {"lb1": "LB1", "recap": "Rekap kunjungan", "top": "Penyakit terbanyak", "register": "Register kunjungan"}
+SHEET_TITLES = {"lb1": "LB1", "recap": "Rekap kunjungan", "top": "Penyakit terbanyak", "register": "Register kunjungan",
+                "skdr": "SKDR W2"}
 
 
 def kind_label(kind: str) -> str:
     return {"lb1": _("LB1 (data kesakitan)"), "recap": _("Rekap kunjungan"), "top": _("Penyakit terbanyak"),
-            "register": _("Register kunjungan")}[kind]
+            "register": _("Register kunjungan"), "skdr": _("SKDR mingguan (W2)")}[kind]
 
 
 def visit_report(kind: str, title: str, period: Period, tables: list[ReportTable], *, landscape: bool) -> Report:

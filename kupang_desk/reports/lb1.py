@@ -13,6 +13,7 @@ import peewee as pw
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
+from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import Visit, VisitDiagnosis
 from kupang_desk.reports.base import AgeBand, age_bands, visit_report
@@ -53,6 +54,44 @@ def lb1_columns(bands: list[AgeBand]) -> list[Column]:
     return columns
 
 
+def case_totals(period: Period, *, user: SignedIn | None = None) -> tuple[int, int]:
+    """(new cases, all cases) of the period, counted apart from the LB1's GROUP BY: its check."""
+    require("report.make", user)
+    new = pw.fn.SUM(pw.Case(None, [(VisitDiagnosis.is_new_case, 1)], 0))
+    row = VisitDiagnosis.select(new, pw.fn.COUNT(VisitDiagnosis.id)).join(Visit).where(live_visits_in(period)).tuples().first()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def _prove(table: ReportTable, bands: int, outside: int, totals: tuple[int, int], period: Period) -> None:
+    """Refuses an LB1 that does not add up: per row the age bands sum to the new cases of each sex,
+    L + P to the new and old totals, new + old to all cases; overall the new and all cases equal
+    what the database counts on its own. It never should fail; when it does, nothing is saved."""
+    keys = {column.key: index for index, column in enumerate(table.columns)}
+    problems = []
+    sums = {"new": 0, "all": 0}
+    for row in table.rows:
+        value = lambda key, row=row: row[keys[key]]  # noqa: E731
+        for sex in L_P:
+            if sum(value(f"b{i}{sex}") for i in range(bands)) != value(f"new{sex}"):
+                problems.append(_("{code}: golongan umur {sex} berjumlah lain dari kasus baru {sex}").format(code=row[1], sex=sex))
+        if value("newL") + value("newP") != value("new") or value("oldL") + value("oldP") != value("old"):
+            problems.append(_("{code}: L + P tidak sama dengan jumlahnya").format(code=row[1]))
+        if value("new") + value("old") != value("all"):
+            problems.append(_("{code}: kasus baru + kasus lama tidak sama dengan jumlah kasus").format(code=row[1]))
+        sums["new"] += value("new")
+        sums["all"] += value("all")
+    new_cases, all_cases = totals
+    if sums["new"] + outside != new_cases:
+        problems.append(_("kasus baru di laporan {report}, di database {database}").format(
+            report=sums["new"] + outside, database=new_cases))
+    if sums["all"] + outside != all_cases:
+        problems.append(_("jumlah kasus di laporan {report}, di database {database}").format(
+            report=sums["all"] + outside, database=all_cases))
+    if problems:
+        raise KnownError(_("LB1 {period} tidak lolos pemeriksaan jumlah, jadi tidak disimpan: {problems}. "
+                           "Laporkan ke pengelola program.").format(period=period.label(), problems="; ".join(problems[:5])))
+
+
 def lb1_report(period: Period, *, rollup: bool = False, bands: list[AgeBand] | None = None, user: SignedIn | None = None) -> Report:
     require("report.make", user)
     bands = bands if bands is not None else age_bands()
@@ -73,6 +112,7 @@ def lb1_report(period: Period, *, rollup: bool = False, bands: list[AgeBand] | N
     if outside:
         table.note = _("{count} kasus baru dengan umur di luar golongan umur yang diatur tidak masuk kolom umur. "
                        "Periksa golongan umur di Pengaturan.").format(count=outside)
+    _prove(table, len(bands), outside, case_totals(period, user=user), period)
     title = _("LAPORAN BULANAN DATA KESAKITAN (LB1)")
     if rollup:
         title += " " + _("menurut kategori 3 karakter")

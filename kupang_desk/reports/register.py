@@ -7,19 +7,32 @@ visits cost no more memory than 1,000.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from kupang_desk import regions
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.documents.excel import PAPER, put, safe_values, save, setup_print
+from kupang_desk.documents.excel import (
+    POINTS_PER_LINE,
+    WRAP,
+    font,
+    header_lines,
+    put,
+    safe_values,
+    save,
+    setup_print,
+)
 from kupang_desk.documents.table import Anchor, Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
+from kupang_desk.models.patients import Patient
+from kupang_desk.models.reference import PaymentType, Poli
 from kupang_desk.reports.base import visit_report
 from kupang_desk.settings import current_letterhead
 from kupang_desk.tasks import Task
@@ -50,6 +63,34 @@ def filter_period(flt: VisitFilter) -> Period:
     return Period(flt.date_from or date(2000, 1, 1), flt.date_to or date.today())
 
 
+def _filter_words(flt: VisitFilter) -> str:
+    """Every filter in force besides the dates, in words for the printed title ("" when none)."""
+    parts = []
+    if flt.poli_id:
+        poli = Poli.get_or_none(Poli.id == flt.poli_id)
+        parts.append(_("Poli {name}").format(name=poli.name if poli else flt.poli_id))
+    if flt.payment_type_id:
+        payment = PaymentType.get_or_none(PaymentType.id == flt.payment_type_id)
+        parts.append(_("Pembayaran {name}").format(name=payment.name if payment else flt.payment_type_id))
+    if flt.kelurahan_code:
+        parts.append(_("Kelurahan {name}").format(name=regions.name_of(flt.kelurahan_code) or flt.kelurahan_code))
+    if flt.icd10:
+        parts.append(_("Diagnosis {code}").format(code=flt.icd10.upper()))
+    if flt.new_visit is not None:
+        parts.append(_("Kunjungan baru saja") if flt.new_visit else _("Kunjungan lama saja"))
+    if flt.patient_id:
+        patient = Patient.get_or_none(Patient.id == flt.patient_id)
+        parts.append(_("Pasien {no_rm}").format(no_rm=patient.no_rm if patient else flt.patient_id))
+    return " · ".join(str(part) for part in parts)
+
+
+def _period_line(flt: VisitFilter) -> str:
+    """"Periode: 1 Oktober 2026 s.d. ... · Poli Umum · ..." as the register's title line."""
+    period = _("Periode: {period}").format(period=filter_period(flt).label())
+    words = _filter_words(flt)
+    return f"{period} · {words}" if words else period
+
+
 def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4", task: Task | None = None,
                          user: SignedIn | None = None, anchor: Anchor | None = None) -> int:
     """Streams the filtered register into ``path``; returns the number of visits written."""
@@ -64,14 +105,19 @@ def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4
     sheet = workbook.create_sheet(_("Register kunjungan"))
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width + 1
-    bold = Font(bold=True)
+    bold = font(bold=True)
     title_rows = [*head.office, head.name.upper(), _("REGISTER KUNJUNGAN"),
-                  _("Periode: {period}").format(period=filter_period(flt).label()), ""]
+                  _period_line(flt), ""]
+    header_row = len(title_rows) + 1
+    # A write-only sheet writes its properties with the first row: the page setup (one page wide)
+    # and the frozen header must be set before it, or the file silently has neither.
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    setup_print(sheet, landscape=True, paper=paper)
     for text in title_rows:
         cell = put(WriteOnlyCell(sheet), text or None)
         cell.font = bold
         sheet.append([cell])
-    header_row = len(title_rows) + 1
     header = []
     for column in columns:
         cell = put(WriteOnlyCell(sheet), column.header)
@@ -79,27 +125,37 @@ def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4
         cell.alignment = Alignment(horizontal="center")
         header.append(cell)
     sheet.append(header)
-    sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    setup_print(sheet, landscape=True, paper=paper)
     # Only the cells that need a format are cells; the rest are plain values, so that
     # 100,000 rows cost about what openpyxl itself costs.
     formats = {index: "@" if column.kind == "id" else "dd-mm-yyyy hh:mm"
                for index, column in enumerate(columns) if column.kind == "id" or column.key == "visit_at"}
+    # A name or diagnosis longer than its column wraps instead of printing under the next column.
+    wrapped = {index: column.width for index, column in enumerate(columns) if column.kind == "text" and column.key != "no"}
     written = 0
     for number, row in enumerate(register.iter_rows(chunk=5000), start=1):
         values = _values(number, row)
+        lines = 1
+        for index, width in wrapped.items():
+            value = values[index]
+            if isinstance(value, str) and len(value) > width:
+                cell = put(WriteOnlyCell(sheet), value)
+                cell.alignment = WRAP
+                values[index] = cell
+                lines = max(lines, header_lines(value, width))
+        sheet_row = header_row + number
+        if lines > 1:  # the row's height for its wrapped lines; forgotten once the row is written
+            sheet.row_dimensions[sheet_row].height = lines * POINTS_PER_LINE
         for index, number_format in formats.items():
             cell = put(WriteOnlyCell(sheet), values[index])
             cell.number_format = number_format
             values[index] = cell
         sheet.append(safe_values(sheet, values))
+        sheet.row_dimensions.pop(sheet_row, None)
         written = number
         if number % 5000 == 0:
             task.step(number, total, _("Menulis kunjungan {done} dari {total}").format(done=number, total=total))
     sheet.append([])
     sheet.append(safe_values(sheet, [_("Jumlah kunjungan: {count}").format(count=written)]))
-    sheet.page_setup.paperSize = PAPER.get(paper, PAPER["A4"])
     save(workbook, Path(path))
     return written
 
@@ -120,4 +176,5 @@ def register_report(flt: VisitFilter, *, limit: int | None = None, task: Task | 
         if number % 5000 == 0:
             task.step(number, total, _("Membaca kunjungan {done} dari {total}").format(done=number, total=total))
     table.note = _("Jumlah kunjungan: {count}").format(count=len(table.rows))
-    return visit_report("register", _("REGISTER KUNJUNGAN"), filter_period(flt), [table], landscape=True)
+    report = visit_report("register", _("REGISTER KUNJUNGAN"), filter_period(flt), [table], landscape=True)
+    return dataclasses.replace(report, subtitle=_period_line(flt)) if _filter_words(flt) else report

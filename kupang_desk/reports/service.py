@@ -17,6 +17,7 @@ from kupang_desk.reports.base import kind_label
 from kupang_desk.reports.lb1 import lb1_report
 from kupang_desk.reports.recap import recap_report
 from kupang_desk.reports.register import export_register_xlsx, register_report
+from kupang_desk.reports.skdr import skdr_report
 from kupang_desk.reports.top import top_report
 from kupang_desk.tasks import Task
 from kupang_desk.visits.register import VisitFilter
@@ -50,7 +51,9 @@ def make(kind: str, period: Period, options: Options | None = None, *, task: Tas
                           user=user)
     if kind == "register":
         return register_report(_register_filter(period, options), limit=preview_rows, task=task, user=user)
-    raise KnownError(_("Laporan '{kind}' tidak dikenal. Pilih lb1, recap, top atau register.").format(kind=kind))
+    if kind == "skdr":
+        return skdr_report(period, user=user)
+    raise KnownError(_("Laporan '{kind}' tidak dikenal. Pilih lb1, recap, top, register atau skdr.").format(kind=kind))
 
 
 def _register_filter(period: Period, options: Options) -> VisitFilter:

@@ -66,7 +66,7 @@ def recipient_columns(*, with_nik: bool = False) -> list[Column]:
         Column("name", _("Nama"), width=24, kind="text"),
         Column("sex", _("L/P"), width=4, kind="text"),
         Column("class", _("Kelas"), width=9, kind="text"),
-        Column("born", _("Tanggal Lahir"), width=14, kind="text"),
+        Column("born", _("Tanggal Lahir"), width=17, kind="text"),
         Column("mother", _("Nama Ibu Kandung"), width=20, kind="text"),
         Column("kip", _("No. KIP"), width=10, kind="id"),
         Column("bank", _("Bank"), width=6, kind="text"),
@@ -103,7 +103,10 @@ def recipient_report(programme: ProgrammeRef, *, stage: int | None = None, statu
     stage_text = stages(programme)[stage - 1] if stage else _("Seluruh tahap")
     school = Institution.select().first()
     title = _("DAFTAR PENERIMA {programme} TAHUN {year}").format(programme=programme.name.upper(), year=programme.year)
-    subtitle = " · ".join(part for part in (stage_text, class_group, school.name if school else "") if part)
+    # The title names every filter in force, so a list printed for one status never looks like the whole year.
+    status_text = _("Status: {statuses}").format(statuses=", ".join(status_label(s) for s in statuses)) if statuses else ""
+    class_text = class_group if class_group.lower().startswith("kelas") else _("Kelas {group}").format(group=class_group)
+    subtitle = " · ".join(part for part in (stage_text, status_text, class_text if class_group else "", school.name if school else "") if part)
     closing = [_("Jumlah penerima: {count} siswa. Jumlah dana: {amount} ({words}).").format(
         count=len(rows), amount=format_rupiah(total), words=terbilang(total))] if rows else []
     return Report("penerima", title, _year_period(programme.year), [table], school_letterhead(), landscape=True,
@@ -157,15 +160,16 @@ def save_list(programme: ProgrammeRef, *, pdf: str | Path | None = None, xlsx: s
         check_output(Path(xlsx), (".xlsx",))
     task.step(0, 2, _("Menyusun daftar penerima..."))
     rows = recipient_rows(programme, stage=stage, statuses=statuses, class_group=class_group)  # once for PDF and Excel
-    report = recipient_report(programme, stage=stage, class_group=class_group, signed_on=signed_on, rows=rows)
+    report = recipient_report(programme, stage=stage, statuses=statuses, class_group=class_group, signed_on=signed_on,
+                              rows=rows)
     report.anchor = audit.head()
     if pdf:
         task.step(1, 2, _("Menulis PDF..."))
         pdf_writer.write_pdf(report, pdf, paper=paper)
     if xlsx:
         task.step(1, 2, _("Menulis Excel..."))
-        office = recipient_report(programme, stage=stage, class_group=class_group, signed_on=signed_on, rows=rows,
-                                  with_nik=True)
+        office = recipient_report(programme, stage=stage, statuses=statuses, class_group=class_group, signed_on=signed_on,
+                                  rows=rows, with_nik=True)
         office.anchor = report.anchor
         write_workbook([office], xlsx, paper=paper)
     with writing():

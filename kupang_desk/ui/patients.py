@@ -30,8 +30,9 @@ from kupang_desk.patients import history
 from kupang_desk.patients.merge import merge
 from kupang_desk.patients.search import PatientHit, find_by_no_rm, search_patients
 from kupang_desk.ui.operations import show_error
+from kupang_desk.ui.printing import preview_pdf, print_folder
 from kupang_desk.ui.visit_register import VisitRegisterModel
-from kupang_desk.ui.widgets import ListModel, ask_save_path, fit_to_screen, open_document
+from kupang_desk.ui.widgets import ListModel, fit_to_screen
 from kupang_desk.visits.register import VisitFilter, VisitRegister
 
 
@@ -237,34 +238,32 @@ class PatientCardDialog(QDialog):
         self.edit.emit(self.patient.id)
         self.accept()
 
-    def _save_pdf(self, path: str | None, title: str, suggested: str, write) -> Path | None:
-        """Asks where (unless ``path`` is given), writes with ``write(patient_id, path)`` and opens it."""
-        if not path:
-            path = ask_save_path(self, "patient-document", title, suggested, "PDF (*.pdf)")
-            if not path:
-                return None
+    def _print_pdf(self, path: str | None, title: str, name: str, write) -> Path | None:
+        """Writes with ``write(patient_id, path)`` (into the print folder unless ``path`` is given) and
+        opens the print preview, which also offers "Simpan PDF..."."""
         try:
-            written = write(self.patient.id, path)
+            written = write(self.patient.id, path or str(print_folder() / name))
         except KnownError as error:
             show_error(self, error)
             return None
-        open_document(written)
+        self.print_preview = preview_pdf(self, written, title)
         return written
 
     def print_card(self, path: str | None = None) -> Path | None:
-        """Writes the card PDF (asking where, unless ``path`` is given) and opens it."""
+        """The card PDF in the print preview."""
         from kupang_desk.patients.card import (
             write_patient_card,  # ReportLab loads when first needed
         )
 
-        return self._save_pdf(path, _("Simpan kartu berobat"), f"kartu-{self.patient.no_rm}.pdf", write_patient_card)
+        return self._print_pdf(path, _("Kartu berobat {no_rm}").format(no_rm=self.patient.no_rm),
+                               f"kartu-{self.patient.no_rm}.pdf", write_patient_card)
 
     def print_subject_report(self, path: str | None = None) -> Path | None:
         """The patient's own data and who processed it, as one PDF (the data subject's right of access)."""
         from kupang_desk.patients.subject import write_subject_report
 
-        return self._save_pdf(path, _("Simpan data pribadi dan riwayat"), f"data-pribadi-{self.patient.no_rm}.pdf",
-                              write_subject_report)
+        return self._print_pdf(path, _("Data pribadi dan riwayat {no_rm}").format(no_rm=self.patient.no_rm),
+                               f"data-pribadi-{self.patient.no_rm}.pdf", write_subject_report)
 
 
 class MergeDialog(QDialog):

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -30,11 +31,12 @@ from PySide6.QtWidgets import (
 
 from kupang_desk.documents.table import Period, Report, ReportTable
 from kupang_desk.errors import KnownError, error_message
-from kupang_desk.formatting import MONTHS_ID, format_number
+from kupang_desk.formatting import format_number, month_names
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import KINDS, kind_label
 from kupang_desk.tasks import Cancelled
 from kupang_desk.ui.operations import Operation, show_error
+from kupang_desk.ui.printing import preview_pdf, print_folder
 from kupang_desk.ui.widgets import (
     ALIGN,
     DISPLAY,
@@ -98,7 +100,7 @@ class ReportsPage(QWidget):
         self.report: Report | None = None
         self.kind = combo([(kind_label(k), k) for k in KINDS])
         self.kind.setObjectName("reportKind")
-        self.month = combo([(name, number) for number, name in enumerate(MONTHS_ID, start=1)])
+        self.month = combo([(name, number) for number, name in enumerate(month_names(), start=1)])
         self.month.setCurrentIndex(last_month.month - 1)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -130,8 +132,10 @@ class ReportsPage(QWidget):
         self.preview_button = QPushButton(_("Pratinjau (Enter)"))
         self.xlsx_button = QPushButton(_("Simpan Excel..."))
         self.pdf_button = QPushButton(_("Simpan PDF..."))
+        self.print_button = QPushButton(_("Cetak... (Ctrl+P)"))
+        self.print_button.setToolTip(_("Pratinjau cetak lalu cetak ke printer, dengan kertas dan arah halaman laporan"))
         buttons = QHBoxLayout()
-        for button in (self.preview_button, self.xlsx_button, self.pdf_button):
+        for button in (self.preview_button, self.xlsx_button, self.pdf_button, self.print_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.status = QLabel(_("Pilih laporan dan periode, lalu Pratinjau."))
@@ -157,6 +161,8 @@ class ReportsPage(QWidget):
         self.preview_button.clicked.connect(self.preview)
         self.xlsx_button.clicked.connect(lambda: self.save_as("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.save_as("pdf"))
+        self.print_button.clicked.connect(lambda: self.print_report())
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_report)
         for edit in (self.date_from, self.date_to):
             edit.returnPressed.connect(self.preview)
         self._show_options()
@@ -262,3 +268,22 @@ class ReportsPage(QWidget):
             open_document(Path(path))
 
         return self._run(_("Menyimpan laporan"), work, done)
+
+    def print_report(self) -> Operation | None:
+        """Writes the report's PDF into the print folder off the GUI thread, then opens the print preview."""
+        name = Path(self.default_name("pdf")).name
+        path = str(print_folder() / name)
+
+        def work(task, kind, period, options):
+            from kupang_desk.reports import service
+
+            return service.save(kind, period, options, task=task, pdf=path)
+
+        def done(report: Report) -> None:
+            if self.report is None:
+                self._show_report(report)
+            self.status.setText(_("{title}, {period}: pratinjau cetak dibuka.").format(
+                title=report.title, period=report.period.label()))
+            self.print_preview = preview_pdf(self, Path(path), report.title)
+
+        return self._run(_("Menyiapkan cetakan"), work, done)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDateTime, QSettings, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -88,9 +88,15 @@ class IcdPicker(QWidget):
     def refresh(self) -> None:
         self.list.clear()
         for code in icd.search_icd10(self.edit.text(), favourites=self.favourites):
-            item = QListWidgetItem(code.label())
+            if code.in_english:
+                # Marked, so nobody mistakes WHO's English title for a translation.
+                item = QListWidgetItem(_("{label}  [judul WHO, bahasa Inggris]").format(label=code.label()))
+                item.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+                item.setToolTip(_("Belum ada judul bahasa Indonesia untuk kode ini; yang tampil judul WHO."))
+            else:
+                item = QListWidgetItem(code.label())
+                item.setToolTip(code.title_en)
             item.setData(Qt.ItemDataRole.UserRole, code.code)
-            item.setToolTip(code.title_en)
             self.list.addItem(item)
         self.list.setCurrentRow(0)
 

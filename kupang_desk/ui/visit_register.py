@@ -215,9 +215,12 @@ class VisitRegisterPage(QWidget):
             self.sort, self.descending = "visit_at", True
             return
         self.model.set_register(register)
+        # Qt draws AscendingOrder as a downward arrow (QHeaderView maps it to SortDown), the opposite of
+        # what Windows Explorer and Excel show; the clerk reads the arrow, so it points as they expect:
+        # down for newest (largest) first, up for oldest first.
         self.view.horizontalHeader().setSortIndicator(
             next(i for i, c in enumerate(self.model.COLUMNS) if c[1] == register.sort),
-            Qt.SortOrder.DescendingOrder if register.descending else Qt.SortOrder.AscendingOrder)
+            Qt.SortOrder.AscendingOrder if register.descending else Qt.SortOrder.DescendingOrder)
         self.view.horizontalHeader().setSortIndicatorShown(True)
         self.status.setText(_("{count} kunjungan").format(count=format_number(count)))
         self.loaded.emit(count)

@@ -18,13 +18,14 @@ class Code:
     code: str
     title: str  # Indonesian where known, else WHO English
     title_en: str
+    in_english: bool = False  # no Indonesian title is shipped for this code: ``title`` is WHO's English
 
     def label(self) -> str:
         return f"{self.code} {self.title}"
 
 
 def _code(row: Icd10) -> Code:
-    return Code(row.code, row.title_id or row.title, row.title)
+    return Code(row.code, row.title_id or row.title, row.title, in_english=not row.title_id)
 
 
 def normalize_code(text: str) -> str | None:
@@ -64,7 +65,7 @@ def search_icd10(text: str, *, limit: int = 30, favourites: list[str] | None = N
     if code:
         rows.sort(key=lambda c: (rank.get(c.code, len(rank)), c.code))
     else:
-        rows.sort(key=lambda c: (rank.get(c.code, len(rank)), c.title == c.title_en, c.code))
+        rows.sort(key=lambda c: (rank.get(c.code, len(rank)), c.in_english, c.code))
     return rows[:limit]
 
 

@@ -47,3 +47,22 @@ def test_loading_again_changes_nothing_and_keeps_edits(database):
     assert Poli.get_by_id(umum.id).name == "Poli Umum"
     assert Setting.get_value("top_diseases.include_z_codes") is True
     assert Region.select().count() == 3780
+
+
+def test_indonesian_titles_cover_the_codes_primary_care_uses(database):
+    titled = Icd10.select().where(Icd10.title_id != "")
+    assert titled.count() >= 500
+    for code, title in [("K04.7", "Abses periapikal tanpa sinus"), ("B36.0", "Pitiriasis versikolor (panu)"),
+                        ("Z30.8", "Penatalaksanaan kontrasepsi lainnya (KB suntik, implan)")]:
+        assert Icd10.get_by_id(code).title_id == title
+
+
+def test_an_older_database_gets_the_new_titles_and_nothing_else(database):
+    Icd10.update(title_id="").where(Icd10.code.in_(["K04.7", "J06.9"])).execute()
+    Setting.set_value("reference.icd10_titles", "of-an-older-version")
+    before = Icd10.select().count()
+    ensure_reference_data()
+    assert Icd10.get_by_id("K04.7").title_id == "Abses periapikal tanpa sinus"
+    assert Icd10.get_by_id("J06.9").title_id.startswith("Infeksi saluran pernapasan atas akut")
+    assert Icd10.select().count() == before
+    assert Setting.get_value("reference.icd10_titles") != "of-an-older-version"

@@ -109,7 +109,14 @@ def test_register_export_streams_identifiers_as_text(october, tmp_path):
     assert isinstance(sheet.cell(row=first, column=2).value, dt.datetime)
     assert sheet.cell(row=first + 1, column=8).value == "J06.9"
     assert sheet.cell(row=first + 2, column=1).value is None  # two J06 visits in October
-    assert "000001" in PdfReader(str(tmp_path / "reg.pdf")).pages[0].extract_text()
+    pdf_text = PdfReader(str(tmp_path / "reg.pdf")).pages[0].extract_text()
+    assert "000001" in pdf_text
+    # The title names the filter in force, on paper and in Excel.
+    assert "Diagnosis J06" in pdf_text
+    assert any(c.value == "Periode: Oktober 2026 · Diagnosis J06" for c in sheet["A"])
+    # Printed one page wide with the header frozen (a streamed sheet lost both before).
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.freeze_panes == f"A{first}"
 
 
 def test_command_line(october, db_url, tmp_path, capsys, monkeypatch):
@@ -130,3 +137,24 @@ def test_command_line(october, db_url, tmp_path, capsys, monkeypatch):
     assert "sengaja kosong" in capsys.readouterr().err
     assert "sengaja kosong" in PdfReader(str(tmp_path / "empty.pdf")).pages[0].extract_text()
     database_module.close()
+
+
+def test_an_lb1_that_does_not_add_up_is_refused_and_nothing_is_written(october, tmp_path, monkeypatch):
+    from kupang_desk.errors import KnownError
+    from kupang_desk.reports import lb1
+
+    assert service.make("lb1", OCTOBER).tables[0].rows  # the true LB1 passes its own check
+    real = lb1.lb1_counts
+
+    def one_case_lost(*args, **kwargs):  # a counting bug: one new case falls out of the GROUP BY
+        counts = real(*args, **kwargs)
+        cells = next(iter(counts.values()))
+        key = next(k for k, n in cells.items() if k[2] and n)
+        cells[key] -= 1
+        return counts
+
+    monkeypatch.setattr(lb1, "lb1_counts", one_case_lost)
+    with pytest.raises(KnownError, match=r"LB1 Oktober 2026 tidak lolos pemeriksaan jumlah.*kasus baru di laporan \d+, "
+                                         r"di database \d+"):
+        service.save("lb1", OCTOBER, xlsx=tmp_path / "lb1.xlsx", pdf=tmp_path / "lb1.pdf")
+    assert not (tmp_path / "lb1.xlsx").exists() and not (tmp_path / "lb1.pdf").exists()

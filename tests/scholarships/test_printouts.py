@@ -92,6 +92,17 @@ def test_one_stage_list_shows_that_stages_amounts_and_cancelled_awards_are_left_
         printouts.recipient_report(pip, stage=3)
 
 
+def test_a_list_printed_for_one_status_and_class_says_so_in_its_title(database, tmp_path):
+    pip, _ids = school(database)
+    printouts.save_list(pip, pdf=tmp_path / "aktif.pdf", xlsx=tmp_path / "aktif.xlsx", statuses=["rekening_aktif"],
+                        class_group="Kelas 5A")
+    text = PdfReader(str(tmp_path / "aktif.pdf")).pages[0].extract_text()
+    assert "Seluruh tahap · Status: Rekening aktif · Kelas 5A" in text
+    assert "Maria Bere" in text and "Yosef Tanau" not in text  # Yosef is in Kelas 1A
+    sheet = load_workbook(tmp_path / "aktif.xlsx").active
+    assert any(isinstance(c.value, str) and "Status: Rekening aktif · Kelas 5A" in c.value for c in sheet["A"])
+
+
 def test_activation_letters_one_page_per_student(database, tmp_path):
     pip, ids = school(database)
     count = printouts.save_letters(pip, None, tmp_path / "surat.pdf")

@@ -308,6 +308,8 @@ def test_a_clerk_corrects_a_diagnosis_and_the_head_sees_who_did_it(qtbot, sqlite
     assert tab.model.rowCount() == 1
     who, details = tab.model.data(tab.model.index(0, 2)), tab.model.data(tab.model.index(0, 6))
     assert "Pengguna poli" in who and "J06.9" in details and "J18.9" in details and "rontgen" in details
+    assert details.startswith("Kunjungan ") and "diagnosis diubah dari J06.9 (utama) baru ke J18.9 (utama) baru. Alasan" in details
+    assert tab.model.data(tab.model.index(0, 4)) == "Kunjungan"  # the table in words, not "visit"
 
 
 def test_a_school_operator_sees_no_patient_figures(qtbot, sqlite_database):

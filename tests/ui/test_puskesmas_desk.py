@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from kupang_desk.models import Patient, Visit, VisitDiagnosis
@@ -134,6 +134,20 @@ def test_record_a_visit_with_two_diagnoses(window, qtbot):
     assert lines == [("J06.9", False), ("I10", True)]
 
 
+def test_the_picker_speaks_indonesian_and_marks_what_is_still_english(window, qtbot):
+    dialog = _active(qtbot, window.record_visit(new_patient().id))
+    qtbot.keyClicks(dialog.picker.edit, "k047")
+    assert dialog.picker.list.item(0).text() == "K04.7 Abses periapikal tanpa sinus"
+    dialog.picker.edit.clear()
+    qtbot.keyClicks(dialog.picker.edit, "A00.0")  # cholera by biovar: no Indonesian title shipped
+    first = dialog.picker.list.item(0).text()
+    assert first.startswith("A00.0 Cholera") and first.endswith("[judul WHO, bahasa Inggris]")
+    dialog.picker.edit.clear()
+    qtbot.keyClicks(dialog.picker.edit, "panu")  # Indonesian words find the code
+    assert dialog.picker.list.item(0).text() == "B36.0 Pitiriasis versikolor (panu)"
+    dialog.discard()
+
+
 def test_a_visit_without_diagnosis_is_not_saved(window, qtbot):
     patient = new_patient()
     dialog = _active(qtbot, window.record_visit(patient.id))
@@ -179,6 +193,24 @@ def test_filter_the_register(window, qtbot):
     assert page.model.data(index) == "J06.9"
 
 
+def test_the_register_sort_arrow_points_down_for_newest_first_and_flips_with_a_click(window, qtbot):
+    patient = new_patient()
+    new_visit(patient, dt.datetime(2026, 10, 5, 9), "J06.9")
+    new_visit(patient, dt.datetime(2026, 9, 1, 9), "I10")
+    page = window.register_page
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        window.show_section("kunjungan")
+    header = page.view.horizontalHeader()
+    when = page.model.column("visit_at")
+    first_code = lambda: page.model.data(page.model.index(0, page.model.column("diagnoses")))  # noqa: E731
+    # Qt draws AscendingOrder as a downward arrow (QStyleOptionHeader.SortDown): newest first points down.
+    assert first_code() == "J06.9" and header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                         pos=QPoint(header.sectionViewportPosition(when) + header.sectionSize(when) // 2, 5))
+    assert first_code() == "I10" and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder  # oldest first: up
+
+
 def test_patient_card_shows_history_and_prints(window, qtbot, tmp_path):
     patient = new_patient()
     new_visit(patient, dt.datetime(2026, 10, 5, 9), "J06.9", "I10")
@@ -192,6 +224,8 @@ def test_patient_card_shows_history_and_prints(window, qtbot, tmp_path):
 
     text = PdfReader(str(written)).pages[0].extract_text()
     assert "No. RM 000001" in text and "Yohanes Ndun" in text
+    assert card.print_preview.isVisible() and card.print_preview.pages() == 1  # Cetak opens the print preview
+    card.print_preview.reject()
     buttons = [b.text() for b in card.findChildren(QPushButton)]
     assert "Kunjungan baru (Ctrl+K)" in buttons
 

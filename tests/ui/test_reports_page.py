@@ -76,3 +76,15 @@ def test_the_recap_selector_goes_with_the_recap_and_a_failure_leaves_no_menghitu
     qtbot.waitUntil(lambda: not operation.running, timeout=10000)
     qtbot.waitUntil(lambda: page.status.text() != "Menghitung...", timeout=5000)
     assert page.status.text() == "Tidak selesai: Database sedang dipakai proses lain."
+
+
+def test_in_english_the_period_speaks_english(qtbot, sqlite_database):
+    from kupang_desk.i18n import set_language
+
+    set_language("en")
+    try:
+        page = ReportsPage(today=dt.date(2026, 11, 3))
+        qtbot.addWidget(page)
+        assert page.month.currentText() == "October" and page.print_button.text() == "Print... (Ctrl+P)"
+    finally:
+        set_language("id")

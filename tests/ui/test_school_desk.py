@@ -111,6 +111,8 @@ def test_import_fix_a_reject_move_awards_on_pay_and_print(qtbot, sqlite_database
     assert "Maria Bere" in text and "Yosef Tanau" in text and "Rp900.000" in text
     assert "sembilan ratus ribu rupiah" in text
     assert pdf.with_suffix(".xlsx").exists() and str(pdf) in tab.totals.text()
+    assert tab.print_preview.isVisible() and tab.print_preview.pdf == pdf  # ready for the printer
+    tab.print_preview.reject()
     tab.view.selectAll()
     with qtbot.waitSignal(tab.print_letters(str(tmp_path / "surat.pdf")).finished, timeout=30000):
         pass

@@ -84,6 +84,11 @@ def test_screen_size_every_button_of_every_page_is_reachable(signed_in_window, q
     assert not problems, "\n".join(sorted(set(problems)))
 
 
+def print_preview(card):
+    card.print_card()
+    return card.print_preview
+
+
 DIALOGS = {
     "pendaftaran pasien": lambda window, patient: window.register_patient(),
     "ubah pasien": lambda window, patient: window.edit_patient(patient),
@@ -97,6 +102,7 @@ DIALOGS = {
     "masuk": lambda window, patient: SignInDialog(window),
     "panduan": lambda window, patient: window.show_guide("pasien"),
     "pintasan keyboard": lambda window, patient: window.show_shortcuts(),
+    "pratinjau cetak": lambda window, patient: print_preview(window.open_patient(patient)),
 }
 
 

@@ -22,6 +22,7 @@ from kupang_desk.i18n import _
 from kupang_desk.scholarships import awards, printouts, programmes
 from kupang_desk.students.records import class_groups
 from kupang_desk.ui.operations import Operation, show_error
+from kupang_desk.ui.printing import preview_pdf
 from kupang_desk.ui.school.award_dialogs import (
     HistoryDialog,
     PayoutDialog,
@@ -300,4 +301,6 @@ class AwardsTab(QWidget):
         self.totals.setText(_("Disimpan: {files}").format(files=", ".join(str(p) for p in paths)))
 
         if paths and paths[0].suffix == ".pdf":
+            self.print_preview = preview_pdf(self, paths[0], paths[0].stem)
+        elif paths:
             open_document(paths[0])
