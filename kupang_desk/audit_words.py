@@ -181,14 +181,14 @@ def sentence(event: AuditEvent, names: Names) -> str:
             {k: v for k, v in details.items() if k != "patient_id"}))
     else:
         remainder = _value(details) if details else ""
-        from_label = {
+        verb = {
             "create": _("dibuat"), "delete": _("dihapus"), "export": _("diekspor"), "print": _("dicetak"),
             "view": _("dibuka"), "import": _("diimpor"), "enable": _("diaktifkan"), "disable": _("dinonaktifkan"),
             "transition": _("berubah status"), "payout": _("dicairkan"), "propose": _("diusulkan"),
             "backup": _("dicadangkan"), "restore": _("dipulihkan"), "lock": _("dikunci"),
             "password_change": _("ganti kata sandi"), "password_reset": _("kata sandi diatur ulang"),
         }.get(action, action)
-        text = f"{who} {from_label}" + (f": {remainder}" if remainder else "")
+        text = f"{who} {verb}" + (f": {remainder}" if remainder else "")
     if reason:
         text += ". " + _("Alasan: {reason}").format(reason=reason)
     return text

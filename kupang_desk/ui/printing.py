@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF
@@ -123,17 +124,14 @@ class PrintPreview(QPrintPreviewDialog):
     def done(self, result: int) -> None:
         super().done(result)
         self.document.close()
+        if self.pdf.parent == print_folder():  # made only for printing: personal data does not stay in temp
+            self.pdf.unlink(missing_ok=True)
 
 
+@cache
 def print_folder() -> Path:
     """Where PDFs made only for printing are written (the system's temporary folder, one per run)."""
-    global _folder
-    if _folder is None:
-        _folder = Path(tempfile.mkdtemp(prefix="kupang-desk-cetak-"))
-    return _folder
-
-
-_folder: Path | None = None
+    return Path(tempfile.mkdtemp(prefix="kupang-desk-cetak-"))
 
 
 def preview_pdf(parent: QWidget | None, pdf: Path, title: str = "") -> PrintPreview | None:

@@ -91,4 +91,6 @@ def test_cetak_on_the_reports_page_opens_the_preview_of_the_lb1(qtbot, sqlite_da
     printed = print_to_pdf(preview, tmp_path / "printer.pdf")
     first = printed.pages[0]
     assert round(float(first.mediabox.width)) == 935  # the LB1 is F4 landscape on paper too
+    assert preview.pdf.parent == printing.print_folder() and preview.pdf.exists()
     preview.reject()
+    assert not preview.pdf.exists()  # a PDF made only for printing goes when the preview closes
