@@ -58,7 +58,8 @@ def refresh_indonesian_titles() -> int:
     the stored titles, then an UPDATE only for the codes that differ (usually none)."""
     shipped = indonesian_titles()
     with db.atomic():
-        stored = dict(Icd10.select(Icd10.code, Icd10.title_id).where(Icd10.code.in_(list(shipped))).tuples())
+        rows = Icd10.select(Icd10.code, Icd10.title_id).where(Icd10.code.in_(list(shipped)))
+        stored: dict[str, str] = {row.code: row.title_id for row in rows}
         changed = [code for code, title in shipped.items() if code in stored and stored[code] != title]
         for code in changed:
             Icd10.update(title_id=shipped[code]).where(Icd10.code == code).execute()
