@@ -7,7 +7,6 @@ visits cost no more memory than 1,000.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -177,4 +176,5 @@ def register_report(flt: VisitFilter, *, limit: int | None = None, task: Task | 
             task.step(number, total, _("Membaca kunjungan {done} dari {total}").format(done=number, total=total))
     table.note = _("Jumlah kunjungan: {count}").format(count=len(table.rows))
     report = visit_report("register", _("REGISTER KUNJUNGAN"), filter_period(flt), [table], landscape=True)
-    return dataclasses.replace(report, subtitle=_period_line(flt)) if _filter_words(flt) else report
+    report.subtitle = _period_line(flt)  # without filters the same line as the default
+    return report

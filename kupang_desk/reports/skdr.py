@@ -157,12 +157,12 @@ class Alert:
 
 
 def alerts(week: Week, *, codes: tuple[SkdrCode, ...] | None = None, mapping: tuple[tuple[str, str], ...] | None = None,
-           user: SignedIn | None = None) -> list[Alert]:
+           counts: WeekCounts | None = None, user: SignedIn | None = None) -> list[Alert]:
     """The week's alerts: at or above the code's threshold, or above mean + 2 SD of the previous
     eight weeks (when those weeks had cases at all, so one case after silence is not a signal)."""
     require("report.make", user)
     codes = codes or default_codes()
-    this = week_counts(week, mapping=mapping, user=user)
+    this = counts or week_counts(week, mapping=mapping, user=user)
     history = [week_counts(week.previous(n), mapping=mapping, user=user).cases for n in range(1, HISTORY_WEEKS + 1)]
     found = []
     for code in codes:
@@ -196,7 +196,7 @@ def skdr_report(period: Period, *, user: SignedIn | None = None) -> Report:
     if week.period() != period:
         raise KnownError(_("Laporan SKDR dibuat per minggu; pilih satu minggu, misalnya --week 2026-W43."))
     counts = week_counts(week, user=user)
-    raised = {alert.letter: alert for alert in alerts(week, user=user)}
+    raised = {alert.letter: alert for alert in alerts(week, counts=counts, user=user)}
     columns = [Column("no", _("No"), width=4, kind="text"), Column("letter", _("Kode"), width=5, kind="text"),
                Column("name", _("Penyakit atau sindrom"), width=40, kind="text"),
                Column("cases", _("Kasus baru"), width=8), Column("threshold", _("Ambang"), width=8, summed=False),
