@@ -287,14 +287,17 @@ def _legacy_checksum(path: Path) -> None:
         raise KnownError(_("File cadangan {path} rusak: isinya tidak sama dengan saat dibuat. Pakai cadangan lain.").format(path=path.name))
 
 
-def inspect_backup(path: str | Path, *, passphrase: str | None = None) -> BackupInfo:
+def inspect_backup(path: str | Path, *, passphrase: str | None = None, check_all: bool = False,
+                   task: Task | None = None) -> BackupInfo:
     """What a backup holds: from the manifest inside an encrypted one (which the passphrase, or
-    the key this PC keeps, opens), or after checking an old unencrypted one whole."""
+    the key this PC keeps, opens), or after checking an old unencrypted one whole. ``check_all``
+    reads every chunk of an encrypted one too, so a byte changed anywhere is refused before the
+    clerk is asked to restore it."""
     path = Path(path)
     if not path.is_file():
         raise KnownError(_("File cadangan {path} tidak ditemukan.").format(path=path))
     if encryption.is_encrypted(path):
-        manifest, _key = encryption.decrypt(path, passphrase)
+        manifest, _key = encryption.decrypt(path, passphrase, check_all=check_all, task=task)
         return _from_manifest(path, manifest)
     _legacy_checksum(path)
     if path.name.endswith(PG_SUFFIX):

@@ -144,6 +144,26 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--include-z", action="store_true", default=None, help=_("top: ikut hitung kode Z"))
     report.add_argument("--sms", action="store_true", help=_("skdr: tampilkan baris SMS, misalnya SKDR 43#2026#A2,C3,X361"))
     report.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
+
+    cycle = commands.add_parser("reporting", help=_("kalender pelaporan: yang jatuh tempo, tandai terkirim, perubahan"))
+    cycle_commands = cycle.add_subparsers(dest="reporting_command", required=True, metavar=_("PERINTAH"))
+    cycle_commands.add_parser("calendar", help=_("laporan bulanan dan mingguan dengan batas kirim dan statusnya"))
+    for name, words in (("send", _("tandai laporan terkirim: Excel, PDF dan angkanya disimpan, periodenya dikunci")),
+                        ("changes", _("perubahan sesudah laporan dikirim: kunjungan dan angka lama-baru")),
+                        ("files", _("simpan file yang dulu dikirim ke sebuah folder"))):
+        command = cycle_commands.add_parser(name, help=words)
+        command.add_argument("kind", choices=("lb1", "recap", "top", "skdr"), help=_("laporan"))
+        period = command.add_mutually_exclusive_group(required=True)
+        period.add_argument("--month", metavar="TTTT-BB", help=_("bulan, misalnya 2026-10"))
+        period.add_argument("--week", metavar="TTTT-Wmm", help=_("skdr: minggu, misalnya 2026-W43"))
+        if name == "send":
+            command.add_argument("--how", choices=("file", "print", "dhis2"), default="file", help=_(
+                "cara kirim: file (surel/flashdisk), print (dicetak), dhis2 (diunggah); bawaan file"))
+            command.add_argument("--note", default="", help=_("catatan, misalnya siapa yang menerima"))
+            command.add_argument("--attach", action="append", default=[], metavar="FILE", help=_(
+                "file lain yang ikut dikirim (boleh berulang)"))
+        if name == "files":
+            command.add_argument("--out", required=True, metavar=_("FOLDER"), help=_("folder tujuan"))
     return parser
 
 
@@ -239,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     commands = {"setup": _setup, "demo": _demo, "info": _info, "report": _report, "import": _import,
                 "students": _students, "scholarship": _scholarship, "audit": _audit, "backup": _backup,
-                "restore": _restore}
+                "restore": _restore, "reporting": _reporting}
     if args.command in commands:
         return commands[args.command](args)
     parser.error(_("perintah tidak dikenal"))
@@ -551,12 +571,12 @@ def _restore(args: argparse.Namespace) -> int:
     target = database.connect(args.database) if new_installation else _open(args)
     passphrase = None
     try:
-        info = inspect_backup(args.file)
+        info = inspect_backup(args.file, check_all=True, task=ConsoleTask())
     except encryption.PassphraseNeeded:
         passphrase = _backup_passphrase(_("Kata sandi cadangan untuk {file}: ").format(file=Path(args.file).name))
         if not passphrase:
             raise
-        info = inspect_backup(args.file, passphrase=passphrase)
+        info = inspect_backup(args.file, passphrase=passphrase, check_all=True, task=ConsoleTask())
     print(_("Cadangan: {info}").format(info=info.describe()))
     print(_("Database yang akan diganti: {where}").format(where=target.describe()))
     if not args.yes:
@@ -620,6 +640,49 @@ def _report(args: argparse.Namespace) -> int:
             report=kind_label(args.kind), period=period.label(), note=report.empty_note(), files=written), file=sys.stderr)
         return EXIT_EMPTY
     print(_("{report} {period} disimpan: {files}").format(report=kind_label(args.kind), period=period.label(), files=written))
+    return EXIT_OK
+
+
+def _reporting(args: argparse.Namespace) -> int:
+    from kupang_desk.documents.table import Period
+    from kupang_desk.formatting import format_date
+    from kupang_desk.reporting import calendar, sent
+    from kupang_desk.reports import skdr
+    from kupang_desk.reports.base import kind_label
+    from kupang_desk.tasks import ConsoleTask
+
+    _open(args)
+    if args.reporting_command == "calendar":
+        found = calendar.entries()
+        for entry in found:
+            who = f"  {entry.sent.sent_by_name}, {format_date(entry.sent.sent_at.date())}" if entry.sent else ""
+            print(f"{kind_label(entry.kind):<24} {entry.label:<16} {format_date(entry.due):<18} "
+                  f"{calendar.status_label(entry.status):<13}{who}")
+        line = calendar.overdue_line(found)
+        if line:
+            print(line, file=sys.stderr)
+        return EXIT_OK
+    if (args.kind == "skdr") != bool(args.week):
+        raise KnownError(_("SKDR per minggu (--week 2026-W43); laporan bulanan per bulan (--month 2026-10)."))
+    period = skdr.week_of_setting(args.week).period() if args.week else Period.month(args.month)
+    title = f"{kind_label(args.kind)} {args.week or period.label()}"
+    if args.reporting_command == "send":
+        row = sent.mark_sent(args.kind, period, method=args.how, note=args.note, extra_files=args.attach,
+                             task=ConsoleTask())
+        revision = _(" sebagai revisi {n}").format(n=row.revision) if row.revision else ""
+        print(_("{report} ditandai terkirim{revision}; periodenya dikunci.").format(report=title, revision=revision))
+        return EXIT_OK
+    if args.reporting_command == "changes":
+        since = sent.changes(args.kind, period, task=ConsoleTask())
+        if since is None:
+            raise KnownError(_("{report} belum pernah ditandai terkirim.").format(report=title))
+        print("\n".join(since.lines(limit=1000)) if since.late else _("Tidak ada perubahan sejak dikirim."))
+        return EXIT_OK
+    history = sent.history(args.kind, period)
+    if not history:
+        raise KnownError(_("{report} belum pernah ditandai terkirim.").format(report=title))
+    for path in sent.save_files(history[-1].id, args.out):
+        print(path)
     return EXIT_OK
 
 

@@ -53,6 +53,10 @@ class Key:
 KEYS: dict[str, Key] = {key.name: key for key in (
     Key("skdr.week_starts_sunday", bool, True, "SKDR weeks run Sunday-Saturday (the W2 form); False: Monday-Sunday",
         seeded=True),
+    Key("reporting.monthly_due_day", int, 10, "monthly reports (LB1, recap, top ten) are due on this day of the next month",
+        seeded=True),
+    Key("reporting.weekly_due_weekday", int, 1, "the SKDR week is due on this weekday after it (0 Monday ... 1 Tuesday)",
+        seeded=True),
     Key("reference.icd10_titles", str, "", "fingerprint of the shipped Indonesian ICD-10 titles last loaded"),
     Key("lb1.age_bands", list, DEFAULT_AGE_BANDS, "LB1 age bands (days under one year, years above)", seeded=True),
     Key("no_rm.pattern", dict, DEFAULT_NO_RM_PATTERN, "how new No. RM are made (running or family)", seeded=True),

@@ -23,6 +23,7 @@ def permission_labels() -> dict[str, str]:
         "patient.merge": _("Menggabungkan pasien ganda"),
         "visit.write": _("Mencatat kunjungan dan diagnosis"),
         "report.make": _("Membuat dan mencetak laporan"),
+        "report.send": _("Menandai laporan terkirim ke Dinas"),
         "import.run": _("Mengimpor register lama"),
         "backup.run": _("Membuat cadangan"),
         "backup.restore": _("Memulihkan dari cadangan"),
@@ -42,10 +43,10 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "administrator": PERMISSIONS,
     # A full backup holds every patient, student and password hash: the administrator's. The
     # program's own daily and closing backups run as SYSTEM_BACKUP whoever is signed in.
-    "pendaftaran": ("patient.read", "patient.write", "visit.write", "report.make"),
+    "pendaftaran": ("patient.read", "patient.write", "visit.write", "report.make", "report.send"),
     "poli": ("patient.read", "visit.write"),
     "operator_sekolah": ("student.read", "student.write", "award.write", "award.print"),
-    "pimpinan": ("patient.read", "student.read", "report.make", "award.print", "audit.view"),
+    "pimpinan": ("patient.read", "student.read", "report.make", "report.send", "award.print", "audit.view"),
 }
 # The program's own backups (daily, and when the window closes) whoever is signed in: a clerk who
 # may not make a backup by hand still gets the day's work backed up.

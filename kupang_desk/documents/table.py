@@ -189,13 +189,15 @@ class Report:
     sheet_title: str = ""  # the Excel sheet's name; the kind when empty
     when_empty: str = ""  # what the page says when no table has a row
     anchor: Anchor | None = None  # the audit chain's head when the file was written
+    revision: int = 0  # a report sent before and changed since: "Revisi 1" under the title
 
     @property
     def empty(self) -> bool:
         return all(table.empty for table in self.tables)
 
     def period_line(self) -> str:
-        return self.subtitle or _("Periode: {period}").format(period=self.period.label())
+        line = self.subtitle or _("Periode: {period}").format(period=self.period.label())
+        return line + (" · " + _("Revisi {n}").format(n=self.revision) if self.revision else "")
 
     def empty_note(self) -> str:
         return self.when_empty or _("Tidak ada data untuk daftar ini.")

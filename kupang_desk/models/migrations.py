@@ -26,9 +26,12 @@ from kupang_desk.i18n import _
 from kupang_desk.models import (
     ALL_MODELS,
     Counter,
+    LateChange,
     PatientIdentifier,
     Promotion,
     PromotionItem,
+    SentFile,
+    SentReport,
     Visit,
     guards,
     search_index,
@@ -39,7 +42,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class SchemaVersion(BaseModel):
@@ -173,9 +176,16 @@ def _v5_audit_keys(database: pw.Database, migrator: SchemaMigrator) -> None:
     guards.install(database)
 
 
+def _v6_sent_reports(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v6: reports as they were sent (files, counts, revisions) and visits written after."""
+    with database.bind_ctx([SentReport, SentFile, LateChange]):
+        database.create_tables([SentReport, SentFile, LateChange])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
     4: _v4_school_desk,
     5: _v5_audit_keys,
+    6: _v6_sent_reports,
 }

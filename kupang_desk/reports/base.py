@@ -10,7 +10,9 @@ from kupang_desk.documents.table import Period, Report, ReportTable
 from kupang_desk.i18n import _
 from kupang_desk.settings import current_letterhead
 
-KINDS = ("lb1", "recap", "top", "register")
+KINDS = ("lb1", "recap", "top", "register", "skdr")
+MONTHLY_KINDS = ("lb1", "recap", "top")  # sent to the Dinas each month
+SENT_KINDS = (*MONTHLY_KINDS, "skdr")  # what the reporting calendar follows (SKDR weekly)
 
 
 SHEET_TITLES = {"lb1": "LB1", "recap": "Rekap kunjungan", "top": "Penyakit terbanyak", "register": "Register kunjungan",

@@ -13,13 +13,14 @@ from kupang_desk.documents.table import Period, Report, check_output
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import User, writing
-from kupang_desk.reports.base import kind_label
+from kupang_desk.reports.base import SENT_KINDS, kind_label
 from kupang_desk.reports.lb1 import lb1_report
 from kupang_desk.reports.recap import recap_report
 from kupang_desk.reports.register import export_register_xlsx, register_report
 from kupang_desk.reports.skdr import skdr_report
 from kupang_desk.reports.top import top_report
 from kupang_desk.tasks import Task
+from kupang_desk.visits import locks
 from kupang_desk.visits.register import VisitFilter
 
 
@@ -40,6 +41,13 @@ def make(kind: str, period: Period, options: Options | None = None, *, task: Tas
     options = options or Options()
     task = task or Task()
     task.step(0, 1, _("Menghitung {report}...").format(report=kind_label(kind)))
+    report = _make(kind, period, options, task, preview_rows, user)
+    if kind in SENT_KINDS:
+        report.revision = locks.revision_now(kind, period)
+    return report
+
+
+def _make(kind: str, period: Period, options: Options, task: Task, preview_rows: int | None, user: User) -> Report:
     if kind == "lb1":
         return lb1_report(period, rollup=options.rollup, user=user)
     if kind == "recap":

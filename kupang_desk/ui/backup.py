@@ -113,8 +113,8 @@ class BackupDesk(QObject):
                 return None
         chosen = Path(path)
 
-        def work(_task):
-            info = backup.inspect_backup(chosen, passphrase=passphrase)
+        def work(task):
+            info = backup.inspect_backup(chosen, passphrase=passphrase, check_all=True, task=task)
             return info, backup.belongs_elsewhere(info, self.target)
 
         def checked(result) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
 from kupang_desk.patients.registration import load_for_edit
+from kupang_desk.reporting import calendar
 from kupang_desk.ui.backup import BackupDesk
 from kupang_desk.ui.help import HelpDialog, guide_html, shortcuts_html
 from kupang_desk.ui.import_wizard import ImportDialog
@@ -117,6 +119,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self._build_menus()
 
+        self.reminder_label = QLabel()
+        self.reminder_label.setObjectName("reportingReminder")
+        self.reminder_label.setStyleSheet("color: #b00020;")
+        self.reminder_label.setWordWrap(False)
+        self.reminder_label.linkActivated.connect(lambda _link: self.show_calendar())
+        self.statusBar().addWidget(self.reminder_label, 1)
         self.statusBar().addPermanentWidget(self.backups.label)
         self.user_label = QLabel(describe_user(session.current()))
         self.user_label.setObjectName("userLabel")
@@ -137,6 +145,7 @@ class MainWindow(QMainWindow):
             return page
         if section.key == "laporan" and "pasien" in self.section_keys():
             page = self.reports_page = ReportsPage()  # the health office's reports
+            page.calendar.changed.connect(self.refresh_reminders)
             return page
         if section.key == "pengaturan":
             page = self.settings_page = SettingsPage(section)
@@ -425,6 +434,31 @@ class MainWindow(QMainWindow):
         operation.finished.connect(lambda: self.operations.remove(operation))
         return operation
 
+    def refresh_reminders(self) -> Operation | None:
+        """Reports overdue and this week's SKDR alerts, counted off the GUI thread, in the status bar."""
+        if self.reports_page is None or not allowed(session.current(), "report.make"):
+            return None
+        operation = run_in_background(self, lambda _task: calendar.reminders(), title=_("Memeriksa laporan"),
+                                      on_success=self._show_reminders, on_failure=lambda error: log.warning(
+                                          "Reminders not shown: %s", error), show_progress=False)
+        self.operations.append(operation)
+        operation.finished.connect(lambda: self.operations.remove(operation))
+        return operation
+
+    def _show_reminders(self, reminders: calendar.Reminders) -> None:
+        line = reminders.line()
+        self.reminder_label.setText(f'<a href="kalender" style="color: #b00020;">{html.escape(line)}</a>' if line else "")
+        self.reminder_label.setToolTip(_("Klik untuk membuka Kalender pelaporan") if line else "")
+        self.reminders = reminders
+
+    def show_calendar(self) -> None:
+        """The Laporan section on its calendar tab."""
+        for row in range(self.navigation.count()):
+            if self.navigation.item(row).data(Qt.ItemDataRole.UserRole) == "laporan":
+                self.navigation.setCurrentRow(row)
+        if self.reports_page is not None:
+            self.reports_page.tabs.setCurrentIndex(1)
+
     def _show_summary(self, result: tuple[summary.Summary, list[str]]) -> None:
         figures, self.favourite_codes = result
         if allowed(session.current(), "patient.read"):  # a school operator has no business with patient counts
@@ -447,3 +481,4 @@ class MainWindow(QMainWindow):
         facts += [(_("Poli aktif"), format_number(figures.poli)), (_("Cara bayar"), format_number(figures.payment_types))]
         pages["pengaturan"].show_facts(facts)
         self.summary_loaded.emit(figures)
+        self.refresh_reminders()

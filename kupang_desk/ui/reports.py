@@ -25,18 +25,22 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from kupang_desk import preferences
 from kupang_desk.documents.table import Period, Report, ReportTable
 from kupang_desk.errors import KnownError, error_message
-from kupang_desk.formatting import format_number, month_names
+from kupang_desk.formatting import format_date, format_number, month_names
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import KINDS, kind_label
+from kupang_desk.reports.skdr import Week
 from kupang_desk.tasks import Cancelled
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.printing import preview_pdf, print_folder
+from kupang_desk.ui.reporting import ReportingCalendar
 from kupang_desk.ui.widgets import (
     ALIGN,
     DISPLAY,
@@ -44,6 +48,7 @@ from kupang_desk.ui.widgets import (
     combo,
     open_document,
     parse_date_text,
+    select_data,
 )
 
 
@@ -105,6 +110,18 @@ class ReportsPage(QWidget):
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(last_month.year)
+        last_week = Week.of(today, starts_sunday=preferences.get("skdr.week_starts_sunday")).previous()
+        self.week = QSpinBox()
+        self.week.setObjectName("skdrWeek")
+        self.week.setRange(1, 53)
+        self.week.setPrefix(_("minggu ke-"))
+        self.week.setValue(last_week.number)
+        self.week_year = QSpinBox()
+        self.week_year.setRange(2000, 2100)
+        self.week_year.setValue(last_week.year)
+        self.week_dates = QLabel()
+        for box in (self.week, self.week_year):
+            box.valueChanged.connect(self._show_week_dates)
         self.use_range = QCheckBox(_("Rentang tanggal lain:"))
         self.date_from = QLineEdit()
         self.date_from.setPlaceholderText(_("dari hh-bb-tttt"))
@@ -118,7 +135,8 @@ class ReportsPage(QWidget):
         self.include_z = QCheckBox(_("Ikut hitung kode Z (kontak, bukan penyakit)"))
         self.paper = combo([("A4", "A4"), (_("F4 / Folio"), "F4")])
         period = QHBoxLayout()
-        for widget in (self.month, self.year, self.use_range, self.date_from, self.date_to):
+        for widget in (self.month, self.year, self.week, self.week_year, self.week_dates, self.use_range, self.date_from,
+                       self.date_to):
             period.addWidget(widget)
         period.addStretch(1)
         form = self.form = QFormLayout()
@@ -150,12 +168,23 @@ class ReportsPage(QWidget):
         self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        layout = QVBoxLayout(self)
+        maker = QWidget()
+        layout = QVBoxLayout(maker)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addWidget(self.tables)
         layout.addWidget(self.view, 1)
+        self.calendar = ReportingCalendar(today=today)
+        self.calendar.open_report.connect(self.show_period)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("reportTabs")
+        self.tabs.addTab(maker, _("Buat laporan"))
+        self.tabs.addTab(self.calendar, _("Kalender pelaporan"))
+        self.tabs.currentChanged.connect(lambda index: self.calendar.refresh() if index == 1 else None)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.tabs)
         self.kind.currentIndexChanged.connect(self._show_options)
         self.tables.currentIndexChanged.connect(self._show_table)
         self.preview_button.clicked.connect(self.preview)
@@ -169,6 +198,12 @@ class ReportsPage(QWidget):
 
     def _show_options(self) -> None:
         kind = self.kind.currentData()
+        weekly = kind == "skdr"
+        for widget in (self.month, self.year, self.use_range, self.date_from, self.date_to):
+            widget.setVisible(not weekly)
+        for widget in (self.week, self.week_year, self.week_dates):
+            widget.setVisible(weekly)
+        self._show_week_dates()
         self.form.setRowVisible(self.rollup, kind == "lb1")
         for widget in (self.limit, self.all_cases, self.include_z):
             self.form.setRowVisible(widget, kind == "top")
@@ -177,7 +212,35 @@ class ReportsPage(QWidget):
         self.tables.setVisible(False)  # the table selector of the last recap belongs to it, not to this report
         self.status.setText("")
 
+    def _week(self) -> Week:
+        return Week.parse(f"{self.week_year.value()}-W{self.week.value():02d}",
+                          starts_sunday=preferences.get("skdr.week_starts_sunday"))
+
+    def _show_week_dates(self) -> None:
+        try:
+            period = self._week().period()
+        except KnownError as error:
+            self.week_dates.setText(str(error))
+            return
+        self.week_dates.setText(_("{start} s.d. {end}").format(start=format_date(period.start), end=format_date(period.end)))
+
+    def show_period(self, kind: str, period: Period) -> None:
+        """Shows one report of one period (from the calendar) and previews it."""
+        select_data(self.kind, kind)
+        if kind == "skdr":
+            week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
+            self.week_year.setValue(week.year)
+            self.week.setValue(week.number)
+        else:
+            self.use_range.setChecked(False)
+            self.year.setValue(period.start.year)
+            select_data(self.month, period.start.month)
+        self.tabs.setCurrentIndex(0)
+        self.preview()
+
     def period(self) -> Period:
+        if self.kind.currentData() == "skdr":
+            return self._week().period()
         if self.use_range.isChecked():
             start, end = parse_date_text(self.date_from.text()), parse_date_text(self.date_to.text())
             if start is None or end is None:
@@ -229,8 +292,11 @@ class ReportsPage(QWidget):
         self.tables.setVisible(len(report.tables) > 1)
         self._show_table()
         rows = sum(len(t.rows) for t in report.tables)
+        revision = " " + _("(Revisi {n}: berubah sejak dikirim)").format(n=report.revision) if report.revision else ""
         self.status.setText(report.empty_note() if report.empty else _("{title}, {period}: {rows} baris. Simpan sebagai Excel atau PDF.").format(
-            title=report.title, period=report.period.label(), rows=format_number(rows)))
+            title=report.title, period=report.period.label(), rows=format_number(rows)) + revision)
+        if report.closing and report.kind == "skdr":  # the alerts, with the kelurahan of the cases
+            self.status.setText(self.status.text() + "\n" + "\n".join(report.closing))
         self.previewed.emit(report)
 
     def _show_table(self) -> None:
@@ -240,7 +306,7 @@ class ReportsPage(QWidget):
     def default_name(self, suffix: str) -> str:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         try:
-            slug = self.period().slug()
+            slug = self._week().label() if self.kind.currentData() == "skdr" else self.period().slug()
         except KnownError:
             slug = "laporan"
         return str(Path(folder) / f"{self.kind.currentData()}-{slug}.{suffix}")

@@ -43,6 +43,7 @@ from kupang_desk.visits.recording import (
     VisitPatient,
     correct_visit,
     is_new_visit,
+    late_reports,
     parse_vital,
     record_visit,
     suggest_new_case,
@@ -179,10 +180,16 @@ class VisitFormDialog(DiscardGuard, QDialog):
         self.health_worker = f.add("health_worker", _("Tenaga kesehatan"), line(
             QSettings().value("visit/health_worker", "") or ""))
         self._show_referral()
-        self.reason = None
         if visit is not None:
             self.reason = f.add("reason", _("Alasan koreksi"), line(placeholder=_("wajib, misalnya salah kode diagnosis")))
             self._fill(visit.form)
+        else:  # asked only when the date falls in a period whose report was already sent
+            self.reason = f.add("reason", _("Alasan"), line(placeholder=_("wajib, misalnya kunjungan terlambat dicatat")))
+        self.late_label = QLabel()
+        self.late_label.setObjectName("latePeriod")
+        self.late_label.setWordWrap(True)
+        self.late_label.setStyleSheet("color: #a05a00;")
+        f.add("late", "", self.late_label)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -231,6 +238,18 @@ class VisitFormDialog(DiscardGuard, QDialog):
     def _show_new_visit(self) -> None:
         new = is_new_visit(self.patient.id, self.at())
         self.new_visit_label.setText(_("Kunjungan baru") if new else _("Kunjungan lama"))
+        self._show_late()
+
+    def _show_late(self) -> None:
+        """A date inside a sent period: says which report, and asks for the reason."""
+        sent = late_reports(self.at())
+        if self.visit is not None and self.visit.form.visit_at is not None:
+            sent += [r for r in late_reports(self.visit.form.visit_at) if r not in sent]
+        self.late_label.setText(_("Laporan periode ini sudah dikirim: {reports}. Perubahan ini membuatnya perlu revisi; "
+                                  "tulis alasannya.").format(reports="; ".join(sent)) if sent else "")
+        self.form.set_row_visible("late", bool(sent))
+        if self.visit is None:
+            self.form.set_row_visible("reason", bool(sent))
 
     def _show_referral(self) -> None:
         kind = self.referral.currentData()
@@ -308,7 +327,7 @@ class VisitFormDialog(DiscardGuard, QDialog):
             if self.visit is not None:
                 visit = correct_visit(self.visit.id, self.current_form(), reason=self.reason.text())
             else:
-                visit = record_visit(self.current_form())
+                visit = record_visit(self.current_form(), reason=self.reason.text() if self.form.row_visible("reason") else "")
         except VisitInvalid as error:
             for name, message in error.errors.items():
                 self.form.show_message("vitals" if name in VITALS else name, message)

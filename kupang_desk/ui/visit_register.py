@@ -51,7 +51,8 @@ class VisitRegisterModel(QAbstractTableModel):
         ("age", None, _("Umur"), lambda r: r.age),
         ("poli", None, _("Poli"), lambda r: r.poli),
         ("diagnoses", None, _("Diagnosis"), lambda r: r.diagnoses),
-        ("new_visit", None, _("Kunjungan"), lambda r: _("Baru") if r.is_new_visit else _("Lama")),
+        ("new_visit", None, _("Kunjungan"), lambda r: (_("Baru") if r.is_new_visit else _("Lama"))
+         + (" · " + _("sesudah laporan dikirim") if r.late else "")),
         ("payment", None, _("Cara bayar"), lambda r: r.payment),
         ("kelurahan", None, _("Kelurahan"), lambda r: r.kelurahan),
     )

@@ -109,6 +109,12 @@ class FieldForm(QWidget):
         widget.setObjectName(name)
         return widget
 
+    def set_row_visible(self, name: str, visible: bool) -> None:
+        self.layout_.setRowVisible(self.widgets[name].parentWidget(), visible)
+
+    def row_visible(self, name: str) -> bool:
+        return self.layout_.isRowVisible(self.widgets[name].parentWidget())
+
     def show_message(self, name: str, text: str = "", *, warning: bool = False) -> None:
         label = self.messages.get(name)
         if label is None:

@@ -25,6 +25,7 @@ from kupang_desk.models import (
 )
 from kupang_desk.patients.registration import live_patient
 from kupang_desk.validators import age_at, check_visit_date
+from kupang_desk.visits import locks
 from kupang_desk.visits.diagnoses import DiagnosisLine, diagnosis_rows
 
 # Plausible ranges (inclusive): outside them a value is a typo (500 kg), not a patient.
@@ -181,13 +182,15 @@ def review(form: VisitForm, *, today: dt.date | None = None) -> tuple[dict, dict
     return values, errors
 
 
-def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | None = None) -> Visit:
-    """Saves the visit and its diagnoses in one transaction; kunjungan baru/lama is computed here."""
+def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | None = None, reason: str = "") -> Visit:
+    """Saves the visit and its diagnoses in one transaction; kunjungan baru/lama is computed here.
+    A visit dated inside a period already sent needs ``reason`` (see ``locks``)."""
     user = require("visit.write", user)
     values, errors = review(form, today=today)
     if errors:
         raise VisitInvalid(errors)
     with writing():
+        sent = _late(locks.sent_covering([values["visit_at"].date()]), reason)
         patient = Patient.get_by_id(form.patient_id)
         at = values["visit_at"]
         days, years = age_at(patient.birth_date, at.date())
@@ -196,13 +199,28 @@ def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | 
         _write_diagnoses(visit.id, form.diagnoses)
         # A visit entered late can make a later visit of that year a repeat.
         refresh_new_visit_flags(patient.id, years=[at.year], user=user)
+        locks.note(visit.id, sent, "create", reason, user)
         audit.record("create", "visit", visit.id, {
-            "patient_id": patient.id, "diagnoses": [line.code for line in form.diagnoses]}, user)
+            "patient_id": patient.id, "diagnoses": [line.code for line in form.diagnoses],
+            **({"reason": reason.strip()} if sent else {})}, user)
     return Visit.get_by_id(visit.id)
 
 
 CORRECTED_FIELDS = ("visit_at", "poli", "payment_type", "complaint", "anamnesis", "therapy", *VITALS, "referral_kind",
                     "referral_poli", "referral_facility", "referral_specialty", "health_worker")
+
+
+def _late(sent: list, reason: str) -> list:
+    """The sent reports a write touches; without a reason a write into a sent period is refused."""
+    if sent and not " ".join((reason or "").split()):
+        raise VisitInvalid({"reason": locks.reason_needed(sent)})
+    return sent
+
+
+def late_reports(at: dt.datetime, *, user: SignedIn | None = None) -> list[str]:
+    """The sent reports a visit at ``at`` would change, in words (the form asks for a reason then)."""
+    require("visit.write", user)
+    return [locks.describe(row) for row in locks.sent_covering([at.date()])]
 
 
 def _write_diagnoses(visit_id: int, lines: list[DiagnosisLine]) -> None:
@@ -286,6 +304,7 @@ def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | N
         visit = _live_visit(visit_id)
         if visit.patient_id != form.patient_id:
             raise KnownError(_("Kunjungan ini milik pasien lain."))
+        sent = locks.sent_covering({visit.visit_at.date(), values["visit_at"].date()})
         before = {name: getattr(visit, name + "_id" if name in ("poli", "payment_type", "referral_poli") else name)
                   for name in CORRECTED_FIELDS}
         before_codes = _diagnosis_text(visit.id)
@@ -301,6 +320,7 @@ def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | N
         after_codes = _diagnosis_text(visit.id)
         if after_codes != before_codes:
             changed["diagnoses"] = [before_codes, after_codes]
+        locks.note(visit.id, sent, "update", reason, user)
         audit.record("update", "visit", visit.id, {"patient_id": patient.id, "reason": reason.strip(), **changed}, user)
     return Visit.get_by_id(visit_id)
 
@@ -312,6 +332,7 @@ def delete_visit(visit_id: int, *, reason: str, user: User | None = None) -> Vis
         raise KnownError(_("Alasan penghapusan wajib diisi, misalnya 'kunjungan tercatat dua kali'."))
     with writing():
         visit = _live_visit(visit_id)
+        locks.note(visit.id, locks.sent_covering([visit.visit_at.date()]), "delete", reason, user)
         Visit.update(deleted_at=now(), deleted_reason=reason.strip()[:200]).where(Visit.id == visit.id).execute()
         refresh_new_visit_flags(visit.patient_id, years=[visit.visit_at.year], user=user)
         audit.record("delete", "visit", visit.id, {"patient_id": visit.patient_id, "reason": reason.strip(),

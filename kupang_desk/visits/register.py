@@ -15,7 +15,16 @@ import peewee as pw
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, PaymentType, Poli, Region, Visit, VisitDiagnosis, db
+from kupang_desk.models import (
+    LateChange,
+    Patient,
+    PaymentType,
+    Poli,
+    Region,
+    Visit,
+    VisitDiagnosis,
+    db,
+)
 
 PAGE_SIZE = 200
 
@@ -48,6 +57,7 @@ class RegisterRow:
     diagnoses: str = ""
     patient_id: int = 0
     key: tuple = field(default=(), compare=False)
+    late: bool = False  # written inside a period after its report was sent
 
     @property
     def age(self) -> str:
@@ -169,14 +179,18 @@ class VisitRegister:
         sql, params = query.sql()
         found = db.execute_sql(sql, params).fetchall()
         codes: dict[int, list[str]] = {}
+        late: set[int] = set()
         if found:
             ids = [t[0] for t in found]
             sql, params = (VisitDiagnosis.select(VisitDiagnosis.visit, VisitDiagnosis.icd10)
                            .where(VisitDiagnosis.visit.in_(ids)).order_by(VisitDiagnosis.visit, VisitDiagnosis.position).sql())
             for visit_id, code in db.execute_sql(sql, params).fetchall():
                 codes.setdefault(visit_id, []).append(code)
+            sql, params = LateChange.select(LateChange.visit).where(LateChange.visit.in_(ids)).sql()
+            late = {row[0] for row in db.execute_sql(sql, params).fetchall()}
         return [RegisterRow(t[0], _as_datetime(t[1]), t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9] or "", bool(t[10]),
-                            ", ".join(codes.get(t[0], ())), patient_id=t[11], key=(_key(t[12]), t[0])) for t in found]
+                            ", ".join(codes.get(t[0], ())), patient_id=t[11], key=(_key(t[12]), t[0]), late=t[0] in late)
+                for t in found]
 
     def page(self, number: int) -> list[RegisterRow]:
         """Rows ``number * page_size`` onwards; fetched once, by the cheapest route."""

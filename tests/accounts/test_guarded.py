@@ -50,6 +50,19 @@ HARMLESS = {
     "kupang_desk.reports.skdr.week_of_setting": "the week a text names, with the office's first weekday",
     "kupang_desk.reports.skdr.letter_of": "the SKDR letter of a code it is given",
     "kupang_desk.reports.skdr.sms_line": "the SMS line of counts it is given",
+    # the reporting cycle: due dates and words for what it is given; the sent periods hold no personal data
+    "kupang_desk.reporting.calendar.monthly_due": "the due date of a period it is given",
+    "kupang_desk.reporting.calendar.weekly_due": "the due date of a week it is given",
+    "kupang_desk.reporting.calendar.status_label": "the label of a state",
+    "kupang_desk.reporting.calendar.overdue_line": "words for calendar entries it is given (entries() checks report.make)",
+    "kupang_desk.reporting.calendar.method_label": "the label of a way of sending",
+    "kupang_desk.reporting.sent.snapshot": "the cells of a report it is given (made under report.make)",
+    "kupang_desk.reporting.sent.differences": "compares two snapshots it is given",
+    "kupang_desk.visits.locks.sent_covering": "which sent periods hold some dates: periods, not people",
+    "kupang_desk.visits.locks.describe": "words for a sent report it is given",
+    "kupang_desk.visits.locks.reason_needed": "the message for sent reports it is given",
+    "kupang_desk.visits.locks.note": "keeps a late change inside the visit write that checked visit.write",
+    "kupang_desk.visits.locks.revision_now": "the revision number of a period: periods, not people",
     # the audit trail in words: labels, and sentences about events it is given (the No. RM in them
     # come from audit_words.Names, which checks audit.view)
     "kupang_desk.audit_words.table_label": "the label of a table name",

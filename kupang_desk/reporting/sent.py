@@ -1,0 +1,210 @@
+"""Tandai terkirim: a report as it left the office, kept with its files (SHA-256), who, when, how and
+its counts; the period is locked from then on, and a later change shows as differences cell by cell.
+
+The files kept are the ones the program writes for that report at that moment (Excel and PDF, with
+"Revisi N" on a revision), plus any file the clerk adds (a DHIS2 file, a scan of the signed letter).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kupang_desk import audit
+from kupang_desk.accounts import session
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
+from kupang_desk.documents.excel import write_workbook
+from kupang_desk.documents.pdf import write_pdf
+from kupang_desk.documents.table import Period, Report
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_datetime
+from kupang_desk.i18n import _
+from kupang_desk.models import LateChange, Patient, SentFile, SentReport, Visit, now, writing
+from kupang_desk.reporting.calendar import METHODS
+from kupang_desk.reports import service
+from kupang_desk.reports.base import SENT_KINDS, kind_label
+from kupang_desk.tasks import Task
+
+MAX_EXTRA_FILE = 20 * 1024 * 1024  # a file added to a sent report: a DHIS2 file or a scan, never a video
+
+
+@dataclass(frozen=True)
+class Difference:
+    table: str
+    row: str  # the row's code and name, "JUMLAH" for the totals
+    column: str  # "1-4 th L", "Kasus baru Jml"
+    old: object
+    new: object
+
+
+def _column_name(column) -> str:
+    return f"{column.group} {column.header}".strip()
+
+
+def snapshot(report: Report) -> dict:
+    """The report's cells by row label and column name, as kept with a sent report."""
+    tables = []
+    for table in report.tables:
+        label_columns: list[int] = []
+        for index, column in enumerate(table.columns):
+            if column.numeric:
+                break
+            if column.key != "no":
+                label_columns.append(index)
+        values = [i for i, c in enumerate(table.columns) if i not in label_columns and c.key != "no"]
+        rows = {}
+        for row in table.rows + ([table.totals()] if table.total_label and table.rows else []):
+            key = " ".join(str(row[i]) for i in label_columns if row[i] not in (None, "")) or str(row[0])
+            rows[key] = {_column_name(table.columns[i]): _plain(row[i]) for i in values}
+        if table.note:  # the W2's X (all visits) and the SMS line, the LB1's cases outside the age bands
+            rows[_("Catatan")] = {_("Catatan"): table.note}
+        tables.append({"title": table.title, "rows": rows})
+    return {"tables": tables}
+
+
+def _plain(value: object) -> object:
+    return value if isinstance(value, (int, float, str)) or value is None else str(value)
+
+
+def differences(before: dict, after: dict) -> list[Difference]:
+    """Every cell that differs between two snapshots, rows and columns in the order they print."""
+    found = []
+    old_tables = {t["title"]: t["rows"] for t in before.get("tables", [])}
+    new_tables = {t["title"]: t["rows"] for t in after.get("tables", [])}
+    for title in [*new_tables, *(t for t in old_tables if t not in new_tables)]:
+        old_rows, new_rows = old_tables.get(title, {}), new_tables.get(title, {})
+        for row in [*new_rows, *(r for r in old_rows if r not in new_rows)]:
+            old_cells, new_cells = old_rows.get(row, {}), new_rows.get(row, {})
+            for column in [*new_cells, *(c for c in old_cells if c not in new_cells)]:
+                old, new = old_cells.get(column), new_cells.get(column)
+                empty = 0 if isinstance(old if old is not None else new, (int, float)) else ""
+                old, new = empty if old is None else old, empty if new is None else new
+                if old != new:
+                    found.append(Difference(title, row, column, old, new))
+    return found
+
+
+def _latest(kind: str, period: Period) -> SentReport | None:
+    return (SentReport.select().where((SentReport.kind == kind) & (SentReport.period_start == period.start)
+                                      & (SentReport.period_end == period.end))
+            .order_by(SentReport.revision.desc()).first())
+
+
+def history(kind: str, period: Period, *, user: SignedIn | None = None) -> list[SentReport]:
+    """Every sending of this report and period, the first first."""
+    require("report.make", user)
+    return list(SentReport.select().where((SentReport.kind == kind) & (SentReport.period_start == period.start)
+                                          & (SentReport.period_end == period.end)).order_by(SentReport.revision))
+
+
+@dataclass
+class Changes:
+    """What happened to a sent period since its latest sending."""
+
+    sent: SentReport
+    late: list[tuple[LateChange, str]]  # the change and the patient's "No. RM name"
+    differences: list[Difference]
+
+    def lines(self, limit: int = 40) -> list[str]:
+        """In words, for the screen and the command line."""
+        out = [_("{when}: {action} kunjungan {who}, alasan: {reason}").format(
+            when=format_datetime(change.at), action=_action_word(change.action), who=who, reason=change.reason)
+            for change, who in self.late]
+        if not self.differences:
+            out.append(_("Tidak ada angka laporan yang berubah."))
+        for d in self.differences[:limit]:
+            out.append(_("{row}, {column}: {old} menjadi {new}").format(row=d.row, column=d.column, old=d.old, new=d.new))
+        if len(self.differences) > limit:
+            out.append(_("... dan {n} sel lain.").format(n=len(self.differences) - limit))
+        return out
+
+
+def _action_word(action: str) -> str:
+    return {"create": _("dicatat"), "update": _("dikoreksi"), "delete": _("dihapus")}.get(action, action)
+
+
+def changes(kind: str, period: Period, *, user: SignedIn | None = None, task: Task | None = None) -> Changes | None:
+    """The late changes since the period's latest sending and the report cells they changed (the
+    report is counted again and compared with the counts kept); None when never sent."""
+    user = require("report.make", user)
+    sent = _latest(kind, period)
+    if sent is None:
+        return None
+    late = [(change, f"{no_rm} {name}") for change, no_rm, name in
+            ((c, c.visit.patient.no_rm, c.visit.patient.name) for c in
+             LateChange.select(LateChange, Visit, Patient).join(Visit).join(Patient)
+             .where(LateChange.sent == sent).order_by(LateChange.at, LateChange.id))]
+    if not late:
+        return Changes(sent, [], [])
+    now_report = service.make(kind, period, task=task, user=user)
+    return Changes(sent, late, differences(json.loads(sent.counts), snapshot(now_report)))
+
+
+def mark_sent(kind: str, period: Period, *, method: str = "file", note: str = "", extra_files: list[Path] | None = None,
+              paper: str = "A4", task: Task | None = None, user: SignedIn | None = None) -> SentReport:
+    """Keeps the report as sent now: its Excel and PDF (as the program writes them now, "Revisi N"
+    on a revision), any extra files, the counts, who, when and how. A period sent and unchanged
+    since is refused: there is nothing new to send."""
+    user = require("report.send", user)
+    task = task or Task()
+    if kind not in SENT_KINDS:
+        raise KnownError(_("Laporan '{kind}' tidak dikirim ke Dinas; yang dikirim: {kinds}.").format(
+            kind=kind, kinds=", ".join(SENT_KINDS)))
+    if method not in METHODS:
+        raise KnownError(_("Cara kirim '{method}' tidak dikenal. Pilih file, print atau dhis2.").format(method=method))
+    previous = _latest(kind, period)
+    if previous is not None and not LateChange.select().where(LateChange.sent == previous).exists():
+        raise KnownError(_("{report} {period} sudah ditandai terkirim pada {when} dan tidak berubah sejak itu.").format(
+            report=kind_label(kind), period=period.label(), when=format_datetime(previous.sent_at)))
+    extras = []
+    for path in extra_files or []:
+        path = Path(path)
+        if not path.is_file():
+            raise KnownError(_("File {path} tidak ada.").format(path=path))
+        if path.stat().st_size > MAX_EXTRA_FILE:
+            raise KnownError(_("File {name} terlalu besar untuk disimpan bersama laporan (paling besar 20 MB).").format(
+                name=path.name))
+        extras.append((path.name, path.read_bytes()))
+    report = service.make(kind, period, service.Options(paper=paper), task=task, user=user)
+    revision = 0 if previous is None else previous.revision + 1
+    report.revision = revision
+    task.step(1, 3, _("Menulis file yang dikirim..."))
+    stem = f"{kind}-{period.slug()}" + (f"-revisi-{revision}" if revision else "")
+    with tempfile.TemporaryDirectory(prefix="kupang-desk-kirim-") as folder:
+        xlsx, pdf = Path(folder) / f"{stem}.xlsx", Path(folder) / f"{stem}.pdf"
+        write_workbook([report], xlsx, paper=paper)
+        write_pdf(report, pdf, paper=paper)
+        files = [(xlsx.name, xlsx.read_bytes()), (pdf.name, pdf.read_bytes()), *extras]
+    task.step(2, 3, _("Menyimpan..."))
+    with writing():
+        sent = SentReport.create(kind=kind, period_start=period.start, period_end=period.end, revision=revision, sent_at=now(),
+                                 sent_by=session.account(user), sent_by_name=user.full_name, method=method,
+                                 note=" ".join(note.split())[:300], counts=json.dumps(snapshot(report), ensure_ascii=False))
+        for name, content in files:
+            SentFile.create(sent=sent, name=name[:150], sha256=hashlib.sha256(content).hexdigest(), content=content)
+        audit.record("send", "sent_report", sent.id, {
+            "kind": kind, "period": period.label(), "revision": revision, "method": method,
+            "files": {name: hashlib.sha256(content).hexdigest() for name, content in files}}, user)
+    task.step(3, 3, _("Selesai."))
+    return sent
+
+
+def save_files(sent_id: int, folder: str | Path, *, user: SignedIn | None = None) -> list[Path]:
+    """Writes the files of a sent report into ``folder``, each checked against its SHA-256."""
+    require("report.make", user)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for row in SentFile.select().where(SentFile.sent == sent_id).order_by(SentFile.id):
+        content = bytes(row.content)
+        if hashlib.sha256(content).hexdigest() != row.sha256:
+            raise KnownError(_("File {name} yang tersimpan tidak cocok lagi dengan sidik SHA-256-nya; "
+                               "pulihkan database dari cadangan.").format(name=row.name))
+        target = folder / row.name
+        target.write_bytes(content)
+        written.append(target)
+    return written

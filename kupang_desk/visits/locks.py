@@ -1,0 +1,66 @@
+"""A period sent to the Dinas is locked: a visit created, corrected or deleted inside it later
+needs the clerk's reason, is kept as a late change of the period's latest sent revision, and
+turns that report to "Perlu revisi" (``kupang_desk.reporting``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from kupang_desk.accounts import session
+from kupang_desk.accounts.session import SignedIn
+from kupang_desk.documents.table import Period
+from kupang_desk.formatting import format_date
+from kupang_desk.i18n import _
+from kupang_desk.models import LateChange, SentReport, now
+
+KIND_NAMES = {"lb1": "LB1", "recap": "Rekap kunjungan", "top": "Penyakit terbanyak", "skdr": "SKDR"}
+
+
+def sent_covering(days: Iterable[dt.date]) -> list[SentReport]:
+    """The latest sent revision of every report whose period holds one of ``days``."""
+    days = set(days)
+    if not days:
+        return []
+    low, high = min(days), max(days)
+    query = (SentReport.select().where((SentReport.period_start <= high) & (SentReport.period_end >= low))
+             .order_by(SentReport.revision.desc()))
+    latest: dict[tuple, SentReport] = {}
+    for row in query:
+        key = (row.kind, row.period_start, row.period_end)
+        if key not in latest and any(row.period_start <= day <= row.period_end for day in days):
+            latest[key] = row
+    return sorted(latest.values(), key=lambda row: (row.period_start, row.kind))
+
+
+def describe(sent: SentReport) -> str:
+    """``LB1 Oktober 2026 (dikirim 10 November 2026)``."""
+    period = Period(sent.period_start, sent.period_end).label()
+    revision = _(", revisi {n}").format(n=sent.revision) if sent.revision else ""
+    return _("{kind} {period} (dikirim {when}{revision})").format(
+        kind=KIND_NAMES.get(sent.kind, sent.kind), period=period, when=format_date(sent.sent_at.date()), revision=revision)
+
+
+def reason_needed(sent: list[SentReport]) -> str:
+    return _("Tanggal ini masuk periode yang laporannya sudah dikirim: {reports}. Tulis alasannya, misalnya "
+             "'kunjungan terlambat dicatat'; laporan itu akan ditandai perlu revisi.").format(
+        reports="; ".join(describe(row) for row in sent))
+
+
+def note(visit_id: int, sent: list[SentReport], action: str, reason: str, user: SignedIn | None) -> None:
+    """Keeps the late change against each sent report it touches (inside the caller's transaction)."""
+    for row in sent:
+        LateChange.create(sent=row, visit=visit_id, action=action, reason=" ".join(reason.split())[:200], at=now(),
+                          by=session.account(user))
+
+
+def revision_now(kind: str, period: Period) -> int:
+    """The revision a report of this period is now: the latest sent one while nothing changed
+    since, one more once a visit inside it changed; 0 when it was never sent."""
+    latest = (SentReport.select().where((SentReport.kind == kind) & (SentReport.period_start == period.start)
+                                        & (SentReport.period_end == period.end))
+              .order_by(SentReport.revision.desc()).first())
+    if latest is None:
+        return 0
+    changed = LateChange.select().where(LateChange.sent == latest).exists()
+    return latest.revision + 1 if changed else latest.revision

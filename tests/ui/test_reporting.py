@@ -1,0 +1,111 @@
+"""The reporting cycle as the clerk meets it: the calendar tab, Tandai terkirim, the visit form
+asking why a sent month changes, the changes shown, SKDR by week, and the status bar's reminder."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from kupang_desk.documents.table import Period
+from kupang_desk.formatting import format_month
+from kupang_desk.models import SentReport, Visit
+from kupang_desk.reporting import calendar
+from kupang_desk.ui.main_window import MainWindow
+from kupang_desk.ui.reporting import ChangesDialog, MarkSentDialog
+from kupang_desk.ui.visit_form import VisitFormDialog
+from tests.helpers.factories import new_patient, new_visit
+
+TODAY = dt.date.today()
+LAST_MONTH_DAY = TODAY.replace(day=1) - dt.timedelta(days=20)  # a day of last month, whose report is due
+
+
+@pytest.fixture
+def window(qtbot, sqlite_database):
+    patient = new_patient()
+    new_visit(patient, dt.datetime.combine(LAST_MONTH_DAY, dt.time(9, 0)), "J06.9")
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _wait(qtbot, operation):
+    qtbot.waitUntil(lambda: not operation.running, timeout=20000)
+    QApplication.processEvents()
+
+
+def test_mark_sent_from_the_calendar_then_a_late_visit_asks_why_and_turns_it_to_revisi(window, qtbot):
+    window.show_calendar()
+    page = window.reports_page
+    assert page.tabs.currentIndex() == 1 and page.calendar.isVisible()
+    label = format_month(LAST_MONTH_DAY.year, LAST_MONTH_DAY.month)
+    assert page.calendar.select("lb1", label)
+    row = page.calendar.view.currentIndex().row()
+    status = page.calendar.model.index(row, 3)
+    expected = calendar.TERLAMBAT if calendar.monthly_due(page.calendar.current().period) < TODAY else calendar.BELUM
+    assert page.calendar.model.data(status) == calendar.status_label(expected)
+    assert not page.calendar.changes_button.isEnabled() and not page.calendar.files_button.isEnabled()
+
+    dialog = page.calendar.mark_sent(accept=None)
+    assert isinstance(dialog, MarkSentDialog) and dialog.isVisible()
+    qtbot.keyClicks(dialog.method, "Dicetak")
+    qtbot.keyClicks(dialog.note, "diantar ke Dinas")
+    with qtbot.waitSignal(page.calendar.changed, timeout=20000):
+        dialog.accept()
+    assert page.calendar.model.data(page.calendar.model.index(page.calendar.view.currentIndex().row(), 3)) == "Terkirim"
+    assert "ditandai terkirim" in page.calendar.summary.text()
+    sent = SentReport.get()
+    assert (sent.kind, sent.method, sent.note) == ("lb1", "print", "diantar ke Dinas")
+    assert not page.calendar.mark_button.isEnabled() and page.calendar.files_button.isEnabled()
+
+    # The clerk records a visit that was forgotten last month: the form says the report went and asks why.
+    patient = Visit.get().patient
+    form: VisitFormDialog = window.record_visit(patient.id)
+    assert not form.form.row_visible("reason")
+    form.visit_at.setDateTime(dt.datetime.combine(LAST_MONTH_DAY, dt.time(11, 0)))
+    assert form.form.row_visible("reason") and f"LB1 {label}" in form.late_label.text()
+    qtbot.keyClicks(form.poli, "Umum")
+    qtbot.keyClicks(form.picker.edit, "a09")
+    qtbot.keyClick(form.picker.edit, Qt.Key.Key_Return)
+    form.save()
+    assert form.isVisible() and "Tulis alasannya" in form.form.message("reason")
+    qtbot.keyClicks(form.reason, "kartu terselip")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
+
+    page.calendar.refresh()
+    page.calendar.select("lb1", label)
+    row = page.calendar.view.currentIndex().row()
+    assert page.calendar.model.data(page.calendar.model.index(row, 3)) == "Perlu revisi"
+    assert page.calendar.model.data(page.calendar.model.index(row, 5)) == "1 kunjungan"
+    _wait(qtbot, page.calendar.show_changes())
+    shown: ChangesDialog = page.calendar.changes_dialog
+    assert "alasan: kartu terselip" in shown.text.toPlainText() and "0 menjadi 1" in shown.text.toPlainText()
+    shown.accept()
+
+
+def test_skdr_is_chosen_by_week_and_shows_its_alerts(window, qtbot):
+    page = window.reports_page
+    qtbot.keyClicks(page.kind, "SKDR")
+    assert page.kind.currentData() == "skdr"
+    page.show()
+    page.tabs.setCurrentIndex(0)
+    assert page.week.isVisible() and not page.month.isVisible() and " s.d. " in page.week_dates.text()
+    with qtbot.waitSignal(page.previewed, timeout=10000) as shown:
+        page.preview()
+    assert shown.args[0].kind == "skdr" and page.model.rowCount() > 20
+
+
+def test_the_status_bar_names_what_is_overdue_and_opens_the_calendar(window, qtbot):
+    operation = window.refresh_reminders()
+    _wait(qtbot, operation)
+    text = window.reminder_label.text()
+    assert "Laporan terlambat: " in text and "SKDR 20" in text  # the week before last is always overdue
+    if calendar.monthly_due(Period.month(f"{LAST_MONTH_DAY:%Y-%m}")) < TODAY:
+        assert "LB1" in text
+    window.reminder_label.linkActivated.emit("kalender")
+    assert window.pages.currentWidget() is window.reports_page and window.reports_page.tabs.currentIndex() == 1
