@@ -143,7 +143,25 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--all-cases", action="store_true", help=_("top: hitung semua kasus, bukan hanya kasus baru"))
     report.add_argument("--include-z", action="store_true", default=None, help=_("top: ikut hitung kode Z"))
     report.add_argument("--sms", action="store_true", help=_("skdr: tampilkan baris SMS, misalnya SKDR 43#2026#A2,C3,X361"))
+    report.add_argument("--dhis2", metavar="FILE", help=_("lb1/skdr: simpan dataValueSets DHIS2 (.json atau .csv)"))
+    report.add_argument("--mapping", metavar="FILE", help=_("file pemetaan DHIS2 dari Dinas (bawaan: yang dimuat di Pengaturan)"))
+    report.add_argument("--org-unit", default="", metavar=_("KODE"), help=_("kode orgUnit DHIS2 (bawaan: kode puskesmas)"))
     report.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
+
+    dhis2 = commands.add_parser("dhis2", help=_("DHIS2: muat pemetaan dari Dinas, unggah LB1 atau SKDR"))
+    dhis2_commands = dhis2.add_subparsers(dest="dhis2_command", required=True, metavar=_("PERINTAH"))
+    dhis2_commands.add_parser("mapping", help=_("muat file pemetaan DHIS2 (CSV) ke database")).add_argument(
+        "file", metavar="FILE.csv")
+    upload = dhis2_commands.add_parser("upload", help=_("uji kirim (dryRun) lalu kirim ke server DHIS2; ditandai terkirim"))
+    upload.add_argument("kind", choices=("lb1", "skdr"), help=_("laporan"))
+    upload_period = upload.add_mutually_exclusive_group(required=True)
+    upload_period.add_argument("--month", metavar="TTTT-BB", help=_("bulan, misalnya 2026-10"))
+    upload_period.add_argument("--week", metavar="TTTT-Wmm", help=_("skdr: minggu, misalnya 2026-W43"))
+    upload.add_argument("--url", default="", help=_("alamat server DHIS2 (bawaan: Pengaturan)"))
+    upload.add_argument("--user", dest="dhis2_user", default="", help=_(
+        "akun DHIS2 (bawaan: Pengaturan); kata sandinya dari $KUPANG_DESK_DHIS2_PASSWORD atau ditanyakan"))
+    upload.add_argument("--mapping", metavar="FILE", help=_("file pemetaan DHIS2 (bawaan: yang dimuat)"))
+    upload.add_argument("--org-unit", default="", metavar=_("KODE"), help=_("kode orgUnit DHIS2"))
 
     cycle = commands.add_parser("reporting", help=_("kalender pelaporan: yang jatuh tempo, tandai terkirim, perubahan"))
     cycle_commands = cycle.add_subparsers(dest="reporting_command", required=True, metavar=_("PERINTAH"))
@@ -259,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     commands = {"setup": _setup, "demo": _demo, "info": _info, "report": _report, "import": _import,
                 "students": _students, "scholarship": _scholarship, "audit": _audit, "backup": _backup,
-                "restore": _restore, "reporting": _reporting}
+                "restore": _restore, "reporting": _reporting, "dhis2": _dhis2}
     if args.command in commands:
         return commands[args.command](args)
     parser.error(_("perintah tidak dikenal"))
@@ -608,6 +626,8 @@ def _report(args: argparse.Namespace) -> int:
 
     if args.sms and args.kind != "skdr":
         raise KnownError(_("--sms hanya untuk laporan skdr."))
+    if args.dhis2 and args.kind not in ("lb1", "skdr"):
+        raise KnownError(_("--dhis2 hanya untuk lb1 dan skdr."))
     if (args.kind == "skdr") != bool(args.week):
         raise KnownError(_("SKDR dibuat per minggu (--week 2026-W43); laporan lain per bulan (--month) atau rentang (--from)."))
     if args.week:
@@ -631,8 +651,14 @@ def _report(args: argparse.Namespace) -> int:
                       paper=args.paper)
     if args.sms and args.week:
         print(skdr.sms_line(skdr.week_counts(week)))
-        if not (args.xlsx or args.pdf):
-            return EXIT_OK
+    if args.dhis2:
+        from kupang_desk.reporting import dhis2
+
+        payload = dhis2.data_value_set(args.kind, period, mapping_file=args.mapping, org_unit=args.org_unit)
+        print(_("Berkas DHIS2 disimpan: {path} ({n} nilai)").format(path=dhis2.write(payload, args.dhis2),
+                                                                    n=len(payload["dataValues"])))
+    if (args.sms or args.dhis2) and not (args.xlsx or args.pdf):
+        return EXIT_OK
     report = save(args.kind, period, options, xlsx=args.xlsx, pdf=args.pdf, task=ConsoleTask(quiet=args.quiet))
     written = " ".join(str(p) for p in (args.xlsx, args.pdf) if p)
     if report.empty:
@@ -683,6 +709,38 @@ def _reporting(args: argparse.Namespace) -> int:
         raise KnownError(_("{report} belum pernah ditandai terkirim.").format(report=title))
     for path in sent.save_files(history[-1].id, args.out):
         print(path)
+    return EXIT_OK
+
+
+def _dhis2(args: argparse.Namespace) -> int:
+    import getpass
+    import os
+    import tempfile
+
+    from kupang_desk.documents.table import Period
+    from kupang_desk.reporting import dhis2, sent
+    from kupang_desk.reports import skdr
+
+    _open(args)
+    if args.dhis2_command == "mapping":
+        print(_("Pemetaan DHIS2 dimuat: {n} baris.").format(n=dhis2.store_mapping(args.file)))
+        return EXIT_OK
+    if (args.kind == "skdr") != bool(args.week):
+        raise KnownError(_("SKDR per minggu (--week 2026-W43); laporan bulanan per bulan (--month 2026-10)."))
+    period = skdr.week_of_setting(args.week).period() if args.week else Period.month(args.month)
+    password = os.environ.get("KUPANG_DESK_DHIS2_PASSWORD") or (
+        getpass.getpass(_("Kata sandi DHIS2: ")) if sys.stdin and sys.stdin.isatty() else "")
+    if not password:
+        raise KnownError(_("Kata sandi DHIS2 belum diberikan: isi $KUPANG_DESK_DHIS2_PASSWORD atau jalankan di terminal."))
+    checked, done, payload = dhis2.upload(args.kind, period, password=password, url=args.url, username=args.dhis2_user,
+                                          mapping_file=args.mapping, org_unit=args.org_unit)
+    print(_("Uji kirim: {summary}").format(summary=checked.text()))
+    print(done.text())
+    with tempfile.TemporaryDirectory(prefix="kupang-desk-dhis2-") as folder:
+        files = dhis2.keep_files(Path(folder), args.kind, period, payload, checked, done)
+        row = sent.record_upload(args.kind, period, files, done.text())
+    print(_("Ditandai terkirim lewat DHIS2 (revisi {n}).").format(n=row.revision) if row.revision else
+          _("Ditandai terkirim lewat DHIS2."))
     return EXIT_OK
 
 

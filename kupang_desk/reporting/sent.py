@@ -193,6 +193,26 @@ def mark_sent(kind: str, period: Period, *, method: str = "file", note: str = ""
     return sent
 
 
+def record_upload(kind: str, period: Period, files: list[Path], summary: str, *,
+                  user: SignedIn | None = None) -> SentReport:
+    """Keeps a DHIS2 upload: with the latest sending when nothing changed since (the same numbers went
+    by file and by DHIS2), else as a new sending (method dhis2) that is a revision where one was sent."""
+    user = require("report.send", user)
+    previous = _latest(kind, period)
+    if previous is None or LateChange.select().where(LateChange.sent == previous).exists():
+        return mark_sent(kind, period, method="dhis2", note=summary, extra_files=files, user=user)
+    contents = [(Path(p).name, Path(p).read_bytes()) for p in files]
+    with writing():
+        for name, content in contents:
+            SentFile.create(sent=previous, name=name[:150], sha256=hashlib.sha256(content).hexdigest(), content=content)
+        note = " ".join(f"{previous.note} {summary}".split())[:300]
+        SentReport.update(note=note).where(SentReport.id == previous.id).execute()
+        audit.record("send", "sent_report", previous.id, {
+            "kind": kind, "period": period.label(), "revision": previous.revision, "method": "dhis2",
+            "files": {name: hashlib.sha256(content).hexdigest() for name, content in contents}}, user)
+    return SentReport.get_by_id(previous.id)
+
+
 def save_files(sent_id: int, folder: str | Path, *, user: SignedIn | None = None) -> list[Path]:
     """Writes the files of a sent report into ``folder``, each checked against its SHA-256."""
     require("report.make", user)

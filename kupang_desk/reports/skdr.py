@@ -101,9 +101,23 @@ def default_mapping() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(rows, key=lambda row: -len(row[0])))
 
 
+def current_codes() -> tuple[SkdrCode, ...]:
+    """The SKDR codes with this office's thresholds (Pengaturan), the shipped ones where unchanged."""
+    changed = preferences.get("skdr.thresholds")
+    return tuple(SkdrCode(c.letter, c.name, int(changed.get(c.letter, c.threshold))) for c in default_codes())
+
+
+def current_mapping() -> tuple[tuple[str, str], ...]:
+    """ICD-10 prefix -> letter as this office set it (Pengaturan), else the shipped mapping; longest first."""
+    rows = preferences.get("skdr.icd10_mapping")
+    if not rows:
+        return default_mapping()
+    return tuple(sorted(((str(p).strip().upper(), str(letter).strip().upper()) for p, letter in rows), key=lambda r: -len(r[0])))
+
+
 def letter_of(code: str, mapping: tuple[tuple[str, str], ...] | None = None) -> str | None:
     """The SKDR letter of an ICD-10 code (longest matching prefix), or None."""
-    for prefix, letter in mapping or default_mapping():
+    for prefix, letter in mapping or current_mapping():
         if code.upper().startswith(prefix):
             return letter
     return None
@@ -121,6 +135,7 @@ def week_counts(week: Week, *, mapping: tuple[tuple[str, str], ...] | None = Non
                 user: SignedIn | None = None) -> WeekCounts:
     """New cases per SKDR letter (with the kelurahan they live in) and all visits of ``week``."""
     require("report.make", user)
+    mapping = mapping or current_mapping()
     period = week.period()
     result = WeekCounts(week)
     result.visits = Visit.select().where(live_visits_in(period)).count()
@@ -142,7 +157,7 @@ def week_counts(week: Week, *, mapping: tuple[tuple[str, str], ...] | None = Non
 
 def sms_line(counts: WeekCounts) -> str:
     """``SKDR 43#2026#A2,C3,X361``: letters with cases in code order, then X (a nihil week: X only)."""
-    order = {code.letter: index for index, code in enumerate(default_codes())}
+    order = {code.letter: index for index, code in enumerate(default_codes())}  # the W2 form's order
     parts = [f"{letter}{n}" for letter, n in sorted(counts.cases.items(), key=lambda item: order.get(item[0], 99)) if n]
     return f"SKDR {counts.week.number}#{counts.week.year}#{','.join([*parts, f'X{counts.visits}'])}"
 
@@ -161,7 +176,8 @@ def alerts(week: Week, *, codes: tuple[SkdrCode, ...] | None = None, mapping: tu
     """The week's alerts: at or above the code's threshold, or above mean + 2 SD of the previous
     eight weeks (when those weeks had cases at all, so one case after silence is not a signal)."""
     require("report.make", user)
-    codes = codes or default_codes()
+    codes = codes or current_codes()
+    mapping = mapping or current_mapping()
     this = counts or week_counts(week, mapping=mapping, user=user)
     history = [week_counts(week.previous(n), mapping=mapping, user=user).cases for n in range(1, HISTORY_WEEKS + 1)]
     found = []
@@ -202,7 +218,7 @@ def skdr_report(period: Period, *, user: SignedIn | None = None) -> Report:
                Column("cases", _("Kasus baru"), width=8), Column("threshold", _("Ambang"), width=8, summed=False),
                Column("alert", _("Peringatan"), width=30, kind="text")]
     table = ReportTable(_("Laporan mingguan SKDR (W2)"), columns, total_label=_("JUMLAH"))
-    for number, code in enumerate(default_codes(), start=1):
+    for number, code in enumerate(current_codes(), start=1):
         alert = raised.get(code.letter)
         table.rows.append([str(number), code.letter, code.name, counts.cases.get(code.letter, 0), code.threshold,
                            alert.reason if alert else ""])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk import preferences
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.errors import KnownError
@@ -30,7 +33,9 @@ from kupang_desk.ui.widgets import (
     ListModel,
     ask_folder,
     ask_open_path,
+    ask_save_path,
     combo,
+    flow_row,
     ok_cancel,
     open_document,
     record_table,
@@ -110,6 +115,12 @@ class ReportingCalendar(QWidget):
         self.changes_button = QPushButton(_("Lihat perubahan"))
         self.files_button = QPushButton(_("Simpan file terkirim..."))
         self.open_button = QPushButton(_("Buka laporan"))
+        self.dhis2_file_button = QPushButton(_("Berkas DHIS2..."))
+        self.dhis2_file_button.setToolTip(_("Simpan dataValueSets (JSON atau CSV) menurut pemetaan dari Dinas"))
+        self.upload_button = QPushButton(_("Unggah DHIS2..."))
+        self.upload_button.setToolTip(_("Uji kirim (dryRun), lalu kirim ke server DHIS2 di Pengaturan > Pelaporan"))
+        self.dhis2_file_button.clicked.connect(lambda: self.save_dhis2())
+        self.upload_button.clicked.connect(lambda: self.upload())
         refresh = QPushButton(_("Muat ulang"))
         self.mark_button.clicked.connect(lambda: self.mark_sent())
         self.changes_button.clicked.connect(lambda: self.show_changes())
@@ -117,14 +128,12 @@ class ReportingCalendar(QWidget):
         self.open_button.clicked.connect(self.show_report)
         refresh.clicked.connect(self.refresh)
         self.mark_button.setEnabled(allowed(session.current(), "report.send"))
-        buttons = QHBoxLayout()
-        for button in (self.mark_button, self.changes_button, self.files_button, self.open_button, refresh):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = flow_row(self.mark_button, self.changes_button, self.files_button, self.dhis2_file_button,
+                           self.upload_button, self.open_button, refresh)  # wraps on a 1024 px screen
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
         self.view.selectionModel().currentRowChanged.connect(lambda *_args: self._enable())
         self._enable()
 
@@ -157,6 +166,9 @@ class ReportingCalendar(QWidget):
         self.changes_button.setEnabled(entry is not None and entry.status == calendar.REVISI)
         self.files_button.setEnabled(entry is not None and entry.sent is not None)
         self.open_button.setEnabled(entry is not None)
+        dhis2_kind = entry is not None and entry.kind in ("lb1", "skdr")
+        self.dhis2_file_button.setEnabled(dhis2_kind)
+        self.upload_button.setEnabled(dhis2_kind and may_send)
 
     def show_report(self) -> None:
         entry = self.current()
@@ -223,6 +235,59 @@ class ReportingCalendar(QWidget):
         if written:
             open_document(written[0].parent)
         return written
+
+
+    def save_dhis2(self, path: str | None = None) -> Operation | None:
+        """The entry's dataValueSets file, written off the GUI thread."""
+        entry = self.current()
+        if entry is None:
+            return None
+        if not path:
+            path = ask_save_path(self, "dhis2-file", _("Simpan berkas DHIS2"), f"dhis2-{entry.kind}-{entry.period.slug()}.json",
+                                 _("DHIS2 JSON (*.json);;DHIS2 CSV (*.csv)"))
+            if not path:
+                return None
+        from kupang_desk.reporting import dhis2
+
+        def work(_task):
+            payload = dhis2.data_value_set(entry.kind, entry.period)
+            return dhis2.write(payload, path), len(payload["dataValues"])
+
+        def done(result) -> None:
+            written, count = result
+            self.summary.setText(_("Berkas DHIS2 disimpan: {path} ({n} nilai).").format(path=written, n=count))
+
+        self.operation = Operation(self, work, title=_("Menyiapkan berkas DHIS2"), on_success=done).start()
+        return self.operation
+
+    def upload(self, password: str | None = None) -> Operation | None:
+        """Asks the DHIS2 password (never stored), checks with dryRun, imports, and marks the report sent."""
+        entry = self.current()
+        if entry is None:
+            return None
+        if password is None:
+            password, ok = QInputDialog.getText(self, _("Unggah DHIS2"), _("Kata sandi akun DHIS2 {user}:").format(
+                user=preferences.get("dhis2.username") or "?"), QLineEdit.EchoMode.Password)
+            if not ok or not password:
+                return None
+        from kupang_desk.reporting import dhis2, sent
+
+        def work(_task):
+            checked, done, payload = dhis2.upload(entry.kind, entry.period, password=password)
+            with tempfile.TemporaryDirectory(prefix="kupang-desk-dhis2-") as folder:
+                files = dhis2.keep_files(Path(folder), entry.kind, entry.period, payload, checked, done)
+                sent.record_upload(entry.kind, entry.period, files, done.text())
+            return done
+
+        def finished(done) -> None:
+            self.refresh()
+            self.select(entry.kind, entry.label)
+            self.summary.setText(_("{report} diunggah ke DHIS2 dan ditandai terkirim. {summary}").format(
+                report=entry.title(), summary=done.text()))
+            self.changed.emit()
+
+        self.operation = Operation(self, work, title=_("Mengunggah ke DHIS2"), on_success=finished).start()
+        return self.operation
 
 
 class ChangesDialog(QDialog):

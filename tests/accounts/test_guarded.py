@@ -63,6 +63,12 @@ HARMLESS = {
     "kupang_desk.visits.locks.reason_needed": "the message for sent reports it is given",
     "kupang_desk.visits.locks.note": "keeps a late change inside the visit write that checked visit.write",
     "kupang_desk.visits.locks.revision_now": "the revision number of a period: periods, not people",
+    "kupang_desk.reporting.dhis2.dhis2_period": "the DHIS2 name of a period it is given",
+    "kupang_desk.reporting.dhis2.write": "writes a payload it is given (made under report.make)",
+    "kupang_desk.reporting.dhis2.keep_files": "writes a payload and summaries it is given",
+    "kupang_desk.reporting.dhis2.summary_of": "reads a server reply it is given",
+    "kupang_desk.reports.skdr.current_codes": "the SKDR codes and thresholds: reference data",
+    "kupang_desk.reports.skdr.current_mapping": "the ICD-10 to SKDR mapping: reference data",
     # the audit trail in words: labels, and sentences about events it is given (the No. RM in them
     # come from audit_words.Names, which checks audit.view)
     "kupang_desk.audit_words.table_label": "the label of a table name",

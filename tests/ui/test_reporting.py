@@ -4,11 +4,12 @@ asking why a sent month changes, the changes shown, SKDR by week, and the status
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kupang_desk.documents.table import Period
 from kupang_desk.formatting import format_month
@@ -109,3 +110,47 @@ def test_the_status_bar_names_what_is_overdue_and_opens_the_calendar(window, qtb
         assert "LB1" in text
     window.reminder_label.linkActivated.emit("kalender")
     assert window.pages.currentWidget() is window.reports_page and window.reports_page.tabs.currentIndex() == 1
+
+
+def test_pelaporan_settings_and_a_dhis2_upload_from_the_calendar(window, qtbot, tmp_path):
+    from tests.reporting.test_dhis2 import Dhis2Server, lb1_mapping
+
+    window.show_section("pengaturan")
+    settings_page = window.settings_page
+    tab = settings_page.reporting
+    settings_page.tabs.setCurrentWidget(tab)
+    assert tab.isVisible() and tab.mapping_state.text() == "belum ada"
+    tab.monthly_day.setValue(12)
+    qtbot.keyClicks(tab.weekly_day, "Senin")
+    tab.url.setText("http://127.0.0.1:1")
+    qtbot.keyClicks(tab.username, "pkm-oebobo")
+    qtbot.keyClicks(tab.org_unit, "P5371040101")
+    assert tab.save() and tab.message.text() == "Disimpan."
+    assert calendar.monthly_due(Period.month("2026-10")) == dt.date(2026, 11, 12)
+    assert tab.load_mapping(str(lb1_mapping(tmp_path / "pemetaan.csv")))
+    assert "baris dimuat" in tab.mapping_state.text()
+    # A threshold the clerk lowers is kept; a mapping row with a letter that does not exist is refused in words.
+    tab.thresholds.cellWidget(2, 2).setValue(2)  # C, suspected dengue
+    tab._add_mapping_row()
+    row = tab.mapping.rowCount() - 1
+    tab.mapping.item(row, 0).setText("B34.9")
+    tab.mapping.item(row, 1).setText("ZZ")
+    assert not tab.save_skdr() and "Huruf SKDR 'ZZ'" in tab.skdr_message.text()
+    tab.mapping.item(row, 1).setText("C")
+    assert tab.save_skdr() and "disimpan" in tab.skdr_message.text()
+
+    window.show_calendar()
+    cal = window.reports_page.calendar
+    label = format_month(LAST_MONTH_DAY.year, LAST_MONTH_DAY.month)
+    assert cal.select("lb1", label) and cal.upload_button.isEnabled()
+    _wait(qtbot, cal.save_dhis2(str(tmp_path / "lb1.json")))
+    assert "Berkas DHIS2 disimpan" in cal.summary.text(), [b.text() for b in window.findChildren(QMessageBox)]
+    assert json.loads((tmp_path / "lb1.json").read_text(encoding="utf-8"))["orgUnit"] == "P5371040101"
+    with Dhis2Server() as server:
+        tab.url.setText(server.url)
+        assert tab.save()
+        with qtbot.waitSignal(cal.changed, timeout=20000):
+            cal.upload(password="rahasia")
+    assert [q["dryRun"] for q, _body in server.requests] == ["true", "false"]
+    assert "diunggah ke DHIS2 dan ditandai terkirim" in cal.summary.text()
+    assert SentReport.get().method == "dhis2"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
+from kupang_desk import summary
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.i18n import _
@@ -21,6 +22,7 @@ from kupang_desk.ui.settings.references import (
     NoRmEditor,
     WorkAreaEditor,
 )
+from kupang_desk.ui.settings.reporting import ReportingTab
 from kupang_desk.ui.settings.value_maps import ValueMapsEditor
 
 
@@ -35,6 +37,7 @@ class SettingsPage(SectionPage):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settingsTabs")
         self.profile = self.references = self.backup = self.accounts = self.roles = self.audit = None
+        self.reporting: ReportingTab | None = None
         if allowed(user, "settings.edit"):
             self.profile = ProfileTab()
             self.profile.saved.connect(self.profile_saved)
@@ -49,6 +52,9 @@ class SettingsPage(SectionPage):
             self.backup = BackupSessionTab()
             self.tabs.addTab(self.profile, _("Profil"))
             self.tabs.addTab(self.references, _("Daftar rujukan"))
+            if _health_desk():
+                self.reporting = ReportingTab()
+                self.tabs.addTab(self.reporting, _("Pelaporan"))
             self.tabs.addTab(self.backup, _("Cadangan dan sesi"))
         if allowed(user, "users.manage"):
             self.accounts, self.roles = AccountsTab(), RolesTab()
@@ -65,3 +71,9 @@ class SettingsPage(SectionPage):
     def _tab_changed(self, index: int) -> None:
         if self.audit is not None and self.tabs.widget(index) is self.audit and not self.audit.model.events:
             self.audit.apply()
+
+
+def _health_desk() -> bool:
+    """Whether this installation keeps a puskesmas (a school has no reports to send up)."""
+    institution = summary.institution()
+    return institution is None or institution.kind == "puskesmas" or bool(institution.show_both)

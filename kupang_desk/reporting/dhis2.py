@@ -1,0 +1,315 @@
+"""DHIS2 aggregate files: an LB1 month or an SKDR week as a ``dataValueSets`` payload (JSON or CSV,
+``idScheme=code``), from the mapping file the receiving office gives, and the upload to its server.
+
+The mapping (``report,row,column,dataElement,categoryOptionCombo[,dataSet]``) says which data element
+and category option combo each report cell goes to. ``row`` is an ICD-10 code (LB1), an SKDR letter,
+or ``*`` for every row, with ``{code}`` in the element or combo standing for the row's code; ``column``
+is the report's column as it prints ("20-44 th L", "Kasus lama P", "Kasus baru"; "Jumlah kunjungan"
+for SKDR's X). Cells the report derives (the L + P sums, the totals) are DHIS2's to add up and are not
+sent. A cell with cases that the mapping does not cover refuses the whole file, naming the cells: a
+number must never stay behind silently. Every mapped cell of every row is sent, zeros included, and
+the rows of the last sent revision too, so a revision overwrites what the server holds.
+
+The upload posts to ``/api/dataValueSets`` with basic authentication: ``dryRun=true`` first, and only
+when the server accepts every value, the real import; both import summaries are kept with the sent
+report (``sent.mark_sent`` with method ``dhis2``).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kupang_desk import preferences
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
+from kupang_desk.documents.table import Period, Report
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+from kupang_desk.models import Institution, SentReport
+from kupang_desk.reports import service
+from kupang_desk.reports.skdr import Week, week_counts
+
+MAPPING_COLUMNS = ("report", "row", "column", "dataElement", "categoryOptionCombo")
+KINDS = ("lb1", "skdr")
+VISITS_COLUMN = "Jumlah kunjungan"  # SKDR's X, which the W2 table keeps in its note
+MAX_MAPPING_ROWS = 50_000
+TIMEOUT_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Target:
+    report: str
+    row: str
+    column: str
+    data_element: str
+    combo: str
+
+
+@dataclass
+class Mapping:
+    targets: list[Target]
+    data_sets: dict[str, str] = field(default_factory=dict)  # report -> dataSet code
+
+    def find(self, report: str, row: str, column: str) -> tuple[str, str] | None:
+        for target in self.targets:  # an exact row before the row "*"
+            if target.report == report and target.column == column and target.row == row:
+                return target.data_element, target.combo
+        for target in self.targets:
+            if target.report == report and target.column == column and target.row == "*":
+                return target.data_element.replace("{code}", row), target.combo.replace("{code}", row)
+        return None
+
+
+def _read_mapping(path: str | Path) -> list[dict[str, str]]:
+    """The office's mapping file (CSV, comma or semicolon) as rows, checked column by column."""
+    path = Path(path)
+    if not path.is_file():
+        raise KnownError(_("File pemetaan DHIS2 {path} tidak ada.").format(path=path))
+    text = path.read_bytes()[:20_000_000].decode("utf-8-sig", errors="replace")
+    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in MAPPING_COLUMNS if c not in header]
+    if missing:
+        raise KnownError(_("File pemetaan {name} tidak punya kolom {columns}. Baris pertama harus: "
+                           "report,row,column,dataElement,categoryOptionCombo (dataSet boleh ditambah).").format(
+            name=path.name, columns=", ".join(missing)))
+    rows = []
+    for line, raw in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        if not any(row.values()):
+            continue
+        if row["report"] not in KINDS:
+            raise KnownError(_("File pemetaan {name} baris {line}: report '{value}' tidak dikenal; tulis lb1 atau skdr.").format(
+                name=path.name, line=line, value=row["report"]))
+        if not row["row"] or not row["column"] or not row["dataElement"]:
+            raise KnownError(_("File pemetaan {name} baris {line}: row, column dan dataElement wajib diisi.").format(
+                name=path.name, line=line))
+        rows.append({key: row.get(key, "") for key in (*MAPPING_COLUMNS, "dataSet")})
+        if len(rows) > MAX_MAPPING_ROWS:
+            raise KnownError(_("File pemetaan {name} lebih dari {n} baris; periksa filenya.").format(
+                name=path.name, n=MAX_MAPPING_ROWS))
+    if not rows:
+        raise KnownError(_("File pemetaan {name} kosong.").format(name=path.name))
+    return rows
+
+
+def store_mapping(path: str | Path, *, user: SignedIn | None = None) -> int:
+    """Keeps the office's mapping in the database (Pengaturan), so every PC and the window use it."""
+    require("settings.edit", user)
+    rows = _read_mapping(path)
+    preferences.put("dhis2.mapping", rows)
+    return len(rows)
+
+
+def _mapping(path: str | Path | None = None) -> Mapping:
+    rows = _read_mapping(path) if path else preferences.get("dhis2.mapping")
+    if not rows:
+        raise KnownError(_("Belum ada pemetaan DHIS2. Minta file pemetaan dari Dinas lalu muat: "
+                           "kupang-desk dhis2 mapping FILE.csv (atau --mapping FILE.csv)."))
+    targets = [Target(r["report"], r["row"], r["column"], r["dataElement"], r.get("categoryOptionCombo", "")) for r in rows]
+    data_sets: dict[str, str] = {}
+    for r in rows:
+        if r.get("dataSet"):
+            data_sets.setdefault(r["report"], r["dataSet"])
+    return Mapping(targets, data_sets)
+
+
+def dhis2_period(kind: str, period: Period) -> str:
+    """``202610`` for a month, ``2026W43`` for an SKDR week."""
+    if kind == "skdr":
+        week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
+        return f"{week.year}W{week.number}"
+    if not period.is_month:
+        raise KnownError(_("DHIS2 menerima LB1 per bulan; pilih satu bulan, misalnya --month 2026-10."))
+    return period.start.strftime("%Y%m")
+
+
+def _cells(report: Report) -> dict[tuple[str, str], int]:
+    """(row code, column) -> value of the cells DHIS2 takes: counted numbers, not sums of others."""
+    cells = {}
+    for table in report.tables:
+        code_index = next((i for i, c in enumerate(table.columns) if c.key in ("code", "letter")), None)
+        if code_index is None:
+            continue
+        base = [(i, c) for i, c in enumerate(table.columns) if c.numeric and c.summed and not c.total_of]
+        for row in table.rows:
+            for index, column in base:
+                cells[(str(row[code_index]), f"{column.group} {column.header}".strip())] = int(row[index] or 0)
+    return cells
+
+
+def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None = None, org_unit: str = "",
+                   user: SignedIn | None = None) -> dict:
+    """The ``dataValueSets`` payload of an LB1 month or an SKDR week; refuses uncovered cells."""
+    user = require("report.make", user)
+    if kind not in KINDS:
+        raise KnownError(_("Berkas DHIS2 dibuat untuk lb1 dan skdr, bukan '{kind}'.").format(kind=kind))
+    rules = _mapping(mapping_file)
+    report = service.make(kind, period, user=user)
+    cells = _cells(report)
+    if kind == "skdr":
+        week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
+        cells[("X", VISITS_COLUMN)] = week_counts(week, user=user).visits
+    previous = _previous_rows(kind, period)
+    for code, column in previous:  # a row the last sending had and this one lost: sent as zero
+        cells.setdefault((code, column), 0)
+    values, uncovered = [], []
+    for (code, column), value in sorted(cells.items()):
+        target = rules.find(kind, code, column)
+        if target is None:
+            if value:
+                uncovered.append(f"{code} {column} ({value})")
+            continue
+        element, combo = target
+        entry = {"dataElement": element, "period": dhis2_period(kind, period), "orgUnit": "", "value": str(value)}
+        if combo:
+            entry["categoryOptionCombo"] = combo
+        values.append(entry)
+    if uncovered:
+        raise KnownError(_("Pemetaan DHIS2 tidak mencakup {n} sel {report} yang berisi angka, jadi berkas tidak dibuat: "
+                           "{cells}. Minta Dinas melengkapi file pemetaannya.").format(
+            n=len(uncovered), report=kind.upper(), cells="; ".join(uncovered[:10]) + (" ..." if len(uncovered) > 10 else "")))
+    institution = Institution.select(Institution.code).first()
+    unit = org_unit or preferences.get("dhis2.org_unit") or (institution.code if institution else "")
+    if not unit:
+        raise KnownError(_("Kode unit organisasi DHIS2 (orgUnit) belum ada: isi kode puskesmas di Pengaturan > Profil, "
+                           "atau tulis --org-unit KODE."))
+    for entry in values:
+        entry["orgUnit"] = unit
+    payload = {"period": dhis2_period(kind, period), "orgUnit": unit, "completeDate": dt.date.today().isoformat(),
+               "dataValues": values}
+    if rules.data_sets.get(kind):
+        payload = {"dataSet": rules.data_sets[kind], **payload}
+    return payload
+
+
+def _previous_rows(kind: str, period: Period) -> set[tuple[str, str]]:
+    """(row code, column) of the cells the last sending of this period held."""
+    last = (SentReport.select().where((SentReport.kind == kind) & (SentReport.period_start == period.start)
+                                      & (SentReport.period_end == period.end)).order_by(SentReport.revision.desc()).first())
+    found: set[tuple[str, str]] = set()
+    for table in json.loads(last.counts).get("tables", []) if last else []:
+        for key, cells in table.get("rows", {}).items():
+            code = key.split(" ")[0]
+            for column, value in cells.items():
+                if isinstance(value, int) and code not in ("JUMLAH", _("Catatan")):
+                    found.add((code, column))
+    return found
+
+
+def write(payload: dict, path: str | Path) -> Path:
+    """Writes the payload as JSON, or as DHIS2's CSV (``.csv``): dataelement, period, orgunit,
+    categoryoptioncombo, attributeoptioncombo, value."""
+    path = Path(path)
+    if path.suffix.lower() not in (".json", ".csv"):
+        raise KnownError(_("Berkas DHIS2 berakhiran .json atau .csv, bukan {name}.").format(name=path.name))
+    if not path.parent.is_dir():
+        raise KnownError(_("Folder {folder} tidak ada.").format(folder=path.parent))
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+        return path
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["dataelement", "period", "orgunit", "categoryoptioncombo", "attributeoptioncombo", "value"])
+        for v in payload["dataValues"]:
+            out.writerow([v["dataElement"], v["period"], v["orgUnit"], v.get("categoryOptionCombo", ""), "", v["value"]])
+    return path
+
+
+@dataclass
+class Summary:
+    """What the server said: its status and counts, and any conflicts in its words."""
+
+    status: str
+    imported: int = 0
+    updated: int = 0
+    ignored: int = 0
+    deleted: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("SUCCESS", "OK") and not self.conflicts and not self.ignored
+
+    def text(self) -> str:
+        line = _("DHIS2: {status}; diimpor {imported}, diperbarui {updated}, diabaikan {ignored}, dihapus {deleted}.").format(
+            status=self.status, imported=self.imported, updated=self.updated, ignored=self.ignored, deleted=self.deleted)
+        if self.conflicts:
+            line += " " + _("Masalah: {conflicts}").format(conflicts="; ".join(self.conflicts[:10]))
+        return line
+
+
+def summary_of(reply: dict) -> Summary:
+    """Reads an import summary of DHIS2 2.36 (``importCount`` at the top) or 2.38+ (under ``response``)."""
+    body = reply.get("response", reply) if isinstance(reply.get("response"), dict) else reply
+    counts = body.get("importCount") or {}
+    conflicts = [f"{c.get('object', '')}: {c.get('value', '')}".strip(": ") for c in body.get("conflicts") or []]
+    return Summary(str(body.get("status") or reply.get("status") or ""), int(counts.get("imported", 0)),
+                   int(counts.get("updated", 0)), int(counts.get("ignored", 0)), int(counts.get("deleted", 0)),
+                   conflicts, reply)
+
+
+def _post(url: str, payload: dict, username: str, password: str, *, dry_run: bool) -> Summary:
+    query = urllib.parse.urlencode({"dryRun": "true" if dry_run else "false", "idScheme": "code",
+                                    "importStrategy": "CREATE_AND_UPDATE"})
+    request = urllib.request.Request(f"{url.rstrip('/')}/api/dataValueSets?{query}", method="POST",
+                                     data=json.dumps(payload).encode("utf-8"))
+    request.add_header("Content-Type", "application/json")
+    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as reply:  # noqa: S310 - the office's own server
+            body = reply.read(5_000_000)
+    except urllib.error.HTTPError as error:
+        if error.code in (401, 403):
+            raise KnownError(_("DHIS2 menolak nama pengguna atau kata sandi {user} (HTTP {code}). Periksa akun DHIS2.").format(
+                user=username, code=error.code)) from None
+        body = error.read(5_000_000)
+        if error.code != 409 or not body:  # 409: the import summary with its conflicts
+            raise KnownError(_("Server DHIS2 menjawab HTTP {code}: {reason}. Tidak ada yang dikirim ulang.").format(
+                code=error.code, reason=error.reason)) from None
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+        raise KnownError(_("Server DHIS2 {url} tidak bisa dihubungi ({reason}). Periksa internet dan alamat server "
+                           "di Pengaturan; kirim lagi nanti.").format(url=url, reason=getattr(error, "reason", error))) from None
+    try:
+        return summary_of(json.loads(body))
+    except (ValueError, AttributeError):
+        raise KnownError(_("Jawaban server DHIS2 tidak bisa dibaca (bukan ringkasan impor). Periksa alamat server.")) from None
+
+
+def upload(kind: str, period: Period, *, password: str, url: str = "", username: str = "",
+           mapping_file: str | Path | None = None, org_unit: str = "", user: SignedIn | None = None) -> tuple[Summary, Summary, dict]:
+    """Checks with ``dryRun`` then imports; returns (the dry run, the import, the payload). A dry run
+    the server does not accept whole stops here with its message: nothing is imported."""
+    user = require("report.send", user)
+    url = url or preferences.get("dhis2.url")
+    username = username or preferences.get("dhis2.username")
+    if not url or not username:
+        raise KnownError(_("Alamat server dan nama pengguna DHIS2 belum diatur (Pengaturan, atau --url dan --user)."))
+    payload = data_value_set(kind, period, mapping_file=mapping_file, org_unit=org_unit, user=user)
+    checked = _post(url, payload, username, password, dry_run=True)
+    if not checked.ok:
+        raise KnownError(_("Uji kirim (dryRun) ditolak, jadi data tidak dikirim. {summary}").format(summary=checked.text()))
+    done = _post(url, payload, username, password, dry_run=False)
+    if not done.ok:
+        raise KnownError(_("DHIS2 tidak menerima semua data. {summary}").format(summary=done.text()))
+    return checked, done, payload
+
+
+def keep_files(folder: Path, kind: str, period: Period, payload: dict, checked: Summary, done: Summary) -> list[Path]:
+    """The payload sent and the server's two summaries, as files to keep with the sent report."""
+    stem = f"dhis2-{kind}-{dhis2_period(kind, period)}"
+    files = [write(payload, folder / f"{stem}.json"), folder / f"{stem}-ringkasan.json"]
+    files[1].write_text(json.dumps({"dryRun": checked.raw, "import": done.raw}, ensure_ascii=False, indent=1), encoding="utf-8")
+    return files

@@ -1,0 +1,233 @@
+"""DHIS2 dataValueSets from the office's mapping, and the upload to a local server in the test."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import json
+import re
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from kupang_desk import preferences
+from kupang_desk.documents.table import Period
+from kupang_desk.errors import KnownError
+from kupang_desk.models import SentFile, SentReport
+from kupang_desk.reporting import dhis2, sent
+from kupang_desk.reports import lb1
+from kupang_desk.reports.base import age_bands
+from kupang_desk.reports.skdr import Week
+from kupang_desk.visits.recording import DiagnosisLine, VisitForm, delete_visit, record_visit
+from tests.helpers.factories import TODAY, an_institution, new_patient, new_visit, poli
+from tests.reporting.test_cycle import late_visit
+
+OCTOBER = Period.month("2026-10")
+
+
+def lb1_mapping(path, *, leave_out: str = ""):
+    """A mapping as a Dinas writes it: one data element per ICD-10 code, one combo per age band and sex."""
+    columns = [f"{band.label} {sex}" for band in age_bands() for sex in "LP"] + ["Kasus lama L", "Kasus lama P"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle, delimiter=";")
+        out.writerow(["report", "row", "column", "dataElement", "categoryOptionCombo", "dataSet"])
+        for column in columns:
+            if column != leave_out:
+                combo = "BARU_" + re.sub(r"\W+", "_", column).upper() if not column.startswith("Kasus lama") else \
+                    "LAMA_" + column[-1]
+                out.writerow(["lb1", "*", column, "LB1_{code}", combo, "LB1_BULANAN"])
+        out.writerow(["skdr", "*", "Kasus baru", "SKDR_{code}", "", "SKDR_MINGGUAN"])
+        out.writerow(["skdr", "X", "Jumlah kunjungan", "SKDR_X", "", ""])
+    return path
+
+
+@pytest.fixture
+def october(database):
+    an_institution(code="P5371040101")
+    yohanes = new_patient()
+    maria = new_patient(nik="5371044506900002", name="Maria Bere", sex="P", birth_date=dt.date(1990, 6, 5))
+    new_visit(yohanes, dt.datetime(2026, 10, 5, 9, 0), "J06.9")
+    new_visit(maria, dt.datetime(2026, 10, 12, 10, 0), "J06.9", "A90")
+    record_visit(VisitForm(patient_id=maria.id, visit_at=dt.datetime(2026, 10, 14, 10, 0), poli_id=poli(),
+                           diagnoses=[DiagnosisLine("A90", is_new_case=False, is_primary=True)]), today=TODAY)
+    return yohanes, maria
+
+
+def check_shape(payload: dict) -> None:
+    """The dataValueSets shape DHIS2 reads: top-level period/orgUnit/completeDate, values as strings."""
+    assert set(payload) <= {"dataSet", "period", "orgUnit", "completeDate", "dataValues"}
+    dt.date.fromisoformat(payload["completeDate"])
+    assert re.fullmatch(r"\d{6}|\d{4}W\d{1,2}", payload["period"])
+    for value in payload["dataValues"]:
+        assert set(value) <= {"dataElement", "categoryOptionCombo", "period", "orgUnit", "value"}
+        assert {"dataElement", "period", "orgUnit", "value"} <= set(value)
+        assert isinstance(value["value"], str) and value["value"].isdigit()
+        assert value["period"] == payload["period"] and value["orgUnit"] == payload["orgUnit"]
+
+
+def test_lb1_month_as_data_value_sets_json_and_csv(october, tmp_path):
+    mapping = lb1_mapping(tmp_path / "pemetaan.csv")
+    payload = dhis2.data_value_set("lb1", OCTOBER, mapping_file=mapping)
+    check_shape(payload)
+    assert (payload["dataSet"], payload["period"], payload["orgUnit"]) == ("LB1_BULANAN", "202610", "P5371040101")
+    values = {(v["dataElement"], v["categoryOptionCombo"]): int(v["value"]) for v in payload["dataValues"]}
+    assert values[("LB1_J06.9", "BARU_20_44_TH_L")] == 1 and values[("LB1_J06.9", "BARU_20_44_TH_P")] == 1
+    assert values[("LB1_A90", "BARU_20_44_TH_P")] == 1 and values[("LB1_A90", "LAMA_P")] == 1  # 14 Oct: a repeat
+    new, every = lb1.case_totals(OCTOBER)
+    assert sum(values.values()) == every  # every case once, zeros included for the other cells
+    assert sum(v for (_e, combo), v in values.items() if combo.startswith("BARU")) == new
+    assert len(values) == 2 * (2 * len(age_bands()) + 2)  # two codes, every mapped cell
+    dhis2.write(payload, tmp_path / "lb1.csv")
+    with (tmp_path / "lb1.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["dataelement", "period", "orgunit", "categoryoptioncombo", "attributeoptioncombo", "value"]
+    assert ["LB1_J06.9", "202610", "P5371040101", "BARU_20_44_TH_L", "", "1"] in rows
+    assert json.loads(dhis2.write(payload, tmp_path / "lb1.json").read_text(encoding="utf-8")) == payload
+
+
+def test_a_cell_the_mapping_does_not_cover_refuses_the_file(october, tmp_path):
+    mapping = lb1_mapping(tmp_path / "kurang.csv", leave_out="20-44 th P")
+    with pytest.raises(KnownError, match=r"tidak mencakup 2 sel LB1 .*A90 20-44 th P \(1\); J06.9 20-44 th P \(1\)"):
+        dhis2.data_value_set("lb1", OCTOBER, mapping_file=mapping)
+    (tmp_path / "salah.csv").write_text("kode,elemen\nJ06.9,X\n", encoding="utf-8")
+    with pytest.raises(KnownError, match="tidak punya kolom report, row, column, dataElement"):
+        dhis2.data_value_set("lb1", OCTOBER, mapping_file=tmp_path / "salah.csv")
+    with pytest.raises(KnownError, match="Belum ada pemetaan DHIS2"):
+        dhis2.data_value_set("lb1", OCTOBER)
+
+
+def test_skdr_week_with_x_and_the_stored_mapping(october, tmp_path):
+    assert dhis2.store_mapping(lb1_mapping(tmp_path / "pemetaan.csv")) > 0
+    week = Week.of(dt.date(2026, 10, 12))
+    payload = dhis2.data_value_set("skdr", week.period())
+    check_shape(payload)
+    values = {v["dataElement"]: v["value"] for v in payload["dataValues"]}
+    assert payload["period"] == f"2026W{week.number}" and payload["dataSet"] == "SKDR_MINGGUAN"
+    assert values["SKDR_C"] == "1" and values["SKDR_X"] == "2" and values["SKDR_A"] == "0"  # the 14th is a repeat
+
+
+class Dhis2Server:
+    """A DHIS2 stand-in: checks basic auth and the query, keeps every payload, answers a summary."""
+
+    def __init__(self, *, conflicts: bool = False) -> None:
+        self.requests: list[tuple[dict, dict]] = []
+        self.conflicts = conflicts
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):  # noqa: N802 - http.server's name
+                query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+                expected = "Basic " + base64.b64encode(b"pkm-oebobo:rahasia").decode()
+                if self.headers.get("Authorization") != expected:
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                server.requests.append((query, body))
+                count = len(body["dataValues"])
+                reply = {"httpStatus": "OK", "response": {"status": "SUCCESS", "importCount": {
+                    "imported": count, "updated": 0, "ignored": 0, "deleted": 0}, "conflicts": []}}
+                code = 200
+                if server.conflicts:
+                    code = 409
+                    reply["response"] = {"status": "WARNING", "importCount": {"imported": 0, "updated": 0, "ignored": count,
+                                                                               "deleted": 0},
+                                         "conflicts": [{"object": "LB1_J06.9", "value": "Data element not found"}]}
+                data = json.dumps(reply).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.http.shutdown()
+        self.http.server_close()
+
+
+def test_upload_dry_run_then_import_and_kept_with_the_sent_report(october, tmp_path):
+    mapping = lb1_mapping(tmp_path / "pemetaan.csv")
+    preferences.put("dhis2.username", "pkm-oebobo")
+    with Dhis2Server() as server:
+        preferences.put("dhis2.url", server.url + "/")
+        checked, done, payload = dhis2.upload("lb1", OCTOBER, password="rahasia", mapping_file=mapping)
+    assert [(q["dryRun"], q["idScheme"]) for q, _body in server.requests] == [("true", "code"), ("false", "code")]
+    assert server.requests[0][1] == server.requests[1][1] == payload  # exactly the mapped values, twice
+    assert done.ok and done.imported == len(payload["dataValues"])
+    files = dhis2.keep_files(tmp_path, "lb1", OCTOBER, payload, checked, done)
+    row = sent.record_upload("lb1", OCTOBER, files, done.text())
+    assert (row.method, row.revision) == ("dhis2", 0)
+    names = {f.name for f in SentFile.select().where(SentFile.sent == row)}
+    assert {"dhis2-lb1-202610.json", "dhis2-lb1-202610-ringkasan.json", "lb1-2026-10.xlsx"} <= names
+    kept = json.loads(bytes(SentFile.get(SentFile.name == "dhis2-lb1-202610-ringkasan.json").content))
+    assert kept["import"]["response"]["importCount"]["imported"] == len(payload["dataValues"])
+
+
+def test_a_revision_sends_zeros_for_a_code_that_went_away(october, tmp_path):
+    yohanes, maria = october
+    mapping = lb1_mapping(tmp_path / "pemetaan.csv")
+    sent.mark_sent("lb1", OCTOBER)
+    for visit in [v for v in maria.visits if any(d.icd10_code == "A90" for d in v.diagnoses)]:
+        form_codes = [d.icd10_code for d in visit.diagnoses]
+        if form_codes == ["A90"]:
+            delete_visit(visit.id, reason="tercatat dua kali")
+    late_visit(yohanes, dt.datetime(2026, 10, 30, 9, 0), "I10", reason="dicatat terlambat")
+    payload = dhis2.data_value_set("lb1", OCTOBER, mapping_file=mapping)
+    values = {(v["dataElement"], v["categoryOptionCombo"]): v["value"] for v in payload["dataValues"]}
+    assert values[("LB1_A90", "LAMA_P")] == "0"  # the repeat went away: the server's 1 is overwritten
+    assert values[("LB1_I10", "BARU_20_44_TH_L")] == "1"
+
+
+def test_a_refused_dry_run_imports_nothing_and_the_server_problems_are_in_words(october, tmp_path):
+    mapping = lb1_mapping(tmp_path / "pemetaan.csv")
+    with Dhis2Server(conflicts=True) as server:
+        with pytest.raises(KnownError, match="Uji kirim \\(dryRun\\) ditolak.*LB1_J06.9: Data element not found"):
+            dhis2.upload("lb1", OCTOBER, password="rahasia", url=server.url, username="pkm-oebobo", mapping_file=mapping)
+        assert [q["dryRun"] for q, _body in server.requests] == ["true"]  # never the real import
+        with pytest.raises(KnownError, match="menolak nama pengguna atau kata sandi pkm-oebobo"):
+            dhis2.upload("lb1", OCTOBER, password="salah", url=server.url, username="pkm-oebobo", mapping_file=mapping)
+    with pytest.raises(KnownError, match="tidak bisa dihubungi"):
+        dhis2.upload("lb1", OCTOBER, password="rahasia", url=server.url, username="pkm-oebobo", mapping_file=mapping)
+    assert SentReport.select().count() == 0
+
+
+def test_command_line_writes_the_file_and_uploads(october, db_url, tmp_path, capsys, monkeypatch):
+    from kupang_desk.cli import main
+    from kupang_desk.models import database as database_module
+    from tests.helpers.factories import cli_account
+
+    cli_account(monkeypatch)
+    mapping = lb1_mapping(tmp_path / "pemetaan.csv")
+    database_module.close()
+    base = ["--database", db_url]
+    assert main([*base, "report", "lb1", "--month", "2026-10", "--dhis2", str(tmp_path / "lb1.json"),
+                 "--mapping", str(mapping)]) == 0
+    assert "Berkas DHIS2 disimpan" in capsys.readouterr().out
+    check_shape(json.loads((tmp_path / "lb1.json").read_text(encoding="utf-8")))
+    assert main([*base, "report", "recap", "--month", "2026-10", "--dhis2", str(tmp_path / "r.json")]) == 2
+    assert main([*base, "dhis2", "mapping", str(mapping)]) == 0
+    monkeypatch.setenv("KUPANG_DESK_DHIS2_PASSWORD", "rahasia")
+    with Dhis2Server() as server:
+        assert main([*base, "dhis2", "upload", "lb1", "--month", "2026-10", "--url", server.url, "--user", "pkm-oebobo"]) == 0
+    out = capsys.readouterr().out
+    assert "Uji kirim: DHIS2: SUCCESS" in out and "Ditandai terkirim lewat DHIS2." in out
+    assert [q["dryRun"] for q, _body in server.requests] == ["true", "false"]
+    monkeypatch.setenv("KUPANG_DESK_DHIS2_PASSWORD", "salah")
+    with Dhis2Server() as server:
+        assert main([*base, "dhis2", "upload", "lb1", "--month", "2026-10", "--url", server.url, "--user", "pkm-oebobo"]) == 2
+    assert "menolak nama pengguna atau kata sandi" in capsys.readouterr().err
+    database_module.close()
