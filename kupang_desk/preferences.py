@@ -63,6 +63,7 @@ KEYS: dict[str, Key] = {key.name: key for key in (
     Key("dhis2.org_unit", str, "", "the DHIS2 orgUnit code of this office; empty: the puskesmas code of the profile"),
     Key("dhis2.url", str, "", "the DHIS2 server the office uploads to, for example https://dhis2.example.go.id"),
     Key("dhis2.username", str, "", "the DHIS2 account that uploads (its password is asked, never stored)"),
+    Key("city.puskesmas", list, [], "the puskesmas a Dinas expects files from: code and name; empty: Kota Kupang's 11"),
     Key("reference.icd10_titles", str, "", "fingerprint of the shipped Indonesian ICD-10 titles last loaded"),
     Key("lb1.age_bands", list, DEFAULT_AGE_BANDS, "LB1 age bands (days under one year, years above)", seeded=True),
     Key("no_rm.pattern", dict, DEFAULT_NO_RM_PATTERN, "how new No. RM are made (running or family)", seeded=True),

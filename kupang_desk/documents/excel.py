@@ -7,9 +7,11 @@ or portrait, one page wide, header rows repeated, A4 or F4.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -81,12 +83,85 @@ def write_workbook(reports: list[Report], path: str | Path, *, paper: str = "A4"
     for report in reports:
         sheet = workbook.create_sheet(_unique_title(workbook, report.sheet_title or report.kind))
         write_sheet(sheet, report, paper=paper)
+        if report.stamp is not None:
+            _write_stamp(workbook, sheet, report.stamp)
         if report.anchor:
             workbook.properties.keywords = str(report.anchor)
             sheet.oddFooter.right.text = report.anchor.label()
             sheet.oddFooter.right.size = 7
     save(workbook, path)
     return path
+
+
+STAMP_SHEET, STAMP_FORMAT = "kupang_desk_data", "kupang-desk-report/1"
+STAMP_CHUNK = 30_000  # characters per cell (Excel keeps at most 32,767)
+MAX_STAMPED_FILE = 20 * 1024 * 1024
+
+
+def visible_digest(sheet) -> str:
+    """SHA-256 of a sheet's cells as written (coordinates and values; formulas as their text), so
+    that a number changed in Excel after the file was made shows."""
+    digest = hashlib.sha256()
+    for row in sheet.iter_rows():
+        for cell in row:
+            value = getattr(cell, "value", None)
+            if value is None or value == "":
+                continue
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            digest.update(f"{cell.row},{cell.column}={value}\n".encode())
+    return digest.hexdigest()
+
+
+def _write_stamp(workbook: Workbook, sheet: Worksheet, stamp: dict) -> None:
+    """A hidden sheet with the report's data as JSON, sealed with its SHA-256 and the visible sheet's."""
+    data = {**stamp, "sheet": sheet.title, "visible_sha256": visible_digest(sheet)}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    hidden = workbook.create_sheet(STAMP_SHEET)
+    hidden.sheet_state = "hidden"
+    hidden["A1"] = STAMP_FORMAT
+    hidden["A2"] = hashlib.sha256(text.encode()).hexdigest()
+    for index in range(0, len(text), STAMP_CHUNK):
+        hidden.cell(row=3 + index // STAMP_CHUNK, column=1).value = text[index:index + STAMP_CHUNK]
+
+
+class NotStamped(KnownError):
+    """A workbook without Kupang Desk's data sheet (another program's, or typed by hand)."""
+
+
+def read_stamp(path: str | Path) -> dict:
+    """The data a Kupang Desk workbook carries, after checking that neither it nor the visible sheet
+    changed since the file was made."""
+    path = Path(path)
+    if not path.is_file():
+        raise KnownError(_("File {path} tidak ada.").format(path=path))
+    if path.stat().st_size > MAX_STAMPED_FILE:
+        raise KnownError(_("File {name} terlalu besar untuk laporan puskesmas (lebih dari 20 MB).").format(name=path.name))
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except Exception as error:  # noqa: BLE001 - any unreadable file: zip, xml, openpyxl's own errors
+        raise KnownError(_("File {name} bukan file Excel (.xlsx) yang bisa dibaca.").format(name=path.name)) from error
+    try:
+        if STAMP_SHEET not in workbook.sheetnames:
+            raise NotStamped(_("File {name} tidak dibuat oleh Kupang Desk (tidak ada lembar data laporan), jadi "
+                               "tidak diimpor.").format(name=path.name))
+        cells = [row[0] for row in workbook[STAMP_SHEET].iter_rows(min_col=1, max_col=1, values_only=True)]
+        if len(cells) < 3 or cells[0] != STAMP_FORMAT:
+            raise NotStamped(_("Lembar data di file {name} tidak dikenal.").format(name=path.name))
+        text = "".join(str(c or "") for c in cells[2:])
+        altered = _("File {name} sudah diubah sesudah dibuat oleh Kupang Desk ({what}), jadi tidak diimpor. Minta "
+                    "puskesmas mengirim ulang file aslinya.")
+        if hashlib.sha256(text.encode()).hexdigest() != cells[1]:
+            raise KnownError(altered.format(name=path.name, what=_("lembar datanya tidak utuh")))
+        data = json.loads(text)
+        if data.get("sheet") not in workbook.sheetnames:
+            raise KnownError(altered.format(name=path.name, what=_("lembar laporannya tidak ada")))
+        if visible_digest(workbook[data["sheet"]]) != data.get("visible_sha256"):
+            raise KnownError(altered.format(name=path.name, what=_("angka atau tulisan di lembar {sheet} berbeda").format(
+                sheet=data["sheet"])))
+        return data
+    finally:
+        workbook.close()
 
 
 def save(workbook: Workbook, path: Path) -> None:

@@ -190,6 +190,8 @@ class Report:
     when_empty: str = ""  # what the page says when no table has a row
     anchor: Anchor | None = None  # the audit chain's head when the file was written
     revision: int = 0  # a report sent before and changed since: "Revisi 1" under the title
+    stamp: dict | None = None  # data a workbook carries for the receiving office (reports.stamp)
+    figures: dict[str, int] = field(default_factory=dict)  # numbers outside the tables (SKDR: "visits", the X)
 
     @property
     def empty(self) -> bool:

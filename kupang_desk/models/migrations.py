@@ -25,6 +25,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
     ALL_MODELS,
+    CityFile,
     Counter,
     LateChange,
     PatientIdentifier,
@@ -177,9 +178,10 @@ def _v5_audit_keys(database: pw.Database, migrator: SchemaMigrator) -> None:
 
 
 def _v6_sent_reports(database: pw.Database, migrator: SchemaMigrator) -> None:
-    """v6: reports as they were sent (files, counts, revisions) and visits written after."""
-    with database.bind_ctx([SentReport, SentFile, LateChange]):
-        database.create_tables([SentReport, SentFile, LateChange])
+    """v6: reports as they were sent (files, counts, revisions), visits written after, and the
+    puskesmas files a Dinas receives."""
+    with database.bind_ctx([SentReport, SentFile, LateChange, CityFile]):
+        database.create_tables([SentReport, SentFile, LateChange, CityFile])
 
 
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {

@@ -48,3 +48,24 @@ class LateChange(BaseModel):
     reason = pw.CharField(max_length=200)
     at = pw.DateTimeField(default=now)
     by = pw.ForeignKeyField(User, null=True, backref="+", index=False)
+
+
+class CityFile(BaseModel):
+    """A puskesmas report file as the Dinas received it: every revision kept, the latest counted."""
+
+    institution_code = pw.CharField(max_length=20)
+    institution_name = pw.CharField(max_length=150)
+    kind = pw.CharField(max_length=20)  # lb1, recap, top, skdr
+    period_start = pw.DateField()
+    period_end = pw.DateField()
+    revision = pw.SmallIntegerField(default=0)
+    made_at = pw.DateTimeField()  # when the puskesmas made the file
+    received_at = pw.DateTimeField(default=now)  # when the Dinas imported it
+    received_by = pw.ForeignKeyField(User, null=True, backref="+", index=False)
+    file_name = pw.CharField(max_length=200)
+    file_sha256 = pw.CharField(max_length=64)
+    content = pw.BlobField()
+    data = pw.TextField()  # the report's data as the file carried it (JSON)
+
+    class Meta:
+        indexes = ((("institution_code", "kind", "period_start", "period_end", "revision"), True),)

@@ -172,6 +172,7 @@ def mark_sent(kind: str, period: Period, *, method: str = "file", note: str = ""
     report = service.make(kind, period, service.Options(paper=paper), task=task, user=user)
     revision = 0 if previous is None else previous.revision + 1
     report.revision = revision
+    report.stamp = {**(report.stamp or {}), "revision": revision}
     task.step(1, 3, _("Menulis file yang dikirim..."))
     stem = f"{kind}-{period.slug()}" + (f"-revisi-{revision}" if revision else "")
     with tempfile.TemporaryDirectory(prefix="kupang-desk-kirim-") as folder:

@@ -18,6 +18,7 @@ from kupang_desk.reports.lb1 import lb1_report
 from kupang_desk.reports.recap import recap_report
 from kupang_desk.reports.register import export_register_xlsx, register_report
 from kupang_desk.reports.skdr import skdr_report
+from kupang_desk.reports.stamp import stamp_of
 from kupang_desk.reports.top import top_report
 from kupang_desk.tasks import Task
 from kupang_desk.visits import locks
@@ -44,6 +45,7 @@ def make(kind: str, period: Period, options: Options | None = None, *, task: Tas
     report = _make(kind, period, options, task, preview_rows, user)
     if kind in SENT_KINDS:
         report.revision = locks.revision_now(kind, period)
+        report.stamp = stamp_of(report)
     return report
 
 

@@ -232,4 +232,5 @@ def skdr_report(period: Period, *, user: SignedIn | None = None) -> Report:
     report.subtitle = _("Minggu ke-{week} tahun {year}: {start} s.d. {end}").format(
         week=week.number, year=week.year, start=format_date(start), end=format_date(end))
     report.closing = closing
+    report.figures = {"visits": counts.visits}
     return report

@@ -1,0 +1,343 @@
+"""Rekap kota: the Dinas Kesehatan Kota Kupang adds up its eleven puskesmas from the files they send.
+
+A file is the puskesmas's own Kupang Desk workbook (LB1, recap, top ten or SKDR W2), recognised by
+the data sheet it carries (``reports.stamp``): the puskesmas code and name, the period, the revision,
+its tables, sealed so that a number changed after the file was made is refused. Every revision is
+kept; the latest of each puskesmas counts. The city's LB1 adds every cell of every code any puskesmas
+reported, with zero rows for the codes of the city's LB1 list that no one reported this time (codes
+reported in any earlier file); the city's top ten comes from that LB1; the city's SKDR adds the
+letters and names the puskesmas with an alert. Completeness and timeliness show who sent, when,
+and against the due date of the reporting calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kupang_desk import audit, preferences
+from kupang_desk.accounts import session
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
+from kupang_desk.documents.excel import read_stamp
+from kupang_desk.documents.table import Column, Period, Report, ReportTable
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_date, format_number
+from kupang_desk.i18n import _
+from kupang_desk.models import CityFile, now, writing
+from kupang_desk.reporting.calendar import monthly_due, weekly_due
+from kupang_desk.reports.base import kind_label
+from kupang_desk.reports.skdr import Week, current_codes
+from kupang_desk.reports.stamp import FORMAT
+from kupang_desk.settings import current_letterhead
+from kupang_desk.tasks import Task
+
+KOTA_KUPANG = ("Alak", "Bakunase", "Kupang Kota", "Manutapen", "Naioni", "Oebobo", "Oepoi", "Oesapa", "Pasir Panjang",
+               "Penfui", "Sikumana")
+CITY_KINDS = ("lb1", "recap", "top", "skdr")
+
+
+@dataclass(frozen=True)
+class Imported:
+    path: Path
+    status: str  # "baru", "sudah ada", "ditolak"
+    message: str
+
+
+def expected() -> list[dict[str, str]]:
+    """The puskesmas the Dinas expects files from (Pengaturan), by default Kota Kupang's eleven."""
+    return preferences.get("city.puskesmas") or [{"code": "", "name": f"Puskesmas {name}"} for name in KOTA_KUPANG]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().replace("uptd", " ").replace("puskesmas", " ").split())
+
+
+def _expected_entry(code: str, name: str) -> dict[str, str] | None:
+    for entry in expected():
+        if entry.get("code") and entry["code"] == code:
+            return entry
+    for entry in expected():
+        if not entry.get("code") and _fold(entry["name"]) and _fold(entry["name"]) == _fold(name):
+            return entry
+    return None
+
+
+def import_files(paths: Iterable[str | Path], *, task: Task | None = None, user: SignedIn | None = None) -> list[Imported]:
+    """Reads each file, checks it, and keeps it; each file is its own transaction, and a refused
+    file says why without stopping the others."""
+    user = require("import.run", user)
+    task = task or Task()
+    paths = [Path(p) for p in paths]
+    results = []
+    for number, path in enumerate(paths, start=1):
+        task.step(number - 1, len(paths), _("Membaca {name}...").format(name=path.name))
+        try:
+            results.append(_import_one(path, user))
+        except KnownError as error:
+            results.append(Imported(path, "ditolak", str(error)))
+    task.step(len(paths), len(paths), _("Selesai."))
+    return results
+
+
+def _import_one(path: Path, user: SignedIn) -> Imported:
+    data = read_stamp(path)
+    if data.get("format") != FORMAT or data.get("kind") not in CITY_KINDS:
+        raise KnownError(_("File {name} bukan laporan LB1, rekap, penyakit terbanyak atau SKDR dari Kupang Desk.").format(
+            name=path.name))
+    code, name = str(data.get("institution_code") or ""), str(data.get("institution_name") or "")
+    if not code:
+        raise KnownError(_("File {name} dari {who} tidak menyebut kode puskesmas. Minta puskesmas mengisi kodenya di "
+                           "Pengaturan > Profil lalu membuat file itu lagi.").format(name=path.name, who=name or "?"))
+    known = next((e for e in expected() if e.get("code") == code), None)
+    if known is not None and _fold(known["name"]) != _fold(name):
+        raise KnownError(_("File {file}: kode {code} milik {ours}, tetapi file menyebut {theirs}. Tidak diimpor; periksa "
+                           "kode puskesmas di profil mereka atau di daftar Dinas.").format(
+            file=path.name, code=code, ours=known["name"], theirs=name))
+    period = Period(dt.date.fromisoformat(data["period_start"]), dt.date.fromisoformat(data["period_end"]))
+    content = path.read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    label = f"{kind_label(data['kind'])} {period.label()} {name}"
+    with writing():
+        same = CityFile.get_or_none((CityFile.institution_code == code) & (CityFile.kind == data["kind"])
+                                    & (CityFile.period_start == period.start) & (CityFile.period_end == period.end)
+                                    & (CityFile.revision == int(data.get("revision", 0))))
+        if same is not None:
+            if same.data == json.dumps(data, sort_keys=True, ensure_ascii=False):
+                return Imported(path, "sudah ada", _("{report} revisi {n} sudah diterima {when}.").format(
+                    report=label, n=same.revision, when=format_date(same.received_at.date())))
+            raise KnownError(_("{report} revisi {n} sudah diterima dengan angka lain. Minta puskesmas mengirimnya sebagai "
+                               "revisi baru (Tandai terkirim sesudah koreksi).").format(report=label, n=same.revision))
+        row = CityFile.create(institution_code=code, institution_name=name, kind=data["kind"], period_start=period.start,
+                              period_end=period.end, revision=int(data.get("revision", 0)),
+                              made_at=dt.datetime.fromisoformat(data["made_at"]), received_at=now(),
+                              received_by=session.account(user), file_name=path.name[:200], file_sha256=digest,
+                              content=content, data=json.dumps(data, sort_keys=True, ensure_ascii=False))
+        audit.record("import", "city_file", row.id, {"file": path.name, "sha256": digest, "institution": code,
+                                                     "kind": data["kind"], "period": period.label(),
+                                                     "revision": row.revision}, user)
+    revision = _(" (revisi {n})").format(n=row.revision) if row.revision else ""
+    return Imported(path, "baru", _("{report}{revision} diterima.").format(report=label, revision=revision))
+
+
+def _latest(kind: str, period: Period) -> dict[str, CityFile]:
+    """The latest revision each puskesmas sent for this report and period, by code."""
+    found: dict[str, CityFile] = {}
+    query = (CityFile.select().where((CityFile.kind == kind) & (CityFile.period_start == period.start)
+                                     & (CityFile.period_end == period.end)).order_by(CityFile.revision))
+    for row in query:
+        found[row.institution_code] = row
+    return found
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One puskesmas for one report and period: what arrived and when."""
+
+    code: str
+    name: str
+    file: CityFile | None  # the latest revision
+    first_received: dt.datetime | None
+    due: dt.date
+
+    @property
+    def on_time(self) -> bool:
+        return self.first_received is not None and self.first_received.date() <= self.due
+
+    def state(self) -> str:
+        if self.file is None:
+            return _("Belum")
+        return _("Tepat waktu") if self.on_time else _("Terlambat")
+
+
+def arrivals(kind: str, period: Period, *, user: SignedIn | None = None) -> list[Arrival]:
+    """Every expected puskesmas (and any other that sent), with its latest file and first arrival."""
+    require("report.make", user)
+    due = weekly_due(period) if kind == "skdr" else monthly_due(period)
+    latest = _latest(kind, period)
+    first: dict[str, dt.datetime] = {}
+    for row in CityFile.select(CityFile.institution_code, CityFile.received_at).where(
+            (CityFile.kind == kind) & (CityFile.period_start == period.start) & (CityFile.period_end == period.end)):
+        first[row.institution_code] = min(first.get(row.institution_code, row.received_at), row.received_at)
+    rows, seen = [], set()
+    for entry in expected():
+        match = next((f for f in latest.values() if (entry.get("code") and f.institution_code == entry["code"])
+                      or (not entry.get("code") and _fold(f.institution_name) == _fold(entry["name"]))), None)
+        code = match.institution_code if match else entry.get("code", "")
+        seen.add(code)
+        rows.append(Arrival(code, entry["name"], match, first.get(code) if match else None, due))
+    for code, file in sorted(latest.items()):
+        if code not in seen:
+            rows.append(Arrival(code, file.institution_name, file, first.get(code), due))
+    return rows
+
+
+def completeness_line(rows: list[Arrival]) -> str:
+    """``Kelengkapan 9 dari 11 (82%); tepat waktu 7 dari 11 (64%)``."""
+    total = len(rows) or 1
+    sent = sum(1 for r in rows if r.file is not None)
+    on_time = sum(1 for r in rows if r.on_time)
+    return _("Kelengkapan {sent} dari {total} ({sent_pct}%); tepat waktu {on_time} dari {total} ({time_pct}%)").format(
+        sent=sent, total=len(rows), sent_pct=round(100 * sent / total), on_time=on_time, time_pct=round(100 * on_time / total))
+
+
+def status_report(kind: str, period: Period, *, user: SignedIn | None = None) -> Report:
+    """Who sent what and when, as a report (Excel/PDF) with the completeness line."""
+    rows = arrivals(kind, period, user=user)
+    columns = [Column("no", _("No"), width=4, kind="text"), Column("name", _("Puskesmas"), width=28, kind="text"),
+               Column("code", _("Kode"), width=13, kind="id"), Column("state", _("Status"), width=12, kind="text"),
+               Column("received", _("Diterima"), width=18, kind="text"), Column("revision", _("Revisi"), width=7),
+               Column("made", _("Dibuat"), width=18, kind="text")]
+    table = ReportTable(_("Kelengkapan dan ketepatan waktu"), columns)
+    for number, r in enumerate(rows, start=1):
+        table.rows.append([str(number), r.name, r.code, r.state(),
+                           format_date(r.first_received.date()) if r.first_received else "",
+                           r.file.revision if r.file else 0, format_date(r.file.made_at.date()) if r.file else ""])
+    table.note = completeness_line(rows) + ". " + _("Batas kirim {due}.").format(
+        due=format_date(rows[0].due if rows else monthly_due(period)))
+    return _city_report(kind, _("KELENGKAPAN LAPORAN PUSKESMAS: {report}").format(report=kind_label(kind).upper()),
+                        period, [table], landscape=False)
+
+
+def _city_report(kind: str, title: str, period: Period, tables: list[ReportTable], *, landscape: bool) -> Report:
+    report = Report(f"kota-{kind}", title, period, tables, current_letterhead(), landscape=landscape,
+                    sheet_title=_("Kota {kind}").format(kind=kind.upper())[:31],
+                    when_empty=_("Belum ada file puskesmas untuk periode {period}.").format(period=period.label()))
+    if kind == "skdr":
+        week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
+        report.subtitle = _("Minggu ke-{week} tahun {year}: {start} s.d. {end}").format(
+            week=week.number, year=week.year, start=format_date(period.start), end=format_date(period.end))
+    return report
+
+
+def _columns(data: dict, index: int = 0) -> list[Column]:
+    table = data["tables"][index]
+    return [Column(c["key"], c["header"], group=c["group"], width=c["width"], kind=c["kind"], total_of=tuple(c["total_of"]),
+                   summed=c["summed"]) for c in table["columns"]]
+
+
+def _add(columns: list[Column], rows: Iterable[list]) -> dict[str, list]:
+    """Rows added cell by cell under their code (column 1), numeric columns only."""
+    out: dict[str, list] = {}
+    for row in rows:
+        total = out.get(str(row[1]))
+        if total is None:
+            out[str(row[1])] = list(row)
+            continue
+        for i, column in enumerate(columns):
+            if column.numeric:
+                total[i] = (total[i] or 0) + (row[i] or 0)
+    return out
+
+
+def city_lb1(period: Period, *, user: SignedIn | None = None) -> Report:
+    require("report.make", user)
+    files = list(_latest("lb1", period).values())
+    if not files:
+        return _city_report("lb1", _("LB1 KOTA: DATA KESAKITAN SEMUA PUSKESMAS"), period, [], landscape=True)
+    datas = [json.loads(f.data) for f in files]
+    columns = _same_columns(files, datas)
+    summed = _add(columns, (row for d in datas for row in d["tables"][0]["rows"]))
+    names = {code: row[2] for code, row in summed.items()}
+    for earlier in CityFile.select(CityFile.data).where((CityFile.kind == "lb1") & (CityFile.period_start < period.start)):
+        for row in json.loads(earlier.data)["tables"][0]["rows"]:  # the city's LB1 list: codes seen before
+            if str(row[1]) not in summed:
+                names.setdefault(str(row[1]), row[2])
+    table = ReportTable(_("LB1 kota: {n} puskesmas").format(n=len(files)), columns, total_label=_("JUMLAH"))
+    for number, code in enumerate(sorted(names), start=1):
+        row = summed.get(code) or ["", code, names[code], *[0 if c.numeric else "" for c in columns[3:]]]
+        table.rows.append([str(number), code, names[code], *row[3:]])
+    table.note = _("Dari {names}.").format(names=", ".join(sorted(f.institution_name for f in files)))
+    return _city_report("lb1", _("LB1 KOTA: DATA KESAKITAN SEMUA PUSKESMAS"), period, [table], landscape=True)
+
+
+def _same_columns(files: list[CityFile], datas: list[dict]) -> list[Column]:
+    layout = [(c["key"], c["header"], c["group"]) for c in datas[0]["tables"][0]["columns"]]
+    for file, data in zip(files, datas, strict=True):
+        if [(c["key"], c["header"], c["group"]) for c in data["tables"][0]["columns"]] != layout:
+            raise KnownError(_("Kolom laporan {a} berbeda dengan {b} (misalnya golongan umur LB1 lain); samakan Pengaturan "
+                               "di puskesmas itu lalu minta file baru.").format(a=file.institution_name,
+                                                                               b=files[0].institution_name))
+    return _columns(datas[0])
+
+
+def city_top(period: Period, *, limit: int = 10, user: SignedIn | None = None) -> Report:
+    """The city's most frequent diseases (new cases), from the city LB1."""
+    lb1 = city_lb1(period, user=user)
+    columns = [Column("no", _("No"), width=4, kind="text"), Column("code", _("Kode ICD-10"), width=10, kind="id"),
+               Column("name", _("Nama penyakit"), width=48, kind="text"),
+               Column("L", "L", width=8), Column("P", "P", width=8), Column("all", _("Jumlah"), width=9, total_of=("L", "P"))]
+    table = ReportTable(_("Penyakit terbanyak di kota (kasus baru)"), columns, total_label=_("JUMLAH"))
+    if lb1.tables:
+        source = lb1.tables[0]
+        at = {c.key: i for i, c in enumerate(source.columns)}
+        include_z = preferences.get("top_diseases.include_z_codes")
+        ranked = sorted((row for row in source.rows if row[at["new"]] and (include_z or not str(row[1]).startswith("Z"))),
+                        key=lambda row: (-row[at["new"]], row[1]))[:limit]
+        for number, row in enumerate(ranked, start=1):
+            table.rows.append([str(number), row[1], row[2], row[at["newL"]], row[at["newP"]], row[at["new"]]])
+    return _city_report("top", _("{n} PENYAKIT TERBANYAK DI KOTA").format(n=limit), period, [table] if lb1.tables else [],
+                        landscape=False)
+
+
+def city_recap(period: Period, *, user: SignedIn | None = None) -> Report:
+    require("report.make", user)
+    files = list(_latest("recap", period).values())
+    tables = []
+    if files:
+        datas = [json.loads(f.data) for f in files]
+        for index, first in enumerate(datas[0]["tables"]):
+            columns = _columns(datas[0], index)
+            summed = _add(columns, (row for d in datas if index < len(d["tables"]) for row in d["tables"][index]["rows"]))
+            table = ReportTable(first["title"], columns, total_label=first.get("total_label") or "")
+            for number, key in enumerate(sorted(summed), start=1):
+                table.rows.append([str(number), *summed[key][1:]])
+            tables.append(table)
+    return _city_report("recap", _("REKAP KUNJUNGAN KOTA"), period, tables, landscape=True)
+
+
+def city_skdr(period: Period, *, user: SignedIn | None = None) -> Report:
+    """The week's cases per SKDR letter in the city, X the visits of all, and which puskesmas alerted."""
+    require("report.make", user)
+    files = sorted(_latest("skdr", period).values(), key=lambda f: f.institution_name)
+    thresholds = {c.letter: c for c in current_codes()}
+    columns = [Column("no", _("No"), width=4, kind="text"), Column("letter", _("Kode"), width=5, kind="text"),
+               Column("name", _("Penyakit atau sindrom"), width=34, kind="text"), Column("cases", _("Kasus baru"), width=8),
+               Column("alerts", _("Puskesmas dengan peringatan"), width=40, kind="text")]
+    table = ReportTable(_("SKDR kota: {n} puskesmas").format(n=len(files)), columns, total_label=_("JUMLAH"))
+    cases: dict[str, int] = {}
+    alerted: dict[str, list[str]] = {}
+    visits = 0
+    closing = []
+    for file in files:
+        data = json.loads(file.data)
+        visits += int(data.get("figures", {}).get("visits", 0))
+        source = data["tables"][0]
+        at = {c["key"]: i for i, c in enumerate(source["columns"])}
+        for row in source["rows"]:
+            letter, count = row[at["letter"]], int(row[at["cases"]] or 0)
+            cases[letter] = cases.get(letter, 0) + count
+            code = thresholds.get(letter)
+            if count and (row[at["alert"]] or (code is not None and count >= code.threshold)):
+                alerted.setdefault(letter, []).append(f"{file.institution_name} {count}")
+        closing += [f"{file.institution_name}: {line}" for line in data.get("closing", [])]
+    for number, code in enumerate(current_codes(), start=1):
+        table.rows.append([str(number), code.letter, code.name, cases.get(code.letter, 0), ", ".join(alerted.get(code.letter, []))])
+    table.note = _("X (jumlah kunjungan semua puskesmas): {visits}.").format(visits=format_number(visits))
+    report = _city_report("skdr", _("SKDR KOTA (W2)"), period, [table] if files else [], landscape=False)
+    report.closing = closing
+    report.figures = {"visits": visits}
+    return report
+
+
+def city_report(kind: str, period: Period, *, user: SignedIn | None = None) -> Report:
+    """The city's report of ``kind`` (lb1, recap, top, skdr)."""
+    makers = {"lb1": city_lb1, "recap": city_recap, "top": city_top, "skdr": city_skdr}
+    if kind not in makers:
+        raise KnownError(_("Rekap kota dibuat untuk {kinds}.").format(kinds=", ".join(CITY_KINDS)))
+    return makers[kind](period, user=user)
+

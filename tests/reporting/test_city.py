@@ -1,0 +1,164 @@
+"""Rekap kota: eleven generated puskesmas each make their files; the Dinas imports them, refuses an
+altered one, keeps revisions, shows who is late, and its city LB1 equals the LB1 of all their visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from kupang_desk.accounts import session
+from kupang_desk.documents.table import Period
+from kupang_desk.errors import KnownError
+from kupang_desk.models import CityFile
+from kupang_desk.models import database as database_module
+from kupang_desk.reporting import city
+from kupang_desk.reports import service
+from kupang_desk.reports.skdr import Week
+from kupang_desk.visits.recording import DiagnosisLine, VisitForm, record_visit
+from tests.helpers import databases
+from tests.helpers.actors import TEST_ACTOR
+from tests.helpers.factories import TODAY, an_institution, new_patient, poli
+
+OCTOBER = Period.month("2026-10")
+CODES = ("J06.9", "A09", "I10", "K29.7", "A90", "J18.9", "L30.9", "Z00.0")
+WEEK = Week.of(dt.date(2026, 10, 14))
+
+
+def code_of(number: int) -> str:
+    return f"P53710{number:05d}"
+
+
+def fill(number: int, visits: int) -> None:
+    """One puskesmas's October: patients and visits drawn from a seed of its own."""
+    rng = random.Random(number)
+    for index in range(visits):
+        sex = rng.choice("LP")
+        born = dt.date(rng.randint(1950, 2025), rng.randint(1, 12), rng.randint(1, 28))
+        day = born.day + (40 if sex == "P" else 0)
+        serial = number * 100 + index
+        patient = new_patient(nik=f"537104{day:02d}{born:%m%y}{serial:04d}", sex=sex, birth_date=born,
+                              name=f"Pasien {'ABCDEFGHIJKL'[number]}{'abcdefghijklmnopqrstuvwxyz'[index]}",
+                              kk_number=f"5371041501{serial:06d}")
+        codes = rng.sample(CODES, rng.randint(1, 2))
+        lines = [DiagnosisLine(code, is_new_case=rng.random() < 0.7, is_primary=i == 0) for i, code in enumerate(codes)]
+        at = dt.datetime(2026, 10, rng.randint(1, 31), rng.randint(7, 15), 0)
+        record_visit(VisitForm(patient_id=patient.id, visit_at=at, poli_id=poli(), diagnoses=lines), today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def files(sqlite_template, tmp_path_factory):
+    """Eleven puskesmas databases, each with its LB1, recap and SKDR workbooks; and one with all visits."""
+    folder = tmp_path_factory.mktemp("kota")
+    made = {}
+    with session.acting_as(TEST_ACTOR):
+        everyone = databases.fresh_sqlite(sqlite_template, folder)
+        for number, name in enumerate(city.KOTA_KUPANG, start=1):
+            database_module.connect(databases.fresh_sqlite(sqlite_template, folder))
+            an_institution(name=f"UPTD Puskesmas {name}", code=code_of(number))
+            fill(number, 8 + number)
+            for kind in ("lb1", "recap", "skdr"):
+                period = WEEK.period() if kind == "skdr" else OCTOBER
+                path = folder / f"{kind}-{number:02d}.xlsx"
+                service.save(kind, period, xlsx=path)
+                made[(kind, number)] = path
+            database_module.close()
+        database_module.connect(everyone)
+        an_institution(name="Semua puskesmas", code="P0")
+        for number in range(1, 12):
+            fill(number, 8 + number)
+        made["all"] = service.make("lb1", OCTOBER)
+        made["all-skdr"] = service.make("skdr", WEEK.period())
+        database_module.close()
+    return made
+
+
+def test_the_city_lb1_equals_the_lb1_of_all_visits_at_once(files, database, tmp_path):
+    an_institution(name="Dinas Kesehatan Kota Kupang", code="D5371")
+    paths = [files[("lb1", n)] for n in range(1, 12)]
+    results = city.import_files(paths)
+    assert [r.status for r in results] == ["baru"] * 11, [r.message for r in results]
+    report = city.city_report("lb1", OCTOBER)
+    (table,) = report.tables
+    expected = files["all"].tables[0]
+    assert [row[1:] for row in table.rows] == [row[1:] for row in expected.rows]
+    assert table.totals()[3:] == expected.totals()[3:]
+    assert report.letterhead.name == "Dinas Kesehatan Kota Kupang"
+    # Top ten of the city from the city LB1: new cases, no Z codes.
+    (top,) = city.city_report("top", OCTOBER).tables
+    new = {row[1]: row[expected.column_index("new")] for row in expected.rows}
+    ranked = sorted((c for c in new if new[c] and not c.startswith("Z")), key=lambda c: (-new[c], c))[:10]
+    assert [row[1] for row in top.rows] == ranked
+    # Importing the same files again adds nothing.
+    assert {r.status for r in city.import_files(paths)} == {"sudah ada"}
+    assert CityFile.select().count() == 11
+
+
+def test_city_skdr_and_recap_add_up_and_name_the_puskesmas(files, database):
+    city.import_files([files[("skdr", n)] for n in range(1, 12)] + [files[("recap", n)] for n in range(1, 12)])
+    skdr = city.city_report("skdr", WEEK.period())
+    expected = files["all-skdr"]
+    assert skdr.figures["visits"] == expected.figures["visits"]
+    at = {c.key: i for i, c in enumerate(expected.tables[0].columns)}
+    wanted = {row[at["letter"]]: row[at["cases"]] for row in expected.tables[0].rows}
+    assert {row[1]: row[3] for row in skdr.tables[0].rows} == wanted
+    recap = city.city_report("recap", OCTOBER)
+    assert recap.tables and sum(len(t.rows) for t in recap.tables) > 0
+
+
+def test_an_altered_file_a_stranger_and_a_revision(files, database, tmp_path):
+    altered = tmp_path / "lb1-diubah.xlsx"
+    shutil.copyfile(files[("lb1", 1)], altered)
+    book = load_workbook(altered)
+    sheet = book.worksheets[0]
+    cell = next(c for row in sheet.iter_rows() for c in row if isinstance(c.value, int) and c.value > 0)
+    cell.value += 1  # one number changed in Excel
+    book.save(altered)
+    other = tmp_path / "buatan-sendiri.xlsx"
+    Workbook().save(other)
+    results = city.import_files([altered, other, tmp_path / "tidak-ada.xlsx"])
+    assert [r.status for r in results] == ["ditolak"] * 3
+    assert "sudah diubah sesudah dibuat" in results[0].message and "berbeda" in results[0].message
+    assert "tidak dibuat oleh Kupang Desk" in results[1].message and "tidak ada" in results[2].message
+    assert CityFile.select().count() == 0
+    # Opened and saved again without a change (as a clerk does in Excel): still the same file's numbers.
+    resaved = tmp_path / "lb1-disimpan-ulang.xlsx"
+    load_workbook(files[("lb1", 2)]).save(resaved)
+    (kept,) = city.import_files([resaved])
+    assert kept.status == "baru", kept.message
+    CityFile.delete().execute()
+    # A code the Dinas knows under another name is refused with both names.
+    from kupang_desk import preferences
+
+    preferences.put("city.puskesmas", [{"code": code_of(1), "name": "Puskesmas Oesapa"}])
+    (refused,) = city.import_files([files[("lb1", 1)]])
+    assert refused.status == "ditolak" and "milik Puskesmas Oesapa" in refused.message and "Alak" in refused.message
+    preferences.put("city.puskesmas", [])
+
+
+def test_completeness_and_timeliness(files, database):
+    city.import_files([files[("lb1", n)] for n in range(1, 10)])  # two puskesmas never sent
+    early = dt.datetime(2026, 11, 9, 10, 0)
+    CityFile.update(received_at=early).where(CityFile.institution_code.in_([code_of(n) for n in range(1, 8)])).execute()
+    rows = city.arrivals("lb1", OCTOBER)
+    assert len(rows) == 11 and [r.state() for r in rows].count("Belum") == 2
+    assert sum(r.on_time for r in rows) == 7
+    assert city.completeness_line(rows) == "Kelengkapan 9 dari 11 (82%); tepat waktu 7 dari 11 (64%)"
+    status = city.status_report("lb1", OCTOBER)
+    assert [row[3] for row in status.tables[0].rows].count("Terlambat") == 2
+
+
+def test_a_file_without_the_puskesmas_code_is_refused(sqlite_template, tmp_path):
+    with session.acting_as(TEST_ACTOR):
+        database_module.connect(databases.fresh_sqlite(sqlite_template, tmp_path))
+        an_institution(name="UPTD Puskesmas Alak", code="")
+        fill(1, 3)
+        path = service.save("lb1", OCTOBER, xlsx=tmp_path / "tanpa-kode.xlsx") and tmp_path / "tanpa-kode.xlsx"
+        (result,) = city.import_files([path])
+        database_module.close()
+    assert result.status == "ditolak" and "tidak menyebut kode puskesmas" in result.message
+    with pytest.raises(KnownError):
+        city.city_report("register", OCTOBER)
