@@ -148,6 +148,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--org-unit", default="", metavar=_("KODE"), help=_("kode orgUnit DHIS2 (bawaan: kode puskesmas)"))
     report.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
 
+    city = commands.add_parser("city", help=_("rekap kota (Dinas): impor file puskesmas, kelengkapan, LB1/SKDR kota"))
+    city_commands = city.add_subparsers(dest="city_command", required=True, metavar=_("PERINTAH"))
+    city_commands.add_parser("import", help=_("impor file Excel laporan dari puskesmas (boleh banyak)")).add_argument(
+        "files", nargs="+", metavar="FILE.xlsx")
+    for name, words in (("status", _("siapa yang sudah mengirim, kapan, dan yang terlambat")),
+                        ("report", _("LB1, rekap, penyakit terbanyak atau SKDR kota sebagai Excel/PDF"))):
+        command = city_commands.add_parser(name, help=words)
+        command.add_argument("kind", choices=("lb1", "recap", "top", "skdr"), help=_("laporan"))
+        period = command.add_mutually_exclusive_group(required=True)
+        period.add_argument("--month", metavar="TTTT-BB", help=_("bulan, misalnya 2026-10"))
+        period.add_argument("--week", metavar="TTTT-Wmm", help=_("skdr: minggu, misalnya 2026-W43"))
+        command.add_argument("--xlsx", metavar="FILE", help=_("simpan sebagai Excel"))
+        command.add_argument("--pdf", metavar="FILE", help=_("simpan sebagai PDF"))
+
     dhis2 = commands.add_parser("dhis2", help=_("DHIS2: muat pemetaan dari Dinas, unggah LB1 atau SKDR"))
     dhis2_commands = dhis2.add_subparsers(dest="dhis2_command", required=True, metavar=_("PERINTAH"))
     dhis2_commands.add_parser("mapping", help=_("muat file pemetaan DHIS2 (CSV) ke database")).add_argument(
@@ -277,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     commands = {"setup": _setup, "demo": _demo, "info": _info, "report": _report, "import": _import,
                 "students": _students, "scholarship": _scholarship, "audit": _audit, "backup": _backup,
-                "restore": _restore, "reporting": _reporting, "dhis2": _dhis2}
+                "restore": _restore, "reporting": _reporting, "dhis2": _dhis2, "city": _city}
     if args.command in commands:
         return commands[args.command](args)
     parser.error(_("perintah tidak dikenal"))
@@ -710,6 +724,40 @@ def _reporting(args: argparse.Namespace) -> int:
     for path in sent.save_files(history[-1].id, args.out):
         print(path)
     return EXIT_OK
+
+
+def _city(args: argparse.Namespace) -> int:
+    from kupang_desk.documents.table import Period
+    from kupang_desk.formatting import format_date
+    from kupang_desk.reporting import city
+    from kupang_desk.reports import skdr
+    from kupang_desk.tasks import ConsoleTask
+
+    _open(args)
+    if args.city_command == "import":
+        results = city.import_files(args.files, task=ConsoleTask())
+        for result in results:
+            print(f"{result.path.name}: {result.message}", file=sys.stderr if result.status == "ditolak" else sys.stdout)
+        return EXIT_USER if any(r.status == "ditolak" for r in results) else EXIT_OK
+    if (args.kind == "skdr") != bool(args.week):
+        raise KnownError(_("SKDR per minggu (--week 2026-W43); laporan bulanan per bulan (--month 2026-10)."))
+    period = skdr.week_of_setting(args.week).period() if args.week else Period.month(args.month)
+    if args.city_command == "status":
+        rows = city.arrivals(args.kind, period)
+        for row in rows:
+            received = format_date(row.first_received.date()) if row.first_received else ""
+            revision = _("revisi {n}").format(n=row.file.revision) if row.file and row.file.revision else ""
+            print(f"{row.name:<28} {row.code:<14} {row.state():<12} {received:<18} {revision}")
+        print(city.completeness_line(rows))
+        if args.xlsx or args.pdf:
+            city.save_report(args.kind, period, xlsx=args.xlsx, pdf=args.pdf, status=True)
+        return EXIT_OK
+    if not (args.xlsx or args.pdf):
+        raise KnownError(_("Sebutkan file keluaran: --xlsx NAMA.xlsx dan/atau --pdf NAMA.pdf."))
+    report = city.save_report(args.kind, period, xlsx=args.xlsx, pdf=args.pdf)
+    written = " ".join(str(p) for p in (args.xlsx, args.pdf) if p)
+    print(_("{report} disimpan: {files}").format(report=report.title, files=written))
+    return EXIT_EMPTY if report.empty else EXIT_OK
 
 
 def _dhis2(args: argparse.Namespace) -> int:

@@ -23,8 +23,9 @@ from kupang_desk import audit, preferences
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.documents.excel import read_stamp
-from kupang_desk.documents.table import Column, Period, Report, ReportTable
+from kupang_desk.documents.excel import read_stamp, write_workbook
+from kupang_desk.documents.pdf import write_pdf
+from kupang_desk.documents.table import Column, Period, Report, ReportTable, check_output
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_number
 from kupang_desk.i18n import _
@@ -72,15 +73,15 @@ def import_files(paths: Iterable[str | Path], *, task: Task | None = None, user:
     file says why without stopping the others."""
     user = require("import.run", user)
     task = task or Task()
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     results = []
-    for number, path in enumerate(paths, start=1):
-        task.step(number - 1, len(paths), _("Membaca {name}...").format(name=path.name))
+    for number, path in enumerate(files, start=1):
+        task.step(number - 1, len(files), _("Membaca {name}...").format(name=path.name))
         try:
             results.append(_import_one(path, user))
         except KnownError as error:
             results.append(Imported(path, "ditolak", str(error)))
-    task.step(len(paths), len(paths), _("Selesai."))
+    task.step(len(files), len(files), _("Selesai."))
     return results
 
 
@@ -336,8 +337,29 @@ def city_skdr(period: Period, *, user: SignedIn | None = None) -> Report:
 
 def city_report(kind: str, period: Period, *, user: SignedIn | None = None) -> Report:
     """The city's report of ``kind`` (lb1, recap, top, skdr)."""
+    require("report.make", user)
     makers = {"lb1": city_lb1, "recap": city_recap, "top": city_top, "skdr": city_skdr}
     if kind not in makers:
         raise KnownError(_("Rekap kota dibuat untuk {kinds}.").format(kinds=", ".join(CITY_KINDS)))
     return makers[kind](period, user=user)
 
+
+
+def save_report(kind: str, period: Period, *, xlsx: str | Path | None = None, pdf: str | Path | None = None,
+                status: bool = False, paper: str = "A4", user: SignedIn | None = None) -> Report:
+    """Writes the city's report (or, with ``status``, who sent it) as Excel and/or PDF, audited."""
+    user = require("report.make", user)
+    if not xlsx and not pdf:
+        raise KnownError(_("Sebutkan file keluaran: --xlsx NAMA.xlsx dan/atau --pdf NAMA.pdf."))
+    for target in (xlsx, pdf):
+        if target:
+            check_output(Path(target), (".xlsx", ".pdf"))
+    report = status_report(kind, period, user=user) if status else city_report(kind, period, user=user)
+    if xlsx:
+        write_workbook([report], xlsx, paper=paper)
+    if pdf:
+        write_pdf(report, pdf, paper=paper)
+    with writing():
+        audit.record("export", "report", report.kind, {"period": period.label(), "xlsx": str(xlsx or ""),
+                                                       "pdf": str(pdf or "")}, user)
+    return report

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QStandardPaths,
-    Qt,
     Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -31,64 +26,25 @@ from PySide6.QtWidgets import (
 )
 
 from kupang_desk import preferences
-from kupang_desk.documents.table import Period, Report, ReportTable
+from kupang_desk.documents.table import Period, Report
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.formatting import format_date, format_number, month_names
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import KINDS, kind_label
 from kupang_desk.reports.skdr import Week
 from kupang_desk.tasks import Cancelled
+from kupang_desk.ui.city import CityView
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.printing import preview_pdf, print_folder
+from kupang_desk.ui.report_table import ReportTableModel
 from kupang_desk.ui.reporting import ReportingCalendar
 from kupang_desk.ui.widgets import (
-    ALIGN,
-    DISPLAY,
     ask_save_path,
     combo,
     open_document,
     parse_date_text,
     select_data,
 )
-
-
-class ReportTableModel(QAbstractTableModel):
-    """A computed report table, read-only, as it will be printed."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.table: ReportTable | None = None
-        self.rows: list[list] = []
-
-    def set_table(self, table: ReportTable | None) -> None:
-        self.beginResetModel()
-        self.table = table
-        self.rows = [] if table is None else table.rows + ([table.totals()] if table.total_label and table.rows else [])
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or self.table is None else len(self.table.columns)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
-        role = int(role)
-        if self.table is None or not index.isValid():
-            return None
-        column = self.table.columns[index.column()]
-        if role == DISPLAY:
-            value = self.rows[index.row()][index.column()]
-            return format_number(value) if column.numeric and isinstance(value, int) else ("" if value is None else str(value))
-        if role == ALIGN and column.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if self.table is None or int(role) != DISPLAY or orientation != Qt.Orientation.Horizontal:
-            return None
-        column = self.table.columns[section]
-        return f"{column.group}\n{column.header}" if column.group else column.header
 
 
 class ReportsPage(QWidget):
@@ -181,6 +137,8 @@ class ReportsPage(QWidget):
         self.tabs.setObjectName("reportTabs")
         self.tabs.addTab(maker, _("Buat laporan"))
         self.tabs.addTab(self.calendar, _("Kalender pelaporan"))
+        self.city = CityView(today=today)
+        self.tabs.addTab(self.city, _("Rekap kota (Dinas)"))
         self.tabs.currentChanged.connect(lambda index: self.calendar.refresh() if index == 1 else None)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

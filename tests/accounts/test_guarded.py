@@ -69,6 +69,9 @@ HARMLESS = {
     "kupang_desk.reporting.dhis2.summary_of": "reads a server reply it is given",
     "kupang_desk.reports.skdr.current_codes": "the SKDR codes and thresholds: reference data",
     "kupang_desk.reports.skdr.current_mapping": "the ICD-10 to SKDR mapping: reference data",
+    "kupang_desk.reporting.city.completeness_line": "words for arrivals it is given (arrivals() checks report.make)",
+    "kupang_desk.reporting.city.expected": "the names of the city's puskesmas: institutions, not people",
+    "kupang_desk.reports.stamp.stamp_of": "the data of a report it is given (made under report.make)",
     # the audit trail in words: labels, and sentences about events it is given (the No. RM in them
     # come from audit_words.Names, which checks audit.view)
     "kupang_desk.audit_words.table_label": "the label of a table name",

@@ -162,3 +162,25 @@ def test_a_file_without_the_puskesmas_code_is_refused(sqlite_template, tmp_path)
     assert result.status == "ditolak" and "tidak menyebut kode puskesmas" in result.message
     with pytest.raises(KnownError):
         city.city_report("register", OCTOBER)
+
+
+def test_command_line_imports_shows_who_is_late_and_saves_the_city_lb1(files, db_url, tmp_path, capsys, monkeypatch):
+    from kupang_desk.cli import main
+    from tests.helpers.factories import cli_account
+
+    database_module.connect(db_url)
+    cli_account(monkeypatch, role="pimpinan")
+    database_module.close()
+    base = ["--database", db_url, "city"]
+    assert main([*base, "import", *(str(files[("lb1", n)]) for n in (1, 2, 3))]) == 2  # a head may not import
+    cli_account(monkeypatch, username="admin-dinas")
+    assert main([*base, "import", *(str(files[("lb1", n)]) for n in (1, 2, 3))]) == 0
+    assert capsys.readouterr().out.count("diterima.") == 3
+    assert main([*base, "status", "lb1", "--month", "2026-10"]) == 0
+    out = capsys.readouterr().out
+    assert "Kelengkapan 3 dari 11 (27%)" in out and out.count("Belum") == 8
+    assert main([*base, "report", "lb1", "--month", "2026-10", "--xlsx", str(tmp_path / "kota.xlsx"),
+                 "--pdf", str(tmp_path / "kota.pdf")]) == 0
+    assert (tmp_path / "kota.xlsx").exists() and (tmp_path / "kota.pdf").exists()
+    assert main([*base, "report", "skdr", "--month", "2026-10", "--xlsx", str(tmp_path / "s.xlsx")]) == 2
+    database_module.close()

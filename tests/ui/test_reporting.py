@@ -154,3 +154,41 @@ def test_pelaporan_settings_and_a_dhis2_upload_from_the_calendar(window, qtbot, 
     assert [q["dryRun"] for q, _body in server.requests] == ["true", "false"]
     assert "diunggah ke DHIS2 dan ditandai terkirim" in cal.summary.text()
     assert SentReport.get().method == "dhis2"
+
+
+def test_the_dinas_imports_two_puskesmas_files_and_saves_the_city_lb1(qtbot, sqlite_template, tmp_path):
+    from kupang_desk.models import database as database_module
+    from kupang_desk.reports import service
+    from tests.helpers import databases
+    from tests.helpers.factories import an_institution
+    from tests.reporting.test_city import OCTOBER, code_of, fill
+
+    paths = []
+    for number in (1, 6):  # Alak and Oebobo
+        database_module.connect(databases.fresh_sqlite(sqlite_template, tmp_path))
+        an_institution(name=f"UPTD Puskesmas {('', 'Alak', '', '', '', '', 'Oebobo')[number]}", code=code_of(number))
+        fill(number, 5)
+        paths.append(str(service.save("lb1", OCTOBER, xlsx=tmp_path / f"lb1-{number}.xlsx") and tmp_path / f"lb1-{number}.xlsx"))
+        database_module.close()
+    target = database_module.connect(databases.fresh_sqlite(sqlite_template, tmp_path))
+    an_institution(name="Dinas Kesehatan Kota Kupang", code="D5371")
+    window = MainWindow(target)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.reports_page
+    page.tabs.setCurrentWidget(page.city)
+    view = page.city
+    view.year.setValue(2026)
+    qtbot.keyClicks(view.month, "Oktober")
+    _wait(qtbot, view.import_files(paths))
+    assert view.imported.text().startswith("2 file diterima, 0 ditolak.") and "Alak" in view.imported.text()
+    qtbot.waitUntil(lambda: view.arrivals.rowCount() == 11, timeout=20000)
+    _wait(qtbot, view.operation)
+    states = [view.arrivals.data(view.arrivals.index(row, 2)) for row in range(11)]
+    assert states.count("Belum") == 9 and states.count("Terlambat") == 2  # received now, due 10 November
+    assert "Kelengkapan 2 dari 11 (18%)" in view.summary.text()
+    last = view.model.rowCount() - 1
+    assert last > 0 and "JUMLAH" in [view.model.data(view.model.index(last, c)) for c in range(4)]
+    _wait(qtbot, view.save("xlsx", str(tmp_path / "kota.xlsx")))
+    assert (tmp_path / "kota.xlsx").exists()
+    database_module.close()

@@ -1,0 +1,199 @@
+"""Rekap kota (for the Dinas): import the puskesmas files, see who sent and who is late, and save the
+city's LB1, top ten, recap and SKDR under the Dinas letterhead."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kupang_desk import preferences
+from kupang_desk.documents.table import Period
+from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_date, month_names
+from kupang_desk.i18n import _
+from kupang_desk.reports.base import kind_label
+from kupang_desk.reports.skdr import Week
+from kupang_desk.ui.operations import Operation, show_error
+from kupang_desk.ui.report_table import ReportTableModel
+from kupang_desk.ui.widgets import (
+    ListModel,
+    ask_save_path,
+    combo,
+    file_dialog,
+    flow_row,
+    last_folder,
+    open_document,
+    record_table,
+    remember_folder,
+)
+
+STATE_COLOURS = {"Belum": "#b00020", "Terlambat": "#a05a00"}
+
+
+class CityView(QWidget):
+    """Report and period on top, who sent below, the city's table under it, the buttons at the foot."""
+
+    def __init__(self, parent: QWidget | None = None, *, today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        today = today or dt.date.today()
+        last_month = today.replace(day=1) - dt.timedelta(days=1)
+        self.operation: Operation | None = None
+        self.report = None
+        self.kind = combo([(kind_label(k), k) for k in ("lb1", "recap", "top", "skdr")])
+        self.kind.setObjectName("cityKind")
+        self.month = combo([(name, number) for number, name in enumerate(month_names(), start=1)])
+        self.month.setCurrentIndex(last_month.month - 1)
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(last_month.year)
+        last_week = Week.of(today, starts_sunday=preferences.get("skdr.week_starts_sunday")).previous()
+        self.week = QSpinBox()
+        self.week.setRange(1, 53)
+        self.week.setPrefix(_("minggu ke-"))
+        self.week.setValue(last_week.number)
+        period = QHBoxLayout()
+        for widget in (self.month, self.year, self.week):
+            period.addWidget(widget)
+        period.addStretch(1)
+        form = QFormLayout()
+        form.addRow(_("Laporan:"), self.kind)
+        form.addRow(_("Periode:"), period)
+        self.import_button = QPushButton(_("Impor file puskesmas..."))
+        self.import_button.setToolTip(_("File Excel LB1, rekap, penyakit terbanyak atau SKDR yang dibuat Kupang Desk "
+                                        "di puskesmas; boleh beberapa sekaligus"))
+        self.preview_button = QPushButton(_("Pratinjau rekap kota"))
+        self.xlsx_button = QPushButton(_("Simpan Excel..."))
+        self.pdf_button = QPushButton(_("Simpan PDF..."))
+        self.status_button = QPushButton(_("Simpan kelengkapan..."))
+        self.import_button.clicked.connect(lambda: self.import_files())
+        self.preview_button.clicked.connect(self.refresh)
+        self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
+        self.pdf_button.clicked.connect(lambda: self.save("pdf"))
+        self.status_button.clicked.connect(lambda: self.save("xlsx", status=True))
+        self.arrivals = ListModel([
+            (_("Puskesmas"), lambda a: a.name), (_("Kode"), lambda a: a.code), (_("Status"), lambda a: a.state()),
+            (_("Diterima"), lambda a: format_date(a.first_received.date()) if a.first_received else ""),
+            (_("Revisi"), lambda a: a.file.revision if a.file else ""),
+            (_("Dibuat"), lambda a: format_date(a.file.made_at.date()) if a.file else ""),
+        ], self, foreground=lambda a: STATE_COLOURS.get(a.state()))
+        self.arrivals_view = record_table(self.arrivals, single=True)
+        self.arrivals_view.setObjectName("cityArrivals")
+        self.imported = QLabel()
+        self.imported.setObjectName("cityImported")
+        self.imported.setWordWrap(True)
+        self.imported.hide()
+        self.summary = QLabel(_("Impor file dari puskesmas, lalu Pratinjau."))
+        self.summary.setObjectName("citySummary")
+        self.summary.setWordWrap(True)
+        self.model = ReportTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("cityTable")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(flow_row(self.import_button, self.preview_button, self.xlsx_button, self.pdf_button,
+                                  self.status_button))
+        layout.addWidget(self.imported)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.arrivals_view, 1)
+        layout.addWidget(self.table, 2)
+        self.kind.currentIndexChanged.connect(self._show_period)
+        self._show_period()
+
+    def _show_period(self) -> None:
+        weekly = self.kind.currentData() == "skdr"
+        self.month.setVisible(not weekly)
+        self.year.setVisible(True)
+        self.week.setVisible(weekly)
+
+    def period(self) -> Period:
+        if self.kind.currentData() == "skdr":
+            return Week.parse(f"{self.year.value()}-W{self.week.value():02d}",
+                              starts_sunday=preferences.get("skdr.week_starts_sunday")).period()
+        return Period.month(f"{self.year.value()}-{self.month.currentData():02d}")
+
+    def refresh(self) -> Operation | None:
+        """Who sent and the city's table for the chosen report and period, off the GUI thread."""
+        from kupang_desk.reporting import city
+
+        try:
+            kind, period = self.kind.currentData(), self.period()
+        except KnownError as error:
+            self.summary.setText(str(error))
+            return None
+
+        def work(_task):
+            rows = city.arrivals(kind, period)
+            return rows, city.city_report(kind, period)
+
+        def done(result) -> None:
+            rows, report = result
+            self.arrivals.set_items(rows)
+            self.model.set_table(report.tables[0] if report.tables else None)
+            self.report = report
+            line = city.completeness_line(rows)
+            self.summary.setText(f"{kind_label(kind)} {period.label()}: {line}." + (
+                "\n" + "\n".join(report.closing[:6]) if report.closing else ""))
+
+        self.operation = Operation(self, work, title=_("Menghitung rekap kota"), on_success=done).start()
+        return self.operation
+
+    def import_files(self, paths: list[str] | None = None) -> Operation | None:
+        if paths is None:
+            dialog = file_dialog(self, _("Impor file puskesmas"), last_folder("city-files"), _("Excel (*.xlsx)"), mode="open")
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+            if not dialog.exec() or not dialog.selectedFiles():
+                return None
+            paths = dialog.selectedFiles()
+            remember_folder("city-files", Path(paths[0]).parent)
+        from kupang_desk.reporting import city
+
+        def done(results) -> None:
+            lines = [f"{r.path.name}: {r.message}" for r in results]
+            fresh = sum(1 for r in results if r.status == "baru")
+            refused = [r for r in results if r.status == "ditolak"]
+            self.imported.setText(_("{new} file diterima, {refused} ditolak.").format(new=fresh, refused=len(refused))
+                                  + "\n" + "\n".join(lines[:12]))
+            self.imported.show()
+            if refused:
+                show_error(self, KnownError("\n".join(f"{r.path.name}: {r.message}" for r in refused[:10])))
+            self.refresh()
+
+        self.operation = Operation(self, lambda task: city.import_files(paths, task=task), title=_("Mengimpor file puskesmas"),
+                                   on_success=done).start()
+        return self.operation
+
+    def save(self, suffix: str, path: str | None = None, *, status: bool = False) -> Operation | None:
+        try:
+            kind, period = self.kind.currentData(), self.period()
+        except KnownError as error:
+            self.summary.setText(str(error))
+            return None
+        if not path:
+            name = f"{'kelengkapan' if status else 'kota'}-{kind}-{period.slug()}.{suffix}"
+            path = ask_save_path(self, f"city-{suffix}", _("Simpan rekap kota"), name,
+                                 "Excel (*.xlsx)" if suffix == "xlsx" else "PDF (*.pdf)")
+            if not path:
+                return None
+        from kupang_desk.reporting import city
+
+        def done(_report) -> None:
+            self.summary.setText(_("Disimpan: {path}").format(path=path))
+            open_document(Path(path))
+
+        self.operation = Operation(self, lambda _task: city.save_report(kind, period, status=status, **{suffix: path}),
+                                   title=_("Menyimpan rekap kota"), on_success=done).start()
+        return self.operation
