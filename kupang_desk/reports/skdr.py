@@ -179,7 +179,7 @@ def alerts(week: Week, *, codes: tuple[SkdrCode, ...] | None = None, mapping: tu
     codes = codes or current_codes()
     mapping = mapping or current_mapping()
     this = counts or week_counts(week, mapping=mapping, user=user)
-    history = [week_counts(week.previous(n), mapping=mapping, user=user).cases for n in range(1, HISTORY_WEEKS + 1)]
+    history = _history(week, mapping)
     found = []
     for code in codes:
         count = this.cases.get(code.letter, 0)
@@ -197,6 +197,25 @@ def alerts(week: Week, *, codes: tuple[SkdrCode, ...] | None = None, mapping: tu
             places = this.kelurahan.get(code.letter, Counter()).most_common()
             found.append(Alert(code.letter, code.name, count, "; ".join(reasons), tuple(places)))
     return found
+
+
+def _history(week: Week, mapping: tuple[tuple[str, str], ...], weeks: int = HISTORY_WEEKS) -> list[Counter]:
+    """New cases per letter in each of the ``weeks`` weeks before ``week`` (the nearest first), in
+    one query grouped by day, so that the alert costs one scan however long the history."""
+    start = week.period().start
+    period = Period(start - dt.timedelta(days=7 * weeks), start - dt.timedelta(days=1))
+    day = pw.fn.DATE(Visit.visit_at)
+    query = (VisitDiagnosis.select(day, VisitDiagnosis.icd10, pw.fn.COUNT(VisitDiagnosis.id)).join(Visit)
+             .where(live_visits_in(period) & VisitDiagnosis.is_new_case).group_by(day, VisitDiagnosis.icd10))
+    buckets: list[Counter] = [Counter() for _week in range(weeks)]
+    letters: dict[str, str | None] = {}
+    for value, icd, count in query.tuples():
+        when = dt.date.fromisoformat(str(value)[:10])  # a date, a datetime or its text, by engine
+        if icd not in letters:
+            letters[icd] = letter_of(icd, mapping)
+        if letters[icd] is not None:
+            buckets[((start - when).days - 1) // 7][letters[icd]] += count
+    return buckets
 
 
 def week_of_setting(text: str) -> Week:

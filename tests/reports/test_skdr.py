@@ -86,6 +86,27 @@ def test_the_week_counts_new_cases_per_code_and_every_visit(database):
     assert skdr.sms_line(nihil) == "SKDR 40#2026#X0"  # a week without cases is still reported
 
 
+@pytest.mark.parametrize("sunday", [True, False])
+def test_the_eight_weeks_of_history_in_one_query_equal_each_week_counted_alone(database, sunday):
+    import random
+
+    from kupang_desk import preferences
+
+    preferences.put("skdr.week_starts_sunday", sunday)
+    rng = random.Random(43)
+    week = Week.parse("2026-W43", starts_sunday=sunday)
+    first = week.previous(9).period().start
+    codes = ["A09.9", "A97.0", "J18.9", "B50.9", "I10", "A01.0"]
+    for number in range(1, 41):  # the days on each side of every week boundary, both ends of the range
+        day = first + dt.timedelta(days=rng.randrange(70))
+        visit = new_visit(person(number), dt.datetime.combine(day, dt.time(rng.choice((0, 9, 23)), 59)), rng.choice(codes))
+        if number % 7 == 0:
+            delete_visit(visit.id, reason="tercatat dua kali")
+    alone = [skdr.week_counts(week.previous(n)).cases for n in range(1, skdr.HISTORY_WEEKS + 1)]
+    assert skdr._history(week, skdr.current_mapping()) == alone
+    assert sum(sum(c.values()) for c in alone) > 10  # the weeks are not empty
+
+
 def test_a_dengue_cluster_in_one_kelurahan_raises_an_alert_that_week_and_not_before(database):
     week = Week.parse("2026-W43")
     number = 1

@@ -1,0 +1,108 @@
+"""The reporting cycle's figures, each beside the raw library doing the same work in the same run.
+
+    python benchmarks/reporting.py DB        # DB: the benchmark database (benchmarks/run.py builds it)
+
+- SKDR week: the W2 report of one week (counts, the eight weeks before for the statistical alert,
+  the kelurahan of the cases) against one raw GROUP BY of that week's new cases in sqlite3.
+- City LB1: eleven puskesmas LB1 workbooks imported (each checked against its seal) and added up
+  into the city LB1, against openpyxl merely reading the same eleven files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kupang_desk.accounts import session  # noqa: E402
+from kupang_desk.accounts.permissions import PERMISSIONS  # noqa: E402
+from kupang_desk.accounts.session import SystemActor  # noqa: E402
+
+BENCHMARK = SystemActor("sistem:benchmark", "Benchmark", frozenset(PERMISSIONS))
+
+
+def median_ms(work, runs: int = 7) -> float:
+    times = []
+    for _run in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def skdr_week(path: str) -> dict[str, float]:
+    from kupang_desk.models import Visit, database
+    from kupang_desk.reports.skdr import Week, skdr_report, week_counts
+
+    database.connect(f"sqlite:///{path}")
+    last = Visit.select(Visit.visit_at).order_by(Visit.visit_at.desc()).first().visit_at.date()
+    week = Week.of(last - dt.timedelta(days=10))
+    period = week.period()
+    start, end = (value.strftime("%Y-%m-%d %H:%M:%S") for value in period.bounds())
+    raw = sqlite3.connect(path)
+    sql = ("SELECT d.icd10_code, p.kelurahan_code, COUNT(*) FROM visit_diagnosis d JOIN visit v ON v.id = d.visit_id "
+           "JOIN patient p ON p.id = v.patient_id WHERE v.deleted_at IS NULL AND d.is_new_case AND v.visit_at >= ? "
+           "AND v.visit_at < ? GROUP BY 1, 2")
+    raw.execute(sql, (start, end)).fetchall()  # warm both
+    skdr_report(period)
+    visits = Visit.select().where((Visit.visit_at >= period.bounds()[0]) & (Visit.visit_at < period.bounds()[1])).count()
+    return {"raw_ms": median_ms(lambda: raw.execute(sql, (start, end)).fetchall()),
+            "counts_ms": median_ms(lambda: week_counts(week)),
+            "report_ms": median_ms(lambda: skdr_report(period)), "visits": visits}
+
+
+def city_lb1(path: str) -> dict[str, float]:
+    from openpyxl import load_workbook
+
+    from kupang_desk.documents.excel import write_workbook
+    from kupang_desk.documents.table import Period
+    from kupang_desk.models import database
+    from kupang_desk.reporting import city
+    from kupang_desk.reports import service
+
+    database.connect(f"sqlite:///{path}")
+    folder = Path(tempfile.mkdtemp())
+    files = []
+    for number, name in enumerate(city.KOTA_KUPANG, start=1):  # eleven months of this database as eleven puskesmas
+        report = service.make("lb1", Period.month(f"2025-{number:02d}"))
+        report.stamp = {**report.stamp, "institution_code": f"P53710{number:05d}", "institution_name": f"Puskesmas {name}",
+                        "period_start": "2026-10-01", "period_end": "2026-10-31"}
+        files.append(write_workbook([report], folder / f"lb1-{number:02d}.xlsx"))
+
+    def read_raw() -> None:
+        for file in files:
+            book = load_workbook(file, read_only=True)
+            for sheet in book.worksheets:
+                for _row in sheet.iter_rows(values_only=True):
+                    pass
+            book.close()
+
+    dinas = folder / "dinas.sqlite"
+    database.connect(f"sqlite:///{dinas}")
+    raw_ms = median_ms(read_raw, runs=3)
+    started = time.perf_counter()
+    city.import_files(files)
+    report = city.city_report("lb1", Period.month("2026-10"))
+    app_ms = (time.perf_counter() - started) * 1000
+    return {"raw_ms": raw_ms, "app_ms": app_ms, "codes": len(report.tables[0].rows)}
+
+
+if __name__ == "__main__":
+    database_path = sys.argv[1]
+    with session.acting_as(BENCHMARK):
+        skdr = skdr_week(database_path)
+        print(f"{'SKDR week (W2 + 8 weeks history), ms':<44} {skdr['report_ms']:>10.1f} {skdr['raw_ms']:>10.1f} "
+              f"{skdr['report_ms'] / skdr['raw_ms']:>7.2f}  < 200 ms; raw = one GROUP BY of the week "
+              f"({int(skdr['visits']):,} visits; the week's counts alone {skdr['counts_ms']:.1f} ms)")
+        found = city_lb1(database_path)
+        print(f"{'city LB1 from 11 files, import + add, ms':<44} {found['app_ms']:>10.1f} {found['raw_ms']:>10.1f} "
+              f"{found['app_ms'] / found['raw_ms']:>7.2f}  < 2000 ms; raw = openpyxl reading the 11 files "
+              f"({int(found['codes'])} codes in the city LB1)")
