@@ -155,10 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, words in (("status", _("siapa yang sudah mengirim, kapan, dan yang terlambat")),
                         ("report", _("LB1, rekap, penyakit terbanyak atau SKDR kota sebagai Excel/PDF"))):
         command = city_commands.add_parser(name, help=words)
-        command.add_argument("kind", choices=("lb1", "recap", "top", "skdr"), help=_("laporan"))
-        period = command.add_mutually_exclusive_group(required=True)
-        period.add_argument("--month", metavar="TTTT-BB", help=_("bulan, misalnya 2026-10"))
-        period.add_argument("--week", metavar="TTTT-Wmm", help=_("skdr: minggu, misalnya 2026-W43"))
+        _kind_and_period(command, ("lb1", "recap", "top", "skdr"))
         command.add_argument("--xlsx", metavar="FILE", help=_("simpan sebagai Excel"))
         command.add_argument("--pdf", metavar="FILE", help=_("simpan sebagai PDF"))
 
@@ -167,10 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     dhis2_commands.add_parser("mapping", help=_("muat file pemetaan DHIS2 (CSV) ke database")).add_argument(
         "file", metavar="FILE.csv")
     upload = dhis2_commands.add_parser("upload", help=_("uji kirim (dryRun) lalu kirim ke server DHIS2; ditandai terkirim"))
-    upload.add_argument("kind", choices=("lb1", "skdr"), help=_("laporan"))
-    upload_period = upload.add_mutually_exclusive_group(required=True)
-    upload_period.add_argument("--month", metavar="TTTT-BB", help=_("bulan, misalnya 2026-10"))
-    upload_period.add_argument("--week", metavar="TTTT-Wmm", help=_("skdr: minggu, misalnya 2026-W43"))
+    _kind_and_period(upload, ("lb1", "skdr"))
     upload.add_argument("--url", default="", help=_("alamat server DHIS2 (bawaan: Pengaturan)"))
     upload.add_argument("--user", dest="dhis2_user", default="", help=_(
         "akun DHIS2 (bawaan: Pengaturan); kata sandinya dari $KUPANG_DESK_DHIS2_PASSWORD atau ditanyakan"))
@@ -184,10 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
                         ("changes", _("perubahan sesudah laporan dikirim: kunjungan dan angka lama-baru")),
                         ("files", _("simpan file yang dulu dikirim ke sebuah folder"))):
         command = cycle_commands.add_parser(name, help=words)
-        command.add_argument("kind", choices=("lb1", "recap", "top", "skdr"), help=_("laporan"))
-        period = command.add_mutually_exclusive_group(required=True)
-        period.add_argument("--month", metavar="TTTT-BB", help=_("bulan, misalnya 2026-10"))
-        period.add_argument("--week", metavar="TTTT-Wmm", help=_("skdr: minggu, misalnya 2026-W43"))
+        _kind_and_period(command, ("lb1", "recap", "top", "skdr"))
         if name == "send":
             command.add_argument("--how", choices=("file", "print", "dhis2"), default="file", help=_(
                 "cara kirim: file (surel/flashdisk), print (dicetak), dhis2 (diunggah); bawaan file"))
@@ -197,6 +188,24 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "files":
             command.add_argument("--out", required=True, metavar=_("FOLDER"), help=_("folder tujuan"))
     return parser
+
+
+def _kind_and_period(command: argparse.ArgumentParser, kinds: tuple[str, ...]) -> None:
+    """A report and its period: ``lb1 --month 2026-10`` or ``skdr --week 2026-W43`` (see ``_sent_period``)."""
+    command.add_argument("kind", choices=kinds, help=_("laporan"))
+    period = command.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", metavar="TTTT-BB", help=_("bulan, misalnya 2026-10"))
+    period.add_argument("--week", metavar="TTTT-Wmm", help=_("skdr: minggu, misalnya 2026-W43"))
+
+
+def _sent_period(args: argparse.Namespace):
+    """The period ``_kind_and_period`` asked for: SKDR by week, the monthly reports by month."""
+    from kupang_desk.documents.table import Period
+    from kupang_desk.reports import skdr
+
+    if (args.kind == "skdr") != bool(args.week):
+        raise KnownError(_("SKDR per minggu (--week 2026-W43); laporan bulanan per bulan (--month 2026-10)."))
+    return skdr.week_of_setting(args.week).period() if args.week else Period.month(args.month)
 
 
 def _value_arguments(command: argparse.ArgumentParser) -> None:
@@ -684,10 +693,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _reporting(args: argparse.Namespace) -> int:
-    from kupang_desk.documents.table import Period
     from kupang_desk.formatting import format_date
     from kupang_desk.reporting import calendar, sent
-    from kupang_desk.reports import skdr
     from kupang_desk.reports.base import kind_label
     from kupang_desk.tasks import ConsoleTask
 
@@ -702,9 +709,7 @@ def _reporting(args: argparse.Namespace) -> int:
         if line:
             print(line, file=sys.stderr)
         return EXIT_OK
-    if (args.kind == "skdr") != bool(args.week):
-        raise KnownError(_("SKDR per minggu (--week 2026-W43); laporan bulanan per bulan (--month 2026-10)."))
-    period = skdr.week_of_setting(args.week).period() if args.week else Period.month(args.month)
+    period = _sent_period(args)
     title = f"{kind_label(args.kind)} {args.week or period.label()}"
     if args.reporting_command == "send":
         row = sent.mark_sent(args.kind, period, method=args.how, note=args.note, extra_files=args.attach,
@@ -727,10 +732,8 @@ def _reporting(args: argparse.Namespace) -> int:
 
 
 def _city(args: argparse.Namespace) -> int:
-    from kupang_desk.documents.table import Period
     from kupang_desk.formatting import format_date
     from kupang_desk.reporting import city
-    from kupang_desk.reports import skdr
     from kupang_desk.tasks import ConsoleTask
 
     _open(args)
@@ -739,9 +742,7 @@ def _city(args: argparse.Namespace) -> int:
         for result in results:
             print(f"{result.path.name}: {result.message}", file=sys.stderr if result.status == "ditolak" else sys.stdout)
         return EXIT_USER if any(r.status == "ditolak" for r in results) else EXIT_OK
-    if (args.kind == "skdr") != bool(args.week):
-        raise KnownError(_("SKDR per minggu (--week 2026-W43); laporan bulanan per bulan (--month 2026-10)."))
-    period = skdr.week_of_setting(args.week).period() if args.week else Period.month(args.month)
+    period = _sent_period(args)
     if args.city_command == "status":
         rows = city.arrivals(args.kind, period)
         for row in rows:
@@ -765,17 +766,13 @@ def _dhis2(args: argparse.Namespace) -> int:
     import os
     import tempfile
 
-    from kupang_desk.documents.table import Period
     from kupang_desk.reporting import dhis2, sent
-    from kupang_desk.reports import skdr
 
     _open(args)
     if args.dhis2_command == "mapping":
         print(_("Pemetaan DHIS2 dimuat: {n} baris.").format(n=dhis2.store_mapping(args.file)))
         return EXIT_OK
-    if (args.kind == "skdr") != bool(args.week):
-        raise KnownError(_("SKDR per minggu (--week 2026-W43); laporan bulanan per bulan (--month 2026-10)."))
-    period = skdr.week_of_setting(args.week).period() if args.week else Period.month(args.month)
+    period = _sent_period(args)
     password = os.environ.get("KUPANG_DESK_DHIS2_PASSWORD") or (
         getpass.getpass(_("Kata sandi DHIS2: ")) if sys.stdin and sys.stdin.isatty() else "")
     if not password:

@@ -58,16 +58,6 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().replace("uptd", " ").replace("puskesmas", " ").split())
 
 
-def _expected_entry(code: str, name: str) -> dict[str, str] | None:
-    for entry in expected():
-        if entry.get("code") and entry["code"] == code:
-            return entry
-    for entry in expected():
-        if not entry.get("code") and _fold(entry["name"]) and _fold(entry["name"]) == _fold(name):
-            return entry
-    return None
-
-
 def import_files(paths: Iterable[str | Path], *, task: Task | None = None, user: SignedIn | None = None) -> list[Imported]:
     """Reads each file, checks it, and keeps it; each file is its own transaction, and a refused
     file says why without stopping the others."""

@@ -34,9 +34,10 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Period, Report
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Institution, SentReport
+from kupang_desk.models import Institution
 from kupang_desk.reports import service
 from kupang_desk.reports.skdr import Week, week_counts
+from kupang_desk.visits.locks import latest_sent
 
 MAPPING_COLUMNS = ("report", "row", "column", "dataElement", "categoryOptionCombo")
 KINDS = ("lb1", "skdr")
@@ -195,8 +196,7 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
 
 def _previous_rows(kind: str, period: Period) -> set[tuple[str, str]]:
     """(row code, column) of the cells the last sending of this period held."""
-    last = (SentReport.select().where((SentReport.kind == kind) & (SentReport.period_start == period.start)
-                                      & (SentReport.period_end == period.end)).order_by(SentReport.revision.desc()).first())
+    last = latest_sent(kind, period)
     found: set[tuple[str, str]] = set()
     for table in json.loads(last.counts).get("tables", []) if last else []:
         for key, cells in table.get("rows", {}).items():

@@ -27,7 +27,9 @@ from kupang_desk.models import LateChange, Patient, SentFile, SentReport, Visit,
 from kupang_desk.reporting.calendar import METHODS
 from kupang_desk.reports import service
 from kupang_desk.reports.base import SENT_KINDS, kind_label
+from kupang_desk.reports.stamp import plain_value
 from kupang_desk.tasks import Task
+from kupang_desk.visits.locks import changed_since, latest_sent
 
 MAX_EXTRA_FILE = 20 * 1024 * 1024  # a file added to a sent report: a DHIS2 file or a scan, never a video
 
@@ -59,15 +61,11 @@ def snapshot(report: Report) -> dict:
         rows = {}
         for row in table.rows + ([table.totals()] if table.total_label and table.rows else []):
             key = " ".join(str(row[i]) for i in label_columns if row[i] not in (None, "")) or str(row[0])
-            rows[key] = {_column_name(table.columns[i]): _plain(row[i]) for i in values}
+            rows[key] = {_column_name(table.columns[i]): plain_value(row[i]) for i in values}
         if table.note:  # the W2's X (all visits) and the SMS line, the LB1's cases outside the age bands
             rows[_("Catatan")] = {_("Catatan"): table.note}
         tables.append({"title": table.title, "rows": rows})
     return {"tables": tables}
-
-
-def _plain(value: object) -> object:
-    return value if isinstance(value, (int, float, str)) or value is None else str(value)
 
 
 def differences(before: dict, after: dict) -> list[Difference]:
@@ -86,12 +84,6 @@ def differences(before: dict, after: dict) -> list[Difference]:
                 if old != new:
                     found.append(Difference(title, row, column, old, new))
     return found
-
-
-def _latest(kind: str, period: Period) -> SentReport | None:
-    return (SentReport.select().where((SentReport.kind == kind) & (SentReport.period_start == period.start)
-                                      & (SentReport.period_end == period.end))
-            .order_by(SentReport.revision.desc()).first())
 
 
 def history(kind: str, period: Period, *, user: SignedIn | None = None) -> list[SentReport]:
@@ -131,7 +123,7 @@ def changes(kind: str, period: Period, *, user: SignedIn | None = None, task: Ta
     """The late changes since the period's latest sending and the report cells they changed (the
     report is counted again and compared with the counts kept); None when never sent."""
     user = require("report.make", user)
-    sent = _latest(kind, period)
+    sent = latest_sent(kind, period)
     if sent is None:
         return None
     late = [(change, f"{no_rm} {name}") for change, no_rm, name in
@@ -156,8 +148,8 @@ def mark_sent(kind: str, period: Period, *, method: str = "file", note: str = ""
             kind=kind, kinds=", ".join(SENT_KINDS)))
     if method not in METHODS:
         raise KnownError(_("Cara kirim '{method}' tidak dikenal. Pilih file, print atau dhis2.").format(method=method))
-    previous = _latest(kind, period)
-    if previous is not None and not LateChange.select().where(LateChange.sent == previous).exists():
+    previous = latest_sent(kind, period)
+    if previous is not None and not changed_since(previous):
         raise KnownError(_("{report} {period} sudah ditandai terkirim pada {when} dan tidak berubah sejak itu.").format(
             report=kind_label(kind), period=period.label(), when=format_datetime(previous.sent_at)))
     extras = []
@@ -185,11 +177,7 @@ def mark_sent(kind: str, period: Period, *, method: str = "file", note: str = ""
         sent = SentReport.create(kind=kind, period_start=period.start, period_end=period.end, revision=revision, sent_at=now(),
                                  sent_by=session.account(user), sent_by_name=user.full_name, method=method,
                                  note=" ".join(note.split())[:300], counts=json.dumps(snapshot(report), ensure_ascii=False))
-        for name, content in files:
-            SentFile.create(sent=sent, name=name[:150], sha256=hashlib.sha256(content).hexdigest(), content=content)
-        audit.record("send", "sent_report", sent.id, {
-            "kind": kind, "period": period.label(), "revision": revision, "method": method,
-            "files": {name: hashlib.sha256(content).hexdigest() for name, content in files}}, user)
+        _keep(sent, files, method, user)
     task.step(3, 3, _("Selesai."))
     return sent
 
@@ -199,19 +187,25 @@ def record_upload(kind: str, period: Period, files: list[Path], summary: str, *,
     """Keeps a DHIS2 upload: with the latest sending when nothing changed since (the same numbers went
     by file and by DHIS2), else as a new sending (method dhis2) that is a revision where one was sent."""
     user = require("report.send", user)
-    previous = _latest(kind, period)
-    if previous is None or LateChange.select().where(LateChange.sent == previous).exists():
+    previous = latest_sent(kind, period)
+    if previous is None or changed_since(previous):
         return mark_sent(kind, period, method="dhis2", note=summary, extra_files=files, user=user)
     contents = [(Path(p).name, Path(p).read_bytes()) for p in files]
     with writing():
-        for name, content in contents:
-            SentFile.create(sent=previous, name=name[:150], sha256=hashlib.sha256(content).hexdigest(), content=content)
         note = " ".join(f"{previous.note} {summary}".split())[:300]
         SentReport.update(note=note).where(SentReport.id == previous.id).execute()
-        audit.record("send", "sent_report", previous.id, {
-            "kind": kind, "period": period.label(), "revision": previous.revision, "method": "dhis2",
-            "files": {name: hashlib.sha256(content).hexdigest() for name, content in contents}}, user)
+        _keep(SentReport.get_by_id(previous.id), contents, "dhis2", user)
     return SentReport.get_by_id(previous.id)
+
+
+def _keep(sent: SentReport, files: list[tuple[str, bytes]], method: str, user: SignedIn) -> None:
+    """Stores the files of a sending with their SHA-256 and audits it (inside the caller's transaction)."""
+    hashes = {name: hashlib.sha256(content).hexdigest() for name, content in files}
+    for name, content in files:
+        SentFile.create(sent=sent, name=name[:150], sha256=hashes[name], content=content)
+    audit.record("send", "sent_report", sent.id, {
+        "kind": sent.kind, "period": Period(sent.period_start, sent.period_end).label(), "revision": sent.revision,
+        "method": method, "files": hashes}, user)
 
 
 def save_files(sent_id: int, folder: str | Path, *, user: SignedIn | None = None) -> list[Path]:

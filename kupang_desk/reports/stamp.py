@@ -27,10 +27,11 @@ def stamp_of(report: Report) -> dict:
             "title": table.title, "note": table.note, "total_label": table.total_label,
             "columns": [{"key": c.key, "header": c.header, "group": c.group, "width": c.width, "kind": c.kind,
                          "total_of": list(c.total_of), "summed": c.summed} for c in table.columns],
-            "rows": [[_plain(value) for value in row] for row in table.rows],
+            "rows": [[plain_value(value) for value in row] for row in table.rows],
         } for table in report.tables],
     }
 
 
-def _plain(value: object) -> object:
+def plain_value(value: object) -> object:
+    """A cell as JSON keeps it: numbers and text as they are, anything else as its text."""
     return value if isinstance(value, (int, float, str)) or value is None else str(value)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -21,11 +20,12 @@ from PySide6.QtWidgets import (
 from kupang_desk import preferences
 from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
-from kupang_desk.formatting import format_date, month_names
+from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import kind_label
 from kupang_desk.reports.skdr import Week
 from kupang_desk.ui.operations import Operation, show_error
+from kupang_desk.ui.periods import month_and_year, week_box
 from kupang_desk.ui.report_table import ReportTableModel
 from kupang_desk.ui.widgets import (
     ListModel,
@@ -53,16 +53,8 @@ class CityView(QWidget):
         self.report = None
         self.kind = combo([(kind_label(k), k) for k in ("lb1", "recap", "top", "skdr")])
         self.kind.setObjectName("cityKind")
-        self.month = combo([(name, number) for number, name in enumerate(month_names(), start=1)])
-        self.month.setCurrentIndex(last_month.month - 1)
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setValue(last_month.year)
-        last_week = Week.of(today, starts_sunday=preferences.get("skdr.week_starts_sunday")).previous()
-        self.week = QSpinBox()
-        self.week.setRange(1, 53)
-        self.week.setPrefix(_("minggu ke-"))
-        self.week.setValue(last_week.number)
+        self.month, self.year = month_and_year(last_month)
+        self.week = week_box(Week.of(today, starts_sunday=preferences.get("skdr.week_starts_sunday")).previous().number)
         period = QHBoxLayout()
         for widget in (self.month, self.year, self.week):
             period.addWidget(widget)

@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 from kupang_desk import preferences
 from kupang_desk.documents.table import Period, Report
 from kupang_desk.errors import KnownError, error_message
-from kupang_desk.formatting import format_date, format_number, month_names
+from kupang_desk.formatting import format_date, format_number
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import KINDS, kind_label
 from kupang_desk.reports.skdr import Week
 from kupang_desk.tasks import Cancelled
 from kupang_desk.ui.city import CityView
 from kupang_desk.ui.operations import Operation, show_error
+from kupang_desk.ui.periods import month_and_year, week_box, year_box
 from kupang_desk.ui.printing import preview_pdf, print_folder
 from kupang_desk.ui.report_table import ReportTableModel
 from kupang_desk.ui.reporting import ReportingCalendar
@@ -61,20 +62,10 @@ class ReportsPage(QWidget):
         self.report: Report | None = None
         self.kind = combo([(kind_label(k), k) for k in KINDS])
         self.kind.setObjectName("reportKind")
-        self.month = combo([(name, number) for number, name in enumerate(month_names(), start=1)])
-        self.month.setCurrentIndex(last_month.month - 1)
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setValue(last_month.year)
+        self.month, self.year = month_and_year(last_month)
         last_week = Week.of(today, starts_sunday=preferences.get("skdr.week_starts_sunday")).previous()
-        self.week = QSpinBox()
+        self.week, self.week_year = week_box(last_week.number), year_box(last_week.year)
         self.week.setObjectName("skdrWeek")
-        self.week.setRange(1, 53)
-        self.week.setPrefix(_("minggu ke-"))
-        self.week.setValue(last_week.number)
-        self.week_year = QSpinBox()
-        self.week_year.setRange(2000, 2100)
-        self.week_year.setValue(last_week.year)
         self.week_dates = QLabel()
         for box in (self.week, self.week_year):
             box.valueChanged.connect(self._show_week_dates)

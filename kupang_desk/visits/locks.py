@@ -54,13 +54,22 @@ def note(visit_id: int, sent: list[SentReport], action: str, reason: str, user: 
                           by=session.account(user))
 
 
+def latest_sent(kind: str, period: Period) -> SentReport | None:
+    """The latest sending of this report and period, or None."""
+    return (SentReport.select().where((SentReport.kind == kind) & (SentReport.period_start == period.start)
+                                      & (SentReport.period_end == period.end))
+            .order_by(SentReport.revision.desc()).first())
+
+
+def changed_since(sent: SentReport) -> bool:
+    """Whether a visit inside the period was written after this sending."""
+    return LateChange.select().where(LateChange.sent == sent).exists()
+
+
 def revision_now(kind: str, period: Period) -> int:
     """The revision a report of this period is now: the latest sent one while nothing changed
     since, one more once a visit inside it changed; 0 when it was never sent."""
-    latest = (SentReport.select().where((SentReport.kind == kind) & (SentReport.period_start == period.start)
-                                        & (SentReport.period_end == period.end))
-              .order_by(SentReport.revision.desc()).first())
+    latest = latest_sent(kind, period)
     if latest is None:
         return 0
-    changed = LateChange.select().where(LateChange.sent == latest).exists()
-    return latest.revision + 1 if changed else latest.revision
+    return latest.revision + 1 if changed_since(latest) else latest.revision
