@@ -43,6 +43,7 @@ MAPPING_COLUMNS = ("report", "row", "column", "dataElement", "categoryOptionComb
 KINDS = ("lb1", "skdr")
 VISITS_COLUMN = "Jumlah kunjungan"  # SKDR's X, which the W2 table keeps in its note
 MAX_MAPPING_ROWS = 50_000
+MAX_MAPPING_BYTES = 20 * 1024 * 1024
 TIMEOUT_SECONDS = 60
 
 
@@ -75,7 +76,9 @@ def _read_mapping(path: str | Path) -> list[dict[str, str]]:
     path = Path(path)
     if not path.is_file():
         raise KnownError(_("File pemetaan DHIS2 {path} tidak ada.").format(path=path))
-    text = path.read_bytes()[:20_000_000].decode("utf-8-sig", errors="replace")
+    if path.stat().st_size > MAX_MAPPING_BYTES:  # a mapping is a few thousand lines: never read a huge file whole
+        raise KnownError(_("File pemetaan {name} terlalu besar (lebih dari 20 MB); periksa filenya.").format(name=path.name))
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
     dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     header = [h.strip() for h in reader.fieldnames or []]

@@ -95,6 +95,11 @@ def test_a_cell_the_mapping_does_not_cover_refuses_the_file(october, tmp_path):
     (tmp_path / "salah.csv").write_text("kode,elemen\nJ06.9,X\n", encoding="utf-8")
     with pytest.raises(KnownError, match="tidak punya kolom report, row, column, dataElement"):
         dhis2.data_value_set("lb1", OCTOBER, mapping_file=tmp_path / "salah.csv")
+    huge = tmp_path / "besar.csv"
+    with huge.open("wb") as handle:  # a file far beyond any mapping: refused by its size, never read whole
+        handle.truncate(dhis2.MAX_MAPPING_BYTES + 1)
+    with pytest.raises(KnownError, match="terlalu besar"):
+        dhis2.data_value_set("lb1", OCTOBER, mapping_file=huge)
     with pytest.raises(KnownError, match="Belum ada pemetaan DHIS2"):
         dhis2.data_value_set("lb1", OCTOBER)
 
