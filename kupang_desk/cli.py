@@ -150,8 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     city = commands.add_parser("city", help=_("rekap kota (Dinas): impor file puskesmas, kelengkapan, LB1/SKDR kota"))
     city_commands = city.add_subparsers(dest="city_command", required=True, metavar=_("PERINTAH"))
-    city_commands.add_parser("import", help=_("impor file Excel laporan dari puskesmas (boleh banyak)")).add_argument(
-        "files", nargs="+", metavar="FILE.xlsx")
+    city_commands.add_parser("import", help=_("impor file laporan puskesmas, Excel atau JSON DHIS2 (boleh banyak)")).add_argument(
+        "files", nargs="+", metavar="FILE")
     for name, words in (("status", _("siapa yang sudah mengirim, kapan, dan yang terlambat")),
                         ("report", _("LB1, rekap, penyakit terbanyak atau SKDR kota sebagai Excel/PDF"))):
         command = city_commands.add_parser(name, help=words)
@@ -673,7 +673,7 @@ def _report(args: argparse.Namespace) -> int:
     options = Options(rollup=args.rollup, limit=args.n, new_cases_only=not args.all_cases, include_z=args.include_z,
                       paper=args.paper)
     if args.sms and args.week:
-        print(skdr.sms_line(skdr.week_counts(week)))
+        print(skdr.sms_line(skdr.week_counts(week, places=False)))
     if args.dhis2:
         from kupang_desk.reporting import dhis2
 

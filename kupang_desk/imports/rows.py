@@ -60,6 +60,7 @@ class ImportSummary:
     mapped: dict[str, str] = field(default_factory=dict)  # header -> field it was read as
     unknown: list[Unknown] = field(default_factory=list)  # values to answer before anything is written
     written: bool = False
+    late: list[str] = field(default_factory=list)  # sent reports the new rows fall in (they need a revision)
 
     def counts(self) -> Counter:
         return Counter(row.status for row in self.rows)
@@ -76,6 +77,9 @@ class ImportSummary:
         incomplete = sum(row.incomplete for row in self.rows if row.status != "error")
         if incomplete:
             text += ", " + _("{count} perlu dilengkapi").format(count=incomplete)
+        if self.late:
+            text += ". " + _("Kunjungan baru masuk periode yang laporannya sudah dikirim, jadi laporan ini perlu revisi: "
+                             "{reports}").format(reports="; ".join(self.late))
         return text
 
     @property

@@ -1,7 +1,8 @@
 """Rekap kota: the Dinas Kesehatan Kota Kupang adds up its eleven puskesmas from the files they send.
 
-A file is the puskesmas's own Kupang Desk workbook (LB1, recap, top ten or SKDR W2), recognised by
-the data sheet it carries (``reports.stamp``): the puskesmas code and name, the period, the revision,
+A file is the puskesmas's own Kupang Desk workbook (LB1, recap, top ten or SKDR W2) or its DHIS2
+JSON (LB1, SKDR), recognised by content, not by name: the data sheet or JSON key it carries
+(``reports.stamp``, ``reporting.dhis2.read_sealed``): the puskesmas code and name, the period, the revision,
 its tables, sealed so that a number changed after the file was made is refused. Every revision is
 kept; the latest of each puskesmas counts. The city's LB1 adds every cell of every code any puskesmas
 reported, with zero rows for the codes of the city's LB1 list that no one reported this time (codes
@@ -30,6 +31,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_number
 from kupang_desk.i18n import _
 from kupang_desk.models import CityFile, now, writing
+from kupang_desk.reporting import dhis2
 from kupang_desk.reporting.calendar import monthly_due, weekly_due
 from kupang_desk.reports.base import kind_label
 from kupang_desk.reports.skdr import Week, current_codes
@@ -76,7 +78,9 @@ def import_files(paths: Iterable[str | Path], *, task: Task | None = None, user:
 
 
 def _import_one(path: Path, user: SignedIn) -> Imported:
-    data = read_stamp(path)
+    if not path.is_file():
+        raise KnownError(_("File {path} tidak ada.").format(path=path))
+    data = dhis2.read_sealed(path) if dhis2.is_json_file(path) else read_stamp(path)
     if data.get("format") != FORMAT or data.get("kind") not in CITY_KINDS:
         raise KnownError(_("File {name} bukan laporan LB1, rekap, penyakit terbanyak atau SKDR dari Kupang Desk.").format(
             name=path.name))
@@ -98,7 +102,7 @@ def _import_one(path: Path, user: SignedIn) -> Imported:
                                     & (CityFile.period_start == period.start) & (CityFile.period_end == period.end)
                                     & (CityFile.revision == int(data.get("revision", 0))))
         if same is not None:
-            if same.data == json.dumps(data, sort_keys=True, ensure_ascii=False):
+            if _numbers(json.loads(same.data)) == _numbers(data):  # made again, or as the other format
                 return Imported(path, "sudah ada", _("{report} revisi {n} sudah diterima {when}.").format(
                     report=label, n=same.revision, when=format_date(same.received_at.date())))
             raise KnownError(_("{report} revisi {n} sudah diterima dengan angka lain. Minta puskesmas mengirimnya sebagai "
@@ -113,6 +117,11 @@ def _import_one(path: Path, user: SignedIn) -> Imported:
                                                      "revision": row.revision}, user)
     revision = _(" (revisi {n})").format(n=row.revision) if row.revision else ""
     return Imported(path, "baru", _("{report}{revision} diterima.").format(report=label, revision=revision))
+
+
+def _numbers(data: dict) -> list:
+    """What a file reports, apart from when it was made and in which format."""
+    return [[table["rows"] for table in data.get("tables", [])], data.get("figures"), data.get("closing")]
 
 
 def _latest(kind: str, period: Period) -> dict[str, CityFile]:

@@ -13,6 +13,11 @@ the rows of the last sent revision too, so a revision overwrites what the server
 The upload posts to ``/api/dataValueSets`` with basic authentication: ``dryRun=true`` first, and only
 when the server accepts every value, the real import; both import summaries are kept with the sent
 report (``sent.mark_sent`` with method ``dhis2``).
+
+A JSON file also carries, under ``kupangDesk``, the report's data as its workbook does
+(``reports.stamp``: the puskesmas code, period, revision, tables) sealed with SHA-256 over that and
+the data values, so the Dinas imports it like the workbook (``read_sealed``) and refuses it when a
+value was changed after it was made. The key is left out of what is posted to a server.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import urllib.error
@@ -45,6 +51,7 @@ VISITS_COLUMN = "Jumlah kunjungan"  # SKDR's X, which the W2 table keeps in its 
 MAX_MAPPING_ROWS = 50_000
 MAX_MAPPING_BYTES = 20 * 1024 * 1024
 TIMEOUT_SECONDS = 60
+SEAL_KEY = "kupangDesk"
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
     cells = _cells(report)
     if kind == "skdr":
         week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
-        cells[("X", VISITS_COLUMN)] = week_counts(week, user=user).visits
+        cells[("X", VISITS_COLUMN)] = week_counts(week, places=False, user=user).visits
     previous = _previous_rows(kind, period)
     for code, column in previous:  # a row the last sending had and this one lost: sent as zero
         cells.setdefault((code, column), 0)
@@ -194,7 +201,42 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
                "dataValues": values}
     if rules.data_sets.get(kind):
         payload = {"dataSet": rules.data_sets[kind], **payload}
-    return payload
+    stamp = report.stamp or {}
+    return {**payload, SEAL_KEY: {"stamp": stamp, "sha256": _seal_digest(payload, stamp)}}
+
+
+def _seal_digest(payload: dict, stamp: dict) -> str:
+    values = {key: value for key, value in payload.items() if key != SEAL_KEY}
+    text = json.dumps({"payload": values, "stamp": stamp}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_json_file(path: str | Path) -> bool:
+    """A file whose content (not its name) is JSON: it starts with ``{`` after any blank or BOM."""
+    with Path(path).open("rb") as handle:
+        start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start.startswith(b"{")
+
+
+def read_sealed(path: str | Path) -> dict:
+    """The report data a Kupang Desk DHIS2 JSON file carries, after checking that neither it nor
+    any data value changed since the file was made."""
+    path = Path(path)
+    if path.stat().st_size > MAX_MAPPING_BYTES:
+        raise KnownError(_("File {name} terlalu besar untuk laporan puskesmas (lebih dari 20 MB).").format(name=path.name))
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise KnownError(_("File {name} bukan file JSON yang utuh.").format(name=path.name)) from error
+    seal = payload.get(SEAL_KEY) if isinstance(payload, dict) else None
+    if not isinstance(seal, dict) or not isinstance(seal.get("stamp"), dict) or "dataValues" not in payload:
+        raise KnownError(_("File {name} bukan berkas DHIS2 dari Kupang Desk (tidak ada data laporannya), jadi tidak "
+                           "diimpor. Minta puskesmas mengirim file Excel atau JSON yang dibuat Kupang Desk.").format(
+            name=path.name))
+    if _seal_digest(payload, seal["stamp"]) != seal.get("sha256"):
+        raise KnownError(_("File {name} sudah diubah sesudah dibuat oleh Kupang Desk ({what}), jadi tidak diimpor. Minta "
+                           "puskesmas mengirim ulang file aslinya.").format(name=path.name, what=_("angka di berkas DHIS2 berbeda")))
+    return seal["stamp"]
 
 
 def _previous_rows(kind: str, period: Period) -> set[tuple[str, str]]:
@@ -263,11 +305,16 @@ def summary_of(reply: dict) -> Summary:
                    conflicts, reply)
 
 
+def _posted(payload: dict) -> dict:
+    """What the server receives: the payload without the data kept for the Dinas."""
+    return {key: value for key, value in payload.items() if key != SEAL_KEY}
+
+
 def _post(url: str, payload: dict, username: str, password: str, *, dry_run: bool) -> Summary:
     query = urllib.parse.urlencode({"dryRun": "true" if dry_run else "false", "idScheme": "code",
                                     "importStrategy": "CREATE_AND_UPDATE"})
     request = urllib.request.Request(f"{url.rstrip('/')}/api/dataValueSets?{query}", method="POST",
-                                     data=json.dumps(payload).encode("utf-8"))
+                                     data=json.dumps(_posted(payload)).encode("utf-8"))
     request.add_header("Content-Type", "application/json")
     token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
     request.add_header("Authorization", f"Basic {token}")

@@ -131,27 +131,19 @@ class WeekCounts:
     kelurahan: dict[str, Counter] = field(default_factory=dict)  # letter -> kelurahan name -> new cases
 
 
-def week_counts(week: Week, *, mapping: tuple[tuple[str, str], ...] | None = None,
+def week_counts(week: Week, *, mapping: tuple[tuple[str, str], ...] | None = None, places: bool = True,
                 user: SignedIn | None = None) -> WeekCounts:
-    """New cases per SKDR letter (with the kelurahan they live in) and all visits of ``week``."""
+    """New cases per SKDR letter and all visits of ``week``, with the kelurahan the cases live in
+    unless ``places`` is False (the SMS line and DHIS2 need the counts only)."""
     require("report.make", user)
     mapping = mapping or current_mapping()
-    period = week.period()
-    result = WeekCounts(week)
-    result.visits = Visit.select().where(live_visits_in(period)).count()
-    query = (VisitDiagnosis.select(VisitDiagnosis.icd10, Patient.kelurahan_code, pw.fn.COUNT(VisitDiagnosis.id))
-             .join(Visit).join(Patient).where(live_visits_in(period) & VisitDiagnosis.is_new_case)
-             .group_by(VisitDiagnosis.icd10, Patient.kelurahan_code))
-    places: dict[str, Counter] = defaultdict(Counter)
-    rows = list(query.tuples())
-    names = regions.names_of({code for _icd, code, _n in rows if code})
-    for icd, kelurahan, count in rows:
-        letter = letter_of(icd, mapping)
-        if letter is None:
-            continue
-        result.cases[letter] += count
-        places[letter][names.get(kelurahan or "", "") or _("(tanpa kelurahan)")] += count
-    result.kelurahan = dict(places)
+    result = WeekCounts(week, visits=Visit.select().where(live_visits_in(week.period())).count())
+    if places:
+        result.kelurahan = _by_place(week, mapping)
+        for letter, where in result.kelurahan.items():
+            result.cases[letter] = sum(where.values())
+    else:
+        result.cases = _weekly(week, mapping, 1)[0]
     return result
 
 
@@ -174,18 +166,24 @@ class Alert:
 def alerts(week: Week, *, codes: tuple[SkdrCode, ...] | None = None, mapping: tuple[tuple[str, str], ...] | None = None,
            counts: WeekCounts | None = None, user: SignedIn | None = None) -> list[Alert]:
     """The week's alerts: at or above the code's threshold, or above mean + 2 SD of the previous
-    eight weeks (when those weeks had cases at all, so one case after silence is not a signal)."""
+    eight weeks (when those weeks had cases at all, so one case after silence is not a signal).
+    The week and its history come from one scan of nine weeks; the kelurahan of the cases are
+    looked up for the alerting letters only."""
     require("report.make", user)
-    codes = codes or current_codes()
-    mapping = mapping or current_mapping()
-    this = counts or week_counts(week, mapping=mapping, user=user)
-    history = _history(week, mapping)
-    found = []
+    return _assess(week, codes or current_codes(), mapping or current_mapping(), counts)[1]
+
+
+def _assess(week: Week, codes: tuple[SkdrCode, ...], mapping: tuple[tuple[str, str], ...],
+            counts: WeekCounts | None = None) -> tuple[Counter, list[Alert]]:
+    """The week's new cases per letter and its alerts."""
+    weeks = _weekly(week, mapping, HISTORY_WEEKS + 1)
+    cases, history = (counts.cases if counts else weeks[0]), weeks[1:]
+    raised = []
     for code in codes:
-        count = this.cases.get(code.letter, 0)
+        count = cases.get(code.letter, 0)
         if not count:
             continue
-        past = [weeks.get(code.letter, 0) for weeks in history]
+        past = [earlier.get(code.letter, 0) for earlier in history]
         mean, spread = statistics.fmean(past), statistics.pstdev(past)
         reasons = []
         if count >= code.threshold:
@@ -194,28 +192,74 @@ def alerts(week: Week, *, codes: tuple[SkdrCode, ...] | None = None, mapping: tu
             reasons.append(_("di atas rata-rata 8 minggu sebelumnya ({mean:.1f}) + 2 simpangan baku ({spread:.1f})").format(
                 mean=mean, spread=spread))
         if reasons:
-            places = this.kelurahan.get(code.letter, Counter()).most_common()
-            found.append(Alert(code.letter, code.name, count, "; ".join(reasons), tuple(places)))
-    return found
+            raised.append((code, count, "; ".join(reasons)))
+    places = counts.kelurahan if counts and counts.kelurahan else _places(week, {c.letter for c, _n, _r in raised}, mapping)
+    return cases, [Alert(code.letter, code.name, count, reason, tuple(places.get(code.letter, Counter()).most_common()))
+                   for code, count, reason in raised]
+
+
+def _places(week: Week, letters: set[str], mapping: tuple[tuple[str, str], ...]) -> dict[str, Counter]:
+    """letter -> kelurahan name -> new cases of the week, for these letters only."""
+    if not letters:
+        return {}
+    wanted = _letters(mapping)
+    codes = [icd for (icd,) in VisitDiagnosis.select(VisitDiagnosis.icd10).join(Visit)
+             .where(live_visits_in(week.period()) & VisitDiagnosis.is_new_case).distinct().tuples()
+             if wanted(icd) in letters]
+    return _by_place(week, mapping, VisitDiagnosis.icd10.in_(codes))
+
+
+def _by_place(week: Week, mapping: tuple[tuple[str, str], ...], condition: pw.Expression | None = None) -> dict[str, Counter]:
+    query = (VisitDiagnosis.select(VisitDiagnosis.icd10, Patient.kelurahan_code, pw.fn.COUNT(VisitDiagnosis.id))
+             .join(Visit).join(Patient).where(live_visits_in(week.period()) & VisitDiagnosis.is_new_case)
+             .group_by(VisitDiagnosis.icd10, Patient.kelurahan_code))
+    if condition is not None:
+        query = query.where(condition)
+    rows = list(query.tuples())
+    names = regions.names_of({code for _icd, code, _n in rows if code})
+    letters = _letters(mapping)
+    places: dict[str, Counter] = defaultdict(Counter)
+    for icd, kelurahan, count in rows:
+        letter = letters(icd)
+        if letter is not None:
+            places[letter][names.get(kelurahan or "", "") or _("(tanpa kelurahan)")] += count
+    return dict(places)
 
 
 def _history(week: Week, mapping: tuple[tuple[str, str], ...], weeks: int = HISTORY_WEEKS) -> list[Counter]:
-    """New cases per letter in each of the ``weeks`` weeks before ``week`` (the nearest first), in
+    """New cases per letter in each of the ``weeks`` weeks before ``week`` (the nearest first)."""
+    return _weekly(week, mapping, weeks + 1)[1:]
+
+
+def _weekly(week: Week, mapping: tuple[tuple[str, str], ...], weeks: int) -> list[Counter]:
+    """New cases per letter in ``week`` and the ``weeks - 1`` weeks before it (``week`` first), in
     one query grouped by day, so that the alert costs one scan however long the history."""
-    start = week.period().start
-    period = Period(start - dt.timedelta(days=7 * weeks), start - dt.timedelta(days=1))
-    day = pw.fn.DATE(Visit.visit_at)
+    end = week.period().end
+    period = Period(end - dt.timedelta(days=7 * weeks - 1), end)
+    day = _day_of(Visit.visit_at)
     query = (VisitDiagnosis.select(day, VisitDiagnosis.icd10, pw.fn.COUNT(VisitDiagnosis.id)).join(Visit)
              .where(live_visits_in(period) & VisitDiagnosis.is_new_case).group_by(day, VisitDiagnosis.icd10))
     buckets: list[Counter] = [Counter() for _week in range(weeks)]
-    letters: dict[str, str | None] = {}
+    letters = _letters(mapping)
     for value, icd, count in query.tuples():
-        when = dt.date.fromisoformat(str(value)[:10])  # a date, a datetime or its text, by engine
-        if icd not in letters:
-            letters[icd] = letter_of(icd, mapping)
-        if letters[icd] is not None:
-            buckets[((start - when).days - 1) // 7][letters[icd]] += count
+        letter = letters(icd)
+        if letter is not None:
+            when = dt.date.fromisoformat(str(value)[:10])  # a date, a datetime or its text, by engine
+            buckets[(end - when).days // 7][letter] += count
     return buckets
+
+
+def _letters(mapping: tuple[tuple[str, str], ...]):
+    """letter_of with this mapping, each ICD-10 code looked up once."""
+    return cache(lambda code: letter_of(code, mapping))
+
+
+def _day_of(column: pw.Field) -> pw.Node:
+    """The calendar day of a timestamp: SQLite keeps it as ISO text, whose first ten characters are
+    the day (a third faster than DATE() over a week's visits); PostgreSQL has the DATE cast."""
+    if isinstance(Visit._meta.database.obj, pw.SqliteDatabase):
+        return pw.fn.SUBSTR(column, 1, 10)
+    return pw.fn.DATE(column)
 
 
 def week_of_setting(text: str) -> Week:
@@ -230,8 +274,9 @@ def skdr_report(period: Period, *, user: SignedIn | None = None) -> Report:
     week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
     if week.period() != period:
         raise KnownError(_("Laporan SKDR dibuat per minggu; pilih satu minggu, misalnya --week 2026-W43."))
-    counts = week_counts(week, user=user)
-    raised = {alert.letter: alert for alert in alerts(week, counts=counts, user=user)}
+    cases, found = _assess(week, current_codes(), current_mapping())
+    counts = WeekCounts(week, cases, Visit.select().where(live_visits_in(period)).count())
+    raised = {alert.letter: alert for alert in found}
     columns = [Column("no", _("No"), width=4, kind="text"), Column("letter", _("Kode"), width=5, kind="text"),
                Column("name", _("Penyakit atau sindrom"), width=40, kind="text"),
                Column("cases", _("Kasus baru"), width=8), Column("threshold", _("Ambang"), width=8, summed=False),

@@ -145,7 +145,8 @@ class CityView(QWidget):
 
     def import_files(self, paths: list[str] | None = None) -> Operation | None:
         if paths is None:
-            dialog = file_dialog(self, _("Impor file puskesmas"), last_folder("city-files"), _("Excel (*.xlsx)"), mode="open")
+            dialog = file_dialog(self, _("Impor file puskesmas"), last_folder("city-files"),
+                                 _("Laporan puskesmas (*.xlsx *.json);;Semua file (*)"), mode="open")
             dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
             if not dialog.exec() or not dialog.selectedFiles():
                 return None

@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
             page = self.register_page = VisitRegisterPage()
             page.open_patient.connect(self.open_patient)
             page.correct_requested.connect(self.correct_visit)
+            page.visits_changed.connect(self.visits_changed)
             return page
         return SectionPage(section)
 
@@ -213,13 +214,21 @@ class MainWindow(QMainWindow):
         """The visit form filled with a recorded visit; saving asks for the reason of the correction."""
         patient, visit = load_for_correction(visit_id)
         dialog = VisitFormDialog(patient, self, favourites=self.favourite_codes, visit=visit)
-        dialog.saved.connect(lambda _id: self.register_page.apply() if self.register_page else None)
+        dialog.saved.connect(self._visit_saved)
         return self._keep(dialog)
 
     def _visit_saved(self, _visit_id: int) -> None:
         self.statusBar().showMessage(_("Kunjungan disimpan."), 8000)
         if self.register_page is not None and self.register_page.model.register is not None:
             self.register_page.apply()
+        self.visits_changed()
+
+    def visits_changed(self) -> None:
+        """A visit was recorded, corrected or deleted: a sent month may now need a revision and this
+        week's SKDR may alert, so the status bar and an open calendar are counted again."""
+        self.refresh_reminders()
+        if self.reports_page is not None and self.reports_page.calendar.isVisible():
+            self.reports_page.calendar.refresh()
 
     def merge_patients(self) -> MergeDialog:
         dialog = MergeDialog(self)
@@ -405,7 +414,9 @@ class MainWindow(QMainWindow):
         return box
 
     def import_register(self):
-        return self._keep(ImportDialog(self))
+        dialog = ImportDialog(self)
+        dialog.imported.connect(lambda summary: self.visits_changed() if summary.written else None)
+        return self._keep(dialog)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """Closes once the closing backup (when there is one) is done; the window waits for it."""

@@ -144,6 +144,7 @@ class ReportingCalendar(QWidget):
             show_error(self, error)
             entries = []
         self.model.set_items(entries)
+        self.view.resizeColumnsToContents()  # "Perlu revisi", "1 Desember 2026" and the sender in full
         line = calendar.overdue_line(entries)
         self.summary.setText(line or (_("Semua laporan yang sudah jatuh tempo sudah dikirim.") if entries else
                                       _("Belum ada kunjungan, jadi belum ada laporan yang jatuh tempo.")))

@@ -113,6 +113,7 @@ class VisitRegisterPage(QWidget):
     loaded = Signal(int)  # rows in the new view
     open_patient = Signal(int)
     correct_requested = Signal(int)  # visit id
+    visits_changed = Signal()  # a visit was deleted here
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -263,6 +264,7 @@ class VisitRegisterPage(QWidget):
             show_error(self, error)
             return False
         self.apply()
+        self.visits_changed.emit()
         return True
 
     def _open(self, index: QModelIndex) -> None:

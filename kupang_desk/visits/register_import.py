@@ -17,6 +17,7 @@ from pathlib import Path
 import peewee as pw
 
 from kupang_desk import audit
+from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
@@ -41,10 +42,12 @@ from kupang_desk.imports.values import (
 )
 from kupang_desk.models import (
     Icd10,
+    LateChange,
     Patient,
     PatientIdentifier,
     PaymentType,
     Poli,
+    SentReport,
     User,
     Visit,
     VisitDiagnosis,
@@ -56,6 +59,7 @@ from kupang_desk.names import Identity, conflict_reason, identity_conflict, name
 from kupang_desk.patients.numbers import Pattern, next_no_rm
 from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at, check_nik
+from kupang_desk.visits import locks
 from kupang_desk.visits.diagnoses import DiagnosisRow, diagnosis_rows
 from kupang_desk.visits.icd import normalize_code
 from kupang_desk.visits.recording import refresh_new_visit_flags
@@ -246,10 +250,13 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
             audit.record("export", "rejects", "", {"file": str(rejects), "rows": len(summary.rows),
                                                    "dry_run": dry_run}, user)
     if not dry_run and not summary.unknown and not (all_or_nothing and errors):
-        _write(prepared, by_line, task, lookups.mapper, user)
+        sent = _write(prepared, by_line, task, lookups.mapper, user, reason=_("diimpor dari {file}").format(
+            file=Path(path).name))
         summary.written = True
     else:
         _mark_unchanged(prepared, by_line)
+        sent = locks.sent_covering(row.visit_at.date() for row in prepared if by_line[row.line].status == "new")
+    summary.late = [locks.describe(row) for row in sent]
     return summary
 
 
@@ -369,7 +376,9 @@ def _mark_unchanged(prepared: list[Prepared], by_line: dict[int, RowResult]) -> 
 
 
 def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, mapper: ValueMapper,
-           user: User | None) -> None:
+           user: User | None, *, reason: str) -> list[SentReport]:
+    """Writes the new rows; a visit dated inside a sent report's period is kept as a late change
+    of that report (the reason: the import and its file), which then needs a revision."""
     with writing():
         mapper.add_new_entries()
         for row in prepared:
@@ -414,6 +423,9 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
                 key = (ids[owner], row.visit_at.year)
                 first_of_year[key] = min(first_of_year.get(key, row.visit_at), row.visit_at)
         touched: set[int] = set()
+        sent = locks.sent_covering(row.visit_at.date() for row, _owner, is_new in plan if is_new)
+        late = BulkWriter(LateChange, ("sent", "visit", "action", "reason", "at", "by"), parent=visits)
+        account = who.id if (who := session.account(user)) else None
         for count, (row, owner, is_new) in enumerate(plan):
             if count % 5000 == 0:
                 task.step(count, len(plan), _("Menyimpan baris {done} dari {total}").format(done=count, total=len(plan)))
@@ -434,14 +446,20 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
             visits.add((visit_id, pid, row.visit_at, int(row.poli), int(row.payment), new_visit, days, years, sex, stamp))
             for line in row.diagnoses:
                 diagnoses.add((visit_id, line.code, line.is_new_case, line.is_primary, line.position))
+            for report in sent:
+                if report.period_start <= row.visit_at.date() <= report.period_end:
+                    late.add((report.id, visit_id, "create", reason[:200], stamp, account))
         visits.close()
         diagnoses.close()
+        late.close()
         if touched:
             for pid in touched:  # existing patients: their earlier visits count too
                 refresh_new_visit_flags(pid, user=user)
         mapper.remember(user)
         audit.record("import", "visit", "", {"new": sum(1 for _r, _o, new in plan if new),
-                                             "new_patients": len(new_patients)}, user)
+                                             "new_patients": len(new_patients),
+                                             **({"late": [locks.describe(r) for r in sent]} if sent else {})}, user)
+    return sent
 
 
 def _int(key: str) -> int | str:

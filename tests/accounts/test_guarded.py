@@ -69,6 +69,9 @@ HARMLESS = {
     "kupang_desk.reporting.dhis2.dhis2_period": "the DHIS2 name of a period it is given",
     "kupang_desk.reporting.dhis2.write": "writes a payload it is given (made under report.make)",
     "kupang_desk.reporting.dhis2.keep_files": "writes a payload and summaries it is given",
+    "kupang_desk.reporting.dhis2.is_json_file": "whether a file it is given starts as JSON; reads no data",
+    "kupang_desk.reporting.dhis2.read_sealed": "checks and returns the aggregate counts a file carries, no personal "
+                                               "data (city.import_files checks import.run)",
     "kupang_desk.reporting.dhis2.summary_of": "reads a server reply it is given",
     "kupang_desk.reports.skdr.current_codes": "the SKDR codes and thresholds: reference data",
     "kupang_desk.reports.skdr.current_mapping": "the ICD-10 to SKDR mapping: reference data",

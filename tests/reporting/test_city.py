@@ -4,6 +4,7 @@ altered one, keeps revisions, shows who is late, and its city LB1 equals the LB1
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import shutil
 
@@ -15,13 +16,14 @@ from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
 from kupang_desk.models import CityFile
 from kupang_desk.models import database as database_module
-from kupang_desk.reporting import city
+from kupang_desk.reporting import city, dhis2
 from kupang_desk.reports import service
 from kupang_desk.reports.skdr import Week
 from kupang_desk.visits.recording import DiagnosisLine, VisitForm, record_visit
 from tests.helpers import databases
 from tests.helpers.actors import TEST_ACTOR
 from tests.helpers.factories import TODAY, an_institution, new_patient, poli
+from tests.reporting.test_dhis2 import lb1_mapping
 
 OCTOBER = Period.month("2026-10")
 CODES = ("J06.9", "A09", "I10", "K29.7", "A90", "J18.9", "L30.9", "Z00.0")
@@ -53,6 +55,7 @@ def fill(number: int, visits: int) -> None:
 def files(sqlite_template, tmp_path_factory):
     """Eleven puskesmas databases, each with its LB1, recap and SKDR workbooks; and one with all visits."""
     folder = tmp_path_factory.mktemp("kota")
+    mapping = lb1_mapping(folder / "pemetaan.csv")
     made = {}
     with session.acting_as(TEST_ACTOR):
         everyone = databases.fresh_sqlite(sqlite_template, folder)
@@ -65,6 +68,9 @@ def files(sqlite_template, tmp_path_factory):
                 path = folder / f"{kind}-{number:02d}.xlsx"
                 service.save(kind, period, xlsx=path)
                 made[(kind, number)] = path
+                if kind in dhis2.KINDS:  # the same report as the DHIS2 file, named as a clerk might
+                    made[(kind, "json", number)] = dhis2.write(dhis2.data_value_set(kind, period, mapping_file=mapping),
+                                                               folder / f"{kind}-{number:02d}-dhis2.json")
             database_module.close()
         database_module.connect(everyone)
         an_institution(name="Semua puskesmas", code="P0")
@@ -95,6 +101,38 @@ def test_the_city_lb1_equals_the_lb1_of_all_visits_at_once(files, database, tmp_
     # Importing the same files again adds nothing.
     assert {r.status for r in city.import_files(paths)} == {"sudah ada"}
     assert CityFile.select().count() == 11
+
+
+def test_dhis2_json_files_are_recognised_by_content_and_add_up_the_same(files, database, tmp_path):
+    renamed = tmp_path / "kiriman-alak.txt"  # recognised by what is inside, not by the name
+    shutil.copyfile(files[("lb1", "json", 1)], renamed)
+    paths = [renamed, *(files[("lb1", "json", n)] for n in range(2, 12))]
+    results = city.import_files(paths + [files[("skdr", "json", n)] for n in range(1, 12)])
+    assert [r.status for r in results] == ["baru"] * 22, [r.message for r in results]
+    (table,) = city.city_report("lb1", OCTOBER).tables
+    expected = files["all"].tables[0]
+    assert [row[1:] for row in table.rows] == [row[1:] for row in expected.rows]
+    skdr = city.city_report("skdr", WEEK.period())
+    assert skdr.figures["visits"] == files["all-skdr"].figures["visits"]
+    # The same report as Excel is the same revision with the same numbers: already there.
+    (again,) = city.import_files([files[("lb1", 3)]])
+    assert again.status == "sudah ada", again.message
+    # One value changed in the JSON after it was made is refused; so is a JSON that is not ours.
+    payload = json.loads(files[("lb1", "json", 4)].read_text(encoding="utf-8"))
+    changed = next(v for v in payload["dataValues"] if v["value"] != "0")
+    changed["value"] = str(int(changed["value"]) + 1)
+    altered = tmp_path / "lb1-diubah.json"
+    altered.write_text(json.dumps(payload), encoding="utf-8")
+    foreign = tmp_path / "lain.json"
+    foreign.write_text(json.dumps({"dataValues": []}), encoding="utf-8")
+    broken = tmp_path / "rusak.json"
+    broken.write_text('{"dataValues": [', encoding="utf-8")
+    refused = city.import_files([altered, foreign, broken])
+    assert [r.status for r in refused] == ["ditolak"] * 3
+    assert "sudah diubah sesudah dibuat" in refused[0].message and "berkas DHIS2" in refused[0].message
+    assert "bukan berkas DHIS2 dari Kupang Desk" in refused[1].message
+    assert "bukan file JSON yang utuh" in refused[2].message
+    assert CityFile.select().count() == 22
 
 
 def test_city_skdr_and_recap_add_up_and_name_the_puskesmas(files, database):

@@ -58,7 +58,7 @@ def october(database):
 
 def check_shape(payload: dict) -> None:
     """The dataValueSets shape DHIS2 reads: top-level period/orgUnit/completeDate, values as strings."""
-    assert set(payload) <= {"dataSet", "period", "orgUnit", "completeDate", "dataValues"}
+    assert set(payload) <= {"dataSet", "period", "orgUnit", "completeDate", "dataValues", dhis2.SEAL_KEY}
     dt.date.fromisoformat(payload["completeDate"])
     assert re.fullmatch(r"\d{6}|\d{4}W\d{1,2}", payload["period"])
     for value in payload["dataValues"]:
@@ -171,7 +171,9 @@ def test_upload_dry_run_then_import_and_kept_with_the_sent_report(october, tmp_p
         preferences.put("dhis2.url", server.url + "/")
         checked, done, payload = dhis2.upload("lb1", OCTOBER, password="rahasia", mapping_file=mapping)
     assert [(q["dryRun"], q["idScheme"]) for q, _body in server.requests] == [("true", "code"), ("false", "code")]
-    assert server.requests[0][1] == server.requests[1][1] == payload  # exactly the mapped values, twice
+    posted = {key: value for key, value in payload.items() if key != dhis2.SEAL_KEY}  # the Dinas's copy stays home
+    assert server.requests[0][1] == server.requests[1][1] == posted  # exactly the mapped values, twice
+    assert dhis2.SEAL_KEY in payload and posted["dataValues"] == payload["dataValues"]
     assert done.ok and done.imported == len(payload["dataValues"])
     files = dhis2.keep_files(tmp_path, "lb1", OCTOBER, payload, checked, done)
     row = sent.record_upload("lb1", OCTOBER, files, done.text())

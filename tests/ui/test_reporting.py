@@ -78,7 +78,8 @@ def test_mark_sent_from_the_calendar_then_a_late_visit_asks_why_and_turns_it_to_
     with qtbot.waitSignal(form.saved, timeout=5000):
         form.save()
 
-    page.calendar.refresh()
+    # The open calendar and the status bar say so at once, without Muat ulang.
+    qtbot.waitUntil(lambda: f"perlu revisi: LB1 {label}" in window.reminder_label.text(), timeout=20000)
     page.calendar.select("lb1", label)
     row = page.calendar.view.currentIndex().row()
     assert page.calendar.model.data(page.calendar.model.index(row, 3)) == "Perlu revisi"

@@ -144,3 +144,27 @@ def test_no_cell_content_breaks_the_import(sqlite_database, tmp_path_factory, ro
     assert all(row.status in ("new", "unchanged", "error") for row in summary.rows)
     assert all(row.reason for row in summary.rows if row.status == "error")
     assert Visit.select().count() == imported
+
+
+def test_rows_dated_in_a_sent_month_make_it_need_a_revision(database, tmp_path):
+    from kupang_desk.documents.table import Period
+    from kupang_desk.models import LateChange
+    from kupang_desk.reporting import calendar, sent
+    from kupang_desk.visits.register import VisitFilter, VisitRegister
+    from tests.helpers.factories import an_institution
+
+    an_institution()
+    march = Period.month("2022-03")
+    sent.mark_sent("lb1", march)
+    path = register_file(tmp_path / "register-maret.xlsx", ROWS[:3])
+    checked = import_register(path, dry_run=True, today=TODAY)
+    assert "laporan ini perlu revisi: LB1 Maret 2022" in checked.describe()  # said before anything is written
+    summary = import_register(path, today=TODAY)
+    assert summary.counts()["new"] == 3 and "perlu revisi: LB1 Maret 2022" in summary.describe()
+    late = LateChange.select()
+    assert sorted((c.action, c.reason, c.visit.visit_at.month) for c in late) == [
+        ("create", "diimpor dari register-maret.xlsx", 3)] * 2  # the two March visits, not December's
+    rows = VisitRegister(VisitFilter(date_from=dt.date(2022, 1, 1), date_to=dt.date(2022, 12, 31))).page(0)
+    assert sorted((r.visit_at.month, r.late) for r in rows) == [(3, True), (3, True), (12, False)]
+    status = {(e.kind, e.label): e.status for e in calendar.entries(dt.date(2022, 4, 20))}
+    assert status[("lb1", march.label())] == calendar.REVISI
