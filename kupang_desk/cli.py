@@ -159,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--xlsx", metavar="FILE", help=_("simpan sebagai Excel"))
         command.add_argument("--pdf", metavar="FILE", help=_("simpan sebagai PDF"))
 
+    from kupang_desk.satusehat import command as satusehat_command
+
+    satusehat_command.add_commands(commands)
+
     dhis2 = commands.add_parser("dhis2", help=_("DHIS2: muat pemetaan dari Dinas, unggah LB1 atau SKDR"))
     dhis2_commands = dhis2.add_subparsers(dest="dhis2_command", required=True, metavar=_("PERINTAH"))
     dhis2_commands.add_parser("mapping", help=_("muat file pemetaan DHIS2 (CSV) ke database")).add_argument(
@@ -301,6 +305,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     commands = {"setup": _setup, "demo": _demo, "info": _info, "report": _report, "import": _import,
                 "students": _students, "scholarship": _scholarship, "audit": _audit, "backup": _backup,
                 "restore": _restore, "reporting": _reporting, "dhis2": _dhis2, "city": _city}
+    if args.command == "satusehat":
+        from kupang_desk.satusehat import command
+
+        return command.run(args, _open)
     if args.command in commands:
         return commands[args.command](args)
     parser.error(_("perintah tidak dikenal"))

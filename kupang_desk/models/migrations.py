@@ -31,6 +31,7 @@ from kupang_desk.models import (
     PatientIdentifier,
     Promotion,
     PromotionItem,
+    SatusehatId,
     SentFile,
     SentReport,
     Visit,
@@ -43,7 +44,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class SchemaVersion(BaseModel):
@@ -184,10 +185,17 @@ def _v6_sent_reports(database: pw.Database, migrator: SchemaMigrator) -> None:
         database.create_tables([SentReport, SentFile, LateChange, CityFile])
 
 
+def _v7_satusehat(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v7: the SATUSEHAT ids of patients, poli and health workers."""
+    with database.bind_ctx([SatusehatId]):
+        database.create_tables([SatusehatId])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
     4: _v4_school_desk,
     5: _v5_audit_keys,
     6: _v6_sent_reports,
+    7: _v7_satusehat,
 }

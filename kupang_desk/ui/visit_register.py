@@ -44,6 +44,7 @@ class VisitRegisterModel(QAbstractTableModel):
 
     # (name, sort key or None, header, text of a row)
     COLUMNS = (
+        ("id", None, _("No."), lambda r: str(r.id)),  # the visit's number, which the command line takes
         ("visit_at", "visit_at", _("Waktu"), lambda r: r.visit_at.strftime("%d-%m-%Y %H.%M")),
         ("no_rm", "no_rm", _("No. RM"), lambda r: r.no_rm),
         ("name", "name", _("Nama"), lambda r: r.name),

@@ -69,6 +69,12 @@ HARMLESS = {
     "kupang_desk.reporting.dhis2.dhis2_period": "the DHIS2 name of a period it is given",
     "kupang_desk.reporting.dhis2.write": "writes a payload it is given (made under report.make)",
     "kupang_desk.reporting.dhis2.keep_files": "writes a payload and summaries it is given",
+    "kupang_desk.satusehat.bundle.utc_text": "converts a time it is given",
+    "kupang_desk.satusehat.bundle.validate": "checks a bundle it is given (built under patient.read)",
+    "kupang_desk.satusehat.command.add_commands": "declares command-line arguments",
+    "kupang_desk.satusehat.master.id_of": "the SATUSEHAT id of a patient, poli or health worker: a platform id, no "
+                                          "name or NIK (bundle.build checks patient.read)",
+    "kupang_desk.satusehat.master.organization_id": "this office's own public organisation id",
     "kupang_desk.reporting.dhis2.is_json_file": "whether a file it is given starts as JSON; reads no data",
     "kupang_desk.reporting.dhis2.read_sealed": "checks and returns the aggregate counts a file carries, no personal "
                                                "data (city.import_files checks import.run)",

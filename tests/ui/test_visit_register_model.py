@@ -20,11 +20,14 @@ def test_model_reads_only_the_pages_it_is_asked_for(qtmodeltester, sqlite_databa
     model.set_register(register)
     assert model.rowCount() == 1200
     assert register.pages == {}  # nothing read before a view asks
-    last = model.data(model.index(1199, 0))
+    last = model.data(model.index(1199, model.column("visit_at")))
     assert set(register.pages) == {11}  # the last page alone
     assert last == min(r.visit_at for r in VisitRegister().iter_rows()).strftime("%d-%m-%Y %H.%M")
     assert model.data(model.index(0, model.column("new_visit"))) in ("Baru", "Lama")
-    assert model.headerData(0, Qt.Orientation.Horizontal) == "Waktu"
+    assert model.headerData(model.column("visit_at"), Qt.Orientation.Horizontal) == "Waktu"
+    oldest = min(VisitRegister().iter_rows(), key=lambda r: (r.visit_at, r.id))
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "No."  # the number the command line takes
+    assert model.data(model.index(1199, 0)) == str(oldest.id)
     qtmodeltester.check(model, force_py=True)
 
 

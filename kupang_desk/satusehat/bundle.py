@@ -1,0 +1,231 @@
+"""A recorded visit as the SATUSEHAT transaction Bundle: Encounter, a Condition per diagnosis and
+an Observation per vital sign, linked by ``urn:uuid`` references.
+
+- Encounter: class AMB; identifier ``http://sys-ids.kemkes.go.id/encounter/{organization}`` with
+  the visit id (the register's), so that a second post is a conditional create the service
+  answers with the Encounter it already has (``ifNoneExist``); period and statusHistory arrived ->
+  in-progress -> finished; the practitioner, the poli's Location, the organisation; the diagnoses
+  ranked as the form ordered them.
+- Condition: ICD-10 (``http://hl7.org/fhir/sid/icd-10``), category encounter-diagnosis; clinical
+  status ``active`` for a kasus baru and ``recurrence`` for a kasus lama (the disease seen again).
+- Observation (vital-signs): LOINC and UCUM units for the vitals the visit has; blood pressure as
+  the 85354-9 panel with systolic and diastolic components.
+- Times: the visit is kept in WITA (UTC+8, no daylight saving); FHIR gets UTC.
+
+The ids inside (``urn:uuid``) are UUID 5 of the organisation, the visit and the resource, so the
+same visit always gives the same bundle. What the service needs and this office has not entered
+(the organisation id, the patient's NIK or IHS number, the poli's Location, the health worker's
+Practitioner) is listed in words with where to add it; the bundle then carries a marked placeholder
+(``BELUM-ADA-...``) in that reference and is not to be sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+from kupang_desk.models import Icd10, Visit, VisitDiagnosis
+from kupang_desk.satusehat import master
+
+WITA = dt.timezone(dt.timedelta(hours=8))
+NAMESPACE = uuid.UUID("6f1c3d2e-5a8b-4c7d-9e0f-1a2b3c4d5e6f")  # Kupang Desk's; never change it
+ENCOUNTER_SYSTEM = "http://sys-ids.kemkes.go.id/encounter/{organization}"
+ICD10_SYSTEM = "http://hl7.org/fhir/sid/icd-10"
+LOINC, UCUM = "http://loinc.org", "http://unitsofmeasure.org"
+PLACEHOLDER = "BELUM-ADA-{what}"
+# Finishing a visit takes at most this long after it started; a later created_at is a visit entered
+# afterwards, whose end is then not known and is sent as its start.
+LONGEST_VISIT = dt.timedelta(hours=4)
+
+
+@dataclass(frozen=True)
+class Vital:
+    field: str
+    loinc: str
+    display: str
+    unit: str
+    ucum: str
+
+
+# The vitals of a visit, LOINC as the SATUSEHAT guides use them (blood pressure is the panel).
+VITALS = (
+    Vital("heart_rate", "8867-4", "Heart rate", "beats/minute", "/min"),
+    Vital("respiration_rate", "9279-1", "Respiratory rate", "breaths/minute", "/min"),
+    Vital("temperature_c", "8310-5", "Body temperature", "C", "Cel"),
+    Vital("weight_kg", "29463-7", "Body weight", "kg", "kg"),
+    Vital("height_cm", "8302-2", "Body height", "cm", "cm"),
+    Vital("waist_cm", "8280-0", "Waist Circumference at umbilicus by Tape measure", "cm", "cm"),
+)
+BLOOD_PRESSURE = ("85354-9", "Blood pressure panel with all children optional")
+SYSTOLIC = ("8480-6", "Systolic blood pressure")
+DIASTOLIC = ("8462-4", "Diastolic blood pressure")
+
+
+@dataclass
+class Built:
+    """The bundle of one visit and what is missing before it may be sent."""
+
+    visit_id: int
+    bundle: dict
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+
+def utc_text(local: dt.datetime) -> str:
+    """A WITA wall-clock time as FHIR's UTC instant: 09:30 in Kupang is ``01:30:00+00:00``."""
+    aware = local.replace(tzinfo=WITA) if local.tzinfo is None else local
+    return aware.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _urn(organization: str, visit_id: int, part: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{organization}/visit/{visit_id}/{part}')}"
+
+
+def _coding(system: str, code: str, display: str) -> dict:
+    return {"coding": [{"system": system, "code": code, "display": display}]}
+
+
+def _quantity(value: Decimal | int | float, vital_unit: str, ucum: str) -> dict:
+    number = float(value)
+    shown = int(number) if number.is_integer() else number  # 36.0 kg is sent as 36, 36.5 as 36.5
+    return {"value": shown, "unit": vital_unit, "system": UCUM, "code": ucum}
+
+
+def build(visit_id: int, *, user: SignedIn | None = None) -> Built:
+    """The transaction Bundle of a recorded visit, with what is missing in words (empty: ready)."""
+    require("patient.read", user)
+    visit = Visit.get_or_none(Visit.id == visit_id)
+    if visit is None or visit.deleted_at is not None:
+        raise KnownError(_("Kunjungan nomor {id} tidak ada (atau sudah dihapus). Nomornya ada di kolom No. di Register "
+                           "kunjungan.").format(id=visit_id))
+    patient, poli = visit.patient, visit.poli
+    missing: list[str] = []
+    organization = master.organization_id()
+    if not organization:
+        missing.append(_("ID Organisasi SATUSEHAT puskesmas: isi di Pengaturan > SATUSEHAT."))
+    patient_ref = ""
+    if not patient.nik:
+        missing.append(_("NIK pasien {no_rm} {name}: SATUSEHAT mencari pasien menurut NIK; isi NIK di data pasien "
+                         "(Ubah data pasien).").format(no_rm=patient.no_rm, name=patient.name))
+    else:
+        patient_ref = master.id_of("patient", patient.id)
+        if not patient_ref:
+            missing.append(_("ID IHS pasien {no_rm} {name}: ambil menurut NIK di Pengaturan > SATUSEHAT (Ambil ID pasien) "
+                             "atau biarkan antrean kirim mengambilnya.").format(no_rm=patient.no_rm, name=patient.name))
+    location = master.id_of("location", poli.id)
+    if not location:
+        missing.append(_("ID Lokasi SATUSEHAT untuk poli {poli}: isi di Pengaturan > SATUSEHAT.").format(poli=poli.name))
+    worker = " ".join(visit.health_worker.split())
+    practitioner = master.id_of("practitioner", worker) if worker else ""
+    if not worker:
+        missing.append(_("Tenaga kesehatan kunjungan ini belum diisi: isi di formulir kunjungan (Koreksi)."))
+    elif not practitioner:
+        missing.append(_("ID Praktisi (IHS) tenaga kesehatan {name}: isi di Pengaturan > SATUSEHAT.").format(name=worker))
+
+    org = organization or PLACEHOLDER.format(what="ID-ORGANISASI")
+    subject = {"reference": f"Patient/{patient_ref or PLACEHOLDER.format(what='ID-IHS-PASIEN')}", "display": patient.name}
+    doctor = {"reference": f"Practitioner/{practitioner or PLACEHOLDER.format(what='ID-PRAKTISI')}",
+              "display": worker or _("(belum diisi)")}
+    start = visit.visit_at
+    created = visit.created_at or start
+    end = created if start <= created <= start + LONGEST_VISIT else start
+    encounter_urn = _urn(org, visit.id, "encounter")
+    diagnoses = list(VisitDiagnosis.select(VisitDiagnosis, Icd10).join(Icd10).where(VisitDiagnosis.visit == visit.id)
+                     .order_by(VisitDiagnosis.position))
+    entries = []
+    conditions = []
+    for rank, line in enumerate(diagnoses, start=1):
+        urn = _urn(org, visit.id, f"condition/{line.icd10.code}")
+        conditions.append({"condition": {"reference": urn, "display": line.icd10.title},
+                           "use": _coding("http://terminology.hl7.org/CodeSystem/diagnosis-role", "DD",
+                                          "Discharge diagnosis"), "rank": rank})
+        status = ("active", "Active") if line.is_new_case else ("recurrence", "Recurrence")
+        entries.append((urn, {
+            "resourceType": "Condition",
+            "clinicalStatus": _coding("http://terminology.hl7.org/CodeSystem/condition-clinical", *status),
+            "category": [_coding("http://terminology.hl7.org/CodeSystem/condition-category", "encounter-diagnosis",
+                                 "Encounter Diagnosis")],
+            "code": _coding(ICD10_SYSTEM, line.icd10.code, line.icd10.title),
+            "subject": subject, "encounter": {"reference": encounter_urn},
+            "recordedDate": utc_text(start),
+        }, "Condition"))
+    encounter = {
+        "resourceType": "Encounter",
+        "identifier": [{"system": ENCOUNTER_SYSTEM.format(organization=org), "value": str(visit.id)}],
+        "status": "finished",
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB", "display": "ambulatory"},
+        "subject": subject,
+        "participant": [{"type": [_coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "ATND",
+                                          "attender")], "individual": doctor}],
+        "period": {"start": utc_text(start), "end": utc_text(end)},
+        "location": [{"location": {"reference": f"Location/{location or PLACEHOLDER.format(what='ID-LOKASI')}",
+                                   "display": poli.name}}],
+        "statusHistory": [
+            {"status": "arrived", "period": {"start": utc_text(start), "end": utc_text(start)}},
+            {"status": "in-progress", "period": {"start": utc_text(start), "end": utc_text(end)}},
+            {"status": "finished", "period": {"start": utc_text(end), "end": utc_text(end)}},
+        ],
+        "serviceProvider": {"reference": f"Organization/{org}"},
+    }
+    if conditions:
+        encounter["diagnosis"] = conditions
+    observations = _observations(visit, org, subject, doctor, encounter_urn, utc_text(start))
+    bundle_entries = [_entry(encounter_urn, encounter, "Encounter",
+                             if_none_exist=f"identifier={ENCOUNTER_SYSTEM.format(organization=org)}|{visit.id}")]
+    bundle_entries += [_entry(urn, resource, kind) for urn, resource, kind in entries + observations]
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": bundle_entries}
+    return Built(visit.id, bundle, missing)
+
+
+def _entry(urn: str, resource: dict, kind: str, *, if_none_exist: str = "") -> dict:
+    request = {"method": "POST", "url": kind}
+    if if_none_exist:
+        request["ifNoneExist"] = if_none_exist
+    return {"fullUrl": urn, "resource": resource, "request": request}
+
+
+def _observations(visit: Visit, org: str, subject: dict, doctor: dict, encounter: str, at: str) -> list[tuple[str, dict, str]]:
+    category = [_coding("http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs", "Vital Signs")]
+
+    def observation(code: tuple[str, str], **value) -> dict:
+        return {"resourceType": "Observation", "status": "final", "category": category,
+                "code": _coding(LOINC, *code), "subject": subject, "performer": [doctor],
+                "encounter": {"reference": encounter}, "effectiveDateTime": at, "issued": at, **value}
+
+    found = []
+    if visit.systolic is not None and visit.diastolic is not None:
+        found.append((_urn(org, visit.id, "observation/blood-pressure"), observation(BLOOD_PRESSURE, component=[
+            {"code": _coding(LOINC, *SYSTOLIC), "valueQuantity": _quantity(visit.systolic, "mm[Hg]", "mm[Hg]")},
+            {"code": _coding(LOINC, *DIASTOLIC), "valueQuantity": _quantity(visit.diastolic, "mm[Hg]", "mm[Hg]")},
+        ]), "Observation"))
+    for vital in VITALS:
+        value = getattr(visit, vital.field)
+        if value is not None:
+            found.append((_urn(org, visit.id, f"observation/{vital.loinc}"), observation(
+                (vital.loinc, vital.display), valueQuantity=_quantity(value, vital.unit, vital.ucum)), "Observation"))
+    return found
+
+
+def validate(bundle: dict) -> None:
+    """Checks the bundle and every resource in it against the FHIR R4 (R4B) models; a failure is a
+    defect of this module, said in words with the first problems."""
+    from fhir.resources.R4B import get_fhir_model_class  # heavy: loaded when a bundle is checked
+    from pydantic import ValidationError
+
+    try:
+        get_fhir_model_class("Bundle").model_validate(bundle)
+        for entry in bundle.get("entry", []):
+            resource = entry["resource"]
+            get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    except (ValidationError, KeyError, ValueError) as error:
+        raise KnownError(_("Bundle FHIR kunjungan tidak sah menurut FHIR R4: {problem}").format(
+            problem=str(error).splitlines()[0:3])) from error
