@@ -70,6 +70,8 @@ KEYS: dict[str, Key] = {key.name: key for key in (
     Key("satusehat.production_url", str, "https://api-satusehat.kemkes.go.id", "the SATUSEHAT production base URL"),
     Key("satusehat.organization_id", str, "", "this office's Organization IHS id"),
     Key("satusehat.client_id", str, "", "the OAuth2 client id (the secret is kept outside the database)"),
+    Key("satusehat.client_secret_sealed", str, "", "the client secret sealed with the installation key, where the "
+        "PC has no keyring (empty: in the keyring)"),
     Key("city.puskesmas", list, [], "the puskesmas a Dinas expects files from: code and name; empty: Kota Kupang's 11"),
     Key("reference.icd10_titles", str, "", "fingerprint of the shipped Indonesian ICD-10 titles last loaded"),
     Key("lb1.age_bands", list, DEFAULT_AGE_BANDS, "LB1 age bands (days under one year, years above)", seeded=True),

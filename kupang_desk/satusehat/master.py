@@ -5,13 +5,20 @@ per poli, a Practitioner per health worker, and each patient's IHS number. Kept 
 from __future__ import annotations
 
 import re
+import secrets
+from dataclasses import dataclass
 
-from kupang_desk import audit, preferences
+import keyring
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from keyring.errors import KeyringError
+
+from kupang_desk import audit, keystore, preferences
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, Poli, SatusehatId, now, writing
+from kupang_desk.models import Patient, Poli, SatusehatId, Visit, now, writing
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,63}$")
 
@@ -82,3 +89,107 @@ def set_patient_id(patient_id: int, ihs_id: str, *, user: SignedIn | None = None
         raise KnownError(_("Pasien {no_rm} {name} belum punya NIK; SATUSEHAT mencari pasien menurut NIK, jadi ID IHS "
                            "tidak bisa diisi.").format(no_rm=patient.no_rm, name=patient.name))
     _put("patient", str(patient.id), _checked(ihs_id, _("pasien {name}").format(name=patient.name)), "", user)
+
+
+SECRET_SERVICE = "KupangDesk"
+SEALED_KEY = "satusehat.client_secret_sealed"
+
+
+def _secret_account() -> str:
+    return f"satusehat-secret:{preferences.get('database.id') or 'default'}"
+
+
+def store_secret(secret: str, *, user: SignedIn | None = None) -> str:
+    """Keeps the OAuth2 client secret outside the database: in the OS keyring where there is one,
+    else sealed (AES-GCM) with this installation's key, which the database file does not hold.
+    Returns where it went, in words; the secret itself is never logged or shown."""
+    user = require("settings.edit", user)
+    secret = secret.strip()
+    if not secret:
+        raise KnownError(_("Tulis client secret SATUSEHAT dari portal SATUSEHAT."))
+    try:
+        keyring.set_password(SECRET_SERVICE, _secret_account(), secret)
+        in_keyring = keyring.get_password(SECRET_SERVICE, _secret_account()) == secret
+    except (KeyringError, RuntimeError, OSError):
+        in_keyring = False
+    with writing():
+        if in_keyring:
+            preferences.put(SEALED_KEY, "")
+        else:
+            nonce = secrets.token_bytes(12)
+            sealed = AESGCM(keystore.audit_key()).encrypt(nonce, secret.encode("utf-8"), b"satusehat-client-secret")
+            preferences.put(SEALED_KEY, (nonce + sealed).hex())
+        audit.record("update", "setting", "satusehat.client_secret", {"stored": "keyring" if in_keyring else "sealed"},
+                     user)
+    return _("di keyring sistem operasi") if in_keyring else _("terenkripsi dengan kunci instalasi PC ini")
+
+
+def client_secret() -> str:
+    """The stored client secret, or "" when none is stored (or this PC cannot open it)."""
+    try:
+        stored = keyring.get_password(SECRET_SERVICE, _secret_account())
+    except (KeyringError, RuntimeError, OSError):
+        stored = None
+    if stored:
+        return stored
+    sealed = preferences.get(SEALED_KEY)
+    if not sealed:
+        return ""
+    data = bytes.fromhex(sealed)
+    try:
+        return AESGCM(keystore.audit_key()).decrypt(data[:12], data[12:], b"satusehat-client-secret").decode("utf-8")
+    except InvalidTag:  # sealed on another PC: its key is not this one's
+        return ""
+
+
+@dataclass(frozen=True)
+class Practitioner:
+    name: str
+    nik: str
+    ihs_id: str
+
+
+@dataclass(frozen=True)
+class MasterData:
+    environment: str
+    organization_id: str
+    client_id: str
+    has_secret: bool
+    locations: dict[int, str]  # poli id -> Location id
+    practitioners: list[Practitioner]  # every health worker named on a visit, and those entered here
+
+
+def current(*, user: SignedIn | None = None) -> MasterData:
+    require("settings.edit", user)
+    rows = {(r.kind, r.key): r for r in SatusehatId.select().where(SatusehatId.kind.in_(("location", "practitioner")))}
+    names = {" ".join(n.split()) for (n,) in Visit.select(Visit.health_worker).where(Visit.health_worker != "")
+             .distinct().tuples()}
+    names |= {key for kind, key in rows if kind == "practitioner"}
+    return MasterData(
+        preferences.get("satusehat.environment"), preferences.get("satusehat.organization_id"),
+        preferences.get("satusehat.client_id"), bool(client_secret()),
+        {int(key): row.ihs_id for (kind, key), row in rows.items() if kind == "location"},
+        [Practitioner(name, rows[("practitioner", name)].nik if ("practitioner", name) in rows else "",
+                      rows[("practitioner", name)].ihs_id if ("practitioner", name) in rows else "")
+         for name in sorted(names, key=str.lower)])
+
+
+def save(data: MasterData, *, user: SignedIn | None = None) -> None:
+    """Everything Pengaturan > SATUSEHAT shows, in one transaction: all of it or none."""
+    user = require("settings.edit", user)
+    if data.environment not in ("sandbox", "production"):
+        raise KnownError(_("Lingkungan SATUSEHAT: sandbox atau production."))
+    organization = _checked(data.organization_id, _("organisasi"))
+    with writing():
+        changed = {}
+        for name, value in (("satusehat.environment", data.environment), ("satusehat.organization_id", organization),
+                            ("satusehat.client_id", data.client_id.strip())):
+            before = preferences.put(name, value)
+            if before != value:
+                changed[name] = [before, value]
+        if changed:
+            audit.record("update", "setting", "satusehat", changed, user)
+        for poli_id, location in data.locations.items():
+            set_location(poli_id, location, user=user)
+        for person in data.practitioners:
+            set_practitioner(person.name, person.ihs_id, nik=person.nik, user=user)

@@ -23,6 +23,7 @@ from kupang_desk.ui.settings.references import (
     WorkAreaEditor,
 )
 from kupang_desk.ui.settings.reporting import ReportingTab
+from kupang_desk.ui.settings.satusehat import SatusehatTab
 from kupang_desk.ui.settings.value_maps import ValueMapsEditor
 
 
@@ -38,6 +39,7 @@ class SettingsPage(SectionPage):
         self.tabs.setObjectName("settingsTabs")
         self.profile = self.references = self.backup = self.accounts = self.roles = self.audit = None
         self.reporting: ReportingTab | None = None
+        self.satusehat: SatusehatTab | None = None
         if allowed(user, "settings.edit"):
             self.profile = ProfileTab()
             self.profile.saved.connect(self.profile_saved)
@@ -55,6 +57,8 @@ class SettingsPage(SectionPage):
             if _health_desk():
                 self.reporting = ReportingTab()
                 self.tabs.addTab(self.reporting, _("Pelaporan"))
+                self.satusehat = SatusehatTab()
+                self.tabs.addTab(self.satusehat, _("SATUSEHAT"))
             self.tabs.addTab(self.backup, _("Cadangan dan sesi"))
         if allowed(user, "users.manage"):
             self.accounts, self.roles = AccountsTab(), RolesTab()

@@ -1,0 +1,133 @@
+"""Pengaturan > SATUSEHAT: the environment, the organisation and OAuth2 client, a Location per poli
+and a Practitioner per health worker. The client secret goes to the keyring (or sealed with this
+PC's key), never into the database, and is never shown again."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kupang_desk.i18n import _
+from kupang_desk.satusehat import master
+from kupang_desk.settings import poli_choices
+from kupang_desk.ui.settings.feedback import attempt, status_label
+from kupang_desk.ui.widgets import combo, line, select_data
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    return item.text().strip() if item else ""
+
+
+def _fixed(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class SatusehatTab(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        data = master.current()
+        self.environment = combo([(_("Sandbox (uji coba)"), "sandbox"), (_("Production (data sungguhan)"), "production")])
+        select_data(self.environment, data.environment)
+        self.organization = line(data.organization_id, placeholder=_("ID Organisasi dari portal SATUSEHAT, misalnya 100011961"))
+        self.client_id = line(data.client_id, placeholder=_("Client ID dari portal SATUSEHAT"))
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setPlaceholderText(_("sudah tersimpan; tulis untuk mengganti") if data.has_secret else
+                                       _("Client secret dari portal SATUSEHAT"))
+        form = QFormLayout()
+        form.addRow(_("Lingkungan:"), self.environment)
+        form.addRow(_("ID Organisasi:"), self.organization)
+        form.addRow(_("Client ID:"), self.client_id)
+        form.addRow(_("Client secret:"), self.secret)
+        connection = QGroupBox(_("Koneksi"))
+        connection.setLayout(form)
+
+        self.locations = QTableWidget(0, 2)
+        self.locations.setObjectName("satusehatLocations")
+        self.locations.setHorizontalHeaderLabels([_("Poli"), _("ID Lokasi SATUSEHAT")])
+        self.locations.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.locations.verticalHeader().hide()
+        for name, poli_id in poli_choices():
+            row = self.locations.rowCount()
+            self.locations.insertRow(row)
+            item = _fixed(name)
+            item.setData(Qt.ItemDataRole.UserRole, poli_id)
+            self.locations.setItem(row, 0, item)
+            self.locations.setItem(row, 1, QTableWidgetItem(data.locations.get(poli_id, "")))
+        self.workers = QTableWidget(0, 3)
+        self.workers.setObjectName("satusehatPractitioners")
+        self.workers.setHorizontalHeaderLabels([_("Tenaga kesehatan (seperti di kunjungan)"), _("NIK"),
+                                                _("ID Praktisi (IHS)")])
+        self.workers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.workers.verticalHeader().hide()
+        for person in data.practitioners:
+            self._add_worker(person.name, person.nik, person.ihs_id)
+        add = QPushButton(_("Tambah tenaga kesehatan"))
+        add.clicked.connect(lambda: self._add_worker("", "", "", editable=True))
+        self.message = status_label()
+        self.save_button = QPushButton(_("Simpan"))
+        self.save_button.clicked.connect(self.save)
+        places = QGroupBox(_("Lokasi per poli"))
+        QVBoxLayout(places).addWidget(self.locations)
+        people = QGroupBox(_("Tenaga kesehatan"))
+        people_layout = QVBoxLayout(people)
+        people_layout.addWidget(self.workers)
+        people_layout.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
+        tables = QHBoxLayout()
+        tables.addWidget(places, 1)
+        tables.addWidget(people, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(connection)
+        layout.addLayout(tables, 1)
+        hint = QLabel(_("Sebuah kunjungan siap dikirim ke SATUSEHAT bila organisasi, lokasi poli, tenaga kesehatan dan "
+                        "ID IHS pasiennya sudah ada."))
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        layout.addWidget(self.message)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def _add_worker(self, name: str, nik: str, ihs_id: str, *, editable: bool = False) -> int:
+        row = self.workers.rowCount()
+        self.workers.insertRow(row)
+        self.workers.setItem(row, 0, QTableWidgetItem(name) if editable else _fixed(name))
+        self.workers.setItem(row, 1, QTableWidgetItem(nik))
+        self.workers.setItem(row, 2, QTableWidgetItem(ihs_id))
+        if editable:
+            self.workers.setCurrentCell(row, 0)
+            self.workers.editItem(self.workers.item(row, 0))
+        return row
+
+    def current_data(self) -> master.MasterData:
+        locations = {self.locations.item(row, 0).data(Qt.ItemDataRole.UserRole): _cell(self.locations, row, 1)
+                     for row in range(self.locations.rowCount())}
+        workers = [master.Practitioner(_cell(self.workers, row, 0), _cell(self.workers, row, 1), _cell(self.workers, row, 2))
+                   for row in range(self.workers.rowCount()) if _cell(self.workers, row, 0)]
+        return master.MasterData(self.environment.currentData(), self.organization.text(), self.client_id.text(),
+                                 False, locations, workers)
+
+    def save(self) -> bool:
+        def work() -> str:
+            master.save(self.current_data())
+            if self.secret.text().strip():
+                where = master.store_secret(self.secret.text())
+                self.secret.clear()
+                self.secret.setPlaceholderText(_("sudah tersimpan; tulis untuk mengganti"))
+                return _("Disimpan; client secret {where}.").format(where=where)
+            return _("Disimpan.")
+
+        return attempt(self.message, work, lambda text: text)
