@@ -157,9 +157,11 @@ class VisitRegisterPage(QWidget):
         self.view.setWordWrap(False)
         # Fixed widths: measuring contents would read pages the clerk never looks at.
         metrics = self.view.fontMetrics()
-        for column, sample in enumerate(("28-11-2026 13.59", "000000-00", "Yohanes Agustinus Ndun", "JK", "11 bl",
-                                         "Laboratorium", "J06.9, I10, K30", "Kunjungan", "BPJS Non-PBI (PBPU/BP)")):
-            self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
+        samples = {"id": "2000000", "visit_at": "28-11-2026 13.59", "no_rm": "000000-00", "name": "Yohanes Agustinus Ndun",
+                   "sex": "JK", "age": "11 bl", "poli": "Laboratorium", "diagnoses": "J06.9, I10, K30",
+                   "new_visit": "Kunjungan", "payment": "BPJS Non-PBI (PBPU/BP)"}
+        for name, sample in samples.items():
+            self.view.setColumnWidth(self.model.column(name), metrics.horizontalAdvance(sample) + 16)
         self.view.horizontalHeader().sectionClicked.connect(self.on_header_clicked)
         self.view.doubleClicked.connect(self._open)
         actions = QHBoxLayout()

@@ -191,6 +191,11 @@ def test_filter_the_register(window, qtbot):
     assert page.status.text() == "1 kunjungan"
     index = page.model.index(0, page.model.column("diagnoses"))
     assert page.model.data(index) == "J06.9"
+    # Each column is wide enough for what it shows: the time and the name are read in full.
+    metrics = page.view.fontMetrics()
+    for name in ("visit_at", "name"):
+        shown = page.model.data(page.model.index(0, page.model.column(name)))
+        assert page.view.columnWidth(page.model.column(name)) > metrics.horizontalAdvance(shown), name
 
 
 def test_the_register_sort_arrow_points_down_for_newest_first_and_flips_with_a_click(window, qtbot):
