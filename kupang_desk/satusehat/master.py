@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import keyring
+import peewee as pw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from keyring.errors import KeyringError
@@ -19,6 +20,7 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient, Poli, SatusehatId, Visit, now, writing
+from kupang_desk.tasks import Task
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,63}$")
 
@@ -193,3 +195,44 @@ def save(data: MasterData, *, user: SignedIn | None = None) -> None:
             set_location(poli_id, location, user=user)
         for person in data.practitioners:
             set_practitioner(person.name, person.ihs_id, nik=person.nik, user=user)
+
+
+@dataclass
+class Fetched:
+    """What one run of the IHS-number lookup did."""
+
+    found: int = 0
+    not_found: list[str] = field(default_factory=list)  # "No. RM name" of NIKs the index does not know
+
+    def text(self) -> str:
+        words = _("{found} ID IHS pasien diambil").format(found=self.found)
+        if self.not_found:
+            words += "; " + _("{n} NIK tidak dikenal SATUSEHAT: {names}").format(
+                n=len(self.not_found), names=", ".join(self.not_found[:5]) + (" ..." if len(self.not_found) > 5 else ""))
+        return words + "."
+
+
+def fetch_patient_ids(client, *, limit: int = 500, task: Task | None = None, user: SignedIn | None = None) -> Fetched:
+    """Looks up by NIK the IHS number of patients who have a visit and a NIK but no number yet (the
+    most recent visits first, at most ``limit`` per run) and stores each as it arrives, so a broken
+    line or a cancel keeps what was already fetched. A patient without NIK is never looked up."""
+    user = require("patient.write", user)
+    task = task or Task()
+    known = SatusehatId.select(SatusehatId.key).where(SatusehatId.kind == "patient")
+    wanted = list(Patient.select(Patient.id, Patient.no_rm, Patient.name, Patient.nik)
+                  .join(Visit, on=(Visit.patient == Patient.id))
+                  .where(Patient.nik.is_null(False) & (Patient.nik != "") & Visit.deleted_at.is_null()
+                         & Patient.deleted_at.is_null() & ~(Patient.id.cast("TEXT").in_(known)))
+                  .group_by(Patient.id, Patient.no_rm, Patient.name, Patient.nik)
+                  .order_by(pw.fn.MAX(Visit.visit_at).desc()).limit(limit).tuples())
+    result = Fetched()
+    for number, (patient_id, no_rm, name, nik) in enumerate(wanted):
+        task.step(number, len(wanted), _("Mencari ID IHS pasien {done} dari {total}").format(done=number, total=len(wanted)))
+        ihs_id = client.patient_by_nik(nik)
+        if ihs_id:
+            _put("patient", str(patient_id), _checked(ihs_id, _("pasien {name}").format(name=name)), "", user)
+            result.found += 1
+        else:
+            result.not_found.append(f"{no_rm} {name}")
+    task.step(len(wanted), len(wanted), _("Selesai."))
+    return result

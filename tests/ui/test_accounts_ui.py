@@ -125,7 +125,8 @@ def test_each_role_sees_its_own_sections_and_settings(qtbot, sqlite_database):
     demo.generate(20, 40, 10)
     expectations = {
         "administrator": (["Pasien", "Kunjungan", "Laporan", "Sekolah/Beasiswa", "Pengaturan"],
-                          ["Profil", "Daftar rujukan", "Pelaporan", "Cadangan dan sesi", "Akun", "Hak peran", "Jejak audit"]),
+                          ["Profil", "Daftar rujukan", "Pelaporan", "SATUSEHAT", "Cadangan dan sesi", "Akun", "Hak peran",
+                           "Jejak audit"]),
         "pendaftaran": (["Pasien", "Kunjungan", "Laporan", "Pengaturan"], []),
         "poli": (["Pasien", "Kunjungan", "Pengaturan"], []),
         "operator_sekolah": (["Sekolah/Beasiswa", "Pengaturan"], []),

@@ -9,6 +9,7 @@ from kupang_desk import preferences
 from kupang_desk.satusehat import bundle, master
 from kupang_desk.ui.main_window import MainWindow
 from tests.helpers.factories import new_patient, new_visit
+from tests.satusehat.server import SatusehatServer
 
 
 def test_the_administrator_fills_satusehat_and_the_visit_becomes_ready(qtbot, sqlite_database, tmp_path):
@@ -38,7 +39,13 @@ def test_the_administrator_fills_satusehat_and_the_visit_becomes_ready(qtbot, sq
     assert tab.save(), tab.message.text()
     assert "client secret" in tab.message.text() and tab.secret.text() == ""
     assert master.client_secret() == "rahasia-sekali-123"
-    master.set_patient_id(patient.id, "P02478375538")  # what the lookup by NIK stores
+    # The patient's IHS number, looked up by NIK off the GUI thread.
+    with SatusehatServer(patients={patient.nik: "P02478375538"}) as server:
+        preferences.put("satusehat.sandbox_url", server.url)
+        operation = tab.fetch_patient_ids()
+        qtbot.waitUntil(lambda: "ID IHS pasien diambil" in tab.message.text(), timeout=20000)
+    assert "1 ID IHS pasien diambil" in tab.message.text() and not operation.running
+    qtbot.waitUntil(tab.fetch_button.isEnabled, timeout=5000)
     assert bundle.build(visit.id).ready
     path = sqlite_database.path
     raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))

@@ -19,10 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.satusehat import master
+from kupang_desk.satusehat.client import Client
 from kupang_desk.settings import poli_choices
-from kupang_desk.ui.settings.feedback import attempt, status_label
+from kupang_desk.ui.operations import Operation, run_in_background
+from kupang_desk.ui.settings.feedback import attempt, say, status_label
 from kupang_desk.ui.widgets import combo, line, select_data
 
 
@@ -82,6 +85,10 @@ class SatusehatTab(QWidget):
         self.message = status_label()
         self.save_button = QPushButton(_("Simpan"))
         self.save_button.clicked.connect(self.save)
+        self.fetch_button = QPushButton(_("Ambil ID pasien"))
+        self.fetch_button.setToolTip(_("Cari ID IHS pasien yang punya kunjungan dan NIK tetapi belum punya ID, menurut NIK"))
+        self.fetch_button.clicked.connect(lambda: self.fetch_patient_ids())
+        self.operation: Operation | None = None
         places = QGroupBox(_("Lokasi per poli"))
         QVBoxLayout(places).addWidget(self.locations)
         people = QGroupBox(_("Tenaga kesehatan"))
@@ -99,7 +106,11 @@ class SatusehatTab(QWidget):
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.message)
-        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.fetch_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
 
     def _add_worker(self, name: str, nik: str, ihs_id: str, *, editable: bool = False) -> int:
         row = self.workers.rowCount()
@@ -131,3 +142,22 @@ class SatusehatTab(QWidget):
             return _("Disimpan.")
 
         return attempt(self.message, work, lambda text: text)
+
+    def fetch_patient_ids(self) -> Operation | None:
+        """Looks up patients' IHS numbers by NIK off the GUI thread, with progress and Batal."""
+        try:
+            client = Client.from_settings()
+        except KnownError as error:
+            say(self.message, str(error), error=True)
+            return None
+        self.fetch_button.setEnabled(False)
+
+        def finished() -> None:
+            self.fetch_button.setEnabled(True)
+
+        self.operation = run_in_background(
+            self, lambda task: master.fetch_patient_ids(client, task=task), title=_("Mengambil ID IHS pasien"),
+            on_success=lambda fetched: say(self.message, fetched.text()),
+            on_failure=lambda error: say(self.message, str(error), error=True))
+        self.operation.finished.connect(finished)
+        return self.operation
