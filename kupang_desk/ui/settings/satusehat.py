@@ -62,7 +62,8 @@ class SatusehatTab(QWidget):
 
         self.locations = QTableWidget(0, 2)
         self.locations.setObjectName("satusehatLocations")
-        self.locations.setHorizontalHeaderLabels([_("Poli"), _("ID Lokasi SATUSEHAT")])
+        self.locations.setHorizontalHeaderLabels([_("Poli"), _("ID Lokasi")])
+        self.locations.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.locations.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.locations.verticalHeader().hide()
         for name, poli_id in poli_choices():
@@ -74,8 +75,7 @@ class SatusehatTab(QWidget):
             self.locations.setItem(row, 1, QTableWidgetItem(data.locations.get(poli_id, "")))
         self.workers = QTableWidget(0, 3)
         self.workers.setObjectName("satusehatPractitioners")
-        self.workers.setHorizontalHeaderLabels([_("Tenaga kesehatan (seperti di kunjungan)"), _("NIK"),
-                                                _("ID Praktisi (IHS)")])
+        self.workers.setHorizontalHeaderLabels([_("Nama (seperti di kunjungan)"), _("NIK"), _("ID Praktisi (IHS)")])
         self.workers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.workers.verticalHeader().hide()
         for person in data.practitioners:
