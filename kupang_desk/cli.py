@@ -304,11 +304,7 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     commands = {"setup": _setup, "demo": _demo, "info": _info, "report": _report, "import": _import,
                 "students": _students, "scholarship": _scholarship, "audit": _audit, "backup": _backup,
-                "restore": _restore, "reporting": _reporting, "dhis2": _dhis2, "city": _city}
-    if args.command == "satusehat":
-        from kupang_desk.satusehat import command
-
-        return command.run(args, _open)
+                "restore": _restore, "reporting": _reporting, "dhis2": _dhis2, "city": _city, "satusehat": _satusehat}
     if args.command in commands:
         return commands[args.command](args)
     parser.error(_("perintah tidak dikenal"))
@@ -767,6 +763,12 @@ def _city(args: argparse.Namespace) -> int:
     written = " ".join(str(p) for p in (args.xlsx, args.pdf) if p)
     print(_("{report} disimpan: {files}").format(report=report.title, files=written))
     return EXIT_EMPTY if report.empty else EXIT_OK
+
+
+def _satusehat(args: argparse.Namespace) -> int:
+    from kupang_desk.satusehat import command
+
+    return command.run(args, _open)
 
 
 def _dhis2(args: argparse.Namespace) -> int:

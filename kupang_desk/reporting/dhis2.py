@@ -37,6 +37,7 @@ from pathlib import Path
 from kupang_desk import preferences
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
+from kupang_desk.documents.excel import MAX_STAMPED_FILE
 from kupang_desk.documents.table import Period, Report
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
@@ -206,8 +207,7 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
 
 
 def _seal_digest(payload: dict, stamp: dict) -> str:
-    values = {key: value for key, value in payload.items() if key != SEAL_KEY}
-    text = json.dumps({"payload": values, "stamp": stamp}, sort_keys=True, ensure_ascii=False)
+    text = json.dumps({"payload": _posted(payload), "stamp": stamp}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -222,7 +222,7 @@ def read_sealed(path: str | Path) -> dict:
     """The report data a Kupang Desk DHIS2 JSON file carries, after checking that neither it nor
     any data value changed since the file was made."""
     path = Path(path)
-    if path.stat().st_size > MAX_MAPPING_BYTES:
+    if path.stat().st_size > MAX_STAMPED_FILE:  # the same bound as the workbook a puskesmas sends
         raise KnownError(_("File {name} terlalu besar untuk laporan puskesmas (lebih dari 20 MB).").format(name=path.name))
     try:
         payload = json.loads(path.read_text(encoding="utf-8-sig"))

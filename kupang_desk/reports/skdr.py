@@ -137,7 +137,7 @@ def week_counts(week: Week, *, mapping: tuple[tuple[str, str], ...] | None = Non
     unless ``places`` is False (the SMS line and DHIS2 need the counts only)."""
     require("report.make", user)
     mapping = mapping or current_mapping()
-    result = WeekCounts(week, visits=Visit.select().where(live_visits_in(week.period())).count())
+    result = WeekCounts(week, visits=_visits(week.period()))
     if places:
         result.kelurahan = _by_place(week, mapping)
         for letter, where in result.kelurahan.items():
@@ -145,6 +145,11 @@ def week_counts(week: Week, *, mapping: tuple[tuple[str, str], ...] | None = Non
     else:
         result.cases = _weekly(week, mapping, 1)[0]
     return result
+
+
+def _visits(period: Period) -> int:
+    """X of the W2 form: every live visit of the week."""
+    return Visit.select().where(live_visits_in(period)).count()
 
 
 def sms_line(counts: WeekCounts) -> str:
@@ -202,19 +207,13 @@ def _places(week: Week, letters: set[str], mapping: tuple[tuple[str, str], ...])
     """letter -> kelurahan name -> new cases of the week, for these letters only."""
     if not letters:
         return {}
-    wanted = _letters(mapping)
-    codes = [icd for (icd,) in VisitDiagnosis.select(VisitDiagnosis.icd10).join(Visit)
-             .where(live_visits_in(week.period()) & VisitDiagnosis.is_new_case).distinct().tuples()
-             if wanted(icd) in letters]
-    return _by_place(week, mapping, VisitDiagnosis.icd10.in_(codes))
+    return {letter: where for letter, where in _by_place(week, mapping).items() if letter in letters}
 
 
-def _by_place(week: Week, mapping: tuple[tuple[str, str], ...], condition: pw.Expression | None = None) -> dict[str, Counter]:
+def _by_place(week: Week, mapping: tuple[tuple[str, str], ...]) -> dict[str, Counter]:
     query = (VisitDiagnosis.select(VisitDiagnosis.icd10, Patient.kelurahan_code, pw.fn.COUNT(VisitDiagnosis.id))
              .join(Visit).join(Patient).where(live_visits_in(week.period()) & VisitDiagnosis.is_new_case)
              .group_by(VisitDiagnosis.icd10, Patient.kelurahan_code))
-    if condition is not None:
-        query = query.where(condition)
     rows = list(query.tuples())
     names = regions.names_of({code for _icd, code, _n in rows if code})
     letters = _letters(mapping)
@@ -275,7 +274,7 @@ def skdr_report(period: Period, *, user: SignedIn | None = None) -> Report:
     if week.period() != period:
         raise KnownError(_("Laporan SKDR dibuat per minggu; pilih satu minggu, misalnya --week 2026-W43."))
     cases, found = _assess(week, current_codes(), current_mapping())
-    counts = WeekCounts(week, cases, Visit.select().where(live_visits_in(period)).count())
+    counts = WeekCounts(week, cases, _visits(period))
     raised = {alert.letter: alert for alert in found}
     columns = [Column("no", _("No"), width=4, kind="text"), Column("letter", _("Kode"), width=5, kind="text"),
                Column("name", _("Penyakit atau sindrom"), width=40, kind="text"),
