@@ -186,7 +186,8 @@ def sentence(event: AuditEvent, names: Names) -> str:
             "view": _("dibuka"), "import": _("diimpor"), "enable": _("diaktifkan"), "disable": _("dinonaktifkan"),
             "transition": _("berubah status"), "payout": _("dicairkan"), "propose": _("diusulkan"),
             "backup": _("dicadangkan"), "restore": _("dipulihkan"), "lock": _("dikunci"),
-            "password_change": _("ganti kata sandi"), "password_reset": _("kata sandi diatur ulang"),
+            "satusehat": _("dikirim ke SATUSEHAT"), "satusehat_queue": _("dimasukkan ke antrean SATUSEHAT"),
+            "satusehat_retry": _("dikirim ulang ke SATUSEHAT"), "password_change": _("ganti kata sandi"), "password_reset": _("kata sandi diatur ulang"),
         }.get(action, action)
         text = f"{who} {verb}" + (f": {remainder}" if remainder else "")
     if reason:

@@ -68,6 +68,9 @@ KEYS: dict[str, Key] = {key.name: key for key in (
     Key("satusehat.sandbox_url", str, "https://api-satusehat-stg.dto.kemkes.go.id",
         "the SATUSEHAT sandbox base URL (auth and FHIR paths below it)"),
     Key("satusehat.production_url", str, "https://api-satusehat.kemkes.go.id", "the SATUSEHAT production base URL"),
+    Key("satusehat.enabled", bool, False, "whether recorded visits are queued and sent to SATUSEHAT"),
+    Key("satusehat.requests_per_minute", int, 60, "the most FHIR requests the sender makes a minute",
+        _between(1, 6000, lambda: _("Batas permintaan SATUSEHAT 1 sampai 6000 per menit."))),
     Key("satusehat.organization_id", str, "", "this office's Organization IHS id"),
     Key("satusehat.client_id", str, "", "the OAuth2 client id (the secret is kept outside the database)"),
     Key("satusehat.client_secret_sealed", str, "", "the client secret sealed with the installation key, where the "

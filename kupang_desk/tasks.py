@@ -40,6 +40,10 @@ class Task:
     def cancel_requested(self) -> bool:
         return self._cancel.is_set()
 
+    def wait(self, seconds: float) -> bool:
+        """Sleeps up to ``seconds``, waking at once on a cancel; True when the user asked to stop."""
+        return self._cancel.wait(max(seconds, 0.0))
+
     def step(self, done: int, total: int, text: str = "") -> None:
         """Reports progress; raises ``Cancelled`` if the user asked to stop."""
         if self._cancel.is_set():

@@ -32,6 +32,8 @@ from kupang_desk.models import (
     Promotion,
     PromotionItem,
     SatusehatId,
+    SatusehatOutbox,
+    SatusehatResource,
     SentFile,
     SentReport,
     Visit,
@@ -44,7 +46,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class SchemaVersion(BaseModel):
@@ -191,6 +193,12 @@ def _v7_satusehat(database: pw.Database, migrator: SchemaMigrator) -> None:
         database.create_tables([SatusehatId])
 
 
+def _v8_satusehat_outbox(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v8: the SATUSEHAT outbox and the ids the service gave each visit's resources."""
+    with database.bind_ctx([SatusehatOutbox, SatusehatResource]):
+        database.create_tables([SatusehatOutbox, SatusehatResource])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -198,4 +206,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     5: _v5_audit_keys,
     6: _v6_sent_reports,
     7: _v7_satusehat,
+    8: _v8_satusehat_outbox,
 }

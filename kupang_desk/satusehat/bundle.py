@@ -22,6 +22,7 @@ Practitioner) is listed in words with where to add it; the bundle then carries a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -74,6 +75,8 @@ class Built:
     visit_id: int
     bundle: dict
     missing: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)  # what each entry is: encounter, condition/A09, ...
+    patient_id: int = 0
 
     @property
     def ready(self) -> bool:
@@ -100,11 +103,12 @@ def _quantity(value: Decimal | int | float, vital_unit: str, ucum: str) -> dict:
     return {"value": shown, "unit": vital_unit, "system": UCUM, "code": ucum}
 
 
-def build(visit_id: int, *, user: SignedIn | None = None) -> Built:
-    """The transaction Bundle of a recorded visit, with what is missing in words (empty: ready)."""
+def build(visit_id: int, *, include_deleted: bool = False, user: SignedIn | None = None) -> Built:
+    """The transaction Bundle of a recorded visit, with what is missing in words (empty: ready).
+    ``include_deleted``: a deleted visit too, as its cancellation is built from it."""
     require("patient.read", user)
     visit = Visit.get_or_none(Visit.id == visit_id)
-    if visit is None or visit.deleted_at is not None:
+    if visit is None or (visit.deleted_at is not None and not include_deleted):
         raise KnownError(_("Kunjungan nomor {id} tidak ada (atau sudah dihapus). Nomornya ada di kolom No. di Register "
                            "kunjungan.").format(id=visit_id))
     patient, poli = visit.patient, visit.poli
@@ -144,12 +148,13 @@ def build(visit_id: int, *, user: SignedIn | None = None) -> Built:
     entries = []
     conditions = []
     for rank, line in enumerate(diagnoses, start=1):
-        urn = _urn(org, visit.id, f"condition/{line.icd10.code}")
+        part = f"condition/{line.icd10.code}"
+        urn = _urn(org, visit.id, part)
         conditions.append({"condition": {"reference": urn, "display": line.icd10.title},
                            "use": _coding("http://terminology.hl7.org/CodeSystem/diagnosis-role", "DD",
                                           "Discharge diagnosis"), "rank": rank})
         status = ("active", "Active") if line.is_new_case else ("recurrence", "Recurrence")
-        entries.append((urn, {
+        entries.append((part, urn, {
             "resourceType": "Condition",
             "clinicalStatus": _coding("http://terminology.hl7.org/CodeSystem/condition-clinical", *status),
             "category": [_coding("http://terminology.hl7.org/CodeSystem/condition-category", "encounter-diagnosis",
@@ -181,9 +186,9 @@ def build(visit_id: int, *, user: SignedIn | None = None) -> Built:
     observations = _observations(visit, org, subject, doctor, encounter_urn, utc_text(start))
     bundle_entries = [_entry(encounter_urn, encounter, "Encounter",
                              if_none_exist=f"identifier={ENCOUNTER_SYSTEM.format(organization=org)}|{visit.id}")]
-    bundle_entries += [_entry(urn, resource, kind) for urn, resource, kind in entries + observations]
+    bundle_entries += [_entry(urn, resource, kind) for _part, urn, resource, kind in entries + observations]
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": bundle_entries}
-    return Built(visit.id, bundle, missing)
+    return Built(visit.id, bundle, missing, ["encounter", *(part for part, *_rest in entries + observations)], patient.id)
 
 
 def _entry(urn: str, resource: dict, kind: str, *, if_none_exist: str = "") -> dict:
@@ -193,7 +198,8 @@ def _entry(urn: str, resource: dict, kind: str, *, if_none_exist: str = "") -> d
     return {"fullUrl": urn, "resource": resource, "request": request}
 
 
-def _observations(visit: Visit, org: str, subject: dict, doctor: dict, encounter: str, at: str) -> list[tuple[str, dict, str]]:
+def _observations(visit: Visit, org: str, subject: dict, doctor: dict, encounter: str,
+                  at: str) -> list[tuple[str, str, dict, str]]:
     category = [_coding("http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs", "Vital Signs")]
 
     def observation(code: tuple[str, str], **value) -> dict:
@@ -203,14 +209,16 @@ def _observations(visit: Visit, org: str, subject: dict, doctor: dict, encounter
 
     found = []
     if visit.systolic is not None and visit.diastolic is not None:
-        found.append((_urn(org, visit.id, "observation/blood-pressure"), observation(BLOOD_PRESSURE, component=[
+        found.append(("observation/blood-pressure", _urn(org, visit.id, "observation/blood-pressure"),
+                      observation(BLOOD_PRESSURE, component=[
             {"code": _coding(LOINC, *SYSTOLIC), "valueQuantity": _quantity(visit.systolic, "mm[Hg]", "mm[Hg]")},
             {"code": _coding(LOINC, *DIASTOLIC), "valueQuantity": _quantity(visit.diastolic, "mm[Hg]", "mm[Hg]")},
         ]), "Observation"))
     for vital in VITALS:
         value = getattr(visit, vital.field)
         if value is not None:
-            found.append((_urn(org, visit.id, f"observation/{vital.loinc}"), observation(
+            part = f"observation/{vital.loinc}"
+            found.append((part, _urn(org, visit.id, part), observation(
                 (vital.loinc, vital.display), valueQuantity=_quantity(value, vital.unit, vital.ucum)), "Observation"))
     return found
 
@@ -229,3 +237,69 @@ def validate(bundle: dict) -> None:
     except (ValidationError, KeyError, ValueError) as error:
         raise KnownError(_("Bundle FHIR kunjungan tidak sah menurut FHIR R4: {problem}").format(
             problem=str(error).splitlines()[0:3])) from error
+
+
+ENTERED_IN_ERROR = _coding("http://terminology.hl7.org/CodeSystem/condition-ver-status", "entered-in-error",
+                           "Entered in Error")
+
+
+def _retire(resource: dict) -> dict:
+    """The resource marked entered-in-error, as a deleted visit's resources are sent."""
+    if resource["resourceType"] == "Condition":
+        resource.pop("clinicalStatus", None)  # FHIR: no clinical status on an entered-in-error condition
+        resource["verificationStatus"] = ENTERED_IN_ERROR
+    else:
+        resource["status"] = "entered-in-error"
+    return resource
+
+
+def _removed(part: str, resource_id: str, subject: dict, encounter: str) -> dict:
+    """A resource the service holds that a correction took away (a diagnosis, a vital), retired."""
+    kind, _slash, code = part.partition("/")
+    if kind == "condition":
+        resource = {"resourceType": "Condition", "code": {"coding": [{"system": ICD10_SYSTEM, "code": code}]},
+                    "category": [_coding("http://terminology.hl7.org/CodeSystem/condition-category",
+                                         "encounter-diagnosis", "Encounter Diagnosis")]}
+    else:
+        loinc = BLOOD_PRESSURE[0] if code == "blood-pressure" else code
+        resource = {"resourceType": "Observation", "code": {"coding": [{"system": LOINC, "code": loinc}]}}
+    resource.update(id=resource_id, subject=subject, encounter={"reference": encounter})
+    return _retire(resource)
+
+
+def revised(built: Built, known: dict[str, tuple[str, str]], *, cancel: bool = False) -> tuple[dict, list[str]]:
+    """The transaction of a correction (or with ``cancel`` a deletion) of a visit the service holds.
+
+    ``known`` maps each part the service accepted to its resource type and id. A correction
+    replaces what the service holds (``PUT Kind/id``), creates what is new and marks what it took
+    away entered-in-error; a deletion marks everything the service holds entered-in-error. Returns
+    the bundle and the part of each of its entries."""
+    references = {entry["fullUrl"]: "/".join(known[part]) for part, entry in zip(built.parts, built.bundle["entry"], strict=True)
+                  if part in known}
+    entries, parts = [], []
+    for part, entry in zip(built.parts, built.bundle["entry"], strict=True):
+        text = json.dumps(entry["resource"])
+        for urn, reference in references.items():
+            text = text.replace(json.dumps(urn), json.dumps(reference))
+        resource = json.loads(text)
+        if part in known:
+            kind, resource_id = known[part]
+            resource["id"] = resource_id
+            request = {"method": "PUT", "url": f"{kind}/{resource_id}"}
+            entries.append({"fullUrl": entry["fullUrl"], "resource": _retire(resource) if cancel else resource,
+                            "request": request})
+        elif not cancel:
+            entries.append({"fullUrl": entry["fullUrl"], "resource": resource, "request": entry["request"]})
+        else:
+            continue
+        parts.append(part)
+    if "encounter" in known:
+        subject = built.bundle["entry"][0]["resource"]["subject"]
+        encounter = "/".join(known["encounter"])
+        for part, (_kind, resource_id) in sorted(known.items()):
+            if part not in built.parts:
+                entries.append({"fullUrl": f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{encounter}/{part}')}",
+                                "resource": _removed(part, resource_id, subject, encounter),
+                                "request": {"method": "PUT", "url": f"{known[part][0]}/{resource_id}"}})
+                parts.append(part)
+    return {"resourceType": "Bundle", "type": "transaction", "entry": entries}, parts

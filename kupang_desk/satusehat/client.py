@@ -57,11 +57,17 @@ def _outcome_text(body: bytes) -> str:
 
 class Client:
     def __init__(self, base_url: str, client_id: str, secret: str, *, timeout: float = TIMEOUT_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 requests_per_minute: int = 0, clock: Callable[[], float] = time.monotonic) -> None:
         self.base_url, self.client_id, self._secret = base_url.rstrip("/"), client_id, secret
         self.timeout, self.clock = timeout, clock
         self._token, self._expires = "", 0.0
         self.tokens_fetched = 0
+        self.requests = 0  # FHIR requests made
+        # At most this many FHIR requests a minute (0: no limit): they are spaced evenly, and the
+        # wait goes through ``pause`` (the sender's, which wakes on a cancel).
+        self.interval = 60.0 / requests_per_minute if requests_per_minute > 0 else 0.0
+        self.pause: Callable[[float], object] = time.sleep
+        self._last_request = float("-inf")
 
     @classmethod
     def from_settings(cls) -> Client:
@@ -72,7 +78,7 @@ class Client:
         if not (url and client_id and secret):
             raise KnownError(_("Koneksi SATUSEHAT belum lengkap: isi alamat, Client ID dan client secret di Pengaturan > "
                                "SATUSEHAT."))
-        return cls(url, client_id, secret)
+        return cls(url, client_id, secret, requests_per_minute=preferences.get("satusehat.requests_per_minute"))
 
     def _open(self, request: urllib.request.Request) -> tuple[int, bytes]:
         try:
@@ -112,11 +118,16 @@ class Client:
 
     def fhir(self, method: str, path: str, body: dict | None = None, *, params: dict | None = None) -> tuple[int, dict]:
         """One FHIR call with the bearer token; a 401 fetches a new token and tries once more."""
-        url = f"{self.base_url}{FHIR_PATH}/{path.lstrip('/')}"
+        url = f"{self.base_url}{FHIR_PATH}" + (f"/{path.lstrip('/')}" if path.strip("/") else "")
         if params:
             url += "?" + urllib.parse.urlencode(params)
         data = json.dumps(body).encode("utf-8") if body is not None else None
         for attempt in (1, 2):
+            wait = self._last_request + self.interval - self.clock()
+            if wait > 0:
+                self.pause(wait)
+            self._last_request = self.clock()
+            self.requests += 1
             request = urllib.request.Request(url, data=data, method=method, headers={
                 "Authorization": f"Bearer {self.token()}", "Content-Type": "application/fhir+json",
                 "Accept": "application/fhir+json"})

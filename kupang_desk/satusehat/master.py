@@ -19,7 +19,7 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, Poli, SatusehatId, Visit, now, writing
+from kupang_desk.models import Patient, Poli, SatusehatId, SatusehatOutbox, Visit, now, writing
 from kupang_desk.tasks import Task
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,63}$")
@@ -159,6 +159,8 @@ class MasterData:
     has_secret: bool
     locations: dict[int, str]  # poli id -> Location id
     practitioners: list[Practitioner]  # every health worker named on a visit, and those entered here
+    enabled: bool = False  # visits are queued and sent
+    requests_per_minute: int = 60
 
 
 def current(*, user: SignedIn | None = None) -> MasterData:
@@ -173,7 +175,8 @@ def current(*, user: SignedIn | None = None) -> MasterData:
         {int(key): row.ihs_id for (kind, key), row in rows.items() if kind == "location"},
         [Practitioner(name, rows[("practitioner", name)].nik if ("practitioner", name) in rows else "",
                       rows[("practitioner", name)].ihs_id if ("practitioner", name) in rows else "")
-         for name in sorted(names, key=str.lower)])
+         for name in sorted(names, key=str.lower)],
+        preferences.get("satusehat.enabled"), preferences.get("satusehat.requests_per_minute"))
 
 
 def save(data: MasterData, *, user: SignedIn | None = None) -> None:
@@ -185,7 +188,8 @@ def save(data: MasterData, *, user: SignedIn | None = None) -> None:
     with writing():
         changed = {}
         for name, value in (("satusehat.environment", data.environment), ("satusehat.organization_id", organization),
-                            ("satusehat.client_id", data.client_id.strip())):
+                            ("satusehat.client_id", data.client_id.strip()), ("satusehat.enabled", data.enabled),
+                            ("satusehat.requests_per_minute", data.requests_per_minute)):
             before = preferences.put(name, value)
             if before != value:
                 changed[name] = [before, value]
@@ -195,6 +199,8 @@ def save(data: MasterData, *, user: SignedIn | None = None) -> None:
             set_location(poli_id, location, user=user)
         for person in data.practitioners:
             set_practitioner(person.name, person.ihs_id, nik=person.nik, user=user)
+        # What was missing may be filled in now: the Perlu dilengkapi rows are looked at again at once.
+        SatusehatOutbox.update(next_try_at=now()).where(SatusehatOutbox.state == "incomplete").execute()
 
 
 @dataclass

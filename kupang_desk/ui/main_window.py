@@ -36,6 +36,7 @@ from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.patient_form import PatientFormDialog
 from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
 from kupang_desk.ui.reports import ReportsPage
+from kupang_desk.ui.satusehat import SatusehatDesk
 from kupang_desk.ui.school import SchoolPage
 from kupang_desk.ui.section import SectionPage
 from kupang_desk.ui.settings import SettingsPage
@@ -125,6 +126,11 @@ class MainWindow(QMainWindow):
         self.reminder_label.setWordWrap(False)
         self.reminder_label.linkActivated.connect(lambda _link: self.show_calendar())
         self.statusBar().addWidget(self.reminder_label, 1)
+        self.satusehat: SatusehatDesk | None = None
+        if "kunjungan" in self.section_keys():
+            self.satusehat = SatusehatDesk(self)
+            self.statusBar().addPermanentWidget(self.satusehat.label)
+            self.satusehat.start()
         self.statusBar().addPermanentWidget(self.backups.label)
         self.user_label = QLabel(describe_user(session.current()))
         self.user_label.setObjectName("userLabel")
@@ -229,6 +235,8 @@ class MainWindow(QMainWindow):
         self.refresh_reminders()
         if self.reports_page is not None and self.reports_page.calendar.isVisible():
             self.reports_page.calendar.refresh()
+        if self.satusehat is not None:
+            self.satusehat.wake()  # the visit's row is in the outbox: sent now rather than at the next poll
 
     def merge_patients(self) -> MergeDialog:
         dialog = MergeDialog(self)
@@ -315,6 +323,11 @@ class MainWindow(QMainWindow):
                     action.setToolTip(f"{text} ({keys})")
                 action.triggered.connect(lambda _checked=False, h=handler: h())
                 patient_menu.addAction(action)
+            outbox_action = QAction(_("Antrean &SATUSEHAT..."), self)
+            outbox_action.setObjectName("satusehatOutbox")
+            outbox_action.setEnabled(allowed(user, "patient.read"))
+            outbox_action.triggered.connect(lambda: self.satusehat and self.satusehat.show_outbox())
+            patient_menu.addAction(outbox_action)
 
         view_menu = self.menuBar().addMenu(_("&Tampilan"))
         self.section_actions: dict[str, QAction] = {}
@@ -423,6 +436,8 @@ class MainWindow(QMainWindow):
         if not self.backups.close_requested():
             event.ignore()
             return
+        if self.satusehat is not None:
+            self.satusehat.stop()
         for operation in list(self.operations):  # a worker must not outlive its window
             if operation.running:
                 operation.cancel()

@@ -24,6 +24,7 @@ from kupang_desk.models import (
     writing,
 )
 from kupang_desk.patients.registration import live_patient
+from kupang_desk.satusehat import outbox
 from kupang_desk.validators import age_at, check_visit_date
 from kupang_desk.visits import locks
 from kupang_desk.visits.diagnoses import DiagnosisLine, diagnosis_rows
@@ -200,6 +201,7 @@ def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | 
         # A visit entered late can make a later visit of that year a repeat.
         refresh_new_visit_flags(patient.id, years=[at.year], user=user)
         locks.note(visit.id, sent, "create", reason, user)
+        outbox.note(visit.id, "create")
         audit.record("create", "visit", visit.id, {
             "patient_id": patient.id, "diagnoses": [line.code for line in form.diagnoses],
             **({"reason": reason.strip()} if sent else {})}, user)
@@ -321,6 +323,7 @@ def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | N
         if after_codes != before_codes:
             changed["diagnoses"] = [before_codes, after_codes]
         locks.note(visit.id, sent, "update", reason, user)
+        outbox.note(visit.id, "update")
         audit.record("update", "visit", visit.id, {"patient_id": patient.id, "reason": reason.strip(), **changed}, user)
     return Visit.get_by_id(visit_id)
 
@@ -334,6 +337,7 @@ def delete_visit(visit_id: int, *, reason: str, user: User | None = None) -> Vis
         visit = _live_visit(visit_id)
         locks.note(visit.id, locks.sent_covering([visit.visit_at.date()]), "delete", reason, user)
         Visit.update(deleted_at=now(), deleted_reason=reason.strip()[:200]).where(Visit.id == visit.id).execute()
+        outbox.note(visit.id, "delete")
         refresh_new_visit_flags(visit.patient_id, years=[visit.visit_at.year], user=user)
         audit.record("delete", "visit", visit.id, {"patient_id": visit.patient_id, "reason": reason.strip(),
                                                    "diagnoses": _diagnosis_text(visit.id)}, user)

@@ -1,28 +1,122 @@
 """A local stand-in for SATUSEHAT in the test process: the token endpoint, Patient search by NIK,
-and the failures the real line has (401 with an old token, 429, 500). It records every request."""
+transaction Bundles (POST and PUT entries, ``ifNoneExist`` on the Encounter as FHIR defines it:
+the other entries are still created, so a bundle posted twice leaves two copies of its
+Conditions), searches of Encounter by identifier and of Condition/Observation by encounter, and
+the failures the real line has. It records every request and everything it accepted.
+
+``failures`` is what the next FHIR requests meet, in order: an HTTP status (401 with an old token
+is automatic too), or ``"slow"`` (the answer after ``slow_seconds``, nothing stored).
+``post_failures`` is what the next bundle posts meet once the server has stored them:
+``"drop-after-accept"`` (the connection closed with no answer) or ``"slow-after-accept"`` (the
+answer after ``slow_seconds``: the client times out or is killed meanwhile).
+"""
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
+import time
 import urllib.parse
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+FHIR = "/fhir-r4/v1"
 
 
 class SatusehatServer:
     def __init__(self, *, patients: dict[str, str] | None = None, client_id="klien-oebobo", secret="rahasia-sekali-123",
-                 lifetime: int = 3600) -> None:
+                 lifetime: int = 3600, slow_seconds: float = 3.0, port: int = 0) -> None:
         self.patients = patients or {}  # NIK -> IHS number
         self.client_id, self.secret, self.lifetime = client_id, secret, lifetime
+        self.slow_seconds, self.port = slow_seconds, port
+        self.retry_after = "2"  # the Retry-After of a 429, in seconds
         self.tokens: list[str] = []
         self.revoked: set[str] = set()
-        self.failures: list[int] = []  # statuses to answer the next FHIR requests with, in order
+        self.failures: list[int | str | None] = []  # None: that request passes
+        self.post_failures: list[str] = []
         self.requests: list[tuple[str, str, dict]] = []  # method, path, query
+        self.resources: dict[tuple[str, str], dict] = {}  # (type, id) -> resource as last stored
+        self.bundles: list[dict] = []  # every transaction Bundle stored, in order
+        self.lock = threading.Lock()
+
+    # ---------------------------------------------------------------- what the tests look at
+
+    def encounters(self) -> dict[str, dict]:
+        """The Encounters held, by the visit id of their identifier."""
+        return {r["identifier"][0]["value"]: r for (kind, _id), r in self.resources.items() if kind == "Encounter"}
+
+    def copies(self) -> Counter:
+        """How many Conditions and Observations point at each Encounter id: 1 each when nothing doubled."""
+        return Counter((r["encounter"]["reference"], r["resourceType"], json.dumps(r["code"], sort_keys=True))
+                       for (kind, _id), r in self.resources.items() if kind in ("Condition", "Observation"))
+
+    def posts(self) -> int:
+        return sum(1 for method, path, _q in self.requests if method == "POST" and path == FHIR)
+
+    # ---------------------------------------------------------------- the FHIR server
+
+    def _new_id(self, kind: str) -> str:
+        return f"{kind[:3].lower()}-{sum(1 for k, _i in self.resources if k == kind) + 1:06d}"
+
+    def _transaction(self, body: dict) -> dict:
+        """Stores a transaction Bundle the way a FHIR server does and answers transaction-response."""
+        with self.lock:
+            references: dict[str, str] = {}
+            planned = []
+            for entry in body["entry"]:
+                request, resource = entry["request"], entry["resource"]
+                kind = resource["resourceType"]
+                if request["method"] == "PUT":
+                    resource_id = request["url"].split("/")[1]
+                    status = "200 OK"
+                else:
+                    resource_id, status = "", "201 Created"
+                    wanted = request.get("ifNoneExist", "")
+                    if wanted:
+                        system_value = urllib.parse.parse_qs(wanted)["identifier"][0]
+                        for (k, i), held in self.resources.items():
+                            if k == kind and _has_identifier(held, system_value):
+                                resource_id, status = i, "200 OK"
+                    resource_id = resource_id or self._new_id(kind)
+                    if status.startswith("201"):
+                        self.resources[(kind, resource_id)] = {}  # reserved, so the next new id differs
+                references[entry["fullUrl"]] = f"{kind}/{resource_id}"
+                planned.append((kind, resource_id, status, resource, request["method"], status.startswith("201")))
+            reply = []
+            for kind, resource_id, status, resource, method, fresh in planned:
+                text = json.dumps(resource)
+                for urn, reference in references.items():
+                    text = text.replace(json.dumps(urn), json.dumps(reference))
+                stored = json.loads(text)
+                stored["id"] = resource_id
+                if method == "PUT" or fresh:
+                    self.resources[(kind, resource_id)] = stored
+                reply.append({"response": {"status": status, "location": f"{kind}/{resource_id}/_history/1"}})
+            self.bundles.append(body)
+            return {"resourceType": "Bundle", "type": "transaction-response", "entry": reply}
+
+    def _search(self, kind: str, query: dict) -> dict:
+        with self.lock:
+            if kind == "Patient":
+                system, _bar, nik = query.get("identifier", "").partition("|")
+                assert system == "https://fhir.kemkes.go.id/id/nik", system
+                found = [{"resourceType": "Patient", "id": self.patients[nik]}] if nik in self.patients else []
+            elif kind == "Encounter":
+                found = [r for (k, _i), r in self.resources.items() if k == kind and r
+                         and _has_identifier(r, query["identifier"])]
+            else:
+                found = [r for (k, _i), r in self.resources.items() if k == kind and r
+                         and r["encounter"]["reference"] == query["encounter"]]
+        return {"resourceType": "Bundle", "type": "searchset", "total": len(found),
+                "entry": [{"resource": r} for r in found]}
 
     def __enter__(self):
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *args):  # quiet
                 pass
 
@@ -36,12 +130,49 @@ class SatusehatServer:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _body(self) -> bytes:
+                return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+
+            def _authorised(self) -> bool:
+                bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                if bearer not in server.tokens or bearer in server.revoked:
+                    self._reply(401, {"resourceType": "OperationOutcome", "issue": [
+                        {"severity": "error", "code": "login", "details": {"text": "Token tidak berlaku"}}]})
+                    return False
+                return True
+
+            def _fhir(self, method: str, path: str, query: dict, body: bytes) -> None:
+                if not self._authorised():
+                    return
+                failure = server.failures.pop(0) if server.failures else None
+                if isinstance(failure, int):
+                    return self._reply(failure, {"resourceType": "OperationOutcome", "issue": [
+                        {"severity": "error", "code": "transient", "diagnostics": "coba lagi"}]},
+                        {"Retry-After": server.retry_after} if failure == 429 else None)
+                if failure == "slow":
+                    time.sleep(server.slow_seconds)
+                if method == "POST" and path == FHIR:
+                    answer = server._transaction(json.loads(body))
+                    failure = server.post_failures.pop(0) if server.post_failures else None
+                    if failure == "drop-after-accept":
+                        self.close_connection = True
+                        self.connection.shutdown(2)  # stored, but the answer never arrives
+                        return
+                    if failure == "slow-after-accept":
+                        time.sleep(server.slow_seconds)
+                    return self._reply(200, answer)
+                if method == "GET" and path.startswith(FHIR + "/"):
+                    return self._reply(200, server._search(path.removeprefix(FHIR + "/"), query))
+                return self._reply(404, {"resourceType": "OperationOutcome", "issue": []})
+
             def do_POST(self):  # noqa: N802
                 url = urllib.parse.urlsplit(self.path)
-                length = int(self.headers.get("Content-Length", 0))
-                form = urllib.parse.parse_qs(self.rfile.read(length).decode("ascii"))
                 query = dict(urllib.parse.parse_qsl(url.query))
+                body = self._body()
                 server.requests.append(("POST", url.path, query))
+                if url.path.startswith(FHIR):
+                    return self._fhir("POST", url.path, query, body)
+                form = urllib.parse.parse_qs(body.decode("ascii"))
                 if url.path != "/oauth2/v1/accesstoken" or query.get("grant_type") != "client_credentials":
                     return self._reply(404, {"error": "not found"})
                 if form.get("client_id") != [server.client_id] or form.get("client_secret") != [server.secret]:
@@ -55,25 +186,10 @@ class SatusehatServer:
                 url = urllib.parse.urlsplit(self.path)
                 query = dict(urllib.parse.parse_qsl(url.query))
                 server.requests.append(("GET", url.path, query))
-                bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
-                if bearer not in server.tokens or bearer in server.revoked:
-                    return self._reply(401, {"resourceType": "OperationOutcome", "issue": [
-                        {"severity": "error", "code": "login", "details": {"text": "Token tidak berlaku"}}]})
-                if server.failures:
-                    status = server.failures.pop(0)
-                    return self._reply(status, {"resourceType": "OperationOutcome", "issue": [
-                        {"severity": "error", "code": "transient", "diagnostics": "coba lagi"}]},
-                        {"Retry-After": "2"} if status == 429 else None)
-                if url.path != "/fhir-r4/v1/Patient":
-                    return self._reply(404, {"resourceType": "OperationOutcome", "issue": []})
-                system, _bar, nik = query.get("identifier", "").partition("|")
-                assert system == "https://fhir.kemkes.go.id/id/nik", system
-                found = server.patients.get(nik)
-                entries = [{"resource": {"resourceType": "Patient", "id": found}}] if found else []
-                return self._reply(200, {"resourceType": "Bundle", "type": "searchset", "total": len(entries),
-                                         "entry": entries})
+                return self._fhir("GET", url.path, query, b"")
 
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.http = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.http.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
         return self
@@ -81,3 +197,15 @@ class SatusehatServer:
     def __exit__(self, *exc):
         self.http.shutdown()
         self.http.server_close()
+
+
+def free_port() -> int:
+    """A port nothing listens on now: the address of a server that is not up yet (the cable unplugged)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _has_identifier(resource: dict, system_value: str) -> bool:
+    system, _bar, value = system_value.partition("|")
+    return any(i.get("system") == system and i.get("value") == value for i in resource.get("identifier", []))

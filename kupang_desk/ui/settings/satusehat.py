@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,13 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.satusehat import master
+from kupang_desk.satusehat import master, outbox
 from kupang_desk.satusehat.client import Client
 from kupang_desk.settings import poli_choices
 from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.settings.feedback import attempt, say, status_label
-from kupang_desk.ui.widgets import combo, line, select_data
+from kupang_desk.ui.widgets import combo, line, parse_date_text, select_data
 
 
 def _cell(table: QTableWidget, row: int, column: int) -> str:
@@ -52,11 +55,32 @@ class SatusehatTab(QWidget):
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(_("sudah tersimpan; tulis untuk mengganti") if data.has_secret else
                                        _("Client secret dari portal SATUSEHAT"))
+        self.enabled = QCheckBox(_("Kirim kunjungan ke SATUSEHAT (antrean kirim otomatis)"))
+        self.enabled.setObjectName("satusehatEnabled")
+        self.enabled.setChecked(data.enabled)
+        self.enabled.setToolTip(_("Setiap kunjungan yang dicatat, dikoreksi atau dihapus masuk antrean dan dikirim "
+                                  "saat ada sambungan internet."))
+        self.rate = QSpinBox()
+        self.rate.setRange(1, 6000)
+        self.rate.setValue(data.requests_per_minute)
+        self.rate.setSuffix(_(" permintaan per menit"))
         form = QFormLayout()
+        form.addRow(self.enabled)
         form.addRow(_("Lingkungan:"), self.environment)
         form.addRow(_("ID Organisasi:"), self.organization)
         form.addRow(_("Client ID:"), self.client_id)
         form.addRow(_("Client secret:"), self.secret)
+        form.addRow(_("Batas kirim:"), self.rate)
+        self.since = line(placeholder=_("misalnya 01-11-2026"))
+        self.since.setObjectName("satusehatSince")
+        self.queue_button = QPushButton(_("Masukkan ke antrean"))
+        self.queue_button.setToolTip(_("Kunjungan sejak tanggal ini yang belum pernah masuk antrean (sebelum pengiriman "
+                                       "diaktifkan) ikut dikirim"))
+        self.queue_button.clicked.connect(lambda: self.queue_backlog())
+        backlog = QHBoxLayout()
+        backlog.addWidget(self.since)
+        backlog.addWidget(self.queue_button)
+        form.addRow(_("Kunjungan lama sejak:"), backlog)
         connection = QGroupBox(_("Koneksi"))
         connection.setLayout(form)
 
@@ -129,7 +153,7 @@ class SatusehatTab(QWidget):
         workers = [master.Practitioner(_cell(self.workers, row, 0), _cell(self.workers, row, 1), _cell(self.workers, row, 2))
                    for row in range(self.workers.rowCount()) if _cell(self.workers, row, 0)]
         return master.MasterData(self.environment.currentData(), self.organization.text(), self.client_id.text(),
-                                 False, locations, workers)
+                                 False, locations, workers, self.enabled.isChecked(), self.rate.value())
 
     def save(self) -> bool:
         def work() -> str:
@@ -142,6 +166,22 @@ class SatusehatTab(QWidget):
             return _("Disimpan.")
 
         return attempt(self.message, work, lambda text: text)
+
+    def queue_backlog(self) -> Operation | None:
+        """Queues the visits since the date written (those recorded before sending was on)."""
+        since = parse_date_text(self.since.text())
+        if since is None:
+            say(self.message, _("Tulis tanggal mulai kunjungan lama, misalnya 01-11-2026."), error=True)
+            return None
+        if not outbox.enabled():
+            say(self.message, _("Centang 'Kirim kunjungan ke SATUSEHAT' dan simpan dulu."), error=True)
+            return None
+        self.operation = run_in_background(
+            self, lambda task: outbox.enqueue_since(since, task=task), title=_("Memasukkan kunjungan ke antrean"),
+            on_success=lambda n: say(self.message, _("{n} kunjungan sejak {date} masuk antrean SATUSEHAT.").format(
+                n=n, date=format_date(since))),
+            on_failure=lambda error: say(self.message, str(error), error=True))
+        return self.operation
 
     def fetch_patient_ids(self) -> Operation | None:
         """Looks up patients' IHS numbers by NIK off the GUI thread, with progress and Batal."""

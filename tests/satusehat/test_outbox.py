@@ -1,0 +1,312 @@
+"""The SATUSEHAT outbox against a local server that fails on purpose: a morning recorded with the
+cable unplugged empties by itself once the line is back, each visit held exactly once however the
+line breaks (500, 429, 401, a timeout or a dropped connection after the server stored the bundle,
+the sender killed mid-send), corrections and deletions update what the service holds, and a visit
+that lacks something says what to fill in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from kupang_desk import preferences
+from kupang_desk.models import AuditEvent, SatusehatOutbox, writing
+from kupang_desk.satusehat import master, outbox
+from kupang_desk.satusehat.client import Client
+from kupang_desk.visits.recording import correct_visit, delete_visit, form_of
+from tests.helpers.factories import an_institution, new_patient, new_visit, poli
+from tests.satusehat.server import SatusehatServer
+
+NIKS = [f"53710412038700{n:02d}" for n in range(1, 7)]
+NAMES = ["Yohanes Ndun", "Petrus Pah", "Yakobus Tefa", "Markus Lado", "Simon Manu", "Daniel Bria"]
+CLIENT_ID, SECRET = "klien-oebobo", "rahasia-sekali-123"
+QUICK = {"backoff_first": 0.02}  # the backoff of the real sender is 30 s; its shape is tested below
+
+
+def an_office(*, enabled: bool = True) -> None:
+    an_institution()
+    with writing():
+        preferences.put("satusehat.enabled", enabled)
+        preferences.put("satusehat.organization_id", "100011961")
+    master.set_location(poli(), "b017aa54")
+    master.set_practitioner("dr. Maria Manafe", "N10000001")
+
+
+def patients(count: int) -> list:
+    return [new_patient(nik=nik, name=name, kk_number=f"53710415011000{n:02d}")
+            for n, (nik, name) in enumerate(zip(NIKS[:count], NAMES[:count], strict=True), start=1)]
+
+
+def a_morning(people: list, day: dt.date = dt.date(2026, 11, 2)) -> list:
+    return [new_visit(person, dt.datetime.combine(day, dt.time(8 + n // 2, 10 * (n % 6))), "J06.9", "I10",
+                      health_worker="dr. Maria Manafe",
+                      vitals={"systolic": "120", "diastolic": "80", "heart_rate": "80"})
+            for n, person in enumerate(people)]
+
+
+def the_server() -> SatusehatServer:
+    return SatusehatServer(patients={nik: f"P{nik[-8:]}" for nik in NIKS})
+
+
+def client_of(server: SatusehatServer, **options) -> Client:
+    return Client(server.url, CLIENT_ID, SECRET, **options)
+
+
+def held_once(server: SatusehatServer, visits: list) -> None:
+    """Each visit is one Encounter at the service, with one copy of each of its resources."""
+    encounters = server.encounters()
+    assert sorted(encounters) == sorted(str(v.id) for v in visits)
+    copies = server.copies()
+    assert copies and set(copies.values()) == {1}, [k for k, n in copies.items() if n > 1]
+    assert len(copies) == 4 * len(visits)  # two Conditions, the blood pressure and the heart rate each
+
+
+def test_a_morning_recorded_with_the_cable_unplugged_goes_once_the_line_is_back(database):
+    an_office()
+    people = patients(5)
+    visits = a_morning(people)
+    agnes = new_patient(nik="", name="Agnes Taek", sex="P", birth_date=dt.date(2020, 1, 1),
+                        no_nik_reason="anak belum punya KK", kk_number="")
+    lacking = new_visit(agnes, dt.datetime(2026, 11, 2, 11, 0), "A09", health_worker="dr. Maria Manafe")
+    assert outbox.counts() == {"waiting": 6, "incomplete": 0, "failed": 0}
+    assert outbox.status_line(outbox.counts()) == "SATUSEHAT: 6 menunggu"
+
+    with the_server() as server:
+        address = server.url
+    unplugged = outbox.send(Client(address, CLIENT_ID, SECRET, timeout=2), **QUICK)
+    assert unplugged.sent == 0 and "tidak bisa dihubungi" in unplugged.stopped
+    assert outbox.counts()["waiting"] == 6  # nothing lost, nothing marked failed
+
+    with the_server() as server:
+        server.failures = [500, 429, 401, 503]
+        server.post_failures = ["drop-after-accept"]
+        server.retry_after = "0.1"
+        broken = outbox.send(client_of(server), until_empty=True, **QUICK)
+        assert "tidak bisa dihubungi" in broken.stopped  # the dropped answer reads as the line going down
+        result = outbox.send(client_of(server), until_empty=True, **QUICK)  # the next run (the window's, a minute on)
+        held_once(server, visits)
+    assert broken.sent + result.sent == 5 and result.incomplete == 1 and broken.retries == 4
+    assert result.recovered == 1  # the dropped one was stored: found, not posted again
+    assert outbox.counts() == {"waiting": 0, "incomplete": 1, "failed": 0}
+    assert outbox.status_line(outbox.counts()) == "SATUSEHAT: 1 perlu dilengkapi"
+    [row] = outbox.rows(state="incomplete")
+    assert row.visit_id == lacking.id
+    assert f"NIK pasien {agnes.no_rm} Agnes Taek" in row.message and "Ubah data pasien" in row.message
+    sent = AuditEvent.select().where((AuditEvent.action == "satusehat") & (AuditEvent.table_name == "visit"))
+    assert sorted(int(e.record_id) for e in sent if '"result": "sent"' in e.details) == sorted(v.id for v in visits)
+    # The patients' IHS numbers were fetched by NIK on the way, once each.
+    assert all(master.id_of("patient", p.id) == f"P{p.nik[-8:]}" for p in people)
+
+
+def test_an_answer_lost_after_the_server_stored_the_bundle_is_found_not_posted_again(database):
+    an_office()
+    [visit] = a_morning(patients(1))
+    with the_server() as server:
+        server.slow_seconds = 1.5
+        server.post_failures = ["slow-after-accept"]
+        timed_out = outbox.send(client_of(server, timeout=0.5), **QUICK)
+        assert timed_out.retries == 1 and outbox.counts()["waiting"] == 1
+        time.sleep(0.1)
+        again = outbox.send(client_of(server), until_empty=True, **QUICK)
+        assert again.recovered == 1 and server.posts() == 1
+        held_once(server, [visit])
+    [row] = outbox.rows()
+    assert row.state == "sent" and "Sudah ada di SATUSEHAT" in row.message
+
+
+def test_a_restored_database_does_not_send_again_what_the_service_already_holds(database):
+    an_office()
+    visits = a_morning(patients(2))
+    with the_server() as server:
+        outbox.send(client_of(server))
+        # A restore from before the send: the rows wait again and the ids are gone.
+        with writing():
+            SatusehatOutbox.update(state="waiting", attempts=0, sent_at=None).execute()
+            from kupang_desk.models import SatusehatResource
+
+            SatusehatResource.delete().execute()
+        outbox.send(client_of(server))
+        assert server.posts() == 2
+        held_once(server, visits)
+
+
+def test_corrections_replace_and_deletions_retire_what_the_service_holds(database):
+    an_office()
+    first, second, third = a_morning(patients(3))
+    with the_server() as server:
+        outbox.send(client_of(server))
+        encounter_id = server.encounters()[str(first.id)]["id"]
+        form = form_of(first)
+        form.diagnoses = form.diagnoses[:1] + [type(form.diagnoses[0])("A09", True, False)]
+        form.vitals["temperature_c"] = "38,5"
+        correct_visit(first.id, form, reason="salah kode diagnosis")
+        delete_visit(second.id, reason="kunjungan tercatat dua kali")
+        result = outbox.send(client_of(server))
+        assert result.sent == 2 and server.posts() == 5
+        held = server.encounters()
+        assert held[str(first.id)]["id"] == encounter_id and held[str(second.id)]["status"] == "entered-in-error"
+        conditions = {r["code"]["coding"][0]["code"]: r for (kind, _i), r in server.resources.items()
+                      if kind == "Condition" and r["encounter"]["reference"] == f"Encounter/{encounter_id}"}
+        assert set(conditions) == {"J06.9", "I10", "A09"}
+        assert conditions["I10"]["verificationStatus"]["coding"][0]["code"] == "entered-in-error"
+        assert "clinicalStatus" not in conditions["I10"]
+        assert "verificationStatus" not in conditions["A09"]
+        temperatures = [r for (kind, _i), r in server.resources.items() if kind == "Observation"
+                        and r["code"]["coding"][0]["code"] == "8310-5"]
+        assert [t["valueQuantity"]["value"] for t in temperatures] == [38.5]
+        removed = [r for (kind, _i), r in server.resources.items()
+                   if r.get("encounter", {}).get("reference") == f"Encounter/{held[str(second.id)]['id']}"]
+        assert removed and all(r.get("status") == "entered-in-error" or r.get("verificationStatus") for r in removed)
+        assert str(third.id) in held  # untouched
+    assert [r.action for r in outbox.rows(state="sent")][:2] == ["delete", "update"]
+
+
+def test_a_visit_corrected_or_deleted_before_it_left_sends_once_or_not_at_all(database):
+    an_office()
+    kept, dropped = a_morning(patients(2))
+    form = form_of(kept)
+    form.vitals["heart_rate"] = "92"
+    correct_visit(kept.id, form, reason="salah ketik nadi")
+    delete_visit(dropped.id, reason="kunjungan tercatat dua kali")
+    assert outbox.counts()["waiting"] == 1  # the correction rides on the first send; the deletion has nothing to undo
+    assert [r.state for r in outbox.rows() if r.visit_id == dropped.id] == ["cancelled"]
+    with the_server() as server:
+        outbox.send(client_of(server))
+        assert server.posts() == 1 and list(server.encounters()) == [str(kept.id)]
+        heart = [r for (kind, _i), r in server.resources.items() if kind == "Observation"
+                 and r["code"]["coding"][0]["code"] == "8867-4"]
+        assert [h["valueQuantity"]["value"] for h in heart] == [92]
+
+
+def test_a_refused_bundle_is_gagal_with_the_service_words_and_holds_back_its_visit_until_kirim_ulang(database):
+    an_office()
+    visit, other = a_morning(patients(2))
+    correct_visit(visit.id, form_of(visit), reason="periksa ulang")  # not a row: the first has not left
+    with the_server() as server:
+        server.failures = [None, None, 400]  # the NIK lookup and the check pass; the post is refused
+        result = outbox.send(client_of(server))
+        assert result.failed == 1 and result.sent == 1
+        [failed] = outbox.rows(state="failed")
+        assert failed.visit_id == visit.id and "kesalahan 400" in failed.message and "coba lagi" in failed.message
+        form = form_of(visit)
+        form.vitals["heart_rate"] = "95"
+        correct_visit(visit.id, form, reason="salah ketik nadi")  # queued behind the failed row, not before it
+        assert outbox.counts() == {"waiting": 1, "incomplete": 0, "failed": 1}
+        assert outbox.send(client_of(server)).sent == 0
+        assert outbox.retry([failed.id]) == 1
+        assert outbox.send(client_of(server)).sent == 2
+        held_once(server, [visit, other])
+        heart = [r["valueQuantity"]["value"] for (kind, _i), r in server.resources.items() if kind == "Observation"
+                 and r["code"]["coding"][0]["code"] == "8867-4" and r["subject"]["display"] == "Yohanes Ndun"]
+        assert heart == [95]
+    assert outbox.counts() == {"waiting": 0, "incomplete": 0, "failed": 0}
+
+
+def test_server_faults_back_off_exponentially_with_jitter_and_end_as_gagal(database):
+    an_office()
+    a_morning(patients(1))
+    with the_server() as server:
+        server.failures = [500] * (outbox.MAX_ATTEMPTS + 2)
+        result = outbox.send(client_of(server), until_empty=True, **QUICK)
+        assert result.failed == 1 and result.retries == outbox.MAX_ATTEMPTS - 1
+    [row] = outbox.rows()
+    assert row.state == "failed" and f"sudah dicoba {outbox.MAX_ATTEMPTS} kali" in row.message
+    sender = outbox.Sender(client_of(server), rng=lambda: 1.0)
+    assert [sender.backoff(n) for n in (1, 2, 3, 8, 20)] == [30.0, 60.0, 120.0, 3600.0, 3600.0]
+    assert outbox.Sender(client_of(server), rng=lambda: 0.0).backoff(3) == 60.0  # jitter: between half and all
+
+
+def test_the_requests_per_minute_limit_spaces_the_requests():
+    moments = [100.0]
+    waited = []
+    with the_server() as server:
+        client = Client(server.url, CLIENT_ID, SECRET, requests_per_minute=120, clock=lambda: moments[0])
+        client.pause = waited.append
+        for _n in range(3):
+            client.patient_by_nik(NIKS[0])
+            moments[0] += 0.1
+    assert waited == pytest.approx([0.4, 0.4])  # 120 a minute: one each half second
+
+
+def test_two_senders_never_send_the_same_row(database):
+    an_office()
+    a_morning(patients(1))
+    with the_server() as server:
+        one, other = outbox.Sender(client_of(server)), outbox.Sender(client_of(server))
+        [row] = one.due()
+        assert one._claim(row) and not other._claim(row)  # another PC sees it claimed
+        assert outbox.Sender(client_of(server), lease=dt.timedelta(0))._claim(row)  # a claim that outlived its sender
+
+
+def test_the_sender_killed_mid_send_loses_nothing_and_doubles_nothing(database, db_url, monkeypatch):
+    from kupang_desk.models import database as database_module
+    from tests.helpers.factories import cli_account
+
+    an_office()
+    visits = a_morning(patients(3))
+    cli_account(monkeypatch)
+    with the_server() as server:
+        with writing():
+            preferences.put("satusehat.sandbox_url", server.url)
+            preferences.put("satusehat.client_id", CLIENT_ID)
+        master.store_secret(SECRET)
+        database_module.close()
+        server.slow_seconds = 60
+        server.post_failures = ["slow-after-accept"]  # the first visit's post hangs
+        sender = subprocess.Popen([sys.executable, "-m", "kupang_desk", "--database", db_url, "satusehat", "send"],
+                                  env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while not server.bundles and time.monotonic() < deadline and sender.poll() is None:
+            time.sleep(0.05)
+        assert server.bundles, sender.communicate(timeout=5)
+        sender.send_signal(signal.SIGKILL)  # a power cut, as the sender sees it
+        sender.wait(timeout=10)
+        database_module.connect(db_url)
+        assert outbox.counts()["waiting"] == 3
+        server.failures = []
+        outbox.send(client_of(server), lease=dt.timedelta(0))
+        assert server.posts() == 3
+        held_once(server, visits)
+
+
+def test_the_command_line_says_what_waits_sends_and_puts_back(database, db_url, monkeypatch, capsys):
+    from kupang_desk.cli import main
+    from kupang_desk.models import database as database_module
+    from tests.helpers.factories import cli_account
+
+    an_office(enabled=False)
+    old = a_morning(patients(2), day=dt.date(2026, 10, 1))
+    assert outbox.counts()["waiting"] == 0  # off: nothing queued
+    cli_account(monkeypatch)
+    with the_server() as server:
+        with writing():
+            preferences.put("satusehat.sandbox_url", server.url)
+            preferences.put("satusehat.client_id", CLIENT_ID)
+        master.store_secret(SECRET)
+        database_module.close()
+        base = ["--database", db_url, "satusehat"]
+        assert main([*base, "status"]) == 0
+        assert "antrean kosong" in capsys.readouterr().out
+        assert main([*base, "queue", "--since", "2026-10-01"]) == 0
+        assert "2 kunjungan dimasukkan" in capsys.readouterr().out
+        server.failures = [422]
+        assert main([*base, "send"]) == 4
+        out = capsys.readouterr().out
+        assert "1 terkirim, 1 gagal" in out and "SATUSEHAT: 1 gagal" in out
+        assert main([*base, "status"]) == 0
+        out = capsys.readouterr().out
+        assert f"{old[0].id}\tGagal" in out and "kesalahan 422" in out
+        assert main([*base, "retry", str(old[0].id)]) == 0 and "1 baris kembali menunggu" in capsys.readouterr().out
+        assert main([*base, "send", "--wait"]) == 0
+        assert "SATUSEHAT: antrean kosong" in capsys.readouterr().out
+        database_module.connect(db_url)
+        held_once(server, old)
+        monkeypatch.setenv("KUPANG_DESK_PASSWORD", "salah")
+        database_module.close()
+        assert main([*base, "send"]) == 2  # signed in like the window
