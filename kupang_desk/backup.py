@@ -51,6 +51,7 @@ from kupang_desk.models import (
 from kupang_desk.models.base import GENERATION, RESTORING
 from kupang_desk.models.database import DatabaseUrl, make_database
 from kupang_desk.models.migrations import SCHEMA_VERSION
+from kupang_desk.satusehat import outbox
 from kupang_desk.tasks import Task
 
 log = logging.getLogger(__name__)
@@ -593,6 +594,7 @@ def _after_restore(info: BackupInfo, target: DatabaseUrl, safety: Path | None, u
     keeps back to the restored chain (which is rightly shorter than the one it replaced)."""
     database.connect(target.url)
     with writing():
+        outbox.after_restore()
         audit.record("restore", "database", "", {"file": str(info.path), "made_at": str(info.made_at or ""),
                                                  "safety_copy": str(safety or ""),
                                                  "other_institution": other_institution, "institution": info.institution}, user)

@@ -64,6 +64,12 @@ def format_number(value: int) -> str:
     return f"{value:,}".replace(",", _words()[1])
 
 
+def format_decimal(value: float) -> str:
+    """``38,5`` (English ``38.5``): a measurement with the decimal mark the clerk writes."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if _words()[1] == "." else text
+
+
 def format_rupiah(value: int) -> str:
     """``Rp1.800.000``; negative amounts as ``-Rp50.000``."""
     sign = "-" if value < 0 else ""

@@ -8,6 +8,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient, PatientIdentifier, User, Visit, writing
 from kupang_desk.patients.registration import refresh_visit_ages
+from kupang_desk.satusehat import outbox
 from kupang_desk.visits.recording import refresh_new_visit_flags
 
 # Fields the survivor takes from the merged record when its own are empty.
@@ -36,7 +37,7 @@ def merge(survivor_id: int, merged_id: int, *, reason: str, user: User | None = 
             if value and value != getattr(survivor, kind):
                 PatientIdentifier.create(patient=survivor, kind=kind, value=value, note=note)
         PatientIdentifier.update(patient=survivor).where(PatientIdentifier.patient == merged).execute()
-        nik = merged.nik
+        nik, survivor_nik = merged.nik, survivor.nik
         merged.nik = None
         merged.merged_into = survivor
         merged.save()
@@ -46,7 +47,9 @@ def merge(survivor_id: int, merged_id: int, *, reason: str, user: User | None = 
             if not getattr(survivor, name) and getattr(merged, name):
                 setattr(survivor, name, getattr(merged, name))
         survivor.save()
+        moved_ids = [v for (v,) in Visit.select(Visit.id).where(Visit.patient == merged).tuples()]
         moved = Visit.update(patient=survivor).where(Visit.patient == merged).execute()
+        outbox.patient_changed(survivor.id, nik_changed=survivor.nik != survivor_nik, visit_ids=moved_ids)
         refresh_visit_ages(survivor, user=user)
         refresh_new_visit_flags(survivor.id, user=user)
         audit.record("merge", "patient", survivor.id, {

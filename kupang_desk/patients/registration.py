@@ -25,6 +25,7 @@ from kupang_desk.models import (
 from kupang_desk.models.bulk import lock_patient_numbers
 from kupang_desk.names import name_key
 from kupang_desk.patients.numbers import next_no_rm
+from kupang_desk.satusehat import outbox
 from kupang_desk.validators import (
     age_at,
     check_birth_date,
@@ -277,6 +278,8 @@ def update(patient_id: int, form: PatientForm, *, reason: str, accept_warnings: 
         patient.save()
         if "birth_date" in changed or "sex" in changed:
             refresh_visit_ages(patient, user=user)
+        if "nik" in changed:  # another person to SATUSEHAT: its number and the visits it holds follow
+            outbox.patient_changed(patient.id, nik_changed=True)
         audit.record("update", "patient", patient.id, {
             "reason": reason.strip(), "changes": {name: {"before": old, "after": new} for name, (old, new) in changed.items()},
         }, user)

@@ -76,7 +76,6 @@ class Built:
     bundle: dict
     missing: list[str] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)  # what each entry is: encounter, condition/A09, ...
-    patient_id: int = 0
 
     @property
     def ready(self) -> bool:
@@ -188,7 +187,7 @@ def build(visit_id: int, *, include_deleted: bool = False, user: SignedIn | None
                              if_none_exist=f"identifier={ENCOUNTER_SYSTEM.format(organization=org)}|{visit.id}")]
     bundle_entries += [_entry(urn, resource, kind) for _part, urn, resource, kind in entries + observations]
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": bundle_entries}
-    return Built(visit.id, bundle, missing, ["encounter", *(part for part, *_rest in entries + observations)], patient.id)
+    return Built(visit.id, bundle, missing, ["encounter", *(part for part, *_rest in entries + observations)])
 
 
 def _entry(urn: str, resource: dict, kind: str, *, if_none_exist: str = "") -> dict:

@@ -9,15 +9,16 @@ soon as Pengaturan > SATUSEHAT is saved) and Tidak perlu dikirim (deleted before
 
 Nothing is sent twice:
 
-- before a visit's first post, the service is asked whether it already holds the Encounter with
-  the visit's identifier (a post whose answer was lost, a sender killed mid-send, a database
-  restored from before a send); when it does, the ids are recovered instead of posting again. The
-  Encounter also carries ``ifNoneExist`` on that identifier, but that alone would not keep a
-  second copy of its Conditions and Observations out;
+- an attempt is counted in the database before its request leaves; before a row that has an
+  attempt is posted again, the service is asked whether it already holds the Encounter with the
+  visit's identifier (a post whose answer was lost, a sender killed mid-send); when it does, the
+  ids are recovered instead of posting again. A restore counts an attempt on every open row (the
+  backup may predate a send), so those are checked too. The Encounter also carries
+  ``ifNoneExist`` on that identifier, but that alone would not keep a second copy of its
+  Conditions and Observations out;
 - the ids the service returns are kept (``SatusehatResource``): a correction replaces those
   resources (``PUT``) and a deletion marks them entered-in-error;
-- a sender claims a row before it posts (a lease other senders, on this PC or another, respect),
-  and counts the attempt in the database before the request leaves.
+- a sender claims a row before it posts (a lease other senders, on this PC or another, respect).
 
 Failures: no connection stops the run (the next run is after a pause); 429 waits Retry-After;
 a server fault (5xx, a timeout) is tried again with exponential backoff and jitter, and after
@@ -44,10 +45,11 @@ from kupang_desk import audit, preferences
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
-from kupang_desk.formatting import format_datetime
+from kupang_desk.formatting import format_datetime, format_decimal
 from kupang_desk.i18n import _
 from kupang_desk.models import (
     Patient,
+    SatusehatId,
     SatusehatOutbox,
     SatusehatResource,
     Visit,
@@ -107,6 +109,29 @@ def note(visit_id: int, action: str) -> None:
                                next_try_at=now()).where(SatusehatOutbox.id.in_([r.id for r in rows])).execute()
         return
     SatusehatOutbox.create(visit=visit_id, action=action, created_at=now(), next_try_at=now())
+
+
+def patient_changed(patient_id: int, *, nik_changed: bool, visit_ids: list[int] | None = None) -> None:
+    """Inside the caller's transaction (a patient corrected or merged): a NIK that changed takes the
+    IHS number looked up by the old one with it (the next send looks it up again), and each visit of
+    the patient the service holds (or those of ``visit_ids``) is queued as a correction, so that
+    SATUSEHAT never keeps a visit under the wrong person."""
+    if nik_changed:
+        SatusehatId.delete().where((SatusehatId.kind == "patient") & (SatusehatId.key == str(patient_id))).execute()
+    if not enabled():
+        return
+    held = SatusehatResource.select(SatusehatResource.visit).where(SatusehatResource.part == "encounter")
+    query = Visit.select(Visit.id).where((Visit.patient == patient_id) & Visit.deleted_at.is_null() & Visit.id.in_(held))
+    if visit_ids is not None:
+        query = query.where(Visit.id.in_(visit_ids))
+    for (visit_id,) in query.tuples():
+        note(visit_id, "update")
+
+
+def after_restore() -> None:
+    """Inside the restore's transaction: the backup may be older than a send, so every open row
+    counts as attempted and is checked at the service before it is posted."""
+    SatusehatOutbox.update(attempts=1).where(SatusehatOutbox.state.in_(OPEN) & (SatusehatOutbox.attempts == 0)).execute()
 
 
 def enqueue_since(since: dt.date, *, task: Task | None = None, user: SignedIn | None = None) -> int:
@@ -195,8 +220,8 @@ def rows(*, state: str = "", text: str = "", limit: int = 1000, user: SignedIn |
 
 
 def readable(row_id: int, *, user: SignedIn | None = None) -> str:
-    """What the row sends, as the clerk reads it: the visit's bundle, what is missing, the ids the
-    service gave."""
+    """What the row sends, as the clerk reads it: what is missing or what the service said, the
+    ids it gave, and each resource of the visit's bundle in a line (times in WITA)."""
     user = require("patient.read", user)
     row = SatusehatOutbox.get_or_none(SatusehatOutbox.id == row_id)
     if row is None:
@@ -204,36 +229,40 @@ def readable(row_id: int, *, user: SignedIn | None = None) -> str:
     made = bundle.build(row.visit_id, include_deleted=True, user=user)
     lines = [_("Kunjungan No. {id}: {action}, {state}").format(
         id=row.visit_id, action=action_words()[row.action], state=state_words()[row.state])]
-    if row.message:
+    if made.missing and row.state != "sent":
+        lines += [_("Belum ada: {what}").format(what=line) for line in made.missing]
+    elif row.message:
         lines.append(row.message)
-    for line in made.missing:
-        lines.append(_("Belum ada: {what}").format(what=line))
     for part, kind, resource_id in _known_rows(row.visit_id):
         lines.append(_("Diterima SATUSEHAT: {part} = {kind}/{id}").format(part=part, kind=kind, id=resource_id))
+    visit_at = Visit.select(Visit.visit_at).where(Visit.id == row.visit_id).scalar()
     for entry in made.bundle["entry"]:
         lines.append("")
-        lines.append(_describe(entry["resource"]))
+        lines.append(_describe(entry["resource"], visit_at))
     return "\n".join(lines)
 
 
-def _describe(resource: dict) -> str:
-    """One resource in a line or two a clerk can check against the visit."""
+def _amount(value: dict) -> str:
+    return f"{format_decimal(value['value'])} {'°C' if value['unit'] == 'C' else value['unit']}"
+
+
+def _describe(resource: dict, visit_at: dt.datetime) -> str:
+    """One resource in a line a clerk can check against the visit."""
     kind = resource["resourceType"]
     if kind == "Encounter":
-        return _("Encounter {period} di {place}, {who}; pasien {patient} ({ref})").format(
-            period=resource["period"]["start"], place=resource["location"][0]["location"]["display"],
-            who=resource["participant"][0]["individual"]["display"], patient=resource["subject"]["display"],
-            ref=resource["subject"]["reference"])
+        return _("Encounter {at} WITA ({utc} UTC) di {place}, {who}; pasien {patient} ({ref})").format(
+            at=format_datetime(visit_at), utc=resource["period"]["start"][11:16], who=resource["participant"][0][
+                "individual"]["display"], place=resource["location"][0]["location"]["display"],
+            patient=resource["subject"]["display"], ref=resource["subject"]["reference"])
     coding = resource["code"]["coding"][0]
     if kind == "Condition":
         return _("Condition {code} {title} ({status})").format(
             code=coding["code"], title=coding.get("display", ""),
             status=resource.get("clinicalStatus", {}).get("coding", [{}])[0].get("code", ""))
     if "valueQuantity" in resource:
-        value = resource["valueQuantity"]
-        return f"Observation {coding['display']}: {value['value']} {value['unit']}"
-    parts = [f"{c['valueQuantity']['value']}" for c in resource.get("component", [])]
-    return f"Observation {coding['display']}: {'/'.join(parts)} mm[Hg]"
+        return f"Observation {coding['display']}: {_amount(resource['valueQuantity'])}"
+    parts = [_amount(c["valueQuantity"]).split()[0] for c in resource.get("component", [])]
+    return f"Observation {coding['display']}: {'/'.join(parts)} mmHg"
 
 
 def retry(row_ids: list[int] | None = None, *, user: SignedIn | None = None) -> int:
@@ -260,11 +289,12 @@ def _known_rows(visit_id: int) -> list[tuple[str, str, str]]:
 
 
 def _keep(visit_id: int, found: dict[str, tuple[str, str]]) -> None:
-    for part, (kind, resource_id) in found.items():
-        updated = (SatusehatResource.update(resource_type=kind, resource_id=resource_id)
-                   .where((SatusehatResource.visit == visit_id) & (SatusehatResource.part == part)).execute())
-        if not updated:
-            SatusehatResource.create(visit=visit_id, part=part, resource_type=kind, resource_id=resource_id)
+    """The ids the service gave (or holds), one statement: a part already known gets its new id."""
+    r = SatusehatResource
+    r.insert_many([{"visit": visit_id, "part": part, "resource_type": kind, "resource_id": resource_id}
+                   for part, (kind, resource_id) in found.items()]).on_conflict(
+        conflict_target=[r.visit, r.part], update={r.resource_type: pw.EXCLUDED.resource_type,
+                                                   r.resource_id: pw.EXCLUDED.resource_id}).execute()
 
 
 def _part_of(resource: dict) -> str:
@@ -442,9 +472,8 @@ class Sender:
             self._pause(task, error.retry_after or self.backoff(1))
 
     def _deliver(self, row: SatusehatOutbox, result: Pass) -> None:
+        self._fetch_patient(row.visit_id)
         made = bundle.build(row.visit_id, include_deleted=True, user=self.user)
-        if made.missing and self._fetch_patient(made):
-            made = bundle.build(row.visit_id, include_deleted=True, user=self.user)
         deleted = Visit.select(Visit.deleted_at).where(Visit.id == row.visit_id).scalar() is not None
         known = {part: (kind, resource_id) for part, kind, resource_id in _known_rows(row.visit_id)}
         if not made.ready and not (deleted and known):
@@ -455,7 +484,7 @@ class Sender:
                 self._settle(row, "incomplete", "\n".join(made.missing), after=RECHECK_INCOMPLETE.total_seconds())
                 result.incomplete += 1
             return
-        if "encounter" not in known and made.ready:
+        if "encounter" not in known and made.ready and row.attempts:
             known = self._recover(made)
             if known:
                 with writing():
@@ -481,15 +510,15 @@ class Sender:
         self._settle(row, "sent", found=_ids_from_reply(reply, parts))
         result.sent += 1
 
-    def _fetch_patient(self, made: bundle.Built) -> bool:
-        """The patient's IHS number by NIK when the bundle lacks only that; True when one came."""
-        patient = Patient.get_by_id(made.patient_id)
-        if not patient.nik or master.id_of("patient", patient.id):
-            return False
-        ihs_id = self.client.patient_by_nik(patient.nik)
+    def _fetch_patient(self, visit_id: int) -> None:
+        """The patient's IHS number, looked up by NIK when the patient has a NIK and no number yet."""
+        patient_id, nik = (Visit.select(Patient.id, Patient.nik).join(Patient, on=(Visit.patient == Patient.id))
+                           .where(Visit.id == visit_id).tuples().get())
+        if not nik or master.id_of("patient", patient_id):
+            return
+        ihs_id = self.client.patient_by_nik(nik)
         if ihs_id:
-            master.set_patient_id(patient.id, ihs_id, user=self.user)
-        return bool(ihs_id)
+            master.set_patient_id(patient_id, ihs_id, user=self.user)
 
     def _recover(self, made: bundle.Built) -> dict[str, tuple[str, str]]:
         """What the service already holds of this visit, found by the Encounter's identifier."""

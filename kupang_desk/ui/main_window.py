@@ -131,6 +131,8 @@ class MainWindow(QMainWindow):
             self.satusehat = SatusehatDesk(self)
             self.statusBar().addPermanentWidget(self.satusehat.label)
             self.satusehat.start()
+            if self.settings_page is not None and self.settings_page.satusehat is not None:
+                self.settings_page.satusehat.saved.connect(self.satusehat.start)
         self.statusBar().addPermanentWidget(self.backups.label)
         self.user_label = QLabel(describe_user(session.current()))
         self.user_label.setObjectName("userLabel")

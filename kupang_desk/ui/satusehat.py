@@ -93,6 +93,12 @@ class SatusehatDesk(QObject):
         return self.dialog
 
 
+def _note(row: outbox.Row) -> str:
+    """The service's words or what is missing, with when it was sent or is tried again."""
+    message = " ".join(row.message.split())
+    return f"{message} ({row.when})" if message and row.when else message or row.when
+
+
 class OutboxDialog(QDialog):
     """Antrean SATUSEHAT: every visit row with its state; the selected one's bundle in words."""
 
@@ -114,7 +120,7 @@ class OutboxDialog(QDialog):
             (_("Pasien"), lambda r: f"{r.no_rm} {r.patient}"),
             (_("Jenis"), lambda r: outbox.action_words()[r.action]),
             (_("Status"), lambda r: outbox.state_words()[r.state]),
-            (_("Keterangan"), lambda r: " ".join((r.when, " ".join(r.message.split()))).strip()),
+            (_("Keterangan"), _note),
         ], self, foreground=lambda r: "#b00020" if r.state in ("failed", "incomplete") else None)
         self.table = record_table(self.model)
         self.table.setObjectName("outboxTable")
@@ -169,7 +175,8 @@ class OutboxDialog(QDialog):
         for row, item in enumerate(items):
             if item.id in chosen:
                 self.table.selectRow(row)
-        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount() - 1):  # the last one, the message, takes the rest
+            self.table.resizeColumnToContents(column)
         self._show_selected()
 
     def selected(self) -> list[outbox.Row]:

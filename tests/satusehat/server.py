@@ -27,7 +27,7 @@ FHIR = "/fhir-r4/v1"
 class SatusehatServer:
     def __init__(self, *, patients: dict[str, str] | None = None, client_id="klien-oebobo", secret="rahasia-sekali-123",
                  lifetime: int = 3600, slow_seconds: float = 3.0, port: int = 0) -> None:
-        self.patients = patients or {}  # NIK -> IHS number
+        self.patients = patients if patients is not None else {}  # NIK -> IHS number
         self.client_id, self.secret, self.lifetime = client_id, secret, lifetime
         self.slow_seconds, self.port = slow_seconds, port
         self.retry_after = "2"  # the Retry-After of a 429, in seconds
@@ -38,6 +38,9 @@ class SatusehatServer:
         self.requests: list[tuple[str, str, dict]] = []  # method, path, query
         self.resources: dict[tuple[str, str], dict] = {}  # (type, id) -> resource as last stored
         self.bundles: list[dict] = []  # every transaction Bundle stored, in order
+        self._numbers: Counter = Counter()  # the last id given, per resource type
+        self._by_identifier: dict[tuple[str, str], str] = {}  # (type, "system|value") -> id
+        self._by_encounter: dict[tuple[str, str], list[str]] = {}  # (type, "Encounter/id") -> ids
         self.lock = threading.Lock()
 
     # ---------------------------------------------------------------- what the tests look at
@@ -57,7 +60,16 @@ class SatusehatServer:
     # ---------------------------------------------------------------- the FHIR server
 
     def _new_id(self, kind: str) -> str:
-        return f"{kind[:3].lower()}-{sum(1 for k, _i in self.resources if k == kind) + 1:06d}"
+        self._numbers[kind] += 1
+        return f"{kind[:3].lower()}-{self._numbers[kind]:06d}"
+
+    def _store(self, kind: str, resource_id: str, resource: dict) -> None:
+        self.resources[(kind, resource_id)] = resource
+        for identifier in resource.get("identifier", []):
+            self._by_identifier[(kind, f"{identifier.get('system')}|{identifier.get('value')}")] = resource_id
+        encounter = (resource.get("encounter") or {}).get("reference")
+        if encounter and resource_id not in self._by_encounter.setdefault((kind, encounter), []):
+            self._by_encounter[(kind, encounter)].append(resource_id)
 
     def _transaction(self, body: dict) -> dict:
         """Stores a transaction Bundle the way a FHIR server does and answers transaction-response."""
@@ -73,14 +85,11 @@ class SatusehatServer:
                 else:
                     resource_id, status = "", "201 Created"
                     wanted = request.get("ifNoneExist", "")
-                    if wanted:
-                        system_value = urllib.parse.parse_qs(wanted)["identifier"][0]
-                        for (k, i), held in self.resources.items():
-                            if k == kind and _has_identifier(held, system_value):
-                                resource_id, status = i, "200 OK"
+                    held = self._by_identifier.get((kind, urllib.parse.parse_qs(wanted)["identifier"][0])) \
+                        if wanted else None
+                    if held:
+                        resource_id, status = held, "200 OK"
                     resource_id = resource_id or self._new_id(kind)
-                    if status.startswith("201"):
-                        self.resources[(kind, resource_id)] = {}  # reserved, so the next new id differs
                 references[entry["fullUrl"]] = f"{kind}/{resource_id}"
                 planned.append((kind, resource_id, status, resource, request["method"], status.startswith("201")))
             reply = []
@@ -91,7 +100,7 @@ class SatusehatServer:
                 stored = json.loads(text)
                 stored["id"] = resource_id
                 if method == "PUT" or fresh:
-                    self.resources[(kind, resource_id)] = stored
+                    self._store(kind, resource_id, stored)
                 reply.append({"response": {"status": status, "location": f"{kind}/{resource_id}/_history/1"}})
             self.bundles.append(body)
             return {"resourceType": "Bundle", "type": "transaction-response", "entry": reply}
@@ -103,11 +112,10 @@ class SatusehatServer:
                 assert system == "https://fhir.kemkes.go.id/id/nik", system
                 found = [{"resourceType": "Patient", "id": self.patients[nik]}] if nik in self.patients else []
             elif kind == "Encounter":
-                found = [r for (k, _i), r in self.resources.items() if k == kind and r
-                         and _has_identifier(r, query["identifier"])]
+                held = self._by_identifier.get((kind, query["identifier"]))
+                found = [self.resources[(kind, held)]] if held else []
             else:
-                found = [r for (k, _i), r in self.resources.items() if k == kind and r
-                         and r["encounter"]["reference"] == query["encounter"]]
+                found = [self.resources[(kind, i)] for i in self._by_encounter.get((kind, query["encounter"]), [])]
         return {"resourceType": "Bundle", "type": "searchset", "total": len(found),
                 "entry": [{"resource": r} for r in found]}
 
@@ -204,8 +212,3 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _has_identifier(resource: dict, system_value: str) -> bool:
-    system, _bar, value = system_value.partition("|")
-    return any(i.get("system") == system and i.get("value") == value for i in resource.get("identifier", []))

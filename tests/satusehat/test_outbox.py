@@ -16,7 +16,7 @@ import time
 import pytest
 
 from kupang_desk import preferences
-from kupang_desk.models import AuditEvent, SatusehatOutbox, writing
+from kupang_desk.models import AuditEvent, writing
 from kupang_desk.satusehat import master, outbox
 from kupang_desk.satusehat.client import Client
 from kupang_desk.visits.recording import correct_visit, delete_visit, form_of
@@ -120,19 +120,21 @@ def test_an_answer_lost_after_the_server_stored_the_bundle_is_found_not_posted_a
     assert row.state == "sent" and "Sudah ada di SATUSEHAT" in row.message
 
 
-def test_a_restored_database_does_not_send_again_what_the_service_already_holds(database):
+def test_a_restored_database_does_not_send_again_what_the_service_already_holds(sqlite_database, tmp_path):
+    from kupang_desk.backup import make_backup, restore_backup
+    from kupang_desk.models import database as database_module
+
     an_office()
     visits = a_morning(patients(2))
+    path = make_backup(tmp_path)  # before the send: in the backup both rows wait, never attempted
     with the_server() as server:
-        outbox.send(client_of(server))
-        # A restore from before the send: the rows wait again and the ids are gone.
-        with writing():
-            SatusehatOutbox.update(state="waiting", attempts=0, sent_at=None).execute()
-            from kupang_desk.models import SatusehatResource
-
-            SatusehatResource.delete().execute()
-        outbox.send(client_of(server))
-        assert server.posts() == 2
+        assert outbox.send(client_of(server)).sent == 2
+        database_module.close()
+        restore_backup(path, sqlite_database)
+        database_module.connect(sqlite_database.url)
+        assert outbox.counts()["waiting"] == 2
+        again = outbox.send(client_of(server))
+        assert again.recovered == 2 and server.posts() == 2  # asked, found, not posted again
         held_once(server, visits)
 
 
@@ -189,7 +191,7 @@ def test_a_refused_bundle_is_gagal_with_the_service_words_and_holds_back_its_vis
     visit, other = a_morning(patients(2))
     correct_visit(visit.id, form_of(visit), reason="periksa ulang")  # not a row: the first has not left
     with the_server() as server:
-        server.failures = [None, None, 400]  # the NIK lookup and the check pass; the post is refused
+        server.failures = [None, 400]  # the NIK lookup passes; the post is refused
         result = outbox.send(client_of(server))
         assert result.failed == 1 and result.sent == 1
         [failed] = outbox.rows(state="failed")
@@ -310,3 +312,59 @@ def test_the_command_line_says_what_waits_sends_and_puts_back(database, db_url, 
         monkeypatch.setenv("KUPANG_DESK_PASSWORD", "salah")
         database_module.close()
         assert main([*base, "send"]) == 2  # signed in like the window
+
+
+def test_a_visit_and_its_outbox_row_commit_together_or_not_at_all(database):
+    an_office()
+    [person] = patients(1)
+    with pytest.raises(RuntimeError), writing():
+        new_visit(person, dt.datetime(2026, 11, 2, 9, 0), "J06.9", health_worker="dr. Maria Manafe")
+        assert outbox.counts()["waiting"] == 1
+        raise RuntimeError("listrik padam")  # the power goes before the commit
+    assert outbox.counts()["waiting"] == 0 and not outbox.rows()
+    visit = new_visit(person, dt.datetime(2026, 11, 2, 9, 0), "J06.9", health_worker="dr. Maria Manafe")
+    assert [(r.visit_id, r.action, r.state) for r in outbox.rows()] == [(visit.id, "create", "waiting")]
+
+
+def test_visits_from_before_sending_was_on_are_queued_once_from_a_date(database):
+    an_office(enabled=False)
+    people = patients(3)
+    early = new_visit(people[0], dt.datetime(2026, 9, 30, 9, 0), "J06.9", health_worker="dr. Maria Manafe")
+    october = [new_visit(p, dt.datetime(2026, 10, 1 + n, 9, 0), "J06.9", health_worker="dr. Maria Manafe")
+               for n, p in enumerate(people)]
+    delete_visit(october[2].id, reason="kunjungan tercatat dua kali")
+    with writing():
+        preferences.put("satusehat.enabled", True)
+    assert outbox.enqueue_since(dt.date(2026, 10, 1)) == 2  # not September's, not the deleted one
+    assert outbox.enqueue_since(dt.date(2026, 10, 1)) == 0  # once
+    assert sorted(r.visit_id for r in outbox.rows()) == sorted(v.id for v in october[:2])
+    assert early.id not in {r.visit_id for r in outbox.rows()}
+
+
+def test_a_corrected_nik_or_a_merge_moves_the_visits_the_service_holds_to_the_right_person(database):
+    from kupang_desk.patients.merge import merge
+    from kupang_desk.patients.registration import load_for_edit, update
+
+    an_office()
+    yohanes, petrus, twin = patients(3)
+    first, second, third = a_morning([yohanes, petrus, twin])
+    with the_server() as server:
+        server.patients["5371041203870009"] = "P-BENAR-009"
+        outbox.send(client_of(server))
+        assert server.encounters()[str(first.id)]["subject"]["reference"] == f"Patient/P{NIKS[0][-8:]}"
+        # Yohanes's NIK was typed wrong at registration: the number looked up by it goes with it.
+        form = load_for_edit(yohanes.id).form
+        form.nik = "5371041203870009"
+        update(yohanes.id, form, reason="salah ketik NIK, sesuai KTP", accept_warnings=True)
+        assert master.id_of("patient", yohanes.id) == ""
+        # Petrus and his double are one person: the double's visit moves to Petrus.
+        merge(petrus.id, twin.id, reason="pasien ganda")
+        assert [(r.visit_id, r.action) for r in outbox.rows(state="waiting")] == [(third.id, "update"), (first.id, "update")]
+        outbox.send(client_of(server))
+        held = server.encounters()
+        assert held[str(first.id)]["subject"]["reference"] == "Patient/P-BENAR-009"
+        assert held[str(third.id)]["subject"]["reference"] == held[str(second.id)]["subject"]["reference"]
+        assert server.posts() == 5 and len(held) == 3
+        conditions = [r for (kind, _i), r in server.resources.items() if kind == "Condition"
+                      and r["encounter"]["reference"] == f"Encounter/{held[str(first.id)]['id']}"]
+        assert {c["subject"]["reference"] for c in conditions} == {"Patient/P-BENAR-009"}

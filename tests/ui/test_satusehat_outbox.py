@@ -11,9 +11,9 @@ import pytest
 
 from kupang_desk import preferences
 from kupang_desk.models import writing
-from kupang_desk.satusehat import outbox
+from kupang_desk.satusehat import master, outbox
 from kupang_desk.ui.main_window import MainWindow
-from tests.helpers.factories import new_patient, new_visit
+from tests.helpers.factories import new_patient, new_visit, poli
 from tests.satusehat.server import SatusehatServer, free_port
 
 NIKS = ["5371041203870001", "5371041203870002"]
@@ -110,3 +110,30 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_the_administrator_queues_the_visits_from_before_sending_was_on(qtbot, sqlite_database):
+    patient = new_patient()
+    new_visit(patient, dt.datetime(2026, 10, 5, 9, 30), "J06.9", health_worker="dr. Maria Manafe")
+    new_visit(patient, dt.datetime(2026, 11, 5, 9, 30), "A09", health_worker="dr. Maria Manafe")
+    master.set_location(poli(), "b017aa54")
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_section("pengaturan")
+    tab = window.settings_page.satusehat
+    window.settings_page.tabs.setCurrentWidget(tab)
+    qtbot.keyClicks(tab.since, "01-11-2026")
+    qtbot.mouseClick(tab.queue_button, qtbot_left())
+    assert "Centang 'Kirim kunjungan ke SATUSEHAT' dan simpan dulu" in tab.message.text()
+    qtbot.mouseClick(tab.enabled, qtbot_left())
+    assert tab.save(), tab.message.text()
+    tab.since.setText("1 November")
+    qtbot.mouseClick(tab.queue_button, qtbot_left())
+    assert "Tulis tanggal mulai" in tab.message.text()
+    tab.since.setText("01-11-2026")
+    qtbot.mouseClick(tab.queue_button, qtbot_left())
+    qtbot.waitUntil(lambda: "masuk antrean" in tab.message.text(), timeout=10000)
+    assert "1 kunjungan sejak 1 November 2026 masuk antrean SATUSEHAT" in tab.message.text()
+    assert outbox.counts()["waiting"] == 1
+    window.close()

@@ -4,7 +4,7 @@ PC's key), never into the database, and is never shown again."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -44,6 +44,7 @@ def _fixed(text: str) -> QTableWidgetItem:
 
 
 class SatusehatTab(QWidget):
+    saved = Signal()  # the window starts its sender when sending was just turned on
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         data = master.current()
@@ -165,7 +166,10 @@ class SatusehatTab(QWidget):
                 return _("Disimpan; client secret {where}.").format(where=where)
             return _("Disimpan.")
 
-        return attempt(self.message, work, lambda text: text)
+        if not attempt(self.message, work, lambda text: text):
+            return False
+        self.saved.emit()
+        return True
 
     def queue_backlog(self) -> Operation | None:
         """Queues the visits since the date written (those recorded before sending was on)."""
