@@ -122,7 +122,7 @@ def build(visit_id: int, *, include_deleted: bool = False, user: SignedIn | None
     else:
         patient_ref = master.id_of("patient", patient.id)
         if not patient_ref:
-            missing.append(_("ID IHS pasien {no_rm} {name}: ambil menurut NIK di Pengaturan > SATUSEHAT (Ambil ID pasien) "
+            missing.append(_("ID IHS pasien {no_rm} {name}: ambil menurut NIK di Pengaturan > SATUSEHAT (Ambil ID dari SATUSEHAT) "
                              "atau biarkan antrean kirim mengambilnya.").format(no_rm=patient.no_rm, name=patient.name))
     location = master.id_of("location", poli.id)
     if not location:

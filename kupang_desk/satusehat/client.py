@@ -144,11 +144,17 @@ class Client:
                 raise ServiceError(_("Jawaban SATUSEHAT bukan JSON FHIR.")) from error
         raise AssertionError("unreachable")
 
-    def patient_by_nik(self, nik: str) -> str:
-        """The IHS number of the patient with this NIK in the master patient index, or ""."""
-        _status, found = self.fhir("GET", "Patient", params={"identifier": f"{NIK_SYSTEM}|{nik}"})
+    def by_nik(self, kind: str, nik: str) -> str:
+        """The IHS number of the Patient or Practitioner with this NIK in the service's index, or ""."""
+        _status, found = self.fhir("GET", kind, params={"identifier": f"{NIK_SYSTEM}|{nik}"})
         for entry in found.get("entry", []) if isinstance(found, dict) else []:
             resource = entry.get("resource", {})
-            if resource.get("resourceType") == "Patient" and resource.get("id"):
+            if resource.get("resourceType") == kind and resource.get("id"):
                 return str(resource["id"])
         return ""
+
+    def patient_by_nik(self, nik: str) -> str:
+        return self.by_nik("Patient", nik)
+
+    def practitioner_by_nik(self, nik: str) -> str:
+        return self.by_nik("Practitioner", nik)

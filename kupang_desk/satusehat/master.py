@@ -208,10 +208,12 @@ class Fetched:
     """What one run of the IHS-number lookup did."""
 
     found: int = 0
-    not_found: list[str] = field(default_factory=list)  # "No. RM name" of NIKs the index does not know
+    not_found: list[str] = field(default_factory=list)  # "No. RM name" (or a worker's name) the index does not know
+    kind: str = "patient"  # or practitioner
 
     def text(self) -> str:
-        words = _("{found} ID IHS pasien diambil").format(found=self.found)
+        words = (_("{found} ID IHS pasien diambil") if self.kind == "patient" else
+                 _("{found} ID praktisi diambil")).format(found=self.found)
         if self.not_found:
             words += "; " + _("{n} NIK tidak dikenal SATUSEHAT: {names}").format(
                 n=len(self.not_found), names=", ".join(self.not_found[:5]) + (" ..." if len(self.not_found) > 5 else ""))
@@ -241,4 +243,22 @@ def fetch_patient_ids(client, *, limit: int = 500, task: Task | None = None, use
         else:
             result.not_found.append(f"{no_rm} {name}")
     task.step(len(wanted), len(wanted), _("Selesai."))
+    return result
+
+
+def fetch_practitioner_ids(client, *, user: SignedIn | None = None) -> Fetched:
+    """Looks up by NIK the Practitioner id of the health workers entered with a NIK and no id yet,
+    and stores each as it arrives. A health worker without NIK is left to be filled in by hand."""
+    user = require("settings.edit", user)
+    result = Fetched(kind="practitioner")
+    wanted = list(SatusehatId.select().where((SatusehatId.kind == "practitioner") & (SatusehatId.nik != "")
+                                            & (SatusehatId.ihs_id == "")).order_by(SatusehatId.key))
+    for row in wanted:
+        ihs_id = client.practitioner_by_nik(row.nik)
+        if ihs_id:
+            _put("practitioner", row.key, _checked(ihs_id, _("tenaga kesehatan {name}").format(name=row.key)), row.nik,
+                 user)
+            result.found += 1
+        else:
+            result.not_found.append(row.key)
     return result

@@ -37,7 +37,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import peewee as pw
 
@@ -337,7 +337,6 @@ class Pass:
     retries: int = 0  # answers that will be tried again (server faults, 429, a timeout)
     requests: int = 0
     stopped: str = ""  # why the run stopped early (no connection, the credentials)
-    messages: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         words = _("{sent} terkirim, {failed} gagal, {incomplete} perlu dilengkapi, {retries} dicoba lagi nanti").format(
@@ -365,13 +364,19 @@ class Sender:
         ceiling = min(BACKOFF_MOST, self.backoff_first * 2 ** max(attempts - 1, 0))
         return ceiling * (0.5 + 0.5 * self.rng())
 
+    def _free(self) -> pw.Expression:
+        """Rows no other living sender holds."""
+        return (SatusehatOutbox.claimed_at.is_null() | (SatusehatOutbox.claimed_at <= now() - self.lease)
+                | (SatusehatOutbox.claimed_by == self.name))
+
     def due(self, limit: int = BATCH) -> list[SatusehatOutbox]:
-        """Rows whose turn it is: the first open row of each visit, due now, oldest first."""
+        """Rows whose turn it is: the first open row of each visit, due now, held by no other
+        sender, oldest first."""
         first_open = (SatusehatOutbox.select(pw.fn.MIN(SatusehatOutbox.id)).where(SatusehatOutbox.state.in_(OPEN))
                       .group_by(SatusehatOutbox.visit))
         return list(SatusehatOutbox.select().where(
             SatusehatOutbox.state.in_(("waiting", "incomplete")) & (SatusehatOutbox.next_try_at <= now())
-            & SatusehatOutbox.id.in_(first_open)).order_by(SatusehatOutbox.id).limit(limit))
+            & self._free() & SatusehatOutbox.id.in_(first_open)).order_by(SatusehatOutbox.id).limit(limit))
 
     def run(self, task: Task | None = None, *, until_empty: bool = False) -> Pass:
         """Sends what is due now; with ``until_empty`` waits for the retries too, until no row is
@@ -384,10 +389,11 @@ class Sender:
         try:
             while True:
                 batch = self.due()
+                handled = 0
                 for number, row in enumerate(batch):
                     task.step(number, len(batch), _("Mengirim ke SATUSEHAT: kunjungan {id}").format(id=row.visit_id))
-                    self._one(row, result, task)
-                if batch:
+                    handled += self._one(row, result, task)
+                if handled:
                     continue
                 if not until_empty:
                     break
@@ -408,11 +414,9 @@ class Sender:
 
     def _claim(self, row: SatusehatOutbox) -> bool:
         with writing():
-            stale = now() - self.lease
             return bool(SatusehatOutbox.update(claimed_by=self.name, claimed_at=now()).where(
                 (SatusehatOutbox.id == row.id) & SatusehatOutbox.state.in_(("waiting", "incomplete"))
-                & (SatusehatOutbox.claimed_at.is_null() | (SatusehatOutbox.claimed_at <= stale)
-                   | (SatusehatOutbox.claimed_by == self.name))).execute())
+                & self._free()).execute())
 
     def _settle(self, row: SatusehatOutbox, state: str, message: str = "", *, after: float = 0.0,
                 found: dict[str, tuple[str, str]] | None = None, audit_it: bool = True, fault: bool = False) -> None:
@@ -432,9 +436,10 @@ class Sender:
                     **({"ids": {part: "/".join(ids) for part, ids in found.items()}} if found else {}),
                     **({"message": message[:300]} if message else {})}, self.user)
 
-    def _one(self, row: SatusehatOutbox, result: Pass, task: Task) -> None:
+    def _one(self, row: SatusehatOutbox, result: Pass, task: Task) -> bool:
+        """Sends one row; False when another sender took it first."""
         if not self._claim(row):
-            return  # another sender has it
+            return False
         row = SatusehatOutbox.get_by_id(row.id)
         try:
             self._deliver(row, result)
@@ -446,6 +451,7 @@ class Sender:
         except KnownError as error:  # the visit cannot be built (gone from the database)
             self._settle(row, "failed", str(error))
             result.failed += 1
+        return True
 
     def _fault(self, row: SatusehatOutbox, error: ServiceError, result: Pass, task: Task) -> None:
         message = str(error)
@@ -503,6 +509,7 @@ class Sender:
             body, parts = bundle.revised(made, known, cancel=deleted)
         else:
             body, parts = made.bundle, made.parts
+        bundle.validate(body)  # FHIR R4 before it leaves; a failure is Gagal with the problem, never posted
         with writing():  # counted before it leaves: a lost answer is checked for, never posted blind
             SatusehatOutbox.update(attempts=SatusehatOutbox.attempts + 1).where(SatusehatOutbox.id == row.id).execute()
         row.attempts += 1

@@ -28,6 +28,7 @@ class SatusehatServer:
     def __init__(self, *, patients: dict[str, str] | None = None, client_id="klien-oebobo", secret="rahasia-sekali-123",
                  lifetime: int = 3600, slow_seconds: float = 3.0, port: int = 0) -> None:
         self.patients = patients if patients is not None else {}  # NIK -> IHS number
+        self.practitioners: dict[str, str] = {}  # NIK -> Practitioner id
         self.client_id, self.secret, self.lifetime = client_id, secret, lifetime
         self.slow_seconds, self.port = slow_seconds, port
         self.retry_after = "2"  # the Retry-After of a 429, in seconds
@@ -107,10 +108,11 @@ class SatusehatServer:
 
     def _search(self, kind: str, query: dict) -> dict:
         with self.lock:
-            if kind == "Patient":
+            if kind in ("Patient", "Practitioner"):
                 system, _bar, nik = query.get("identifier", "").partition("|")
                 assert system == "https://fhir.kemkes.go.id/id/nik", system
-                found = [{"resourceType": "Patient", "id": self.patients[nik]}] if nik in self.patients else []
+                index = self.patients if kind == "Patient" else self.practitioners
+                found = [{"resourceType": kind, "id": index[nik]}] if nik in index else []
             elif kind == "Encounter":
                 held = self._by_identifier.get((kind, query["identifier"]))
                 found = [self.resources[(kind, held)]] if held else []

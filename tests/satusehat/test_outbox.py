@@ -243,6 +243,8 @@ def test_two_senders_never_send_the_same_row(database):
         one, other = outbox.Sender(client_of(server)), outbox.Sender(client_of(server))
         [row] = one.due()
         assert one._claim(row) and not other._claim(row)  # another PC sees it claimed
+        assert other.due() == [] and other.run().sent == 0  # and leaves it alone, without spinning
+        assert one.due() == [row]
         assert outbox.Sender(client_of(server), lease=dt.timedelta(0))._claim(row)  # a claim that outlived its sender
 
 
@@ -368,3 +370,23 @@ def test_a_corrected_nik_or_a_merge_moves_the_visits_the_service_holds_to_the_ri
         conditions = [r for (kind, _i), r in server.resources.items() if kind == "Condition"
                       and r["encounter"]["reference"] == f"Encounter/{held[str(first.id)]['id']}"]
         assert {c["subject"]["reference"] for c in conditions} == {"Patient/P-BENAR-009"}
+
+
+def test_a_bundle_that_is_not_valid_fhir_is_gagal_and_never_posted(database, monkeypatch):
+    from kupang_desk.satusehat import bundle
+
+    an_office()
+    [visit] = a_morning(patients(1))
+    real = bundle.build
+
+    def broken(*args, **kwargs):
+        made = real(*args, **kwargs)
+        del made.bundle["entry"][0]["resource"]["class"]  # an Encounter must have its class
+        return made
+
+    monkeypatch.setattr(bundle, "build", broken)
+    with the_server() as server:
+        result = outbox.send(client_of(server))
+        assert result.failed == 1 and server.posts() == 0
+    [row] = outbox.rows()
+    assert row.visit_id == visit.id and row.state == "failed" and "tidak sah menurut FHIR R4" in row.message

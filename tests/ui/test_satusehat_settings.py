@@ -39,12 +39,17 @@ def test_the_administrator_fills_satusehat_and_the_visit_becomes_ready(qtbot, sq
     assert tab.save(), tab.message.text()
     assert "client secret" in tab.message.text() and tab.secret.text() == ""
     assert master.client_secret() == "rahasia-sekali-123"
-    # The patient's IHS number, looked up by NIK off the GUI thread.
+    # A second health worker with a NIK and no id yet; the ids are looked up by NIK off the GUI thread.
+    herman = tab._add_worker("Ns. Herman Taek", "5371041203870005", "", editable=True)
+    assert tab.save(), tab.message.text()
     with SatusehatServer(patients={patient.nik: "P02478375538"}) as server:
+        server.practitioners["5371041203870005"] = "N10000077"
         preferences.put("satusehat.sandbox_url", server.url)
-        operation = tab.fetch_patient_ids()
+        operation = tab.fetch_ids()
         qtbot.waitUntil(lambda: "ID IHS pasien diambil" in tab.message.text(), timeout=20000)
-    assert "1 ID IHS pasien diambil" in tab.message.text() and not operation.running
+    assert "1 ID praktisi diambil. 1 ID IHS pasien diambil" in tab.message.text() and not operation.running
+    assert tab.workers.item(herman, 2).text() == "N10000077"
+    assert master.id_of("practitioner", "Ns. Herman Taek") == "N10000077"
     qtbot.waitUntil(tab.fetch_button.isEnabled, timeout=5000)
     assert bundle.build(visit.id).ready
     path = sqlite_database.path

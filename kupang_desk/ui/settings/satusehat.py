@@ -110,9 +110,10 @@ class SatusehatTab(QWidget):
         self.message = status_label()
         self.save_button = QPushButton(_("Simpan"))
         self.save_button.clicked.connect(self.save)
-        self.fetch_button = QPushButton(_("Ambil ID pasien"))
-        self.fetch_button.setToolTip(_("Cari ID IHS pasien yang punya kunjungan dan NIK tetapi belum punya ID, menurut NIK"))
-        self.fetch_button.clicked.connect(lambda: self.fetch_patient_ids())
+        self.fetch_button = QPushButton(_("Ambil ID dari SATUSEHAT"))
+        self.fetch_button.setToolTip(_("Cari menurut NIK: ID praktisi tenaga kesehatan yang NIK-nya diisi, dan ID IHS "
+                                       "pasien yang punya kunjungan dan NIK tetapi belum punya ID"))
+        self.fetch_button.clicked.connect(lambda: self.fetch_ids())
         self.operation: Operation | None = None
         places = QGroupBox(_("Lokasi per poli"))
         QVBoxLayout(places).addWidget(self.locations)
@@ -171,6 +172,15 @@ class SatusehatTab(QWidget):
         self.saved.emit()
         return True
 
+    def _fetched(self, results: tuple[master.Fetched, master.Fetched]) -> None:
+        practitioners, patients = results
+        say(self.message, f"{practitioners.text()} {patients.text()}")
+        found = {person.name: person.ihs_id for person in master.current().practitioners}
+        for row in range(self.workers.rowCount()):  # the ids just found, where the table shows them
+            ihs_id = found.get(_cell(self.workers, row, 0), "")
+            if ihs_id and not _cell(self.workers, row, 2):
+                self.workers.setItem(row, 2, QTableWidgetItem(ihs_id))
+
     def queue_backlog(self) -> Operation | None:
         """Queues the visits since the date written (those recorded before sending was on)."""
         since = parse_date_text(self.since.text())
@@ -187,8 +197,9 @@ class SatusehatTab(QWidget):
             on_failure=lambda error: say(self.message, str(error), error=True))
         return self.operation
 
-    def fetch_patient_ids(self) -> Operation | None:
-        """Looks up patients' IHS numbers by NIK off the GUI thread, with progress and Batal."""
+    def fetch_ids(self) -> Operation | None:
+        """Looks up by NIK the health workers' Practitioner ids (those saved with a NIK) and the
+        patients' IHS numbers, off the GUI thread, with progress and Batal."""
         try:
             client = Client.from_settings()
         except KnownError as error:
@@ -200,8 +211,8 @@ class SatusehatTab(QWidget):
             self.fetch_button.setEnabled(True)
 
         self.operation = run_in_background(
-            self, lambda task: master.fetch_patient_ids(client, task=task), title=_("Mengambil ID IHS pasien"),
-            on_success=lambda fetched: say(self.message, fetched.text()),
+            self, lambda task: (master.fetch_practitioner_ids(client), master.fetch_patient_ids(client, task=task)),
+            title=_("Mengambil ID dari SATUSEHAT"), on_success=self._fetched,
             on_failure=lambda error: say(self.message, str(error), error=True))
         self.operation.finished.connect(finished)
         return self.operation
