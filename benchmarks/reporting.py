@@ -4,6 +4,8 @@
 
 - SKDR week: the W2 report of one week (counts, the eight weeks before for the statistical alert,
   the kelurahan of the cases) against one raw GROUP BY of that week's new cases in sqlite3.
+- Keeping the daily totals: a visit with two diagnoses recorded through the app, with the
+  triggers that keep ``diagnosis_day`` and with them dropped (a fresh SQLite database).
 - City LB1: eleven puskesmas LB1 workbooks imported (each checked against its seal) and added up
   into the city LB1, against openpyxl merely reading the same eleven files.
 """
@@ -95,6 +97,36 @@ def city_lb1(path: str) -> dict[str, float]:
     return {"raw_ms": raw_ms, "app_ms": app_ms, "codes": len(report.tables[0].rows)}
 
 
+def totals_cost(count: int = 300) -> dict[str, float]:
+    from kupang_desk.models import Patient, database, totals
+    from kupang_desk.visits.recording import DiagnosisLine, VisitForm, record_visit
+    from tests.helpers.factories import new_patient, poli
+
+    folder = Path(tempfile.mkdtemp(prefix="kd-totals-"))
+    database.connect(f"sqlite:///{folder / 'totals.sqlite'}")
+    for n in range(2 * count + 20):  # a patient of its own for each visit, so every visit costs the same
+        new_patient(nik=f"53710412038{n + 1:05d}", name="Yohanes Ndun", kk_number=f"53710415011{n + 1:05d}")
+    people = iter(Patient.select(Patient.id).order_by(Patient.id).tuples())
+
+    def record(n: int, start: dt.datetime) -> float:
+        started = time.perf_counter()
+        for i in range(n):
+            lines = [DiagnosisLine("J06.9", True, True), DiagnosisLine("I10", i % 2 == 0, False)]
+            record_visit(VisitForm(patient_id=next(people)[0], visit_at=start + dt.timedelta(minutes=i), poli_id=poli(),
+                                   diagnoses=lines), today=dt.date(2026, 12, 31))
+        return (time.perf_counter() - started) * 1000 / n
+
+    record(20, dt.datetime(2026, 1, 1, 7))  # warm
+    kept = record(count, dt.datetime(2026, 2, 1, 7))
+    db = database.db.obj
+    for (name,) in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+                                  (f"{totals.TABLE}%",)).fetchall():
+        db.execute_sql(f"DROP TRIGGER {name}")
+    bare = record(count, dt.datetime(2026, 3, 1, 7))
+    database.close()
+    return {"kept_ms": kept, "bare_ms": bare}
+
+
 if __name__ == "__main__":
     database_path = sys.argv[1]
     with session.acting_as(BENCHMARK):
@@ -102,6 +134,10 @@ if __name__ == "__main__":
         print(f"{'SKDR week (W2 + 8 weeks history), ms':<44} {skdr['report_ms']:>10.1f} {skdr['raw_ms']:>10.1f} "
               f"{skdr['report_ms'] / skdr['raw_ms']:>7.2f}  < 200 ms; raw = one GROUP BY of the week "
               f"({int(skdr['visits']):,} visits; the week's counts alone {skdr['counts_ms']:.1f} ms)")
+        cost = totals_cost()
+        print(f"{'visit recorded (2 diagnoses), ms':<44} {cost['kept_ms']:>10.2f} {cost['bare_ms']:>10.2f} "
+              f"{cost['kept_ms'] / cost['bare_ms']:>7.2f}  raw = the same without the daily-totals triggers "
+              f"({cost['kept_ms'] - cost['bare_ms']:+.2f} ms a visit)")
         found = city_lb1(database_path)
         print(f"{'city LB1 from 11 files, import + add, ms':<44} {found['app_ms']:>10.1f} {found['raw_ms']:>10.1f} "
               f"{found['app_ms'] / found['raw_ms']:>7.2f}  < 2000 ms; raw = openpyxl reading the 11 files "

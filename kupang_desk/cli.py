@@ -159,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--xlsx", metavar="FILE", help=_("simpan sebagai Excel"))
         command.add_argument("--pdf", metavar="FILE", help=_("simpan sebagai PDF"))
 
+    kept = commands.add_parser("totals", help=_("jumlah harian yang disimpan database: periksa atau buat ulang"))
+    kept_commands = kept.add_subparsers(dest="totals_command", required=True, metavar=_("PERINTAH"))
+    kept_commands.add_parser("check", help=_("bandingkan dengan kunjungan; keluar 1 bila berbeda"))
+    kept_commands.add_parser("rebuild", help=_("buat ulang dari kunjungan"))
+
     from kupang_desk.satusehat import command as satusehat_command
 
     satusehat_command.add_commands(commands)
@@ -304,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     commands = {"setup": _setup, "demo": _demo, "info": _info, "report": _report, "import": _import,
                 "students": _students, "scholarship": _scholarship, "audit": _audit, "backup": _backup,
-                "restore": _restore, "reporting": _reporting, "dhis2": _dhis2, "city": _city, "satusehat": _satusehat}
+                "restore": _restore, "reporting": _reporting, "dhis2": _dhis2, "city": _city, "satusehat": _satusehat,
+                "totals": _totals}
     if args.command in commands:
         return commands[args.command](args)
     parser.error(_("perintah tidak dikenal"))
@@ -763,6 +769,23 @@ def _city(args: argparse.Namespace) -> int:
     written = " ".join(str(p) for p in (args.xlsx, args.pdf) if p)
     print(_("{report} disimpan: {files}").format(report=report.title, files=written))
     return EXIT_EMPTY if report.empty else EXIT_OK
+
+
+def _totals(args: argparse.Namespace) -> int:
+    from kupang_desk.reports import totals
+
+    _open(args)
+    if args.totals_command == "rebuild":
+        print(_("Jumlah harian dibuat ulang: {n} baris.").format(n=totals.rebuild()))
+        return EXIT_OK
+    found = totals.differences()
+    if not found:
+        print(_("Jumlah harian sama dengan kunjungan."))
+        return EXIT_OK
+    for day, code, kept, raw in found:
+        print(_("{day} {code}: tersimpan {kept}, dari kunjungan {raw}").format(day=day, code=code, kept=kept, raw=raw))
+    print(_("Jumlah harian berbeda dari kunjungan; jalankan: kupang-desk totals rebuild"), file=sys.stderr)
+    return EXIT_BUG
 
 
 def _satusehat(args: argparse.Namespace) -> int:

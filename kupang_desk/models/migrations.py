@@ -27,6 +27,7 @@ from kupang_desk.models import (
     ALL_MODELS,
     CityFile,
     Counter,
+    DiagnosisDay,
     LateChange,
     PatientIdentifier,
     Promotion,
@@ -39,6 +40,7 @@ from kupang_desk.models import (
     Visit,
     guards,
     search_index,
+    totals,
 )
 from kupang_desk.models.base import BaseModel, now
 from kupang_desk.names import name_key
@@ -46,7 +48,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class SchemaVersion(BaseModel):
@@ -82,6 +84,7 @@ def migrate(database: pw.Database, target=None) -> int:
             database.create_tables([SchemaVersion, *ALL_MODELS])
             search_index.install(database)
             guards.install(database)
+            totals.install(database)
             SchemaVersion.insert(version=SCHEMA_VERSION).on_conflict_ignore().execute()
         return 0
     if version > SCHEMA_VERSION:
@@ -199,6 +202,14 @@ def _v8_satusehat_outbox(database: pw.Database, migrator: SchemaMigrator) -> Non
         database.create_tables([SatusehatOutbox, SatusehatResource])
 
 
+def _v9_daily_totals(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v9: new cases per day and ICD-10 code, kept by triggers, made once from the visits."""
+    with database.bind_ctx([DiagnosisDay]):
+        database.create_tables([DiagnosisDay])
+        totals.install(database)
+        totals.rebuild(database)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -207,4 +218,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     6: _v6_sent_reports,
     7: _v7_satusehat,
     8: _v8_satusehat_outbox,
+    9: _v9_daily_totals,
 }

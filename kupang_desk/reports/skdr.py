@@ -28,7 +28,7 @@ from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, Visit, VisitDiagnosis
+from kupang_desk.models import DiagnosisDay, Patient, Visit, VisitDiagnosis
 from kupang_desk.reports.base import visit_report
 from kupang_desk.reports.counts import live_visits_in
 from kupang_desk.resources import resource_path
@@ -231,19 +231,19 @@ def _history(week: Week, mapping: tuple[tuple[str, str], ...], weeks: int = HIST
 
 
 def _weekly(week: Week, mapping: tuple[tuple[str, str], ...], weeks: int) -> list[Counter]:
-    """New cases per letter in ``week`` and the ``weeks - 1`` weeks before it (``week`` first), in
-    one query grouped by day, so that the alert costs one scan however long the history."""
+    """New cases per letter in ``week`` and the ``weeks - 1`` weeks before it (``week`` first), from
+    the new cases per day and code the database keeps (``models.totals``): a few thousand rows
+    however many visits the weeks had."""
     end = week.period().end
-    period = Period(end - dt.timedelta(days=7 * weeks - 1), end)
-    day = _day_of(Visit.visit_at)
-    query = (VisitDiagnosis.select(day, VisitDiagnosis.icd10, pw.fn.COUNT(VisitDiagnosis.id)).join(Visit)
-             .where(live_visits_in(period) & VisitDiagnosis.is_new_case).group_by(day, VisitDiagnosis.icd10))
+    start = end - dt.timedelta(days=7 * weeks - 1)
+    query = (DiagnosisDay.select(DiagnosisDay.day, DiagnosisDay.icd10_code, DiagnosisDay.new_cases)
+             .where((DiagnosisDay.day >= start) & (DiagnosisDay.day <= end) & (DiagnosisDay.new_cases > 0)))
     buckets: list[Counter] = [Counter() for _week in range(weeks)]
     letters = _letters(mapping)
     for value, icd, count in query.tuples():
         letter = letters(icd)
         if letter is not None:
-            when = dt.date.fromisoformat(str(value)[:10])  # a date, a datetime or its text, by engine
+            when = dt.date.fromisoformat(str(value)[:10])  # a date, or its text, by engine
             buckets[(end - when).days // 7][letter] += count
     return buckets
 
@@ -251,14 +251,6 @@ def _weekly(week: Week, mapping: tuple[tuple[str, str], ...], weeks: int) -> lis
 def _letters(mapping: tuple[tuple[str, str], ...]):
     """letter_of with this mapping, each ICD-10 code looked up once."""
     return cache(lambda code: letter_of(code, mapping))
-
-
-def _day_of(column: pw.Field) -> pw.Node:
-    """The calendar day of a timestamp: SQLite keeps it as ISO text, whose first ten characters are
-    the day (a third faster than DATE() over a week's visits); PostgreSQL has the DATE cast."""
-    if isinstance(Visit._meta.database.obj, pw.SqliteDatabase):
-        return pw.fn.SUBSTR(column, 1, 10)
-    return pw.fn.DATE(column)
 
 
 def week_of_setting(text: str) -> Week:
