@@ -782,8 +782,9 @@ def _totals(args: argparse.Namespace) -> int:
     if not found:
         print(_("Jumlah harian sama dengan kunjungan."))
         return EXIT_OK
-    for day, code, kept, raw in found:
-        print(_("{day} {code}: tersimpan {kept}, dari kunjungan {raw}").format(day=day, code=code, kept=kept, raw=raw))
+    for table, key, kept, raw in found:
+        print(_("{table} {key}: tersimpan {kept}, dari kunjungan {raw}").format(
+            table=table, key=" ".join(key), kept=kept, raw=raw))
     print(_("Jumlah harian berbeda dari kunjungan; jalankan: kupang-desk totals rebuild"), file=sys.stderr)
     return EXIT_BUG
 

@@ -27,7 +27,6 @@ from kupang_desk.models import (
     ALL_MODELS,
     CityFile,
     Counter,
-    DiagnosisDay,
     LateChange,
     PatientIdentifier,
     Promotion,
@@ -81,7 +80,8 @@ def migrate(database: pw.Database, target=None) -> int:
             raise KnownError(_("Database ini bukan database Kupang Desk (berisi tabel {tables}). Pilih file atau database lain.").format(
                 tables=", ".join(sorted(strangers)[:5])))
         with database.bind_ctx([SchemaVersion, *ALL_MODELS]), database.atomic():
-            database.create_tables([SchemaVersion, *ALL_MODELS])
+            database.create_tables([SchemaVersion, *(m for m in ALL_MODELS if m not in totals.MODELS)])
+            totals.create_tables(database)
             search_index.install(database)
             guards.install(database)
             totals.install(database)
@@ -203,9 +203,10 @@ def _v8_satusehat_outbox(database: pw.Database, migrator: SchemaMigrator) -> Non
 
 
 def _v9_daily_totals(database: pw.Database, migrator: SchemaMigrator) -> None:
-    """v9: new cases per day and ICD-10 code, kept by triggers, made once from the visits."""
-    with database.bind_ctx([DiagnosisDay]):
-        database.create_tables([DiagnosisDay])
+    """v9: the counts kept beside the visits (per day; per month, sex and age), kept by triggers and
+    made once from the visits."""
+    with database.bind_ctx(totals.MODELS):
+        totals.create_tables(database)
         totals.install(database)
         totals.rebuild(database)
 

@@ -16,19 +16,20 @@ def live_visits_in(period: Period) -> pw.Expression:
     return Visit.deleted_at.is_null() & (Visit.visit_at >= start) & (Visit.visit_at < end)
 
 
-def band_expression(bands: list[AgeBand]) -> pw.Node:
-    """CASE … WHEN <age in band i> THEN i … ELSE -1, from the ages stored on each visit."""
+def band_expression(bands: list[AgeBand], years: pw.Field = Visit.age_years, days: pw.Field = Visit.age_days) -> pw.Node:
+    """CASE … WHEN <age in band i> THEN i … ELSE -1, from the ages stored on each visit (or the
+    ages the monthly counts keep)."""
     cases = []
     for index, band in enumerate(bands):
         low, high = band.years
-        condition = Visit.age_years >= low
+        condition = years >= low
         if high is not None:
-            condition &= Visit.age_years <= high
+            condition &= years <= high
         if band.days is not None:
             low_d, high_d = band.days
-            condition &= Visit.age_days >= low_d
+            condition &= days >= low_d
             if high_d is not None:
-                condition &= Visit.age_days <= high_d
+                condition &= days <= high_d
         cases.append((condition, index))
     return pw.Case(None, cases, -1)
 

@@ -6,6 +6,7 @@ Every diagnosis of a visit is one case; kasus baru and kasus lama as recorded.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 import peewee as pw
@@ -15,7 +16,7 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Visit, VisitDiagnosis
+from kupang_desk.models import DiagnosisDay, DiagnosisMonth, Visit, VisitDiagnosis
 from kupang_desk.reports.base import AgeBand, age_bands, visit_report
 from kupang_desk.reports.counts import L_P, band_expression, icd_titles, live_visits_in
 
@@ -26,15 +27,32 @@ def lb1_counts(period: Period, *, rollup: bool = False, bands: list[AgeBand] | N
     """Case counts per code (or 3-character category), age band, sex and new/old."""
     require("report.make", user)
     bands = bands if bands is not None else age_bands()
-    code = pw.fn.SUBSTR(VisitDiagnosis.icd10, 1, 3) if rollup else VisitDiagnosis.icd10
-    band = band_expression(bands)
-    query = (VisitDiagnosis.select(code, band, Visit.sex, VisitDiagnosis.is_new_case, pw.fn.COUNT(VisitDiagnosis.id))
-             .join(Visit).where(live_visits_in(period))
-             .group_by(code, band, Visit.sex, VisitDiagnosis.is_new_case))
+    if _whole_months(period):  # the counts the database keeps per month (models.totals)
+        m = DiagnosisMonth
+        code = pw.fn.SUBSTR(m.icd10_code, 1, 3) if rollup else m.icd10_code
+        band = band_expression(bands, m.age_years, m.age_days)
+        query = (m.select(code, band, m.sex, m.is_new_case, pw.fn.SUM(m.cases))
+                 .where(m.month.between(*_months(period)) & (m.cases != 0))
+                 .group_by(code, band, m.sex, m.is_new_case))
+    else:
+        code = pw.fn.SUBSTR(VisitDiagnosis.icd10, 1, 3) if rollup else VisitDiagnosis.icd10
+        band = band_expression(bands)
+        query = (VisitDiagnosis.select(code, band, Visit.sex, VisitDiagnosis.is_new_case, pw.fn.COUNT(VisitDiagnosis.id))
+                 .join(Visit).where(live_visits_in(period))
+                 .group_by(code, band, Visit.sex, VisitDiagnosis.is_new_case))
     counts: Counts = defaultdict(lambda: defaultdict(int))
     for code_value, band_index, sex, new_case, count in query.tuples():
         counts[code_value][(int(band_index), sex, bool(new_case))] += count
     return counts
+
+
+def _whole_months(period: Period) -> bool:
+    """A month, a year or any run of whole months."""
+    return period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1
+
+
+def _months(period: Period) -> tuple[str, str]:
+    return period.start.strftime("%Y-%m"), period.end.strftime("%Y-%m")
 
 
 def lb1_columns(bands: list[AgeBand]) -> list[Column]:
@@ -57,6 +75,12 @@ def lb1_columns(bands: list[AgeBand]) -> list[Column]:
 def case_totals(period: Period, *, user: SignedIn | None = None) -> tuple[int, int]:
     """(new cases, all cases) of the period, counted apart from the LB1's GROUP BY: its check."""
     require("report.make", user)
+    if _whole_months(period):  # the new cases per day and the cases per month: kept apart, by their own triggers
+        new_cases = (DiagnosisDay.select(pw.fn.SUM(DiagnosisDay.new_cases))
+                     .where(DiagnosisDay.day.between(period.start, period.end)).scalar())
+        all_cases = DiagnosisMonth.select(pw.fn.SUM(DiagnosisMonth.cases)).where(
+            DiagnosisMonth.month.between(*_months(period))).scalar()
+        return int(new_cases or 0), int(all_cases or 0)
     new = pw.fn.SUM(pw.Case(None, [(VisitDiagnosis.is_new_case, 1)], 0))
     row = VisitDiagnosis.select(new, pw.fn.COUNT(VisitDiagnosis.id)).join(Visit).where(live_visits_in(period)).tuples().first()
     return int(row[0] or 0), int(row[1] or 0)

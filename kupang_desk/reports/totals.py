@@ -7,19 +7,23 @@ import peewee as pw
 
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.models import DiagnosisDay, Visit, VisitDiagnosis, db, totals, writing
+from kupang_desk.models import db, totals, writing
 
 
-def differences(*, limit: int = 20, user: SignedIn | None = None) -> list[tuple[str, str, int, int]]:
-    """Days and codes whose kept new cases differ from the raw visits: (day, code, kept, raw)."""
+def _rows(sql: str) -> dict[tuple, int]:
+    """key -> count, the key's values as text (a date and its ISO text compare equal)."""
+    return {tuple(str(v) for v in row[:-1]): int(row[-1]) for row in db.execute_sql(sql).fetchall()}
+
+
+def differences(*, limit: int = 20, user: SignedIn | None = None) -> list[tuple[str, tuple, int, int]]:
+    """Rows whose kept count differs from the raw visits: (table, key, kept, from the visits)."""
     require("report.make", user)
-    day = pw.fn.DATE(Visit.visit_at) if isinstance(db.obj, pw.PostgresqlDatabase) else pw.fn.SUBSTR(Visit.visit_at, 1, 10)
-    raw = {(str(d)[:10], code): n for d, code, n in
-           VisitDiagnosis.select(day, VisitDiagnosis.icd10, pw.fn.COUNT(VisitDiagnosis.id)).join(Visit)
-           .where(VisitDiagnosis.is_new_case & Visit.deleted_at.is_null()).group_by(day, VisitDiagnosis.icd10).tuples()}
-    kept = {(str(r.day)[:10], r.icd10_code): r.new_cases for r in DiagnosisDay.select() if r.new_cases}
-    found = [(d, code, kept.get((d, code), 0), raw.get((d, code), 0)) for d, code in sorted(set(raw) | set(kept))
-             if kept.get((d, code), 0) != raw.get((d, code), 0)]
+    postgres = isinstance(db.obj, pw.PostgresqlDatabase)
+    found = []
+    for kept in totals.KEPT:
+        held, raw = _rows(kept.held()), _rows(kept.from_visits(postgres))
+        found += [(kept.table, key, held.get(key, 0), raw.get(key, 0)) for key in sorted(set(held) | set(raw))
+                  if held.get(key, 0) != raw.get(key, 0)]
     return found[:limit]
 
 

@@ -456,7 +456,7 @@ class Sender:
     def _fault(self, row: SatusehatOutbox, error: ServiceError, result: Pass, task: Task) -> None:
         message = str(error)
         if error.status in (401, 403):
-            self._settle(row, "waiting", message, after=self.backoff(1), audit_it=False)
+            self._settle(row, "waiting", message, after=self.backoff(1))
             raise _Stop(message)
         if not error.retryable:
             self._settle(row, "failed", message)
@@ -468,11 +468,11 @@ class Sender:
             result.failed += 1
             return
         if error.status == 0:  # the line, not the row: due again as soon as the line is back
-            self._settle(row, "waiting", message, audit_it=False)
+            self._settle(row, "waiting", message)
             result.retries += 1
             raise _Stop(message)
         wait = max(self.backoff(faults), error.retry_after or 0.0)
-        self._settle(row, "waiting", message, after=wait, audit_it=False, fault=True)
+        self._settle(row, "waiting", message, after=wait, fault=True)
         result.retries += 1
         if error.status == 429:
             self._pause(task, error.retry_after or self.backoff(1))

@@ -100,6 +100,9 @@ def test_a_morning_recorded_with_the_cable_unplugged_goes_once_the_line_is_back(
     assert f"NIK pasien {agnes.no_rm} Agnes Taek" in row.message and "Ubah data pasien" in row.message
     sent = AuditEvent.select().where((AuditEvent.action == "satusehat") & (AuditEvent.table_name == "visit"))
     assert sorted(int(e.record_id) for e in sent if '"result": "sent"' in e.details) == sorted(v.id for v in visits)
+    tried_again = [e for e in sent if '"result": "waiting"' in e.details]  # every attempt, the failed ones too
+    # The unplugged run stopped at its first row (no line: the others were not tried).
+    assert len(tried_again) == 1 + broken.retries + result.retries and all('"message"' in e.details for e in tried_again)
     # The patients' IHS numbers were fetched by NIK on the way, once each.
     assert all(master.id_of("patient", p.id) == f"P{p.nik[-8:]}" for p in people)
 
