@@ -319,3 +319,15 @@ def test_a_database_with_anything_in_it_still_needs_a_sign_in_to_restore(sqlite_
     with session.acting_as(None), pytest.raises(KnownError, match="Masuk dulu"):
         restore_backup(backup, sqlite_database)
     assert sqlite_database.path.read_bytes() == before
+
+
+def test_the_write_mark_moves_with_every_write(database):
+    """What the closing backup compares: any committed write moves it (on both engines)."""
+    from kupang_desk.backup import write_mark
+
+    an_institution()
+    before = write_mark()
+    assert before
+    new_patient()
+    after = write_mark()
+    assert after and after != before

@@ -44,6 +44,37 @@ def test_closing_makes_a_backup_first(qtbot, sqlite_database, tmp_path):
     assert len(backup.backups_in(tmp_path)) == 1
 
 
+def test_closing_again_with_nothing_written_skips_the_backup_and_any_write_brings_it_back(qtbot, sqlite_database,
+                                                                                          tmp_path):
+    import sqlite3
+
+    Setting.set_value("backup.folder", str(tmp_path))
+
+    def close_once() -> tuple:
+        """The window opened and closed; the newest backup after it (a new one: a new name or time)."""
+        window = _window(qtbot, sqlite_database, automatic_backups=True)
+        window.close()
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+        newest = max(backup.backups_in(tmp_path), key=lambda p: p.stat().st_mtime_ns)
+        return newest.name, newest.stat().st_mtime_ns
+
+    first = close_once()
+    assert close_once() == first  # opened, looked at, closed: nothing to back up, no wait
+    new_patient()
+    second = close_once()
+    assert second != first
+    assert close_once() == second
+    other = sqlite3.connect(str(sqlite_database.path))  # a write by another program (the command line)
+    assert other.execute("UPDATE patient SET phone = '081299990000'").rowcount == 1
+    other.commit()
+    other.close()
+    third = close_once()
+    assert third != second
+    for made in backup.backups_in(tmp_path):  # the backups were taken away: the next closing makes one
+        made.unlink()
+    assert close_once() != third and len(backup.backups_in(tmp_path)) == 1
+
+
 def test_a_clerk_without_backup_rights_still_gets_the_closing_backup(qtbot, sqlite_database, tmp_path):
     """The poli clerk may not make a backup by hand; the program's own closing backup runs as the
     system backup actor and is named so in the trail."""
