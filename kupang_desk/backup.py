@@ -633,26 +633,6 @@ def quick_check() -> bool:
 MARK_FILE = "cadangan-terakhir.json"  # beside the automatic backups: the state the newest one was made of
 
 
-def write_mark() -> str:
-    """A mark of the open database that changes with every committed write, by any connection or
-    PC; "" when it cannot be told (then a backup is never skipped).
-
-    SQLite (WAL): after a TRUNCATE checkpoint the write-ahead log is empty and every write since
-    has either left frames in it or, checkpointed, changed the main file; so the file's size and
-    modification time with an empty log mark the state. PostgreSQL: the server's WAL position,
-    which any write moves (so does other work of the server: then a backup is made that was not
-    needed, never the other way)."""
-    if isinstance(db.obj, pw.PostgresqlDatabase):
-        return str(db.execute_sql("SELECT pg_current_wal_lsn()::text").fetchone()[0])
-    busy, _frames, _done = db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    path = Path(db.obj.database)
-    wal = path.with_name(path.name + "-wal")
-    if busy or (wal.exists() and wal.stat().st_size):
-        return ""
-    found = path.stat()
-    return f"{found.st_size}:{found.st_mtime_ns}"
-
-
 def _unchanged_since_backup(folder: Path) -> Path | None:
     """The newest automatic backup when the database has not been written since it was made."""
     try:
@@ -660,7 +640,7 @@ def _unchanged_since_backup(folder: Path) -> Path | None:
     except (OSError, ValueError):
         return None
     made = folder / str(kept.get("backup", ""))
-    mark = write_mark()
+    mark = database.write_mark()
     same = kept.get("database") == preferences.get("database.id") and mark and kept.get("mark") == mark
     return made if same and made.is_file() and made.name else None
 
@@ -683,7 +663,7 @@ def automatic_backup(*, task: Task | None = None, max_age: dt.timedelta = dt.tim
         return None
     path = make_backup(folder, task=task, user=SYSTEM_BACKUP)
     rotate(folder)
-    mark = write_mark()  # after the backup's own audit event: the state a later closing compares with
+    mark = database.write_mark()  # after the backup's own audit event: the state a later closing compares with
     if mark:
         (folder / MARK_FILE).write_text(json.dumps({"database": preferences.get("database.id"), "mark": mark,
                                                     "backup": path.name}), encoding="utf-8")

@@ -323,7 +323,7 @@ def test_a_database_with_anything_in_it_still_needs_a_sign_in_to_restore(sqlite_
 
 def test_the_write_mark_moves_with_every_write(database):
     """What the closing backup compares: any committed write moves it (on both engines)."""
-    from kupang_desk.backup import write_mark
+    from kupang_desk.models.database import write_mark
 
     an_institution()
     before = write_mark()

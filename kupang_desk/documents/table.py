@@ -192,6 +192,8 @@ class Report:
     revision: int = 0  # a report sent before and changed since: "Revisi 1" under the title
     stamp: dict | None = None  # data a workbook carries for the receiving office (reports.stamp)
     figures: dict[str, int] = field(default_factory=dict)  # numbers outside the tables (SKDR: "visits", the X)
+    made_from: str = ""  # the database's write mark when it was counted ("" unknown): save reuses it while unchanged
+    complete: bool = True  # False: a preview of the first rows only
 
     @property
     def empty(self) -> bool:

@@ -154,3 +154,24 @@ def _connect_failure_message(target: DatabaseUrl, error: Exception) -> str:
     return _(
         "File database {path} tidak dapat dibuka. Periksa apakah folder itu boleh ditulisi. Keterangan teknis: {detail}"
     ).format(path=target.path, detail=error)
+
+
+def write_mark() -> str:
+    """A mark of the open database that changes with every committed write, by any connection or
+    PC; "" when it cannot be told (then nothing is skipped or reused on its account: the closing
+    backup, a previewed report).
+
+    SQLite (WAL): after a TRUNCATE checkpoint the write-ahead log is empty and every write since
+    has either left frames in it or, checkpointed, changed the main file; so the file's size and
+    modification time with an empty log mark the state. PostgreSQL: the server's WAL position,
+    which any write moves (so does other work of the server: then a backup is made that was not
+    needed, never the other way)."""
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        return str(db.obj.execute_sql("SELECT pg_current_wal_lsn()::text").fetchone()[0])
+    busy, _frames, _done = db.obj.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    path = Path(db.obj.database)
+    wal = path.with_name(path.name + "-wal")
+    if busy or (wal.exists() and wal.stat().st_size):
+        return ""
+    found = path.stat()
+    return f"{found.st_size}:{found.st_mtime_ns}"

@@ -12,7 +12,7 @@ from kupang_desk.documents.pdf import write_pdf
 from kupang_desk.documents.table import Period, Report, check_output
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import User, writing
+from kupang_desk.models import User, database, writing
 from kupang_desk.reports.base import SENT_KINDS, kind_label
 from kupang_desk.reports.lb1 import lb1_report
 from kupang_desk.reports.recap import recap_report
@@ -42,7 +42,10 @@ def make(kind: str, period: Period, options: Options | None = None, *, task: Tas
     options = options or Options()
     task = task or Task()
     task.step(0, 1, _("Menghitung {report}...").format(report=kind_label(kind)))
+    made_from = database.write_mark()  # before counting: a write while it counts makes it stale
     report = _make(kind, period, options, task, preview_rows, user)
+    report.made_from = made_from
+    report.complete = not (kind == "register" and preview_rows is not None)
     if kind in SENT_KINDS:
         report.revision = locks.revision_now(kind, period)
         report.stamp = stamp_of(report)
@@ -71,9 +74,19 @@ def _register_filter(period: Period, options: Options) -> VisitFilter:
     return VisitFilter(**{**base.__dict__, "date_from": period.start, "date_to": period.end})
 
 
+def reusable(report: Report | None, kind: str, period: Period) -> bool:
+    """Whether a report counted before (the preview) is what counting again would give: the same
+    report, whole, and nothing written to the database since."""
+    return (report is not None and report.kind == kind and report.period == period and report.complete
+            and bool(report.made_from) and report.made_from == database.write_mark())
+
+
 def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str | Path | None = None,
-         pdf: str | Path | None = None, task: Task | None = None, user: User | None = None) -> Report:
-    """Makes the report and writes the files asked for; the export is recorded in the audit trail."""
+         pdf: str | Path | None = None, task: Task | None = None, previewed: Report | None = None,
+         user: User | None = None) -> Report:
+    """Makes the report and writes the files asked for; the export is recorded in the audit trail.
+    ``previewed``: the report the clerk looked at, made with these options; it is written as it is
+    when nothing changed since it was counted, else counted again."""
     user = require("report.make", user)
     options = options or Options()
     task = task or Task()
@@ -90,8 +103,11 @@ def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str
                                        anchor=anchor)
     # The report itself: what the PDF and the workbook hold, and what the caller shows.
     # A register saved only as Excel needs no more than the preview's first rows.
-    report = make(kind, period, options, task=task, preview_rows=1000 if kind == "register" and not pdf else None,
-                  user=user)
+    if kind != "register" and previewed is not None and reusable(previewed, kind, period):
+        report = previewed  # counted once per preview-then-save
+    else:
+        report = make(kind, period, options, task=task, preview_rows=1000 if kind == "register" and not pdf else None,
+                      user=user)
     report.anchor = anchor
     if xlsx and kind != "register":
         task.step(1, 2, _("Menulis Excel..."))
@@ -99,9 +115,13 @@ def save(kind: str, period: Period, options: Options | None = None, *, xlsx: str
     if pdf:
         task.step(1, 2, _("Menulis PDF..."))
         write_pdf(report, pdf, paper=options.paper)
+    unchanged = bool(report.made_from) and report.made_from == database.write_mark()
     with writing():
         audit.record("export", "report", kind, {"period": period.label(), "rows": written or sum(len(t.rows) for t in report.tables),
                                                 "xlsx": str(xlsx or ""), "pdf": str(pdf or ""), "anchor": str(anchor or "")}, user)
     audit.remember_head()
+    # The export's own audit event changes the database, not the report: a second save (the PDF
+    # after the Excel) still writes this one.
+    report.made_from = database.write_mark() if unchanged else ""
     task.step(2, 2, _("Selesai."))
     return report

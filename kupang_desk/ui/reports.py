@@ -60,6 +60,7 @@ class ReportsPage(QWidget):
         last_month = (today.replace(day=1) - dt.timedelta(days=1))  # reports are due early in the next month
         self.operation: Operation | None = None
         self.report: Report | None = None
+        self.report_options = None  # what the report on screen was counted with
         self.kind = combo([(kind_label(k), k) for k in KINDS])
         self.kind.setObjectName("reportKind")
         self.month, self.year = month_and_year(last_month)
@@ -227,9 +228,18 @@ class ReportsPage(QWidget):
         """Counts the report off the GUI thread and shows its tables (the register: first 1,000 rows)."""
         from kupang_desk.reports import service
 
-        return self._run(_("Menghitung laporan"),
-                         lambda task, kind, period, options: service.make(kind, period, options, task=task, preview_rows=1000),
-                         self._show_report)
+        def shown(result) -> None:
+            report, self.report_options = result
+            self._show_report(report)
+
+        return self._run(_("Menghitung laporan"), lambda task, kind, period, options: (
+            service.make(kind, period, options, task=task, preview_rows=1000), options), shown)
+
+    def _previewed(self):
+        """The report on screen now, for a save with the same options (which reuses it while the
+        database is unchanged, so a preview-then-save counts once)."""
+        report, counted_with = self.report, self.report_options
+        return lambda options: report if report is not None and counted_with == options else None
 
     def _show_report(self, report: Report) -> None:
         self.report = report
@@ -273,12 +283,16 @@ class ReportsPage(QWidget):
         def work(task, kind, period, options):
             from kupang_desk.reports import service
 
-            return service.save(kind, period, options, task=task, **{suffix: path})
+            return service.save(kind, period, options, task=task, previewed=previewed(options), **{suffix: path}), options
 
-        def done(report: Report) -> None:
-            self.status.setText(_("Disimpan: {path}").format(path=path))
-            if self.report is None:
+        previewed = self._previewed()
+
+        def done(result) -> None:
+            report, options = result
+            if self.report is None or report is not self.report:  # counted afresh: what the page holds now
+                self.report_options = options
                 self._show_report(report)
+            self.status.setText(_("Disimpan: {path}").format(path=path))
             self.saved.emit(path)
             open_document(Path(path))
 
@@ -292,10 +306,14 @@ class ReportsPage(QWidget):
         def work(task, kind, period, options):
             from kupang_desk.reports import service
 
-            return service.save(kind, period, options, task=task, pdf=path)
+            return service.save(kind, period, options, task=task, pdf=path, previewed=previewed(options)), options
 
-        def done(report: Report) -> None:
-            if self.report is None:
+        previewed = self._previewed()
+
+        def done(result) -> None:
+            report, options = result
+            if self.report is None or report is not self.report:
+                self.report_options = options
                 self._show_report(report)
             self.status.setText(_("{title}, {period}: pratinjau cetak dibuka.").format(
                 title=report.title, period=report.period.label()))

@@ -72,7 +72,7 @@ HARMLESS = {
     "kupang_desk.satusehat.bundle.utc_text": "converts a time it is given",
     "kupang_desk.satusehat.bundle.validate": "checks a bundle it is given (built under patient.read)",
     "kupang_desk.satusehat.command.add_commands": "declares command-line arguments",
-    "kupang_desk.backup.write_mark": "a mark of the database's state (a file size and time, a WAL position), no data",
+    "kupang_desk.reports.service.reusable": "compares a report it is given with the database's write mark",
     "kupang_desk.satusehat.command.run": "signs in like the window, then each subcommand calls guarded functions",
     "kupang_desk.satusehat.bundle.revised": "rewrites a bundle it is given (built under patient.read)",
     "kupang_desk.satusehat.outbox.enabled": "whether the office sends to SATUSEHAT: a setting, no people",

@@ -34,6 +34,37 @@ def test_october_lb1_preview_and_save(qtbot, sqlite_database, tmp_path):
     assert (tmp_path / "lb1-oktober.xlsx").exists()
 
 
+def test_a_preview_then_save_counts_the_report_once_unless_something_was_written_between(qtbot, sqlite_database,
+                                                                                         tmp_path, monkeypatch):
+    patient = new_patient()
+    new_visit(patient, dt.datetime(2026, 10, 5, 9), "J06.9", "I10")
+    counted = []
+    real = service._make
+    monkeypatch.setattr(service, "_make", lambda *args: counted.append(args[0]) or real(*args))
+    page = ReportsPage(today=dt.date(2026, 11, 3))
+    qtbot.addWidget(page)
+    page.show()
+    with qtbot.waitSignal(page.previewed, timeout=10000):
+        qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.saved, timeout=10000):
+        page.save_as("xlsx", str(tmp_path / "lb1-oktober"))
+    with qtbot.waitSignal(page.saved, timeout=10000):
+        page.save_as("pdf", str(tmp_path / "lb1-oktober"))
+    assert counted == ["lb1"]  # the preview's counting, written twice
+    new_visit(patient, dt.datetime(2026, 10, 6, 9), "A09")  # another clerk records a visit meanwhile
+    with qtbot.waitSignal(page.saved, timeout=10000):
+        page.save_as("xlsx", str(tmp_path / "lb1-oktober-baru"))
+    assert counted == ["lb1", "lb1"]  # counted again: the file holds the new visit
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "lb1-oktober-baru.xlsx").active
+    assert "A09" in [cell.value for row in sheet.iter_rows() for cell in row]
+    page.rollup.setChecked(True)  # other options than the preview's: counted for them
+    with qtbot.waitSignal(page.saved, timeout=10000):
+        page.save_as("xlsx", str(tmp_path / "lb1-kategori"))
+    assert counted == ["lb1", "lb1", "lb1"]
+
+
 def test_top_ten_options_and_a_bad_range(qtbot, sqlite_database):
     page = ReportsPage(today=dt.date(2026, 11, 3))
     qtbot.addWidget(page)
