@@ -25,7 +25,7 @@ def table_label(table: str) -> str:
         "award": _("Penerima beasiswa"), "award_letter": _("Surat aktivasi"), "scholarship_programme": _("Program beasiswa"),
         "setting": _("Pengaturan"), "institution": _("Profil institusi"), "report": _("Laporan"), "database": _("Database"),
         "audit_event": _("Jejak audit"), "rejects": _("Baris ditolak"), "work_area": _("Wilayah kerja"), "poli": _("Poli"),
-        "payment_type": _("Cara bayar"),
+        "payment_type": _("Cara bayar"), "queue_entry": _("Antrean"),
     }.get(table, table)
 
 
@@ -186,7 +186,7 @@ def sentence(event: AuditEvent, names: Names) -> str:
             "view": _("dibuka"), "import": _("diimpor"), "enable": _("diaktifkan"), "disable": _("dinonaktifkan"),
             "transition": _("berubah status"), "payout": _("dicairkan"), "propose": _("diusulkan"),
             "backup": _("dicadangkan"), "restore": _("dipulihkan"), "lock": _("dikunci"),
-            "satusehat": _("dikirim ke SATUSEHAT"), "satusehat_queue": _("dimasukkan ke antrean SATUSEHAT"),
+            "queue": _("antrean"), "satusehat": _("dikirim ke SATUSEHAT"), "satusehat_queue": _("dimasukkan ke antrean SATUSEHAT"),
             "satusehat_retry": _("dikirim ulang ke SATUSEHAT"), "password_change": _("ganti kata sandi"), "password_reset": _("kata sandi diatur ulang"),
         }.get(action, action)
         text = f"{who} {verb}" + (f": {remainder}" if remainder else "")

@@ -164,7 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     kept_commands.add_parser("check", help=_("bandingkan dengan kunjungan; keluar 1 bila berbeda"))
     kept_commands.add_parser("rebuild", help=_("buat ulang dari kunjungan"))
 
+    from kupang_desk.queue import command as queue_command
     from kupang_desk.satusehat import command as satusehat_command
+
+    queue_command.add_commands(commands)
 
     satusehat_command.add_commands(commands)
 
@@ -310,7 +313,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     commands = {"setup": _setup, "demo": _demo, "info": _info, "report": _report, "import": _import,
                 "students": _students, "scholarship": _scholarship, "audit": _audit, "backup": _backup,
                 "restore": _restore, "reporting": _reporting, "dhis2": _dhis2, "city": _city, "satusehat": _satusehat,
-                "totals": _totals}
+                "totals": _totals, "queue": _queue}
     if args.command in commands:
         return commands[args.command](args)
     parser.error(_("perintah tidak dikenal"))
@@ -787,6 +790,12 @@ def _totals(args: argparse.Namespace) -> int:
             table=table, key=" ".join(key), kept=kept, raw=raw))
     print(_("Jumlah harian berbeda dari kunjungan; jalankan: kupang-desk totals rebuild"), file=sys.stderr)
     return EXIT_BUG
+
+
+def _queue(args: argparse.Namespace) -> int:
+    from kupang_desk.queue import command
+
+    return command.run(args, _open)
 
 
 def _satusehat(args: argparse.Namespace) -> int:

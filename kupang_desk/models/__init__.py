@@ -3,6 +3,7 @@
 from kupang_desk.models.accounts import AuditEvent, User
 from kupang_desk.models.base import BaseModel, db, now, writing
 from kupang_desk.models.patients import Patient, PatientIdentifier
+from kupang_desk.models.queue import QueueEntry
 from kupang_desk.models.reference import (
     Counter,
     Icd10,
@@ -25,12 +26,12 @@ ALL_MODELS = [
     Region, Institution, Icd10, Poli, PaymentType, WorkArea, Setting, Counter,
     User, AuditEvent,
     Patient, PatientIdentifier, Visit, VisitDiagnosis, SentReport, SentFile, LateChange, CityFile, SatusehatId,
-    SatusehatOutbox, SatusehatResource, DiagnosisDay, DiagnosisMonth,
+    SatusehatOutbox, SatusehatResource, DiagnosisDay, DiagnosisMonth, QueueEntry,
     Student, ScholarshipProgramme, Award, AwardEvent, Payout, Promotion, PromotionItem,
 ]
 
 __all__ = [
     "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "CityFile", "Counter", "DiagnosisDay", "DiagnosisMonth", "Icd10", "Institution", "LateChange",
-    "Patient", "PatientIdentifier", "PaymentType", "Payout", "Poli", "Promotion", "PromotionItem", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "SentFile", "SentReport", "Setting",
+    "Patient", "PatientIdentifier", "PaymentType", "Payout", "Poli", "Promotion", "PromotionItem", "QueueEntry", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "SentFile", "SentReport", "Setting",
     "Student", "User", "Visit", "VisitDiagnosis", "WorkArea", "db", "now", "writing",
 ]

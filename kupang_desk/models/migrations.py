@@ -31,6 +31,7 @@ from kupang_desk.models import (
     PatientIdentifier,
     Promotion,
     PromotionItem,
+    QueueEntry,
     SatusehatId,
     SatusehatOutbox,
     SatusehatResource,
@@ -47,7 +48,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 class SchemaVersion(BaseModel):
@@ -211,6 +212,16 @@ def _v9_daily_totals(database: pw.Database, migrator: SchemaMigrator) -> None:
         totals.rebuild(database)
 
 
+def _v10_queue(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v10: the loket-to-poli queue and each poli's queue prefix."""
+    # Plain ALTER TABLE on both engines (peewee's SQLite migrator would rebuild the table, which the
+    # visits' foreign keys to it refuse).
+    if "queue_prefix" not in {column.name for column in database.get_columns("poli")}:
+        database.execute_sql("ALTER TABLE poli ADD COLUMN queue_prefix VARCHAR(3) NOT NULL DEFAULT ''")
+    with database.bind_ctx([QueueEntry]):
+        database.create_tables([QueueEntry])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -220,4 +231,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     7: _v7_satusehat,
     8: _v8_satusehat_outbox,
     9: _v9_daily_totals,
+    10: _v10_queue,
 }

@@ -69,6 +69,7 @@ class Poli(BaseModel):
     cluster = pw.CharField(max_length=60, default="")
     active = pw.BooleanField(default=True)
     sort_order = pw.IntegerField(default=0)
+    queue_prefix = pw.CharField(max_length=3, default="")  # U of U-012; empty: from the name
 
 
 class PaymentType(BaseModel):

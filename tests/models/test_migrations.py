@@ -10,7 +10,7 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run
 
 from kupang_desk.errors import KnownError
-from kupang_desk.models import Patient, Student, db, guards, search_index
+from kupang_desk.models import Patient, Poli, Student, db, guards, search_index, totals
 from kupang_desk.models import database as database_module
 from kupang_desk.models.migrations import (
     SCHEMA_VERSION,
@@ -25,6 +25,18 @@ def _make_version_1(url: str) -> None:
     database_module.connect(url)
     migrator = SchemaMigrator.from_database(db.obj)
     with db.atomic():
+        # Undo v10 and v9: the queue prefix of each poli; the kept counts (tables and triggers).
+        db.execute_sql("ALTER TABLE poli DROP COLUMN queue_prefix")
+        db.execute_sql("DROP TABLE queue_entry")
+        for kept in totals.KEPT:
+            if search_index.is_postgres(db.obj):
+                for name, table in (("diagnosis", "visit_diagnosis"), ("visit_update", "visit"), ("visit_delete", "visit")):
+                    db.execute_sql(f"DROP TRIGGER {kept.table}_{name} ON {table}")
+            else:
+                for (name,) in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+                                              (f"{kept.table}_%",)).fetchall():
+                    db.execute_sql(f"DROP TRIGGER {name}")
+            db.execute_sql(f"DROP TABLE {kept.table}")
         # Undo v5: the audit table's guard and its sealing columns.
         for name in guards.TRIGGERS:
             db.execute_sql(f"DROP TRIGGER {name}" + (" ON audit_event" if search_index.is_postgres(db.obj) else ""))
@@ -89,7 +101,8 @@ def test_old_database_is_migrated_with_data_intact(schema_db_url):
     assert {t: _columns(t) for t in ("patient", "student")} == fresh
     assert {t: {i.name for i in db.get_indexes(t)} for t in ("patient", "visit")} == fresh_indexes
     assert search_index.trigram_available(db.obj)
-    assert set(db.get_tables()) >= {"counter", "patient_identifier"}
+    assert set(db.get_tables()) >= {"counter", "patient_identifier", "queue_entry", "diagnosis_day", "diagnosis_month"}
+    assert {p.queue_prefix for p in Poli.select()} == {""}  # each poli's prefix: from its code until the office sets one
     assert not guards.missing(db.obj) and {"user_name", "user_full_name", "key_id"} <= set(_columns("audit_event"))
     versions = [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)]
     assert versions == list(range(1, SCHEMA_VERSION + 1))

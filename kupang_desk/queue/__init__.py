@@ -1,0 +1,1 @@
+"""The loket-to-poli queue."""

@@ -1,0 +1,240 @@
+"""The loket gives a patient a number for a poli; the poli calls, serves, finishes or refers them.
+
+Numbers are per poli per day with the poli's prefix (``U-012`` Umum, ``G-004`` Gigi), given in the
+transaction that creates the entry from a counter row that two loket PCs cannot both take: no
+number twice, none skipped (a transaction that fails gives its number back).
+
+The moves a clerk can make, and nothing else::
+
+    menunggu  -> dipanggil (Panggil), batal
+    dipanggil -> dipanggil (Panggil ulang), dilayani, menunggu (Lewati: to the end of the queue), batal
+    dilayani  -> selesai (the visit saved), dirujuk (a new entry at the other poli, the same visit), batal
+
+A refused move says, in words, where the entry is and what can be done with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+
+from kupang_desk import audit
+from kupang_desk.accounts import session
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
+from kupang_desk.errors import KnownError
+from kupang_desk.i18n import _
+from kupang_desk.models import Patient, Poli, QueueEntry, Visit, now, writing
+from kupang_desk.patients.numbers import bump
+from kupang_desk.patients.registration import live_patient
+
+MOVES = {
+    "menunggu": {"dipanggil", "batal"},
+    "dipanggil": {"dipanggil", "dilayani", "menunggu", "batal"},
+    "dilayani": {"selesai", "dirujuk", "batal"},
+    "selesai": set(),
+    "dirujuk": set(),
+    "batal": set(),
+}
+OPEN = ("menunggu", "dipanggil", "dilayani")
+# The prefixes of the polis a new database has; another poli takes the first free letters of its name.
+PREFIXES = {"UMUM": "U", "GIGI": "G", "KIA": "K", "KB": "KB", "MTBS": "M", "LNS": "L", "IMN": "I", "GIZI": "Z",
+            "TB": "T", "PTM": "P", "LAB": "B", "UGD": "D"}
+
+
+def state_words() -> dict[str, str]:
+    return {"menunggu": _("Menunggu"), "dipanggil": _("Dipanggil"), "dilayani": _("Dilayani"), "selesai": _("Selesai"),
+            "dirujuk": _("Dirujuk"), "batal": _("Batal")}
+
+
+def prefix_of(poli: Poli) -> str:
+    """The poli's queue prefix: as set, else the shipped one for its code, else from its name."""
+    if poli.queue_prefix:
+        return poli.queue_prefix.upper()
+    if poli.code.upper() in PREFIXES:
+        return PREFIXES[poli.code.upper()]
+    letters = "".join(ch for ch in poli.name.upper() if ch.isalpha()) or "X"
+    return letters[:2]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One queue entry as the loket, the poli and the command line show it."""
+
+    id: int
+    label: str
+    day: dt.date
+    poli_id: int
+    poli: str
+    patient_id: int
+    no_rm: str
+    patient: str
+    state: str
+    visit_id: int | None
+    arrived_at: dt.datetime
+    called_at: dt.datetime | None
+    note: str
+
+    @property
+    def initials(self) -> str:
+        """What a ticket or the waiting-room screen shows of the patient: Y. N."""
+        return " ".join(f"{word[0]}." for word in self.patient.split() if word[:1].isalpha())
+
+
+def _entry(row: QueueEntry) -> Entry:
+    patient, poli = row.patient, row.poli
+    return Entry(row.id, row.label, row.day, poli.id, poli.name, patient.id, patient.no_rm, patient.name, row.state,
+                 row.visit_id, row.arrived_at, row.called_at, row.note)
+
+
+def _live_poli(poli_id: int) -> Poli:
+    poli = Poli.get_or_none(Poli.id == poli_id)
+    if poli is None or not poli.active:
+        raise KnownError(_("Poli nomor {id} tidak ada atau tidak aktif. Pilih poli dari daftar.").format(id=poli_id))
+    return poli
+
+
+def poli_by_code(code: str) -> Poli:
+    """The active poli with this code (UMUM, GIGI...) or name, for the command line."""
+    wanted = " ".join((code or "").split()).upper()
+    for poli in Poli.select().where(Poli.active):
+        if wanted in (poli.code.upper(), poli.name.upper()):
+            return poli
+    known = ", ".join(p.code or p.name for p in Poli.select().where(Poli.active).order_by(Poli.sort_order, Poli.name))
+    raise KnownError(_("Poli '{code}' tidak dikenal. Pilih salah satu: {known}.").format(code=code, known=known))
+
+
+def add(patient_id: int, poli_id: int, *, note: str = "", day: dt.date | None = None, referred_from: int | None = None,
+        visit_id: int | None = None, user: SignedIn | None = None) -> Entry:
+    """The loket gives the patient the poli's next number of the day."""
+    user = require("visit.write", user)
+    day = day or dt.date.today()
+    with writing():
+        patient = live_patient(patient_id)
+        poli = _live_poli(poli_id)
+        waiting = (QueueEntry.select().where((QueueEntry.day == day) & (QueueEntry.patient == patient.id)
+                                             & (QueueEntry.poli == poli.id) & QueueEntry.state.in_(OPEN)).first())
+        if waiting is not None:
+            raise KnownError(_("{name} ({no_rm}) sudah antre di poli {poli} dengan nomor {label}.").format(
+                name=patient.name, no_rm=patient.no_rm, poli=poli.name, label=waiting.label))
+        number = bump(f"queue:{day.isoformat()}:{poli.id}")
+        row = QueueEntry.create(day=day, poli=poli, number=number, label=f"{prefix_of(poli)}-{number:03d}",
+                                patient=patient, visit=visit_id, turn=number, referred_from=referred_from,
+                                note=" ".join(note.split())[:200], arrived_at=now(), by=session.account(user))
+        audit.record("queue", "queue_entry", row.id, {"patient_id": patient.id, "poli": poli.name, "label": row.label,
+                                                      "state": "menunggu"}, user)
+    return _entry(QueueEntry.get_by_id(row.id))
+
+
+def _move(entry_id: int, to: str, user: SignedIn, **values) -> QueueEntry:
+    """One move of the state machine inside the caller's transaction; refused in words."""
+    row = QueueEntry.get_or_none(QueueEntry.id == entry_id)
+    if row is None:
+        raise KnownError(_("Antrean nomor {id} tidak ada.").format(id=entry_id))
+    if to not in MOVES[row.state]:
+        allowed = ", ".join(state_words()[s] for s in sorted(MOVES[row.state])) or _("tidak ada (sudah ditutup)")
+        raise KnownError(_("{label} ({patient}) berstatus {state}; tidak bisa menjadi {to}. Yang bisa: {allowed}.").format(
+            label=row.label, patient=row.patient.name, state=state_words()[row.state], to=state_words()[to],
+            allowed=allowed))
+    before = row.state
+    QueueEntry.update(state=to, **values).where(QueueEntry.id == row.id).execute()
+    audit.record("queue", "queue_entry", row.id, {"state": [before, to], **{k: str(v) for k, v in values.items()
+                                                                             if k in ("note", "visit")}}, user)
+    return QueueEntry.get_by_id(row.id)
+
+
+def call_next(poli_id: int, *, day: dt.date | None = None, user: SignedIn | None = None) -> Entry | None:
+    """Panggil berikutnya: the poli calls the first waiting patient (None: nobody waits)."""
+    user = require("visit.write", user)
+    day = day or dt.date.today()
+    with writing():
+        first = (QueueEntry.select().where((QueueEntry.day == day) & (QueueEntry.poli == poli_id)
+                                           & (QueueEntry.state == "menunggu"))
+                 .order_by(QueueEntry.turn, QueueEntry.id).first())
+        if first is None:
+            return None
+        return _entry(_move(first.id, "dipanggil", user, called_at=now()))
+
+
+def recall(entry_id: int, *, user: SignedIn | None = None) -> Entry:
+    """Panggil ulang: the number called again (the patient did not come yet)."""
+    user = require("visit.write", user)
+    with writing():
+        return _entry(_move(entry_id, "dipanggil", user, called_at=now()))
+
+
+def skip(entry_id: int, *, user: SignedIn | None = None) -> Entry:
+    """Lewati: a called patient who is not there goes to the end of the queue."""
+    user = require("visit.write", user)
+    with writing():
+        row = QueueEntry.get_or_none(QueueEntry.id == entry_id)
+        last = (QueueEntry.select(pw.fn.MAX(QueueEntry.turn)).where((QueueEntry.day == row.day)
+                & (QueueEntry.poli == row.poli_id)).scalar() if row else 0) or 0
+        return _entry(_move(entry_id, "menunggu", user, turn=last + 1))
+
+
+def serve(entry_id: int, *, user: SignedIn | None = None) -> Entry:
+    """The patient came in: Dilayani."""
+    user = require("visit.write", user)
+    with writing():
+        return _entry(_move(entry_id, "dilayani", user, served_at=now()))
+
+
+def finish(entry_id: int, visit_id: int, *, user: SignedIn | None = None) -> Entry:
+    """Selesai: the poli saved the visit (its diagnoses with it)."""
+    user = require("visit.write", user)
+    with writing():
+        row = QueueEntry.get_or_none(QueueEntry.id == entry_id)
+        visit = Visit.get_or_none(Visit.id == visit_id)
+        if row is not None and (visit is None or visit.patient_id != row.patient_id):
+            owner = Patient.get_or_none(Patient.id == visit.patient_id) if visit else None
+            raise KnownError(_("Kunjungan {visit} bukan milik {patient} ({no_rm}) dari antrean {label}{owner}.").format(
+                visit=visit_id, patient=row.patient.name, no_rm=row.patient.no_rm, label=row.label,
+                owner=_(": kunjungan itu milik {name} ({no_rm})").format(name=owner.name, no_rm=owner.no_rm)
+                if owner else ""))
+        return _entry(_move(entry_id, "selesai", user, visit=visit_id, finished_at=now()))
+
+
+def refer(entry_id: int, to_poli_id: int, *, note: str = "", visit_id: int | None = None,
+          user: SignedIn | None = None) -> Entry:
+    """Dirujuk: the patient goes on to another poli the same day, keeping the same visit; returns
+    the new entry there."""
+    user = require("visit.write", user)
+    with writing():
+        row = QueueEntry.get_or_none(QueueEntry.id == entry_id)
+        if row is not None and row.poli_id == to_poli_id:
+            raise KnownError(_("{label} sudah di poli {poli}; pilih poli lain untuk rujukan.").format(
+                label=row.label, poli=row.poli.name))
+        moved = _move(entry_id, "dirujuk", user, finished_at=now(), note=" ".join(note.split())[:200],
+                      **({"visit": visit_id} if visit_id else {}))
+        return add(moved.patient_id, to_poli_id, note=note, day=moved.day, referred_from=moved.id,
+                   visit_id=visit_id or moved.visit_id, user=user)
+
+
+def cancel(entry_id: int, reason: str, *, user: SignedIn | None = None) -> Entry:
+    """Batal, with the reason (the patient went home, registered twice)."""
+    user = require("visit.write", user)
+    if not " ".join((reason or "").split()):
+        raise KnownError(_("Alasan pembatalan wajib diisi, misalnya 'pasien pulang sebelum dipanggil'."))
+    with writing():
+        return _entry(_move(entry_id, "batal", user, note=" ".join(reason.split())[:200], finished_at=now()))
+
+
+def day_list(day: dt.date | None = None, *, poli_id: int | None = None, user: SignedIn | None = None) -> list[Entry]:
+    """The day's queue (of one poli), in the order it is called."""
+    require("patient.read", user)
+    query = (QueueEntry.select(QueueEntry, Patient, Poli).join(Patient, on=(QueueEntry.patient == Patient.id))
+             .switch(QueueEntry).join(Poli, on=(QueueEntry.poli == Poli.id))
+             .where(QueueEntry.day == (day or dt.date.today())))
+    if poli_id is not None:
+        query = query.where(QueueEntry.poli == poli_id)
+    return [_entry(row) for row in query.order_by(Poli.sort_order, Poli.name, QueueEntry.turn, QueueEntry.id)]
+
+
+def unfinished(day: dt.date, *, user: SignedIn | None = None) -> list[Entry]:
+    """The entries of ``day`` still open: at the end of the day the clerk closes each (the visit
+    saved, or Batal with a reason)."""
+    user = require("patient.read", user)
+    return [entry for entry in day_list(day, user=user) if entry.state in OPEN]

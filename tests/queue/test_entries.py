@@ -1,0 +1,180 @@
+"""The queue from the loket to the poli: numbers per poli per day with no number twice and none
+skipped even when eight loket PCs give numbers at once, every allowed and refused move of an
+entry, a referral that keeps one visit, and the command line of the self-service kiosk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from kupang_desk.errors import KnownError
+from kupang_desk.models import AuditEvent, Poli, QueueEntry
+from kupang_desk.queue import entries
+from tests.helpers.factories import new_patient, new_visit, poli
+
+DAY = dt.date(2026, 11, 26)  # a day before the factories' today
+
+
+def people(count: int) -> list:
+    names = ["Yohanes Ndun", "Petrus Pah", "Yakobus Tefa", "Markus Lado", "Simon Manu"]
+    return [new_patient(nik=f"53710412038700{n:02d}", name=name, kk_number=f"53710415011000{n:02d}")
+            for n, name in enumerate(names[:count], start=1)]
+
+
+def test_numbers_run_per_poli_per_day_with_the_poli_prefix(database):
+    yohanes, petrus, yakobus = people(3)
+    umum, gigi = poli("Umum"), poli("Gigi")
+    given = [entries.add(p.id, umum, day=DAY).label for p in (yohanes, petrus)]
+    given.append(entries.add(yakobus.id, gigi, day=DAY).label)
+    given.append(entries.add(yohanes.id, umum, day=DAY + dt.timedelta(days=1)).label)  # a new day starts at 1
+    assert given == ["U-001", "U-002", "G-001", "U-001"]
+    with pytest.raises(KnownError, match="sudah antre di poli Umum dengan nomor U-001"):
+        entries.add(yohanes.id, umum, day=DAY)
+    Poli.update(queue_prefix="A").where(Poli.id == gigi).execute()  # the office's own letter
+    assert entries.add(petrus.id, gigi, day=DAY).label == "A-002"
+    ticket = entries.day_list(DAY, poli_id=umum)[0]
+    assert ticket.initials == "Y. N." and ticket.state == "menunggu"
+
+
+def test_every_move_allowed_and_every_other_refused_in_words(database):
+    [patient] = people(1)
+    umum = poli("Umum")
+    moves = {state: set(targets) for state, targets in entries.MOVES.items()}
+    assert moves == {"menunggu": {"dipanggil", "batal"}, "dipanggil": {"dipanggil", "dilayani", "menunggu", "batal"},
+                     "dilayani": {"selesai", "dirujuk", "batal"}, "selesai": set(), "dirujuk": set(), "batal": set()}
+
+    def at(state: str) -> int:
+        """A fresh entry brought to ``state`` by the allowed moves."""
+        QueueEntry.update(state="batal").where(QueueEntry.state.in_(entries.OPEN)).execute()
+        entry = entries.add(patient.id, umum, day=DAY)
+        path = {"menunggu": [], "dipanggil": ["call"], "dilayani": ["call", "serve"], "selesai": ["call", "serve", "finish"],
+                "dirujuk": ["call", "serve", "refer"], "batal": ["cancel"]}[state]
+        for step in path:
+            if step == "call":
+                entries.call_next(umum, day=DAY)
+            elif step == "serve":
+                entries.serve(entry.id)
+            elif step == "finish":
+                entries.finish(entry.id, new_visit(patient, dt.datetime(2026, 11, 26, 9)).id)
+            elif step == "refer":
+                entries.refer(entry.id, poli("Gigi"))
+            else:
+                entries.cancel(entry.id, "pasien pulang")
+        return entry.id
+
+    tries = {"dipanggil": lambda i: entries.recall(i), "dilayani": lambda i: entries.serve(i),
+             "menunggu": lambda i: entries.skip(i), "batal": lambda i: entries.cancel(i, "salah poli"),
+             "dirujuk": lambda i: entries.refer(i, poli("KIA")),
+             "selesai": lambda i: entries.finish(i, new_visit(patient, dt.datetime(2026, 11, 26, 10)).id)}
+    for state in entries.MOVES:
+        for to, attempt in tries.items():
+            entry_id = at(state)
+            if to in entries.MOVES[state]:
+                assert attempt(entry_id).state in (to, "menunggu")  # a referral returns the new entry, waiting
+                assert QueueEntry.get_by_id(entry_id).state == to
+            else:
+                with pytest.raises(KnownError, match=f"berstatus {entries.state_words()[state]}; tidak bisa menjadi"):
+                    attempt(entry_id)
+                assert QueueEntry.get_by_id(entry_id).state == state  # a refused move changes nothing
+    assert AuditEvent.select().where(AuditEvent.table_name == "queue_entry").count() > 20
+
+
+def test_a_morning_at_one_poli_calls_in_order_skips_to_the_end_and_refers_keeping_one_visit(database):
+    yohanes, petrus, yakobus = people(3)
+    umum, gigi = poli("Umum"), poli("Gigi")
+    first, second, third = (entries.add(p.id, umum, day=DAY) for p in (yohanes, petrus, yakobus))
+    called = entries.call_next(umum, day=DAY)
+    assert called.label == first.label and called.called_at is not None
+    entries.skip(called.id)  # Yohanes is not there: to the end
+    assert [entries.call_next(umum, day=DAY).label for _n in range(3)] == [second.label, third.label, first.label]
+    assert entries.call_next(umum, day=DAY) is None  # nobody waits
+    entries.serve(second.id)
+    visit = new_visit(petrus, dt.datetime(2026, 11, 26, 9), "K02.1")
+    there = entries.refer(second.id, gigi, note="karies, perlu tambal", visit_id=visit.id)
+    assert there.label == "G-001" and there.visit_id == visit.id and there.state == "menunggu"
+    entries.call_next(gigi, day=DAY)
+    entries.serve(there.id)
+    entries.finish(there.id, visit.id)  # the same visit: one visit, two poli
+    assert QueueEntry.select().where(QueueEntry.visit == visit.id).count() == 2
+    with pytest.raises(KnownError, match="bukan milik Yakobus Tefa .*: kunjungan itu milik Petrus Pah"):
+        entries.serve(third.id)
+        entries.finish(third.id, visit.id)  # another patient's visit: refused with both names
+    open_ones = entries.unfinished(DAY)
+    assert {e.label for e in open_ones} == {first.label, third.label}
+
+
+WRITER = textwrap.dedent("""
+    import datetime as dt, sys
+    from kupang_desk.models import database, Poli, Patient
+    database.connect(sys.argv[1], migrate=False, seed=False)
+    from kupang_desk.accounts import session
+    from kupang_desk.accounts.permissions import PERMISSIONS
+    from kupang_desk.accounts.session import SystemActor
+    from kupang_desk.queue import entries
+    session.sign_in(SystemActor("pengujian", "Pengujian otomatis", frozenset(PERMISSIONS)))
+    umum = Poli.get(Poli.name == "Umum").id
+    ids = [p.id for p in Patient.select().order_by(Patient.id)]
+    worker, count = int(sys.argv[2]), int(sys.argv[3])
+    for i in range(count):
+        print(entries.add(ids[worker * count + i], umum, day=dt.date(2026, 12, 3)).label, flush=True)
+""")
+
+
+def test_eight_loket_pcs_at_once_give_every_number_once_and_none_skipped(db_url):
+    """On PostgreSQL as on SQLite: eight processes, fifty numbers each, one poli, one day."""
+    from kupang_desk.models import Patient, database
+
+    workers, each = 8, 50
+    database.connect(db_url)
+    with database.db.atomic():
+        Patient.insert_many([{"no_rm": f"Q{n:05d}", "name": "Pasien Antre", "name_key": "pasien antre", "sex": "L",
+                              "birth_date": dt.date(1990, 1, 1)} for n in range(workers * each)]).execute()
+    database.close()
+    processes = [subprocess.Popen([sys.executable, "-c", WRITER, db_url, str(w), str(each)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for w in range(workers)]
+    given = []
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        given += out.split()
+    assert sorted(given) == [f"U-{n:03d}" for n in range(1, workers * each + 1)]  # none twice, none skipped
+    database.connect(db_url)
+    assert sorted(e.number for e in QueueEntry.select()) == list(range(1, workers * each + 1))
+    database.close()
+
+
+def test_the_kiosk_command_line_gives_a_number_and_lists_the_day(database, db_url, monkeypatch, capsys, tmp_path):
+    from kupang_desk.cli import main
+    from kupang_desk.models import database as database_module
+    from tests.helpers.factories import cli_account
+
+    yohanes, petrus = people(2)
+    cli_account(monkeypatch)
+    database_module.close()
+    base = ["--database", db_url, "queue"]
+    assert main([*base, "add", "--patient", yohanes.no_rm, "--poli", "UMUM"]) == 0
+    ticket = tmp_path / "struk.pdf"
+    assert main([*base, "add", "--patient", petrus.no_rm, "--poli", "gigi", "--ticket", str(ticket), "--paper", "80"]) == 0
+    assert capsys.readouterr().out.split() == ["U-001", "G-001"]
+    import pypdfium2
+
+    page = pypdfium2.PdfDocument(str(ticket))[0]
+    text = page.get_textpage().get_text_range()
+    assert round(page.get_width() / 72 * 25.4) == 80  # the receipt paper's width
+    assert "G-001" in text and "Poli Gigi" in text and "P. P." in text and "Petrus" not in text  # initials only
+    today = dt.date.today().isoformat()
+    assert main([*base, "list", "--date", today]) == 0
+    out = capsys.readouterr().out
+    assert "U-001\tUmum\tMenunggu\t" in out and "Yohanes Ndun" in out and "G-001\tGigi" in out
+    assert main([*base, "list", "--poli", "GIGI"]) == 0
+    assert "U-001" not in capsys.readouterr().out
+    assert main([*base, "add", "--patient", "999999", "--poli", "UMUM"]) == 2
+    assert "No. RM 999999 tidak ada" in capsys.readouterr().err
+    assert main([*base, "add", "--patient", yohanes.no_rm, "--poli", "RADIOLOGI"]) == 2
+    assert "Poli 'RADIOLOGI' tidak dikenal. Pilih salah satu: UMUM, GIGI" in capsys.readouterr().err
+    monkeypatch.setenv("KUPANG_DESK_PASSWORD", "salah")
+    assert main([*base, "list"]) == 2  # signed in like the window
