@@ -29,6 +29,7 @@ from kupang_desk.i18n import _
 from kupang_desk.models import Patient, Poli, QueueEntry, Visit, now, writing
 from kupang_desk.patients.numbers import bump
 from kupang_desk.patients.registration import live_patient
+from kupang_desk.queue import live
 
 MOVES = {
     "menunggu": {"dipanggil", "batal"},
@@ -125,6 +126,7 @@ def add(patient_id: int, poli_id: int, *, note: str = "", day: dt.date | None = 
                                 note=" ".join(note.split())[:200], arrived_at=now(), by=session.account(user))
         audit.record("queue", "queue_entry", row.id, {"patient_id": patient.id, "poli": poli.name, "label": row.label,
                                                       "state": "menunggu"}, user)
+        live.notify(poli.id)
     return _entry(QueueEntry.get_by_id(row.id))
 
 
@@ -142,6 +144,7 @@ def _move(entry_id: int, to: str, user: SignedIn, **values) -> QueueEntry:
     QueueEntry.update(state=to, **values).where(QueueEntry.id == row.id).execute()
     audit.record("queue", "queue_entry", row.id, {"state": [before, to], **{k: str(v) for k, v in values.items()
                                                                              if k in ("note", "visit")}}, user)
+    live.notify(row.poli_id)
     return QueueEntry.get_by_id(row.id)
 
 

@@ -73,6 +73,7 @@ HARMLESS = {
     "kupang_desk.satusehat.bundle.validate": "checks a bundle it is given (built under patient.read)",
     "kupang_desk.satusehat.command.add_commands": "declares command-line arguments",
     "kupang_desk.reports.service.reusable": "compares a report it is given with the database's write mark",
+    "kupang_desk.queue.live.notify": "tells the other PCs a poli's queue changed (inside a guarded queue write)",
     "kupang_desk.queue.command.add_commands": "declares command-line arguments",
     "kupang_desk.queue.entries.poli_by_code": "a poli by its code: reference data, no people",
     "kupang_desk.queue.entries.prefix_of": "the queue prefix of a poli it is given",
