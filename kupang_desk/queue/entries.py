@@ -241,3 +241,33 @@ def unfinished(day: dt.date, *, user: SignedIn | None = None) -> list[Entry]:
     saved, or Batal with a reason)."""
     user = require("patient.read", user)
     return [entry for entry in day_list(day, user=user) if entry.state in OPEN]
+
+
+@dataclass(frozen=True)
+class PoliQueue:
+    """One poli's queue as the loket and the waiting-room screen show it."""
+
+    poli_id: int
+    poli: str
+    waiting: int
+    longest_wait: dt.timedelta | None  # of those still waiting
+    serving: str  # the number called or being served ("" none)
+    next_numbers: tuple[str, ...]
+
+
+def overview(day: dt.date | None = None, *, at: dt.datetime | None = None, user: SignedIn | None = None) -> list[PoliQueue]:
+    """Each poli with a queue today: how many wait, the longest wait, who is served, who is next."""
+    require("patient.read", user)
+    moment = at or now()
+    found: dict[int, list[Entry]] = {}
+    for entry in day_list(day, user=user):
+        found.setdefault(entry.poli_id, []).append(entry)
+    result = []
+    for poli_id, rows in found.items():
+        waiting = [e for e in rows if e.state == "menunggu"]
+        serving = [e for e in rows if e.state in ("dipanggil", "dilayani")]
+        oldest = min((e.arrived_at for e in waiting), default=None)
+        result.append(PoliQueue(poli_id, rows[0].poli, len(waiting), moment - oldest if oldest else None,
+                                max(serving, key=lambda e: e.called_at or e.arrived_at).label if serving else "",
+                                tuple(e.label for e in waiting[:3])))
+    return result

@@ -35,6 +35,7 @@ from kupang_desk.ui.import_wizard import ImportDialog
 from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.patient_form import PatientFormDialog
 from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
+from kupang_desk.ui.queue import QueuePage
 from kupang_desk.ui.reports import ReportsPage
 from kupang_desk.ui.satusehat import SatusehatDesk
 from kupang_desk.ui.school import SchoolPage
@@ -43,7 +44,7 @@ from kupang_desk.ui.settings import SettingsPage
 from kupang_desk.ui.signin import ChangePasswordDialog, IdleLock, describe_user
 from kupang_desk.ui.visit_form import VisitFormDialog
 from kupang_desk.ui.visit_register import VisitRegisterPage
-from kupang_desk.ui.widgets import DiscardGuard, ask_discard, fit_to_screen
+from kupang_desk.ui.widgets import DiscardGuard, ask_discard, fit_to_screen, select_data
 from kupang_desk.visits.icd import most_used
 from kupang_desk.visits.recording import load_for_correction, load_for_visit
 
@@ -61,6 +62,7 @@ class Section:
 def sections() -> list[Section]:
     return [
         Section("pasien", _("Pasien"), _("Pendaftaran pasien, pencarian cepat menurut nama, NIK, No. RM atau No. BPJS, dan kartu pasien."), "puskesmas"),
+        Section("antrean", _("Antrean"), _("Loket memberi nomor antrean, poli memanggil dan melayani, layar ruang tunggu menampilkan nomor berikutnya."), "puskesmas"),
         Section("kunjungan", _("Kunjungan"), _("Kunjungan hari ini dan register kunjungan dengan diagnosis ICD-10."), "puskesmas"),
         Section("laporan", _("Laporan"), _("LB1, rekap kunjungan dan sepuluh besar penyakit untuk Dinas Kesehatan, sebagai Excel dan PDF."), "puskesmas"),
         Section("sekolah", _("Sekolah/Beasiswa"), _("Data siswa dari Dapodik, program beasiswa (PIP dan program Kota Kupang), penerima dan pencairannya."), "sekolah"),
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.reports_page: ReportsPage | None = None
         self.school_page: SchoolPage | None = None
         self.settings_page: SettingsPage | None = None
+        self.queue_page: QueuePage | None = None
         self.idle_lock: IdleLock | None = None
         for section in self.visible_sections():
             item = QListWidgetItem(section.title)
@@ -161,6 +164,10 @@ class MainWindow(QMainWindow):
             return page
         if section.key == "sekolah":
             page = self.school_page = SchoolPage()
+            return page
+        if section.key == "antrean":
+            page = self.queue_page = QueuePage(self.target)
+            page.serve_requested.connect(self.serve_from_queue)
             return page
         if section.key == "kunjungan":
             page = self.register_page = VisitRegisterPage()
@@ -225,6 +232,19 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(self._visit_saved)
         return self._keep(dialog)
 
+    def serve_from_queue(self, entry_id: int, patient_id: int, poli_id: int, note: str) -> VisitFormDialog:
+        """Layani: the visit form for the called patient, with the poli and the loket's complaint;
+        saving it closes the queue entry as Selesai."""
+        dialog = VisitFormDialog(load_for_visit(patient_id), self, favourites=self.favourite_codes)
+        select_data(dialog.poli, poli_id)
+        if note:
+            dialog.complaint.setText(note)
+        dialog.remember_clean()  # what the loket filled in is not the poli's unsaved typing
+        dialog.saved.connect(self._visit_saved)
+        if self.queue_page is not None:
+            dialog.saved.connect(lambda visit_id: self.queue_page.poli.finished(entry_id, visit_id))
+        return self._keep(dialog)
+
     def _visit_saved(self, _visit_id: int) -> None:
         self.statusBar().showMessage(_("Kunjungan disimpan."), 8000)
         if self.register_page is not None and self.register_page.model.register is not None:
@@ -269,8 +289,8 @@ class MainWindow(QMainWindow):
         name = self.institution.name if self.institution else _("Belum ada profil institusi")
         return f"{name} — Kupang Desk"
 
-    SECTION_PERMISSION = {"pasien": "patient.read", "kunjungan": "patient.read", "laporan": "report.make",
-                          "sekolah": "student.read"}
+    SECTION_PERMISSION = {"pasien": "patient.read", "antrean": "visit.write", "kunjungan": "patient.read",
+                          "laporan": "report.make", "sekolah": "student.read"}
 
     def visible_sections(self) -> list[Section]:
         """Sections of this installation's desk (a puskesmas sees no school screens and back) that
@@ -440,6 +460,8 @@ class MainWindow(QMainWindow):
             return
         if self.satusehat is not None:
             self.satusehat.stop()
+        if self.queue_page is not None:
+            self.queue_page.stop()
         for operation in list(self.operations):  # a worker must not outlive its window
             if operation.running:
                 operation.cancel()

@@ -124,11 +124,11 @@ def test_the_idle_lock_covers_the_window_and_keeps_what_was_typed(qtbot, sqlite_
 def test_each_role_sees_its_own_sections_and_settings(qtbot, sqlite_database):
     demo.generate(20, 40, 10)
     expectations = {
-        "administrator": (["Pasien", "Kunjungan", "Laporan", "Sekolah/Beasiswa", "Pengaturan"],
+        "administrator": (["Pasien", "Antrean", "Kunjungan", "Laporan", "Sekolah/Beasiswa", "Pengaturan"],
                           ["Profil", "Daftar rujukan", "Pelaporan", "SATUSEHAT", "Cadangan dan sesi", "Akun", "Hak peran",
                            "Jejak audit"]),
-        "pendaftaran": (["Pasien", "Kunjungan", "Laporan", "Pengaturan"], []),
-        "poli": (["Pasien", "Kunjungan", "Pengaturan"], []),
+        "pendaftaran": (["Pasien", "Antrean", "Kunjungan", "Laporan", "Pengaturan"], []),
+        "poli": (["Pasien", "Antrean", "Kunjungan", "Pengaturan"], []),
         "operator_sekolah": (["Sekolah/Beasiswa", "Pengaturan"], []),
         "pimpinan": (["Pasien", "Kunjungan", "Laporan", "Sekolah/Beasiswa", "Pengaturan"], ["Jejak audit"]),
     }
