@@ -37,6 +37,12 @@ from kupang_desk.ui.settings.feedback import say, status_label
 from kupang_desk.ui.widgets import ListModel, combo, line, record_table
 
 
+def _fit_columns(table) -> None:
+    """Every column as wide as its content, the last one taking the rest."""
+    for column in range(table.model().columnCount() - 1):
+        table.resizeColumnToContents(column)
+
+
 def _minutes(delta: dt.timedelta | None) -> str:
     return _("{n} menit").format(n=int(delta.total_seconds() // 60)) if delta is not None else ""
 
@@ -106,7 +112,7 @@ class LoketTab(QWidget):
             (_("Terlama menunggu"), lambda q: _minutes(q.longest_wait)), (_("Dilayani"), lambda q: q.serving),
             (_("Berikutnya"), lambda q: ", ".join(q.next_numbers)),
         ], self)
-        self.queues = record_table(self.model, fill=True)
+        self.queues = record_table(self.model)
         self.queues.setObjectName("loketQueues")
         form = QFormLayout()
         form.addRow(_("Pasien:"), self.search)
@@ -120,8 +126,8 @@ class LoketTab(QWidget):
         left.addWidget(self.message)
         left.addStretch(1)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 2)
-        layout.addWidget(self.queues, 3)
+        layout.addLayout(left, 1)
+        layout.addWidget(self.queues, 2)
         self.search.textChanged.connect(self._find)
         self.search.returnPressed.connect(lambda: self.found.setCurrentRow(0))
         self.give_button.clicked.connect(lambda: self.give())
@@ -159,6 +165,7 @@ class LoketTab(QWidget):
 
     def reload(self) -> None:
         self.model.set_items(entries.overview())
+        _fit_columns(self.queues)
 
 
 class PoliTab(QWidget):
@@ -220,6 +227,7 @@ class PoliTab(QWidget):
         chosen = self.selected()
         items = entries.day_list(poli_id=self.poli.currentData())
         self.model.set_items(items)
+        _fit_columns(self.table)
         for number, item in enumerate(items):
             if chosen is not None and item.id == chosen.id:
                 self.table.selectRow(number)
