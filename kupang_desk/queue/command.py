@@ -26,6 +26,9 @@ def add_commands(commands) -> None:
     listed = chosen.add_parser("list", help=_("antrean satu hari dengan statusnya"))
     listed.add_argument("--poli", metavar="KODE", help=_("hanya poli ini"))
     listed.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help=_("bawaan: hari ini"))
+    timed = chosen.add_parser("times", help=_("waktu tunggu dan waktu layanan per poli"))
+    timed.add_argument("--from", dest="start", required=True, type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    timed.add_argument("--to", dest="end", required=True, type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
 
 
 def run(args: argparse.Namespace, sign_in: Callable[[argparse.Namespace], object]) -> int:
@@ -42,6 +45,14 @@ def run(args: argparse.Namespace, sign_in: Callable[[argparse.Namespace], object
             )
 
             write_ticket(entry, args.ticket, width=args.paper)
+        return 0
+    if args.queue_command == "times":
+        minutes = lambda value: f"{value.total_seconds() / 60:.0f}" if value is not None else "-"  # noqa: E731
+        print("\t".join([_("Poli"), _("Dipanggil"), _("Median tunggu (menit)"), _("Terlama (menit)"),
+                         _("Median layanan (menit)")]))
+        for row in entries.times(args.start, args.end):
+            print("\t".join([row.poli, str(row.served), minutes(row.wait_median), minutes(row.wait_longest),
+                             minutes(row.service_median)]))
         return 0
     poli = entries.poli_by_code(args.poli) if args.poli else None
     found = entries.day_list(args.date, poli_id=poli.id if poli else None)

@@ -271,3 +271,37 @@ def overview(day: dt.date | None = None, *, at: dt.datetime | None = None, user:
                                 max(serving, key=lambda e: e.called_at or e.arrived_at).label if serving else "",
                                 tuple(e.label for e in waiting[:3])))
     return result
+
+
+@dataclass(frozen=True)
+class PoliTimes:
+    """How long patients waited (arrival -> called) and were served (called -> done) at one poli."""
+
+    poli: str
+    served: int
+    wait_median: dt.timedelta | None
+    wait_longest: dt.timedelta | None
+    service_median: dt.timedelta | None
+
+
+def times(start: dt.date, end: dt.date, *, user: SignedIn | None = None) -> list[PoliTimes]:
+    """Waiting and service times per poli over the days ``start`` to ``end`` (a day or a month):
+    every entry that was called counts for the wait; those that ended (Selesai, Dirujuk) for the service."""
+    require("report.make", user)
+    rows = (QueueEntry.select(Poli.name, QueueEntry.arrived_at, QueueEntry.called_at, QueueEntry.finished_at,
+                              QueueEntry.state)
+            .join(Poli, on=(QueueEntry.poli == Poli.id))
+            .where((QueueEntry.day >= start) & (QueueEntry.day <= end) & QueueEntry.called_at.is_null(False))
+            .order_by(Poli.sort_order, Poli.name).tuples())
+    waits: dict[str, list[dt.timedelta]] = {}
+    services: dict[str, list[dt.timedelta]] = {}
+    for poli, arrived, called, finished, state in rows:
+        waits.setdefault(poli, []).append(called - arrived)
+        if finished is not None and state in ("selesai", "dirujuk"):
+            services.setdefault(poli, []).append(finished - called)
+
+    def median(values: list[dt.timedelta]) -> dt.timedelta | None:
+        return sorted(values)[len(values) // 2] if values else None
+
+    return [PoliTimes(poli, len(values), median(values), max(values), median(services.get(poli, [])))
+            for poli, values in waits.items()]

@@ -178,3 +178,20 @@ def test_the_kiosk_command_line_gives_a_number_and_lists_the_day(database, db_ur
     assert "Poli 'RADIOLOGI' tidak dikenal. Pilih salah satu: UMUM, GIGI" in capsys.readouterr().err
     monkeypatch.setenv("KUPANG_DESK_PASSWORD", "salah")
     assert main([*base, "list"]) == 2  # signed in like the window
+
+
+def test_waiting_and_service_times_per_poli(database):
+    yohanes, petrus, yakobus = people(3)
+    umum = poli("Umum")
+    at = dt.datetime(2026, 11, 26, 8, 0)
+    made = [entries.add(p.id, umum, day=DAY) for p in (yohanes, petrus, yakobus)]
+    for entry, (wait, service) in zip(made, ((10, 5), (30, 15), (50, None)), strict=True):
+        called = at + dt.timedelta(minutes=wait)
+        QueueEntry.update(arrived_at=at, called_at=called, state="selesai" if service else "dipanggil",
+                          finished_at=called + dt.timedelta(minutes=service) if service else None).where(
+            QueueEntry.id == entry.id).execute()
+    [umum_times] = entries.times(DAY, DAY)
+    assert umum_times.poli == "Umum" and umum_times.served == 3
+    assert umum_times.wait_median == dt.timedelta(minutes=30) and umum_times.wait_longest == dt.timedelta(minutes=50)
+    assert umum_times.service_median == dt.timedelta(minutes=15)  # of the two that ended
+    assert entries.times(DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=30)) == []
