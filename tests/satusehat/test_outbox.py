@@ -58,6 +58,17 @@ def client_of(server: SatusehatServer, **options) -> Client:
     return Client(server.url, CLIENT_ID, SECRET, **options)
 
 
+def for_the_command_line(server: SatusehatServer) -> None:
+    """Pengaturan > SATUSEHAT pointed at the local server, then the database let go for a command."""
+    from kupang_desk.models import database as database_module
+
+    with writing():
+        preferences.put("satusehat.sandbox_url", server.url)
+        preferences.put("satusehat.client_id", CLIENT_ID)
+    master.store_secret(SECRET)
+    database_module.close()
+
+
 def held_once(server: SatusehatServer, visits: list) -> None:
     """Each visit is one Encounter at the service, with one copy of each of its resources."""
     encounters = server.encounters()
@@ -259,11 +270,7 @@ def test_the_sender_killed_mid_send_loses_nothing_and_doubles_nothing(database, 
     visits = a_morning(patients(3))
     cli_account(monkeypatch)
     with the_server() as server:
-        with writing():
-            preferences.put("satusehat.sandbox_url", server.url)
-            preferences.put("satusehat.client_id", CLIENT_ID)
-        master.store_secret(SECRET)
-        database_module.close()
+        for_the_command_line(server)
         server.slow_seconds = 60
         server.post_failures = ["slow-after-accept"]  # the first visit's post hangs
         sender = subprocess.Popen([sys.executable, "-m", "kupang_desk", "--database", db_url, "satusehat", "send"],
@@ -292,11 +299,7 @@ def test_the_command_line_says_what_waits_sends_and_puts_back(database, db_url, 
     assert outbox.counts()["waiting"] == 0  # off: nothing queued
     cli_account(monkeypatch)
     with the_server() as server:
-        with writing():
-            preferences.put("satusehat.sandbox_url", server.url)
-            preferences.put("satusehat.client_id", CLIENT_ID)
-        master.store_secret(SECRET)
-        database_module.close()
+        for_the_command_line(server)
         base = ["--database", db_url, "satusehat"]
         assert main([*base, "status"]) == 0
         assert "antrean kosong" in capsys.readouterr().out
