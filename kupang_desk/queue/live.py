@@ -65,7 +65,8 @@ class Watcher:
 
     def _poll(self) -> None:
         assert self.target.path is not None
-        connection = sqlite3.connect(f"file:{self.target.path}?mode=ro", uri=True, timeout=5)
+        # A URI from the path (file:///C:/... on Windows, spaces and # escaped), opened read-only.
+        connection = sqlite3.connect(f"{self.target.path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
             seen = connection.execute("PRAGMA data_version").fetchone()[0]
             while not self._stop.wait(SQLITE_INTERVAL):

@@ -77,3 +77,24 @@ def test_the_poli_sees_the_lokets_entry_within_a_second_and_after_its_connection
         loket.wait(timeout=20)
         watcher.stop()
         database.close()
+
+
+def test_the_sqlite_watcher_opens_a_file_in_a_folder_with_spaces_and_a_hash(tmp_path):
+    import sqlite3
+
+    folder = tmp_path / "Data Puskesmas #1"
+    folder.mkdir()
+    path = folder / "kupang desk.sqlite"
+    writer = sqlite3.connect(str(path))
+    writer.execute("CREATE TABLE t (n INTEGER)")
+    writer.commit()
+    arrived = threading.Event()
+    watcher = Watcher(resolve_url(f"sqlite:///{path}"), arrived.set).start()
+    try:
+        time.sleep(0.4)
+        writer.execute("INSERT INTO t VALUES (1)")
+        writer.commit()
+        assert arrived.wait(2.0)
+    finally:
+        watcher.stop()
+        writer.close()
