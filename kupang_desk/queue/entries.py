@@ -243,6 +243,27 @@ def unfinished(day: dt.date, *, user: SignedIn | None = None) -> list[Entry]:
     return [entry for entry in day_list(day, user=user) if entry.state in OPEN]
 
 
+def left_open(before: dt.date | None = None, *, user: SignedIn | None = None) -> list[Entry]:
+    """Entries of earlier days never closed: the loket closes them before the day's queue starts."""
+    require("patient.read", user)
+    query = (QueueEntry.select(QueueEntry, Patient, Poli).join(Patient, on=(QueueEntry.patient == Patient.id))
+             .switch(QueueEntry).join(Poli, on=(QueueEntry.poli == Poli.id))
+             .where((QueueEntry.day < (before or dt.date.today())) & QueueEntry.state.in_(OPEN))
+             .order_by(QueueEntry.day, Poli.sort_order, QueueEntry.turn))
+    return [_entry(row) for row in query]
+
+
+def close_left_open(before: dt.date | None = None, *, user: SignedIn | None = None) -> int:
+    """Batal for every entry of an earlier day still open, with the reason said once; returns how many."""
+    user = require("visit.write", user)
+    with writing():
+        found = left_open(before, user=user)
+        for entry in found:
+            cancel(entry.id, _("tidak selesai pada harinya ({day})").format(day=entry.day.strftime("%d-%m-%Y")),
+                   user=user)
+    return len(found)
+
+
 @dataclass(frozen=True)
 class PoliQueue:
     """One poli's queue as the loket and the waiting-room screen show it."""

@@ -33,6 +33,7 @@ from kupang_desk.patients.search import search_patients
 from kupang_desk.queue import entries
 from kupang_desk.queue.live import Watcher
 from kupang_desk.settings import poli_choices
+from kupang_desk.ui.printing import preview_pdf, print_folder
 from kupang_desk.ui.settings.feedback import say, status_label
 from kupang_desk.ui.widgets import ListModel, combo, line, record_table
 
@@ -104,6 +105,18 @@ class LoketTab(QWidget):
         self.give_button = QPushButton(_("Beri nomor antrean"))
         self.give_button.setDefault(True)
         self.message = status_label()
+        self.ticket_button = QPushButton(_("Cetak struk"))
+        self.ticket_button.setToolTip(_("Struk nomor antrean untuk printer struk 58 mm"))
+        self.ticket_button.setEnabled(False)
+        self.ticket_button.clicked.connect(lambda: self.print_ticket())
+        self.last: entries.Entry | None = None
+        self.print_preview = None
+        self.old = QLabel()
+        self.old.setObjectName("loketLeftOpen")
+        self.old.setStyleSheet("color: #b00020;")
+        self.old.setWordWrap(True)
+        self.close_old_button = QPushButton(_("Tutup antrean hari sebelumnya"))
+        self.close_old_button.clicked.connect(lambda: self.close_old())
         self.given = QLabel()
         self.given.setObjectName("loketGiven")
         self.given.setStyleSheet("font-size: 20pt; font-weight: bold;")
@@ -122,9 +135,14 @@ class LoketTab(QWidget):
         left = QVBoxLayout()
         left.addLayout(form)
         left.addWidget(self.give_button)
-        left.addWidget(self.given)
+        given = QHBoxLayout()
+        given.addWidget(self.given, 1)
+        given.addWidget(self.ticket_button)
+        left.addLayout(given)
         left.addWidget(self.message)
         left.addStretch(1)
+        left.addWidget(self.old)
+        left.addWidget(self.close_old_button)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
         layout.addWidget(self.queues, 2)
@@ -155,6 +173,8 @@ class LoketTab(QWidget):
             say(self.message, str(error), error=True)
             return None
         self.given.setText(entry.label)
+        self.last = entry
+        self.ticket_button.setEnabled(True)
         say(self.message, _("{label} untuk {name} ({no_rm}) di poli {poli}.").format(
             label=entry.label, name=entry.patient, no_rm=entry.no_rm, poli=entry.poli))
         self.note.clear()
@@ -163,9 +183,34 @@ class LoketTab(QWidget):
         self.page.changed.emit()
         return entry
 
+    def print_ticket(self):
+        """The last number's ticket through the print preview (the receipt printer is chosen there)."""
+        from kupang_desk.queue.ticket import (
+            write_ticket,  # ReportLab: when the first ticket is printed
+        )
+
+        if self.last is None:
+            return None
+        path = write_ticket(self.last, print_folder() / f"antrean-{self.last.label}.pdf")
+        self.print_preview = preview_pdf(self, path, _("Nomor antrean {label}").format(label=self.last.label))
+        return self.print_preview
+
+    def close_old(self) -> int:
+        closed = entries.close_left_open()
+        say(self.message, _("{n} antrean hari sebelumnya ditutup (Batal: tidak selesai pada harinya).").format(n=closed))
+        self.page.changed.emit()
+        return closed
+
     def reload(self) -> None:
         self.model.set_items(entries.overview())
         _fit_columns(self.queues)
+        old = entries.left_open()
+        self.old.setText(_("{n} antrean dari hari sebelumnya belum ditutup: {labels}. Simpan kunjungannya di poli, "
+                           "atau tutup semuanya.").format(n=len(old), labels=", ".join(
+                               f"{e.label} {e.patient} ({e.day.strftime('%d-%m')})" for e in old[:5]))
+                         if old else "")
+        self.old.setVisible(bool(old))
+        self.close_old_button.setVisible(bool(old))
 
 
 class PoliTab(QWidget):

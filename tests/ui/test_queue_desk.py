@@ -35,6 +35,9 @@ def test_three_patients_from_the_loket_to_the_poli_and_one_on_to_gigi(qtbot, sql
         qtbot.keyClicks(loket.note, "demam")
         qtbot.mouseClick(loket.give_button, Qt.MouseButton.LeftButton)
     assert loket.given.text() == "U-003"
+    preview = loket.print_ticket()  # Cetak struk: the 58 mm ticket in the print preview
+    assert preview is not None and preview.isVisible() and preview.pages() == 1
+    preview.close()
     assert [(q.poli, q.waiting) for q in loket.model.items] == [("Umum", 3)]
 
     page.tabs.setCurrentWidget(poli_tab)
@@ -89,3 +92,21 @@ def test_three_patients_from_the_loket_to_the_poli_and_one_on_to_gigi(qtbot, sql
     screen.close()
     window.close()
     QApplication.processEvents()
+
+
+def test_the_loket_closes_what_an_earlier_day_left_open(qtbot, sqlite_database):
+    patient = new_patient()
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    left = entries.add(patient.id, poli("Umum"), day=yesterday)
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_section("antrean")
+    loket = window.queue_page.loket
+    assert loket.old.isVisible() and f"1 antrean dari hari sebelumnya belum ditutup: {left.label} Yohanes Ndun" in \
+        loket.old.text()
+    qtbot.mouseClick(loket.close_old_button, Qt.MouseButton.LeftButton)
+    assert "1 antrean hari sebelumnya ditutup" in loket.message.text()
+    assert QueueEntry.get_by_id(left.id).state == "batal" and "tidak selesai pada harinya" in QueueEntry.get_by_id(left.id).note
+    assert not loket.old.isVisible() and not loket.close_old_button.isVisible()
+    window.close()
