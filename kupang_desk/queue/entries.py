@@ -225,12 +225,16 @@ def cancel(entry_id: int, reason: str, *, user: SignedIn | None = None) -> Entry
         return _entry(_move(entry_id, "batal", user, note=" ".join(reason.split())[:200], finished_at=now()))
 
 
+def _with_patient_and_poli() -> pw.ModelSelect:
+    """Entries with their patient and poli in the same query, as ``_entry`` reads them."""
+    return (QueueEntry.select(QueueEntry, Patient, Poli).join(Patient, on=(QueueEntry.patient == Patient.id))
+            .switch(QueueEntry).join(Poli, on=(QueueEntry.poli == Poli.id)))
+
+
 def day_list(day: dt.date | None = None, *, poli_id: int | None = None, user: SignedIn | None = None) -> list[Entry]:
     """The day's queue (of one poli), in the order it is called."""
     require("patient.read", user)
-    query = (QueueEntry.select(QueueEntry, Patient, Poli).join(Patient, on=(QueueEntry.patient == Patient.id))
-             .switch(QueueEntry).join(Poli, on=(QueueEntry.poli == Poli.id))
-             .where(QueueEntry.day == (day or dt.date.today())))
+    query = _with_patient_and_poli().where(QueueEntry.day == (day or dt.date.today()))
     if poli_id is not None:
         query = query.where(QueueEntry.poli == poli_id)
     return [_entry(row) for row in query.order_by(Poli.sort_order, Poli.name, QueueEntry.turn, QueueEntry.id)]
@@ -246,9 +250,7 @@ def unfinished(day: dt.date, *, user: SignedIn | None = None) -> list[Entry]:
 def left_open(before: dt.date | None = None, *, user: SignedIn | None = None) -> list[Entry]:
     """Entries of earlier days never closed: the loket closes them before the day's queue starts."""
     require("patient.read", user)
-    query = (QueueEntry.select(QueueEntry, Patient, Poli).join(Patient, on=(QueueEntry.patient == Patient.id))
-             .switch(QueueEntry).join(Poli, on=(QueueEntry.poli == Poli.id))
-             .where((QueueEntry.day < (before or dt.date.today())) & QueueEntry.state.in_(OPEN))
+    query = (_with_patient_and_poli().where((QueueEntry.day < (before or dt.date.today())) & QueueEntry.state.in_(OPEN))
              .order_by(QueueEntry.day, Poli.sort_order, QueueEntry.turn))
     return [_entry(row) for row in query]
 
