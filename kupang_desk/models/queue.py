@@ -6,7 +6,7 @@ from __future__ import annotations
 import peewee as pw
 
 from kupang_desk.models.accounts import User
-from kupang_desk.models.base import BaseModel, now
+from kupang_desk.models.base import BaseModel, db, now
 from kupang_desk.models.patients import Patient
 from kupang_desk.models.reference import Poli
 from kupang_desk.models.visits import Visit
@@ -40,3 +40,10 @@ class QueueEntry(BaseModel):
     class Meta:
         table_name = "queue_entry"
         indexes = ((("day", "poli", "number"), True), (("day", "poli", "state", "turn"), False))
+
+
+def minutes_between(start: pw.Node, end: pw.Node) -> pw.Node:
+    """``end - start`` in minutes, in SQL, on either engine (SQLite keeps times as ISO text)."""
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        return pw.NodeList((pw.SQL("EXTRACT(EPOCH FROM ("), end, pw.SQL("-"), start, pw.SQL("))")), glue=" ") / 60
+    return (pw.fn.julianday(end) - pw.fn.julianday(start)) * 1440

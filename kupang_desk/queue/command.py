@@ -29,6 +29,7 @@ def add_commands(commands) -> None:
     timed = chosen.add_parser("times", help=_("waktu tunggu dan waktu layanan per poli"))
     timed.add_argument("--from", dest="start", required=True, type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
     timed.add_argument("--to", dest="end", required=True, type=dt.date.fromisoformat, metavar="YYYY-MM-DD")
+    timed.add_argument("--by", choices=("poli", "day"), default="poli", help=_("satu baris per poli (bawaan) atau per hari"))
 
 
 def run(args: argparse.Namespace, sign_in: Callable[[argparse.Namespace], object]) -> int:
@@ -48,10 +49,12 @@ def run(args: argparse.Namespace, sign_in: Callable[[argparse.Namespace], object
         return 0
     if args.queue_command == "times":
         minutes = lambda value: f"{value.total_seconds() / 60:.0f}" if value is not None else "-"  # noqa: E731
-        print("\t".join([_("Poli"), _("Dipanggil"), _("Median tunggu (menit)"), _("Terlama (menit)"),
+        print("\t".join([_("Poli") if args.by == "poli" else _("Tanggal"), _("Dipanggil"), _("Rata-rata tunggu (menit)"),
+                         _("Median tunggu (menit)"), _("Terlama (menit)"), _("Selesai"), _("Rata-rata layanan (menit)"),
                          _("Median layanan (menit)")]))
-        for row in entries.times(args.start, args.end):
-            print("\t".join([row.poli, str(row.served), minutes(row.wait_median), minutes(row.wait_longest),
+        for row in entries.times(args.start, args.end, by=args.by):
+            print("\t".join([row.name, str(row.called), minutes(row.wait_mean), minutes(row.wait_median),
+                             minutes(row.wait_longest), str(row.finished), minutes(row.service_mean),
                              minutes(row.service_median)]))
         return 0
     poli = entries.poli_by_code(args.poli) if args.poli else None

@@ -25,6 +25,7 @@ from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient, Poli, QueueEntry, Visit, now, writing
 from kupang_desk.patients.numbers import bump
@@ -297,34 +298,46 @@ def overview(day: dt.date | None = None, *, at: dt.datetime | None = None, user:
 
 
 @dataclass(frozen=True)
-class PoliTimes:
-    """How long patients waited (arrival -> called) and were served (called -> done) at one poli."""
+class QueueTimes:
+    """How long patients waited (arrival -> called) and were served (called -> done) at one poli,
+    or on one day: ``called`` entries count for the wait, the ``finished`` ones (Selesai, Dirujuk)
+    for the service."""
 
-    poli: str
-    served: int
+    name: str  # the poli's name, or the day as ``26 November 2026``
+    called: int
+    wait_mean: dt.timedelta | None
     wait_median: dt.timedelta | None
     wait_longest: dt.timedelta | None
+    finished: int
+    service_mean: dt.timedelta | None
     service_median: dt.timedelta | None
 
 
-def times(start: dt.date, end: dt.date, *, user: SignedIn | None = None) -> list[PoliTimes]:
-    """Waiting and service times per poli over the days ``start`` to ``end`` (a day or a month):
-    every entry that was called counts for the wait; those that ended (Selesai, Dirujuk) for the service."""
+def times(start: dt.date, end: dt.date, *, by: str = "poli", user: SignedIn | None = None) -> list[QueueTimes]:
+    """Waiting and service times over the days ``start`` to ``end`` (a day or a month), a row per
+    poli (``by="poli"``, in the polis' order) or per day (``by="day"``)."""
     require("report.make", user)
-    rows = (QueueEntry.select(Poli.name, QueueEntry.arrived_at, QueueEntry.called_at, QueueEntry.finished_at,
-                              QueueEntry.state)
+    rows = (QueueEntry.select(Poli.name, QueueEntry.day, QueueEntry.arrived_at, QueueEntry.called_at,
+                              QueueEntry.finished_at, QueueEntry.state)
             .join(Poli, on=(QueueEntry.poli == Poli.id))
             .where((QueueEntry.day >= start) & (QueueEntry.day <= end) & QueueEntry.called_at.is_null(False))
-            .order_by(Poli.sort_order, Poli.name).tuples())
-    waits: dict[str, list[dt.timedelta]] = {}
-    services: dict[str, list[dt.timedelta]] = {}
-    for poli, arrived, called, finished, state in rows:
-        waits.setdefault(poli, []).append(called - arrived)
+            .order_by(Poli.sort_order, Poli.name, QueueEntry.day).tuples())
+    waits: dict[object, list[dt.timedelta]] = {}
+    services: dict[object, list[dt.timedelta]] = {}
+    for poli, day, arrived, called, finished, state in rows:
+        key = poli if by == "poli" else day
+        waits.setdefault(key, []).append(called - arrived)
         if finished is not None and state in ("selesai", "dirujuk"):
-            services.setdefault(poli, []).append(finished - called)
+            services.setdefault(key, []).append(finished - called)
 
     def median(values: list[dt.timedelta]) -> dt.timedelta | None:
         return sorted(values)[len(values) // 2] if values else None
 
-    return [PoliTimes(poli, len(values), median(values), max(values), median(services.get(poli, [])))
-            for poli, values in waits.items()]
+    def mean(values: list[dt.timedelta]) -> dt.timedelta | None:
+        return sum(values, dt.timedelta()) / len(values) if values else None
+
+    keys = list(waits) if by == "poli" else sorted(waits)
+    return [QueueTimes(key if by == "poli" else format_date(key), len(waits[key]), mean(waits[key]), median(waits[key]),
+                       max(waits[key]), len(services.get(key, [])), mean(services.get(key, [])),
+                       median(services.get(key, [])))
+            for key in keys]

@@ -28,7 +28,7 @@ from kupang_desk.documents.excel import read_stamp, write_workbook
 from kupang_desk.documents.pdf import write_pdf
 from kupang_desk.documents.table import Column, Period, Report, ReportTable, check_output
 from kupang_desk.errors import KnownError
-from kupang_desk.formatting import format_date, format_number
+from kupang_desk.formatting import format_date, format_number, month_names
 from kupang_desk.i18n import _
 from kupang_desk.models import CityFile, now, writing
 from kupang_desk.reporting import dhis2
@@ -221,7 +221,8 @@ def _columns(data: dict, index: int = 0) -> list[Column]:
 
 
 def _add(columns: list[Column], rows: Iterable[list]) -> dict[str, list]:
-    """Rows added cell by cell under their code (column 1), numeric columns only."""
+    """Rows added cell by cell under their code (column 1), numeric columns only. A column that is no
+    sum (an average, a median) cannot be added up: it is left empty where two puskesmas meet."""
     out: dict[str, list] = {}
     for row in rows:
         total = out.get(str(row[1]))
@@ -229,8 +230,10 @@ def _add(columns: list[Column], rows: Iterable[list]) -> dict[str, list]:
             out[str(row[1])] = list(row)
             continue
         for i, column in enumerate(columns):
-            if column.numeric:
+            if column.numeric and column.summed:
                 total[i] = (total[i] or 0) + (row[i] or 0)
+            elif column.numeric:
+                total[i] = ""
     return out
 
 
@@ -284,17 +287,30 @@ def city_top(period: Period, *, limit: int = 10, user: SignedIn | None = None) -
                         landscape=False)
 
 
+def _in_order(label: str) -> tuple:
+    """Rows by name, and days (``5 Desember 2026``, the waiting times per day) in calendar order."""
+    parts = label.split(" ")
+    names = month_names()
+    if len(parts) == 3 and parts[0].isdigit() and parts[1] in names and parts[2].isdigit():
+        return (0, int(parts[2]), names.index(parts[1]), int(parts[0]))
+    return (1, label)
+
+
 def city_recap(period: Period, *, user: SignedIn | None = None) -> Report:
     require("report.make", user)
     files = list(_latest("recap", period).values())
     tables = []
     if files:
         datas = [json.loads(f.data) for f in files]
-        for index, first in enumerate(datas[0]["tables"]):
-            columns = _columns(datas[0], index)
-            summed = _add(columns, (row for d in datas if index < len(d["tables"]) for row in d["tables"][index]["rows"]))
-            table = ReportTable(first["title"], columns, total_label=first.get("total_label") or "")
-            for number, key in enumerate(sorted(summed), start=1):
+        titles: dict[str, tuple[dict, int]] = {}  # each table by its title, as the first file that has it
+        for data in datas:  # (the waiting times are there only where the puskesmas uses the queue)
+            for index, table in enumerate(data["tables"]):
+                titles.setdefault(table["title"], (data, index))
+        for title, (data, index) in titles.items():
+            columns = _columns(data, index)
+            summed = _add(columns, (row for d in datas for t in d["tables"] if t["title"] == title for row in t["rows"]))
+            table = ReportTable(title, columns, total_label=data["tables"][index].get("total_label") or "")
+            for number, key in enumerate(sorted(summed, key=_in_order), start=1):
                 table.rows.append([str(number), *summed[key][1:]])
             tables.append(table)
     return _city_report("recap", _("REKAP KUNJUNGAN KOTA"), period, tables, landscape=True)

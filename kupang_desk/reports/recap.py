@@ -1,5 +1,6 @@
 """The visit recap: visits by poli, payment, kelurahan (inside/outside the working area)
-and age band, each split kunjungan baru/lama and L/P. Counted with GROUP BY."""
+and age band, each split kunjungan baru/lama and L/P. Counted with GROUP BY. Where the queue
+was used in the period, the waiting and service times per poli and per day follow."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient, PaymentType, Poli, Region, Visit, WorkArea
+from kupang_desk.queue import entries
 from kupang_desk.reports.base import AgeBand, age_bands, visit_report
 from kupang_desk.reports.counts import L_P, band_expression, live_visits_in
 
@@ -72,4 +74,38 @@ def recap_report(period: Period, *, bands: list[AgeBand] | None = None, user: Si
     if -1 in by_band:
         band_rows.append((-1, _("(di luar golongan umur)")))
     tables.append(_table(_("Kunjungan menurut golongan umur"), _("Golongan umur"), band_rows, by_band))
+    tables.extend(times_tables(period, user=user))
     return visit_report("recap", _("REKAPITULASI KUNJUNGAN"), period, tables, landscape=False)
+
+
+def _minutes(value) -> int | str:
+    return round(value.total_seconds() / 60) if value is not None else ""
+
+
+def times_tables(period: Period, *, user: SignedIn | None = None) -> list[ReportTable]:
+    """Waiting time (arrival at the loket -> called) and service time (called -> done) per poli and
+    per day, in whole minutes; none when the queue was not used in the period (a one-PC puskesmas)."""
+    tables = []
+    for by, title, first in (("poli", _("Waktu tunggu dan waktu layanan menurut poli (menit)"), _("Poli")),
+                             ("day", _("Waktu tunggu dan waktu layanan menurut hari (menit)"), _("Tanggal"))):
+        found = entries.times(period.start, period.end, by=by, user=user)
+        if not found:
+            return []
+        tunggu, layanan = _("Waktu tunggu"), _("Waktu layanan")
+        columns = [Column("no", _("No"), width=4, kind="text"), Column("name", first, width=22, kind="text"),
+                   Column("called", _("Dipanggil"), group=tunggu, width=9),
+                   Column("wait_mean", _("Rata-rata"), group=tunggu, width=9, summed=False),
+                   Column("wait_median", _("Median"), group=tunggu, width=8, summed=False),
+                   Column("wait_longest", _("Terlama"), group=tunggu, width=8, summed=False),
+                   Column("finished", _("Selesai"), group=layanan, width=8),
+                   Column("service_mean", _("Rata-rata"), group=layanan, width=9, summed=False),
+                   Column("service_median", _("Median"), group=layanan, width=8, summed=False)]
+        table = ReportTable(title, columns, total_label=_("JUMLAH"))
+        for number, row in enumerate(found, start=1):
+            table.rows.append([number, row.name, row.called, _minutes(row.wait_mean), _minutes(row.wait_median),
+                               _minutes(row.wait_longest), row.finished, _minutes(row.service_mean),
+                               _minutes(row.service_median)])
+        table.note = _("Waktu tunggu: dari nomor antrean diberi di loket sampai dipanggil poli. Waktu layanan: dari "
+                       "dipanggil sampai selesai atau dirujuk.")
+        tables.append(table)
+    return tables

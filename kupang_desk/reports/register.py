@@ -50,12 +50,19 @@ def register_columns() -> list[Column]:
         Column("poli", _("Poli"), width=12, kind="text"), Column("diagnoses", _("Diagnosis"), width=16, kind="text"),
         Column("new_visit", _("Kunjungan"), width=9, kind="text"), Column("payment", _("Cara bayar"), width=20, kind="text"),
         Column("kelurahan", _("Kelurahan"), width=16, kind="text"),
+        Column("wait", _("Tunggu (menit)"), width=8, summed=False),
+        Column("service", _("Layanan (menit)"), width=8, summed=False),
     ]
+
+
+def _minutes(value) -> int | None:
+    return round(value.total_seconds() / 60) if value is not None else None
 
 
 def _values(number: int, row) -> list:
     return [number, row.visit_at, row.no_rm, row.name, row.sex, row.age, row.poli, row.diagnoses,
-            _("Baru") if row.is_new_visit else _("Lama"), row.payment, row.kelurahan]
+            _("Baru") if row.is_new_visit else _("Lama"), row.payment, row.kelurahan, _minutes(row.wait),
+            _minutes(row.service)]
 
 
 def filter_period(flt: VisitFilter) -> Period:
@@ -77,6 +84,8 @@ def _filter_words(flt: VisitFilter) -> str:
         parts.append(_("Diagnosis {code}").format(code=flt.icd10.upper()))
     if flt.new_visit is not None:
         parts.append(_("Kunjungan baru saja") if flt.new_visit else _("Kunjungan lama saja"))
+    if flt.waited_over is not None:
+        parts.append(_("Menunggu lebih dari {n} menit").format(n=flt.waited_over))
     if flt.patient_id:
         patient = Patient.get_or_none(Patient.id == flt.patient_id)
         parts.append(_("Pasien {no_rm}").format(no_rm=patient.no_rm if patient else flt.patient_id))

@@ -39,6 +39,11 @@ from kupang_desk.visits.register import SORTS, VisitFilter, VisitRegister
 SORT_LIMIT = 300_000
 
 
+def _minutes(value) -> str:
+    """``25 mnt`` in the queue; empty for a visit recorded without it."""
+    return _("{n} mnt").format(n=round(value.total_seconds() / 60)) if value is not None else ""
+
+
 class VisitRegisterModel(QAbstractTableModel):
     """A thin table over ``VisitRegister``: it knows the row count and reads rows on demand."""
 
@@ -56,6 +61,8 @@ class VisitRegisterModel(QAbstractTableModel):
          + (" · " + _("sesudah laporan dikirim") if r.late else "")),
         ("payment", None, _("Cara bayar"), lambda r: r.payment),
         ("kelurahan", None, _("Kelurahan"), lambda r: r.kelurahan),
+        ("wait", None, _("Tunggu"), lambda r: _minutes(r.wait)),
+        ("service", None, _("Layanan"), lambda r: _minutes(r.service)),
     )
 
     @classmethod
@@ -134,15 +141,18 @@ class VisitRegisterPage(QWidget):
         self.icd10 = QLineEdit()
         self.icd10.setPlaceholderText(_("ICD-10, misalnya J06"))
         self.new_visit = combo([(_("Baru"), True), (_("Lama"), False)], empty=_("Baru dan lama"))
+        self.waited = combo([(_("Menunggu > {n} menit").format(n=n), n) for n in (15, 30, 60, 120)],
+                            empty=_("Semua waktu tunggu"))
+        self.waited.setToolTip(_("Kunjungan yang pasiennya menunggu di antrean poli lebih lama dari ini"))
         self.apply_button = QPushButton(_("Terapkan (Enter)"))
         self.correct_button = QPushButton(_("Koreksi kunjungan..."))
         self.delete_button = QPushButton(_("Hapus kunjungan..."))
         self.status = QLabel()
         self.status.setObjectName("registerStatus")
         filters = QGridLayout()
-        for column, widget in enumerate((self.date_from, self.date_to, self.poli, self.payment)):
+        for column, widget in enumerate((self.date_from, self.date_to, self.poli, self.payment, self.kelurahan)):
             filters.addWidget(widget, 0, column)
-        for column, widget in enumerate((self.kelurahan, self.icd10, self.new_visit, self.apply_button)):
+        for column, widget in enumerate((self.icd10, self.new_visit, self.waited, self.apply_button)):
             filters.addWidget(widget, 1, column)
         self.model = VisitRegisterModel(self)
         self.view = QTableView()
@@ -157,9 +167,9 @@ class VisitRegisterPage(QWidget):
         self.view.setWordWrap(False)
         # Fixed widths: measuring contents would read pages the clerk never looks at.
         metrics = self.view.fontMetrics()
-        samples = {"id": "2000000", "visit_at": "28-11-2026 13.59", "no_rm": "000000-00", "name": "Yohanes Agustinus Ndun",
-                   "sex": "JK", "age": "11 bl", "poli": "Laboratorium", "diagnoses": "J06.9, I10, K30",
-                   "new_visit": "Kunjungan", "payment": "BPJS Non-PBI (PBPU/BP)"}
+        samples = {"id": "2000000", "visit_at": "28-11-2026 13.59", "no_rm": "000000-00", "name": "Yohanes Agustin",
+                   "sex": "JK", "age": "11 bl", "poli": "Laboratorium", "diagnoses": "J06.9, I10",
+                   "new_visit": "Kunjungan", "payment": "BPJS Non-PBI (PPU)", "kelurahan": "Nunbaun Delha", "wait": "Tunggu", "service": "Layanan"}
         for name, sample in samples.items():
             self.view.setColumnWidth(self.model.column(name), metrics.horizontalAdvance(sample) + 16)
         self.view.horizontalHeader().sectionClicked.connect(self.on_header_clicked)
@@ -176,7 +186,7 @@ class VisitRegisterPage(QWidget):
         self.delete_button.clicked.connect(lambda: self.delete_selected())
         for edit in (self.date_from, self.date_to, self.icd10):
             edit.returnPressed.connect(self.apply)
-        for box in (self.poli, self.payment, self.kelurahan, self.new_visit):
+        for box in (self.poli, self.payment, self.kelurahan, self.new_visit, self.waited):
             box.activated.connect(lambda _index: self.apply())
         self.apply_button.clicked.connect(self.apply)
         self._busy_timer = QTimer(self, singleShot=True, interval=150)
@@ -194,7 +204,8 @@ class VisitRegisterPage(QWidget):
             dates.append(value)
         return VisitFilter(date_from=dates[0], date_to=dates[1], poli_id=self.poli.currentData(),
                            payment_type_id=self.payment.currentData(), kelurahan_code=self.kelurahan.currentData(),
-                           icd10=self.icd10.text().strip(), new_visit=self.new_visit.currentData())
+                           icd10=self.icd10.text().strip(), new_visit=self.new_visit.currentData(),
+                           waited_over=self.waited.currentData())
 
     def apply(self) -> Operation | None:
         """Counts the filtered visits off the GUI thread, then shows them."""

@@ -20,11 +20,13 @@ from kupang_desk.models import (
     Patient,
     PaymentType,
     Poli,
+    QueueEntry,
     Region,
     Visit,
     VisitDiagnosis,
     db,
 )
+from kupang_desk.models.queue import minutes_between
 
 PAGE_SIZE = 200
 
@@ -39,6 +41,7 @@ class VisitFilter:
     icd10: str = ""  # a code or the start of one: "J06" finds J06.9
     new_visit: bool | None = None  # True: kunjungan baru only; False: lama only
     patient_id: int | None = None
+    waited_over: int | None = None  # minutes: visits whose patient waited longer at a poli's queue
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class RegisterRow:
     patient_id: int = 0
     key: tuple = field(default=(), compare=False)
     late: bool = False  # written inside a period after its report was sent
+    wait: dt.timedelta | None = None  # in the queue, arrival -> called (all its polis together)
+    service: dt.timedelta | None = None  # called -> done
 
     @property
     def age(self) -> str:
@@ -98,6 +103,11 @@ def _conditions(flt: VisitFilter) -> tuple[list[pw.Expression], bool]:
         diagnosis = VisitDiagnosis.alias("d")
         where.append(pw.fn.EXISTS(diagnosis.select(pw.SQL("1")).where(
             (diagnosis.visit == Visit.id) & (diagnosis.icd10 >= code) & (diagnosis.icd10 < code + "\uffff"))))
+    if flt.waited_over is not None:
+        entry = QueueEntry.alias("q")
+        where.append(pw.fn.EXISTS(entry.select(pw.SQL("1")).where(
+            (entry.visit == Visit.id) & entry.called_at.is_null(False)
+            & (minutes_between(entry.arrived_at, entry.called_at) > flt.waited_over))))
     needs_patient = False
     if flt.kelurahan_code:
         where.append(Patient.kelurahan == flt.kelurahan_code)
@@ -188,8 +198,10 @@ class VisitRegister:
                 codes.setdefault(visit_id, []).append(code)
             sql, params = LateChange.select(LateChange.visit).where(LateChange.visit.in_(ids)).sql()
             late = {row[0] for row in db.execute_sql(sql, params).fetchall()}
+            waits, services = _queue_times(ids)
         return [RegisterRow(t[0], _as_datetime(t[1]), t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9] or "", bool(t[10]),
-                            ", ".join(codes.get(t[0], ())), patient_id=t[11], key=(_key(t[12]), t[0]), late=t[0] in late)
+                            ", ".join(codes.get(t[0], ())), patient_id=t[11], key=(_key(t[12]), t[0]), late=t[0] in late,
+                            wait=waits.get(t[0]), service=services.get(t[0]))
                 for t in found]
 
     def page(self, number: int) -> list[RegisterRow]:
@@ -240,6 +252,20 @@ class VisitRegister:
                 return
             yield from rows
             key = rows[-1].key
+
+
+def _queue_times(ids: list[int]) -> tuple[dict[int, dt.timedelta], dict[int, dt.timedelta]]:
+    """The visits' time waiting in the queue and being served, each over all the polis it went through."""
+    waits: dict[int, dt.timedelta] = {}
+    services: dict[int, dt.timedelta] = {}
+    query = (QueueEntry.select(QueueEntry.visit, QueueEntry.arrived_at, QueueEntry.called_at, QueueEntry.finished_at,
+                               QueueEntry.state)
+             .where(QueueEntry.visit.in_(ids) & QueueEntry.called_at.is_null(False)).tuples())
+    for visit_id, arrived, called, finished, state in query:
+        waits[visit_id] = waits.get(visit_id, dt.timedelta()) + (called - arrived)
+        if finished is not None and state in ("selesai", "dirujuk"):
+            services[visit_id] = services.get(visit_id, dt.timedelta()) + (finished - called)
+    return waits, services
 
 
 def _as_datetime(value) -> dt.datetime:

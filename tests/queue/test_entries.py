@@ -191,7 +191,47 @@ def test_waiting_and_service_times_per_poli(database):
                           finished_at=called + dt.timedelta(minutes=service) if service else None).where(
             QueueEntry.id == entry.id).execute()
     [umum_times] = entries.times(DAY, DAY)
-    assert umum_times.poli == "Umum" and umum_times.served == 3
+    assert umum_times.name == "Umum" and umum_times.called == 3 and umum_times.finished == 2
     assert umum_times.wait_median == dt.timedelta(minutes=30) and umum_times.wait_longest == dt.timedelta(minutes=50)
     assert umum_times.service_median == dt.timedelta(minutes=15)  # of the two that ended
     assert entries.times(DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=30)) == []
+
+
+def test_waits_per_day_in_the_recap_and_the_register_filter(database):
+    """Item 7: the recap has the waiting and service times per poli and per day; the register shows each
+    visit's wait and finds the visits that waited longer than the clerk's choice."""
+    from kupang_desk.documents.table import Period
+    from kupang_desk.reports.recap import recap_report
+    from kupang_desk.reports.register import register_report
+    from kupang_desk.visits.register import VisitFilter, VisitRegister
+
+    yohanes, petrus, yakobus = people(3)
+    umum = poli("Umum")
+    plain = recap_report(Period(DAY, DAY))  # no queue that day: the recap as a one-PC puskesmas knows it
+    assert not any("Waktu tunggu" in t.title for t in plain.tables)
+    morning = dt.datetime.combine(DAY, dt.time(8, 0))
+    made = []
+    for day, person, wait, service in ((DAY, yohanes, 10, 5), (DAY, petrus, 70, 20), (DAY + dt.timedelta(days=1), yakobus, 40, 10)):
+        visit = new_visit(person, dt.datetime.combine(day, dt.time(9, 0)))
+        entry = entries.add(person.id, umum, day=day)
+        arrived = morning.replace(day=day.day)
+        QueueEntry.update(arrived_at=arrived, called_at=arrived + dt.timedelta(minutes=wait), state="selesai", visit=visit.id,
+                          finished_at=arrived + dt.timedelta(minutes=wait + service)).where(QueueEntry.id == entry.id).execute()
+        made.append(visit)
+    days = entries.times(DAY, DAY + dt.timedelta(days=1), by="day")
+    assert [(d.name, d.called, d.wait_mean) for d in days] == [
+        ("26 November 2026", 2, dt.timedelta(minutes=40)), ("27 November 2026", 1, dt.timedelta(minutes=40))]
+
+    report = recap_report(Period(DAY, DAY + dt.timedelta(days=1)))
+    by_poli, by_day = (t for t in report.tables if "Waktu tunggu" in t.title)
+    assert by_poli.rows == [[1, "Umum", 3, 40, 40, 70, 3, 12, 10]]
+    assert [row[1:4] for row in by_day.rows] == [["26 November 2026", 2, 40], ["27 November 2026", 1, 40]]
+
+    long = VisitRegister(VisitFilter(waited_over=30))
+    assert long.count() == 2 and {r.name for r in long.page(0)} == {"Petrus Pah", "Yakobus Tefa"}
+    [petrus_row] = VisitRegister(VisitFilter(waited_over=60)).page(0)
+    assert petrus_row.wait == dt.timedelta(minutes=70) and petrus_row.service == dt.timedelta(minutes=20)
+    printed = register_report(VisitFilter(waited_over=60))
+    assert "Menunggu lebih dari 60 menit" in printed.subtitle
+    at = {c.key: i for i, c in enumerate(printed.tables[0].columns)}
+    assert [(row[at["name"]], row[at["wait"]], row[at["service"]]) for row in printed.tables[0].rows] == [("Petrus Pah", 70, 20)]

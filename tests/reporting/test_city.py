@@ -222,3 +222,17 @@ def test_command_line_imports_shows_who_is_late_and_saves_the_city_lb1(files, db
     assert (tmp_path / "kota.xlsx").exists() and (tmp_path / "kota.pdf").exists()
     assert main([*base, "report", "skdr", "--month", "2026-10", "--xlsx", str(tmp_path / "s.xlsx")]) == 2
     database_module.close()
+
+
+def test_the_city_adds_the_waiting_counts_but_not_the_averages_and_lists_days_in_order():
+    """Two puskesmas' waiting-time rows: the counts add up; an average or median of one cannot be added to
+    another's, so the city leaves it empty rather than print a sum that means nothing."""
+    from kupang_desk.documents.table import Column
+
+    columns = [Column("no", "No", kind="text"), Column("name", "Tanggal", kind="text"), Column("called", "Dipanggil"),
+               Column("wait_mean", "Rata-rata", summed=False)]
+    added = city._add(columns, [["1", "2 Desember 2026", 10, 25], ["1", "30 November 2026", 4, 12],
+                                ["1", "2 Desember 2026", 6, 40]])
+    assert added["2 Desember 2026"][2:] == [16, ""] and added["30 November 2026"][2:] == [4, 12]
+    assert sorted(["10 Januari 2027", "2 Desember 2026", "30 November 2026", "Umum"], key=city._in_order) == [
+        "30 November 2026", "2 Desember 2026", "10 Januari 2027", "Umum"]

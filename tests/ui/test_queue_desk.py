@@ -90,6 +90,20 @@ def test_three_patients_from_the_loket_to_the_poli_and_one_on_to_gigi(qtbot, sql
     serving = screen.findChild(type(loket.given), f"serving{poli('Umum')}")
     assert serving.text() == "U-003"  # called: on the TV at once
     screen.close()
+
+    # The head asks who waited long: the register filters by the wait and shows it beside the visit.
+    served = QueueEntry.get(QueueEntry.visit == visit_id)
+    QueueEntry.update(arrived_at=served.called_at - dt.timedelta(minutes=45)).where(QueueEntry.id == served.id).execute()
+    window.show_section("kunjungan")
+    register = window.register_page
+    qtbot.waitUntil(lambda: register.model.register is not None)
+    register.waited.setCurrentIndex(register.waited.findText("Menunggu > 30 menit"))
+    register.waited.activated.emit(register.waited.currentIndex())
+    qtbot.waitUntil(lambda: register.model.register is not None and register.model.register.filter.waited_over == 30)
+    assert register.status.text() == "1 kunjungan"
+    wait_column = register.model.column("wait")
+    assert register.model.index(0, wait_column).data() == "45 mnt"
+    assert register.model.headerData(wait_column, Qt.Orientation.Horizontal) == "Tunggu"
     window.close()
     QApplication.processEvents()
 
