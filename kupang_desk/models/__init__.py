@@ -18,7 +18,7 @@ from kupang_desk.models.reporting import CityFile, LateChange, SentFile, SentRep
 from kupang_desk.models.satusehat import SatusehatId, SatusehatOutbox, SatusehatResource
 from kupang_desk.models.scholarships import Award, AwardEvent, Payout, ScholarshipProgramme
 from kupang_desk.models.students import Promotion, PromotionItem, Student
-from kupang_desk.models.totals import DiagnosisDay, DiagnosisMonth
+from kupang_desk.models.totals import DiagnosisDay, DiagnosisMonth, VisitDay
 from kupang_desk.models.visits import Visit, VisitDiagnosis
 
 # In dependency order: a table comes after every table it references.
@@ -26,12 +26,12 @@ ALL_MODELS = [
     Region, Institution, Icd10, Poli, PaymentType, WorkArea, Setting, Counter,
     User, AuditEvent,
     Patient, PatientIdentifier, Visit, VisitDiagnosis, SentReport, SentFile, LateChange, CityFile, SatusehatId,
-    SatusehatOutbox, SatusehatResource, DiagnosisDay, DiagnosisMonth, QueueEntry,
+    SatusehatOutbox, SatusehatResource, DiagnosisDay, DiagnosisMonth, VisitDay, QueueEntry,
     Student, ScholarshipProgramme, Award, AwardEvent, Payout, Promotion, PromotionItem,
 ]
 
 __all__ = [
     "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "CityFile", "Counter", "DiagnosisDay", "DiagnosisMonth", "Icd10", "Institution", "LateChange",
     "Patient", "PatientIdentifier", "PaymentType", "Payout", "Poli", "Promotion", "PromotionItem", "QueueEntry", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "SentFile", "SentReport", "Setting",
-    "Student", "User", "Visit", "VisitDiagnosis", "WorkArea", "db", "now", "writing",
+    "Student", "User", "Visit", "VisitDay", "VisitDiagnosis", "WorkArea", "db", "now", "writing",
 ]

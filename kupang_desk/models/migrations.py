@@ -48,7 +48,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 class SchemaVersion(BaseModel):
@@ -222,6 +222,14 @@ def _v10_queue(database: pw.Database, migrator: SchemaMigrator) -> None:
         database.create_tables([QueueEntry])
 
 
+def _v11_visit_totals(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v11: visits per day, poli, payment, kunjungan baru/lama and sex, kept like the v9 counts."""
+    with database.bind_ctx([totals.VisitDay]):
+        totals.create_tables(database, [totals.VisitDay])
+        totals.install(database)
+        totals.rebuild(database, [totals.VisitDay])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -232,4 +240,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     8: _v8_satusehat_outbox,
     9: _v9_daily_totals,
     10: _v10_queue,
+    11: _v11_visit_totals,
 }

@@ -3,7 +3,9 @@ visits, over the live (not deleted) visits:
 
 - ``diagnosis_day``: new cases per day and ICD-10 code (SKDR's week and its eight weeks of history);
 - ``diagnosis_month``: diagnoses per month, code, sex, age (years; days under one year) and kasus
-  baru/lama (LB1 of whole months and years, with whatever age bands Pengaturan sets).
+  baru/lama (LB1 of whole months and years, with whatever age bands Pengaturan sets);
+- ``visit_day``: visits per day, poli, payment, kunjungan baru/lama and sex (the Beranda's today,
+  this month against last year's, and the 12-month trend).
 
 Narrow tables rather than one table of every dimension: with the day, the code, the age band, the
 sex, the kasus, the poli, the payment and the kelurahan together nearly every diagnosis is a row
@@ -52,6 +54,21 @@ class DiagnosisMonth(BaseModel):
     class Meta:
         table_name = "diagnosis_month"
         primary_key = pw.CompositeKey("month", "icd10_code", "sex", "age_years", "age_days", "is_new_case")
+
+
+class VisitDay(BaseModel):
+    """Visits on one day at one poli, by payment, kunjungan baru/lama and sex."""
+
+    day = pw.DateField()
+    poli_id = pw.IntegerField()
+    payment_type_id = pw.IntegerField()
+    is_new_visit = pw.BooleanField()
+    sex = pw.CharField(max_length=1)
+    visits = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "visit_day"
+        primary_key = pw.CompositeKey("day", "poli_id", "payment_type_id", "is_new_visit", "sex")
 
 
 @dataclass(frozen=True)
@@ -166,7 +183,75 @@ BEGIN
 END $$"""
 
 
-KEPT = (
+    def postgres_triggers(self) -> list[tuple[str, str]]:
+        return [("diagnosis", "AFTER INSERT OR DELETE OR UPDATE OF visit_id, icd10_code, is_new_case ON visit_diagnosis"),
+                ("visit_update", "AFTER UPDATE ON visit"), ("visit_delete", "BEFORE DELETE ON visit")]
+
+
+@dataclass(frozen=True)
+class KeptVisits:
+    """A kept table of visits (not diagnoses): its columns from the visit row, per engine."""
+
+    model: type[BaseModel]
+    visit_columns: tuple[tuple[str, str, str], ...]  # column, SQLite expression, PostgreSQL expression
+    count: str
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.table_name
+
+    def columns(self) -> str:
+        return ", ".join(name for name, *_rest in self.visit_columns)
+
+    def of_visit(self, row: str, postgres: bool) -> str:
+        return ", ".join((pg if postgres else lite).format(v=row) for _name, lite, pg in self.visit_columns)
+
+    def visit_changed(self, postgres: bool) -> str:
+        return Kept.visit_changed(self, postgres)  # type: ignore[arg-type]  # the same test of the same columns
+
+    def add(self, row: str, postgres: bool) -> str:
+        return (f"INSERT INTO {self.table} ({self.columns()}, {self.count}) SELECT {self.of_visit(row, postgres)}, 1 "
+                f"WHERE {row}.deleted_at IS NULL "
+                f"ON CONFLICT ({self.columns()}) DO UPDATE SET {self.count} = {self.table}.{self.count} + 1")
+
+    def remove(self, row: str, postgres: bool) -> str:
+        return (f"UPDATE {self.table} SET {self.count} = {self.count} - 1 WHERE {row}.deleted_at IS NULL "
+                f"AND ({self.columns()}) = ({self.of_visit(row, postgres)})")
+
+    def from_visits(self, postgres: bool) -> str:
+        return (f"SELECT {self.of_visit('v', postgres)}, COUNT(*) FROM visit v WHERE v.deleted_at IS NULL "
+                f"GROUP BY {self.of_visit('v', postgres)}")
+
+    def held(self) -> str:
+        return f"SELECT {self.columns()}, {self.count} FROM {self.table} WHERE {self.count} <> 0"
+
+    def rebuild(self, postgres: bool) -> list[str]:
+        return [f"DELETE FROM {self.table}",
+                f"INSERT INTO {self.table} ({self.columns()}, {self.count}) {self.from_visits(postgres)}"]
+
+    def sqlite_triggers(self) -> list[str]:
+        t = self.table
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {t}_insert AFTER INSERT ON visit BEGIN {self.add('new', False)}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {t}_update AFTER UPDATE ON visit WHEN {self.visit_changed(False)} "
+            f"BEGIN {self.remove('old', False)}; {self.add('new', False)}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {t}_delete BEFORE DELETE ON visit BEGIN {self.remove('old', False)}; END",
+        ]
+
+    def postgres_function(self) -> str:
+        return f"""CREATE OR REPLACE FUNCTION {self.table}_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NOT ({self.visit_changed(True)}) THEN RETURN NULL; END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN {self.remove('OLD', True)}; END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN {self.add('NEW', True)}; END IF;
+    RETURN NULL;
+END $$"""
+
+    def postgres_triggers(self) -> list[tuple[str, str]]:
+        return [("visit", "AFTER INSERT OR UPDATE OR DELETE ON visit")]
+
+
+KEPT: tuple[Kept | KeptVisits, ...] = (
     Kept(DiagnosisDay, (("day", "substr({v}.visit_at, 1, 10)", "{v}.visit_at::date"),),
          (("icd10_code", "{d}.icd10_code"),), "{d}.is_new_case", "new_cases"),
     Kept(DiagnosisMonth, (("month", "substr({v}.visit_at, 1, 7)", "to_char({v}.visit_at, 'YYYY-MM')"),
@@ -174,17 +259,22 @@ KEPT = (
                           ("age_days", "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END",
                            "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END")),
          (("icd10_code", "{d}.icd10_code"), ("is_new_case", "{d}.is_new_case")), "1 = 1", "cases"),
+    KeptVisits(VisitDay, (("day", "substr({v}.visit_at, 1, 10)", "{v}.visit_at::date"),
+                          ("poli_id", "{v}.poli_id", "{v}.poli_id"),
+                          ("payment_type_id", "{v}.payment_type_id", "{v}.payment_type_id"),
+                          ("is_new_visit", "{v}.is_new_visit", "{v}.is_new_visit"), ("sex", "{v}.sex", "{v}.sex")),
+               "visits"),
 )
 MODELS = [kept.model for kept in KEPT]
 TABLE = DiagnosisDay._meta.table_name  # the first, for the tools that name one
 
 
-def create_tables(database: pw.Database) -> None:
+def create_tables(database: pw.Database, models: list[type[BaseModel]] | None = None) -> None:
     """The kept tables; on SQLite WITHOUT ROWID, so that a year's rows are read in key order from
     the table itself (a third faster than through the primary-key index)."""
-    for model in MODELS:
+    for model in models or MODELS:
         model._meta.without_rowid = not isinstance(database, pw.PostgresqlDatabase)
-    database.create_tables(MODELS)
+    database.create_tables(models or MODELS)
 
 
 def install(database: pw.Database) -> None:
@@ -196,19 +286,19 @@ def install(database: pw.Database) -> None:
                 database.execute_sql(statement)
             continue
         database.execute_sql(kept.postgres_function())
-        for name, event in (("diagnosis", "AFTER INSERT OR DELETE OR UPDATE OF visit_id, icd10_code, is_new_case "
-                                          "ON visit_diagnosis"),
-                            ("visit_update", "AFTER UPDATE ON visit"), ("visit_delete", "BEFORE DELETE ON visit")):
+        for name, event in kept.postgres_triggers():
             table = event.rsplit(" ON ", 1)[1]
             database.execute_sql(f"DROP TRIGGER IF EXISTS {kept.table}_{name} ON {table}")
             database.execute_sql(f"CREATE TRIGGER {kept.table}_{name} {event} FOR EACH ROW "
                                  f"EXECUTE FUNCTION {kept.table}_count()")
 
 
-def rebuild(database: pw.Database) -> int:
+def rebuild(database: pw.Database, models: list[type[BaseModel]] | None = None) -> int:
     """The counts made again from the raw tables, inside the caller's transaction; returns the rows."""
     postgres = isinstance(database, pw.PostgresqlDatabase)
     for kept in KEPT:
+        if models is not None and kept.model not in models:
+            continue
         for statement in kept.rebuild(postgres):
             database.execute_sql(statement)
     return sum(kept.model.select().count() for kept in KEPT)

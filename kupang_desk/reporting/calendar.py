@@ -154,6 +154,7 @@ class Reminders:
     overdue: str
     week: Week
     alerts: list[Alert]
+    overdue_count: int = 0
 
     def line(self) -> str:
         parts = [self.overdue] if self.overdue else []
@@ -171,4 +172,5 @@ def reminders(today: dt.date | None = None, *, user: SignedIn | None = None) -> 
     user = require("report.make", user)
     today = today or dt.date.today()
     week = Week.of(today, starts_sunday=preferences.get("skdr.week_starts_sunday"))
-    return Reminders(overdue_line(entries(today, user=user)), week, alerts(week, user=user))
+    found = entries(today, user=user)
+    return Reminders(overdue_line(found), week, alerts(week, user=user), sum(1 for entry in found if entry.overdue))

@@ -81,7 +81,8 @@ def _filter_words(flt: VisitFilter) -> str:
     if flt.kelurahan_code:
         parts.append(_("Kelurahan {name}").format(name=regions.name_of(flt.kelurahan_code) or flt.kelurahan_code))
     if flt.icd10:
-        parts.append(_("Diagnosis {code}").format(code=flt.icd10.upper()))
+        parts.append((_("Diagnosis {code} (kasus baru)") if flt.new_case else _("Diagnosis {code}")).format(
+            code=flt.icd10.upper()))
     if flt.new_visit is not None:
         parts.append(_("Kunjungan baru saja") if flt.new_visit else _("Kunjungan lama saja"))
     if flt.waited_over is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
@@ -28,8 +28,10 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
 from kupang_desk.patients.registration import load_for_edit
+from kupang_desk.queue import entries
 from kupang_desk.reporting import calendar
 from kupang_desk.ui.backup import BackupDesk
+from kupang_desk.ui.beranda import PuskesmasBeranda, SchoolBeranda
 from kupang_desk.ui.help import HelpDialog, guide_html, shortcuts_html
 from kupang_desk.ui.import_wizard import ImportDialog
 from kupang_desk.ui.operations import Operation, run_in_background
@@ -61,10 +63,12 @@ class Section:
 
 def sections() -> list[Section]:
     return [
+        Section("beranda", _("Beranda"), _("Kunjungan hari ini dan bulan ini, tren 12 bulan, penyakit terbanyak dan yang naik, antrean dan laporan."), "puskesmas"),
         Section("pasien", _("Pasien"), _("Pendaftaran pasien, pencarian cepat menurut nama, NIK, No. RM atau No. BPJS, dan kartu pasien."), "puskesmas"),
         Section("antrean", _("Antrean"), _("Loket memberi nomor antrean, poli memanggil dan melayani, layar ruang tunggu menampilkan nomor berikutnya."), "puskesmas"),
         Section("kunjungan", _("Kunjungan"), _("Kunjungan hari ini dan register kunjungan dengan diagnosis ICD-10."), "puskesmas"),
         Section("laporan", _("Laporan"), _("LB1, rekap kunjungan dan sepuluh besar penyakit untuk Dinas Kesehatan, sebagai Excel dan PDF."), "puskesmas"),
+        Section("beranda_sekolah", _("Beranda"), _("Penerima beasiswa menurut program dan status, dana yang sudah dan belum cair, batas aktivasi rekening, siswa layak yang belum diusulkan."), "sekolah"),
         Section("sekolah", _("Sekolah/Beasiswa"), _("Data siswa dari Dapodik, program beasiswa (PIP dan program Kota Kupang), penerima dan pencairannya."), "sekolah"),
         Section("pengaturan", _("Pengaturan"), _("Profil institusi dan kop surat, daftar poli dan cara bayar, kelurahan wilayah kerja."), "both"),
     ]
@@ -103,6 +107,8 @@ class MainWindow(QMainWindow):
         self.school_page: SchoolPage | None = None
         self.settings_page: SettingsPage | None = None
         self.queue_page: QueuePage | None = None
+        self.beranda: PuskesmasBeranda | None = None
+        self.school_beranda: SchoolBeranda | None = None
         self.idle_lock: IdleLock | None = None
         for section in self.visible_sections():
             item = QListWidgetItem(section.title)
@@ -147,6 +153,16 @@ class MainWindow(QMainWindow):
         self.navigation.setFocus()
 
     def _make_page(self, section: Section) -> QWidget:
+        if section.key == "beranda":
+            page = self.beranda = PuskesmasBeranda()
+            page.open_register.connect(self.show_visits)
+            page.open_section.connect(lambda key: self.show_calendar() if key == "laporan" else self.show_section(key))
+            return page
+        if section.key == "beranda_sekolah":
+            page = self.school_beranda = SchoolBeranda()
+            page.open_awards.connect(self.show_awards)
+            page.open_students.connect(self.show_students)
+            return page
         if section.key == "pasien":
             page = self.patients_page = PatientsPage()
             page.new_patient.connect(self.register_patient)
@@ -182,9 +198,49 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self._title())
         self.refresh_summary()
 
+    def show_visits(self, flt) -> None:
+        """The visit register with ``flt`` (a Beranda tile's rows)."""
+        self.show_section("kunjungan")
+        if self.register_page is not None:
+            self.register_page.show_filter(flt)
+
+    def show_awards(self, programme_id: int | None, status: str | None) -> None:
+        """The recipients of a programme, with a status (a school Beranda tile's rows)."""
+        self.show_section("sekolah")
+        if self.school_page is None:
+            return
+        tab = self.school_page.awards
+        self.school_page.tabs.setCurrentWidget(tab)
+        if programme_id is not None:
+            select_data(tab.programme_box, programme_id)
+        select_data(tab.status_box, status)
+
+    def show_students(self) -> None:
+        self.show_section("sekolah")
+        if self.school_page is not None:
+            self.school_page.tabs.setCurrentWidget(self.school_page.students)
+
+    def refresh_beranda(self) -> None:
+        """The Beranda's figures again: a few milliseconds from the kept counts."""
+        if self.beranda is None:
+            return
+        try:
+            self.beranda.refresh()
+            waiting = None
+            if allowed(session.current(), "patient.read"):
+                queues = entries.overview()
+                waiting = sum(q.waiting for q in queues) if queues else None
+            self.beranda.show_queue(waiting)
+        except KnownError as error:
+            log.warning("Beranda not shown: %s", error)
+
     def _on_section_changed(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
         page = self.pages.currentWidget()
+        if page is self.beranda:
+            self.refresh_beranda()
+        if page is self.school_beranda:
+            self.school_beranda.refresh()
         if page is self.register_page and self.register_page.model.register is None:
             self.register_page.apply()
         if page is self.patients_page:
@@ -289,7 +345,7 @@ class MainWindow(QMainWindow):
         name = self.institution.name if self.institution else _("Belum ada profil institusi")
         return f"{name} — Kupang Desk"
 
-    SECTION_PERMISSION = {"pasien": "patient.read", "antrean": "visit.write", "kunjungan": "patient.read",
+    SECTION_PERMISSION = {"beranda": "report.make", "beranda_sekolah": "student.read", "pasien": "patient.read", "antrean": "visit.write", "kunjungan": "patient.read",
                           "laporan": "report.make", "sekolah": "student.read"}
 
     def visible_sections(self) -> list[Section]:
@@ -298,8 +354,11 @@ class MainWindow(QMainWindow):
         kind = self.institution.kind if self.institution else "puskesmas"
         both = self.institution.show_both if self.institution else False
         user = session.current()
-        return [s for s in sections() if (both or s.desk in ("both", kind))
-                and (s.key not in self.SECTION_PERMISSION or allowed(user, self.SECTION_PERMISSION[s.key]))]
+        shown = [s for s in sections() if (both or s.desk in ("both", kind))
+                 and (s.key not in self.SECTION_PERMISSION or allowed(user, self.SECTION_PERMISSION[s.key]))]
+        if both:  # two Beranda: the school's is named so, beside the school's section
+            shown = [replace(s, title=_("Beranda sekolah")) if s.key == "beranda_sekolah" else s for s in shown]
+        return shown
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Berkas"))
@@ -496,6 +555,8 @@ class MainWindow(QMainWindow):
         return operation
 
     def _show_reminders(self, reminders: calendar.Reminders) -> None:
+        if self.beranda is not None:
+            self.beranda.show_reminders(reminders.overdue_count, reminders.alerts)
         line = reminders.line()
         self.reminder_label.setText(f'<a href="kalender" style="color: #b00020;">{html.escape(line)}</a>' if line else "")
         self.reminder_label.setToolTip(_("Klik untuk membuka Kalender pelaporan") if line else "")

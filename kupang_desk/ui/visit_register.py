@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,7 +32,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 from kupang_desk.ui.operations import Operation, show_error
-from kupang_desk.ui.widgets import DISPLAY, USER, combo, parse_date_text
+from kupang_desk.ui.widgets import DISPLAY, USER, combo, date_text, parse_date_text, select_data
 from kupang_desk.visits.recording import delete_visit
 from kupang_desk.visits.register import SORTS, VisitFilter, VisitRegister
 
@@ -140,6 +141,8 @@ class VisitRegisterPage(QWidget):
                 self.kelurahan.addItem(f"{name} ({kecamatan})", code)
         self.icd10 = QLineEdit()
         self.icd10.setPlaceholderText(_("ICD-10, misalnya J06"))
+        self.new_case = QCheckBox(_("Kasus baru saja"))
+        self.new_case.setToolTip(_("Dengan kode ICD-10: hanya kunjungan yang diagnosis itu kasus baru"))
         self.new_visit = combo([(_("Baru"), True), (_("Lama"), False)], empty=_("Baru dan lama"))
         self.waited = combo([(_("Menunggu > {n} menit").format(n=n), n) for n in (15, 30, 60, 120)],
                             empty=_("Semua waktu tunggu"))
@@ -152,7 +155,11 @@ class VisitRegisterPage(QWidget):
         filters = QGridLayout()
         for column, widget in enumerate((self.date_from, self.date_to, self.poli, self.payment, self.kelurahan)):
             filters.addWidget(widget, 0, column)
-        for column, widget in enumerate((self.icd10, self.new_visit, self.waited, self.apply_button)):
+        icd = QHBoxLayout()
+        icd.addWidget(self.icd10, 1)
+        icd.addWidget(self.new_case)
+        filters.addLayout(icd, 1, 0, 1, 2)
+        for column, widget in enumerate((self.new_visit, self.waited, self.apply_button), start=2):
             filters.addWidget(widget, 1, column)
         self.model = VisitRegisterModel(self)
         self.view = QTableView()
@@ -189,6 +196,7 @@ class VisitRegisterPage(QWidget):
         for box in (self.poli, self.payment, self.kelurahan, self.new_visit, self.waited):
             box.activated.connect(lambda _index: self.apply())
         self.apply_button.clicked.connect(self.apply)
+        self.new_case.toggled.connect(lambda _on: self.apply() if self.icd10.text().strip() else None)
         self._busy_timer = QTimer(self, singleShot=True, interval=150)
         self._busy_timer.timeout.connect(lambda: self.status.setText(_("Memuat kunjungan...")))
 
@@ -205,7 +213,21 @@ class VisitRegisterPage(QWidget):
         return VisitFilter(date_from=dates[0], date_to=dates[1], poli_id=self.poli.currentData(),
                            payment_type_id=self.payment.currentData(), kelurahan_code=self.kelurahan.currentData(),
                            icd10=self.icd10.text().strip(), new_visit=self.new_visit.currentData(),
-                           waited_over=self.waited.currentData())
+                           waited_over=self.waited.currentData(), new_case=self.new_case.isChecked())
+
+    def show_filter(self, flt: VisitFilter) -> Operation | None:
+        """Sets the filter boxes to ``flt`` (a Beranda tile's rows) and shows its visits."""
+        self.date_from.setText(date_text(flt.date_from))
+        self.date_to.setText(date_text(flt.date_to))
+        for box, value in ((self.poli, flt.poli_id), (self.payment, flt.payment_type_id), (self.kelurahan, flt.kelurahan_code),
+                           (self.new_visit, flt.new_visit), (self.waited, flt.waited_over)):
+            select_data(box, value)
+        self.icd10.setText(flt.icd10)
+        self.new_case.blockSignals(True)
+        self.new_case.setChecked(flt.new_case)
+        self.new_case.blockSignals(False)
+        self.sort, self.descending = "visit_at", True
+        return self.apply()
 
     def apply(self) -> Operation | None:
         """Counts the filtered visits off the GUI thread, then shows them."""

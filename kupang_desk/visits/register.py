@@ -39,6 +39,7 @@ class VisitFilter:
     payment_type_id: int | None = None
     kelurahan_code: str | None = None
     icd10: str = ""  # a code or the start of one: "J06" finds J06.9
+    new_case: bool = False  # with icd10: only visits where that diagnosis is a kasus baru
     new_visit: bool | None = None  # True: kunjungan baru only; False: lama only
     patient_id: int | None = None
     waited_over: int | None = None  # minutes: visits whose patient waited longer at a poli's queue
@@ -101,8 +102,10 @@ def _conditions(flt: VisitFilter) -> tuple[list[pw.Expression], bool]:
         # EXISTS probes the diagnoses of each visit in time order, so a page needs only
         # as many probes as it takes to find its rows.
         diagnosis = VisitDiagnosis.alias("d")
-        where.append(pw.fn.EXISTS(diagnosis.select(pw.SQL("1")).where(
-            (diagnosis.visit == Visit.id) & (diagnosis.icd10 >= code) & (diagnosis.icd10 < code + "\uffff"))))
+        found = (diagnosis.visit == Visit.id) & (diagnosis.icd10 >= code) & (diagnosis.icd10 < code + "\uffff")
+        if flt.new_case:
+            found &= diagnosis.is_new_case
+        where.append(pw.fn.EXISTS(diagnosis.select(pw.SQL("1")).where(found)))
     if flt.waited_over is not None:
         entry = QueueEntry.alias("q")
         where.append(pw.fn.EXISTS(entry.select(pw.SQL("1")).where(

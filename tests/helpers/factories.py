@@ -36,10 +36,10 @@ def new_patient(**values):
     return register(patient_form(**values), accept_warnings=True, today=TODAY)
 
 
-def new_visit(patient, at: dt.datetime, *codes: str, **values):
+def new_visit(patient, at: dt.datetime, *codes: str, today: dt.date = TODAY, **values):
     lines = [DiagnosisLine(code, is_new_case=True, is_primary=i == 0) for i, code in enumerate(codes or ("J06.9",))]
     form = VisitForm(patient_id=patient.id, visit_at=at, poli_id=poli(), diagnoses=lines, **values)
-    return record_visit(form, today=TODAY)
+    return record_visit(form, today=today)
 
 
 CLI_USER, CLI_PASSWORD = "admin-uji", "rahasia-cli-123"

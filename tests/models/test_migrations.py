@@ -25,13 +25,13 @@ def _make_version_1(url: str) -> None:
     database_module.connect(url)
     migrator = SchemaMigrator.from_database(db.obj)
     with db.atomic():
-        # Undo v10 and v9: the queue prefix of each poli; the kept counts (tables and triggers).
+        # Undo v11, v10 and v9: the queue prefix of each poli; the kept counts (tables and triggers).
         db.execute_sql("ALTER TABLE poli DROP COLUMN queue_prefix")
         db.execute_sql("DROP TABLE queue_entry")
         for kept in totals.KEPT:
             if search_index.is_postgres(db.obj):
-                for name, table in (("diagnosis", "visit_diagnosis"), ("visit_update", "visit"), ("visit_delete", "visit")):
-                    db.execute_sql(f"DROP TRIGGER {kept.table}_{name} ON {table}")
+                for name, event in kept.postgres_triggers():
+                    db.execute_sql(f"DROP TRIGGER {kept.table}_{name} ON {event.rsplit(' ON ', 1)[1]}")
             else:
                 for (name,) in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
                                               (f"{kept.table}_%",)).fetchall():

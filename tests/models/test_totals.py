@@ -44,6 +44,10 @@ def test_every_kind_of_write_keeps_the_counts_equal_to_the_raw_visits(database):
     third = new_visit(maria, dt.datetime(2026, 10, 6, 23, 59), "A09")
     assert not differences() and kept_counts() == {("2026-10-05", "J06.9"): 2, ("2026-10-05", "I10"): 1,
                                              ("2026-10-06", "A09"): 1}
+    days = {}
+    for row in totals.VisitDay.select():
+        days[str(row.day)[:10]] = days.get(str(row.day)[:10], 0) + row.visits
+    assert days == {"2026-10-05": 2, "2026-10-06": 1}  # visits, not diagnoses: Yohanes's two codes are one visit
     form = form_of(first)  # to another day, one code changed, one case now old
     form.visit_at = dt.datetime(2026, 10, 7, 8, 0)
     form.diagnoses = [DiagnosisLine("A09", True, True), DiagnosisLine("I10", False, False)]
@@ -128,6 +132,6 @@ def test_the_command_line_checks_and_rebuilds_the_counts(database, db_url, monke
     captured = capsys.readouterr()
     assert "diagnosis_day 2026-10-05 J06.9: tersimpan 5, dari kunjungan 1" in captured.out and "totals rebuild" in captured.err
     assert main(["--database", db_url, "totals", "rebuild"]) == 0
-    assert "dibuat ulang: 2 baris" in capsys.readouterr().out  # one day, one month
+    assert "dibuat ulang: 3 baris" in capsys.readouterr().out  # one day, one month, one day of visits
     assert main(["--database", db_url, "totals", "check"]) == 0
     assert "sama dengan kunjungan" in capsys.readouterr().out

@@ -124,13 +124,15 @@ def test_the_idle_lock_covers_the_window_and_keeps_what_was_typed(qtbot, sqlite_
 def test_each_role_sees_its_own_sections_and_settings(qtbot, sqlite_database):
     demo.generate(20, 40, 10)
     expectations = {
-        "administrator": (["Pasien", "Antrean", "Kunjungan", "Laporan", "Sekolah/Beasiswa", "Pengaturan"],
+        "administrator": (["Beranda", "Pasien", "Antrean", "Kunjungan", "Laporan", "Beranda sekolah", "Sekolah/Beasiswa",
+                           "Pengaturan"],
                           ["Profil", "Daftar rujukan", "Pelaporan", "SATUSEHAT", "Cadangan dan sesi", "Akun", "Hak peran",
                            "Jejak audit"]),
-        "pendaftaran": (["Pasien", "Antrean", "Kunjungan", "Laporan", "Pengaturan"], []),
+        "pendaftaran": (["Beranda", "Pasien", "Antrean", "Kunjungan", "Laporan", "Pengaturan"], []),
         "poli": (["Pasien", "Antrean", "Kunjungan", "Pengaturan"], []),
-        "operator_sekolah": (["Sekolah/Beasiswa", "Pengaturan"], []),
-        "pimpinan": (["Pasien", "Kunjungan", "Laporan", "Sekolah/Beasiswa", "Pengaturan"], ["Jejak audit"]),
+        "operator_sekolah": (["Beranda sekolah", "Sekolah/Beasiswa", "Pengaturan"], []),
+        "pimpinan": (["Beranda", "Pasien", "Kunjungan", "Laporan", "Beranda sekolah", "Sekolah/Beasiswa", "Pengaturan"],
+                     ["Jejak audit"]),
     }
     for role, (sections, tabs) in expectations.items():
         window = signed_in_window(qtbot, sqlite_database, role)

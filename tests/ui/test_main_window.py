@@ -41,18 +41,19 @@ def test_title_status_bar_and_sections(window, sqlite_database):
     assert window.windowTitle() == "UPTD Puskesmas Oebobo (DEMO) — Kupang Desk"
     assert window.findChild(QLabel, "databaseLabel").text() == f"SQLite: {sqlite_database.path}"
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert titles == ["Pasien", "Antrean", "Kunjungan", "Laporan", "Sekolah/Beasiswa", "Pengaturan"]
-    assert window.current_section() == "pasien"
+    assert titles == ["Beranda", "Pasien", "Antrean", "Kunjungan", "Laporan", "Beranda sekolah", "Sekolah/Beasiswa",
+                      "Pengaturan"]
+    assert window.current_section() == "beranda"  # the head of the puskesmas sees this month first
 
 
 def test_keyboard_moves_between_sections(window, qtbot):
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == "laporan"
     assert window.pages.currentWidget() is window.reports_page
     window.navigation.setFocus()
     qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
-    assert window.current_section() == "sekolah"
-    assert window.section_actions["pengaturan"].shortcut().toString() == "Ctrl+6"
+    assert window.current_section() == "beranda_sekolah"
+    assert window.section_actions["pengaturan"].shortcut().toString() == "Ctrl+8"
 
 
 def test_summary_fills_the_pages_off_the_gui_thread(window, qtbot):
@@ -77,7 +78,7 @@ def test_a_puskesmas_only_profile_shows_no_school_screens(qtbot, sqlite_database
     school = MainWindow(sqlite_database)
     qtbot.addWidget(school)
     titles = [school.navigation.item(i).text() for i in range(school.navigation.count())]
-    assert titles == ["Sekolah/Beasiswa", "Pengaturan"]  # the health office's reports are not a school's
+    assert titles == ["Beranda", "Sekolah/Beasiswa", "Pengaturan"]  # the health office's reports are not a school's
 
 
 def test_first_start_on_an_empty_database_offers_the_demo(qtbot, sqlite_database):
@@ -180,7 +181,7 @@ def test_f1_opens_the_guide_of_the_section_and_the_shortcuts_are_listed(window, 
     guide.close()
     shortcuts = window.show_shortcuts()
     text = shortcuts.browser.toPlainText()
-    for keys, what in (("Ctrl+L", "Kunci sesi"), ("Ctrl+N", "Pasien baru"), ("Ctrl+4", "Laporan"),
+    for keys, what in (("Ctrl+L", "Kunci sesi"), ("Ctrl+N", "Pasien baru"), ("Ctrl+5", "Laporan"),
                        ("Ctrl+S", "Simpan formulir"), ("F1", "Panduan bagian ini")):
         lines = text.splitlines()  # each table cell on its own line: the key, then what it does
         assert any(lines[i] == keys and what in lines[i + 1] for i in range(len(lines) - 1)), (keys, what)

@@ -32,7 +32,7 @@ def school_window(qtbot, target) -> MainWindow:
 
 def test_import_fix_a_reject_move_awards_on_pay_and_print(qtbot, sqlite_database, tmp_path):
     window = school_window(qtbot, sqlite_database)
-    assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == ["Sekolah/Beasiswa", "Pengaturan"]
+    assert [window.navigation.item(i).text() for i in range(window.navigation.count())] == ["Beranda", "Sekolah/Beasiswa", "Pengaturan"]
     window.show_section("sekolah")
     page = window.school_page
     # Yosef's NIK was damaged by Excel and nothing else (NISN, NIPD) says who he is: rejected.

@@ -1,0 +1,156 @@
+"""The puskesmas Beranda: visits today and this month against the same days last year, the 12-month
+trend of kunjungan baru/lama, the ten most frequent diseases this month with last month beside
+them, the SKDR alerts of the week, the queue and the reports due.
+
+Read from the counts the database keeps (``models.totals``): a few hundred rows whatever the number
+of visits, so the Beranda opens at once on 2,000,000 visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import peewee as pw
+
+from kupang_desk import preferences
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
+from kupang_desk.documents.table import Period
+from kupang_desk.formatting import format_date, format_month
+from kupang_desk.models import DiagnosisMonth, VisitDay
+from kupang_desk.reports.counts import icd_titles
+from kupang_desk.visits.register import VisitFilter
+
+
+@dataclass(frozen=True)
+class Opens:
+    """Where a figure's rows are: the visit register with a filter, a report of a period, or a section."""
+
+    register: VisitFilter | None = None
+    report: tuple[str, Period] | None = None
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    year: int
+    month: int
+    new: int  # kunjungan baru
+    old: int
+
+    @property
+    def label(self) -> str:
+        return format_month(self.year, self.month)
+
+
+@dataclass(frozen=True)
+class Disease:
+    code: str
+    name: str
+    cases: int  # new cases this month so far
+    previous: int  # new cases last month, whole
+    opens: Opens
+
+
+@dataclass
+class PuskesmasHome:
+    today: dt.date
+    visits_today: int
+    visits_month: int  # this month up to today
+    visits_month_last_year: int  # the same days a year before
+    trend: list[MonthPoint]
+    top: list[Disease]
+    opens_today: Opens
+    opens_month: Opens
+    opens_month_last_year: Opens
+    last_year_words: str = ""  # "1-3 Desember 2025": the days the month is compared with
+
+    @property
+    def change(self) -> float | None:
+        """This month against the same days last year, as a fraction (+0.12 is 12% more)."""
+        if not self.visits_month_last_year:
+            return None
+        return self.visits_month / self.visits_month_last_year - 1
+
+
+def _month_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _months_back(today: dt.date, count: int) -> list[tuple[int, int]]:
+    """The ``count`` months ending with ``today``'s, oldest first."""
+    months = []
+    year, month = today.year, today.month
+    for _step in range(count):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _same_day_last_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _visits_between(start: dt.date, end: dt.date) -> int:
+    """Live visits from ``start`` to ``end`` (inclusive), from the kept day counts."""
+    return int(VisitDay.select(pw.fn.COALESCE(pw.fn.SUM(VisitDay.visits), 0))
+               .where((VisitDay.day >= start) & (VisitDay.day <= end)).scalar() or 0)
+
+
+def _trend(today: dt.date, months: int = 12) -> list[MonthPoint]:
+    """Kunjungan baru and lama per month for the ``months`` months ending with this one."""
+    wanted = _months_back(today, months)
+    start = dt.date(*wanted[0], 1)
+    counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    query = (VisitDay.select(VisitDay.day, VisitDay.is_new_visit, pw.fn.SUM(VisitDay.visits))
+             .where((VisitDay.day >= start) & (VisitDay.day <= today))
+             .group_by(VisitDay.day, VisitDay.is_new_visit).tuples())
+    for day, new, visits in query:
+        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+        counts[(day.year, day.month)][0 if new else 1] += int(visits)
+    return [MonthPoint(year, month, *counts[(year, month)]) for year, month in wanted]
+
+
+def _top_diseases(today: dt.date, *, limit: int = 10) -> list[Disease]:
+    """This month's most frequent diseases (new cases, as the top-ten report counts them) with last
+    month's count beside each; each opens the register of its visits this month."""
+    include_z = preferences.get("top_diseases.include_z_codes")
+    this, previous = _month_key(today.year, today.month), _month_key(*_months_back(today, 2)[0])
+
+    def cases(month: str) -> dict[str, int]:
+        condition = (DiagnosisMonth.month == month) & DiagnosisMonth.is_new_case
+        if not include_z:
+            condition &= ~DiagnosisMonth.icd10_code.startswith("Z")
+        query = (DiagnosisMonth.select(DiagnosisMonth.icd10_code, pw.fn.SUM(DiagnosisMonth.cases))
+                 .where(condition).group_by(DiagnosisMonth.icd10_code).tuples())
+        return {code: int(n) for code, n in query if n}
+
+    now, before = cases(this), cases(previous)
+    ranked = sorted(now, key=lambda code: (-now[code], code))[:limit]
+    titles = icd_titles(ranked)
+    start = today.replace(day=1)
+    return [Disease(code, titles.get(code, ""), now[code], before.get(code, 0),
+                    Opens(register=VisitFilter(date_from=start, date_to=today, icd10=code, new_case=True)))
+            for code in ranked]
+
+
+def puskesmas_home(today: dt.date | None = None, *, user: SignedIn | None = None) -> PuskesmasHome:
+    """The Beranda's figures (no personal data: counts only; the rows they open check their own rights)."""
+    require("report.make", user)
+    today = today or dt.date.today()
+    start = today.replace(day=1)
+    last_year_end = _same_day_last_year(today)
+    last_year_start = last_year_end.replace(day=1)
+    home = PuskesmasHome(
+        today, _visits_between(today, today), _visits_between(start, today),
+        _visits_between(last_year_start, last_year_end), _trend(today), _top_diseases(today),
+        Opens(register=VisitFilter(date_from=today, date_to=today)),
+        Opens(register=VisitFilter(date_from=start, date_to=today)),
+        Opens(register=VisitFilter(date_from=last_year_start, date_to=last_year_end)))
+    home.last_year_words = (format_date(last_year_end) if last_year_start == last_year_end else
+                            f"{last_year_start.day}–{format_date(last_year_end)}")
+    return home

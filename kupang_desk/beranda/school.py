@@ -1,0 +1,70 @@
+"""The school Beranda: this year's recipients by programme and status, the money granted, paid and
+still to pay, the activation deadlines of the next 14 days, and the students marked eligible but
+never proposed (those with KIP, KKS or PKH first, as the social-protection programmes ask)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
+from kupang_desk.models import Award, ScholarshipProgramme, Student
+from kupang_desk.scholarships.awards import AwardRow, Totals, award_rows, deadline_warnings
+
+
+@dataclass(frozen=True)
+class ProgrammeFigures:
+    id: int
+    name: str
+    by_status: dict[str, int]  # awards per status (the cancelled too)
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A student the school marked Layak PIP, in no award of this year's programmes."""
+
+    id: int
+    nisn: str
+    name: str
+    class_group: str
+    flags: tuple[str, ...]  # "KIP", "KKS", "PKH"
+
+
+@dataclass
+class SchoolHome:
+    today: dt.date
+    programmes: list[ProgrammeFigures] = field(default_factory=list)
+    deadlines: list[tuple[AwardRow, int]] = field(default_factory=list)  # (row, days left)
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def totals(self) -> Totals:
+        return Totals(*(sum(getattr(p.totals, name) for p in self.programmes)
+                        for name in ("recipients", "amount", "paid", "outstanding")))
+
+
+def _social_flags(student: Student) -> tuple[str, ...]:
+    return tuple(flag for flag, held in (("KIP", bool(student.kip_number)), ("KKS", bool(student.kks_number)),
+                                         ("PKH", bool(student.kps_recipient))) if held)
+
+
+def school_home(today: dt.date | None = None, *, within_days: int = 14, user: SignedIn | None = None) -> SchoolHome:
+    require("student.read", user)
+    today = today or dt.date.today()
+    home = SchoolHome(today)
+    current = list(ScholarshipProgramme.select().where(ScholarshipProgramme.active & (ScholarshipProgramme.year == today.year))
+                   .order_by(ScholarshipProgramme.name))
+    for programme in current:
+        rows = award_rows(programme)
+        by_status: dict[str, int] = {}
+        for row in rows:
+            by_status[row.status] = by_status.get(row.status, 0) + 1
+        home.programmes.append(ProgrammeFigures(programme.id, programme.name, by_status, Totals.of(rows)))
+    home.deadlines = [(row, days) for row, days in deadline_warnings(today=today, within_days=within_days) if days >= 0]
+    proposed = {sid for (sid,) in Award.select(Award.student).where(Award.programme.in_([p.id for p in current])).tuples()}
+    students = Student.select().where(Student.pip_eligible & (Student.status == "aktif")).order_by(Student.grade, Student.name)
+    home.candidates = sorted((Candidate(s.id, s.nisn or "", s.name, s.class_group, _social_flags(s))
+                              for s in students if s.id not in proposed), key=lambda c: (not c.flags, c.class_group, c.name))
+    return home

@@ -1,0 +1,353 @@
+"""Beranda of a puskesmas (tiles that open their rows, the 12-month trend and the month's top ten)
+and of a school (recipients and money, deadlines, the students left out).
+
+The tiles and the table are painted at once from the kept counts; the chart library (pyqtgraph,
+with numpy: half a second to import) loads after the first paint, so the window never waits on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kupang_desk.accounts import session
+from kupang_desk.accounts.permissions import allowed
+from kupang_desk.beranda.puskesmas import MonthPoint, Opens, PuskesmasHome, puskesmas_home
+from kupang_desk.beranda.school import SchoolHome, school_home
+from kupang_desk.formatting import format_date, format_number, format_rupiah, month_names
+from kupang_desk.i18n import _
+from kupang_desk.scholarships import awards
+
+TILE_STYLE = ("QPushButton#tile { text-align: left; padding: 8px 12px; border: 1px solid palette(mid); border-radius: 6px;"
+              " background: palette(base); } QPushButton#tile:hover { border-color: palette(highlight); }")
+
+
+def percent_change(change: float | None) -> str:
+    """``naik 12%``, ``turun 3%``, ``sama``; empty without last year's figure."""
+    if change is None:
+        return ""
+    rounded = round(change * 100)
+    if rounded == 0:
+        return _("sama")
+    return (_("naik {n}%") if rounded > 0 else _("turun {n}%")).format(n=abs(rounded))
+
+
+class Tile(QPushButton):
+    """A figure, large, with its title above and a line under it; clicking (or Enter) opens the rows
+    behind it."""
+
+    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tile")
+        self.key, self.title = key, title
+        self.value, self.detail = "", ""
+        self.opens: Opens | None = None
+        self.setMinimumHeight(92)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.labels = [QLabel(title), QLabel("…"), QLabel()]
+        big = self.labels[1].font()
+        big.setPointSizeF(big.pointSizeF() * 2)
+        big.setBold(True)
+        self.labels[1].setFont(big)
+        self.labels[2].setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.setSpacing(0)
+        for label in self.labels:
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(label)
+
+    def show_figure(self, value: str, detail: str, opens: Opens | None) -> None:
+        self.value, self.detail, self.opens = value, detail, opens
+        self.labels[1].setText(value)
+        self.labels[2].setText(detail)
+        self.setAccessibleName(f"{self.title}: {value}. {detail}")
+        self.setToolTip(_("Klik untuk membuka daftarnya") if opens else "")
+        self.setEnabled(opens is not None)
+
+
+class TrendChart(QWidget):
+    """Kunjungan baru and lama per month as stacked bars (pyqtgraph), months in Indonesian."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.points: list[MonthPoint] = []
+        self.plot = None
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.waiting = QLabel(_("Memuat grafik..."))
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.layout_.addWidget(self.waiting)
+        self.setMinimumHeight(220)
+
+    def show_points(self, points: list[MonthPoint]) -> None:
+        self.points = points
+        if self.plot is not None:
+            self._draw()
+
+    def load(self) -> None:
+        """Builds the chart (imports pyqtgraph: after the first paint)."""
+        if self.plot is not None:
+            return
+        import pyqtgraph as pg  # half a second with numpy: only once the Beranda is on screen
+
+        pg.setConfigOptions(antialias=True, background="w", foreground="k")
+        self.pg = pg
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("trendPlot")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.addLegend(offset=(10, 5))
+        self.plot.getAxis("left").setLabel(_("Kunjungan"))
+        self.plot.getAxis("bottom").setHeight(44)
+        self.layout_.removeWidget(self.waiting)
+        self.waiting.hide()
+        self.layout_.addWidget(self.plot)
+        self._draw()
+
+    def _draw(self) -> None:
+        pg, plot = self.pg, self.plot
+        plot.clear()
+        names = month_names()
+        xs = list(range(len(self.points)))
+        new = [p.new for p in self.points]
+        old = [p.old for p in self.points]
+        plot.addItem(pg.BarGraphItem(x=xs, height=new, width=0.7, brush="#2e7d32", name=_("Kunjungan baru")))
+        plot.addItem(pg.BarGraphItem(x=xs, y0=new, height=old, width=0.7, brush="#90caf9", name=_("Kunjungan lama")))
+        ticks = [(x, f"{names[p.month - 1][:3]}\n{p.year}") for x, p in zip(xs, self.points, strict=True)]
+        plot.getAxis("bottom").setTicks([ticks])
+        axis = plot.getAxis("left")
+        axis.tickStrings = lambda values, scale, spacing: [format_number(int(v)) for v in values]
+        plot.setYRange(0, max([n + o for n, o in zip(new, old, strict=True)] + [1]) * 1.1, padding=0)
+        plot.setXRange(-0.6, len(xs) - 0.4, padding=0)
+
+
+class PuskesmasBeranda(QWidget):
+    """What this month looks like: tiles, the trend, the ten most frequent diseases, the watch list."""
+
+    open_register = Signal(object)  # a VisitFilter
+    open_section = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.home: PuskesmasHome | None = None
+        self.setStyleSheet(TILE_STYLE)
+        self.heading = QLabel()
+        self.heading.setObjectName("berandaHeading")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.tiles = {key: Tile(key, title) for key, title in (
+            ("today", _("Kunjungan hari ini")), ("month", _("Kunjungan bulan ini")),
+            ("last_year", _("Bulan yang sama tahun lalu")), ("queue", _("Menunggu di antrean")),
+            ("reports", _("Laporan")))}
+        tiles = QGridLayout()
+        for column, tile in enumerate(self.tiles.values()):
+            tiles.addWidget(tile, 0, column)
+            tiles.setColumnStretch(column, 1)
+            tile.clicked.connect(lambda _checked=False, t=tile: self._open(t.opens))
+        self.chart = TrendChart()
+        self.top = QTableWidget(0, 5)
+        self.top.setObjectName("topDiseases")
+        self.top.setHorizontalHeaderLabels([_("Kode"), _("Penyakit"), _("Bulan ini"), _("Bulan lalu"), _("Perubahan")])
+        self.top.verticalHeader().hide()
+        self.top.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.top.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.top.setWordWrap(False)
+        self.top.verticalHeader().setDefaultSectionSize(24)
+        header = self.top.horizontalHeader()
+        for column in (0, 2, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.top.setToolTip(_("Klik dua kali untuk membuka kunjungannya di register"))
+        self.top.doubleClicked.connect(lambda index: self._open(self.home.top[index.row()].opens) if self.home else None)
+        self.top.activated.connect(lambda index: self._open(self.home.top[index.row()].opens) if self.home else None)
+        self.watch = QLabel()
+        self.watch.setObjectName("watchList")
+        self.watch.setWordWrap(True)
+        self.watch.setTextFormat(Qt.TextFormat.RichText)
+        self.watch.linkActivated.connect(lambda _link: self.open_section.emit("laporan"))
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for layout, title, widget in ((left, _("Kunjungan 12 bulan terakhir"), self.chart),
+                                      (right, _("10 penyakit terbanyak bulan ini (kasus baru)"), self.top)):
+            caption = QLabel(f"<b>{title}</b>")
+            layout.addWidget(caption)
+            layout.addWidget(widget, 1)
+        right.addWidget(self.watch)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+        frame = QFrame()
+        frame.setLayout(body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(tiles)
+        layout.addWidget(frame, 1)
+
+    def refresh(self, today: dt.date | None = None) -> PuskesmasHome:
+        """Counts again (a few milliseconds from the kept counts) and paints; the chart follows."""
+        home = self.home = puskesmas_home(today)
+        self.heading.setText(_("Beranda · {day}").format(day=format_date(home.today)))
+        self.tiles["today"].show_figure(format_number(home.visits_today), format_date(home.today), home.opens_today)
+        self.tiles["month"].show_figure(format_number(home.visits_month),
+                                        percent_change(home.change) + (" " + _("dari tahun lalu") if home.change is not None
+                                                                       else _("belum ada data tahun lalu")), home.opens_month)
+        self.tiles["last_year"].show_figure(format_number(home.visits_month_last_year), home.last_year_words,
+                                            home.opens_month_last_year)
+        self.top.setRowCount(len(home.top))
+        for row, disease in enumerate(home.top):
+            change = disease.cases - disease.previous
+            cells = (disease.code, disease.name, format_number(disease.cases), format_number(disease.previous),
+                     f"{change:+d}" if change else "0")
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.top.setItem(row, column, item)
+        self.chart.show_points(home.trend)
+        QTimer.singleShot(0, self.chart.load)
+        return home
+
+    def show_queue(self, waiting: int | None) -> None:
+        if waiting is None:
+            self.tiles["queue"].show_figure("-", _("antrean tidak dipakai"), Opens(section="antrean"))
+        else:
+            self.tiles["queue"].show_figure(format_number(waiting), _("pasien menunggu sekarang"), Opens(section="antrean"))
+        self.tiles["queue"].setEnabled(allowed(session.current(), "visit.write"))
+
+    def show_reminders(self, overdue: int, alerts: list) -> None:
+        """The reports overdue (tile) and the week's SKDR alerts (the watch list), from the main window's check."""
+        self.tiles["reports"].show_figure(format_number(overdue), _("terlambat atau perlu revisi") if overdue
+                                          else _("semua terkirim tepat waktu"), Opens(section="laporan"))
+        if alerts:
+            cases = _("{n} kasus baru")
+            lines = "<br>".join(f"<b>{a.letter} {a.name}</b>: " + cases.format(n=a.cases) for a in alerts)
+            heading, link = _("Waspada SKDR minggu ini"), _("Buka laporan SKDR")
+            self.watch.setText(f"<b>{heading}</b><br>{lines}<br><a href='laporan'>{link}</a>")
+        else:
+            self.watch.setText(_("Waspada SKDR minggu ini: tidak ada kenaikan penyakit."))
+
+    def _open(self, opens: Opens | None) -> None:
+        if opens is None:
+            return
+        if opens.register is not None:
+            self.open_register.emit(opens.register)
+        elif opens.section:
+            self.open_section.emit(opens.section)
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setWordWrap(False)
+    table.verticalHeader().setDefaultSectionSize(24)
+    header = table.horizontalHeader()
+    for column in range(len(headers)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+    table.setRowCount(len(rows))
+    for row, cells in enumerate(rows):
+        for column, text in enumerate(cells):
+            table.setItem(row, column, QTableWidgetItem(text))
+
+
+class SchoolBeranda(QWidget):
+    """The school head's Beranda: recipients and money per programme, the deadlines, the students
+    left out. Each tile opens the recipients (or students) behind it."""
+
+    open_awards = Signal(object, object)  # programme id (or None), status (or None)
+    open_students = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.home: SchoolHome | None = None
+        self.setStyleSheet(TILE_STYLE)
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.tiles = {key: Tile(key, title) for key, title in (
+            ("recipients", _("Penerima tahun ini")), ("paid", _("Sudah cair")), ("outstanding", _("Belum cair")),
+            ("deadlines", _("Batas aktivasi 14 hari")), ("candidates", _("Layak, belum diusulkan")))}
+        tiles = QGridLayout()
+        for column, tile in enumerate(self.tiles.values()):
+            tiles.addWidget(tile, 0, column)
+            tiles.setColumnStretch(column, 1)
+        self.tiles["recipients"].clicked.connect(lambda: self.open_awards.emit(self._first_programme(), None))
+        self.tiles["paid"].clicked.connect(lambda: self.open_awards.emit(self._first_programme(), None))
+        self.tiles["outstanding"].clicked.connect(lambda: self.open_awards.emit(self._first_programme(), None))
+        self.tiles["deadlines"].clicked.connect(lambda: self.open_awards.emit(self._first_programme(), "sk_nominasi"))
+        self.tiles["candidates"].clicked.connect(self.open_students.emit)
+        self.programmes = _table([_("Program")] + [awards.status_label(s) for s in awards.STATUS_ORDER])
+        self.programmes.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.programmes.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.programmes.cellDoubleClicked.connect(self._open_cell)
+        self.programmes.setToolTip(_("Klik dua kali untuk membuka penerima program dan status itu"))
+        self.deadlines = _table([_("NISN"), _("Nama"), _("Kelas"), _("Batas aktivasi"), _("Sisa hari")])
+        self.candidates = _table([_("NISN"), _("Nama"), _("Kelas"), _("KIP/KKS/PKH")])
+        lists = QHBoxLayout()
+        for title, table in ((_("Rekening harus aktif dalam 14 hari"), self.deadlines),
+                             (_("Layak PIP, belum diusulkan (KIP/KKS/PKH lebih dulu)"), self.candidates)):
+            column = QVBoxLayout()
+            column.addWidget(QLabel(f"<b>{title}</b>"))
+            column.addWidget(table, 1)
+            lists.addLayout(column, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(tiles)
+        layout.addWidget(QLabel(f"<b>{_('Penerima menurut program dan status')}</b>"))
+        layout.addWidget(self.programmes, 1)
+        layout.addLayout(lists, 2)
+
+    def _first_programme(self) -> int | None:
+        return self.home.programmes[0].id if self.home and self.home.programmes else None
+
+    def _open_cell(self, row: int, column: int) -> None:
+        if self.home is None or row >= len(self.home.programmes):
+            return
+        status = awards.STATUS_ORDER[column - 1] if column >= 1 else None
+        self.open_awards.emit(self.home.programmes[row].id, status)
+
+    def refresh(self, today: dt.date | None = None) -> SchoolHome:
+        home = self.home = school_home(today)
+        totals = home.totals
+        self.heading.setText(_("Beranda · {day}").format(day=format_date(home.today)))
+        self.tiles["recipients"].show_figure(format_number(totals.recipients), _("{n} program").format(n=len(home.programmes)),
+                                             Opens(section="sekolah"))
+        self.tiles["paid"].show_figure(format_rupiah(totals.paid), _("dari {amount}").format(amount=format_rupiah(totals.amount)),
+                                       Opens(section="sekolah"))
+        self.tiles["outstanding"].show_figure(format_rupiah(totals.outstanding), _("masih harus dicairkan"), Opens(section="sekolah"))
+        self.tiles["deadlines"].show_figure(format_number(len(home.deadlines)), _("rekening belum aktif"), Opens(section="sekolah"))
+        flagged = sum(1 for c in home.candidates if c.flags)
+        self.tiles["candidates"].show_figure(format_number(len(home.candidates)),
+                                             _("{n} dengan KIP/KKS/PKH").format(n=flagged), Opens(section="sekolah"))
+        _fill(self.programmes, [(p.name, *(format_number(p.by_status.get(s, 0)) for s in awards.STATUS_ORDER))
+                                for p in home.programmes])
+        _fill(self.deadlines, [(row.nisn, row.name, row.class_group, format_date(row.deadline), str(days))
+                               for row, days in home.deadlines])
+        _fill(self.candidates, [(c.nisn, c.name, c.class_group, ", ".join(c.flags)) for c in home.candidates])
+        return home

@@ -1,0 +1,84 @@
+"""The head of the puskesmas opens the program on the Beranda and clicks the figures: each opens the
+visit register with exactly as many visits as the tile said."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from kupang_desk.ui.main_window import MainWindow
+from tests.helpers.factories import new_patient, new_visit
+
+
+def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_database):
+    today = dt.date.today()
+    yohanes = new_patient()
+    maria = new_patient(nik="5371044506900002", name="Maria Bere", sex="P", birth_date=dt.date(1990, 6, 5),
+                        kk_number="5371041501100008")
+    new_visit(yohanes, dt.datetime.combine(today, dt.time(0, 30)), "J06.9", today=today)
+    new_visit(maria, dt.datetime.combine(today, dt.time(0, 45)), "J06.9", "A09", today=today)
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    window.show()
+    assert window.current_section() == "beranda"
+    beranda = window.beranda
+    today_tile = beranda.tiles["today"]
+    assert today_tile.value == "2"
+    qtbot.mouseClick(today_tile, Qt.MouseButton.LeftButton)
+    register = window.register_page
+    assert window.current_section() == "kunjungan"
+    qtbot.waitUntil(lambda: register.status.text() == "2 kunjungan")
+    assert register.date_from.text() == today.strftime("%d-%m-%Y")
+
+    window.show_section("beranda")
+    top = beranda.top
+    assert [top.item(row, 0).text() for row in range(top.rowCount())] == ["J06.9", "A09"]
+    assert top.item(0, 2).text() == "2"
+    top.setCurrentCell(0, 0)
+    top.doubleClicked.emit(top.currentIndex())  # as a double click on the row
+    qtbot.waitUntil(lambda: register.status.text() == "2 kunjungan" and register.icd10.text() == "J06.9")
+    assert register.new_case.isChecked()
+    qtbot.waitUntil(lambda: beranda.chart.plot is not None)  # the chart arrives after the first paint
+    assert sum(p.new + p.old for p in beranda.chart.points) == 2
+    window.close()
+    QApplication.processEvents()
+
+
+def test_the_school_head_sees_money_deadlines_and_students_left_out(qtbot, sqlite_database):
+    from kupang_desk.models import Award, Institution, Student
+    from kupang_desk.names import name_key
+    from kupang_desk.scholarships import awards, programmes
+
+    today = dt.date.today()
+    Institution.create(kind="sekolah", name="SD Inpres Oebobo 2", code="50304512", school_level="SD")
+    pip = programmes.ensure_pip(today.year)
+    people = [Student.create(nisn=f"01500000{n:02d}", name=name, name_key=name_key(name), sex="P", class_group="Kelas 4A",
+                             grade=4, pip_eligible=True, kks_number="KKS9" if n == 3 else "")
+              for n, name in ((1, "Ana Bere"), (2, "Maria Tefa"), (3, "Yosef Ndun"), (4, "Lina Pah"))]
+    awards.propose(pip, [people[0].id, people[1].id])
+    first = Award.get(Award.student == people[0])
+    awards.transition([first.id], awards.Step("sk_nominasi", decree="SK-NOM/1", decree_date=today,
+                                              deadline=today + dt.timedelta(days=10)), today=today)
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    window.show()
+    assert window.current_section() == "beranda_sekolah"
+    beranda = window.school_beranda
+    assert beranda.tiles["recipients"].value == "2" and beranda.tiles["deadlines"].value == "1"
+    assert [beranda.candidates.item(r, 1).text() for r in range(beranda.candidates.rowCount())] == ["Yosef Ndun", "Lina Pah"]
+    assert beranda.deadlines.item(0, 1).text() == "Ana Bere" and beranda.deadlines.item(0, 4).text() == "10"
+    column = 1 + awards.STATUS_ORDER.index("diusulkan")
+    assert beranda.programmes.item(0, column).text() == "1"
+    beranda.programmes.cellDoubleClicked.emit(0, column)  # the clerk double-clicks "Diusulkan" of PIP
+    tab = window.school_page.awards
+    assert window.current_section() == "sekolah" and window.school_page.tabs.currentWidget() is tab
+    assert tab.status_box.currentData() == "diusulkan" and [r.name for r in tab.model.items] == ["Maria Tefa"]
+    window.show_section("beranda_sekolah")
+    qtbot.mouseClick(beranda.tiles["deadlines"], Qt.MouseButton.LeftButton)
+    assert tab.status_box.currentData() == "sk_nominasi" and [r.name for r in tab.model.items] == ["Ana Bere"]
+    window.close()
+    QApplication.processEvents()
