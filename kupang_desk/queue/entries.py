@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import peewee as pw
 
@@ -322,8 +323,8 @@ def times(start: dt.date, end: dt.date, *, by: str = "poli", user: SignedIn | No
             .join(Poli, on=(QueueEntry.poli == Poli.id))
             .where((QueueEntry.day >= start) & (QueueEntry.day <= end) & QueueEntry.called_at.is_null(False))
             .order_by(Poli.sort_order, Poli.name, QueueEntry.day).tuples())
-    waits: dict[object, list[dt.timedelta]] = {}
-    services: dict[object, list[dt.timedelta]] = {}
+    waits: dict[Any, list[dt.timedelta]] = {}  # by poli name (str) or day (date)
+    services: dict[Any, list[dt.timedelta]] = {}
     for poli, day, arrived, called, finished, state in rows:
         key = poli if by == "poli" else day
         waits.setdefault(key, []).append(called - arrived)
