@@ -71,15 +71,12 @@ class VisitDay(BaseModel):
         primary_key = pw.CompositeKey("day", "poli_id", "payment_type_id", "is_new_visit", "sex")
 
 
-@dataclass(frozen=True)
-class Kept:
-    """One kept table: its columns from the visit (``{v}`` is the visit row, per engine) and from
-    the diagnosis (``{d}``), which diagnoses it counts, and the count column."""
+class _KeptTable:
+    """What every kept table shares: its columns from the visit row (``{v}``, per engine), the count
+    column, the test of a visit update that moves it, the check and the rebuild."""
 
     model: type[BaseModel]
     visit_columns: tuple[tuple[str, str, str], ...]  # column, SQLite expression, PostgreSQL expression
-    diagnosis_columns: tuple[tuple[str, str], ...]  # column, expression (both engines)
-    counted: str  # which diagnoses, in terms of {d}
     count: str
 
     @property
@@ -87,22 +84,48 @@ class Kept:
         return self.model._meta.table_name
 
     def columns(self) -> str:
-        return ", ".join([name for name, *_rest in self.visit_columns] + [name for name, _e in self.diagnosis_columns])
+        raise NotImplementedError
+
+    def from_visits(self, postgres: bool) -> str:
+        """The counts as a GROUP BY over the raw tables: what the table must hold."""
+        raise NotImplementedError
 
     def of_visit(self, row: str, postgres: bool) -> str:
         return ", ".join((pg if postgres else lite).format(v=row) for _name, lite, pg in self.visit_columns)
 
-    def of_diagnosis(self, row: str) -> str:
-        return ", ".join(expression.format(d=row) for _name, expression in self.diagnosis_columns)
-
     def visit_changed(self, postgres: bool) -> str:
-        """Whether an update of a visit moves its diagnoses in this table."""
+        """Whether an update of a visit moves it (or its diagnoses) in this table."""
         same = [f"({(pg if postgres else lite).format(v='OLD')}) IS NOT DISTINCT FROM ({(pg if postgres else lite).format(v='NEW')})"
                 if postgres else f"({lite.format(v='old')}) IS ({lite.format(v='new')})"
                 for _name, lite, pg in self.visit_columns]
         alive = "(OLD.deleted_at IS NULL) = (NEW.deleted_at IS NULL)" if postgres else \
             "(old.deleted_at IS NULL) = (new.deleted_at IS NULL)"
         return f"NOT ({' AND '.join([*same, alive])})"
+
+    def held(self) -> str:
+        return f"SELECT {self.columns()}, {self.count} FROM {self.table} WHERE {self.count} <> 0"
+
+    def rebuild(self, postgres: bool) -> list[str]:
+        return [f"DELETE FROM {self.table}",
+                f"INSERT INTO {self.table} ({self.columns()}, {self.count}) {self.from_visits(postgres)}"]
+
+
+@dataclass(frozen=True)
+class Kept(_KeptTable):
+    """A kept table of diagnoses: its columns from the visit and from the diagnosis (``{d}``), which
+    diagnoses it counts, and the count column."""
+
+    model: type[BaseModel]
+    visit_columns: tuple[tuple[str, str, str], ...]
+    diagnosis_columns: tuple[tuple[str, str], ...]  # column, expression (both engines)
+    counted: str  # which diagnoses, in terms of {d}
+    count: str
+
+    def columns(self) -> str:
+        return ", ".join([name for name, *_rest in self.visit_columns] + [name for name, _e in self.diagnosis_columns])
+
+    def of_diagnosis(self, row: str) -> str:
+        return ", ".join(expression.format(d=row) for _name, expression in self.diagnosis_columns)
 
     # ------------------------------------------------------------------ the statements
 
@@ -136,18 +159,10 @@ class Kept:
                 f"ON CONFLICT ({self.columns()}) DO UPDATE SET {self.count} = {self.table}.{self.count} + EXCLUDED.{self.count}")
 
     def from_visits(self, postgres: bool) -> str:
-        """The counts as a GROUP BY over the raw tables: what the table must hold."""
         return (f"SELECT {self.of_visit('v', postgres)}, {self.of_diagnosis('d')}, COUNT(*) "
                 f"FROM visit_diagnosis d JOIN visit v ON v.id = d.visit_id "
                 f"WHERE v.deleted_at IS NULL AND {self.counted.format(d='d')} "
                 f"GROUP BY {self.of_visit('v', postgres)}, {self.of_diagnosis('d')}")
-
-    def held(self) -> str:
-        return f"SELECT {self.columns()}, {self.count} FROM {self.table} WHERE {self.count} <> 0"
-
-    def rebuild(self, postgres: bool) -> list[str]:
-        return [f"DELETE FROM {self.table}",
-                f"INSERT INTO {self.table} ({self.columns()}, {self.count}) {self.from_visits(postgres)}"]
 
     def sqlite_triggers(self) -> list[str]:
         t = self.table
@@ -182,32 +197,21 @@ BEGIN
     RETURN NULL;
 END $$"""
 
-
     def postgres_triggers(self) -> list[tuple[str, str]]:
         return [("diagnosis", "AFTER INSERT OR DELETE OR UPDATE OF visit_id, icd10_code, is_new_case ON visit_diagnosis"),
                 ("visit_update", "AFTER UPDATE ON visit"), ("visit_delete", "BEFORE DELETE ON visit")]
 
 
 @dataclass(frozen=True)
-class KeptVisits:
-    """A kept table of visits (not diagnoses): its columns from the visit row, per engine."""
+class KeptVisits(_KeptTable):
+    """A kept table of visits (not diagnoses): its columns from the visit row alone."""
 
     model: type[BaseModel]
-    visit_columns: tuple[tuple[str, str, str], ...]  # column, SQLite expression, PostgreSQL expression
+    visit_columns: tuple[tuple[str, str, str], ...]
     count: str
-
-    @property
-    def table(self) -> str:
-        return self.model._meta.table_name
 
     def columns(self) -> str:
         return ", ".join(name for name, *_rest in self.visit_columns)
-
-    def of_visit(self, row: str, postgres: bool) -> str:
-        return ", ".join((pg if postgres else lite).format(v=row) for _name, lite, pg in self.visit_columns)
-
-    def visit_changed(self, postgres: bool) -> str:
-        return Kept.visit_changed(self, postgres)  # type: ignore[arg-type]  # the same test of the same columns
 
     def add(self, row: str, postgres: bool) -> str:
         return (f"INSERT INTO {self.table} ({self.columns()}, {self.count}) SELECT {self.of_visit(row, postgres)}, 1 "
@@ -221,13 +225,6 @@ class KeptVisits:
     def from_visits(self, postgres: bool) -> str:
         return (f"SELECT {self.of_visit('v', postgres)}, COUNT(*) FROM visit v WHERE v.deleted_at IS NULL "
                 f"GROUP BY {self.of_visit('v', postgres)}")
-
-    def held(self) -> str:
-        return f"SELECT {self.columns()}, {self.count} FROM {self.table} WHERE {self.count} <> 0"
-
-    def rebuild(self, postgres: bool) -> list[str]:
-        return [f"DELETE FROM {self.table}",
-                f"INSERT INTO {self.table} ({self.columns()}, {self.count}) {self.from_visits(postgres)}"]
 
     def sqlite_triggers(self) -> list[str]:
         t = self.table
