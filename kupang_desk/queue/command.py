@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, sign_in: Callable[[argparse.Namespace], object
             write_ticket(entry, args.ticket, width=args.paper)
         return 0
     if args.queue_command == "times":
-        minutes = lambda value: f"{value.total_seconds() / 60:.0f}" if value is not None else "-"  # noqa: E731
+        minutes = lambda value: "-" if value is None else str(entries.whole_minutes(value))  # noqa: E731
         print("\t".join([_("Poli") if args.by == "poli" else _("Tanggal"), _("Dipanggil"), _("Rata-rata tunggu (menit)"),
                          _("Median tunggu (menit)"), _("Terlama (menit)"), _("Selesai"), _("Rata-rata layanan (menit)"),
                          _("Median layanan (menit)")]))

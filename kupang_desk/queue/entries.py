@@ -298,6 +298,11 @@ def overview(day: dt.date | None = None, *, at: dt.datetime | None = None, user:
     return result
 
 
+def whole_minutes(value: dt.timedelta | None) -> int | None:
+    """A wait or a service in whole minutes, as the recap, the register and the command line print it."""
+    return round(value.total_seconds() / 60) if value is not None else None
+
+
 @dataclass(frozen=True)
 class QueueTimes:
     """How long patients waited (arrival -> called) and were served (called -> done) at one poli,

@@ -79,7 +79,8 @@ def recap_report(period: Period, *, bands: list[AgeBand] | None = None, user: Si
 
 
 def _minutes(value) -> int | str:
-    return round(value.total_seconds() / 60) if value is not None else ""
+    minutes = entries.whole_minutes(value)
+    return "" if minutes is None else minutes
 
 
 def times_tables(period: Period, *, user: SignedIn | None = None) -> list[ReportTable]:

@@ -32,6 +32,7 @@ from kupang_desk.documents.table import Anchor, Column, Period, Report, ReportTa
 from kupang_desk.i18n import _
 from kupang_desk.models.patients import Patient
 from kupang_desk.models.reference import PaymentType, Poli
+from kupang_desk.queue.entries import whole_minutes
 from kupang_desk.reports.base import visit_report
 from kupang_desk.settings import current_letterhead
 from kupang_desk.tasks import Task
@@ -55,14 +56,10 @@ def register_columns() -> list[Column]:
     ]
 
 
-def _minutes(value) -> int | None:
-    return round(value.total_seconds() / 60) if value is not None else None
-
-
 def _values(number: int, row) -> list:
     return [number, row.visit_at, row.no_rm, row.name, row.sex, row.age, row.poli, row.diagnoses,
-            _("Baru") if row.is_new_visit else _("Lama"), row.payment, row.kelurahan, _minutes(row.wait),
-            _minutes(row.service)]
+            _("Baru") if row.is_new_visit else _("Lama"), row.payment, row.kelurahan, whole_minutes(row.wait),
+            whole_minutes(row.service)]
 
 
 def filter_period(flt: VisitFilter) -> Period:

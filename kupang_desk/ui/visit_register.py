@@ -31,6 +31,7 @@ from kupang_desk import regions, settings
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
+from kupang_desk.queue.entries import whole_minutes
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.widgets import DISPLAY, USER, combo, date_text, parse_date_text, select_data
 from kupang_desk.visits.recording import delete_visit
@@ -42,7 +43,8 @@ SORT_LIMIT = 300_000
 
 def _minutes(value) -> str:
     """``25 mnt`` in the queue; empty for a visit recorded without it."""
-    return _("{n} mnt").format(n=round(value.total_seconds() / 60)) if value is not None else ""
+    minutes = whole_minutes(value)
+    return "" if minutes is None else _("{n} mnt").format(n=minutes)
 
 
 class VisitRegisterModel(QAbstractTableModel):

@@ -78,6 +78,7 @@ HARMLESS = {
     "kupang_desk.queue.entries.poli_by_code": "a poli by its code: reference data, no people",
     "kupang_desk.queue.entries.prefix_of": "the queue prefix of a poli it is given",
     "kupang_desk.queue.entries.state_words": "the names of the queue states",
+    "kupang_desk.queue.entries.whole_minutes": "rounds a time span it is given to minutes",
     "kupang_desk.satusehat.command.run": "signs in like the window, then each subcommand calls guarded functions",
     "kupang_desk.satusehat.bundle.revised": "rewrites a bundle it is given (built under patient.read)",
     "kupang_desk.satusehat.outbox.enabled": "whether the office sends to SATUSEHAT: a setting, no people",
