@@ -1,6 +1,7 @@
 """The puskesmas Beranda: visits today and this month against the same days last year, the 12-month
 trend of kunjungan baru/lama, the ten most frequent diseases this month with last month beside
-them, the SKDR alerts of the week, the queue and the reports due.
+them and the patients waiting in the queue (the SKDR alerts and the reports due come from the
+main window's reminder check, ``reporting.calendar.reminders``).
 
 Read from the counts the database keeps (``models.totals``): a few hundred rows whatever the number
 of visits, so the Beranda opens at once on 2,000,000 visits."""
@@ -14,21 +15,19 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kupang_desk import preferences
-from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.permissions import allowed, require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.documents.table import Period
-from kupang_desk.formatting import format_date, format_month
-from kupang_desk.models import DiagnosisMonth, VisitDay
+from kupang_desk.formatting import format_date
+from kupang_desk.models import DiagnosisMonth, QueueEntry, VisitDay
 from kupang_desk.reports.counts import icd_titles
 from kupang_desk.visits.register import VisitFilter
 
 
 @dataclass(frozen=True)
 class Opens:
-    """Where a figure's rows are: the visit register with a filter, a report of a period, or a section."""
+    """Where a figure's rows are: the visit register with a filter, or a section."""
 
     register: VisitFilter | None = None
-    report: tuple[str, Period] | None = None
     section: str = ""
 
 
@@ -38,10 +37,6 @@ class MonthPoint:
     month: int
     new: int  # kunjungan baru
     old: int
-
-    @property
-    def label(self) -> str:
-        return format_month(self.year, self.month)
 
 
 @dataclass(frozen=True)
@@ -57,14 +52,19 @@ class Disease:
 class PuskesmasHome:
     today: dt.date
     visits_today: int
-    visits_month: int  # this month up to today
     visits_month_last_year: int  # the same days a year before
-    trend: list[MonthPoint]
+    trend: list[MonthPoint]  # the last point is this month up to today
     top: list[Disease]
+    waiting: int | None  # in the queue now; None when the queue is not used today (or not the user's to see)
     opens_today: Opens
     opens_month: Opens
     opens_month_last_year: Opens
-    last_year_words: str = ""  # "1-3 Desember 2025": the days the month is compared with
+    last_year_words: str  # "1–3 Desember 2025": the days the month is compared with
+
+    @property
+    def visits_month(self) -> int:
+        """This month up to today."""
+        return self.trend[-1].new + self.trend[-1].old
 
     @property
     def change(self) -> float | None:
@@ -138,19 +138,25 @@ def _top_diseases(today: dt.date, *, limit: int = 10) -> list[Disease]:
             for code in ranked]
 
 
+def _waiting(today: dt.date) -> int | None:
+    """Patients waiting in today's queue (a count: no names); None when nobody was queued today."""
+    states = dict(QueueEntry.select(QueueEntry.state, pw.fn.COUNT(QueueEntry.id))
+                  .where(QueueEntry.day == today).group_by(QueueEntry.state).tuples())
+    return states.get("menunggu", 0) if states else None
+
+
 def puskesmas_home(today: dt.date | None = None, *, user: SignedIn | None = None) -> PuskesmasHome:
     """The Beranda's figures (no personal data: counts only; the rows they open check their own rights)."""
-    require("report.make", user)
+    user = require("report.make", user)
     today = today or dt.date.today()
     start = today.replace(day=1)
     last_year_end = _same_day_last_year(today)
     last_year_start = last_year_end.replace(day=1)
-    home = PuskesmasHome(
-        today, _visits_between(today, today), _visits_between(start, today),
-        _visits_between(last_year_start, last_year_end), _trend(today), _top_diseases(today),
+    return PuskesmasHome(
+        today, _visits_between(today, today), _visits_between(last_year_start, last_year_end), _trend(today),
+        _top_diseases(today), _waiting(today) if allowed(user, "patient.read") else None,
         Opens(register=VisitFilter(date_from=today, date_to=today)),
         Opens(register=VisitFilter(date_from=start, date_to=today)),
-        Opens(register=VisitFilter(date_from=last_year_start, date_to=last_year_end)))
-    home.last_year_words = (format_date(last_year_end) if last_year_start == last_year_end else
-                            f"{last_year_start.day}–{format_date(last_year_end)}")
-    return home
+        Opens(register=VisitFilter(date_from=last_year_start, date_to=last_year_end)),
+        format_date(last_year_end) if last_year_start == last_year_end else
+        f"{last_year_start.day}–{format_date(last_year_end)}")

@@ -220,6 +220,7 @@ class PuskesmasBeranda(QWidget):
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.top.setItem(row, column, item)
+        self.show_queue(home.waiting)
         self.chart.show_points(home.trend)
         QTimer.singleShot(0, self.chart.load)
         return home

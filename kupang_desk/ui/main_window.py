@@ -28,7 +28,6 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
 from kupang_desk.patients.registration import load_for_edit
-from kupang_desk.queue import entries
 from kupang_desk.reporting import calendar
 from kupang_desk.ui.backup import BackupDesk
 from kupang_desk.ui.beranda import PuskesmasBeranda, SchoolBeranda
@@ -226,11 +225,6 @@ class MainWindow(QMainWindow):
             return
         try:
             self.beranda.refresh()
-            waiting = None
-            if allowed(session.current(), "patient.read"):
-                queues = entries.overview()
-                waiting = sum(q.waiting for q in queues) if queues else None
-            self.beranda.show_queue(waiting)
         except KnownError as error:
             log.warning("Beranda not shown: %s", error)
 

@@ -8,8 +8,9 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from kupang_desk.queue import entries
 from kupang_desk.ui.main_window import MainWindow
-from tests.helpers.factories import new_patient, new_visit
+from tests.helpers.factories import new_patient, new_visit, poli
 
 
 def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_database):
@@ -27,6 +28,11 @@ def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_d
     beranda = window.beranda
     today_tile = beranda.tiles["today"]
     assert today_tile.value == "2"
+    assert beranda.tiles["queue"].value == "-"  # nobody queued today: the queue is not in use
+    entries.add(yohanes.id, poli("Umum"))
+    window.show_section("pasien")
+    window.show_section("beranda")  # counted again when the head comes back
+    assert beranda.tiles["queue"].value == "1"
     qtbot.mouseClick(today_tile, Qt.MouseButton.LeftButton)
     register = window.register_page
     assert window.current_section() == "kunjungan"
