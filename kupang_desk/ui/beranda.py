@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +28,7 @@ from kupang_desk.beranda.school import SchoolHome, school_home
 from kupang_desk.formatting import format_date, format_number, format_rupiah, month_names
 from kupang_desk.i18n import _
 from kupang_desk.scholarships import awards
+from kupang_desk.ui.widgets import ListModel, record_table
 
 TILE_STYLE = ("QPushButton#tile { text-align: left; padding: 8px 12px; border: 1px solid palette(mid); border-radius: 6px;"
               " background: palette(base); } QPushButton#tile:hover { border-color: palette(highlight); }")
@@ -163,21 +161,15 @@ class PuskesmasBeranda(QWidget):
             tiles.setColumnStretch(column, 1)
             tile.clicked.connect(lambda _checked=False, t=tile: self._open(t.opens))
         self.chart = TrendChart()
-        self.top = QTableWidget(0, 5)
+        self.top = _records([(_("Kode"), lambda d: d.code), (_("Penyakit"), lambda d: d.name),
+                             (_("Bulan ini"), lambda d: format_number(d.cases)),
+                             (_("Bulan lalu"), lambda d: format_number(d.previous)),
+                             (_("Perubahan"), lambda d: f"{d.cases - d.previous:+d}" if d.cases != d.previous else "0")],
+                            right=(2, 3, 4))
         self.top.setObjectName("topDiseases")
-        self.top.setHorizontalHeaderLabels([_("Kode"), _("Penyakit"), _("Bulan ini"), _("Bulan lalu"), _("Perubahan")])
-        self.top.verticalHeader().hide()
-        self.top.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.top.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.top.setWordWrap(False)
-        self.top.verticalHeader().setDefaultSectionSize(24)
-        header = self.top.horizontalHeader()
-        for column in (0, 2, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.top.setToolTip(_("Klik dua kali untuk membuka kunjungannya di register"))
-        self.top.doubleClicked.connect(lambda index: self._open(self.home.top[index.row()].opens) if self.home else None)
-        self.top.activated.connect(lambda index: self._open(self.home.top[index.row()].opens) if self.home else None)
+        for signal in (self.top.doubleClicked, self.top.activated):
+            signal.connect(lambda index: self._open(self.top.model().item(index.row()).opens))
         self.watch = QLabel()
         self.watch.setObjectName("watchList")
         self.watch.setWordWrap(True)
@@ -193,12 +185,10 @@ class PuskesmasBeranda(QWidget):
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
-        frame = QFrame()
-        frame.setLayout(body)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(tiles)
-        layout.addWidget(frame, 1)
+        layout.addLayout(body, 1)
 
     def refresh(self, today: dt.date | None = None) -> PuskesmasHome:
         """Counts again (a few milliseconds from the kept counts) and paints; the chart follows."""
@@ -210,16 +200,7 @@ class PuskesmasBeranda(QWidget):
                                                                        else _("belum ada data tahun lalu")), home.opens_month)
         self.tiles["last_year"].show_figure(format_number(home.visits_month_last_year), home.last_year_words,
                                             home.opens_month_last_year)
-        self.top.setRowCount(len(home.top))
-        for row, disease in enumerate(home.top):
-            change = disease.cases - disease.previous
-            cells = (disease.code, disease.name, format_number(disease.cases), format_number(disease.previous),
-                     f"{change:+d}" if change else "0")
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column >= 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.top.setItem(row, column, item)
+        self.top.model().set_items(home.top)
         self.show_queue(home.waiting)
         self.chart.show_points(home.trend)
         QTimer.singleShot(0, self.chart.load)
@@ -253,26 +234,14 @@ class PuskesmasBeranda(QWidget):
             self.open_section.emit(opens.section)
 
 
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setWordWrap(False)
-    table.verticalHeader().setDefaultSectionSize(24)
-    header = table.horizontalHeader()
-    for column in range(len(headers)):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+def _records(columns: list, *, right: tuple[int, ...] = ()) -> QTableView:
+    """A read-only table of ``columns`` (header, getter) whose second column takes the room left."""
+    view = record_table(ListModel(columns, right=right))
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for row, cells in enumerate(rows):
-        for column, text in enumerate(cells):
-            table.setItem(row, column, QTableWidgetItem(text))
+    return view
 
 
 class SchoolBeranda(QWidget):
@@ -298,18 +267,20 @@ class SchoolBeranda(QWidget):
         for column, tile in enumerate(self.tiles.values()):
             tiles.addWidget(tile, 0, column)
             tiles.setColumnStretch(column, 1)
-        self.tiles["recipients"].clicked.connect(lambda: self.open_awards.emit(self._first_programme(), None))
-        self.tiles["paid"].clicked.connect(lambda: self.open_awards.emit(self._first_programme(), None))
-        self.tiles["outstanding"].clicked.connect(lambda: self.open_awards.emit(self._first_programme(), None))
-        self.tiles["deadlines"].clicked.connect(lambda: self.open_awards.emit(self._first_programme(), "sk_nominasi"))
+        for key, status in (("recipients", None), ("paid", None), ("outstanding", None), ("deadlines", "sk_nominasi")):
+            self.tiles[key].clicked.connect(lambda _checked=False, s=status: self.open_awards.emit(self._first_programme(), s))
         self.tiles["candidates"].clicked.connect(self.open_students.emit)
-        self.programmes = _table([_("Program")] + [awards.status_label(s) for s in awards.STATUS_ORDER])
+        self.programmes = _records([(_("Program"), lambda p: p.name)] + [
+            (awards.status_label(s), lambda p, s=s: format_number(p.by_status.get(s, 0))) for s in awards.STATUS_ORDER])
         self.programmes.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.programmes.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.programmes.cellDoubleClicked.connect(self._open_cell)
+        self.programmes.doubleClicked.connect(self._open_cell)
         self.programmes.setToolTip(_("Klik dua kali untuk membuka penerima program dan status itu"))
-        self.deadlines = _table([_("NISN"), _("Nama"), _("Kelas"), _("Batas aktivasi"), _("Sisa hari")])
-        self.candidates = _table([_("NISN"), _("Nama"), _("Kelas"), _("KIP/KKS/PKH")])
+        self.deadlines = _records([(_("NISN"), lambda d: d[0].nisn), (_("Nama"), lambda d: d[0].name),
+                                   (_("Kelas"), lambda d: d[0].class_group), (_("Batas aktivasi"), lambda d: format_date(d[0].deadline)),
+                                   (_("Sisa hari"), lambda d: str(d[1]))])
+        self.candidates = _records([(_("NISN"), lambda c: c.nisn), (_("Nama"), lambda c: c.name),
+                                    (_("Kelas"), lambda c: c.class_group), (_("KIP/KKS/PKH"), lambda c: ", ".join(c.flags))])
         lists = QHBoxLayout()
         for title, table in ((_("Rekening harus aktif dalam 14 hari"), self.deadlines),
                              (_("Layak PIP, belum diusulkan (KIP/KKS/PKH lebih dulu)"), self.candidates)):
@@ -327,11 +298,10 @@ class SchoolBeranda(QWidget):
     def _first_programme(self) -> int | None:
         return self.home.programmes[0].id if self.home and self.home.programmes else None
 
-    def _open_cell(self, row: int, column: int) -> None:
-        if self.home is None or row >= len(self.home.programmes):
-            return
-        status = awards.STATUS_ORDER[column - 1] if column >= 1 else None
-        self.open_awards.emit(self.home.programmes[row].id, status)
+    def _open_cell(self, index: QModelIndex) -> None:
+        programme = self.programmes.model().item(index.row())
+        if programme is not None:
+            self.open_awards.emit(programme.id, awards.STATUS_ORDER[index.column() - 1] if index.column() >= 1 else None)
 
     def refresh(self, today: dt.date | None = None) -> SchoolHome:
         home = self.home = school_home(today)
@@ -346,9 +316,7 @@ class SchoolBeranda(QWidget):
         flagged = sum(1 for c in home.candidates if c.flags)
         self.tiles["candidates"].show_figure(format_number(len(home.candidates)),
                                              _("{n} dengan KIP/KKS/PKH").format(n=flagged), Opens(section="sekolah"))
-        _fill(self.programmes, [(p.name, *(format_number(p.by_status.get(s, 0)) for s in awards.STATUS_ORDER))
-                                for p in home.programmes])
-        _fill(self.deadlines, [(row.nisn, row.name, row.class_group, format_date(row.deadline), str(days))
-                               for row, days in home.deadlines])
-        _fill(self.candidates, [(c.nisn, c.name, c.class_group, ", ".join(c.flags)) for c in home.candidates])
+        self.programmes.model().set_items(home.programmes)
+        self.deadlines.model().set_items(home.deadlines)
+        self.candidates.model().set_items(home.candidates)
         return home

@@ -159,12 +159,14 @@ class ListModel(QAbstractTableModel):
     """A read-only table of a short list of objects; ``columns`` are (header, getter)."""
 
     def __init__(self, columns: Sequence[tuple[str, Callable[[Any], Any]]], parent=None, *,
-                 foreground: Callable[[Any], str | None] | None = None) -> None:
-        """``foreground(item)`` colours a whole row (for example red for an overdue one)."""
+                 foreground: Callable[[Any], str | None] | None = None, right: Sequence[int] = ()) -> None:
+        """``foreground(item)`` colours a whole row (for example red for an overdue one); the
+        columns in ``right`` (counts) are aligned right."""
         super().__init__(parent)
         self.columns = list(columns)
         self.items: list[Any] = []
         self.foreground = foreground
+        self.right = frozenset(right)
 
     def set_items(self, items: Sequence[Any]) -> None:
         self.beginResetModel()
@@ -183,6 +185,8 @@ class ListModel(QAbstractTableModel):
         if role == FOREGROUND and self.foreground is not None:
             color = self.foreground(self.items[index.row()])
             return QColor(color) if color else None
+        if role == ALIGN and index.column() in self.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         value = self.columns[index.column()][1](self.items[index.row()])

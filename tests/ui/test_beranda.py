@@ -40,11 +40,11 @@ def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_d
     assert register.date_from.text() == today.strftime("%d-%m-%Y")
 
     window.show_section("beranda")
-    top = beranda.top
-    assert [top.item(row, 0).text() for row in range(top.rowCount())] == ["J06.9", "A09"]
-    assert top.item(0, 2).text() == "2"
-    top.setCurrentCell(0, 0)
-    top.doubleClicked.emit(top.currentIndex())  # as a double click on the row
+    top = beranda.top.model()
+    assert [top.index(row, 0).data() for row in range(top.rowCount())] == ["J06.9", "A09"]
+    assert top.index(0, 2).data() == "2"
+    beranda.top.setCurrentIndex(top.index(0, 0))
+    beranda.top.doubleClicked.emit(beranda.top.currentIndex())  # as a double click on the row
     qtbot.waitUntil(lambda: register.status.text() == "2 kunjungan" and register.icd10.text() == "J06.9")
     assert register.new_case.isChecked()
     qtbot.waitUntil(lambda: beranda.chart.plot is not None)  # the chart arrives after the first paint
@@ -75,11 +75,12 @@ def test_the_school_head_sees_money_deadlines_and_students_left_out(qtbot, sqlit
     assert window.current_section() == "beranda_sekolah"
     beranda = window.school_beranda
     assert beranda.tiles["recipients"].value == "2" and beranda.tiles["deadlines"].value == "1"
-    assert [beranda.candidates.item(r, 1).text() for r in range(beranda.candidates.rowCount())] == ["Yosef Ndun", "Lina Pah"]
-    assert beranda.deadlines.item(0, 1).text() == "Ana Bere" and beranda.deadlines.item(0, 4).text() == "10"
+    candidates, deadlines, counts = (view.model() for view in (beranda.candidates, beranda.deadlines, beranda.programmes))
+    assert [candidates.index(r, 1).data() for r in range(candidates.rowCount())] == ["Yosef Ndun", "Lina Pah"]
+    assert deadlines.index(0, 1).data() == "Ana Bere" and deadlines.index(0, 4).data() == "10"
     column = 1 + awards.STATUS_ORDER.index("diusulkan")
-    assert beranda.programmes.item(0, column).text() == "1"
-    beranda.programmes.cellDoubleClicked.emit(0, column)  # the clerk double-clicks "Diusulkan" of PIP
+    assert counts.index(0, column).data() == "1"
+    beranda.programmes.doubleClicked.emit(counts.index(0, column))  # the clerk double-clicks "Diusulkan" of PIP
     tab = window.school_page.awards
     assert window.current_section() == "sekolah" and window.school_page.tabs.currentWidget() is tab
     assert tab.status_box.currentData() == "diusulkan" and [r.name for r in tab.model.items] == ["Maria Tefa"]
