@@ -92,6 +92,11 @@ def _entry(row: QueueEntry) -> Entry:
                  row.visit_id, row.arrived_at, row.called_at, row.note)
 
 
+def _note(text: str) -> str:
+    """A complaint, a referral's or a cancellation's reason as the entry keeps it: one line, 200 characters."""
+    return " ".join((text or "").split())[:200]
+
+
 def _live_poli(poli_id: int) -> Poli:
     poli = Poli.get_or_none(Poli.id == poli_id)
     if poli is None or not poli.active:
@@ -125,7 +130,7 @@ def add(patient_id: int, poli_id: int, *, note: str = "", day: dt.date | None = 
         number = bump(f"queue:{day.isoformat()}:{poli.id}")
         row = QueueEntry.create(day=day, poli=poli, number=number, label=f"{prefix_of(poli)}-{number:03d}",
                                 patient=patient, visit=visit_id, turn=number, referred_from=referred_from,
-                                note=" ".join(note.split())[:200], arrived_at=now(), by=session.account(user))
+                                note=_note(note), arrived_at=now(), by=session.account(user))
         audit.record("queue", "queue_entry", row.id, {"patient_id": patient.id, "poli": poli.name, "label": row.label,
                                                       "state": "menunggu"}, user)
         live.notify(poli.id)
@@ -212,7 +217,7 @@ def refer(entry_id: int, to_poli_id: int, *, note: str = "", visit_id: int | Non
         if row is not None and row.poli_id == to_poli_id:
             raise KnownError(_("{label} sudah di poli {poli}; pilih poli lain untuk rujukan.").format(
                 label=row.label, poli=row.poli.name))
-        moved = _move(entry_id, "dirujuk", user, finished_at=now(), note=" ".join(note.split())[:200],
+        moved = _move(entry_id, "dirujuk", user, finished_at=now(), note=_note(note),
                       **({"visit": visit_id} if visit_id else {}))
         return add(moved.patient_id, to_poli_id, note=note, day=moved.day, referred_from=moved.id,
                    visit_id=visit_id or moved.visit_id, user=user)
@@ -221,10 +226,10 @@ def refer(entry_id: int, to_poli_id: int, *, note: str = "", visit_id: int | Non
 def cancel(entry_id: int, reason: str, *, user: SignedIn | None = None) -> Entry:
     """Batal, with the reason (the patient went home, registered twice)."""
     user = require("visit.write", user)
-    if not " ".join((reason or "").split()):
+    if not _note(reason):
         raise KnownError(_("Alasan pembatalan wajib diisi, misalnya 'pasien pulang sebelum dipanggil'."))
     with writing():
-        return _entry(_move(entry_id, "batal", user, note=" ".join(reason.split())[:200], finished_at=now()))
+        return _entry(_move(entry_id, "batal", user, note=_note(reason), finished_at=now()))
 
 
 def _with_patient_and_poli() -> pw.ModelSelect:

@@ -9,15 +9,14 @@ from kupang_desk.beranda.puskesmas import puskesmas_home
 from kupang_desk.models import Visit
 from kupang_desk.visits.recording import delete_visit
 from kupang_desk.visits.register import VisitRegister
-from tests.helpers.factories import new_patient, new_visit
+from tests.helpers.factories import new_patient, new_visit, second_patient
 
 TODAY = dt.date(2026, 11, 20)
 
 
 def test_every_figure_equals_the_visits_it_opens(database):
     yohanes = new_patient()
-    maria = new_patient(nik="5371044506900002", name="Maria Bere", sex="P", birth_date=dt.date(1990, 6, 5),
-                        kk_number="5371041501100008")
+    maria = second_patient()
     for at, person, codes in ((dt.datetime(2026, 11, 20, 8, 0), yohanes, ("J06.9", "I10")),
                               (dt.datetime(2026, 11, 20, 9, 0), maria, ("J06.9",)),
                               (dt.datetime(2026, 11, 3, 10, 0), maria, ("A09",)),

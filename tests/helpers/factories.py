@@ -36,6 +36,12 @@ def new_patient(**values):
     return register(patient_form(**values), accept_warnings=True, today=TODAY)
 
 
+def second_patient(**values):
+    """Maria Bere, of another family than ``new_patient``'s Yohanes Ndun."""
+    return new_patient(**{"nik": "5371044506900002", "name": "Maria Bere", "sex": "P", "birth_date": dt.date(1990, 6, 5),
+                          "kk_number": "5371041501100008", **values})
+
+
 def new_visit(patient, at: dt.datetime, *codes: str, today: dt.date = TODAY, **values):
     lines = [DiagnosisLine(code, is_new_case=True, is_primary=i == 0) for i, code in enumerate(codes or ("J06.9",))]
     form = VisitForm(patient_id=patient.id, visit_at=at, poli_id=poli(), diagnoses=lines, **values)

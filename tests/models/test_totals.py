@@ -21,7 +21,7 @@ from kupang_desk.models import (
 from kupang_desk.patients.merge import merge
 from kupang_desk.reports import totals as totals_report
 from kupang_desk.visits.recording import DiagnosisLine, correct_visit, delete_visit, form_of
-from tests.helpers.factories import new_patient, new_visit
+from tests.helpers.factories import new_patient, new_visit, second_patient
 
 CODES = ["J06.9", "A09", "I10", "K29.7"]
 
@@ -37,8 +37,7 @@ def kept_counts() -> dict[tuple[str, str], int]:
 
 def test_every_kind_of_write_keeps_the_counts_equal_to_the_raw_visits(database):
     yohanes = new_patient()
-    maria = new_patient(nik="5371044506900002", name="Maria Bere", sex="P", birth_date=dt.date(1990, 6, 5),
-                        kk_number="5371041501100008")
+    maria = second_patient()
     first = new_visit(yohanes, dt.datetime(2026, 10, 5, 9, 30), "J06.9", "I10")
     second = new_visit(maria, dt.datetime(2026, 10, 5, 10, 0), "J06.9")
     third = new_visit(maria, dt.datetime(2026, 10, 6, 23, 59), "A09")

@@ -10,14 +10,13 @@ from PySide6.QtWidgets import QApplication
 
 from kupang_desk.queue import entries
 from kupang_desk.ui.main_window import MainWindow
-from tests.helpers.factories import new_patient, new_visit, poli
+from tests.helpers.factories import new_patient, new_visit, poli, second_patient
 
 
 def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_database):
     today = dt.date.today()
     yohanes = new_patient()
-    maria = new_patient(nik="5371044506900002", name="Maria Bere", sex="P", birth_date=dt.date(1990, 6, 5),
-                        kk_number="5371041501100008")
+    maria = second_patient()
     new_visit(yohanes, dt.datetime.combine(today, dt.time(0, 30)), "J06.9", today=today)
     new_visit(maria, dt.datetime.combine(today, dt.time(0, 45)), "J06.9", "A09", today=today)
     window = MainWindow(sqlite_database)

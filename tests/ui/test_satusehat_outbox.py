@@ -39,9 +39,7 @@ def test_a_morning_recorded_offline_leaves_by_itself_and_a_visit_that_lacks_some
     qtbot.addWidget(window)
     window.show()
     # The administrator turns sending on and fills the connection.
-    window.show_section("pengaturan")
-    tab = window.settings_page.satusehat
-    window.settings_page.tabs.setCurrentWidget(tab)
+    tab = satusehat_settings(window)
     qtbot.mouseClick(tab.enabled, qtbot_left())
     qtbot.keyClicks(tab.organization, "100011961")
     qtbot.keyClicks(tab.client_id, "klien-oebobo")
@@ -106,6 +104,14 @@ def test_a_morning_recorded_offline_leaves_by_itself_and_a_visit_that_lacks_some
     assert window.satusehat is not None and window.satusehat.sender is None  # stopped with the window
 
 
+def satusehat_settings(window: MainWindow):
+    """Pengaturan > SATUSEHAT, opened as the administrator does."""
+    window.show_section("pengaturan")
+    tab = window.settings_page.satusehat
+    window.settings_page.tabs.setCurrentWidget(tab)
+    return tab
+
+
 def qtbot_left():
     from PySide6.QtCore import Qt
 
@@ -120,9 +126,7 @@ def test_the_administrator_queues_the_visits_from_before_sending_was_on(qtbot, s
     window = MainWindow(sqlite_database)
     qtbot.addWidget(window)
     window.show()
-    window.show_section("pengaturan")
-    tab = window.settings_page.satusehat
-    window.settings_page.tabs.setCurrentWidget(tab)
+    tab = satusehat_settings(window)
     qtbot.keyClicks(tab.since, "01-11-2026")
     qtbot.mouseClick(tab.queue_button, qtbot_left())
     assert "Centang 'Kirim kunjungan ke SATUSEHAT' dan simpan dulu" in tab.message.text()
