@@ -125,12 +125,14 @@ def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4
         cell.font = bold
         sheet.append([cell])
     header = []
-    for column in columns:
+    for column in columns:  # a header wider than its column ("Tunggu (menit)") wraps onto a second line
         cell = put(WriteOnlyCell(sheet), column.header)
         cell.font, cell.fill, cell.border = bold, _HEAD, _BOX
-        cell.alignment = Alignment(horizontal="center")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         header.append(cell)
+    sheet.row_dimensions[header_row].height = max(header_lines(c.header, c.width) for c in columns) * POINTS_PER_LINE
     sheet.append(header)
+    sheet.row_dimensions.pop(header_row, None)
     # Only the cells that need a format are cells; the rest are plain values, so that
     # 100,000 rows cost about what openpyxl itself costs.
     formats = {index: "@" if column.kind == "id" else "dd-mm-yyyy hh:mm"
