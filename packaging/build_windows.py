@@ -45,6 +45,10 @@ PYTHON_TAGS = ["--platform", "win_amd64", "--python-version", "3.11", "--impleme
 # pip judges environment markers by this Linux machine, not by the target: keyring's
 # Windows backend needs pywin32-ctypes ("; sys_platform == 'win32'"), which it would skip.
 WINDOWS_ONLY = ["pywin32-ctypes>=0.2"]
+# numpy comes with pyqtgraph (the Beranda's chart), and openpyxl imports it whenever it is there, so
+# every Excel file loads it. From 2.0 on its Windows wheels import ucrtbase's crealf, which Wine 8
+# lacks: under the smoke test no report could be written. 1.26 is all pyqtgraph asks (>= 1.25).
+WINDOWS_PINS = ["numpy>=1.25,<2"]
 # Published only as source; built here, and each must turn out pure Python.
 SOURCE_ONLY = ["docopt==0.6.2"]  # num2words' command-line helper
 
@@ -105,7 +109,7 @@ def wheels(version: str) -> tuple[Path, Path]:
         if not wheel.name.endswith("-none-any.whl"):
             raise SystemExit(f"{wheel.name} is not pure Python: it cannot be built here for Windows")
     run(sys.executable, "-m", "pip", "download", "-q", *PYTHON_TAGS, "--only-binary=:all:",
-        "--find-links", local, "-d", downloaded, f"kupang-desk=={version}", *WINDOWS_ONLY)
+        "--find-links", local, "-d", downloaded, f"kupang-desk=={version}", *WINDOWS_ONLY, *WINDOWS_PINS)
     return downloaded, local
 
 
@@ -113,7 +117,7 @@ def install(stage: Path, version: str, downloaded: Path, local: Path) -> None:
     site = stage / "Lib" / "site-packages"
     run(sys.executable, "-m", "pip", "install", "-q", "--no-index", "--no-compile", *PYTHON_TAGS,
         "--only-binary=:all:", "--target", site, "--find-links", local, "--find-links", downloaded,
-        f"kupang-desk=={version}", *WINDOWS_ONLY)
+        f"kupang-desk=={version}", *WINDOWS_ONLY, *WINDOWS_PINS)
     shutil.rmtree(site / "bin", ignore_errors=True)  # pip's Linux console scripts
 
 
