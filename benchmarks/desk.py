@@ -278,19 +278,12 @@ def export_raw(path: str, kind: str) -> None:
     print(f"seconds={time.perf_counter() - started:.3f} rows={len(rows)} peak_mb={peak_mb()}")
 
 
-def register_import(path: str) -> None:
-    """50,000 register rows: raw python-calamine read beside the app's read, check and write."""
-    import tempfile
-
+def write_register_file(source: Path, count: int = 50000) -> None:
+    """A register of ``count`` visits spelt as offices write them, so that every row goes through the
+    value mapping."""
     from openpyxl import Workbook
-    from python_calamine import CalamineWorkbook
 
-    from kupang_desk.models import database
-    from kupang_desk.visits.register_import import import_register
-
-    folder = Path(tempfile.mkdtemp())
     rng = random.Random(3)
-    # Spelt as offices write them, so that every row goes through the value mapping.
     kelurahan = ["Oebobo", "Kel. Fatululi", "OEPURA", "Naikoten 1", "alak", "Oesapa", "Bakunase", "Kayu Putih"]
     payments = ["Umum", "BPJS PBI", "PBI", "KIS", "Tunai", "Mandiri", "BPJS Non PBI", "Jamkesda"]
     polis = ["Poli Umum", "BP Umum", "BP Gigi", "KIA", "Lansia", "MTBS"]
@@ -300,7 +293,7 @@ def register_import(path: str) -> None:
     sheet.append(["REGISTER KUNJUNGAN 2021-2025"])
     sheet.append(["Tanggal Kunjungan", "No RM", "NIK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Kelurahan", "Poli",
                   "Cara Bayar", "Kunjungan", "Diagnosa", "Kasus"])
-    for _number in range(50000):
+    for _number in range(count):
         person = rng.randrange(12000)
         born = dt.date(1940 + person % 80, 1 + person % 12, 1 + person % 28)
         sex = "L" if person % 2 else "P"
@@ -312,15 +305,31 @@ def register_import(path: str) -> None:
                       "Laki-laki" if sex == "L" else "Perempuan", born, rng.choice(kelurahan), rng.choice(polis),
                       rng.choice(payments), "", ";".join(picked),
                       ";".join("Baru" for _c in picked)])
-    source = folder / "register-50000.xlsx"
     book.save(source)
+
+
+REGISTER_VALUES = {("Cara Bayar", "BPJS Non PBI"): "PBPU", ("Kelurahan", "Naikoten 1"): "Naikoten Satu"}
+
+
+def register_import(path: str) -> None:
+    """50,000 register rows: raw python-calamine read beside the app's read, check and write."""
+    import tempfile
+
+    from python_calamine import CalamineWorkbook
+
+    from kupang_desk.models import database
+    from kupang_desk.visits.register_import import import_register
+
+    folder = Path(tempfile.mkdtemp())
+    source = folder / "register-50000.xlsx"
+    write_register_file(source)
     started = time.perf_counter()
     rows = CalamineWorkbook.from_path(str(source)).get_sheet_by_index(0).to_python()
     raw = time.perf_counter() - started
     target = folder / "import.sqlite"
     database.connect(f"sqlite:///{target}")
     started = time.perf_counter()
-    summary = import_register(source, values={("Cara Bayar", "BPJS Non PBI"): "PBPU", ("Kelurahan", "Naikoten 1"): "Naikoten Satu"})
+    summary = import_register(source, values=REGISTER_VALUES)
     app = time.perf_counter() - started
     counts = summary.counts()
     print(f"rows={len(rows) - 2} raw_read_s={raw:.2f} import_s={app:.2f} unknown={len(summary.unknown)} new={counts.get('new', 0)} "

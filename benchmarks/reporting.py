@@ -4,8 +4,10 @@
 
 - SKDR week: the W2 report of one week (counts, the eight weeks before for the statistical alert,
   the kelurahan of the cases) against one raw GROUP BY of that week's new cases in sqlite3.
+- Access gap: the year's report per kelurahan from the kept ``visit_area`` counts, against one raw
+  GROUP BY of the year's visits joined to their patients' kelurahan.
 - Keeping the daily totals: a visit with two diagnoses recorded through the app, with the
-  triggers that keep ``diagnosis_day`` and with them dropped (a fresh SQLite database).
+  triggers that keep every kept table and with them dropped (a fresh SQLite database).
 - City LB1: eleven puskesmas LB1 workbooks imported (each checked against its seal) and added up
   into the city LB1, against openpyxl merely reading the same eleven files.
 """
@@ -97,6 +99,25 @@ def city_lb1(path: str) -> dict[str, float]:
     return {"raw_ms": raw_ms, "app_ms": app_ms, "codes": len(report.tables[0].rows)}
 
 
+def access_year(path: str) -> dict[str, float]:
+    from kupang_desk.documents.table import Period
+    from kupang_desk.models import Visit, database
+    from kupang_desk.reports.access import access_report
+
+    database.connect(f"sqlite:///{path}")
+    last = Visit.select(Visit.visit_at).order_by(Visit.visit_at.desc()).first().visit_at.date()
+    period = Period.between(last - dt.timedelta(days=364), last)
+    start, end = (value.strftime("%Y-%m-%d %H:%M:%S") for value in period.bounds())
+    raw = sqlite3.connect(path)
+    sql = ("SELECT p.kelurahan_code, v.payment_type_id, v.is_new_visit, COUNT(*) FROM visit v JOIN patient p "
+           "ON p.id = v.patient_id WHERE v.deleted_at IS NULL AND v.visit_at >= ? AND v.visit_at < ? GROUP BY 1, 2, 3")
+    access_report(period)
+    figures = {"report_ms": median_ms(lambda: access_report(period)),
+               "raw_ms": median_ms(lambda: raw.execute(sql, (start, end)).fetchall(), runs=3)}
+    database.close()
+    return figures
+
+
 def totals_cost(count: int = 300) -> dict[str, float]:
     from kupang_desk.models import Patient, database, totals
     from kupang_desk.visits.recording import DiagnosisLine, VisitForm, record_visit
@@ -119,9 +140,10 @@ def totals_cost(count: int = 300) -> dict[str, float]:
     record(20, dt.datetime(2026, 1, 1, 7))  # warm
     kept = record(count, dt.datetime(2026, 2, 1, 7))
     db = database.db.obj
-    for (name,) in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
-                                  (f"{totals.TABLE}%",)).fetchall():
-        db.execute_sql(f"DROP TRIGGER {name}")
+    for table in totals.KEPT:  # every kept table's triggers: the visit written as if no count were kept
+        for (name,) in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+                                      (f"{table.table}_%",)).fetchall():
+            db.execute_sql(f"DROP TRIGGER {name}")
     bare = record(count, dt.datetime(2026, 3, 1, 7))
     database.close()
     return {"kept_ms": kept, "bare_ms": bare}
@@ -134,6 +156,10 @@ if __name__ == "__main__":
         print(f"{'SKDR week (W2 + 8 weeks history), ms':<44} {skdr['report_ms']:>10.1f} {skdr['raw_ms']:>10.1f} "
               f"{skdr['report_ms'] / skdr['raw_ms']:>7.2f}  < 200 ms; raw = one GROUP BY of the week "
               f"({int(skdr['visits']):,} visits; the week's counts alone {skdr['counts_ms']:.1f} ms)")
+        access = access_year(database_path)
+        print(f"{'access gap, one year, ms':<44} {access['report_ms']:>10.1f} {access['raw_ms']:>10.1f} "
+              f"{access['report_ms'] / access['raw_ms']:>7.2f}  < 200 ms; raw = one GROUP BY of the year's visits "
+              "by the patients' kelurahan")
         cost = totals_cost()
         print(f"{'visit recorded (2 diagnoses), ms':<44} {cost['kept_ms']:>10.2f} {cost['bare_ms']:>10.2f} "
               f"{cost['kept_ms'] / cost['bare_ms']:>7.2f}  raw = the same without the daily-totals triggers "

@@ -121,15 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", action="append", metavar="STATUS", help=_(
         "hanya status ini (boleh berulang): diusulkan, sk_nominasi, rekening_aktif, sk_pemberian, dicairkan, diambil, dibatalkan"))
     listing.add_argument("--class", dest="class_group", default="", metavar=_("ROMBEL"), help=_("hanya rombel ini"))
+    listing.add_argument("--card", dest="flag", default="", choices=("KIP", "KKS", "PKH", "any"),
+                         help=_("hanya siswa yang keluarganya memegang kartu ini (any: salah satunya)"))
     recap = scholarship_commands.add_parser("recap", help=_("rekap penerima dan dana menurut program, kelas dan status"))
     recap.add_argument("--year", required=True, type=int, metavar="TTTT", help=_("tahun program"))
     recap.add_argument("--xlsx", metavar="FILE", help=_("simpan juga sebagai Excel"))
     scholarship_commands.add_parser("deadlines", help=_("siswa yang rekeningnya belum aktif dan batas waktunya dekat atau lewat"))
 
     report = commands.add_parser("report", help=_("buat laporan untuk Dinas Kesehatan (Excel dan/atau PDF)"))
-    report.add_argument("kind", choices=("lb1", "recap", "top", "register", "skdr"),
+    report.add_argument("kind", choices=("lb1", "recap", "top", "register", "skdr", "access"),
                         help=_("lb1: data kesakitan; recap: rekap kunjungan; top: penyakit terbanyak; register: register "
-                               "kunjungan; skdr: SKDR mingguan (W2)"))
+                               "kunjungan; skdr: SKDR mingguan (W2); access: akses layanan per kelurahan (per 1.000 penduduk)"))
     when = report.add_mutually_exclusive_group(required=True)
     when.add_argument("--month", metavar="TTTT-BB", help=_("bulan laporan, misalnya 2026-10"))
     when.add_argument("--week", metavar="TTTT-Wmm", help=_("skdr: minggu epidemiologi, misalnya 2026-W43"))
@@ -159,6 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--xlsx", metavar="FILE", help=_("simpan sebagai Excel"))
         command.add_argument("--pdf", metavar="FILE", help=_("simpan sebagai PDF"))
 
+    people = commands.add_parser("population", help=_("jumlah penduduk per kelurahan (untuk laporan akses layanan)"))
+    people_commands = people.add_subparsers(dest="population_command", required=True, metavar=_("PERINTAH"))
+    people_commands.add_parser("show", help=_("tampilkan jumlah penduduk per kelurahan Kota Kupang"))
+    people_import = people_commands.add_parser("import", help=_("impor dari lembar Excel/CSV: Kelurahan (atau Kode), Jumlah penduduk"))
+    people_import.add_argument("file", metavar="FILE")
+    people_import.add_argument("--year", type=int, metavar="TTTT", help=_("tahun angka itu (bila lembar tidak punya kolom Tahun)"))
+    people_import.add_argument("--source", default="", help=_("sumbernya, misalnya \"BPS Kota Kupang Dalam Angka 2025\""))
     kept = commands.add_parser("totals", help=_("jumlah harian yang disimpan database: periksa atau buat ulang"))
     kept_commands = kept.add_subparsers(dest="totals_command", required=True, metavar=_("PERINTAH"))
     kept_commands.add_parser("check", help=_("bandingkan dengan kunjungan; keluar 1 bila berbeda"))
@@ -313,7 +322,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     commands = {"setup": _setup, "demo": _demo, "info": _info, "report": _report, "import": _import,
                 "students": _students, "scholarship": _scholarship, "audit": _audit, "backup": _backup,
                 "restore": _restore, "reporting": _reporting, "dhis2": _dhis2, "city": _city, "satusehat": _satusehat,
-                "totals": _totals, "queue": _queue}
+                "totals": _totals, "queue": _queue, "population": _population}
     if args.command in commands:
         return commands[args.command](args)
     parser.error(_("perintah tidak dikenal"))
@@ -562,11 +571,11 @@ def _scholarship(args: argparse.Namespace) -> int:
             raise KnownError(_("Status '{status}' tidak dikenal. Pilih: {statuses}.").format(
                 status=status, statuses=", ".join(awards.STATUS_ORDER)))
     report = printouts.save_list(programme, pdf=args.pdf, xlsx=args.xlsx, stage=args.stage, statuses=statuses,
-                                 class_group=args.class_group, paper=args.paper, task=ConsoleTask())
-    rows = report.tables[0].rows
+                                 class_group=args.class_group, flag=args.flag, paper=args.paper, task=ConsoleTask())
+    rows, amount = report.tables[0].rows, report.tables[0].column_index("amount")
     print(_("Daftar penerima {programme} {year}: {count} siswa, {amount}. Disimpan: {files}").format(
         programme=programme.name, year=programme.year, count=len(rows),
-        amount=format_rupiah(sum(r[10] for r in rows)), files=" ".join(str(p) for p in (args.pdf, args.xlsx) if p)))
+        amount=format_rupiah(sum(r[amount] for r in rows)), files=" ".join(str(p) for p in (args.pdf, args.xlsx) if p)))
     return EXIT_OK if rows else EXIT_EMPTY
 
 
@@ -772,6 +781,21 @@ def _city(args: argparse.Namespace) -> int:
     written = " ".join(str(p) for p in (args.xlsx, args.pdf) if p)
     print(_("{report} disimpan: {files}").format(report=report.title, files=written))
     return EXIT_EMPTY if report.empty else EXIT_OK
+
+
+def _population(args: argparse.Namespace) -> int:
+    from kupang_desk import population
+    from kupang_desk.formatting import format_number
+
+    _open(args)
+    if args.population_command == "import":
+        count = population.import_population(args.file, year=args.year, source=args.source)
+        print(_("{count} kelurahan diimpor dari {file}.").format(count=count, file=args.file))
+        return EXIT_OK
+    for row in population.city_population():
+        figure = format_number(row.total) if row.total else "-"
+        print(f"{row.code:<15} {row.name:<22} {row.kecamatan:<14} {figure:>9}  {row.year or ''} {row.source}")
+    return EXIT_OK
 
 
 def _totals(args: argparse.Namespace) -> int:

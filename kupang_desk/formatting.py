@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from num2words import num2words
-
 from kupang_desk.i18n import _, current_language
 
 MONTHS_ID = (
@@ -64,6 +62,12 @@ def format_number(value: int) -> str:
     return f"{value:,}".replace(",", _words()[1])
 
 
+def format_rate(value: float) -> str:
+    """``1.234,5``: a rate or a share with one decimal, grouped (English: ``1,234.5``)."""
+    text = f"{value:,.1f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") if _words()[1] == "." else text
+
+
 def format_decimal(value: float) -> str:
     """``38,5`` (English ``38.5``): a measurement with the decimal mark the clerk writes."""
     text = f"{value:g}"
@@ -91,6 +95,8 @@ def place_and_date(place: str, value: dt.date) -> str:
 def terbilang(value: int) -> str:
     """An amount in Indonesian words, as written under a total: ``satu juta delapan ratus
     ribu rupiah`` (num2words, which writes seratus, seribu and sebelas as Indonesian does)."""
+    from num2words import num2words  # its language tables load in 80 ms: only for a total in words
+
     words = num2words(abs(int(value)), lang="id")
     return ("minus " if value < 0 else "") + " ".join(words.split()) + " rupiah"
 

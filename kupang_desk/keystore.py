@@ -15,8 +15,6 @@ import os
 import secrets
 from pathlib import Path
 
-import keyring
-from keyring.errors import KeyringError
 from platformdirs import user_config_path
 
 from kupang_desk.errors import KnownError
@@ -45,6 +43,9 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _from_keyring() -> bytes | None:
+    import keyring  # a tenth of a second with its backends: only when the key is first needed
+    from keyring.errors import KeyringError
+
     try:
         stored = keyring.get_password(SERVICE, ACCOUNT)
     except (KeyringError, RuntimeError, OSError) as error:  # no usable keyring here
@@ -54,6 +55,9 @@ def _from_keyring() -> bytes | None:
 
 
 def _to_keyring(key: bytes) -> bool:
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         keyring.set_password(SERVICE, ACCOUNT, key.hex())
         return keyring.get_password(SERVICE, ACCOUNT) == key.hex()

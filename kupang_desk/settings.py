@@ -198,13 +198,15 @@ def save_poli(name: str, *, code: str = "", cluster: str = "", active: bool = Tr
     return _save_listed(Poli, "poli", values, poli_id, _("Poli {name} sudah ada."), actor)
 
 
-def save_payment_type(name: str, *, code: str = "", is_bpjs: bool = False, active: bool = True,
+def save_payment_type(name: str, *, code: str = "", is_bpjs: bool = False, is_pbi: bool = False, active: bool = True,
                       payment_id: int | None = None, user: User | None = None) -> PaymentType:
     actor = require("settings.edit", user)
     name = " ".join((name or "").split())
     if not name:
         raise KnownError(_("Nama cara bayar wajib diisi."))
-    values = dict(name=name, code=code.strip().upper(), is_bpjs=is_bpjs, active=active)
+    if is_pbi and not is_bpjs:
+        raise KnownError(_("PBI adalah kepesertaan BPJS: centang juga Peserta BPJS."))
+    values = dict(name=name, code=code.strip().upper(), is_bpjs=is_bpjs, is_pbi=is_pbi, active=active)
     return _save_listed(PaymentType, "payment_type", values, payment_id, _("Cara bayar {name} sudah ada."), actor)
 
 
@@ -326,6 +328,7 @@ class ReferenceItem:
     cluster: str  # poli: the ILP cluster
     is_bpjs: bool  # payment type: a BPJS membership
     active: bool
+    is_pbi: bool = False  # payment type: BPJS PBI (the premium paid by the state)
 
 
 def reference_items(kind: str) -> list[ReferenceItem]:
@@ -333,7 +336,7 @@ def reference_items(kind: str) -> list[ReferenceItem]:
     if kind == "poli":
         return [ReferenceItem(p.id, p.name, p.code, p.cluster, False, bool(p.active))
                 for p in Poli.select().order_by(Poli.sort_order, Poli.name)]
-    return [ReferenceItem(p.id, p.name, p.code, "", bool(p.is_bpjs), bool(p.active))
+    return [ReferenceItem(p.id, p.name, p.code, "", bool(p.is_bpjs), bool(p.active), bool(p.is_pbi))
             for p in PaymentType.select().order_by(PaymentType.sort_order, PaymentType.name)]
 
 

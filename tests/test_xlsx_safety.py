@@ -23,7 +23,7 @@ from tests.helpers.factories import new_patient, new_visit
 HOSTILE = ["=HYPERLINK(\"http://x\",\"klik\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"]
 MARKERS = ("HYPERLINK", "cmd|", "SUM(A1)", "1+1", "2+3")
 # The modules that write xlsx; a new writer must use reports.excel.put and be added here (and below).
-WRITERS = {"kupang_desk.documents.excel", "kupang_desk.reports.register", "kupang_desk.audit", "kupang_desk.imports.rows"}
+WRITERS = {"kupang_desk.documents.excel", "kupang_desk.documents.stream", "kupang_desk.audit", "kupang_desk.imports.rows"}
 
 
 def _modules():

@@ -9,7 +9,6 @@ of visits, so the Beranda opens at once on 2,000,000 visits."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 import peewee as pw
@@ -17,9 +16,12 @@ import peewee as pw
 from kupang_desk import preferences
 from kupang_desk.accounts.permissions import allowed, require
 from kupang_desk.accounts.session import SignedIn
+from kupang_desk.documents.table import Period
 from kupang_desk.formatting import format_date
 from kupang_desk.models import DiagnosisMonth, QueueEntry, VisitDay
-from kupang_desk.reports.counts import icd_titles
+from kupang_desk.regions import KOTA_KUPANG
+from kupang_desk.reports.access import Reach, reach_by_kelurahan
+from kupang_desk.reports.counts import MonthPoint, icd_titles, monthly_visits, months_back
 from kupang_desk.visits.register import VisitFilter
 
 
@@ -29,14 +31,6 @@ class Opens:
 
     register: VisitFilter | None = None
     section: str = ""
-
-
-@dataclass(frozen=True)
-class MonthPoint:
-    year: int
-    month: int
-    new: int  # kunjungan baru
-    old: int
 
 
 @dataclass(frozen=True)
@@ -78,16 +72,6 @@ def _month_key(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def _months_back(today: dt.date, count: int) -> list[tuple[int, int]]:
-    """The ``count`` months ending with ``today``'s, oldest first."""
-    months = []
-    year, month = today.year, today.month
-    for _step in range(count):
-        months.append((year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months[::-1]
-
-
 def _same_day_last_year(day: dt.date) -> dt.date:
     try:
         return day.replace(year=day.year - 1)
@@ -101,25 +85,11 @@ def _visits_between(start: dt.date, end: dt.date) -> int:
                .where((VisitDay.day >= start) & (VisitDay.day <= end)).scalar() or 0)
 
 
-def _trend(today: dt.date, months: int = 12) -> list[MonthPoint]:
-    """Kunjungan baru and lama per month for the ``months`` months ending with this one."""
-    wanted = _months_back(today, months)
-    start = dt.date(*wanted[0], 1)
-    counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-    query = (VisitDay.select(VisitDay.day, VisitDay.is_new_visit, pw.fn.SUM(VisitDay.visits))
-             .where((VisitDay.day >= start) & (VisitDay.day <= today))
-             .group_by(VisitDay.day, VisitDay.is_new_visit).tuples())
-    for day, new, visits in query:
-        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
-        counts[(day.year, day.month)][0 if new else 1] += int(visits)
-    return [MonthPoint(year, month, *counts[(year, month)]) for year, month in wanted]
-
-
 def _top_diseases(today: dt.date, *, limit: int = 10) -> list[Disease]:
     """This month's most frequent diseases (new cases, as the top-ten report counts them) with last
     month's count beside each; each opens the register of its visits this month."""
     include_z = preferences.get("top_diseases.include_z_codes")
-    this, previous = _month_key(today.year, today.month), _month_key(*_months_back(today, 2)[0])
+    this, previous = _month_key(today.year, today.month), _month_key(*months_back(today, 2)[0])
 
     def cases(month: str) -> dict[str, int]:
         condition = (DiagnosisMonth.month == month) & DiagnosisMonth.is_new_case
@@ -153,10 +123,36 @@ def puskesmas_home(today: dt.date | None = None, *, user: SignedIn | None = None
     last_year_end = _same_day_last_year(today)
     last_year_start = last_year_end.replace(day=1)
     return PuskesmasHome(
-        today, _visits_between(today, today), _visits_between(last_year_start, last_year_end), _trend(today),
+        today, _visits_between(today, today), _visits_between(last_year_start, last_year_end), monthly_visits(today),
         _top_diseases(today), _waiting(today) if allowed(user, "patient.read") else None,
         Opens(register=VisitFilter(date_from=today, date_to=today)),
         Opens(register=VisitFilter(date_from=start, date_to=today)),
         Opens(register=VisitFilter(date_from=last_year_start, date_to=last_year_end)),
         format_date(last_year_end) if last_year_start == last_year_end else
         f"{last_year_start.day}–{format_date(last_year_end)}")
+
+
+@dataclass(frozen=True)
+class AccessHome:
+    """Who is reached: Kota Kupang's kelurahan over the last twelve months, with their visits per
+    1,000 inhabitants; each opens the register of its visits in that time."""
+
+    period: Period
+    areas: list[Reach]  # Kota Kupang's kelurahan, the least reached first
+
+    def least_reached(self, count: int = 3) -> list[Reach]:
+        """The working area's least reached kelurahan (the city's when no working area is set)."""
+        rated = [a for a in self.areas if a.per_1000 is not None]
+        inside = [a for a in rated if a.inside]
+        return (inside or rated)[:count]
+
+    def opens(self, area: Reach) -> Opens:
+        return Opens(register=VisitFilter(date_from=self.period.start, date_to=self.period.end, kelurahan_code=area.code))
+
+
+def access_home(today: dt.date | None = None, *, user: SignedIn | None = None) -> AccessHome:
+    """The Beranda's map: the access-gap figures of the twelve months up to ``today``."""
+    today = today or dt.date.today()
+    period = Period.between(_same_day_last_year(today) + dt.timedelta(days=1), today)
+    areas = [a for a in reach_by_kelurahan(period, user=user) if a.code.startswith(KOTA_KUPANG + ".")]
+    return AccessHome(period, areas)

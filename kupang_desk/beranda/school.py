@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.models import Award, ScholarshipProgramme, Student
-from kupang_desk.scholarships.awards import AwardRow, Totals, award_rows, deadline_warnings
+from kupang_desk.scholarships.awards import (
+    AwardRow,
+    Totals,
+    award_rows,
+    deadline_warnings,
+    social_flags,
+)
 
 
 @dataclass(frozen=True)
@@ -45,11 +51,6 @@ class SchoolHome:
                         for name in ("recipients", "amount", "paid", "outstanding")))
 
 
-def _social_flags(student: Student) -> tuple[str, ...]:
-    return tuple(flag for flag, held in (("KIP", bool(student.kip_number)), ("KKS", bool(student.kks_number)),
-                                         ("PKH", bool(student.kps_recipient))) if held)
-
-
 def school_home(today: dt.date | None = None, *, within_days: int = 14, user: SignedIn | None = None) -> SchoolHome:
     require("student.read", user)
     today = today or dt.date.today()
@@ -65,6 +66,6 @@ def school_home(today: dt.date | None = None, *, within_days: int = 14, user: Si
     home.deadlines = [(row, days) for row, days in deadline_warnings(today=today, within_days=within_days) if days >= 0]
     proposed = {sid for (sid,) in Award.select(Award.student).where(Award.programme.in_([p.id for p in current])).tuples()}
     students = Student.select().where(Student.pip_eligible & (Student.status == "aktif")).order_by(Student.grade, Student.name)
-    home.candidates = sorted((Candidate(s.id, s.nisn or "", s.name, s.class_group, _social_flags(s))
+    home.candidates = sorted((Candidate(s.id, s.nisn or "", s.name, s.class_group, social_flags(s))
                               for s in students if s.id not in proposed), key=lambda c: (not c.flags, c.class_group, c.name))
     return home

@@ -23,6 +23,7 @@ from kupang_desk.i18n import _
 from kupang_desk.models import (
     Institution,
     Patient,
+    Population,
     Region,
     Student,
     Visit,
@@ -73,7 +74,9 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
         _ensure_institution(with_school=students > 0, school_only=students > 0 and not patients)
         kelurahan = [r.code for r in Region.select(Region.code).where(
             (Region.level == "desa_kelurahan") & Region.code.startswith(KOTA_KUPANG + "."))]
-        people = make_patients(rng, patients, kelurahan, today, task)
+        if patients:
+            _demo_population(rng, kelurahan)
+        people = make_patients(rng, patients, _by_distance(kelurahan), today, task)
         counts.patients = len(people)
         counts.visits, counts.diagnoses = make_visits(rng, people, visits, today, years, task)
         if students:
@@ -84,6 +87,29 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
     # Fresh statistics, so the query planner knows the new tables' sizes.
     db.execute_sql("ANALYZE")
     return counts
+
+
+# How often a demo patient comes from each kecamatan, against the puskesmas's own working area
+# (Oebobo): the nearer, the more; so the access-gap report shows a gap, as a real one does.
+_NEARNESS = {"53.71.04": 8, "53.71.05": 4, "53.71.03": 4, "53.71.02": 3, "53.71.06": 2, "53.71.01": 1}
+_WORK_AREA = ("53.71.04.1001", "53.71.04.1008", "53.71.04.1009", "53.71.04.1011", "53.71.04.1013")
+
+
+def _by_distance(kelurahan: list[str]) -> list[str]:
+    """The kelurahan, each as many times as patients come from it (working area twice its kecamatan)."""
+    return [code for code in kelurahan
+            for _copy in range(_NEARNESS.get(code[:8], 1) * (2 if code in _WORK_AREA else 1))]
+
+
+def _demo_population(rng: random.Random, kelurahan: list[str]) -> None:
+    """Kota Kupang's 404,120 inhabitants spread over its kelurahan unevenly, marked as demo figures
+    (the office enters the real ones from BPS)."""
+    weights = [rng.uniform(0.5, 1.5) for _code in kelurahan]
+    whole = sum(weights)
+    for code, weight in zip(kelurahan, weights, strict=True):
+        total = round(404_120 * weight / whole)
+        Population.insert(kelurahan=code, total=total, men=total // 2 + total % 2, women=total // 2, year=2025,
+                          source="CONTOH (DEMO), bukan angka BPS").on_conflict_ignore().execute()
 
 
 DEMO_PASSWORD = "kupang-demo"
@@ -124,7 +150,7 @@ def _ensure_institution(with_school: bool, school_only: bool = False) -> None:
             kelurahan="53.71.04.1001", phone="(0380) 821000", head_name="dr. Maria Yasinta Bere",
             head_nip=head_nip, letterhead="PEMERINTAH KOTA KUPANG\nDINAS KESEHATAN",
         )
-        for code in ("53.71.04.1001", "53.71.04.1008", "53.71.04.1009", "53.71.04.1011", "53.71.04.1013"):
+        for code in _WORK_AREA:
             WorkArea.get_or_create(kelurahan=code)
     if with_school and not institution.show_both:
         institution.show_both = True

@@ -286,7 +286,7 @@ def header_lines(text: str, width: float) -> int:
 
 def number_format(spec) -> str:
     """Thousands grouped; Rupiah shown as ``Rp1.800.000`` while the cell stays a number."""
-    return '"Rp"#,##0' if spec.kind == "money" else "#,##0"
+    return {"money": '"Rp"#,##0', "rate": "#,##0.0"}.get(spec.kind, "#,##0")
 
 
 def signature_rows(sheet: Worksheet, report: Report, row: int, width: int) -> int:

@@ -13,7 +13,8 @@ import functools
 import io
 from pathlib import Path
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -36,9 +37,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from kupang_desk.documents.table import Report, ReportTable
+from kupang_desk.documents.table import Report, ReportTable, shown_number
 from kupang_desk.errors import KnownError, os_reason
-from kupang_desk.formatting import format_nip, format_number, format_rupiah, place_and_date
+from kupang_desk.formatting import format_nip, place_and_date
 from kupang_desk.i18n import _
 
 F4 = (215 * mm, 330 * mm)
@@ -202,8 +203,8 @@ def header_cell(text: str, room: float, font_size: float) -> Paragraph:
 def _cell(value, spec, style, room: float):
     if value is None:
         return ""
-    if spec.numeric and isinstance(value, int):
-        return format_rupiah(value) if spec.kind == "money" else format_number(value)
+    if spec.numeric and isinstance(value, int | float):
+        return shown_number(value, spec.kind)
     text = str(value)
     # A Paragraph (which wraps) only where the text is wider than its column: laying out
     # Paragraphs is what makes long tables slow, and plain text would run into the next column.
@@ -212,13 +213,20 @@ def _cell(value, spec, style, room: float):
     return Paragraph(escape(text), style) if pdfmetrics.stringWidth(text, style.fontName, style.fontSize) > room else text
 
 
-def bar_chart(bars: list[tuple[str, int]], width: float) -> Drawing:
-    """Horizontal bars, the commonest on top, drawn with ReportLab's own graphics."""
+def _chart_number(value: float) -> str:
+    """``1.250`` for a whole number, ``12,5`` otherwise."""
+    return shown_number(int(value) if float(value).is_integer() else float(value), "")
+
+
+def bar_chart(bars: list[tuple[str, int | float]], width: float) -> Drawing:
+    """Horizontal bars, the first on top, drawn with ReportLab's own graphics; the labels as wide as
+    the longest needs, the numbers in Indonesian form."""
     height = 14 * mm + 7 * mm * len(bars)
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 22 * mm, 8 * mm
-    chart.width, chart.height = width - 34 * mm, height - 12 * mm
+    room = max([pdfmetrics.stringWidth(str(label), FONT, 7) for label, _value in bars] + [18 * mm]) + 4 * mm
+    chart.x, chart.y = room, 8 * mm
+    chart.width, chart.height = width - room - 20 * mm, height - 12 * mm
     chart.data = [[value for _label, value in reversed(bars)]]
     chart.categoryAxis.categoryNames = [label for label, _value in reversed(bars)]
     chart.categoryAxis.labels.fontName = FONT
@@ -227,11 +235,39 @@ def bar_chart(bars: list[tuple[str, int]], width: float) -> Drawing:
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor = colors.HexColor("#0B6E4F")
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = chart.valueAxis.labelTextFormat = _chart_number
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 6.5
-    chart.barLabels.nudge = 8
+    chart.barLabels.boxAnchor = "w"  # the number just past the bar's end, never over it
+    chart.barLabels.nudge = 3
     drawing.add(chart)
+    return drawing
+
+
+def trend_chart(points: list[tuple[str, int, int]], width: float) -> Drawing:
+    """Kunjungan baru and lama per month as stacked columns, as the Beranda draws them, with a legend."""
+    height = 62 * mm
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 18 * mm, 12 * mm
+    chart.width, chart.height = width - 60 * mm, height - 18 * mm
+    chart.data = [[new for _label, new, _old in points], [old for _label, _new, old in points]]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.categoryNames = [label for label, _new, _old in points]
+    for axis in (chart.categoryAxis, chart.valueAxis):
+        axis.labels.fontName, axis.labels.fontSize = FONT, 7
+    chart.categoryAxis.labels.boxAnchor = "n"
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = _chart_number
+    chart.bars[0].fillColor = colors.HexColor("#2e7d32")
+    chart.bars[1].fillColor = colors.HexColor("#90caf9")
+    chart.barWidth, chart.groupSpacing = 6, 4
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = width - 38 * mm, height - 14 * mm
+    legend.fontName, legend.fontSize = FONT, 7
+    legend.colorNamePairs = [(colors.HexColor("#2e7d32"), _("Kunjungan baru")), (colors.HexColor("#90caf9"), _("Kunjungan lama"))]
+    drawing.add(legend)
     return drawing
 
 
@@ -263,7 +299,13 @@ def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
             story += [Spacer(1, 1 * mm), Paragraph(escape(table.note), text_style(7.5))]
         story.append(Spacer(1, 4 * mm))
     if report.chart:
-        story += [CondPageBreak(60 * mm), bar_chart(report.chart, width)]
+        story += [CondPageBreak(60 * mm)]
+        if report.chart_title:
+            story += [Paragraph(escape(report.chart_title), text_style(9, bold=True)), Spacer(1, 1.5 * mm)]
+        story += [bar_chart(report.chart, width)]
+    if report.trend:
+        story += [CondPageBreak(70 * mm), Paragraph(escape(report.trend_title), text_style(9, bold=True)),
+                  Spacer(1, 1.5 * mm), trend_chart(report.trend, width)]
     for line in report.closing:
         story.append(Paragraph(escape(line), text_style(9)))
     story.append(signature(report, width))

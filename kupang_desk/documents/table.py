@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kupang_desk.errors import KnownError
-from kupang_desk.formatting import format_date, format_month
+from kupang_desk.formatting import (
+    format_date,
+    format_month,
+    format_number,
+    format_rate,
+    format_rupiah,
+)
 from kupang_desk.i18n import _
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
@@ -98,19 +104,30 @@ class Period:
         return f"{self.start:%Y%m%d}-{self.end:%Y%m%d}"
 
 
+def shown_number(value: int | float, kind: str) -> str:
+    """A number of a table as the screen and the paper show it: ``1.800``, ``Rp1.800.000``, ``12,5``."""
+    if kind == "rate":
+        return format_rate(value)
+    if isinstance(value, float):
+        return format_rate(value)
+    return format_rupiah(value) if kind == "money" else format_number(value)
+
+
 @dataclass
 class Column:
     key: str
     header: str
     group: str = ""  # the header row above, merged over neighbours with the same group
     width: float = 8  # in characters, for Excel and PDF alike
-    kind: str = "number"  # "number"; "money" (Rupiah); "text"; "id" (a code or identifier: text, never a number)
+    # "number"; "money" (Rupiah); "rate" (one decimal: per 1,000, a percentage); "text"; "id" (a code or
+    # identifier: text, never a number)
+    kind: str = "number"
     total_of: tuple[str, ...] = ()  # this column is the sum of these columns (a formula in Excel)
     summed: bool = True  # the grand-total row adds this column up (numbers only)
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("number", "money")
+        return self.kind in ("number", "money", "rate")
 
 
 @dataclass
@@ -183,7 +200,11 @@ class Report:
     letterhead: Letterhead
     landscape: bool = True
     signed_on: dt.date = field(default_factory=dt.date.today)
-    chart: list[tuple[str, int]] | None = None  # (label, value) bars under the first table
+    chart: list[tuple[str, int | float]] | None = None  # (label, value) bars after the tables
+    chart_title: str = ""
+    # (label, kunjungan baru, kunjungan lama) per month: stacked columns after the tables (the recap's 12 months)
+    trend: list[tuple[str, int, int]] | None = None
+    trend_title: str = ""
     subtitle: str = ""  # printed under the title instead of the period
     closing: list[str] = field(default_factory=list)  # lines after the tables (a total in words)
     sheet_title: str = ""  # the Excel sheet's name; the kind when empty

@@ -38,7 +38,10 @@ class Limits:
     program filling the memory (a cell far out at XFD1048576, a million empty rows of formatting)."""
 
     rows = 1_000_000  # rows that hold data: ten years of one busy puskesmas
-    empty_cells = 1_000_000  # cells the sheet claims beyond the ones that hold data
+    # Cells the sheet claims beyond the ones that hold data: up to a million, or three empty cells for
+    # each full one (a 50,000-student Dapodik export leaves most of its 66 columns empty).
+    empty_cells = 1_000_000
+    empty_per_full = 3
     field = 32_767  # characters in one CSV field (Excel's limit for one cell)
 
 
@@ -129,7 +132,7 @@ def check_size(size: SheetSize, path: Path) -> None:
         raise KnownError(_("File {file} berisi {rows} baris data; paling banyak {limit} baris sekali impor. "
                            "Pisahkan menjadi beberapa file (misalnya per tahun), lalu impor satu per satu.").format(
             file=path.name, rows=f"{size.data_rows:,}".replace(",", "."), limit=f"{Limits.rows:,}".replace(",", ".")))
-    if size.box - size.data_cells > Limits.empty_cells:
+    if size.box - size.data_cells > max(Limits.empty_cells, Limits.empty_per_full * size.data_cells):
         raise KnownError(_("File {file} mengaku memakai sel sampai {far} padahal datanya hanya {cells} sel: lembar "
                            "itu terlalu besar untuk dibaca. Di Excel, hapus baris dan kolom kosong di bawah dan di kanan "
                            "data (atau salin datanya ke lembar baru), simpan, lalu impor lagi.").format(

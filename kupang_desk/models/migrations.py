@@ -29,6 +29,7 @@ from kupang_desk.models import (
     Counter,
     LateChange,
     PatientIdentifier,
+    Population,
     Promotion,
     PromotionItem,
     QueueEntry,
@@ -48,7 +49,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 class SchemaVersion(BaseModel):
@@ -230,6 +231,19 @@ def _v11_visit_totals(database: pw.Database, migrator: SchemaMigrator) -> None:
         totals.rebuild(database, [totals.VisitDay])
 
 
+def _v12_access(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v12: the access gap: population per kelurahan, which payment types are BPJS PBI (those coded
+    PBI..., as the shipped PBI-N and PBI-D), and visits per day and kelurahan kept like v11's."""
+    if "is_pbi" not in {column.name for column in database.get_columns("payment_type")}:
+        database.execute_sql("ALTER TABLE payment_type ADD COLUMN is_pbi BOOLEAN NOT NULL DEFAULT FALSE")
+    database.execute_sql("UPDATE payment_type SET is_pbi = TRUE WHERE UPPER(SUBSTR(code, 1, 3)) = 'PBI'")
+    with database.bind_ctx([Population, totals.VisitArea]):
+        database.create_tables([Population])
+        totals.create_tables(database, [totals.VisitArea])
+        totals.install(database)
+        totals.rebuild(database, [totals.VisitArea])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -241,4 +255,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     9: _v9_daily_totals,
     10: _v10_queue,
     11: _v11_visit_totals,
+    12: _v12_access,
 }

@@ -78,6 +78,8 @@ class PaymentType(BaseModel):
     name = pw.CharField(max_length=60, unique=True)
     code = pw.CharField(max_length=10, default="")
     is_bpjs = pw.BooleanField(default=False)
+    # BPJS PBI: the premium paid by the state (APBN) or the city (APBD) for the poor.
+    is_pbi = pw.BooleanField(default=False)
     active = pw.BooleanField(default=True)
     sort_order = pw.IntegerField(default=0)
 
@@ -86,6 +88,19 @@ class WorkArea(BaseModel):
     """A kelurahan inside the puskesmas's working area (wilayah kerja)."""
 
     kelurahan = pw.ForeignKeyField(Region, unique=True, column_name="kelurahan_code", on_delete="CASCADE")
+
+
+class Population(BaseModel):
+    """Inhabitants of one kelurahan (the BPS or Dukcapil figure the office enters), for the visits
+    per 1,000 inhabitants of the access-gap report."""
+
+    kelurahan = pw.ForeignKeyField(Region, primary_key=True, column_name="kelurahan_code", on_delete="CASCADE")
+    total = pw.IntegerField()
+    men = pw.IntegerField(null=True)
+    women = pw.IntegerField(null=True)
+    year = pw.IntegerField(null=True)  # the year of the figure
+    source = pw.CharField(max_length=100, default="")  # "BPS Kota Kupang Dalam Angka 2025"
+    updated_at = pw.DateTimeField(default=now)
 
 
 class Setting(BaseModel):

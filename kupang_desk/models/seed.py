@@ -125,7 +125,7 @@ def ensure_reference_data() -> None:
     if not PaymentType.select().exists():
         with db.atomic():
             for order, (name, code, is_bpjs) in enumerate(DEFAULT_PAYMENT_TYPES):
-                PaymentType.create(name=name, code=code, is_bpjs=is_bpjs, sort_order=order)
+                PaymentType.create(name=name, code=code, is_bpjs=is_bpjs, is_pbi=code.startswith("PBI"), sort_order=order)
     with db.atomic():
         present = {row.key for row in Setting.select(Setting.key)}
         # Declared in preferences, with every other setting.

@@ -5,7 +5,9 @@ visits, over the live (not deleted) visits:
 - ``diagnosis_month``: diagnoses per month, code, sex, age (years; days under one year) and kasus
   baru/lama (LB1 of whole months and years, with whatever age bands Pengaturan sets);
 - ``visit_day``: visits per day, poli, payment, kunjungan baru/lama and sex (the Beranda's today,
-  this month against last year's, and the 12-month trend).
+  this month against last year's, and the 12-month trend);
+- ``visit_area``: visits per day, the patient's kelurahan, payment and kunjungan baru/lama (the
+  access-gap report: visits and people reached per 1,000 inhabitants, the PBI share).
 
 Narrow tables rather than one table of every dimension: with the day, the code, the age band, the
 sex, the kasus, the poli, the payment and the kelurahan together nearly every diagnosis is a row
@@ -69,6 +71,21 @@ class VisitDay(BaseModel):
     class Meta:
         table_name = "visit_day"
         primary_key = pw.CompositeKey("day", "poli_id", "payment_type_id", "is_new_visit", "sex")
+
+
+class VisitArea(BaseModel):
+    """Visits on one day from one kelurahan (the patient's address; "" without one), by payment and
+    kunjungan baru/lama."""
+
+    day = pw.DateField()
+    kelurahan_code = pw.CharField(max_length=13)
+    payment_type_id = pw.IntegerField()
+    is_new_visit = pw.BooleanField()
+    visits = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "visit_area"
+        primary_key = pw.CompositeKey("day", "kelurahan_code", "payment_type_id", "is_new_visit")
 
 
 class _KeptTable:
@@ -204,11 +221,14 @@ END $$"""
 
 @dataclass(frozen=True)
 class KeptVisits(_KeptTable):
-    """A kept table of visits (not diagnoses): its columns from the visit row alone."""
+    """A kept table of visits (not diagnoses): its columns from the visit row and, where
+    ``patient_column`` is named, from the visit's patient (whose change then moves every live visit
+    of that patient: an address corrected moves their visits to the new kelurahan)."""
 
     model: type[BaseModel]
     visit_columns: tuple[tuple[str, str, str], ...]
     count: str
+    patient_column: str = ""
 
     def columns(self) -> str:
         return ", ".join(name for name, *_rest in self.visit_columns)
@@ -226,26 +246,64 @@ class KeptVisits(_KeptTable):
         return (f"SELECT {self.of_visit('v', postgres)}, COUNT(*) FROM visit v WHERE v.deleted_at IS NULL "
                 f"GROUP BY {self.of_visit('v', postgres)}")
 
+    def patient_moved(self, postgres: bool) -> list[str]:
+        """A patient's column changed: their live visits leave the rows of the old value and join
+        those of the new (the column's expression reads the patient, already changed, so the old and
+        new values are taken from the trigger's rows)."""
+        old, new = ("OLD", "NEW") if postgres else ("old", "new")
+        column = self.patient_column
+        exprs = [(name, (pg if postgres else lite).format(v="v")) for name, lite, pg in self.visit_columns]
+        others = [(name, expr) for name, expr in exprs if name != column]
+        match = " AND ".join(f"{expr} = {self.table}.{name}" for name, expr in others)
+        live = "v.deleted_at IS NULL"
+        remove = (f"UPDATE {self.table} SET {self.count} = {self.count} - (SELECT COUNT(*) FROM visit v "
+                  f"WHERE v.patient_id = {old}.id AND {live} AND {match}) "
+                  f"WHERE {column} = COALESCE({old}.{column}, '') AND ({', '.join(n for n, _e in others)}) IN "
+                  f"(SELECT {', '.join(e for _n, e in others)} FROM visit v WHERE v.patient_id = {old}.id AND {live})")
+        values = ", ".join(f"COALESCE({new}.{column}, '')" if name == column else expr for name, expr in exprs)
+        add = (f"INSERT INTO {self.table} ({self.columns()}, {self.count}) SELECT {values}, COUNT(*) FROM visit v "
+               f"WHERE v.patient_id = {new}.id AND {live} GROUP BY {', '.join(e for _n, e in others)} "
+               f"ON CONFLICT ({self.columns()}) DO UPDATE SET {self.count} = {self.table}.{self.count} + EXCLUDED.{self.count}")
+        return [remove, add]
+
     def sqlite_triggers(self) -> list[str]:
         t = self.table
-        return [
+        triggers = [
             f"CREATE TRIGGER IF NOT EXISTS {t}_insert AFTER INSERT ON visit BEGIN {self.add('new', False)}; END",
             f"CREATE TRIGGER IF NOT EXISTS {t}_update AFTER UPDATE ON visit WHEN {self.visit_changed(False)} "
             f"BEGIN {self.remove('old', False)}; {self.add('new', False)}; END",
             f"CREATE TRIGGER IF NOT EXISTS {t}_delete BEFORE DELETE ON visit BEGIN {self.remove('old', False)}; END",
         ]
+        if self.patient_column:
+            column = self.patient_column
+            triggers.append(
+                f"CREATE TRIGGER IF NOT EXISTS {t}_patient AFTER UPDATE OF {column} ON patient "
+                f"WHEN old.{column} IS NOT new.{column} BEGIN {'; '.join(self.patient_moved(False))}; END")
+        return triggers
 
     def postgres_function(self) -> str:
+        moved = ""
+        if self.patient_column:
+            column = self.patient_column
+            moved = f"""IF TG_TABLE_NAME = 'patient' THEN
+        IF OLD.{column} IS NOT DISTINCT FROM NEW.{column} THEN RETURN NULL; END IF;
+        {'; '.join(self.patient_moved(True))};
+        RETURN NULL;
+    END IF;
+    """
         return f"""CREATE OR REPLACE FUNCTION {self.table}_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND NOT ({self.visit_changed(True)}) THEN RETURN NULL; END IF;
+    {moved}IF TG_OP = 'UPDATE' AND NOT ({self.visit_changed(True)}) THEN RETURN NULL; END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN {self.remove('OLD', True)}; END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN {self.add('NEW', True)}; END IF;
     RETURN NULL;
 END $$"""
 
     def postgres_triggers(self) -> list[tuple[str, str]]:
-        return [("visit", "AFTER INSERT OR UPDATE OR DELETE ON visit")]
+        triggers = [("visit", "AFTER INSERT OR UPDATE OR DELETE ON visit")]
+        if self.patient_column:
+            triggers.append(("patient", f"AFTER UPDATE OF {self.patient_column} ON patient"))
+        return triggers
 
 
 KEPT: tuple[Kept | KeptVisits, ...] = (
@@ -261,6 +319,12 @@ KEPT: tuple[Kept | KeptVisits, ...] = (
                           ("payment_type_id", "{v}.payment_type_id", "{v}.payment_type_id"),
                           ("is_new_visit", "{v}.is_new_visit", "{v}.is_new_visit"), ("sex", "{v}.sex", "{v}.sex")),
                "visits"),
+    KeptVisits(VisitArea, (("day", "substr({v}.visit_at, 1, 10)", "{v}.visit_at::date"),
+                           ("kelurahan_code", "COALESCE((SELECT p.kelurahan_code FROM patient p WHERE p.id = {v}.patient_id), '')",
+                            "COALESCE((SELECT p.kelurahan_code FROM patient p WHERE p.id = {v}.patient_id), '')"),
+                           ("payment_type_id", "{v}.payment_type_id", "{v}.payment_type_id"),
+                           ("is_new_visit", "{v}.is_new_visit", "{v}.is_new_visit")),
+               "visits", patient_column="kelurahan_code"),
 )
 MODELS = [kept.model for kept in KEPT]
 TABLE = DiagnosisDay._meta.table_name  # the first, for the tools that name one

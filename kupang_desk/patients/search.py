@@ -94,33 +94,51 @@ def search_patients(text: str, limit: int = 50, *, user: User | None = None) -> 
     # Names that start with what was typed, alphabetically, then names that contain it.
     add(_active(Patient.select(Patient.id).where(_prefix(Patient.name_key, key)).order_by(Patient.name_key, Patient.id)))
     if len(ids) < limit:
-        found = [i for i in _substring_ids(key, limit * 4) if i not in ids]
-        contained = _hits(found)
-        contained.sort(key=lambda hit: hit.name)
-        return _hits(ids) + contained[:limit - len(ids)]
+        taken = set(ids)
+        found = [i for i in _substring_ids(key, limit * 4) if i not in taken]
+        # By name, from the names alone; only the rows shown are read whole.
+        names = dict(Patient.select(Patient.id, Patient.name).where(Patient.id.in_(found)).tuples()) if found else {}
+        ids += sorted(names, key=lambda i: (names[i], i))[:limit - len(ids)]
     return _hits(ids)
 
 
+def _terms(key: str) -> list[str]:
+    """The pieces of a name key a substring search needs, each at least a trigram long: words of
+    three letters or more alone (in any order: "ndun yohanes" finds Yohanes Ndun), a shorter word
+    joined to its neighbour as typed ("paulus ya" while the clerk is still typing "yakobus"), so
+    that every piece is served by the index and no 2-letter filter scans thousands of rows."""
+    terms: list[str] = []
+    pending = ""  # short words before the first long one
+    for word in key.split():
+        if len(word) >= MIN_TRIGRAM:
+            terms.append(f"{pending} {word}".strip() if pending else word)
+            pending = ""
+        elif terms:
+            terms[-1] = f"{terms[-1]} {word}"
+        else:
+            pending = f"{pending} {word}".strip()
+    if pending:
+        terms.append(pending)
+    return [term for term in terms if len(term) >= MIN_TRIGRAM]
+
+
 def _substring_ids(key: str, limit: int) -> list[int]:
-    """Ids of active patients whose name key contains every word of ``key``."""
-    words = key.split()
-    long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
-    if not long_words:
+    """Ids of active patients whose name key contains every piece of ``key`` (``_terms``)."""
+    terms = _terms(key)
+    if not terms:
         return []
     database = db.obj
-    short_words = [w for w in words if len(w) < MIN_TRIGRAM]
     if search_index.is_postgres(database):
-        condition = " AND ".join(["p.name_key LIKE %s"] * len(words))
+        condition = " AND ".join(["p.name_key LIKE %s"] * len(terms))
         sql = (f"SELECT p.id FROM patient p WHERE {condition} AND p.merged_into_id IS NULL "
                f"AND p.deleted_at IS NULL LIMIT {int(limit)}")
-        params = [f"%{w}%" for w in words]
+        params = [f"%{term}%" for term in terms]
     else:
-        match = " AND ".join(f'"{w}"' for w in long_words)
-        extra = "".join(" AND p.name_key LIKE ?" for _w in short_words)
+        match = " AND ".join(f'"{term}"' for term in terms)
         sql = (f"SELECT p.id FROM {search_index.FTS_TABLE} f JOIN patient p ON p.id = f.rowid "
-               f"WHERE {search_index.FTS_TABLE} MATCH ?{extra} AND p.merged_into_id IS NULL "
+               f"WHERE {search_index.FTS_TABLE} MATCH ? AND p.merged_into_id IS NULL "
                f"AND p.deleted_at IS NULL LIMIT {int(limit)}")
-        params = [match, *(f"%{w}%" for w in short_words)]
+        params = [match]
     return [row[0] for row in database.execute_sql(sql, params).fetchall()]
 
 

@@ -12,11 +12,12 @@ import peewee as pw
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
+from kupang_desk.formatting import format_month, month_names
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient, PaymentType, Poli, Region, Visit, WorkArea
 from kupang_desk.queue import entries
 from kupang_desk.reports.base import AgeBand, age_bands, visit_report
-from kupang_desk.reports.counts import L_P, band_expression, live_visits_in
+from kupang_desk.reports.counts import L_P, band_expression, live_visits_in, monthly_visits
 
 
 def recap_columns(first: str) -> list[Column]:
@@ -41,14 +42,31 @@ def _table(title: str, first: str, labels: Sequence[tuple[object, str]], counts:
     return table
 
 
-def _grouped(period: Period, key: pw.Node, *, join_patient: bool = False) -> dict:
+def _grouped(period: Period, key: pw.Node, *, join_patient: bool = False, where: pw.Expression | None = None) -> dict:
     query = Visit.select(key, Visit.is_new_visit, Visit.sex, pw.fn.COUNT(Visit.id))
     if join_patient:
         query = query.join(Patient)
+    condition = live_visits_in(period) if where is None else live_visits_in(period) & where
     counts: dict = defaultdict(lambda: defaultdict(int))
-    for value, new, sex, count in query.where(live_visits_in(period)).group_by(key, Visit.is_new_visit, Visit.sex).tuples():
+    for value, new, sex, count in query.where(condition).group_by(key, Visit.is_new_visit, Visit.sex).tuples():
         counts[value][(bool(new), sex)] += count
     return counts
+
+
+def _pbi_table(period: Period, inside: set[str], names: dict[str, str]) -> ReportTable:
+    """Kunjungan peserta BPJS PBI (the state-subsidised poor) per kelurahan: the working area's
+    kelurahan first, then every other they came from."""
+    pbi = PaymentType.select(PaymentType.id).where(PaymentType.is_pbi)
+    counts = _grouped(period, Patient.kelurahan, join_patient=True, where=Visit.payment_type.in_(pbi))
+    missing = {code for code in counts if code and code not in names}
+    if missing:
+        names = {**names, **{r.code: r.name for r in Region.select().where(Region.code.in_(sorted(missing)))}}
+    label = {code: names.get(code, code) if code else _("(tanpa alamat)") for code in {*inside, *counts}}
+    rows = sorted(label.items(), key=lambda item: (item[0] not in inside, item[1]))
+    table = _table(_("Kunjungan peserta BPJS PBI menurut kelurahan"), _("Kelurahan"), rows, counts)
+    table.note = _("PBI: iuran BPJS dibayar pemerintah (APBN atau APBD), yaitu warga miskin dan tidak mampu. "
+                   "Kelurahan wilayah kerja lebih dulu.")
+    return table
 
 
 def recap_report(period: Period, *, bands: list[AgeBand] | None = None, user: SignedIn | None = None) -> Report:
@@ -74,8 +92,14 @@ def recap_report(period: Period, *, bands: list[AgeBand] | None = None, user: Si
     if -1 in by_band:
         band_rows.append((-1, _("(di luar golongan umur)")))
     tables.append(_table(_("Kunjungan menurut golongan umur"), _("Golongan umur"), band_rows, by_band))
+    tables.append(_pbi_table(period, inside, names))
     tables.extend(times_tables(period, user=user))
-    return visit_report("recap", _("REKAPITULASI KUNJUNGAN"), period, tables, landscape=False)
+    report = visit_report("recap", _("REKAPITULASI KUNJUNGAN"), period, tables, landscape=False)
+    months = month_names()
+    report.trend = [(f"{months[p.month - 1][:3]} {p.year % 100:02d}", p.new, p.old) for p in monthly_visits(period.end)]
+    report.trend_title = _("Kunjungan 12 bulan sampai {month} (baru dan lama)").format(
+        month=format_month(period.end.year, period.end.month))
+    return report
 
 
 def _minutes(value) -> int | str:

@@ -10,24 +10,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
 from kupang_desk import regions
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.documents.excel import (
-    POINTS_PER_LINE,
-    WRAP,
-    font,
-    header_lines,
-    put,
-    safe_values,
-    save,
-    setup_print,
-)
+from kupang_desk.documents.excel import header_lines
+from kupang_desk.documents.stream import StreamSheet
 from kupang_desk.documents.table import Anchor, Column, Period, Report, ReportTable
 from kupang_desk.i18n import _
 from kupang_desk.models.patients import Patient
@@ -37,10 +24,6 @@ from kupang_desk.reports.base import visit_report
 from kupang_desk.settings import current_letterhead
 from kupang_desk.tasks import Task
 from kupang_desk.visits.register import VisitFilter, VisitRegister
-
-_THIN = Side(style="thin")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD = PatternFill("solid", fgColor="DDEBF7")
 
 
 def register_columns() -> list[Column]:
@@ -75,6 +58,8 @@ def _filter_words(flt: VisitFilter) -> str:
     if flt.payment_type_id:
         payment = PaymentType.get_or_none(PaymentType.id == flt.payment_type_id)
         parts.append(_("Pembayaran {name}").format(name=payment.name if payment else flt.payment_type_id))
+    if flt.pbi:
+        parts.append(_("Peserta BPJS PBI"))
     if flt.kelurahan_code:
         parts.append(_("Kelurahan {name}").format(name=regions.name_of(flt.kelurahan_code) or flt.kelurahan_code))
     if flt.icd10:
@@ -99,72 +84,48 @@ def _period_line(flt: VisitFilter) -> str:
 
 def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4", task: Task | None = None,
                          user: SignedIn | None = None, anchor: Anchor | None = None) -> int:
-    """Streams the filtered register into ``path``; returns the number of visits written."""
+    """Streams the filtered register into ``path`` (XlsxWriter, constant memory: ``documents.stream``);
+    returns the number of visits written."""
     require("report.make", user)
     task = task or Task()
     register = VisitRegister(flt, descending=False, user=user)
     total = register.count()
     columns = register_columns()
     head = current_letterhead()
-    workbook = Workbook(write_only=True)
-    workbook.properties.keywords = str(anchor or "")
-    sheet = workbook.create_sheet(_("Register kunjungan"))
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width + 1
-    bold = font(bold=True)
-    title_rows = [*head.office, head.name.upper(), _("REGISTER KUNJUNGAN"),
-                  _period_line(flt), ""]
-    header_row = len(title_rows) + 1
-    # A write-only sheet writes its properties with the first row: the page setup (one page wide)
-    # and the frozen header must be set before it, or the file silently has neither.
-    sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    setup_print(sheet, landscape=True, paper=paper)
-    for text in title_rows:
-        cell = put(WriteOnlyCell(sheet), text or None)
-        cell.font = bold
-        sheet.append([cell])
-    header = []
-    for column in columns:  # a header wider than its column ("Tunggu (menit)") wraps onto a second line
-        cell = put(WriteOnlyCell(sheet), column.header)
-        cell.font, cell.fill, cell.border = bold, _HEAD, _BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.append(cell)
-    sheet.row_dimensions[header_row].height = max(header_lines(c.header, c.width) for c in columns) * POINTS_PER_LINE
-    sheet.append(header)
-    sheet.row_dimensions.pop(header_row, None)
-    # Only the cells that need a format are cells; the rest are plain values, so that
-    # 100,000 rows cost about what openpyxl itself costs.
-    formats = {index: "@" if column.kind == "id" else "dd-mm-yyyy hh:mm"
-               for index, column in enumerate(columns) if column.kind == "id" or column.key == "visit_at"}
-    # A name or diagnosis longer than its column wraps instead of printing under the next column.
-    wrapped = {index: column.width for index, column in enumerate(columns) if column.kind == "text" and column.key != "no"}
-    written = 0
-    for number, row in enumerate(register.iter_rows(chunk=5000), start=1):
-        values = _values(number, row)
-        lines = 1
-        for index, width in wrapped.items():
-            value = values[index]
-            if isinstance(value, str) and len(value) > width:
-                cell = put(WriteOnlyCell(sheet), value)
-                cell.alignment = WRAP
-                values[index] = cell
-                lines = max(lines, header_lines(value, width))
-        sheet_row = header_row + number
-        if lines > 1:  # the row's height for its wrapped lines; forgotten once the row is written
-            sheet.row_dimensions[sheet_row].height = lines * POINTS_PER_LINE
-        for index, number_format in formats.items():
-            cell = put(WriteOnlyCell(sheet), values[index])
-            cell.number_format = number_format
-            values[index] = cell
-        sheet.append(safe_values(sheet, values))
-        sheet.row_dimensions.pop(sheet_row, None)
-        written = number
-        if number % 5000 == 0:
-            task.step(number, total, _("Menulis kunjungan {done} dari {total}").format(done=number, total=total))
-    sheet.append([])
-    sheet.append(safe_values(sheet, [_("Jumlah kunjungan: {count}").format(count=written)]))
-    save(workbook, Path(path))
+    title_rows = [*head.office, head.name.upper(), _("REGISTER KUNJUNGAN"), _period_line(flt), ""]
+    header_row = len(title_rows)  # 0-based
+    with StreamSheet(Path(path), _("Register kunjungan"), keywords=str(anchor or "")) as out:
+        out.widths([column.width + 1 for column in columns])
+        out.print_setup(landscape=True, paper=paper, title_row=header_row)
+        bold = out.style(bold=True)
+        for text in title_rows:
+            out.append([text or None], [bold])
+        # A header wider than its column ("Tunggu (menit)") wraps onto a second line.
+        heading = out.style(bold=True, bg_color="#DDEBF7", border=1, align="center", valign="vcenter", text_wrap=True)
+        out.append([column.header for column in columns], [heading] * len(columns),
+                   lines=max(header_lines(c.header, c.width) for c in columns))
+        plain = [out.style(num_format="@") if column.kind == "id" else
+                 out.style(num_format="dd-mm-yyyy hh:mm") if column.key == "visit_at" else None for column in columns]
+        # A name or diagnosis longer than its column wraps instead of printing under the next column.
+        wrapped = {index: column.width for index, column in enumerate(columns) if column.kind == "text" and column.key != "no"}
+        wrap = out.style(valign="top", text_wrap=True)
+        written = 0
+        for number, row in enumerate(register.iter_rows(chunk=5000), start=1):
+            values = _values(number, row)
+            formats, lines = plain, 1
+            for index, width in wrapped.items():
+                value = values[index]
+                if isinstance(value, str) and len(value) > width:
+                    if formats is plain:
+                        formats = list(plain)
+                    formats[index] = wrap
+                    lines = max(lines, header_lines(value, width))
+            out.append(values, formats, lines=lines)
+            written = number
+            if number % 5000 == 0:
+                task.step(number, total, _("Menulis kunjungan {done} dari {total}").format(done=number, total=total))
+        out.append([])
+        out.append([_("Jumlah kunjungan: {count}").format(count=written)])
     return written
 
 

@@ -13,6 +13,7 @@ from kupang_desk.documents.table import Period, Report, check_output
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import User, database, writing
+from kupang_desk.reports.access import access_report
 from kupang_desk.reports.base import SENT_KINDS, kind_label
 from kupang_desk.reports.lb1 import lb1_report
 from kupang_desk.reports.recap import recap_report
@@ -66,7 +67,9 @@ def _make(kind: str, period: Period, options: Options, task: Task, preview_rows:
         return register_report(_register_filter(period, options), limit=preview_rows, task=task, user=user)
     if kind == "skdr":
         return skdr_report(period, user=user)
-    raise KnownError(_("Laporan '{kind}' tidak dikenal. Pilih lb1, recap, top, register atau skdr.").format(kind=kind))
+    if kind == "access":
+        return access_report(period, user=user)
+    raise KnownError(_("Laporan '{kind}' tidak dikenal. Pilih lb1, recap, top, register, skdr atau access.").format(kind=kind))
 
 
 def _register_filter(period: Period, options: Options) -> VisitFilter:

@@ -342,6 +342,7 @@ class AwardRow:
     deadline: dt.date | None
     reason: str
     cancel_reason: str
+    flags: tuple[str, ...] = ()  # the family's social protection cards: "KIP", "KKS", "PKH"
 
     @property
     def outstanding(self) -> int:
@@ -365,10 +366,34 @@ class Totals:
         return cls(len(live), sum(r.amount for r in live), sum(r.paid for r in rows), sum(r.outstanding for r in rows))
 
 
+SOCIAL_FLAGS = ("KIP", "KKS", "PKH")
+
+
+def social_flags(student: Student) -> tuple[str, ...]:
+    """The social protection a student's family holds: a KIP or KKS card number, PKH (KPS) aid."""
+    return tuple(flag for flag, held in (("KIP", bool(student.kip_number)), ("KKS", bool(student.kks_number)),
+                                         ("PKH", bool(student.kps_recipient))) if held)
+
+
+def flag_label(flag: str) -> str:
+    return {"KIP": _("Pemegang KIP"), "KKS": _("Keluarga KKS"), "PKH": _("Penerima PKH"),
+            "any": _("KIP, KKS atau PKH")}.get(flag, flag)
+
+
+def _flag_condition(flag: str) -> pw.Expression:
+    held = {"KIP": Student.kip_number != "", "KKS": Student.kks_number != "", "PKH": Student.kps_recipient == True}  # noqa: E712
+    if flag == "any":
+        return held["KIP"] | held["KKS"] | held["PKH"]
+    if flag not in held:
+        raise KnownError(_("Kartu '{flag}' tidak dikenal. Pilih KIP, KKS, PKH atau any.").format(flag=flag))
+    return held[flag]
+
+
 def award_rows(programme: ProgrammeRef, *, statuses: Iterable[str] = (), class_group: str = "",
-               stage: int | None = None, user: User | None = None) -> list[AwardRow]:
+               stage: int | None = None, flag: str = "", user: User | None = None) -> list[AwardRow]:
     """The recipients of ``programme`` by class and name. With ``stage``, the amount is that stage's
-    payout (or share when not paid yet) instead of the year's."""
+    payout (or share when not paid yet) instead of the year's; with ``flag`` (KIP, KKS, PKH or
+    "any"), only the students whose family holds it."""
     user = require("student.read", user)
     query = (Award.select(Award, Student).join(Student).where(Award.programme == programme.id)
              .order_by(Student.grade, Student.class_group, Student.name))
@@ -377,6 +402,8 @@ def award_rows(programme: ProgrammeRef, *, statuses: Iterable[str] = (), class_g
         query = query.where(Award.status.in_(statuses))
     if class_group:
         query = query.where(Student.class_group == class_group)
+    if flag:
+        query = query.where(_flag_condition(flag))
     awards = list(query)
     paid: dict[int, int] = {}
     by_stage: dict[int, int] = {}
@@ -394,7 +421,8 @@ def award_rows(programme: ProgrammeRef, *, statuses: Iterable[str] = (), class_g
                              student.class_group, student.grade, student.birth_date, student.mother_name,
                              student.father_name, student.kip_number, award.bank or student.bank,
                              award.account_number or student.account_number, amount, paid.get(award.id, 0),
-                             award.status, award.activation_deadline, award.reason, award.cancel_reason))
+                             award.status, award.activation_deadline, award.reason, award.cancel_reason,
+                             social_flags(student)))
     return rows
 
 

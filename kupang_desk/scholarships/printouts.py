@@ -36,6 +36,7 @@ from kupang_desk.scholarships.awards import (
     AwardRow,
     Totals,
     award_rows,
+    flag_label,
     status_label,
 )
 from kupang_desk.scholarships.programmes import ProgrammeRef, stages
@@ -66,6 +67,7 @@ def recipient_columns(*, with_nik: bool = False) -> list[Column]:
         Column("name", _("Nama"), width=24, kind="text"),
         Column("sex", _("L/P"), width=4, kind="text"),
         Column("class", _("Kelas"), width=9, kind="text"),
+        Column("flags", _("KIP/KKS/PKH"), width=10, kind="text"),
         Column("born", _("Tanggal Lahir"), width=17, kind="text"),
         Column("mother", _("Nama Ibu Kandung"), width=20, kind="text"),
         Column("kip", _("No. KIP"), width=10, kind="id"),
@@ -77,14 +79,14 @@ def recipient_columns(*, with_nik: bool = False) -> list[Column]:
 
 
 def recipient_rows(programme: ProgrammeRef, *, stage: int | None = None, statuses: list[str] | None = None,
-                   class_group: str = "") -> list[AwardRow]:
+                   class_group: str = "", flag: str = "") -> list[AwardRow]:
     """The recipients a list shows: the statuses asked for, or every one but Dibatalkan."""
     wanted = statuses or [s for s in STATUS_ORDER if s != "dibatalkan"]
-    return award_rows(programme, statuses=wanted, class_group=class_group, stage=stage)
+    return award_rows(programme, statuses=wanted, class_group=class_group, stage=stage, flag=flag)
 
 
 def recipient_report(programme: ProgrammeRef, *, stage: int | None = None, statuses: list[str] | None = None,
-                     class_group: str = "", signed_on: dt.date | None = None,
+                     class_group: str = "", flag: str = "", signed_on: dt.date | None = None,
                      rows: list[AwardRow] | None = None, with_nik: bool = False) -> Report:
     """The daftar penerima of ``programme``: for one stage (that stage's amounts) or the year.
     Cancelled awards are left out unless ``statuses`` asks for them. ``with_nik`` adds the NIK
@@ -93,11 +95,11 @@ def recipient_report(programme: ProgrammeRef, *, stage: int | None = None, statu
         raise KnownError(_("Program {name} {year} tidak punya tahap {stage}; tahapnya: {stages}.").format(
             name=programme.name, year=programme.year, stage=stage, stages=", ".join(stages(programme))))
     if rows is None:
-        rows = recipient_rows(programme, stage=stage, statuses=statuses, class_group=class_group)
+        rows = recipient_rows(programme, stage=stage, statuses=statuses, class_group=class_group, flag=flag)
     table = ReportTable(_("Daftar penerima"), recipient_columns(with_nik=with_nik), total_label=_("Jumlah"))
     for number, row in enumerate(rows, start=1):
         table.rows.append([str(number), row.nisn, *([row.nik] if with_nik else []), row.name, row.sex, row.class_group,
-                           format_date(row.birth_date), row.mother_name, row.kip_number, row.bank, row.account_number,
+                           ", ".join(row.flags), format_date(row.birth_date), row.mother_name, row.kip_number, row.bank, row.account_number,
                            row.amount, status_label(row.status)])
     total = sum(row.amount for row in rows)
     stage_text = stages(programme)[stage - 1] if stage else _("Seluruh tahap")
@@ -106,7 +108,8 @@ def recipient_report(programme: ProgrammeRef, *, stage: int | None = None, statu
     # The title names every filter in force, so a list printed for one status never looks like the whole year.
     status_text = _("Status: {statuses}").format(statuses=", ".join(status_label(s) for s in statuses)) if statuses else ""
     class_text = class_group if class_group.lower().startswith("kelas") else _("Kelas {group}").format(group=class_group)
-    subtitle = " · ".join(part for part in (stage_text, status_text, class_text if class_group else "", school.name if school else "") if part)
+    subtitle = " · ".join(part for part in (stage_text, status_text, class_text if class_group else "",
+                                            flag_label(flag) if flag else "", school.name if school else "") if part)
     closing = [_("Jumlah penerima: {count} siswa. Jumlah dana: {amount} ({words}).").format(
         count=len(rows), amount=format_rupiah(total), words=terbilang(total))] if rows else []
     return Report("penerima", title, _year_period(programme.year), [table], school_letterhead(), landscape=True,
@@ -147,8 +150,9 @@ def recap_report(year: int, *, signed_on: dt.date | None = None, user: User | No
 
 
 def save_list(programme: ProgrammeRef, *, pdf: str | Path | None = None, xlsx: str | Path | None = None,
-              stage: int | None = None, statuses: list[str] | None = None, class_group: str = "", paper: str = "A4",
-              user: User | None = None, task: Task | None = None, signed_on: dt.date | None = None) -> Report:
+              stage: int | None = None, statuses: list[str] | None = None, class_group: str = "", flag: str = "",
+              paper: str = "A4", user: User | None = None, task: Task | None = None,
+              signed_on: dt.date | None = None) -> Report:
     """Writes the recipient list as PDF and/or Excel; the export is recorded in the audit trail."""
     user = require("award.print", user)
     task = task or Task()
@@ -159,17 +163,17 @@ def save_list(programme: ProgrammeRef, *, pdf: str | Path | None = None, xlsx: s
     if xlsx:
         check_output(Path(xlsx), (".xlsx",))
     task.step(0, 2, _("Menyusun daftar penerima..."))
-    rows = recipient_rows(programme, stage=stage, statuses=statuses, class_group=class_group)  # once for PDF and Excel
-    report = recipient_report(programme, stage=stage, statuses=statuses, class_group=class_group, signed_on=signed_on,
-                              rows=rows)
+    rows = recipient_rows(programme, stage=stage, statuses=statuses, class_group=class_group, flag=flag)  # once for both
+    report = recipient_report(programme, stage=stage, statuses=statuses, class_group=class_group, flag=flag,
+                              signed_on=signed_on, rows=rows)
     report.anchor = audit.head()
     if pdf:
         task.step(1, 2, _("Menulis PDF..."))
         pdf_writer.write_pdf(report, pdf, paper=paper)
     if xlsx:
         task.step(1, 2, _("Menulis Excel..."))
-        office = recipient_report(programme, stage=stage, statuses=statuses, class_group=class_group, signed_on=signed_on,
-                                  rows=rows, with_nik=True)
+        office = recipient_report(programme, stage=stage, statuses=statuses, class_group=class_group, flag=flag,
+                                  signed_on=signed_on, rows=rows, with_nik=True)
         office.anchor = report.anchor
         write_workbook([office], xlsx, paper=paper)
     with writing():

@@ -8,27 +8,47 @@ with numpy: half a second to import) loads after the first paint, so the window 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
-from kupang_desk.beranda.puskesmas import MonthPoint, Opens, PuskesmasHome, puskesmas_home
+from kupang_desk.beranda.puskesmas import (
+    AccessHome,
+    Opens,
+    PuskesmasHome,
+    access_home,
+    puskesmas_home,
+)
 from kupang_desk.beranda.school import SchoolHome, school_home
-from kupang_desk.formatting import format_date, format_number, format_rupiah, month_names
+from kupang_desk.formatting import (
+    format_date,
+    format_number,
+    format_rate,
+    format_rupiah,
+    month_names,
+)
 from kupang_desk.i18n import _
+from kupang_desk.reports.counts import MonthPoint
 from kupang_desk.scholarships import awards
+from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.widgets import ListModel, record_table
+
+log = logging.getLogger(__name__)
 
 TILE_STYLE = ("QPushButton#tile { text-align: left; padding: 8px 12px; border: 1px solid palette(mid); border-radius: 6px;"
               " background: palette(base); } QPushButton#tile:hover { border-color: palette(highlight); }")
@@ -90,7 +110,7 @@ class TrendChart(QWidget):
         self.waiting = QLabel(_("Memuat grafik..."))
         self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.layout_.addWidget(self.waiting)
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(170)
 
     def show_points(self, points: list[MonthPoint]) -> None:
         self.points = points
@@ -135,11 +155,117 @@ class TrendChart(QWidget):
         plot.setXRange(-0.6, len(xs) - 0.4, padding=0)
 
 
+# Kota Kupang's six kecamatan on a 5 x 3 grid, roughly where they lie: Kupang Bay to the north,
+# Alak along the west, Kota Lama and Kelapa Lima on the coast, Kota Raja and Oebobo inland, Maulafa
+# to the south. (column, row, columns, rows); the kelurahan are tiles inside their kecamatan.
+CITY_BLOCKS = {"53.71.01": (0, 0, 1, 3), "53.71.06": (1, 0, 2, 1), "53.71.03": (3, 0, 2, 1),
+               "53.71.05": (1, 1, 2, 1), "53.71.04": (3, 1, 2, 1), "53.71.02": (1, 2, 4, 1)}
+
+
+class KelurahanMap(QWidget):
+    """Kota Kupang's kelurahan as a tile grid laid out like the city, each shaded by its visits per
+    1,000 inhabitants (pale: few; grey: no population entered), the working area outlined. A click
+    (or Enter on the list beside it) opens the register of that kelurahan's visits."""
+
+    open_area = Signal(object)  # a Reach
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kelurahanMap")
+        self.areas: list = []
+        self.tiles: list = []  # (QRectF, Reach), as last painted
+        self.setMinimumSize(360, 170)
+        self.setMouseTracking(True)
+
+    def show_areas(self, areas: list) -> None:
+        self.areas = areas
+        self.tiles = []
+        self.update()
+
+    def _layout(self) -> list:
+        width, height = self.width() - 2, self.height() - 2
+        cell_w, cell_h = width / 5, height / 3
+        by_block: dict[str, list] = {}
+        for area in sorted(self.areas, key=lambda a: a.code):
+            by_block.setdefault(area.code[:8], []).append(area)
+        tiles = []
+        for block, (column, row, columns, rows) in CITY_BLOCKS.items():
+            members = by_block.get(block, [])
+            if not members:
+                continue
+            box = QRectF(1 + column * cell_w, 1 + row * cell_h, columns * cell_w, rows * cell_h).adjusted(2, 2, -2, -2)
+            across = max(1, round((len(members) * box.width() / max(box.height(), 1)) ** 0.5))
+            down = -(-len(members) // across)
+            tile_w, tile_h = box.width() / across, box.height() / down
+            for index, area in enumerate(members):
+                tiles.append((QRectF(box.x() + (index % across) * tile_w, box.y() + (index // across) * tile_h,
+                                     tile_w, tile_h).adjusted(1, 1, -1, -1), area))
+        return tiles
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.tiles = self._layout()
+        painter = QPainter(self)
+        rates = [a.per_1000 for _r, a in self.tiles if a.per_1000 is not None]
+        top = max(rates) if rates else 1.0
+        small = painter.font()
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
+        painter.setFont(small)
+        for rect, area in self.tiles:
+            if area.per_1000 is None:
+                fill, ink = QColor("#e0e0e0"), QColor("#555555")
+            else:
+                share = area.per_1000 / top if top else 0.0
+                fill = QColor.fromHsvF(0.38, 0.15 + 0.75 * share, 0.95 - 0.45 * share)
+                ink = QColor("white") if share > 0.55 else QColor("#1b1b1b")
+            painter.fillRect(rect, fill)
+            painter.setPen(QPen(QColor("#0b3d2e") if area.inside else QColor("#9e9e9e"), 2.5 if area.inside else 1))
+            painter.drawRect(rect)
+            painter.setPen(ink)
+            rate = "–" if area.per_1000 is None else format_rate(area.per_1000)
+            name = painter.fontMetrics().elidedText(area.name, Qt.TextElideMode.ElideRight, int(rect.width() - 4))
+            painter.drawText(rect.adjusted(2, 1, -2, -1), int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                             f"{name}\n{rate}")
+        painter.end()
+
+    def area_at(self, point) -> object | None:
+        for rect, area in self.tiles or self._layout():
+            if rect.contains(point):
+                return area
+        return None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        area = self.area_at(event.position())
+        if area is not None:
+            self.open_area.emit(area)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            area = self.area_at(event.pos().toPointF())
+            if area is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), area_words(area), self)
+            return True
+        return super().event(event)
+
+
+def area_words(area) -> str:
+    """``Oebobo (Oebobo, wilayah kerja): 1.234 kunjungan, 61,5 per 1.000 penduduk; PBI 45,0%``."""
+    where = area.kecamatan + (", " + _("wilayah kerja") if area.inside else "")
+    rate = (_("{rate} per 1.000 penduduk").format(rate=format_rate(area.per_1000)) if area.per_1000 is not None
+            else _("penduduk belum diisi"))
+    share = "" if area.pbi_share is None else "; " + _("PBI {share}%").format(share=format_rate(area.pbi_share))
+    return _("{name} ({where}): {visits} kunjungan, {rate}").format(
+        name=area.name, where=where, visits=format_number(area.visits), rate=rate) + share
+
+
 class PuskesmasBeranda(QWidget):
     """What this month looks like: tiles, the trend, the ten most frequent diseases, the watch list."""
 
     open_register = Signal(object)  # a VisitFilter
     open_section = Signal(str)
+    open_report = Signal(str, object)  # kind, Period
+    search_patient = Signal(str)  # what the clerk began to type in the Beranda's search box
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,6 +277,14 @@ class PuskesmasBeranda(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.heading.setFont(font)
+        # Focused when the window opens: the loket types a name at once and lands in Pasien with it.
+        self.search = QLineEdit()
+        self.search.setObjectName("berandaSearch")
+        self.search.setPlaceholderText(_("Cari pasien: nama, NIK, No. RM atau BPJS"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
+        self.search.textEdited.connect(self._search_typed)
+        self.search.setVisible(allowed(session.current(), "patient.read"))
         self.tiles = {key: Tile(key, title) for key, title in (
             ("today", _("Kunjungan hari ini")), ("month", _("Kunjungan bulan ini")),
             ("last_year", _("Bulan yang sama tahun lalu")), ("queue", _("Menunggu di antrean")),
@@ -175,18 +309,35 @@ class PuskesmasBeranda(QWidget):
         self.watch.setWordWrap(True)
         self.watch.setTextFormat(Qt.TextFormat.RichText)
         self.watch.linkActivated.connect(lambda _link: self.open_section.emit("laporan"))
+        self.access: AccessHome | None = None
+        self.access_operation: Operation | None = None
+        self.map = KelurahanMap()
+        self.map.open_area.connect(lambda area: self.access and self._open(self.access.opens(area)))
+        self.reach = QLabel()
+        self.reach.setObjectName("leastReached")
+        self.reach.setWordWrap(True)
+        self.reach.setTextFormat(Qt.TextFormat.RichText)
+        self.reach.linkActivated.connect(self._open_reach)
         left, right = QVBoxLayout(), QVBoxLayout()
-        for layout, title, widget in ((left, _("Kunjungan 12 bulan terakhir"), self.chart),
-                                      (right, _("10 penyakit terbanyak bulan ini (kasus baru)"), self.top)):
+        for layout, title, widget, stretch in (
+                (left, _("Kunjungan 12 bulan terakhir"), self.chart, 3),
+                (left, _("Kunjungan per 1.000 penduduk per kelurahan, 12 bulan terakhir (garis tebal: wilayah kerja)"),
+                 self.map, 2),
+                (right, _("10 penyakit terbanyak bulan ini (kasus baru)"), self.top, 1)):
             caption = QLabel(f"<b>{title}</b>")
+            caption.setWordWrap(True)  # a long title never widens the window
             layout.addWidget(caption)
-            layout.addWidget(widget, 1)
+            layout.addWidget(widget, stretch)
+        left.addWidget(self.reach)
         right.addWidget(self.watch)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.search)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        layout.addLayout(top)
         layout.addLayout(tiles)
         layout.addLayout(body, 1)
 
@@ -204,7 +355,45 @@ class PuskesmasBeranda(QWidget):
         self.show_queue(home.waiting)
         self.chart.show_points(home.trend)
         QTimer.singleShot(0, self.chart.load)
+        self._load_access(home.today)
         return home
+
+    def _search_typed(self, text: str) -> None:
+        if text.strip():
+            self.search.clear()
+            self.search_patient.emit(text)
+
+    def _load_access(self, day: dt.date) -> None:
+        """The map's figures (a year of kept counts: a tenth of a second warm, more on a cold disk),
+        counted off the GUI thread so that the window never waits on them."""
+        if self.access_operation is not None and self.access_operation.running:
+            return
+        self.access_operation = run_in_background(
+            self, lambda _task: access_home(day), title=_("Menghitung akses layanan"), on_success=self.show_access,
+            on_failure=lambda error: log.warning("Beranda map not shown: %s", error), show_progress=False)
+
+    def show_access(self, access: AccessHome) -> None:
+        self.access = access
+        self.map.show_areas(access.areas)
+        least = access.least_reached()
+        if not least:
+            self.reach.setText(_("Isi jumlah penduduk per kelurahan di Pengaturan > Daftar rujukan > Penduduk untuk "
+                                 "melihat kelurahan yang belum terjangkau."))
+            return
+        links = ", ".join(f"<a href='{a.code}'>{a.name}</a> ({format_rate(a.per_1000 or 0)})" for a in least)
+        report = _("Laporan akses per kelurahan")
+        self.reach.setText(_("Paling sedikit terjangkau: {links}. <a href='laporan-akses'>{report}</a>").format(
+            links=links, report=report))
+
+    def _open_reach(self, link: str) -> None:
+        if self.access is None:
+            return
+        if link == "laporan-akses":
+            self.open_report.emit("access", self.access.period)
+            return
+        area = next((a for a in self.access.areas if a.code == link), None)
+        if area is not None:
+            self._open(self.access.opens(area))
 
     def show_queue(self, waiting: int | None) -> None:
         if waiting is None:

@@ -6,9 +6,10 @@ import html
 import logging
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QListWidget,
@@ -100,23 +101,20 @@ class MainWindow(QMainWindow):
         self.section_pages: dict[str, QWidget] = {}
         self.favourite_codes: list[str] = []
         self.dialogs: list[QWidget] = []  # open dialogs, kept alive while shown
-        self.patients_page: PatientsPage | None = None
-        self.register_page: VisitRegisterPage | None = None
-        self.reports_page: ReportsPage | None = None
-        self.school_page: SchoolPage | None = None
-        self.settings_page: SettingsPage | None = None
-        self.queue_page: QueuePage | None = None
-        self.beranda: PuskesmasBeranda | None = None
-        self.school_beranda: SchoolBeranda | None = None
+        # The section pages (patients_page, reports_page, ...) are built when first shown or asked for
+        # (``__getattr__``): a window of eight sections opens with one built.
+        self.satusehat: SatusehatDesk | None = None
+        self.facts: list[tuple[str, str]] | None = None  # Pengaturan's facts, shown when its page is built
         self.idle_lock: IdleLock | None = None
-        for section in self.visible_sections():
+        self.sections = {section.key: section for section in self.visible_sections()}
+        for section in self.sections.values():
             item = QListWidgetItem(section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
             item.setSizeHint(QSize(160, 36))
             self.navigation.addItem(item)
-            page = self._make_page(section)
-            self.section_pages[section.key] = page
-            self.pages.addWidget(page)
+            placeholder = QWidget()
+            self.section_pages[section.key] = placeholder
+            self.pages.addWidget(placeholder)
         self.navigation.currentRowChanged.connect(self._on_section_changed)
         self.navigation.setMinimumWidth(self._navigation_width())  # no title cut, in either language
 
@@ -134,13 +132,10 @@ class MainWindow(QMainWindow):
         self.reminder_label.setWordWrap(False)
         self.reminder_label.linkActivated.connect(lambda _link: self.show_calendar())
         self.statusBar().addWidget(self.reminder_label, 1)
-        self.satusehat: SatusehatDesk | None = None
         if "kunjungan" in self.section_keys():
             self.satusehat = SatusehatDesk(self)
             self.statusBar().addPermanentWidget(self.satusehat.label)
             self.satusehat.start()
-            if self.settings_page is not None and self.settings_page.satusehat is not None:
-                self.settings_page.satusehat.saved.connect(self.satusehat.start)
         self.statusBar().addPermanentWidget(self.backups.label)
         self.user_label = QLabel(describe_user(session.current()))
         self.user_label.setObjectName("userLabel")
@@ -149,13 +144,65 @@ class MainWindow(QMainWindow):
         self.database_label.setObjectName("databaseLabel")
         self.statusBar().addPermanentWidget(self.database_label)
         self.navigation.setCurrentRow(0)
-        self.navigation.setFocus()
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        """Where the keyboard is when the window opens: a patient search box where the user may search
+        (the Beranda's or Pasien's), else the section list."""
+        key = self.current_section()
+        if key == "beranda" and self.beranda.search.isVisibleTo(self.beranda):
+            self.beranda.search.setFocus()
+        elif key == "pasien":
+            self.patients_page.focus_search()
+        else:
+            self.navigation.setFocus()
+
+    PAGES = {"beranda": "beranda", "school_beranda": "beranda_sekolah", "patients_page": "pasien",
+             "reports_page": "laporan", "settings_page": "pengaturan", "school_page": "sekolah", "queue_page": "antrean",
+             "register_page": "kunjungan"}
+
+    def __getattr__(self, name: str):
+        """A section page asked for before it was shown is built then (None when the section is not
+        this user's, or is not that page on this installation)."""
+        key = MainWindow.PAGES.get(name)
+        if key is None or "sections" not in self.__dict__:
+            raise AttributeError(name)
+        self.__dict__[name] = None
+        if key in self.sections:
+            self.page(key)
+        return self.__dict__[name]
+
+    def built_page(self, name: str) -> QWidget | None:
+        """A section page if it was built, without building it (for a refresh that only matters to a page on screen)."""
+        return self.__dict__.get(name)
+
+    def page(self, key: str) -> QWidget:
+        """The page of section ``key``, built the first time."""
+        placeholder = self.section_pages[key]
+        if key in self.__dict__.setdefault("_built", set()):
+            return placeholder
+        self._built.add(key)
+        for name, section in MainWindow.PAGES.items():
+            if section == key:
+                self.__dict__.setdefault(name, None)
+        page = self._make_page(self.sections[key])
+        index = self.pages.indexOf(placeholder)
+        current = self.pages.currentIndex()
+        self.pages.insertWidget(index, page)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+        if current == index:
+            self.pages.setCurrentIndex(index)
+        self.section_pages[key] = page
+        return page
 
     def _make_page(self, section: Section) -> QWidget:
         if section.key == "beranda":
             page = self.beranda = PuskesmasBeranda()
             page.open_register.connect(self.show_visits)
             page.open_section.connect(lambda key: self.show_calendar() if key == "laporan" else self.show_section(key))
+            page.open_report.connect(self.show_report)
+            page.search_patient.connect(self.search_patient)
             return page
         if section.key == "beranda_sekolah":
             page = self.school_beranda = SchoolBeranda()
@@ -168,6 +215,7 @@ class MainWindow(QMainWindow):
             page.open_patient.connect(self.open_patient)
             page.new_visit.connect(self.record_visit)
             page.merge_requested.connect(self.merge_patients)
+            self._show_patient_count(page)
             return page
         if section.key == "laporan" and "pasien" in self.section_keys():
             page = self.reports_page = ReportsPage()  # the health office's reports
@@ -176,6 +224,10 @@ class MainWindow(QMainWindow):
         if section.key == "pengaturan":
             page = self.settings_page = SettingsPage(section)
             page.profile_saved.connect(self._profile_saved)
+            if self.satusehat is not None and page.satusehat is not None:
+                page.satusehat.saved.connect(self.satusehat.start)
+            if self.facts is not None:
+                page.show_facts(self.facts)
             return page
         if section.key == "sekolah":
             page = self.school_page = SchoolPage()
@@ -229,15 +281,20 @@ class MainWindow(QMainWindow):
             log.warning("Beranda not shown: %s", error)
 
     def _on_section_changed(self, row: int) -> None:
+        key = self.section_keys()[row]
+        fresh = key not in self.__dict__.get("_built", ())
+        self.page(key)
         self.pages.setCurrentIndex(row)
-        page = self.pages.currentWidget()
-        if page is self.beranda:
+        if fresh:  # laid out now, as the pages built with the window were: a click at once lands where it is drawn
+            self.pages.currentWidget().setGeometry(self.pages.contentsRect())
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        if key == "beranda":
             self.refresh_beranda()
-        if page is self.school_beranda:
+        if key == "beranda_sekolah":
             self.school_beranda.refresh()
-        if page is self.register_page and self.register_page.model.register is None:
+        if key == "kunjungan" and self.register_page.model.register is None:
             self.register_page.apply()
-        if page is self.patients_page:
+        if key == "pasien":
             self.patients_page.focus_search()
 
     def _keep(self, dialog: QDialog) -> QDialog:
@@ -291,13 +348,13 @@ class MainWindow(QMainWindow):
             dialog.complaint.setText(note)
         dialog.remember_clean()  # what the loket filled in is not the poli's unsaved typing
         dialog.saved.connect(self._visit_saved)
-        if self.queue_page is not None:
+        if self.built_page("queue_page") is not None:
             dialog.saved.connect(lambda visit_id: self.queue_page.poli.finished(entry_id, visit_id))
         return self._keep(dialog)
 
     def _visit_saved(self, _visit_id: int) -> None:
         self.statusBar().showMessage(_("Kunjungan disimpan."), 8000)
-        if self.register_page is not None and self.register_page.model.register is not None:
+        if self.built_page("register_page") is not None and self.register_page.model.register is not None:
             self.register_page.apply()
         self.visits_changed()
 
@@ -305,7 +362,7 @@ class MainWindow(QMainWindow):
         """A visit was recorded, corrected or deleted: a sent month may now need a revision and this
         week's SKDR may alert, so the status bar and an open calendar are counted again."""
         self.refresh_reminders()
-        if self.reports_page is not None and self.reports_page.calendar.isVisible():
+        if self.built_page("reports_page") is not None and self.reports_page.calendar.isVisible():
             self.reports_page.calendar.refresh()
         if self.satusehat is not None:
             self.satusehat.wake()  # the visit's row is in the outbox: sent now rather than at the next poll
@@ -314,6 +371,15 @@ class MainWindow(QMainWindow):
         dialog = MergeDialog(self)
         dialog.merged.connect(self.open_patient)
         return self._keep(dialog)
+
+    def search_patient(self, text: str) -> None:
+        """The Beranda's search box: the Pasien section with what was typed, the cursor after it."""
+        if "pasien" not in self.sections:
+            return
+        self.show_section("pasien")
+        self.patients_page.search.setText(text)
+        self.patients_page.search.setFocus()
+        self.patients_page.search.end(False)
 
     def focus_patient_search(self) -> None:
         if "pasien" in self.section_pages:
@@ -474,6 +540,8 @@ class MainWindow(QMainWindow):
         return self._keep(ChangePasswordDialog(user, parent=self))
 
     def section_keys(self) -> list[str]:
+        if "sections" in self.__dict__:
+            return list(self.sections)
         return [s.key for s in self.visible_sections()]
 
     def show_section(self, key: str) -> None:
@@ -513,8 +581,11 @@ class MainWindow(QMainWindow):
             return
         if self.satusehat is not None:
             self.satusehat.stop()
-        if self.queue_page is not None:
+        if self.built_page("queue_page") is not None:
             self.queue_page.stop()
+        beranda = self.built_page("beranda")
+        if beranda is not None and beranda.access_operation is not None and beranda.access_operation.running:
+            beranda.access_operation.worker.wait(10000)  # the map's count: a second at most, never cut off
         for operation in list(self.operations):  # a worker must not outlive its window
             if operation.running:
                 operation.cancel()
@@ -539,7 +610,7 @@ class MainWindow(QMainWindow):
 
     def refresh_reminders(self) -> Operation | None:
         """Reports overdue and this week's SKDR alerts, counted off the GUI thread, in the status bar."""
-        if self.reports_page is None or not allowed(session.current(), "report.make"):
+        if "laporan" not in self.sections or "pasien" not in self.sections or not allowed(session.current(), "report.make"):
             return None
         operation = run_in_background(self, lambda _task: calendar.reminders(), title=_("Memeriksa laporan"),
                                       on_success=self._show_reminders, on_failure=lambda error: log.warning(
@@ -549,12 +620,18 @@ class MainWindow(QMainWindow):
         return operation
 
     def _show_reminders(self, reminders: calendar.Reminders) -> None:
-        if self.beranda is not None:
+        if self.built_page("beranda") is not None:
             self.beranda.show_reminders(reminders.overdue_count, reminders.alerts)
         line = reminders.line()
         self.reminder_label.setText(f'<a href="kalender" style="color: #b00020;">{html.escape(line)}</a>' if line else "")
         self.reminder_label.setToolTip(_("Klik untuk membuka Kalender pelaporan") if line else "")
         self.reminders = reminders
+
+    def show_report(self, kind: str, period) -> None:
+        """One report of one period, previewed (the Beranda's link to the access report)."""
+        self.show_section("laporan")
+        if self.reports_page is not None:
+            self.reports_page.show_period(kind, period)
 
     def show_calendar(self) -> None:
         """The Laporan section on its calendar tab."""
@@ -564,15 +641,20 @@ class MainWindow(QMainWindow):
         if self.reports_page is not None:
             self.reports_page.tabs.setCurrentIndex(1)
 
+    def _show_patient_count(self, page: PatientsPage) -> None:
+        figures = self.__dict__.get("figures")
+        if figures is not None and not page.search.text():
+            page.status.setText(_("{count} pasien terdaftar. Ketik untuk mencari; pasien baru: Ctrl+N.").format(
+                count=format_number(figures.patients)))
+
     def _show_summary(self, result: tuple[summary.Summary, list[str]]) -> None:
         figures, self.favourite_codes = result
         if allowed(session.current(), "patient.read"):  # a school operator has no business with patient counts
             self.statusBar().showMessage(_("{patients} pasien, {visits} kunjungan").format(
                 patients=format_number(figures.patients), visits=format_number(figures.visits)), 10000)
-        pages = self.section_pages
-        if self.patients_page is not None and not self.patients_page.search.text():
-            self.patients_page.status.setText(_("{count} pasien terdaftar. Ketik untuk mencari; pasien baru: Ctrl+N.").format(
-                count=format_number(figures.patients)))
+        self.figures = figures
+        if self.built_page("patients_page") is not None:
+            self._show_patient_count(self.patients_page)
         institution = self.institution
         facts = [(_("Database"), self.target.describe())]
         if institution is not None:
@@ -584,6 +666,8 @@ class MainWindow(QMainWindow):
                 *facts,
             ]
         facts += [(_("Poli aktif"), format_number(figures.poli)), (_("Cara bayar"), format_number(figures.payment_types))]
-        pages["pengaturan"].show_facts(facts)
+        self.facts = facts
+        if self.built_page("settings_page") is not None:
+            self.settings_page.show_facts(facts)
         self.summary_loaded.emit(figures)
         self.refresh_reminders()

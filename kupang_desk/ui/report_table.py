@@ -6,8 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from kupang_desk.documents.table import ReportTable
-from kupang_desk.formatting import format_number
+from kupang_desk.documents.table import ReportTable, shown_number
 from kupang_desk.ui.widgets import ALIGN, DISPLAY
 
 
@@ -38,7 +37,8 @@ class ReportTableModel(QAbstractTableModel):
         column = self.table.columns[index.column()]
         if role == DISPLAY:
             value = self.rows[index.row()][index.column()]
-            return format_number(value) if column.numeric and isinstance(value, int) else ("" if value is None else str(value))
+            return shown_number(value, column.kind) if column.numeric and isinstance(value, int | float) else (
+                "" if value is None else str(value))
         if role == ALIGN and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

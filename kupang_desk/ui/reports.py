@@ -42,6 +42,7 @@ from kupang_desk.ui.reporting import ReportingCalendar
 from kupang_desk.ui.widgets import (
     ask_save_path,
     combo,
+    date_text,
     open_document,
     parse_date_text,
     select_data,
@@ -181,10 +182,14 @@ class ReportsPage(QWidget):
             week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
             self.week_year.setValue(week.year)
             self.week.setValue(week.number)
-        else:
+        elif period.is_month:
             self.use_range.setChecked(False)
             self.year.setValue(period.start.year)
             select_data(self.month, period.start.month)
+        else:  # a range (the Beranda's twelve months)
+            self.use_range.setChecked(True)
+            self.date_from.setText(date_text(period.start))
+            self.date_to.setText(date_text(period.end))
         self.tabs.setCurrentIndex(0)
         self.preview()
 

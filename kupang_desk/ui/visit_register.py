@@ -145,6 +145,9 @@ class VisitRegisterPage(QWidget):
         self.icd10.setPlaceholderText(_("ICD-10, misalnya J06"))
         self.new_case = QCheckBox(_("Kasus baru saja"))
         self.new_case.setToolTip(_("Dengan kode ICD-10: hanya kunjungan yang diagnosis itu kasus baru"))
+        self.pbi = QCheckBox(_("PBI saja"))
+        self.pbi.setObjectName("pbiOnly")
+        self.pbi.setToolTip(_("Hanya kunjungan peserta BPJS PBI (iuran dibayar pemerintah)"))
         self.new_visit = combo([(_("Baru"), True), (_("Lama"), False)], empty=_("Baru dan lama"))
         self.waited = combo([(_("Menunggu > {n} menit").format(n=n), n) for n in (15, 30, 60, 120)],
                             empty=_("Semua waktu tunggu"))
@@ -160,6 +163,7 @@ class VisitRegisterPage(QWidget):
         icd = QHBoxLayout()
         icd.addWidget(self.icd10, 1)
         icd.addWidget(self.new_case)
+        icd.addWidget(self.pbi)
         filters.addLayout(icd, 1, 0, 1, 2)
         for column, widget in enumerate((self.new_visit, self.waited, self.apply_button), start=2):
             filters.addWidget(widget, 1, column)
@@ -199,6 +203,7 @@ class VisitRegisterPage(QWidget):
             box.activated.connect(lambda _index: self.apply())
         self.apply_button.clicked.connect(self.apply)
         self.new_case.toggled.connect(lambda _on: self.apply() if self.icd10.text().strip() else None)
+        self.pbi.toggled.connect(lambda _on: self.apply())
         self._busy_timer = QTimer(self, singleShot=True, interval=150)
         self._busy_timer.timeout.connect(lambda: self.status.setText(_("Memuat kunjungan...")))
 
@@ -215,7 +220,8 @@ class VisitRegisterPage(QWidget):
         return VisitFilter(date_from=dates[0], date_to=dates[1], poli_id=self.poli.currentData(),
                            payment_type_id=self.payment.currentData(), kelurahan_code=self.kelurahan.currentData(),
                            icd10=self.icd10.text().strip(), new_visit=self.new_visit.currentData(),
-                           waited_over=self.waited.currentData(), new_case=self.new_case.isChecked())
+                           waited_over=self.waited.currentData(), new_case=self.new_case.isChecked(),
+                           pbi=self.pbi.isChecked())
 
     def show_filter(self, flt: VisitFilter) -> Operation | None:
         """Sets the filter boxes to ``flt`` (a Beranda tile's rows) and shows its visits."""
@@ -225,9 +231,10 @@ class VisitRegisterPage(QWidget):
                            (self.new_visit, flt.new_visit), (self.waited, flt.waited_over)):
             select_data(box, value)
         self.icd10.setText(flt.icd10)
-        self.new_case.blockSignals(True)
-        self.new_case.setChecked(flt.new_case)
-        self.new_case.blockSignals(False)
+        for box, on in ((self.new_case, flt.new_case), (self.pbi, flt.pbi)):
+            box.blockSignals(True)
+            box.setChecked(on)
+            box.blockSignals(False)
         self.sort, self.descending = "visit_at", True
         return self.apply()
 

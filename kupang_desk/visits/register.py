@@ -43,6 +43,7 @@ class VisitFilter:
     new_visit: bool | None = None  # True: kunjungan baru only; False: lama only
     patient_id: int | None = None
     waited_over: int | None = None  # minutes: visits whose patient waited longer at a poli's queue
+    pbi: bool = False  # only visits paid by BPJS PBI (any payment type marked PBI)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ def _conditions(flt: VisitFilter) -> tuple[list[pw.Expression], bool]:
         where.append(Visit.payment_type == flt.payment_type_id)
     if flt.new_visit is not None:
         where.append(Visit.is_new_visit == flt.new_visit)
+    if flt.pbi:
+        where.append(Visit.payment_type.in_(PaymentType.select(PaymentType.id).where(PaymentType.is_pbi)))
     if flt.patient_id:
         where.append(Visit.patient == flt.patient_id)
     code = flt.icd10.strip().upper()

@@ -46,6 +46,15 @@ HARMLESS_MODULES = {
     "kupang_desk.cli": "signs in like the window before any command that touches data (tests/test_cli.py)",
 }
 HARMLESS = {
+    # population per kelurahan: public BPS figures, no person in them; saving them requires settings.edit
+    "kupang_desk.population.city_population": "inhabitants per kelurahan (BPS figures), no personal data",
+    "kupang_desk.population.totals_by_code": "inhabitants per kelurahan (BPS figures), no personal data",
+    "kupang_desk.population.read_population": "reads a population sheet it is given; saving it requires settings.edit",
+    "kupang_desk.population.whole_number": "the number in a cell it is given",
+    # the social protection cards of a student it is given, and their words
+    "kupang_desk.scholarships.awards.social_flags": "the cards of a student row the caller already read",
+    "kupang_desk.scholarships.awards.flag_label": "the words for a card",
+    "kupang_desk.reports.counts.months_back": "the months before a date it is given",
     # SKDR: the week a text names, the letter of a code, the SMS line of counts it is given
     "kupang_desk.reports.skdr.week_of_setting": "the week a text names, with the office's first weekday",
     "kupang_desk.reports.skdr.letter_of": "the SKDR letter of a code it is given",

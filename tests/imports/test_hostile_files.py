@@ -152,3 +152,15 @@ def test_a_control_character_in_a_rejected_row_still_writes_the_rejects_first(da
     assert summary.counts() == {"error": 1, "new": 1}
     sheet = load_workbook(rejects).active
     assert sheet.cell(2, 3).value == "Maria Bere"  # what Excel refuses is gone, the rest is kept
+
+
+def test_a_sparse_export_of_a_whole_district_is_read_while_a_far_cell_is_not(tmp_path):
+    """A 50,000-student Dapodik export fills few of its 66 columns: two million empty cells among
+    1.25 million full ones is a real file, not an attack; one cell a million rows away still is."""
+    from kupang_desk.imports.sheets import SheetSize, check_size
+
+    check_size(SheetSize(rows=50006, columns=66, data_cells=1_250_073, data_rows=50006, far="BN50006"),
+               tmp_path / "dapodik.xlsx")
+    with pytest.raises(KnownError, match="terlalu besar"):
+        check_size(SheetSize(rows=1_048_576, columns=14, data_cells=60, data_rows=5, far="N1048576"),
+                   tmp_path / "jauh.xlsx")

@@ -10,7 +10,7 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run
 
 from kupang_desk.errors import KnownError
-from kupang_desk.models import Patient, Poli, Student, db, guards, search_index, totals
+from kupang_desk.models import Patient, PaymentType, Poli, Student, db, guards, search_index, totals
 from kupang_desk.models import database as database_module
 from kupang_desk.models.migrations import (
     SCHEMA_VERSION,
@@ -25,7 +25,10 @@ def _make_version_1(url: str) -> None:
     database_module.connect(url)
     migrator = SchemaMigrator.from_database(db.obj)
     with db.atomic():
-        # Undo v11, v10 and v9: the queue prefix of each poli; the kept counts (tables and triggers).
+        # Undo v12, v11, v10 and v9: population and the PBI mark; the queue prefix of each poli; the
+        # kept counts (tables and triggers).
+        db.execute_sql("DROP TABLE population")
+        db.execute_sql("ALTER TABLE payment_type DROP COLUMN is_pbi")
         db.execute_sql("ALTER TABLE poli DROP COLUMN queue_prefix")
         db.execute_sql("DROP TABLE queue_entry")
         for kept in totals.KEPT:
@@ -103,6 +106,8 @@ def test_old_database_is_migrated_with_data_intact(schema_db_url):
     assert search_index.trigram_available(db.obj)
     assert set(db.get_tables()) >= {"counter", "patient_identifier", "queue_entry", "diagnosis_day", "diagnosis_month"}
     assert {p.queue_prefix for p in Poli.select()} == {""}  # each poli's prefix: from its code until the office sets one
+    assert {p.code for p in PaymentType.select().where(PaymentType.is_pbi)} == {"PBI-N", "PBI-D"}  # marked by their code
+    assert "population" in db.get_tables() and "visit_area" in db.get_tables()
     assert not guards.missing(db.obj) and {"user_name", "user_full_name", "key_id"} <= set(_columns("audit_event"))
     versions = [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)]
     assert versions == list(range(1, SCHEMA_VERSION + 1))

@@ -21,7 +21,9 @@ from kupang_desk.models import (
 from kupang_desk.patients.merge import merge
 from kupang_desk.reports import totals as totals_report
 from kupang_desk.visits.recording import DiagnosisLine, correct_visit, delete_visit, form_of
-from tests.helpers.factories import new_patient, new_visit, second_patient
+from tests.helpers.factories import OEBOBO, new_patient, new_visit, second_patient
+
+FONTEIN = "53.71.05.1008"
 
 CODES = ["J06.9", "A09", "I10", "K29.7"]
 
@@ -58,7 +60,10 @@ def test_every_kind_of_write_keeps_the_counts_equal_to_the_raw_visits(database):
 
     form = load_for_edit(maria.id).form  # her birth date and sex were wrong: the ages and sex of her visits follow
     form.birth_date, form.sex, form.nik = dt.date(2026, 3, 1), "L", "5371040103260002"
+    form.kelurahan_code = FONTEIN  # and she lives in Fontein, not Oebobo: her visits move there
     update(maria.id, form, reason="salah tanggal lahir", accept_warnings=True)
+    areas = {(str(r.day)[:10], r.kelurahan_code): r.visits for r in totals.VisitArea.select() if r.visits}
+    assert areas == {("2026-10-06", FONTEIN): 1, ("2026-10-07", OEBOBO): 1}
     months = {(r.month, r.icd10_code, r.sex, r.age_years, r.age_days) for r in DiagnosisMonth.select() if r.cases}
     assert ("2026-10", "A09", "L", 0, 219) in months  # an infant of 219 days, counted by days
     assert not differences()
@@ -131,6 +136,6 @@ def test_the_command_line_checks_and_rebuilds_the_counts(database, db_url, monke
     captured = capsys.readouterr()
     assert "diagnosis_day 2026-10-05 J06.9: tersimpan 5, dari kunjungan 1" in captured.out and "totals rebuild" in captured.err
     assert main(["--database", db_url, "totals", "rebuild"]) == 0
-    assert "dibuat ulang: 3 baris" in capsys.readouterr().out  # one day, one month, one day of visits
+    assert "dibuat ulang: 4 baris" in capsys.readouterr().out  # one day, one month, a day of visits, a kelurahan's day
     assert main(["--database", db_url, "totals", "check"]) == 0
     assert "sama dengan kunjungan" in capsys.readouterr().out

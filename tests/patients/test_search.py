@@ -26,6 +26,8 @@ def people(database):
     ("maria", "maria"), ("manafe mariya", "maria"), ("fangidae", "petrus"),
     ("5371041203870001", "yohanes"), ("53710455", "maria"), ("000001", "yohanes"),
     ("0001234567890", "yohanes"), ("0852 3900 1122", "maria"),
+    # A word still being typed (one or two letters) is looked for right after its neighbour, as typed.
+    ("mariya ma", "maria"), ("etrus fa", "petrus"),
 ])
 def test_finds(people, typed, who):
     hits = search_patients(typed)
@@ -35,6 +37,7 @@ def test_finds(people, typed, who):
 def test_nothing_for_nothing(people):
     assert search_patients("   ") == []
     assert search_patients("zzzz") == []
+    assert search_patients("petrus ma") == []  # "ma" begins no word after Petrus
 
 
 def test_prefix_matches_come_first(people):

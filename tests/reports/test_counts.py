@@ -134,6 +134,19 @@ def test_recap_splits_the_working_area(database):
     assert [(row[1], row[-1]) for row in outside.rows] == [("Namosain", 2)]
 
 
+def test_recap_counts_the_pbi_visits_per_kelurahan_working_area_first(database):
+    WorkArea.create(kelurahan="53.71.04.1001")
+    records = [Record(dt.date(1980, 1, 1), "L" if n % 3 else "P", dt.datetime(2026, 10, 5, 9), [("I10", True)])
+               for n in range(5)]
+    store(records)  # odd numbers in Oebobo (inside), even in Namosain (outside), all paid Umum
+    pbi = PaymentType.get(PaymentType.code == "PBI-D")
+    visits = list(Visit.select().order_by(Visit.id))
+    Visit.update(payment_type=pbi).where(Visit.id.in_([visits[0].id, visits[1].id, visits[3].id])).execute()
+    table = next(t for t in recap_report(OCTOBER).tables if t.title == "Kunjungan peserta BPJS PBI menurut kelurahan")
+    # Oebobo: visits 1 and 3 (L, P); Namosain: visit 0 (P); visits 2 and 4, paid Umum, are not here.
+    assert [(row[1], row[-3], row[-2], row[-1]) for row in table.rows] == [("Oebobo", 1, 1, 2), ("Namosain", 0, 1, 1)]
+
+
 @pytest.mark.parametrize("rollup", [False, True])
 def test_empty_period_is_a_valid_empty_report(database, rollup):
     report = lb1_report(Period.month("2031-01"), rollup=rollup)

@@ -115,7 +115,9 @@ def test_register_export_streams_identifiers_as_text(october, tmp_path):
     assert "Diagnosis J06" in pdf_text
     assert any(c.value == "Periode: Oktober 2026 · Diagnosis J06" for c in sheet["A"])
     # Printed one page wide with the header frozen (a streamed sheet lost both before).
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    # (fitToWidth left out is 1, OOXML's default, as XlsxWriter writes it)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and (sheet.page_setup.fitToWidth or 1) == 1
+    assert sheet.page_setup.fitToHeight == 0 and sheet.print_title_rows.replace("$", "") == f"{first - 1}:{first - 1}"
     assert sheet.freeze_panes == f"A{first}"
 
 

@@ -69,13 +69,14 @@ def test_recipient_list_pdf_and_excel_read_back(database, tmp_path):
     header_row = next(r for r in range(1, 20) if sheet.cell(row=r, column=2).value == "NISN")
     first = header_row + 2  # the two-row header
     assert sheet.cell(row=header_row, column=3).value == "NIK"  # the office's Excel carries the NIK too
-    nisn, nik, account, amount = (sheet.cell(row=first, column=c) for c in (2, 3, 11, 12))
+    nisn, nik, flags, account, amount = (sheet.cell(row=first, column=c) for c in (2, 3, 7, 12, 13))
     assert (nisn.value, nisn.data_type, nisn.number_format) == ("0191234568", "s", "@")  # grade 1 sorts first
     assert (nik.value, nik.data_type) == ("5371041203150001", "s")
+    assert flags.value == "KIP" and sheet.cell(row=header_row, column=7).value == "KIP/KKS/PKH"
     assert (account.value, account.data_type) == ("012301012345502", "s")
     assert (amount.value, amount.number_format) == (225000, '"Rp"#,##0')
-    total = sheet.cell(row=first + 3, column=12)
-    assert total.value == f"=SUM(L{first}:L{first + 2})"
+    total = sheet.cell(row=first + 3, column=13)
+    assert total.value == f"=SUM(M{first}:M{first + 2})"
     assert any("satu juta seratus dua puluh lima ribu rupiah" in str(c.value) for row in sheet.iter_rows() for c in row)
     assert len(report.tables[0].rows) == 3
     assert AuditEvent.select().where(AuditEvent.action == "export").count() == 1
@@ -86,7 +87,7 @@ def test_one_stage_list_shows_that_stages_amounts_and_cancelled_awards_are_left_
     awards.transition([ids["Ana Lay"]], Step("dibatalkan", cancel_reason="Pindah sekolah"), today=TODAY)
     report = printouts.recipient_report(pip, stage=2)
     assert [row[2] for row in report.tables[0].rows] == ["Yosef Tanau", "Maria Bere"]
-    assert [row[10] for row in report.tables[0].rows] == [112500, 225000]  # half of each year's amount
+    assert [row[11] for row in report.tables[0].rows] == [112500, 225000]  # half of each year's amount
     assert "Tahap 2" in report.subtitle
     with pytest.raises(KnownError, match="tidak punya tahap 3"):
         printouts.recipient_report(pip, stage=3)
@@ -144,3 +145,18 @@ def test_scholarship_list_from_the_command_line(sqlite_url, tmp_path, capsys, mo
     assert "Program yang ada: PIP 2026" in capsys.readouterr().err
     assert main(["--database", sqlite_url, "scholarship", "deadlines"]) == 0
     assert "Ana Lay" in capsys.readouterr().out
+
+
+def test_a_list_of_the_card_holders_only_says_which_card_and_shows_each_students_cards(database, tmp_path):
+    pip, _ids = school(database)
+    Student.update(kks_number="KKS-5371-0099", kps_recipient=True).where(Student.name == "Ana Lay").execute()
+    rows = awards.award_rows(pip)
+    assert {r.name: r.flags for r in rows} == {"Maria Bere": ("KIP",), "Yosef Tanau": ("KIP",), "Ana Lay": ("KKS", "PKH")}
+    assert [r.name for r in awards.award_rows(pip, flag="PKH")] == ["Ana Lay"]
+    assert len(awards.award_rows(pip, flag="any")) == 3
+    report = printouts.save_list(pip, pdf=tmp_path / "kip.pdf", xlsx=tmp_path / "kip.xlsx", flag="KIP")
+    assert [row[2] for row in report.tables[0].rows] == ["Yosef Tanau", "Maria Bere"]
+    text = PdfReader(str(tmp_path / "kip.pdf")).pages[0].extract_text()
+    assert "Seluruh tahap · Pemegang KIP" in text and "Ana Lay" not in text
+    with pytest.raises(KnownError, match="Pilih KIP, KKS, PKH atau any"):
+        awards.award_rows(pip, flag="BLT")

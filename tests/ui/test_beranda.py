@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from kupang_desk.queue import entries
 from kupang_desk.ui.main_window import MainWindow
-from tests.helpers.factories import new_patient, new_visit, poli, second_patient
+from tests.helpers.factories import OEBOBO, new_patient, new_visit, poli, second_patient
 
 
 def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_database):
@@ -48,6 +48,73 @@ def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_d
     assert register.new_case.isChecked()
     qtbot.waitUntil(lambda: beranda.chart.plot is not None)  # the chart arrives after the first paint
     assert sum(p.new + p.old for p in beranda.chart.points) == 2
+    window.close()
+    QApplication.processEvents()
+
+
+def test_the_window_opens_with_the_search_box_ready_and_typing_a_name_finds_the_patient(qtbot, sqlite_database):
+    new_patient()
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert window.current_section() == "beranda"
+    assert QApplication.focusWidget() is window.beranda.search  # no click needed before typing
+    for key in "yohanes":  # each key to wherever the keyboard is, as a clerk's typing goes
+        qtbot.keyClick(QApplication.focusWidget(), key)
+    patients = window.patients_page
+    assert window.current_section() == "pasien" and QApplication.focusWidget() is patients.search
+    assert patients.search.text() == "yohanes" and window.beranda.search.text() == ""
+    qtbot.waitUntil(lambda: patients.model.rowCount() == 1)
+    window.close()
+    QApplication.processEvents()
+
+
+def test_the_map_shows_who_is_left_behind_and_each_kelurahan_opens_its_visits(qtbot, sqlite_database):
+    from kupang_desk import population
+    from kupang_desk.models import WorkArea, writing
+    from kupang_desk.population import Inhabitants
+
+    today = dt.date.today()
+    fontein, oetete = "53.71.05.1008", "53.71.04.1008"
+    with writing():
+        WorkArea.create(kelurahan=OEBOBO)
+        WorkArea.create(kelurahan=oetete)
+    population.set_population([Inhabitants(OEBOBO, "Oebobo", "", 1000), Inhabitants(oetete, "Oetete", "", 4000),
+                               Inhabitants(fontein, "Fontein", "", 500)])
+    yohanes, maria = new_patient(), second_patient(kelurahan_code=oetete)
+    for hour in (1, 2):
+        new_visit(yohanes, dt.datetime.combine(today, dt.time(hour)), today=today)
+    new_visit(maria, dt.datetime.combine(today, dt.time(3)), today=today)
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    window.show()
+    beranda = window.beranda
+    qtbot.waitUntil(lambda: beranda.access is not None)
+    # Oetete (1 visit, 4,000 people: 0,2 per 1.000) is the working area's least reached; Fontein,
+    # outside it, is not named there.
+    assert "Paling sedikit terjangkau: " in beranda.reach.text()
+    assert beranda.reach.text().index("Oetete") < beranda.reach.text().index("Oebobo") and "Fontein" not in beranda.reach.text()
+    qtbot.waitUntil(lambda: bool(beranda.map.tiles))
+    tiles = {area.code: rect for rect, area in beranda.map.tiles}
+    assert len(tiles) == 51
+    oetete_area = next(area for _rect, area in beranda.map.tiles if area.code == oetete)
+    assert (oetete_area.visits, oetete_area.per_1000) == (1, 0.2)
+    qtbot.mouseClick(beranda.map, Qt.MouseButton.LeftButton, pos=tiles[OEBOBO].center().toPoint())
+    register = window.register_page
+    assert window.current_section() == "kunjungan"
+    qtbot.waitUntil(lambda: register.status.text() == "2 kunjungan")  # the tile's visits, and only those
+    window.show_section("beranda")
+    qtbot.waitUntil(lambda: beranda.access is not None and bool(beranda.map.tiles))
+    beranda.reach.linkActivated.emit("laporan-akses")
+    reports = window.reports_page
+    assert window.current_section() == "laporan" and reports.kind.currentData() == "access"
+    qtbot.waitUntil(lambda: reports.report is not None, timeout=10000)
+    assert reports.use_range.isChecked() and reports.date_to.text() == today.strftime("%d-%m-%Y")
+    names = [row[1] for row in reports.report.tables[0].rows]
+    assert names[:3] == ["Fontein", "Oetete", "Oebobo"]  # Fontein: nobody came at all
     window.close()
     QApplication.processEvents()
 

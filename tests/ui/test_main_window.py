@@ -62,7 +62,7 @@ def test_summary_fills_the_pages_off_the_gui_thread(window, qtbot):
     assert blocker.args[0].patients == 120
     assert window.patients_page.status.text().startswith("120 pasien terdaftar")
     assert "J06.9" in window.favourite_codes[:3]  # the commonest codes of the last 90 days
-    settings = _facts(window.section_pages["pengaturan"])
+    settings = _facts(window.page("pengaturan"))
     assert settings["Kepala Puskesmas"] == "dr. Maria Yasinta Bere"
     assert settings["NIP"] == "19770312 200502 2 002"
     assert "120 pasien, 600 kunjungan" in window.statusBar().currentMessage()

@@ -239,3 +239,19 @@ def test_an_award_past_its_activation_deadline_is_red_in_the_table(qtbot, sqlite
         overdue = award.status == "sk_nominasi" and award.activation_deadline is not None \
             and award.activation_deadline < dt.date.today()
         assert (colours.get(award.id) == "#b00020") == overdue, award.id
+
+
+def test_the_administrator_narrows_the_recipients_to_the_kip_holders(qtbot, sqlite_database):
+    demo.generate(0, 0, 60)
+    window = school_window(qtbot, sqlite_database)
+    page = window.school_page
+    page.tabs.setCurrentWidget(page.awards)
+    tab = page.awards
+    everyone = tab.model.rowCount()
+    tab.flag_box.setCurrentIndex(tab.flag_box.findData("KIP"))  # as a pick from the Kartu box
+    shown = [tab.model.item(row) for row in range(tab.model.rowCount())]
+    holders = Award.select().join(Student).where((Award.programme == tab.programme_box.currentData())
+                                                 & (Student.kip_number != "")).count()
+    assert 0 < len(shown) == holders < everyone
+    column = next(c for c in range(tab.model.columnCount()) if tab.model.headerData(c, Qt.Orientation.Horizontal) == "KIP/KKS/PKH")
+    assert all("KIP" in tab.model.index(row, column).data() for row in range(len(shown)))

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from kupang_desk import demo
-from kupang_desk.models import Patient, Visit, VisitDiagnosis
+from kupang_desk.models import Patient, PaymentType, Visit, VisitDiagnosis
 from kupang_desk.visits.register import VisitFilter, VisitRegister
 
 TODAY = dt.date(2026, 11, 27)
@@ -60,6 +60,9 @@ def test_filters(visits):
                for r in VisitRegister(VisitFilter(kelurahan_code=kelurahan)).iter_rows())
     new = VisitRegister(VisitFilter(new_visit=True))
     assert new.count() == Visit.select().where(Visit.is_new_visit).count()
+    pbi = VisitRegister(VisitFilter(pbi=True))  # PBI-N and PBI-D together
+    assert pbi.count() == Visit.select().join(PaymentType).where(PaymentType.code.in_(["PBI-N", "PBI-D"])).count() > 0
+    assert {r.payment for r in pbi.iter_rows()} == {"BPJS PBI (APBN)", "BPJS PBI (APBD)"}
     assert VisitRegister(VisitFilter(date_from=dt.date(2030, 1, 1))).page(0) == []
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_rupiah
 from kupang_desk.i18n import _
-from kupang_desk.scholarships import awards, printouts, programmes
+from kupang_desk.scholarships import awards, programmes
 from kupang_desk.students.records import class_groups
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.printing import preview_pdf
@@ -57,6 +57,9 @@ class AwardsTab(QWidget):
         self.programme_box.setObjectName("programmeBox")
         self.status_box = combo([(awards.status_label(s), s) for s in awards.STATUS_ORDER], empty=_("Semua status"))
         self.class_box = QComboBox()
+        self.flag_box = combo([(awards.flag_label(f), f) for f in (*awards.SOCIAL_FLAGS, "any")], empty=_("Semua siswa"))
+        self.flag_box.setObjectName("flagBox")
+        self.flag_box.setToolTip(_("Hanya siswa yang keluarganya memegang KIP, KKS atau menerima PKH"))
         self.warning = QLabel()
         self.warning.setObjectName("deadlineWarning")
         self.warning.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
@@ -64,7 +67,8 @@ class AwardsTab(QWidget):
         self.show_late = QPushButton(_("Tampilkan yang rekeningnya belum aktif"))
         self.model = ListModel([
             (_("NISN"), lambda r: r.nisn), (_("Nama"), lambda r: r.name), (_("Kelas"), lambda r: r.class_group),
-            (_("Jumlah"), lambda r: format_rupiah(r.amount)), (_("Sudah cair"), lambda r: format_rupiah(r.paid)),
+            (_("KIP/KKS/PKH"), lambda r: ", ".join(r.flags)), (_("Jumlah"), lambda r: format_rupiah(r.amount)),
+            (_("Sudah cair"), lambda r: format_rupiah(r.paid)),
             (_("Status"), lambda r: awards.status_label(r.status)),
             (_("Batas aktivasi"), lambda r: format_date(r.deadline) if r.status == "sk_nominasi" else ""),
             (_("Bank"), lambda r: r.bank), (_("No. rekening"), lambda r: r.account_number),
@@ -73,7 +77,7 @@ class AwardsTab(QWidget):
         self.view = record_table(self.model)
         self.view.setObjectName("awardsTable")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        for column, width in enumerate((95, 200, 75, 95, 95, 110, 130, 50, 130)):
+        for column, width in enumerate((95, 200, 75, 95, 95, 95, 110, 130, 50, 130)):
             self.view.setColumnWidth(column, width)
         self.totals = QLabel()
         self.totals.setObjectName("awardTotals")
@@ -89,7 +93,7 @@ class AwardsTab(QWidget):
         # Rows that wrap on a narrow screen (1024 px) instead of pushing buttons out of reach.
         filters = flow_row(labelled(_("Program:"), self.programme_box), self.edit_programme_button,
                            self.new_programme_button, labelled(_("Status:"), self.status_box),
-                           labelled(_("Kelas:"), self.class_box))
+                           labelled(_("Kelas:"), self.class_box), labelled(_("Kartu:"), self.flag_box))
         warning = QHBoxLayout()
         warning.addWidget(self.warning, 1)
         warning.addWidget(self.show_late)
@@ -107,6 +111,7 @@ class AwardsTab(QWidget):
         self.programme_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.status_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.class_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.flag_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.show_late.clicked.connect(lambda: self.status_box.setCurrentIndex(self.status_box.findData("sk_nominasi")))
         self.propose_button.clicked.connect(self.propose_eligible)
         self.new_programme_button.clicked.connect(lambda: self.edit_programme(None))
@@ -145,8 +150,8 @@ class AwardsTab(QWidget):
     def refresh(self) -> None:
         programme = self.programme()
         status = self.status_box.currentData()
-        rows = awards.award_rows(programme, statuses=[status] if status else [], class_group=self.class_box.currentData() or "") \
-            if programme else []
+        rows = awards.award_rows(programme, statuses=[status] if status else [], class_group=self.class_box.currentData() or "",
+                                 flag=self.flag_box.currentData() or "") if programme else []
         self.model.set_items(rows)
         totals = awards.Totals.of(rows)
         self.totals.setText(_("{count} penerima · jumlah {amount} · sudah cair {paid} · belum cair {outstanding}").format(
@@ -262,9 +267,13 @@ class AwardsTab(QWidget):
         xlsx = xlsx or str(Path(pdf).with_suffix(".xlsx"))
         status = self.status_box.currentData()
         statuses = [status] if status else None
-        group, paper = self.class_box.currentData() or "", self.paper.currentData()
+        group, paper, flag = self.class_box.currentData() or "", self.paper.currentData(), self.flag_box.currentData() or ""
+        from kupang_desk.scholarships import (
+            printouts,  # ReportLab and openpyxl: when the first list is printed
+        )
+
         self.operation = Operation(self, lambda task: printouts.save_list(
-            programme, pdf=pdf, xlsx=xlsx, statuses=statuses, class_group=group, paper=paper, task=task),
+            programme, pdf=pdf, xlsx=xlsx, statuses=statuses, class_group=group, flag=flag, paper=paper, task=task),
             title=_("Mencetak daftar penerima"), on_success=lambda _r: self._saved([Path(pdf), Path(xlsx)]))
         return self.operation.start()
 
@@ -277,6 +286,8 @@ class AwardsTab(QWidget):
         if not path:
             return None
         paper = self.paper.currentData()
+        from kupang_desk.scholarships import printouts
+
         self.operation = Operation(self, lambda task: printouts.save_letters(programme, chosen, path, paper=paper, task=task),
                                    title=_("Menyusun surat"), on_success=lambda _n: self._saved([Path(path)]))
         return self.operation.start()
@@ -290,6 +301,7 @@ class AwardsTab(QWidget):
 
         def work(_task):
             from kupang_desk.documents.excel import write_workbook
+            from kupang_desk.scholarships import printouts
 
             return write_workbook([printouts.recap_report(year)], path)
 

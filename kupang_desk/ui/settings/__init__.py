@@ -20,6 +20,7 @@ from kupang_desk.ui.settings.references import (
     AgeBandsEditor,
     ItemsEditor,
     NoRmEditor,
+    PopulationEditor,
     WorkAreaEditor,
 )
 from kupang_desk.ui.settings.reporting import ReportingTab
@@ -47,8 +48,10 @@ class SettingsPage(SectionPage):
             self.poli, self.payment = ItemsEditor("poli"), ItemsEditor("payment")
             self.work_area, self.age_bands, self.no_rm = WorkAreaEditor(), AgeBandsEditor(), NoRmEditor()
             self.value_maps = ValueMapsEditor()
+            self.population = PopulationEditor()
             for widget, title in ((self.poli, _("Poli/klaster")), (self.payment, _("Cara bayar")),
-                                  (self.work_area, _("Wilayah kerja")), (self.age_bands, _("Kelompok umur LB1")),
+                                  (self.work_area, _("Wilayah kerja")), (self.population, _("Penduduk")),
+                                  (self.age_bands, _("Kelompok umur LB1")),
                                   (self.no_rm, _("No. RM")), (self.value_maps, _("Pemetaan impor"))):
                 self.references.addTab(widget, title)
             self.backup = BackupSessionTab()

@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import preferences, settings
+from kupang_desk import population, preferences, settings
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
+from kupang_desk.population import Inhabitants, whole_number
 from kupang_desk.ui.settings.feedback import attempt, say, status_label
 from kupang_desk.ui.widgets import (
     ListModel,
+    ask_open_path,
     combo,
     line,
     record_table,
@@ -40,12 +42,14 @@ class ItemsEditor(QWidget):
         self.kind = kind  # "poli" or "payment"
         model_columns = [(_("Nama"), lambda x: x.name), (_("Kode"), lambda x: x.code),
                          (_("Klaster ILP") if kind == "poli" else _("BPJS"),
-                          (lambda x: x.cluster) if kind == "poli" else (lambda x: _("Ya") if x.is_bpjs else "")),
+                          (lambda x: x.cluster) if kind == "poli" else (
+                              lambda x: (_("PBI") if x.is_pbi else _("Ya")) if x.is_bpjs else "")),
                          (_("Aktif"), lambda x: _("Ya") if x.active else _("Tidak"))]
         self.model = ListModel(model_columns, self)
         self.view = record_table(self.model, fill=True, single=True)
         self.name, self.code, self.extra = line(), line(), line()
         self.bpjs = QCheckBox(_("Peserta BPJS"))
+        self.pbi = QCheckBox(_("PBI: iuran dibayar pemerintah (warga miskin)"))
         self.active = QCheckBox(_("Aktif"))
         self.active.setChecked(True)
         form = QFormLayout()
@@ -55,6 +59,7 @@ class ItemsEditor(QWidget):
             form.addRow(_("Klaster ILP:"), self.extra)
         else:
             form.addRow("", self.bpjs)
+            form.addRow("", self.pbi)
         form.addRow("", self.active)
         self.new_button, self.save_button = QPushButton(_("Baru")), QPushButton(_("Simpan"))
         buttons = QHBoxLayout()
@@ -87,6 +92,7 @@ class ItemsEditor(QWidget):
             self.extra.setText(item.cluster if item else "")
         else:
             self.bpjs.setChecked(bool(item and item.is_bpjs))
+            self.pbi.setChecked(bool(item and item.is_pbi))
         self.active.setChecked(bool(item.active) if item else True)
         self.message.clear()
         self.name.setFocus()
@@ -98,7 +104,8 @@ class ItemsEditor(QWidget):
                                    active=self.active.isChecked(), poli_id=self.editing)
             else:
                 settings.save_payment_type(self.name.text(), code=self.code.text(), is_bpjs=self.bpjs.isChecked(),
-                                           active=self.active.isChecked(), payment_id=self.editing)
+                                           is_pbi=self.pbi.isChecked(), active=self.active.isChecked(),
+                                           payment_id=self.editing)
         except KnownError as error:
             say(self.message, str(error), error=True)
             return False
@@ -235,3 +242,85 @@ class NoRmEditor(QWidget):
 
     def save(self) -> bool:
         return attempt(self.message, lambda: settings.set_no_rm_pattern(self.kind.currentData(), prefix=self.prefix.text(), width=self.width.value()), _("Pola No. RM disimpan."))
+
+
+class PopulationEditor(QWidget):
+    """Inhabitants per kelurahan (the access-gap report divides by them): typed in the table or
+    imported from an Excel sheet; saved whole or not at all."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = (_("Kelurahan"), _("Kecamatan"), _("Penduduk"), _("Laki-laki"), _("Perempuan"), _("Tahun"),
+                        _("Sumber"))
+        self.table = QTableWidget(0, len(self.columns))
+        self.table.setObjectName("populationTable")
+        self.table.setHorizontalHeaderLabels(list(self.columns))
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(self.columns) - 1, QHeaderView.ResizeMode.Stretch)
+        self.import_button = QPushButton(_("Impor dari Excel..."))
+        self.import_button.setToolTip(_("Lembar dengan kolom Kelurahan (atau Kode) dan Jumlah penduduk; boleh ada "
+                                        "Laki-laki, Perempuan dan Tahun"))
+        self.save_button = QPushButton(_("Simpan penduduk"))
+        self.message = status_label()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("Jumlah penduduk per kelurahan, dari BPS (Kota Kupang Dalam Angka) atau kelurahan. "
+                         "Laporan akses layanan menghitung kunjungan per 1.000 penduduk dari angka ini; "
+                         "kosongkan kelurahan yang belum ada angkanya."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.import_button.clicked.connect(self.choose_file)
+        self.save_button.clicked.connect(self.save)
+        self.reload()
+
+    def reload(self) -> None:
+        rows = population.city_population()
+        self.table.setRowCount(len(rows))
+        for number, row in enumerate(rows):
+            values = [row.name, row.kecamatan, row.total, row.men, row.women, row.year, row.source]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem("" if value is None else str(value))
+                if column < 2:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                elif column < 6:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, row.code)
+                self.table.setItem(number, column, item)
+
+    def rows(self):
+        """The table as typed, each number checked (the first wrong cell refused with its kelurahan)."""
+        found = []
+        for number in range(self.table.rowCount()):
+            def text(column: int, row: int = number) -> str:
+                item = self.table.item(row, column)
+                return item.text().strip() if item else ""
+
+            name = text(0)
+            figures = [whole_number(text(column), self.columns[column].lower(), name) for column in (2, 3, 4, 5)]
+            found.append(Inhabitants(self.table.item(number, 0).data(Qt.ItemDataRole.UserRole), name, text(1),
+                                     *figures, text(6)))
+        return found
+
+    def save(self) -> bool:
+        return attempt(self.message, lambda: population.set_population(self.rows()),
+                       lambda count: _("Penduduk disimpan: {count} kelurahan berisi angka.").format(count=count))
+
+    def choose_file(self) -> None:
+        path = ask_open_path(self, "population", _("Impor jumlah penduduk"), _("Excel atau CSV (*.xlsx *.xls *.ods *.csv)"))
+        if path:
+            self.import_file(path)
+
+    def import_file(self, path: str) -> bool:
+        done = attempt(self.message, lambda: population.import_population(path),
+                       lambda count: _("{count} kelurahan diimpor dari {file}.").format(count=count, file=path))
+        self.reload()
+        return done

@@ -1,0 +1,96 @@
+"""Imports at a district office's scale, each step in a process of its own so that its peak memory
+is its own: a 50,000-student Dapodik export and a 50,000-visit register.
+
+    python benchmarks/imports.py [--rows 50000]
+
+For each file: python-calamine reading it whole (the raw floor, time and peak), then the app's
+import (read, check every row, write in one transaction) into an empty database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+
+
+def peak_mb() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:"))
+
+
+def step(kind: str, path: str) -> None:
+    """One measured step, in this (fresh) process."""
+    started = time.perf_counter()
+    if kind == "raw":
+        from python_calamine import CalamineWorkbook
+
+        rows = len(CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python())
+    else:
+        from kupang_desk.accounts import session
+        from kupang_desk.accounts.permissions import PERMISSIONS
+        from kupang_desk.accounts.session import SystemActor
+        from kupang_desk.models import Institution, database
+
+        database.connect(f"sqlite:///{Path(tempfile.mkdtemp()) / 'import.sqlite'}")
+        session.sign_in(SystemActor("sistem:benchmark", "Benchmark", frozenset(PERMISSIONS)))
+        started = time.perf_counter()
+        if kind == "dapodik":
+            from kupang_desk.students.dapodik import import_students
+
+            Institution.create(kind="sekolah", name="SD Inpres Oebobo 2", code="50304512", school_level="SD")
+            summary = import_students(path)
+        else:
+            from desk import REGISTER_VALUES
+
+            from kupang_desk.visits.register_import import import_register
+
+            summary = import_register(path, values=REGISTER_VALUES)
+        rows = len(summary.rows)
+        assert summary.written, summary.counts()
+    print(f"seconds={time.perf_counter() - started:.2f} rows={rows} peak_mb={peak_mb()}")
+
+
+def measured(kind: str, path: Path) -> dict[str, float]:
+    result = subprocess.run([sys.executable, __file__, "--step", kind, str(path)], capture_output=True, text=True,
+                            env=ENV, check=False)
+    if result.returncode:
+        raise RuntimeError(result.stderr[-3000:])
+    return {key: float(value) for key, value in (part.split("=") for part in result.stdout.split() if "=" in part)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=50000)
+    parser.add_argument("--step", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        step(*args.step)
+        return 0
+    from desk import write_register_file
+    from school import write_export
+
+    folder = Path(tempfile.mkdtemp(prefix="kd-imports-"))
+    files = {"dapodik": folder / f"dapodik-{args.rows}.xlsx", "register": folder / f"register-{args.rows}.xlsx"}
+    write_export(files["dapodik"], args.rows)
+    write_register_file(files["register"], args.rows)
+    print(f"{'import, ' + str(args.rows) + ' rows':<44} {'app s':>8} {'raw s':>8} {'ratio':>6} {'app MB':>8} {'raw MB':>8}  target")
+    for kind, path in files.items():
+        raw, app = measured("raw", path), measured(kind, path)
+        label = {"dapodik": "Dapodik students", "register": "visit register"}[kind]
+        print(f"{label:<44} {app['seconds']:>8.2f} {raw['seconds']:>8.2f} {app['seconds'] / raw['seconds']:>6.2f} "
+              f"{app['peak_mb']:>8.0f} {raw['peak_mb']:>8.0f}  < 300 MB, time unchanged or better")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
