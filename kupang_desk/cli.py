@@ -24,6 +24,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kupang-desk",
         description=_("Kupang Desk: pendaftaran pasien, kunjungan dan laporan puskesmas; data siswa dan beasiswa sekolah."),
     )
+    _global_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar=_("PERINTAH"))
+    _add_commands(commands)
+    return parser
+
+
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    """The options before any command: the database, the language, the account..."""
     parser.add_argument("--version", action="version", version=version.describe(),
                         help=_("tampilkan versi dan tanggal pembuatan program lalu keluar"))
     parser.add_argument("--database", metavar="URL", help=_(
@@ -38,8 +46,29 @@ def build_parser() -> argparse.ArgumentParser:
         "buka juga file SQLite di folder jaringan (berisiko; untuk petugas TI)"))
     parser.add_argument("--exit-after-start", action="store_true", help=_(
         "tutup begitu jendela utama siap dan cetak lama waktu mulai (untuk uji kecepatan)"))
-    commands = parser.add_subparsers(dest="command", metavar=_("PERINTAH"))
 
+
+def _window_arguments(argv: list[str] | None) -> argparse.Namespace | None:
+    """The arguments when they name no command (the window opens), read without building the
+    commands' parsers: those import the queue and SATUSEHAT modules, a quarter of a second the window
+    would wait for. None when a command (or --help) is there."""
+    if argv is None:
+        argv = sys.argv[1:]
+    if "--version" in argv:
+        return None
+    parser = argparse.ArgumentParser(prog="kupang-desk", add_help=False)
+    _global_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except SystemExit:  # --version printed, or an option's value refused: the whole parser says it again
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
+def _add_commands(commands) -> None:
     demo = commands.add_parser("demo", help=_("isi database kosong dengan data contoh Kota Kupang"))
     demo.add_argument("--patients", type=int, default=2000, metavar="N", help=_("jumlah pasien (bawaan 2000)"))
     demo.add_argument("--visits", type=int, default=20000, metavar="M", help=_("jumlah kunjungan (bawaan 20000)"))
@@ -208,7 +237,6 @@ def build_parser() -> argparse.ArgumentParser:
                 "file lain yang ikut dikirim (boleh berulang)"))
         if name == "files":
             command.add_argument("--out", required=True, metavar=_("FOLDER"), help=_("folder tujuan"))
-    return parser
 
 
 def _kind_and_period(command: argparse.ArgumentParser, kinds: tuple[str, ...]) -> None:
@@ -275,8 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     language = argparse.ArgumentParser(add_help=False)
     language.add_argument("--lang")
     set_language(language.parse_known_args(argv)[0].lang)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _window_arguments(argv)
+    parser = None
+    if args is None:
+        parser = build_parser()
+        args = parser.parse_args(argv)
     if args.allow_network_share:
         import os
 
@@ -296,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         with session.acting_as(None):  # the command line acts only for the account it signs in
-            code = _dispatch(parser, args)
+            code = _dispatch(parser or build_parser(), args)
             if session.current() is not None:
                 from kupang_desk import audit
 

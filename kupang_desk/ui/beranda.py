@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
+import threading
 
 from PySide6.QtCore import QEvent, QModelIndex, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
@@ -98,6 +100,14 @@ class Tile(QPushButton):
         self.setEnabled(opens is not None)
 
 
+def _import_chart_library() -> None:
+    import numpy  # noqa: F401 - the bulk of the time, and no Qt in it
+    import pyqtgraph  # noqa: F401
+
+
+CHART_LIBRARY = threading.Thread(target=_import_chart_library, name="chart-library", daemon=True)
+
+
 class TrendChart(QWidget):
     """Kunjungan baru and lama per month as stacked bars (pyqtgraph), months in Indonesian."""
 
@@ -118,10 +128,19 @@ class TrendChart(QWidget):
             self._draw()
 
     def load(self) -> None:
-        """Builds the chart (imports pyqtgraph: after the first paint)."""
+        """Builds the chart once its library is in: numpy and pyqtgraph (most of a second on an office
+        PC) are imported on a thread of their own, so the window takes keystrokes meanwhile."""
         if self.plot is not None:
             return
-        import pyqtgraph as pg  # half a second with numpy: only once the Beranda is on screen
+        if "pyqtgraph" not in sys.modules or CHART_LIBRARY.is_alive():
+            if not CHART_LIBRARY.is_alive() and not CHART_LIBRARY.ident:
+                CHART_LIBRARY.start()
+            QTimer.singleShot(40, self, self.load)
+            return
+        self._build()
+
+    def _build(self) -> None:
+        import pyqtgraph as pg  # already imported by CHART_LIBRARY: this only names it
 
         pg.setConfigOptions(antialias=True, background="w", foreground="k")
         self.pg = pg
@@ -311,6 +330,7 @@ class PuskesmasBeranda(QWidget):
         self.watch.linkActivated.connect(lambda _link: self.open_section.emit("laporan"))
         self.access: AccessHome | None = None
         self.access_operation: Operation | None = None
+        self.access_day = dt.date.today()
         self.map = KelurahanMap()
         self.map.open_area.connect(lambda area: self.access and self._open(self.access.opens(area)))
         self.reach = QLabel()
@@ -354,8 +374,12 @@ class PuskesmasBeranda(QWidget):
         self.top.model().set_items(home.top)
         self.show_queue(home.waiting)
         self.chart.show_points(home.trend)
-        QTimer.singleShot(0, self.chart.load)
-        self._load_access(home.today)
+        # What follows the first paint waits for it, so that neither takes the processor from the window
+        # while it opens: the map's count in 0.3 s, the chart library in 1 s (both off the GUI thread).
+        # (Timers bound to the page: a page closed or gone before they fire is left alone.)
+        QTimer.singleShot(1000, self.chart, self.chart.load)
+        self.access_day = home.today
+        QTimer.singleShot(300, self, self._load_access)
         return home
 
     def _search_typed(self, text: str) -> None:
@@ -363,10 +387,11 @@ class PuskesmasBeranda(QWidget):
             self.search.clear()
             self.search_patient.emit(text)
 
-    def _load_access(self, day: dt.date) -> None:
+    def _load_access(self) -> None:
         """The map's figures (a year of kept counts: a tenth of a second warm, more on a cold disk),
         counted off the GUI thread so that the window never waits on them."""
-        if self.access_operation is not None and self.access_operation.running:
+        day = self.access_day
+        if not self.isVisible() or (self.access_operation is not None and self.access_operation.running):
             return
         self.access_operation = run_in_background(
             self, lambda _task: access_home(day), title=_("Menghitung akses layanan"), on_success=self.show_access,
