@@ -48,6 +48,13 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
         "tutup begitu jendela utama siap dan cetak lama waktu mulai (untuk uji kecepatan)"))
 
 
+class _Quiet(argparse.ArgumentParser):
+    """A parser that leaves its errors to the whole parser (which prints them, with the commands)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise ValueError(message)
+
+
 def _window_arguments(argv: list[str] | None) -> argparse.Namespace | None:
     """The arguments when they name no command (the window opens), read without building the
     commands' parsers: those import the queue and SATUSEHAT modules, a quarter of a second the window
@@ -56,11 +63,11 @@ def _window_arguments(argv: list[str] | None) -> argparse.Namespace | None:
         argv = sys.argv[1:]
     if "--version" in argv:
         return None
-    parser = argparse.ArgumentParser(prog="kupang-desk", add_help=False)
+    parser = _Quiet(prog="kupang-desk", add_help=False)
     _global_options(parser)
     try:
         args, rest = parser.parse_known_args(argv)
-    except SystemExit:  # --version printed, or an option's value refused: the whole parser says it again
+    except ValueError:  # an option's value refused: the whole parser says so, once
         return None
     if rest:
         return None

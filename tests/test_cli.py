@@ -228,3 +228,12 @@ def test_argparse_speaks_indonesian_and_english_on_asking(capsys):
         main(["--lang", "en", "--help"])
     assert capsys.readouterr().out.startswith("usage: kupang-desk")
     set_language("id")
+
+
+def test_a_wrong_option_without_a_command_is_said_once(capsys):
+    from kupang_desk.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--lang", "xx"])
+    err = capsys.readouterr().err
+    assert err.count("pilihan 'xx' tidak dikenal") == 1 and "PERINTAH" in err  # the whole parser's usage

@@ -10,6 +10,7 @@ import math
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,14 +142,23 @@ def check_size(size: SheetSize, path: Path) -> None:
 
 def read_sheet(path: Path) -> list[list]:
     """Every row of the first sheet (Excel via python-calamine, tolerant of files Excel would
-    repair) or of a CSV file (comma, semicolon or tab; UTF-8, UTF-16 or Windows text).
+    repair) or of a CSV file (comma, semicolon or tab; UTF-8, UTF-16 or Windows text); see
+    ``iter_sheet``, which gives them one at a time."""
+    _total, rows = iter_sheet(path)
+    return list(rows)
+
+
+def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
+    """The first sheet's row count and its rows one at a time, as Excel numbers them (the empty rows
+    and columns before the data put back), so that an import holds one row at a time.
 
     An xlsx is measured from its XML before calamine sees it (``check_size``): calamine reserves
     memory for the whole rectangle a sheet claims, and a rectangle too large ends the process."""
     if not path.is_file():
         raise KnownError(_("File {path} tidak ditemukan.").format(path=path))
     if path.suffix.lower() in (".csv", ".txt"):
-        return read_csv(path)
+        rows = read_csv(path)
+        return len(rows), iter(rows)
     from python_calamine import CalamineWorkbook
 
     if zipfile.is_zipfile(path):
@@ -160,28 +170,40 @@ def read_sheet(path: Path) -> list[list]:
                                "utuh. Buka di Excel, simpan ulang, lalu impor lagi.").format(path=path)) from error
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        rows: list[list] = []
+        (top, left), (bottom, right) = sheet.start or (0, 0), sheet.end or (0, 0)
+    except BaseException as error:
+        raise _unreadable(error, path) from error
+    total = bottom + 1 if sheet.start else 0
+
+    def rows() -> Iterator[list]:
         # iter_rows streams the sheet's used range; the rows and columns before it are put back,
         # so that line numbers and columns are those Excel shows.
-        (top, left), (bottom, right) = sheet.start or (0, 0), sheet.end or (0, 0)
         width = right - left + 1
-        for row in sheet.iter_rows():
-            rows.append([""] * left + list(row) if left and len(row) == width else list(row))
-            if len(rows) > Limits.rows + 1000:  # an old .xls or .ods, which has no XML to measure first
-                raise KnownError(_("File {file} berisi lebih dari {limit} baris; pisahkan menjadi beberapa file.").format(
-                    file=path.name, limit=f"{Limits.rows:,}".replace(",", ".")))
-        if top and len(rows) == bottom - top + 1:
-            rows[:0] = [[] for _ in range(top)]
-        return rows
-    except KnownError:
-        raise
-    except BaseException as error:  # calamine raises its own types (and a Rust panic) for unreadable files
-        if isinstance(error, KeyboardInterrupt | SystemExit):
+        yield from ([] for _ in range(top))
+        count = 0
+        try:
+            for row in sheet.iter_rows():
+                count += 1
+                if count > Limits.rows + 1000:  # an old .xls or .ods, which has no XML to measure first
+                    raise KnownError(_("File {file} berisi lebih dari {limit} baris; pisahkan menjadi beberapa file.").format(
+                        file=path.name, limit=f"{Limits.rows:,}".replace(",", ".")))
+                yield [""] * left + list(row) if left and len(row) == width else list(row)
+        except KnownError:
             raise
-        log.warning("Calamine could not read %s: %r", path, error)
-        raise KnownError(_("File {path} tidak dapat dibaca sebagai Excel atau CSV: mungkin rusak, dikunci dengan kata "
-                           "sandi, atau sebenarnya berformat lain (misalnya unduhan aplikasi web yang diberi nama .xls). "
-                           "Buka di Excel, simpan ulang sebagai .xlsx, lalu impor lagi.").format(path=path)) from error
+        except BaseException as error:
+            raise _unreadable(error, path) from error
+
+    return total, rows()
+
+
+def _unreadable(error: BaseException, path: Path) -> BaseException:
+    """Calamine raises its own types (and a Rust panic) for unreadable files: the clerk's message instead."""
+    if isinstance(error, KeyboardInterrupt | SystemExit | KnownError):
+        return error
+    log.warning("Calamine could not read %s: %r", path, error)
+    return KnownError(_("File {path} tidak dapat dibaca sebagai Excel atau CSV: mungkin rusak, dikunci dengan kata "
+                        "sandi, atau sebenarnya berformat lain (misalnya unduhan aplikasi web yang diberi nama .xls). "
+                        "Buka di Excel, simpan ulang sebagai .xlsx, lalu impor lagi.").format(path=path))
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))

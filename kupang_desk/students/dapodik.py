@@ -65,6 +65,11 @@ def field_for(key: str) -> str | None:
     return None
 
 
+# The clean rows whose cells the check keeps to show (all rows with a problem or a warning are kept):
+# enough to see that the columns were read right, without holding a district's 50,000 rows twice.
+PREVIEW_ROWS = 1000
+
+
 def find_header(rows: list[list]) -> tuple[int, int, list[str]]:
     """(index of the first header row, number of header rows, the header of each column as one
     text). Two rows when the row under the header names parent details under their group."""
@@ -108,7 +113,7 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     ``values``, ``unknown`` and ``cut_identifiers`` are as for the register import."""
     user = require("student.write", user)
     task = task or Task()
-    rows = read_sheet(Path(path))
+    rows = read_sheet(Path(path))  # whole, so that calamine's copy of the sheet is gone before the check
     header_index, header_rows, headers = find_header(rows)
     mapping = {column: field for column, text in enumerate(headers) if (field := field_for(header_key(text)))}
     if "name" not in mapping.values():
@@ -124,7 +129,12 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     plan: list[tuple[RowResult, Student | None, dict]] = []
     first = header_index + header_rows
     total = len(rows) - first
-    for offset, row in enumerate(rows[first:]):
+    # Each row is let go once checked (a clean row keeps no copy of its cells past PREVIEW_ROWS), so a
+    # district's 50,000 rows are not held twice.
+    waiting = rows[first:][::-1]
+    del rows
+    for offset in range(total):
+        row = waiting.pop()
         line = first + offset + 1
         if offset % 500 == 0:
             task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
@@ -144,6 +154,8 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
         if result.status == "error" or check.pending:
             continue
         result.status = "new" if student is None else ("update" if changes else "unchanged")
+        if len(plan) >= PREVIEW_ROWS and not (result.warnings or result.incomplete):
+            result.original = []  # a clean row's cells are in the file: only the first ones are kept to show
         plan.append((result, student, changes if student is not None else cleaned))
     summary.unknown = lookups.mapper.unknown
     if rejects and (summary.counts().get("error") or summary.warned):  # before anything is written

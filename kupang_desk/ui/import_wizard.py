@@ -196,6 +196,10 @@ class ImportDialog(QDialog):
                  "atau Impor sekarang; baris yang ditolak disimpan ke file tersendiri.").format(counts=summary.describe())
         if summary.unknown:
             text = _("{count} isian belum dikenal: pilih isiannya di atas, lalu Impor.").format(count=len(summary.unknown)) + " " + text
+        unshown = sum(1 for row in summary.rows if not row.original)
+        if unshown:  # a district's file: the cells of its clean rows past the first thousand stay in the file
+            text += " " + _("Isi sel {count} baris lain yang benar tidak ditampilkan di sini; semuanya ada di file.").format(
+                count=f"{unshown:,}".replace(",", "."))
         self.status.setText(text)
         self._update_import_button()
         self.checked.emit(summary)

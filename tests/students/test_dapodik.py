@@ -224,3 +224,19 @@ def test_a_row_with_another_childs_nisn_is_refused_naming_both(database, tmp_pat
     reason = summary.rows[0].reason
     assert "Maria Bere" in reason and "Yosef Lay" in reason and "0151234567" in reason and "12-03-2015" in reason
     assert Student.get().name == "Maria Bere"
+
+
+def test_a_district_file_keeps_the_cells_of_its_first_clean_rows_and_of_every_bad_one(database, tmp_path, monkeypatch):
+    """Past the first clean rows only the rows with a problem or a warning keep their cells for the
+    check's table; every student is still saved, and the rejects file still has its rows whole."""
+    from kupang_desk.students import dapodik
+
+    monkeypatch.setattr(dapodik, "PREVIEW_ROWS", 1)
+    summary = import_students(export(tmp_path, classroom()), rejects=tmp_path / "ditolak.xlsx", today=TODAY)
+    shown = {row.line: bool(row.original) for row in summary.rows}
+    statuses = {row.line: row.status for row in summary.rows}
+    assert summary.written and Student.select().count() == 4
+    assert [shown[line] for line in sorted(shown)] == [True, False, True, True, False]  # Ana Lay: warned; Ani Lay: refused
+    assert statuses[min(statuses)] == "new" and "error" in statuses.values()
+    sheet = load_workbook(tmp_path / "ditolak.xlsx").active
+    assert any(c.value == "Ani Lay" for row in sheet.iter_rows() for c in row)
