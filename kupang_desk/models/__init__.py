@@ -19,7 +19,13 @@ from kupang_desk.models.reporting import CityFile, LateChange, SentFile, SentRep
 from kupang_desk.models.satusehat import SatusehatId, SatusehatOutbox, SatusehatResource
 from kupang_desk.models.scholarships import Award, AwardEvent, Payout, ScholarshipProgramme
 from kupang_desk.models.students import Promotion, PromotionItem, Student
-from kupang_desk.models.totals import DiagnosisDay, DiagnosisMonth, VisitArea, VisitDay
+from kupang_desk.models.totals import (
+    DiagnosisDay,
+    DiagnosisMonth,
+    DiagnosisYear,
+    VisitArea,
+    VisitDay,
+)
 from kupang_desk.models.visits import Visit, VisitDiagnosis
 
 # In dependency order: a table comes after every table it references.
@@ -27,12 +33,12 @@ ALL_MODELS = [
     Region, Institution, Icd10, Poli, PaymentType, WorkArea, Population, Setting, Counter,
     User, AuditEvent,
     Patient, PatientIdentifier, Visit, VisitDiagnosis, SentReport, SentFile, LateChange, CityFile, SatusehatId,
-    SatusehatOutbox, SatusehatResource, DiagnosisDay, DiagnosisMonth, VisitDay, VisitArea, QueueEntry,
+    SatusehatOutbox, SatusehatResource, DiagnosisDay, DiagnosisMonth, DiagnosisYear, VisitDay, VisitArea, QueueEntry,
     Student, ScholarshipProgramme, Award, AwardEvent, Payout, Promotion, PromotionItem,
 ]
 
 __all__ = [
-    "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "CityFile", "Counter", "DiagnosisDay", "DiagnosisMonth", "Icd10", "Institution", "LateChange",
+    "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "CityFile", "Counter", "DiagnosisDay", "DiagnosisMonth", "DiagnosisYear", "Icd10", "Institution", "LateChange",
     "Patient", "PatientIdentifier", "PaymentType", "Payout", "Poli", "Population", "Promotion", "PromotionItem", "QueueEntry", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "SentFile", "SentReport", "Setting",
     "Student", "User", "Visit", "VisitArea", "VisitDay", "VisitDiagnosis", "WorkArea", "db", "now", "writing",
 ]

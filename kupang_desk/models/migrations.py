@@ -49,7 +49,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 class SchemaVersion(BaseModel):
@@ -244,6 +244,14 @@ def _v12_access(database: pw.Database, migrator: SchemaMigrator) -> None:
         totals.rebuild(database, [totals.VisitArea])
 
 
+def _v13_diagnosis_year(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v13: diagnoses per calendar year, kept like v9's per month (the yearly LB1)."""
+    with database.bind_ctx([totals.DiagnosisYear]):
+        totals.create_tables(database, [totals.DiagnosisYear])
+        totals.install(database)
+        totals.rebuild(database, [totals.DiagnosisYear])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -256,4 +264,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     10: _v10_queue,
     11: _v11_visit_totals,
     12: _v12_access,
+    13: _v13_diagnosis_year,
 }

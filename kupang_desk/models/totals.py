@@ -3,7 +3,8 @@ visits, over the live (not deleted) visits:
 
 - ``diagnosis_day``: new cases per day and ICD-10 code (SKDR's week and its eight weeks of history);
 - ``diagnosis_month``: diagnoses per month, code, sex, age (years; days under one year) and kasus
-  baru/lama (LB1 of whole months and years, with whatever age bands Pengaturan sets);
+  baru/lama (LB1 of whole months, with whatever age bands Pengaturan sets);
+- ``diagnosis_year``: the same per calendar year (the yearly LB1);
 - ``visit_day``: visits per day, poli, payment, kunjungan baru/lama and sex (the Beranda's today,
   this month against last year's, and the 12-month trend);
 - ``visit_area``: visits per day, the patient's kelurahan, payment and kunjungan baru/lama (the
@@ -56,6 +57,23 @@ class DiagnosisMonth(BaseModel):
     class Meta:
         table_name = "diagnosis_month"
         primary_key = pw.CompositeKey("month", "icd10_code", "sex", "age_years", "age_days", "is_new_case")
+
+
+class DiagnosisYear(BaseModel):
+    """Diagnoses of one code in one calendar year, by sex, age and kasus baru/lama: the yearly LB1
+    reads a third of the rows twelve months of ``diagnosis_month`` hold."""
+
+    year = pw.CharField(max_length=4)  # 2026
+    icd10_code = pw.CharField(max_length=10)
+    sex = pw.CharField(max_length=1)
+    age_years = pw.IntegerField()
+    age_days = pw.IntegerField()  # under one year; -1 above
+    is_new_case = pw.BooleanField()
+    cases = pw.IntegerField(default=0)
+
+    class Meta:
+        table_name = "diagnosis_year"
+        primary_key = pw.CompositeKey("year", "icd10_code", "sex", "age_years", "age_days", "is_new_case")
 
 
 class VisitDay(BaseModel):
@@ -313,6 +331,11 @@ KEPT: tuple[Kept | KeptVisits, ...] = (
                           ("sex", "{v}.sex", "{v}.sex"), ("age_years", "{v}.age_years", "{v}.age_years"),
                           ("age_days", "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END",
                            "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END")),
+         (("icd10_code", "{d}.icd10_code"), ("is_new_case", "{d}.is_new_case")), "1 = 1", "cases"),
+    Kept(DiagnosisYear, (("year", "substr({v}.visit_at, 1, 4)", "to_char({v}.visit_at, 'YYYY')"),
+                         ("sex", "{v}.sex", "{v}.sex"), ("age_years", "{v}.age_years", "{v}.age_years"),
+                         ("age_days", "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END",
+                          "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END")),
          (("icd10_code", "{d}.icd10_code"), ("is_new_case", "{d}.is_new_case")), "1 = 1", "cases"),
     KeptVisits(VisitDay, (("day", "substr({v}.visit_at, 1, 10)", "{v}.visit_at::date"),
                           ("poli_id", "{v}.poli_id", "{v}.poli_id"),

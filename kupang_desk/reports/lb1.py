@@ -16,7 +16,7 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import DiagnosisDay, DiagnosisMonth, Visit, VisitDiagnosis
+from kupang_desk.models import DiagnosisDay, DiagnosisMonth, DiagnosisYear, Visit, VisitDiagnosis
 from kupang_desk.reports.base import AgeBand, age_bands, visit_report
 from kupang_desk.reports.counts import L_P, band_expression, icd_titles, live_visits_in
 
@@ -27,7 +27,14 @@ def lb1_counts(period: Period, *, rollup: bool = False, bands: list[AgeBand] | N
     """Case counts per code (or 3-character category), age band, sex and new/old."""
     require("report.make", user)
     bands = bands if bands is not None else age_bands()
-    if _whole_months(period):  # the counts the database keeps per month (models.totals)
+    if _whole_years(period):  # the counts the database keeps per calendar year (models.totals)
+        y = DiagnosisYear
+        code = pw.fn.SUBSTR(y.icd10_code, 1, 3) if rollup else y.icd10_code
+        band = band_expression(bands, y.age_years, y.age_days)
+        query = (y.select(code, band, y.sex, y.is_new_case, pw.fn.SUM(y.cases))
+                 .where(y.year.between(str(period.start.year), str(period.end.year)) & (y.cases != 0))
+                 .group_by(code, band, y.sex, y.is_new_case))
+    elif _whole_months(period):  # the counts the database keeps per month
         m = DiagnosisMonth
         code = pw.fn.SUBSTR(m.icd10_code, 1, 3) if rollup else m.icd10_code
         band = band_expression(bands, m.age_years, m.age_days)
@@ -44,6 +51,11 @@ def lb1_counts(period: Period, *, rollup: bool = False, bands: list[AgeBand] | N
     for code_value, band_index, sex, new_case, count in query.tuples():
         counts[code_value][(int(band_index), sex, bool(new_case))] += count
     return counts
+
+
+def _whole_years(period: Period) -> bool:
+    """One calendar year or a run of them."""
+    return (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31)
 
 
 def _whole_months(period: Period) -> bool:

@@ -136,6 +136,6 @@ def test_the_command_line_checks_and_rebuilds_the_counts(database, db_url, monke
     captured = capsys.readouterr()
     assert "diagnosis_day 2026-10-05 J06.9: tersimpan 5, dari kunjungan 1" in captured.out and "totals rebuild" in captured.err
     assert main(["--database", db_url, "totals", "rebuild"]) == 0
-    assert "dibuat ulang: 4 baris" in capsys.readouterr().out  # one day, one month, a day of visits, a kelurahan's day
+    assert "dibuat ulang: 5 baris" in capsys.readouterr().out  # one day, one month, one year, a day of visits, a kelurahan's day
     assert main(["--database", db_url, "totals", "check"]) == 0
     assert "sama dengan kunjungan" in capsys.readouterr().out

@@ -18,6 +18,7 @@ from tests.reports import brute
 from tests.reports.brute import Record
 
 OCTOBER = Period.month("2026-10")
+YEAR = Period.between(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
 CODES = ["J06.9", "I10", "A09", "Z00.0", "K30", "J06.9"]
 
 
@@ -65,6 +66,7 @@ EDGES = [
 def test_the_edges(database):
     store(EDGES)
     compare_lb1(EDGES)
+    compare_lb1(EDGES, YEAR)
     report = lb1_report(OCTOBER)
     table = report.tables[0]
     rows = {row[1]: row for row in table.rows}
@@ -114,6 +116,7 @@ def test_generated_visits_count_the_same_in_sql_and_python(database, records):
         Patient.delete().execute()
     store(records)
     compare_lb1(records)
+    compare_lb1(records, YEAR)  # a calendar year: from the counts kept per year
     expected = brute.top(records, OCTOBER.start, OCTOBER.end)
     got = {row[1]: row[-1] for row in top_report(OCTOBER, limit=50, include_z=False).tables[0].rows}
     assert got == dict(expected)
