@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk import backup, preferences
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.beranda.puskesmas import (
@@ -38,6 +39,7 @@ from kupang_desk.beranda.puskesmas import (
 )
 from kupang_desk.beranda.school import SchoolHome, school_home
 from kupang_desk.formatting import (
+    format_age,
     format_date,
     format_number,
     format_rate,
@@ -48,7 +50,7 @@ from kupang_desk.i18n import _
 from kupang_desk.reports.counts import MonthPoint
 from kupang_desk.scholarships import awards
 from kupang_desk.ui.operations import Operation, run_in_background
-from kupang_desk.ui.widgets import ListModel, record_table
+from kupang_desk.ui.widgets import ERROR_STYLE, ListModel, record_table
 
 log = logging.getLogger(__name__)
 
@@ -306,8 +308,8 @@ class PuskesmasBeranda(QWidget):
         self.search.setVisible(allowed(session.current(), "patient.read"))
         self.tiles = {key: Tile(key, title) for key, title in (
             ("today", _("Kunjungan hari ini")), ("month", _("Kunjungan bulan ini")),
-            ("last_year", _("Bulan yang sama tahun lalu")), ("queue", _("Menunggu di antrean")),
-            ("reports", _("Laporan")))}
+            ("last_year", _("Tahun lalu")), ("queue", _("Menunggu di antrean")),
+            ("reports", _("Laporan")), ("backup", _("Cadangan terakhir")))}
         tiles = QGridLayout()
         for column, tile in enumerate(self.tiles.values()):
             tiles.addWidget(tile, 0, column)
@@ -373,6 +375,7 @@ class PuskesmasBeranda(QWidget):
                                             home.opens_month_last_year)
         self.top.model().set_items(home.top)
         self.show_queue(home.waiting)
+        self.show_backup()
         self.chart.show_points(home.trend)
         # What follows the first paint waits for it, so that neither takes the processor from the window
         # while it opens: the map's count in 0.3 s, the chart library in 1 s (both off the GUI thread).
@@ -419,6 +422,23 @@ class PuskesmasBeranda(QWidget):
         area = next((a for a in self.access.areas if a.code == link), None)
         if area is not None:
             self._open(self.access.opens(area))
+
+    def show_backup(self) -> None:
+        """The newest backup in the backup folder (a listing of one folder), late in red words past the
+        days Pengaturan allows; opens Pengaturan, where the backups are."""
+        folder = backup.backup_folder()
+        age = backup.latest_backup_age(folder)
+        late = age is None or age.days >= preferences.get("backup.warn_after_days")
+        if age is None:
+            value, detail = "-", _("belum ada cadangan")
+        elif age.days < 1:
+            value, detail = _("hari ini"), format_age(age)
+        else:
+            value = _("{n} hari").format(n=age.days)
+            detail = _("lalu; terlambat, buat cadangan hari ini") if late else _("yang lalu")
+        self.tiles["backup"].show_figure(value, detail, Opens(section="pengaturan"))
+        self.tiles["backup"].labels[2].setStyleSheet(ERROR_STYLE if late else "")
+        self.tiles["backup"].setToolTip(_("Cadangan di {folder}").format(folder=folder))
 
     def show_queue(self, waiting: int | None) -> None:
         if waiting is None:

@@ -200,7 +200,8 @@ class MainWindow(QMainWindow):
         if section.key == "beranda":
             page = self.beranda = PuskesmasBeranda()
             page.open_register.connect(self.show_visits)
-            page.open_section.connect(lambda key: self.show_calendar() if key == "laporan" else self.show_section(key))
+            page.open_section.connect(lambda key: self.show_calendar() if key == "laporan" else
+                                      self.show_backups() if key == "pengaturan" else self.show_section(key))
             page.open_report.connect(self.show_report)
             page.search_patient.connect(self.search_patient)
             return page
@@ -626,6 +627,12 @@ class MainWindow(QMainWindow):
         self.reminder_label.setText(f'<a href="kalender" style="color: #b00020;">{html.escape(line)}</a>' if line else "")
         self.reminder_label.setToolTip(_("Klik untuk membuka Kalender pelaporan") if line else "")
         self.reminders = reminders
+
+    def show_backups(self) -> None:
+        """Pengaturan on its backup tab (the Beranda's backup tile), where the user may see it."""
+        self.show_section("pengaturan")
+        if self.settings_page is not None and self.settings_page.backup is not None:
+            self.settings_page.tabs.setCurrentWidget(self.settings_page.backup)
 
     def show_report(self, kind: str, period) -> None:
         """One report of one period, previewed (the Beranda's link to the access report)."""

@@ -13,7 +13,7 @@ from kupang_desk.ui.main_window import MainWindow
 from tests.helpers.factories import OEBOBO, new_patient, new_visit, poli, second_patient
 
 
-def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_database):
+def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_database, monkeypatch):
     today = dt.date.today()
     yohanes = new_patient()
     maria = second_patient()
@@ -46,6 +46,17 @@ def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_d
     beranda.top.doubleClicked.emit(beranda.top.currentIndex())  # as a double click on the row
     qtbot.waitUntil(lambda: register.status.text() == "2 kunjungan" and register.icd10.text() == "J06.9")
     assert register.new_case.isChecked()
+    backup_tile = beranda.tiles["backup"]
+    assert (backup_tile.value, backup_tile.detail) == ("-", "belum ada cadangan")
+    from kupang_desk import backup
+
+    monkeypatch.setattr(backup, "latest_backup_age", lambda _folder: dt.timedelta(days=9))
+    beranda.refresh()
+    assert (backup_tile.value, backup_tile.detail) == ("9 hari", "lalu; terlambat, buat cadangan hari ini")
+    qtbot.mouseClick(backup_tile, Qt.MouseButton.LeftButton)
+    assert window.current_section() == "pengaturan"
+    assert window.settings_page.tabs.currentWidget() is window.settings_page.backup
+    window.show_section("beranda")
     qtbot.waitUntil(lambda: beranda.chart.plot is not None)  # the chart arrives after the first paint
     assert sum(p.new + p.old for p in beranda.chart.points) == 2
     window.close()
