@@ -51,7 +51,7 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
 class _Quiet(argparse.ArgumentParser):
     """A parser that leaves its errors to the whole parser (which prints them, with the commands)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):  # raises instead of printing and exiting
         raise ValueError(message)
 
 

@@ -157,8 +157,8 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
     if not path.is_file():
         raise KnownError(_("File {path} tidak ditemukan.").format(path=path))
     if path.suffix.lower() in (".csv", ".txt"):
-        rows = read_csv(path)
-        return len(rows), iter(rows)
+        lines = read_csv(path)
+        return len(lines), iter(lines)
     from python_calamine import CalamineWorkbook
 
     if zipfile.is_zipfile(path):
