@@ -52,11 +52,6 @@ def city_population() -> list[Inhabitants]:
     return rows
 
 
-def totals_by_code() -> dict[str, int]:
-    """kelurahan code -> inhabitants, for the report."""
-    return dict(Population.select(Population.kelurahan, Population.total).tuples())
-
-
 def whole_number(value: object, what: str, where: str) -> int | None:
     """A whole number from a cell or a field (``12.345`` and ``12,345`` as a clerk types them)."""
     if value is None or (isinstance(value, str) and not value.strip()):

@@ -34,13 +34,20 @@ class StreamSheet:
         self.sheet = self.book.add_worksheet(title[:31])
         self.row = 0
         self._formats: dict[tuple, object] = {}
+        self._properties_of: dict[int, dict] = {}  # id of a format made here -> its properties
 
     def style(self, **properties) -> object:
         """A cell format (XlsxWriter's properties), made once per set of properties."""
         key = tuple(sorted(properties.items()))
         if key not in self._formats:
-            self._formats[key] = self.book.add_format({"font_name": FONT_NAME, "font_size": 11, **properties})
+            made = self._formats[key] = self.book.add_format({"font_name": FONT_NAME, "font_size": 11, **properties})
+            self._properties_of[id(made)] = properties
         return self._formats[key]
+
+    def _quote(self, style) -> object:
+        """``style`` keeping text that starts like a formula as text (Excel's quote prefix)."""
+        properties = self._properties_of.get(id(style), {}) if style is not None else {}
+        return self.style(**{**properties, "quote_prefix": True})
 
     def widths(self, widths: list[float]) -> None:
         for index, width in enumerate(widths):
@@ -75,7 +82,7 @@ class StreamSheet:
             elif isinstance(value, str):
                 text = value.translate(_ILLEGAL)
                 if text.startswith(FORMULA_STARTS):
-                    style = self.style(**{**self._properties(style), "quote_prefix": True})
+                    style = self._quote(style)
                 write.write_string(row, column, text, style)
             elif isinstance(value, bool):
                 write.write_boolean(row, column, value, style)
@@ -86,12 +93,6 @@ class StreamSheet:
             else:
                 write.write_string(row, column, str(value).translate(_ILLEGAL), style)
         self.row += 1
-
-    def _properties(self, style) -> dict:
-        for key, made in self._formats.items():
-            if made is style:
-                return dict(key)
-        return {}
 
     def close(self) -> None:
         try:

@@ -106,9 +106,7 @@ class Period:
 
 def shown_number(value: int | float, kind: str) -> str:
     """A number of a table as the screen and the paper show it: ``1.800``, ``Rp1.800.000``, ``12,5``."""
-    if kind == "rate":
-        return format_rate(value)
-    if isinstance(value, float):
+    if kind == "rate" or isinstance(value, float):
         return format_rate(value)
     return format_rupiah(value) if kind == "money" else format_number(value)
 

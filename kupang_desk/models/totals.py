@@ -61,7 +61,11 @@ class DiagnosisMonth(BaseModel):
 
 class DiagnosisYear(BaseModel):
     """Diagnoses of one code in one calendar year, by sex, age and kasus baru/lama: the yearly LB1
-    reads a third of the rows twelve months of ``diagnosis_month`` hold."""
+    reads a third of the rows twelve months of ``diagnosis_month`` hold.
+
+    Its columns are written out rather than inherited from ``DiagnosisMonth``'s: Peewee puts inherited
+    columns first, and SQLite 3.40's integrity check then reports the WITHOUT ROWID table's count as
+    NULL ("NULL value in diagnosis_year.cases"), so every backup would be refused as damaged."""
 
     year = pw.CharField(max_length=4)  # 2026
     icd10_code = pw.CharField(max_length=10)
@@ -324,19 +328,19 @@ END $$"""
         return triggers
 
 
+# The visit's sex and age, and the diagnosis's code and kasus, as the per-month and per-year counts keep them.
+_SEX_AGE = (("sex", "{v}.sex", "{v}.sex"), ("age_years", "{v}.age_years", "{v}.age_years"),
+            ("age_days", "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END",
+             "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END"))
+_CODE_KASUS = (("icd10_code", "{d}.icd10_code"), ("is_new_case", "{d}.is_new_case"))
+
 KEPT: tuple[Kept | KeptVisits, ...] = (
     Kept(DiagnosisDay, (("day", "substr({v}.visit_at, 1, 10)", "{v}.visit_at::date"),),
          (("icd10_code", "{d}.icd10_code"),), "{d}.is_new_case", "new_cases"),
-    Kept(DiagnosisMonth, (("month", "substr({v}.visit_at, 1, 7)", "to_char({v}.visit_at, 'YYYY-MM')"),
-                          ("sex", "{v}.sex", "{v}.sex"), ("age_years", "{v}.age_years", "{v}.age_years"),
-                          ("age_days", "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END",
-                           "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END")),
-         (("icd10_code", "{d}.icd10_code"), ("is_new_case", "{d}.is_new_case")), "1 = 1", "cases"),
-    Kept(DiagnosisYear, (("year", "substr({v}.visit_at, 1, 4)", "to_char({v}.visit_at, 'YYYY')"),
-                         ("sex", "{v}.sex", "{v}.sex"), ("age_years", "{v}.age_years", "{v}.age_years"),
-                         ("age_days", "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END",
-                          "CASE WHEN {v}.age_years = 0 THEN {v}.age_days ELSE -1 END")),
-         (("icd10_code", "{d}.icd10_code"), ("is_new_case", "{d}.is_new_case")), "1 = 1", "cases"),
+    Kept(DiagnosisMonth, (("month", "substr({v}.visit_at, 1, 7)", "to_char({v}.visit_at, 'YYYY-MM')"), *_SEX_AGE),
+         _CODE_KASUS, "1 = 1", "cases"),
+    Kept(DiagnosisYear, (("year", "substr({v}.visit_at, 1, 4)", "to_char({v}.visit_at, 'YYYY')"), *_SEX_AGE),
+         _CODE_KASUS, "1 = 1", "cases"),
     KeptVisits(VisitDay, (("day", "substr({v}.visit_at, 1, 10)", "{v}.visit_at::date"),
                           ("poli_id", "{v}.poli_id", "{v}.poli_id"),
                           ("payment_type_id", "{v}.payment_type_id", "{v}.payment_type_id"),

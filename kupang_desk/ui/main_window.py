@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.satusehat: SatusehatDesk | None = None
         self.facts: list[tuple[str, str]] | None = None  # Pengaturan's facts, shown when its page is built
         self.idle_lock: IdleLock | None = None
+        self._built: set[str] = set()  # the sections whose page is built
         self.sections = {section.key: section for section in self.visible_sections()}
         for section in self.sections.values():
             item = QListWidgetItem(section.title)
@@ -179,7 +180,7 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> QWidget:
         """The page of section ``key``, built the first time."""
         placeholder = self.section_pages[key]
-        if key in self.__dict__.setdefault("_built", set()):
+        if key in self._built:
             return placeholder
         self._built.add(key)
         for name, section in MainWindow.PAGES.items():
@@ -283,7 +284,7 @@ class MainWindow(QMainWindow):
 
     def _on_section_changed(self, row: int) -> None:
         key = self.section_keys()[row]
-        fresh = key not in self.__dict__.get("_built", ())
+        fresh = key not in self._built
         self.page(key)
         self.pages.setCurrentIndex(row)
         if fresh:  # laid out now, as the pages built with the window were: a click at once lands where it is drawn

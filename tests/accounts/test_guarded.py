@@ -48,7 +48,6 @@ HARMLESS_MODULES = {
 HARMLESS = {
     # population per kelurahan: public BPS figures, no person in them; saving them requires settings.edit
     "kupang_desk.population.city_population": "inhabitants per kelurahan (BPS figures), no personal data",
-    "kupang_desk.population.totals_by_code": "inhabitants per kelurahan (BPS figures), no personal data",
     "kupang_desk.population.read_population": "reads a population sheet it is given; saving it requires settings.edit",
     "kupang_desk.population.whole_number": "the number in a cell it is given",
     # the social protection cards of a student it is given, and their words
