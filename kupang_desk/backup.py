@@ -33,7 +33,8 @@ from pathlib import Path
 import peewee as pw
 from platformdirs import user_data_path
 
-from kupang_desk import __version__, audit, encryption, preferences
+import kupang_desk
+from kupang_desk import audit, encryption, preferences
 from kupang_desk.accounts.permissions import SYSTEM_BACKUP, acting, require
 from kupang_desk.errors import KnownError, os_reason
 from kupang_desk.i18n import _
@@ -149,7 +150,7 @@ def _counts() -> dict[str, int]:
 def _manifest(plain: Path, engine: str, made_at: dt.datetime) -> dict:
     institution = _institution()
     return {
-        "format": 2, "engine": engine, "made_at": made_at.isoformat(timespec="seconds"), "app_version": __version__,
+        "format": 2, "engine": engine, "made_at": made_at.isoformat(timespec="seconds"), "app_version": kupang_desk.__version__,
         "schema_version": SCHEMA_VERSION, "institution": institution.name if institution else "",
         "institution_kind": institution.kind if institution else "", "institution_code": institution.code if institution else "",
         "database_id": preferences.get("database.id"), "counts": _counts(), "audit_head": str(audit.head() or ""),
@@ -166,7 +167,7 @@ def _sqlite_copy(plain: Path, made_at: dt.datetime, task: Task) -> None:
         db.connection().backup(destination, pages=2048, progress=progress)
         destination.execute("CREATE TABLE IF NOT EXISTS backup_meta (key TEXT PRIMARY KEY, value TEXT)")
         destination.execute("INSERT OR REPLACE INTO backup_meta VALUES ('made_at', ?), ('app_version', ?), ('audit_head', ?)",
-                            (made_at.isoformat(timespec="seconds"), __version__, str(audit.head() or "")))
+                            (made_at.isoformat(timespec="seconds"), kupang_desk.__version__, str(audit.head() or "")))
         destination.commit()
         destination.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
     finally:

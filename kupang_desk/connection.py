@@ -5,5 +5,6 @@ this module and the domain functions offer (``tests/test_layering.py`` holds the
 """
 
 from kupang_desk.models.database import DatabaseUrl, close, connect
+from kupang_desk.models.seed import ensure_reference_data, missing_reference_data
 
-__all__ = ["DatabaseUrl", "close", "connect"]
+__all__ = ["DatabaseUrl", "close", "connect", "ensure_reference_data", "missing_reference_data"]

@@ -26,11 +26,8 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from platformdirs import user_config_path
 
 from kupang_desk import audit, preferences
@@ -41,6 +38,9 @@ from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.models import writing
 from kupang_desk.tasks import Task
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MAGIC = b"KDBACKUP2\n"
 CHUNK = 1 << 20
@@ -69,6 +69,10 @@ class BackupKey:
 def derive(passphrase: str, salt: bytes, n: int = 2 ** 15, r: int = 8, p: int = 1) -> BackupKey:
     if not 2 ** 10 <= n <= 2 ** 20 or not 1 <= r <= 16 or not 1 <= p <= 4:
         raise KnownError(_("File cadangan memakai parameter kunci yang tidak dikenal."))
+    from cryptography.hazmat.primitives.kdf.scrypt import (
+        Scrypt,  # the cipher loads with its first use, not at start
+    )
+
     key = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
     return BackupKey(salt, n, r, p, key)
 
@@ -214,6 +218,8 @@ def encrypt(source: Path, target: Path, key: BackupKey, manifest: dict, task: Ta
     task = task or Task()
     header = json.dumps({**key.params(), "cipher": "AES-256-GCM", "chunk": CHUNK,
                          "nonce": base64.b64encode(prefix := secrets.token_bytes(7)).decode()}).encode()
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     aead = AESGCM(key.key)
     total = max(1, source.stat().st_size // CHUNK + 1)
     with _open_private(target) as out:
@@ -248,6 +254,8 @@ def _read_header(handle: BinaryIO, path: Path) -> tuple[bytes, dict]:
 
 def _chunks(handle: BinaryIO, path: Path, aead: AESGCM, prefix: bytes, header: dict, header_bytes: bytes,
             wrong: str) -> Iterator[bytes]:
+    from cryptography.exceptions import InvalidTag
+
     counter = 0
     limit = int(header.get("chunk", CHUNK)) + 16
     while True:
@@ -307,6 +315,8 @@ def decrypt(path: Path, passphrase: str | None, target: Path | None = None, *, k
             prefix = base64.b64decode(header["nonce"])
         except (KeyError, ValueError) as error:
             raise KnownError(_("File cadangan {file} rusak di bagian awalnya. Pakai cadangan lain.").format(file=path.name)) from error
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         chunks = _chunks(handle, path, AESGCM(key.key), prefix, header, header_bytes, wrong)
         first = next(chunks)
         (length,) = struct.unpack(">I", first[:4])

@@ -118,7 +118,12 @@ def put(name: str, value: Any) -> Any:
     if key.check is not None and (reason := key.check(value)):
         raise KnownError(reason)
     Setting.set_value(name, value)
+    global changes
+    changes += 1
     return before
+
+
+changes = 0  # settings stored by this process: what a cache of a setting compares (``permissions``)
 
 
 def seeded_defaults() -> dict[str, Any]:

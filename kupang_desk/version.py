@@ -12,7 +12,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from kupang_desk import __version__
+import kupang_desk
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 
@@ -35,5 +35,5 @@ def describe(info: dict[str, str] | None = None) -> str:
     try:
         built = dt.date.fromisoformat(info.get("date", ""))
     except ValueError:
-        return _("Kupang Desk {version} (dijalankan dari kode sumber)").format(version=__version__)
-    return _("Kupang Desk {version}, dibangun {date}").format(version=__version__, date=format_date(built))
+        return _("Kupang Desk {version} (dijalankan dari kode sumber)").format(version=kupang_desk.__version__)
+    return _("Kupang Desk {version}, dibangun {date}").format(version=kupang_desk.__version__, date=format_date(built))

@@ -9,11 +9,14 @@ permissions are editable (Pengaturan); these are the defaults.
 
 from __future__ import annotations
 
+import time
+
 from kupang_desk import preferences
 from kupang_desk.accounts import session
 from kupang_desk.accounts.session import SignedIn, SystemActor
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
+from kupang_desk.models import db
 
 
 def permission_labels() -> dict[str, str]:
@@ -78,6 +81,24 @@ def role_permissions() -> dict[str, set[str]]:
     return result
 
 
+# How long the roles' permissions read from the database are used again: a window opening asks for
+# them some thirty times (a query each). A change saved in this program is seen at once; one saved
+# on another PC, within this time.
+ROLES_FRESH_SECONDS = 1.0
+_read: tuple[float, object, int, dict[str, frozenset[str]]] | None = None  # when, which database, changes, what
+
+
+def _granted() -> dict[str, frozenset[str]]:
+    global _read
+    now, database = time.monotonic(), db.obj
+    read = _read
+    if (read is None or now - read[0] > ROLES_FRESH_SECONDS or read[1] is not database
+            or read[2] != preferences.changes):
+        read = _read = (now, database, preferences.changes,
+                        {role: frozenset(granted) for role, granted in role_permissions().items()})
+    return read[3]
+
+
 def allowed(user: SignedIn | None, permission: str) -> bool:
     """True when ``user`` may do ``permission``; nobody (None) may do anything."""
     if permission not in PERMISSIONS:
@@ -86,7 +107,7 @@ def allowed(user: SignedIn | None, permission: str) -> bool:
         return False
     if isinstance(user, SystemActor):
         return permission in user.permissions
-    return bool(user.active) and permission in role_permissions().get(user.role, set())
+    return bool(user.active) and permission in _granted().get(user.role, frozenset())
 
 
 def acting(user: SignedIn | None = None) -> SignedIn | None:

@@ -26,7 +26,11 @@ MIN_LENGTH = 8
 MAX_ATTEMPTS = 5
 LOCK_MINUTES = 5
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
-_hasher = PasswordHasher()  # argon2id with argon2-cffi's recommended cost
+# Argon2id at OWASP's recommended cost (19 MiB, two passes, one lane) rather than argon2-cffi's
+# default (RFC 9106's 64 MiB, three passes, four lanes): an old office PC signs in in 0.05 s instead of
+# 0.17 s and without a 64 MiB spike on top of the open window. Wrong guesses are still locked out
+# after five; a password hashed at the old cost is verified as it is and rehashed at this one.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 class SignInFailed(KnownError):

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from kupang_desk import encryption, preferences
 from kupang_desk.accounts import users
 from kupang_desk.accounts.permissions import SYSTEM_SETUP
-from kupang_desk.demo.health import make_patients, make_visits
-from kupang_desk.demo.school import make_students
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -76,6 +74,12 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
             (Region.level == "desa_kelurahan") & Region.code.startswith(KOTA_KUPANG + "."))]
         if patients:
             _demo_population(rng, kelurahan)
+        from kupang_desk.demo.health import (  # loaded to build, not at start
+            make_patients,
+            make_visits,
+        )
+        from kupang_desk.demo.school import make_students
+
         people = make_patients(rng, patients, _by_distance(kelurahan), today, task)
         counts.patients = len(people)
         counts.visits, counts.diagnoses = make_visits(rng, people, visits, today, years, task)

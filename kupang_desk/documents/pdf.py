@@ -27,6 +27,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     CondPageBreak,
+    Flowable,
     Image,
     KeepTogether,
     LongTable,
@@ -118,7 +119,7 @@ def letterhead_block(head, width: float) -> list:
     return [block]
 
 
-def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) -> LongTable:
+def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) -> LongTable | PagedTable:
     columns = table.columns
     top, bottom = [], []
     spans = []
@@ -165,13 +166,83 @@ def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) 
             style.append(("ALIGN", (column, header_rows), (column, -1), "RIGHT"))
         elif spec.key == "no":
             style.append(("ALIGN", (column, header_rows), (column, -1), "CENTER"))
+    last_style = []
     if table.total_label:
         data.append([_cell(value, spec, cell_style, room[i]) if spec.numeric else value
                      for i, (value, spec) in enumerate(zip(table.totals(), columns, strict=True))])
-        style += [("FONT", (0, -1), (-1, -1), BOLD, font_size), ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2"))]
+        last_style = [("FONT", (0, -1), (-1, -1), BOLD, font_size), ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2"))]
+    if len(data) - header_rows > PagedTable.WINDOW:
+        return PagedTable(data[:header_rows], data[header_rows:], widths, style, last_style)
     flowable = LongTable(data, colWidths=widths, repeatRows=header_rows)
-    flowable.setStyle(TableStyle(style))
+    flowable.setStyle(TableStyle(style + last_style))
     return flowable
+
+
+class PagedTable(Flowable):
+    """A long table laid out a page at a time, its header on every page.
+
+    ReportLab splits a table at a page break by measuring it and copying every row still to come
+    into a new table, so a 10,000-row register paid for some 270 copies of thousands of rows. This
+    keeps the rows in a list and gives each page a LongTable of the next ``WINDOW`` rows only (more
+    than the fullest page holds), split where the page ends: the cost grows with the rows.
+    """
+
+    WINDOW = 60  # rows measured for one page; a page of the register holds about 45 (more are measured when it holds more)
+
+    def __init__(self, header: list[list], rows: list[list], widths: list[float], style: list, last_style: list,
+                 start: int = 0) -> None:
+        super().__init__()
+        self.header, self.rows, self.widths, self.style, self.last_style = header, rows, widths, style, last_style
+        self.start = start
+        self.hAlign = "CENTER"  # as a Table is placed
+        self._laid: tuple[float, float, LongTable, bool] | None = None  # where it was measured, the table, fits whole
+
+    def _table(self, count: int) -> LongTable:
+        end = min(self.start + count, len(self.rows))
+        table = LongTable(self.header + self.rows[self.start:end], colWidths=self.widths, repeatRows=len(self.header))
+        table.setStyle(TableStyle(self.style + (self.last_style if end == len(self.rows) else [])))
+        return table
+
+    def _lay_out(self, width: float, height: float) -> tuple[LongTable, bool] | None:
+        """The table of the next rows measured in ``width`` × ``height``, and whether all the rest fit;
+        None when not even the header and one row do (the rest begins on the next page)."""
+        if self._laid is not None and self._laid[:2] == (width, height):
+            return self._laid[2], self._laid[3]
+        if self._table(1).wrap(width, height)[1] > height:
+            return None
+        count = self.WINDOW
+        while True:
+            table = self._table(count)
+            needed = table.wrap(width, height)[1]
+            last = self.start + count >= len(self.rows)
+            if needed > height or last:
+                break
+            count *= 2
+        self._laid = (width, height, table, last and needed <= height)
+        return table, self._laid[3]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+        laid = self._lay_out(availWidth, availHeight)
+        if laid is None or not laid[1]:
+            return availWidth, availHeight + 1  # split here (or, when nothing fits, on the next page)
+        return laid[0]._width, laid[0]._height
+
+    def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803 - ReportLab's names
+        laid = self._lay_out(availWidth, availHeight)
+        if laid is None:
+            return []
+        table, whole = laid
+        if whole:
+            return [table]
+        parts = table.split(availWidth, availHeight)
+        if len(parts) < 2:
+            return parts
+        shown = len(parts[0]._cellvalues) - len(self.header)
+        return [parts[0], PagedTable(self.header, self.rows, self.widths, self.style, self.last_style, self.start + shown)]
+
+    def draw(self) -> None:
+        assert self._laid is not None and self._laid[3], "drawn without being laid out whole"
+        self._laid[2].drawOn(self.canv, 0, 0)
 
 
 def _spanned_room(top: list[str], room: list[float]) -> list[float]:

@@ -20,7 +20,7 @@ import peewee as pw
 from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run
 
-from kupang_desk import __version__
+import kupang_desk
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -57,7 +57,7 @@ class SchemaVersion(BaseModel):
 
     version = pw.IntegerField(primary_key=True)
     applied_at = pw.DateTimeField(default=now)
-    app_version = pw.CharField(max_length=20, default=__version__)
+    app_version = pw.CharField(max_length=20, default=lambda: kupang_desk.__version__)
 
 
 class DatabaseTooNew(KnownError):

@@ -12,9 +12,12 @@ from functools import cache
 import peewee as pw
 
 from kupang_desk import preferences
+from kupang_desk.formatting import format_number
+from kupang_desk.i18n import _
 from kupang_desk.models.base import db
 from kupang_desk.models.reference import Icd10, PaymentType, Poli, Region, Setting
 from kupang_desk.resources import resource_path
+from kupang_desk.tasks import Task
 
 log = logging.getLogger(__name__)
 
@@ -98,26 +101,41 @@ def icd10_rows() -> list[dict]:
     return rows
 
 
-def ensure_reference_data() -> None:
-    """Loads whatever reference data is missing; each list in one transaction."""
+def missing_reference_data() -> bool:
+    """True on a new database: the regions or ICD-10 are not loaded yet (about a second of work,
+    which the window's first start shows on a splash with its progress)."""
+    return not (Region.select().exists() and Icd10.select().exists())
+
+
+def ensure_reference_data(task: Task | None = None) -> None:
+    """Loads whatever reference data is missing; each list in one transaction. ``task`` gets the
+    progress over regions and ICD-10, and a cancel between the lists' chunks rolls back the list."""
+    task = task or Task()
     if not Region.select().exists():
+        task.step(0, 100, _("Memuat wilayah Nusa Tenggara Timur..."))
         with db.atomic():
             rows = [{"code": code, "name": name, "level": level,
                      "parent": code.rsplit(".", 1)[0] if "." in code else None}
                     for code, name, level in region_rows()]
-            for chunk in pw.chunked(rows, 500):
+            for number, chunk in enumerate(pw.chunked(rows, 500)):
+                task.step(min(number * 500 * 20 // max(len(rows), 1), 20), 100, _("Memuat wilayah Nusa Tenggara Timur..."))
                 Region.insert_many(chunk).execute()
         log.info("Loaded %d regions", len(rows))
     if not Icd10.select().exists():
+        task.step(20, 100, _("Membaca daftar ICD-10 WHO..."))
         rows = icd10_rows()
         with db.atomic():
-            for chunk in pw.chunked(rows, 500):
+            for number, chunk in enumerate(pw.chunked(rows, 500)):
+                task.step(30 + number * 500 * 65 // max(len(rows), 1), 100,
+                          _("Memuat ICD-10: {done} dari {total} kode...").format(
+                              done=format_number(min(number * 500, len(rows))), total=format_number(len(rows))))
                 Icd10.insert_many(chunk).execute()
         log.info("Loaded %d ICD-10 codes", len(rows))
         with db.atomic():
             preferences.put("reference.icd10_titles", titles_fingerprint())
     elif preferences.get("reference.icd10_titles") != titles_fingerprint():
         log.info("Updated the Indonesian titles of %d ICD-10 codes", refresh_indonesian_titles())
+    task.step(95, 100, _("Menyiapkan poli, cara bayar dan pengaturan..."))
     if not Poli.select().exists():
         with db.atomic():
             for order, (name, code) in enumerate(DEFAULT_POLI):

@@ -23,7 +23,6 @@ import threading
 from collections.abc import Callable
 
 import peewee as pw
-import psycopg2
 
 from kupang_desk.models import db
 from kupang_desk.models.database import DatabaseUrl
@@ -78,6 +77,8 @@ class Watcher:
             connection.close()
 
     def _connect(self):
+        import psycopg2  # PostgreSQL only (kupang_desk.driver): an office on SQLite never loads it
+
         params = dict(self.target.params or {})
         params["dbname"] = params.pop("database")
         params.setdefault("connect_timeout", 5)
@@ -91,6 +92,8 @@ class Watcher:
         return connection
 
     def _listen(self) -> None:
+        import psycopg2
+
         pause = RECONNECT_FIRST
         connection = None
         while not self._stop.is_set():

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kupang_desk import preferences
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.satusehat import master
+
+if TYPE_CHECKING:
+    import urllib.request
 
 AUTH_PATH = "/oauth2/v1/accesstoken"
 FHIR_PATH = "/fhir-r4/v1"
@@ -81,6 +83,9 @@ class Client:
         return cls(url, client_id, secret, requests_per_minute=preferences.get("satusehat.requests_per_minute"))
 
     def _open(self, request: urllib.request.Request) -> tuple[int, bytes]:
+        import urllib.error  # HTTP, TLS and e-mail parsing load with the first call, not at start
+        import urllib.request
+
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as reply:  # noqa: S310 - the configured service
                 return reply.status, reply.read()
@@ -103,6 +108,8 @@ class Client:
         """A valid access token, fetched when there is none or it is about to expire."""
         if self._token and self.clock() < self._expires - REFRESH_BEFORE:
             return self._token
+        import urllib.request
+
         form = urllib.parse.urlencode({"client_id": self.client_id, "client_secret": self._secret}).encode("ascii")
         request = urllib.request.Request(f"{self.base_url}{AUTH_PATH}?grant_type=client_credentials", data=form,
                                          method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"})
@@ -118,6 +125,8 @@ class Client:
 
     def fhir(self, method: str, path: str, body: dict | None = None, *, params: dict | None = None) -> tuple[int, dict]:
         """One FHIR call with the bearer token; a 401 fetches a new token and tries once more."""
+        import urllib.request
+
         url = f"{self.base_url}{FHIR_PATH}" + (f"/{path.lstrip('/')}" if path.strip("/") else "")
         if params:
             url += "?" + urllib.parse.urlencode(params)

@@ -8,11 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-import keyring
 import peewee as pw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from keyring.errors import KeyringError
 
 from kupang_desk import audit, keystore, preferences
 from kupang_desk.accounts.permissions import require
@@ -109,6 +105,10 @@ def store_secret(secret: str, *, user: SignedIn | None = None) -> str:
     secret = secret.strip()
     if not secret:
         raise KnownError(_("Tulis client secret SATUSEHAT dari portal SATUSEHAT."))
+    import keyring  # the OS keyring and the cipher load when a secret is stored or read, not at start
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from keyring.errors import KeyringError
+
     try:
         keyring.set_password(SECRET_SERVICE, _secret_account(), secret)
         in_keyring = keyring.get_password(SECRET_SERVICE, _secret_account()) == secret
@@ -128,6 +128,11 @@ def store_secret(secret: str, *, user: SignedIn | None = None) -> str:
 
 def client_secret() -> str:
     """The stored client secret, or "" when none is stored (or this PC cannot open it)."""
+    import keyring
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from keyring.errors import KeyringError
+
     try:
         stored = keyring.get_password(SECRET_SERVICE, _secret_account())
     except (KeyringError, RuntimeError, OSError):

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -18,9 +19,12 @@ from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _, current_language
 from kupang_desk.resources import resource_path
 from kupang_desk.ui import qt_words
-from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.operations import Operation, install_excepthook, run_in_background
 from kupang_desk.ui.signin import sign_in_flow
+from kupang_desk.ui.splash import prepare_reference_data
+
+if TYPE_CHECKING:
+    from kupang_desk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +92,6 @@ def peak_memory_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
-def open_main_window(url: str | None, *, automatic_backups: bool = True) -> MainWindow:
-    """Connects to the database and builds the window (shown by the caller)."""
-    target = database.connect(url)
-    return MainWindow(target, automatic_backups=automatic_backups)
-
-
 def _present(window: MainWindow) -> None:
     """Shows the main window of the signed-in clerk, with the idle lock of Pengaturan."""
     window.show()
@@ -108,23 +106,35 @@ def _sign_in_from_environment() -> None:
         session.sign_in(users.authenticate(name, os.environ.get("KUPANG_DESK_PASSWORD", "")))
 
 
+def _load_window_module() -> type[MainWindow]:
+    """The main window's class; its module (and the Beranda's, the status bar's) are imported by the
+    first call, which ``sign_in_flow`` makes once its dialog is on screen."""
+    from kupang_desk.ui.main_window import MainWindow
+
+    return MainWindow
+
+
 def run_app(url: str | None, *, exit_after_start: bool = False, started: float | None = None) -> int:
     """Runs the interface until the window closes; returns the exit code."""
     started = started if started is not None else time.perf_counter()
     app = application()
     install_excepthook()
     try:
-        target = database.connect(url)
+        target = database.connect(url, seed=False)
+        if not prepare_reference_data():  # a new database: its lists load behind a splash with progress
+            database.close()
+            return 0
         # Signing in (and, on a new installation, the first-run setup) before any data is shown.
         # --exit-after-start only measures how fast the window comes up and closes it at once.
-        if not exit_after_start and sign_in_flow(target=target) is None:
+        # The window's modules load while the sign-in dialog waits for the clerk's typing.
+        if not exit_after_start and sign_in_flow(target=target, while_shown=_load_window_module) is None:
             database.close()
             return 0
         checking = time.perf_counter()
         if exit_after_start:
             _sign_in_from_environment()
         password_check = time.perf_counter() - checking
-        window = MainWindow(target, automatic_backups=not exit_after_start)
+        window = _load_window_module()(target, automatic_backups=not exit_after_start)
     except KnownError as error:
         QMessageBox.critical(QWidget(), _("Kupang Desk"), error_message(error))
         return 2
@@ -133,7 +143,7 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
         def report() -> None:
             app.processEvents()
             focus = app.focusWidget()
-            print(f"startup_seconds={time.perf_counter() - started:.3f} peak_mb={peak_memory_mb()} "
+            print(f"startup_seconds={time.perf_counter() - started:.3f} peak_mb={peak_memory_mb()} shown_at={time.time():.6f} "
                   f"password_check_seconds={password_check:.3f} focused={focus.objectName() if focus else '-'} "
                   f"section={window.current_section() if window.navigation.count() else '-'}")
             window.close()
@@ -148,7 +158,7 @@ def run_app(url: str | None, *, exit_after_start: bool = False, started: float |
         # Berkas > Ganti pengguna closed the window for the next clerk, who signs in to a new one.
         if code != 0 or not window.switching_user or sign_in_flow(target=target) is None:
             break
-        window = MainWindow(target, automatic_backups=True)
+        window = _load_window_module()(target, automatic_backups=True)
         _present(window)
         QTimer.singleShot(0, window.backups.show_age)
     database.close(optimize=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,27 +29,25 @@ from kupang_desk.connection import DatabaseUrl
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
-from kupang_desk.patients.registration import load_for_edit
-from kupang_desk.reporting import calendar
 from kupang_desk.ui.backup import BackupDesk
-from kupang_desk.ui.beranda import PuskesmasBeranda, SchoolBeranda
+from kupang_desk.ui.beranda import PuskesmasBeranda
 from kupang_desk.ui.help import HelpDialog, guide_html, shortcuts_html
-from kupang_desk.ui.import_wizard import ImportDialog
 from kupang_desk.ui.operations import Operation, run_in_background
-from kupang_desk.ui.patient_form import PatientFormDialog
-from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
-from kupang_desk.ui.queue import QueuePage
-from kupang_desk.ui.reports import ReportsPage
 from kupang_desk.ui.satusehat import SatusehatDesk
-from kupang_desk.ui.school import SchoolPage
 from kupang_desk.ui.section import SectionPage
-from kupang_desk.ui.settings import SettingsPage
 from kupang_desk.ui.signin import ChangePasswordDialog, IdleLock, describe_user
-from kupang_desk.ui.visit_form import VisitFormDialog
-from kupang_desk.ui.visit_register import VisitRegisterPage
 from kupang_desk.ui.widgets import DiscardGuard, ask_discard, fit_to_screen, select_data
 from kupang_desk.visits.icd import most_used
-from kupang_desk.visits.recording import load_for_correction, load_for_visit
+
+if TYPE_CHECKING:
+    from kupang_desk.reporting.calendar import Reminders
+    from kupang_desk.ui.patient_form import PatientFormDialog
+    from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
+    from kupang_desk.ui.visit_form import VisitFormDialog
+
+# The window opens on one page (the Beranda, or the section list): every other section's page and
+# every dialog is imported the first time it is opened, so their modules (the patient desk, the
+# forms, the register, the reports, Pengaturan, the import wizard) are not loaded at start-up.
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +71,14 @@ def sections() -> list[Section]:
         Section("sekolah", _("Sekolah/Beasiswa"), _("Data siswa dari Dapodik, program beasiswa (PIP dan program Kota Kupang), penerima dan pencairannya."), "sekolah"),
         Section("pengaturan", _("Pengaturan"), _("Profil institusi dan kop surat, daftar poli dan cara bayar, kelurahan wilayah kerja."), "both"),
     ]
+
+
+def _reminders(_task) -> Reminders:
+    """The reporting calendar's reminders, on the worker that counts them (its module, with the SKDR
+    and its statistics, loads there rather than at start)."""
+    from kupang_desk.reporting import calendar
+
+    return calendar.reminders()
 
 
 class MainWindow(QMainWindow):
@@ -207,11 +214,15 @@ class MainWindow(QMainWindow):
             page.search_patient.connect(self.search_patient)
             return page
         if section.key == "beranda_sekolah":
+            from kupang_desk.ui.school_beranda import SchoolBeranda
+
             page = self.school_beranda = SchoolBeranda()
             page.open_awards.connect(self.show_awards)
             page.open_students.connect(self.show_students)
             return page
         if section.key == "pasien":
+            from kupang_desk.ui.patients import PatientsPage
+
             page = self.patients_page = PatientsPage()
             page.new_patient.connect(self.register_patient)
             page.open_patient.connect(self.open_patient)
@@ -220,10 +231,14 @@ class MainWindow(QMainWindow):
             self._show_patient_count(page)
             return page
         if section.key == "laporan" and "pasien" in self.section_keys():
+            from kupang_desk.ui.reports import ReportsPage
+
             page = self.reports_page = ReportsPage()  # the health office's reports
             page.calendar.changed.connect(self.refresh_reminders)
             return page
         if section.key == "pengaturan":
+            from kupang_desk.ui.settings import SettingsPage
+
             page = self.settings_page = SettingsPage(section)
             page.profile_saved.connect(self._profile_saved)
             if self.satusehat is not None and page.satusehat is not None:
@@ -232,13 +247,19 @@ class MainWindow(QMainWindow):
                 page.show_facts(self.facts)
             return page
         if section.key == "sekolah":
+            from kupang_desk.ui.school import SchoolPage
+
             page = self.school_page = SchoolPage()
             return page
         if section.key == "antrean":
+            from kupang_desk.ui.queue import QueuePage
+
             page = self.queue_page = QueuePage(self.target)
             page.serve_requested.connect(self.serve_from_queue)
             return page
         if section.key == "kunjungan":
+            from kupang_desk.ui.visit_register import VisitRegisterPage
+
             page = self.register_page = VisitRegisterPage()
             page.open_patient.connect(self.open_patient)
             page.correct_requested.connect(self.correct_visit)
@@ -274,13 +295,9 @@ class MainWindow(QMainWindow):
             self.school_page.tabs.setCurrentWidget(self.school_page.students)
 
     def refresh_beranda(self) -> None:
-        """The Beranda's figures again: a few milliseconds from the kept counts."""
-        if self.beranda is None:
-            return
-        try:
-            self.beranda.refresh()
-        except KnownError as error:
-            log.warning("Beranda not shown: %s", error)
+        """The Beranda's figures again, counted off the GUI thread (the window opens before them)."""
+        if self.beranda is not None:  # begun once the window is up: not while it is being drawn
+            QTimer.singleShot(0, self.beranda, self.beranda.count_in_background)
 
     def _on_section_changed(self, row: int) -> None:
         key = self.section_keys()[row]
@@ -308,6 +325,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def register_patient(self) -> PatientFormDialog:
+        from kupang_desk.ui.patient_form import PatientFormDialog
+
         dialog = PatientFormDialog(self)
         dialog.saved.connect(self._patient_saved)
         dialog.open_existing.connect(self.open_patient)
@@ -318,24 +337,35 @@ class MainWindow(QMainWindow):
         self.open_patient(patient_id)
 
     def edit_patient(self, patient_id: int) -> PatientFormDialog:
+        from kupang_desk.patients.registration import load_for_edit
+        from kupang_desk.ui.patient_form import PatientFormDialog
+
         dialog = PatientFormDialog(self, patient=load_for_edit(patient_id))
         dialog.saved.connect(self._patient_saved)
         dialog.open_existing.connect(self.open_patient)
         return self._keep(dialog)
 
     def open_patient(self, patient_id: int) -> PatientCardDialog:
+        from kupang_desk.ui.patients import PatientCardDialog
+
         dialog = PatientCardDialog(patient_id, self)
         dialog.new_visit.connect(self.record_visit)
         dialog.edit.connect(self.edit_patient)
         return self._keep(dialog)
 
     def record_visit(self, patient_id: int) -> VisitFormDialog:
+        from kupang_desk.ui.visit_form import VisitFormDialog
+        from kupang_desk.visits.recording import load_for_visit
+
         dialog = VisitFormDialog(load_for_visit(patient_id), self, favourites=self.favourite_codes)
         dialog.saved.connect(self._visit_saved)
         return self._keep(dialog)
 
     def correct_visit(self, visit_id: int) -> VisitFormDialog:
         """The visit form filled with a recorded visit; saving asks for the reason of the correction."""
+        from kupang_desk.ui.visit_form import VisitFormDialog
+        from kupang_desk.visits.recording import load_for_correction
+
         patient, visit = load_for_correction(visit_id)
         dialog = VisitFormDialog(patient, self, favourites=self.favourite_codes, visit=visit)
         dialog.saved.connect(self._visit_saved)
@@ -344,6 +374,9 @@ class MainWindow(QMainWindow):
     def serve_from_queue(self, entry_id: int, patient_id: int, poli_id: int, note: str) -> VisitFormDialog:
         """Layani: the visit form for the called patient, with the poli and the loket's complaint;
         saving it closes the queue entry as Selesai."""
+        from kupang_desk.ui.visit_form import VisitFormDialog
+        from kupang_desk.visits.recording import load_for_visit
+
         dialog = VisitFormDialog(load_for_visit(patient_id), self, favourites=self.favourite_codes)
         select_data(dialog.poli, poli_id)
         if note:
@@ -370,6 +403,8 @@ class MainWindow(QMainWindow):
             self.satusehat.wake()  # the visit's row is in the outbox: sent now rather than at the next poll
 
     def merge_patients(self) -> MergeDialog:
+        from kupang_desk.ui.patients import MergeDialog
+
         dialog = MergeDialog(self)
         dialog.merged.connect(self.open_patient)
         return self._keep(dialog)
@@ -572,6 +607,8 @@ class MainWindow(QMainWindow):
         return box
 
     def import_register(self):
+        from kupang_desk.ui.import_wizard import ImportDialog
+
         dialog = ImportDialog(self)
         dialog.imported.connect(lambda summary: self.visits_changed() if summary.written else None)
         return self._keep(dialog)
@@ -586,8 +623,9 @@ class MainWindow(QMainWindow):
         if self.built_page("queue_page") is not None:
             self.queue_page.stop()
         beranda = self.built_page("beranda")
-        if beranda is not None and beranda.access_operation is not None and beranda.access_operation.running:
-            beranda.access_operation.worker.wait(10000)  # the map's count: a second at most, never cut off
+        for counting in (beranda.counting, beranda.access_operation) if beranda is not None else ():
+            if counting is not None and counting.running:
+                counting.worker.wait(10000)  # the Beranda's counts: a second at most, never cut off
         for operation in list(self.operations):  # a worker must not outlive its window
             if operation.running:
                 operation.cancel()
@@ -614,14 +652,14 @@ class MainWindow(QMainWindow):
         """Reports overdue and this week's SKDR alerts, counted off the GUI thread, in the status bar."""
         if "laporan" not in self.sections or "pasien" not in self.sections or not allowed(session.current(), "report.make"):
             return None
-        operation = run_in_background(self, lambda _task: calendar.reminders(), title=_("Memeriksa laporan"),
+        operation = run_in_background(self, _reminders, title=_("Memeriksa laporan"),
                                       on_success=self._show_reminders, on_failure=lambda error: log.warning(
                                           "Reminders not shown: %s", error), show_progress=False)
         self.operations.append(operation)
         operation.finished.connect(lambda: self.operations.remove(operation))
         return operation
 
-    def _show_reminders(self, reminders: calendar.Reminders) -> None:
+    def _show_reminders(self, reminders: Reminders) -> None:
         if self.built_page("beranda") is not None:
             self.beranda.show_reminders(reminders.overdue_count, reminders.alerts)
         line = reminders.line()

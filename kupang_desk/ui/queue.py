@@ -33,8 +33,8 @@ from kupang_desk.patients.search import search_patients
 from kupang_desk.queue import entries
 from kupang_desk.queue.live import Watcher
 from kupang_desk.settings import poli_choices
+from kupang_desk.ui.feedback import say, status_label
 from kupang_desk.ui.printing import preview_pdf, print_folder
-from kupang_desk.ui.settings.feedback import say, status_label
 from kupang_desk.ui.widgets import ListModel, combo, line, record_table
 
 

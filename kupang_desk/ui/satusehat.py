@@ -26,8 +26,8 @@ from kupang_desk.formatting import format_datetime, format_number
 from kupang_desk.i18n import _
 from kupang_desk.satusehat import outbox
 from kupang_desk.satusehat.client import Client
+from kupang_desk.ui.feedback import say, status_label
 from kupang_desk.ui.operations import Operation, run_in_background
-from kupang_desk.ui.settings.feedback import say, status_label
 from kupang_desk.ui.widgets import ListModel, fit_to_screen, line, record_table
 
 log = logging.getLogger(__name__)

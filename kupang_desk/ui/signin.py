@@ -4,6 +4,7 @@ that covers every window and asks for the password again without closing anythin
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal
@@ -406,10 +407,15 @@ def _load_demo(parent: QWidget) -> bool:
     return True
 
 
-def sign_in_flow(parent: QWidget | None = None, target: DatabaseUrl | None = None) -> SignedIn | None:
+SHOWN_MS = 100  # after the sign-in dialog's first paint
+
+
+def sign_in_flow(parent: QWidget | None = None, target: DatabaseUrl | None = None, *,
+                 while_shown: Callable[[], object] | None = None) -> SignedIn | None:
     """At start: the first-run setup when there are no accounts yet (or the demo, or the office's
     backup restored), then the sign-in and, when asked for, the new password. Returns the
-    signed-in user, or None to quit."""
+    signed-in user, or None to quit. ``while_shown`` runs once the sign-in dialog is on screen
+    (the main window's modules load while the clerk types: keys typed meanwhile wait, none is lost)."""
     if not users.has_accounts():
         setup = FirstRunDialog(parent, target)
         result = setup.exec()
@@ -419,6 +425,8 @@ def sign_in_flow(parent: QWidget | None = None, target: DatabaseUrl | None = Non
         elif result not in (QDialog.DialogCode.Accepted, FirstRunDialog.RESTORED):
             return None
     dialog = SignInDialog(parent)
+    if while_shown is not None:
+        QTimer.singleShot(SHOWN_MS, dialog, while_shown)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
         return None
     user = dialog.user

@@ -34,3 +34,42 @@ def test_header_words_are_never_broken_and_long_text_wraps_inside_its_column():
     assert isinstance(body[1], Paragraph)  # the long title wraps instead of running under the numbers
     assert body[1].wrap(widths[1] - 4, 1000)[0] <= widths[1] - 4
     assert flowable._cellvalues[3][1] == "Hipertensi"  # short text stays plain (fast)
+
+
+def _pages_text(path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(str(path)).pages]
+
+
+def test_a_long_table_prints_page_by_page_exactly_as_one_reportlab_table(tmp_path, monkeypatch):
+    """A register of thousands of rows is laid out a page at a time (fast); what is printed is what
+    ReportLab's own table split prints: the same pages, each with the two header rows, every row once
+    in order, long names wrapped, the total row last in bold."""
+    import datetime as dt
+
+    from kupang_desk.documents.table import Letterhead, Period, Report
+
+    columns = [Column("no", "No.", width=4, summed=False), Column("title", "Diagnosis", width=30, kind="text"),
+               *[Column(f"n{i}", "Jumlah kasus", group="Kunjungan baru", width=6) for i in range(3)]]
+    rows = [[number, LONG if number % 7 == 0 else f"Penyakit {number}", number, 2 * number, 3]
+            for number in range(1, 701)]
+    report = Report("register", "Register uji", Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+                    [ReportTable("Kunjungan", columns, rows=rows, total_label="Jumlah")],
+                    Letterhead(["PEMERINTAH KOTA KUPANG"], "Puskesmas Oebobo", "Jl. Frans Seda", None, "Kupang",
+                               "Kepala Puskesmas", "dr. Maria Bere", "198001012005012001"),
+                    signed_on=dt.date(2026, 12, 5))
+    assert isinstance(pdf.table_flowable(report.tables[0], 700), pdf.PagedTable)
+    paged = _pages_text(pdf.write_pdf(report, tmp_path / "paged.pdf"))
+    monkeypatch.setattr(pdf.PagedTable, "WINDOW", 10_000)  # the whole table as one ReportLab LongTable
+    assert not isinstance(pdf.table_flowable(report.tables[0], 700), pdf.PagedTable)
+    whole = _pages_text(pdf.write_pdf(report, tmp_path / "whole.pdf"))
+    assert paged == whole
+    import re
+
+    with_rows = [page for page in paged if "Penyakit" in page]
+    assert len(with_rows) > 10 and all("Kunjungan baru" in page and "Jumlah kasus" in page for page in with_rows)
+    text = "\n".join(paged)
+    assert [int(n) for n in re.findall(r"Penyakit (\d+)", text)] == [n for n in range(1, 701) if n % 7]
+    assert text.count("kolitis infeksi") == 100  # the long name, wrapped in its cell, on every seventh row
+    assert "Jumlah\n245.350\n490.700\n2.100" in with_rows[-1].split("Penyakit 699")[-1]  # the total row, last

@@ -29,7 +29,7 @@ from kupang_desk.accounts.permissions import (
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
-from kupang_desk.ui.settings.feedback import attempt, say, status_label
+from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.widgets import (
     ListModel,
     combo,

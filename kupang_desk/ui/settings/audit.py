@@ -19,8 +19,8 @@ from kupang_desk.accounts import users
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
+from kupang_desk.ui.feedback import say, status_label
 from kupang_desk.ui.operations import Operation, run_in_background, show_error
-from kupang_desk.ui.settings.feedback import say, status_label
 from kupang_desk.ui.widgets import (
     DISPLAY,
     ask_save_path,

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from kupang_desk import encryption, preferences, settings
 from kupang_desk.i18n import _
-from kupang_desk.ui.settings.feedback import attempt, say, status_label
+from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.widgets import ask_folder, ask_save_path, line, open_document
 
 

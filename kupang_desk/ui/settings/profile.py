@@ -17,7 +17,7 @@ from kupang_desk import settings
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.students.grades import LEVELS
-from kupang_desk.ui.settings.feedback import say, status_label
+from kupang_desk.ui.feedback import say, status_label
 from kupang_desk.ui.widgets import (
     ask_open_path,
     combo,

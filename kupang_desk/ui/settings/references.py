@@ -23,7 +23,7 @@ from kupang_desk import population, preferences, settings
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.population import Inhabitants, whole_number
-from kupang_desk.ui.settings.feedback import attempt, say, status_label
+from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.widgets import (
     ListModel,
     ask_open_path,

@@ -21,7 +21,7 @@ from kupang_desk import preferences
 from kupang_desk.i18n import _
 from kupang_desk.reporting import options
 from kupang_desk.reporting.options import ReportingOptions
-from kupang_desk.ui.settings.feedback import attempt, status_label
+from kupang_desk.ui.feedback import attempt, status_label
 from kupang_desk.ui.widgets import ask_open_path, combo, line, select_data
 
 

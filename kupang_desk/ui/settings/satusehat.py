@@ -27,8 +27,8 @@ from kupang_desk.i18n import _
 from kupang_desk.satusehat import master, outbox
 from kupang_desk.satusehat.client import Client
 from kupang_desk.settings import poli_choices
+from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.operations import Operation, run_in_background
-from kupang_desk.ui.settings.feedback import attempt, say, status_label
 from kupang_desk.ui.widgets import combo, line, parse_date_text, select_data
 
 
