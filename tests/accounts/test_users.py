@@ -30,6 +30,19 @@ def test_password_is_argon2id_and_sign_in_records_the_event(admin):
     assert AuditEvent.select().where(AuditEvent.action == "sign_in").get().user_id == admin.id
 
 
+def test_a_password_hashed_at_the_old_cost_still_signs_in_and_is_rehashed_at_owasps(admin):
+    """Accounts made before the cost changed (argon2-cffi's 64 MiB default) keep working; the first
+    sign-in stores the hash again at 19 MiB, two passes, one lane."""
+    from argon2 import PasswordHasher
+
+    assert "$m=19456,t=2,p=1$" in admin.password_hash
+    User.update(password_hash=PasswordHasher().hash("rahasia-kuat-1")).where(User.id == admin.id).execute()
+    assert "$m=65536,t=3,p=4$" in User.get_by_id(admin.id).password_hash
+    users.authenticate("admin", "rahasia-kuat-1", at=T0)
+    assert "$m=19456,t=2,p=1$" in User.get_by_id(admin.id).password_hash
+    assert users.authenticate("admin", "rahasia-kuat-1", at=T0).id == admin.id
+
+
 def test_five_wrong_passwords_lock_for_five_minutes(admin):
     for attempt in range(1, 5):
         with pytest.raises(SignInFailed, match=f"Sisa percobaan sebelum akun dikunci: {5 - attempt}"):
