@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import logging
 import os
@@ -30,10 +31,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LOADING_GC_THRESHOLD = 100_000  # allocations between collections while the window loads (Python's usual: 700)
+
+
+class _Version(argparse.Action):
+    """--version: the version and build date, found when asked for (not at every start)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):  # noqa: A002
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version.describe())  # on standard output, as argparse's own version action
+        parser.exit()
+
+
 def _global_options(parser: argparse.ArgumentParser) -> None:
     """The options before any command: the database, the language, the account..."""
-    parser.add_argument("--version", action="version", version=version.describe(),
-                        help=_("tampilkan versi dan tanggal pembuatan program lalu keluar"))
+    parser.add_argument("--version", action=_Version, help=_("tampilkan versi dan tanggal pembuatan program lalu keluar"))
     parser.add_argument("--database", metavar="URL", help=_(
         "database yang dibuka: sqlite:///file.sqlite atau postgresql://pengguna@server/database "
         "(bawaan: $KUPANG_DESK_DATABASE, lalu file di folder data pengguna)"))
@@ -327,6 +341,10 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_USER
+        # Loading the window makes some hundred thousand objects that live as long as it (modules, classes,
+        # Qt's wrappers); the collector would walk them again and again. It runs rarely until the window's
+        # modules are in (ui.app.loaded), which then freezes them out of its walks.
+        gc.set_threshold(LOADING_GC_THRESHOLD, *gc.get_threshold()[1:])
         from kupang_desk.ui.app import run_app
 
         return run_app(args.database, exit_after_start=args.exit_after_start, started=started)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from kupang_desk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+DEFAULT_GC_THRESHOLD = 700  # Python's own
 
 def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -111,6 +113,9 @@ def _load_window_module() -> type[MainWindow]:
     first call, which ``sign_in_flow`` makes once its dialog is on screen."""
     from kupang_desk.ui.main_window import MainWindow
 
+    if gc.get_threshold()[0] > DEFAULT_GC_THRESHOLD:  # loaded: the collector as usual (see cli.main)
+        gc.freeze()
+        gc.set_threshold(DEFAULT_GC_THRESHOLD, *gc.get_threshold()[1:])
     return MainWindow
 
 
