@@ -80,7 +80,7 @@ class StreamSheet:
                 if style is not None:
                     write.write_blank(row, column, None, style)
             elif isinstance(value, str):
-                text = value.translate(_ILLEGAL)
+                text = value if value.isprintable() else value.translate(_ILLEGAL)  # (a scan, not a copy)
                 if text.startswith(FORMULA_STARTS):
                     style = self._quote(style)
                 write.write_string(row, column, text, style)
