@@ -353,36 +353,37 @@ class MainWindow(QMainWindow):
         dialog.edit.connect(self.edit_patient)
         return self._keep(dialog)
 
-    def record_visit(self, patient_id: int) -> VisitFormDialog:
+    def _visit_form(self, patient, visit=None) -> VisitFormDialog:
+        """The visit form (its module loaded with the first one) with the window's favourite codes,
+        its saving followed by the window's refresh."""
         from kupang_desk.ui.visit_form import VisitFormDialog
+
+        dialog = VisitFormDialog(patient, self, favourites=self.favourite_codes, visit=visit)
+        dialog.saved.connect(self._visit_saved)
+        return dialog
+
+    def record_visit(self, patient_id: int) -> VisitFormDialog:
         from kupang_desk.visits.recording import load_for_visit
 
-        dialog = VisitFormDialog(load_for_visit(patient_id), self, favourites=self.favourite_codes)
-        dialog.saved.connect(self._visit_saved)
-        return self._keep(dialog)
+        return self._keep(self._visit_form(load_for_visit(patient_id)))
 
     def correct_visit(self, visit_id: int) -> VisitFormDialog:
         """The visit form filled with a recorded visit; saving asks for the reason of the correction."""
-        from kupang_desk.ui.visit_form import VisitFormDialog
         from kupang_desk.visits.recording import load_for_correction
 
         patient, visit = load_for_correction(visit_id)
-        dialog = VisitFormDialog(patient, self, favourites=self.favourite_codes, visit=visit)
-        dialog.saved.connect(self._visit_saved)
-        return self._keep(dialog)
+        return self._keep(self._visit_form(patient, visit))
 
     def serve_from_queue(self, entry_id: int, patient_id: int, poli_id: int, note: str) -> VisitFormDialog:
         """Layani: the visit form for the called patient, with the poli and the loket's complaint;
         saving it closes the queue entry as Selesai."""
-        from kupang_desk.ui.visit_form import VisitFormDialog
         from kupang_desk.visits.recording import load_for_visit
 
-        dialog = VisitFormDialog(load_for_visit(patient_id), self, favourites=self.favourite_codes)
+        dialog = self._visit_form(load_for_visit(patient_id))
         select_data(dialog.poli, poli_id)
         if note:
             dialog.complaint.setText(note)
         dialog.remember_clean()  # what the loket filled in is not the poli's unsaved typing
-        dialog.saved.connect(self._visit_saved)
         if self.built_page("queue_page") is not None:
             dialog.saved.connect(lambda visit_id: self.queue_page.poli.finished(entry_id, visit_id))
         return self._keep(dialog)
