@@ -34,7 +34,7 @@ import peewee as pw
 from platformdirs import user_data_path
 
 import kupang_desk
-from kupang_desk import audit, encryption, preferences
+from kupang_desk import audit, clock, encryption, preferences
 from kupang_desk.accounts.permissions import SYSTEM_BACKUP, acting, require
 from kupang_desk.errors import KnownError, os_reason
 from kupang_desk.i18n import _
@@ -188,7 +188,7 @@ def make_backup(folder: str | Path, *, task: Task | None = None, now: dt.datetim
     if not folder.is_dir():
         raise KnownError(_("Folder cadangan {folder} tidak ada. Colokkan flashdisk atau pilih folder lain.").format(folder=folder))
     key = encryption.current_key(passphrase)
-    made_at = now or dt.datetime.now()
+    made_at = now or clock.now()
     postgres = isinstance(db.obj, pw.PostgresqlDatabase)
     institution = _institution()
     final = folder / f"{_slug(institution.name if institution else '')}-{made_at:%Y%m%d-%H%M%S}{PG_SUFFIX if postgres else SUFFIX}"
@@ -480,7 +480,7 @@ def _stamp_generation(plain: Path, generation: str) -> None:
     try:
         connection.execute("DROP TABLE IF EXISTS backup_meta")
         connection.execute("INSERT OR REPLACE INTO setting (key, value, updated_at) VALUES (?, ?, ?)",
-                           (*_marker(generation), dt.datetime.now().isoformat(" ", "seconds")))
+                           (*_marker(generation), clock.now().isoformat(" ", "seconds")))
         connection.commit()
     finally:
         connection.close()
@@ -495,7 +495,7 @@ def _swap_sqlite(plain: Path, live: Path, task: Task) -> Path:
     on), then its safety copy is taken, then the restored content goes in with a new generation;
     the programs still open see the new generation before their next write and stop with a message
     (``models.base.writing``). A write in progress is waited for; one that keeps the lock is reported."""
-    safety = _unused(live.with_name(f"{live.stem}.sebelum-pulih-{dt.datetime.now():%Y%m%d-%H%M%S}{live.suffix or '.sqlite'}"))
+    safety = _unused(live.with_name(f"{live.stem}.sebelum-pulih-{clock.now():%Y%m%d-%H%M%S}{live.suffix or '.sqlite'}"))
     generation = uuid.uuid4().hex
     _stamp_generation(plain, generation)
     if not live.exists():
@@ -508,8 +508,8 @@ def _swap_sqlite(plain: Path, live: Path, task: Task) -> Path:
         try:
             with connection:
                 connection.execute("INSERT OR REPLACE INTO setting (key, value, updated_at) VALUES (?, ?, ?)",
-                                   (*_marker(f"{RESTORING}{generation}:{int(dt.datetime.now().timestamp())}"),
-                                    dt.datetime.now().isoformat(" ", "seconds")))
+                                   (*_marker(f"{RESTORING}{generation}:{int(clock.timestamp())}"),
+                                    clock.now().isoformat(" ", "seconds")))
         except sqlite3.OperationalError as error:
             raise KnownError(_("Database sedang dipakai menyimpan oleh program lain, jadi pemulihan tidak dijalankan dan tidak ada "
                                "yang berubah. Tutup Kupang Desk di PC dan jendela lain ({who}), lalu pulihkan lagi.").format(
@@ -542,17 +542,17 @@ def _restore_pg(plain: Path, target: DatabaseUrl, key: encryption.BackupKey | No
     disconnected and an encrypted safety dump of the current database is kept in the data folder."""
     database = make_database(target)
     arguments, environment = _pg_arguments(database)
-    safety = _unused(private_folder().parent / f"{database.database}.sebelum-pulih-{dt.datetime.now():%Y%m%d-%H%M%S}{PG_SUFFIX}")
+    safety = _unused(private_folder().parent / f"{database.database}.sebelum-pulih-{clock.now():%Y%m%d-%H%M%S}{PG_SUFFIX}")
     task.step(0, 3, _("Memutus sambungan Kupang Desk lain ke database..."))
     generation = uuid.uuid4().hex
-    _set_pg_generation(database, f"{RESTORING}{generation}:{int(dt.datetime.now().timestamp())}")
+    _set_pg_generation(database, f"{RESTORING}{generation}:{int(clock.timestamp())}")
     disconnect_others(database)
     task.step(1, 3, _("Menyimpan salinan pengaman database sekarang..."))
     with _scratch(".pgdump") as dump:
         _run([_pg_tool("pg_dump"), "--format=custom", f"--file={dump}", *arguments], environment, _("pg_dump"))
         if key is not None:
             encryption.encrypt(dump, safety, key, {"format": 2, "engine": "postgresql", "sha256": sha256(dump),
-                                                    "made_at": dt.datetime.now().isoformat(timespec="seconds"),
+                                                    "made_at": clock.now().isoformat(timespec="seconds"),
                                                     "institution": "", "schema_version": SCHEMA_VERSION}, task)
         else:
             shutil.copyfile(dump, safety)
@@ -613,10 +613,10 @@ def remove_leftovers(folder: Path, *, older_than: dt.timedelta = dt.timedelta(mi
     """Partial backups a killed backup left on the stick or in the backup folder, and plain copies
     left in this PC's private folder: removed once they are older than any backup still running."""
     removed = []
-    limit = dt.datetime.now().timestamp() - older_than.total_seconds()
+    limit = clock.now() - older_than
     for path in [*folder.glob(f"*{PARTIAL}"), *private_folder().iterdir()]:
         try:
-            if path.is_file() and path.stat().st_mtime < limit:
+            if path.is_file() and clock.from_timestamp(path.stat().st_mtime) < limit:
                 path.unlink()
                 removed.append(path)
         except OSError:
@@ -681,7 +681,7 @@ def latest_backup_age(folder: str | Path, *, now: dt.datetime | None = None) -> 
     if not files:
         return None
     newest = max(file.stat().st_mtime for file in files)
-    return (now or dt.datetime.now()) - dt.datetime.fromtimestamp(newest)
+    return (now or clock.now()) - clock.from_timestamp(newest)
 
 
 def rotate(folder: str | Path, *, daily: int = 7, weekly: int = 4, monthly: int = 12) -> list[Path]:
@@ -692,7 +692,7 @@ def rotate(folder: str | Path, *, daily: int = 7, weekly: int = 4, monthly: int 
     for size, key in ((daily, lambda d: d.date()), (weekly, lambda d: d.isocalendar()[:2]), (monthly, lambda d: (d.year, d.month))):
         seen: list = []
         for file in files:
-            bucket = key(dt.datetime.fromtimestamp(file.stat().st_mtime))
+            bucket = key(clock.from_timestamp(file.stat().st_mtime))
             if bucket not in seen:
                 seen.append(bucket)
                 if len(seen) <= size:

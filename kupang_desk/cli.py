@@ -365,13 +365,20 @@ def main(argv: list[str] | None = None) -> int:
         print(_("Dihentikan."), file=sys.stderr)
         return EXIT_USER
     except Exception as error:
+        from kupang_desk.models.base import storage_error
+
+        known = storage_error(error)  # locked by a clerk saving, disk full, read-only: what to do, no traceback
+        if isinstance(known, KnownError):
+            log.warning("Storage error: %s", error)
+            print(str(known), file=sys.stderr)
+            return EXIT_USER
         log.exception("Unexpected error")
         print(error_message(error), file=sys.stderr)
         return EXIT_BUG
     finally:
         from kupang_desk.models import database
 
-        database.close(optimize=True)  # SQLite folds its journal back into the file
+        database.close(optimize=True)  # SQLite folds its journal back into the file (skipped while others write)
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -468,14 +475,16 @@ def _demo(args: argparse.Namespace) -> int:
     if demo.is_empty() and users.has_accounts():  # set up, still empty: its administrator loads the demo
         target = _open(args)
     started = time.perf_counter()
+    had_accounts, had_passphrase = users.has_accounts(), encryption.has_passphrase()
     counts = demo.generate(args.patients, args.visits, args.students, task=ConsoleTask(quiet=args.quiet), seed=args.seed)
     print(_("Data contoh dimuat ke {where}: {counts} ({seconds:.1f} detik).").format(
         where=target.describe(), counts=counts.describe(), seconds=time.perf_counter() - started))
     from kupang_desk.models import User
 
     names = ", ".join(u.username for u in User.select().order_by(User.id))
-    if names:
+    if names and not had_accounts:  # the demo's own accounts, not an office's
         print(_("Akun contoh: {names}; kata sandi semuanya {password}").format(names=names, password=demo.DEMO_PASSWORD))
+    if not had_passphrase and encryption.has_passphrase():
         print(_("Kata sandi cadangan data contoh: {passphrase}").format(passphrase=encryption.DEMO_PASSPHRASE))
     return EXIT_OK
 

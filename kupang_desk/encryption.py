@@ -16,7 +16,6 @@ moved or cut off, or a wrong passphrase, fails GCM's check: nothing is restored 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from platformdirs import user_config_path
 
-from kupang_desk import audit, preferences
+from kupang_desk import audit, clock, preferences
 from kupang_desk.accounts.permissions import require
 from kupang_desk.documents.table import Anchor
 from kupang_desk.errors import KnownError
@@ -370,7 +369,7 @@ def recovery_sheet(path: str | Path, passphrase: str, institution: str, *, user=
     page.setFont("Helvetica-Bold", 16)
     page.drawString(20 * mm, height - 30 * mm, _("LEMBAR PEMULIHAN CADANGAN KUPANG DESK"))
     page.setFont("Helvetica", 11)
-    lines = [institution, _("Dicetak {date}").format(date=format_date(dt.date.today())), "",
+    lines = [institution, _("Dicetak {date}").format(date=format_date(clock.today())), "",
              _("Simpan lembar ini di brankas atau lemari terkunci kantor, jangan di dekat komputer."),
              _("Tanpa kata sandi ini, cadangan di flashdisk dan di PC tidak dapat dipulihkan oleh siapa pun,"),
              _("termasuk pembuat program. Bila kata sandi diganti, cetak lembar baru dan musnahkan yang lama."), "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from kupang_desk import clock
 from kupang_desk.models import Award, Institution, Patient, PaymentType, Poli, Student, Visit
 
 
@@ -25,7 +26,7 @@ def institution() -> Institution | None:
 
 
 def database_summary(today: dt.date | None = None) -> Summary:
-    today = today or dt.date.today()
+    today = today or clock.today()
     month_start = dt.datetime(today.year, today.month, 1)
     next_month = dt.datetime(today.year + today.month // 12, today.month % 12 + 1, 1)
     return Summary(

@@ -18,6 +18,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache
 
+from kupang_desk import clock
 from kupang_desk.errors import ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.models.seed import region_rows
@@ -125,7 +126,7 @@ def nik_birth_and_sex(nik: str, *, today: dt.date | None = None) -> tuple[dt.dat
         day, month, year, sex = _embedded_date(digits[6:12], "NIK")
     except ValidationError:
         return None
-    today = today or dt.date.today()
+    today = today or clock.today()
     century = 2000 if 2000 + year <= today.year else 1900
     try:
         born = dt.date(century + year, month, day)
@@ -227,7 +228,7 @@ def check_nip(value: object, *, sex: str | None = None, field: str | None = None
     nip = _digits(value, field, 18, required=required)
     if nip is None:
         return Checked("")
-    today = today or dt.date.today()
+    today = today or clock.today()
     try:
         born = dt.date(int(nip[:4]), int(nip[4:6]), int(nip[6:8]))
     except ValueError:
@@ -269,7 +270,7 @@ def check_birth_date(value: object, *, today: dt.date | None = None, field: str 
     """A birth date: not in the future, not more than 130 years ago."""
     field = field or _("Tanggal lahir")
     born = _as_date(value, field)
-    today = today or dt.date.today()
+    today = today or clock.today()
     if born > today:
         raise ValidationError(field, _("{field} tidak boleh sesudah hari ini. Periksa tahunnya.").format(field=field))
     if born.year < today.year - MAX_AGE_YEARS:
@@ -283,7 +284,7 @@ def check_visit_date(value: object, *, birth_date: dt.date | None, today: dt.dat
     """A visit date: not before the patient's birth, not after today."""
     field = field or _("Tanggal kunjungan")
     visited = _as_date(value, field)
-    today = today or dt.date.today()
+    today = today or clock.today()
     if visited > today:
         raise ValidationError(field, _("{field} tidak boleh sesudah hari ini.").format(field=field))
     if isinstance(birth_date, dt.date) and visited < birth_date:

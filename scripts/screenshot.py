@@ -306,7 +306,7 @@ def school_shots(folder: Path) -> None:
     printed recipient list and an activation letter (first pages as PNG)."""
     import subprocess
 
-    from kupang_desk import demo
+    from kupang_desk import clock, demo
     from kupang_desk.models import database
     from kupang_desk.scholarships import printouts, programmes
     from kupang_desk.ui.main_window import MainWindow
@@ -324,7 +324,7 @@ def school_shots(folder: Path) -> None:
     page.tabs.setCurrentWidget(page.awards)
     settle(150)
     window.grab().save(str(folder / "school-awards.png"))
-    programme = programmes.find_programme("PIP", dt.date.today().year)
+    programme = programmes.find_programme("PIP", clock.today().year)
     printouts.save_list(programme, pdf=work / "list.pdf", xlsx=work / "list.xlsx", paper="F4")
     printouts.save_letters(programme, None, work / "letters.pdf")
     for name, pdf in (("recipient-list-page1", "list.pdf"), ("activation-letter", "letters.pdf")):

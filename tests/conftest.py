@@ -20,14 +20,19 @@ os.environ.update({name: os.path.join(os.environ["KUPANG_DESK_TEST_FOLDERS"], na
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 # The office's backup passphrase, as an administrator would give it on the command line.
 os.environ["KUPANG_DESK_BACKUP_PASSPHRASE"] = "uji-cadangan-123"
+# Child processes run on the test's clock too (tests/helpers/clock.py).
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent / "helpers" / "clock_site"),
+                                                         os.environ.get("PYTHONPATH")]))
 
 import pytest
 
+from kupang_desk import clock
 from kupang_desk.accounts import session
 from kupang_desk.i18n import set_language
 from kupang_desk.models import database as database_module
 from tests.helpers import databases
 from tests.helpers.actors import TEST_ACTOR
+from tests.helpers.clock import NOW, OFFSET_VARIABLE
 
 ENGINES = ("sqlite", "postgresql")
 
@@ -49,6 +54,16 @@ def own_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
         for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
             QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder / "xdg_config_home"))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch):
+    """Every test starts at ``NOW`` (tests/helpers/clock.py) and its clock runs on from there, in
+    this process and in every child it starts."""
+    offset = clock.set_offset_to(NOW)
+    monkeypatch.setenv(OFFSET_VARIABLE, repr(offset))
+    yield NOW
+    clock.set_offset(0)
 
 
 @pytest.fixture(autouse=True)

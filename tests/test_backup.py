@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from kupang_desk import encryption, preferences
+from kupang_desk import clock, encryption, preferences
 from kupang_desk.accounts import session, users
 from kupang_desk.backup import (
     CHECKSUM,
@@ -30,6 +30,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.models import AuditEvent, Institution, Patient, writing
 from kupang_desk.models import database as database_module
 from kupang_desk.models.migrations import SCHEMA_VERSION
+from tests.helpers.clock import file_time
 from tests.helpers.factories import an_institution, new_patient
 
 PASSPHRASE = os.environ["KUPANG_DESK_BACKUP_PASSPHRASE"]  # set for the whole run by conftest
@@ -197,7 +198,7 @@ def test_partial_backups_are_removed_at_the_next_start(sqlite_database, tmp_path
     plain.write_bytes(b"plain copy")
     fresh = tmp_path / "puskesmas-20261202-080000.kdbackup.sebagian"  # another window's backup, running now
     fresh.write_bytes(b"running")
-    old = (dt.datetime.now() - dt.timedelta(hours=2)).timestamp()
+    old = file_time(clock.now() - dt.timedelta(hours=2))
     for path in (partial, plain):
         os.utime(path, (old, old))
     assert sorted(remove_leftovers(tmp_path)) == sorted([partial, plain])
@@ -210,10 +211,10 @@ def test_missing_folder_is_explained(sqlite_database, tmp_path):
 
 
 def test_rotation_keeps_days_weeks_and_months(sqlite_database, tmp_path):
-    now = dt.datetime(2026, 11, 27, 18)
+    now = clock.now()
     for days in range(0, 400, 9):
         path = make_backup(tmp_path, now=now - dt.timedelta(days=days))
-        stamp = (now - dt.timedelta(days=days)).timestamp()
+        stamp = file_time(now - dt.timedelta(days=days))
         os.utime(path, (stamp, stamp))
     removed = rotate(tmp_path, daily=7, weekly=4, monthly=12)
     kept = sorted(tmp_path.glob("*.kdbackup"))

@@ -38,6 +38,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.serial
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX-only")
 def test_killed_writer_loses_nothing_committed(sqlite_url, tmp_path):
     database_module.connect(sqlite_url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
 import pytest
@@ -23,8 +22,7 @@ from kupang_desk.models import (
 from kupang_desk.names import name_key
 from kupang_desk.tasks import Cancelled, Task
 from kupang_desk.validators import age_at, check_nik
-
-TODAY = dt.date(2026, 11, 27)
+from tests.helpers.clock import TODAY
 
 
 @pytest.fixture
@@ -108,6 +106,7 @@ def test_indexes_are_rebuilt_after_the_load(filled):
     assert {i.name for i in db.get_indexes("patient")} >= {"patient_no_rm", "patient_nik", "patient_name_key"}
 
 
+@pytest.mark.serial
 def test_the_demo_generator_dies_with_its_parent(tmp_path):
     """A killed program leaves no generator behind (it would keep the office PC busy): the child
     that makes demo visits ends when its parent is killed, even while it waits on a full queue."""
@@ -142,3 +141,43 @@ def test_the_demo_generator_dies_with_its_parent(tmp_path):
     while alive() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive()
+
+
+def test_a_clerk_cannot_load_the_demo_into_an_office_database(tmp_path, monkeypatch, capsys):
+    """Issue 35 item 6: an office set up for real (its administrator, its own backup passphrase,
+    no records yet). The registration clerk's ``demo`` is refused and changes nothing; the
+    administrator's demo keeps the office's accounts and passphrase (no public ``kupang-demo``)."""
+    from kupang_desk import encryption
+    from kupang_desk.accounts import users
+    from kupang_desk.accounts.permissions import SYSTEM_SETUP
+    from kupang_desk.cli import main
+    from kupang_desk.models import User
+    from kupang_desk.models import database as database_module
+
+    url = f"sqlite:///{tmp_path}/kantor.sqlite"
+    monkeypatch.setenv("KUPANG_DESK_PASSWORD", "rahasia-kantor-1")
+    assert main(["--database", url, "setup", "--type", "puskesmas", "--name", "UPTD Puskesmas Alak", "--admin", "kepala"]) == 0
+    database_module.connect(url)
+    users.create_user("loket1", "Agnes Taek", "pendaftaran", "rahasia-loket-1", must_change=False, by=SYSTEM_SETUP)
+    encryption.set_passphrase("pantai lasiana biru kantor", user=SYSTEM_SETUP)
+    database_module.close()
+    capsys.readouterr()
+
+    monkeypatch.setenv("KUPANG_DESK_PASSWORD", "rahasia-loket-1")
+    assert main(["--database", url, "--user", "loket1", "demo", "--patients", "20", "--visits", "40"]) == 2
+    assert "Agnes Taek (Petugas Pendaftaran) tidak berhak: mengelola akun pengguna" in capsys.readouterr().err
+    database_module.connect(url)
+    assert not Patient.select().exists() and sorted(u.username for u in User.select()) == ["kepala", "loket1"]
+    database_module.close()
+
+    monkeypatch.setenv("KUPANG_DESK_PASSWORD", "rahasia-kantor-1")
+    assert main(["--database", url, "--user", "kepala", "demo", "--patients", "20", "--visits", "40"]) == 0
+    out = capsys.readouterr().out
+    assert "kupang-demo" not in out  # neither demo accounts nor the demo's backup passphrase were set
+    database_module.connect(url)
+    assert Patient.select().count() == 20
+    assert sorted(u.username for u in User.select()) == ["kepala", "loket1"]
+    encryption.unlock("pantai lasiana biru kantor")  # the office's passphrase still opens its backups
+    with pytest.raises(KnownError):
+        encryption.unlock(encryption.DEMO_PASSPHRASE)
+    database_module.close()

@@ -22,8 +22,7 @@ from kupang_desk.validators import (
     check_visit_date,
     nik_birth_and_sex,
 )
-
-TODAY = dt.date(2026, 11, 27)
+from tests.helpers.clock import TODAY
 
 # (NIK, birth date typed, sex typed, expected warnings that mention..., error expected?)
 NIK_CASES = [
@@ -140,14 +139,14 @@ def test_nip_sex_mismatch_is_a_warning():
 def test_dates():
     assert check_birth_date(dt.date(1950, 1, 1), today=TODAY).value == dt.date(1950, 1, 1)
     with pytest.raises(ValidationError, match="sesudah hari ini"):
-        check_birth_date(dt.date(2026, 11, 28), today=TODAY)
+        check_birth_date(TODAY + dt.timedelta(days=1), today=TODAY)
     with pytest.raises(ValidationError, match="lebih dari 130"):
         check_birth_date(dt.date(1890, 1, 1), today=TODAY)
     with pytest.raises(ValidationError, match="sebelum tanggal lahir"):
         check_visit_date(dt.date(2020, 1, 1), birth_date=dt.date(2020, 1, 2), today=TODAY)
     with pytest.raises(ValidationError, match="sesudah hari ini"):
-        check_visit_date(dt.date(2026, 12, 1), birth_date=None, today=TODAY)
-    visit = dt.datetime(2026, 11, 27, 8, 30)
+        check_visit_date(TODAY + dt.timedelta(days=4), birth_date=None, today=TODAY)
+    visit = dt.datetime.combine(TODAY, dt.time(8, 30))
     assert check_visit_date(visit, birth_date=dt.date(2020, 1, 1), today=TODAY).value == visit
 
 

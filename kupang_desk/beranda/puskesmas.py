@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from kupang_desk import preferences
+from kupang_desk import clock, preferences
 from kupang_desk.accounts.permissions import allowed, require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Period
@@ -118,7 +118,7 @@ def _waiting(today: dt.date) -> int | None:
 def puskesmas_home(today: dt.date | None = None, *, user: SignedIn | None = None) -> PuskesmasHome:
     """The Beranda's figures (no personal data: counts only; the rows they open check their own rights)."""
     user = require("report.make", user)
-    today = today or dt.date.today()
+    today = today or clock.today()
     start = today.replace(day=1)
     last_year_end = _same_day_last_year(today)
     last_year_start = last_year_end.replace(day=1)
@@ -152,7 +152,7 @@ class AccessHome:
 
 def access_home(today: dt.date | None = None, *, user: SignedIn | None = None) -> AccessHome:
     """The Beranda's map: the access-gap figures of the twelve months up to ``today``."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     period = Period.between(_same_day_last_year(today) + dt.timedelta(days=1), today)
     areas = [a for a in reach_by_kelurahan(period, user=user) if a.code.startswith(KOTA_KUPANG + ".")]
     return AccessHome(period, areas)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from kupang_desk import clock
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.models import Award, ScholarshipProgramme, Student
@@ -53,7 +54,7 @@ class SchoolHome:
 
 def school_home(today: dt.date | None = None, *, within_days: int = 14, user: SignedIn | None = None) -> SchoolHome:
     require("student.read", user)
-    today = today or dt.date.today()
+    today = today or clock.today()
     home = SchoolHome(today)
     current = list(ScholarshipProgramme.select().where(ScholarshipProgramme.active & (ScholarshipProgramme.year == today.year))
                    .order_by(ScholarshipProgramme.name))

@@ -13,9 +13,10 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from kupang_desk import encryption, preferences
+from kupang_desk import clock, encryption, preferences
 from kupang_desk.accounts import users
-from kupang_desk.accounts.permissions import SYSTEM_SETUP
+from kupang_desk.accounts.permissions import SYSTEM_SETUP, require
+from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -54,19 +55,23 @@ def is_empty() -> bool:
 
 
 def generate(patients: int, visits: int, students: int = 0, *, task: Task | None = None,
-             seed: int = 2026, today: dt.date | None = None, years: int = 5) -> DemoCounts:
+             seed: int = 2026, today: dt.date | None = None, years: int = 5, user: SignedIn | None = None) -> DemoCounts:
     """Fills an empty database with demo data in one transaction.
 
     Refuses a database that already has patients, visits or students: demo data never
-    mixes with real records.
+    mixes with real records. A database already set up (it has accounts) takes demo data only
+    from its administrator, and keeps its accounts and its backup passphrase: the demo's public
+    ones are set only where there were none.
     """
     task = task or Task()
     if min(patients, visits, students) < 0 or (visits and not patients):
         raise KnownError(_("Jumlah data contoh tidak boleh negatif, dan kunjungan memerlukan pasien."))
     if not is_empty():
         raise KnownError(_("Database ini sudah berisi data. Data contoh hanya dimuat ke database yang masih kosong, supaya tidak tercampur dengan data asli."))
+    if users.has_accounts():  # set up for real: only its administrator decides
+        require("users.manage", user)
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or clock.today()
     counts = DemoCounts()
     with db.atomic():
         _ensure_institution(with_school=students > 0, school_only=students > 0 and not patients)
@@ -86,7 +91,8 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
         if students:
             counts.students, counts.awards = make_students(rng, students, kelurahan, today, task)
         _make_accounts(school=students > 0, puskesmas=patients > 0)
-        encryption.set_passphrase(encryption.DEMO_PASSPHRASE, user=SYSTEM_SETUP)  # shown with the demo accounts
+        if not encryption.has_passphrase():  # an office's own passphrase is never replaced by the public one
+            encryption.set_passphrase(encryption.DEMO_PASSPHRASE, user=SYSTEM_SETUP)  # shown with the demo accounts
         task.step(1, 1, _("Menyimpan..."))
     # Fresh statistics, so the query planner knows the new tables' sizes.
     db.execute_sql("ANALYZE")

@@ -303,7 +303,7 @@ def signature_rows(sheet: Worksheet, report: Report, row: int, width: int) -> in
 
 
 def write_sheet(sheet: Worksheet, report: Report, *, paper: str = "A4") -> None:
-    width = max(len(t.columns) for t in report.tables)
+    width = max((len(t.columns) for t in report.tables), default=6)  # no table (no file came yet): the note's width
     row = letterhead_rows(sheet, report, width)
     header_rows: list[int] = []
     if report.empty:
@@ -317,11 +317,12 @@ def write_sheet(sheet: Worksheet, report: Report, *, paper: str = "A4") -> None:
         row += 1
     signature_rows(sheet, report, row, width)
     for index in range(1, width + 1):
-        widest = max(t.columns[index - 1].width for t in report.tables if index <= len(t.columns))
+        widest = max((t.columns[index - 1].width for t in report.tables if index <= len(t.columns)), default=14)
         sheet.column_dimensions[get_column_letter(index)].width = widest + 1
-    first_header = header_rows[0]
-    sheet.freeze_panes = sheet.cell(row=first_header + 2, column=1)
-    sheet.print_title_rows = f"{first_header}:{first_header + 1}"
+    if header_rows:
+        first_header = header_rows[0]
+        sheet.freeze_panes = sheet.cell(row=first_header + 2, column=1)
+        sheet.print_title_rows = f"{first_header}:{first_header + 1}"
     setup_print(sheet, landscape=report.landscape, paper=paper)
 
 

@@ -362,7 +362,7 @@ def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
     story: list = letterhead(report, width)
     if report.empty:
         story.append(Paragraph(escape(report.empty_note()), text_style(9)))
-    font_size = 6.3 if len(report.tables[0].columns) > 20 else 8.0
+    font_size = 6.3 if report.tables and len(report.tables[0].columns) > 20 else 8.0
     for table in report.tables:
         story += [CondPageBreak(30 * mm), Paragraph(escape(table.title), text_style(9, bold=True)), Spacer(1, 1.5 * mm),
                   table_flowable(table, width, font_size=font_size)]

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kupang_desk import clock
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import (
     format_date,
@@ -197,7 +198,7 @@ class Report:
     tables: list[ReportTable]
     letterhead: Letterhead
     landscape: bool = True
-    signed_on: dt.date = field(default_factory=dt.date.today)
+    signed_on: dt.date = field(default_factory=clock.today)
     chart: list[tuple[str, int | float]] | None = None  # (label, value) bars after the tables
     chart_title: str = ""
     # (label, kunjungan baru, kunjungan lama) per month: stacked columns after the tables (the recap's 12 months)

@@ -8,6 +8,7 @@ import sys
 
 import peewee as pw
 
+from kupang_desk import clock
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 
@@ -16,7 +17,7 @@ db = pw.DatabaseProxy()
 
 def now() -> dt.datetime:
     """Local wall-clock time, to the second: what a clerk reads on the office clock."""
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 class BaseModel(pw.Model):
@@ -100,7 +101,7 @@ def _check_generation() -> None:
     current = current_generation()
     if current.startswith(RESTORING):  # also for a program that opened the database during the restore
         started = current.rsplit(":", 1)[-1]
-        if started.isdigit() and dt.datetime.now().timestamp() - int(started) < RESTORE_STALE.total_seconds():
+        if started.isdigit() and clock.timestamp() - int(started) < RESTORE_STALE.total_seconds():
             raise KnownError(_("Database sedang dipulihkan dari cadangan (di jendela atau PC lain), jadi isian ini belum "
                                "disimpan. Tunggu sampai selesai, tutup Kupang Desk lalu buka lagi, kemudian simpan lagi."))
     if current == opened:

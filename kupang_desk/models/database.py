@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from kupang_desk.models.base import db, remember_generation
 from kupang_desk.storage import default_database_path, network_share
 
 ENV_DATABASE = "KUPANG_DESK_DATABASE"
+log = logging.getLogger(__name__)
 
 # WAL lets readers go on while one PC writes; synchronous=FULL makes a commit survive
 # a power cut; foreign keys are off in SQLite unless asked for.
@@ -144,7 +146,13 @@ def close(*, optimize: bool = False) -> None:
     """
     if db.obj is not None and not db.is_closed():
         if optimize and isinstance(db.obj, pw.SqliteDatabase):
-            db.execute_sql("PRAGMA optimize")
+            # A nicety that needs the write lock: while another window or PC is saving it is left for
+            # the next close, never an error after the work has been committed.
+            try:
+                db.execute_sql("PRAGMA busy_timeout = 200")
+                db.execute_sql("PRAGMA optimize")
+            except pw.OperationalError as error:
+                log.info("PRAGMA optimize left for later: %s", error)
         db.close()
 
 

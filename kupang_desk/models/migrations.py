@@ -7,7 +7,6 @@ row commit together, so a power cut leaves the database at a whole version.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import shutil
@@ -21,6 +20,7 @@ from playhouse.migrate import SchemaMigrator
 from playhouse.migrate import migrate as run
 
 import kupang_desk
+from kupang_desk import clock
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -44,12 +44,13 @@ from kupang_desk.models import (
     totals,
 )
 from kupang_desk.models.base import BaseModel, now
+from kupang_desk.models.queue import ONE_OPEN_INDEX, OPEN_SQL
 from kupang_desk.names import name_key
 from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 
 class SchemaVersion(BaseModel):
@@ -107,7 +108,7 @@ def migrate(database: pw.Database, target=None) -> int:
 
 def backup_before_migration(database: pw.Database, target, version: int) -> Path | None:
     """Copies the database aside before its schema changes; returns the copy's path."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     if isinstance(database, pw.SqliteDatabase):
         source = Path(database.database)
         copy = source.with_name(f"{source.stem}.sebelum-migrasi-v{version}-{stamp}{source.suffix or '.sqlite'}")
@@ -252,6 +253,23 @@ def _v13_diagnosis_year(database: pw.Database, migrator: SchemaMigrator) -> None
         totals.rebuild(database, [totals.DiagnosisYear])
 
 
+def _v14_one_open_queue_number(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v14: one open queue number per patient per poli per day, as a unique index. A patient who
+    got two open numbers before it (two loket PCs at once on PostgreSQL) keeps the first; the later
+    ones are closed as cancelled, with the reason in their note."""
+    seen: set[tuple] = set()
+    rows = database.execute_sql(f"SELECT id, day, poli_id, patient_id, label FROM queue_entry WHERE {OPEN_SQL} ORDER BY id")
+    param = database.param
+    for entry_id, day, poli_id, patient_id, label in rows.fetchall():
+        if (day, poli_id, patient_id) in seen:
+            log.warning("Queue entry %s (%s) closed: the patient had an open number already", entry_id, label)
+            database.execute_sql(f"UPDATE queue_entry SET state = 'batal', note = {param} WHERE id = {param}",
+                                 ("Nomor ganda: pasien sudah punya nomor terbuka di poli ini (ditutup saat pembaruan "
+                                  "database v14)", entry_id))
+        seen.add((day, poli_id, patient_id))
+    database.execute_sql(ONE_OPEN_INDEX)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -265,4 +283,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     11: _v11_visit_totals,
     12: _v12_access,
     13: _v13_diagnosis_year,
+    14: _v14_one_open_queue_number,
 }

@@ -42,6 +42,15 @@ class QueueEntry(BaseModel):
         indexes = ((("day", "poli", "number"), True), (("day", "poli", "state", "turn"), False))
 
 
+OPEN_STATES = ("menunggu", "dipanggil", "dilayani")
+OPEN_SQL = "state IN (" + ", ".join(f"'{state}'" for state in OPEN_STATES) + ")"
+# One open number per patient per poli per day, held by the database itself (schema v14): two loket
+# PCs giving the same patient a number at the same moment cannot both succeed.
+ONE_OPEN_INDEX = ("CREATE UNIQUE INDEX IF NOT EXISTS queue_entry_one_open ON queue_entry (day, poli_id, patient_id) "
+                  f"WHERE {OPEN_SQL}")
+QueueEntry.add_index(pw.SQL(ONE_OPEN_INDEX))
+
+
 def minutes_between(start: pw.Node, end: pw.Node) -> pw.Node:
     """``end - start`` in minutes, in SQL, on either engine (SQLite keeps times as ISO text)."""
     if isinstance(db.obj, pw.PostgresqlDatabase):

@@ -14,7 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from kupang_desk import audit
+from kupang_desk import audit, clock
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents import pdf as pdf_writer
@@ -58,7 +58,7 @@ def write_subject_report(patient_id: int, path: str | Path, *, user: User | None
     head = current_letterhead()
     story = pdf_writer.letterhead_block(head, width)
     story += [Spacer(1, 4 * mm), Paragraph(escape(_("DATA PRIBADI DAN RIWAYAT PEMROSESAN")), style(12, bold=True, center=True)),
-              Paragraph(escape(_("atas permintaan subjek data, per {date}").format(date=format_date(today or dt.date.today()))),
+              Paragraph(escape(_("atas permintaan subjek data, per {date}").format(date=format_date(today or clock.today()))),
                         style(9, center=True)), Spacer(1, 5 * mm),
               Paragraph(escape(_("1. Data pribadi yang disimpan")), style(10, bold=True)), Spacer(1, 2 * mm)]
     kelurahan = Region.get_or_none(Region.code == patient.kelurahan_code)

@@ -21,14 +21,15 @@ from typing import Any
 
 import peewee as pw
 
-from kupang_desk import audit
+from kupang_desk import audit, clock
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, Poli, QueueEntry, Visit, now, writing
+from kupang_desk.models import Patient, Poli, QueueEntry, Visit, db, now, writing
+from kupang_desk.models.queue import OPEN_STATES
 from kupang_desk.patients.numbers import bump
 from kupang_desk.patients.registration import live_patient
 from kupang_desk.queue import live
@@ -41,7 +42,7 @@ MOVES = {
     "dirujuk": set(),
     "batal": set(),
 }
-OPEN = ("menunggu", "dipanggil", "dilayani")
+OPEN = OPEN_STATES
 # The prefixes of the polis a new database has; another poli takes the first free letters of its name.
 PREFIXES = {"UMUM": "U", "GIGI": "G", "KIA": "K", "KB": "KB", "MTBS": "M", "LNS": "L", "IMN": "I", "GIZI": "Z",
             "TB": "T", "PTM": "P", "LAB": "B", "UGD": "D"}
@@ -118,23 +119,35 @@ def add(patient_id: int, poli_id: int, *, note: str = "", day: dt.date | None = 
         visit_id: int | None = None, user: SignedIn | None = None) -> Entry:
     """The loket gives the patient the poli's next number of the day."""
     user = require("visit.write", user)
-    day = day or dt.date.today()
+    day = day or clock.today()
     with writing():
         patient = live_patient(patient_id)
         poli = _live_poli(poli_id)
-        waiting = (QueueEntry.select().where((QueueEntry.day == day) & (QueueEntry.patient == patient.id)
-                                             & (QueueEntry.poli == poli.id) & QueueEntry.state.in_(OPEN)).first())
-        if waiting is not None:
-            raise KnownError(_("{name} ({no_rm}) sudah antre di poli {poli} dengan nomor {label}.").format(
-                name=patient.name, no_rm=patient.no_rm, poli=poli.name, label=waiting.label))
+        # The day's counter first: it is locked until this transaction ends, so another loket giving this
+        # poli a number waits here, and the look below sees what it committed (PostgreSQL reads committed
+        # rows per statement). The unique index queue_entry_one_open holds it regardless.
         number = bump(f"queue:{day.isoformat()}:{poli.id}")
-        row = QueueEntry.create(day=day, poli=poli, number=number, label=f"{prefix_of(poli)}-{number:03d}",
-                                patient=patient, visit=visit_id, turn=number, referred_from=referred_from,
-                                note=_note(note), arrived_at=now(), by=session.account(user))
+        _refuse_second_number(patient, poli, day)
+        try:
+            with db.atomic():
+                row = QueueEntry.create(day=day, poli=poli, number=number, label=f"{prefix_of(poli)}-{number:03d}",
+                                        patient=patient, visit=visit_id, turn=number, referred_from=referred_from,
+                                        note=_note(note), arrived_at=now(), by=session.account(user))
+        except pw.IntegrityError:
+            _refuse_second_number(patient, poli, day)
+            raise
         audit.record("queue", "queue_entry", row.id, {"patient_id": patient.id, "poli": poli.name, "label": row.label,
                                                       "state": "menunggu"}, user)
         live.notify(poli.id)
     return _entry(QueueEntry.get_by_id(row.id))
+
+
+def _refuse_second_number(patient: Patient, poli: Poli, day: dt.date) -> None:
+    waiting = (QueueEntry.select().where((QueueEntry.day == day) & (QueueEntry.patient == patient.id)
+                                         & (QueueEntry.poli == poli.id) & QueueEntry.state.in_(OPEN)).first())
+    if waiting is not None:
+        raise KnownError(_("{name} ({no_rm}) sudah antre di poli {poli} dengan nomor {label}.").format(
+            name=patient.name, no_rm=patient.no_rm, poli=poli.name, label=waiting.label))
 
 
 def _move(entry_id: int, to: str, user: SignedIn, **values) -> QueueEntry:
@@ -158,7 +171,7 @@ def _move(entry_id: int, to: str, user: SignedIn, **values) -> QueueEntry:
 def call_next(poli_id: int, *, day: dt.date | None = None, user: SignedIn | None = None) -> Entry | None:
     """Panggil berikutnya: the poli calls the first waiting patient (None: nobody waits)."""
     user = require("visit.write", user)
-    day = day or dt.date.today()
+    day = day or clock.today()
     with writing():
         first = (QueueEntry.select().where((QueueEntry.day == day) & (QueueEntry.poli == poli_id)
                                            & (QueueEntry.state == "menunggu"))
@@ -241,7 +254,7 @@ def _with_patient_and_poli() -> pw.ModelSelect:
 def day_list(day: dt.date | None = None, *, poli_id: int | None = None, user: SignedIn | None = None) -> list[Entry]:
     """The day's queue (of one poli), in the order it is called."""
     require("patient.read", user)
-    query = _with_patient_and_poli().where(QueueEntry.day == (day or dt.date.today()))
+    query = _with_patient_and_poli().where(QueueEntry.day == (day or clock.today()))
     if poli_id is not None:
         query = query.where(QueueEntry.poli == poli_id)
     return [_entry(row) for row in query.order_by(Poli.sort_order, Poli.name, QueueEntry.turn, QueueEntry.id)]
@@ -257,7 +270,7 @@ def unfinished(day: dt.date, *, user: SignedIn | None = None) -> list[Entry]:
 def left_open(before: dt.date | None = None, *, user: SignedIn | None = None) -> list[Entry]:
     """Entries of earlier days never closed: the loket closes them before the day's queue starts."""
     require("patient.read", user)
-    query = (_with_patient_and_poli().where((QueueEntry.day < (before or dt.date.today())) & QueueEntry.state.in_(OPEN))
+    query = (_with_patient_and_poli().where((QueueEntry.day < (before or clock.today())) & QueueEntry.state.in_(OPEN))
              .order_by(QueueEntry.day, Poli.sort_order, QueueEntry.turn))
     return [_entry(row) for row in query]
 

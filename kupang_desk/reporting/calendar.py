@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from kupang_desk import preferences
+from kupang_desk import clock, preferences
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Period
@@ -77,7 +77,7 @@ def _first_visit_day() -> dt.date | None:
 def entries(today: dt.date | None = None, *, months: int = 12, weeks: int = 12, user: SignedIn | None = None) -> list[Entry]:
     """The last ``months`` months and ``weeks`` weeks that are over, newest first, each report with its state."""
     require("report.make", user)
-    today = today or dt.date.today()
+    today = today or clock.today()
     first = _first_visit_day()
     if first is None:
         return []
@@ -170,7 +170,7 @@ class Reminders:
 def reminders(today: dt.date | None = None, *, user: SignedIn | None = None) -> Reminders:
     """Overdue reports and the alerts of the week so far (a cluster shows the week it starts)."""
     user = require("report.make", user)
-    today = today or dt.date.today()
+    today = today or clock.today()
     week = Week.of(today, starts_sunday=preferences.get("skdr.week_starts_sunday"))
     found = entries(today, user=user)
     return Reminders(overdue_line(found), week, alerts(week, user=user), sum(1 for entry in found if entry.overdue))

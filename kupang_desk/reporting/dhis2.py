@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -34,7 +33,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kupang_desk import preferences
+from kupang_desk import clock, preferences
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.excel import MAX_STAMPED_FILE
@@ -198,7 +197,7 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
                            "atau tulis --org-unit KODE."))
     for entry in values:
         entry["orgUnit"] = unit
-    payload = {"period": dhis2_period(kind, period), "orgUnit": unit, "completeDate": dt.date.today().isoformat(),
+    payload = {"period": dhis2_period(kind, period), "orgUnit": unit, "completeDate": clock.today().isoformat(),
                "dataValues": values}
     if rules.data_sets.get(kind):
         payload = {"dataSet": rules.data_sets[kind], **payload}

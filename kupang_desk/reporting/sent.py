@@ -11,7 +11,7 @@ import hashlib
 import json
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from kupang_desk import audit
 from kupang_desk.accounts import session
@@ -208,18 +208,31 @@ def _keep(sent: SentReport, files: list[tuple[str, bytes]], method: str, user: S
         "method": method, "files": hashes}, user)
 
 
+def _plain_name(name: str) -> str:
+    """A stored file's name as a name in the chosen folder and nothing else: a name a changed database
+    gives as ``../x`` or ``/etc/x`` (or ``C:\\x``) is refused, never followed out of the folder."""
+    plain = PureWindowsPath(name).name  # splits on / and \ alike, and drops a drive
+    if not plain or plain != name or plain in (".", "..") or any(ord(c) < 32 for c in plain):
+        raise KnownError(_("Nama file tersimpan {name!r} bukan nama file biasa (berisi folder atau tanda khusus), jadi "
+                           "tidak ditulis; tidak ada file yang ditulis di luar folder tujuan. Periksa database ini "
+                           "(kupang-desk audit verify).").format(name=name))
+    return plain
+
+
 def save_files(sent_id: int, folder: str | Path, *, user: SignedIn | None = None) -> list[Path]:
     """Writes the files of a sent report into ``folder``, each checked against its SHA-256."""
     require("report.make", user)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    rows = list(SentFile.select().where(SentFile.sent == sent_id).order_by(SentFile.id))
+    names = [_plain_name(row.name) for row in rows]  # every name checked before any file is written
     written = []
-    for row in SentFile.select().where(SentFile.sent == sent_id).order_by(SentFile.id):
+    for row, name in zip(rows, names, strict=True):
         content = bytes(row.content)
         if hashlib.sha256(content).hexdigest() != row.sha256:
             raise KnownError(_("File {name} yang tersimpan tidak cocok lagi dengan sidik SHA-256-nya; "
                                "pulihkan database dari cadangan.").format(name=row.name))
-        target = folder / row.name
+        target = folder / name
         target.write_bytes(content)
         written.append(target)
     return written

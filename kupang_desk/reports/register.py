@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from kupang_desk import regions
+from kupang_desk import clock, regions
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.excel import header_lines
@@ -46,7 +46,7 @@ def _values(number: int, row) -> list:
 
 
 def filter_period(flt: VisitFilter) -> Period:
-    return Period(flt.date_from or date(2000, 1, 1), flt.date_to or date.today())
+    return Period(flt.date_from or date(2000, 1, 1), flt.date_to or clock.today())
 
 
 def _filter_words(flt: VisitFilter) -> str:

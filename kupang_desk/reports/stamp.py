@@ -5,8 +5,7 @@ seals it (``documents.excel``): a file changed after it was made is refused ther
 
 from __future__ import annotations
 
-import datetime as dt
-
+from kupang_desk import clock
 from kupang_desk.documents.table import Report
 from kupang_desk.models import Institution
 
@@ -21,7 +20,7 @@ def stamp_of(report: Report) -> dict:
         "institution_code": "".join((institution.code or "").split()) if institution else "",
         "institution_name": institution.name if institution else "",
         "period_start": report.period.start.isoformat(), "period_end": report.period.end.isoformat(),
-        "revision": report.revision, "made_at": dt.datetime.now().replace(microsecond=0).isoformat(),
+        "revision": report.revision, "made_at": clock.now().replace(microsecond=0).isoformat(),
         "closing": list(report.closing), "figures": dict(report.figures),
         "tables": [{
             "title": table.title, "note": table.note, "total_label": table.total_label,

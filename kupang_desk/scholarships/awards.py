@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from kupang_desk import audit
+from kupang_desk import audit, clock
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
@@ -229,7 +229,7 @@ def transition(award_ids: Iterable[int], step: Step, *, user: User | None = None
     """Moves every award in the selection to ``step.to_status``; all or none (the message names
     each award that cannot move). Returns how many moved."""
     user = require("award.write", user)
-    today = today or dt.date.today()
+    today = today or clock.today()
     awards = _awards(award_ids)
     with writing():
         problems, notes = [], {}
@@ -257,7 +257,7 @@ def record_payout(award_ids: Iterable[int], stage: int, paid_on: dt.date, *, amo
     """Records the payout of ``stage`` (1-based) for every award in the selection; the amount is
     the award's share of that stage unless given. All or none."""
     user = require("award.write", user)
-    today = today or dt.date.today()
+    today = today or clock.today()
     awards = _awards(award_ids)
     if paid_on > today:
         raise KnownError(_("Tanggal pencairan tidak boleh sesudah hari ini."))
@@ -430,7 +430,7 @@ def deadline_warnings(*, today: dt.date | None = None, within_days: int = DEADLI
     """Nominated students whose account is still not active, with the days left to the deadline
     (negative: passed), the most urgent first."""
     require("student.read", user)
-    today = today or dt.date.today()
+    today = today or clock.today()
     found = []
     for programme in ScholarshipProgramme.select().where(ScholarshipProgramme.active):
         for row in award_rows(programme, statuses=["sk_nominasi"]):

@@ -15,7 +15,7 @@ import peewee as pw
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from kupang_desk import audit
+from kupang_desk import audit, clock
 from kupang_desk.accounts.permissions import require
 from kupang_desk.documents import pdf as pdf_writer
 from kupang_desk.documents.excel import write_workbook
@@ -113,7 +113,7 @@ def recipient_report(programme: ProgrammeRef, *, stage: int | None = None, statu
     closing = [_("Jumlah penerima: {count} siswa. Jumlah dana: {amount} ({words}).").format(
         count=len(rows), amount=format_rupiah(total), words=terbilang(total))] if rows else []
     return Report("penerima", title, _year_period(programme.year), [table], school_letterhead(), landscape=True,
-                  signed_on=signed_on or dt.date.today(), subtitle=subtitle, closing=closing,
+                  signed_on=signed_on or clock.today(), subtitle=subtitle, closing=closing,
                   sheet_title="Daftar penerima")
 
 
@@ -145,8 +145,8 @@ def recap_report(year: int, *, signed_on: dt.date | None = None, user: User | No
         if by_class.rows:
             tables.append(by_class)
     return Report("rekap_beasiswa", _("REKAP PENERIMA BEASISWA TAHUN {year}").format(year=year), _year_period(year), tables,
-                  school_letterhead(), landscape=True, signed_on=signed_on or dt.date.today(),
-                  subtitle=_("Keadaan {date}").format(date=format_date(dt.date.today())), sheet_title="Rekap beasiswa")
+                  school_letterhead(), landscape=True, signed_on=signed_on or clock.today(),
+                  subtitle=_("Keadaan {date}").format(date=format_date(clock.today())), sheet_title="Rekap beasiswa")
 
 
 def save_list(programme: ProgrammeRef, *, pdf: str | Path | None = None, xlsx: str | Path | None = None,
@@ -257,7 +257,7 @@ def save_letters(programme: ProgrammeRef, award_ids: list[int] | None, path: str
     margin = 20 * mm
     width = size[0] - 2 * margin
     head = school_letterhead()
-    signed_on = signed_on or dt.date.today()
+    signed_on = signed_on or clock.today()
     story: list = []
     for index, row in enumerate(rows):
         task.step(index, len(rows), _("Menyusun surat {done} dari {total}").format(done=index, total=len(rows)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from kupang_desk import audit
+from kupang_desk import audit, clock
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
@@ -37,7 +37,7 @@ class PromotionPlan:
 
 def next_school_year(today: dt.date | None = None) -> str:
     """The school year a promotion moves into: the one starting in July of this year."""
-    year = (today or dt.date.today()).year
+    year = (today or clock.today()).year
     return f"{year}/{year + 1}"
 
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import backup, preferences
+from kupang_desk import backup, clock, preferences
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.beranda.puskesmas import (
@@ -295,7 +295,7 @@ class PuskesmasBeranda(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.heading.setFont(font)
-        self.heading.setText(_("Beranda · {day}").format(day=format_date(dt.date.today())))  # before the figures come
+        self.heading.setText(_("Beranda · {day}").format(day=format_date(clock.today())))  # before the figures come
         # Focused when the window opens: the loket types a name at once and lands in Pasien with it.
         self.search = QLineEdit()
         self.search.setObjectName("berandaSearch")
@@ -332,7 +332,7 @@ class PuskesmasBeranda(QWidget):
         self.access_operation: Operation | None = None
         self.counting: Operation | None = None  # the tiles' count on its worker (``count_in_background``)
         self.counts_asked = 0
-        self.access_day = dt.date.today()
+        self.access_day = clock.today()
         self.map = KelurahanMap()
         self.map.open_area.connect(lambda area: self.access and self._open(self.access.opens(area)))
         self.reach = QLabel()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import preferences
+from kupang_desk import clock, preferences
 from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
@@ -47,7 +47,7 @@ class CityView(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, today: dt.date | None = None) -> None:
         super().__init__(parent)
-        today = today or dt.date.today()
+        today = today or clock.today()
         last_month = today.replace(day=1) - dt.timedelta(days=1)
         self.operation: Operation | None = None
         self.report = None

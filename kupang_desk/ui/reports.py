@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import preferences
+from kupang_desk import clock, preferences
 from kupang_desk.documents.table import Period, Report
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.formatting import format_date, format_number
@@ -57,7 +57,7 @@ class ReportsPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, today: dt.date | None = None) -> None:
         super().__init__(parent)
-        today = today or dt.date.today()
+        today = today or clock.today()
         last_month = (today.replace(day=1) - dt.timedelta(days=1))  # reports are due early in the next month
         self.operation: Operation | None = None
         self.report: Report | None = None

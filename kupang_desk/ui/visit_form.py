@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import settings
+from kupang_desk import clock, settings
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
@@ -127,7 +127,7 @@ class VisitFormDialog(DiscardGuard, QDialog):
         header = QLabel(_("<b>{name}</b> &nbsp; No. RM {no_rm} &nbsp; {sex}, lahir {born}").format(
             name=patient.name, no_rm=patient.no_rm, sex=patient.sex, born=format_date(patient.birth_date)))
         f = self.form = FieldForm()
-        self.visit_at = QDateTimeEdit(QDateTime(now or dt.datetime.now().replace(second=0, microsecond=0)))
+        self.visit_at = QDateTimeEdit(QDateTime(now or clock.now().replace(second=0, microsecond=0)))
         self.visit_at.setDisplayFormat("dd-MM-yyyy HH:mm")
         self.visit_at.setCalendarPopup(True)
         self.new_visit_label = QLabel()

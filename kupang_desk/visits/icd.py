@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from kupang_desk import clock
 from kupang_desk.models import Icd10, Visit, VisitDiagnosis
 
 _CODE = re.compile(r"^([A-Za-z])(\d{1,2})(?:\.?(\d{0,2}))?$")
@@ -71,7 +72,7 @@ def search_icd10(text: str, *, limit: int = 30, favourites: list[str] | None = N
 
 def most_used(limit: int = 20, *, days: int = 90, today: dt.date | None = None) -> list[str]:
     """The codes diagnosed most in the last ``days`` days, most first."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     since = dt.datetime.combine(today - dt.timedelta(days=days), dt.time())
     count = pw.fn.COUNT(VisitDiagnosis.id)
     query = (VisitDiagnosis.select(VisitDiagnosis.icd10, count.alias("n"))

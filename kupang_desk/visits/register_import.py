@@ -16,7 +16,7 @@ from pathlib import Path
 
 import peewee as pw
 
-from kupang_desk import audit
+from kupang_desk import audit, clock
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
@@ -219,7 +219,7 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
     if cut_identifiers not in CUT_CHOICES:
         raise ValueError(cut_identifiers)
     task = task or Task()
-    today = today or dt.date.today()
+    today = today or clock.today()
     rows = read_sheet(Path(path))
     header_index, mapping = find_header(rows, columns)
     summary = ImportSummary(headers=[cell_text(v) for v in rows[header_index]])

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2] / "kupang_desk"
 # Modules with no personal data in or out: pure rules, formats, files the caller already holds.
 HARMLESS_MODULES = {
     "kupang_desk.formatting": "formats numbers, dates and names it is given",
+    "kupang_desk.clock": "what time it is: reads no data",
     "kupang_desk.validators": "checks values it is given",
     "kupang_desk.names": "folds names it is given",
     "kupang_desk.i18n": "the interface language",

@@ -109,6 +109,7 @@ GUESSER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.serial
 def test_parallel_wrong_passwords_lock_the_account_after_exactly_five(admin, db_url):
     """8 PCs x 4 wrong passwords at once: each attempt is counted, the fifth locks the account and
     every later one is refused as locked (it used to check all 32 and never lock on PostgreSQL)."""

@@ -12,7 +12,7 @@ from tests.scholarships.test_awards import TODAY, award_at, make_student, pip  #
 
 
 def test_the_school_figures_equal_their_recipients_and_students(pip):  # noqa: F811 - the fixture
-    nominated = award_at(pip, "sk_nominasi", 1)  # deadline 5 December: 8 days after 27 November
+    nominated = award_at(pip, "sk_nominasi", 1)  # activation deadline in 8 days
     paid = award_at(pip, "dicairkan", 2)
     award_at(pip, "dibatalkan", 3)
     plain = make_student(4, pip_eligible=True, name="Ana Tanpa Kartu")

@@ -7,9 +7,9 @@ import datetime as dt
 from kupang_desk.models import PaymentType, Poli
 from kupang_desk.patients.registration import PatientForm, register
 from kupang_desk.visits.recording import DiagnosisLine, VisitForm, record_visit
+from tests.helpers.clock import TODAY
 
 OEBOBO = "53.71.04.1001"
-TODAY = dt.date(2026, 11, 27)
 
 
 def payment(code: str = "UMUM") -> int:

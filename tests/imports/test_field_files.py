@@ -11,10 +11,10 @@ from kupang_desk.imports.values import ADD, list_mappings
 from kupang_desk.models import Patient, PaymentType, Poli, Visit, VisitDiagnosis
 from kupang_desk.reports.lb1 import lb1_counts
 from kupang_desk.visits.register_import import import_register
+from tests.helpers.clock import TODAY
 from tests.reports import brute
 from tests.visits.test_register_import import register_file
 
-TODAY = dt.date(2026, 11, 27)
 MARCH = Period(dt.date(2022, 3, 1), dt.date(2022, 3, 31))
 
 # No RM, NIK, Nama, JK, Tgl lahir, Kelurahan, Poli, Cara Bayar, Tgl kunjungan, Kunjungan, Diagnosa, Kasus, Catatan

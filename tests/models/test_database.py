@@ -109,3 +109,25 @@ def test_a_failed_transaction_leaves_the_data_as_it_was(database):
         _patient(no_rm="000002", nik="5371045203870002", name="Maria Bere", sex="P")
         raise RuntimeError("listrik padam")
     assert [p.name for p in Patient.select()] == ["Yohanes Ndun"]
+
+
+def test_closing_while_another_program_writes_is_no_error(sqlite_url):
+    """Issue 35 item 8: a command (a scheduled ``reporting send``) ends while a clerk's window holds the
+    write lock: its work stands and it ends cleanly, not with a "database is locked" traceback from
+    the closing PRAGMA optimize."""
+    import sqlite3
+
+    target = database_module.connect(sqlite_url)
+    database_module.close()
+    window = sqlite3.connect(str(target.path), isolation_level=None)
+    window.execute("BEGIN IMMEDIATE")  # the clerk's save in progress
+    window.execute("UPDATE setting SET updated_at = updated_at")
+    try:
+        database_module.connect(sqlite_url, migrate=False, seed=False)
+        for query in ("SELECT count(*) FROM patient WHERE nik = '1'", "SELECT count(*) FROM visit WHERE patient_id = 1"):
+            db.execute_sql(query).fetchall()  # queries on indexes without statistics: PRAGMA optimize wants to analyse them
+        database_module.close(optimize=True)  # the old close raised "database is locked" here
+        assert db.is_closed()
+    finally:
+        window.execute("ROLLBACK")
+        window.close()

@@ -148,3 +148,28 @@ def test_a_database_of_another_program_is_refused(tmp_path):
     with pytest.raises(KnownError, match="bukan database Kupang Desk"):
         database_module.connect(f"sqlite:///{tmp_path}/other.sqlite")
     database_module.close()
+
+
+def test_v14_closes_a_second_open_queue_number_and_then_refuses_one(schema_db_url):
+    """A database from before v14 where two loket PCs gave one patient two open numbers: the first
+    stays, the later one is closed as cancelled with the reason, and the index then holds."""
+    from kupang_desk.models import QueueEntry
+    from kupang_desk.models.migrations import SchemaVersion
+
+    database_module.connect(schema_db_url)
+    patient = Patient.create(no_rm="000777", name="Yohanes Ndun", name_key="yohanes ndun", sex="L",
+                             birth_date=dt.date(1987, 3, 12))
+    umum = Poli.get(Poli.name == "Umum")
+    db.execute_sql("DROP INDEX queue_entry_one_open")
+    day = dt.date(2026, 11, 20)
+    for number in (1, 2):
+        QueueEntry.create(day=day, poli=umum, number=number, label=f"U-00{number}", patient=patient, turn=number)
+    SchemaVersion.update(version=13).where(SchemaVersion.version == 14).execute()  # as the program before v14 left it
+    database_module.close()
+
+    database_module.connect(schema_db_url)
+    first, second = QueueEntry.select().order_by(QueueEntry.number)
+    assert (first.state, second.state) == ("menunggu", "batal") and "Nomor ganda" in second.note
+    with pytest.raises(pw.IntegrityError), db.atomic():
+        QueueEntry.create(day=day, poli=umum, number=3, label="U-003", patient=patient, turn=3)
+    database_module.close()

@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from kupang_desk.models import Patient, db
 from kupang_desk.patients.numbers import next_no_rm, set_at_least
 from tests.helpers.factories import new_patient
@@ -28,6 +30,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.serial
 def test_parallel_registrations_get_distinct_numbers(db_url):
     from kupang_desk.models import database
 

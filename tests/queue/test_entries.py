@@ -12,11 +12,13 @@ import textwrap
 import pytest
 
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_date
 from kupang_desk.models import AuditEvent, Poli, QueueEntry
 from kupang_desk.queue import entries
+from tests.helpers.clock import TODAY, days_ago
 from tests.helpers.factories import new_patient, new_visit, poli
 
-DAY = dt.date(2026, 11, 26)  # a day before the factories' today
+DAY = days_ago(1)  # the day before the tests' today
 
 
 def people(count: int) -> list:
@@ -59,7 +61,7 @@ def test_every_move_allowed_and_every_other_refused_in_words(database):
             elif step == "serve":
                 entries.serve(entry.id)
             elif step == "finish":
-                entries.finish(entry.id, new_visit(patient, dt.datetime(2026, 11, 26, 9)).id)
+                entries.finish(entry.id, new_visit(patient, dt.datetime.combine(DAY, dt.time(9))).id)
             elif step == "refer":
                 entries.refer(entry.id, poli("Gigi"))
             else:
@@ -69,7 +71,7 @@ def test_every_move_allowed_and_every_other_refused_in_words(database):
     tries = {"dipanggil": lambda i: entries.recall(i), "dilayani": lambda i: entries.serve(i),
              "menunggu": lambda i: entries.skip(i), "batal": lambda i: entries.cancel(i, "salah poli"),
              "dirujuk": lambda i: entries.refer(i, poli("KIA")),
-             "selesai": lambda i: entries.finish(i, new_visit(patient, dt.datetime(2026, 11, 26, 10)).id)}
+             "selesai": lambda i: entries.finish(i, new_visit(patient, dt.datetime.combine(DAY, dt.time(10))).id)}
     for state in entries.MOVES:
         for to, attempt in tries.items():
             entry_id = at(state)
@@ -93,7 +95,7 @@ def test_a_morning_at_one_poli_calls_in_order_skips_to_the_end_and_refers_keepin
     assert [entries.call_next(umum, day=DAY).label for _n in range(3)] == [second.label, third.label, first.label]
     assert entries.call_next(umum, day=DAY) is None  # nobody waits
     entries.serve(second.id)
-    visit = new_visit(petrus, dt.datetime(2026, 11, 26, 9), "K02.1")
+    visit = new_visit(petrus, dt.datetime.combine(DAY, dt.time(9)), "K02.1")
     there = entries.refer(second.id, gigi, note="karies, perlu tambal", visit_id=visit.id)
     assert there.label == "G-001" and there.visit_id == visit.id and there.state == "menunggu"
     entries.call_next(gigi, day=DAY)
@@ -124,6 +126,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.serial
 def test_eight_loket_pcs_at_once_give_every_number_once_and_none_skipped(db_url):
     """On PostgreSQL as on SQLite: eight processes, fifty numbers each, one poli, one day."""
     from kupang_desk.models import Patient, database
@@ -147,6 +150,74 @@ def test_eight_loket_pcs_at_once_give_every_number_once_and_none_skipped(db_url)
     database.close()
 
 
+SAME_PATIENTS = textwrap.dedent("""
+    import sys
+    from kupang_desk import clock
+    from kupang_desk.errors import KnownError
+    from kupang_desk.models import database, Poli, Patient
+    database.connect(sys.argv[1], migrate=False, seed=False)
+    from kupang_desk.accounts import session
+    from kupang_desk.accounts.permissions import PERMISSIONS
+    from kupang_desk.accounts.session import SystemActor
+    from kupang_desk.queue import entries
+    session.sign_in(SystemActor("pengujian", "Pengujian otomatis", frozenset(PERMISSIONS)))
+    umum = Poli.get(Poli.name == "Umum").id
+    ids = [p.id for p in Patient.select().order_by(Patient.id)]
+    start = int(sys.argv[2])
+    for i in range(len(ids)):  # every clerk tries every patient, each from another one
+        patient = ids[(start + i) % len(ids)]
+        try:
+            print("given", entries.add(patient, umum).label, flush=True)
+        except KnownError as error:
+            assert "sudah antre di poli Umum" in str(error), error
+            print("refused", flush=True)
+""")
+
+
+@pytest.mark.serial
+def test_eight_clerks_give_nine_patients_one_open_number_each(db_url):
+    """Issue 35 item 4: the same nine patients at eight loket PCs at once: each patient gets one
+    open number in the poli (the others are refused with the number they have), numbers 1 to 9."""
+    from kupang_desk.models import Patient, database
+
+    clerks, patients = 8, 9
+    database.connect(db_url)
+    with database.db.atomic():
+        Patient.insert_many([{"no_rm": f"S{n:05d}", "name": f"Pasien {n}", "name_key": f"pasien {n}", "sex": "P",
+                              "birth_date": dt.date(1990, 1, 1)} for n in range(patients)]).execute()
+    database.close()
+    processes = [subprocess.Popen([sys.executable, "-c", SAME_PATIENTS, db_url, str(c)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for c in range(clerks)]
+    lines = []
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        lines += out.split("\n")
+    given = [line.split()[1] for line in lines if line.startswith("given")]
+    assert sorted(given) == [f"U-{n:03d}" for n in range(1, patients + 1)]
+    assert sum(1 for line in lines if line == "refused") == patients * (clerks - 1)
+    database.connect(db_url)
+    open_ones = [(e.patient_id, e.day) for e in QueueEntry.select().where(QueueEntry.state.in_(entries.OPEN))]
+    assert len(open_ones) == len(set(open_ones)) == patients
+    database.close()
+
+
+def test_the_database_itself_refuses_a_second_open_number(database):
+    """The unique index holds even for a write that skips the check in ``entries.add``; a closed
+    number does not count, so a cancelled patient can queue again."""
+    import peewee as pw
+
+    from kupang_desk.models import db
+
+    (yohanes,) = people(1)
+    first = entries.add(yohanes.id, poli("Umum"), day=DAY)
+    with pytest.raises(pw.IntegrityError), db.atomic():
+        QueueEntry.create(day=DAY, poli=poli("Umum"), number=99, label="U-099", patient=yohanes.id, turn=99)
+    entries.cancel(first.id, "salah poli")
+    again = entries.add(yohanes.id, poli("Umum"), day=DAY)
+    assert again.label == "U-002"
+
+
 def test_the_kiosk_command_line_gives_a_number_and_lists_the_day(database, db_url, monkeypatch, capsys, tmp_path):
     from kupang_desk.cli import main
     from kupang_desk.models import database as database_module
@@ -166,7 +237,7 @@ def test_the_kiosk_command_line_gives_a_number_and_lists_the_day(database, db_ur
     text = page.get_textpage().get_text_range()
     assert round(page.get_width() / 72 * 25.4) == 80  # the receipt paper's width
     assert "G-001" in text and "Poli Gigi" in text and "P. P." in text and "Petrus" not in text  # initials only
-    today = dt.date.today().isoformat()
+    today = TODAY.isoformat()
     assert main([*base, "list", "--date", today]) == 0
     out = capsys.readouterr().out
     assert "U-001\tUmum\tMenunggu\t" in out and "Yohanes Ndun" in out and "G-001\tGigi" in out
@@ -183,7 +254,7 @@ def test_the_kiosk_command_line_gives_a_number_and_lists_the_day(database, db_ur
 def test_waiting_and_service_times_per_poli(database):
     yohanes, petrus, yakobus = people(3)
     umum = poli("Umum")
-    at = dt.datetime(2026, 11, 26, 8, 0)
+    at = dt.datetime.combine(DAY, dt.time(8))
     made = [entries.add(p.id, umum, day=DAY) for p in (yohanes, petrus, yakobus)]
     for entry, (wait, service) in zip(made, ((10, 5), (30, 15), (50, None)), strict=True):
         called = at + dt.timedelta(minutes=wait)
@@ -209,23 +280,22 @@ def test_waits_per_day_in_the_recap_and_the_register_filter(database):
     umum = poli("Umum")
     plain = recap_report(Period(DAY, DAY))  # no queue that day: the recap as a one-PC puskesmas knows it
     assert not any("Waktu tunggu" in t.title for t in plain.tables)
-    morning = dt.datetime.combine(DAY, dt.time(8, 0))
     made = []
     for day, person, wait, service in ((DAY, yohanes, 10, 5), (DAY, petrus, 70, 20), (DAY + dt.timedelta(days=1), yakobus, 40, 10)):
         visit = new_visit(person, dt.datetime.combine(day, dt.time(9, 0)))
         entry = entries.add(person.id, umum, day=day)
-        arrived = morning.replace(day=day.day)
+        arrived = dt.datetime.combine(day, dt.time(8, 0))
         QueueEntry.update(arrived_at=arrived, called_at=arrived + dt.timedelta(minutes=wait), state="selesai", visit=visit.id,
                           finished_at=arrived + dt.timedelta(minutes=wait + service)).where(QueueEntry.id == entry.id).execute()
         made.append(visit)
     days = entries.times(DAY, DAY + dt.timedelta(days=1), by="day")
     assert [(d.name, d.called, d.wait_mean) for d in days] == [
-        ("26 November 2026", 2, dt.timedelta(minutes=40)), ("27 November 2026", 1, dt.timedelta(minutes=40))]
+        (format_date(DAY), 2, dt.timedelta(minutes=40)), (format_date(TODAY), 1, dt.timedelta(minutes=40))]
 
     report = recap_report(Period(DAY, DAY + dt.timedelta(days=1)))
     by_poli, by_day = (t for t in report.tables if "Waktu tunggu" in t.title)
     assert by_poli.rows == [[1, "Umum", 3, 40, 40, 70, 3, 12, 10]]
-    assert [row[1:4] for row in by_day.rows] == [["26 November 2026", 2, 40], ["27 November 2026", 1, 40]]
+    assert [row[1:4] for row in by_day.rows] == [[format_date(DAY), 2, 40], [format_date(TODAY), 1, 40]]
 
     long = VisitRegister(VisitFilter(waited_over=30))
     assert long.count() == 2 and {r.name for r in long.page(0)} == {"Petrus Pah", "Yakobus Tefa"}

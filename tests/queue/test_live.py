@@ -10,6 +10,8 @@ import textwrap
 import threading
 import time
 
+import pytest
+
 from kupang_desk.models import database
 from kupang_desk.models.database import resolve_url
 from kupang_desk.queue.live import Watcher
@@ -32,6 +34,7 @@ LOKET = textwrap.dedent("""
 """)
 
 
+@pytest.mark.serial
 def test_the_poli_sees_the_lokets_entry_within_a_second_and_after_its_connection_was_cut(db_url):
     import datetime as dt
 

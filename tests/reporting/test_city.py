@@ -236,3 +236,24 @@ def test_the_city_adds_the_waiting_counts_but_not_the_averages_and_lists_days_in
     assert added["2 Desember 2026"][2:] == [16, ""] and added["30 November 2026"][2:] == [4, 12]
     assert sorted(["10 Januari 2027", "2 Desember 2026", "30 November 2026", "Umum"], key=city._in_order) == [
         "30 November 2026", "2 Desember 2026", "10 Januari 2027", "Umum"]
+
+
+def test_city_report_of_a_month_nobody_sent_says_so_and_exits_3(db_url, tmp_path, capsys, monkeypatch):
+    """Issue 35 item 8: no file came for the month: the Excel and PDF are written with a note saying
+    so (exit 3, as for a month without visits), never a traceback."""
+    from kupang_desk.cli import main
+    from tests.helpers.factories import cli_account
+
+    database_module.connect(db_url)
+    cli_account(monkeypatch, role="pimpinan")
+    database_module.close()
+    xlsx, pdf = tmp_path / "kota.xlsx", tmp_path / "kota.pdf"
+    code = main(["--database", db_url, "city", "report", "lb1", "--month", "2026-10", "--xlsx", str(xlsx), "--pdf", str(pdf)])
+    captured = capsys.readouterr()
+    assert code == 3, captured.err
+    assert "kesalahan program" not in captured.err
+    sheet = load_workbook(xlsx).active
+    assert any("Belum ada file puskesmas untuk periode Oktober 2026" in str(c.value) for row in sheet.iter_rows() for c in row)
+    from pypdf import PdfReader
+
+    assert "Belum ada file puskesmas" in PdfReader(str(pdf)).pages[0].extract_text()

@@ -16,6 +16,7 @@ from kupang_desk.accounts.permissions import PermissionDenied
 from kupang_desk.cli import main
 from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_month
 from kupang_desk.models import LateChange, SentFile, SentReport
 from kupang_desk.models import database as database_module
 from kupang_desk.reporting import calendar, sent
@@ -32,6 +33,7 @@ from kupang_desk.visits.recording import (
 )
 from kupang_desk.visits.register import VisitFilter, VisitRegister
 from tests.helpers.actors import TEST_ACTOR, SystemActor
+from tests.helpers.clock import at, last_month
 from tests.helpers.factories import TODAY, cli_account, new_patient, new_visit, poli
 
 OCTOBER = Period.month("2026-10")
@@ -181,28 +183,47 @@ def test_only_an_account_that_may_send_marks_a_report_sent(october):
     assert SentReport.select().count() == 0
 
 
-def test_command_line_signs_in_marks_sent_and_shows_the_calendar(october, db_url, tmp_path, capsys, monkeypatch):
-    yohanes, _maria = october
+def test_command_line_signs_in_marks_sent_and_shows_the_calendar(database, db_url, tmp_path, capsys, monkeypatch):
+    month = last_month()  # the calendar shows the last twelve months: the month before the tests' today
+    label, slug = format_month(month.year, month.month), f"{month:%Y-%m}"
+    yohanes = new_patient()
+    new_visit(yohanes, at(month.replace(day=5)), "J06.9")
     cli_account(monkeypatch)
     database_module.close()
     args = ["--database", db_url, "reporting"]
-    assert main([*args, "send", "lb1", "--month", "2026-10", "--how", "print", "--note", "diterima Ibu Ana"]) == 0
+    assert main([*args, "send", "lb1", "--month", slug, "--how", "print", "--note", "diterima Ibu Ana"]) == 0
     assert "ditandai terkirim; periodenya dikunci" in capsys.readouterr().out
-    assert main([*args, "send", "lb1", "--month", "2026-10"]) == 2
+    assert main([*args, "send", "lb1", "--month", slug]) == 2
     assert "sudah ditandai terkirim" in capsys.readouterr().err
-    assert main([*args, "send", "skdr", "--month", "2026-10"]) == 2  # SKDR goes by week
+    assert main([*args, "send", "skdr", "--month", slug]) == 2  # SKDR goes by week
     assert main([*args, "calendar"]) == 0
     out = capsys.readouterr().out
-    assert any("Oktober 2026" in line and "Terkirim" in line and "LB1" in line for line in out.splitlines())
+    assert any(label in line and "Terkirim" in line and "LB1" in line for line in out.splitlines())
     database_module.connect(db_url)
     with session.acting_as(TEST_ACTOR):
-        late_visit(yohanes, dt.datetime(2026, 10, 21, 9, 0), "A09", reason="dicatat terlambat")
+        late_visit(yohanes, at(month.replace(day=21)), "A09", reason="dicatat terlambat")
     database_module.close()
-    assert main([*args, "changes", "lb1", "--month", "2026-10"]) == 0
+    assert main([*args, "changes", "lb1", "--month", slug]) == 0
     out = capsys.readouterr().out
     assert "dicatat kunjungan" in out and "alasan: dicatat terlambat" in out and "A09" in out and "0 menjadi 1" in out
-    assert main([*args, "files", "lb1", "--month", "2026-10", "--out", str(tmp_path / "kirim")]) == 0
-    assert sorted(p.name for p in (tmp_path / "kirim").iterdir()) == ["lb1-2026-10.pdf", "lb1-2026-10.xlsx"]
+    assert main([*args, "files", "lb1", "--month", slug, "--out", str(tmp_path / "kirim")]) == 0
+    assert sorted(p.name for p in (tmp_path / "kirim").iterdir()) == [f"lb1-{slug}.pdf", f"lb1-{slug}.xlsx"]
     monkeypatch.delenv("KUPANG_DESK_PASSWORD")
     assert main([*args, "calendar"]) == 2  # the command line signs in like the window
     database_module.close()
+
+
+@pytest.mark.parametrize("planted", ["../di-luar.xlsx", "/tmp/di-luar-mutlak.xlsx", "..\\di-luar.pdf", "C:\\di-luar.pdf", ".."])
+def test_files_of_a_sent_report_never_leave_the_chosen_folder(october, tmp_path, planted):
+    """Issue 35 item 8: a file name in the database that names a folder (a changed database) is refused
+    before anything is written, with the name in the message; nothing lands outside the folder."""
+    row = sent.mark_sent("lb1", OCTOBER, method="print")
+    SentFile.update(name=planted).where(SentFile.sent == row.id).execute()
+    out = tmp_path / "a" / "kirim"
+    before = {p for p in tmp_path.rglob("*")}
+    with pytest.raises(KnownError, match="bukan nama file biasa") as refused:
+        sent.save_files(row.id, out)
+    assert repr(planted) in str(refused.value) or planted in str(refused.value)
+    assert {p for p in tmp_path.rglob("*") if p.is_file()} == {p for p in before if p.is_file()}
+    assert not (tmp_path / "a" / "di-luar.xlsx").exists() and not (tmp_path / "di-luar-mutlak.xlsx").exists()
+    assert not out.exists() or not any(out.iterdir())

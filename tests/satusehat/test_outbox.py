@@ -262,6 +262,7 @@ def test_two_senders_never_send_the_same_row(database):
         assert outbox.Sender(client_of(server), lease=dt.timedelta(0))._claim(row)  # a claim that outlived its sender
 
 
+@pytest.mark.serial
 def test_the_sender_killed_mid_send_loses_nothing_and_doubles_nothing(database, db_url, monkeypatch):
     from kupang_desk.models import database as database_module
     from tests.helpers.factories import cli_account

@@ -12,14 +12,16 @@ from kupang_desk.models import Award, AwardEvent, Institution, Payout, Student, 
 from kupang_desk.names import name_key
 from kupang_desk.scholarships import awards, programmes
 from kupang_desk.scholarships.awards import STATUS_ORDER, TRANSITIONS, Step
+from tests.helpers.clock import TODAY, days_ago
 
-TODAY = dt.date(2026, 11, 27)
+IN_8_DAYS = TODAY + dt.timedelta(days=8)  # an activation deadline near enough to warn about
+
 STEPS = {  # what a clerk enters to reach each status
-    "sk_nominasi": Step("sk_nominasi", decree="SK-NOM/2026/015", decree_date=dt.date(2026, 3, 15),
-                        deadline=dt.date(2026, 12, 5)),
-    "rekening_aktif": Step("rekening_aktif", bank="BRI", account_number="012301012345501", activated_on=dt.date(2026, 5, 2)),
-    "sk_pemberian": Step("sk_pemberian", decree="SK-PEM/2026/044", decree_date=dt.date(2026, 6, 1)),
-    "diambil": Step("diambil", confirmed_on=dt.date(2026, 9, 1)),
+    "sk_nominasi": Step("sk_nominasi", decree="SK-NOM/2026/015", decree_date=days_ago(257),
+                        deadline=IN_8_DAYS),
+    "rekening_aktif": Step("rekening_aktif", bank="BRI", account_number="012301012345501", activated_on=days_ago(209)),
+    "sk_pemberian": Step("sk_pemberian", decree="SK-PEM/2026/044", decree_date=days_ago(179)),
+    "diambil": Step("diambil", confirmed_on=days_ago(87)),
     "dibatalkan": Step("dibatalkan", cancel_reason="Pindah sekolah"),
 }
 PATH = ("diusulkan", "sk_nominasi", "rekening_aktif", "sk_pemberian", "dicairkan", "diambil")
@@ -34,7 +36,7 @@ def make_student(number: int, grade: int = 4, **values) -> Student:
 @pytest.fixture
 def pip(database):
     Institution.create(kind="sekolah", name="SD Inpres Oebobo 2", code="50304512", school_level="SD")
-    return programmes.ensure_pip(2026)
+    return programmes.ensure_pip(TODAY.year)
 
 
 def award_at(pip, status: str, number: int = 1) -> Award:
@@ -44,7 +46,7 @@ def award_at(pip, status: str, number: int = 1) -> Award:
     award = Award.get(Award.student == student)
     for target in PATH[1:PATH.index(status) + 1] if status in PATH else ():
         if target == "dicairkan":
-            awards.record_payout([award.id], 1, dt.date(2026, 8, 20), today=TODAY)
+            awards.record_payout([award.id], 1, days_ago(99), today=TODAY)
         else:
             awards.transition([award.id], STEPS[target], today=TODAY)
     if status == "dibatalkan":
@@ -59,8 +61,8 @@ def test_the_whole_path_is_kept_with_who_and_when(pip):
     award = Award.get()
     for target in ("sk_nominasi", "rekening_aktif", "sk_pemberian"):
         awards.transition([award.id], STEPS[target], user=clerk, today=TODAY)
-    awards.record_payout([award.id], 1, dt.date(2026, 8, 20), user=clerk, today=TODAY)
-    awards.record_payout([award.id], 2, dt.date(2026, 10, 20), user=clerk, today=TODAY)
+    awards.record_payout([award.id], 1, days_ago(99), user=clerk, today=TODAY)
+    awards.record_payout([award.id], 2, days_ago(38), user=clerk, today=TODAY)
     awards.transition([award.id], STEPS["diambil"], user=clerk, today=TODAY)
     award = Award.get_by_id(award.id)
     assert (award.status, award.nomination_decree, award.account_number, award.grant_decree) == (
@@ -104,7 +106,7 @@ def test_a_payout_before_the_grant_decree_or_after_the_end_is_refused(pip, start
     payouts = Payout.select().count()
     message = "tidak ada pencairan lagi" if start in ("diambil", "dibatalkan") else "sesudah SK Pemberian"
     with pytest.raises(KnownError, match=message):
-        awards.record_payout([award.id], 2, dt.date(2026, 8, 20), today=TODAY)
+        awards.record_payout([award.id], 2, days_ago(99), today=TODAY)
     assert Payout.select().count() == payouts
 
 
@@ -134,9 +136,9 @@ def test_a_bulk_action_changes_all_or_none(pip):
     assert [Award.get_by_id(a.id).account_number for a in ready] == [f"01230101234550{n}" for n in range(3)]
     granted = [a.id for a in ready]
     awards.transition(granted, STEPS["sk_pemberian"], today=TODAY)
-    assert awards.record_payout(granted, 1, dt.date(2026, 8, 20), today=TODAY) == 3
+    assert awards.record_payout(granted, 1, days_ago(99), today=TODAY) == 3
     with pytest.raises(KnownError, match="sudah dicatat"):
-        awards.record_payout(granted, 1, dt.date(2026, 8, 21), today=TODAY)
+        awards.record_payout(granted, 1, days_ago(98), today=TODAY)
     assert Payout.select().count() == 3
 
 
@@ -154,7 +156,7 @@ def test_amounts_follow_the_programme_rules(pip):
                                 amounts={"SD": 500000}, stage_names=["Tahap 1"])
     assert programmes.amount_for(own, students[0]) == 500000  # no halving in this programme
     with pytest.raises(KnownError, match="sudah ada"):
-        programmes.save_programme("PIP", 2026)
+        programmes.save_programme("PIP", TODAY.year)
 
 
 def test_proposing_twice_adds_nobody_and_a_student_who_left_is_refused(pip):
@@ -167,11 +169,11 @@ def test_proposing_twice_adds_nobody_and_a_student_who_left_is_refused(pip):
 
 
 def test_deadline_warnings_list_near_and_passed_deadlines_first(pip):
-    for number, deadline in ((1, dt.date(2026, 11, 20)), (2, dt.date(2026, 12, 5)), (3, dt.date(2027, 2, 1))):
+    for number, deadline in ((1, days_ago(7)), (2, IN_8_DAYS), (3, TODAY + dt.timedelta(days=66))):
         award = award_at(pip, "diusulkan", number)
-        awards.transition([award.id], Step("sk_nominasi", decree="SK-1", decree_date=dt.date(2026, 3, 1),
+        awards.transition([award.id], Step("sk_nominasi", decree="SK-1", decree_date=days_ago(271),
                                            deadline=deadline), today=TODAY)
     active = award_at(pip, "rekening_aktif", 4)
-    Award.update(activation_deadline=dt.date(2026, 11, 1)).where(Award.id == active.id).execute()
+    Award.update(activation_deadline=days_ago(26)).where(Award.id == active.id).execute()
     warnings = awards.deadline_warnings(today=TODAY)
     assert [(row.name, days) for row, days in warnings] == [("Siswa Nomor B", -7), ("Siswa Nomor C", 8)]

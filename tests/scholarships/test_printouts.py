@@ -16,9 +16,8 @@ from kupang_desk.models import database as database_module
 from kupang_desk.names import name_key
 from kupang_desk.scholarships import awards, printouts, programmes
 from kupang_desk.scholarships.awards import Step
+from tests.helpers.clock import TODAY
 from tests.helpers.factories import cli_account
-
-TODAY = dt.date(2026, 11, 27)
 
 
 @pytest.mark.parametrize("amount,words", [

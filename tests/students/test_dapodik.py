@@ -15,10 +15,9 @@ from kupang_desk.errors import KnownError
 from kupang_desk.models import AuditEvent, Student
 from kupang_desk.models import database as database_module
 from kupang_desk.students.dapodik import import_students
+from tests.helpers.clock import TODAY
 from tests.helpers.dapodik import student, write_export
 from tests.helpers.factories import cli_account
-
-TODAY = dt.date(2026, 11, 27)
 
 
 def export(tmp_path, students, **kwargs):

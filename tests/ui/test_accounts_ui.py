@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
-from kupang_desk import backup, demo, encryption
+from kupang_desk import backup, clock, demo, encryption
 from kupang_desk.accounts import session, users
 from kupang_desk.models import AuditEvent, Institution, Patient, Setting, User
 from kupang_desk.models import database as database_module
@@ -20,6 +20,7 @@ from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.patients import PatientCardDialog
 from kupang_desk.ui.signin import ChangePasswordDialog, FirstRunDialog, SignInDialog
 from tests.helpers.actors import TEST_ACTOR, tamper
+from tests.helpers.clock import NOW, days_ago
 from tests.helpers.factories import new_patient
 
 
@@ -80,7 +81,7 @@ def test_sign_in_says_how_many_tries_are_left_then_locks(qtbot, sqlite_database)
     qtbot.keyClicks(dialog.password, "rahasia-123")
     qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
     assert dialog.user is None and "dikunci sampai" in dialog.message.text()
-    User.update(locked_until=dt.datetime.now() - dt.timedelta(seconds=1)).execute()
+    User.update(locked_until=clock.now() - dt.timedelta(seconds=1)).execute()
     qtbot.keyClicks(dialog.password, "rahasia-123")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.user is not None and dialog.user.username == "agnes"
@@ -278,7 +279,7 @@ def test_a_clerk_corrects_a_diagnosis_and_the_head_sees_who_did_it(qtbot, sqlite
     from tests.helpers.factories import new_visit
 
     patient = new_patient()
-    last_week = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=7)
+    last_week = NOW - dt.timedelta(days=7)
     visit = new_visit(patient, last_week, "J06.9")
     users.create_user("kepala", "dr. Maria Bere", "pimpinan", "rahasia-123", must_change=False)
     window = signed_in_window(qtbot, sqlite_database, "poli")
@@ -306,7 +307,7 @@ def test_a_clerk_corrects_a_diagnosis_and_the_head_sees_who_did_it(qtbot, sqlite
     tab = head.settings_page.audit
     tab.table.setCurrentIndex(tab.table.findData("visit"))
     tab.action.setCurrentIndex(tab.action.findData("update"))
-    tab.date_from.setText((dt.date.today() - dt.timedelta(days=7)).strftime("%d-%m-%Y"))
+    tab.date_from.setText(days_ago(7).strftime("%d-%m-%Y"))
     tab.apply()
     assert tab.model.rowCount() == 1
     who, details = tab.model.data(tab.model.index(0, 2)), tab.model.data(tab.model.index(0, 6))

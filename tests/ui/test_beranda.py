@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QApplication
 
 from kupang_desk.queue import entries
 from kupang_desk.ui.main_window import MainWindow
+from tests.helpers.clock import TODAY
 from tests.helpers.factories import OEBOBO, new_patient, new_visit, poli, second_patient
 
 
 def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_database, monkeypatch):
-    today = dt.date.today()
+    today = TODAY
     yohanes = new_patient()
     maria = second_patient()
     new_visit(yohanes, dt.datetime.combine(today, dt.time(0, 30)), "J06.9", today=today)
@@ -90,7 +91,7 @@ def test_the_map_shows_who_is_left_behind_and_each_kelurahan_opens_its_visits(qt
     from kupang_desk.models import WorkArea, writing
     from kupang_desk.population import Inhabitants
 
-    today = dt.date.today()
+    today = TODAY
     fontein, oetete = "53.71.05.1008", "53.71.04.1008"
     with writing():
         WorkArea.create(kelurahan=OEBOBO)
@@ -138,7 +139,7 @@ def test_the_school_head_sees_money_deadlines_and_students_left_out(qtbot, sqlit
     from kupang_desk.names import name_key
     from kupang_desk.scholarships import awards, programmes
 
-    today = dt.date.today()
+    today = TODAY
     Institution.create(kind="sekolah", name="SD Inpres Oebobo 2", code="50304512", school_level="SD")
     pip = programmes.ensure_pip(today.year)
     people = [Student.create(nisn=f"01500000{n:02d}", name=name, name_key=name_key(name), sex="P", class_group="Kelas 4A",

@@ -14,6 +14,7 @@ from kupang_desk.models import QueueEntry, Visit
 from kupang_desk.queue import entries
 from kupang_desk.reports.lb1 import lb1_counts
 from kupang_desk.ui.main_window import MainWindow
+from tests.helpers.clock import TODAY
 from tests.helpers.factories import new_patient, poli
 
 
@@ -79,7 +80,7 @@ def test_three_patients_from_the_loket_to_the_poli_and_one_on_to_gigi(qtbot, sql
     today = Visit.get_by_id(visit_id).visit_at.date()
     counted = lb1_counts(Period(today.replace(day=1), today))
     assert {code: sum(cells.values()) for code, cells in counted.items()} == {"J06.9": 1}
-    assert [e.label for e in entries.unfinished(dt.date.today())] == ["U-003", "G-001"]
+    assert [e.label for e in entries.unfinished(TODAY)] == ["U-003", "G-001"]
 
     screen = page.show_screen()  # the waiting room's TV
     qtbot.waitUntil(screen.isVisible)
@@ -110,7 +111,7 @@ def test_three_patients_from_the_loket_to_the_poli_and_one_on_to_gigi(qtbot, sql
 
 def test_the_loket_closes_what_an_earlier_day_left_open(qtbot, sqlite_database):
     patient = new_patient()
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = TODAY - dt.timedelta(days=1)
     left = entries.add(patient.id, poli("Umum"), day=yesterday)
     window = MainWindow(sqlite_database)
     qtbot.addWidget(window)

@@ -18,9 +18,9 @@ from kupang_desk.reporting import calendar
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.reporting import ChangesDialog, MarkSentDialog
 from kupang_desk.ui.visit_form import VisitFormDialog
+from tests.helpers.clock import TODAY
 from tests.helpers.factories import new_patient, new_visit
 
-TODAY = dt.date.today()
 LAST_MONTH_DAY = TODAY.replace(day=1) - dt.timedelta(days=20)  # a day of last month, whose report is due
 
 

@@ -15,13 +15,14 @@ from kupang_desk import demo
 from kupang_desk.models import Award, Institution, Payout, Student
 from kupang_desk.scholarships import awards, programmes
 from kupang_desk.ui.main_window import MainWindow
+from tests.helpers.clock import TODAY
 from tests.helpers.dapodik import student, write_export
 
 
 def school_window(qtbot, target) -> MainWindow:
     Institution.create(kind="sekolah", name="SD Inpres Oebobo 2", code="50304512", school_level="SD",
                        head_name="Yosefina Manafe, S.Pd.", head_nip="197703122005022002")
-    programmes.ensure_pip(dt.date.today().year)
+    programmes.ensure_pip(TODAY.year)
     window = MainWindow(target)
     qtbot.addWidget(window)
     window.show()
@@ -74,7 +75,7 @@ def test_import_fix_a_reject_move_awards_on_pay_and_print(qtbot, sqlite_database
     step = tab.ask_step()
     step.status.setCurrentIndex(step.status.findData("sk_nominasi"))
     qtbot.keyClicks(step.decree, "SK-NOM/2026/015")
-    step.deadline.setText((dt.date.today() + dt.timedelta(days=5)).strftime("%d-%m-%Y"))
+    step.deadline.setText((TODAY + dt.timedelta(days=5)).strftime("%d-%m-%Y"))
     assert not step.bank.isVisibleTo(step)  # only what this step needs is asked
     step.accept()
     assert {a.status for a in Award.select()} == {"sk_nominasi"}
@@ -98,7 +99,7 @@ def test_import_fix_a_reject_move_awards_on_pay_and_print(qtbot, sqlite_database
     assert not tab.warning.isVisibleTo(tab)
     tab.select_rows([0])
     payout = tab.ask_payout()
-    payout.paid_on.setText(dt.date.today().strftime("%d-%m-%Y"))
+    payout.paid_on.setText(TODAY.strftime("%d-%m-%Y"))
     payout.accept()
     assert Payout.select().count() == 1
     assert "sudah cair Rp225.000" in tab.totals.text()
@@ -128,7 +129,7 @@ def test_a_refused_step_shows_a_message_and_changes_nothing(qtbot, sqlite_databa
     Student.create(name="Ana Lay", name_key="ana lay", sex="P", class_group="Kelas 4A", grade=4, pip_eligible=True)
     tab.propose_eligible()
     first = Award.get(Award.student == maria)
-    awards.transition([first.id], awards.Step("sk_nominasi", decree="SK-1", decree_date=dt.date.today()))
+    awards.transition([first.id], awards.Step("sk_nominasi", decree="SK-1", decree_date=TODAY))
     tab.refresh()
     tab.view.selectAll()  # one at SK Nominasi, one still proposed
     shown = []
@@ -136,7 +137,7 @@ def test_a_refused_step_shows_a_message_and_changes_nothing(qtbot, sqlite_databa
     assert tab.apply_step(tab.selected(), awards.Step("dibatalkan", cancel_reason="Pindah sekolah")) is True
     assert {a.status for a in Award.select()} == {"dibatalkan"}
     tab.view.selectAll()
-    assert tab.apply_step(tab.selected(), awards.Step("sk_nominasi", decree="SK-2", decree_date=dt.date.today())) is False
+    assert tab.apply_step(tab.selected(), awards.Step("sk_nominasi", decree="SK-2", decree_date=TODAY)) is False
     assert "Tidak ada yang diubah" in shown[0] and "Maria Bere" in shown[0]
 
 
@@ -206,7 +207,7 @@ def test_a_new_programme_and_proposing_chosen_students_to_it(qtbot, sqlite_datab
     assert page.awards.programme_box.currentText().startswith("Beasiswa Prestasi Pemkot Kupang")
     page.students.view.selectAll()
     propose = page.students.ask_propose()
-    propose.programme.setCurrentIndex(propose.programme.findText(f"Beasiswa Prestasi Pemkot Kupang {dt.date.today().year}"))
+    propose.programme.setCurrentIndex(propose.programme.findText(f"Beasiswa Prestasi Pemkot Kupang {TODAY.year}"))
     propose.reason.setCurrentIndex(propose.reason.findText("Prestasi akademik"))
     propose.accept()
     assert "2 siswa diusulkan" in page.students.count.text()
@@ -223,8 +224,8 @@ def test_an_award_past_its_activation_deadline_is_red_in_the_table(qtbot, sqlite
     nominated = list(Award.select().where(Award.status == "sk_nominasi"))
     assert len(nominated) >= 2
     late, in_time = nominated[0], nominated[1]
-    Award.update(activation_deadline=dt.date.today() - dt.timedelta(days=1)).where(Award.id == late.id).execute()
-    Award.update(activation_deadline=dt.date.today() + dt.timedelta(days=3)).where(Award.id == in_time.id).execute()
+    Award.update(activation_deadline=TODAY - dt.timedelta(days=1)).where(Award.id == late.id).execute()
+    Award.update(activation_deadline=TODAY + dt.timedelta(days=3)).where(Award.id == in_time.id).execute()
     page = window.school_page
     page.tabs.setCurrentWidget(page.awards)
     tab = page.awards
@@ -237,7 +238,7 @@ def test_an_award_past_its_activation_deadline_is_red_in_the_table(qtbot, sqlite
     assert colours[late.id] == "#b00020" and colours[in_time.id] is None
     for award in Award.select():  # red exactly where the deadline passed without an active account
         overdue = award.status == "sk_nominasi" and award.activation_deadline is not None \
-            and award.activation_deadline < dt.date.today()
+            and award.activation_deadline < TODAY
         assert (colours.get(award.id) == "#b00020") == overdue, award.id
 
 

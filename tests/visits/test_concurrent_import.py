@@ -41,6 +41,7 @@ def rows(first: int, count: int, prefix: str) -> list[list]:
             for n in range(count)]
 
 
+@pytest.mark.serial
 def test_two_imports_and_the_loket_at_once(db_url, tmp_path, monkeypatch):
     if not db_url.startswith("postgresql"):
         pytest.skip("SQLite serialises writers with its file lock; this is PostgreSQL's case")

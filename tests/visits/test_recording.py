@@ -18,6 +18,7 @@ from kupang_desk.visits.recording import (
     record_visit,
     suggest_new_case,
 )
+from tests.helpers.clock import at, days_ago
 from tests.helpers.factories import TODAY, new_patient, new_visit, poli
 
 
@@ -91,9 +92,11 @@ def test_icd10_picker_finds_by_code_and_words(database):
 
 def test_most_used_codes(database):
     patient = new_patient()
-    for day in range(1, 4):
-        new_visit(patient, dt.datetime(2026, 11, day, 9), "K30")
-    new_visit(patient, dt.datetime(2026, 11, 5, 9), "I10")
+    for days in range(1, 4):
+        new_visit(patient, at(days_ago(days)), "K30")
+    new_visit(patient, at(days_ago(5)), "I10")
+    new_visit(patient, at(days_ago(95)), "I10")  # before the last 90 days: not counted
+    new_visit(patient, at(days_ago(96)), "I10")
     assert icd.most_used(today=TODAY)[:2] == ["K30", "I10"]
 
 

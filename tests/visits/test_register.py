@@ -10,8 +10,7 @@ import pytest
 from kupang_desk import demo
 from kupang_desk.models import Patient, PaymentType, Visit, VisitDiagnosis
 from kupang_desk.visits.register import VisitFilter, VisitRegister
-
-TODAY = dt.date(2026, 11, 27)
+from tests.helpers.clock import TODAY, at, last_month, month_start
 
 
 @pytest.fixture
@@ -47,11 +46,12 @@ def test_default_order_is_newest_first(visits):
 
 
 def test_filters(visits):
-    october = VisitFilter(date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 10, 31))
-    register = VisitRegister(october)
-    expected = Visit.select().where((Visit.visit_at >= dt.datetime(2026, 10, 1)) & (Visit.visit_at < dt.datetime(2026, 11, 1))).count()
+    month = last_month()  # a whole month inside the demo's two years
+    following = month_start(month + dt.timedelta(days=31))
+    register = VisitRegister(VisitFilter(date_from=month, date_to=following - dt.timedelta(days=1)))
+    expected = Visit.select().where((Visit.visit_at >= at(month, 0)) & (Visit.visit_at < at(following, 0))).count()
     assert register.count() == expected > 0
-    assert all(r.visit_at.month == 10 for r in register.iter_rows())
+    assert all((r.visit_at.year, r.visit_at.month) == (month.year, month.month) for r in register.iter_rows())
     j06 = VisitRegister(VisitFilter(icd10="J06"))
     assert j06.count() == VisitDiagnosis.select(VisitDiagnosis.visit).where(VisitDiagnosis.icd10.startswith("J06")).distinct().count()
     assert all("J06" in r.diagnoses for r in j06.iter_rows())
@@ -63,7 +63,7 @@ def test_filters(visits):
     pbi = VisitRegister(VisitFilter(pbi=True))  # PBI-N and PBI-D together
     assert pbi.count() == Visit.select().join(PaymentType).where(PaymentType.code.in_(["PBI-N", "PBI-D"])).count() > 0
     assert {r.payment for r in pbi.iter_rows()} == {"BPJS PBI (APBN)", "BPJS PBI (APBD)"}
-    assert VisitRegister(VisitFilter(date_from=dt.date(2030, 1, 1))).page(0) == []
+    assert VisitRegister(VisitFilter(date_from=TODAY + dt.timedelta(days=1))).page(0) == []
 
 
 def test_deleted_visits_are_left_out(visits):

@@ -15,9 +15,9 @@ from kupang_desk.imports.values import REJECT
 from kupang_desk.models import Patient, Visit, VisitDiagnosis, db
 from kupang_desk.models import database as database_module
 from kupang_desk.visits.register_import import import_register
+from tests.helpers.clock import TODAY
 from tests.helpers.factories import cli_account
 
-TODAY = dt.date(2026, 11, 27)
 HEADERS = ["No RM", "nik", "NAMA", "Jenis Kelamin", "Tanggal Lahir", "Kelurahan", "Poli", "Cara Bayar",
            "Tanggal Kunjungan", "Kunjungan", "Diagnosa", "Kasus", "Catatan"]
 

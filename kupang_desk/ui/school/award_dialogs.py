@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk import clock
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime, format_rupiah
 from kupang_desk.i18n import _
@@ -49,7 +50,7 @@ class ProgrammeDialog(QDialog):
         self.funder = line(programme.funder if programme else "")
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(programme.year if programme else dt.date.today().year)
+        self.year.setValue(programme.year if programme else clock.today().year)
         amounts = programme.amounts if programme else {}
         self.amounts = {level: line(str(amounts.get(level, "") or ""), placeholder=_("Rp per tahun")) for level in LEVELS}
         self.half = QCheckBox(_("Separuh untuk siswa baru dan kelas akhir (kelas 1/7/10 dan 6/9/12)"))
@@ -129,12 +130,12 @@ class StepDialog(QDialog):
         self.setWindowTitle(_("Ubah status {count} penerima").format(count=count))
         self.status = combo([(awards.status_label(s), s) for s in awards.TRANSITIONS[current] if s != "dicairkan"])
         self.decree = QLineEdit()
-        self.decree_date = QLineEdit(date_text(dt.date.today()))
+        self.decree_date = QLineEdit(date_text(clock.today()))
         self.deadline = QLineEdit()
         self.deadline.setPlaceholderText(_("hh-bb-tttt"))
         self.bank = QLineEdit()
         self.account = QLineEdit()
-        self.activated = QLineEdit(date_text(dt.date.today()))
+        self.activated = QLineEdit(date_text(clock.today()))
         self.reason = combo([(r, r) for r in awards.CANCEL_REASONS])
         self.message = QLabel()
         self.message.setStyleSheet(ERROR_STYLE)
@@ -182,7 +183,7 @@ class PayoutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Catat pencairan untuk {count} penerima").format(count=count))
         self.stage = combo([(name, number) for number, name in enumerate(stage_names, start=1)])
-        self.paid_on = QLineEdit(date_text(dt.date.today()))
+        self.paid_on = QLineEdit(date_text(clock.today()))
         self.amount = QLineEdit()
         self.amount.setPlaceholderText(_("kosongkan: bagian tahap ini dari jumlah setahun"))
         form = QFormLayout()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk import clock
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_rupiah
 from kupang_desk.i18n import _
@@ -45,7 +46,7 @@ OVERDUE_COLOR = "#b00020"
 
 def overdue(row: awards.AwardRow, today: dt.date | None = None) -> bool:
     """Nominated, the account still not active, and its activation deadline already passed."""
-    return row.status == "sk_nominasi" and row.deadline is not None and row.deadline < (today or dt.date.today())
+    return row.status == "sk_nominasi" and row.deadline is not None and row.deadline < (today or clock.today())
 
 
 class AwardsTab(QWidget):
@@ -294,7 +295,7 @@ class AwardsTab(QWidget):
 
     def save_recap(self, path: str | None = None) -> Operation | None:
         programme = self.programme()
-        year = programme.year if programme else dt.date.today().year
+        year = programme.year if programme else clock.today().year
         path = path or self._ask_path(_("Simpan rekap beasiswa"), f"rekap-beasiswa-{year}.xlsx", _("Excel (*.xlsx)"))
         if not path:
             return None

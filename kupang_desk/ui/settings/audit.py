@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import audit
+from kupang_desk import audit, clock
 from kupang_desk.accounts import users
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
@@ -143,7 +142,7 @@ class AuditTab(QWidget):
         """Writes the filtered trail to ``path`` off the GUI thread (a long trail takes a while)."""
         if path is None:
             path = ask_save_path(self, "audit-export", _("Ekspor jejak audit"),
-                                 f"jejak-audit-{dt.date.today():%Y%m%d}.xlsx", _("Excel (*.xlsx)"))
+                                 f"jejak-audit-{clock.today():%Y%m%d}.xlsx", _("Excel (*.xlsx)"))
         if not path:
             return None
         flt = self.current_filter()
