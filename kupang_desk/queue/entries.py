@@ -28,7 +28,7 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, Poli, QueueEntry, Visit, db, now, writing
+from kupang_desk.models import Patient, Poli, QueueEntry, Visit, now, writing
 from kupang_desk.models.queue import OPEN_STATES
 from kupang_desk.patients.numbers import bump
 from kupang_desk.patients.registration import live_patient
@@ -125,29 +125,20 @@ def add(patient_id: int, poli_id: int, *, note: str = "", day: dt.date | None = 
         poli = _live_poli(poli_id)
         # The day's counter first: it is locked until this transaction ends, so another loket giving this
         # poli a number waits here, and the look below sees what it committed (PostgreSQL reads committed
-        # rows per statement). The unique index queue_entry_one_open holds it regardless.
+        # rows per statement). Every entry is made here; the unique index queue_entry_one_open holds it regardless.
         number = bump(f"queue:{day.isoformat()}:{poli.id}")
-        _refuse_second_number(patient, poli, day)
-        try:
-            with db.atomic():
-                row = QueueEntry.create(day=day, poli=poli, number=number, label=f"{prefix_of(poli)}-{number:03d}",
-                                        patient=patient, visit=visit_id, turn=number, referred_from=referred_from,
-                                        note=_note(note), arrived_at=now(), by=session.account(user))
-        except pw.IntegrityError:
-            _refuse_second_number(patient, poli, day)
-            raise
+        waiting = (QueueEntry.select().where((QueueEntry.day == day) & (QueueEntry.patient == patient.id)
+                                             & (QueueEntry.poli == poli.id) & QueueEntry.state.in_(OPEN)).first())
+        if waiting is not None:
+            raise KnownError(_("{name} ({no_rm}) sudah antre di poli {poli} dengan nomor {label}.").format(
+                name=patient.name, no_rm=patient.no_rm, poli=poli.name, label=waiting.label))
+        row = QueueEntry.create(day=day, poli=poli, number=number, label=f"{prefix_of(poli)}-{number:03d}",
+                                patient=patient, visit=visit_id, turn=number, referred_from=referred_from,
+                                note=_note(note), arrived_at=now(), by=session.account(user))
         audit.record("queue", "queue_entry", row.id, {"patient_id": patient.id, "poli": poli.name, "label": row.label,
                                                       "state": "menunggu"}, user)
         live.notify(poli.id)
     return _entry(QueueEntry.get_by_id(row.id))
-
-
-def _refuse_second_number(patient: Patient, poli: Poli, day: dt.date) -> None:
-    waiting = (QueueEntry.select().where((QueueEntry.day == day) & (QueueEntry.patient == patient.id)
-                                         & (QueueEntry.poli == poli.id) & QueueEntry.state.in_(OPEN)).first())
-    if waiting is not None:
-        raise KnownError(_("{name} ({no_rm}) sudah antre di poli {poli} dengan nomor {label}.").format(
-            name=patient.name, no_rm=patient.no_rm, poli=poli.name, label=waiting.label))
 
 
 def _move(entry_id: int, to: str, user: SignedIn, **values) -> QueueEntry:
