@@ -1,7 +1,7 @@
 """Peewee models of Kupang Desk, bound to one ``DatabaseProxy``; no Qt here."""
 
 from kupang_desk.models.accounts import AuditEvent, User
-from kupang_desk.models.base import BaseModel, db, now, writing
+from kupang_desk.models.base import BaseModel, db, now, reading, writing
 from kupang_desk.models.patients import Patient, PatientIdentifier
 from kupang_desk.models.queue import QueueEntry
 from kupang_desk.models.reference import (
@@ -40,5 +40,5 @@ ALL_MODELS = [
 __all__ = [
     "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "CityFile", "Counter", "DiagnosisDay", "DiagnosisMonth", "DiagnosisYear", "Icd10", "Institution", "LateChange",
     "Patient", "PatientIdentifier", "PaymentType", "Payout", "Poli", "Population", "Promotion", "PromotionItem", "QueueEntry", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "SentFile", "SentReport", "Setting",
-    "Student", "User", "Visit", "VisitArea", "VisitDay", "VisitDiagnosis", "WorkArea", "db", "now", "writing",
+    "Student", "User", "Visit", "VisitArea", "VisitDay", "VisitDiagnosis", "WorkArea", "db", "now", "reading", "writing",
 ]

@@ -73,6 +73,28 @@ class writing:  # noqa: N801 - used like a function: ``with writing():``
         return handled
 
 
+class reading:  # noqa: N801 - used like a function: ``with reading():``
+    """One snapshot for several reads (a report counted by more than one query, then proved against
+    its totals): ``BEGIN DEFERRED`` on SQLite (WAL readers keep the snapshot of their first read),
+    ``REPEATABLE READ`` on PostgreSQL. Inside a transaction already open, that one is used."""
+
+    def __enter__(self):
+        if db.in_transaction():
+            self._atomic = None
+            return None
+        sqlite = isinstance(db.obj, pw.SqliteDatabase)
+        self._atomic = db.atomic("DEFERRED") if sqlite else db.atomic(isolation_level="REPEATABLE READ")
+        try:
+            return self._atomic.__enter__()
+        except pw.OperationalError as error:
+            raise storage_error(error) from error
+
+    def __exit__(self, kind, error, traceback):
+        if self._atomic is not None:
+            return self._atomic.__exit__(kind, error, traceback)
+        return None
+
+
 GENERATION = "database.generation"  # the setting a restore changes: see ``remember_generation``
 RESTORING = "pulih:"  # the generation's prefix while a restore runs
 RESTORE_STALE = dt.timedelta(minutes=15)  # a restore marker older than this was left by a restore that died

@@ -50,8 +50,8 @@ def merge(survivor_id: int, merged_id: int, *, reason: str, user: User | None = 
         moved_ids = [v for (v,) in Visit.select(Visit.id).where(Visit.patient == merged).tuples()]
         moved = Visit.update(patient=survivor).where(Visit.patient == merged).execute()
         outbox.patient_changed(survivor.id, nik_changed=survivor.nik != survivor_nik, visit_ids=moved_ids)
-        refresh_visit_ages(survivor, user=user)
-        refresh_new_visit_flags(survivor.id, user=user)
+        refresh_visit_ages(survivor, reason=note, user=user)
+        refresh_new_visit_flags(survivor.id, user=user, reason=note)
         audit.record("merge", "patient", survivor.id, {
             "merged_id": merged.id, "merged_no_rm": merged.no_rm, "visits_moved": moved, "reason": reason.strip()}, user)
     return survivor

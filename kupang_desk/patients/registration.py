@@ -34,6 +34,7 @@ from kupang_desk.validators import (
     check_name,
     check_nik,
 )
+from kupang_desk.visits import locks
 
 EDUCATIONS = ("Tidak/Belum Sekolah", "SD", "SMP", "SMA", "D1/D2/D3", "S1/D4", "S2/S3")
 MARITAL_STATUSES = ("Belum Kawin", "Kawin", "Cerai Hidup", "Cerai Mati")
@@ -277,7 +278,7 @@ def update(patient_id: int, form: PatientForm, *, reason: str, accept_warnings: 
         patient.updated_at = now()
         patient.save()
         if "birth_date" in changed or "sex" in changed:
-            refresh_visit_ages(patient, user=user)
+            refresh_visit_ages(patient, reason=_("data pasien dikoreksi: {reason}").format(reason=reason.strip()), user=user)
         if "nik" in changed:  # another person to SATUSEHAT: its number and the visits it holds follow
             outbox.patient_changed(patient.id, nik_changed=True)
         audit.record("update", "patient", patient.id, {
@@ -286,13 +287,18 @@ def update(patient_id: int, form: PatientForm, *, reason: str, accept_warnings: 
     return patient
 
 
-def refresh_visit_ages(patient: Patient, *, user: SignedIn | None = None) -> int:
-    """Recomputes the age and sex stored on the patient's visits (after a correction or merge)."""
+def refresh_visit_ages(patient: Patient, *, reason: str, user: SignedIn | None = None) -> int:
+    """Recomputes the age and sex stored on the patient's visits (after a correction or merge, inside
+    its transaction); a visit that changes inside a sent period is kept as a late change of that
+    report with ``reason``. Returns how many visits changed."""
     require("patient.write", user)
-    count = 0
-    for visit in Visit.select(Visit.id, Visit.visit_at).where(Visit.patient == patient):
+    changed = []
+    for visit in Visit.select(Visit.id, Visit.visit_at, Visit.age_days, Visit.age_years, Visit.sex).where(
+            Visit.patient == patient):
         days, years = age_at(patient.birth_date, visit.visit_at.date())
-        Visit.update(age_days=days, age_years=years, sex=patient.sex).where(Visit.id == visit.id).execute()
-        count += 1
-    return count
+        if (visit.age_days, visit.age_years, visit.sex) != (days, years, patient.sex):
+            Visit.update(age_days=days, age_years=years, sex=patient.sex).where(Visit.id == visit.id).execute()
+            changed.append((visit.id, visit.visit_at.date()))
+    locks.note_side_changes(changed, reason, user)
+    return len(changed)
 

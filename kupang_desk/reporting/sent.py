@@ -29,6 +29,7 @@ from kupang_desk.reports import service
 from kupang_desk.reports.base import SENT_KINDS, kind_label
 from kupang_desk.reports.stamp import plain_value
 from kupang_desk.tasks import Task
+from kupang_desk.visits import locks
 from kupang_desk.visits.locks import changed_since, latest_sent
 
 MAX_EXTRA_FILE = 20 * 1024 * 1024  # a file added to a sent report: a DHIS2 file or a scan, never a video
@@ -161,25 +162,40 @@ def mark_sent(kind: str, period: Period, *, method: str = "file", note: str = ""
             raise KnownError(_("File {name} terlalu besar untuk disimpan bersama laporan (paling besar 20 MB).").format(
                 name=path.name))
         extras.append((path.name, path.read_bytes()))
-    report = service.make(kind, period, service.Options(paper=paper), task=task, user=user)
     revision = 0 if previous is None else previous.revision + 1
-    report.revision = revision
-    report.stamp = {**(report.stamp or {}), "revision": revision}
-    task.step(1, 3, _("Menulis file yang dikirim..."))
-    stem = f"{kind}-{period.slug()}" + (f"-revisi-{revision}" if revision else "")
-    with tempfile.TemporaryDirectory(prefix="kupang-desk-kirim-") as folder:
-        xlsx, pdf = Path(folder) / f"{stem}.xlsx", Path(folder) / f"{stem}.pdf"
-        write_workbook([report], xlsx, paper=paper)
-        write_pdf(report, pdf, paper=paper)
-        files = [(xlsx.name, xlsx.read_bytes()), (pdf.name, pdf.read_bytes()), *extras]
+    options = service.Options(paper=paper)
+    report = service.make(kind, period, options, task=task, user=user)
+    files = _sent_files(report, kind, period, revision, paper) + extras
     task.step(2, 3, _("Menyimpan..."))
     with writing():
+        # Counted again with visit writes held (a few tens of milliseconds): what is kept as sent is
+        # what the database holds at the mark, and a visit saved from now on is a late change of it.
+        locks.hold_for_sending()
+        if latest_sent(kind, period) != previous:
+            raise KnownError(_("{report} {period} baru saja ditandai terkirim dari PC atau jendela lain. Lihat riwayat "
+                               "kirimnya.").format(report=kind_label(kind), period=period.label()))
+        counted = service.count(kind, period, options, user=user)
+        if snapshot(counted) != snapshot(report):  # a visit was saved while the files were being written
+            report = counted
+            files = _sent_files(report, kind, period, revision, paper) + extras
         sent = SentReport.create(kind=kind, period_start=period.start, period_end=period.end, revision=revision, sent_at=now(),
                                  sent_by=session.account(user), sent_by_name=user.full_name, method=method,
                                  note=" ".join(note.split())[:300], counts=json.dumps(snapshot(report), ensure_ascii=False))
         _keep(sent, files, method, user)
     task.step(3, 3, _("Selesai."))
     return sent
+
+
+def _sent_files(report: Report, kind: str, period: Period, revision: int, paper: str) -> list[tuple[str, bytes]]:
+    """The Excel and PDF of a sending, "Revisi N" on a revision, as name and content."""
+    report.revision = revision
+    report.stamp = {**(report.stamp or {}), "revision": revision}
+    stem = f"{kind}-{period.slug()}" + (f"-revisi-{revision}" if revision else "")
+    with tempfile.TemporaryDirectory(prefix="kupang-desk-kirim-") as folder:
+        xlsx, pdf = Path(folder) / f"{stem}.xlsx", Path(folder) / f"{stem}.pdf"
+        write_workbook([report], xlsx, paper=paper)
+        write_pdf(report, pdf, paper=paper)
+        return [(xlsx.name, xlsx.read_bytes()), (pdf.name, pdf.read_bytes())]
 
 
 def record_upload(kind: str, period: Period, files: list[Path], summary: str, *,

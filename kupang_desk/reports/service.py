@@ -12,7 +12,7 @@ from kupang_desk.documents.pdf import write_pdf
 from kupang_desk.documents.table import Period, Report, check_output
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import User, database, writing
+from kupang_desk.models import User, database, reading, writing
 from kupang_desk.reports.access import access_report
 from kupang_desk.reports.base import SENT_KINDS, kind_label
 from kupang_desk.reports.lb1 import lb1_report
@@ -44,8 +44,18 @@ def make(kind: str, period: Period, options: Options | None = None, *, task: Tas
     task = task or Task()
     task.step(0, 1, _("Menghitung {report}...").format(report=kind_label(kind)))
     made_from = database.write_mark()  # before counting: a write while it counts makes it stale
-    report = _make(kind, period, options, task, preview_rows, user)
+    report = count(kind, period, options, task=task, preview_rows=preview_rows, user=user)
     report.made_from = made_from
+    return report
+
+
+def count(kind: str, period: Period, options: Options, *, task: Task | None = None, preview_rows: int | None = None,
+          user: User | None = None) -> Report:
+    """``make`` without the database's write mark: also inside a write transaction (a sending counts
+    with visit writes held)."""
+    user = require("report.make", user)
+    with reading():  # the queries of one report, and the proof of its totals, see the same visits
+        report = _make(kind, period, options, task or Task(), preview_rows, user)
     report.complete = not (kind == "register" and preview_rows is not None)
     if kind in SENT_KINDS:
         report.revision = locks.revision_now(kind, period)

@@ -1,18 +1,27 @@
 """A period sent to the Dinas is locked: a visit created, corrected or deleted inside it later
 needs the clerk's reason, is kept as a late change of the period's latest sent revision, and
-turns that report to "Perlu revisi" (``kupang_desk.reporting``)."""
+turns that report to "Perlu revisi" (``kupang_desk.reporting``).
+
+A sending counts its report and keeps it as sent in one step that no visit write can come
+between (``hold_for_sending``); every write of a visit looks up the sent periods it touches with
+``touched``, under the same lock, so a visit is either in the counts kept or a late change of them,
+never neither."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 
+import peewee as pw
+
 from kupang_desk.accounts import session
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Period
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import LateChange, SentReport, now
+from kupang_desk.models import LateChange, SentReport, db, now
+
+PERIOD_LOCK = 0x4B445354  # PostgreSQL advisory lock key ("KDST"): sendings hold it alone, visit writes share it
 
 KIND_NAMES = {"lb1": "LB1", "recap": "Rekap kunjungan", "top": "Penyakit terbanyak", "skdr": "SKDR"}
 
@@ -31,6 +40,42 @@ def sent_covering(days: Iterable[dt.date]) -> list[SentReport]:
         if key not in latest and any(row.period_start <= day <= row.period_end for day in days):
             latest[key] = row
     return sorted(latest.values(), key=lambda row: (row.period_start, row.kind))
+
+
+def _period_lock(exclusive: bool) -> None:
+    """Inside a write transaction. On SQLite the transaction already holds the file's one write lock
+    (``BEGIN IMMEDIATE``), so nothing else is needed; on PostgreSQL row locks do not cover a row
+    that does not exist yet (a new visit), so both sides take one advisory lock, held to the commit."""
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        db.execute_sql(f"SELECT {function}(%s)", (PERIOD_LOCK,))
+
+
+def hold_for_sending() -> None:
+    """Inside the sending's write transaction, before it counts: waits for visit writes under way to
+    commit and holds new ones until the sending commits."""
+    _period_lock(exclusive=True)
+
+
+def touched(days: Iterable[dt.date]) -> list[SentReport]:
+    """Inside a visit write's transaction, before it writes: ``sent_covering`` with the period lock
+    held, so a sending under way either counted this write or is seen here as sent."""
+    _period_lock(exclusive=False)
+    return sent_covering(days)
+
+
+def note_side_changes(visits: Iterable[tuple[int, dt.date]], reason: str, user: SignedIn | None,
+                      skip: Iterable[int] = ()) -> None:
+    """Keeps as late changes the visits a write changed besides its own (ages after a birth date is
+    corrected, kunjungan baru/lama after an earlier visit is entered): each one inside a sent period
+    turns that report to "Perlu revisi", with ``reason`` in words (inside the caller's transaction)."""
+    skipped = set(skip)
+    visits = [(visit_id, day) for visit_id, day in visits if visit_id not in skipped]
+    if not visits:
+        return
+    sent = touched(day for _visit, day in visits)
+    for visit_id, day in visits:
+        note(visit_id, [row for row in sent if row.period_start <= day <= row.period_end], "update", reason, user)
 
 
 def describe(sent: SentReport) -> str:

@@ -20,6 +20,7 @@ from kupang_desk.models import (
     User,
     Visit,
     VisitDiagnosis,
+    db,
     now,
     writing,
 )
@@ -191,7 +192,7 @@ def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | 
     if errors:
         raise VisitInvalid(errors)
     with writing():
-        sent = _late(locks.sent_covering([values["visit_at"].date()]), reason)
+        sent = _late(locks.touched([values["visit_at"].date()]), reason)
         patient = Patient.get_by_id(form.patient_id)
         at = values["visit_at"]
         days, years = age_at(patient.birth_date, at.date())
@@ -199,8 +200,8 @@ def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | 
                              sex=patient.sex, created_by=session.account(user), created_at=now(), **values)
         _write_diagnoses(visit.id, form.diagnoses)
         # A visit entered late can make a later visit of that year a repeat.
-        refresh_new_visit_flags(patient.id, years=[at.year], user=user)
         locks.note(visit.id, sent, "create", reason, user)
+        refresh_new_visit_flags(patient.id, years=[at.year], user=user, reason=reason, skip=(visit.id,))
         outbox.note(visit.id, "create")
         audit.record("create", "visit", visit.id, {
             "patient_id": patient.id, "diagnoses": [line.code for line in form.diagnoses],
@@ -306,7 +307,7 @@ def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | N
         visit = _live_visit(visit_id)
         if visit.patient_id != form.patient_id:
             raise KnownError(_("Kunjungan ini milik pasien lain."))
-        sent = locks.sent_covering({visit.visit_at.date(), values["visit_at"].date()})
+        sent = locks.touched({visit.visit_at.date(), values["visit_at"].date()})
         before = {name: getattr(visit, name + "_id" if name in ("poli", "payment_type", "referral_poli") else name)
                   for name in CORRECTED_FIELDS}
         before_codes = _diagnosis_text(visit.id)
@@ -316,7 +317,8 @@ def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | N
                      age_years=years).where(Visit.id == visit.id).execute()
         VisitDiagnosis.delete().where(VisitDiagnosis.visit == visit.id).execute()
         _write_diagnoses(visit.id, form.diagnoses)
-        refresh_new_visit_flags(patient.id, years=sorted({visit.visit_at.year, values["visit_at"].year}), user=user)
+        refresh_new_visit_flags(patient.id, years=sorted({visit.visit_at.year, values["visit_at"].year}), user=user,
+                                reason=reason, skip=(visit.id,))
         changed: dict[str, object] = {name: [str(before[name] if before[name] is not None else ""), str(values.get(name) or "")]
                    for name in CORRECTED_FIELDS if name in values and str(before[name] or "") != str(values[name] or "")}
         after_codes = _diagnosis_text(visit.id)
@@ -335,21 +337,25 @@ def delete_visit(visit_id: int, *, reason: str, user: User | None = None) -> Vis
         raise KnownError(_("Alasan penghapusan wajib diisi, misalnya 'kunjungan tercatat dua kali'."))
     with writing():
         visit = _live_visit(visit_id)
-        locks.note(visit.id, locks.sent_covering([visit.visit_at.date()]), "delete", reason, user)
+        locks.note(visit.id, locks.touched([visit.visit_at.date()]), "delete", reason, user)
         Visit.update(deleted_at=now(), deleted_reason=reason.strip()[:200]).where(Visit.id == visit.id).execute()
         outbox.note(visit.id, "delete")
-        refresh_new_visit_flags(visit.patient_id, years=[visit.visit_at.year], user=user)
+        refresh_new_visit_flags(visit.patient_id, years=[visit.visit_at.year], user=user, reason=reason, skip=(visit.id,))
         audit.record("delete", "visit", visit.id, {"patient_id": visit.patient_id, "reason": reason.strip(),
                                                    "diagnoses": _diagnosis_text(visit.id)}, user)
     return Visit.get_by_id(visit_id)
 
 
-def refresh_new_visit_flags(patient_id: int, years: list[int] | None = None, *, user: SignedIn | None = None) -> None:
-    """Marks the first visit of each year as kunjungan baru and the rest as lama."""
+def refresh_new_visit_flags(patient_id: int, years: list[int] | None = None, *, user: SignedIn | None = None,
+                            reason: str = "", skip: tuple[int, ...] = ()) -> list[tuple[int, dt.date]]:
+    """Marks the first visit of each year as kunjungan baru and the rest as lama; returns the visits
+    it changed. Inside a write: a changed visit in a sent period (other than ``skip``, the write's
+    own, noted already) is kept as a late change with ``reason`` or a reason in words."""
     require("visit.write", user)
     query = Visit.select(Visit.id, Visit.visit_at, Visit.is_new_visit).where(
         (Visit.patient == patient_id) & Visit.deleted_at.is_null()).order_by(Visit.visit_at, Visit.id)
     seen: set[int] = set()
+    changed = []
     for visit in query:
         year = visit.visit_at.year
         if years is not None and year not in years:
@@ -358,3 +364,8 @@ def refresh_new_visit_flags(patient_id: int, years: list[int] | None = None, *, 
         seen.add(year)
         if visit.is_new_visit != first:
             Visit.update(is_new_visit=first).where(Visit.id == visit.id).execute()
+            changed.append((visit.id, visit.visit_at.date()))
+    if changed and db.in_transaction():
+        locks.note_side_changes(changed, reason or _("kunjungan baru/lama berubah karena kunjungan lain pasien ini"), user,
+                                skip=skip)
+    return changed

@@ -423,7 +423,7 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
                 key = (ids[owner], row.visit_at.year)
                 first_of_year[key] = min(first_of_year.get(key, row.visit_at), row.visit_at)
         touched: set[int] = set()
-        sent = locks.sent_covering(row.visit_at.date() for row, _owner, is_new in plan if is_new)
+        sent = locks.touched(row.visit_at.date() for row, _owner, is_new in plan if is_new)
         late = BulkWriter(LateChange, ("sent", "visit", "action", "reason", "at", "by"), parent=visits)
         account = who.id if (who := session.account(user)) else None
         for count, (row, owner, is_new) in enumerate(plan):
@@ -454,7 +454,7 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
         late.close()
         if touched:
             for pid in touched:  # existing patients: their earlier visits count too
-                refresh_new_visit_flags(pid, user=user)
+                refresh_new_visit_flags(pid, user=user, reason=reason)
         mapper.remember(user)
         audit.record("import", "visit", "", {"new": sum(1 for _r, _o, new in plan if new),
                                              "new_patients": len(new_patients),

@@ -146,6 +146,28 @@ def test_a_sent_period_is_locked_and_a_late_change_makes_it_perlu_revisi(october
     assert json.loads(second.counts) != json.loads(first.counts)
 
 
+def test_a_birth_date_corrected_after_sending_flags_the_months_its_visits_change(october):
+    """Issue 35 item 2: a correction that moves a patient's visits to another age column changes a
+    sent LB1 without touching a visit; it is kept as a late change, so the month shows Perlu revisi."""
+    from kupang_desk.patients.registration import update
+    from tests.helpers.factories import patient_form
+
+    yohanes, maria = october
+    sent.mark_sent("lb1", OCTOBER)
+    form = patient_form(name="Yohanes Ndun", birth_date=dt.date(2016, 3, 12))  # 10, not 39, on 5 October
+    update(yohanes.id, form, reason="salah ketik tahun lahir", accept_warnings=True, today=TODAY)
+    assert statuses(dt.date(2026, 11, 20))[("lb1", "Oktober 2026")] == calendar.REVISI
+    found = sent.changes("lb1", OCTOBER)
+    assert [(who, c.action, c.reason) for c, who in found.late] == [
+        (f"{yohanes.no_rm} Yohanes Ndun", "update", "data pasien dikoreksi: salah ketik tahun lahir")]
+    cells = {(d.row.split()[0], d.column): (d.old, d.new) for d in found.differences}
+    assert (cells[("J06.9", "20-44 th L")], cells[("J06.9", "10-14 th L")]) == ((1, 0), (0, 1))
+    # Correcting the phone number changes no report: no late change.
+    update(yohanes.id, patient_form(name="Yohanes Ndun", birth_date=dt.date(2016, 3, 12), phone="081299990000"),
+           reason="nomor baru", accept_warnings=True, today=TODAY)
+    assert LateChange.select().count() == 1
+
+
 def test_corrections_and_deletions_in_a_sent_week_are_kept_and_flagged(october):
     yohanes, maria = october
     week = Week.of(dt.date(2026, 10, 12))
