@@ -37,6 +37,7 @@ import kupang_desk
 from kupang_desk import audit, clock, encryption, preferences
 from kupang_desk.accounts.permissions import SYSTEM_BACKUP, acting, require
 from kupang_desk.errors import KnownError, os_reason
+from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
 from kupang_desk.models import (
     ALL_MODELS,
@@ -49,7 +50,13 @@ from kupang_desk.models import (
     db,
     writing,
 )
-from kupang_desk.models.base import GENERATION, RESTORING
+from kupang_desk.models.base import (
+    GENERATION,
+    RESTORE_LOCK,
+    RestoreMarker,
+    interrupted_restore,
+    this_process,
+)
 from kupang_desk.models.database import DatabaseUrl, make_database
 from kupang_desk.models.migrations import SCHEMA_VERSION
 from kupang_desk.satusehat import outbox
@@ -433,11 +440,11 @@ def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None =
         if target.kind == "postgresql":
             if engine != "postgresql":
                 raise KnownError(_("Cadangan SQLite tidak dapat dipulihkan ke server PostgreSQL; pilih cadangan PostgreSQL."))
-            safety = _restore_pg(plain, target, key, task)
+            safety = _restore_pg(plain, target, key, task, path)
         else:
             if engine != "sqlite" or target.path is None:
                 raise KnownError(_("Cadangan PostgreSQL hanya dapat dipulihkan ke server PostgreSQL."))
-            safety = _swap_sqlite(plain, target.path, task)
+            safety = _swap_sqlite(plain, target.path, task, path)
     _after_restore(info, target, safety, user, other_institution=foreign)
     return safety
 
@@ -474,6 +481,30 @@ def _marker(text: str) -> tuple[str, str]:
     return GENERATION, json.dumps(text)
 
 
+def _restore_marker(generation: str, before_row, safety: Path, source: Path) -> RestoreMarker:
+    """The marker of a restore by this process; ``before_row`` the generation setting's row, if any."""
+    host, pid, started = this_process()
+    before = str(json.loads(before_row[0])) if before_row else ""
+    return RestoreMarker(generation=generation, before=before, at=int(clock.timestamp()), host=host, pid=pid,
+                         started=started, safety=str(safety), file=str(source))
+
+
+def interrupted_restore_note() -> tuple[str, Path | None] | None:
+    """When a restore died before this program opened the database: what to tell the clerk, and the
+    backup it was restoring (to offer it again) when that file is still there; else None."""
+    marker = interrupted_restore()
+    if marker is None:
+        return None
+    safety = Path(marker.safety) if marker.safety else None
+    text = _("Pemulihan dari cadangan yang dimulai {when} di PC {host} terhenti sebelum selesai (programnya tertutup atau "
+             "listrik padam). Database masih berisi data sebelum pemulihan itu dan dapat dipakai seperti biasa.").format(
+        when=format_datetime(clock.from_timestamp(marker.at)), host=marker.host)
+    if safety is not None and safety.is_file():
+        text += " " + _("Salinan pengaman yang sempat dibuat: {path}.").format(path=safety)
+    source = Path(marker.file) if marker.file else None
+    return text, source if source is not None and source.is_file() else None
+
+
 def _stamp_generation(plain: Path, generation: str) -> None:
     """The restored copy carries a new generation: the programs still open on the old one then refuse to write."""
     connection = sqlite3.connect(str(plain))
@@ -486,7 +517,7 @@ def _stamp_generation(plain: Path, generation: str) -> None:
         connection.close()
 
 
-def _swap_sqlite(plain: Path, live: Path, task: Task) -> Path:
+def _swap_sqlite(plain: Path, live: Path, task: Task, source: Path) -> Path:
     """The restored database written into ``live`` with SQLite's backup API, as one transaction.
 
     The file is never renamed or replaced under the programs that have it open (SQLite's WAL
@@ -507,8 +538,10 @@ def _swap_sqlite(plain: Path, live: Path, task: Task) -> Path:
         task.step(0, 3, _("Menunggu PC dan jendela lain selesai menyimpan..."))
         try:
             with connection:
+                connection.execute("BEGIN IMMEDIATE")
+                row = connection.execute("SELECT value FROM setting WHERE key = ?", (GENERATION,)).fetchone()
                 connection.execute("INSERT OR REPLACE INTO setting (key, value, updated_at) VALUES (?, ?, ?)",
-                                   (*_marker(f"{RESTORING}{generation}:{int(clock.timestamp())}"),
+                                   (*_marker(_restore_marker(generation, row, safety, source).text()),
                                     clock.now().isoformat(" ", "seconds")))
         except sqlite3.OperationalError as error:
             raise KnownError(_("Database sedang dipakai menyimpan oleh program lain, jadi pemulihan tidak dijalankan dan tidak ada "
@@ -537,16 +570,34 @@ def _swap_sqlite(plain: Path, live: Path, task: Task) -> Path:
     return safety
 
 
-def _restore_pg(plain: Path, target: DatabaseUrl, key: encryption.BackupKey | None, task: Task) -> Path:
+def _restore_pg(plain: Path, target: DatabaseUrl, key: encryption.BackupKey | None, task: Task, source: Path) -> Path:
     """pg_restore in one transaction (all or nothing), after the app's other sessions are
     disconnected and an encrypted safety dump of the current database is kept in the data folder."""
     database = make_database(target)
-    arguments, environment = _pg_arguments(database)
     safety = _unused(private_folder().parent / f"{database.database}.sebelum-pulih-{clock.now():%Y%m%d-%H%M%S}{PG_SUFFIX}")
     task.step(0, 3, _("Memutus sambungan Kupang Desk lain ke database..."))
     generation = uuid.uuid4().hex
-    _set_pg_generation(database, f"{RESTORING}{generation}:{int(clock.timestamp())}")
-    disconnect_others(database)
+    holder = make_database(target)  # a session of its own ("kupang-desk-pulih", not disconnected) holds the restore's lock
+    holder.connect_params["application_name"] = "kupang-desk-pulih"
+    try:
+        holder.connect()
+        holder.execute_sql("SELECT pg_advisory_lock(%s)", (RESTORE_LOCK,))
+        with holder.atomic():
+            row = holder.execute_sql("SELECT value FROM setting WHERE key = %s", (GENERATION,)).fetchone()
+            marker = _restore_marker(generation, row, safety, source)
+        _set_pg_generation(database, marker.text())
+        disconnect_others(database)
+        _restore_pg_steps(database, plain, safety, key, task)
+        _set_pg_generation(database, generation)
+    finally:
+        holder.close()  # the lock goes with the session, also when this process dies
+    task.step(3, 3, _("Selesai."))
+    return safety
+
+
+def _restore_pg_steps(database: pw.PostgresqlDatabase, plain: Path, safety: Path, key: encryption.BackupKey | None,
+                      task: Task) -> None:
+    arguments, environment = _pg_arguments(database)
     task.step(1, 3, _("Menyimpan salinan pengaman database sekarang..."))
     with _scratch(".pgdump") as dump:
         _run([_pg_tool("pg_dump"), "--format=custom", f"--file={dump}", *arguments], environment, _("pg_dump"))
@@ -561,9 +612,6 @@ def _restore_pg(plain: Path, target: DatabaseUrl, key: encryption.BackupKey | No
     disconnect_others(database)
     _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", *arguments, str(plain)],
          environment, _("Pemulihan"))
-    _set_pg_generation(database, generation)
-    task.step(3, 3, _("Selesai."))
-    return safety
 
 
 def _set_pg_generation(database: pw.PostgresqlDatabase, generation: str) -> None:

@@ -400,6 +400,11 @@ def _open(args: argparse.Namespace):
     from kupang_desk.models import database
 
     target = database.connect(args.database)
+    from kupang_desk.backup import interrupted_restore_note
+
+    if (note := interrupted_restore_note()) is not None:  # told once, by whichever program opens it first
+        print(note[0] + ((" " + _("Cadangan yang tadi dipulihkan: {file}.").format(file=note[1])) if note[1] else ""),
+              file=sys.stderr)
     if not users.has_accounts():
         raise KnownError(_("Database {where} belum punya akun. Siapkan dulu: kupang-desk setup --type puskesmas "
                            "--name \"NAMA\" --admin NAMA (atau kupang-desk demo untuk data contoh).").format(

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import os
+import socket
 import sys
+from dataclasses import asdict, dataclass
 
 import peewee as pw
+import psutil
 
 from kupang_desk import clock
 from kupang_desk.errors import KnownError
@@ -97,7 +102,59 @@ class reading:  # noqa: N801 - used like a function: ``with reading():``
 
 GENERATION = "database.generation"  # the setting a restore changes: see ``remember_generation``
 RESTORING = "pulih:"  # the generation's prefix while a restore runs
-RESTORE_STALE = dt.timedelta(minutes=15)  # a restore marker older than this was left by a restore that died
+RESTORE_STALE = dt.timedelta(minutes=15)  # an old marker (no process in it) older than this was left by a dead restore
+RESTORE_LOCK = 0x4B445250  # PostgreSQL advisory lock key ("KDRP") a restoring session holds to its end
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RestoreMarker:
+    """What the database holds while a restore runs: whose restore it is (this PC's name, the
+    process id and its start time; on PostgreSQL also the advisory lock its session holds), the
+    generation before and after, and the safety copy. A marker whose process is gone is a restore
+    that died before the content changed (SQLite's backup step and pg_restore are one transaction
+    each), so it stops blocking at once and the database goes on as it was."""
+
+    generation: str  # the restored database's, once done
+    before: str  # the replaced database's
+    at: int  # when the restore began (epoch seconds, the program's clock)
+    host: str
+    pid: int
+    started: float  # the process's start time (epoch seconds, the OS clock)
+    safety: str = ""  # the safety copy of the replaced database
+    file: str = ""  # the backup being restored
+
+    def text(self) -> str:
+        return RESTORING + json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def parse(cls, text: str) -> RestoreMarker | None:
+        """The marker in ``text``; None for a generation or the old kind of marker (``pulih:id:time``)."""
+        if not text.startswith(RESTORING + "{"):
+            return None
+        try:
+            return cls(**json.loads(text[len(RESTORING):]))
+        except (ValueError, TypeError):
+            return None
+
+
+def this_process() -> tuple[str, int, float]:
+    """(this PC's name, this process's id, its start time): what a restore marker names."""
+    return socket.gethostname(), os.getpid(), psutil.Process().create_time()
+
+
+def _restorer_alive(marker: RestoreMarker) -> bool | None:
+    """Inside a transaction. Whether the restore of ``marker`` still runs: its session's advisory lock
+    on PostgreSQL, its process on this PC; None when it cannot be told (a restore from another PC
+    on a shared SQLite file)."""
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        return not db.execute_sql("SELECT pg_try_advisory_xact_lock_shared(%s)", (RESTORE_LOCK,)).fetchone()[0]
+    if marker.host != socket.gethostname():
+        return None
+    try:
+        return abs(psutil.Process(marker.pid).create_time() - marker.started) < 1.0
+    except (psutil.NoSuchProcess, psutil.AccessDenied, ValueError):
+        return False
 
 
 def current_generation() -> str:
@@ -106,11 +163,35 @@ def current_generation() -> str:
 
 
 def remember_generation() -> None:
-    """Notes which restore generation of the database this program opened (when it connects)."""
+    """Notes which restore generation of the database this program opened (when it connects); a
+    restore that died on the way is cleared first and kept for the window and the command line to
+    tell (``interrupted_restore``)."""
+    db.obj.kupang_desk_interrupted_restore = None
     try:
-        db.obj.kupang_desk_generation = current_generation()
+        current = current_generation()
     except pw.DatabaseError:  # a database without its tables yet: nothing was restored into it
         db.obj.kupang_desk_generation = None
+        return
+    marker = RestoreMarker.parse(current)
+    if marker is not None:
+        with db.atomic():
+            if _restorer_alive(marker) is False and current_generation() == current:
+                _clear(marker)
+                current = marker.before
+                db.obj.kupang_desk_interrupted_restore = marker
+    db.obj.kupang_desk_generation = current
+
+
+def interrupted_restore() -> RestoreMarker | None:
+    """The restore that died before this program opened the database, if any (it was cleared)."""
+    return getattr(db.obj, "kupang_desk_interrupted_restore", None)
+
+
+def _clear(marker: RestoreMarker) -> None:
+    """The generation goes back to the one before the dead restore (its content never changed)."""
+    db.execute_sql(f"UPDATE setting SET value = {db.obj.param} WHERE key = {db.obj.param}",
+                   (json.dumps(marker.before), GENERATION))
+    log.warning("Pemulihan yang dimulai %s oleh PID %s di %s terhenti; penanda dihapus.", marker.at, marker.pid, marker.host)
 
 
 def _check_generation() -> None:
@@ -122,10 +203,18 @@ def _check_generation() -> None:
         return
     current = current_generation()
     if current.startswith(RESTORING):  # also for a program that opened the database during the restore
-        started = current.rsplit(":", 1)[-1]
-        if started.isdigit() and clock.timestamp() - int(started) < RESTORE_STALE.total_seconds():
+        marker = RestoreMarker.parse(current)
+        alive = _restorer_alive(marker) if marker is not None else None
+        if alive is None:  # the old kind of marker, or another PC's restore of a shared file: by its age
+            started = marker.at if marker is not None else current.rsplit(":", 1)[-1]
+            alive = str(started).isdigit() and clock.timestamp() - int(started) < RESTORE_STALE.total_seconds()
+        if alive:
             raise KnownError(_("Database sedang dipulihkan dari cadangan (di jendela atau PC lain), jadi isian ini belum "
                                "disimpan. Tunggu sampai selesai, tutup Kupang Desk lalu buka lagi, kemudian simpan lagi."))
+        if marker is not None and opened in (marker.before, current):  # a dead restore: the content is the one opened
+            _clear(marker)
+            db.obj.kupang_desk_generation = marker.before
+            return
     if current == opened:
         return
     raise KnownError(_("Database ini baru saja dipulihkan dari cadangan (di jendela atau PC lain), jadi isian ini "

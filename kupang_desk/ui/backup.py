@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QWid
 
 from kupang_desk import backup, encryption, preferences
 from kupang_desk import connection as database
+from kupang_desk.accounts import session
+from kupang_desk.accounts.permissions import allowed
 from kupang_desk.connection import DatabaseUrl
 from kupang_desk.formatting import format_age
 from kupang_desk.i18n import _
@@ -54,6 +56,8 @@ class BackupDesk(QObject):
         def done(healthy: bool) -> None:
             if not healthy:
                 self.offer_restore()
+            else:
+                self.offer_interrupted_restore()
             self.show_age()
 
         return self._run(work, _("Memeriksa database"), done, show_progress=False)
@@ -151,6 +155,25 @@ class BackupDesk(QObject):
             return False
         self.restore(path, passphrase, other_institution=True)
         return True
+
+    def offer_interrupted_restore(self) -> QMessageBox | None:
+        """A restore that died before this start: says so, names the safety copy, and offers to run
+        the same backup again (to an account that may restore)."""
+        note = backup.interrupted_restore_note()
+        if note is None:
+            return None
+        text, source = note
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Pemulihan terhenti"), text, QMessageBox.StandardButton.NoButton,
+                          self.window)
+        if source is not None and allowed(session.current(), "backup.restore"):
+            box.setInformativeText(_("Cadangan yang tadi dipulihkan: {file}.").format(file=source))
+            button = box.addButton(_("Ulangi pemulihan..."), QMessageBox.ButtonRole.AcceptRole)
+            button.clicked.connect(lambda: self.ask_restore(str(source)))
+        box.addButton(_("Tutup"), QMessageBox.ButtonRole.RejectRole)
+        box.setObjectName("interrupted-restore")
+        box.open()
+        self.interrupted_box = box
+        return box
 
     def offer_restore(self) -> QMessageBox:
         files = backup.backups_in(backup.backup_folder())

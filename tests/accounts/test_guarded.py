@@ -68,6 +68,7 @@ HARMLESS = {
     "kupang_desk.reporting.sent.snapshot": "the cells of a report it is given (made under report.make)",
     "kupang_desk.reporting.sent.differences": "compares two snapshots it is given",
     "kupang_desk.visits.locks.sent_covering": "which sent periods hold some dates: periods, not people",
+    "kupang_desk.backup.interrupted_restore_note": "a dead restore's marker in words: a time, a PC name, file paths",
     "kupang_desk.visits.locks.touched": "sent_covering under the period lock, inside a visit write that checked visit.write",
     "kupang_desk.visits.locks.hold_for_sending": "takes the period lock inside a sending that checked report.send",
     "kupang_desk.visits.locks.note_side_changes": "keeps late changes inside a write that checked its permission",

@@ -194,3 +194,29 @@ def test_another_institutions_backup_wants_its_name_typed(qtbot, sqlite_database
 
     database.connect(f"sqlite:///{sqlite_database.path}")
     assert Institution.get().name == "SD Inpres Oebufu"
+
+
+def test_the_window_after_a_dead_restore_says_so_and_offers_the_same_backup(qtbot, sqlite_database, tmp_path, monkeypatch):
+    """Issue 35 item 3: the start-up check tells the administrator the restore stopped, names the
+    safety copy, and "Ulangi pemulihan..." asks to restore the same backup again."""
+    from kupang_desk.models import database
+    from tests.test_restore_killed import plant_dead_restore
+
+    an_institution()
+    made = backup.make_backup(tmp_path)
+    database.close()
+    plant_dead_restore(sqlite_database.url, made, tmp_path / "pengaman.sqlite")
+    database.connect(sqlite_database.url)
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.backups.check_and_back_up().finished, timeout=20000):
+        pass
+    box = window.backups.interrupted_box
+    assert box.isVisible() and "terhenti sebelum selesai" in box.text() and "pengaman.sqlite" in box.text()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.No)
+    again = next(b for b in box.buttons() if b.text() == "Ulangi pemulihan...")
+    qtbot.mouseClick(again, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(asked), timeout=20000)
+    assert "akan diganti seluruhnya" in asked[0]
