@@ -650,11 +650,37 @@ def _after_restore(info: BackupInfo, target: DatabaseUrl, safety: Path | None, u
     audit.remember_head(reset=True)
 
 def backup_folder() -> Path:
-    """Where automatic backups go: the setting ``backup.folder``, else a folder beside the user data."""
+    """Where the open database's automatic backups go: a folder of its own (named by its database id)
+    inside the setting ``backup.folder``, else inside a folder beside the user data. Every database
+    on the PC (a puskesmas and a school, a test copy) has its own, so one's rotation never deletes
+    another's backups and "last backup" is always this database's."""
     configured = preferences.get("backup.folder")
-    folder = Path(configured) if configured else user_data_path("KupangDesk", appauthor=False) / "cadangan"
+    base = Path(configured) if configured else user_data_path("KupangDesk", appauthor=False) / "cadangan"
+    folder = base / database_folder_name()
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def database_folder_name() -> str:
+    """The open database's folder among the automatic backups: ``db-`` and the start of its id."""
+    identity = re.sub(r"[^0-9a-zA-Z]", "", str(preferences.get("database.id") or ""))[:12]
+    return f"db-{identity or 'tanpa-id'}"
+
+
+@dataclass(frozen=True)
+class LastBackup:
+    """The open database's newest automatic backup, as the status bar and the Beranda show it."""
+
+    folder: Path
+    age: dt.timedelta | None  # None: none yet
+    late: bool  # none, or older than Pengaturan allows (``backup.warn_after_days``)
+
+
+def last_backup() -> LastBackup:
+    """One answer for every place that says how old the latest backup is."""
+    folder = backup_folder()
+    age = latest_backup_age(folder)
+    return LastBackup(folder, age, age is None or age.days >= preferences.get("backup.warn_after_days"))
 
 
 def remove_leftovers(folder: Path, *, older_than: dt.timedelta = dt.timedelta(minutes=30)) -> list[Path]:

@@ -332,3 +332,39 @@ def test_the_write_mark_moves_with_every_write(database):
     new_patient()
     after = write_mark()
     assert after and after != before
+
+
+def test_each_database_on_the_pc_keeps_its_own_automatic_backups(db_url, sqlite_url, tmp_path):
+    """Issue 35 item 5: a puskesmas (on either engine) and a school database on one PC, one user
+    folder. The school's rotation leaves the puskesmas's backups alone, a new school says it has no
+    backup yet, and the status bar and the Beranda read one answer."""
+    from kupang_desk import backup
+
+    database_module.connect(db_url)
+    an_institution()
+    first = backup.automatic_backup()
+    assert first is not None and first.parent == backup.backup_folder()
+    now = clock.now()
+    for days in range(1, 21):  # three weeks of the puskesmas's daily backups
+        older = first.with_name(f"puskesmas-{days:02d}{first.suffix}")
+        shutil.copyfile(first, older)
+        stamp = file_time(now - dt.timedelta(days=days))
+        os.utime(older, (stamp, stamp))
+    puskesmas = sorted(backup.backup_folder().iterdir())
+    puskesmas_last = backup.last_backup()
+    assert puskesmas_last.age is not None and not puskesmas_last.late
+    database_module.close()
+
+    database_module.connect(sqlite_url)  # the school's database, made on the same PC
+    with writing():  # the tests' databases are copies of one file; a database set up anew has an id of its own
+        preferences.put("database.id", "5e2f0c1d9a8b4c7d")
+    an_institution("SD Inpres Oebobo 1", kind="sekolah", code="50300001")
+    school_folder = backup.backup_folder()
+    assert school_folder != puskesmas[0].parent
+    last = backup.last_backup()
+    assert (last.age, last.late) == (None, True)  # "Belum ada cadangan", not the puskesmas's of minutes ago
+    made = backup.automatic_backup()
+    assert made is not None and made.parent == school_folder
+    backup.rotate(school_folder, daily=1, weekly=0, monthly=0)
+    database_module.close()
+    assert all(path.exists() for path in puskesmas)  # nothing of the puskesmas's went

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
-from kupang_desk import backup, encryption, preferences
+from kupang_desk import backup, encryption
 from kupang_desk import connection as database
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
@@ -63,15 +63,14 @@ class BackupDesk(QObject):
         return self._run(work, _("Memeriksa database"), done, show_progress=False)
 
     def show_age(self) -> None:
-        age = backup.latest_backup_age(backup.backup_folder())
-        if age is None:
-            text, late = _("Belum ada cadangan"), True
+        last = backup.last_backup()
+        if last.age is None:
+            text = _("Belum ada cadangan")
         else:
-            text = _("Cadangan terakhir: {age}").format(age=format_age(age))
-            late = age.days >= preferences.get("backup.warn_after_days")
+            text = _("Cadangan terakhir: {age}").format(age=format_age(last.age))
         self.label.setText(text)
-        self.label.setStyleSheet(LATE_STYLE if late else "")
-        self.label.setToolTip(_("Cadangan di {folder}").format(folder=backup.backup_folder()))
+        self.label.setStyleSheet(LATE_STYLE if last.late else "")
+        self.label.setToolTip(_("Cadangan di {folder}").format(folder=last.folder))
 
     def ask_passphrase(self, text: str) -> str | None:
         """The backup passphrase, typed by the administrator (None when cancelled)."""

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import backup, clock, preferences
+from kupang_desk import backup, clock
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.beranda.puskesmas import (
@@ -441,9 +441,8 @@ class PuskesmasBeranda(QWidget):
     def show_backup(self) -> None:
         """The newest backup in the backup folder (a listing of one folder), late in red words past the
         days Pengaturan allows; opens Pengaturan, where the backups are."""
-        folder = backup.backup_folder()
-        age = backup.latest_backup_age(folder)
-        late = age is None or age.days >= preferences.get("backup.warn_after_days")
+        last = backup.last_backup()  # the status bar's answer too
+        folder, age, late = last.folder, last.age, last.late
         if age is None:
             value, detail = "-", _("belum ada cadangan")
         elif age.days < 1:

@@ -68,6 +68,8 @@ HARMLESS = {
     "kupang_desk.reporting.sent.snapshot": "the cells of a report it is given (made under report.make)",
     "kupang_desk.reporting.sent.differences": "compares two snapshots it is given",
     "kupang_desk.visits.locks.sent_covering": "which sent periods hold some dates: periods, not people",
+    "kupang_desk.backup.database_folder_name": "a folder name from the database's random id",
+    "kupang_desk.backup.last_backup": "the age of the newest backup file in a folder: no people",
     "kupang_desk.backup.interrupted_restore_note": "a dead restore's marker in words: a time, a PC name, file paths",
     "kupang_desk.visits.locks.touched": "sent_covering under the period lock, inside a visit write that checked visit.write",
     "kupang_desk.visits.locks.hold_for_sending": "takes the period lock inside a sending that checked report.send",

@@ -26,12 +26,12 @@ def test_daily_backup_and_its_age_in_the_status_bar(qtbot, sqlite_database, tmp_
     window.backups.automatic = True
     with qtbot.waitSignal(window.backups.check_and_back_up().finished, timeout=20000):
         pass
-    assert len(backup.backups_in(tmp_path)) == 1
+    assert len(backup.backups_in(backup.backup_folder())) == 1
     assert window.backups.label.text() == "Cadangan terakhir: baru saja"  # not "0 jam lalu"
     assert window.backups.label.styleSheet() == ""
     with qtbot.waitSignal(window.backups.check_and_back_up().finished, timeout=20000):
         pass
-    assert len(backup.backups_in(tmp_path)) == 1  # once a day, not at every start
+    assert len(backup.backups_in(backup.backup_folder())) == 1  # once a day, not at every start
     window.backups.automatic = False  # the closing backup has a test of its own
 
 
@@ -41,7 +41,7 @@ def test_closing_makes_a_backup_first(qtbot, sqlite_database, tmp_path):
     window.close()
     assert window.isVisible()  # waits for the backup
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
-    assert len(backup.backups_in(tmp_path)) == 1
+    assert len(backup.backups_in(backup.backup_folder())) == 1
 
 
 def test_closing_again_with_nothing_written_skips_the_backup_and_any_write_brings_it_back(qtbot, sqlite_database,
@@ -55,7 +55,7 @@ def test_closing_again_with_nothing_written_skips_the_backup_and_any_write_bring
         window = _window(qtbot, sqlite_database, automatic_backups=True)
         window.close()
         qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
-        newest = max(backup.backups_in(tmp_path), key=lambda p: p.stat().st_mtime_ns)
+        newest = max(backup.backups_in(backup.backup_folder()), key=lambda p: p.stat().st_mtime_ns)
         return newest.name, newest.stat().st_mtime_ns
 
     first = close_once()
@@ -70,9 +70,9 @@ def test_closing_again_with_nothing_written_skips_the_backup_and_any_write_bring
     other.close()
     third = close_once()
     assert third != second
-    for made in backup.backups_in(tmp_path):  # the backups were taken away: the next closing makes one
+    for made in backup.backups_in(backup.backup_folder()):  # the backups were taken away: the next closing makes one
         made.unlink()
-    assert close_once() != third and len(backup.backups_in(tmp_path)) == 1
+    assert close_once() != third and len(backup.backups_in(backup.backup_folder())) == 1
 
 
 def test_a_clerk_without_backup_rights_still_gets_the_closing_backup(qtbot, sqlite_database, tmp_path):
@@ -88,7 +88,7 @@ def test_a_clerk_without_backup_rights_still_gets_the_closing_backup(qtbot, sqli
         window = _window(qtbot, sqlite_database, automatic_backups=True)
         window.close()
         qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
-    assert len(backup.backups_in(tmp_path)) == 1
+    assert len(backup.backups_in(backup.backup_folder())) == 1
     made = AuditEvent.get(AuditEvent.action == "backup")
     assert made.user_name == "sistem:cadangan" and made.user_id is None
 
@@ -97,7 +97,7 @@ def test_a_damaged_database_offers_the_last_backup(qtbot, sqlite_database, tmp_p
     Setting.set_value("backup.folder", str(tmp_path))
     an_institution()
     new_patient()
-    backup.make_backup(tmp_path)
+    backup.make_backup(backup.backup_folder())  # this database's own folder inside the one set
     window = _window(qtbot, sqlite_database)
     monkeypatch.setattr(backup, "quick_check", lambda: False)
     with qtbot.waitSignal(window.backups.check_and_back_up().finished, timeout=20000):
