@@ -84,12 +84,19 @@ class BackupInfo:
     institution_code: str = ""
     database_id: str = ""
     encrypted: bool = False
+    accounts: list[str] = field(default_factory=list)  # an old unencrypted backup's accounts, "name (role)"
 
     def describe(self) -> str:
         when = self.made_at.strftime("%d-%m-%Y %H.%M") if self.made_at else "?"
-        return _("{institution}, dibuat {when}: {patients} pasien, {visits} kunjungan, {students} siswa (skema {version})").format(
+        text = _("{institution}, dibuat {when}: {patients} pasien, {visits} kunjungan, {students} siswa (skema {version})").format(
             institution=self.institution or _("(tanpa nama)"), when=when, patients=self.counts.get("patient", 0),
             visits=self.counts.get("visit", 0), students=self.counts.get("student", 0), version=self.schema_version)
+        if not self.encrypted:
+            text += ". " + _("PERINGATAN: cadangan lama tanpa enkripsi; siapa pun dapat mengubah isinya dan membuat file "
+                             ".sha256-nya lagi, jadi keasliannya tidak dapat dibuktikan. Akun di dalamnya: {accounts}. "
+                             "Periksa akun-akun itu sebelum memakainya.").format(
+                accounts=", ".join(self.accounts) or _("tidak ada"))
+        return text
 
 
 def _slug(text: str) -> str:
@@ -312,7 +319,21 @@ def inspect_backup(path: str | Path, *, passphrase: str | None = None, check_all
     if path.name.endswith(PG_SUFFIX):
         raise KnownError(_("Cadangan PostgreSQL lama (tanpa enkripsi) tidak dipulihkan dari sini; pulihkan dengan pg_restore "
                            "oleh petugas TI, atau pakai cadangan yang lebih baru."))
-    return check_database_file(path)
+    info = check_database_file(path)
+    info.accounts = _accounts_in(path)
+    return info
+
+
+def _accounts_in(path: Path) -> list[str]:
+    """The accounts an old unencrypted backup would bring in, as "name (role)" (read-only)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = connection.execute('SELECT username, role FROM "user" ORDER BY role, username LIMIT 50').fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        connection.close()
+    return [f"{name} ({role})" for name, role in rows]
 
 
 def _open_backup(path: Path, passphrase: str | None, plain: Path, task: Task) -> tuple[BackupInfo, str, encryption.BackupKey | None]:
@@ -429,6 +450,12 @@ def restore_backup(path: str | Path, target: DatabaseUrl, *, task: Task | None =
     path = Path(path)
     with _scratch(".pulih") as plain:
         info, engine, key = _open_backup(path, passphrase, plain, task)
+        if key is None and not holds_nothing(target):  # the old unencrypted kind: nothing proves where it came from
+            raise KnownError(_("Cadangan lama tanpa enkripsi ({file}) tidak dipulihkan ke database yang sudah berisi data: "
+                               "file .sha256 di sebelahnya dapat dibuat siapa saja, jadi isinya (termasuk akun {accounts}) "
+                               "tidak dapat dibuktikan asli. Pulihkan hanya ke database baru yang masih kosong di PC baru, "
+                               "lalu periksa akun-akunnya; atau pakai cadangan terenkripsi yang lebih baru.").format(
+                file=path.name, accounts=", ".join(info.accounts) or _("tidak ada")))
         current = _current(target)
         foreign = not _same_institution(info, current)
         if foreign and not other_institution:

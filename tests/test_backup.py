@@ -142,8 +142,37 @@ def test_an_old_unencrypted_backup_needs_its_checksum(sqlite_database, tmp_path)
     with pytest.raises(KnownError, match=r"\.sha256.*tidak ada"):
         restore_backup(path, sqlite_database)
     path.with_name(path.name + CHECKSUM).write_text(f"{sha256(path)}  {path.name}\n", encoding="ascii")
-    restore_backup(path, sqlite_database)  # with it, the old kind still restores
+    # With it, the old kind restores only into a database that holds nothing yet (a new PC).
+    empty = database_module.resolve_url(f"sqlite:///{tmp_path / 'baru.sqlite'}")
+    restore_backup(path, empty)
     assert [p.name for p in Patient.select()] == ["Yohanes Ndun"]
+
+
+def test_an_old_backup_with_a_planted_administrator_never_replaces_an_office_database(sqlite_database, tmp_path):
+    """Issue 35 item 7: a checksum is not authenticity. The old unencrypted kind, with an account
+    planted and its .sha256 computed again, is refused on a database in use (the message names the
+    accounts it holds); offered for an empty one, the warning names them before anything is asked."""
+    from kupang_desk.models import User
+
+    an_institution()
+    new_patient()
+    users.create_user("kepala", "Kepala Puskesmas", "administrator", "rahasia-kepala-1", must_change=False)
+    database_module.close()
+    path = legacy_backup(sqlite_database.path, tmp_path, checksum=False)
+    planted = sqlite3.connect(str(path))
+    planted.execute('UPDATE "user" SET username = \'penyusup\', full_name = \'Penyusup\' WHERE username = \'kepala\'')
+    planted.commit()
+    planted.close()
+    path.with_name(path.name + CHECKSUM).write_text(f"{sha256(path)}  {path.name}\n", encoding="ascii")
+    before = sqlite_database.path.read_bytes()
+    with pytest.raises(KnownError, match=r"tidak dipulihkan ke database yang sudah berisi data.*penyusup \(administrator\)"):
+        restore_backup(path, sqlite_database)
+    assert sqlite_database.path.read_bytes() == before
+    database_module.connect(f"sqlite:///{sqlite_database.path}")
+    assert [u.username for u in User.select()] == ["kepala"]
+    database_module.close()
+    shown = inspect_backup(path).describe()
+    assert "PERINGATAN" in shown and "penyusup (administrator)" in shown
 
 
 def test_another_institutions_backup_needs_to_be_asked_for_and_is_audited(sqlite_database, tmp_path):
