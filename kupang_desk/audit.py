@@ -3,20 +3,27 @@ cannot be rewritten quietly.
 
 Each event's seal is an HMAC-SHA256, under the installation key kept outside the database
 (``keystore``), of its fields (the account's user name and full name as they were, the
-operating-system user as context) and the previous event's seal. Someone with the database file
-alone cannot recompute it. The audit table refuses UPDATE and DELETE (``models.guards``). And the
-chain's head (event number and the start of its seal) is kept outside the database and printed on
-every document and backup, so cutting the latest events off (or all of them) is seen too:
-``verify_chain`` (``kupang-desk audit verify``) names the first thing that does not hold.
+operating-system user as context), a counter that grows by one per event, and the previous
+event's seal (``models.chain``, which also holds the keyed point the counting starts from).
+Someone with the database file alone cannot recompute a seal. The audit table refuses UPDATE and
+DELETE (``models.guards``).
+
+Cutting the latest events off (or all of them) leaves a chain that holds by itself, so each PC
+that uses the database keeps the head it last saw (event, seal, counter) in its own data folder,
+filed under where the database is (the file's path, the server and database name), not under
+anything read from the database; every document and backup carries the head too. The head a PC
+keeps moves forward only when the events it named are still there and the counter says none is
+missing since, so work done on a cut trail (signing in to check it) never hides the cut.
+``verify_chain`` (``kupang-desk audit verify``) names the first thing that does not hold, and
+says so when this PC keeps no head to check the end of the trail against.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hashlib
-import hmac
 import json
+import logging
 import os
 import sys
 import zipfile
@@ -35,10 +42,10 @@ from kupang_desk.documents.table import Anchor
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import AuditEvent, User, db, guards, now, writing
+from kupang_desk.models import chain as chain_seal
 
-GENESIS = "0" * 64
-# One writer at a time appends to the chain (PostgreSQL; SQLite's write lock does this already).
-CHAIN_LOCK = 7_105_371
+log = logging.getLogger(__name__)
+GENESIS = chain_seal.GENESIS
 
 
 def _default(value: Any) -> str:
@@ -59,22 +66,6 @@ def os_user() -> str:
         return ""
 
 
-def legacy_hash(prev_hash: str, at: dt.datetime, user_id: int | None, os_name: str, action: str, table: str,
-                record_id: str, details: str) -> str:
-    """The unkeyed SHA-256 of events written before schema 5 (``key_id`` empty)."""
-    text = "\x1f".join([prev_hash, at.strftime("%Y-%m-%d %H:%M:%S"), str(user_id or ""), os_name, action, table,
-                        record_id, details])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def event_hash(key: bytes, prev_hash: str, at: dt.datetime, user_id: int | None, user_name: str, full_name: str,
-               os_name: str, action: str, table: str, record_id: str, details: str) -> str:
-    """HMAC-SHA256 under the installation key over the previous seal and the event's fields."""
-    text = "\x1f".join(["v2", prev_hash, at.strftime("%Y-%m-%d %H:%M:%S"), str(user_id or ""), user_name, full_name,
-                        os_name, action, table, record_id, details])
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
 def record(action: str, table: str, record_id: object, details: dict | None = None,
            user: SignedIn | None = None) -> AuditEvent:
     """Adds one event inside the caller's transaction, so it commits or rolls back with the change.
@@ -83,24 +74,14 @@ def record(action: str, table: str, record_id: object, details: dict | None = No
     the automatic backup), with the operating-system user beside it."""
     actor = user if user is not None else session.current()
     account = actor if isinstance(actor, User) else None
-    if isinstance(db.obj, pw.PostgresqlDatabase):
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
-    last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
-    prev_hash = (last.hash if last and last.hash else GENESIS)
-    at = now()
     name, full_name = (actor.username, actor.full_name) if actor else ("", "")
-    os_name = os_user()
     text = json.dumps(details or {}, ensure_ascii=False, default=_default, sort_keys=True)
-    key = keystore.audit_key()
-    user_id = account.id if account else None
-    return AuditEvent.create(
-        at=at, user=account, user_name=name, user_full_name=full_name, os_user=os_name, action=action, table_name=table,
-        record_id=str(record_id), details=text, prev_hash=prev_hash, key_id=keystore.key_id(key),
-        hash=event_hash(key, prev_hash, at, user_id, name, full_name, os_name, action, table, str(record_id), text),
-    )
+    return chain_seal.append(action=action, table=table, record_id=str(record_id), details=text,
+                             user_id=account.id if account else None, user_name=name, full_name=full_name,
+                             os_name=os_user())
 
 
-# ---------------------------------------------------------------- anchors outside the database
+# ---------------------------------------------------------------- the head each PC keeps
 
 def head() -> Anchor | None:
     """The latest event of the chain, or None while the trail is empty."""
@@ -108,11 +89,36 @@ def head() -> Anchor | None:
     return Anchor(last.id, last.hash[:12]) if last else None
 
 
+@dataclass(frozen=True)
+class KeptHead:
+    """The head this PC last saw of the database at ``place``."""
+
+    place: str
+    database: str  # the database's id when it was kept
+    event: int
+    seal: str  # the whole seal (an anchor kept by an older version: its first 12 digits)
+    seq: int | None  # the counter (None: kept by an older version)
+    since: int  # the first event this PC kept (what came before, only documents can vouch for)
+    at: str = ""
+
+    def anchor(self) -> Anchor:
+        return Anchor(self.event, self.seal[:12])
+
+
+def place() -> str:
+    """Where the open database is, from the connection (never from what the database holds)."""
+    database = db.obj
+    if isinstance(database, pw.PostgresqlDatabase):
+        params = database.connect_params
+        return f"postgresql://{params.get('host') or 'localhost'}:{params.get('port') or 5432}/{database.database}"
+    return "sqlite:" + str(Path(database.database).resolve())
+
+
 def _anchor_file() -> Path:
     return user_data_path("KupangDesk", appauthor=False, ensure_exists=True) / "audit-anchors.json"
 
 
-def _anchors() -> dict[str, dict]:
+def _anchors() -> dict[str, Any]:
     try:
         value = json.loads(_anchor_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -120,28 +126,92 @@ def _anchors() -> dict[str, dict]:
     return value if isinstance(value, dict) else {}
 
 
-def remember_head(*, reset: bool = False) -> Anchor | None:
-    """Keeps the chain's head outside the database (newer heads only, unless ``reset`` after a
-    restore); call it after a commit."""
-    anchor = head()
+def _kept(where: str, value: Any, database: str = "") -> KeptHead | None:
+    try:
+        return KeptHead(where, str(value.get("database", database)), int(value["event"]),
+                        str(value.get("mac") or value["seal"]), int(value["seq"]) if value.get("seq") is not None else None,
+                        int(value.get("since", value["event"])), str(value.get("at", "")))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def remembered_head() -> KeptHead | None:
+    """The head this PC kept for the database open here: filed under its place; else (the file was
+    moved, or the head was kept by an older version under the database's id) the one kept for the
+    same database id."""
+    anchors, where = _anchors(), place()
+    places: dict[str, Any] = anchors["places"] if isinstance(anchors.get("places"), dict) else {}
+    if where in places:
+        return _kept(where, places[where])
     database = preferences.get("database.id")
-    if anchor is None or not database:
-        return anchor
+    for other, value in places.items():
+        if isinstance(value, dict) and value.get("database") == database:
+            return _kept(other, value)
+    if database and isinstance(anchors.get(database), dict):
+        return _kept(where, anchors[database], database)
+    return None
+
+
+def _write_anchor(entry: dict) -> None:
     anchors = _anchors()
-    known = anchors.get(database, {})
-    if reset or int(known.get("event", 0)) < anchor.event:
-        anchors[database] = {"event": anchor.event, "seal": anchor.seal, "at": now().isoformat(timespec="seconds")}
-        path = _anchor_file()
-        partial = path.with_name(path.name + ".baru")
-        partial.write_text(json.dumps(anchors, indent=1), encoding="utf-8")
-        os.replace(partial, path)
-    return anchor
+    places: dict[str, Any] = anchors["places"] if isinstance(anchors.get("places"), dict) else {}
+    places[place()] = entry
+    anchors["places"] = places
+    anchors.pop(entry["database"], None)  # an older version's entry for the same database
+    path = _anchor_file()
+    partial = path.with_name(path.name + ".baru")
+    partial.write_text(json.dumps(anchors, indent=1), encoding="utf-8")
+    os.replace(partial, path)
 
 
-def remembered_head() -> Anchor | None:
-    """The latest head this PC kept for the open database."""
-    known = _anchors().get(preferences.get("database.id"))
-    return Anchor(int(known["event"]), str(known["seal"])) if known else None
+def _holds(kept: KeptHead, last: AuditEvent) -> str:
+    """Why the chain no longer holds the head ``kept`` ("" when it does): the event is gone or
+    sealed differently, or fewer events follow it than the counter has grown."""
+    if kept.database != preferences.get("database.id"):
+        return "database"
+    event = AuditEvent.get_or_none(AuditEvent.id == kept.event)
+    if event is None or not event.hash.startswith(kept.seal) or last.id < kept.event:
+        return "short" if event is None else "anchor"
+    if kept.seq is not None:
+        after = AuditEvent.select().where(AuditEvent.id > kept.event).count()
+        if event.seq != kept.seq or last.seq is None or last.seq - kept.seq != after:
+            return "anchor"
+    return ""
+
+
+def _genuine_new_database() -> bool:
+    """The database here is another one than the PC knew (made anew, restored from another office):
+    its own keyed point names the id it carries."""
+    point = AuditEvent.get_or_none((AuditEvent.action == chain_seal.POINT_ACTION) & (AuditEvent.seq == 1))
+    if point is None or not point.key_id:
+        return False
+    key = keystore.known_keys().get(point.key_id)
+    return (key is not None and point.hash == chain_seal.expected_hash(point, key)
+            and chain_seal.point_details(point).get("database") == preferences.get("database.id"))
+
+
+def remember_head(*, reset: bool = False) -> Anchor | None:
+    """Keeps the chain's head outside the database; call it after a commit. It moves forward only
+    over a chain that still holds the head kept before (``reset``: after a restore, or a database
+    made anew where an older one was); otherwise the old head stays, for ``verify_chain`` to name."""
+    last = AuditEvent.select(AuditEvent.id, AuditEvent.hash, AuditEvent.seq).order_by(AuditEvent.id.desc()).first()
+    database = preferences.get("database.id")
+    if last is None or not database:
+        return None
+    kept = remembered_head()
+    if kept is not None and not reset:
+        why = _holds(kept, last)
+        if why == "database" and _genuine_new_database():
+            log.info("Another database at %s (%s, was %s): its head is kept anew", kept.place, database, kept.database)
+            kept = None
+        elif why:
+            log.warning("The audit head kept for %s (#%s) no longer holds (%s): not moved", kept.place, kept.event, why)
+            return Anchor(last.id, last.hash[:12])
+        elif last.id == kept.event and kept.seq is not None and kept.place == place():
+            return kept.anchor()
+    _write_anchor({"database": database, "event": last.id, "mac": last.hash, "seq": last.seq,
+                   "since": kept.since if kept is not None else last.id, "at": now().isoformat(timespec="seconds")})
+    return Anchor(last.id, last.hash[:12])
 
 
 def anchor_in_file(path: str | Path) -> Anchor:
@@ -169,17 +239,31 @@ def anchor_in_file(path: str | Path) -> Anchor:
 class ChainCheck:
     events: int
     broken_at: int | None  # id of the first event that does not hold (0: the whole table)
-    reason: str = ""  # link, content, key, account, guard, short, anchor
+    reason: str = ""  # link, content, key, account, guard, short, gone, replaced, anchor, unkeyed, counter, point, database
     detail: str = ""
+    kept: KeptHead | None = None  # the head this PC kept, checked against (None: none here)
 
     @property
     def ok(self) -> bool:
+        """Nothing found that does not hold."""
         return self.broken_at is None
 
+    @property
+    def confirmed(self) -> bool:
+        """Whole to its end: the chain holds and reaches the head this PC kept."""
+        return self.ok and self.kept is not None
+
     def describe(self) -> str:
+        if self.confirmed:
+            assert self.kept is not None
+            return _("Jejak audit utuh: {count} peristiwa, rantai tidak terputus, tersegel kunci instalasi, "
+                     "dan sampai ke tanda kepala yang disimpan PC ini (#{event}).").format(
+                count=self.events, event=self.kept.event)
         if self.ok:
-            return _("Jejak audit utuh: {count} peristiwa, rantai tidak terputus, tersegel kunci instalasi.").format(
-                count=self.events)
+            return _("Rantai jejak audit tersambung dan tersegel ({count} peristiwa), tetapi PC ini belum menyimpan "
+                     "tanda kepala database ini, jadi penghapusan peristiwa terbaru tidak dapat diperiksa di sini. "
+                     "Periksa di PC yang biasa memakai database ini, atau dengan tanda KDAUDIT pada dokumen atau "
+                     "cadangan terbaru: kupang-desk audit verify --anchor FILE.").format(count=self.events)
         what = {
             "link": _("tidak tersambung ke peristiwa sebelumnya (ada yang dihapus atau diubah)"),
             "content": _("isinya diubah"),
@@ -189,52 +273,96 @@ class ChainCheck:
             "guard": _("pengaman tabel jejak audit hilang ({detail}): seseorang membukanya untuk mengubah riwayat"),
             "short": _("hilang: jejak berakhir sebelum tanda terakhir yang dicatat ({detail}); peristiwa terbaru dihapus"),
             "anchor": _("tidak cocok dengan tanda {detail}"),
+            "replaced": _("bukan lagi peristiwa yang dicatat PC ini sebagai tanda {detail}: peristiwa terbaru "
+                          "dihapus dan tempatnya diisi peristiwa baru"),
+            "gone": _("tidak ada lagi, padahal PC ini mencatatnya sebagai tanda {detail}: peristiwa itu dihapus"),
+            "unkeyed": _("tidak disegel kunci, padahal sesudah titik penyegelan #{detail} setiap peristiwa wajib "
+                         "disegel (peristiwa sisipan atau segel yang dibuat ulang)"),
+            "counter": _("bernomor urut {detail}: ada peristiwa yang hilang di antaranya"),
+            "point": _("tidak punya titik penyegelan yang sah ({detail}): jejaknya dikosongkan atau disegel ulang "
+                       "tanpa kunci"),
+            "database": _("menyebut identitas database lain ({detail}): pengaturan database.id diubah"),
         }[self.reason].format(detail=self.detail)
         if self.broken_at == 0:
             return _("Jejak audit RUSAK: {what}.").format(what=what)
         return _("Jejak audit RUSAK: peristiwa #{event} {what}.").format(event=self.broken_at, what=what)
 
 
-def verify_chain(*, anchor: Anchor | None = None, user: SignedIn | None = None) -> ChainCheck:
-    """Walks the trail in order and checks each seal, link and account name, the table's guard,
-    and that the chain reaches the head this PC kept (and ``anchor``, from a document)."""
+_KEEP_PC = object()
+
+
+def verify_chain(*, anchor: Anchor | None = None, kept: KeptHead | None | object = _KEEP_PC,
+                 user: SignedIn | None = None) -> ChainCheck:
+    """Walks the trail in order and checks each seal, link, counter and account name, the table's
+    guard, the keyed point, and that the chain reaches the head this PC kept (``kept``: the one
+    read before the caller did anything that writes an event) and ``anchor``, from a document."""
     require("audit.view", user)
+    if kept is _KEEP_PC:
+        kept = remembered_head()
+    assert kept is None or isinstance(kept, KeptHead)
+    count = AuditEvent.select().count()
     missing = guards.missing(db.obj)
     if missing:
-        return ChainCheck(AuditEvent.select().count(), 0, "guard", ", ".join(missing))
+        return ChainCheck(count, 0, "guard", ", ".join(missing), kept)
+    database = str(preferences.get("database.id") or "")
+    if kept is not None and kept.database != database:
+        if not _genuine_new_database():
+            return ChainCheck(count, 0, "database", f"{kept.database} -> {database}", kept)
+        kept = None  # another database where this PC knew one (made anew, restored): nothing kept for it yet
+    found = _walk(kept, anchor, database)
+    if found is not None:
+        return ChainCheck(*found, kept=kept)
+    return ChainCheck(count, None, kept=kept)
+
+
+def _walk(kept: KeptHead | None, anchor: Anchor | None, database: str) -> tuple[int, int, str, str] | None:
+    """(events, broken_at, reason, detail) of the first thing that does not hold, else None."""
     keys = keystore.known_keys()
     usernames = {u.id: u.username for u in User.select(User.id, User.username)}
-    kept = remembered_head()
-    marks = [mark for mark in (kept, anchor) if mark is not None]
-    seals: dict[int, str] = {}  # the seals of the events the marks name, read on the way
-    previous, count, last_id = GENESIS, 0, 0
+    marks: list[tuple[int, str, int | None, str]] = [(m.event, m.seal, None, m.label()) for m in [anchor] if m]
+    if kept is not None:
+        marks.insert(0, (kept.event, kept.seal, kept.seq, kept.anchor().label()))
+    reached: dict[int, AuditEvent] = {}
+    previous, count, last_id, point, seq = GENESIS, 0, 0, 0, 0
     for event in AuditEvent.select().order_by(AuditEvent.id).iterator():
         count, last_id = count + 1, event.id
         if event.prev_hash != previous:
-            return ChainCheck(count, event.id, "link")
-        if event.key_id:
-            key = keys.get(event.key_id)
-            if key is None:
-                return ChainCheck(count, event.id, "key", event.key_id)
-            expected = event_hash(key, event.prev_hash, event.at, event.user_id, event.user_name, event.user_full_name,
-                                  event.os_user, event.action, event.table_name, event.record_id, event.details)
-            if event.user_id and usernames.get(event.user_id) != event.user_name:
-                return ChainCheck(count, event.id, "account", event.user_name)
-        else:
-            expected = legacy_hash(event.prev_hash, event.at, event.user_id, event.os_user, event.action,
-                                   event.table_name, event.record_id, event.details)
-        if event.hash != expected:
-            return ChainCheck(count, event.id, "content")
+            return count, event.id, "link", ""
+        if point and (not event.key_id or event.seq is None):
+            return count, event.id, "unkeyed", str(point)
+        key = keys.get(event.key_id) if event.key_id else None
+        if event.key_id and key is None:
+            return count, event.id, "key", event.key_id
+        if event.hash != chain_seal.expected_hash(event, key):
+            return count, event.id, "content", ""
+        if event.user_id and event.key_id and usernames.get(event.user_id) != event.user_name:
+            return count, event.id, "account", event.user_name
+        if event.seq is not None:
+            if not point:  # the first counted event must be the keyed point, naming what came before
+                details = chain_seal.point_details(event)
+                if (event.action != chain_seal.POINT_ACTION or event.seq != 1
+                        or details.get("events_before") != count - 1):
+                    return count, event.id, "point", _("peristiwa #{event} bukan titik yang sah").format(event=event.id)
+                if details.get("database") and details["database"] != database:
+                    return count, event.id, "database", f"{details['database']} -> {database}"
+                point = event.id
+            elif event.seq != seq + 1:
+                return count, event.id, "counter", f"{seq} -> {event.seq}"
+            seq = event.seq
         previous = event.hash
-        if any(event.id == mark.event for mark in marks):
-            seals[event.id] = event.hash[:12]
-    # The head this PC kept, then the document's: the chain must reach them, with the same seal.
-    for mark in marks:
-        if last_id < mark.event:  # a whole trail deleted is the table's fault, not one event's
-            return ChainCheck(count, 0 if mark is kept and not count else mark.event, "short", mark.label())
-        if seals.get(mark.event) != mark.seal:
-            return ChainCheck(count, mark.event, "anchor", mark.label())
-    return ChainCheck(count, None)
+        if any(event.id == mark[0] for mark in marks):
+            reached[event.id] = event
+    for number, seal, counter, label in marks:  # the head this PC kept, then the document's
+        event = reached.get(number)
+        if event is None:
+            return count, 0 if not count else number, ("short" if last_id < number else "gone"), label
+        if not event.hash.startswith(seal) or (counter is not None and event.seq != counter):
+            # The head this PC kept cannot be changed in place (its seal holds): the trail was cut
+            # back before it and written on. A document's mark may be of another database.
+            return count, number, "replaced" if kept is not None and number == kept.event else "anchor", label
+    if not point:
+        return count, 0 if not count else last_id, "point", _("tidak ada") if count else _("jejak kosong")
+    return None
 
 
 def action_label(action: str) -> str:

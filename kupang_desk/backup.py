@@ -57,6 +57,7 @@ from kupang_desk.models.base import (
     interrupted_restore,
     this_process,
 )
+from kupang_desk.models.chain import POINT_ACTION
 from kupang_desk.models.database import DatabaseUrl, make_database
 from kupang_desk.models.migrations import SCHEMA_VERSION
 from kupang_desk.satusehat import outbox
@@ -378,7 +379,10 @@ def holds_nothing(target: DatabaseUrl) -> bool:
     the restore could replace; the backup's passphrase is what opens the data. A database that
     cannot be read counts as holding something (fails closed).
     """
-    rows = _first_rows(target, [f'SELECT EXISTS (SELECT 1 FROM "{table}")' for table in PROTECTED_TABLES])
+    # A new database's trail holds its keyed point only (models.chain): that is not a record.
+    rows = _first_rows(target, [f'SELECT EXISTS (SELECT 1 FROM "{table}"'
+                                + (f" WHERE action <> '{POINT_ACTION}')" if table == "audit_event" else ")")
+                                for table in PROTECTED_TABLES])
     return rows is not None and all(row is not None and not row[0] for row in rows)
 
 

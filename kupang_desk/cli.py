@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from kupang_desk import display, version
@@ -126,7 +127,8 @@ def _add_commands(commands) -> None:
     audit = commands.add_parser("audit", help=_("periksa jejak audit"))
     audit_commands = audit.add_subparsers(dest="audit_command", metavar=_("PERINTAH"), required=True)
     verify = audit_commands.add_parser("verify", help=_(
-        "periksa segel dan rantai jejak audit; sebutkan yang pertama tidak cocok"))
+        "periksa segel, nomor urut dan rantai jejak audit sampai tanda kepala yang disimpan PC ini; sebutkan yang "
+        "pertama tidak cocok (keluar 0: utuh, 4: rusak, 5: PC ini belum menyimpan tanda kepala database ini)"))
     verify.add_argument("--anchor", metavar="FILE", help=_(
         "periksa juga tanda jejak audit pada laporan, daftar atau cadangan yang pernah dibuat"))
     key = audit_commands.add_parser("key", help=_("kunci instalasi penyegel jejak audit (untuk beberapa PC satu kantor)"))
@@ -392,9 +394,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return EXIT_USER
 
 
-def _open(args: argparse.Namespace):
+def _open(args: argparse.Namespace, *, before_sign_in: Callable[[], object] | None = None):
     """Opens the database and signs in as the window does (same passwords, same lockout); the
-    work that follows acts for that account, and the chain's head is kept outside the database."""
+    work that follows acts for that account, and the chain's head is kept outside the database.
+    ``before_sign_in`` runs once the database is open, before the sign-in writes its event."""
     from kupang_desk import audit
     from kupang_desk.accounts import session, users
     from kupang_desk.models import database
@@ -405,6 +408,8 @@ def _open(args: argparse.Namespace):
     if (note := interrupted_restore_note()) is not None:  # told once, by whichever program opens it first
         print(note[0] + ((" " + _("Cadangan yang tadi dipulihkan: {file}.").format(file=note[1])) if note[1] else ""),
               file=sys.stderr)
+    if before_sign_in is not None:
+        before_sign_in()
     if not users.has_accounts():
         raise KnownError(_("Database {where} belum punya akun. Siapkan dulu: kupang-desk setup --type puskesmas "
                            "--name \"NAMA\" --admin NAMA (atau kupang-desk demo untuk data contoh).").format(
@@ -498,13 +503,16 @@ EXIT_EMPTY = 3
 
 
 EXIT_TAMPERED = 4
+# The chain holds, but this PC keeps no head of this database to check its end against.
+EXIT_UNCONFIRMED = 5
 
 
 def _audit(args: argparse.Namespace) -> int:
     from kupang_desk import audit, encryption, keystore
     from kupang_desk.accounts.permissions import require
 
-    _open(args)
+    kept: list = []  # the head this PC kept, read before signing in writes an event
+    _open(args, before_sign_in=lambda: kept.append(audit.remembered_head()))
     if args.audit_command == "key":
         require("users.manage")  # the key is the administrator's
         if args.export:
@@ -516,11 +524,13 @@ def _audit(args: argparse.Namespace) -> int:
             print(_("PC ini sekarang menyegel jejak audit dengan kunci kantor {key}.").format(key=key_id))
         return EXIT_OK
     anchor = encryption.anchor_in(args.anchor) if args.anchor else None
-    check = audit.verify_chain(anchor=anchor)
+    check = audit.verify_chain(anchor=anchor, kept=kept[0])
     print(check.describe())
     if check.ok and anchor is not None:
         print(_("Tanda {anchor} pada {path} cocok dengan jejak audit.").format(anchor=anchor.label(), path=args.anchor))
-    return EXIT_OK if check.ok else EXIT_TAMPERED
+    if not check.ok:
+        return EXIT_TAMPERED
+    return EXIT_OK if check.confirmed else EXIT_UNCONFIRMED
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -9,10 +9,11 @@ import peewee as pw
 import pytest
 
 from kupang_desk import audit
-from kupang_desk.audit import legacy_hash, remember_head, verify_chain
+from kupang_desk.audit import remember_head, verify_chain
 from kupang_desk.cli import main
 from kupang_desk.models import AuditEvent, db
 from kupang_desk.models import database as database_module
+from kupang_desk.models.chain import POINT_ACTION, legacy_hash
 from tests.helpers.actors import open_the_audit_table, tamper
 from tests.helpers.factories import new_patient, new_visit
 
@@ -22,7 +23,7 @@ def _trail():
     new_visit(patient, dt.datetime(2026, 10, 1, 9))
     new_patient(nik="5371045505900002", name="Maria Manafe", sex="P", birth_date=dt.date(1990, 5, 15))
     remember_head()  # what the program does after its work: the head is kept outside the database
-    return list(AuditEvent.select().order_by(AuditEvent.id))
+    return list(AuditEvent.select().where(AuditEvent.action != POINT_ACTION).order_by(AuditEvent.id))
 
 
 def _sql(text: str, *params) -> None:
@@ -31,10 +32,12 @@ def _sql(text: str, *params) -> None:
 
 def test_an_untouched_trail_verifies(database):
     events = _trail()
-    assert len(events) == 3 and events[0].prev_hash == "0" * 64
+    point = AuditEvent.get(AuditEvent.action == POINT_ACTION)
+    assert point.prev_hash == "0" * 64 and point.seq == 1 and point.key_id
+    assert len(events) == 3 and events[0].prev_hash == point.hash and [e.seq for e in events] == [2, 3, 4]
     assert events[1].prev_hash == events[0].hash and all(e.key_id and e.user_name == "pengujian" for e in events)
     check = verify_chain()
-    assert check.ok and check.events == 3, check.describe()
+    assert check.confirmed and check.events == 4, check.describe()
 
 
 def test_the_table_refuses_update_and_delete(database):

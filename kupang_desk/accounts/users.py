@@ -1,8 +1,11 @@
 """Accounts: passwords (argon2id), sign-in with lockout, and the administrator's account work.
 
-Five wrong passwords in a row lock the account for five minutes. Accounts are disabled,
-never deleted, because the audit trail names them. A password set by the administrator
-(a new account, a reset) must be changed at the next sign-in.
+Every fifth wrong password in a row locks the account for five minutes; the count starts again
+only at a right password or the administrator's reset. The lock is timed by one clock for every
+PC: the database server's on PostgreSQL, UTC seconds on SQLite's one PC; never a PC's time zone
+(a PC set ahead neither unlocks an account early nor locks it for longer than five minutes).
+Accounts are disabled, never deleted, because the audit trail names them. A password set by the
+administrator (a new account, a reset) must be changed at the next sign-in.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import peewee as pw
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from kupang_desk import audit
+from kupang_desk import audit, clock
 from kupang_desk.accounts.permissions import ROLES, require, role_label
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
@@ -55,40 +58,68 @@ def _verify(user: User, password: str) -> bool:
         return False
 
 
-def authenticate(username: str, password: str, *, at: dt.datetime | None = None, name_known: bool = False) -> User:
+def lock_clock() -> dt.datetime:
+    """Now, for the lockout, in UTC: the PostgreSQL server's clock (one for every PC of the office),
+    else this PC's seconds since the epoch (which no time-zone setting moves)."""
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        seconds = db.execute_sql("SELECT EXTRACT(EPOCH FROM clock_timestamp())").fetchone()[0]
+        return dt.datetime.fromtimestamp(float(seconds), dt.UTC).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(clock.timestamp(), dt.UTC).replace(tzinfo=None)
+
+
+def _lock_left(user: User, moment: dt.datetime) -> dt.timedelta | None:
+    """How long ``user`` stays locked from ``moment`` (None: not locked). A lock set further ahead
+    than the lockout lasts (by a PC whose clock ran ahead, or an older version's local time) is
+    cut back to the lockout's length, and kept so."""
+    if user.locked_until is None or user.locked_until <= moment:
+        return None
+    longest = dt.timedelta(minutes=LOCK_MINUTES)
+    if user.locked_until - moment > longest:
+        user.locked_until = moment + longest
+        User.update(locked_until=user.locked_until).where(User.id == user.id).execute()
+    return user.locked_until - moment
+
+
+def _until(left: dt.timedelta) -> str:
+    """When a lock ends, on this PC's clock as the clerk reads it."""
+    return format_datetime(clock.now() + left)
+
+
+def authenticate(username: str, password: str, *, name_known: bool = False) -> User:
     """The user when the name and password are right; otherwise ``SignInFailed`` (and a wrong
     password counts towards the lockout). Every attempt is in the audit trail."""
-    at = at or now()
+    at = now()
     name = (username or "").strip().lower()
     with writing():
         # One attempt at a time per account: the row is locked on PostgreSQL (SQLite's writing()
         # already holds the write lock), so parallel wrong guesses each count and lock at five.
         query = User.select().where(User.username == name)
         user = (query.for_update() if isinstance(db.obj, pw.PostgresqlDatabase) else query).first()
+        moment = lock_clock()
+        left = _lock_left(user, moment) if user is not None else None
         if user is None:
             audit.record("sign_in_failed", "user", "", {"username": name, "why": "unknown"})
             failure = _("Nama pengguna atau kata sandi salah.")
         elif not user.active:
             audit.record("sign_in_failed", "user", user.id, {"why": "disabled"})
             failure = _("Akun {name} dinonaktifkan. Hubungi administrator.").format(name=user.username)
-        elif user.locked_until is not None and user.locked_until > at:
+        elif left is not None:
             audit.record("sign_in_failed", "user", user.id, {"why": "locked"})
             failure = _("Akun {name} dikunci sampai {time} karena {count} kali salah kata sandi. Coba lagi sesudahnya, "
                         "atau minta administrator mengatur ulang kata sandi.").format(
-                name=user.username, time=format_datetime(user.locked_until), count=MAX_ATTEMPTS)
+                name=user.username, time=_until(left), count=MAX_ATTEMPTS)
         elif not _verify(user, password or ""):
-            user.failed_attempts += 1
-            if user.failed_attempts >= MAX_ATTEMPTS:
-                user.locked_until = at + dt.timedelta(minutes=LOCK_MINUTES)
-                user.failed_attempts = 0
+            user.failed_attempts += 1  # counted on, across locks, until a right password or a reset
+            remaining = MAX_ATTEMPTS - user.failed_attempts % MAX_ATTEMPTS
+            if remaining == MAX_ATTEMPTS:
+                user.locked_until = moment + dt.timedelta(minutes=LOCK_MINUTES)
                 failure = _("Kata sandi salah {count} kali. Akun {name} dikunci sampai {time}.").format(
-                    count=MAX_ATTEMPTS, name=user.username, time=format_datetime(user.locked_until))
+                    count=MAX_ATTEMPTS, name=user.username, time=_until(user.locked_until - moment))
             elif name_known:  # unlocking one's own session: there is no user name to get wrong
-                failure = _("Kata sandi salah. Sisa percobaan sebelum akun dikunci: {left}.").format(
-                    left=MAX_ATTEMPTS - user.failed_attempts)
+                failure = _("Kata sandi salah. Sisa percobaan sebelum akun dikunci: {left}.").format(left=remaining)
             else:
                 failure = _("Nama pengguna atau kata sandi salah. Sisa percobaan sebelum akun dikunci: {left}.").format(
-                    left=MAX_ATTEMPTS - user.failed_attempts)
+                    left=remaining)
             user.save()
             audit.record("sign_in_failed", "user", user.id, {"why": "password", "locked": user.locked_until is not None})
         else:
@@ -188,8 +219,8 @@ def reset_password(user_id: int, password: str, *, by: User | None = None) -> Us
 
 def state_label(user: User) -> str:
     """aktif, nonaktif, or locked until when."""
-    if user.locked_until is not None and user.locked_until > now():
-        return _("dikunci sampai {time}").format(time=format_datetime(user.locked_until))
+    if user.locked_until is not None and (left := user.locked_until - lock_clock()) > dt.timedelta(0):
+        return _("dikunci sampai {time}").format(time=_until(min(left, dt.timedelta(minutes=LOCK_MINUTES))))
     return _("aktif") if user.active else _("nonaktif")
 
 

@@ -42,3 +42,5 @@ class AuditEvent(BaseModel):
     hash = pw.CharField(max_length=64, default="")
     # Which installation key sealed the hash (HMAC-SHA256); "" for events from before keys (v1).
     key_id = pw.CharField(max_length=16, default="")
+    # The chain's counter (schema 15): one more than the event before; empty before the keyed point.
+    seq = pw.BigIntegerField(null=True)

@@ -39,6 +39,7 @@ from kupang_desk.models import (
     SentFile,
     SentReport,
     Visit,
+    chain,
     guards,
     search_index,
     totals,
@@ -50,7 +51,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 
 class SchemaVersion(BaseModel):
@@ -89,6 +90,7 @@ def migrate(database: pw.Database, target=None) -> int:
             guards.install(database)
             totals.install(database)
             SchemaVersion.insert(version=SCHEMA_VERSION).on_conflict_ignore().execute()
+            chain.write_point(database)  # the trail starts counted and keyed
         return 0
     if version > SCHEMA_VERSION:
         raise DatabaseTooNew(_(
@@ -270,6 +272,14 @@ def _v14_one_open_queue_number(database: pw.Database, migrator: SchemaMigrator) 
     database.execute_sql(ONE_OPEN_INDEX)
 
 
+def _v15_counted_audit(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v15: each event carries a counter its seal covers, from one keyed point on (``models.chain``):
+    the events before it keep their seals and are named by the point."""
+    if "seq" not in {column.name for column in database.get_columns("audit_event")}:
+        database.execute_sql("ALTER TABLE audit_event ADD COLUMN seq BIGINT")
+    chain.write_point(database)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -284,4 +294,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     12: _v12_access,
     13: _v13_diagnosis_year,
     14: _v14_one_open_queue_number,
+    15: _v15_counted_audit,
 }

@@ -179,8 +179,9 @@ def review(form: PatientForm, *, today: dt.date | None = None) -> Review:
     return result
 
 
-def live_patient(patient_id: int) -> Patient:
-    """The patient behind ``patient_id`` unless merged away or deleted (the callers check the permission)."""
+def live_patient(patient_id: int, *, user: SignedIn | None = None) -> Patient:
+    """The patient behind ``patient_id`` unless merged away or deleted."""
+    require("patient.read", user)
     patient = Patient.get_or_none(Patient.id == patient_id)
     if patient is None or patient.merged_into_id or patient.deleted_at is not None:
         raise KnownError(_("Pasien ini tidak ada lagi (mungkin sudah digabungkan). Cari pasien lagi."))
@@ -189,8 +190,7 @@ def live_patient(patient_id: int) -> Patient:
 
 def load_patient(patient_id: int, *, user: User | None = None) -> Patient:
     """The patient a form opens (to edit)."""
-    require("patient.read", user)
-    return live_patient(patient_id)
+    return live_patient(patient_id, user=user)
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ def add(patient_id: int, poli_id: int, *, note: str = "", day: dt.date | None = 
     user = require("visit.write", user)
     day = day or clock.today()
     with writing():
-        patient = live_patient(patient_id)
+        patient = live_patient(patient_id, user=user)
         poli = _live_poli(poli_id)
         # The day's counter first: it is locked until this transaction ends, so another loket giving this
         # poli a number waits here, and the look below sees what it committed (PostgreSQL reads committed

@@ -215,8 +215,10 @@ class StudentInvalid(KnownError):
         self.column, self.reason = column, reason
 
 
-def conflicts(values: dict[str, object], student_id: int | None) -> tuple[str, str] | None:
-    """(column, reason) when the NISN or NIK belongs to another student of this school."""
+def conflicts(values: dict[str, object], student_id: int | None, *, user: SignedIn | None = None) -> tuple[str, str] | None:
+    """(column, reason) when the NISN or NIK belongs to another student of this school (the reason
+    names that student: for those who may change students)."""
+    require("student.write", user)
     for key in ("nisn", "nik"):
         number = values.get(key)
         if not number:
@@ -240,7 +242,7 @@ def save_student(values: dict[str, object], *, student_id: int | None = None, us
     except RowError as error:
         raise StudentInvalid(error.column, error.reason) from None
     with writing():
-        if (clash := conflicts(cleaned, student_id)) is not None:
+        if (clash := conflicts(cleaned, student_id, user=user)) is not None:
             raise StudentInvalid(*clash)
         for key in ("nisn", "nik"):
             if key in cleaned:

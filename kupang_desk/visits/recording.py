@@ -258,8 +258,8 @@ class Correction:
 
 def load_for_visit(patient_id: int, *, user: User | None = None) -> VisitPatient:
     """The patient the new-visit form opens for."""
-    require("visit.write", user)
-    return VisitPatient.of(live_patient(patient_id))
+    user = require("visit.write", user)
+    return VisitPatient.of(live_patient(patient_id, user=user))
 
 
 def load_for_correction(visit_id: int, *, user: User | None = None) -> tuple[VisitPatient, Correction]:

@@ -126,14 +126,14 @@ HARMLESS = {
     "kupang_desk.accounts.users.change_password": "one's own password, with the old one",
     "kupang_desk.accounts.users.check_password_rules": "rules for a password it is given",
     "kupang_desk.accounts.users.hash_password": "hashes a password it is given",
+    "kupang_desk.accounts.users.lock_clock": "what time it is for the lockout: reads no data",
     "kupang_desk.accounts.users.has_accounts": "whether any account exists (the first-run question)",
     "kupang_desk.accounts.users.describe": "describes an account it is given",
     "kupang_desk.accounts.users.state_label": "describes an account it is given",
     "kupang_desk.accounts.users.record_lock": "records the idle lock of the signed-in session",
     # the audit trail's own machinery
     "kupang_desk.audit.record": "writes an event for a function that already required its permission",
-    "kupang_desk.audit.event_hash": "computes a seal",
-    "kupang_desk.audit.legacy_hash": "computes an old seal",
+    "kupang_desk.audit.place": "where the open database is, from its connection",
     "kupang_desk.audit.os_user": "the operating-system user",
     "kupang_desk.audit.action_label": "a label",
     "kupang_desk.audit.who": "names the actor of an event it is given",
@@ -201,7 +201,6 @@ HARMLESS = {
     "kupang_desk.visits.recording.vital_label": "a label",
     "kupang_desk.visits.register_import.find_header": "finds the header in rows it is given",
     "kupang_desk.visits.register_import.prepare_row": "checks a row for the guarded importer",
-    "kupang_desk.patients.registration.live_patient": "the guarded callers' shared lookup (load_patient, load_for_visit)",
     "kupang_desk.patients.registration.review": "checks a form it is given",
     "kupang_desk.patients.numbers": "No. RM counters, advanced inside the guarded registration",
     "kupang_desk.names.similarity": "compares two names it is given",
@@ -220,7 +219,6 @@ HARMLESS = {
     "kupang_desk.students.dapodik.field_for": "maps a column heading",
     "kupang_desk.students.dapodik.find_header": "finds the header in rows it is given",
     "kupang_desk.students.records.clean": "checks values for the guarded save and import",
-    "kupang_desk.students.records.conflicts": "the NISN/NIK check inside the guarded save",
 }
 
 

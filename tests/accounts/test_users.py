@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 import textwrap
@@ -10,12 +11,20 @@ import time
 
 import pytest
 
+from kupang_desk import clock
 from kupang_desk.accounts import users
 from kupang_desk.accounts.users import SignInFailed
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_datetime
 from kupang_desk.models import AuditEvent, User
+from tests.helpers.clock import NOW
 
-T0 = dt.datetime(2026, 11, 28, 9, 0, 0)
+
+def _minutes_pass(minutes: float) -> None:
+    """The lock's clock moves on (the server's on PostgreSQL, which a test cannot set): the lock
+    is moved back by as much."""
+    for user in User.select().where(User.locked_until.is_null(False)):
+        User.update(locked_until=user.locked_until - dt.timedelta(minutes=minutes)).where(User.id == user.id).execute()
 
 
 @pytest.fixture
@@ -25,8 +34,8 @@ def admin(database):
 
 def test_password_is_argon2id_and_sign_in_records_the_event(admin):
     assert admin.password_hash.startswith("$argon2id$") and "rahasia" not in admin.password_hash
-    user = users.authenticate("  ADMIN ", "rahasia-kuat-1", at=T0)
-    assert user.id == admin.id and User.get_by_id(admin.id).last_sign_in == T0
+    user = users.authenticate("  ADMIN ", "rahasia-kuat-1")
+    assert user.id == admin.id and abs(User.get_by_id(admin.id).last_sign_in - NOW) < dt.timedelta(minutes=1)
     assert AuditEvent.select().where(AuditEvent.action == "sign_in").get().user_id == admin.id
 
 
@@ -38,22 +47,87 @@ def test_a_password_hashed_at_the_old_cost_still_signs_in_and_is_rehashed_at_owa
     assert "$m=19456,t=2,p=1$" in admin.password_hash
     User.update(password_hash=PasswordHasher().hash("rahasia-kuat-1")).where(User.id == admin.id).execute()
     assert "$m=65536,t=3,p=4$" in User.get_by_id(admin.id).password_hash
-    users.authenticate("admin", "rahasia-kuat-1", at=T0)
+    users.authenticate("admin", "rahasia-kuat-1")
     assert "$m=19456,t=2,p=1$" in User.get_by_id(admin.id).password_hash
-    assert users.authenticate("admin", "rahasia-kuat-1", at=T0).id == admin.id
+    assert users.authenticate("admin", "rahasia-kuat-1").id == admin.id
 
 
 def test_five_wrong_passwords_lock_for_five_minutes(admin):
     for attempt in range(1, 5):
         with pytest.raises(SignInFailed, match=f"Sisa percobaan sebelum akun dikunci: {5 - attempt}"):
-            users.authenticate("admin", "salah", at=T0)
-    with pytest.raises(SignInFailed, match="dikunci sampai 28 November 2026 09.05"):
-        users.authenticate("admin", "salah", at=T0)
+            users.authenticate("admin", "salah")
+    until = format_datetime(clock.now() + dt.timedelta(minutes=5))
+    with pytest.raises(SignInFailed, match=f"dikunci sampai {until}"):
+        users.authenticate("admin", "salah")
     # Even the right password is refused while locked, and says until when.
+    _minutes_pass(4)
     with pytest.raises(SignInFailed, match="dikunci sampai"):
-        users.authenticate("admin", "rahasia-kuat-1", at=T0 + dt.timedelta(minutes=4))
-    assert users.authenticate("admin", "rahasia-kuat-1", at=T0 + dt.timedelta(minutes=5, seconds=1)).id == admin.id
+        users.authenticate("admin", "rahasia-kuat-1")
+    _minutes_pass(1.1)
+    assert users.authenticate("admin", "rahasia-kuat-1").id == admin.id
     assert AuditEvent.select().where(AuditEvent.action == "sign_in_failed").count() == 6
+
+
+def test_the_count_goes_on_across_a_lock_until_a_right_password(admin):
+    """A lock that ends does not give five fresh guesses: the sixth wrong password after it locks
+    again at the tenth; a right one starts the count anew."""
+    for _ in range(5):
+        with pytest.raises(SignInFailed):
+            users.authenticate("admin", "salah")
+    _minutes_pass(6)
+    for attempt in range(1, 5):
+        with pytest.raises(SignInFailed, match=f"Sisa percobaan sebelum akun dikunci: {5 - attempt}"):
+            users.authenticate("admin", "salah")
+    with pytest.raises(SignInFailed, match="dikunci sampai"):
+        users.authenticate("admin", "salah")
+    assert User.get_by_id(admin.id).failed_attempts == 10
+    _minutes_pass(6)
+    users.authenticate("admin", "rahasia-kuat-1")
+    assert User.get_by_id(admin.id).failed_attempts == 0
+
+
+SIGN_IN = textwrap.dedent("""
+    import sys
+    from kupang_desk.models import database
+    from kupang_desk.accounts import users
+    database.connect(sys.argv[1], migrate=False, seed=False)
+    for password in sys.argv[2:]:
+        try:
+            users.authenticate("admin", password)
+            print("in", flush=True)
+        except users.SignInFailed as error:
+            print("locked" if "dikunci" in str(error) else "wrong", flush=True)
+""")
+
+
+def _sign_in_from_another_pc(db_url: str, passwords: list[str], **environment: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", SIGN_IN, db_url, *passwords], capture_output=True, text=True,
+                          env={**os.environ, **environment}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_a_pc_with_its_time_zone_ahead_neither_guesses_again_nor_gets_in_while_locked(admin, db_url):
+    """The lock is timed in UTC (the server's clock on PostgreSQL): a PC whose time zone is set six
+    minutes or an hour ahead sees the same lock as the PC that set it."""
+    for _ in range(5):
+        with pytest.raises(SignInFailed):
+            users.authenticate("admin", "salah")
+    guessed = _sign_in_from_another_pc(db_url, [f"tebak-{n}" for n in range(24)], TZ="UTC-00:06")
+    assert guessed == ["locked"] * 24 and User.get_by_id(admin.id).failed_attempts == 5
+    assert _sign_in_from_another_pc(db_url, ["rahasia-kuat-1"], TZ="UTC-01:00") == ["locked"]
+
+
+def test_a_pc_whose_clock_runs_a_day_ahead_locks_for_five_minutes_only(admin, db_url):
+    """Five wrong guesses from a PC 23 hours ahead: the clerk waits five minutes, not 23 hours."""
+    from tests.helpers.clock import OFFSET_VARIABLE
+
+    ahead = {OFFSET_VARIABLE: repr(clock.offset() + 23 * 3600)}
+    assert _sign_in_from_another_pc(db_url, ["salah"] * 5, **ahead)[-1] == "locked"
+    with pytest.raises(SignInFailed, match="dikunci sampai"):
+        users.authenticate("admin", "rahasia-kuat-1")
+    _minutes_pass(5.1)
+    assert users.authenticate("admin", "rahasia-kuat-1").id == admin.id
 
 
 def test_unknown_name_and_disabled_account(admin):

@@ -6,7 +6,7 @@ on the children's ``PYTHONPATH``). A test never reads the wall clock for a date:
 :data:`TODAY` or a date derived from it here.
 
 ``KUPANG_DESK_TEST_TODAY=2027-01-01`` runs the suite on another day; ``.ci/run`` runs it on the
-days where calendars break (31 December, 1 January, 29 February, two years ahead). The default is
+days where calendars break (31 December, 1 January, 29 February of 2028). The default is
 a fixed day, so a failure found once can be run again.
 """
 

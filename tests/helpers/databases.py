@@ -9,7 +9,8 @@ from pathlib import Path
 
 import peewee as pw
 
-from kupang_desk.models import ALL_MODELS, db
+from kupang_desk.models import ALL_MODELS, db, guards
+from kupang_desk.models import chain as chain_seal
 from kupang_desk.models import database as database_module
 from kupang_desk.models.seed import ensure_reference_data
 
@@ -19,16 +20,43 @@ KEPT_TABLES = {"region", "icd10", "schema_version"}
 
 
 def sqlite_template(folder: Path) -> Path:
-    """A migrated SQLite file with reference data, made once and copied for each test."""
+    """A migrated SQLite file with reference data, made once and copied for each test; its audit
+    trail is emptied, for each copy to start with a keyed point under its own test's key."""
     path = folder / "template.sqlite"
     database_module.connect(f"sqlite:///{path}")
+    _empty_trail()
     database_module.close()
     return path
+
+
+def _empty_trail() -> None:
+    with db.atomic():
+        for name in guards.TRIGGERS:
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}" + (" ON audit_event" if _postgres() else ""))
+        db.execute_sql("DELETE FROM audit_event")
+        guards.install(db.obj)
+
+
+def _postgres() -> bool:
+    return isinstance(db.obj, pw.PostgresqlDatabase)
+
+
+def start_trail(database: pw.Database) -> None:
+    """The keyed point a database gets when it is made, sealed with this test's installation key
+    (each test has a key of its own)."""
+    with database.atomic():
+        chain_seal.write_point(database)
 
 
 def fresh_sqlite(template: Path, folder: Path) -> str:
     path = folder / f"kd-{uuid.uuid4().hex[:8]}.sqlite"
     shutil.copyfile(template, path)
+    copy = pw.SqliteDatabase(str(path))
+    copy.connect()
+    try:
+        start_trail(copy)
+    finally:
+        copy.close()
     return f"sqlite:///{path}"
 
 
@@ -77,3 +105,4 @@ def reset_postgres() -> None:
     tables = [m._meta.table_name for m in ALL_MODELS if m._meta.table_name not in KEPT_TABLES]
     db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
     ensure_reference_data()
+    start_trail(db.obj)

@@ -40,10 +40,12 @@ def _make_version_1(url: str) -> None:
                                               (f"{kept.table}_%",)).fetchall():
                     db.execute_sql(f"DROP TRIGGER {name}")
             db.execute_sql(f"DROP TABLE {kept.table}")
-        # Undo v5: the audit table's guard and its sealing columns.
+        # Undo v15 and v5: the audit table's guard, its counter and sealing columns, and the keyed
+        # events (a schema 1 database has unkeyed ones only).
         for name in guards.TRIGGERS:
             db.execute_sql(f"DROP TRIGGER {name}" + (" ON audit_event" if search_index.is_postgres(db.obj) else ""))
-        for column in ("user_name", "user_full_name", "key_id"):
+        db.execute_sql("DELETE FROM audit_event")
+        for column in ("seq", "user_name", "user_full_name", "key_id"):
             run(migrator.drop_column("audit_event", column))
         # Undo v3: counters, former identifiers, phone index, name search index.
         db.execute_sql("DROP TABLE counter")
@@ -164,7 +166,7 @@ def test_v14_closes_a_second_open_queue_number_and_then_refuses_one(schema_db_ur
     day = dt.date(2026, 11, 20)
     for number in (1, 2):
         QueueEntry.create(day=day, poli=umum, number=number, label=f"U-00{number}", patient=patient, turn=number)
-    SchemaVersion.update(version=13).where(SchemaVersion.version == 14).execute()  # as the program before v14 left it
+    SchemaVersion.update(version=13).where(SchemaVersion.version == SCHEMA_VERSION).execute()  # as before v14
     database_module.close()
 
     database_module.connect(schema_db_url)
@@ -172,4 +174,43 @@ def test_v14_closes_a_second_open_queue_number_and_then_refuses_one(schema_db_ur
     assert (first.state, second.state) == ("menunggu", "batal") and "Nomor ganda" in second.note
     with pytest.raises(pw.IntegrityError), db.atomic():
         QueueEntry.create(day=day, poli=umum, number=3, label="U-003", patient=patient, turn=3)
+    database_module.close()
+
+
+def test_v15_starts_counting_from_a_keyed_point_after_the_events_before_it(schema_db_url, monkeypatch):
+    """A schema 14 database keeps its unkeyed and keyed events as they are; the migration seals a
+    point naming them, and from then on every event is counted and keyed: one unkeyed event added
+    later is refused, as is one more unkeyed event before the point than it names."""
+    from kupang_desk import audit, keystore
+    from kupang_desk.models import AuditEvent, chain
+    from tests.helpers.actors import tamper
+
+    database_module.connect(schema_db_url)
+    tamper("DELETE FROM audit_event")
+    db.execute_sql("ALTER TABLE audit_event DROP COLUMN seq")
+    SchemaVersion.update(version=14).where(SchemaVersion.version == SCHEMA_VERSION).execute()
+    at = dt.datetime(2024, 3, 1, 8)
+    old = chain.legacy_hash(chain.GENESIS, at, None, "", "setup", "institution", "1", "{}")
+    key = keystore.audit_key()
+    keyed = chain.keyed_hash(key, old, at, None, "", "", "", "create", "patient", "1", "{}")
+    for values in (("setup", "institution", old, chain.GENESIS, ""), ("create", "patient", keyed, old, keystore.key_id(key))):
+        db.execute_sql(f"INSERT INTO audit_event (at, user_name, user_full_name, os_user, action, table_name, record_id, "
+                       f"details, prev_hash, hash, key_id) VALUES ({', '.join([db.obj.param] * 11)})",
+                       (at, "", "", "", values[0], values[1], "1", "{}", values[3], values[2], values[4]))
+    database_module.close()
+
+    database_module.connect(schema_db_url)
+    events = list(AuditEvent.select().order_by(AuditEvent.id))
+    assert [(e.action, e.seq) for e in events] == [("setup", None), ("create", None), ("seal", 1)]
+    assert chain.point_details(events[2])["events_before"] == 2 and chain.point_details(events[2])["unkeyed_before"] == 1
+    audit.record("view", "patient", "1")
+    audit.remember_head()
+    assert audit.verify_chain().confirmed
+    last = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    forged = chain.legacy_hash(last.hash, at, None, "", "view", "patient", "1", "{}")
+    tamper(("INSERT INTO audit_event (at, user_name, user_full_name, os_user, action, table_name, record_id, details, "
+            "prev_hash, hash, key_id, seq) VALUES (%s, '', '', '', 'view', 'patient', '1', '{}', %s, %s, '', %s)",
+            at, last.hash, forged, last.seq + 1))
+    check = audit.verify_chain()
+    assert check.reason == "unkeyed" and "titik penyegelan" in check.describe()
     database_module.close()

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
-from kupang_desk import backup, clock, demo, encryption
+from kupang_desk import backup, demo, encryption
 from kupang_desk.accounts import session, users
 from kupang_desk.models import AuditEvent, Institution, Patient, Setting, User
 from kupang_desk.models import database as database_module
@@ -81,7 +81,7 @@ def test_sign_in_says_how_many_tries_are_left_then_locks(qtbot, sqlite_database)
     qtbot.keyClicks(dialog.password, "rahasia-123")
     qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
     assert dialog.user is None and "dikunci sampai" in dialog.message.text()
-    User.update(locked_until=clock.now() - dt.timedelta(seconds=1)).execute()
+    User.update(locked_until=users.lock_clock() - dt.timedelta(seconds=1)).execute()
     qtbot.keyClicks(dialog.password, "rahasia-123")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.user is not None and dialog.user.username == "agnes"
