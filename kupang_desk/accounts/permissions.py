@@ -54,6 +54,11 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 # The program's own backups (daily, and when the window closes) whoever is signed in: a clerk who
 # may not make a backup by hand still gets the day's work backed up.
 SYSTEM_BACKUP = SystemActor("sistem:cadangan", "Kupang Desk (cadangan otomatis)", frozenset({"backup.run"}))
+# The SATUSEHAT sender, whoever's window or command started it: it reads the visits and patients it
+# sends (patient.read) and keeps the outbox rows and the ids the service gives (visit.write); it
+# never edits a patient. A poli clerk's window sends like the administrator's.
+SYSTEM_SATUSEHAT = SystemActor("sistem:satusehat", "Kupang Desk (pengirim SATUSEHAT)",
+                               frozenset({"patient.read", "visit.write"}))
 # The first start of a database without accounts (the first-run window, ``kupang-desk setup``, the
 # demo): it makes the first administrator. Used only where no account exists yet.
 SYSTEM_SETUP = SystemActor("sistem:penyiapan", "Kupang Desk (penyiapan pertama)",

@@ -89,6 +89,16 @@ def set_patient_id(patient_id: int, ihs_id: str, *, user: SignedIn | None = None
     _put("patient", str(patient.id), _checked(ihs_id, _("pasien {name}").format(name=patient.name)), "", user)
 
 
+def keep_found_patient_id(patient_id: int, ihs_id: str, *, user: SignedIn | None = None) -> None:
+    """The IHS number the service answered for a patient's NIK while a visit was being sent: kept
+    by the sender (visit.write), which changes nothing of the patient's own data."""
+    require("visit.write", user)
+    patient = Patient.get_or_none(Patient.id == patient_id)
+    if patient is None or not patient.nik:
+        return
+    _put("patient", str(patient.id), _checked(ihs_id, _("pasien {name}").format(name=patient.name)), "", user)
+
+
 SECRET_SERVICE = "KupangDesk"
 SEALED_KEY = "satusehat.client_secret_sealed"
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kupang_desk import audit, preferences
-from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.permissions import SYSTEM_SATUSEHAT, PermissionDenied, require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime, format_decimal
@@ -349,11 +349,12 @@ class _Stop(Exception):
 
 
 class Sender:
-    """Sends due rows through one client. Safe to run on several PCs at once (rows are claimed)."""
+    """Sends due rows through one client. Safe to run on several PCs at once (rows are claimed).
+    It acts as ``SYSTEM_SATUSEHAT`` (named so in the trail) whoever asked it to send."""
 
-    def __init__(self, client: Client, *, user: SignedIn | None = None, lease: dt.timedelta = LEASE,
-                 backoff_first: float | None = None, rng: Callable[[], float] = random.random) -> None:
-        self.client, self.user = client, user
+    def __init__(self, client: Client, *, lease: dt.timedelta = LEASE, backoff_first: float | None = None,
+                 rng: Callable[[], float] = random.random) -> None:
+        self.client, self.user = client, SYSTEM_SATUSEHAT
         self.lease, self.rng = lease, rng
         self.backoff_first = BACKOFF_FIRST if backoff_first is None else backoff_first
         self.name = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -384,6 +385,7 @@ class Sender:
         require("visit.write", self.user)
         task = task or Task()
         result = Pass()
+        _retry_refused()
         self.client.pause = lambda seconds: self._pause(task, seconds)
         requests_before = self.client.requests
         try:
@@ -445,6 +447,10 @@ class Sender:
             self._deliver(row, result)
         except ServiceError as error:
             self._fault(row, error, result, task)
+        except PermissionDenied as error:  # the program's own rights, not the visit's fault: tried again
+            log.warning("SATUSEHAT sender refused (%s); visit %s tried again later", error, row.visit_id)
+            self._settle(row, "waiting", str(error), after=self.backoff(row.faults + 1), fault=True)
+            result.retries += 1
         except Cancelled:
             self._settle(row, row.state, row.message, audit_it=False)
             raise
@@ -525,7 +531,7 @@ class Sender:
             return
         ihs_id = self.client.patient_by_nik(nik)
         if ihs_id:
-            master.set_patient_id(patient_id, ihs_id, user=self.user)
+            master.keep_found_patient_id(patient_id, ihs_id, user=self.user)
 
     def _recover(self, made: bundle.Built) -> dict[str, tuple[str, str]]:
         """What the service already holds of this visit, found by the Encounter's identifier."""
@@ -546,11 +552,19 @@ class Sender:
         return known
 
 
+def _retry_refused() -> None:
+    """Rows an older version marked Gagal because the clerk's account could not store a patient's
+    IHS number (a poli window sending): due again, since the sender now acts with its own rights."""
+    with writing():
+        SatusehatOutbox.update(state="waiting", message="", faults=0, next_try_at=now()).where(
+            (SatusehatOutbox.state == "failed") & SatusehatOutbox.message.contains("tidak berhak")).execute()
+
+
 def send(client: Client, *, task: Task | None = None, until_empty: bool = False, user: SignedIn | None = None,
          **options) -> Pass:
     """One run of the sender (the command line's ``satusehat send``, the window's background)."""
-    user = require("visit.write", user)
-    return Sender(client, user=user, **options).run(task, until_empty=until_empty)
+    require("visit.write", user)  # who asks for it; the sending itself acts as SYSTEM_SATUSEHAT
+    return Sender(client, **options).run(task, until_empty=until_empty)
 
 
 def keep_sending(task: Task, *, on_change: Callable[[dict[str, int]], None], wake: threading.Event | None = None,
@@ -567,7 +581,7 @@ def keep_sending(task: Task, *, on_change: Callable[[dict[str, int]], None], wak
         result = None
         if enabled():
             try:
-                sender = sender or Sender(make_client(), user=user)
+                sender = sender or Sender(make_client())
                 result = sender.run(task)
             except Cancelled:
                 return

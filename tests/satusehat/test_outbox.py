@@ -16,7 +16,7 @@ import time
 import pytest
 
 from kupang_desk import preferences
-from kupang_desk.models import AuditEvent, writing
+from kupang_desk.models import AuditEvent, SatusehatOutbox, writing
 from kupang_desk.satusehat import master, outbox
 from kupang_desk.satusehat.client import Client
 from kupang_desk.visits.recording import correct_visit, delete_visit, form_of
@@ -397,3 +397,30 @@ def test_a_bundle_that_is_not_valid_fhir_is_gagal_and_never_posted(database, mon
         assert result.failed == 1 and server.posts() == 0
     [row] = outbox.rows()
     assert row.visit_id == visit.id and row.state == "failed" and "tidak sah menurut FHIR R4" in row.message
+
+
+def test_a_poli_window_sends_as_the_sender_and_a_row_an_older_version_failed_goes_again(database):
+    """Issue 36: the poli clerk's window sends; fetching the patient's IHS number by NIK needed
+    patient.write, so every visit was Gagal for good. The sender acts as the named system actor
+    with only what sending needs, and a row Gagal for that reason is tried again by itself."""
+    from kupang_desk.accounts import session, users
+    from kupang_desk.accounts.permissions import PermissionDenied
+    from kupang_desk.satusehat.master import set_patient_id
+
+    an_office()
+    first, second = a_morning(patients(2))
+    with writing():  # as an older version left it: Gagal with the poli account's refusal
+        SatusehatOutbox.update(state="failed", message="Akun Uji poli (Poli) tidak berhak: mendaftarkan dan mengubah "
+                               "data pasien. Minta administrator bila memang perlu.").where(
+            SatusehatOutbox.visit == second.id).execute()
+    clerk = users.create_user("yakob.poli", "Yakob Poli", "poli", "rahasia-123", must_change=False)
+    with session.acting_as(clerk):
+        with pytest.raises(PermissionDenied):  # the clerk still may not edit a patient's ids by hand
+            set_patient_id(first.patient_id, "P00000001")
+        with the_server() as server:
+            result = outbox.send(client_of(server), until_empty=True, **QUICK)
+            held_once(server, [first, second])
+    assert result.sent == 2 and result.failed == 0
+    assert master.id_of("patient", first.patient_id) == f"P{NIKS[0][-8:]}"
+    senders = {e.user_name for e in AuditEvent.select().where(AuditEvent.action == "satusehat")}
+    assert senders == {"sistem:satusehat"}
