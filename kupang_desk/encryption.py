@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 MAGIC = b"KDBACKUP2\n"
 CHUNK = 1 << 20
+CHUNK_MOST = 16 << 20  # the largest piece a header may name
 ENV_PASSPHRASE = "KUPANG_DESK_BACKUP_PASSPHRASE"
 DEMO_PASSPHRASE = "kupang-demo"
 MIN_LENGTH = 8
@@ -65,9 +66,19 @@ class BackupKey:
         return {"kdf": "scrypt", "salt": base64.b64encode(self.salt).decode(), "n": self.n, "r": self.r, "p": self.p}
 
 
+# scrypt's cost a backup header may ask for: memory is 128 x n x r bytes and time grows with n x r x p.
+# Ours is 32 MB; twice that is the most an office PC is made to spend before the passphrase is known
+# right (a header asking 2^20 x 16 would take 2 GB and half a minute before it could be refused).
+SCRYPT_MEMORY_MOST = 64 * 1024 * 1024
+SCRYPT_WORK_MOST = 2 ** 15 * 8 * 2
+
+
 def derive(passphrase: str, salt: bytes, n: int = 2 ** 15, r: int = 8, p: int = 1) -> BackupKey:
-    if not 2 ** 10 <= n <= 2 ** 20 or not 1 <= r <= 16 or not 1 <= p <= 4:
-        raise KnownError(_("File cadangan memakai parameter kunci yang tidak dikenal."))
+    if (not 2 ** 10 <= n <= 2 ** 20 or n & (n - 1) or not 1 <= r <= 16 or not 1 <= p <= 4
+            or 128 * n * r > SCRYPT_MEMORY_MOST or n * r * p > SCRYPT_WORK_MOST or not 8 <= len(salt) <= 64):
+        raise KnownError(_("File cadangan meminta parameter kunci (scrypt n={n}, r={r}, p={p}) di luar yang dipakai "
+                           "Kupang Desk; file ini bukan cadangan yang dibuat Kupang Desk, atau awalnya diubah. Pakai "
+                           "cadangan lain.").format(n=n, r=r, p=p))
     from cryptography.hazmat.primitives.kdf.scrypt import (
         Scrypt,  # the cipher loads with its first use, not at start
     )
@@ -246,8 +257,11 @@ def _read_header(handle: BinaryIO, path: Path) -> tuple[bytes, dict]:
     try:
         (length,) = struct.unpack(">I", handle.read(4))
         header = handle.read(length) if length < 4096 else b""
-        return header, json.loads(header)
-    except (struct.error, ValueError) as error:
+        parsed = json.loads(header)
+        if not isinstance(parsed, dict):
+            raise ValueError("header is not an object")
+        return header, parsed
+    except (struct.error, ValueError, RecursionError) as error:
         raise KnownError(_("File cadangan {file} rusak di bagian awalnya. Pakai cadangan lain.").format(file=path.name)) from error
 
 
@@ -256,7 +270,12 @@ def _chunks(handle: BinaryIO, path: Path, aead: AESGCM, prefix: bytes, header: d
     from cryptography.exceptions import InvalidTag
 
     counter = 0
-    limit = int(header.get("chunk", CHUNK)) + 16
+    try:
+        limit = int(header.get("chunk", CHUNK)) + 16
+    except (TypeError, ValueError):
+        limit = 0
+    if not 16 < limit <= CHUNK_MOST + 16:  # the header names the piece size: never a read of gigabytes
+        raise KnownError(_("File cadangan {file} rusak di bagian awalnya. Pakai cadangan lain.").format(file=path.name))
     while True:
         raw = handle.read(4)
         if len(raw) < 4:
@@ -321,7 +340,10 @@ def decrypt(path: Path, passphrase: str | None, target: Path | None = None, *, k
         (length,) = struct.unpack(">I", first[:4])
         if length > len(first) - 4:
             raise KnownError(_("File cadangan {file} rusak: keterangannya tidak utuh.").format(file=path.name))
-        manifest = json.loads(first[4:4 + length])
+        try:
+            manifest = json.loads(first[4:4 + length])
+        except (ValueError, RecursionError) as error:
+            raise KnownError(_("File cadangan {file} rusak: keterangannya tidak utuh.").format(file=path.name)) from error
         if target is None and not check_all:
             return manifest, key
         digest = hashlib.sha256()

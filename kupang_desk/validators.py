@@ -324,3 +324,12 @@ def age_at(birth_date: dt.date, on: dt.date) -> tuple[int, int]:
     days = (on - birth_date).days
     years = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
     return days, years
+
+
+_CONTROL = dict.fromkeys(range(32), " ") | {127: " "}
+
+
+def typed(text: object) -> str:
+    """What was typed into a search or filter box, as one line: control characters (a NUL pasted
+    from another program, which PostgreSQL refuses in any text) read as spaces, runs of spaces as one."""
+    return " ".join(str(text or "").translate(_CONTROL).split())

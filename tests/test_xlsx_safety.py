@@ -46,6 +46,18 @@ def test_every_module_that_writes_xlsx_sets_cells_through_the_one_helper():
             if isinstance(node, ast.Call) and any(k.arg == "value" for k in node.keywords):
                 func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
                 assert func not in ("cell", "WriteOnlyCell"), f"{name}:{node.lineno} sets a cell value without put()"
+        # Nor `cell.value = ...` or `sheet["A1"] = ...`, except inside put() and formula() themselves.
+        for function in ast.walk(tree):
+            if isinstance(function, ast.FunctionDef) and name == "kupang_desk.documents.excel" \
+                    and function.name in ("put", "formula"):
+                continue
+            for node in ast.walk(function) if isinstance(function, ast.FunctionDef) else []:
+                for target in node.targets if isinstance(node, ast.Assign) else []:
+                    if name in WRITERS and (isinstance(target, ast.Attribute) and target.attr == "value"
+                                            or isinstance(target, ast.Subscript)
+                                            and "sheet" in ast.unparse(target.value).lower()
+                                            or isinstance(target, ast.Subscript) and ast.unparse(target.value) == "hidden"):
+                        raise AssertionError(f"{name}:{node.lineno} sets a cell without put(): {ast.unparse(node)}")
     assert writers == WRITERS
 
 
@@ -98,3 +110,25 @@ def test_hostile_text_stays_text_in_every_writer(database, tmp_path):
     # The totals the app computes are still formulas.
     sheet = load_workbook(tmp_path / "report.xlsx").active
     assert any(c.data_type == "f" and str(c.value).startswith("=SUM(") for row in sheet.iter_rows() for c in row)
+
+
+def test_the_data_sheet_of_a_stamped_report_is_text_whatever_the_institution_is_called(sqlite_database, tmp_path):
+    """Issue 36: an institution named with 31,000 "=" went into the hidden data sheet of the LB1 a
+    puskesmas sends, cut into pieces of 30,000 characters, and its second piece became a formula.
+    (SQLite keeps a name that long; PostgreSQL's column refuses it, so only SQLite can be attacked so.)"""
+    from kupang_desk.documents.excel import STAMP_SHEET, read_stamp
+    from kupang_desk.reports import service
+    from tests.helpers.clock import last_month
+
+    name = "=" * 31_000
+    with writing():
+        if not Institution.update(name=name).execute():
+            Institution.create(name=name, kind="puskesmas", code="1050101")
+    new_visit(new_patient(), dt.datetime.combine(last_month(), dt.time(9)), "J06.9")
+    path = tmp_path / "lb1.xlsx"
+    service.save("lb1", Period.month(last_month().strftime("%Y-%m")), xlsx=path)
+    pieces = [cell for row in load_workbook(path)[STAMP_SHEET].iter_rows() for cell in row if cell.value]
+    assert len(pieces) >= 4 and any(str(cell.value).startswith("=") for cell in pieces)
+    assert [cell.coordinate for cell in pieces if cell.data_type != "s"] == []  # no piece is a formula
+    assert _assert_text(path) >= 1
+    assert name in str(read_stamp(path))

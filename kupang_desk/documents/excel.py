@@ -119,10 +119,10 @@ def _write_stamp(workbook: Workbook, sheet: Worksheet, stamp: dict) -> None:
     text = json.dumps(data, sort_keys=True, ensure_ascii=False)
     hidden = workbook.create_sheet(STAMP_SHEET)
     hidden.sheet_state = "hidden"
-    hidden["A1"] = STAMP_FORMAT
-    hidden["A2"] = hashlib.sha256(text.encode()).hexdigest()
-    for index in range(0, len(text), STAMP_CHUNK):
-        hidden.cell(row=3 + index // STAMP_CHUNK, column=1).value = text[index:index + STAMP_CHUNK]
+    put(hidden["A1"], STAMP_FORMAT)
+    put(hidden["A2"], hashlib.sha256(text.encode()).hexdigest())
+    for index in range(0, len(text), STAMP_CHUNK):  # a piece may start with "=": text, through put
+        put(hidden.cell(row=3 + index // STAMP_CHUNK, column=1), text[index:index + STAMP_CHUNK])
 
 
 class NotStamped(KnownError):

@@ -33,7 +33,12 @@ class RowError(Exception):
         self.column, self.reason = column, reason
 
 
-@dataclass
+# Rows of a file whose cells an import keeps to show (the wizard's table); a clean row after them
+# keeps only its result, since its cells are in the file (a district's 50,000 rows are not held twice).
+PREVIEW_ROWS = 1000
+
+
+@dataclass(slots=True)  # one per row of a file: kept small
 class RowResult:
     line: int  # the row number in the sheet, as Excel shows it
     status: str  # "new", "update" (students), "unchanged", "error"
@@ -262,7 +267,7 @@ def _write_rows(sheet, summary: ImportSummary, rows: list[RowResult], put) -> No
                 put(cell, display_number(value))  # an identifier typed as a number goes back as its digits
                 cell.number_format = "@"
             elif isinstance(value, int | float | dt.date) and not isinstance(value, bool):
-                cell.value = value
+                put(cell, value)
             else:
                 put(cell, cell_text(value))
                 if isinstance(cell.value, str) and cell.value.isdigit():

@@ -7,12 +7,14 @@ import csv
 import datetime as dt
 import logging
 import math
+import pyexpat
 import re
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
@@ -38,7 +40,10 @@ class Limits:
     """How much a file may hold before it is refused unread: the clerk is told what to do instead of the
     program filling the memory (a cell far out at XFD1048576, a million empty rows of formatting)."""
 
-    rows = 1_000_000  # rows that hold data: ten years of one busy puskesmas
+    # Rows that hold data: six years of a busy puskesmas's register (100 visits a day), four districts'
+    # Dapodik exports. What an import keeps of each row it checks stays within about 200 MB at this
+    # many; a larger file is split (per year) and imported in parts.
+    rows = 200_000
     # Cells the sheet claims beyond the ones that hold data: up to a million, or three empty cells for
     # each full one (a 50,000-student Dapodik export leaves most of its 66 columns empty).
     empty_cells = 1_000_000
@@ -47,8 +52,26 @@ class Limits:
 
 
 _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+_CELL_TAG = re.compile(rb"<c[\s/>]")
 _DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
-_SHEET = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]+)"')
+# What Excel, LibreOffice and openpyxl never write into a sheet, and a regular expression cannot read
+# as XML does: comments, CDATA, declarations, prefixed element names. A sheet holding any of them is
+# read with the XML parser instead.
+_NOT_PLAIN = re.compile(rb"<!--|<!\[CDATA\[|<!DOCTYPE|<!ENTITY|<[A-Za-z_][\w.-]*:(?:c|dimension)[\s/>]")
+_REFERENCE = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+_SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+class ZipLimits:
+    """What the parts of an xlsx may unpack to before it is refused unread (a zip bomb is a few
+    hundred kilobytes that unpack to gigabytes). The first sheet is read as a stream and may be
+    large; the shared strings and the rest are held whole by the reader."""
+
+    shared_strings = 100 * 1024 * 1024
+    other_part = 20 * 1024 * 1024
+    ratio = 200  # unpacked / packed: XML of a real sheet packs 5 to 50 times
+    ratio_from = 1024 * 1024  # small parts may pack better (a row of empty cells)
 
 
 def _column_number(letters: bytes) -> int:
@@ -74,32 +97,154 @@ class SheetSize:
         return max(self.declared, self.rows * self.columns)
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> str:
-    """The worksheet calamine reads as the first: the first <sheet> of the workbook, through its rels."""
-    names = set(archive.namelist())
+def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A part that is read whole (the workbook, its relationships), within ``ZipLimits``."""
+    info = archive.getinfo(name)
+    if info.file_size > ZipLimits.other_part:
+        raise _too_big_part(name, info.file_size)
+    with archive.open(info) as part:
+        data = part.read(ZipLimits.other_part + 1)
+    if len(data) > ZipLimits.other_part:
+        raise _too_big_part(name, len(data))
+    return data
+
+
+def _xml(data: bytes, name: str) -> ElementTree.Element:
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # never in a spreadsheet: declarations that expand
+        raise KnownError(_("File Excel ini memuat deklarasi XML ({part}) yang tidak pernah ditulis Excel; buka di Excel, "
+                           "simpan ulang, lalu impor lagi.").format(part=name))
     try:
-        first = _SHEET.search(archive.read("xl/workbook.xml"))
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    except KeyError:
-        first, rels = None, ""
-    if first is not None:
-        match = re.search(r'<Relationship\b[^>]*\bId="' + re.escape(first.group(1).decode()) + r'"[^>]*\bTarget="([^"]+)"', rels) or \
-            re.search(r'<Relationship\b[^>]*\bTarget="([^"]+)"[^>]*\bId="' + re.escape(first.group(1).decode()) + '"', rels)
-        if match:
-            target = match.group(1).lstrip("/")
-            target = target if target.startswith("xl/") else "xl/" + target
-            if target in names:
-                return target
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        raise zipfile.BadZipFile(f"{name}: {error}") from error
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    """The worksheet calamine reads as the first: the first <sheet> of the workbook, through its
+    rels, read as XML (a comment naming another sheet is a comment)."""
+    names = set(archive.namelist())
+    target = ""
+    if "xl/workbook.xml" in names and "xl/_rels/workbook.xml.rels" in names:
+        sheet = _xml(_small_part(archive, "xl/workbook.xml"), "xl/workbook.xml").find(f".//{{{_SPREADSHEET}}}sheet")
+        wanted = sheet.get(f"{{{_RELATIONSHIPS}}}id") if sheet is not None else None
+        for relation in _xml(_small_part(archive, "xl/_rels/workbook.xml.rels"), "xl/_rels/workbook.xml.rels"):
+            if wanted and relation.get("Id") == wanted:
+                target = (relation.get("Target") or "").lstrip("/")
+                target = target if target.startswith("xl/") else "xl/" + target
+    if target in names:
+        return target
     sheets = sorted(name for name in names if name.startswith("xl/worksheets/") and name.endswith(".xml"))
     if not sheets:
         raise KnownError(_("File Excel ini tidak memuat lembar kerja."))
     return sheets[0]
 
 
-def measure_xlsx(path: Path) -> SheetSize:
-    """The first sheet's size from its XML, decompressed and scanned in pieces of 1 MB."""
+def _too_big_part(name: str, size: int) -> KnownError:
+    return KnownError(_("File Excel ini berisi bagian {part} yang bila dibuka menjadi {size} MB: terlalu besar untuk "
+                        "sebuah lembar data (file rusak atau sengaja dibuat membengkak). Buka di Excel, salin datanya ke "
+                        "buku kerja baru, simpan, lalu impor lagi.").format(part=name, size=f"{size // (1024 * 1024):,}".replace(",", ".")))
+
+
+def check_archive(archive: zipfile.ZipFile, sheet: str) -> None:
+    """Every part but the first sheet (which is measured as a stream) unpacked in pieces before the
+    reader holds it whole: its size within ``ZipLimits``, its packing ratio believable, and its
+    checksum right (so the declared sizes are the true ones)."""
+    for info in archive.infolist():
+        if info.filename == sheet or info.is_dir():
+            continue
+        limit = ZipLimits.shared_strings if info.filename == "xl/sharedStrings.xml" else ZipLimits.other_part
+        if info.file_size > limit or (info.file_size > ZipLimits.ratio_from
+                                      and info.file_size > ZipLimits.ratio * max(info.compress_size, 1)):
+            raise _too_big_part(info.filename, info.file_size)
+        unpacked = 0
+        with archive.open(info) as part:  # checks the CRC at its end: a lying size fails here
+            while block := part.read(1 << 20):
+                unpacked += len(block)
+                if unpacked > limit:
+                    raise _too_big_part(info.filename, unpacked)
+
+
+class _Measure:
+    """Counts a sheet's cells as the XML parser sees them (any quotes, comments, prefixes)."""
+
+    def __init__(self, size: SheetSize) -> None:
+        self.size, self.far_row, self.far_column, self.last_data_row = size, 0, 0, 0
+        self.open_cell: tuple[int, bool] | None = None  # the row of the cell being read, whether it held a value
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        local = name.rpartition("}")[2]
+        if local == "c":
+            found = _REFERENCE.match(attributes.get("r", ""))
+            if found is None:  # a cell without its place: the reader puts it after the last one
+                row, column = max(self.far_row, 1), self.far_column + 1
+            else:
+                row, column = int(found.group(2)), _column_number(found.group(1).encode())
+            self.far_row, self.far_column = max(self.far_row, row), max(self.far_column, column)
+            self.open_cell = (row, False)
+        elif local in ("v", "is", "f") and self.open_cell is not None:
+            self.open_cell = (self.open_cell[0], True)
+        elif local == "dimension" and not self.size.declared:
+            last = attributes.get("ref", "").rpartition(":")[2]
+            if found := _REFERENCE.match(last):
+                self.size.declared = _column_number(found.group(1).encode()) * int(found.group(2))
+
+    def end(self, name: str) -> None:
+        if name.rpartition("}")[2] == "c" and self.open_cell is not None:
+            row, held = self.open_cell
+            if held:
+                self.size.data_cells += 1
+                if row != self.last_data_row:
+                    self.size.data_rows += 1
+                    self.last_data_row = row
+            self.open_cell = None
+
+
+def _measure_as_xml(archive: zipfile.ZipFile, name: str) -> SheetSize:
     size = SheetSize()
-    with zipfile.ZipFile(path) as archive, archive.open(_first_sheet(archive)) as sheet:
+    measure = _Measure(size)
+    parser = pyexpat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler, parser.EndElementHandler = measure.start, measure.end
+    parser.EntityDeclHandler = _refuse_entities
+    with archive.open(name) as sheet:
+        try:
+            while block := sheet.read(1 << 20):
+                parser.Parse(block, False)
+            parser.Parse(b"", True)
+        except pyexpat.ExpatError as error:
+            raise zipfile.BadZipFile(f"{name}: {error}") from error
+    size.rows, size.columns = measure.far_row, measure.far_column
+    size.far = _letters(measure.far_column) + str(measure.far_row) if measure.far_row else ""
+    return size
+
+
+def _refuse_entities(*_args) -> None:
+    raise KnownError(_("File Excel ini memuat deklarasi XML yang tidak pernah ditulis Excel; buka di Excel, simpan ulang, "
+                       "lalu impor lagi."))
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def measure_xlsx(path: Path) -> SheetSize:
+    """The first sheet's size from its XML, decompressed and scanned in pieces of 1 MB, after the
+    other parts are checked (``check_archive``). Plain XML (what Excel writes) is scanned with
+    regular expressions; a sheet with anything else is read again with the XML parser."""
+    with zipfile.ZipFile(path) as archive:
+        name = _first_sheet(archive)
+        check_archive(archive, name)
+        size = _measure_plain(archive, name)
+        return size if size is not None else _measure_as_xml(archive, name)
+
+
+def _measure_plain(archive: zipfile.ZipFile, name: str) -> SheetSize | None:
+    """The size by regular expressions; None when the sheet is not plain XML (then they could be fooled)."""
+    size = SheetSize()
+    with archive.open(name) as sheet:
         rest = b""
         last_data_row = 0
         far_row, far_letters = 0, b""
@@ -108,10 +253,15 @@ def measure_xlsx(path: Path) -> SheetSize:
             text = rest + block
             cut = text.rfind(b"<")
             text, rest = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            if _NOT_PLAIN.search(text):
+                return None
             if head and (dimension := _DIMENSION.search(text)):
                 size.declared = _column_number(dimension.group(1)) * int(dimension.group(2))
             head = False
-            for letters, digits, empty in _CELL.findall(text):
+            cells = _CELL.findall(text)
+            if len(cells) != len(_CELL_TAG.findall(text)):  # a cell tag the expression does not read
+                return None
+            for letters, digits, empty in cells:
                 row = int(digits)
                 if len(letters) > len(far_letters) or (len(letters) == len(far_letters) and letters > far_letters):
                     far_letters = letters  # column letters order like numbers: by length, then alphabet
@@ -122,6 +272,8 @@ def measure_xlsx(path: Path) -> SheetSize:
                     if row != last_data_row:
                         size.data_rows += 1
                         last_data_row = row
+        if rest.strip() and (_NOT_PLAIN.search(rest) or _CELL_TAG.search(rest)):
+            return None
         size.rows, size.columns = far_row, _column_number(far_letters)
         size.far = far_letters.decode() + str(far_row) if far_row else ""
     return size
@@ -157,14 +309,18 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
     if not path.is_file():
         raise KnownError(_("File {path} tidak ditemukan.").format(path=path))
     if path.suffix.lower() in (".csv", ".txt"):
-        lines = read_csv(path)
-        return len(lines), iter(lines)
+        lines = _csv_line_count(path)
+        if lines > Limits.rows * 1.1 + 1:  # refused before a row is read (a note may span lines: some room)
+            raise KnownError(_("File {file} berisi {rows} baris data; paling banyak {limit} baris sekali impor. "
+                               "Pisahkan menjadi beberapa file (misalnya per tahun), lalu impor satu per satu.").format(
+                file=path.name, rows=f"{lines:,}".replace(",", "."), limit=f"{Limits.rows:,}".replace(",", ".")))
+        return lines, csv_rows(path)
     from python_calamine import CalamineWorkbook
 
     if zipfile.is_zipfile(path):
         try:
             check_size(measure_xlsx(path), path)
-        except (zipfile.BadZipFile, OSError, zlib.error) as error:
+        except (zipfile.BadZipFile, OSError, zlib.error, EOFError, NotImplementedError) as error:
             log.warning("Unreadable xlsx %s: %r", path, error)  # the technical text, for IT staff
             raise KnownError(_("File {path} rusak dan tidak dapat dibaca: isinya terpotong atau bukan file Excel yang "
                                "utuh. Buka di Excel, simpan ulang, lalu impor lagi.").format(path=path)) from error
@@ -247,27 +403,41 @@ def _delimiter(sample: str) -> str:
 
 
 def read_csv(path: Path) -> list[list]:
-    """A CSV file read as a stream, its rows bounded by ``Limits``."""
+    """A CSV file's rows (see ``csv_rows``, which gives them one at a time)."""
+    return list(csv_rows(path))
+
+
+def csv_rows(path: Path) -> Iterator[list]:
+    """A CSV file read as a stream, one row at a time, bounded by ``Limits``."""
     with path.open("rb") as handle:
         head = handle.read(65536)
     encoding = _encoding(head, path)
     csv.field_size_limit(Limits.field)
-    rows: list[list] = []
+    count = 0
     try:
         with path.open(encoding=encoding, errors="replace", newline="") as handle:
             delimiter = _delimiter(handle.read(16384))
             handle.seek(0)
             for row in csv.reader(handle, delimiter=delimiter):
-                rows.append(row)
-                if len(rows) > Limits.rows + 1:
+                count += 1
+                if count > Limits.rows + 1:
                     raise KnownError(_("File {file} berisi lebih dari {limit} baris; pisahkan menjadi beberapa file.").format(
                         file=path.name, limit=f"{Limits.rows:,}".replace(",", ".")))
+                yield row
     except csv.Error as error:
-        log.warning("CSV error in %s at line %d: %r", path, len(rows) + 1, error)
+        log.warning("CSV error in %s at line %d: %r", path, count + 1, error)
         raise KnownError(_("File {file} bukan CSV yang dapat dibaca pada baris {line}: ada tanda kutip yang tidak ditutup "
                            "atau karakter yang tidak sah. Buka di Excel, simpan sebagai CSV UTF-8, lalu impor lagi.").format(
-            file=path.name, line=len(rows) + 1)) from error
-    return rows
+            file=path.name, line=count + 1)) from error
+
+
+def _csv_line_count(path: Path) -> int:
+    """About how many rows a CSV file holds (its line breaks), for the progress bar."""
+    lines = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            lines += block.count(b"\n")
+    return lines
 
 
 def parse_date(value, column: str) -> dt.date:

@@ -18,6 +18,7 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.models import Patient, PatientIdentifier, Region, User, db, search_index
 from kupang_desk.names import name_key
+from kupang_desk.validators import typed
 
 MIN_TRIGRAM = 3  # the trigram index needs three letters
 
@@ -60,7 +61,7 @@ def _hits(ids: list[int]) -> list[PatientHit]:
 def search_patients(text: str, limit: int = 50, *, user: User | None = None) -> list[PatientHit]:
     """Patients matching what was typed, best first; at most ``limit``."""
     user = require("patient.read", user)
-    text = " ".join(text.split())
+    text = typed(text)
     if not text:
         return []
     compact = text.replace(" ", "").replace("-", "")

@@ -50,6 +50,7 @@ KINDS = ("lb1", "skdr")
 VISITS_COLUMN = "Jumlah kunjungan"  # SKDR's X, which the W2 table keeps in its note
 MAX_MAPPING_ROWS = 50_000
 MAX_MAPPING_BYTES = 20 * 1024 * 1024
+MAPPING_FIELD_MOST = 200  # characters in one field: DHIS2 codes and uids are short
 TIMEOUT_SECONDS = 60
 SEAL_KEY = "kupangDesk"
 
@@ -86,8 +87,20 @@ def _read_mapping(path: str | Path) -> list[dict[str, str]]:
     if path.stat().st_size > MAX_MAPPING_BYTES:  # a mapping is a few thousand lines: never read a huge file whole
         raise KnownError(_("File pemetaan {name} terlalu besar (lebih dari 20 MB); periksa filenya.").format(name=path.name))
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    first = text[:text.find("\n")] if "\n" in text[:4096] else text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(first or ",", delimiters=",;")
+    except csv.Error:
+        dialect = csv.excel  # one column, or no delimiter in the first line: the column check says what is wrong
+    try:
+        return _mapping_rows(csv.DictReader(io.StringIO(text), dialect=dialect), path)
+    except csv.Error as error:  # a field longer than csv allows, a quote never closed
+        raise KnownError(_("File pemetaan {name} tidak dapat dibaca sebagai CSV ({detail}). Setiap isian adalah kode "
+                           "pendek dari DHIS2; buka file di Excel, periksa isinya, simpan sebagai CSV, lalu muat lagi.").format(
+            name=path.name, detail=error)) from error
+
+
+def _mapping_rows(reader: csv.DictReader, path: Path) -> list[dict[str, str]]:
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in MAPPING_COLUMNS if c not in header]
     if missing:
@@ -96,7 +109,8 @@ def _read_mapping(path: str | Path) -> list[dict[str, str]]:
             name=path.name, columns=", ".join(missing)))
     rows = []
     for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        # A row longer than the header leaves its extra fields under None, as a list: not read.
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None and not isinstance(v, list)}
         if not any(row.values()):
             continue
         if row["report"] not in KINDS:
@@ -105,6 +119,10 @@ def _read_mapping(path: str | Path) -> list[dict[str, str]]:
         if not row["row"] or not row["column"] or not row["dataElement"]:
             raise KnownError(_("File pemetaan {name} baris {line}: row, column dan dataElement wajib diisi.").format(
                 name=path.name, line=line))
+        if (longest := max(len(value) for value in row.values())) > MAPPING_FIELD_MOST:
+            raise KnownError(_("File pemetaan {name} baris {line}: satu isian panjangnya {length} karakter; kode DHIS2 "
+                               "paling panjang {most}. Periksa baris itu.").format(
+                name=path.name, line=line, length=f"{longest:,}".replace(",", "."), most=MAPPING_FIELD_MOST))
         rows.append({key: row.get(key, "") for key in (*MAPPING_COLUMNS, "dataSet")})
         if len(rows) > MAX_MAPPING_ROWS:
             raise KnownError(_("File pemetaan {name} lebih dari {n} baris; periksa filenya.").format(
@@ -225,7 +243,7 @@ def read_sealed(path: str | Path) -> dict:
         raise KnownError(_("File {name} terlalu besar untuk laporan puskesmas (lebih dari 20 MB).").format(name=path.name))
     try:
         payload = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:  # RecursionError: nested too deep
         raise KnownError(_("File {name} bukan file JSON yang utuh.").format(name=path.name)) from error
     seal = payload.get(SEAL_KEY) if isinstance(payload, dict) else None
     if not isinstance(seal, dict) or not isinstance(seal.get("stamp"), dict) or "dataValues" not in payload:

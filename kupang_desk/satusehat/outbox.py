@@ -60,6 +60,7 @@ from kupang_desk.models import (
 from kupang_desk.satusehat import bundle, master
 from kupang_desk.satusehat.client import Client, ServiceError
 from kupang_desk.tasks import Cancelled, Task
+from kupang_desk.validators import typed
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +210,7 @@ def rows(*, state: str = "", text: str = "", limit: int = 1000, user: SignedIn |
              .join(Visit, on=(o.visit == Visit.id)).join(Patient, on=(Visit.patient == Patient.id)))
     if state:
         query = query.where(SatusehatOutbox.state == state)
-    words = " ".join(text.split())
+    words = typed(text)
     if words.isdigit():
         query = query.where((SatusehatOutbox.visit == int(words)) | (Patient.no_rm == words))
     elif words:

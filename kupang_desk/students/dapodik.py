@@ -21,6 +21,7 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.imports.rows import (
+    PREVIEW_ROWS,
     ImportSummary,
     RowCheck,
     RowError,
@@ -63,11 +64,6 @@ def field_for(key: str) -> str | None:
             if word in words[:-1]:
                 return field
     return None
-
-
-# The clean rows whose cells the check keeps to show (all rows with a problem or a warning are kept):
-# enough to see that the columns were read right, without holding a district's 50,000 rows twice.
-PREVIEW_ROWS = 1000
 
 
 def find_header(rows: list[list]) -> tuple[int, int, list[str]]:

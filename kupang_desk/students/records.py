@@ -30,7 +30,7 @@ from kupang_desk.imports.values import ValueMapper, fixed_vocabulary, fold, kelu
 from kupang_desk.models import Student, User, now, writing
 from kupang_desk.names import name_key
 from kupang_desk.students.grades import grade_of
-from kupang_desk.validators import check_birth_date, check_kk, check_nik, check_nisn
+from kupang_desk.validators import check_birth_date, check_kk, check_nik, check_nisn, typed
 
 # The fields of a student as the form and the import know them, with their labels.
 LABELS = {
@@ -271,7 +271,7 @@ def active_students(search: str = "", class_group: str = "", *, user: User | Non
     query = Student.select().where(Student.status == "aktif")
     if class_group:
         query = query.where(Student.class_group == class_group)
-    text = " ".join(search.split())
+    text = typed(search)
     if text:
         if text.isdigit():
             query = query.where(Student.nisn.startswith(text) | Student.nik.startswith(text)

@@ -19,7 +19,7 @@ class DiagnosisLine:
     is_primary: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DiagnosisRow:
     """One ``VisitDiagnosis`` row: position from 1, exactly one primary per visit."""
 

@@ -10,6 +10,7 @@ import peewee as pw
 
 from kupang_desk import clock
 from kupang_desk.models import Icd10, Visit, VisitDiagnosis
+from kupang_desk.validators import typed
 
 _CODE = re.compile(r"^([A-Za-z])(\d{1,2})(?:\.?(\d{0,2}))?$")
 
@@ -48,7 +49,7 @@ def get(code: str) -> Code | None:
 
 def search_icd10(text: str, *, limit: int = 30, favourites: list[str] | None = None) -> list[Code]:
     """Codes whose code starts with ``text`` or whose titles hold every word of it."""
-    text = text.strip()
+    text = typed(text)
     if not text:
         return [c for c in (get(code) for code in (favourites or [])[:limit]) if c]
     code = normalize_code(text)

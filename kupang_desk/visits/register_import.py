@@ -11,6 +11,7 @@ the bulk writer writes).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import read_identifier
 from kupang_desk.imports.rows import (
+    PREVIEW_ROWS,
     ImportSummary,
     RowCheck,
     RowResult,
@@ -32,7 +34,7 @@ from kupang_desk.imports.rows import (
     checked_name,
     write_rejects,
 )
-from kupang_desk.imports.sheets import header_key, parse_date, read_sheet
+from kupang_desk.imports.sheets import header_key, iter_sheet, parse_date
 from kupang_desk.imports.values import (
     ValueMapper,
     fixed_vocabulary,
@@ -79,13 +81,16 @@ LABELS = {"visit_date": "Tanggal Kunjungan", "no_rm": "No RM", "nik": "NIK", "na
 CUT_CHOICES = ("keep", "empty")
 
 
+HEADER_SEARCH_ROWS = 30  # title rows above the header that a register may have
+
+
 def find_header(rows: list[list], extra: dict[str, str] | None = None) -> tuple[int, dict[int, str]]:
     """Index of the header row and {column index: field}; title rows above it are skipped.
 
     ``extra`` maps more headers (as the clerk chose them in the wizard) to fields.
     """
     known = {**COLUMNS, **{header_key(k): v for k, v in (extra or {}).items() if v}}
-    for index, row in enumerate(rows[:30]):
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         mapping = {position: known[header_key(value)] for position, value in enumerate(row)
                    if header_key(value) in known}
         if len(set(mapping.values())) >= 3:
@@ -121,7 +126,7 @@ class Lookups:
         return cls(mapper, codes, default_poli, default_payment, pattern.width if pattern.kind == "running" else None)
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of a file: kept small
 class Prepared:
     line: int
     nik: str | None
@@ -220,14 +225,16 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
         raise ValueError(cut_identifiers)
     task = task or Task()
     today = today or clock.today()
-    rows = read_sheet(Path(path))
-    header_index, mapping = find_header(rows, columns)
-    summary = ImportSummary(headers=[cell_text(v) for v in rows[header_index]])
+    # One row at a time from the file: the sheet is never held whole beside the rows checked from it.
+    count, stream = iter_sheet(Path(path))
+    head = list(itertools.islice(stream, HEADER_SEARCH_ROWS))
+    header_index, mapping = find_header(head, columns)
+    summary = ImportSummary(headers=[cell_text(v) for v in head[header_index]])
     summary.mapped = {summary.headers[i]: f for i, f in mapping.items() if i < len(summary.headers)}
     lookups = Lookups.load(values, unknown)
     prepared: list[Prepared] = []
-    total = len(rows) - header_index - 1
-    for offset, row in enumerate(rows[header_index + 1:]):
+    total = max(count - header_index - 1, 0)
+    for offset, row in enumerate(itertools.chain(head[header_index + 1:], stream)):
         line = header_index + offset + 2
         if offset % 5000 == 0:
             task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
@@ -239,10 +246,13 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
         check.apply(result)
         if item is not None:
             prepared.append(item)
+        if len(summary.rows) >= PREVIEW_ROWS and result.status != "error" and not (result.warnings or result.pending):
+            result.original = []  # a clean row's cells are in the file: only the first ones are kept to show
         summary.rows.append(result)
     summary.unknown = lookups.mapper.unknown
     by_line = {row.line: row for row in summary.rows}
     prepared = _refuse_other_people(prepared, by_line)
+    _recall_cells(Path(path), [row for row in summary.rows if row.status == "error" and not row.original])
     errors = any(row.status == "error" for row in summary.rows)
     if rejects:  # before anything is written: a rejects file that cannot be written stops the import
         write_rejects(summary, rejects)
@@ -258,6 +268,20 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
         sent = locks.sent_covering(row.visit_at.date() for row in prepared if by_line[row.line].status == "new")
     summary.late = [locks.describe(row) for row in sent]
     return summary
+
+
+def _recall_cells(path: Path, results: list[RowResult]) -> None:
+    """The cells of rows refused after their cells were let go (a clean row past the first
+    thousand that turned out to name someone else), read again from the file for the rejects file."""
+    wanted = {result.line: result for result in results}
+    if not wanted:
+        return
+    _count, stream = iter_sheet(path)
+    for number, row in enumerate(stream, start=1):
+        if number in wanted:
+            wanted.pop(number).original = list(row)
+            if not wanted:
+                return
 
 
 def _refuse_other_people(prepared: list[Prepared], by_line: dict[int, RowResult]) -> list[Prepared]:

@@ -45,3 +45,15 @@ def test_prefix_matches_come_first(people):
     names = [hit.name for hit in search_patients("yoha")]
     assert names[0] == "Yohanes Ndun"
     assert "Agnes Yohanes" in names
+
+
+def test_a_nul_or_another_control_character_pasted_into_a_search_box_is_read_as_a_space(people):
+    """Issue 36: a NUL byte pasted from another program crashed the search on PostgreSQL (which
+    refuses it in any text); every search box reads control characters as spaces."""
+    from kupang_desk.students.records import active_students
+    from kupang_desk.visits.icd import search_icd10
+
+    assert [h.name for h in search_patients("Yohanes\x00Ndun")] == [h.name for h in search_patients("Yohanes Ndun")]
+    assert search_patients("\x00") == [] and search_patients("5371\x00") is not None
+    assert [c.code for c in search_icd10("J06\x00")][:1] == ["J06"]
+    assert active_students("Maria\x00\x1b") == []
