@@ -372,7 +372,7 @@ def action_label(action: str) -> str:
         "password_change": _("ganti kata sandi"), "password_reset": _("atur ulang kata sandi"), "enable": _("aktifkan"),
         "disable": _("nonaktifkan"), "setup": _("penyiapan"), "transition": _("ubah status"), "payout": _("pencairan"),
         "propose": _("usulan"), "promote": _("kenaikan kelas"), "undo_promote": _("batal kenaikan kelas"),
-        "lock": _("kunci sesi"), "restore": _("pulihkan"), "backup": _("cadangkan"),
+        "lock": _("kunci sesi"), "restore": _("pulihkan"), "backup": _("cadangkan"), "seal": _("penyegelan"),
     }.get(action, action)
 
 

@@ -168,6 +168,9 @@ def sentence(event: AuditEvent, names: Names) -> str:
         text = _("{who} dihapus (diagnosis {codes})").format(who=who, codes=_value(details.get("diagnoses")))
     elif action == "view" and event.table_name == "patient":
         text = _("Kartu {who} dibuka").format(who=who.lower() if who.startswith(_("Pasien")) else who)
+    elif action == "seal" and event.table_name == "audit_event":
+        text = _("Titik penyegelan jejak audit: sejak ini setiap peristiwa bernomor urut dan disegel kunci "
+                 "({count} peristiwa sebelumnya)").format(count=details.get("events_before", 0))
     elif action == "sign_in":
         text = _("Masuk")
     elif action == "sign_out":

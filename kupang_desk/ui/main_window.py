@@ -81,6 +81,9 @@ def _reminders(_task) -> Reminders:
     return calendar.reminders()
 
 
+KEEP_HEAD_MS = 5 * 60 * 1000
+
+
 class MainWindow(QMainWindow):
     """The shell the later features fill: sections, menus, and the open database in the status bar."""
 
@@ -93,6 +96,11 @@ class MainWindow(QMainWindow):
         self.operations: list[Operation] = []
         self.switching_user = False  # Berkas > Ganti pengguna closed it for the next clerk (ui.app)
         self.backups = BackupDesk(self, target, automatic=automatic_backups, keep=self.operations.append)
+        # This PC keeps the audit trail's head as it works (at start, every few minutes, at closing), so a
+        # trail cut back behind it is seen here (audit.remember_head moves it only over a chain that holds).
+        self.keep_head()
+        self.head_timer = QTimer(self, interval=KEEP_HEAD_MS, timeout=self.keep_head)
+        self.head_timer.start()
         self.setWindowTitle(self._title())
         fit_to_screen(self, 1100, 700)
 
@@ -631,11 +639,16 @@ class MainWindow(QMainWindow):
             if operation.running:
                 operation.cancel()
                 operation.worker.wait(10000)
-        try:
-            audit.remember_head()  # the day's last head, kept outside the database
-        except KnownError as error:  # the database went away (a restore, a server down): nothing to keep
-            log.warning("Audit head not kept at closing: %s", error)
+        self.head_timer.stop()
+        self.keep_head()  # the day's last head
         super().closeEvent(event)
+
+    def keep_head(self) -> None:
+        """The audit trail's head, kept outside the database on this PC."""
+        try:
+            audit.remember_head()
+        except KnownError as error:  # the database went away (a restore, a server down): nothing to keep
+            log.warning("Audit head not kept: %s", error)
 
     def refresh_summary(self) -> Operation:
         """Counts records off the GUI thread and fills the section pages when done."""

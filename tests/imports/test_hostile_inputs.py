@@ -208,3 +208,14 @@ def test_other_hostile_files_get_a_clear_message_in_bounded_memory(files, name, 
     figures = _open(reader, files[name])
     assert words in figures["message"]
     assert figures["peak_mb"] < 300 and figures["seconds"] < 10
+
+
+def test_a_far_cell_after_a_line_break_in_its_tag_is_read_as_xml(tmp_path):
+    """The quick reading counts cell tags by their common forms; one written `<c` + line break +
+    `r='...'` must send the sheet to the XML parser, not past the check."""
+    from kupang_desk.errors import KnownError
+    from kupang_desk.imports.sheets import read_sheet
+
+    far = "<row r=\"1048576\"><c\nr='XFD1048576' t=\"inlineStr\"><is><t>x</t></is></c></row>"
+    with pytest.raises(KnownError, match="XFD1048576"):
+        read_sheet(_xlsx(tmp_path / "baris.xlsx", {"sheet1": HEADER_ROW + DATA_ROW + far}))

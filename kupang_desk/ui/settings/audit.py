@@ -109,13 +109,14 @@ class AuditTab(QWidget):
         filters = QHBoxLayout()
         for widget in (self.user, self.action, self.table, self.record, self.date_from, self.date_to, self.apply_button):
             filters.addWidget(widget)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.message, 1)
+        bottom = QHBoxLayout()  # the message on a row of its own: a long answer wraps without being cut
+        bottom.addStretch(1)
         bottom.addWidget(self.verify_button)
         bottom.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.message)
         layout.addLayout(bottom)
         self.apply_button.clicked.connect(self.apply)
         self.export_button.clicked.connect(lambda: self.export())
@@ -154,11 +155,9 @@ class AuditTab(QWidget):
     def verify(self) -> Operation:
         """Checks the hash chain off the GUI thread; the result is in the message and ``operation.result``."""
         def done(check: audit.ChainCheck) -> None:
-            if check.ok:
-                say(self.message, _("Jejak audit utuh: {count} peristiwa, rantai hash tidak terputus.").format(count=check.events))
-            else:
-                say(self.message, _("Jejak audit RUSAK mulai peristiwa #{event}: ada yang diubah atau dihapus langsung di database.").format(
-                    event=check.broken_at), error=True)
+            # What was found, in the command line's words: broken where, or whole to the head this PC kept,
+            # or linked and sealed but with no head kept here to check the end against.
+            say(self.message, check.describe(), error=not check.ok)
 
         self.operation = run_in_background(self, lambda _task: audit.verify_chain(), title=_("Memeriksa jejak audit"),
                                            on_success=done, on_failure=self._failed)
