@@ -236,6 +236,11 @@ def _add_commands(commands) -> None:
     dhis2_commands = dhis2.add_subparsers(dest="dhis2_command", required=True, metavar=_("PERINTAH"))
     dhis2_commands.add_parser("mapping", help=_("muat file pemetaan DHIS2 (CSV) ke database")).add_argument(
         "file", metavar="FILE.csv")
+    metadata = dhis2_commands.add_parser("metadata", help=_(
+        "muat ekspor metadata data set DHIS2 dari Dinas (JSON): uid, zero is significant, jenis periode"))
+    metadata.add_argument("file", metavar="FILE.json")
+    metadata.add_argument("--id-scheme", choices=("code", "uid"), default="", help=_(
+        "server Dinas mengenali data dengan code atau uid (bawaan: tetap seperti sebelumnya, mula-mula code)"))
     upload = dhis2_commands.add_parser("upload", help=_("uji kirim (dryRun) lalu kirim ke server DHIS2; ditandai terkirim"))
     _kind_and_period(upload, ("lb1", "skdr"))
     upload.add_argument("--url", default="", help=_("alamat server DHIS2 (bawaan: Pengaturan)"))
@@ -775,7 +780,10 @@ def _report(args: argparse.Namespace) -> int:
     options = Options(rollup=args.rollup, limit=args.n, new_cases_only=not args.all_cases, include_z=args.include_z,
                       paper=args.paper)
     if args.sms and args.week:
-        print(skdr.sms_line(skdr.week_counts(week, places=False)))
+        counts = skdr.week_counts(week, places=False)
+        print(skdr.sms_line(counts))
+        for alert in skdr.alerts(week, counts=counts):  # what the officer must answer, beside what is sent
+            print(skdr.alert_line(alert))
     if args.dhis2:
         from kupang_desk.reporting import dhis2
 
@@ -908,6 +916,12 @@ def _satusehat(args: argparse.Namespace) -> int:
     return command.run(args, _open)
 
 
+def _dhis2_scheme() -> str:
+    from kupang_desk import preferences
+
+    return str(preferences.get("dhis2.id_scheme"))
+
+
 def _dhis2(args: argparse.Namespace) -> int:
     import getpass
     import os
@@ -918,6 +932,13 @@ def _dhis2(args: argparse.Namespace) -> int:
     _open(args)
     if args.dhis2_command == "mapping":
         print(_("Pemetaan DHIS2 dimuat: {n} baris.").format(n=dhis2.store_mapping(args.file)))
+        return EXIT_OK
+    if args.dhis2_command == "metadata":
+        counts = dhis2.load_metadata(args.file, id_scheme=args.id_scheme)
+        print(_("Metadata DHIS2 dimuat: {elements} data element, {combos} category option combo, {sets} data set; "
+                "skema id {scheme}.").format(elements=counts.get("dataElement", 0),
+                                             combos=counts.get("categoryOptionCombo", 0),
+                                             sets=counts.get("dataSet", 0), scheme=_dhis2_scheme()))
         return EXIT_OK
     period = _sent_period(args)
     password = os.environ.get("KUPANG_DESK_DHIS2_PASSWORD") or (

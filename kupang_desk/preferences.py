@@ -61,6 +61,10 @@ KEYS: dict[str, Key] = {key.name: key for key in (
         _between(0, 6, lambda: _("Hari batas kirim mingguan 0 (Senin) sampai 6 (Minggu).")), seeded=True),
     Key("dhis2.mapping", list, [], "the receiving office's DHIS2 mapping: report, row, column, dataElement, combo"),
     Key("dhis2.org_unit", str, "", "the DHIS2 orgUnit code of this office; empty: the puskesmas code of the profile"),
+    Key("dhis2.id_scheme", str, "code", "how the Dinas's DHIS2 names data elements, combos, data sets and org units: "
+        "code or uid", lambda value: None if value in ("code", "uid") else _("Skema id DHIS2 harus code atau uid.")),
+    Key("dhis2.metadata", dict, {}, "the Dinas's data set metadata export, compact: kind -> code or uid -> uid, "
+        "zero is significant, period type"),
     Key("dhis2.url", str, "", "the DHIS2 server the office uploads to, for example https://dhis2.example.go.id"),
     Key("dhis2.username", str, "", "the DHIS2 account that uploads (its password is asked, never stored)"),
     Key("satusehat.environment", str, "sandbox", "which SATUSEHAT the outbox talks to: sandbox or production",

@@ -7,8 +7,19 @@ or ``*`` for every row, with ``{code}`` in the element or combo standing for the
 is the report's column as it prints ("20-44 th L", "Kasus lama P", "Kasus baru"; "Jumlah kunjungan"
 for SKDR's X). Cells the report derives (the L + P sums, the totals) are DHIS2's to add up and are not
 sent. A cell with cases that the mapping does not cover refuses the whole file, naming the cells: a
-number must never stay behind silently. Every mapped cell of every row is sent, zeros included, and
-the rows of the last sent revision too, so a revision overwrites what the server holds.
+number must never stay behind silently.
+
+Zeros follow DHIS2's rule (``ValidationUtils.dataValueIsZeroAndInsignificant``): a zero of a data
+element not marked "zero is significant" is not stored, and counted as *ignored*; a zero over a
+value the server holds deletes it. So a zero is sent only for an element the mapping (column
+``zeroIsSignificant``) or the data set's metadata marks significant, or for a cell the last sent
+revision held (the revision's zero removes the old number). An import is judged by its status,
+conflicts and values the server did not take beyond those zeros, never by the ignored count alone.
+
+Periods: a month is ``202610``; an SKDR week is ``2026SunW42`` when the office counts Sunday to
+Saturday (DHIS2's WeeklySunday period type), ``2026W42`` only for ISO Monday weeks. Identifiers
+are sent as the Dinas's server knows them (``dhis2.id_scheme``): its codes, or its uids, which the
+data set's metadata export (``load_metadata``) gives for each code.
 
 The upload posts to ``/api/dataValueSets`` with basic authentication: ``dryRun=true`` first, and only
 when the server accepts every value, the real import; both import summaries are kept with the sent
@@ -27,6 +38,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,12 +52,17 @@ from kupang_desk.documents.excel import MAX_STAMPED_FILE
 from kupang_desk.documents.table import Period, Report
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Institution
+from kupang_desk.models import Institution, writing
 from kupang_desk.reports import service
 from kupang_desk.reports.skdr import Week, week_counts
 from kupang_desk.visits.locks import latest_sent
 
 MAPPING_COLUMNS = ("report", "row", "column", "dataElement", "categoryOptionCombo")
+OPTIONAL_COLUMNS = ("dataSet", "zeroIsSignificant")
+ID_SCHEMES = ("code", "uid")
+# DHIS2's weekly period types (docs: Web API, "Date and period format") and how each is written.
+WEEK_TYPES = {"WeeklySunday": True, "Weekly": False}  # period type -> the week starts on Sunday
+_UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 KINDS = ("lb1", "skdr")
 VISITS_COLUMN = "Jumlah kunjungan"  # SKDR's X, which the W2 table keeps in its note
 MAX_MAPPING_ROWS = 50_000
@@ -62,6 +79,7 @@ class Target:
     column: str
     data_element: str
     combo: str
+    significant: bool = False  # "zero is significant": a zero is stored by DHIS2 (else ignored)
 
 
 @dataclass
@@ -69,14 +87,19 @@ class Mapping:
     targets: list[Target]
     data_sets: dict[str, str] = field(default_factory=dict)  # report -> dataSet code
 
-    def find(self, report: str, row: str, column: str) -> tuple[str, str] | None:
+    def find(self, report: str, row: str, column: str) -> tuple[str, str, bool] | None:
         for target in self.targets:  # an exact row before the row "*"
             if target.report == report and target.column == column and target.row == row:
-                return target.data_element, target.combo
+                return target.data_element, target.combo, target.significant
         for target in self.targets:
             if target.report == report and target.column == column and target.row == "*":
-                return target.data_element.replace("{code}", row), target.combo.replace("{code}", row)
+                return (target.data_element.replace("{code}", row), target.combo.replace("{code}", row),
+                        target.significant)
         return None
+
+
+def _yes(value: str) -> bool:
+    return value.strip().lower() in ("true", "ya", "yes", "1", "y")
 
 
 def _read_mapping(path: str | Path) -> list[dict[str, str]]:
@@ -123,13 +146,99 @@ def _mapping_rows(reader: csv.DictReader, path: Path) -> list[dict[str, str]]:
             raise KnownError(_("File pemetaan {name} baris {line}: satu isian panjangnya {length} karakter; kode DHIS2 "
                                "paling panjang {most}. Periksa baris itu.").format(
                 name=path.name, line=line, length=f"{longest:,}".replace(",", "."), most=MAPPING_FIELD_MOST))
-        rows.append({key: row.get(key, "") for key in (*MAPPING_COLUMNS, "dataSet")})
+        rows.append({key: row.get(key, "") for key in (*MAPPING_COLUMNS, *OPTIONAL_COLUMNS)})
         if len(rows) > MAX_MAPPING_ROWS:
             raise KnownError(_("File pemetaan {name} lebih dari {n} baris; periksa filenya.").format(
                 name=path.name, n=MAX_MAPPING_ROWS))
     if not rows:
         raise KnownError(_("File pemetaan {name} kosong.").format(name=path.name))
     return rows
+
+
+@dataclass
+class Metadata:
+    """What the Dinas's DHIS2 says of its data set (a metadata export): each data element, category
+    option combo and data set by code and by uid, with the element's "zero is significant" and the
+    data set's period type."""
+
+    objects: dict[str, dict[str, dict]] = field(default_factory=dict)  # kind -> code or uid -> facts
+
+    KINDS = {"dataElements": "dataElement", "categoryOptionCombos": "categoryOptionCombo", "dataSets": "dataSet",
+             "organisationUnits": "orgUnit"}
+
+    @classmethod
+    def stored(cls) -> Metadata:
+        return cls(preferences.get("dhis2.metadata"))
+
+    @classmethod
+    def read(cls, path: str | Path) -> Metadata:
+        path = Path(path)
+        if not path.is_file():
+            raise KnownError(_("File metadata DHIS2 {path} tidak ada.").format(path=path))
+        if path.stat().st_size > MAX_MAPPING_BYTES:
+            raise KnownError(_("File metadata {name} terlalu besar (lebih dari 20 MB); ekspor metadata data set saja.").format(
+                name=path.name))
+        try:
+            export = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            raise KnownError(_("File {name} bukan file JSON yang utuh.").format(name=path.name)) from error
+        if not isinstance(export, dict) or not any(isinstance(export.get(key), list) for key in cls.KINDS):
+            raise KnownError(_("File {name} bukan ekspor metadata DHIS2: tidak ada dataElements, categoryOptionCombos "
+                               "atau dataSets. Minta Dinas mengekspor metadata data set LB1 dan SKDR (JSON).").format(
+                name=path.name))
+        objects: dict[str, dict[str, dict]] = {}
+        for key, kind in cls.KINDS.items():
+            for item in export.get(key) or []:
+                if not isinstance(item, dict) or not _UID.match(str(item.get("id", ""))):
+                    continue
+                facts = {"id": item["id"], "zero": bool(item.get("zeroIsSignificant")),
+                         "periodType": str(item.get("periodType", ""))}
+                for name in {item["id"], str(item.get("code") or "").strip()} - {""}:
+                    objects.setdefault(kind, {})[name] = facts
+        return cls(objects)
+
+    def identifier(self, kind: str, name: str, scheme: str) -> str:
+        """``name`` (a code or a uid, as the mapping writes it) as the server is told to read it."""
+        if scheme == "code":
+            return name
+        found = self.objects.get(kind, {}).get(name)
+        if found is not None:
+            return str(found["id"])
+        if _UID.match(name) and not self.objects.get(kind):
+            return name  # a mapping that names uids itself, without metadata to check them against
+        raise KnownError(_("{kind} '{name}' tidak ada di metadata DHIS2 Dinas, jadi uid-nya tidak diketahui. Muat "
+                           "ekspor metadata data set yang terbaru (kupang-desk dhis2 metadata FILE.json), atau "
+                           "perbaiki file pemetaannya.").format(kind=kind, name=name))
+
+    def zero_is_significant(self, element: str) -> bool:
+        found = self.objects.get("dataElement", {}).get(element)
+        return bool(found and found.get("zero"))
+
+    def check_period_type(self, kind: str, data_set: str) -> None:
+        """An SKDR week counted otherwise than the Dinas's data set counts it is refused: it would be
+        filed under another week."""
+        found = self.objects.get("dataSet", {}).get(data_set) if kind == "skdr" and data_set else None
+        if found is None or found.get("periodType") not in WEEK_TYPES:
+            return
+        sunday = preferences.get("skdr.week_starts_sunday")
+        if WEEK_TYPES[found["periodType"]] != sunday:
+            raise KnownError(_("Data set SKDR Dinas ({data_set}) dihitung per minggu {theirs}, tetapi kantor ini "
+                               "menghitung minggu {ours}; setiap minggu akan tercatat di minggu yang salah. Samakan "
+                               "di Pengaturan > Pelaporan (awal minggu SKDR).").format(
+                data_set=data_set, theirs=_("Minggu-Sabtu") if WEEK_TYPES[found["periodType"]] else _("Senin-Minggu"),
+                ours=_("Minggu-Sabtu") if sunday else _("Senin-Minggu")))
+
+
+def load_metadata(path: str | Path, *, id_scheme: str = "", user: SignedIn | None = None) -> dict[str, int]:
+    """Keeps the Dinas's data set metadata export (and, when given, the id scheme its server uses);
+    returns how many of each kind it holds."""
+    require("settings.edit", user)
+    metadata = Metadata.read(path)
+    with writing():
+        preferences.put("dhis2.metadata", metadata.objects)
+        if id_scheme:
+            preferences.put("dhis2.id_scheme", id_scheme)
+    return {kind: len({facts["id"] for facts in found.values()}) for kind, found in metadata.objects.items()}
 
 
 def store_mapping(path: str | Path, *, user: SignedIn | None = None) -> int:
@@ -145,7 +254,8 @@ def _mapping(path: str | Path | None = None) -> Mapping:
     if not rows:
         raise KnownError(_("Belum ada pemetaan DHIS2. Minta file pemetaan dari Dinas lalu muat: "
                            "kupang-desk dhis2 mapping FILE.csv (atau --mapping FILE.csv)."))
-    targets = [Target(r["report"], r["row"], r["column"], r["dataElement"], r.get("categoryOptionCombo", "")) for r in rows]
+    targets = [Target(r["report"], r["row"], r["column"], r["dataElement"], r.get("categoryOptionCombo", ""),
+                      _yes(r.get("zeroIsSignificant", ""))) for r in rows]
     data_sets: dict[str, str] = {}
     for r in rows:
         if r.get("dataSet"):
@@ -154,10 +264,12 @@ def _mapping(path: str | Path | None = None) -> Mapping:
 
 
 def dhis2_period(kind: str, period: Period) -> str:
-    """``202610`` for a month, ``2026W43`` for an SKDR week."""
+    """``202610`` for a month; an SKDR week as DHIS2 names its period type: ``2026SunW43`` for a
+    Sunday-to-Saturday week (WeeklySunday), ``2026W43`` for an ISO Monday week (Weekly)."""
     if kind == "skdr":
-        week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
-        return f"{week.year}W{week.number}"
+        sunday = preferences.get("skdr.week_starts_sunday")
+        week = Week.of(period.start, starts_sunday=sunday)
+        return f"{week.year}{'SunW' if sunday else 'W'}{week.number}"
     if not period.is_month:
         raise KnownError(_("DHIS2 menerima LB1 per bulan; pilih satu bulan, misalnya --month 2026-10."))
     return period.start.strftime("%Y%m")
@@ -192,6 +304,9 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
     previous = _previous_rows(kind, period)
     for code, column in previous:  # a row the last sending had and this one lost: sent as zero
         cells.setdefault((code, column), 0)
+    metadata = Metadata.stored()
+    scheme = preferences.get("dhis2.id_scheme")
+    metadata.check_period_type(kind, rules.data_sets.get(kind, ""))
     values, uncovered = [], []
     for (code, column), value in sorted(cells.items()):
         target = rules.find(kind, code, column)
@@ -199,10 +314,14 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
             if value:
                 uncovered.append(f"{code} {column} ({value})")
             continue
-        element, combo = target
-        entry = {"dataElement": element, "period": dhis2_period(kind, period), "orgUnit": "", "value": str(value)}
+        element, combo, significant = target
+        significant = significant or metadata.zero_is_significant(element)
+        if not value and not significant and (code, column) not in previous:
+            continue  # DHIS2 would ignore it: a zero of an element whose zero is not significant
+        entry = {"dataElement": metadata.identifier("dataElement", element, scheme),
+                 "period": dhis2_period(kind, period), "orgUnit": "", "value": str(value)}
         if combo:
-            entry["categoryOptionCombo"] = combo
+            entry["categoryOptionCombo"] = metadata.identifier("categoryOptionCombo", combo, scheme)
         values.append(entry)
     if uncovered:
         raise KnownError(_("Pemetaan DHIS2 tidak mencakup {n} sel {report} yang berisi angka, jadi berkas tidak dibuat: "
@@ -217,8 +336,16 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
         entry["orgUnit"] = unit
     payload = {"period": dhis2_period(kind, period), "orgUnit": unit, "completeDate": clock.today().isoformat(),
                "dataValues": values}
+    if scheme == "uid":
+        units = metadata.objects.get("orgUnit", {})
+        if unit in units:
+            unit = str(units[unit]["id"])
+        elif units or not _UID.match(unit):
+            raise KnownError(_("Server DHIS2 Dinas memakai uid, tetapi orgUnit '{unit}' bukan uid unit yang dikenal Dinas "
+                               "(11 huruf dan angka, misalnya DiszpKrYNg8). Isi uid unit puskesmas ini di Pengaturan > "
+                               "Pelaporan, atau tulis --org-unit UID.").format(unit=unit))
     if rules.data_sets.get(kind):
-        payload = {"dataSet": rules.data_sets[kind], **payload}
+        payload = {"dataSet": metadata.identifier("dataSet", rules.data_sets[kind], scheme), **payload}
     stamp = report.stamp or {}
     return {**payload, SEAL_KEY: {"stamp": stamp, "sha256": _seal_digest(payload, stamp)}}
 
@@ -302,7 +429,10 @@ class Summary:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("SUCCESS", "OK") and not self.conflicts and not self.ignored
+        """Every value taken: no conflict, and nothing ignored beyond the zeros DHIS2 ignores."""
+        return self.status in ("SUCCESS", "OK") and not self.conflicts and self.ignored <= self.zeros
+
+    zeros: int = 0  # zeros in the payload: DHIS2 may count these as ignored (not significant, nothing held)
 
     def text(self) -> str:
         line = _("DHIS2: {status}; diimpor {imported}, diperbarui {updated}, diabaikan {ignored}, dihapus {deleted}.").format(
@@ -328,7 +458,10 @@ def _posted(payload: dict) -> dict:
 
 
 def _post(url: str, payload: dict, username: str, password: str, *, dry_run: bool) -> Summary:
-    query = urllib.parse.urlencode({"dryRun": "true" if dry_run else "false", "idScheme": "code",
+    scheme = preferences.get("dhis2.id_scheme")
+    query = urllib.parse.urlencode({"dryRun": "true" if dry_run else "false", "idScheme": scheme,
+                                    "dataElementIdScheme": scheme, "orgUnitIdScheme": scheme,
+                                    "categoryOptionComboIdScheme": scheme, "dataSetIdScheme": scheme,
                                     "importStrategy": "CREATE_AND_UPDATE"})
     request = urllib.request.Request(f"{url.rstrip('/')}/api/dataValueSets?{query}", method="POST",
                                      data=json.dumps(_posted(payload)).encode("utf-8"))
@@ -350,7 +483,9 @@ def _post(url: str, payload: dict, username: str, password: str, *, dry_run: boo
         raise KnownError(_("Server DHIS2 {url} tidak bisa dihubungi ({reason}). Periksa internet dan alamat server "
                            "di Pengaturan; kirim lagi nanti.").format(url=url, reason=getattr(error, "reason", error))) from None
     try:
-        return summary_of(json.loads(body))
+        summary = summary_of(json.loads(body))
+        summary.zeros = sum(1 for value in payload["dataValues"] if value["value"] == "0")
+        return summary
     except (ValueError, AttributeError):
         raise KnownError(_("Jawaban server DHIS2 tidak bisa dibaca (bukan ringkasan impor). Periksa alamat server.")) from None
 

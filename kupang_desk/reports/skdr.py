@@ -168,10 +168,20 @@ class Alert:
     kelurahan: tuple[tuple[str, int], ...]  # where the cases live, most first
 
 
+# The statistical rule (mean + 2 SD of the eight weeks before) speaks only over real history: all
+# eight weeks on or after the office's first recorded visit, at least half of them with cases of the
+# letter, and at least this many cases this week (and half the Dinas's threshold). Without it a
+# single case after quiet weeks, or weeks before the office kept any data, raise alarms nobody
+# should answer: a clerk must be able to trust that an alert means something.
+STATISTICAL_MINIMUM = 3
+STATISTICAL_WEEKS_WITH_CASES = HISTORY_WEEKS // 2
+
+
 def alerts(week: Week, *, codes: tuple[SkdrCode, ...] | None = None, mapping: tuple[tuple[str, str], ...] | None = None,
            counts: WeekCounts | None = None, user: SignedIn | None = None) -> list[Alert]:
-    """The week's alerts: at or above the code's threshold, or above mean + 2 SD of the previous
-    eight weeks (when those weeks had cases at all, so one case after silence is not a signal).
+    """The week's alerts: at or above the code's threshold (the Pedoman SKDR's rule, set by the
+    Dinas), or, over real history only (``STATISTICAL_MINIMUM``), above mean + 2 SD of the previous
+    eight weeks.
     The week and its history come from one scan of nine weeks; the kelurahan of the cases are
     looked up for the alerting letters only."""
     require("report.make", user)
@@ -183,6 +193,9 @@ def _assess(week: Week, codes: tuple[SkdrCode, ...], mapping: tuple[tuple[str, s
     """The week's new cases per letter and its alerts."""
     weeks = _weekly(week, mapping, HISTORY_WEEKS + 1)
     cases, history = (counts.cases if counts else weeks[0]), weeks[1:]
+    first = Visit.select(pw.fn.MIN(Visit.visit_at)).where(Visit.deleted_at.is_null()).scalar()
+    first_day = dt.date.fromisoformat(str(first)[:10]) if first else None
+    real_history = first_day is not None and week.previous(HISTORY_WEEKS).period().start >= first_day
     raised = []
     for code in codes:
         count = cases.get(code.letter, 0)
@@ -193,7 +206,8 @@ def _assess(week: Week, codes: tuple[SkdrCode, ...], mapping: tuple[tuple[str, s
         reasons = []
         if count >= code.threshold:
             reasons.append(_("{n} kasus baru, ambang {threshold}").format(n=count, threshold=code.threshold))
-        if any(past) and count > mean + 2 * spread:
+        if (real_history and count >= max(STATISTICAL_MINIMUM, -(-code.threshold // 2))
+                and sum(1 for n in past if n) >= STATISTICAL_WEEKS_WITH_CASES and count > mean + 2 * spread):
             reasons.append(_("di atas rata-rata 8 minggu sebelumnya ({mean:.1f}) + 2 simpangan baku ({spread:.1f})").format(
                 mean=mean, spread=spread))
         if reasons:
@@ -201,6 +215,13 @@ def _assess(week: Week, codes: tuple[SkdrCode, ...], mapping: tuple[tuple[str, s
     places = counts.kelurahan if counts and counts.kelurahan else _places(week, {c.letter for c, _n, _r in raised}, mapping)
     return cases, [Alert(code.letter, code.name, count, reason, tuple(places.get(code.letter, Counter()).most_common()))
                    for code, count, reason in raised]
+
+
+def alert_line(alert: Alert) -> str:
+    """An alert as one line for the command line, beside the SMS line."""
+    where = ", ".join(f"{name} {count}" for name, count in alert.kelurahan[:3])
+    return _("PERINGATAN {letter} {name}: {reason}{where}. Tanggapi dalam 24 jam.").format(
+        letter=alert.letter, name=alert.name, reason=alert.reason, where=f" ({where})" if where else "")
 
 
 def _places(week: Week, letters: set[str], mapping: tuple[tuple[str, str], ...]) -> dict[str, Counter]:

@@ -7,7 +7,8 @@ an Observation per vital sign, linked by ``urn:uuid`` references.
   in-progress -> finished; the practitioner, the poli's Location, the organisation; the diagnoses
   ranked as the form ordered them.
 - Condition: ICD-10 (``http://hl7.org/fhir/sid/icd-10``), category encounter-diagnosis; clinical
-  status ``active`` for a kasus baru and ``recurrence`` for a kasus lama (the disease seen again).
+  status ``active`` for a kasus baru and for a kasus lama alike: a kasus lama is the same illness
+  still going on, which FHIR calls active (``recurrence`` is a resolved condition come back).
 - Observation (vital-signs): LOINC and UCUM units for the vitals the visit has; blood pressure as
   the 85354-9 panel with systolic and diastolic components.
 - Times: the visit is kept in WITA (UTC+8, no daylight saving); FHIR gets UTC.
@@ -152,7 +153,7 @@ def build(visit_id: int, *, include_deleted: bool = False, user: SignedIn | None
         conditions.append({"condition": {"reference": urn, "display": line.icd10.title},
                            "use": _coding("http://terminology.hl7.org/CodeSystem/diagnosis-role", "DD",
                                           "Discharge diagnosis"), "rank": rank})
-        status = ("active", "Active") if line.is_new_case else ("recurrence", "Recurrence")
+        status = ("active", "Active")  # kasus baru or lama: the illness is going on (not a resolved one come back)
         entries.append((part, urn, {
             "resourceType": "Condition",
             "clinicalStatus": _coding("http://terminology.hl7.org/CodeSystem/condition-clinical", *status),

@@ -107,6 +107,7 @@ HARMLESS = {
     "kupang_desk.reporting.dhis2.read_sealed": "checks and returns the aggregate counts a file carries, no personal "
                                                "data (city.import_files checks import.run)",
     "kupang_desk.reporting.dhis2.summary_of": "reads a server reply it is given",
+    "kupang_desk.reports.skdr.alert_line": "words for an alert it is given (alerts() checks report.make)",
     "kupang_desk.reports.skdr.current_codes": "the SKDR codes and thresholds: reference data",
     "kupang_desk.reports.skdr.current_mapping": "the ICD-10 to SKDR mapping: reference data",
     "kupang_desk.reporting.city.completeness_line": "words for arrivals it is given (arrivals() checks report.make)",

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import datetime as dt
+import hashlib
 import json
 import re
-import threading
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -23,25 +20,52 @@ from kupang_desk.reports.base import age_bands
 from kupang_desk.reports.skdr import Week
 from kupang_desk.visits.recording import DiagnosisLine, VisitForm, delete_visit, record_visit
 from tests.helpers.factories import TODAY, an_institution, new_patient, new_visit, poli
+from tests.reporting.dhis2_server import Dhis2Server, Element, Known, period_dates
 from tests.reporting.test_cycle import late_visit
 
 OCTOBER = Period.month("2026-10")
 
 
+def uid(name: str) -> str:
+    """A DHIS2 uid (a letter, then ten letters or digits) for a code."""
+    return "U" + hashlib.sha1(name.encode()).hexdigest()[:10]
+
+
+def lb1_columns() -> list[str]:
+    return [f"{band.label} {sex}" for band in age_bands() for sex in "LP"] + ["Kasus lama L", "Kasus lama P"]
+
+
+def combo_of(column: str) -> str:
+    return "BARU_" + re.sub(r"\W+", "_", column).upper() if not column.startswith("Kasus lama") else "LAMA_" + column[-1]
+
+
 def lb1_mapping(path, *, leave_out: str = ""):
-    """A mapping as a Dinas writes it: one data element per ICD-10 code, one combo per age band and sex."""
-    columns = [f"{band.label} {sex}" for band in age_bands() for sex in "LP"] + ["Kasus lama L", "Kasus lama P"]
+    """A mapping as a Dinas writes it: one data element per ICD-10 code, one combo per age band and sex;
+    SKDR counts zeros (a week without cases is reported as such), LB1 does not."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, delimiter=";")
-        out.writerow(["report", "row", "column", "dataElement", "categoryOptionCombo", "dataSet"])
-        for column in columns:
+        out.writerow(["report", "row", "column", "dataElement", "categoryOptionCombo", "dataSet", "zeroIsSignificant"])
+        for column in lb1_columns():
             if column != leave_out:
-                combo = "BARU_" + re.sub(r"\W+", "_", column).upper() if not column.startswith("Kasus lama") else \
-                    "LAMA_" + column[-1]
-                out.writerow(["lb1", "*", column, "LB1_{code}", combo, "LB1_BULANAN"])
-        out.writerow(["skdr", "*", "Kasus baru", "SKDR_{code}", "", "SKDR_MINGGUAN"])
-        out.writerow(["skdr", "X", "Jumlah kunjungan", "SKDR_X", "", ""])
+                out.writerow(["lb1", "*", column, "LB1_{code}", combo_of(column), "LB1_BULANAN", ""])
+        out.writerow(["skdr", "*", "Kasus baru", "SKDR_{code}", "", "SKDR_MINGGUAN", "ya"])
+        out.writerow(["skdr", "X", "Jumlah kunjungan", "SKDR_X", "", "", "ya"])
     return path
+
+
+def the_dinas(*, codes: bool = True, week_type: str = "WeeklySunday",
+              icd: tuple[str, ...] = ("J06.9", "A90", "I10", "A09")) -> Known:
+    """The Dinas's DHIS2: the LB1 and SKDR data sets, their elements (one per ICD-10 code in ``icd``)
+    and combos, the puskesmas's unit (with codes, or, ``codes=False``, known by uid alone)."""
+    def code(name: str) -> str:
+        return name if codes else ""
+
+    elements = [Element(uid(f"LB1_{each}"), code(f"LB1_{each}")) for each in icd]
+    elements += [Element(uid(f"SKDR_{letter}"), code(f"SKDR_{letter}"), zero_is_significant=True)
+                 for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    return Known(elements, {uid(combo_of(c)): code(combo_of(c)) for c in lb1_columns()},
+                 {uid("LB1_BULANAN"): (code("LB1_BULANAN"), "Monthly"), uid("SKDR_MINGGUAN"): (code("SKDR_MINGGUAN"), week_type)},
+                 {uid("P5371040101"): code("P5371040101")})
 
 
 @pytest.fixture
@@ -60,7 +84,7 @@ def check_shape(payload: dict) -> None:
     """The dataValueSets shape DHIS2 reads: top-level period/orgUnit/completeDate, values as strings."""
     assert set(payload) <= {"dataSet", "period", "orgUnit", "completeDate", "dataValues", dhis2.SEAL_KEY}
     dt.date.fromisoformat(payload["completeDate"])
-    assert re.fullmatch(r"\d{6}|\d{4}W\d{1,2}", payload["period"])
+    assert period_dates(payload["period"]) is not None  # a period DHIS2 reads (docs' period table)
     for value in payload["dataValues"]:
         assert set(value) <= {"dataElement", "categoryOptionCombo", "period", "orgUnit", "value"}
         assert {"dataElement", "period", "orgUnit", "value"} <= set(value)
@@ -77,9 +101,9 @@ def test_lb1_month_as_data_value_sets_json_and_csv(october, tmp_path):
     assert values[("LB1_J06.9", "BARU_20_44_TH_L")] == 1 and values[("LB1_J06.9", "BARU_20_44_TH_P")] == 1
     assert values[("LB1_A90", "BARU_20_44_TH_P")] == 1 and values[("LB1_A90", "LAMA_P")] == 1  # 14 Oct: a repeat
     new, every = lb1.case_totals(OCTOBER)
-    assert sum(values.values()) == every  # every case once, zeros included for the other cells
+    assert sum(values.values()) == every  # every case once
     assert sum(v for (_e, combo), v in values.items() if combo.startswith("BARU")) == new
-    assert len(values) == 2 * (2 * len(age_bands()) + 2)  # two codes, every mapped cell
+    assert len(values) == 4  # LB1's zeros are not significant: DHIS2 would ignore them, so they are not sent
     dhis2.write(payload, tmp_path / "lb1.csv")
     with (tmp_path / "lb1.csv").open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
@@ -110,64 +134,15 @@ def test_skdr_week_with_x_and_the_stored_mapping(october, tmp_path):
     payload = dhis2.data_value_set("skdr", week.period())
     check_shape(payload)
     values = {v["dataElement"]: v["value"] for v in payload["dataValues"]}
-    assert payload["period"] == f"2026W{week.number}" and payload["dataSet"] == "SKDR_MINGGUAN"
+    assert payload["period"] == f"2026SunW{week.number}" and payload["dataSet"] == "SKDR_MINGGUAN"
+    assert period_dates(payload["period"])[0] == week.period().start  # the Sunday the office counts from
     assert values["SKDR_C"] == "1" and values["SKDR_X"] == "2" and values["SKDR_A"] == "0"  # the 14th is a repeat
-
-
-class Dhis2Server:
-    """A DHIS2 stand-in: checks basic auth and the query, keeps every payload, answers a summary."""
-
-    def __init__(self, *, conflicts: bool = False) -> None:
-        self.requests: list[tuple[dict, dict]] = []
-        self.conflicts = conflicts
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):  # noqa: N802 - http.server's name
-                query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
-                expected = "Basic " + base64.b64encode(b"pkm-oebobo:rahasia").decode()
-                if self.headers.get("Authorization") != expected:
-                    self.send_response(401)
-                    self.end_headers()
-                    return
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                server.requests.append((query, body))
-                count = len(body["dataValues"])
-                reply = {"httpStatus": "OK", "response": {"status": "SUCCESS", "importCount": {
-                    "imported": count, "updated": 0, "ignored": 0, "deleted": 0}, "conflicts": []}}
-                code = 200
-                if server.conflicts:
-                    code = 409
-                    reply["response"] = {"status": "WARNING", "importCount": {"imported": 0, "updated": 0, "ignored": count,
-                                                                               "deleted": 0},
-                                         "conflicts": [{"object": "LB1_J06.9", "value": "Data element not found"}]}
-                data = json.dumps(reply).encode()
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
-        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.http.shutdown()
-        self.http.server_close()
 
 
 def test_upload_dry_run_then_import_and_kept_with_the_sent_report(october, tmp_path):
     mapping = lb1_mapping(tmp_path / "pemetaan.csv")
     preferences.put("dhis2.username", "pkm-oebobo")
-    with Dhis2Server() as server:
+    with Dhis2Server(the_dinas()) as server:
         preferences.put("dhis2.url", server.url + "/")
         checked, done, payload = dhis2.upload("lb1", OCTOBER, password="rahasia", mapping_file=mapping)
     assert [(q["dryRun"], q["idScheme"]) for q, _body in server.requests] == [("true", "code"), ("false", "code")]
@@ -201,7 +176,7 @@ def test_a_revision_sends_zeros_for_a_code_that_went_away(october, tmp_path):
 
 def test_a_refused_dry_run_imports_nothing_and_the_server_problems_are_in_words(october, tmp_path):
     mapping = lb1_mapping(tmp_path / "pemetaan.csv")
-    with Dhis2Server(conflicts=True) as server:
+    with Dhis2Server(the_dinas(), conflicts=True) as server:
         with pytest.raises(KnownError, match="Uji kirim \\(dryRun\\) ditolak.*LB1_J06.9: Data element not found"):
             dhis2.upload("lb1", OCTOBER, password="rahasia", url=server.url, username="pkm-oebobo", mapping_file=mapping)
         assert [q["dryRun"] for q, _body in server.requests] == ["true"]  # never the real import
@@ -228,13 +203,101 @@ def test_command_line_writes_the_file_and_uploads(october, db_url, tmp_path, cap
     assert main([*base, "report", "recap", "--month", "2026-10", "--dhis2", str(tmp_path / "r.json")]) == 2
     assert main([*base, "dhis2", "mapping", str(mapping)]) == 0
     monkeypatch.setenv("KUPANG_DESK_DHIS2_PASSWORD", "rahasia")
-    with Dhis2Server() as server:
+    with Dhis2Server(the_dinas()) as server:
         assert main([*base, "dhis2", "upload", "lb1", "--month", "2026-10", "--url", server.url, "--user", "pkm-oebobo"]) == 0
     out = capsys.readouterr().out
     assert "Uji kirim: DHIS2: SUCCESS" in out and "Ditandai terkirim lewat DHIS2." in out
     assert [q["dryRun"] for q, _body in server.requests] == ["true", "false"]
     monkeypatch.setenv("KUPANG_DESK_DHIS2_PASSWORD", "salah")
-    with Dhis2Server() as server:
+    with Dhis2Server(the_dinas()) as server:
         assert main([*base, "dhis2", "upload", "lb1", "--month", "2026-10", "--url", server.url, "--user", "pkm-oebobo"]) == 2
     assert "menolak nama pengguna atau kata sandi" in capsys.readouterr().err
     database_module.close()
+
+
+# ---------------------------------------------------------------- against a DHIS2 that behaves like DHIS2
+
+def _upload(kind: str, period: Period, server: Dhis2Server, mapping=None):
+    preferences.put("dhis2.username", "pkm-oebobo")
+    return dhis2.upload(kind, period, password="rahasia", url=server.url, mapping_file=mapping)
+
+
+def test_lb1_is_accepted_whole_though_dhis2_ignores_zeros_and_a_revision_zero_deletes(october, tmp_path):
+    """Issue 37: every cell was sent, zeros included (DHIS2 ignores a zero of an element whose zero is
+    not significant, and counts it as ignored), and an ignored value was taken as a refusal: the dry
+    run refused and nothing was ever sent. Now the server holds exactly the report's cases, and a
+    revision's zero removes the number it held."""
+    yohanes, maria = october
+    mapping = lb1_mapping(tmp_path / "pemetaan.csv")
+    with Dhis2Server(the_dinas()) as server:
+        checked, done, payload = _upload("lb1", OCTOBER, server, mapping)
+        assert checked.ok and done.ok and done.imported == 4 and done.ignored == 0
+        october_start = OCTOBER.start
+        assert server.value(uid("LB1_A90"), uid("LAMA_P"), october_start) == "1"
+        assert sum(int(v) for v in server.stored.values()) == lb1.case_totals(OCTOBER)[1]
+        sent.record_upload("lb1", OCTOBER, dhis2.keep_files(tmp_path, "lb1", OCTOBER, payload, checked, done), done.text())
+        repeat = next(v for v in maria.visits if [d.icd10_code for d in v.diagnoses] == ["A90"])
+        delete_visit(repeat.id, reason="tercatat dua kali")
+        _checked, again, _payload = _upload("lb1", OCTOBER, server, mapping)
+        assert again.ok and again.deleted == 1
+        assert server.value(uid("LB1_A90"), uid("LAMA_P"), october_start) is None  # the server's 1 is gone
+
+
+def test_an_skdr_week_is_filed_under_the_sunday_week_the_office_counted(october, tmp_path):
+    """Issue 37: ``2026W41`` is DHIS2's ISO week (Monday to Sunday): every Sunday-to-Saturday SKDR week
+    went under another one. ``2026SunW41`` is filed under the office's own week."""
+    dhis2.store_mapping(lb1_mapping(tmp_path / "pemetaan.csv"))
+    week = Week.of(dt.date(2026, 10, 12))
+    with Dhis2Server(the_dinas()) as server:
+        _checked, done, payload = _upload("skdr", week.period(), server)
+        assert done.ok and payload["period"] == f"2026SunW{week.number}"
+        assert server.value(uid("SKDR_C"), "default", week.period().start) == "1"
+        assert server.value(uid("SKDR_A"), "default", week.period().start) == "0"  # SKDR's zeros count
+    preferences.put("skdr.week_starts_sunday", False)
+    monday = Week.of(dt.date(2026, 10, 12), starts_sunday=False)
+    assert dhis2.dhis2_period("skdr", monday.period()) == f"2026W{monday.number}"
+    assert period_dates(dhis2.dhis2_period("skdr", monday.period()))[0] == monday.period().start
+
+
+def test_a_dinas_known_by_uids_uploads_through_its_metadata_export(october, tmp_path):
+    """Issue 37: ``idScheme=code`` was fixed, so a Dinas whose DHIS2 knows its data by uid alone (no
+    codes) could not take an upload. Its mapping names uids, its data set's metadata export (what a
+    Dinas has) says which exist and which elements count zeros, and the upload says ``idScheme=uid``."""
+    dinas = the_dinas(codes=False)
+    export = tmp_path / "metadata.json"
+    export.write_text(json.dumps(dinas.export()), encoding="utf-8")
+    mapping = tmp_path / "pemetaan-uid.csv"
+    with mapping.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["report", "row", "column", "dataElement", "categoryOptionCombo", "dataSet"])
+        for icd in ("J06.9", "A90", "I10", "A09"):
+            for column in lb1_columns():
+                out.writerow(["lb1", icd, column, uid(f"LB1_{icd}"), uid(combo_of(column)), uid("LB1_BULANAN")])
+    with Dhis2Server(dinas) as server:
+        with pytest.raises(KnownError, match="not found or not accessible"):
+            _upload("lb1", OCTOBER, server, mapping)  # read as codes, which this server does not have
+        counts = dhis2.load_metadata(export, id_scheme="uid")
+        assert counts["dataElement"] == len(dinas.elements) and counts["dataSet"] == 2
+        with pytest.raises(KnownError, match="orgUnit 'P5371040101' bukan uid unit yang dikenal Dinas"):
+            _upload("lb1", OCTOBER, server, mapping)
+        preferences.put("dhis2.org_unit", uid("P5371040101"))
+        _checked, done, payload = _upload("lb1", OCTOBER, server, mapping)
+        assert server.value(uid("LB1_A90"), uid("LAMA_P"), OCTOBER.start) == "1"
+    assert done.ok and done.imported == 4 and payload["dataSet"] == uid("LB1_BULANAN")
+    assert [q["idScheme"] for q, _body in server.requests][-2:] == ["uid", "uid"]
+    wrong = tmp_path / "salah-uid.csv"  # a uid the Dinas's metadata does not have: refused before sending
+    wrong.write_text("report,row,column,dataElement,categoryOptionCombo\nlb1,*,Kasus lama P,Uxxxxxxxxxx,"
+                     + uid("LAMA_P") + "\n", encoding="utf-8")
+    with pytest.raises(KnownError, match="dataElement 'Uxxxxxxxxxx' tidak ada di metadata DHIS2 Dinas"):
+        dhis2.data_value_set("lb1", OCTOBER, mapping_file=wrong)
+
+
+def test_an_skdr_week_counted_otherwise_than_the_dinas_data_set_is_refused(october, tmp_path):
+    dhis2.store_mapping(lb1_mapping(tmp_path / "pemetaan.csv"))
+    export = tmp_path / "metadata.json"
+    export.write_text(json.dumps(the_dinas(week_type="Weekly").export()), encoding="utf-8")
+    dhis2.load_metadata(export)
+    week = Week.of(dt.date(2026, 10, 12))
+    with pytest.raises(KnownError, match="dihitung per minggu Senin-Minggu, tetapi kantor ini menghitung minggu Minggu-Sabtu"):
+        dhis2.data_value_set("skdr", week.period())
+    assert dhis2.data_value_set("lb1", OCTOBER)["period"] == "202610"

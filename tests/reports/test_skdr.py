@@ -109,6 +109,7 @@ def test_the_eight_weeks_of_history_in_one_query_equal_each_week_counted_alone(d
 
 def test_a_dengue_cluster_in_one_kelurahan_raises_an_alert_that_week_and_not_before(database):
     week = Week.parse("2026-W43")
+    new_visit(person(90), dt.datetime.combine(week.previous(12).period().start, dt.time(9)), "I10")  # data from W31
     number = 1
     for back in range(1, 9):  # eight quiet weeks: a dengue case every other week in Oebobo
         if back % 2:
@@ -144,7 +145,9 @@ def test_the_w2_report_and_the_sms_line_from_the_command_line(database, db_url, 
     database_module.close()
     args = ["--database", db_url, "report", "skdr"]
     assert main([*args, "--week", "2026-W43", "--sms"]) == 0
-    assert capsys.readouterr().out.strip() == "SKDR 43#2026#A1,C5,X6"
+    sms, *said = capsys.readouterr().out.strip().splitlines()
+    assert sms == "SKDR 43#2026#A1,C5,X6"  # the line to send, then the alert the officer must answer
+    assert said == ["PERINGATAN C Tersangka demam dengue: 5 kasus baru, ambang 5 (Oetete 5). Tanggapi dalam 24 jam."]
     assert main([*args, "--week", "2026-W43", "--xlsx", str(tmp_path / "w2.xlsx"), "--pdf", str(tmp_path / "w2.pdf"),
                  "--quiet"]) == 0
     text = PdfReader(str(tmp_path / "w2.pdf")).pages[0].extract_text()
@@ -157,3 +160,31 @@ def test_the_w2_report_and_the_sms_line_from_the_command_line(database, db_url, 
     assert "per minggu" in capsys.readouterr().err
     assert main(["--database", db_url, "report", "lb1", "--week", "2026-W43", "--sms"]) == 2
     database_module.close()
+
+
+def test_one_case_after_quiet_weeks_is_no_alert(database):
+    """Issue 37: a single dengue case in a quiet week raised an alert (mean + 2 SD of a sparse history
+    is below one). Alerts follow the Dinas's thresholds; the statistical rule speaks only over eight
+    weeks of real history, with cases in half of them, and at least three cases this week."""
+    week = Week.parse("2026-W37")
+    new_visit(person(90), dt.datetime.combine(week.previous(12).period().start, dt.time(9)), "I10")  # data from W25
+    new_visit(person(1), dt.datetime.combine(week.previous(5).period().start, dt.time(9)), "A97.0")
+    new_visit(person(2), dt.datetime.combine(week.period().start, dt.time(9)), "A97.0")
+    assert skdr.alerts(week) == []  # one case, five weeks after another: not a signal
+
+
+def test_the_weeks_before_an_office_kept_data_are_not_history(database):
+    """Issue 37: diarrhoea alerted in an office's first weeks, the weeks before its first visit
+    counting as zero. Without eight weeks of its own history only the Dinas's threshold speaks."""
+    later = Week.of(TODAY).previous()  # the office began three weeks before; diarrhoea every week since
+    number = 10
+    for back in range(3, -1, -1):
+        for _case in range(2 if back else 9):
+            new_visit(person(number), dt.datetime.combine(later.previous(back).period().start, dt.time(10)), "A09.9")
+            number += 1
+    assert skdr.alerts(later) == []  # 9 cases, threshold 15, and no eight weeks of history
+    for _case in range(6):  # fifteen reaches the threshold, whatever the history
+        new_visit(person(number), dt.datetime.combine(later.period().start, dt.time(11)), "A09.9")
+        number += 1
+    found = skdr.alerts(later)
+    assert [a.letter for a in found] == ["A"] and "ambang 15" in found[0].reason and "rata-rata" not in found[0].reason

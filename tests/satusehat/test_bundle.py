@@ -56,7 +56,9 @@ def test_two_diagnoses_and_four_vitals_give_exactly_the_golden_bundle(database):
     encounter = resources[0]
     assert encounter["period"]["start"] == "2026-10-05T01:30:00+00:00"  # 09:30 WITA
     assert [d["rank"] for d in encounter["diagnosis"]] == [1, 2]
-    assert [r["clinicalStatus"]["coding"][0]["code"] for r in resources[1:3]] == ["active", "recurrence"]
+    # The second diagnosis is a kasus lama: the illness going on, which FHIR calls active (issue 37:
+    # "recurrence" would say a resolved condition came back).
+    assert [r["clinicalStatus"]["coding"][0]["code"] for r in resources[1:3]] == ["active", "active"]
     assert built.bundle["entry"][0]["request"]["ifNoneExist"] == \
         f"identifier=http://sys-ids.kemkes.go.id/encounter/100011961|{visit.id}"
     # Every reference inside the bundle points at an entry of it or at a master id.

@@ -115,7 +115,8 @@ def test_the_status_bar_names_what_is_overdue_and_opens_the_calendar(window, qtb
 
 
 def test_pelaporan_settings_and_a_dhis2_upload_from_the_calendar(window, qtbot, tmp_path):
-    from tests.reporting.test_dhis2 import Dhis2Server, lb1_mapping
+    from tests.reporting.dhis2_server import Dhis2Server
+    from tests.reporting.test_dhis2 import lb1_mapping, the_dinas
 
     window.show_section("pengaturan")
     settings_page = window.settings_page
@@ -148,7 +149,8 @@ def test_pelaporan_settings_and_a_dhis2_upload_from_the_calendar(window, qtbot, 
     _wait(qtbot, cal.save_dhis2(str(tmp_path / "lb1.json")))
     assert "Berkas DHIS2 disimpan" in cal.summary.text(), [b.text() for b in window.findChildren(QMessageBox)]
     assert json.loads((tmp_path / "lb1.json").read_text(encoding="utf-8"))["orgUnit"] == "P5371040101"
-    with Dhis2Server() as server:
+    written = json.loads((tmp_path / "lb1.json").read_text(encoding="utf-8"))["dataValues"]
+    with Dhis2Server(the_dinas(icd=tuple({v["dataElement"].removeprefix("LB1_") for v in written}))) as server:
         tab.url.setText(server.url)
         assert tab.save()
         with qtbot.waitSignal(cal.changed, timeout=20000):
