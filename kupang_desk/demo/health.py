@@ -47,7 +47,7 @@ from kupang_desk.validators import age_at
 from kupang_desk.visits.diagnoses import diagnosis_rows
 
 DIAGNOSES = {
-    "Umum": (("J06.9", 30, False), ("I10", 14, True), ("A09", 8, False), ("L30.9", 6, False),
+    "Umum": (("J06.9", 30, False), ("I10", 14, True), ("A09.9", 8, False), ("L30.9", 6, False),
              ("M79.1", 6, False), ("K30", 5, False), ("R50.9", 5, False), ("E11.9", 4, True),
              ("J02.9", 4, False), ("K29.7", 4, False), ("B86", 2, False), ("M13.9", 3, False),
              ("R51", 3, False), ("H10.9", 2, False), ("J00", 3, False), ("A01.0", 2, False),
@@ -55,24 +55,24 @@ DIAGNOSES = {
              ("N39.0", 2, False), ("J45.9", 2, True), ("M54.5", 3, False), ("T14.1", 2, False)),
     "Gigi": (("K02.9", 40, False), ("K04.0", 20, False), ("K05.1", 10, False), ("K08.8", 8, False),
              ("K02.1", 10, False), ("K05.0", 6, False), ("Z01.2", 6, False)),
-    "KIA": (("Z34.9", 60, False), ("Z35.9", 15, False), ("O80", 5, False), ("D64.9", 10, False), ("J06.9", 10, False)),
+    "KIA": (("Z34.9", 60, False), ("Z35.9", 15, False), ("O80.9", 5, False), ("D64.9", 10, False), ("J06.9", 10, False)),
     "KB": (("Z30.0", 100, False),),
-    "MTBS": (("J06.9", 40, False), ("A09", 25, False), ("R50.9", 10, False), ("J18.9", 5, False),
+    "MTBS": (("J06.9", 40, False), ("A09.9", 25, False), ("R50.9", 10, False), ("J18.9", 5, False),
              ("L30.9", 8, False), ("B86", 5, False), ("E44.0", 4, False), ("H66.9", 3, False)),
     "Lansia": (("I10", 40, True), ("E11.9", 15, True), ("M13.9", 12, False), ("M79.1", 10, False),
                ("E78.5", 8, True), ("K30", 8, False), ("M10.9", 7, True)),
-    "Imunisasi": (("Z23", 100, False),),
+    "Imunisasi": (("Z27.9", 100, False),),
     "Gizi": (("E44.0", 70, False), ("Z71.9", 30, False)),
     "TB": (("A15.0", 100, True),),
     "PTM": (("I10", 50, True), ("E11.9", 30, True), ("E78.5", 20, True)),
     "Laboratorium": (("Z00.0", 70, False), ("D64.9", 30, False)),
     "UGD": (("T14.1", 40, False), ("R10.4", 20, False), ("R50.9", 20, False), ("T78.4", 20, False)),
 }
-RAINY_SEASON_CODES = {"J06.9", "A09", "A90", "A91", "B54", "J18.9", "J00", "J02.9"}
+RAINY_SEASON_CODES = {"J06.9", "A09.9", "A90", "A91", "B54", "J18.9", "J00", "J02.9"}
 COMPLAINTS = {
-    "J06.9": "Batuk pilek, demam", "I10": "Pusing, tengkuk berat", "A09": "Mencret lebih dari 3 kali",
+    "J06.9": "Batuk pilek, demam", "I10": "Pusing, tengkuk berat", "A09.9": "Mencret lebih dari 3 kali",
     "L30.9": "Gatal-gatal", "K02.9": "Gigi berlubang, sakit", "Z34.9": "Periksa kehamilan",
-    "Z23": "Imunisasi", "Z30.0": "Suntik KB", "A90": "Demam tinggi 3 hari", "A91": "Demam, bintik merah",
+    "Z27.9": "Imunisasi", "Z30.0": "Suntik KB", "A90": "Demam tinggi 3 hari", "A91": "Demam, bintik merah",
 }
 HEALTH_WORKERS = ("dr. Maria Bere", "dr. Yohanes Nope", "drg. Agnes Manafe", "Bd. Selfina Ndun",
                   "Ns. Herman Taek", "Bd. Yuliana Lado", "dr. Febriani Riwu")
@@ -333,7 +333,7 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
         for _attempt in range(number + 2):
             code = pick_code(rng)
             if rainy and code not in RAINY_SEASON_CODES and rand() < 0.15:
-                code = ("J06.9", "A09", "A90")[int(rand() * 3)]
+                code = ("J06.9", "A09.9", "A90")[int(rand() * 3)]
             if code not in picked:
                 picked.append(code)
                 if len(picked) == number:

@@ -31,8 +31,9 @@ from decimal import Decimal
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import Icd10, Visit, VisitDiagnosis
+from kupang_desk.models import Icd10, QueueEntry, Visit, VisitDiagnosis
 from kupang_desk.satusehat import master
 
 WITA = dt.timezone(dt.timedelta(hours=8))
@@ -44,6 +45,7 @@ PLACEHOLDER = "BELUM-ADA-{what}"
 # Finishing a visit takes at most this long after it started; a later created_at is a visit entered
 # afterwards, whose end is then not known and is sent as its start.
 LONGEST_VISIT = dt.timedelta(hours=4)
+PLATFORM_START = dt.date(2014, 6, 3)  # SATUSEHAT refuses encounters before this date (the platform's documentation)
 
 
 @dataclass(frozen=True)
@@ -139,12 +141,21 @@ def build(visit_id: int, *, include_deleted: bool = False, user: SignedIn | None
     subject = {"reference": f"Patient/{patient_ref or PLACEHOLDER.format(what='ID-IHS-PASIEN')}", "display": patient.name}
     doctor = {"reference": f"Practitioner/{practitioner or PLACEHOLDER.format(what='ID-PRAKTISI')}",
               "display": worker or _("(belum diisi)")}
-    start = visit.visit_at
-    created = visit.created_at or start
-    end = created if start <= created <= start + LONGEST_VISIT else start
+    start, end = _times(visit)
+    if start.date() < PLATFORM_START:
+        missing.append(_("Tanggal kunjungan {date} sebelum {start}: SATUSEHAT tidak menerima kunjungan sebelum tanggal "
+                         "itu (kunjungan dari register lama tidak dikirim). Bila tanggalnya salah ketik, perbaiki di "
+                         "Koreksi kunjungan.").format(date=format_date(start.date()), start=format_date(PLATFORM_START)))
     encounter_urn = _urn(org, visit.id, "encounter")
     diagnoses = list(VisitDiagnosis.select(VisitDiagnosis, Icd10).join(Icd10).where(VisitDiagnosis.visit == visit.id)
                      .order_by(VisitDiagnosis.position))
+    for line in diagnoses:
+        if not line.icd10.is_leaf:  # SATUSEHAT takes the most detailed code, as the WHO list has it
+            finer = [code for (code,) in Icd10.select(Icd10.code).where(
+                Icd10.code.startswith(line.icd10.code + ".")).order_by(Icd10.code).limit(4).tuples()]
+            missing.append(_("Diagnosis {code} punya sub-kode ({finer}): SATUSEHAT meminta kode yang paling rinci; "
+                             "pilih salah satu di Koreksi kunjungan.").format(code=line.icd10.code,
+                                                                            finer=", ".join(finer) + ", ..."))
     entries = []
     conditions = []
     for rank, line in enumerate(diagnoses, start=1):
@@ -189,6 +200,17 @@ def build(visit_id: int, *, include_deleted: bool = False, user: SignedIn | None
     bundle_entries += [_entry(urn, resource, kind) for _part, urn, resource, kind in entries + observations]
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": bundle_entries}
     return Built(visit.id, bundle, missing, ["encounter", *(part for part, *_rest in entries + observations)])
+
+
+def _times(visit: Visit) -> tuple[dt.datetime, dt.datetime]:
+    """When the patient arrived and when the service ended: the queue's arrival and finish where the
+    visit came through it, else the time typed and the time the visit was saved (within four hours)."""
+    entry = QueueEntry.select(QueueEntry.arrived_at, QueueEntry.served_at, QueueEntry.finished_at).where(
+        QueueEntry.visit == visit.id).order_by(QueueEntry.id).first()
+    start = entry.arrived_at if entry is not None and entry.arrived_at else visit.visit_at
+    finished = [t for t in ((entry.finished_at, entry.served_at) if entry is not None else ()) if t]
+    end = finished[0] if finished else (visit.created_at or start)
+    return start, (end if start <= end <= start + LONGEST_VISIT else start)
 
 
 def _entry(urn: str, resource: dict, kind: str, *, if_none_exist: str = "") -> dict:

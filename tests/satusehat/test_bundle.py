@@ -15,7 +15,7 @@ from kupang_desk import preferences
 from kupang_desk.errors import KnownError
 from kupang_desk.satusehat import bundle, master
 from kupang_desk.visits.recording import DiagnosisLine, VisitForm, delete_visit, record_visit
-from tests.helpers.factories import TODAY, an_institution, new_patient, poli
+from tests.helpers.factories import TODAY, an_institution, new_patient, new_visit, poli
 
 GOLDEN = Path(__file__).parent / "golden" / "visit-two-diagnoses-four-vitals.json"
 
@@ -126,7 +126,7 @@ def test_generated_visits_all_validate(database):
     rng = random.Random(18)
     patient = new_patient()
     master_data(patient)
-    codes = ["J06.9", "A09", "I10", "K29.7", "A90", "E11.9", "Z00.0"]
+    codes = ["J06.9", "A09.9", "I10", "K29.7", "A90", "E11.9", "Z00.0"]
     for _number in range(25):
         values = {name: str(rng.randint(low, high)) for name, low, high in (
             ("systolic", 90, 180), ("diastolic", 60, 110), ("heart_rate", 50, 130), ("respiration_rate", 12, 30))
@@ -184,3 +184,38 @@ def test_command_line_writes_the_bundle_and_exits_3_while_master_data_is_missing
     assert "Kunjungan nomor 999999 tidak ada" in capsys.readouterr().err
     monkeypatch.delenv("KUPANG_DESK_PASSWORD")
     assert main([*base, "satusehat", "bundle", str(visit.id), "--out", str(out)]) == 2  # signed in like the window
+
+
+def test_what_the_platform_refuses_is_held_back_with_the_reason(database):
+    """Issue 37: a visit from an old register dated before 3 June 2014 and a diagnosis that has
+    sub-codes (A09 with A09.0 and A09.9) were sent as they were; the platform refuses both. They wait
+    as "perlu dilengkapi" with what to do."""
+    from kupang_desk.satusehat import bundle
+
+    an_institution()
+    patient = new_patient()
+    master_data(patient)
+    old = new_visit(patient, dt.datetime(2013, 8, 1, 9, 0), "J06.9", health_worker="dr. Maria Manafe")
+    general = new_visit(patient, dt.datetime(2026, 10, 7, 9, 30), "A09", health_worker="dr. Maria Manafe")
+    assert bundle.build(new_visit(patient, dt.datetime(2026, 10, 8, 9, 30), "A09.9",
+                                  health_worker="dr. Maria Manafe").id).ready
+    built = bundle.build(old.id)
+    assert not built.ready and any("sebelum 3 Juni 2014" in line for line in built.missing)
+    built = bundle.build(general.id)
+    assert not built.ready and any(line.startswith("Diagnosis A09 punya sub-kode (A09.0, A09.9") for line in built.missing)
+
+
+def test_a_visit_served_through_the_queue_lasts_from_arrival_to_finish(database):
+    """Issue 37: demo and back-typed visits were sent as encounters of no length. A visit served
+    through the queue carries the arrival and finish times the queue keeps."""
+    from kupang_desk.models import QueueEntry
+
+    an_institution()
+    patient = new_patient()
+    master_data(patient)
+    visit = a_visit(patient, dt.datetime(2026, 10, 5, 9, 30))
+    QueueEntry.create(day=dt.date(2026, 10, 5), poli=poli(), number=1, label="U-001", patient=patient, turn=1,
+                      visit=visit.id, state="selesai", arrived_at=dt.datetime(2026, 10, 5, 8, 55),
+                      served_at=dt.datetime(2026, 10, 5, 9, 30), finished_at=dt.datetime(2026, 10, 5, 9, 48))
+    encounter = bundle.build(visit.id).bundle["entry"][0]["resource"]
+    assert encounter["period"] == {"start": "2026-10-05T00:55:00+00:00", "end": "2026-10-05T01:48:00+00:00"}  # WITA - 8

@@ -159,7 +159,7 @@ def test_corrections_replace_and_deletions_retire_what_the_service_holds(databas
         outbox.send(client_of(server))
         encounter_id = server.encounters()[str(first.id)]["id"]
         form = form_of(first)
-        form.diagnoses = form.diagnoses[:1] + [type(form.diagnoses[0])("A09", True, False)]
+        form.diagnoses = form.diagnoses[:1] + [type(form.diagnoses[0])("A09.9", True, False)]
         form.vitals["temperature_c"] = "38,5"
         correct_visit(first.id, form, reason="salah kode diagnosis")
         delete_visit(second.id, reason="kunjungan tercatat dua kali")
@@ -169,10 +169,10 @@ def test_corrections_replace_and_deletions_retire_what_the_service_holds(databas
         assert held[str(first.id)]["id"] == encounter_id and held[str(second.id)]["status"] == "entered-in-error"
         conditions = {r["code"]["coding"][0]["code"]: r for (kind, _i), r in server.resources.items()
                       if kind == "Condition" and r["encounter"]["reference"] == f"Encounter/{encounter_id}"}
-        assert set(conditions) == {"J06.9", "I10", "A09"}
+        assert set(conditions) == {"J06.9", "I10", "A09.9"}
         assert conditions["I10"]["verificationStatus"]["coding"][0]["code"] == "entered-in-error"
         assert "clinicalStatus" not in conditions["I10"]
-        assert "verificationStatus" not in conditions["A09"]
+        assert "verificationStatus" not in conditions["A09.9"]
         temperatures = [r for (kind, _i), r in server.resources.items() if kind == "Observation"
                         and r["code"]["coding"][0]["code"] == "8310-5"]
         assert [t["valueQuantity"]["value"] for t in temperatures] == [38.5]
