@@ -204,6 +204,11 @@ def _add_commands(commands) -> None:
 
     city = commands.add_parser("city", help=_("rekap kota (Dinas): impor file puskesmas, kelengkapan, LB1/SKDR kota"))
     city_commands = city.add_subparsers(dest="city_command", required=True, metavar=_("PERINTAH"))
+    listed = city_commands.add_parser("puskesmas", help=_(
+        "daftar puskesmas Dinas menurut kode (file dicocokkan dengan kodenya); tanpa pilihan: tampilkan"))
+    listed.add_argument("--add", nargs=2, metavar=(_("KODE"), _("NAMA")), action="append", default=[],
+                        help=_("tambah atau ganti nama satu puskesmas (boleh berulang)"))
+    listed.add_argument("--remove", metavar=_("KODE"), action="append", default=[], help=_("hapus dari daftar"))
     city_commands.add_parser("import", help=_("impor file laporan puskesmas, Excel atau JSON DHIS2 (boleh banyak)")).add_argument(
         "files", nargs="+", metavar="FILE")
     for name, words in (("status", _("siapa yang sudah mengirim, kapan, dan yang terlambat")),
@@ -847,6 +852,20 @@ def _city(args: argparse.Namespace) -> int:
     from kupang_desk.tasks import ConsoleTask
 
     _open(args)
+    if args.city_command == "puskesmas":
+        current = {p.code: p.name for p in city.puskesmas_list()}
+        if args.add or args.remove:
+            for code in args.remove:
+                if code not in current:
+                    raise KnownError(_("Kode {code} tidak ada di daftar puskesmas Dinas.").format(code=code))
+                current.pop(code)
+            current.update({code: name for code, name in args.add})
+            city.set_puskesmas(current.items())
+        for entry in city.puskesmas_list():
+            print(f"{entry.code:<16} {entry.name}")
+        if not current:
+            print(_("Daftar puskesmas Dinas belum diisi: file dicocokkan menurut nama. Isi dengan --add KODE NAMA."))
+        return EXIT_OK
     if args.city_command == "import":
         results = city.import_files(args.files, task=ConsoleTask())
         for result in results:

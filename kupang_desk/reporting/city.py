@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,8 +57,44 @@ def expected() -> list[dict[str, str]]:
     return preferences.get("city.puskesmas") or [{"code": "", "name": f"Puskesmas {name}"} for name in KOTA_KUPANG]
 
 
+@dataclass(frozen=True)
+class Puskesmas:
+    """One puskesmas on the Dinas's list: its code (the one in its Pengaturan > Profil, which its files
+    carry) and the name the Dinas calls it."""
+
+    code: str
+    name: str
+
+
+def puskesmas_list(*, user: SignedIn | None = None) -> list[Puskesmas]:
+    """The Dinas's own list (empty until it is set: then files are matched by name, as before)."""
+    require("report.make", user)
+    return [Puskesmas(str(e.get("code", "")), str(e.get("name", ""))) for e in preferences.get("city.puskesmas")]
+
+
+def set_puskesmas(entries: Iterable[tuple[str, str]], *, user: SignedIn | None = None) -> list[Puskesmas]:
+    """Keeps the Dinas's list of puskesmas by code: every file is then matched by its code, whatever
+    name it carries. Refuses an empty or repeated code, or a row without a name."""
+    actor = require("settings.edit", user)
+    kept: list[Puskesmas] = []
+    for line, (code, name) in enumerate(entries, start=1):
+        code, name = "".join(str(code or "").split()), " ".join(str(name or "").split())
+        if not code or not name:
+            raise KnownError(_("Baris {line}: kode dan nama puskesmas wajib diisi.").format(line=line))
+        if any(p.code == code for p in kept):
+            raise KnownError(_("Kode {code} tertulis dua kali; setiap puskesmas punya kode sendiri.").format(code=code))
+        kept.append(Puskesmas(code, name))
+    with writing():
+        before = preferences.put("city.puskesmas", [{"code": p.code, "name": p.name} for p in kept])
+        audit.record("update", "setting", "city.puskesmas", {"before": before, "after": [p.code for p in kept]}, actor)
+    return kept
+
+
 def _fold(text: str) -> str:
-    return " ".join(text.lower().replace("uptd", " ").replace("puskesmas", " ").split())
+    """A puskesmas name as compared: without "UPTD", "Puskesmas", a note in brackets or punctuation."""
+    text = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", text.lower())
+    text = re.sub(r"[^\w]+", " ", text.replace("uptd", " ").replace("puskesmas", " ").replace("pkm", " "))
+    return " ".join(text.split())
 
 
 def import_files(paths: Iterable[str | Path], *, task: Task | None = None, user: SignedIn | None = None) -> list[Imported]:
@@ -89,14 +126,16 @@ def _import_one(path: Path, user: SignedIn) -> Imported:
         raise KnownError(_("File {name} dari {who} tidak menyebut kode puskesmas. Minta puskesmas mengisi kodenya di "
                            "Pengaturan > Profil lalu membuat file itu lagi.").format(name=path.name, who=name or "?"))
     known = next((e for e in expected() if e.get("code") == code), None)
-    if known is not None and _fold(known["name"]) != _fold(name):
+    if known is not None and _fold(known["name"]) != _fold(name):  # another puskesmas's code: never filed under it
         raise KnownError(_("File {file}: kode {code} milik {ours}, tetapi file menyebut {theirs}. Tidak diimpor; periksa "
                            "kode puskesmas di profil mereka atau di daftar Dinas.").format(
             file=path.name, code=code, ours=known["name"], theirs=name))
+    # The same puskesmas written otherwise ("UPTD Puskesmas Oebobo (DEMO)"): filed under the Dinas's name, and said.
+    named = "" if known is None or known["name"] == name else _(" (nama di file: {theirs})").format(theirs=name)
     period = Period(dt.date.fromisoformat(data["period_start"]), dt.date.fromisoformat(data["period_end"]))
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
-    label = f"{kind_label(data['kind'])} {period.label()} {name}"
+    label = f"{kind_label(data['kind'])} {period.label()} {known['name'] if known else name}{named}"
     with writing():
         same = CityFile.get_or_none((CityFile.institution_code == code) & (CityFile.kind == data["kind"])
                                     & (CityFile.period_start == period.start) & (CityFile.period_end == period.end)
@@ -164,7 +203,7 @@ def arrivals(kind: str, period: Period, *, user: SignedIn | None = None) -> list
             (CityFile.kind == kind) & (CityFile.period_start == period.start) & (CityFile.period_end == period.end)):
         first[row.institution_code] = min(first.get(row.institution_code, row.received_at), row.received_at)
     rows, seen = [], set()
-    for entry in expected():
+    for entry in expected():  # by code once the Dinas has its list; the default eleven by name
         match = next((f for f in latest.values() if (entry.get("code") and f.institution_code == entry["code"])
                       or (not entry.get("code") and _fold(f.institution_name) == _fold(entry["name"]))), None)
         code = match.institution_code if match else entry.get("code", "")

@@ -7,12 +7,16 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +26,7 @@ from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
+from kupang_desk.reporting import city
 from kupang_desk.reports.base import kind_label
 from kupang_desk.reports.skdr import Week
 from kupang_desk.ui.operations import Operation, show_error
@@ -69,6 +74,9 @@ class CityView(QWidget):
         self.xlsx_button = QPushButton(_("Simpan Excel..."))
         self.pdf_button = QPushButton(_("Simpan PDF..."))
         self.status_button = QPushButton(_("Simpan kelengkapan..."))
+        self.list_button = QPushButton(_("Daftar puskesmas..."))
+        self.list_button.setToolTip(_("Kode dan nama puskesmas yang mengirim ke Dinas: file dicocokkan menurut kodenya"))
+        self.list_button.clicked.connect(lambda: self.edit_list())
         self.import_button.clicked.connect(lambda: self.import_files())
         self.preview_button.clicked.connect(self.refresh)
         self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
@@ -97,13 +105,20 @@ class CityView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(flow_row(self.import_button, self.preview_button, self.xlsx_button, self.pdf_button,
-                                  self.status_button))
+                                  self.status_button, self.list_button))
         layout.addWidget(self.imported)
         layout.addWidget(self.summary)
         layout.addWidget(self.arrivals_view, 1)
         layout.addWidget(self.table, 2)
         self.kind.currentIndexChanged.connect(self._show_period)
         self._show_period()
+
+    def edit_list(self, *, exec_dialog: bool = True) -> PuskesmasList:
+        """The Dinas's list of puskesmas by code, in a dialog; saved, the arrivals are read again."""
+        dialog = PuskesmasList(self)
+        if exec_dialog and dialog.exec() == QDialog.DialogCode.Accepted:
+            self.refresh()
+        return dialog
 
     def _show_period(self) -> None:
         weekly = self.kind.currentData() == "skdr"
@@ -190,3 +205,61 @@ class CityView(QWidget):
         self.operation = Operation(self, lambda _task: city.save_report(kind, period, status=status, **{suffix: path}),
                                    title=_("Menyimpan rekap kota"), on_success=done).start()
         return self.operation
+
+
+class PuskesmasList(QDialog):
+    """Code and name of each puskesmas the Dinas receives from; a file is matched by its code."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Daftar puskesmas Dinas"))
+        self.table = QTableWidget(0, 2)
+        self.table.setObjectName("puskesmasList")
+        self.table.setHorizontalHeaderLabels([_("Kode puskesmas"), _("Nama")])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 150)
+        for entry in city.puskesmas_list():
+            self.add_row(entry.code, entry.name)
+        if not self.table.rowCount():  # the eleven of Kota Kupang, for their codes to be filled in
+            for entry in city.expected():
+                self.add_row("", entry["name"])
+        self.message = QLabel(_("Kode ditulis seperti di Pengaturan > Profil puskesmas itu (misalnya P5371040101)."))
+        self.message.setWordWrap(True)
+        add = QPushButton(_("Tambah baris"))
+        add.clicked.connect(lambda: self.add_row("", ""))
+        remove = QPushButton(_("Hapus baris"))
+        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(flow_row(add, remove))
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.resize(560, 460)
+
+    def add_row(self, code: str, name: str) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(code))
+        self.table.setItem(row, 1, QTableWidgetItem(name))
+
+    def entries(self) -> list[tuple[str, str]]:
+        found = []
+        for row in range(self.table.rowCount()):
+            code, name = (self.table.item(row, column) for column in (0, 1))
+            values = ((code.text() if code else "").strip(), (name.text() if name else "").strip())
+            if any(values):
+                found.append(values)
+        return found
+
+    def save(self) -> bool:
+        try:
+            city.set_puskesmas(self.entries())
+        except KnownError as error:
+            self.message.setText(str(error))
+            self.message.setStyleSheet("color: #b00020;")
+            return False
+        self.accept()
+        return True

@@ -257,3 +257,36 @@ def test_city_report_of_a_month_nobody_sent_says_so_and_exits_3(db_url, tmp_path
     from pypdf import PdfReader
 
     assert "Belum ada file puskesmas" in PdfReader(str(pdf)).pages[0].extract_text()
+
+
+def test_the_dinas_list_by_code_takes_a_file_whatever_name_it_carries(db_url, sqlite_template, tmp_path, capsys,
+                                                                        monkeypatch):
+    """Issue 37: completeness matched puskesmas by name, so "UPTD Puskesmas Oebobo (DEMO)" became a
+    twelfth puskesmas and "Puskesmas Oebobo" stayed "Belum"; there was no way to give the Dinas's
+    list its codes. The list is set by code (command line, window) and a file is matched by its code."""
+    from kupang_desk.cli import main
+    from tests.helpers.factories import cli_account
+
+    source = databases.fresh_sqlite(sqlite_template, tmp_path)
+    database_module.connect(source)
+    an_institution(name="UPTD Puskesmas Oebobo (DEMO)", code="P5371040101")
+    fill(6, 3)
+    service.save("lb1", OCTOBER, xlsx=tmp_path / "lb1-oebobo.xlsx")
+    database_module.close()
+
+    database_module.connect(db_url)
+    cli_account(monkeypatch)
+    database_module.close()
+    base = ["--database", db_url, "city"]
+    adds = [arg for number, name in enumerate(city.KOTA_KUPANG, start=1)
+            for arg in ("--add", "P5371040101" if name == "Oebobo" else code_of(number), f"Puskesmas {name}")]
+    assert main([*base, "puskesmas", *adds]) == 0
+    assert "P5371040101      Puskesmas Oebobo" in capsys.readouterr().out
+    assert main([*base, "import", str(tmp_path / "lb1-oebobo.xlsx")]) == 0
+    assert "Puskesmas Oebobo (nama di file: UPTD Puskesmas Oebobo (DEMO)) diterima" in capsys.readouterr().out
+    assert main([*base, "status", "lb1", "--month", "2026-10"]) == 0
+    out = capsys.readouterr().out
+    assert "Kelengkapan 1 dari 11" in out and "(DEMO)" not in out and out.count("Belum") == 10
+    assert main([*base, "puskesmas", "--add", "", "Tanpa kode"]) == 2
+    assert "kode dan nama puskesmas wajib diisi" in capsys.readouterr().err
+    database_module.close()

@@ -195,4 +195,15 @@ def test_the_dinas_imports_two_puskesmas_files_and_saves_the_city_lb1(qtbot, sql
     assert last > 0 and "JUMLAH" in [view.model.data(view.model.index(last, c)) for c in range(4)]
     _wait(qtbot, view.save("xlsx", str(tmp_path / "kota.xlsx")))
     assert (tmp_path / "kota.xlsx").exists()
+    # The Dinas gives its list the codes (issue 37): the eleven are offered for their codes to be typed in.
+    dialog = view.edit_list(exec_dialog=False)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 11 and dialog.table.item(5, 1).text() == "Puskesmas Oebobo"
+    assert not dialog.save() and "kode dan nama puskesmas wajib diisi" in dialog.message.text()
+    for row in range(11):
+        dialog.table.item(row, 0).setText(code_of(row + 1))
+    assert dialog.save()
+    _wait(qtbot, view.refresh())
+    codes = [view.arrivals.data(view.arrivals.index(row, 1)) for row in range(view.arrivals.rowCount())]
+    assert codes == [code_of(n) for n in range(1, 12)]
     database_module.close()
