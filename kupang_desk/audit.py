@@ -135,12 +135,17 @@ def _kept(where: str, value: Any, database: str = "") -> KeptHead | None:
         return None
 
 
+def _places(anchors: dict[str, Any]) -> dict[str, Any]:
+    """The heads kept by place (an older version's, kept under the database id, sit beside them)."""
+    return anchors["places"] if isinstance(anchors.get("places"), dict) else {}
+
+
 def remembered_head() -> KeptHead | None:
     """The head this PC kept for the database open here: filed under its place; else (the file was
     moved, or the head was kept by an older version under the database's id) the one kept for the
     same database id."""
     anchors, where = _anchors(), place()
-    places: dict[str, Any] = anchors["places"] if isinstance(anchors.get("places"), dict) else {}
+    places = _places(anchors)
     if where in places:
         return _kept(where, places[where])
     database = preferences.get("database.id")
@@ -154,7 +159,7 @@ def remembered_head() -> KeptHead | None:
 
 def _write_anchor(entry: dict) -> None:
     anchors = _anchors()
-    places: dict[str, Any] = anchors["places"] if isinstance(anchors.get("places"), dict) else {}
+    places = _places(anchors)
     places[place()] = entry
     anchors["places"] = places
     anchors.pop(entry["database"], None)  # an older version's entry for the same database

@@ -23,6 +23,7 @@ import pytest
 from kupang_desk import audit
 from kupang_desk.models import AuditEvent
 from kupang_desk.models import database as database_module
+from tests.helpers import children
 from tests.helpers.clock import at, days_ago
 from tests.helpers.factories import cli_account, new_patient, new_visit
 
@@ -35,13 +36,11 @@ ATTACKER = textwrap.dedent("""
     from kupang_desk.models import AuditEvent, Setting, db, guards
     from kupang_desk.models.chain import legacy_hash
     from kupang_desk.models.database import make_database, resolve_url
-    import peewee as pw
+    from tests.helpers.actors import open_the_audit_table
     db.initialize(make_database(resolve_url(sys.argv[1])))
     attack = sys.argv[2]
-    postgres = isinstance(db.obj, pw.PostgresqlDatabase)
     with db.atomic():
-        for name in guards.TRIGGERS:
-            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}" + (" ON audit_event" if postgres else ""))
+        open_the_audit_table()
         events = list(AuditEvent.select().order_by(AuditEvent.id))
         if attack == "reseal":  # event #1 rewritten, the whole chain sealed again the old, unkeyed way
             previous = "0" * 64
@@ -74,10 +73,9 @@ ATTACKER = textwrap.dedent("""
 
 def _environment(folder: Path | None = None) -> dict[str, str]:
     """This test's PC (its data and config folders), or another PC of the office in ``folder``."""
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(ROOT)]))}
-    if folder is not None:
-        environment.update(XDG_DATA_HOME=str(folder / "data"), XDG_CONFIG_HOME=str(folder / "config"))
-    return environment
+    if folder is None:
+        return children.environment()
+    return children.environment(XDG_DATA_HOME=str(folder / "data"), XDG_CONFIG_HOME=str(folder / "config"))
 
 
 def _run(arguments: list[str], environment: dict[str, str]) -> subprocess.CompletedProcess:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -22,6 +21,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.models import Patient, writing
 from kupang_desk.models import database as database_module
 from kupang_desk.models.base import RESTORING, RestoreMarker, current_generation
+from tests.helpers import children
 from tests.helpers.factories import an_institution
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +61,7 @@ def test_a_killed_restore_stops_blocking_at_once_and_the_next_start_says_so(sche
     made = backup.make_backup(tmp_path)
     save("SETELAH-CADANGAN")  # in the database, not in the backup
     before = current_generation()
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(ROOT)]))}
+    environment = children.environment()
     restorer = subprocess.Popen([sys.executable, "-c", RESTORER, schema_db_url, str(made)], cwd=ROOT, env=environment,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

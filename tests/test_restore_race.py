@@ -4,7 +4,6 @@ restored database or in the safety copy of the one it replaced, or it was refuse
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -15,6 +14,7 @@ import pytest
 
 from kupang_desk.backup import make_backup, restore_backup
 from kupang_desk.models import database as database_module
+from tests.helpers import children
 from tests.helpers.factories import an_institution
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,11 +52,7 @@ WRITER = textwrap.dedent("""
 
 
 def _numbers(path: Path) -> set[str]:
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return {row[0] for row in connection.execute("SELECT no_rm FROM patient")}
-    finally:
-        connection.close()
+    return children.column_values(path, "patient", "no_rm")
 
 
 def race(target, tmp_path: Path, rounds: int, *, old_program: bool = False) -> tuple[set[str], set[str], int]:

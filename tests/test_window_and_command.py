@@ -6,7 +6,6 @@ database's journal while in use)."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kupang_desk.models import database as database_module
+from tests.helpers import children
 from tests.helpers.factories import CLI_PASSWORD, CLI_USER, an_institution, cli_account
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,16 +49,6 @@ WINDOW = textwrap.dedent("""
 """)
 
 
-def _nisns(path: Path) -> set[str]:
-    import sqlite3
-
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return {row[0] for row in connection.execute("SELECT nisn FROM student")}
-    finally:
-        connection.close()
-
-
 @pytest.mark.serial
 def test_a_command_beside_the_open_window_loses_no_save(sqlite_url, tmp_path, monkeypatch):
     target = database_module.connect(sqlite_url)
@@ -66,8 +56,7 @@ def test_a_command_beside_the_open_window_loses_no_save(sqlite_url, tmp_path, mo
     cli_account(monkeypatch)
     database_module.close()
     saved, stop = tmp_path / "disimpan.txt", tmp_path / "berhenti"
-    environment = {**os.environ, "KUPANG_DESK_USER": CLI_USER, "KUPANG_DESK_PASSWORD": CLI_PASSWORD,
-                   "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(ROOT)]))}
+    environment = children.environment(KUPANG_DESK_USER=CLI_USER, KUPANG_DESK_PASSWORD=CLI_PASSWORD)
     window = subprocess.Popen([sys.executable, "-c", WINDOW, sqlite_url, str(saved), str(stop)], cwd=ROOT,
                               env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     command = [sys.executable, "-m", "kupang_desk", "--database", sqlite_url, "scholarship", "deadlines"]
@@ -91,6 +80,6 @@ def test_a_command_beside_the_open_window_loses_no_save(sqlite_url, tmp_path, mo
     assert window.returncode == 0, err
     assert "wal-replaced" not in out, out  # the window's journal stayed its own
     confirmed = set(saved.read_text(encoding="utf-8").split())
-    found = _nisns(target.path)
+    found = children.column_values(target.path, "student", "nisn")
     print(f"{len(confirmed)} saves confirmed by the window, {len(confirmed - found)} missing after both exited")
     assert len(confirmed) > 20 and confirmed <= found

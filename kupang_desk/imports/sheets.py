@@ -282,12 +282,16 @@ def _measure_plain(archive: zipfile.ZipFile, name: str) -> SheetSize | None:
     return size
 
 
+def _too_many_rows(path: Path, rows: int) -> KnownError:
+    return KnownError(_("File {file} berisi {rows} baris data; paling banyak {limit} baris sekali impor. "
+                        "Pisahkan menjadi beberapa file (misalnya per tahun), lalu impor satu per satu.").format(
+        file=path.name, rows=f"{rows:,}".replace(",", "."), limit=f"{Limits.rows:,}".replace(",", ".")))
+
+
 def check_size(size: SheetSize, path: Path) -> None:
     """Refuses, with what to do, a sheet that would not fit: too many rows, or cells claimed far beyond the data."""
     if size.data_rows > Limits.rows:
-        raise KnownError(_("File {file} berisi {rows} baris data; paling banyak {limit} baris sekali impor. "
-                           "Pisahkan menjadi beberapa file (misalnya per tahun), lalu impor satu per satu.").format(
-            file=path.name, rows=f"{size.data_rows:,}".replace(",", "."), limit=f"{Limits.rows:,}".replace(",", ".")))
+        raise _too_many_rows(path, size.data_rows)
     if size.box - size.data_cells > max(Limits.empty_cells, Limits.empty_per_full * size.data_cells):
         raise KnownError(_("File {file} mengaku memakai sel sampai {far} padahal datanya hanya {cells} sel: lembar "
                            "itu terlalu besar untuk dibaca. Di Excel, hapus baris dan kolom kosong di bawah dan di kanan "
@@ -314,9 +318,7 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
     if path.suffix.lower() in (".csv", ".txt"):
         lines = _csv_line_count(path)
         if lines > Limits.rows * 1.1 + 1:  # refused before a row is read (a note may span lines: some room)
-            raise KnownError(_("File {file} berisi {rows} baris data; paling banyak {limit} baris sekali impor. "
-                               "Pisahkan menjadi beberapa file (misalnya per tahun), lalu impor satu per satu.").format(
-                file=path.name, rows=f"{lines:,}".replace(",", "."), limit=f"{Limits.rows:,}".replace(",", ".")))
+            raise _too_many_rows(path, lines)
         return lines, csv_rows(path)
     from python_calamine import CalamineWorkbook
 

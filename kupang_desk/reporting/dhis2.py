@@ -426,13 +426,12 @@ class Summary:
     deleted: int = 0
     conflicts: list[str] = field(default_factory=list)
     raw: dict = field(default_factory=dict)
+    zeros: int = 0  # zeros in the payload: DHIS2 may count these as ignored (not significant, nothing held)
 
     @property
     def ok(self) -> bool:
         """Every value taken: no conflict, and nothing ignored beyond the zeros DHIS2 ignores."""
         return self.status in ("SUCCESS", "OK") and not self.conflicts and self.ignored <= self.zeros
-
-    zeros: int = 0  # zeros in the payload: DHIS2 may count these as ignored (not significant, nothing held)
 
     def text(self) -> str:
         line = _("DHIS2: {status}; diimpor {imported}, diperbarui {updated}, diabaikan {ignored}, dihapus {deleted}.").format(

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import peewee as pw
 
-from kupang_desk.models import ALL_MODELS, db, guards
+from kupang_desk.models import ALL_MODELS, db
 from kupang_desk.models import chain as chain_seal
 from kupang_desk.models import database as database_module
 from kupang_desk.models.seed import ensure_reference_data
+from tests.helpers.actors import tamper
 
 POSTGRES_ADMIN_URL = os.environ.get("KUPANG_DESK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Reference tables survive between tests; everything else is emptied.
@@ -31,14 +32,7 @@ def sqlite_template(folder: Path) -> Path:
 
 def _empty_trail() -> None:
     with db.atomic():
-        for name in guards.TRIGGERS:
-            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}" + (" ON audit_event" if _postgres() else ""))
-        db.execute_sql("DELETE FROM audit_event")
-        guards.install(db.obj)
-
-
-def _postgres() -> bool:
-    return isinstance(db.obj, pw.PostgresqlDatabase)
+        tamper("DELETE FROM audit_event")
 
 
 def start_trail(database: pw.Database) -> None:

@@ -9,7 +9,6 @@ program"; a backup header asking scrypt's largest cost took 2 GB and half a minu
 from __future__ import annotations
 
 import json
-import os
 import struct
 import subprocess
 import sys
@@ -18,6 +17,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import children
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -68,7 +69,7 @@ PROBE = textwrap.dedent("""
 
 
 def _open(kind: str, path: Path) -> dict:
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(ROOT)]))}
+    environment = children.environment()
     done = subprocess.run([sys.executable, "-c", PROBE, kind, str(path)], capture_output=True, text=True, cwd=ROOT,
                           env=environment, timeout=300)
     assert done.returncode == 0, f"{kind} {path.name}: exit {done.returncode}\n{done.stderr[-2000:]}"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -20,6 +19,7 @@ from kupang_desk.models import database as database_module
 from kupang_desk.reporting import sent
 from kupang_desk.reports import service
 from kupang_desk.visits.locks import latest_sent
+from tests.helpers import children
 
 ROOT = Path(__file__).resolve().parents[2]
 OCTOBER = Period.month("2026-10")
@@ -62,7 +62,7 @@ SENDER = textwrap.dedent("""
 
 
 def run(script: str, *arguments: str) -> subprocess.Popen:
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(ROOT)]))}
+    environment = children.environment()
     return subprocess.Popen([sys.executable, "-c", script, *arguments], cwd=ROOT, env=environment,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
