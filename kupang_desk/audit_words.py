@@ -32,7 +32,7 @@ def table_label(table: str) -> str:
 def field_label(name: str) -> str:
     return {
         "nik": _("NIK"), "name": _("nama"), "sex": _("jenis kelamin"), "birth_place": _("tempat lahir"),
-        "birth_date": _("tanggal lahir"), "mother_name": _("nama ibu kandung"), "religion": _("agama"),
+        "birth_date": _("tanggal lahir"), "mother_name": _("nama ibu kandung"), "mother_nik": _("NIK ibu"), "religion": _("agama"),
         "occupation": _("pekerjaan"), "education": _("pendidikan"), "marital_status": _("status kawin"),
         "kk_number": _("nomor KK"), "payment_type_id": _("cara bayar"), "payment_type": _("cara bayar"),
         "bpjs_number": _("nomor BPJS"), "phone": _("nomor HP"), "address": _("alamat"), "rt": _("RT"), "rw": _("RW"),

@@ -103,7 +103,8 @@ def _add_commands(commands) -> None:
 
     setup = commands.add_parser("setup", help=_(
         "siapkan database baru: profil institusi dan administrator pertama (seperti jendela pertama kali)"))
-    setup.add_argument("--type", dest="kind", required=True, choices=("puskesmas", "sekolah"), help=_("jenis institusi"))
+    setup.add_argument("--type", dest="kind", required=True, choices=("puskesmas", "sekolah", "dinas"),
+                       help=_("jenis institusi (dinas: Dinas Kesehatan yang menerima file puskesmas)"))
     setup.add_argument("--name", required=True, help=_("nama institusi, misalnya \"UPTD Puskesmas Oebobo\""))
     setup.add_argument("--admin", required=True, metavar=_("NAMA"), help=_("nama pengguna administrator pertama"))
     setup.add_argument("--admin-name", metavar=_("NAMA LENGKAP"), help=_("nama lengkap administrator (bawaan: nama pengguna)"))
@@ -209,6 +210,8 @@ def _add_commands(commands) -> None:
     listed.add_argument("--add", nargs=2, metavar=(_("KODE"), _("NAMA")), action="append", default=[],
                         help=_("tambah atau ganti nama satu puskesmas (boleh berulang)"))
     listed.add_argument("--remove", metavar=_("KODE"), action="append", default=[], help=_("hapus dari daftar"))
+    listed.add_argument("--key", metavar="FILE", action="append", default=[], help=_(
+        "daftarkan file kunci tanda tangan sebuah puskesmas (sesudah sidiknya dicocokkan; boleh berulang)"))
     city_commands.add_parser("import", help=_("impor file laporan puskesmas, Excel atau JSON DHIS2 (boleh banyak)")).add_argument(
         "files", nargs="+", metavar="FILE")
     for name, words in (("status", _("siapa yang sudah mengirim, kapan, dan yang terlambat")),
@@ -257,6 +260,9 @@ def _add_commands(commands) -> None:
     cycle = commands.add_parser("reporting", help=_("kalender pelaporan: yang jatuh tempo, tandai terkirim, perubahan"))
     cycle_commands = cycle.add_subparsers(dest="reporting_command", required=True, metavar=_("PERINTAH"))
     cycle_commands.add_parser("calendar", help=_("laporan bulanan dan mingguan dengan batas kirim dan statusnya"))
+    cycle_commands.add_parser("key", help=_(
+        "simpan kunci publik tanda tangan laporan puskesmas ini, untuk didaftarkan sekali di Dinas")).add_argument(
+        "file", metavar="FILE", help=_("file .json tujuan"))
     for name, words in (("send", _("tandai laporan terkirim: Excel, PDF dan angkanya disimpan, periodenya dikunci")),
                         ("changes", _("perubahan sesudah laporan dikirim: kunjungan dan angka lama-baru")),
                         ("files", _("simpan file yang dulu dikirim ke sebuah folder"))):
@@ -824,6 +830,14 @@ def _reporting(args: argparse.Namespace) -> int:
         if line:
             print(line, file=sys.stderr)
         return EXIT_OK
+    if args.reporting_command == "key":
+        from kupang_desk.reporting import city
+
+        entry = city.export_key(args.file)
+        print(_("Kunci tanda tangan {name} ({code}) disimpan. Sidiknya: {fingerprint}. Serahkan file itu ke Dinas dan "
+                "bacakan sidiknya saat Dinas mendaftarkannya.").format(name=entry.name, code=entry.code,
+                                                                       fingerprint=entry.fingerprint))
+        return EXIT_OK
     period = _sent_period(args)
     title = f"{kind_label(args.kind)} {args.week or period.label()}"
     if args.reporting_command == "send":
@@ -861,10 +875,19 @@ def _city(args: argparse.Namespace) -> int:
                 current.pop(code)
             current.update({code: name for code, name in args.add})
             city.set_puskesmas(current.items())
-        for entry in city.puskesmas_list():
-            print(f"{entry.code:<16} {entry.name}")
-        if not current:
-            print(_("Daftar puskesmas Dinas belum diisi: file dicocokkan menurut nama. Isi dengan --add KODE NAMA."))
+        for path in args.key:
+            registered = city.register_key(path)
+            print(_("Kunci {name} ({code}) didaftarkan: sidik {fingerprint}.").format(
+                name=registered.puskesmas.name, code=registered.puskesmas.code,
+                fingerprint=registered.puskesmas.fingerprint))
+            if registered.replaced:
+                print(_("Kunci lamanya ({old}) tidak berlaku lagi.").format(old=registered.replaced))
+        listed = city.puskesmas_list()
+        for entry in listed:
+            print(f"{entry.code:<16} {entry.name:<36} {entry.fingerprint or _('kunci belum didaftarkan')}")
+        if not listed:
+            print(_("Daftar puskesmas Dinas belum diisi. Daftarkan kunci setiap puskesmas dengan --key FILE (kode dan "
+                    "namanya ikut), atau tulis --add KODE NAMA."))
         return EXIT_OK
     if args.city_command == "import":
         results = city.import_files(args.files, task=ConsoleTask())

@@ -78,7 +78,7 @@ def current_letterhead() -> Letterhead:
 
 def _clean_profile(profile: Profile) -> dict:
     if profile.kind not in Institution.KINDS:
-        raise KnownError(_("Jenis institusi harus puskesmas atau sekolah."))
+        raise KnownError(_("Jenis institusi harus puskesmas, sekolah atau dinas."))
     name = " ".join(profile.name.split())
     if not name:
         raise KnownError(_("Nama institusi wajib diisi, misalnya UPTD Puskesmas Oebobo atau SD Inpres Oebobo 2."))

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kupang_desk.documents import signing
 from kupang_desk.documents.table import Report, ReportTable
 from kupang_desk.errors import KnownError, os_reason
 from kupang_desk.formatting import format_nip, place_and_date
@@ -93,7 +94,7 @@ def write_workbook(reports: list[Report], path: str | Path, *, paper: str = "A4"
     return path
 
 
-STAMP_SHEET, STAMP_FORMAT = "kupang_desk_data", "kupang-desk-report/1"
+STAMP_SHEET, STAMP_FORMAT = "kupang_desk_data", "kupang-desk-report/2"  # /1 carried no signature
 STAMP_CHUNK = 30_000  # characters per cell (Excel keeps at most 32,767)
 MAX_STAMPED_FILE = 20 * 1024 * 1024
 
@@ -114,15 +115,18 @@ def visible_digest(sheet) -> str:
 
 
 def _write_stamp(workbook: Workbook, sheet: Worksheet, stamp: dict) -> None:
-    """A hidden sheet with the report's data as JSON, sealed with its SHA-256 and the visible sheet's."""
+    """A hidden sheet with the report's data as JSON, with the visible sheet's SHA-256 inside it, and
+    signed by the office (``documents.signing``): A1 the format, A2 the SHA-256 of the data, A3 the
+    signature block, A4 onwards the data."""
     data = {**stamp, "sheet": sheet.title, "visible_sha256": visible_digest(sheet)}
     text = json.dumps(data, sort_keys=True, ensure_ascii=False)
     hidden = workbook.create_sheet(STAMP_SHEET)
     hidden.sheet_state = "hidden"
     put(hidden["A1"], STAMP_FORMAT)
     put(hidden["A2"], hashlib.sha256(text.encode()).hexdigest())
+    put(hidden["A3"], json.dumps(signing.sign(str(stamp.get("institution_code") or ""), text.encode())))
     for index in range(0, len(text), STAMP_CHUNK):  # a piece may start with "=": text, through put
-        put(hidden.cell(row=3 + index // STAMP_CHUNK, column=1), text[index:index + STAMP_CHUNK])
+        put(hidden.cell(row=4 + index // STAMP_CHUNK, column=1), text[index:index + STAMP_CHUNK])
 
 
 class NotStamped(KnownError):
@@ -131,7 +135,8 @@ class NotStamped(KnownError):
 
 def read_stamp(path: str | Path) -> dict:
     """The data a Kupang Desk workbook carries, after checking that neither it nor the visible sheet
-    changed since the file was made."""
+    changed since the file was made and signed; ``signing_key`` in it names the key that signed it
+    (whether that key is the sender's is the receiver's to judge)."""
     path = Path(path)
     if not path.is_file():
         raise KnownError(_("File {path} tidak ada.").format(path=path))
@@ -146,20 +151,27 @@ def read_stamp(path: str | Path) -> dict:
             raise NotStamped(_("File {name} tidak dibuat oleh Kupang Desk (tidak ada lembar data laporan), jadi "
                                "tidak diimpor.").format(name=path.name))
         cells = [row[0] for row in workbook[STAMP_SHEET].iter_rows(min_col=1, max_col=1, values_only=True)]
-        if len(cells) < 3 or cells[0] != STAMP_FORMAT:
+        if cells[:1] == ["kupang-desk-report/1"]:  # an older Kupang Desk's file: sealed, never signed
+            signing.signer(None, b"", name=path.name)
+        if len(cells) < 4 or cells[0] != STAMP_FORMAT:
             raise NotStamped(_("Lembar data di file {name} tidak dikenal.").format(name=path.name))
-        text = "".join(str(c or "") for c in cells[2:])
+        text = "".join(str(c or "") for c in cells[3:])
         altered = _("File {name} sudah diubah sesudah dibuat oleh Kupang Desk ({what}), jadi tidak diimpor. Minta "
                     "puskesmas mengirim ulang file aslinya.")
         if hashlib.sha256(text.encode()).hexdigest() != cells[1]:
             raise KnownError(altered.format(name=path.name, what=_("lembar datanya tidak utuh")))
+        try:
+            block = json.loads(str(cells[2] or ""))
+        except json.JSONDecodeError:
+            block = None
+        key = signing.signer(block, text.encode(), name=path.name)
         data = json.loads(text)
         if data.get("sheet") not in workbook.sheetnames:
             raise KnownError(altered.format(name=path.name, what=_("lembar laporannya tidak ada")))
         if visible_digest(workbook[data["sheet"]]) != data.get("visible_sha256"):
             raise KnownError(altered.format(name=path.name, what=_("angka atau tulisan di lembar {sheet} berbeda").format(
                 sheet=data["sheet"])))
-        return data
+        return {**data, "signing_key": key}
     finally:
         workbook.close()
 

@@ -51,7 +51,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 
 class SchemaVersion(BaseModel):
@@ -280,6 +280,13 @@ def _v15_counted_audit(database: pw.Database, migrator: SchemaMigrator) -> None:
     chain.write_point(database)
 
 
+def _v16_mother_nik(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v16: a baby without NIK keeps its mother's, by which SATUSEHAT finds it."""
+    if "mother_nik" not in {column.name for column in database.get_columns("patient")}:
+        # ADD COLUMN in place on both engines (the migrator would rebuild SQLite's table under its triggers)
+        database.execute_sql("ALTER TABLE patient ADD COLUMN mother_nik VARCHAR(16) NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -295,4 +302,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     13: _v13_diagnosis_year,
     14: _v14_one_open_queue_number,
     15: _v15_counted_audit,
+    16: _v16_mother_nik,
 }

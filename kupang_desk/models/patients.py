@@ -27,6 +27,8 @@ class Patient(BaseModel):
     birth_place = pw.CharField(max_length=60, default="")
     birth_date = pw.DateField()
     mother_name = pw.CharField(max_length=100, default="")
+    # A baby without a NIK of its own: its mother's, by which SATUSEHAT finds it (the nik-ibu identifier).
+    mother_nik = IdentifierField(max_length=16, default="")
     religion = pw.CharField(max_length=20, default="")
     occupation = pw.CharField(max_length=60, default="")
     education = pw.CharField(max_length=30, default="")

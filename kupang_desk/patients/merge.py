@@ -12,7 +12,7 @@ from kupang_desk.satusehat import outbox
 from kupang_desk.visits.recording import refresh_new_visit_flags
 
 # Fields the survivor takes from the merged record when its own are empty.
-FILLABLE = ("kk_number", "bpjs_number", "mother_name", "religion", "occupation", "education",
+FILLABLE = ("kk_number", "bpjs_number", "mother_name", "mother_nik", "religion", "occupation", "education",
             "marital_status", "phone", "address", "rt", "rw", "birth_place")
 
 

@@ -54,6 +54,7 @@ class PatientForm:
     birth_place: str = ""
     birth_date: dt.date | None = None
     mother_name: str = ""
+    mother_nik: str = ""  # a baby without NIK: its mother's (SATUSEHAT finds the baby by it)
     religion: str = ""
     occupation: str = ""
     education: str = ""
@@ -172,6 +173,11 @@ def review(form: PatientForm, *, today: dt.date | None = None) -> Review:
         result.errors["kelurahan_code"] = _("Kelurahan/desa wajib dipilih.")
     values["kelurahan"] = form.kelurahan_code
     values["mother_name"] = _check(result, "mother_name", check_name, form.mother_name, field=_("Nama ibu kandung"), required=False) or ""
+    values["mother_nik"] = _check(result, "mother_nik", check_nik, form.mother_nik, sex="P", field=_("NIK ibu"),
+                                  required=False) or ""
+    if values["mother_nik"] and values["mother_nik"] == values["nik"]:
+        result.errors["mother_nik"] = _("NIK ibu sama dengan NIK pasien. NIK ibu diisi untuk bayi yang belum punya NIK "
+                                        "sendiri; kosongkan bila pasien ini bukan bayi.")
     for name in ("birth_place", "religion", "occupation", "education", "marital_status", "address"):
         values[name] = " ".join(getattr(form, name).split())
     if values["name"]:
@@ -279,7 +285,9 @@ def update(patient_id: int, form: PatientForm, *, reason: str, accept_warnings: 
         patient.save()
         if "birth_date" in changed or "sex" in changed:
             refresh_visit_ages(patient, reason=_("data pasien dikoreksi: {reason}").format(reason=reason.strip()), user=user)
-        if "nik" in changed:  # another person to SATUSEHAT: its number and the visits it holds follow
+        # Another person to SATUSEHAT (a baby without NIK is found by its mother's NIK, birth date and sex):
+        # its number and the visits it holds follow.
+        if "nik" in changed or (not patient.nik and {"mother_nik", "birth_date", "sex"} & changed.keys()):
             outbox.patient_changed(patient.id, nik_changed=True)
         audit.record("update", "patient", patient.id, {
             "reason": reason.strip(), "changes": {name: {"before": old, "after": new} for name, (old, new) in changed.items()},

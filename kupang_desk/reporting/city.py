@@ -3,7 +3,9 @@
 A file is the puskesmas's own Kupang Desk workbook (LB1, recap, top ten or SKDR W2) or its DHIS2
 JSON (LB1, SKDR), recognised by content, not by name: the data sheet or JSON key it carries
 (``reports.stamp``, ``reporting.dhis2.read_sealed``): the puskesmas code and name, the period, the revision,
-its tables, sealed so that a number changed after the file was made is refused. Every revision is
+its tables, signed with the puskesmas's key (``documents.signing``): a file is taken only when the key
+that signed it is the one the puskesmas registered at the Dinas (``register_key``, from the key file the
+puskesmas saves with ``export_key``), so a number changed on the way is refused. Every revision is
 kept; the latest of each puskesmas counts. The city's LB1 adds every cell of every code any puskesmas
 reported, with zero rows for the codes of the city's LB1 list that no one reported this time (codes
 reported in any earlier file); the city's top ten comes from that LB1; the city's SKDR adds the
@@ -25,13 +27,14 @@ from kupang_desk import audit, preferences
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
+from kupang_desk.documents import signing
 from kupang_desk.documents.excel import read_stamp, write_workbook
 from kupang_desk.documents.pdf import write_pdf
 from kupang_desk.documents.table import Column, Period, Report, ReportTable, check_output
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_number, month_names
 from kupang_desk.i18n import _
-from kupang_desk.models import CityFile, now, writing
+from kupang_desk.models import CityFile, Institution, now, writing
 from kupang_desk.reporting import dhis2
 from kupang_desk.reporting.calendar import monthly_due, weekly_due
 from kupang_desk.reports.base import kind_label
@@ -60,22 +63,37 @@ def expected() -> list[dict[str, str]]:
 @dataclass(frozen=True)
 class Puskesmas:
     """One puskesmas on the Dinas's list: its code (the one in its Pengaturan > Profil, which its files
-    carry) and the name the Dinas calls it."""
+    carry), the name the Dinas calls it, and the public key it registered (empty: none yet)."""
 
     code: str
     name: str
+    key: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        return signing.fingerprint(self.key) if self.key else ""
 
 
 def puskesmas_list(*, user: SignedIn | None = None) -> list[Puskesmas]:
-    """The Dinas's own list (empty until it is set: then files are matched by name, as before)."""
+    """The Dinas's own list (empty until it is set; a file is taken only from a puskesmas whose key is on it)."""
     require("report.make", user)
-    return [Puskesmas(str(e.get("code", "")), str(e.get("name", ""))) for e in preferences.get("city.puskesmas")]
+    return [Puskesmas(str(e.get("code", "")), str(e.get("name", "")), str(e.get("key", "")))
+            for e in preferences.get("city.puskesmas")]
+
+
+def _keep(kept: list[Puskesmas], actor: SignedIn, details: dict) -> None:
+    with writing():
+        before = preferences.put("city.puskesmas", [{"code": p.code, "name": p.name, "key": p.key} for p in kept])
+        audit.record("update", "setting", "city.puskesmas",
+                     {"before": [e.get("code") for e in before], "after": [p.code for p in kept], **details}, actor)
 
 
 def set_puskesmas(entries: Iterable[tuple[str, str]], *, user: SignedIn | None = None) -> list[Puskesmas]:
     """Keeps the Dinas's list of puskesmas by code: every file is then matched by its code, whatever
-    name it carries. Refuses an empty or repeated code, or a row without a name."""
+    name it carries. A code that stays keeps its registered key. Refuses an empty or repeated code,
+    or a row without a name."""
     actor = require("settings.edit", user)
+    keys = {p.code: p.key for p in puskesmas_list(user=actor)}
     kept: list[Puskesmas] = []
     for line, (code, name) in enumerate(entries, start=1):
         code, name = "".join(str(code or "").split()), " ".join(str(name or "").split())
@@ -83,11 +101,46 @@ def set_puskesmas(entries: Iterable[tuple[str, str]], *, user: SignedIn | None =
             raise KnownError(_("Baris {line}: kode dan nama puskesmas wajib diisi.").format(line=line))
         if any(p.code == code for p in kept):
             raise KnownError(_("Kode {code} tertulis dua kali; setiap puskesmas punya kode sendiri.").format(code=code))
-        kept.append(Puskesmas(code, name))
-    with writing():
-        before = preferences.put("city.puskesmas", [{"code": p.code, "name": p.name} for p in kept])
-        audit.record("update", "setting", "city.puskesmas", {"before": before, "after": [p.code for p in kept]}, actor)
+        kept.append(Puskesmas(code, name, keys.get(code, "")))
+    _keep(kept, actor, {})
     return kept
+
+
+@dataclass(frozen=True)
+class Registered:
+    puskesmas: Puskesmas
+    replaced: str  # the fingerprint of the key it had before, or ""
+    file_name: str  # the name the key file gives, when the Dinas's list calls it otherwise
+
+
+def register_key(path: str | Path, *, user: SignedIn | None = None) -> Registered:
+    """Registers the public key a puskesmas saved (``export_key``) under its code: its files are then
+    taken only when that key signed them. A code not on the list yet is added with the file's name;
+    a key that replaces another (a new PC without the office key) is audited with both fingerprints."""
+    actor = require("settings.edit", user)
+    given = signing.read_key_file(path)
+    current = puskesmas_list(user=actor)
+    known = next((p for p in current if p.code == given.code), None)
+    entry = Puskesmas(given.code, known.name if known else given.name, given.key)
+    kept = [entry if p.code == given.code else p for p in current] if known else [*current, entry]
+    replaced = known.fingerprint if known and known.key and known.key != given.key else ""
+    _keep(kept, actor, {"key_of": given.code, "fingerprint": given.fingerprint, "replaced": replaced})
+    return Registered(entry, replaced, given.name if known and known.name != given.name else "")
+
+
+def export_key(path: str | Path, *, user: SignedIn | None = None) -> signing.KeyFile:
+    """The puskesmas's side: saves the public key its report files are signed with, for the Dinas to
+    register once (it holds no secret; the fingerprint is read to the Dinas to confirm it)."""
+    actor = require("report.make", user)
+    institution = Institution.select(Institution.code, Institution.name, Institution.kind).first()
+    if institution is not None and institution.kind != "puskesmas":
+        raise KnownError(_("Kunci tanda tangan laporan diserahkan puskesmas ke Dinas; {name} bukan puskesmas.").format(
+            name=institution.name))
+    code = "".join((institution.code or "").split()) if institution else ""
+    entry = signing.export_key(path, code, institution.name if institution else "")
+    with writing():
+        audit.record("export", "signing_key", code, {"file": str(path), "fingerprint": entry.fingerprint}, actor)
+    return entry
 
 
 def _fold(text: str) -> str:
@@ -130,6 +183,7 @@ def _import_one(path: Path, user: SignedIn) -> Imported:
         raise KnownError(_("File {file}: kode {code} milik {ours}, tetapi file menyebut {theirs}. Tidak diimpor; periksa "
                            "kode puskesmas di profil mereka atau di daftar Dinas.").format(
             file=path.name, code=code, ours=known["name"], theirs=name))
+    _check_signer(path, code, name, known, str(data.get("signing_key") or ""))
     # The same puskesmas written otherwise ("UPTD Puskesmas Oebobo (DEMO)"): filed under the Dinas's name, and said.
     named = "" if known is None or known["name"] == name else _(" (nama di file: {theirs})").format(theirs=name)
     period = Period(dt.date.fromisoformat(data["period_start"]), dt.date.fromisoformat(data["period_end"]))
@@ -156,6 +210,25 @@ def _import_one(path: Path, user: SignedIn) -> Imported:
                                                      "revision": row.revision}, user)
     revision = _(" (revisi {n})").format(n=row.revision) if row.revision else ""
     return Imported(path, "baru", _("{report}{revision} diterima.").format(report=label, revision=revision))
+
+
+def _check_signer(path: Path, code: str, name: str, known: dict | None, signer: str) -> None:
+    """A file is taken only when the key that signed it is the one registered for its code."""
+    registered = str((known or {}).get("key") or "")
+    signed = signing.fingerprint(signer)
+    if not registered:
+        raise KnownError(_("File {file} dari {who} ({code}) ditandatangani dengan kunci {signed}, tetapi kunci puskesmas itu "
+                           "belum didaftarkan di Dinas, jadi tidak diimpor. Minta puskesmas menyimpan kuncinya (Pengaturan > "
+                           "Profil > Kunci tanda tangan), cocokkan sidiknya lewat telepon, lalu daftarkan di Rekap kota > "
+                           "Daftar puskesmas > Daftarkan kunci.").format(file=path.name, who=name or "?", code=code,
+                                                                          signed=signed))
+    if registered != signer:
+        raise KnownError(_("File {file} ditandatangani dengan kunci {signed}, bukan kunci {who} ({code}) yang terdaftar di "
+                           "Dinas ({registered}). Tidak diimpor: file ini tidak dibuat oleh {who}, atau puskesmas itu "
+                           "membuatnya di PC dengan kunci lain. Minta puskesmas mengirim ulang dari PC yang kuncinya "
+                           "terdaftar, atau daftarkan kunci barunya sesudah sidiknya dicocokkan.").format(
+            file=path.name, signed=signed, who=known["name"] if known else name, code=code,
+            registered=signing.fingerprint(registered)))
 
 
 def _numbers(data: dict) -> list:

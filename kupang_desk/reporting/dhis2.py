@@ -27,8 +27,9 @@ report (``sent.mark_sent`` with method ``dhis2``).
 
 A JSON file also carries, under ``kupangDesk``, the report's data as its workbook does
 (``reports.stamp``: the puskesmas code, period, revision, tables) sealed with SHA-256 over that and
-the data values, so the Dinas imports it like the workbook (``read_sealed``) and refuses it when a
-value was changed after it was made. The key is left out of what is posted to a server.
+the data values and signed by the office (``documents.signing``), so the Dinas imports it like the
+workbook (``read_sealed``) and refuses it when a value was changed after it was made. The key is
+left out of what is posted to a server.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from pathlib import Path
 from kupang_desk import clock, preferences
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
+from kupang_desk.documents import signing
 from kupang_desk.documents.excel import MAX_STAMPED_FILE
 from kupang_desk.documents.table import Period, Report
 from kupang_desk.errors import KnownError
@@ -347,12 +349,14 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
     if rules.data_sets.get(kind):
         payload = {"dataSet": metadata.identifier("dataSet", rules.data_sets[kind], scheme), **payload}
     stamp = report.stamp or {}
-    return {**payload, SEAL_KEY: {"stamp": stamp, "sha256": _seal_digest(payload, stamp)}}
+    sealed = _sealed_text(payload, stamp)
+    return {**payload, SEAL_KEY: {"stamp": stamp, "sha256": hashlib.sha256(sealed).hexdigest(),
+                                  "signature": signing.sign(str(stamp.get("institution_code") or ""), sealed)}}
 
 
-def _seal_digest(payload: dict, stamp: dict) -> str:
-    text = json.dumps({"payload": _posted(payload), "stamp": stamp}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _sealed_text(payload: dict, stamp: dict) -> bytes:
+    """What the seal covers: the values as posted and the report's data."""
+    return json.dumps({"payload": _posted(payload), "stamp": stamp}, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def is_json_file(path: str | Path) -> bool:
@@ -377,10 +381,11 @@ def read_sealed(path: str | Path) -> dict:
         raise KnownError(_("File {name} bukan berkas DHIS2 dari Kupang Desk (tidak ada data laporannya), jadi tidak "
                            "diimpor. Minta puskesmas mengirim file Excel atau JSON yang dibuat Kupang Desk.").format(
             name=path.name))
-    if _seal_digest(payload, seal["stamp"]) != seal.get("sha256"):
+    sealed = _sealed_text(payload, seal["stamp"])
+    if hashlib.sha256(sealed).hexdigest() != seal.get("sha256"):
         raise KnownError(_("File {name} sudah diubah sesudah dibuat oleh Kupang Desk ({what}), jadi tidak diimpor. Minta "
                            "puskesmas mengirim ulang file aslinya.").format(name=path.name, what=_("angka di berkas DHIS2 berbeda")))
-    return seal["stamp"]
+    return {**seal["stamp"], "signing_key": signing.signer(seal.get("signature"), sealed, name=path.name)}
 
 
 def _previous_rows(kind: str, period: Period) -> set[tuple[str, str]]:

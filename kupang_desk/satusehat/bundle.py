@@ -119,9 +119,15 @@ def build(visit_id: int, *, include_deleted: bool = False, user: SignedIn | None
     if not organization:
         missing.append(_("ID Organisasi SATUSEHAT puskesmas: isi di Pengaturan > SATUSEHAT."))
     patient_ref = ""
-    if not patient.nik:
+    if not patient.nik and not patient.mother_nik:
         missing.append(_("NIK pasien {no_rm} {name}: SATUSEHAT mencari pasien menurut NIK; isi NIK di data pasien "
-                         "(Ubah data pasien).").format(no_rm=patient.no_rm, name=patient.name))
+                         "(Ubah data pasien), atau untuk bayi yang belum punya NIK isi NIK ibunya.").format(
+            no_rm=patient.no_rm, name=patient.name))
+    elif not patient.nik:  # a baby found by its mother's NIK (nik-ibu) and birth date
+        patient_ref = master.id_of("patient", patient.id)
+        if not patient_ref:
+            missing.append(_("ID IHS bayi {no_rm} {name}: dicari menurut NIK ibu {nik} dan tanggal lahirnya oleh antrean "
+                             "kirim.").format(no_rm=patient.no_rm, name=patient.name, nik=patient.mother_nik))
     else:
         patient_ref = master.id_of("patient", patient.id)
         if not patient_ref:
@@ -182,14 +188,10 @@ def build(visit_id: int, *, include_deleted: bool = False, user: SignedIn | None
         "subject": subject,
         "participant": [{"type": [_coding("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "ATND",
                                           "attender")], "individual": doctor}],
-        "period": {"start": utc_text(start), "end": utc_text(end)},
+        "period": {"start": utc_text(start), **({"end": utc_text(end)} if end else {})},
         "location": [{"location": {"reference": f"Location/{location or PLACEHOLDER.format(what='ID-LOKASI')}",
                                    "display": poli.name}}],
-        "statusHistory": [
-            {"status": "arrived", "period": {"start": utc_text(start), "end": utc_text(start)}},
-            {"status": "in-progress", "period": {"start": utc_text(start), "end": utc_text(end)}},
-            {"status": "finished", "period": {"start": utc_text(end), "end": utc_text(end)}},
-        ],
+        "statusHistory": _history(start, end),
         "serviceProvider": {"reference": f"Organization/{org}"},
     }
     if conditions:
@@ -202,15 +204,29 @@ def build(visit_id: int, *, include_deleted: bool = False, user: SignedIn | None
     return Built(visit.id, bundle, missing, ["encounter", *(part for part, *_rest in entries + observations)])
 
 
-def _times(visit: Visit) -> tuple[dt.datetime, dt.datetime]:
+def _times(visit: Visit) -> tuple[dt.datetime, dt.datetime | None]:
     """When the patient arrived and when the service ended: the queue's arrival and finish where the
-    visit came through it, else the time typed and the time the visit was saved (within four hours)."""
+    visit came through it, else the time typed and the time the visit was saved (within four hours
+    after it). A visit typed in later (from a paper register, the next day) has no known end: None,
+    never an end made up from its start."""
     entry = QueueEntry.select(QueueEntry.arrived_at, QueueEntry.served_at, QueueEntry.finished_at).where(
         QueueEntry.visit == visit.id).order_by(QueueEntry.id).first()
     start = entry.arrived_at if entry is not None and entry.arrived_at else visit.visit_at
     finished = [t for t in ((entry.finished_at, entry.served_at) if entry is not None else ()) if t]
-    end = finished[0] if finished else (visit.created_at or start)
-    return start, (end if start <= end <= start + LONGEST_VISIT else start)
+    end = finished[0] if finished else visit.created_at
+    return start, (end if end is not None and start < end <= start + LONGEST_VISIT else None)
+
+
+def _history(start: dt.datetime, end: dt.datetime | None) -> list[dict]:
+    """arrived -> in-progress -> finished, as the platform's finished Encounter has them; without a
+    known end, arrived then finished from the arrival with the end left open (FHIR's period allows
+    it), rather than a service of zero minutes."""
+    if end is None:
+        return [{"status": "arrived", "period": {"start": utc_text(start), "end": utc_text(start)}},
+                {"status": "finished", "period": {"start": utc_text(start)}}]
+    return [{"status": "arrived", "period": {"start": utc_text(start), "end": utc_text(start)}},
+            {"status": "in-progress", "period": {"start": utc_text(start), "end": utc_text(end)}},
+            {"status": "finished", "period": {"start": utc_text(end), "end": utc_text(end)}}]
 
 
 def _entry(urn: str, resource: dict, kind: str, *, if_none_exist: str = "") -> dict:

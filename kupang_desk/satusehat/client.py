@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 AUTH_PATH = "/oauth2/v1/accesstoken"
 FHIR_PATH = "/fhir-r4/v1"
 NIK_SYSTEM = "https://fhir.kemkes.go.id/id/nik"
+NIK_IBU_SYSTEM = "https://fhir.kemkes.go.id/id/nik-ibu"  # a newborn without NIK, registered under its mother's
 TIMEOUT_SECONDS = 30
 REFRESH_BEFORE = 60  # seconds before expiry a token is fetched again
 
@@ -167,3 +168,11 @@ class Client:
 
     def practitioner_by_nik(self, nik: str) -> str:
         return self.by_nik("Practitioner", nik)
+
+    def babies_of(self, mother_nik: str) -> list[dict]:
+        """The Patients registered under a mother's NIK (newborns without a NIK of their own; twins
+        share it): as the service answers them (id, name, birthDate, gender, multipleBirthInteger)."""
+        _status, found = self.fhir("GET", "Patient", params={"identifier": f"{NIK_IBU_SYSTEM}|{mother_nik}"})
+        return [entry["resource"] for entry in (found.get("entry", []) if isinstance(found, dict) else [])
+                if isinstance(entry.get("resource"), dict) and entry["resource"].get("resourceType") == "Patient"
+                and entry["resource"].get("id")]

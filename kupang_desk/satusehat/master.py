@@ -4,6 +4,7 @@ per poli, a Practitioner per health worker, and each patient's IHS number. Kept 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from kupang_desk import audit, keystore, preferences
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient, Poli, SatusehatId, SatusehatOutbox, Visit, now, writing
 from kupang_desk.tasks import Task
@@ -83,9 +85,9 @@ def set_patient_id(patient_id: int, ihs_id: str, *, user: SignedIn | None = None
     patient = Patient.get_or_none(Patient.id == patient_id)
     if patient is None:
         raise KnownError(_("Pasien nomor {id} tidak ada.").format(id=patient_id))
-    if not patient.nik:
-        raise KnownError(_("Pasien {no_rm} {name} belum punya NIK; SATUSEHAT mencari pasien menurut NIK, jadi ID IHS "
-                           "tidak bisa diisi.").format(no_rm=patient.no_rm, name=patient.name))
+    if not patient.nik and not patient.mother_nik:
+        raise KnownError(_("Pasien {no_rm} {name} belum punya NIK; SATUSEHAT mencari pasien menurut NIK (bayi: menurut "
+                           "NIK ibunya), jadi ID IHS tidak bisa diisi.").format(no_rm=patient.no_rm, name=patient.name))
     _put("patient", str(patient.id), _checked(ihs_id, _("pasien {name}").format(name=patient.name)), "", user)
 
 
@@ -94,9 +96,25 @@ def keep_found_patient_id(patient_id: int, ihs_id: str, *, user: SignedIn | None
     by the sender (visit.write), which changes nothing of the patient's own data."""
     require("visit.write", user)
     patient = Patient.get_or_none(Patient.id == patient_id)
-    if patient is None or not patient.nik:
+    if patient is None or not (patient.nik or patient.mother_nik):
         return
     _put("patient", str(patient.id), _checked(ihs_id, _("pasien {name}").format(name=patient.name)), "", user)
+
+
+def find_baby(client, mother_nik: str, birth_date: dt.date, sex: str, name: str) -> tuple[str, str]:
+    """A baby without NIK among the Patients SATUSEHAT keeps under its mother's NIK: the one born that
+    day of that sex. Returns (IHS number, "") or ("", why not), never a guess between twins."""
+    gender = "male" if sex == "L" else "female"
+    babies = client.babies_of(mother_nik)
+    same = [b for b in babies if b.get("birthDate") == birth_date.isoformat() and b.get("gender") == gender]
+    if len(same) == 1:
+        return str(same[0]["id"]), ""
+    if not same:
+        return "", _("SATUSEHAT belum mengenal bayi {name} (lahir {born}) dengan NIK ibu {nik}: bayi didaftarkan di "
+                     "SATUSEHAT oleh tempat ia lahir. Tanyakan ID IHS-nya ke sana, atau isi NIK bayi bila sudah ada.").format(
+            name=name, born=format_date(birth_date), nik=mother_nik)
+    return "", _("Ada {n} bayi lahir {born} dengan NIK ibu {nik} di SATUSEHAT (kembar): ID IHS bayi {name} diisi dengan "
+                 "tangan, tidak ditebak.").format(n=len(same), born=format_date(birth_date), nik=mother_nik, name=name)
 
 
 SECRET_SERVICE = "KupangDesk"
@@ -242,16 +260,19 @@ def fetch_patient_ids(client, *, limit: int = 500, task: Task | None = None, use
     user = require("patient.write", user)
     task = task or Task()
     known = SatusehatId.select(SatusehatId.key).where(SatusehatId.kind == "patient")
-    wanted = list(Patient.select(Patient.id, Patient.no_rm, Patient.name, Patient.nik)
+    searchable = (Patient.nik.is_null(False) & (Patient.nik != "")) | (Patient.mother_nik != "")
+    wanted = list(Patient.select(Patient.id, Patient.no_rm, Patient.name, Patient.nik, Patient.mother_nik, Patient.birth_date,
+                                 Patient.sex)
                   .join(Visit, on=(Visit.patient == Patient.id))
-                  .where(Patient.nik.is_null(False) & (Patient.nik != "") & Visit.deleted_at.is_null()
+                  .where(searchable & Visit.deleted_at.is_null()
                          & Patient.deleted_at.is_null() & ~(Patient.id.cast("TEXT").in_(known)))
-                  .group_by(Patient.id, Patient.no_rm, Patient.name, Patient.nik)
+                  .group_by(Patient.id, Patient.no_rm, Patient.name, Patient.nik, Patient.mother_nik, Patient.birth_date,
+                            Patient.sex)
                   .order_by(pw.fn.MAX(Visit.visit_at).desc()).limit(limit).tuples())
     result = Fetched()
-    for number, (patient_id, no_rm, name, nik) in enumerate(wanted):
+    for number, (patient_id, no_rm, name, nik, mother_nik, born, sex) in enumerate(wanted):
         task.step(number, len(wanted), _("Mencari ID IHS pasien {done} dari {total}").format(done=number, total=len(wanted)))
-        ihs_id = client.patient_by_nik(nik)
+        ihs_id = client.patient_by_nik(nik) if nik else find_baby(client, mother_nik, born, sex, name)[0]
         if ihs_id:
             _put("patient", str(patient_id), _checked(ihs_id, _("pasien {name}").format(name=name)), "", user)
             result.found += 1

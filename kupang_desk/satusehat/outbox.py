@@ -485,7 +485,7 @@ class Sender:
             self._pause(task, error.retry_after or self.backoff(1))
 
     def _deliver(self, row: SatusehatOutbox, result: Pass) -> None:
-        self._fetch_patient(row.visit_id)
+        found = self._fetch_patient(row.visit_id)
         made = bundle.build(row.visit_id, include_deleted=True, user=self.user)
         deleted = Visit.select(Visit.deleted_at).where(Visit.id == row.visit_id).scalar() is not None
         known = {part: (kind, resource_id) for part, kind, resource_id in _known_rows(row.visit_id)}
@@ -494,7 +494,8 @@ class Sender:
                 self._settle(row, "cancelled", _("Kunjungan dihapus sebelum terkirim."))
                 result.cancelled += 1
             else:
-                self._settle(row, "incomplete", "\n".join(made.missing), after=RECHECK_INCOMPLETE.total_seconds())
+                self._settle(row, "incomplete", "\n".join([*made.missing, *([found] if found else [])]),
+                             after=RECHECK_INCOMPLETE.total_seconds())
                 result.incomplete += 1
             return
         if "encounter" not in known and made.ready and row.attempts:
@@ -524,15 +525,21 @@ class Sender:
         self._settle(row, "sent", found=_ids_from_reply(reply, parts))
         result.sent += 1
 
-    def _fetch_patient(self, visit_id: int) -> None:
-        """The patient's IHS number, looked up by NIK when the patient has a NIK and no number yet."""
-        patient_id, nik = (Visit.select(Patient.id, Patient.nik).join(Patient, on=(Visit.patient == Patient.id))
-                           .where(Visit.id == visit_id).tuples().get())
-        if not nik or master.id_of("patient", patient_id):
-            return
-        ihs_id = self.client.patient_by_nik(nik)
+    def _fetch_patient(self, visit_id: int) -> str:
+        """The patient's IHS number, looked up when the patient has none yet: by NIK, or for a baby
+        without NIK by its mother's NIK and birth date. Returns why a baby was not found ("" otherwise)."""
+        patient_id, nik, mother_nik, born, sex, name = (
+            Visit.select(Patient.id, Patient.nik, Patient.mother_nik, Patient.birth_date, Patient.sex, Patient.name)
+            .join(Patient, on=(Visit.patient == Patient.id)).where(Visit.id == visit_id).tuples().get())
+        if not (nik or mother_nik) or master.id_of("patient", patient_id):
+            return ""
+        if nik:
+            ihs_id, why = self.client.patient_by_nik(nik), ""
+        else:
+            ihs_id, why = master.find_baby(self.client, mother_nik, born, sex, name)
         if ihs_id:
             master.keep_found_patient_id(patient_id, ihs_id, user=self.user)
+        return why
 
     def _recover(self, made: bundle.Built) -> dict[str, tuple[str, str]]:
         """What the service already holds of this visit, found by the Encounter's identifier."""

@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTableWidget,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kupang_desk import clock, preferences
+from kupang_desk.documents import signing
 from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
@@ -34,6 +38,7 @@ from kupang_desk.ui.periods import month_and_year, week_box
 from kupang_desk.ui.report_table import ReportTableModel
 from kupang_desk.ui.widgets import (
     ListModel,
+    ask_open_path,
     ask_save_path,
     combo,
     file_dialog,
@@ -208,42 +213,53 @@ class CityView(QWidget):
 
 
 class PuskesmasList(QDialog):
-    """Code and name of each puskesmas the Dinas receives from; a file is matched by its code."""
+    """Code and name of each puskesmas the Dinas receives from, and the key it registered; a file is
+    matched by its code and taken only when that key signed it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Daftar puskesmas Dinas"))
-        self.table = QTableWidget(0, 2)
+        self.table = QTableWidget(0, 3)
         self.table.setObjectName("puskesmasList")
-        self.table.setHorizontalHeaderLabels([_("Kode puskesmas"), _("Nama")])
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 150)
+        self.table.setHorizontalHeaderLabels([_("Kode puskesmas"), _("Nama"), _("Sidik kunci")])
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 130)
+        self.table.setColumnWidth(2, 200)
         for entry in city.puskesmas_list():
-            self.add_row(entry.code, entry.name)
+            self.add_row(entry.code, entry.name, entry.fingerprint)
         if not self.table.rowCount():  # the eleven of Kota Kupang, for their codes to be filled in
-            for entry in city.expected():
-                self.add_row("", entry["name"])
-        self.message = QLabel(_("Kode ditulis seperti di Pengaturan > Profil puskesmas itu (misalnya P5371040101)."))
+            for default in city.expected():
+                self.add_row("", default["name"])
+        self.message = QLabel(_("Kode ditulis seperti di Pengaturan > Profil puskesmas itu (misalnya P5371040101). "
+                                "File puskesmas diterima hanya bila ditandatangani kunci yang terdaftar di sini."))
         self.message.setWordWrap(True)
         add = QPushButton(_("Tambah baris"))
         add.clicked.connect(lambda: self.add_row("", ""))
         remove = QPushButton(_("Hapus baris"))
         remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        key = QPushButton(_("Daftarkan kunci..."))
+        key.setToolTip(_("File kunci yang disimpan puskesmas di Pengaturan > Profil > Kunci tanda tangan"))
+        key.clicked.connect(lambda: self.register_key())
+        self.confirm_fingerprint = self._ask_fingerprint  # tests answer in its place
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
-        layout.addWidget(flow_row(add, remove))
+        layout.addWidget(flow_row(add, remove, key))
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(560, 460)
+        self.resize(640, 460)
 
-    def add_row(self, code: str, name: str) -> None:
+    def add_row(self, code: str, name: str, fingerprint: str = "") -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
         self.table.setItem(row, 0, QTableWidgetItem(code))
         self.table.setItem(row, 1, QTableWidgetItem(name))
+        shown = QTableWidgetItem(fingerprint or _("belum terdaftar"))
+        shown.setFlags(shown.flags() & ~Qt.ItemFlag.ItemIsEditable)  # set only through Daftarkan kunci
+        self.table.setItem(row, 2, shown)
+        return row
 
     def entries(self) -> list[tuple[str, str]]:
         found = []
@@ -254,12 +270,49 @@ class PuskesmasList(QDialog):
                 found.append(values)
         return found
 
+    def _ask_fingerprint(self, entry: signing.KeyFile) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, _("Daftarkan kunci puskesmas"), _(
+            "Kunci {name} ({code}).\n\nSidik: {fingerprint}\n\nTelepon puskesmas itu dan minta mereka membacakan sidik "
+            "di Pengaturan > Profil > Kunci tanda tangan. Daftarkan hanya bila sama persis.").format(
+            name=entry.name, code=entry.code, fingerprint=entry.fingerprint), QMessageBox.StandardButton.NoButton, self)
+        agree = box.addButton(_("Sidik sama, daftarkan"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Batal"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is agree
+
+    def register_key(self, path: str | None = None) -> bool:
+        """Reads a puskesmas's key file, asks for its fingerprint to be confirmed, and registers it."""
+        path = path or ask_open_path(self, "city-keys", _("File kunci puskesmas"), _("Kunci puskesmas (*.json)"))
+        if not path:
+            return False
+        try:
+            entry = signing.read_key_file(path)
+            if not self.confirm_fingerprint(entry):
+                return False
+            registered = city.register_key(path)
+        except KnownError as error:
+            self._say(str(error), error=True)
+            return False
+        row = next((r for r in range(self.table.rowCount())
+                    if (self.table.item(r, 0) or QTableWidgetItem()).text().strip() == entry.code), None)
+        if row is None:
+            row = self.add_row(entry.code, registered.puskesmas.name)
+        self.table.item(row, 2).setText(registered.puskesmas.fingerprint)
+        said = _("Kunci {name} ({code}) didaftarkan.").format(name=registered.puskesmas.name, code=entry.code)
+        if registered.replaced:
+            said += " " + _("Kunci lamanya ({old}) tidak berlaku lagi.").format(old=registered.replaced)
+        self._say(said)
+        return True
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #b00020;" if error else "")
+
     def save(self) -> bool:
         try:
             city.set_puskesmas(self.entries())
         except KnownError as error:
-            self.message.setText(str(error))
-            self.message.setStyleSheet("color: #b00020;")
+            self._say(str(error), error=True)
             return False
         self.accept()
         return True

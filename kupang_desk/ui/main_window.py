@@ -57,7 +57,7 @@ class Section:
     key: str
     title: str
     description: str
-    desk: str  # "puskesmas", "sekolah" or "both": which installations show it
+    desk: str  # "puskesmas", "sekolah", "dinas" or "both": which installations show it
 
 
 def sections() -> list[Section]:
@@ -69,6 +69,7 @@ def sections() -> list[Section]:
         Section("laporan", _("Laporan"), _("LB1, rekap kunjungan dan sepuluh besar penyakit untuk Dinas Kesehatan, sebagai Excel dan PDF."), "puskesmas"),
         Section("beranda_sekolah", _("Beranda"), _("Penerima beasiswa menurut program dan status, dana yang sudah dan belum cair, batas aktivasi rekening, siswa layak yang belum diusulkan."), "sekolah"),
         Section("sekolah", _("Sekolah/Beasiswa"), _("Data siswa dari Dapodik, program beasiswa (PIP dan program Kota Kupang), penerima dan pencairannya."), "sekolah"),
+        Section("rekap_kota", _("Rekap kota"), _("File laporan dari puskesmas: yang sudah dan belum mengirim, LB1, rekap, penyakit terbanyak dan SKDR kota."), "dinas"),
         Section("pengaturan", _("Pengaturan"), _("Profil institusi dan kop surat, daftar poli dan cara bayar, kelurahan wilayah kerja."), "both"),
     ]
 
@@ -175,7 +176,7 @@ class MainWindow(QMainWindow):
 
     PAGES = {"beranda": "beranda", "school_beranda": "beranda_sekolah", "patients_page": "pasien",
              "reports_page": "laporan", "settings_page": "pengaturan", "school_page": "sekolah", "queue_page": "antrean",
-             "register_page": "kunjungan"}
+             "register_page": "kunjungan", "city_page": "rekap_kota"}
 
     def __getattr__(self, name: str):
         """A section page asked for before it was shown is built then (None when the section is not
@@ -243,6 +244,11 @@ class MainWindow(QMainWindow):
 
             page = self.reports_page = ReportsPage()  # the health office's reports
             page.calendar.changed.connect(self.refresh_reminders)
+            return page
+        if section.key == "rekap_kota":
+            from kupang_desk.ui.city import CityView
+
+            page = self.city_page = CityView()  # a Dinas's one desk: its puskesmas' files added up
             return page
         if section.key == "pengaturan":
             from kupang_desk.ui.settings import SettingsPage
@@ -452,7 +458,8 @@ class MainWindow(QMainWindow):
         return f"{name} — Kupang Desk"
 
     SECTION_PERMISSION = {"beranda": "report.make", "beranda_sekolah": "student.read", "pasien": "patient.read", "antrean": "visit.write", "kunjungan": "patient.read",
-                          "laporan": "report.make", "sekolah": "student.read"}
+                          "laporan": "report.make", "sekolah": "student.read",
+                          "rekap_kota": "report.make"}
 
     def visible_sections(self) -> list[Section]:
         """Sections of this installation's desk (a puskesmas sees no school screens and back) that
@@ -460,7 +467,7 @@ class MainWindow(QMainWindow):
         kind = self.institution.kind if self.institution else "puskesmas"
         both = self.institution.show_both if self.institution else False
         user = session.current()
-        shown = [s for s in sections() if (both or s.desk in ("both", kind))
+        shown = [s for s in sections() if (s.desk in ("both", kind) or (both and s.desk in ("puskesmas", "sekolah")))
                  and (s.key not in self.SECTION_PERMISSION or allowed(user, self.SECTION_PERMISSION[s.key]))]
         if both:  # two Beranda: the school's is named so, beside the school's section
             shown = [replace(s, title=_("Beranda sekolah")) if s.key == "beranda_sekolah" else s for s in shown]

@@ -105,6 +105,8 @@ class PatientFormDialog(DiscardGuard, QDialog):
         self.birth_place = f.add("birth_place", _("Tempat lahir"), line(max_length=60))
         self.birth_date = f.add("birth_date", _("Tanggal lahir"), line(placeholder=_("hh-bb-tttt, misalnya 05-12-1987")))
         self.mother_name = f.add("mother_name", _("Nama ibu kandung"), line(max_length=100))
+        self.mother_nik = f.add("mother_nik", _("NIK ibu"), line(
+            placeholder=_("bayi tanpa NIK: NIK ibunya, untuk SATUSEHAT"), max_length=22))
         self.kk_number = f.add("kk_number", _("No. KK"), line(max_length=22))
         self.payment = f.add("payment_type_id", _("Cara bayar"), combo(
             settings.payment_choices(),
@@ -207,6 +209,7 @@ class PatientFormDialog(DiscardGuard, QDialog):
         self.birth_place.setText(form.birth_place)
         self.birth_date.setText(date_text(form.birth_date))
         self.mother_name.setText(form.mother_name)
+        self.mother_nik.setText(form.mother_nik)
         self.kk_number.setText(form.kk_number)
         select_data(self.payment, form.payment_type_id)
         self.bpjs_number.setText(form.bpjs_number)
@@ -228,7 +231,7 @@ class PatientFormDialog(DiscardGuard, QDialog):
         return PatientForm(
             nik=self.nik.text(), name=self.name.text(), sex=self.sex.currentData() or "",
             birth_place=self.birth_place.text(), birth_date=parse_date_text(self.birth_date.text()),
-            mother_name=self.mother_name.text(), religion=self.religion.currentData() or "",
+            mother_name=self.mother_name.text(), mother_nik=self.mother_nik.text(), religion=self.religion.currentData() or "",
             occupation=self.occupation.text(), education=self.education.currentData() or "",
             marital_status=self.marital_status.currentData() or "", kk_number=self.kk_number.text(),
             payment_type_id=self.payment.currentData(), bpjs_number=self.bpjs_number.text(), phone=self.phone.text(),

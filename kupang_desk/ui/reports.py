@@ -33,7 +33,6 @@ from kupang_desk.i18n import _
 from kupang_desk.reports.base import KINDS, kind_label
 from kupang_desk.reports.skdr import Week
 from kupang_desk.tasks import Cancelled
-from kupang_desk.ui.city import CityView
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.periods import month_and_year, week_box, year_box
 from kupang_desk.ui.printing import preview_pdf, print_folder
@@ -130,8 +129,6 @@ class ReportsPage(QWidget):
         self.tabs.setObjectName("reportTabs")
         self.tabs.addTab(maker, _("Buat laporan"))
         self.tabs.addTab(self.calendar, _("Kalender pelaporan"))
-        self.city = CityView(today=today)
-        self.tabs.addTab(self.city, _("Rekap kota (Dinas)"))
         self.tabs.currentChanged.connect(lambda index: self.calendar.refresh() if index == 1 else None)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

@@ -62,6 +62,8 @@ def files(sqlite_template, tmp_path_factory):
         for number, name in enumerate(city.KOTA_KUPANG, start=1):
             database_module.connect(databases.fresh_sqlite(sqlite_template, folder))
             an_institution(name=f"UPTD Puskesmas {name}", code=code_of(number))
+            city.export_key(folder / f"kunci-{number:02d}.json")  # what each puskesmas hands the Dinas once
+            made[("key", number)] = folder / f"kunci-{number:02d}.json"
             fill(number, 8 + number)
             for kind in ("lb1", "recap", "skdr"):
                 period = WEEK.period() if kind == "skdr" else OCTOBER
@@ -82,8 +84,15 @@ def files(sqlite_template, tmp_path_factory):
     return made
 
 
+def register(files, numbers=range(1, 12)) -> None:
+    """The Dinas registers the keys the puskesmas gave it (after reading the fingerprints over the phone)."""
+    for number in numbers:
+        city.register_key(files[("key", number)])
+
+
 def test_the_city_lb1_equals_the_lb1_of_all_visits_at_once(files, database, tmp_path):
     an_institution(name="Dinas Kesehatan Kota Kupang", code="D5371")
+    register(files)
     paths = [files[("lb1", n)] for n in range(1, 12)]
     results = city.import_files(paths)
     assert [r.status for r in results] == ["baru"] * 11, [r.message for r in results]
@@ -104,6 +113,7 @@ def test_the_city_lb1_equals_the_lb1_of_all_visits_at_once(files, database, tmp_
 
 
 def test_dhis2_json_files_are_recognised_by_content_and_add_up_the_same(files, database, tmp_path):
+    register(files)
     renamed = tmp_path / "kiriman-alak.txt"  # recognised by what is inside, not by the name
     shutil.copyfile(files[("lb1", "json", 1)], renamed)
     paths = [renamed, *(files[("lb1", "json", n)] for n in range(2, 12))]
@@ -136,6 +146,7 @@ def test_dhis2_json_files_are_recognised_by_content_and_add_up_the_same(files, d
 
 
 def test_city_skdr_and_recap_add_up_and_name_the_puskesmas(files, database):
+    register(files)
     city.import_files([files[("skdr", n)] for n in range(1, 12)] + [files[("recap", n)] for n in range(1, 12)])
     skdr = city.city_report("skdr", WEEK.period())
     expected = files["all-skdr"]
@@ -148,6 +159,7 @@ def test_city_skdr_and_recap_add_up_and_name_the_puskesmas(files, database):
 
 
 def test_an_altered_file_a_stranger_and_a_revision(files, database, tmp_path):
+    register(files)
     altered = tmp_path / "lb1-diubah.xlsx"
     shutil.copyfile(files[("lb1", 1)], altered)
     book = load_workbook(altered)
@@ -178,6 +190,7 @@ def test_an_altered_file_a_stranger_and_a_revision(files, database, tmp_path):
 
 
 def test_completeness_and_timeliness(files, database):
+    register(files)
     city.import_files([files[("lb1", n)] for n in range(1, 10)])  # two puskesmas never sent
     early = dt.datetime(2026, 11, 9, 10, 0)
     CityFile.update(received_at=early).where(CityFile.institution_code.in_([code_of(n) for n in range(1, 8)])).execute()
@@ -212,6 +225,8 @@ def test_command_line_imports_shows_who_is_late_and_saves_the_city_lb1(files, db
     base = ["--database", db_url, "city"]
     assert main([*base, "import", *(str(files[("lb1", n)]) for n in (1, 2, 3))]) == 2  # a head may not import
     cli_account(monkeypatch, username="admin-dinas")
+    assert main([*base, "puskesmas", *(arg for n in range(1, 12) for arg in ("--key", str(files[("key", n)])))]) == 0
+    assert capsys.readouterr().out.count("didaftarkan: sidik") == 11
     assert main([*base, "import", *(str(files[("lb1", n)]) for n in (1, 2, 3))]) == 0
     assert capsys.readouterr().out.count("diterima.") == 3
     assert main([*base, "status", "lb1", "--month", "2026-10"]) == 0
@@ -272,6 +287,7 @@ def test_the_dinas_list_by_code_takes_a_file_whatever_name_it_carries(db_url, sq
     an_institution(name="UPTD Puskesmas Oebobo (DEMO)", code="P5371040101")
     fill(6, 3)
     service.save("lb1", OCTOBER, xlsx=tmp_path / "lb1-oebobo.xlsx")
+    city.export_key(tmp_path / "kunci-oebobo.json")
     database_module.close()
 
     database_module.connect(db_url)
@@ -282,6 +298,8 @@ def test_the_dinas_list_by_code_takes_a_file_whatever_name_it_carries(db_url, sq
             for arg in ("--add", "P5371040101" if name == "Oebobo" else code_of(number), f"Puskesmas {name}")]
     assert main([*base, "puskesmas", *adds]) == 0
     assert "P5371040101      Puskesmas Oebobo" in capsys.readouterr().out
+    assert main([*base, "puskesmas", "--key", str(tmp_path / "kunci-oebobo.json")]) == 0
+    assert "Kunci Puskesmas Oebobo (P5371040101) didaftarkan" in capsys.readouterr().out  # the Dinas's name kept
     assert main([*base, "import", str(tmp_path / "lb1-oebobo.xlsx")]) == 0
     assert "Puskesmas Oebobo (nama di file: UPTD Puskesmas Oebobo (DEMO)) diterima" in capsys.readouterr().out
     assert main([*base, "status", "lb1", "--month", "2026-10"]) == 0
@@ -289,4 +307,114 @@ def test_the_dinas_list_by_code_takes_a_file_whatever_name_it_carries(db_url, sq
     assert "Kelengkapan 1 dari 11" in out and "(DEMO)" not in out and out.count("Belum") == 10
     assert main([*base, "puskesmas", "--add", "", "Tanpa kode"]) == 2
     assert "kode dan nama puskesmas wajib diisi" in capsys.readouterr().err
+    database_module.close()
+
+
+def forged_workbook(source, target) -> None:
+    """One number changed in Excel by someone who knows the format: the visible sheet's SHA-256 and
+    the data's SHA-256 recomputed, as an insider with a script would."""
+    import hashlib
+
+    from kupang_desk.documents.excel import STAMP_CHUNK, STAMP_SHEET, visible_digest
+
+    book = load_workbook(source)
+    sheet, hidden = book.worksheets[0], book[STAMP_SHEET]
+    cell = next(c for row in sheet.iter_rows() for c in row if isinstance(c.value, int) and c.value > 0)
+    cell.value += 1
+    cells = [row[0] for row in hidden.iter_rows(min_col=1, max_col=1, values_only=True)]
+    data = json.loads("".join(str(c or "") for c in cells[3:]))
+    data["visible_sha256"] = visible_digest(sheet)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    hidden["A2"] = hashlib.sha256(text.encode()).hexdigest()
+    for index in range(0, len(text), STAMP_CHUNK):
+        hidden.cell(row=4 + index // STAMP_CHUNK, column=1, value=text[index:index + STAMP_CHUNK])
+    book.save(target)
+
+
+def test_a_number_changed_with_its_sha256_recomputed_is_refused(files, database, tmp_path):
+    """Issue 37: a puskesmas file with a number changed and its SHA-256 recomputed was "diterima".
+    The file is signed with the puskesmas's key: the signature no longer matches, in either format."""
+    register(files)
+    forged_workbook(files[("lb1", 2)], tmp_path / "lb1-02-diubah.xlsx")
+    payload = json.loads(files[("lb1", "json", 4)].read_text(encoding="utf-8"))
+    changed = next(v for v in payload["dataValues"] if v["value"] != "0")
+    changed["value"] = str(int(changed["value"]) + 1)
+    seal = payload[dhis2.SEAL_KEY]
+    seal["stamp"]["tables"][0]["rows"][0][3] = 99  # the Dinas reads these numbers
+    seal["sha256"] = __import__("hashlib").sha256(dhis2._sealed_text(payload, seal["stamp"])).hexdigest()
+    (tmp_path / "lb1-04-diubah.json").write_text(json.dumps(payload), encoding="utf-8")
+    results = city.import_files([tmp_path / "lb1-02-diubah.xlsx", tmp_path / "lb1-04-diubah.json"])
+    assert [r.status for r in results] == ["ditolak", "ditolak"], [r.message for r in results]
+    assert all("diubah sesudah ditandatangani" in r.message for r in results), [r.message for r in results]
+    assert CityFile.select().count() == 0
+    # The originals are taken.
+    assert [r.status for r in city.import_files([files[("lb1", 2)], files[("lb1", "json", 4)]])] == ["baru", "baru"]
+
+
+def test_a_file_signed_by_another_key_or_an_unregistered_one_names_who_signed(files, sqlite_template, database, tmp_path,
+                                                                              monkeypatch):
+    """A file that claims Oebobo's code but was made where Oebobo's key is not (another PC, another
+    office) is refused naming both keys; a puskesmas whose key the Dinas never registered is refused
+    saying how to register it; an older Kupang Desk's unsigned file is refused saying to update."""
+    from kupang_desk.documents import signing
+
+    register(files, [n for n in range(1, 12) if n != 3])
+    elsewhere = tmp_path / "pc-lain"
+    with session.acting_as(TEST_ACTOR):
+        database_module.connect(databases.fresh_sqlite(sqlite_template, tmp_path))
+        an_institution(name="UPTD Puskesmas Oebobo", code=code_of(6))
+        fill(6, 3)
+        with monkeypatch.context() as other_pc:
+            other_pc.setenv("XDG_CONFIG_HOME", str(elsewhere))  # a PC without the office's key
+            service.save("lb1", OCTOBER, xlsx=tmp_path / "lb1-oebobo-lain.xlsx")
+            other_key = signing.public_key(code_of(6))
+            city.export_key(tmp_path / "kunci-oebobo-lain.json")
+        database_module.close()
+    database_module.connect(database.url)
+    old = tmp_path / "lb1-versi-lama.xlsx"
+    book = load_workbook(files[("lb1", 5)])
+    book["kupang_desk_data"]["A1"] = "kupang-desk-report/1"
+    book.save(old)
+    results = city.import_files([tmp_path / "lb1-oebobo-lain.xlsx", files[("lb1", 3)], old])
+    assert [r.status for r in results] == ["ditolak"] * 3, [r.message for r in results]
+    registered = next(p for p in city.puskesmas_list() if p.code == code_of(6))
+    assert signing.fingerprint(other_key) in results[0].message and registered.fingerprint in results[0].message
+    assert "bukan kunci UPTD Puskesmas Oebobo" in results[0].message
+    assert "belum didaftarkan di Dinas" in results[1].message and "Daftarkan kunci" in results[1].message
+    assert "tidak bertanda tangan" in results[2].message
+    # Registering Bakunase's key lets its file in; a key that replaces another is said and audited.
+    assert city.register_key(files[("key", 3)]).replaced == ""
+    assert city.import_files([files[("lb1", 3)]])[0].status == "baru"
+    assert city.register_key(files[("key", 4)]).replaced == ""  # the same key again: nothing replaced
+    assert city.register_key(tmp_path / "kunci-oebobo-lain.json").replaced == registered.fingerprint
+    assert city.import_files([tmp_path / "lb1-oebobo-lain.xlsx"])[0].status == "baru"
+    assert city.import_files([files[("lb1", 6)]])[0].status == "ditolak"  # the old key no longer counts
+    from kupang_desk.models import AuditEvent
+
+    changes = [json.loads(e.details) for e in AuditEvent.select().where(AuditEvent.record_id == "city.puskesmas")]
+    assert [(c["key_of"], c["replaced"]) for c in changes][-3:] == [
+        (code_of(3), ""), (code_of(4), ""), (code_of(6), registered.fingerprint)]
+
+
+def test_registering_keys_from_the_command_line(files, db_url, tmp_path, capsys, monkeypatch):
+    """The puskesmas saves its key (reporting key), the Dinas registers it (city puskesmas --key)."""
+    from kupang_desk.cli import main
+    from tests.helpers.factories import cli_account
+
+    database_module.connect(db_url)
+    an_institution(name="UPTD Puskesmas Alak", code=code_of(1))
+    cli_account(monkeypatch)
+    database_module.close()
+    assert main(["--database", db_url, "reporting", "key", str(tmp_path / "kunci-alak")]) == 0
+    out = capsys.readouterr().out
+    from kupang_desk.documents import signing
+
+    entry = signing.read_key_file(tmp_path / "kunci-alak.json")
+    assert entry.code == code_of(1) and entry.fingerprint in out and "Serahkan file itu ke Dinas" in out
+    assert main(["--database", db_url, "city", "puskesmas", "--key", str(files[("key", 2)])]) == 0
+    out = capsys.readouterr().out
+    assert f"{code_of(2)}" in out and "didaftarkan: sidik" in out
+    (tmp_path / "bukan-kunci.json").write_text('{"format": "lain"}', encoding="utf-8")
+    assert main(["--database", db_url, "city", "puskesmas", "--key", str(tmp_path / "bukan-kunci.json")]) == 2
+    assert "bukan file kunci tanda tangan" in capsys.readouterr().err
     database_module.close()

@@ -1,4 +1,5 @@
-"""A local stand-in for SATUSEHAT in the test process: the token endpoint, Patient search by NIK,
+"""A local stand-in for SATUSEHAT in the test process: the token endpoint, Patient search by NIK
+(and newborns by their mother's NIK, the nik-ibu identifier, every baby under it, twins included),
 transaction Bundles (POST and PUT entries, ``ifNoneExist`` on the Encounter as FHIR defines it:
 the other entries are still created, so a bundle posted twice leaves two copies of its
 Conditions), searches of Encounter by identifier and of Condition/Observation by encounter, and
@@ -29,6 +30,9 @@ class SatusehatServer:
                  lifetime: int = 3600, slow_seconds: float = 3.0, port: int = 0) -> None:
         self.patients = patients if patients is not None else {}  # NIK -> IHS number
         self.practitioners: dict[str, str] = {}  # NIK -> Practitioner id
+        # Newborns registered under their mother's NIK (the nik-ibu identifier): mother's NIK -> Patients
+        # (id, name, birthDate, gender, multipleBirthInteger), twins sharing one NIK, as the platform keeps them.
+        self.babies: dict[str, list[dict]] = {}
         self.client_id, self.secret, self.lifetime = client_id, secret, lifetime
         self.slow_seconds, self.port = slow_seconds, port
         self.retry_after = "2"  # the Retry-After of a 429, in seconds
@@ -108,7 +112,10 @@ class SatusehatServer:
 
     def _search(self, kind: str, query: dict) -> dict:
         with self.lock:
-            if kind in ("Patient", "Practitioner"):
+            if kind == "Patient" and query.get("identifier", "").startswith("https://fhir.kemkes.go.id/id/nik-ibu|"):
+                mother = query["identifier"].partition("|")[2]
+                found = [{"resourceType": "Patient", **baby} for baby in self.babies.get(mother, [])]
+            elif kind in ("Patient", "Practitioner"):
                 system, _bar, nik = query.get("identifier", "").partition("|")
                 assert system == "https://fhir.kemkes.go.id/id/nik", system
                 index = self.patients if kind == "Patient" else self.practitioners

@@ -39,6 +39,10 @@ def test_two_diagnoses_and_four_vitals_give_exactly_the_golden_bundle(database):
     master_data(patient)
     visit = a_visit(patient, dt.datetime(2026, 10, 5, 9, 30), systolic="130", diastolic="85", heart_rate="88",
                     temperature_c="37,5", weight_kg="64")
+    from kupang_desk.models import Visit
+
+    # Saved at the end of the service, as a clerk at the poli saves it: the Encounter lasts 09:30-09:48.
+    Visit.update(created_at=dt.datetime(2026, 10, 5, 9, 48)).where(Visit.id == visit.id).execute()
     built = bundle.build(visit.id)
     assert built.ready, built.missing
     bundle.validate(built.bundle)
@@ -219,3 +223,27 @@ def test_a_visit_served_through_the_queue_lasts_from_arrival_to_finish(database)
                       served_at=dt.datetime(2026, 10, 5, 9, 30), finished_at=dt.datetime(2026, 10, 5, 9, 48))
     encounter = bundle.build(visit.id).bundle["entry"][0]["resource"]
     assert encounter["period"] == {"start": "2026-10-05T00:55:00+00:00", "end": "2026-10-05T01:48:00+00:00"}  # WITA - 8
+
+
+def test_a_visit_typed_in_later_keeps_its_end_open_and_a_demo_visit_has_a_length(database):
+    """Issue 37: a visit typed in the next day (or from a paper register) was sent as a service of no
+    length (start = end). Its end is not known: the Encounter says when the patient came and leaves
+    the end open. A demo visit is saved, as a clerk saves it, at the end of its service."""
+    an_institution()
+    patient = new_patient()
+    master_data(patient)
+    later = a_visit(patient, dt.datetime(2026, 10, 5, 9, 30))  # saved on the test's clock: weeks after
+    encounter = bundle.build(later.id).bundle["entry"][0]["resource"]
+    assert encounter["period"] == {"start": "2026-10-05T01:30:00+00:00"}
+    assert [h["status"] for h in encounter["statusHistory"]] == ["arrived", "finished"]
+    assert "end" not in encounter["statusHistory"][-1]["period"]
+    bundle.validate(bundle.build(later.id).bundle)  # still FHIR R4
+
+
+def test_a_demo_visit_is_saved_at_the_end_of_its_service(database):
+    from kupang_desk import demo
+    from kupang_desk.models import Visit
+
+    demo.generate(10, 40)
+    lengths = [(v.created_at - v.visit_at).total_seconds() / 60 for v in Visit.select()]
+    assert len(lengths) == 40 and all(0 <= m <= 37 for m in lengths) and sum(m >= 8 for m in lengths) >= 36

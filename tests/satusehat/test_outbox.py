@@ -424,3 +424,45 @@ def test_a_poli_window_sends_as_the_sender_and_a_row_an_older_version_failed_goe
     assert master.id_of("patient", first.patient_id) == f"P{NIKS[0][-8:]}"
     senders = {e.user_name for e in AuditEvent.select().where(AuditEvent.action == "satusehat")}
     assert senders == {"sistem:satusehat"}
+
+
+def test_a_baby_without_nik_is_found_by_its_mothers_nik_and_twins_are_never_guessed(database):
+    """Issue 37: patients without a NIK were never sent; SATUSEHAT keeps newborns under their mother's
+    NIK (https://fhir.kemkes.go.id/id/nik-ibu), every baby of that mother with it. The baby born that
+    day of that sex is the one; twins of one sex, or a baby the platform does not know, wait with why."""
+    an_office()
+    mothers = ["5371045505900003", "5371046107920004", "5371044203950005"]
+    born, twins_born = dt.date(2026, 10, 28), dt.date(2026, 10, 20)
+    babies = [new_patient(nik="", no_nik_reason="bayi baru lahir", name=name, sex=sex, birth_date=day, kk_number="",
+                          mother_nik=mother)
+              for name, sex, day, mother in (("Bayi Ny. Maria Ndun", "L", born, mothers[0]),
+                                             ("Bayi Ny. Yuliana Pah I", "P", twins_born, mothers[1]),
+                                             ("Bayi Ny. Yuliana Pah II", "P", twins_born, mothers[1]),
+                                             ("Bayi Ny. Ester Tefa", "P", born, mothers[2]))]
+    visits = [new_visit(baby, dt.datetime(2026, 11, 2, 9, n), "P59.9", health_worker="dr. Maria Manafe")
+              for n, baby in enumerate(babies)]
+    with the_server() as server:
+        server.babies = {
+            mothers[0]: [{"id": "P-BAYI-NDUN", "birthDate": born.isoformat(), "gender": "male", "multipleBirthInteger": 0},
+                         {"id": "P-KAKAK-NDUN", "birthDate": "2024-03-03", "gender": "female"}],  # an elder sister
+            mothers[1]: [{"id": f"P-KEMBAR-{n}", "birthDate": twins_born.isoformat(), "gender": "female",
+                          "multipleBirthInteger": n} for n in (1, 2)],
+        }
+        result = outbox.send(client_of(server), until_empty=True, **QUICK)
+        encounters = server.encounters()
+        searched = [q["identifier"] for _m, path, q in server.requests if path.endswith("/Patient")]
+    assert result.sent == 1 and result.incomplete == 3
+    assert encounters[str(visits[0].id)]["subject"]["reference"] == "Patient/P-BAYI-NDUN"
+    assert f"https://fhir.kemkes.go.id/id/nik-ibu|{mothers[0]}" in searched
+    waiting = {row.visit_id: row.message for row in outbox.rows(state="incomplete")}
+    for twin in visits[1:3]:
+        assert "Ada 2 bayi lahir 20 Oktober 2026" in waiting[twin.id] and "tidak ditebak" in waiting[twin.id]
+    assert "belum mengenal bayi Bayi Ny. Ester Tefa" in waiting[visits[3].id] and mothers[2] in waiting[visits[3].id]
+    # The twin's number filled in by hand sends it; a mother's NIK typed for a grown patient is refused.
+    master.set_patient_id(babies[1].id, "P-KEMBAR-1")
+    assert master.id_of("patient", babies[1].id) == "P-KEMBAR-1"
+    from kupang_desk.patients.registration import review
+    from tests.helpers.factories import patient_form
+
+    same = review(patient_form(nik=NIKS[0], mother_nik=NIKS[0]))
+    assert "NIK ibu sama dengan NIK pasien" in same.errors["mother_nik"]

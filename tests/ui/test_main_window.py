@@ -81,6 +81,32 @@ def test_a_puskesmas_only_profile_shows_no_school_screens(qtbot, sqlite_database
     assert titles == ["Beranda", "Sekolah/Beasiswa", "Pengaturan"]  # the health office's reports are not a school's
 
 
+def test_the_puskesmas_saves_its_signing_key_and_a_dinas_has_its_own_desk(qtbot, sqlite_database, tmp_path):
+    """Issue 37: the puskesmas saves the key the Dinas registers, from Pengaturan > Profil, with the
+    fingerprint to read over the phone; its Laporan no longer carries the Dinas's Rekap kota, which is
+    the desk of an installation of the kind "dinas"."""
+    from kupang_desk.documents import signing
+
+    demo.generate(5, 5)
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    tabs = window.reports_page.tabs
+    assert "Rekap kota (Dinas)" not in [tabs.tabText(i) for i in range(tabs.count())]
+    profile = window.page("pengaturan").profile
+    code = Institution.get().code
+    fingerprint = signing.fingerprint(signing.public_key(code))
+    assert profile.key_label.text() == f"sidik {fingerprint}" and profile.key_button.isEnabled()
+    assert profile.save_key(str(tmp_path / "kunci.json"))
+    assert fingerprint in profile.message.text()
+    assert signing.read_key_file(tmp_path / "kunci.json").fingerprint == fingerprint
+    Institution.update(kind="dinas", name="Dinas Kesehatan Kota Kupang").execute()
+    dinas = MainWindow(sqlite_database)
+    qtbot.addWidget(dinas)
+    titles = [dinas.navigation.item(i).text() for i in range(dinas.navigation.count())]
+    assert titles == ["Rekap kota", "Pengaturan"]
+    assert not dinas.page("pengaturan").profile.key_button.isEnabled()
+
+
 def test_first_start_on_an_empty_database_offers_the_demo(qtbot, sqlite_database):
     window = MainWindow(sqlite_database)
     qtbot.addWidget(window)

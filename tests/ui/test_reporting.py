@@ -162,6 +162,7 @@ def test_pelaporan_settings_and_a_dhis2_upload_from_the_calendar(window, qtbot, 
 
 def test_the_dinas_imports_two_puskesmas_files_and_saves_the_city_lb1(qtbot, sqlite_template, tmp_path):
     from kupang_desk.models import database as database_module
+    from kupang_desk.reporting import city
     from kupang_desk.reports import service
     from tests.helpers import databases
     from tests.helpers.factories import an_institution
@@ -173,17 +174,36 @@ def test_the_dinas_imports_two_puskesmas_files_and_saves_the_city_lb1(qtbot, sql
         an_institution(name=f"UPTD Puskesmas {('', 'Alak', '', '', '', '', 'Oebobo')[number]}", code=code_of(number))
         fill(number, 5)
         paths.append(str(service.save("lb1", OCTOBER, xlsx=tmp_path / f"lb1-{number}.xlsx") and tmp_path / f"lb1-{number}.xlsx"))
+        city.export_key(tmp_path / f"kunci-{number}.json")
         database_module.close()
     target = database_module.connect(databases.fresh_sqlite(sqlite_template, tmp_path))
-    an_institution(name="Dinas Kesehatan Kota Kupang", code="D5371")
+    an_institution(name="Dinas Kesehatan Kota Kupang", code="D5371", kind="dinas")
     window = MainWindow(target)
     qtbot.addWidget(window)
     window.show()
-    page = window.reports_page
-    page.tabs.setCurrentWidget(page.city)
-    view = page.city
+    # A Dinas's window is its own desk (issue 37): Rekap kota and Pengaturan, no patients, no visits.
+    assert list(window.sections) == ["rekap_kota", "pengaturan"]
+    assert window.reports_page is None and window.patients_page is None
+    view = window.city_page
     view.year.setValue(2026)
     qtbot.keyClicks(view.month, "Oktober")
+    # Before any key is registered, a file is refused and says how to register the key.
+    _wait(qtbot, view.import_files(paths[:1]))
+    assert view.imported.text().startswith("0 file diterima, 1 ditolak.") and "belum didaftarkan" in view.imported.text()
+    # The Dinas gives its list the codes (issue 37) and registers the two keys, each fingerprint confirmed.
+    dialog = view.edit_list(exec_dialog=False)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 11 and dialog.table.item(5, 1).text() == "Puskesmas Oebobo"
+    assert not dialog.save() and "kode dan nama puskesmas wajib diisi" in dialog.message.text()
+    for row in range(11):
+        dialog.table.item(row, 0).setText(code_of(row + 1))
+    dialog.confirm_fingerprint = lambda entry: False  # the fingerprints read over the phone differ
+    assert not dialog.register_key(str(tmp_path / "kunci-1.json"))
+    assert dialog.table.item(0, 2).text() == "belum terdaftar"
+    dialog.confirm_fingerprint = lambda entry: True
+    assert dialog.register_key(str(tmp_path / "kunci-1.json")) and dialog.register_key(str(tmp_path / "kunci-6.json"))
+    assert dialog.table.item(5, 2).text() == city.puskesmas_list()[-1].fingerprint and "didaftarkan" in dialog.message.text()
+    assert dialog.save()
     _wait(qtbot, view.import_files(paths))
     assert view.imported.text().startswith("2 file diterima, 0 ditolak.") and "Alak" in view.imported.text()
     qtbot.waitUntil(lambda: view.arrivals.rowCount() == 11, timeout=20000)
@@ -191,19 +211,10 @@ def test_the_dinas_imports_two_puskesmas_files_and_saves_the_city_lb1(qtbot, sql
     states = [view.arrivals.data(view.arrivals.index(row, 2)) for row in range(11)]
     assert states.count("Belum") == 9 and states.count("Terlambat") == 2  # received now, due 10 November
     assert "Kelengkapan 2 dari 11 (18%)" in view.summary.text()
+    codes = [view.arrivals.data(view.arrivals.index(row, 1)) for row in range(view.arrivals.rowCount())]
+    assert codes == [code_of(n) for n in range(1, 12)]
     last = view.model.rowCount() - 1
     assert last > 0 and "JUMLAH" in [view.model.data(view.model.index(last, c)) for c in range(4)]
     _wait(qtbot, view.save("xlsx", str(tmp_path / "kota.xlsx")))
     assert (tmp_path / "kota.xlsx").exists()
-    # The Dinas gives its list the codes (issue 37): the eleven are offered for their codes to be typed in.
-    dialog = view.edit_list(exec_dialog=False)
-    qtbot.addWidget(dialog)
-    assert dialog.table.rowCount() == 11 and dialog.table.item(5, 1).text() == "Puskesmas Oebobo"
-    assert not dialog.save() and "kode dan nama puskesmas wajib diisi" in dialog.message.text()
-    for row in range(11):
-        dialog.table.item(row, 0).setText(code_of(row + 1))
-    assert dialog.save()
-    _wait(qtbot, view.refresh())
-    codes = [view.arrivals.data(view.arrivals.index(row, 1)) for row in range(view.arrivals.rowCount())]
-    assert codes == [code_of(n) for n in range(1, 12)]
     database_module.close()

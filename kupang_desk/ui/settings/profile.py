@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -14,12 +15,14 @@ from PySide6.QtWidgets import (
 )
 
 from kupang_desk import settings
+from kupang_desk.documents import signing
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.students.grades import LEVELS
 from kupang_desk.ui.feedback import say, status_label
 from kupang_desk.ui.widgets import (
     ask_open_path,
+    ask_save_path,
     combo,
     line,
     select_data,
@@ -32,7 +35,7 @@ class ProfileTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         profile = settings.Profile.current()
-        self.kind = combo([(_("Puskesmas"), "puskesmas"), (_("Sekolah"), "sekolah")])
+        self.kind = combo([(_("Puskesmas"), "puskesmas"), (_("Sekolah"), "sekolah"), (_("Dinas Kesehatan"), "dinas")])
         select_data(self.kind, profile.kind)
         self.show_both = QCheckBox(_("Tampilkan layar puskesmas dan sekolah sekaligus"))
         self.show_both.setChecked(profile.show_both)
@@ -56,6 +59,20 @@ class ProfileTab(QWidget):
                               (_("NIP kepala:"), self.head_nip), (_("Baris kop surat:"), self.letterhead)):
             form.addRow(label, widget)
         form.addRow(_("Logo:"), logo)
+        # The key the puskesmas's report files are signed with: saved once for the Dinas to register, its
+        # fingerprint read to the Dinas over the phone (documents.signing).
+        self.key_label = QLabel()
+        self.key_label.setObjectName("signingFingerprint")
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_button = QPushButton(_("Simpan file kunci untuk Dinas..."))
+        self.key_button.setToolTip(_("Dinas menerima file laporan puskesmas ini hanya bila ditandatangani kunci ini; "
+                                     "serahkan file kuncinya sekali dan bacakan sidiknya"))
+        self.key_button.clicked.connect(lambda: self.save_key())
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_label, 1)
+        key_row.addWidget(self.key_button)
+        form.addRow(_("Kunci tanda tangan:"), key_row)
+        self._show_key(profile.kind, profile.code)
         self.save_button = QPushButton(_("Simpan profil"))
         self.save_button.clicked.connect(self.save)
         self.message = status_label()
@@ -64,6 +81,34 @@ class ProfileTab(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addStretch(1)
+
+    def _show_key(self, kind: str, code: str) -> None:
+        code = "".join(code.split())
+        if kind != "puskesmas":
+            self.key_label.setText(_("Hanya untuk puskesmas."))
+        elif not code:
+            self.key_label.setText(_("Isi dan simpan kode puskesmas dulu."))
+        else:
+            self.key_label.setText(_("sidik {fingerprint}").format(fingerprint=signing.fingerprint(signing.public_key(code))))
+        self.key_button.setEnabled(kind == "puskesmas" and bool(code))
+
+    def save_key(self, path: str | None = None) -> bool:
+        """Saves the public key file the Dinas registers, and says its fingerprint."""
+        from kupang_desk.reporting import city
+
+        profile = settings.Profile.current()
+        path = path or ask_save_path(self, "signing-key", _("Simpan file kunci untuk Dinas"),
+                                     f"kunci-{''.join(profile.code.split())}.json", _("Kunci puskesmas (*.json)"))
+        if not path:
+            return False
+        try:
+            entry = city.export_key(path)
+        except KnownError as error:
+            say(self.message, str(error), error=True)
+            return False
+        say(self.message, _("File kunci disimpan. Serahkan ke Dinas dan bacakan sidiknya saat mereka mendaftarkannya: "
+                            "{fingerprint}.").format(fingerprint=entry.fingerprint))
+        return True
 
     def _choose_logo(self) -> None:
         path = ask_open_path(self, "logo", _("Logo"), _("Gambar (*.png *.jpg *.jpeg)"))
@@ -82,6 +127,7 @@ class ProfileTab(QWidget):
         except KnownError as error:
             say(self.message, str(error), error=True)
             return False
+        self._show_key(profile.kind, profile.code)
         say(self.message, _("Profil disimpan. Jenis dan layar yang tampil berubah saat program dibuka lagi."))
         self.saved.emit()
         return True
