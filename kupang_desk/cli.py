@@ -249,6 +249,8 @@ def _add_commands(commands) -> None:
     metadata.add_argument("file", metavar="FILE.json")
     metadata.add_argument("--id-scheme", choices=("code", "uid"), default="", help=_(
         "server Dinas mengenali data dengan code atau uid (bawaan: tetap seperti sebelumnya, mula-mula code)"))
+    metadata.add_argument("--build-mapping", action="store_true", help=_(
+        "buat pemetaan dari metadata itu (kode ICD-10 dan huruf SKDR di kode atau nama elemen data), dengan uid"))
     upload = dhis2_commands.add_parser("upload", help=_("uji kirim (dryRun) lalu kirim ke server DHIS2; ditandai terkirim"))
     _kind_and_period(upload, ("lb1", "skdr"))
     upload.add_argument("--url", default="", help=_("alamat server DHIS2 (bawaan: Pengaturan)"))
@@ -833,10 +835,10 @@ def _reporting(args: argparse.Namespace) -> int:
     if args.reporting_command == "key":
         from kupang_desk.reporting import city
 
-        entry = city.export_key(args.file)
+        key_file = city.export_key(args.file)
         print(_("Kunci tanda tangan {name} ({code}) disimpan. Sidiknya: {fingerprint}. Serahkan file itu ke Dinas dan "
-                "bacakan sidiknya saat Dinas mendaftarkannya.").format(name=entry.name, code=entry.code,
-                                                                       fingerprint=entry.fingerprint))
+                "bacakan sidiknya saat Dinas mendaftarkannya.").format(name=key_file.name, code=key_file.code,
+                                                                       fingerprint=key_file.fingerprint))
         return EXIT_OK
     period = _sent_period(args)
     title = f"{kind_label(args.kind)} {args.week or period.label()}"
@@ -975,8 +977,16 @@ def _dhis2(args: argparse.Namespace) -> int:
     if args.dhis2_command == "mapping":
         print(_("Pemetaan DHIS2 dimuat: {n} baris.").format(n=dhis2.store_mapping(args.file)))
         return EXIT_OK
+    if args.dhis2_command == "metadata" and args.build_mapping:
+        from kupang_desk.reporting import dhis2_metadata
+
+        proposed = dhis2_metadata.build_mapping(args.file)
+        print(_("Pemetaan DHIS2 dibuat dari metadata: {summary} Skema id uid.").format(summary=proposed.summary()))
+        return EXIT_OK
     if args.dhis2_command == "metadata":
-        counts = dhis2.load_metadata(args.file, id_scheme=args.id_scheme)
+        from kupang_desk.reporting import dhis2_metadata
+
+        counts = dhis2_metadata.load_metadata(args.file, id_scheme=args.id_scheme)
         print(_("Metadata DHIS2 dimuat: {elements} data element, {combos} category option combo, {sets} data set; "
                 "skema id {scheme}.").format(elements=counts.get("dataElement", 0),
                                              combos=counts.get("categoryOptionCombo", 0),

@@ -39,7 +39,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -54,7 +53,9 @@ from kupang_desk.documents.excel import MAX_STAMPED_FILE
 from kupang_desk.documents.table import Period, Report
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Institution, writing
+from kupang_desk.models import Institution
+from kupang_desk.reporting.dhis2_metadata import UID as _UID
+from kupang_desk.reporting.dhis2_metadata import Metadata, cell_label, sent_columns
 from kupang_desk.reports import service
 from kupang_desk.reports.skdr import Week, week_counts
 from kupang_desk.visits.locks import latest_sent
@@ -62,9 +63,6 @@ from kupang_desk.visits.locks import latest_sent
 MAPPING_COLUMNS = ("report", "row", "column", "dataElement", "categoryOptionCombo")
 OPTIONAL_COLUMNS = ("dataSet", "zeroIsSignificant")
 ID_SCHEMES = ("code", "uid")
-# DHIS2's weekly period types (docs: Web API, "Date and period format") and how each is written.
-WEEK_TYPES = {"WeeklySunday": True, "Weekly": False}  # period type -> the week starts on Sunday
-_UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 KINDS = ("lb1", "skdr")
 VISITS_COLUMN = "Jumlah kunjungan"  # SKDR's X, which the W2 table keeps in its note
 MAX_MAPPING_ROWS = 50_000
@@ -157,92 +155,6 @@ def _mapping_rows(reader: csv.DictReader, path: Path) -> list[dict[str, str]]:
     return rows
 
 
-@dataclass
-class Metadata:
-    """What the Dinas's DHIS2 says of its data set (a metadata export): each data element, category
-    option combo and data set by code and by uid, with the element's "zero is significant" and the
-    data set's period type."""
-
-    objects: dict[str, dict[str, dict]] = field(default_factory=dict)  # kind -> code or uid -> facts
-
-    KINDS = {"dataElements": "dataElement", "categoryOptionCombos": "categoryOptionCombo", "dataSets": "dataSet",
-             "organisationUnits": "orgUnit"}
-
-    @classmethod
-    def stored(cls) -> Metadata:
-        return cls(preferences.get("dhis2.metadata"))
-
-    @classmethod
-    def read(cls, path: str | Path) -> Metadata:
-        path = Path(path)
-        if not path.is_file():
-            raise KnownError(_("File metadata DHIS2 {path} tidak ada.").format(path=path))
-        if path.stat().st_size > MAX_MAPPING_BYTES:
-            raise KnownError(_("File metadata {name} terlalu besar (lebih dari 20 MB); ekspor metadata data set saja.").format(
-                name=path.name))
-        try:
-            export = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as error:
-            raise KnownError(_("File {name} bukan file JSON yang utuh.").format(name=path.name)) from error
-        if not isinstance(export, dict) or not any(isinstance(export.get(key), list) for key in cls.KINDS):
-            raise KnownError(_("File {name} bukan ekspor metadata DHIS2: tidak ada dataElements, categoryOptionCombos "
-                               "atau dataSets. Minta Dinas mengekspor metadata data set LB1 dan SKDR (JSON).").format(
-                name=path.name))
-        objects: dict[str, dict[str, dict]] = {}
-        for key, kind in cls.KINDS.items():
-            for item in export.get(key) or []:
-                if not isinstance(item, dict) or not _UID.match(str(item.get("id", ""))):
-                    continue
-                facts = {"id": item["id"], "zero": bool(item.get("zeroIsSignificant")),
-                         "periodType": str(item.get("periodType", ""))}
-                for name in {item["id"], str(item.get("code") or "").strip()} - {""}:
-                    objects.setdefault(kind, {})[name] = facts
-        return cls(objects)
-
-    def identifier(self, kind: str, name: str, scheme: str) -> str:
-        """``name`` (a code or a uid, as the mapping writes it) as the server is told to read it."""
-        if scheme == "code":
-            return name
-        found = self.objects.get(kind, {}).get(name)
-        if found is not None:
-            return str(found["id"])
-        if _UID.match(name) and not self.objects.get(kind):
-            return name  # a mapping that names uids itself, without metadata to check them against
-        raise KnownError(_("{kind} '{name}' tidak ada di metadata DHIS2 Dinas, jadi uid-nya tidak diketahui. Muat "
-                           "ekspor metadata data set yang terbaru (kupang-desk dhis2 metadata FILE.json), atau "
-                           "perbaiki file pemetaannya.").format(kind=kind, name=name))
-
-    def zero_is_significant(self, element: str) -> bool:
-        found = self.objects.get("dataElement", {}).get(element)
-        return bool(found and found.get("zero"))
-
-    def check_period_type(self, kind: str, data_set: str) -> None:
-        """An SKDR week counted otherwise than the Dinas's data set counts it is refused: it would be
-        filed under another week."""
-        found = self.objects.get("dataSet", {}).get(data_set) if kind == "skdr" and data_set else None
-        if found is None or found.get("periodType") not in WEEK_TYPES:
-            return
-        sunday = preferences.get("skdr.week_starts_sunday")
-        if WEEK_TYPES[found["periodType"]] != sunday:
-            raise KnownError(_("Data set SKDR Dinas ({data_set}) dihitung per minggu {theirs}, tetapi kantor ini "
-                               "menghitung minggu {ours}; setiap minggu akan tercatat di minggu yang salah. Samakan "
-                               "di Pengaturan > Pelaporan (awal minggu SKDR).").format(
-                data_set=data_set, theirs=_("Minggu-Sabtu") if WEEK_TYPES[found["periodType"]] else _("Senin-Minggu"),
-                ours=_("Minggu-Sabtu") if sunday else _("Senin-Minggu")))
-
-
-def load_metadata(path: str | Path, *, id_scheme: str = "", user: SignedIn | None = None) -> dict[str, int]:
-    """Keeps the Dinas's data set metadata export (and, when given, the id scheme its server uses);
-    returns how many of each kind it holds."""
-    require("settings.edit", user)
-    metadata = Metadata.read(path)
-    with writing():
-        preferences.put("dhis2.metadata", metadata.objects)
-        if id_scheme:
-            preferences.put("dhis2.id_scheme", id_scheme)
-    return {kind: len({facts["id"] for facts in found.values()}) for kind, found in metadata.objects.items()}
-
-
 def store_mapping(path: str | Path, *, user: SignedIn | None = None) -> int:
     """Keeps the office's mapping in the database (Pengaturan), so every PC and the window use it."""
     require("settings.edit", user)
@@ -284,10 +196,10 @@ def _cells(report: Report) -> dict[tuple[str, str], int]:
         code_index = next((i for i, c in enumerate(table.columns) if c.key in ("code", "letter")), None)
         if code_index is None:
             continue
-        base = [(i, c) for i, c in enumerate(table.columns) if c.numeric and c.summed and not c.total_of]
+        base = [(table.columns.index(c), c) for c in sent_columns(table.columns)]
         for row in table.rows:
             for index, column in base:
-                cells[(str(row[code_index]), f"{column.group} {column.header}".strip())] = int(row[index] or 0)
+                cells[(str(row[code_index]), cell_label(column))] = int(row[index] or 0)
     return cells
 
 

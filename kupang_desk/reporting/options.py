@@ -25,12 +25,13 @@ class ReportingOptions:
     dhis2_url: str
     dhis2_username: str
     dhis2_org_unit: str
+    dhis2_id_scheme: str = "code"  # how the Dinas's server reads identifiers: its codes, or uids
 
     @classmethod
     def current(cls) -> ReportingOptions:
         get = preferences.get
         return cls(get("reporting.monthly_due_day"), get("reporting.weekly_due_weekday"), get("skdr.week_starts_sunday"),
-                   get("dhis2.url"), get("dhis2.username"), get("dhis2.org_unit"))
+                   get("dhis2.url"), get("dhis2.username"), get("dhis2.org_unit"), get("dhis2.id_scheme"))
 
 
 def _put(key: str, value, actor: SignedIn) -> None:
@@ -51,6 +52,7 @@ def save_options(options: ReportingOptions, *, user: SignedIn | None = None) -> 
         _put("dhis2.url", url, actor)
         _put("dhis2.username", options.dhis2_username.strip(), actor)
         _put("dhis2.org_unit", "".join(options.dhis2_org_unit.split()), actor)
+        _put("dhis2.id_scheme", options.dhis2_id_scheme, actor)
 
 
 def skdr_thresholds(*, user: SignedIn | None = None) -> list[tuple[str, str, int]]:

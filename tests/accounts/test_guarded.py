@@ -104,6 +104,19 @@ HARMLESS = {
                                           "name or NIK (bundle.build checks patient.read)",
     "kupang_desk.satusehat.master.organization_id": "this office's own public organisation id",
     "kupang_desk.reporting.dhis2.is_json_file": "whether a file it is given starts as JSON; reads no data",
+    "kupang_desk.documents.signing.public_key": "the office's public key for a puskesmas code: no personal data, "
+                                                "no secret",
+    "kupang_desk.documents.signing.sign": "signs the report data it is given (aggregate counts); the report's maker "
+                                          "checked report.make",
+    "kupang_desk.documents.signing.export_key": "writes a public key file; reporting.city.export_key checks report.make",
+    "kupang_desk.documents.signing.read_key_file": "reads a public key file it is given; registering it requires "
+                                                   "settings.edit",
+    "kupang_desk.reporting.dhis2_metadata.cell_label": "words of a report column",
+    "kupang_desk.reporting.dhis2_metadata.sent_columns": "which report columns DHIS2 takes",
+    "kupang_desk.reporting.dhis2_metadata.lb1_columns": "the LB1's column headers (age bands from Pengaturan)",
+    "kupang_desk.reporting.dhis2_metadata.mapping_from_metadata": "matches the metadata it is given: no database",
+    "kupang_desk.satusehat.master.find_baby": "asks the service about the mother's NIK it is given; its caller, the "
+                                              "sender, acts with visit.write and read the patient",
     "kupang_desk.reporting.dhis2.read_sealed": "checks and returns the aggregate counts a file carries, no personal "
                                                "data (city.import_files checks import.run)",
     "kupang_desk.reporting.dhis2.summary_of": "reads a server reply it is given",

@@ -32,6 +32,9 @@ class Element:
     uid: str
     code: str = ""
     zero_is_significant: bool = False
+    name: str = ""
+    data_set: str = ""  # the uid of the data set that holds it
+    category_combo: str = ""  # the uid of its category combo ("": the default one)
 
 
 @dataclass
@@ -42,14 +45,25 @@ class Known:
     combos: dict[str, str] = field(default_factory=dict)  # uid -> code ("" when it has none)
     data_sets: dict[str, tuple[str, str]] = field(default_factory=dict)  # uid -> (code, period type)
     org_units: dict[str, str] = field(default_factory=dict)  # uid -> code
+    combo_names: dict[str, str] = field(default_factory=dict)  # uid -> name of a category option combo
+    category_combos: dict[str, list[str]] = field(default_factory=dict)  # uid -> its category option combos
 
     def export(self) -> dict:
-        """The data set metadata export a Dinas hands out (``/api/dataSets/{id}/metadata.json``)."""
+        """The data set metadata export a Dinas hands out (``/api/dataSets/{id}/metadata.json``): each data
+        set with its dataSetElements, each element with its name and category combo, each combo's name."""
         return {
-            "dataSets": [{"id": uid, "code": code, "periodType": kind} for uid, (code, kind) in self.data_sets.items()],
-            "dataElements": [{"id": e.uid, "code": e.code, "valueType": "INTEGER_ZERO_OR_POSITIVE",
-                              "aggregationType": "SUM", "zeroIsSignificant": e.zero_is_significant} for e in self.elements],
-            "categoryOptionCombos": [{"id": uid, "code": code} for uid, code in self.combos.items()],
+            "dataSets": [{"id": uid, "code": code, "periodType": kind,
+                          "dataSetElements": [{"dataElement": {"id": e.uid}, "dataSet": {"id": uid}}
+                                              for e in self.elements if e.data_set == uid]}
+                         for uid, (code, kind) in self.data_sets.items()],
+            "dataElements": [{"id": e.uid, "code": e.code, "name": e.name, "valueType": "INTEGER_ZERO_OR_POSITIVE",
+                              "aggregationType": "SUM", "zeroIsSignificant": e.zero_is_significant,
+                              **({"categoryCombo": {"id": e.category_combo}} if e.category_combo else {})}
+                             for e in self.elements],
+            "categoryCombos": [{"id": uid, "categoryOptionCombos": [{"id": c} for c in combos]}
+                               for uid, combos in self.category_combos.items()],
+            "categoryOptionCombos": [{"id": uid, "code": code, "name": self.combo_names.get(uid, "")}
+                                     for uid, code in self.combos.items()],
             "organisationUnits": [{"id": uid, "code": code} for uid, code in self.org_units.items()],
         }
 

@@ -14,10 +14,10 @@ from kupang_desk import preferences
 from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
 from kupang_desk.models import SentFile, SentReport
-from kupang_desk.reporting import dhis2, sent
+from kupang_desk.reporting import dhis2, dhis2_metadata, sent
 from kupang_desk.reports import lb1
 from kupang_desk.reports.base import age_bands
-from kupang_desk.reports.skdr import Week
+from kupang_desk.reports.skdr import Week, current_codes
 from kupang_desk.visits.recording import DiagnosisLine, VisitForm, delete_visit, record_visit
 from tests.helpers.factories import TODAY, an_institution, new_patient, new_visit, poli
 from tests.reporting.dhis2_server import Dhis2Server, Element, Known, period_dates
@@ -276,7 +276,7 @@ def test_a_dinas_known_by_uids_uploads_through_its_metadata_export(october, tmp_
     with Dhis2Server(dinas) as server:
         with pytest.raises(KnownError, match="not found or not accessible"):
             _upload("lb1", OCTOBER, server, mapping)  # read as codes, which this server does not have
-        counts = dhis2.load_metadata(export, id_scheme="uid")
+        counts = dhis2_metadata.load_metadata(export, id_scheme="uid")
         assert counts["dataElement"] == len(dinas.elements) and counts["dataSet"] == 2
         with pytest.raises(KnownError, match="orgUnit 'P5371040101' bukan uid unit yang dikenal Dinas"):
             _upload("lb1", OCTOBER, server, mapping)
@@ -296,8 +296,74 @@ def test_an_skdr_week_counted_otherwise_than_the_dinas_data_set_is_refused(octob
     dhis2.store_mapping(lb1_mapping(tmp_path / "pemetaan.csv"))
     export = tmp_path / "metadata.json"
     export.write_text(json.dumps(the_dinas(week_type="Weekly").export()), encoding="utf-8")
-    dhis2.load_metadata(export)
+    dhis2_metadata.load_metadata(export)
     week = Week.of(dt.date(2026, 10, 12))
     with pytest.raises(KnownError, match="dihitung per minggu Senin-Minggu, tetapi kantor ini menghitung minggu Minggu-Sabtu"):
         dhis2.data_value_set("skdr", week.period())
     assert dhis2.data_value_set("lb1", OCTOBER)["period"] == "202610"
+
+
+def combo_name(column: str) -> str:
+    """How a Dinas's DHIS2 names the category option combo of an LB1 column: "Baru, 20-44 tahun,
+    Laki-laki", "Lama, Perempuan"."""
+    words = {"hr": "hari", "bl": "bulan", "th": "tahun", "L": "Laki-laki", "P": "Perempuan"}
+    parts = column.split(" ")
+    if column.startswith("Kasus lama"):
+        return f"Lama, {words[parts[-1]]}"
+    return "Baru, " + " ".join(words.get(p, p) for p in parts[:-1]) + ", " + words[parts[-1]]
+
+
+def a_dinas_of_names(icd: tuple[str, ...] = ("J06.9", "A90", "I10", "A09")) -> Known:
+    """A Dinas whose DHIS2 has no codes, only uids and the names its staff typed: "LB1 - J06.9 ISPA",
+    "SKDR A. Diare Akut", combos "Baru, 20-44 tahun, Laki-laki"; and an indicator element nobody maps."""
+    lb1_set, skdr_set, combo = uid("set-lb1"), uid("set-skdr"), uid("umur-jk")
+    names = {uid(combo_of(c)): combo_name(c) for c in lb1_columns()}
+    elements = [Element(uid(f"LB1_{code}"), "", name=f"LB1 - {code} penyakit", data_set=lb1_set, category_combo=combo)
+                for code in icd]
+    elements += [Element(uid(f"SKDR_{code.letter}"), "", zero_is_significant=True, name=f"SKDR {code.letter}. {code.name}",
+                         data_set=skdr_set) for code in current_codes()]
+    elements += [Element(uid("SKDR_X"), "", zero_is_significant=True, name="SKDR Jumlah kunjungan", data_set=skdr_set),
+                 Element(uid("catatan"), "", name="Catatan kelengkapan", data_set=lb1_set)]
+    return Known(elements, dict.fromkeys(names, ""), {lb1_set: ("", "Monthly"), skdr_set: ("", "WeeklySunday")},
+                 {uid("P5371040101"): ""}, combo_names=names, category_combos={combo: list(names)})
+
+
+def test_a_mapping_is_built_from_the_dinas_metadata_export_alone(october, tmp_path, capsys, db_url, monkeypatch):
+    """Issue 37: the mapping had to be a hand-written CSV; what a Dinas actually has is its data set's
+    metadata export. Elements are read by the ICD-10 code or SKDR letter in their names, combos by
+    the age band and sex their names say; the upload then lands where the Dinas's DHIS2 expects it."""
+    dinas = a_dinas_of_names()
+    export = tmp_path / "metadata.json"
+    export.write_text(json.dumps(dinas.export()), encoding="utf-8")
+    proposed = dhis2_metadata.build_mapping(export)
+    letters = len(current_codes())
+    assert proposed.lb1_codes == 4 and proposed.skdr_letters == letters and not proposed.columns_without_combo
+    assert proposed.elements_unread == ["Catatan kelengkapan"]
+    assert f"4 kode ICD-10 untuk LB1, {letters} kode SKDR" in proposed.summary()
+    preferences.put("dhis2.org_unit", uid("P5371040101"))
+    with Dhis2Server(dinas) as server:
+        checked, done, payload = _upload("lb1", OCTOBER, server)
+        assert done.ok and done.imported == 4
+        assert server.value(uid("LB1_A90"), uid(combo_of("Kasus lama P")), OCTOBER.start) == "1"
+        week = Week.of(dt.date(2026, 10, 12))
+        _checked, skdr, _payload = _upload("skdr", week.period(), server)
+        assert skdr.ok and server.value(uid("SKDR_X"), "default", week.period().start) == "2"
+    assert [q["idScheme"] for q, _body in server.requests][-1] == "uid"
+    # A file that names nothing LB1 or SKDR is refused, and the mapping kept before stays.
+    other = tmp_path / "lain.json"
+    other.write_text(json.dumps({"dataElements": [{"id": uid("x"), "name": "Stok obat"}]}), encoding="utf-8")
+    with pytest.raises(KnownError, match="Tidak ada elemen data LB1 atau SKDR yang terbaca"):
+        dhis2_metadata.build_mapping(other)
+    assert len(preferences.get("dhis2.mapping")) == len(proposed.rows)
+    # The same from the command line.
+    from kupang_desk.cli import main
+    from kupang_desk.models import database as database_module
+    from tests.helpers.factories import cli_account
+
+    cli_account(monkeypatch)
+    database_module.close()
+    assert main(["--database", db_url, "dhis2", "metadata", str(export), "--build-mapping"]) == 0
+    assert "Pemetaan DHIS2 dibuat dari metadata: " in capsys.readouterr().out
+    assert main(["--database", db_url, "dhis2", "metadata", str(other), "--build-mapping"]) == 2
+    assert "Tidak ada elemen data LB1 atau SKDR" in capsys.readouterr().err
+    database_module.connect(db_url)

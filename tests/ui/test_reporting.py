@@ -160,6 +160,31 @@ def test_pelaporan_settings_and_a_dhis2_upload_from_the_calendar(window, qtbot, 
     assert SentReport.get().method == "dhis2"
 
 
+def test_the_dhis2_id_scheme_and_the_dinas_metadata_from_pengaturan(window, qtbot, tmp_path):
+    """Issue 37: the window had no way to say the Dinas's server reads uids, nor to load its metadata
+    export. Loaded without a CSV mapping, the metadata builds the mapping and the scheme turns to uid;
+    with a CSV mapping loaded, the CSV stays and the metadata only gives uids and zeros."""
+    from kupang_desk import preferences
+    from tests.reporting.test_dhis2 import a_dinas_of_names, lb1_mapping
+
+    window.show_section("pengaturan")
+    tab = window.settings_page.reporting
+    window.settings_page.tabs.setCurrentWidget(tab)
+    assert tab.id_scheme.currentData() == "code"
+    export = tmp_path / "metadata.json"
+    export.write_text(json.dumps(a_dinas_of_names().export()), encoding="utf-8")
+    assert tab.load_metadata(str(export))
+    assert tab.message.text().startswith("Pemetaan DHIS2 dibuat dari metadata:") and "4 kode ICD-10" in tab.message.text()
+    assert tab.id_scheme.currentData() == "uid" and preferences.get("dhis2.id_scheme") == "uid"
+    assert "metadata: " in tab.mapping_state.text()
+    assert tab.load_mapping(str(lb1_mapping(tmp_path / "pemetaan.csv")))
+    rows = len(preferences.get("dhis2.mapping"))
+    assert tab.load_metadata(str(export)) and "pemetaan yang ada tetap dipakai" in tab.message.text()
+    assert len(preferences.get("dhis2.mapping")) == rows
+    qtbot.keyClicks(tab.id_scheme, "kode")
+    assert tab.save() and preferences.get("dhis2.id_scheme") == "code"
+
+
 def test_the_dinas_imports_two_puskesmas_files_and_saves_the_city_lb1(qtbot, sqlite_template, tmp_path):
     from kupang_desk.models import database as database_module
     from kupang_desk.reporting import city

@@ -43,12 +43,22 @@ class ReportingTab(QWidget):
         self.url = line(current.dhis2_url, placeholder="https://dhis2.example.go.id")
         self.username = line(current.dhis2_username, placeholder=_("akun DHIS2 puskesmas"))
         self.org_unit = line(current.dhis2_org_unit, placeholder=_("kosong: kode puskesmas di Profil"))
+        self.id_scheme = combo([(_("kode (code) dari Dinas"), "code"), (_("uid DHIS2"), "uid")])
+        self.id_scheme.setToolTip(_("Cara server DHIS2 Dinas mengenali data element, category option combo dan "
+                                    "orgUnit: kodenya, atau uid 11 huruf-angka (misalnya DiszpKrYNg8)"))
+        select_data(self.id_scheme, current.dhis2_id_scheme)
         self.mapping_state = QLabel()
-        load = QPushButton(_("Muat file pemetaan dari Dinas..."))
+        self.mapping_state.setWordWrap(True)
+        load = QPushButton(_("Muat file pemetaan (CSV)..."))
         load.clicked.connect(lambda: self.load_mapping())
+        metadata = QPushButton(_("Muat metadata DHIS2 (JSON)..."))
+        metadata.setToolTip(_("Ekspor metadata data set LB1 dan SKDR dari server Dinas: uid, zero is significant, "
+                              "jenis periode; tanpa file pemetaan, pemetaan dibuat darinya"))
+        metadata.clicked.connect(lambda: self.load_metadata())
         mapping_row = QHBoxLayout()
         mapping_row.addWidget(self.mapping_state, 1)
         mapping_row.addWidget(load)
+        mapping_row.addWidget(metadata)
         form = QFormLayout()
         form.addRow(_("Laporan bulanan dikirim paling lambat tanggal:"), self.monthly_day)
         form.addRow(_("SKDR dikirim paling lambat hari:"), self.weekly_day)
@@ -56,6 +66,7 @@ class ReportingTab(QWidget):
         form.addRow(_("Server DHIS2:"), self.url)
         form.addRow(_("Akun DHIS2:"), self.username)
         form.addRow(_("Kode orgUnit DHIS2:"), self.org_unit)
+        form.addRow(_("Server Dinas mengenali data dengan:"), self.id_scheme)
         form.addRow(_("Pemetaan DHIS2:"), mapping_row)
         self.message = status_label()
         self.save_button = QPushButton(_("Simpan"))
@@ -104,7 +115,11 @@ class ReportingTab(QWidget):
 
     def _show_mapping_state(self) -> None:
         rows = preferences.get("dhis2.mapping")
-        self.mapping_state.setText(_("{n} baris dimuat").format(n=len(rows)) if rows else _("belum ada"))
+        elements = {facts["id"] for facts in preferences.get("dhis2.metadata").get("dataElement", {}).values()}
+        text = _("{n} baris dimuat").format(n=len(rows)) if rows else _("belum ada")
+        if elements:
+            text += "; " + _("metadata: {n} data element").format(n=len(elements))
+        self.mapping_state.setText(text)
 
     def _show_skdr(self) -> None:
         codes = options.skdr_thresholds()
@@ -134,7 +149,7 @@ class ReportingTab(QWidget):
 
     def current_options(self) -> ReportingOptions:
         return ReportingOptions(self.monthly_day.value(), self.weekly_day.currentData(), self.week_start.currentData(),
-                                self.url.text(), self.username.text(), self.org_unit.text())
+                                self.url.text(), self.username.text(), self.org_unit.text(), self.id_scheme.currentData())
 
     def save(self) -> bool:
         return attempt(self.message, lambda: options.save_options(self.current_options()), _("Disimpan."))
@@ -160,6 +175,29 @@ class ReportingTab(QWidget):
 
         done = attempt(self.skdr_message, work, _("Ambang dan pemetaan SKDR kembali ke bawaan."))
         self._show_skdr()
+        return done
+
+    def load_metadata(self, path: str | None = None, *, build: bool | None = None) -> bool:
+        """Loads the Dinas's metadata export; with no mapping loaded yet (or ``build``), the mapping is
+        built from it and the id scheme becomes uid; otherwise the mapping stays and the metadata gives
+        its uids, zeros and period types."""
+        from kupang_desk.reporting import dhis2_metadata
+
+        path = path or ask_open_path(self, "dhis2-metadata", _("Metadata DHIS2 dari Dinas"), _("JSON (*.json)"))
+        if not path:
+            return False
+        if build is None:
+            build = not preferences.get("dhis2.mapping")
+        if build:
+            done = attempt(self.message, lambda: dhis2_metadata.build_mapping(path),
+                           lambda made: _("Pemetaan DHIS2 dibuat dari metadata: {summary}").format(summary=made.summary()))
+            if done:
+                select_data(self.id_scheme, "uid")
+        else:
+            done = attempt(self.message, lambda: dhis2_metadata.load_metadata(path),
+                           lambda counts: _("Metadata DHIS2 dimuat: {n} data element; pemetaan yang ada tetap dipakai.").format(
+                               n=counts.get("dataElement", 0)))
+        self._show_mapping_state()
         return done
 
     def load_mapping(self, path: str | None = None) -> bool:
