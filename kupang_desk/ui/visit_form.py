@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -70,11 +71,18 @@ class IcdPicker(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.list)
         self.edit.textChanged.connect(self.refresh)
-        self.list.itemActivated.connect(lambda _item: self.add_current())
+        self.list.itemDoubleClicked.connect(lambda _item: self.add_current())
         self.edit.installEventFilter(self)
+        self.list.installEventFilter(self)
         self.refresh()
 
     def eventFilter(self, watched, event) -> bool:
+        if watched is self.list and event.type() == event.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # A code clicked with the mouse, then Enter: added, the typing box back in front; never the visit saved.
+            self.add_current()
+            self.edit.setFocus()
+            return True
         if watched is self.edit and event.type() == event.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):  # arrows in the text box move the choice
                 step = 1 if event.key() == Qt.Key.Key_Down else -1
@@ -321,8 +329,35 @@ class VisitFormDialog(DiscardGuard, QDialog):
             referral_specialty=self.referral_specialty.text(), health_worker=self.health_worker.text(),
         )
 
+    def keyPressEvent(self, event) -> None:
+        """Enter never saves nor closes the visit (QDialog's would press a button): saving is Ctrl+S."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def ask_about_doubts(self, doubts: list[str]) -> bool:
+        """Whether to save a visit whose diagnoses do not fit the patient; the safe choice is the default."""
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Periksa diagnosis"), _(
+            "Diagnosis ini tidak cocok dengan pasien {name} ({sex}, lahir {born}):\n\n{doubts}\n\nPeriksa lagi kodenya. "
+            "Simpan tetap bila memang benar.").format(
+            name=self.patient.name, sex=_("laki-laki") if self.patient.sex == "L" else _("perempuan"),
+            born=format_date(self.patient.birth_date), doubts="\n".join(f"- {d}" for d in doubts)),
+            QMessageBox.StandardButton.NoButton, self)
+        back = box.addButton(_("Periksa lagi"), QMessageBox.ButtonRole.RejectRole)
+        keep = box.addButton(_("Simpan tetap"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(back)
+        box.exec()
+        return box.clickedButton() is keep
+
     def save(self) -> None:
         self.form.clear_messages()
+        form = self.current_form()
+        doubts = icd.doubts([line.code for line in form.diagnoses], self.patient.sex, self.patient.birth_date,
+                            form.visit_at.date())
+        if doubts and not self.ask_about_doubts(doubts):
+            self.picker.edit.setFocus()
+            return
         try:
             if self.visit is not None:
                 visit = correct_visit(self.visit.id, self.current_form(), reason=self.reason.text())

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kupang_desk import clock
+from kupang_desk.i18n import _
 from kupang_desk.models import Icd10, Visit, VisitDiagnosis
 from kupang_desk.validators import typed
 
@@ -80,3 +81,37 @@ def most_used(limit: int = 20, *, days: int = 90, today: dt.date | None = None) 
              .join(Visit).where((Visit.visit_at >= since) & Visit.deleted_at.is_null())
              .group_by(VisitDiagnosis.icd10).order_by(count.desc(), VisitDiagnosis.icd10).limit(limit))
     return [row[0] for row in query.tuples()]
+
+
+# Codes that belong to one sex (ICD-10's own chapters and blocks), and the perinatal chapter.
+_FEMALE_ONLY = (("O00", "O99"), ("C51", "C58"), ("N70", "N98"), ("Z32", "Z37"), ("Z39", "Z39"), ("D06", "D06"))
+_MALE_ONLY = (("C60", "C63"), ("N40", "N51"))
+PERINATAL_DAYS = 28
+
+
+def _in(code: str, blocks: tuple[tuple[str, str], ...]) -> bool:
+    stem = code[:3]
+    return any(low <= stem <= high for low, high in blocks)
+
+
+def doubts(codes: list[str], sex: str, birth_date: dt.date, on: dt.date) -> list[str]:
+    """Diagnoses that do not fit the patient, each in words: a pregnancy or a woman's organ for a
+    man (and back), a pregnancy before 10 or after 55, a perinatal (P) code past the first 28 days.
+    Not refusals (the record may be right): the form asks before it saves."""
+    found = []
+    days = (on - birth_date).days
+    years = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    for code in codes:
+        known = get(code)
+        label = known.label() if known else code
+        if sex == "L" and _in(code, _FEMALE_ONLY):
+            found.append(_("{code} untuk pasien laki-laki.").format(code=label))
+        elif sex == "P" and _in(code, _MALE_ONLY):
+            found.append(_("{code} untuk pasien perempuan.").format(code=label))
+        elif code.startswith("O") and not 10 <= years <= 55:
+            found.append(_("{code} (kehamilan) untuk pasien berumur {years} tahun.").format(code=label, years=years))
+        elif code.startswith("P") and days > PERINATAL_DAYS:
+            found.append(_("{code} (masa perinatal) untuk pasien berumur {age}: kode P untuk keadaan yang bermula di "
+                           "28 hari pertama.").format(code=label, age=_("{n} hari").format(n=days) if days < 365 else
+                                                       _("{n} tahun").format(n=years)))
+    return found

@@ -134,6 +134,52 @@ def test_record_a_visit_with_two_diagnoses(window, qtbot):
     assert lines == [("J06.9", False), ("I10", True)]
 
 
+def test_enter_after_clicking_a_diagnosis_adds_it_and_a_pregnancy_code_for_a_man_asks_first(window, qtbot):
+    """Issue 38 item 1: Enter after clicking a diagnosis with the mouse saved and closed the whole visit,
+    and a 36-year-old man was saved with O13 "Hipertensi gestasional" without a word."""
+    patient = new_patient()  # Yohanes Ndun, a man born 1987
+    dialog = _active(qtbot, window.record_visit(patient.id))
+    qtbot.keyClicks(dialog.poli, "Umum")
+    qtbot.keyClicks(dialog.picker.edit, "hipertensi")
+    row = next(r for r in range(dialog.picker.list.count())
+               if dialog.picker.list.item(r).data(Qt.ItemDataRole.UserRole) == "O13")
+    rect = dialog.picker.list.visualItemRect(dialog.picker.list.item(row))
+    qtbot.mouseClick(dialog.picker.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    asked = []
+
+    def answer(keep: bool):
+        def ask(doubts):
+            asked.append(doubts)
+            return keep
+        return ask
+
+    dialog.ask_about_doubts = answer(False)
+    assert QApplication.focusWidget() is dialog.picker.list
+    qtbot.keyClick(dialog.picker.list, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.codes() == ["O13"] and Visit.select().count() == 0
+    assert asked == [] and QApplication.focusWidget() is dialog.picker.edit  # Enter added it; it did not try to save
+    dialog.ask_about_doubts = answer(False)  # Periksa lagi: nothing saved, the form stays
+    dialog.save()
+    assert dialog.isVisible() and Visit.select().count() == 0
+    assert asked and "O13" in asked[0][0] and "laki-laki" in asked[0][0]
+    dialog.ask_about_doubts = answer(True)  # Simpan tetap: the clerk knows better
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save()
+    assert Visit.select().count() == 1
+
+
+def test_diagnoses_that_do_not_fit_the_patient_are_named():
+    from kupang_desk.visits.icd import doubts
+
+    born = dt.date(1987, 3, 12)
+    on = dt.date(2026, 11, 2)
+    assert doubts(["J06.9", "I10"], "L", born, on) == []
+    assert [d.split(" ")[0] for d in doubts(["O13", "N40", "P07.3"], "L", born, on)] == ["O13", "P07.3"]
+    assert doubts(["N40"], "P", born, on) and doubts(["O80.9"], "P", dt.date(2020, 1, 1), on)
+    assert doubts(["P59.9"], "L", dt.date(2026, 10, 20), on) == []  # 13 days old: perinatal
+    assert "40 hari" in doubts(["P59.9"], "L", dt.date(2026, 9, 23), on)[0]
+
+
 def test_the_picker_speaks_indonesian_and_marks_what_is_still_english(window, qtbot):
     dialog = _active(qtbot, window.record_visit(new_patient().id))
     qtbot.keyClicks(dialog.picker.edit, "k047")
