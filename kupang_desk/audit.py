@@ -370,15 +370,29 @@ def _walk(kept: KeptHead | None, anchor: Anchor | None, database: str) -> tuple[
     return None
 
 
-def action_label(action: str) -> str:
+def _action_labels() -> dict[str, str]:
+    """Every action the program records (``record``'s first argument anywhere; a test holds this to
+    the code), as the viewer and its Tindakan filter name it."""
     return {
-        "create": _("buat"), "update": _("ubah"), "delete": _("hapus"), "merge": _("gabung"), "export": _("ekspor"), "print": _("cetak"),
-        "view": _("buka"), "import": _("impor"), "sign_in": _("masuk"), "sign_in_failed": _("gagal masuk"),
-        "password_change": _("ganti kata sandi"), "password_reset": _("atur ulang kata sandi"), "enable": _("aktifkan"),
-        "disable": _("nonaktifkan"), "setup": _("penyiapan"), "transition": _("ubah status"), "payout": _("pencairan"),
-        "propose": _("usulan"), "promote": _("kenaikan kelas"), "undo_promote": _("batal kenaikan kelas"),
-        "lock": _("kunci sesi"), "restore": _("pulihkan"), "backup": _("cadangkan"), "seal": _("penyegelan"),
-    }.get(action, action)
+        "create": _("buat"), "update": _("ubah"), "delete": _("hapus"), "merge": _("gabung"), "export": _("ekspor"),
+        "print": _("cetak"), "view": _("buka"), "import": _("impor"), "sign_in": _("masuk"), "sign_out": _("keluar"),
+        "sign_in_failed": _("gagal masuk"), "lock": _("kunci sesi"), "password_change": _("ganti kata sandi"),
+        "password_reset": _("atur ulang kata sandi"), "enable": _("aktifkan"), "disable": _("nonaktifkan"),
+        "setup": _("penyiapan"), "transition": _("ubah status"), "payout": _("pencairan"), "propose": _("usulan"),
+        "promote": _("kenaikan kelas"), "undo_promote": _("batal kenaikan kelas"), "queue": _("antrean"),
+        "send": _("kirim laporan"), "satusehat": _("kirim SATUSEHAT"), "satusehat_queue": _("antre SATUSEHAT"),
+        "satusehat_retry": _("kirim ulang SATUSEHAT"), "restore": _("pulihkan"), "backup": _("cadangkan"),
+        "seal": _("penyegelan"),
+    }
+
+
+def actions() -> list[tuple[str, str]]:
+    """(label, action) of every action, for the Tindakan filter."""
+    return [(label, action) for action, label in _action_labels().items()]
+
+
+def action_label(action: str) -> str:
+    return _action_labels().get(action, action)
 
 
 @dataclass

@@ -25,8 +25,14 @@ def table_label(table: str) -> str:
         "award": _("Penerima beasiswa"), "award_letter": _("Surat aktivasi"), "scholarship_programme": _("Program beasiswa"),
         "setting": _("Pengaturan"), "institution": _("Profil institusi"), "report": _("Laporan"), "database": _("Database"),
         "audit_event": _("Jejak audit"), "rejects": _("Baris ditolak"), "work_area": _("Wilayah kerja"), "poli": _("Poli"),
-        "payment_type": _("Cara bayar"), "queue_entry": _("Antrean"),
+        "payment_type": _("Cara bayar"), "queue_entry": _("Antrean"), "sent_report": _("Laporan terkirim"),
+        "city_file": _("File puskesmas"), "signing_key": _("Kunci tanda tangan"), "population": _("Penduduk"),
+        "rejects_file": _("Baris ditolak"),
     }.get(table, table)
+
+
+TABLES = ("patient", "visit", "queue_entry", "student", "award", "award_letter", "scholarship_programme", "user",
+          "setting", "institution", "report", "sent_report", "city_file", "database", "audit_event")
 
 
 def field_label(name: str) -> str:
@@ -50,6 +56,8 @@ def field_label(name: str) -> str:
         "added": _("ditambahkan"), "letters": _("surat"), "before": _("sebelum"), "after": _("sesudah"),
         "admin": _("administrator"), "backup_folder": _("folder cadangan"), "why": _("sebab"), "locked": _("terkunci"),
         "status": _("status"), "amount": _("jumlah"), "paid_on": _("tanggal cair"), "reason": _("alasan"),
+        "state": _("keadaan"), "label": _("nomor"), "kind": _("laporan"), "revision": _("revisi"), "method": _("cara kirim"),
+        "files": _("berkas"), "note": _("catatan"), "institution": _("puskesmas"), "sha256": _("sidik SHA-256"),
     }.get(name, name.replace("_", " "))
 
 
@@ -179,6 +187,16 @@ def sentence(event: AuditEvent, names: Names) -> str:
         why = SIGN_IN_FAILURES.get(details.get("why", ""), lambda: details.get("why", ""))()
         text = _("Gagal masuk: {why}").format(why=why) + (
             _(" (nama pengguna '{name}')").format(name=details["username"]) if details.get("username") else "")
+    elif action == "queue":
+        state = details.get("state")
+        where = " ".join(str(details[k]) for k in ("label", "poli") if details.get(k))
+        text = (_("{who}: {before} ke {after}").format(who=who, before=state[0], after=state[1])
+                if isinstance(state, list) and len(state) == 2 else
+                _("{who}: nomor {label} diambil, {state}").format(who=who, label=where, state=state or ""))
+    elif action == "send" and event.table_name == "sent_report":
+        text = _("Laporan {kind} {period} ditandai terkirim ({how}{revision})").format(
+            kind=str(details.get("kind", "")).upper(), period=details.get("period", ""), how=details.get("method", ""),
+            revision=_(", revisi {n}").format(n=details["revision"]) if details.get("revision") else "")
     elif action == "merge":
         text = _("{who}: digabung dengan {other}").format(who=who, other=_value(
             {k: v for k, v in details.items() if k != "patient_id"}))

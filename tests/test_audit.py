@@ -196,3 +196,40 @@ def test_each_kind_of_action_leaves_an_event_with_who_and_what(database, tmp_pat
     assert not any(text.lstrip().startswith("{") for text in lines.values())  # never raw JSON
     words = [row[6].value for row in sheet.iter_rows(min_row=2)]
     assert any(w and w.startswith(f"Pasien {no_rm}: nomor HP diubah") for w in words)
+
+
+def test_every_recorded_action_and_table_has_words_and_a_place_in_the_filter():
+    """Issue 38 item 8: the viewer showed raw names ("sign_out", "send", "queue", "sent_report") and
+    those actions were missing from the Tindakan filter. Every action and table the code records is
+    named in Indonesian, and the filter offers every action."""
+    import ast
+    from pathlib import Path
+
+    import kupang_desk
+    from kupang_desk import audit_words
+
+    recorded: set[tuple[str, str]] = set()
+    for path in Path(kupang_desk.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "record"
+                    and len(node.args) >= 2 and all(isinstance(a, ast.Constant) for a in node.args[:2])):
+                recorded.add((node.args[0].value, node.args[1].value))
+    assert len(recorded) > 40
+    offered = {action for _label, action in audit.actions()}
+    assert {action for action, _table in recorded} <= offered
+    unnamed = sorted({a for a, _t in recorded if audit.action_label(a) == a} |
+                     {t for _a, t in recorded if audit_words.table_label(t) == t})
+    assert not unnamed, unnamed
+
+
+def test_queue_and_sent_report_events_read_as_sentences(database):
+    from kupang_desk import audit_words
+    from kupang_desk.models import AuditEvent, writing
+
+    with writing():
+        audit.record("queue", "queue_entry", 7, {"state": ["menunggu", "dipanggil"]})
+        audit.record("send", "sent_report", 3, {"kind": "lb1", "period": "Oktober 2026", "revision": 1, "method": "file"})
+    queue, sent_event = AuditEvent.select().order_by(AuditEvent.id.desc()).limit(2)[::-1]
+    names = audit_words.Names([queue, sent_event])
+    assert audit_words.sentence(queue, names) == "Antrean 7: menunggu ke dipanggil"
+    assert audit_words.sentence(sent_event, names) == "Laporan LB1 Oktober 2026 ditandai terkirim (file, revisi 1)"

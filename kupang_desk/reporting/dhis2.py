@@ -166,8 +166,8 @@ def store_mapping(path: str | Path, *, user: SignedIn | None = None) -> int:
 def _mapping(path: str | Path | None = None) -> Mapping:
     rows = _read_mapping(path) if path else preferences.get("dhis2.mapping")
     if not rows:
-        raise KnownError(_("Belum ada pemetaan DHIS2. Minta file pemetaan dari Dinas lalu muat: "
-                           "kupang-desk dhis2 mapping FILE.csv (atau --mapping FILE.csv)."))
+        raise KnownError(_("Belum ada pemetaan DHIS2. Muat file pemetaan atau metadata dari Dinas di Pengaturan > "
+                           "Pelaporan, atau: kupang-desk dhis2 mapping FILE.csv (atau --mapping FILE.csv)."))
     targets = [Target(r["report"], r["row"], r["column"], r["dataElement"], r.get("categoryOptionCombo", ""),
                       _yes(r.get("zeroIsSignificant", ""))) for r in rows]
     data_sets: dict[str, str] = {}
@@ -404,6 +404,19 @@ def _post(url: str, payload: dict, username: str, password: str, *, dry_run: boo
         return summary
     except (ValueError, AttributeError):
         raise KnownError(_("Jawaban server DHIS2 tidak bisa dibaca (bukan ringkasan impor). Periksa alamat server.")) from None
+
+
+def missing_for(action: str, *, user: SignedIn | None = None) -> str:
+    """What the office must set before ``action`` ("file": a DHIS2 file, "upload": sending to the
+    server) can work, in words that name where to set it; "" when nothing is missing. The window
+    asks this before it asks for a file name or a password."""
+    require("report.make", user)
+    if action == "upload" and not (preferences.get("dhis2.url") and preferences.get("dhis2.username")):
+        return _("Alamat server DHIS2 dan akun DHIS2 puskesmas belum diisi. Isi di Pengaturan > Pelaporan, lalu Simpan.")
+    if not preferences.get("dhis2.mapping"):
+        return _("Belum ada pemetaan DHIS2. Muat file pemetaan (CSV) atau metadata DHIS2 (JSON) dari Dinas di "
+                 "Pengaturan > Pelaporan.")
+    return ""
 
 
 def upload(kind: str, period: Period, *, password: str, url: str = "", username: str = "",

@@ -243,12 +243,18 @@ class ReportingCalendar(QWidget):
         entry = self.current()
         if entry is None:
             return None
+        from kupang_desk.reporting import dhis2
+
+        missing = dhis2.missing_for("file")  # said before a file name is asked for
+        if missing:
+            self.summary.setText(missing)
+            show_error(self, KnownError(missing))
+            return None
         if not path:
             path = ask_save_path(self, "dhis2-file", _("Simpan berkas DHIS2"), f"dhis2-{entry.kind}-{entry.period.slug()}.json",
                                  _("DHIS2 JSON (*.json);;DHIS2 CSV (*.csv)"))
             if not path:
                 return None
-        from kupang_desk.reporting import dhis2
 
         def work(_task):
             payload = dhis2.data_value_set(entry.kind, entry.period)
@@ -266,12 +272,18 @@ class ReportingCalendar(QWidget):
         entry = self.current()
         if entry is None:
             return None
+        from kupang_desk.reporting import dhis2, sent
+
+        missing = dhis2.missing_for("upload")  # said before the password is asked for
+        if missing:
+            self.summary.setText(missing)
+            show_error(self, KnownError(missing))
+            return None
         if password is None:
             password, ok = QInputDialog.getText(self, _("Unggah DHIS2"), _("Kata sandi akun DHIS2 {user}:").format(
                 user=preferences.get("dhis2.username") or "?"), QLineEdit.EchoMode.Password)
             if not ok or not password:
                 return None
-        from kupang_desk.reporting import dhis2, sent
 
         def work(_task):
             checked, done, payload = dhis2.upload(entry.kind, entry.period, password=password)

@@ -160,6 +160,23 @@ def test_pelaporan_settings_and_a_dhis2_upload_from_the_calendar(window, qtbot, 
     assert SentReport.get().method == "dhis2"
 
 
+def test_dhis2_says_what_is_missing_before_it_asks_for_a_file_or_a_password(window, qtbot, monkeypatch):
+    """Issue 38 item 6: "Berkas DHIS2" asked for a file name and then said to run a command; "Unggah"
+    asked for the DHIS2 password before saying no server was set. Check first, then ask."""
+    from kupang_desk.ui import reporting as reporting_ui
+
+    asked = []
+    monkeypatch.setattr(reporting_ui, "ask_save_path", lambda *args: asked.append("file") or "")
+    monkeypatch.setattr(reporting_ui.QInputDialog, "getText", lambda *args, **kw: asked.append("password") or ("", False))
+    window.show_calendar()
+    cal = window.reports_page.calendar
+    assert cal.select("lb1", format_month(LAST_MONTH_DAY.year, LAST_MONTH_DAY.month))
+    assert cal.save_dhis2() is None and cal.upload() is None
+    assert asked == []
+    assert "Pengaturan > Pelaporan" in cal.summary.text() and "Alamat server DHIS2" in cal.summary.text()
+    assert cal.save_dhis2() is None and "Belum ada pemetaan DHIS2" in cal.summary.text() and asked == []
+
+
 def test_the_dhis2_id_scheme_and_the_dinas_metadata_from_pengaturan(window, qtbot, tmp_path):
     """Issue 37: the window had no way to say the Dinas's server reads uids, nor to load its metadata
     export. Loaded without a CSV mapping, the metadata builds the mapping and the scheme turns to uid;

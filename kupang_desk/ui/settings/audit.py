@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import audit, clock
+from kupang_desk import audit, audit_words, clock
 from kupang_desk.accounts import users
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
@@ -86,11 +86,8 @@ class AuditTab(QWidget):
         super().__init__(parent)
         self.user = combo(users.account_choices(),
                           empty=_("Semua pengguna"))
-        actions = ("create", "update", "delete", "merge", "view", "export", "print", "import", "sign_in",
-                   "sign_in_failed", "transition", "payout")
-        self.action = combo([(audit.action_label(a), a) for a in actions], empty=_("Semua tindakan"))
-        self.table = combo([(t, t) for t in ("patient", "visit", "student", "award", "user", "setting", "institution")],
-                           empty=_("Semua tabel"))
+        self.action = combo(audit.actions(), empty=_("Semua tindakan"))
+        self.table = combo([(audit_words.table_label(t), t) for t in audit_words.TABLES], empty=_("Semua tabel"))
         self.record = line(placeholder=_("ID data"))
         self.date_from, self.date_to = line(placeholder=_("dari hh-bb-tttt")), line(placeholder=_("sampai hh-bb-tttt"))
         self.apply_button = QPushButton(_("Tampilkan"))
