@@ -13,7 +13,7 @@ import sys
 import threading
 
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -79,9 +79,12 @@ class Tile(QPushButton):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.labels = [QLabel(title), QLabel("…"), QLabel()]
         big = self.labels[1].font()
-        big.setPointSizeF(big.pointSizeF() * 2)
+        self.largest = big.pointSizeF() * 2
+        big.setPointSizeF(self.largest)
         big.setBold(True)
         self.labels[1].setFont(big)
+        self.labels[1].setMinimumWidth(1)  # the figure shrinks its font to fit, never the text (Rupiah are never cut)
+        self.labels[0].setWordWrap(True)
         self.labels[2].setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
@@ -90,9 +93,26 @@ class Tile(QPushButton):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             layout.addWidget(label)
 
+    def fit_figure(self) -> None:
+        """The largest font, up to twice the normal size, at which the whole figure fits the tile."""
+        label = self.labels[1]
+        room = max(10, self.contentsRect().width() - 24)
+        font = label.font()
+        size = self.largest
+        font.setPointSizeF(size)
+        while size > 7 and QFontMetrics(font).horizontalAdvance(label.text()) > room:
+            size -= 0.5
+            font.setPointSizeF(size)
+        label.setFont(font)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_figure()
+
     def show_figure(self, value: str, detail: str, opens: Opens | None) -> None:
         self.value, self.detail, self.opens = value, detail, opens
         self.labels[1].setText(value)
+        self.fit_figure()
         self.labels[2].setText(detail)
         self.setAccessibleName(f"{self.title}: {value}. {detail}")
         self.setToolTip(_("Klik untuk membuka daftarnya") if opens else "")

@@ -170,3 +170,22 @@ def test_the_school_head_sees_money_deadlines_and_students_left_out(qtbot, sqlit
     assert tab.status_box.currentData() == "sk_nominasi" and [r.name for r in tab.model.items] == ["Ana Bere"]
     window.close()
     QApplication.processEvents()
+
+
+def test_a_tile_shows_the_whole_rupiah_figure_however_narrow(qtbot):
+    """Issue 38 item 5: Rupiah amounts on the school Beranda were cut ("Rp20.475."). The figure's font
+    shrinks until the whole amount fits; a short figure keeps the large font."""
+    from PySide6.QtGui import QFontMetrics
+
+    from kupang_desk.ui.beranda import Tile
+
+    narrow, count = Tile("paid", "Sudah cair"), Tile("count", "Penerima tahun ini")
+    for tile in (narrow, count):
+        qtbot.addWidget(tile)
+        tile.resize(140, 110)
+        tile.show()
+    narrow.show_figure("Rp37.575.000", "masih harus dicairkan", None)
+    count.show_figure("153", "2 program", None)
+    figure = narrow.labels[1]
+    assert QFontMetrics(figure.font()).horizontalAdvance("Rp37.575.000") <= figure.width()
+    assert figure.font().pointSizeF() < count.labels[1].font().pointSizeF() == count.largest

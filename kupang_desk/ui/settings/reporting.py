@@ -5,11 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -82,11 +84,14 @@ class ReportingTab(QWidget):
         self.thresholds.setObjectName("skdrThresholds")
         self.thresholds.setHorizontalHeaderLabels([_("Kode"), _("Penyakit atau sindrom"), _("Ambang (kasus seminggu)")])
         self.thresholds.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2):  # the headers whole: "Ambang (kasus seminggu)"
+            self.thresholds.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.thresholds.verticalHeader().hide()
         self.mapping = QTableWidget(0, 2)
         self.mapping.setObjectName("skdrMapping")
         self.mapping.setHorizontalHeaderLabels([_("Awalan kode ICD-10"), _("Kode SKDR")])
         self.mapping.horizontalHeader().setStretchLastSection(True)
+        self.mapping.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.mapping.verticalHeader().hide()
         add, remove, reset = QPushButton(_("Tambah baris")), QPushButton(_("Hapus baris")), QPushButton(_("Kembalikan bawaan"))
         add.clicked.connect(self._add_mapping_row)
@@ -108,9 +113,22 @@ class ReportingTab(QWidget):
         column.addLayout(tables, 1)
         column.addLayout(buttons)
         column.addWidget(self.skdr_message)
-        layout = QVBoxLayout(self)
+        # The SKDR tables show six rows at least; on a 768 px screen the tab scrolls rather than grow the window.
+        rows = 6
+        for table in (self.thresholds, self.mapping):
+            table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + rows * table.verticalHeader().defaultSectionSize()
+                                   + 2 * table.frameWidth())
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(general)
         layout.addWidget(skdr, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self._show_skdr()
         self._show_mapping_state()
 
