@@ -25,6 +25,7 @@ def permission_labels() -> dict[str, str]:
         "patient.write": _("Mendaftarkan dan mengubah data pasien"),
         "patient.merge": _("Menggabungkan pasien ganda"),
         "visit.write": _("Mencatat kunjungan dan diagnosis"),
+        "visit.delete": _("Menghapus kunjungan yang salah catat"),
         "report.make": _("Membuat dan mencetak laporan"),
         "report.send": _("Menandai laporan terkirim ke Dinas"),
         "import.run": _("Mengimpor register lama"),
@@ -47,7 +48,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # A full backup holds every patient, student and password hash: the administrator's. The
     # program's own daily and closing backups run as SYSTEM_BACKUP whoever is signed in.
     "pendaftaran": ("patient.read", "patient.write", "visit.write", "report.make", "report.send"),
-    "poli": ("patient.read", "visit.write"),
+    # Deleting a visit takes it out of every report: the poli that recorded it (and the administrator), not the loket.
+    "poli": ("patient.read", "visit.write", "visit.delete"),
     "operator_sekolah": ("student.read", "student.write", "award.write", "award.print"),
     "pimpinan": ("patient.read", "student.read", "report.make", "report.send", "award.print", "audit.view"),
 }

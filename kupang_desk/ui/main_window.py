@@ -58,19 +58,20 @@ class Section:
     title: str
     description: str
     desk: str  # "puskesmas", "sekolah", "dinas" or "both": which installations show it
+    key_number: int = 0  # Ctrl+<n> opens it, the same for every role (0: none); Pengaturan is always Ctrl+9
 
 
 def sections() -> list[Section]:
     return [
-        Section("beranda", _("Beranda"), _("Kunjungan hari ini dan bulan ini, tren 12 bulan, penyakit terbanyak dan yang naik, antrean dan laporan."), "puskesmas"),
-        Section("pasien", _("Pasien"), _("Pendaftaran pasien, pencarian cepat menurut nama, NIK, No. RM atau No. BPJS, dan kartu pasien."), "puskesmas"),
-        Section("antrean", _("Antrean"), _("Loket memberi nomor antrean, poli memanggil dan melayani, layar ruang tunggu menampilkan nomor berikutnya."), "puskesmas"),
-        Section("kunjungan", _("Kunjungan"), _("Kunjungan hari ini dan register kunjungan dengan diagnosis ICD-10."), "puskesmas"),
-        Section("laporan", _("Laporan"), _("LB1, rekap kunjungan dan sepuluh besar penyakit untuk Dinas Kesehatan, sebagai Excel dan PDF."), "puskesmas"),
-        Section("beranda_sekolah", _("Beranda"), _("Penerima beasiswa menurut program dan status, dana yang sudah dan belum cair, batas aktivasi rekening, siswa layak yang belum diusulkan."), "sekolah"),
-        Section("sekolah", _("Sekolah/Beasiswa"), _("Data siswa dari Dapodik, program beasiswa (PIP dan program Kota Kupang), penerima dan pencairannya."), "sekolah"),
-        Section("rekap_kota", _("Rekap kota"), _("File laporan dari puskesmas: yang sudah dan belum mengirim, LB1, rekap, penyakit terbanyak dan SKDR kota."), "dinas"),
-        Section("pengaturan", _("Pengaturan"), _("Profil institusi dan kop surat, daftar poli dan cara bayar, kelurahan wilayah kerja."), "both"),
+        Section("beranda", _("Beranda"), _("Kunjungan hari ini dan bulan ini, tren 12 bulan, penyakit terbanyak dan yang naik, antrean dan laporan."), "puskesmas", 1),
+        Section("pasien", _("Pasien"), _("Pendaftaran pasien, pencarian cepat menurut nama, NIK, No. RM atau No. BPJS, dan kartu pasien."), "puskesmas", 2),
+        Section("antrean", _("Antrean"), _("Loket memberi nomor antrean, poli memanggil dan melayani, layar ruang tunggu menampilkan nomor berikutnya."), "puskesmas", 3),
+        Section("kunjungan", _("Kunjungan"), _("Kunjungan hari ini dan register kunjungan dengan diagnosis ICD-10."), "puskesmas", 4),
+        Section("laporan", _("Laporan"), _("LB1, rekap kunjungan dan sepuluh besar penyakit untuk Dinas Kesehatan, sebagai Excel dan PDF."), "puskesmas", 5),
+        Section("beranda_sekolah", _("Beranda"), _("Penerima beasiswa menurut program dan status, dana yang sudah dan belum cair, batas aktivasi rekening, siswa layak yang belum diusulkan."), "sekolah", 6),
+        Section("sekolah", _("Sekolah/Beasiswa"), _("Data siswa dari Dapodik, program beasiswa (PIP dan program Kota Kupang), penerima dan pencairannya."), "sekolah", 7),
+        Section("rekap_kota", _("Rekap kota"), _("File laporan dari puskesmas: yang sudah dan belum mengirim, LB1, rekap, penyakit terbanyak dan SKDR kota."), "dinas", 1),
+        Section("pengaturan", _("Pengaturan"), _("Profil institusi dan kop surat, daftar poli dan cara bayar, kelurahan wilayah kerja."), "both", 9),
     ]
 
 
@@ -511,6 +512,9 @@ class MainWindow(QMainWindow):
                 (_("Kunjungan baru untuk pasien terpilih..."), "Ctrl+K", self.new_visit_for_selection),
                 (_("Gabungkan pasien ganda..."), "", self.merge_patients),
             ):
+                needs = {"Ctrl+N": "patient.write", "Ctrl+K": "visit.write", "": "patient.merge"}.get(keys, "patient.read")
+                if not allowed(user, needs):  # what the role may not do is not offered
+                    continue
                 action = QAction(text, self)
                 if keys:
                     action.setShortcut(QKeySequence(keys))
@@ -525,11 +529,12 @@ class MainWindow(QMainWindow):
 
         view_menu = self.menuBar().addMenu(_("&Tampilan"))
         self.section_actions: dict[str, QAction] = {}
-        for row, section in enumerate(self.visible_sections()):
+        for section in self.visible_sections():
             action = QAction(section.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
-            action.setToolTip(f"{section.title} (Ctrl+{row + 1})")
-            action.triggered.connect(lambda _checked=False, r=row: self.navigation.setCurrentRow(r))
+            number = self._key_number(section)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setToolTip(f"{section.title} (Ctrl+{number})")
+            action.triggered.connect(lambda _checked=False, key=section.key: self.show_section(key))
             view_menu.addAction(action)
             self.section_actions[section.key] = action
 
@@ -596,6 +601,12 @@ class MainWindow(QMainWindow):
         if "sections" in self.__dict__:
             return list(self.sections)
         return [s.key for s in self.visible_sections()]
+
+    def _key_number(self, section: Section) -> int:
+        """The section's own number; a school's own desk counts from 1 where it stands alone."""
+        if section.desk == "sekolah" and self.institution is not None and self.institution.kind == "sekolah":
+            return {"beranda_sekolah": 1, "sekolah": 2}.get(section.key, section.key_number)
+        return section.key_number
 
     def show_section(self, key: str) -> None:
         self.navigation.setCurrentRow(self.section_keys().index(key))

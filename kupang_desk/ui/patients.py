@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from kupang_desk import regions
+from kupang_desk.accounts import session
+from kupang_desk.accounts.permissions import allowed
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_number
 from kupang_desk.i18n import _
@@ -80,12 +82,15 @@ class PatientsPage(QWidget):
         self.status = QLabel(_("Ketik untuk mencari. Pasien baru: Ctrl+N."))
         self.status.setObjectName("searchStatus")
         buttons = QHBoxLayout()
-        for text, tip, handler in (
-            (_("Pasien baru"), "Ctrl+N", self.new_patient.emit),
-            (_("Buka kartu pasien"), "Enter", self.open_selected),
-            (_("Kunjungan baru"), "Ctrl+K", self.visit_selected),
-            (_("Gabungkan pasien ganda..."), "", self.merge_requested.emit),
+        user = session.current()
+        for text, tip, handler, permission in (
+            (_("Pasien baru"), "Ctrl+N", self.new_patient.emit, "patient.write"),
+            (_("Buka kartu pasien"), "Enter", self.open_selected, "patient.read"),
+            (_("Kunjungan baru"), "Ctrl+K", self.visit_selected, "visit.write"),
+            (_("Gabungkan pasien ganda..."), "", self.merge_requested.emit, "patient.merge"),
         ):
+            if not allowed(user, permission):  # a button for what the role may not do is not shown
+                continue
             button = QPushButton(f"{text} ({tip})" if tip else text)
             button.setToolTip(tip)
             button.clicked.connect(lambda _checked=False, h=handler: h())

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk.accounts import session
+from kupang_desk.accounts.permissions import allowed
 from kupang_desk.connection import DatabaseUrl
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
@@ -61,6 +63,8 @@ class QueuePage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.loket, _("Loket"))
         self.tabs.addTab(self.poli, _("Poli"))
+        if not allowed(session.current(), "patient.write"):  # a poli clerk gives no numbers: the Poli tab first
+            self.tabs.setCurrentWidget(self.poli)
         self.screen_button = QPushButton(_("Layar ruang tunggu"))
         self.screen_button.setToolTip(_("Layar penuh untuk TV di ruang tunggu: nomor yang dilayani dan berikutnya"))
         self.screen_button.clicked.connect(lambda: self.show_screen())

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from kupang_desk import regions, settings
+from kupang_desk.accounts import session
+from kupang_desk.accounts.permissions import allowed
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
@@ -155,6 +157,9 @@ class VisitRegisterPage(QWidget):
         self.apply_button = QPushButton(_("Terapkan (Enter)"))
         self.correct_button = QPushButton(_("Koreksi kunjungan..."))
         self.delete_button = QPushButton(_("Hapus kunjungan..."))
+        # Only what this role may do is offered (the domain checks it again).
+        self.delete_button.setVisible(allowed(session.current(), "visit.delete"))
+        self.correct_button.setVisible(allowed(session.current(), "visit.write"))
         self.status = QLabel()
         self.status.setObjectName("registerStatus")
         filters = QGridLayout()

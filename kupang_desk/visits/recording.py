@@ -332,7 +332,7 @@ def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | N
 
 def delete_visit(visit_id: int, *, reason: str, user: User | None = None) -> Visit:
     """Removes a visit from every list and report (soft: it stays in the database with the reason)."""
-    user = require("visit.write", user)
+    user = require("visit.delete", user)
     if not " ".join((reason or "").split()):
         raise KnownError(_("Alasan penghapusan wajib diisi, misalnya 'kunjungan tercatat dua kali'."))
     with writing():

@@ -6,7 +6,7 @@ import pytest
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from kupang_desk import __version__, demo, version
 from kupang_desk.demo import FIRST_RUN
@@ -53,7 +53,37 @@ def test_keyboard_moves_between_sections(window, qtbot):
     window.navigation.setFocus()
     qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
     assert window.current_section() == "beranda_sekolah"
-    assert window.section_actions["pengaturan"].shortcut().toString() == "Ctrl+8"
+    assert window.section_actions["pengaturan"].shortcut().toString() == "Ctrl+9"
+
+
+def test_each_role_sees_its_own_sections_with_the_same_shortcuts_and_only_what_it_may_do(qtbot, sqlite_database):
+    """Issue 38 item 3: Ctrl+1..8 changed meaning per role, a poli clerk filled the whole new-patient form to be
+    refused at Simpan, the loket deleted visits, and the poli's Antrean opened on the Loket tab."""
+    from kupang_desk.accounts import session, users
+
+    demo.generate(20, 60)
+    shortcuts = {}
+    for username in ("admin", "loket", "poli"):
+        session.sign_in(users.authenticate(username, demo.DEMO_PASSWORD))
+        window = MainWindow(sqlite_database)
+        qtbot.addWidget(window)
+        shortcuts[username] = {key: action.shortcut().toString() for key, action in window.section_actions.items()}
+        patients = window.page("pasien")
+        offered = {button.text() for button in patients.findChildren(QPushButton)}
+        register = window.page("kunjungan")
+        if username == "poli":
+            assert "Pasien baru (Ctrl+N)" not in offered and "Kunjungan baru (Ctrl+K)" in offered
+            assert window.page("antrean").tabs.currentWidget() is window.queue_page.poli
+            assert not register.delete_button.isHidden()
+        if username == "loket":
+            assert "Pasien baru (Ctrl+N)" in offered
+            assert register.delete_button.isHidden()
+            assert window.page("antrean").tabs.currentWidget() is window.queue_page.loket
+        window.close()
+        session.sign_out()
+    for username in ("loket", "poli"):  # a section has one shortcut whoever signs in
+        assert all(shortcuts["admin"][key] == keys for key, keys in shortcuts[username].items()), username
+    assert shortcuts["poli"]["kunjungan"] == "Ctrl+4" and shortcuts["admin"]["pengaturan"] == "Ctrl+9"
 
 
 def test_summary_fills_the_pages_off_the_gui_thread(window, qtbot):
