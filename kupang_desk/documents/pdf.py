@@ -31,6 +31,7 @@ from reportlab.platypus import (
     Image,
     KeepTogether,
     LongTable,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -119,7 +120,37 @@ def letterhead_block(head, width: float) -> list:
     return [block]
 
 
-def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) -> LongTable | PagedTable:
+def _fit_identifiers(columns: list, rows: list[list], widths: list[float], font_size: float) -> list[float]:
+    """Widths in which every identifier (NISN, NIK, No. KIP, No. Rekening) stands on one line: an
+    identifier column grows to its longest value, taking the room from the text columns (a name
+    wraps; "051278381 / 8" must never print)."""
+    need = {}
+    for index, column in enumerate(columns):
+        if column.kind == "id":
+            longest = max((pdfmetrics.stringWidth(str(row[index]), FONT, font_size) for row in rows
+                           if row[index] not in (None, "")), default=0.0)
+            if longest + 5 > widths[index]:
+                need[index] = longest + 5 - widths[index]
+    if not need:
+        return widths
+    text = [i for i, c in enumerate(columns) if c.kind == "text" and not c.numeric and c.key != "no" and i not in need]
+    spare = sum(widths[i] * 0.45 for i in text)  # a text column keeps at least 55% of its width
+    wanted = sum(need.values())
+    share = min(1.0, spare / wanted) if wanted else 0.0
+    fitted = list(widths)
+    for index, extra in need.items():
+        fitted[index] += extra * share
+    taken = wanted * share
+    room = sum(widths[i] for i in text) or 1.0
+    for index in text:
+        fitted[index] -= taken * widths[index] / room
+    return fitted
+
+
+def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0, rows: slice | None = None,
+                   totals: bool = True) -> LongTable | PagedTable:
+    """The table with its header; ``rows``: only those rows (the header still on top), ``totals``: with
+    the totals row of the whole table when it has one."""
     columns = table.columns
     top, bottom = [], []
     spans = []
@@ -135,7 +166,7 @@ def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) 
             spans.append(("SPAN", (start, 0), (start, 1)))
     cell_style = text_style(font_size, leading=font_size * 1.15)
     total_chars = sum(c.width for c in columns)
-    widths = [width * c.width / total_chars for c in columns]
+    widths = _fit_identifiers(columns, table.rows, [width * c.width / total_chars for c in columns], font_size)
     room = [w - 4 for w in widths]  # the cell's padding
     spanned = _spanned_room(top, room)
     grouped = any(c.group for c in columns)
@@ -148,7 +179,7 @@ def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) 
         data = [[header_cell(text, room[i], font_size) for i, text in enumerate(top)]]
         spans = []
     header_rows = len(data)
-    for row in table.rows:
+    for row in table.rows[rows or slice(None)]:
         data.append([_cell(value, spec, cell_style, room[i]) for i, (value, spec) in enumerate(zip(row, columns, strict=True))])
     style = [
         ("FONT", (0, 0), (-1, -1), FONT, font_size),
@@ -167,7 +198,7 @@ def table_flowable(table: ReportTable, width: float, *, font_size: float = 7.0) 
         elif spec.key == "no":
             style.append(("ALIGN", (column, header_rows), (column, -1), "CENTER"))
     last_style = []
-    if table.total_label:
+    if table.total_label and totals:
         data.append([_cell(value, spec, cell_style, room[i]) if spec.numeric else value
                      for i, (value, spec) in enumerate(zip(table.totals(), columns, strict=True))])
         last_style = [("FONT", (0, -1), (-1, -1), BOLD, font_size), ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F2F2F2"))]
@@ -277,6 +308,8 @@ def _cell(value, spec, style, room: float):
     if spec.numeric and isinstance(value, int | float):
         return shown_number(value, spec.kind)
     text = str(value)
+    if spec.kind == "id":  # an identifier is never wrapped (its column was widened to hold it)
+        return text
     # A Paragraph (which wraps) only where the text is wider than its column: laying out
     # Paragraphs is what makes long tables slow, and plain text would run into the next column.
     if len(text) * style.fontSize < room:  # fits even if every letter were an em wide: no need to measure
@@ -342,19 +375,47 @@ def trend_chart(points: list[tuple[str, int, int]], width: float) -> Drawing:
     return drawing
 
 
-def signature(report: Report, width: float) -> KeepTogether:
+def signature(report: Report, width: float, *, mark: Flowable | None = None) -> KeepTogether:
     head = report.letterhead
     lines = [place_and_date(head.city, report.signed_on), head.signer_title, "", "", "",
              f"<u><b>{escape(head.signer_name or '........................................')}</b></u>",
              _("NIP {nip}").format(nip=format_nip(head.signer_nip)) if head.signer_nip else ""]
     block = Table([["", [Paragraph(line or "&nbsp;", text_style(9)) for line in lines]]], colWidths=[width * 0.62, width * 0.38])
-    return KeepTogether([Spacer(1, 6 * mm), block])
+    return KeepTogether([*([mark] if mark is not None else []), Spacer(1, 6 * mm), block])
+
+
+class PageMark(Flowable):
+    """Takes no room; notes the page it lands on (where a table ended, where the signature went)."""
+
+    def __init__(self, pages: list[int]) -> None:
+        super().__init__()
+        self.pages = pages
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self) -> None:
+        self.pages.append(self.canv.getPageNumber())
+
+
+KEPT_WITH_SIGNATURE = 3  # rows of the last table that go to the signature's page rather than leave it alone
 
 
 def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
-    """Writes the report as a PDF at ``path``."""
+    """Writes the report as a PDF at ``path``. The signature never stands alone on the last page:
+    when it would, the last rows of the last table go over with it (under the repeated header)."""
     register_fonts()
     path = Path(path)
+    table_end: list[int] = []
+    signed: list[int] = []
+    _build(report, path, paper, 0, table_end, signed)
+    last = report.tables[-1] if report.tables else None
+    if last is not None and table_end and signed and signed[-1] > table_end[-1] and len(last.rows) > KEPT_WITH_SIGNATURE:
+        _build(report, path, paper, KEPT_WITH_SIGNATURE, [], [])
+    return path
+
+
+def _build(report: Report, path: Path, paper: str, keep_last: int, table_end: list[int], signed: list[int]) -> None:
     size = PAPERS.get(paper, A4)
     size = landscape(size) if report.landscape else portrait(size)
     margin = 12 * mm
@@ -363,9 +424,14 @@ def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
     if report.empty:
         story.append(Paragraph(escape(report.empty_note()), text_style(9)))
     font_size = 6.3 if report.tables and len(report.tables[0].columns) > 20 else 8.0
-    for table in report.tables:
-        story += [CondPageBreak(30 * mm), Paragraph(escape(table.title), text_style(9, bold=True)), Spacer(1, 1.5 * mm),
-                  table_flowable(table, width, font_size=font_size)]
+    for number, table in enumerate(report.tables, start=1):
+        story += [CondPageBreak(30 * mm), Paragraph(escape(table.title), text_style(9, bold=True)), Spacer(1, 1.5 * mm)]
+        if keep_last and number == len(report.tables):
+            story += [table_flowable(table, width, font_size=font_size, rows=slice(0, -keep_last), totals=False),
+                      PageBreak(), table_flowable(table, width, font_size=font_size, rows=slice(-keep_last, None))]
+        else:
+            story.append(table_flowable(table, width, font_size=font_size))
+        story.append(PageMark(table_end))
         if table.note:
             story += [Spacer(1, 1 * mm), Paragraph(escape(table.note), text_style(7.5))]
         story.append(Spacer(1, 4 * mm))
@@ -379,7 +445,7 @@ def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
                   Spacer(1, 1.5 * mm), trend_chart(report.trend, width)]
     for line in report.closing:
         story.append(Paragraph(escape(line), text_style(9)))
-    story.append(signature(report, width))
+    story.append(signature(report, width, mark=PageMark(signed)))
     document = SimpleDocTemplate(str(path), pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=margin,
                                  bottomMargin=16 * mm, title=f"{report.title} {report.period.label()}",
                                  author=report.letterhead.name, keywords=str(report.anchor or ""))
@@ -389,4 +455,3 @@ def write_pdf(report: Report, path: str | Path, *, paper: str = "A4") -> Path:
     except OSError as error:
         raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu dulu.").format(
             path=path, detail=os_reason(error))) from error
-    return path

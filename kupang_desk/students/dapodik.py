@@ -146,6 +146,8 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
         changes: dict = {}
         if not check.problems:
             student, changes = check.run(_match, cleaned, line, by_nisn, by_nik, by_nipd, seen) or (None, {})
+        else:  # refused already: the file's own repeats are said too, so one correction round fixes the row
+            check.run(_repeated, cleaned, line, seen, keep=True)
         check.apply(result)
         if result.status == "error" or check.pending:
             continue
@@ -165,16 +167,27 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     return summary
 
 
+def _repeated(cleaned: dict, line: int, seen: dict[tuple[str, str], int], *, keep: bool = False) -> None:
+    """Refuses a NISN, NIK or NIPD an earlier row of the file already has; ``keep``: this row's numbers
+    are remembered for the rows after it even though it is refused for another reason."""
+    keys = [(key, str(cleaned[key])) for key in ("nisn", "nik", "nipd") if cleaned.get(key)]
+    repeats = [(key, number) for key, number in keys if (key, number) in seen]
+    if keep:
+        for key, number in keys:
+            seen.setdefault((key, number), line)
+    if repeats:
+        key, number = repeats[0]
+        raise RowError(LABELS[key], _("{column} {number} sudah ada di baris {line} file ini; hapus baris rangkap.").format(
+            column=LABELS[key], number=number, line=seen[(key, number)]))
+
+
 def _match(cleaned: dict, line: int, by_nisn: dict, by_nik: dict, by_nipd: dict,
            seen: dict[tuple[str, str], int]) -> tuple[Student | None, dict]:
     """The student this row is (or None for a new one) and the fields it changes."""
     keys = [(key, str(cleaned[key])) for key in ("nisn", "nik", "nipd") if cleaned.get(key)]
     if not keys:
         raise RowError(LABELS["nisn"], _("NISN, NIK dan NIPD kosong semua; isi paling sedikit satu agar siswa dapat dikenali."))
-    for key, number in keys:
-        if (key, number) in seen:
-            raise RowError(LABELS[key], _("{column} {number} sudah ada di baris {line} file ini; hapus baris rangkap.").format(
-                column=LABELS[key], number=number, line=seen[(key, number)]))
+    _repeated(cleaned, line, seen)
     student = None
     for key, number in keys:
         student = {"nisn": by_nisn, "nik": by_nik, "nipd": by_nipd}[key].get(number)

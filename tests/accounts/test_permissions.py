@@ -68,7 +68,7 @@ CALLS = {
         diagnoses=[DiagnosisLine("J06.9", True, True)]), user=u, today=TODAY)),
     "correct visit": ("visit.write", lambda w, u: correct_visit(w["visit"].id, form_of(w["visit"]), reason="salah kode",
                                                                 user=u, today=TODAY)),
-    "delete visit": ("visit.write", lambda w, u: delete_visit(w["visit"].id, reason="ganda", user=u)),
+    "delete visit": ("visit.delete", lambda w, u: delete_visit(w["visit"].id, reason="ganda", user=u)),
     "preview report": ("report.make", lambda w, u: service.make("lb1", Period.month("2026-11"), user=u)),
     "save report": ("report.make", lambda w, u: service.save("lb1", Period.month("2026-11"), xlsx=w["tmp"] / "l.xlsx", user=u)),
     "import register": ("import.run", lambda w, u: import_register(w["tmp"] / "tidak-ada.xlsx", dry_run=True, user=u)),

@@ -73,3 +73,37 @@ def test_a_long_table_prints_page_by_page_exactly_as_one_reportlab_table(tmp_pat
     assert [int(n) for n in re.findall(r"Penyakit (\d+)", text)] == [n for n in range(1, 701) if n % 7]
     assert text.count("kolitis infeksi") == 100  # the long name, wrapped in its cell, on every seventh row
     assert "Jumlah\n245.350\n490.700\n2.100" in with_rows[-1].split("Penyakit 699")[-1]  # the total row, last
+
+
+def test_identifiers_never_wrap_and_the_signature_keeps_the_last_rows_company(tmp_path):
+    """Issue 38 item 2: NISN, No. KIP and No. Rekening broke in the middle of the number ("051278381 /
+    8") and the signature block stood alone on page 2. An identifier stays on one line; whatever the
+    number of rows, the signature's page also holds the table's last rows."""
+    import datetime as dt
+
+    from kupang_desk.documents.table import Letterhead, Period, Report
+    from kupang_desk.scholarships.printouts import recipient_columns
+
+    def recipients(count: int) -> Report:
+        rows = [[str(n), f"05127838{n:02d}", f"Siswa Penerima Nomor {n} Dengan Nama Panjang", "L", "Kelas 4A", "KIP",
+                 "12 Maret 2015", "Maria Yasinta Bere Manafe", f"KIP{n:011d}", "BRI", f"0123-01-0{n:05d}-50-9", 450_000,
+                 "Dicairkan"] for n in range(1, count + 1)]
+        return Report("penerima", "Daftar penerima", Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+                      [ReportTable("Penerima", recipient_columns(), rows=rows, total_label="Jumlah")],
+                      Letterhead(["PEMERINTAH KOTA KUPANG"], "SD Inpres Oebobo 2", "Jl. Frans Seda", None, "Kupang",
+                                 "Kepala Sekolah", "Yosefina Manafe", "197703122005022002"),
+                      landscape=False, signed_on=dt.date(2026, 12, 5))
+
+    pdf.register_fonts()
+    flowable = pdf.table_flowable(recipients(3).tables[0], 186 * pdf.mm, font_size=8)
+    for row in flowable._cellvalues[1:4]:
+        for column in (1, 8, 10):  # NISN, No. KIP, No. Rekening: plain text that fits its column
+            assert isinstance(row[column], str)
+            assert pdf.pdfmetrics.stringWidth(row[column], pdf.FONT, 8) <= flowable._argW[column] - 4, row[column]
+    alone = 0
+    for count in range(18, 40):
+        pages = _pages_text(pdf.write_pdf(recipients(count), tmp_path / f"penerima-{count}.pdf"))
+        assert f"0512783{count:03d}"[-10:] in pages[-1] or f"05127838{count:02d}" in pages[-1], count
+        assert "Yosefina Manafe" in pages[-1]
+        alone += len(pages) > 1
+    assert alone  # some of these counts did push the signature over: the rule was tried

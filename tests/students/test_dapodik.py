@@ -239,3 +239,17 @@ def test_a_district_file_keeps_the_cells_of_its_first_clean_rows_and_of_every_ba
     assert statuses[min(statuses)] == "new" and "error" in statuses.values()
     sheet = load_workbook(tmp_path / "ditolak.xlsx").active
     assert any(c.value == "Ani Lay" for row in sheet.iter_rows() for c in row)
+
+
+def test_a_bad_row_gives_every_reason_at_once(database, tmp_path):
+    """Issue 38 item 7: a row whose name held a digit, whose NIK Excel had written 5.37104E+15 and
+    whose NISN repeated an earlier row gave one reason ("Nama tidak boleh berisi angka"); the clerk
+    fixed it, imported again, and met the next. Every problem of the row is said the first time."""
+    path = export(tmp_path, [student(), student(Nama="Ani Lay 2", NISN="0151234567", NIK="5.37104E+15", NIPD="2299")])
+    summary = import_students(path, today=TODAY)
+    bad = summary.rows[1]
+    assert bad.status == "error"
+    columns = [column for column, _reason in bad.problems]
+    assert "Nama" in columns and "NISN" in columns, bad.problems
+    assert any("sudah ada di baris" in reason for _column, reason in bad.problems)
+    assert any("NIK" in column for column, _note in bad.problems + bad.warnings)
