@@ -111,3 +111,11 @@ def format_age(age: dt.timedelta) -> str:
     if seconds < 48 * 3600:
         return _("{n} jam lalu").format(n=seconds // 3600)
     return _("{n} hari lalu").format(n=seconds // 86400)
+
+
+def format_address(street: str, rt: str, rw: str, kelurahan: str) -> str:
+    """``Jl. Frans Seda No. 5 RT 004/RW 002, Oebobo``; a part that is empty is left out, never printed
+    as "RT /RW ," (an empty address is "-")."""
+    neighbourhood = "/".join(part for part in (f"RT {rt}" if rt else "", f"RW {rw}" if rw else "") if part)
+    first = " ".join(part for part in (" ".join((street or "").split()), neighbourhood) if part)
+    return ", ".join(part for part in (first, kelurahan or "") if part) or "-"

@@ -57,3 +57,13 @@ def test_english_writes_dates_and_numbers_as_english_does():
     finally:
         set_language("id")
     assert format_date(dt.date(2026, 12, 5)) == "5 Desember 2026" and format_rupiah(1_800_000) == "Rp1.800.000"
+
+
+def test_an_address_leaves_out_what_is_empty():
+    """Issue 38 item 9: the card showed "RT /RW ," for a patient without RT, RW and kelurahan."""
+    from kupang_desk.formatting import format_address
+
+    assert format_address("Jl. Frans Seda No. 5", "004", "002", "Oebobo") == "Jl. Frans Seda No. 5 RT 004/RW 002, Oebobo"
+    assert format_address("", "", "", "") == "-"
+    assert format_address("Jl. Timor Raya", "", "", "Oesapa") == "Jl. Timor Raya, Oesapa"
+    assert format_address("", "007", "", "") == "RT 007"

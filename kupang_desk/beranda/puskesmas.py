@@ -18,10 +18,10 @@ from kupang_desk.accounts.permissions import allowed, require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Period
 from kupang_desk.formatting import format_date
-from kupang_desk.models import DiagnosisMonth, QueueEntry, VisitDay
+from kupang_desk.models import DiagnosisDay, QueueEntry, VisitDay
 from kupang_desk.regions import KOTA_KUPANG
 from kupang_desk.reports.access import Reach, reach_by_kelurahan
-from kupang_desk.reports.counts import MonthPoint, icd_titles, monthly_visits, months_back
+from kupang_desk.reports.counts import MonthPoint, icd_titles, monthly_visits
 from kupang_desk.visits.register import VisitFilter
 
 
@@ -38,7 +38,7 @@ class Disease:
     code: str
     name: str
     cases: int  # new cases this month so far
-    previous: int  # new cases last month, whole
+    previous: int  # new cases on the same days of last month
     opens: Opens
 
 
@@ -68,10 +68,6 @@ class PuskesmasHome:
         return self.visits_month / self.visits_month_last_year - 1
 
 
-def _month_key(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
-
-
 def _same_day_last_year(day: dt.date) -> dt.date:
     try:
         return day.replace(year=day.year - 1)
@@ -85,24 +81,31 @@ def _visits_between(start: dt.date, end: dt.date) -> int:
                .where((VisitDay.day >= start) & (VisitDay.day <= end)).scalar() or 0)
 
 
-def _top_diseases(today: dt.date, *, limit: int = 10) -> list[Disease]:
-    """This month's most frequent diseases (new cases, as the top-ten report counts them) with last
-    month's count beside each; each opens the register of its visits this month."""
-    include_z = preferences.get("top_diseases.include_z_codes")
-    this, previous = _month_key(today.year, today.month), _month_key(*months_back(today, 2)[0])
+def _same_day_last_month(day: dt.date) -> dt.date:
+    """The same day of the month before, or that month's last day (31 March -> 28/29 February)."""
+    last = day.replace(day=1) - dt.timedelta(days=1)
+    return last.replace(day=min(day.day, last.day))
 
-    def cases(month: str) -> dict[str, int]:
-        condition = (DiagnosisMonth.month == month) & DiagnosisMonth.is_new_case
+
+def _top_diseases(today: dt.date, *, limit: int = 10) -> list[Disease]:
+    """This month's most frequent diseases so far (new cases, as the top-ten report counts them) with
+    the same days of last month beside each (6 December against 1-6 November, never against the
+    whole of November); each opens the register of its visits this month."""
+    include_z = preferences.get("top_diseases.include_z_codes")
+    start = today.replace(day=1)
+    before_end = _same_day_last_month(today)
+
+    def cases(first: dt.date, last: dt.date) -> dict[str, int]:
+        condition = DiagnosisDay.day.between(first, last)
         if not include_z:
-            condition &= ~DiagnosisMonth.icd10_code.startswith("Z")
-        query = (DiagnosisMonth.select(DiagnosisMonth.icd10_code, pw.fn.SUM(DiagnosisMonth.cases))
-                 .where(condition).group_by(DiagnosisMonth.icd10_code).tuples())
+            condition &= ~DiagnosisDay.icd10_code.startswith("Z")
+        query = (DiagnosisDay.select(DiagnosisDay.icd10_code, pw.fn.SUM(DiagnosisDay.new_cases))
+                 .where(condition).group_by(DiagnosisDay.icd10_code).tuples())
         return {code: int(n) for code, n in query if n}
 
-    now, before = cases(this), cases(previous)
+    now, before = cases(start, today), cases(before_end.replace(day=1), before_end)
     ranked = sorted(now, key=lambda code: (-now[code], code))[:limit]
     titles = icd_titles(ranked)
-    start = today.replace(day=1)
     return [Disease(code, titles.get(code, ""), now[code], before.get(code, 0),
                     Opens(register=VisitFilter(date_from=start, date_to=today, icd10=code, new_case=True)))
             for code in ranked]

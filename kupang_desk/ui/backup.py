@@ -71,6 +71,11 @@ class BackupDesk(QObject):
         self.label.setText(text)
         self.label.setStyleSheet(LATE_STYLE if last.late else "")
         self.label.setToolTip(_("Cadangan di {folder}").format(folder=last.folder))
+        # The Beranda's tile tells the same answer at the same moment (it was counted before the start-up backup).
+        built = getattr(self.window, "built_page", None)
+        beranda = built("beranda") if built is not None else None
+        if beranda is not None:
+            beranda.show_backup()
 
     def ask_passphrase(self, text: str) -> str | None:
         """The backup passphrase, typed by the administrator (None when cancelled)."""

@@ -340,7 +340,8 @@ class PuskesmasBeranda(QWidget):
                              (_("Perubahan"), lambda d: f"{d.cases - d.previous:+d}" if d.cases != d.previous else "0")],
                             right=(2, 3, 4))
         self.top.setObjectName("topDiseases")
-        self.top.setToolTip(_("Klik dua kali untuk membuka kunjungannya di register"))
+        self.top.setToolTip(_("Bulan lalu: kasus baru sampai tanggal yang sama bulan lalu. Klik dua kali untuk membuka "
+                              "kunjungannya di register"))
         for signal in (self.top.doubleClicked, self.top.activated):
             signal.connect(lambda index: self._open(self.top.model().item(index.row()).opens))
         self.watch = QLabel()

@@ -26,7 +26,7 @@ from kupang_desk import regions
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.errors import KnownError
-from kupang_desk.formatting import format_date, format_number
+from kupang_desk.formatting import format_address, format_date, format_number
 from kupang_desk.i18n import _
 from kupang_desk.patients import history
 from kupang_desk.patients.merge import merge
@@ -178,7 +178,7 @@ class PatientCardDialog(QDialog):
             (_("Jenis kelamin"), p.sex), (_("Lahir"), f"{p.birth_place}, {format_date(p.birth_date)}".strip(", ")),
             (_("Ibu kandung"), p.mother_name), (_("No. KK"), p.kk_number), (_("No. BPJS"), p.bpjs_number),
             (_("Cara bayar"), p.payment_type.name if p.payment_type_id else ""), (_("Telepon"), p.phone),
-            (_("Alamat"), f"{p.address} RT {p.rt}/RW {p.rw}, {regions.name_of(p.kelurahan_code)}"),
+            (_("Alamat"), format_address(p.address, p.rt, p.rw, regions.name_of(p.kelurahan_code) if p.kelurahan_code else "")),
         ]
         former = history.former_identifiers(p.id)
         if former:

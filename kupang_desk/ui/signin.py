@@ -366,12 +366,25 @@ class IdleLock(QObject):
                 self.covers.append(cover)
         dialog = self.dialog = LockDialog(self.user, self.minutes, by_hand=by_hand)
         dialog.accepted.connect(self._unlocked)
-        if self.quit_to is not None:
-            dialog.quit_button.clicked.connect(self.quit_to)
+        dialog.quit_button.clicked.connect(self._quit)
         users.record_lock(self.user, self.minutes, by_hand=by_hand)
         dialog.open()
         self.locked.emit()
         return dialog
+
+    def _quit(self) -> None:
+        """Keluar dari program, without the password: the lock and its covers go at once (the program
+        then closes as it always does, its closing backup first), not after a password nobody types."""
+        if self.dialog is not None:
+            self.dialog.done(QDialog.DialogCode.Rejected)
+        for cover in self.covers:
+            cover.deleteLater()
+        self.covers = []
+        self.dialog = None
+        if self.quit_to is not None:
+            self.quit_to()
+        else:
+            QApplication.quit()
 
     def _unlocked(self) -> None:
         for cover in self.covers:

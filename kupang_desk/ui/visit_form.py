@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from kupang_desk import clock, settings
+from kupang_desk.accounts import session
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
@@ -185,8 +186,11 @@ class VisitFormDialog(DiscardGuard, QDialog):
             row.addWidget(widget)
         f.add("referral_kind", _("Rujukan"), referral)
         self.referral.currentIndexChanged.connect(self._show_referral)
-        self.health_worker = f.add("health_worker", _("Tenaga kesehatan"), line(
-            QSettings().value("visit/health_worker", "") or ""))
+        # The poli's own health worker signed in: their name; at another desk, the last one typed on this PC.
+        user = session.current()
+        worker = user.full_name if user is not None and getattr(user, "role", "") == "poli" else \
+            QSettings().value("visit/health_worker", "") or ""
+        self.health_worker = f.add("health_worker", _("Tenaga kesehatan"), line(worker))
         self._show_referral()
         if visit is not None:
             self.reason = f.add("reason", _("Alasan koreksi"), line(placeholder=_("wajib, misalnya salah kode diagnosis")))

@@ -269,11 +269,17 @@ def load_for_correction(visit_id: int, *, user: User | None = None) -> tuple[Vis
     return VisitPatient.of(Patient.get_by_id(visit.patient_id)), Correction(visit.id, form_of(visit))
 
 
+def _typed(value) -> str:
+    """A stored vital sign as the clerk types it: ``38,5``, ``120`` (never ``38.5`` nor ``36.0``)."""
+    number = Decimal(str(value))
+    return format(number.normalize() if number == number.to_integral() else number, "f").replace(".", ",")
+
+
 def form_of(visit: Visit) -> VisitForm:
     """The visit as the form shows it, for a correction."""
     lines = [DiagnosisLine(d.icd10_code, d.is_new_case, d.is_primary) for d in
              VisitDiagnosis.select().where(VisitDiagnosis.visit == visit).order_by(VisitDiagnosis.position)]
-    vitals = {name: str(getattr(visit, name)) for name in VITALS if getattr(visit, name) is not None}
+    vitals = {name: _typed(getattr(visit, name)) for name in VITALS if getattr(visit, name) is not None}
     return VisitForm(patient_id=visit.patient_id, visit_at=visit.visit_at, poli_id=visit.poli_id,
                      payment_type_id=visit.payment_type_id, complaint=visit.complaint, anamnesis=visit.anamnesis,
                      therapy=visit.therapy, vitals=vitals, diagnoses=lines, referral_kind=visit.referral_kind,

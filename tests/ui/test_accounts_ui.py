@@ -122,6 +122,20 @@ def test_the_idle_lock_covers_the_window_and_keeps_what_was_typed(qtbot, sqlite_
     form.discard()  # cleanup; Esc on a touched form asks first (tests/ui/test_puskesmas_desk.py)
 
 
+def test_keluar_dari_program_on_the_lock_closes_at_once_without_the_password(qtbot, sqlite_database):
+    """Issue 38 item 9: "Keluar dari program" on the idle lock did nothing until the password was typed."""
+    window = signed_in_window(qtbot, sqlite_database, "pendaftaran")
+    closed = []
+    lock = window.start_idle_lock(minutes=0.005)
+    lock.quit_to = lambda: closed.append(True)
+    qtbot.waitUntil(lambda: lock.dialog is not None, timeout=5000)
+    dialog = lock.dialog
+    qtbot.mouseClick(dialog.quit_button, Qt.MouseButton.LeftButton)
+    assert closed == [True] and not dialog.isVisible() and lock.dialog is None
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "lockCover") is None, timeout=3000)
+    lock.stop()
+
+
 def test_each_role_sees_its_own_sections_and_settings(qtbot, sqlite_database):
     demo.generate(20, 40, 10)
     expectations = {

@@ -220,3 +220,25 @@ def test_the_window_after_a_dead_restore_says_so_and_offers_the_same_backup(qtbo
     qtbot.mouseClick(again, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(asked), timeout=20000)
     assert "akan diganti seluruhnya" in asked[0]
+
+
+def test_the_beranda_backup_tile_follows_the_start_up_backup(qtbot, sqlite_database, tmp_path):
+    """The Beranda said "belum ada cadangan" while the status bar said "baru saja": the tile was counted
+    before the start-up backup finished and never again."""
+    from kupang_desk import preferences
+    from kupang_desk.models import writing
+
+    an_institution()
+    new_patient()
+    with writing():
+        preferences.put("backup.folder", str(tmp_path / "cadangan"))
+    window = MainWindow(sqlite_database, automatic_backups=True)
+    qtbot.addWidget(window)
+    window.show()
+    beranda = window.page("beranda")
+    qtbot.waitUntil(lambda: beranda.tiles["backup"].value != "", timeout=10000)
+    assert "belum ada" in (beranda.tiles["backup"].value + beranda.tiles["backup"].detail).lower()
+    with qtbot.waitSignal(window.backups.check_and_back_up().finished, timeout=30000):
+        pass
+    assert "belum ada" not in (beranda.tiles["backup"].value + beranda.tiles["backup"].detail).lower()
+    assert backup.last_backup().age is not None

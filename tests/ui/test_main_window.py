@@ -72,6 +72,9 @@ def test_each_role_sees_its_own_sections_with_the_same_shortcuts_and_only_what_i
         offered = {button.text() for button in patients.findChildren(QPushButton)}
         register = window.page("kunjungan")
         if username == "poli":
+            visit_form = window.record_visit(Patient.select().first().id)
+            assert visit_form.health_worker.text() == "dr. Yohanes Nope"  # the signed-in health worker (item 9)
+            visit_form.discard()
             assert "Pasien baru (Ctrl+N)" not in offered and "Kunjungan baru (Ctrl+K)" in offered
             assert window.page("antrean").tabs.currentWidget() is window.queue_page.poli
             assert not register.delete_button.isHidden()

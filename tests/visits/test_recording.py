@@ -129,3 +129,13 @@ def test_a_correction_replaces_the_diagnoses_and_keeps_before_and_after(database
     with pytest.raises(KnownError, match="sudah dihapus"):
         correct_visit(visit.id, form, reason="lagi", user=clerk, today=TODAY)
     assert AuditEvent.select().where(AuditEvent.action == "delete").get().user_id == clerk.id
+
+
+def test_a_corrected_visit_shows_its_vitals_as_typed(database):
+    """Issue 38 item 9: Suhu typed 38,5 came back 38.5 in the correction form."""
+    from kupang_desk.visits.recording import form_of
+    from tests.helpers.factories import new_patient, new_visit
+
+    visit = new_visit(new_patient(), dt.datetime(2026, 11, 2, 9, 0), vitals={"temperature_c": "38,5", "weight_kg": "64",
+                                                                           "systolic": "120"})
+    assert form_of(visit).vitals == {"temperature_c": "38,5", "weight_kg": "64", "systolic": "120"}
