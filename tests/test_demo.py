@@ -181,3 +181,18 @@ def test_a_clerk_cannot_load_the_demo_into_an_office_database(tmp_path, monkeypa
     with pytest.raises(KnownError):
         encryption.unlock(encryption.DEMO_PASSPHRASE)
     database_module.close()
+
+
+def test_the_demo_newborns_have_newborn_diagnoses(database):
+    """Issue 38 item 9: the demo's LB1 had A09 (diarrhoea) in 0-7-day-olds; a newborn's visits carry the
+    first weeks' codes (check-up, jaundice, omphalitis, feeding)."""
+    import peewee as pw
+
+    from kupang_desk import demo
+    from kupang_desk.models import Visit, VisitDiagnosis
+
+    demo.generate(1500, 8000, 0, seed=7)
+    codes = dict(VisitDiagnosis.select(VisitDiagnosis.icd10, pw.fn.COUNT(VisitDiagnosis.id)).join(Visit)
+                 .where(Visit.age_days <= 28).group_by(VisitDiagnosis.icd10).tuples())
+    assert codes and not {code for code in codes if code.startswith(("A09", "J18", "I10"))}, codes
+    assert set(codes) <= {"Z00.1", "P59.9", "P38", "P92.9", "Z27.9"}, codes

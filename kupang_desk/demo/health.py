@@ -46,6 +46,7 @@ from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at
 from kupang_desk.visits.diagnoses import diagnosis_rows
 
+NEWBORN = "neonatus"  # the code mix of the first 28 days
 DIAGNOSES = {
     "Umum": (("J06.9", 30, False), ("I10", 14, True), ("A09.9", 8, False), ("L30.9", 6, False),
              ("M79.1", 6, False), ("K30", 5, False), ("R50.9", 5, False), ("E11.9", 4, True),
@@ -67,6 +68,9 @@ DIAGNOSES = {
     "PTM": (("I10", 50, True), ("E11.9", 30, True), ("E78.5", 20, True)),
     "Laboratorium": (("Z00.0", 70, False), ("D64.9", 30, False)),
     "UGD": (("T14.1", 40, False), ("R10.4", 20, False), ("R50.9", 20, False), ("T78.4", 20, False)),
+    # A newborn's first 28 days outside Imunisasi (not a poli: the neonatal visit, KN1-KN3): the check-up,
+    # jaundice, omphalitis, feeding; never A09 (diarrhoea of a newborn is P78.3, rare here).
+    NEWBORN: (("Z00.1", 55, False), ("P59.9", 25, False), ("P38", 8, False), ("P92.9", 12, False)),
 }
 RAINY_SEASON_CODES = {"J06.9", "A09.9", "A90", "A91", "B54", "J18.9", "J00", "J02.9"}
 COMPLAINTS = {
@@ -333,7 +337,7 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
         age_days = (day - born).days
         age_years = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
         poli = _poli_for(rng, age_years, sex)
-        pick_code = mixes[poli]
+        pick_code = mixes[NEWBORN] if age_days <= 28 and poli != "Imunisasi" else mixes[poli]
         number = 1 if poli in single else _DIAGNOSIS_COUNT(rng)
         rainy = day.month in rainy_months and "J06.9" in pick_code.items
         picked: list[str] = []

@@ -423,6 +423,10 @@ class MainWindow(QMainWindow):
 
         dialog = MergeDialog(self)
         dialog.merged.connect(self.open_patient)
+        page = self.built_page("patients_page")
+        chosen = page.selected() if page is not None else None
+        if chosen is not None:  # the patient chosen in the list is kept; its likely duplicates are offered
+            dialog.offer(chosen.no_rm)
         return self._keep(dialog)
 
     def search_patient(self, text: str) -> None:

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -29,6 +31,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_address, format_date, format_number
 from kupang_desk.i18n import _
 from kupang_desk.patients import history
+from kupang_desk.patients.duplicates import likely_duplicates
 from kupang_desk.patients.merge import merge
 from kupang_desk.patients.search import PatientHit, find_by_no_rm, search_patients
 from kupang_desk.ui.operations import show_error
@@ -287,9 +290,17 @@ class MergeDialog(QDialog):
         self.reason.setPlaceholderText(_("misalnya: orang yang sama, terdaftar dua kali"))
         self.preview = QLabel()
         self.preview.setWordWrap(True)
+        # The patients who may be the same person as the one kept, to pick rather than type from memory.
+        self.candidates = QListWidget()
+        self.candidates.setObjectName("mergeCandidates")
+        self.candidates.setMaximumHeight(110)
+        self.candidates.hide()
+        self.candidates.itemClicked.connect(self._pick)
+        self.candidates.itemActivated.connect(self._pick)
         form = QFormLayout()
         form.addRow(_("Dipertahankan:"), self.survivor)
         form.addRow(_("Digabungkan:"), self.duplicate)
+        form.addRow("", self.candidates)
         form.addRow(_("Alasan:"), self.reason)
         buttons = QDialogButtonBox()
         self.merge_button = buttons.addButton(_("Gabungkan"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -304,6 +315,29 @@ class MergeDialog(QDialog):
 
     def _find(self, no_rm: str):  # the patient find_by_no_rm gives, or None
         return find_by_no_rm(no_rm)
+
+    def offer(self, no_rm: str) -> int:
+        """Keeps ``no_rm`` and lists the patients who may be the same person (same birth date and a
+        similar name, or the same mother and kelurahan); one click fills Digabungkan. Returns how many."""
+        self.survivor.setText(no_rm)
+        kept = self._find(no_rm)
+        self.candidates.clear()
+        found = likely_duplicates(kept.name, kept.birth_date, mother_name=kept.mother_name,
+                                  kelurahan_code=kept.kelurahan_code, exclude_id=kept.id) if kept else []
+        for candidate in found:
+            p = candidate.patient
+            item = QListWidgetItem(_("{no_rm} {name}, lahir {born}, NIK {nik} ({why})").format(
+                no_rm=p.no_rm, name=p.name, born=format_date(p.birth_date), nik=p.nik or "-",
+                why="; ".join(candidate.reasons)))
+            item.setData(Qt.ItemDataRole.UserRole, p.no_rm)
+            self.candidates.addItem(item)
+        self.candidates.setVisible(bool(found))
+        self.show_preview()
+        return len(found)
+
+    def _pick(self, item: QListWidgetItem) -> None:
+        self.duplicate.setText(item.data(Qt.ItemDataRole.UserRole))
+        self.show_preview()
 
     def show_preview(self) -> None:
         lines = []

@@ -274,11 +274,14 @@ class PoliTab(QWidget):
 
     def reload(self) -> None:
         chosen = self.selected()
+        follow = getattr(self, "follow", None)  # the number just called (F2): chosen, so Layani serves it
+        wanted = follow if follow is not None else (chosen.id if chosen is not None else None)
+        self.follow = None
         items = entries.day_list(poli_id=self.poli.currentData())
         self.model.set_items(items)
         _fit_columns(self.table)
         for number, item in enumerate(items):
-            if chosen is not None and item.id == chosen.id:
+            if item.id == wanted:
                 self.table.selectRow(number)
 
     def _show_history(self) -> None:
@@ -328,6 +331,7 @@ class PoliTab(QWidget):
                                                                  state=entries.state_words()[entry.state]))
         if key in ("next", "recall"):
             QApplication.beep()
+            self.follow = entry.id
         self.page.changed.emit()
         return entry
 

@@ -356,3 +356,28 @@ def test_a_nik_fills_in_the_birth_date_and_sex_it_carries(window, qtbot):
     _type(qtbot, dialog.nik, "5371041203870001")
     assert dialog.birth_date.text() == "01-01-1990" and dialog.sex.currentData() == "L"
     dialog.discard()
+
+
+def test_the_merge_dialog_offers_the_likely_duplicates_of_the_patient_chosen(window, qtbot, monkeypatch):
+    """Issue 38 item 9: merging needed two No. RM typed from memory. The patient chosen in the list is
+    kept, and those who may be the same person are offered to pick with one click."""
+    kept = new_patient()
+    twin = new_patient(nik="", no_nik_reason="KTP hilang", name="Yohanis Ndun", kk_number="")  # same birth date
+    new_patient(nik="5371044506900002", name="Maria Bere", sex="P", birth_date=dt.date(1990, 6, 5),
+                kk_number="5371041501100008")
+    window.show_section("pasien")
+    page = window.patients_page
+    page.search.setText(kept.no_rm)
+    qtbot.waitUntil(lambda: page.results.model().rowCount() >= 1, timeout=3000)
+    page.results.selectRow(0)
+    dialog = window.merge_patients()
+    assert dialog.survivor.text() == kept.no_rm and dialog.candidates.count() == 1
+    item = dialog.candidates.item(0)
+    assert twin.no_rm in item.text() and "Yohanis Ndun" in item.text()
+    qtbot.mouseClick(dialog.candidates.viewport(), Qt.MouseButton.LeftButton,
+                     pos=dialog.candidates.visualItemRect(item).center())
+    assert dialog.duplicate.text() == twin.no_rm and "Yohanis Ndun" in dialog.preview.text()
+    dialog.reason.setText("orang yang sama, terdaftar dua kali")
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    dialog.do_merge()
+    assert Patient.get_by_id(twin.id).merged_into_id == kept.id

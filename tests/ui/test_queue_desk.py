@@ -49,7 +49,8 @@ def test_three_patients_from_the_loket_to_the_poli_and_one_on_to_gigi(qtbot, sql
     poli_tab.table.setFocus()
     qtbot.keyClick(poli_tab.table, Qt.Key.Key_F2)  # Panggil berikutnya
     assert "U-001 Yohanes Ndun: Dipanggil" in poli_tab.message.text()
-    poli_tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: poli_tab.selected() is not None)  # the number called is the one chosen (issue 38 item 9)
+    assert poli_tab.selected().label == "U-001"
     assert poli_tab.history.item(0).text() == "Belum ada kunjungan sebelumnya."
     qtbot.mouseClick(poli_tab.buttons["serve"], Qt.MouseButton.LeftButton)  # Layani: the visit form, filled
     dialog = next(d for d in window.dialogs if d.isVisible())
@@ -67,7 +68,7 @@ def test_three_patients_from_the_loket_to_the_poli_and_one_on_to_gigi(qtbot, sql
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(poli_tab.table, Qt.Key.Key_F2)  # Petrus: called, served, sent on to Gigi
-    poli_tab.table.selectRow(1)
+    qtbot.waitUntil(lambda: poli_tab.selected() is not None and poli_tab.selected().label == "U-002")
     qtbot.mouseClick(poli_tab.buttons["serve"], Qt.MouseButton.LeftButton)
     next(d for d in window.dialogs if d.isVisible()).reject()  # the poli refers him before recording anything
     monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **kwargs: ("Gigi", True))

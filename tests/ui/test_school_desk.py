@@ -106,13 +106,21 @@ def test_import_fix_a_reject_move_awards_on_pay_and_print(qtbot, sqlite_database
 
     # Print: the PDF list and the Excel beside it, then the letters.
     pdf = tmp_path / "daftar.pdf"
-    with qtbot.waitSignal(tab.print_list(str(pdf)).finished, timeout=30000):
+    with qtbot.waitSignal(tab.save_list(str(pdf)).finished, timeout=30000):
         pass
     text = PdfReader(str(pdf)).pages[0].extract_text()
     assert "Maria Bere" in text and "Yosef Tanau" in text and "Rp900.000" in text
     assert "sembilan ratus ribu rupiah" in text
     assert pdf.with_suffix(".xlsx").exists() and str(pdf) in tab.totals.text()
     assert tab.print_preview.isVisible() and tab.print_preview.pdf == pdf  # ready for the printer
+    tab.print_preview.reject()
+    # Cetak goes straight to the print preview: no Save dialog (issue 38 item 9).
+    asked = []
+    tab._ask_path = lambda *args: asked.append(args) or ""
+    with qtbot.waitSignal(tab.print_list().finished, timeout=30000):
+        pass
+    assert asked == [] and tab.print_preview.isVisible() and tab.print_preview.pdf.suffix == ".pdf"
+    assert not tab.print_preview.pdf.with_suffix(".xlsx").exists()
     tab.print_preview.reject()
     tab.view.selectAll()
     with qtbot.waitSignal(tab.print_letters(str(tmp_path / "surat.pdf")).finished, timeout=30000):

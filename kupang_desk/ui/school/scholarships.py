@@ -23,7 +23,7 @@ from kupang_desk.i18n import _
 from kupang_desk.scholarships import awards, programmes
 from kupang_desk.students.records import class_groups
 from kupang_desk.ui.operations import Operation, show_error
-from kupang_desk.ui.printing import preview_pdf
+from kupang_desk.ui.printing import preview_pdf, print_folder
 from kupang_desk.ui.school.award_dialogs import (
     HistoryDialog,
     PayoutDialog,
@@ -86,6 +86,8 @@ class AwardsTab(QWidget):
         self.step_button = QPushButton(_("Ubah status..."))
         self.payout_button = QPushButton(_("Catat pencairan..."))
         self.print_button = QPushButton(_("Cetak daftar penerima..."))
+        self.print_button.setToolTip(_("Pratinjau cetak lalu ke printer; untuk file PDF dan Excel: Simpan daftar"))
+        self.save_list_button = QPushButton(_("Simpan daftar (PDF, Excel)..."))
         self.letters_button = QPushButton(_("Surat aktivasi rekening..."))
         self.recap_button = QPushButton(_("Rekap (Excel)..."))
         self.paper = combo([("A4", "A4"), ("F4", "F4")])
@@ -99,7 +101,7 @@ class AwardsTab(QWidget):
         warning.addWidget(self.warning, 1)
         warning.addWidget(self.show_late)
         actions = flow_row(self.propose_button, self.step_button, self.payout_button, labelled(_("Kertas:"), self.paper),
-                           self.print_button, self.letters_button, self.recap_button)
+                           self.print_button, self.save_list_button, self.letters_button, self.recap_button)
         layout = QVBoxLayout(self)
         layout.addWidget(filters)
         layout.addLayout(warning)
@@ -121,6 +123,7 @@ class AwardsTab(QWidget):
         self.step_button.clicked.connect(self.ask_step)
         self.payout_button.clicked.connect(self.ask_payout)
         self.print_button.clicked.connect(lambda: self.print_list())
+        self.save_list_button.clicked.connect(lambda: self.save_list())
         self.letters_button.clicked.connect(lambda: self.print_letters())
         self.recap_button.clicked.connect(lambda: self.save_recap())
         self.reload()
@@ -256,16 +259,26 @@ class AwardsTab(QWidget):
     def _ask_path(self, title: str, name: str, pattern: str) -> str:
         return ask_save_path(self, "recipient-list", title, name, pattern)
 
-    def print_list(self, pdf: str | None = None, xlsx: str | None = None) -> Operation | None:
+    def print_list(self) -> Operation | None:
+        """Cetak: the recipient list straight to the print preview (no file to name)."""
+        programme = self.programme()
+        if programme is None:
+            return None
+        return self.save_list(str(print_folder() / f"{self._slug(programme)}.pdf"), with_excel=False)
+
+    @staticmethod
+    def _slug(programme) -> str:
+        return f"daftar-penerima-{programme.name.lower().replace(' ', '-')}-{programme.year}"
+
+    def save_list(self, pdf: str | None = None, xlsx: str | None = None, *, with_excel: bool = True) -> Operation | None:
         """The recipient list as PDF with the Excel for the office beside it (same name, .xlsx)."""
         programme = self.programme()
         if programme is None:
             return None
-        slug = f"daftar-penerima-{programme.name.lower().replace(' ', '-')}-{programme.year}"
-        pdf = pdf or self._ask_path(_("Simpan daftar penerima"), slug + ".pdf", _("PDF (*.pdf)"))
+        pdf = pdf or self._ask_path(_("Simpan daftar penerima"), self._slug(programme) + ".pdf", _("PDF (*.pdf)"))
         if not pdf:
             return None
-        xlsx = xlsx or str(Path(pdf).with_suffix(".xlsx"))
+        xlsx = (xlsx or str(Path(pdf).with_suffix(".xlsx"))) if with_excel else None
         status = self.status_box.currentData()
         statuses = [status] if status else None
         group, paper, flag = self.class_box.currentData() or "", self.paper.currentData(), self.flag_box.currentData() or ""
@@ -275,7 +288,7 @@ class AwardsTab(QWidget):
 
         self.operation = Operation(self, lambda task: printouts.save_list(
             programme, pdf=pdf, xlsx=xlsx, statuses=statuses, class_group=group, flag=flag, paper=paper, task=task),
-            title=_("Mencetak daftar penerima"), on_success=lambda _r: self._saved([Path(pdf), Path(xlsx)]))
+            title=_("Mencetak daftar penerima"), on_success=lambda _r: self._saved([Path(pdf), *([Path(xlsx)] if xlsx else [])]))
         return self.operation.start()
 
     def print_letters(self, path: str | None = None) -> Operation | None:
