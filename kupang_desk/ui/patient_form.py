@@ -39,6 +39,17 @@ from kupang_desk.ui.widgets import (
 from kupang_desk.validators import RELIGIONS, nik_birth_and_sex
 
 
+def candidate_item(candidate: Candidate, data: object) -> QListWidgetItem:
+    """A patient who may be the same person, as the lists that offer them read: No. RM, name, birth
+    date, mother, NIK and why; ``data`` is what choosing it gives."""
+    p = candidate.patient
+    item = QListWidgetItem(_("{no_rm}  {name}, lahir {born}, ibu {mother}, NIK {nik}: {reasons}").format(
+        no_rm=p.no_rm, name=p.name, born=format_date(p.birth_date), mother=p.mother_name or "-", nik=p.nik or "-",
+        reasons="; ".join(candidate.reasons)))
+    item.setData(Qt.ItemDataRole.UserRole, data)
+    return item
+
+
 class DuplicatesDialog(QDialog):
     """Shows patients who may be the same person; the clerk opens one or registers anew."""
 
@@ -50,12 +61,7 @@ class DuplicatesDialog(QDialog):
         layout.addWidget(QLabel(_("Pasien berikut mungkin orang yang sama. Pilih bila benar, atau daftarkan sebagai pasien baru.")))
         self.list = QListWidget()
         for candidate in candidates:
-            p = candidate.patient
-            item = QListWidgetItem(_("{no_rm}  {name}, lahir {born}, ibu {mother}: {reasons}").format(
-                no_rm=p.no_rm, name=p.name, born=format_date(p.birth_date), mother=p.mother_name or "-",
-                reasons="; ".join(candidate.reasons)))
-            item.setData(Qt.ItemDataRole.UserRole, p.id)
-            self.list.addItem(item)
+            self.list.addItem(candidate_item(candidate, candidate.patient.id))
         self.list.setCurrentRow(0)
         self.list.itemActivated.connect(lambda _item: self.use_selected())
         layout.addWidget(self.list)

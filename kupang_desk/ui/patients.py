@@ -35,6 +35,7 @@ from kupang_desk.patients.duplicates import likely_duplicates
 from kupang_desk.patients.merge import merge
 from kupang_desk.patients.search import PatientHit, find_by_no_rm, search_patients
 from kupang_desk.ui.operations import show_error
+from kupang_desk.ui.patient_form import candidate_item
 from kupang_desk.ui.printing import preview_pdf, print_folder
 from kupang_desk.ui.visit_register import VisitRegisterModel
 from kupang_desk.ui.widgets import ListModel, fit_to_screen
@@ -325,12 +326,7 @@ class MergeDialog(QDialog):
         found = likely_duplicates(kept.name, kept.birth_date, mother_name=kept.mother_name,
                                   kelurahan_code=kept.kelurahan_code, exclude_id=kept.id) if kept else []
         for candidate in found:
-            p = candidate.patient
-            item = QListWidgetItem(_("{no_rm} {name}, lahir {born}, NIK {nik} ({why})").format(
-                no_rm=p.no_rm, name=p.name, born=format_date(p.birth_date), nik=p.nik or "-",
-                why="; ".join(candidate.reasons)))
-            item.setData(Qt.ItemDataRole.UserRole, p.no_rm)
-            self.candidates.addItem(item)
+            self.candidates.addItem(candidate_item(candidate, candidate.patient.no_rm))
         self.candidates.setVisible(bool(found))
         self.show_preview()
         return len(found)
