@@ -94,7 +94,10 @@ def _add_commands(commands) -> None:
     demo = commands.add_parser("demo", help=_("isi database kosong dengan data contoh Kota Kupang"))
     demo.add_argument("--patients", type=int, default=2000, metavar="N", help=_("jumlah pasien (bawaan 2000)"))
     demo.add_argument("--visits", type=int, default=20000, metavar="M", help=_("jumlah kunjungan (bawaan 20000)"))
-    demo.add_argument("--students", type=int, default=400, metavar="K", help=_("jumlah siswa (bawaan 400)"))
+    demo.add_argument("--students", type=int, default=None, metavar="K", help=_(
+        "jumlah siswa (bawaan: 0 untuk puskesmas, 400 dengan --school)"))
+    demo.add_argument("--school", action="store_true", help=_(
+        "data contoh sekolah (siswa dan beasiswa, tanpa pasien): meja sekolah di database sendiri"))
     demo.add_argument("--seed", type=int, default=2026, help=_("benih acak, agar hasilnya bisa diulang"))
     demo.add_argument("--if-empty", action="store_true", help=_("lewati tanpa galat bila database sudah berisi data"))
     demo.add_argument("--quiet", action="store_true", help=_("jangan tampilkan kemajuan"))
@@ -504,7 +507,9 @@ def _demo(args: argparse.Namespace) -> int:
         target = _open(args)
     started = time.perf_counter()
     had_accounts, had_passphrase = users.has_accounts(), encryption.has_passphrase()
-    counts = demo.generate(args.patients, args.visits, args.students, task=ConsoleTask(quiet=args.quiet), seed=args.seed)
+    patients, visits = (0, 0) if args.school else (args.patients, args.visits)
+    students = args.students if args.students is not None else (400 if args.school else 0)
+    counts = demo.generate(patients, visits, students, task=ConsoleTask(quiet=args.quiet), seed=args.seed)
     print(_("Data contoh dimuat ke {where}: {counts} ({seconds:.1f} detik).").format(
         where=target.describe(), counts=counts.describe(), seconds=time.perf_counter() - started))
     from kupang_desk.models import User

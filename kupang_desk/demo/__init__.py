@@ -33,7 +33,7 @@ from kupang_desk.regions import KOTA_KUPANG
 from kupang_desk.tasks import Task
 
 # The small demo the first start offers on an empty database.
-FIRST_RUN = {"patients": 2000, "visits": 20000, "students": 300}
+FIRST_RUN = {"patients": 2000, "visits": 20000, "students": 0}  # a puskesmas: the school demo is its own database
 
 
 @dataclass
@@ -162,6 +162,4 @@ def _ensure_institution(with_school: bool, school_only: bool = False) -> None:
         )
         for code in _WORK_AREA:
             WorkArea.get_or_create(kelurahan=code)
-    if with_school and not institution.show_both:
-        institution.show_both = True
-        institution.save()
+    # A puskesmas never shows the school desk (students made beside patients stay out of its window).

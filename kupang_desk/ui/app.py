@@ -44,8 +44,9 @@ def application() -> QApplication:
 def offer_demo(window: MainWindow) -> QMessageBox:
     """Asks, without blocking, whether to fill the empty database with a small demo."""
     box = QMessageBox(QMessageBox.Icon.Question, _("Database masih kosong"), _(
-        "Database ini belum berisi data. Muat data contoh Kota Kupang ({patients} pasien, {visits} kunjungan, "
-        "{students} siswa) untuk mencoba program? Data contoh hanya dimuat ke database kosong."
+        "Database ini belum berisi data. Muat data contoh puskesmas Kota Kupang ({patients} pasien, {visits} kunjungan) "
+        "untuk mencoba program? Data contoh hanya dimuat ke database kosong. Contoh sekolah: kupang-desk --database "
+        "sekolah.sqlite demo --school."
     ).format(**{k: f"{v:,}".replace(",", ".") for k, v in demo.FIRST_RUN.items()}),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, window)
     box.setObjectName("demoOffer")

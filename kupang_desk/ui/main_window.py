@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
@@ -467,16 +467,13 @@ class MainWindow(QMainWindow):
                           "rekap_kota": "report.make"}
 
     def visible_sections(self) -> list[Section]:
-        """Sections of this installation's desk (a puskesmas sees no school screens and back) that
+        """Sections of this installation's own desk, in their fixed order: a puskesmas never shows the
+        school desk, a school never the puskesmas's, a Dinas only its Rekap kota; of those, the ones
         the signed-in user's role may open."""
         kind = self.institution.kind if self.institution else "puskesmas"
-        both = self.institution.show_both if self.institution else False
         user = session.current()
-        shown = [s for s in sections() if (s.desk in ("both", kind) or (both and s.desk in ("puskesmas", "sekolah")))
-                 and (s.key not in self.SECTION_PERMISSION or allowed(user, self.SECTION_PERMISSION[s.key]))]
-        if both:  # two Beranda: the school's is named so, beside the school's section
-            shown = [replace(s, title=_("Beranda sekolah")) if s.key == "beranda_sekolah" else s for s in shown]
-        return shown
+        return [s for s in sections() if s.desk in ("both", kind)
+                and (s.key not in self.SECTION_PERMISSION or allowed(user, self.SECTION_PERMISSION[s.key]))]
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Berkas"))

@@ -41,8 +41,7 @@ def test_title_status_bar_and_sections(window, sqlite_database):
     assert window.windowTitle() == "UPTD Puskesmas Oebobo (DEMO) — Kupang Desk"
     assert window.findChild(QLabel, "databaseLabel").text() == f"SQLite: {sqlite_database.path}"
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert titles == ["Beranda", "Pasien", "Antrean", "Kunjungan", "Laporan", "Beranda sekolah", "Sekolah/Beasiswa",
-                      "Pengaturan"]
+    assert titles == ["Beranda", "Pasien", "Antrean", "Kunjungan", "Laporan", "Pengaturan"]  # no school desk
     assert window.current_section() == "beranda"  # the head of the puskesmas sees this month first
 
 
@@ -52,7 +51,7 @@ def test_keyboard_moves_between_sections(window, qtbot):
     assert window.pages.currentWidget() is window.reports_page
     window.navigation.setFocus()
     qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
-    assert window.current_section() == "beranda_sekolah"
+    assert window.current_section() == "pengaturan"
     assert window.section_actions["pengaturan"].shortcut().toString() == "Ctrl+9"
 
 
@@ -212,18 +211,23 @@ def test_no_section_title_is_cut_in_either_language(qtbot, sqlite_database, lang
     QApplication.setFont(QFont("DejaVu Sans Mono"))
     try:
         demo.generate(20, 40, 10)
-        window = MainWindow(sqlite_database)
-        qtbot.addWidget(window)
-        window.resize(1024, 728)
-        window.show()
-        qtbot.waitExposed(window)
-        font = QFont(window.navigation.font())
-        font.setPointSizeF(11)  # the sidebar's font and padding (main_window's style sheet)
-        items = [window.navigation.item(row) for row in range(window.navigation.count())]
-        assert ("School/Scholarships" if language == "en" else "Sekolah/Beasiswa") in [item.text() for item in items]
-        for item in items:  # the text has its whole width inside the item's rectangle, less the padding
-            room = window.navigation.visualItemRect(item).width() - 2 * 14
-            assert QFontMetrics(font).horizontalAdvance(item.text()) <= room, item.text()
+        seen = []
+        for kind in ("puskesmas", "sekolah", "dinas"):  # each desk's own sections
+            Institution.update(kind=kind).execute()
+            window = MainWindow(sqlite_database)
+            qtbot.addWidget(window)
+            window.resize(1024, 728)
+            window.show()
+            qtbot.waitExposed(window)
+            font = QFont(window.navigation.font())
+            font.setPointSizeF(11)  # the sidebar's font and padding (main_window's style sheet)
+            items = [window.navigation.item(row) for row in range(window.navigation.count())]
+            seen += [item.text() for item in items]
+            for item in items:  # the text has its whole width inside the item's rectangle, less the padding
+                room = window.navigation.visualItemRect(item).width() - 2 * 14
+                assert QFontMetrics(font).horizontalAdvance(item.text()) <= room, item.text()
+            window.close()
+        assert ("School/Scholarships" if language == "en" else "Sekolah/Beasiswa") in seen
     finally:
         QApplication.setFont(before)
         set_language("id")

@@ -51,9 +51,13 @@ def every_tab(widget: QWidget):
             yield f"{tabs.tabText(index)}"
 
 
-@pytest.fixture
-def signed_in_window(qtbot, sqlite_database):
-    demo.generate(60, 200, 40)
+@pytest.fixture(params=["puskesmas", "sekolah"])
+def signed_in_window(request, qtbot, sqlite_database):
+    """The demo administrator's window of each desk (a puskesmas, a school: each its own database)."""
+    if request.param == "puskesmas":
+        demo.generate(60, 200)
+    else:
+        demo.generate(0, 0, 40)
     session.sign_in(users.authenticate("admin", demo.DEMO_PASSWORD))
     window = MainWindow(sqlite_database, automatic_backups=False)
     qtbot.addWidget(window)
@@ -115,6 +119,7 @@ DIALOGS = {
 }
 
 
+@pytest.mark.parametrize("signed_in_window", ["puskesmas"], indirect=True)  # the patient dialogs are the puskesmas's
 @pytest.mark.parametrize(("width", "height"), SCREENS, ids=["1366x768", "1024x768"])
 def test_screen_size_every_dialog_opens_inside_the_screen_with_its_buttons(signed_in_window, qtbot, monkeypatch,
                                                                            width, height):

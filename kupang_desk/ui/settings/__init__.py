@@ -83,4 +83,4 @@ class SettingsPage(SectionPage):
 def _health_desk() -> bool:
     """Whether this installation keeps a puskesmas (a school has no reports to send up)."""
     institution = summary.institution()
-    return institution is None or institution.kind == "puskesmas" or bool(institution.show_both)
+    return institution is None or institution.kind == "puskesmas"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -37,8 +36,6 @@ class ProfileTab(QWidget):
         profile = settings.Profile.current()
         self.kind = combo([(_("Puskesmas"), "puskesmas"), (_("Sekolah"), "sekolah"), (_("Dinas Kesehatan"), "dinas")])
         select_data(self.kind, profile.kind)
-        self.show_both = QCheckBox(_("Tampilkan layar puskesmas dan sekolah sekaligus"))
-        self.show_both.setChecked(profile.show_both)
         self.name, self.code = line(profile.name), line(profile.code)
         self.level = combo([("", ""), *((level, level) for level in LEVELS)])
         select_data(self.level, profile.school_level)
@@ -53,7 +50,7 @@ class ProfileTab(QWidget):
         logo.addWidget(self.logo_path, 1)
         logo.addWidget(browse)
         form = QFormLayout()
-        for label, widget in ((_("Jenis:"), self.kind), ("", self.show_both), (_("Nama institusi:"), self.name),
+        for label, widget in ((_("Jenis:"), self.kind), (_("Nama institusi:"), self.name),
                               (_("Kode/NPSN:"), self.code), (_("Jenjang (sekolah):"), self.level), (_("Alamat:"), self.address),
                               (_("Kota:"), self.city), (_("Telepon:"), self.phone), (_("Nama kepala:"), self.head_name),
                               (_("NIP kepala:"), self.head_nip), (_("Baris kop surat:"), self.letterhead)):
@@ -119,8 +116,7 @@ class ProfileTab(QWidget):
         profile = settings.Profile(kind=self.kind.currentData(), name=self.name.text(), code=self.code.text(),
                                    school_level=self.level.currentData() or "", address=self.address.text(),
                                    city=self.city.text(), phone=self.phone.text(), head_name=self.head_name.text(),
-                                   head_nip=self.head_nip.text(), letterhead=self.letterhead.toPlainText(),
-                                   show_both=self.show_both.isChecked())
+                                   head_nip=self.head_nip.text(), letterhead=self.letterhead.toPlainText())
         try:
             logo = settings.read_logo(self.logo_path.text().strip()) if self.logo_path.text().strip() else None
             settings.save_profile(profile, logo=logo)
