@@ -42,6 +42,19 @@ data="$home/AppData/Local/KupangDesk"
 # Wine's console needs a pipe: Python cannot open its standard streams on a plain file.
 kd() { "$wine" "$program/python.exe" -m kupang_desk "$@" 2>&1 | tr -d '\r'; }
 
+# Wine 8 makes a Windows 7 prefix: the installer must refuse it in words (Qt 6 needs Windows 10
+# 1903's ICU), then the prefix is turned into the Windows 10 (build 18362) the program is for.
+echo "== an older Windows is refused"
+set +e
+"$wine" "$setup" /S
+refused=$?
+set -e
+"$wineserver" -w
+[ "$refused" -eq 2 ] || fail "the installer on Windows 7 ended with $refused, not 2 (refused)"
+[ ! -e "$home/AppData/Local/Programs/KupangDesk" ] || fail "the installer on Windows 7 installed files"
+echo "windows7_refused=yes"
+"$wine" winecfg -v win10 >/dev/null 2>&1
+"$wineserver" -w
 echo "== install (silent, per user)"
 start=$(ms)
 "$wine" "$setup" /S

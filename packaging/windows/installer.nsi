@@ -14,6 +14,7 @@ RequestExecutionLevel user
 ManifestDPIAware true
 
 !include "MUI2.nsh"
+!include "WinVer.nsh"
 !include "${FILES_NSH}"
 
 !define APP "Kupang Desk"
@@ -49,6 +50,18 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "Kupang Desk"
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "Indonesian"
 !insertmacro MUI_LANGUAGE "English"
+
+; Qt 6 for Windows uses the ICU that Windows 10 carries from version 1903 (build 18362): on an older
+; Windows the program would stop at a missing icuuc.dll. Said before anything is installed, in
+; Indonesian; a silent install (/S) ends with exit code 2 and installs nothing.
+Function .onInit
+  ${IfNot} ${AtLeastWin10}
+  ${OrIfNot} ${AtLeastBuild} 18362
+    MessageBox MB_OK|MB_ICONSTOP "Kupang Desk memerlukan Windows 10 versi 1903 atau yang lebih baru (64-bit). Windows di komputer ini lebih lama, jadi program tidak dipasang. Perbarui Windows lewat Windows Update, lalu jalankan pemasang ini lagi." /SD IDOK
+    SetErrorLevel 2
+    Quit
+  ${EndIf}
+FunctionEnd
 
 Section "Kupang Desk" main
   SectionIn RO
