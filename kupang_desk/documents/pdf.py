@@ -10,6 +10,7 @@ ReportLab, so the PDF looks the same on every PC.
 from __future__ import annotations
 
 import functools
+import heapq
 import io
 from pathlib import Path
 
@@ -127,8 +128,9 @@ def _fit_identifiers(columns: list, rows: list[list], widths: list[float], font_
     need = {}
     for index, column in enumerate(columns):
         if column.kind == "id":
-            longest = max((pdfmetrics.stringWidth(str(row[index]), FONT, font_size) for row in rows
-                           if row[index] not in (None, "")), default=0.0)
+            # Measured on the longest few by characters (10,000 rows measured whole cost 40 ms).
+            values = heapq.nlargest(8, (str(row[index]) for row in rows if row[index] not in (None, "")), key=len)
+            longest = max((pdfmetrics.stringWidth(value, FONT, font_size) for value in values), default=0.0)
             if longest + 5 > widths[index]:
                 need[index] = longest + 5 - widths[index]
     if not need:
