@@ -42,15 +42,14 @@ def screen_shots(folder: Path) -> None:
     from kupang_desk.ui.main_window import MainWindow
 
     work = Path(tempfile.mkdtemp())
-    target = database.connect(f"sqlite:///{work / 'layar.sqlite'}")
-    demo.generate(200, 1000, 120)
+    # The school's desk is its own database (a puskesmas never shows it): the awards from a school demo.
+    school = database.connect(f"sqlite:///{work / 'sekolah.sqlite'}")
+    demo.generate(0, 0, 120)
     session.sign_in(users.authenticate("admin", demo.DEMO_PASSWORD))
-    patient = Patient.select().first().id
     original = widgets.screen_room
     for width in (1366, 1024):
-        room = QSize(width, 768 - 40 - widgets.TITLE_BAR)
-        widgets.screen_room = lambda room=room: room
-        window = MainWindow(target)
+        widgets.screen_room = lambda width=width: QSize(width, 768 - 40 - widgets.TITLE_BAR)
+        window = MainWindow(school)
         window.resize(width, 768 - 40)
         window.show()
         window.show_section("sekolah")
@@ -58,6 +57,19 @@ def screen_shots(folder: Path) -> None:
         page.tabs.setCurrentWidget(page.awards)
         settle(150)
         window.grab().save(str(folder / f"screen-{width}-awards.png"))
+        window.close()
+    session.sign_out()
+    database.close()
+    target = database.connect(f"sqlite:///{work / 'layar.sqlite'}")
+    demo.generate(200, 1000)
+    session.sign_in(users.authenticate("admin", demo.DEMO_PASSWORD))
+    patient = Patient.select().first().id
+    for width in (1366, 1024):
+        room = QSize(width, 768 - 40 - widgets.TITLE_BAR)
+        widgets.screen_room = lambda room=room: room
+        window = MainWindow(target)
+        window.resize(width, 768 - 40)
+        window.show()
         for name, dialog in (("registration", window.register_patient()), ("visit-form", window.record_visit(patient))):
             settle(150)
             dialog.grab().save(str(folder / f"screen-{width}-{name}.png"))
@@ -140,7 +152,7 @@ def main() -> int:
         return 0
     folder = Path(tempfile.mkdtemp())
     target = database.connect(f"sqlite:///{folder / 'kupang-desk-demo.sqlite'}")
-    demo.generate(2000, 20000, 300)
+    demo.generate(2000, 20000)
     from kupang_desk.accounts import session, users
 
     session.sign_in(users.authenticate("admin", demo.DEMO_PASSWORD))  # the window opens for a signed-in account
