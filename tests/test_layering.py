@@ -163,3 +163,19 @@ def test_the_interface_does_not_reach_models_through_domain_modules():
                 [a.name for a in node.names] if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kupang_desk") else []
             found += [f"{module}:{node.lineno} {name}" for name in named if name in model_names]
     assert not found, "the interface names model classes:\n" + "\n".join(found)
+
+
+def test_the_office_s_skdr_week_is_read_in_one_place():
+    """Issue 39 item 3: the SKDR week with its Sunday setting was retyped at eleven call sites (five
+    in ui/). It is read by reports.skdr.office_starts_sunday (and office_week, week_of_setting);
+    Pengaturan's form (reporting.options) reads and writes the setting itself."""
+    allowed = {"kupang_desk.preferences", "kupang_desk.reporting.options", "kupang_desk.reports.skdr"}
+    readers = []
+    for module in all_modules():
+        path = ROOT.joinpath(*module.split(".")[1:])
+        path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        if '"skdr.week_starts_sunday"' in path.read_text(encoding="utf-8") and module not in allowed:
+            readers.append(module)
+    assert not readers, readers
+    skdr_text = ROOT.joinpath("reports", "skdr.py").read_text(encoding="utf-8")
+    assert skdr_text.count('"skdr.week_starts_sunday"') == 1

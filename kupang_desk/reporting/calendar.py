@@ -20,7 +20,7 @@ from kupang_desk.documents.table import Period
 from kupang_desk.i18n import _
 from kupang_desk.models import LateChange, SentReport, Visit
 from kupang_desk.reports.base import MONTHLY_KINDS, kind_label
-from kupang_desk.reports.skdr import Alert, Week, alerts
+from kupang_desk.reports.skdr import Alert, Week, alerts, office_starts_sunday, office_week
 
 BELUM, TERLAMBAT, TERKIRIM, REVISI = "belum", "terlambat", "terkirim", "revisi"
 METHODS = ("file", "print", "dhis2")  # how a report was sent
@@ -90,7 +90,7 @@ def entries(today: dt.date | None = None, *, months: int = 12, weeks: int = 12, 
         for kind in MONTHLY_KINDS:
             periods.append((kind, period, period.label(), monthly_due(period)))
         month_end = period.start - dt.timedelta(days=1)
-    starts_sunday = preferences.get("skdr.week_starts_sunday")
+    starts_sunday = office_starts_sunday()
     week = Week.of(today, starts_sunday=starts_sunday).previous()
     for _step in range(weeks):
         period = week.period()
@@ -171,6 +171,6 @@ def reminders(today: dt.date | None = None, *, user: SignedIn | None = None) -> 
     """Overdue reports and the alerts of the week so far (a cluster shows the week it starts)."""
     user = require("report.make", user)
     today = today or clock.today()
-    week = Week.of(today, starts_sunday=preferences.get("skdr.week_starts_sunday"))
+    week = office_week(today)
     found = entries(today, user=user)
     return Reminders(overdue_line(found), week, alerts(week, user=user), sum(1 for entry in found if entry.overdue))

@@ -38,7 +38,7 @@ from kupang_desk.models import CityFile, Institution, now, writing
 from kupang_desk.reporting import dhis2
 from kupang_desk.reporting.calendar import monthly_due, weekly_due
 from kupang_desk.reports.base import kind_label
-from kupang_desk.reports.skdr import Week, current_codes
+from kupang_desk.reports.skdr import current_codes, office_week
 from kupang_desk.reports.stamp import FORMAT
 from kupang_desk.settings import current_letterhead
 from kupang_desk.tasks import Task
@@ -320,7 +320,7 @@ def _city_report(kind: str, title: str, period: Period, tables: list[ReportTable
                     sheet_title=_("Kota {kind}").format(kind=kind.upper())[:31],
                     when_empty=_("Belum ada file puskesmas untuk periode {period}.").format(period=period.label()))
     if kind == "skdr":
-        week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
+        week = office_week(period.start)
         report.subtitle = _("Minggu ke-{week} tahun {year}: {start} s.d. {end}").format(
             week=week.number, year=week.year, start=format_date(period.start), end=format_date(period.end))
     return report

@@ -57,7 +57,7 @@ from kupang_desk.models import Institution
 from kupang_desk.reporting.dhis2_metadata import UID as _UID
 from kupang_desk.reporting.dhis2_metadata import Metadata, cell_label, sent_columns
 from kupang_desk.reports import service
-from kupang_desk.reports.skdr import Week, week_counts
+from kupang_desk.reports.skdr import Week, office_starts_sunday, office_week, week_counts
 from kupang_desk.visits.locks import latest_sent
 
 MAPPING_COLUMNS = ("report", "row", "column", "dataElement", "categoryOptionCombo")
@@ -181,7 +181,7 @@ def dhis2_period(kind: str, period: Period) -> str:
     """``202610`` for a month; an SKDR week as DHIS2 names its period type: ``2026SunW43`` for a
     Sunday-to-Saturday week (WeeklySunday), ``2026W43`` for an ISO Monday week (Weekly)."""
     if kind == "skdr":
-        sunday = preferences.get("skdr.week_starts_sunday")
+        sunday = office_starts_sunday()
         week = Week.of(period.start, starts_sunday=sunday)
         return f"{week.year}{'SunW' if sunday else 'W'}{week.number}"
     if not period.is_month:
@@ -213,7 +213,7 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
     report = service.make(kind, period, user=user)
     cells = _cells(report)
     if kind == "skdr":
-        week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
+        week = office_week(period.start)
         cells[("X", VISITS_COLUMN)] = week_counts(week, places=False, user=user).visits
     previous = _previous_rows(kind, period)
     for code, column in previous:  # a row the last sending had and this one lost: sent as zero

@@ -26,6 +26,7 @@ from kupang_desk.i18n import _
 from kupang_desk.models import writing
 from kupang_desk.reports import lb1
 from kupang_desk.reports.base import age_bands
+from kupang_desk.reports.skdr import office_starts_sunday
 
 UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 # DHIS2's weekly period types (docs: Web API, "Date and period format") and how each is written.
@@ -119,7 +120,7 @@ class Metadata:
         found = self.objects.get("dataSet", {}).get(data_set) if kind == "skdr" and data_set else None
         if found is None or found.get("periodType") not in WEEK_TYPES:
             return
-        sunday = preferences.get("skdr.week_starts_sunday")
+        sunday = office_starts_sunday()
         if WEEK_TYPES[found["periodType"]] != sunday:
             raise KnownError(_("Data set SKDR Dinas ({data_set}) dihitung per minggu {theirs}, tetapi kantor ini "
                                "menghitung minggu {ours}; setiap minggu akan tercatat di minggu yang salah. Samakan "

@@ -274,16 +274,27 @@ def _letters(mapping: tuple[tuple[str, str], ...]):
     return cache(lambda code: letter_of(code, mapping))
 
 
+def office_starts_sunday() -> bool:
+    """Whether this office counts SKDR weeks Sunday to Saturday (the W2 form) or Monday to Sunday
+    (ISO), as Pengaturan > Pelaporan says: the one place that reads it."""
+    return bool(preferences.get("skdr.week_starts_sunday"))
+
+
+def office_week(day: dt.date) -> Week:
+    """The SKDR week ``day`` falls in, as this office counts weeks."""
+    return Week.of(day, starts_sunday=office_starts_sunday())
+
+
 def week_of_setting(text: str) -> Week:
     """``2026-W43`` with this office's first day of the week (Pengaturan)."""
-    return Week.parse(text, starts_sunday=preferences.get("skdr.week_starts_sunday"))
+    return Week.parse(text, starts_sunday=office_starts_sunday())
 
 
 def skdr_report(period: Period, *, user: SignedIn | None = None) -> Report:
     """The W2 table of the week that ``period`` is: every SKDR code with its new cases, the
     threshold and the alert, X = all visits, the SMS line and where the alerted cases live."""
     require("report.make", user)
-    week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
+    week = office_week(period.start)
     if week.period() != period:
         raise KnownError(_("Laporan SKDR dibuat per minggu; pilih satu minggu, misalnya --week 2026-W43."))
     cases, found = _assess(week, current_codes(), current_mapping())

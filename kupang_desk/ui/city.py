@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import clock, preferences
+from kupang_desk import clock
 from kupang_desk.documents import signing
 from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
@@ -32,7 +32,7 @@ from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.reporting import city
 from kupang_desk.reports.base import kind_label
-from kupang_desk.reports.skdr import Week
+from kupang_desk.reports.skdr import office_week, week_of_setting
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.periods import month_and_year, week_box
 from kupang_desk.ui.report_table import ReportTableModel
@@ -64,7 +64,7 @@ class CityView(QWidget):
         self.kind = combo([(kind_label(k), k) for k in ("lb1", "recap", "top", "skdr")])
         self.kind.setObjectName("cityKind")
         self.month, self.year = month_and_year(last_month)
-        self.week = week_box(Week.of(today, starts_sunday=preferences.get("skdr.week_starts_sunday")).previous().number)
+        self.week = week_box(office_week(today).previous().number)
         period = QHBoxLayout()
         for widget in (self.month, self.year, self.week):
             period.addWidget(widget)
@@ -133,8 +133,7 @@ class CityView(QWidget):
 
     def period(self) -> Period:
         if self.kind.currentData() == "skdr":
-            return Week.parse(f"{self.year.value()}-W{self.week.value():02d}",
-                              starts_sunday=preferences.get("skdr.week_starts_sunday")).period()
+            return week_of_setting(f"{self.year.value()}-W{self.week.value():02d}").period()
         return Period.month(f"{self.year.value()}-{self.month.currentData():02d}")
 
     def refresh(self) -> Operation | None:

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import clock, preferences
+from kupang_desk import clock
 from kupang_desk.documents.table import Period, Report
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.formatting import format_date, format_number
 from kupang_desk.i18n import _
 from kupang_desk.reports.base import KINDS, kind_label
-from kupang_desk.reports.skdr import Week
+from kupang_desk.reports.skdr import Week, office_week, week_of_setting
 from kupang_desk.tasks import Cancelled
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.periods import month_and_year, week_box, year_box
@@ -64,7 +64,7 @@ class ReportsPage(QWidget):
         self.kind = combo([(kind_label(k), k) for k in KINDS])
         self.kind.setObjectName("reportKind")
         self.month, self.year = month_and_year(last_month)
-        last_week = Week.of(today, starts_sunday=preferences.get("skdr.week_starts_sunday")).previous()
+        last_week = office_week(today).previous()
         self.week, self.week_year = week_box(last_week.number), year_box(last_week.year)
         self.week.setObjectName("skdrWeek")
         self.week_dates = QLabel()
@@ -161,8 +161,7 @@ class ReportsPage(QWidget):
         self.status.setText("")
 
     def _week(self) -> Week:
-        return Week.parse(f"{self.week_year.value()}-W{self.week.value():02d}",
-                          starts_sunday=preferences.get("skdr.week_starts_sunday"))
+        return week_of_setting(f"{self.week_year.value()}-W{self.week.value():02d}")
 
     def _show_week_dates(self) -> None:
         try:
@@ -176,7 +175,7 @@ class ReportsPage(QWidget):
         """Shows one report of one period (from the calendar) and previews it."""
         select_data(self.kind, kind)
         if kind == "skdr":
-            week = Week.of(period.start, starts_sunday=preferences.get("skdr.week_starts_sunday"))
+            week = office_week(period.start)
             self.week_year.setValue(week.year)
             self.week.setValue(week.number)
         elif period.is_month:

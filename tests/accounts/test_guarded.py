@@ -115,6 +115,8 @@ HARMLESS = {
     "kupang_desk.reporting.dhis2_metadata.sent_columns": "which report columns DHIS2 takes",
     "kupang_desk.reporting.dhis2_metadata.lb1_columns": "the LB1's column headers (age bands from Pengaturan)",
     "kupang_desk.reporting.dhis2_metadata.mapping_from_metadata": "matches the metadata it is given: no database",
+    "kupang_desk.reports.skdr.office_starts_sunday": "the office's first day of the SKDR week (a setting)",
+    "kupang_desk.reports.skdr.office_week": "the SKDR week a day falls in, as the office counts weeks",
     "kupang_desk.audit.actions": "the names of the actions the trail records (the filter's list), no event",
     "kupang_desk.visits.icd.doubts": "compares the codes, sex and birth date it is given with ICD-10's chapters",
     "kupang_desk.satusehat.master.find_baby": "asks the service about the mother's NIK it is given; its caller, the "
