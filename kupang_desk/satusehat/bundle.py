@@ -35,6 +35,7 @@ from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.models import Icd10, QueueEntry, Visit, VisitDiagnosis
 from kupang_desk.satusehat import master
+from kupang_desk.visits import vitals
 
 WITA = dt.timezone(dt.timedelta(hours=8))
 NAMESPACE = uuid.UUID("6f1c3d2e-5a8b-4c7d-9e0f-1a2b3c4d5e6f")  # Kupang Desk's; never change it
@@ -48,27 +49,12 @@ LONGEST_VISIT = dt.timedelta(hours=4)
 PLATFORM_START = dt.date(2014, 6, 3)  # SATUSEHAT refuses encounters before this date (the platform's documentation)
 
 
-@dataclass(frozen=True)
-class Vital:
-    field: str
-    loinc: str
-    display: str
-    unit: str
-    ucum: str
-
-
-# The vitals of a visit, LOINC as the SATUSEHAT guides use them (blood pressure is the panel).
-VITALS = (
-    Vital("heart_rate", "8867-4", "Heart rate", "beats/minute", "/min"),
-    Vital("respiration_rate", "9279-1", "Respiratory rate", "breaths/minute", "/min"),
-    Vital("temperature_c", "8310-5", "Body temperature", "C", "Cel"),
-    Vital("weight_kg", "29463-7", "Body weight", "kg", "kg"),
-    Vital("height_cm", "8302-2", "Body height", "cm", "cm"),
-    Vital("waist_cm", "8280-0", "Waist Circumference at umbilicus by Tape measure", "cm", "cm"),
-)
-BLOOD_PRESSURE = ("85354-9", "Blood pressure panel with all children optional")
-SYSTOLIC = ("8480-6", "Systolic blood pressure")
-DIASTOLIC = ("8462-4", "Diastolic blood pressure")
+# The vitals of a visit as Observations, from the one table of vital signs (visits/vitals.py);
+# blood pressure is the panel with its two components.
+VITALS = tuple(vitals.BY_FIELD[field] for field in vitals.SENT_ORDER)
+BLOOD_PRESSURE = vitals.BLOOD_PRESSURE
+SYSTOLIC = (vitals.BY_FIELD["systolic"].loinc, vitals.BY_FIELD["systolic"].display)
+DIASTOLIC = (vitals.BY_FIELD["diastolic"].loinc, vitals.BY_FIELD["diastolic"].display)
 
 
 @dataclass
@@ -257,7 +243,7 @@ def _observations(visit: Visit, org: str, subject: dict, doctor: dict, encounter
         if value is not None:
             part = f"observation/{vital.loinc}"
             found.append((part, _urn(org, visit.id, part), observation(
-                (vital.loinc, vital.display), valueQuantity=_quantity(value, vital.unit, vital.ucum)), "Observation"))
+                (vital.loinc, vital.display), valueQuantity=_quantity(value, vital.fhir_unit, vital.ucum)), "Observation"))
     return found
 
 

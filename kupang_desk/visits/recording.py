@@ -27,21 +27,12 @@ from kupang_desk.models import (
 from kupang_desk.patients.registration import live_patient
 from kupang_desk.satusehat import outbox
 from kupang_desk.validators import age_at, check_visit_date
-from kupang_desk.visits import locks
+from kupang_desk.visits import locks, vitals
 from kupang_desk.visits.diagnoses import DiagnosisLine, diagnosis_rows
 
-# Plausible ranges (inclusive): outside them a value is a typo (500 kg), not a patient.
-VITALS: dict[str, tuple[Decimal | int, Decimal | int, str]] = {
-    "systolic": (50, 260, "mmHg"),
-    "diastolic": (30, 160, "mmHg"),
-    "weight_kg": (Decimal("0.3"), 300, "kg"),
-    "height_cm": (20, 250, "cm"),
-    "temperature_c": (30, 45, "°C"),
-    "respiration_rate": (5, 80, "/menit"),
-    "heart_rate": (20, 250, "/menit"),
-    "waist_cm": (20, 250, "cm"),
-}
-INTEGER_VITALS = {"systolic", "diastolic", "respiration_rate", "heart_rate"}
+# Plausible ranges (inclusive), from the one table of vital signs (visits/vitals.py).
+VITALS: dict[str, tuple[Decimal | int, Decimal | int, str]] = {s.field: (s.low, s.high, s.unit) for s in vitals.SIGNS}
+INTEGER_VITALS = {s.field for s in vitals.SIGNS if s.whole}
 # Diseases whose every later diagnosis continues one episode (kasus lama), as LB1 counts them.
 CHRONIC_CATEGORIES = {"I10", "I11", "I12", "I13", "I15", "E10", "E11", "E12", "E13", "E14", "E78", "J44", "J45",
                       "A15", "A16", "A17", "A18", "A19", "B20", "B24", "M10", "N18", "F20", "G40", "A30"}

@@ -247,3 +247,15 @@ def test_a_demo_visit_is_saved_at_the_end_of_its_service(database):
     demo.generate(10, 40)
     lengths = [(v.created_at - v.visit_at).total_seconds() / 60 for v in Visit.select()]
     assert len(lengths) == 40 and all(0 <= m <= 37 for m in lengths) and sum(m >= 8 for m in lengths) >= 36
+
+
+def test_every_vital_the_form_takes_is_one_satusehat_sends():
+    """Issue 39 item 3: the vital signs were declared in the visit form's ranges and again with their
+    LOINC codes for SATUSEHAT; a vital added to one and not the other was silently never sent. They
+    come from one table now, and every vital the form takes is sent (alone, or in the panel)."""
+    from kupang_desk.visits import vitals
+    from kupang_desk.visits.recording import VITALS as FORM_VITALS
+
+    sent = {vital.field for vital in bundle.VITALS} | {s.field for s in vitals.SIGNS if s.in_panel}
+    assert set(FORM_VITALS) == sent == {s.field for s in vitals.SIGNS}
+    assert all(s.loinc and s.ucum for s in vitals.SIGNS)
