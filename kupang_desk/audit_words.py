@@ -19,20 +19,25 @@ from kupang_desk.i18n import _
 from kupang_desk.models import AuditEvent, Patient, Visit
 
 
-def table_label(table: str) -> str:
+def _table_labels() -> dict[str, str]:
+    """Every table the trail records events of, as the viewer and its Tabel filter name it."""
     return {
-        "patient": _("Pasien"), "visit": _("Kunjungan"), "user": _("Pengguna"), "student": _("Siswa"),
+        "patient": _("Pasien"), "visit": _("Kunjungan"), "queue_entry": _("Antrean"), "student": _("Siswa"),
         "award": _("Penerima beasiswa"), "award_letter": _("Surat aktivasi"), "scholarship_programme": _("Program beasiswa"),
-        "setting": _("Pengaturan"), "institution": _("Profil institusi"), "report": _("Laporan"), "database": _("Database"),
-        "audit_event": _("Jejak audit"), "rejects": _("Baris ditolak"), "work_area": _("Wilayah kerja"), "poli": _("Poli"),
-        "payment_type": _("Cara bayar"), "queue_entry": _("Antrean"), "sent_report": _("Laporan terkirim"),
-        "city_file": _("File puskesmas"), "signing_key": _("Kunci tanda tangan"), "population": _("Penduduk"),
-        "rejects_file": _("Baris ditolak"),
-    }.get(table, table)
+        "user": _("Pengguna"), "setting": _("Pengaturan"), "institution": _("Profil institusi"), "report": _("Laporan"),
+        "sent_report": _("Laporan terkirim"), "city_file": _("File puskesmas"), "signing_key": _("Kunci tanda tangan"),
+        "database": _("Database"), "audit_event": _("Jejak audit"), "rejects": _("Baris ditolak"),
+        "work_area": _("Wilayah kerja"), "poli": _("Poli"), "payment_type": _("Cara bayar"), "population": _("Penduduk"),
+    }
 
 
-TABLES = ("patient", "visit", "queue_entry", "student", "award", "award_letter", "scholarship_programme", "user",
-          "setting", "institution", "report", "sent_report", "city_file", "database", "audit_event")
+def tables() -> list[tuple[str, str]]:
+    """(label, table) of every table, for the Tabel filter."""
+    return [(label, table) for table, label in _table_labels().items()]
+
+
+def table_label(table: str) -> str:
+    return _table_labels().get(table, table)
 
 
 def field_label(name: str) -> str:

@@ -217,6 +217,7 @@ def test_every_recorded_action_and_table_has_words_and_a_place_in_the_filter():
     assert len(recorded) > 40
     offered = {action for _label, action in audit.actions()}
     assert {action for action, _table in recorded} <= offered
+    assert {table for _action, table in recorded} <= {table for _label, table in audit_words.tables()}
     unnamed = sorted({a for a, _t in recorded if audit.action_label(a) == a} |
                      {t for _a, t in recorded if audit_words.table_label(t) == t})
     assert not unnamed, unnamed

@@ -74,7 +74,7 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
     today = today or clock.today()
     counts = DemoCounts()
     with db.atomic():
-        _ensure_institution(with_school=students > 0, school_only=students > 0 and not patients)
+        _ensure_institution(school_only=students > 0 and not patients)
         kelurahan = [r.code for r in Region.select(Region.code).where(
             (Region.level == "desa_kelurahan") & Region.code.startswith(KOTA_KUPANG + "."))]
         if patients:
@@ -142,7 +142,7 @@ def _make_accounts(*, school: bool, puskesmas: bool) -> None:
     preferences.put("demo.accounts", [a[0] for a in DEMO_ACCOUNTS])
 
 
-def _ensure_institution(with_school: bool, school_only: bool = False) -> None:
+def _ensure_institution(school_only: bool = False) -> None:
     institution = Institution.select().first()
     if institution is None and school_only:
         Institution.create(
@@ -162,4 +162,3 @@ def _ensure_institution(with_school: bool, school_only: bool = False) -> None:
         )
         for code in _WORK_AREA:
             WorkArea.get_or_create(kelurahan=code)
-    # A puskesmas never shows the school desk (students made beside patients stay out of its window).

@@ -39,9 +39,13 @@ def _private(code: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
+def _public_text(private: Ed25519PrivateKey) -> str:
+    return base64.b64encode(private.public_key().public_bytes_raw()).decode("ascii")
+
+
 def public_key(code: str) -> str:
     """The public key this office signs ``code``'s files with, as base64 text."""
-    return base64.b64encode(_private(code).public_key().public_bytes_raw()).decode("ascii")
+    return _public_text(_private(code))
 
 
 def fingerprint(key: str) -> str:
@@ -53,8 +57,7 @@ def fingerprint(key: str) -> str:
 def sign(code: str, message: bytes) -> dict[str, str]:
     """The signature block stored beside the signed data: the public key and the signature."""
     private = _private(code)
-    return {"key": base64.b64encode(private.public_key().public_bytes_raw()).decode("ascii"),
-            "signature": base64.b64encode(private.sign(message)).decode("ascii")}
+    return {"key": _public_text(private), "signature": base64.b64encode(private.sign(message)).decode("ascii")}
 
 
 class Unsigned(KnownError):
@@ -90,13 +93,17 @@ class KeyFile:
         return fingerprint(self.key)
 
 
-def export_key(path: str | Path, code: str, name: str) -> KeyFile:
-    """Writes the public key file the Dinas registers (it holds no secret)."""
+def key_path(path: str | Path) -> Path:
+    """Where a key file goes: ``path``, ending in .json."""
     path = Path(path)
+    return path if path.suffix.lower() == ".json" else path.with_suffix(".json")
+
+
+def export_key(path: str | Path, code: str, name: str) -> KeyFile:
+    """Writes the public key file the Dinas registers (it holds no secret) at ``key_path(path)``."""
+    path = key_path(path)
     if not code:
         raise KnownError(_("Kode puskesmas belum diisi di Pengaturan > Profil: kunci tanda tangan dibuat untuk kode itu."))
-    if path.suffix.lower() != ".json":
-        path = path.with_suffix(".json")
     entry = KeyFile(code, name, public_key(code))
     try:
         path.write_text(json.dumps({"format": KEY_FORMAT, "institution_code": code, "institution_name": name,

@@ -110,7 +110,6 @@ def set_puskesmas(entries: Iterable[tuple[str, str]], *, user: SignedIn | None =
 class Registered:
     puskesmas: Puskesmas
     replaced: str  # the fingerprint of the key it had before, or ""
-    file_name: str  # the name the key file gives, when the Dinas's list calls it otherwise
 
 
 def register_key(path: str | Path, *, user: SignedIn | None = None) -> Registered:
@@ -125,7 +124,7 @@ def register_key(path: str | Path, *, user: SignedIn | None = None) -> Registere
     kept = [entry if p.code == given.code else p for p in current] if known else [*current, entry]
     replaced = known.fingerprint if known and known.key and known.key != given.key else ""
     _keep(kept, actor, {"key_of": given.code, "fingerprint": given.fingerprint, "replaced": replaced})
-    return Registered(entry, replaced, given.name if known and known.name != given.name else "")
+    return Registered(entry, replaced)
 
 
 def export_key(path: str | Path, *, user: SignedIn | None = None) -> signing.KeyFile:
@@ -138,8 +137,9 @@ def export_key(path: str | Path, *, user: SignedIn | None = None) -> signing.Key
             name=institution.name))
     code = "".join((institution.code or "").split()) if institution else ""
     entry = signing.export_key(path, code, institution.name if institution else "")
-    with writing():
-        audit.record("export", "signing_key", code, {"file": str(path), "fingerprint": entry.fingerprint}, actor)
+    with writing():  # the file as written (.json added where it was left out)
+        audit.record("export", "signing_key", code, {"file": str(signing.key_path(path)), "fingerprint": entry.fingerprint},
+                     actor)
     return entry
 
 

@@ -55,7 +55,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import Institution
 from kupang_desk.reporting.dhis2_metadata import UID as _UID
-from kupang_desk.reporting.dhis2_metadata import Metadata, cell_label, sent_columns
+from kupang_desk.reporting.dhis2_metadata import VISITS_COLUMN, Metadata, cell_label, sent_columns
 from kupang_desk.reports import service
 from kupang_desk.reports.skdr import Week, office_starts_sunday, office_week, week_counts
 from kupang_desk.visits.locks import latest_sent
@@ -64,7 +64,6 @@ MAPPING_COLUMNS = ("report", "row", "column", "dataElement", "categoryOptionComb
 OPTIONAL_COLUMNS = ("dataSet", "zeroIsSignificant")
 ID_SCHEMES = ("code", "uid")
 KINDS = ("lb1", "skdr")
-VISITS_COLUMN = "Jumlah kunjungan"  # SKDR's X, which the W2 table keeps in its note
 MAX_MAPPING_ROWS = 50_000
 MAX_MAPPING_BYTES = 20 * 1024 * 1024
 MAPPING_FIELD_MOST = 200  # characters in one field: DHIS2 codes and uids are short

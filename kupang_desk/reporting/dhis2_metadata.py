@@ -32,6 +32,7 @@ UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 # DHIS2's weekly period types (docs: Web API, "Date and period format") and how each is written.
 WEEK_TYPES = {"WeeklySunday": True, "Weekly": False}  # period type -> the week starts on Sunday
 MOST_BYTES = 20 * 1024 * 1024
+VISITS_COLUMN = "Jumlah kunjungan"  # SKDR's X, which the W2 table keeps in its note
 _ICD = re.compile(r"(?<![A-Za-z0-9])([A-Z][0-9]{2}(?:\.[0-9]{1,2})?)(?![0-9])")
 _SKDR_LETTER = re.compile(r"SKDR[\W_]*([A-Z])(?![A-Za-z0-9])", re.IGNORECASE)
 _VISITS = re.compile(r"SKDR[\W_]*X(?![A-Za-z0-9])|kunjungan", re.IGNORECASE)
@@ -193,7 +194,7 @@ class Proposed:
 def mapping_from_metadata(metadata: Metadata) -> Proposed:
     """Builds the mapping rows (``reporting.dhis2``'s columns) from the Dinas's metadata, with uids."""
     sets = {facts["id"]: facts for facts in metadata.unique("dataSet")}
-    combos = metadata.unique("categoryOptionCombo")
+    combos = [(combo, _tokens(combo["name"] or combo["code"])) for combo in metadata.unique("categoryOptionCombo")]
     combo_lists = {facts["id"]: facts["combos"] for facts in metadata.unique("categoryCombo")}
     wanted = {column: _tokens(column) for column in lb1_columns()}
     proposed = Proposed([])
@@ -202,11 +203,11 @@ def mapping_from_metadata(metadata: Metadata) -> Proposed:
         data_set = next((sets[s] for s in element["sets"] if s in sets), None)
         weekly = data_set is not None and data_set["periodType"] in WEEK_TYPES
         said = f"{element['code']} {element['name']}"
-        zero = _("ya") if element["zero"] else ""
+        zero = "ya" if element["zero"] else ""  # a value of the mapping, read by reporting.dhis2._yes
         row = {"dataSet": data_set["id"] if data_set else "", "zeroIsSignificant": zero}
         letter = _SKDR_LETTER.search(said)
         if _VISITS.search(said) and (weekly or "SKDR" in said.upper()):
-            proposed.rows.append({"report": "skdr", "row": "X", "column": "Jumlah kunjungan",
+            proposed.rows.append({"report": "skdr", "row": "X", "column": VISITS_COLUMN,
                                   "dataElement": element["id"], "categoryOptionCombo": "", **row})
             continue
         if letter and (weekly or data_set is None):
@@ -219,10 +220,10 @@ def mapping_from_metadata(metadata: Metadata) -> Proposed:
             proposed.elements_unread.append(element["name"] or element["code"] or element["id"])
             continue
         own = set(combo_lists.get(element["categoryCombo"], []))
-        candidates = [c for c in combos if not own or c["id"] in own]
+        candidates = [(c, tokens) for c, tokens in combos if not own or c["id"] in own]
         matched = 0
         for column, tokens in wanted.items():
-            combo = next((c for c in candidates if _tokens(c["name"] or c["code"]) == tokens), None)
+            combo = next((c for c, said_tokens in candidates if said_tokens == tokens), None)
             if combo is None:
                 missing_columns.add(column)
                 continue

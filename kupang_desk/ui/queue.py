@@ -223,6 +223,7 @@ class PoliTab(QWidget):
 
     def __init__(self, page: QueuePage) -> None:
         super().__init__(page)
+        self.follow: int | None = None  # the entry just called (F2): chosen again when the list is read
         self.page = page
         self.poli = combo(poli_choices())
         self.poli.setObjectName("poliChoice")
@@ -274,8 +275,8 @@ class PoliTab(QWidget):
 
     def reload(self) -> None:
         chosen = self.selected()
-        follow = getattr(self, "follow", None)  # the number just called (F2): chosen, so Layani serves it
-        wanted = follow if follow is not None else (chosen.id if chosen is not None else None)
+        # The number just called (F2) is the one chosen, so Layani serves it.
+        wanted = self.follow if self.follow is not None else (chosen.id if chosen is not None else None)
         self.follow = None
         items = entries.day_list(poli_id=self.poli.currentData())
         self.model.set_items(items)

@@ -104,6 +104,7 @@ HARMLESS = {
                                           "name or NIK (bundle.build checks patient.read)",
     "kupang_desk.satusehat.master.organization_id": "this office's own public organisation id",
     "kupang_desk.reporting.dhis2.is_json_file": "whether a file it is given starts as JSON; reads no data",
+    "kupang_desk.documents.signing.key_path": "where a key file goes: a path, no data",
     "kupang_desk.documents.signing.public_key": "the office's public key for a puskesmas code: no personal data, "
                                                 "no secret",
     "kupang_desk.documents.signing.sign": "signs the report data it is given (aggregate counts); the report's maker "
@@ -117,6 +118,7 @@ HARMLESS = {
     "kupang_desk.reporting.dhis2_metadata.mapping_from_metadata": "matches the metadata it is given: no database",
     "kupang_desk.reports.skdr.office_starts_sunday": "the office's first day of the SKDR week (a setting)",
     "kupang_desk.reports.skdr.office_week": "the SKDR week a day falls in, as the office counts weeks",
+    "kupang_desk.audit_words.tables": "the names of the tables the trail records events of, no event",
     "kupang_desk.audit.actions": "the names of the actions the trail records (the filter's list), no event",
     "kupang_desk.visits.icd.doubts": "compares the codes, sex and birth date it is given with ICD-10's chapters",
     "kupang_desk.satusehat.master.find_baby": "asks the service about the mother's NIK it is given; its caller, the "

@@ -87,7 +87,7 @@ class AuditTab(QWidget):
         self.user = combo(users.account_choices(),
                           empty=_("Semua pengguna"))
         self.action = combo(audit.actions(), empty=_("Semua tindakan"))
-        self.table = combo([(audit_words.table_label(t), t) for t in audit_words.TABLES], empty=_("Semua tabel"))
+        self.table = combo(audit_words.tables(), empty=_("Semua tabel"))
         self.record = line(placeholder=_("ID data"))
         self.date_from, self.date_to = line(placeholder=_("dari hh-bb-tttt")), line(placeholder=_("sampai hh-bb-tttt"))
         self.apply_button = QPushButton(_("Tampilkan"))
