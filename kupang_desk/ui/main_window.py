@@ -58,7 +58,7 @@ class Section:
     title: str
     description: str
     desk: str  # "puskesmas", "sekolah", "dinas" or "both": which installations show it
-    key_number: int = 0  # Ctrl+<n> opens it, the same for every role (0: none); Pengaturan is always Ctrl+9
+    key_number: int = 0  # Ctrl+<n> opens it on its desk, the same for every role; Pengaturan is always Ctrl+9
 
 
 def sections() -> list[Section]:
@@ -68,8 +68,8 @@ def sections() -> list[Section]:
         Section("antrean", _("Antrean"), _("Loket memberi nomor antrean, poli memanggil dan melayani, layar ruang tunggu menampilkan nomor berikutnya."), "puskesmas", 3),
         Section("kunjungan", _("Kunjungan"), _("Kunjungan hari ini dan register kunjungan dengan diagnosis ICD-10."), "puskesmas", 4),
         Section("laporan", _("Laporan"), _("LB1, rekap kunjungan dan sepuluh besar penyakit untuk Dinas Kesehatan, sebagai Excel dan PDF."), "puskesmas", 5),
-        Section("beranda_sekolah", _("Beranda"), _("Penerima beasiswa menurut program dan status, dana yang sudah dan belum cair, batas aktivasi rekening, siswa layak yang belum diusulkan."), "sekolah", 6),
-        Section("sekolah", _("Sekolah/Beasiswa"), _("Data siswa dari Dapodik, program beasiswa (PIP dan program Kota Kupang), penerima dan pencairannya."), "sekolah", 7),
+        Section("beranda_sekolah", _("Beranda"), _("Penerima beasiswa menurut program dan status, dana yang sudah dan belum cair, batas aktivasi rekening, siswa layak yang belum diusulkan."), "sekolah", 1),
+        Section("sekolah", _("Sekolah/Beasiswa"), _("Data siswa dari Dapodik, program beasiswa (PIP dan program Kota Kupang), penerima dan pencairannya."), "sekolah", 2),
         Section("rekap_kota", _("Rekap kota"), _("File laporan dari puskesmas: yang sudah dan belum mengirim, LB1, rekap, penyakit terbanyak dan SKDR kota."), "dinas", 1),
         Section("pengaturan", _("Pengaturan"), _("Profil institusi dan kop surat, daftar poli dan cara bayar, kelurahan wilayah kerja."), "both", 9),
     ]
@@ -507,13 +507,13 @@ class MainWindow(QMainWindow):
 
         if "pasien" in self.section_keys():
             patient_menu = self.menuBar().addMenu(_("&Pasien"))
-            for text, keys, handler in (
-                (_("Cari pasien"), "Ctrl+F", self.focus_patient_search),
-                (_("Pasien baru..."), "Ctrl+N", lambda: (self.show_section("pasien"), self.register_patient())),
-                (_("Kunjungan baru untuk pasien terpilih..."), "Ctrl+K", self.new_visit_for_selection),
-                (_("Gabungkan pasien ganda..."), "", self.merge_patients),
+            for text, keys, handler, needs in (
+                (_("Cari pasien"), "Ctrl+F", self.focus_patient_search, "patient.read"),
+                (_("Pasien baru..."), "Ctrl+N", lambda: (self.show_section("pasien"), self.register_patient()),
+                 "patient.write"),
+                (_("Kunjungan baru untuk pasien terpilih..."), "Ctrl+K", self.new_visit_for_selection, "visit.write"),
+                (_("Gabungkan pasien ganda..."), "", self.merge_patients, "patient.merge"),
             ):
-                needs = {"Ctrl+N": "patient.write", "Ctrl+K": "visit.write", "": "patient.merge"}.get(keys, "patient.read")
                 if not allowed(user, needs):  # what the role may not do is not offered
                     continue
                 action = QAction(text, self)
@@ -532,7 +532,7 @@ class MainWindow(QMainWindow):
         self.section_actions: dict[str, QAction] = {}
         for section in self.visible_sections():
             action = QAction(section.title, self)
-            number = self._key_number(section)
+            number = section.key_number
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.setToolTip(f"{section.title} (Ctrl+{number})")
             action.triggered.connect(lambda _checked=False, key=section.key: self.show_section(key))
@@ -602,12 +602,6 @@ class MainWindow(QMainWindow):
         if "sections" in self.__dict__:
             return list(self.sections)
         return [s.key for s in self.visible_sections()]
-
-    def _key_number(self, section: Section) -> int:
-        """The section's own number; a school's own desk counts from 1 where it stands alone."""
-        if section.desk == "sekolah" and self.institution is not None and self.institution.kind == "sekolah":
-            return {"beranda_sekolah": 1, "sekolah": 2}.get(section.key, section.key_number)
-        return section.key_number
 
     def show_section(self, key: str) -> None:
         self.navigation.setCurrentRow(self.section_keys().index(key))
