@@ -112,12 +112,14 @@ class Registered:
     replaced: str  # the fingerprint of the key it had before, or ""
 
 
-def register_key(path: str | Path, *, user: SignedIn | None = None) -> Registered:
-    """Registers the public key a puskesmas saved (``export_key``) under its code: its files are then
-    taken only when that key signed them. A code not on the list yet is added with the file's name;
-    a key that replaces another (a new PC without the office key) is audited with both fingerprints."""
+def register_key(key: signing.KeyFile | str | Path, *, user: SignedIn | None = None) -> Registered:
+    """Registers the public key a puskesmas saved (``export_key``; its file, or the key already read
+    from it, as the window shows it for its fingerprint to be confirmed) under its code: its files
+    are then taken only when that key signed them. A code not on the list yet is added with the
+    file's name; a key that replaces another (a new PC without the office key) is audited with both
+    fingerprints."""
     actor = require("settings.edit", user)
-    given = signing.read_key_file(path)
+    given = key if isinstance(key, signing.KeyFile) else signing.read_key_file(key)
     current = puskesmas_list(user=actor)
     known = next((p for p in current if p.code == given.code), None)
     entry = Puskesmas(given.code, known.name if known else given.name, given.key)

@@ -288,7 +288,7 @@ class PuskesmasList(QDialog):
             entry = signing.read_key_file(path)
             if not self.confirm_fingerprint(entry):
                 return False
-            registered = city.register_key(path)
+            registered = city.register_key(entry)  # the key whose fingerprint was confirmed, not the file read again
         except KnownError as error:
             self._say(str(error), error=True)
             return False
