@@ -9,7 +9,7 @@ from pathlib import Path
 
 import peewee as pw
 
-from kupang_desk.models import ALL_MODELS, db
+from kupang_desk.models import ALL_MODELS, db, guards
 from kupang_desk.models import chain as chain_seal
 from kupang_desk.models import database as database_module
 from kupang_desk.models.seed import ensure_reference_data
@@ -95,8 +95,11 @@ class PostgresServer:
 
 
 def reset_postgres() -> None:
-    """Empties every table but the reference ones and loads the default lists again."""
+    """Empties every table but the reference ones and loads the default lists again, with the audit
+    table's guard on as a made database has it (a test of a dropped guard leaves it off on the
+    shared test database; the next test there must not start tampered)."""
     tables = [m._meta.table_name for m in ALL_MODELS if m._meta.table_name not in KEPT_TABLES]
     db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    guards.install(db.obj)
     ensure_reference_data()
     start_trail(db.obj)
