@@ -97,9 +97,23 @@ class PostgresServer:
 def reset_postgres() -> None:
     """Empties every table but the reference ones and loads the default lists again, with the audit
     table's guard on as a made database has it (a test of a dropped guard leaves it off on the
-    shared test database; the next test there must not start tampered)."""
+    shared test database; the next test there must not start tampered).
+
+    Only the tables that hold rows are emptied, by DELETE with the triggers off for this session,
+    and only the sequences that were used are restarted: the same end as ``TRUNCATE ... RESTART
+    IDENTITY`` of every table, which took half a second a test (PostgreSQL makes each table a new
+    file); this takes a few milliseconds."""
     tables = [m._meta.table_name for m in ALL_MODELS if m._meta.table_name not in KEPT_TABLES]
-    db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    holding = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
+    with db.atomic():
+        db.execute_sql("SET LOCAL session_replication_role = replica")  # no triggers, no foreign keys
+        for (table,) in db.execute_sql(holding).fetchall():
+            db.execute_sql(f'DELETE FROM "{table}"')
+        used = db.execute_sql("SELECT schemaname, sequencename FROM pg_sequences "
+                              "WHERE last_value IS NOT NULL AND sequencename NOT LIKE ANY (%s)",
+                              ([f"{t}_%" for t in KEPT_TABLES],)).fetchall()
+        for schema, sequence in used:
+            db.execute_sql(f'ALTER SEQUENCE "{schema}"."{sequence}" RESTART')
     guards.install(db.obj)
     ensure_reference_data()
     start_trail(db.obj)
