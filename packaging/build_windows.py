@@ -55,7 +55,8 @@ SOURCE_ONLY = ["docopt==0.6.2"]  # num2words' command-line helper
 # Qt modules the program imports (kupang_desk/ui) and those printing and the SVG icon need;
 # the plugins Qt loads on Windows. Everything else in the PySide6 wheel (Qt Quick, QML,
 # Designer, the tools) is left out, unless a kept file links against it (checked below).
-QT_MODULES = {"QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtSvg", "QtNetwork"}
+# QtOpenGL and QtOpenGLWidgets: pyqtgraph (the Beranda's chart) imports them when it loads.
+QT_MODULES = {"QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtSvg", "QtNetwork", "QtOpenGL", "QtOpenGLWidgets"}
 QT_PLUGINS = {"platforms", "imageformats", "iconengines", "styles"}
 QT_DROP_FOLDERS = {"qml", "metatypes", "include", "typesystems", "glue", "scripts", "doc", "resources"}
 

@@ -52,7 +52,7 @@ if ! main=$(timeout 60 xdotool search --sync --onlyvisible --name "\(DEMO\) — 
   exit 1
 fi
 echo "main_window=$(xdotool getwindowname "$main") geometry=$(xdotool getwindowgeometry "$main" | awk '/Geometry/{print $2}')"
-sleep 2  # the section pages fill from a background count
+sleep "${SETTLE_SECONDS:-2}"  # the section pages fill from a background count (Wine: slower)
 "$python" - "$shot" <<'PY'
 import sys
 from PySide6.QtGui import QGuiApplication
@@ -63,8 +63,10 @@ if picture.isNull() or not picture.save(sys.argv[1]):
 print(f"screenshot={sys.argv[1]} {picture.width()}x{picture.height()}")
 PY
 xdotool windowfocus --sync "$main"
-xdotool key ctrl+q
-for _ in $(seq 1 300); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+# Ctrl held a moment before Q: Wine reads the modifier from its own key state, which a
+# one-shot ctrl+q reaches too late.
+xdotool keydown Control_L; sleep 0.2; xdotool key q; sleep 0.2; xdotool keyup Control_L
+for _ in $(seq 1 600); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done  # the closing backup first
 if kill -0 "$app_pid" 2>/dev/null; then
   echo "The window did not close after Ctrl+Q" >&2
   exit 1

@@ -275,8 +275,9 @@ def backup_shots(folder: Path) -> None:
     page 1 of the recovery sheet (pdftoppm)."""
     import subprocess
 
-    from kupang_desk import demo, encryption
+    from kupang_desk import demo
     from kupang_desk.accounts import session, users
+    from kupang_desk.backup import encryption
     from kupang_desk.models import Institution, database
     from kupang_desk.ui.main_window import MainWindow
     from kupang_desk.ui.signin import FirstRunDialog

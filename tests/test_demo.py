@@ -147,9 +147,9 @@ def test_a_clerk_cannot_load_the_demo_into_an_office_database(tmp_path, monkeypa
     """Issue 35 item 6: an office set up for real (its administrator, its own backup passphrase,
     no records yet). The registration clerk's ``demo`` is refused and changes nothing; the
     administrator's demo keeps the office's accounts and passphrase (no public ``kupang-demo``)."""
-    from kupang_desk import encryption
     from kupang_desk.accounts import users
     from kupang_desk.accounts.permissions import SYSTEM_SETUP
+    from kupang_desk.backup import encryption
     from kupang_desk.cli import main
     from kupang_desk.models import User
     from kupang_desk.models import database as database_module

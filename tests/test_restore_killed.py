@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from kupang_desk import backup, clock
+from kupang_desk import clock
+from kupang_desk.backup import copies as backup
 from kupang_desk.errors import KnownError
 from kupang_desk.models import Patient, writing
 from kupang_desk.models import database as database_module
@@ -31,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RESTORER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from kupang_desk import backup, clock
+    from kupang_desk import clock
+    from kupang_desk.backup import copies as backup
     from kupang_desk.accounts import session
     from kupang_desk.models import database
     from kupang_desk.tasks import Task

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kupang_desk.backup import make_backup, restore_backup
+from kupang_desk.backup.copies import make_backup, restore_backup
 from kupang_desk.models import database as database_module
 from tests.helpers import children
 from tests.helpers.factories import an_institution

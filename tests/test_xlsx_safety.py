@@ -14,8 +14,8 @@ from kupang_desk import audit
 from kupang_desk.documents.excel import FORMULA_STARTS, write_workbook
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.models import Institution, writing
+from kupang_desk.office import current_letterhead
 from kupang_desk.reports.register import export_register_xlsx
-from kupang_desk.settings import current_letterhead
 from kupang_desk.visits.register import VisitFilter
 from kupang_desk.visits.register_import import import_register
 from tests.helpers.factories import new_patient, new_visit

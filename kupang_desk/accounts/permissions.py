@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.accounts import session
 from kupang_desk.accounts.session import SignedIn, SystemActor
 from kupang_desk.errors import KnownError
@@ -79,7 +79,7 @@ class PermissionDenied(KnownError):
 
 
 def role_permissions() -> dict[str, set[str]]:
-    stored = preferences.get("roles.permissions")
+    stored = settings.get("roles.permissions")
     result = {}
     for role in ROLES:
         granted = stored.get(role, DEFAULT_ROLE_PERMISSIONS[role])
@@ -100,8 +100,8 @@ def _granted() -> dict[str, frozenset[str]]:
     now, database = time.monotonic(), db.obj
     read = _read
     if (read is None or now - read[0] > ROLES_FRESH_SECONDS or read[1] is not database
-            or read[2] != preferences.changes):
-        read = _read = (now, database, preferences.changes,
+            or read[2] != settings.changes):
+        read = _read = (now, database, settings.changes,
                         {role: frozenset(granted) for role, granted in role_permissions().items()})
     return read[3]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from kupang_desk import clock, preferences
+from kupang_desk import clock, settings
 from kupang_desk.accounts.permissions import allowed, require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Period
@@ -91,7 +91,7 @@ def _top_diseases(today: dt.date, *, limit: int = 10) -> list[Disease]:
     """This month's most frequent diseases so far (new cases, as the top-ten report counts them) with
     the same days of last month beside each (6 December against 1-6 November, never against the
     whole of November); each opens the register of its visits this month."""
-    include_z = preferences.get("top_diseases.include_z_codes")
+    include_z = settings.get("top_diseases.include_z_codes")
     start = today.replace(day=1)
     before_end = _same_day_last_month(today)
 

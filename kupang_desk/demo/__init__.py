@@ -13,10 +13,11 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from kupang_desk import clock, encryption, preferences
+from kupang_desk import clock, settings
 from kupang_desk.accounts import users
 from kupang_desk.accounts.permissions import SYSTEM_SETUP, require
 from kupang_desk.accounts.session import SignedIn
+from kupang_desk.backup import encryption
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
@@ -139,7 +140,7 @@ def _make_accounts(*, school: bool, puskesmas: bool) -> None:
     for username, full_name, role, desk in DEMO_ACCOUNTS:
         if desk == "both" or (desk == "sekolah" and school) or (desk == "puskesmas" and puskesmas):
             users.create_user(username, full_name, role, DEMO_PASSWORD, must_change=False, by=SYSTEM_SETUP)
-    preferences.put("demo.accounts", [a[0] for a in DEMO_ACCOUNTS])
+    settings.put("demo.accounts", [a[0] for a in DEMO_ACCOUNTS])
 
 
 def _ensure_institution(school_only: bool = False) -> None:

@@ -24,7 +24,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from kupang_desk import clock, keystore
+from kupang_desk import clock
+from kupang_desk.backup import keystore
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 

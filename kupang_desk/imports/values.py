@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from kupang_desk import audit, preferences
+from kupang_desk import audit, settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
@@ -283,13 +283,13 @@ class ValueMapper:
                 stored.setdefault(field_name, {})[folded] = entry
                 changed[f"{field_name}:{value}"] = key
         if changed:
-            preferences.put(SETTING_KEY, stored)
+            settings.put(SETTING_KEY, stored)
             audit.record("update", "setting", SETTING_KEY, {"mappings": changed}, user)
 
 
 def stored_mappings() -> dict[str, dict[str, dict[str, str]]]:
     """{field: {folded value: {"value": as typed, "target": key}}} as remembered for this institution."""
-    return preferences.get(SETTING_KEY)
+    return settings.get(SETTING_KEY)
 
 
 def _add_poli(name: str) -> str:
@@ -443,7 +443,7 @@ def forget_mapping(field_name: str, value: str, *, user: User | None = None) -> 
         removed = stored.get(field_name, {}).pop(fold(value), None)
         if removed is None:
             raise KnownError(_("Pemetaan '{value}' tidak ditemukan; mungkin sudah dihapus.").format(value=value))
-        preferences.put(SETTING_KEY, stored)
+        settings.put(SETTING_KEY, stored)
         audit.record("delete", "setting", SETTING_KEY, {"mapping": f"{field_name}:{value}", "target": removed["target"]}, actor)
 
 
@@ -455,5 +455,5 @@ def change_mapping(field_name: str, value: str, target: str, *, user: User | Non
     with writing():
         stored = stored_mappings()
         stored.setdefault(field_name, {})[fold(value)] = {"value": value, "target": key}
-        preferences.put(SETTING_KEY, stored)
+        settings.put(SETTING_KEY, stored)
         audit.record("update", "setting", SETTING_KEY, {"mapping": f"{field_name}:{value}", "target": key}, actor)

@@ -25,7 +25,8 @@ import uuid
 
 import peewee as pw
 
-from kupang_desk import keystore, preferences
+from kupang_desk import settings
+from kupang_desk.backup import keystore
 from kupang_desk.models.accounts import AuditEvent
 from kupang_desk.models.base import now
 from kupang_desk.models.reference import Setting
@@ -102,10 +103,10 @@ def append(*, action: str, table: str, record_id: str, details: str, user_id: in
 def database_id(database: pw.Database) -> str:
     """The open database's id, made here when it has none yet (a new database)."""
     with database.bind_ctx([Setting]):
-        found = preferences.get("database.id")
+        found = settings.get("database.id")
         if not found:
             found = uuid.uuid4().hex
-            preferences.put("database.id", found)
+            settings.put("database.id", found)
         return str(found)
 
 

@@ -11,7 +11,7 @@ from functools import cache
 
 import peewee as pw
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 from kupang_desk.models.base import db
@@ -66,7 +66,7 @@ def refresh_indonesian_titles() -> int:
         changed = [code for code, title in shipped.items() if code in stored and stored[code] != title]
         for code in changed:
             Icd10.update(title_id=shipped[code]).where(Icd10.code == code).execute()
-        preferences.put("reference.icd10_titles", titles_fingerprint())
+        settings.put("reference.icd10_titles", titles_fingerprint())
     return len(changed)
 
 
@@ -132,8 +132,8 @@ def ensure_reference_data(task: Task | None = None) -> None:
                 Icd10.insert_many(chunk).execute()
         log.info("Loaded %d ICD-10 codes", len(rows))
         with db.atomic():
-            preferences.put("reference.icd10_titles", titles_fingerprint())
-    elif preferences.get("reference.icd10_titles") != titles_fingerprint():
+            settings.put("reference.icd10_titles", titles_fingerprint())
+    elif settings.get("reference.icd10_titles") != titles_fingerprint():
         log.info("Updated the Indonesian titles of %d ICD-10 codes", refresh_indonesian_titles())
     task.step(95, 100, _("Menyiapkan poli, cara bayar dan pengaturan..."))
     if not Poli.select().exists():
@@ -146,9 +146,9 @@ def ensure_reference_data(task: Task | None = None) -> None:
                 PaymentType.create(name=name, code=code, is_bpjs=is_bpjs, is_pbi=code.startswith("PBI"), sort_order=order)
     with db.atomic():
         present = {row.key for row in Setting.select(Setting.key)}
-        # Declared in preferences, with every other setting.
-        for key, value in preferences.seeded_defaults().items():
+        # Declared in settings (the key registry), with every other setting.
+        for key, value in settings.seeded_defaults().items():
             if key not in present:
-                preferences.put(key, value)
+                settings.put(key, value)
         if "database.id" not in present:
-            preferences.put("database.id", uuid.uuid4().hex)
+            settings.put("database.id", uuid.uuid4().hex)

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import Counter, Patient, PatientIdentifier, db
-from kupang_desk.preferences import DEFAULT_NO_RM_PATTERN
+from kupang_desk.settings import DEFAULT_NO_RM_PATTERN
 
 DEFAULT_PATTERN = DEFAULT_NO_RM_PATTERN
 
@@ -32,7 +32,7 @@ class Pattern:
 
     @classmethod
     def current(cls) -> Pattern:
-        value = preferences.get("no_rm.pattern")
+        value = settings.get("no_rm.pattern")
         return cls(kind=value.get("kind", "running"), prefix=value.get("prefix", ""), width=int(value.get("width", 6)))
 
 

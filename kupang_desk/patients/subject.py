@@ -32,7 +32,7 @@ from kupang_desk.models import (
     VisitDiagnosis,
     writing,
 )
-from kupang_desk.settings import current_letterhead
+from kupang_desk.office import current_letterhead
 
 
 def processing_history(patient_id: int, *, user: SignedIn | None = None) -> list[AuditEvent]:

@@ -8,12 +8,12 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from kupang_desk.beranda.summary import institution
 from kupang_desk.documents.pdf import BOLD, FONT, register_fonts
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
 from kupang_desk.queue.entries import Entry
-from kupang_desk.summary import institution
 
 WIDTHS = {58: 58 * mm, 80: 80 * mm}
 HEIGHT = 62 * mm

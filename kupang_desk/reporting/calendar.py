@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from kupang_desk import clock, preferences
+from kupang_desk import clock, settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Period
@@ -55,7 +55,7 @@ class Entry:
 
 def monthly_due(period: Period) -> dt.date:
     """Day N (Pengaturan, default 10) of the month after the period, or that month's last day."""
-    day = preferences.get("reporting.monthly_due_day")
+    day = settings.get("reporting.monthly_due_day")
     year, month = (period.end.year + 1, 1) if period.end.month == 12 else (period.end.year, period.end.month + 1)
     last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
     return dt.date(year, month, max(1, min(day, last)))
@@ -63,7 +63,7 @@ def monthly_due(period: Period) -> dt.date:
 
 def weekly_due(period: Period) -> dt.date:
     """The first chosen weekday (Pengaturan, default Tuesday) after the week's last day."""
-    weekday = preferences.get("reporting.weekly_due_weekday") % 7
+    weekday = settings.get("reporting.weekly_due_weekday") % 7
     return period.end + dt.timedelta(days=(weekday - period.end.weekday() - 1) % 7 + 1)
 
 

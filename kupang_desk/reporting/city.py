@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kupang_desk import audit, preferences
+from kupang_desk import audit, settings
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
@@ -35,12 +35,12 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_number, month_names
 from kupang_desk.i18n import _
 from kupang_desk.models import CityFile, Institution, now, writing
+from kupang_desk.office import current_letterhead
 from kupang_desk.reporting import dhis2
 from kupang_desk.reporting.calendar import monthly_due, weekly_due
 from kupang_desk.reports.base import kind_label
 from kupang_desk.reports.skdr import current_codes, office_week
 from kupang_desk.reports.stamp import FORMAT
-from kupang_desk.settings import current_letterhead
 from kupang_desk.tasks import Task
 
 KOTA_KUPANG = ("Alak", "Bakunase", "Kupang Kota", "Manutapen", "Naioni", "Oebobo", "Oepoi", "Oesapa", "Pasir Panjang",
@@ -57,7 +57,7 @@ class Imported:
 
 def expected() -> list[dict[str, str]]:
     """The puskesmas the Dinas expects files from (Pengaturan), by default Kota Kupang's eleven."""
-    return preferences.get("city.puskesmas") or [{"code": "", "name": f"Puskesmas {name}"} for name in KOTA_KUPANG]
+    return settings.get("city.puskesmas") or [{"code": "", "name": f"Puskesmas {name}"} for name in KOTA_KUPANG]
 
 
 @dataclass(frozen=True)
@@ -78,12 +78,12 @@ def puskesmas_list(*, user: SignedIn | None = None) -> list[Puskesmas]:
     """The Dinas's own list (empty until it is set; a file is taken only from a puskesmas whose key is on it)."""
     require("report.make", user)
     return [Puskesmas(str(e.get("code", "")), str(e.get("name", "")), str(e.get("key", "")))
-            for e in preferences.get("city.puskesmas")]
+            for e in settings.get("city.puskesmas")]
 
 
 def _keep(kept: list[Puskesmas], actor: SignedIn, details: dict) -> None:
     with writing():
-        before = preferences.put("city.puskesmas", [{"code": p.code, "name": p.name, "key": p.key} for p in kept])
+        before = settings.put("city.puskesmas", [{"code": p.code, "name": p.name, "key": p.key} for p in kept])
         audit.record("update", "setting", "city.puskesmas",
                      {"before": [e.get("code") for e in before], "after": [p.code for p in kept], **details}, actor)
 
@@ -392,7 +392,7 @@ def city_top(period: Period, *, limit: int = 10, user: SignedIn | None = None) -
     if lb1.tables:
         source = lb1.tables[0]
         at = {c.key: i for i, c in enumerate(source.columns)}
-        include_z = preferences.get("top_diseases.include_z_codes")
+        include_z = settings.get("top_diseases.include_z_codes")
         ranked = sorted((row for row in source.rows if row[at["new"]] and (include_z or not str(row[1]).startswith("Z"))),
                         key=lambda row: (-row[at["new"]], row[1]))[:limit]
         for number, row in enumerate(ranked, start=1):

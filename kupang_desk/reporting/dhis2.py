@@ -45,7 +45,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kupang_desk import clock, preferences
+from kupang_desk import clock, settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents import signing
@@ -158,12 +158,12 @@ def store_mapping(path: str | Path, *, user: SignedIn | None = None) -> int:
     """Keeps the office's mapping in the database (Pengaturan), so every PC and the window use it."""
     require("settings.edit", user)
     rows = _read_mapping(path)
-    preferences.put("dhis2.mapping", rows)
+    settings.put("dhis2.mapping", rows)
     return len(rows)
 
 
 def _mapping(path: str | Path | None = None) -> Mapping:
-    rows = _read_mapping(path) if path else preferences.get("dhis2.mapping")
+    rows = _read_mapping(path) if path else settings.get("dhis2.mapping")
     if not rows:
         raise KnownError(_("Belum ada pemetaan DHIS2. Muat file pemetaan atau metadata dari Dinas di Pengaturan > "
                            "Pelaporan, atau: kupang-desk dhis2 mapping FILE.csv (atau --mapping FILE.csv)."))
@@ -218,7 +218,7 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
     for code, column in previous:  # a row the last sending had and this one lost: sent as zero
         cells.setdefault((code, column), 0)
     metadata = Metadata.stored()
-    scheme = preferences.get("dhis2.id_scheme")
+    scheme = settings.get("dhis2.id_scheme")
     metadata.check_period_type(kind, rules.data_sets.get(kind, ""))
     values, uncovered = [], []
     for (code, column), value in sorted(cells.items()):
@@ -241,7 +241,7 @@ def data_value_set(kind: str, period: Period, *, mapping_file: str | Path | None
                            "{cells}. Minta Dinas melengkapi file pemetaannya.").format(
             n=len(uncovered), report=kind.upper(), cells="; ".join(uncovered[:10]) + (" ..." if len(uncovered) > 10 else "")))
     institution = Institution.select(Institution.code).first()
-    unit = org_unit or preferences.get("dhis2.org_unit") or (institution.code if institution else "")
+    unit = org_unit or settings.get("dhis2.org_unit") or (institution.code if institution else "")
     if not unit:
         raise KnownError(_("Kode unit organisasi DHIS2 (orgUnit) belum ada: isi kode puskesmas di Pengaturan > Profil, "
                            "atau tulis --org-unit KODE."))
@@ -373,7 +373,7 @@ def _posted(payload: dict) -> dict:
 
 
 def _post(url: str, payload: dict, username: str, password: str, *, dry_run: bool) -> Summary:
-    scheme = preferences.get("dhis2.id_scheme")
+    scheme = settings.get("dhis2.id_scheme")
     query = urllib.parse.urlencode({"dryRun": "true" if dry_run else "false", "idScheme": scheme,
                                     "dataElementIdScheme": scheme, "orgUnitIdScheme": scheme,
                                     "categoryOptionComboIdScheme": scheme, "dataSetIdScheme": scheme,
@@ -410,9 +410,9 @@ def missing_for(action: str, *, user: SignedIn | None = None) -> str:
     server) can work, in words that name where to set it; "" when nothing is missing. The window
     asks this before it asks for a file name or a password."""
     require("report.make", user)
-    if action == "upload" and not (preferences.get("dhis2.url") and preferences.get("dhis2.username")):
+    if action == "upload" and not (settings.get("dhis2.url") and settings.get("dhis2.username")):
         return _("Alamat server DHIS2 dan akun DHIS2 puskesmas belum diisi. Isi di Pengaturan > Pelaporan, lalu Simpan.")
-    if not preferences.get("dhis2.mapping"):
+    if not settings.get("dhis2.mapping"):
         return _("Belum ada pemetaan DHIS2. Muat file pemetaan (CSV) atau metadata DHIS2 (JSON) dari Dinas di "
                  "Pengaturan > Pelaporan.")
     return ""
@@ -423,8 +423,8 @@ def upload(kind: str, period: Period, *, password: str, url: str = "", username:
     """Checks with ``dryRun`` then imports; returns (the dry run, the import, the payload). A dry run
     the server does not accept whole stops here with its message: nothing is imported."""
     user = require("report.send", user)
-    url = url or preferences.get("dhis2.url")
-    username = username or preferences.get("dhis2.username")
+    url = url or settings.get("dhis2.url")
+    username = username or settings.get("dhis2.username")
     if not url or not username:
         raise KnownError(_("Alamat server dan nama pengguna DHIS2 belum diatur (Pengaturan, atau --url dan --user)."))
     payload = data_value_set(kind, period, mapping_file=mapping_file, org_unit=org_unit, user=user)

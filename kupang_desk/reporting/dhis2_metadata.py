@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Column
@@ -55,7 +55,7 @@ class Metadata:
 
     @classmethod
     def stored(cls) -> Metadata:
-        return cls(preferences.get("dhis2.metadata"))
+        return cls(settings.get("dhis2.metadata"))
 
     @classmethod
     def read(cls, path: str | Path) -> Metadata:
@@ -141,9 +141,9 @@ def load_metadata(path: str | Path, *, id_scheme: str = "", user: SignedIn | Non
     require("settings.edit", user)
     metadata = Metadata.read(path)
     with writing():
-        preferences.put("dhis2.metadata", metadata.objects)
+        settings.put("dhis2.metadata", metadata.objects)
         if id_scheme:
-            preferences.put("dhis2.id_scheme", id_scheme)
+            settings.put("dhis2.id_scheme", id_scheme)
     return {kind: len(metadata.unique(kind)) for kind in metadata.objects}
 
 
@@ -247,7 +247,7 @@ def build_mapping(path: str | Path, *, user: SignedIn | None = None) -> Proposed
                            "menyebut kode ICD-10 atau huruf SKDR. Minta file pemetaan (CSV) dari Dinas.").format(
             name=Path(path).name))
     with writing():
-        preferences.put("dhis2.metadata", metadata.objects)
-        preferences.put("dhis2.mapping", proposed.rows)
-        preferences.put("dhis2.id_scheme", "uid")
+        settings.put("dhis2.metadata", metadata.objects)
+        settings.put("dhis2.mapping", proposed.rows)
+        settings.put("dhis2.id_scheme", "uid")
     return proposed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kupang_desk import audit, preferences
+from kupang_desk import audit, settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
@@ -29,13 +29,13 @@ class ReportingOptions:
 
     @classmethod
     def current(cls) -> ReportingOptions:
-        get = preferences.get
+        get = settings.get
         return cls(get("reporting.monthly_due_day"), get("reporting.weekly_due_weekday"), get("skdr.week_starts_sunday"),
                    get("dhis2.url"), get("dhis2.username"), get("dhis2.org_unit"), get("dhis2.id_scheme"))
 
 
 def _put(key: str, value, actor: SignedIn) -> None:
-    before = preferences.put(key, value)
+    before = settings.put(key, value)
     if before != value:
         audit.record("update", "setting", key, {"before": before, "after": value}, actor)
 
@@ -45,7 +45,7 @@ def save_options(options: ReportingOptions, *, user: SignedIn | None = None) -> 
     url = options.dhis2_url.strip()
     if url and not url.startswith(("https://", "http://")):
         raise KnownError(_("Alamat server DHIS2 dimulai dengan https://, misalnya https://dhis2.kemkes.go.id."))
-    with writing():  # the registry checks the ranges (preferences.KEYS)
+    with writing():  # the registry checks the ranges (settings.KEYS)
         _put("reporting.monthly_due_day", int(options.monthly_due_day), actor)
         _put("reporting.weekly_due_weekday", int(options.weekly_due_weekday), actor)
         _put("skdr.week_starts_sunday", bool(options.week_starts_sunday), actor)

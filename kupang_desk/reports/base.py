@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.documents.table import Period, Report, ReportTable
 from kupang_desk.i18n import _
-from kupang_desk.settings import current_letterhead
+from kupang_desk.office import current_letterhead
 
 KINDS = ("lb1", "recap", "top", "register", "skdr", "access")
 MONTHLY_KINDS = ("lb1", "recap", "top")  # sent to the Dinas each month
@@ -53,5 +53,5 @@ class AgeBand:
 def age_bands() -> list[AgeBand]:
     """The LB1 age bands of this office (Pengaturan), default those of the domain notes."""
 
-    bands = preferences.get("lb1.age_bands")
+    bands = settings.get("lb1.age_bands")
     return [AgeBand(b["label"], tuple(b["years"]), tuple(b["days"]) if b.get("days") else None) for b in bands]

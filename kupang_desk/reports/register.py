@@ -19,9 +19,9 @@ from kupang_desk.documents.table import Anchor, Column, Period, Report, ReportTa
 from kupang_desk.i18n import _
 from kupang_desk.models.patients import Patient
 from kupang_desk.models.reference import PaymentType, Poli
+from kupang_desk.office import current_letterhead
 from kupang_desk.queue.entries import whole_minutes
 from kupang_desk.reports.base import visit_report
-from kupang_desk.settings import current_letterhead
 from kupang_desk.tasks import Task
 from kupang_desk.visits.register import VisitFilter, VisitRegister
 

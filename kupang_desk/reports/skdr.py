@@ -21,7 +21,7 @@ from functools import cache
 
 import peewee as pw
 
-from kupang_desk import preferences, regions
+from kupang_desk import regions, settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
@@ -103,13 +103,13 @@ def default_mapping() -> tuple[tuple[str, str], ...]:
 
 def current_codes() -> tuple[SkdrCode, ...]:
     """The SKDR codes with this office's thresholds (Pengaturan), the shipped ones where unchanged."""
-    changed = preferences.get("skdr.thresholds")
+    changed = settings.get("skdr.thresholds")
     return tuple(SkdrCode(c.letter, c.name, int(changed.get(c.letter, c.threshold))) for c in default_codes())
 
 
 def current_mapping() -> tuple[tuple[str, str], ...]:
     """ICD-10 prefix -> letter as this office set it (Pengaturan), else the shipped mapping; longest first."""
-    rows = preferences.get("skdr.icd10_mapping")
+    rows = settings.get("skdr.icd10_mapping")
     if not rows:
         return default_mapping()
     return tuple(sorted(((str(p).strip().upper(), str(letter).strip().upper()) for p, letter in rows), key=lambda r: -len(r[0])))
@@ -277,7 +277,7 @@ def _letters(mapping: tuple[tuple[str, str], ...]):
 def office_starts_sunday() -> bool:
     """Whether this office counts SKDR weeks Sunday to Saturday (the W2 form) or Monday to Sunday
     (ISO), as Pengaturan > Pelaporan says: the one place that reads it."""
-    return bool(preferences.get("skdr.week_starts_sunday"))
+    return bool(settings.get("skdr.week_starts_sunday"))
 
 
 def office_week(day: dt.date) -> Week:

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import peewee as pw
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Column, Period, Report, ReportTable
@@ -22,7 +22,7 @@ def top_report(period: Period, *, limit: int = 10, new_cases_only: bool = True,
     Z codes (contacts, not diseases) count only when ``include_z`` (default: Pengaturan)."""
     require("report.make", user)
     if include_z is None:
-        include_z = preferences.get("top_diseases.include_z_codes")
+        include_z = settings.get("top_diseases.include_z_codes")
     condition = live_visits_in(period)
     if new_cases_only:
         condition &= VisitDiagnosis.is_new_case

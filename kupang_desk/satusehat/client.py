@@ -14,7 +14,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.satusehat import master
@@ -75,13 +75,13 @@ class Client:
     @classmethod
     def from_settings(cls) -> Client:
         """The client of Pengaturan > SATUSEHAT; says what is missing when it is not filled in."""
-        environment = preferences.get("satusehat.environment")
-        url = preferences.get(f"satusehat.{environment}_url")
-        client_id, secret = preferences.get("satusehat.client_id"), master.client_secret()
+        environment = settings.get("satusehat.environment")
+        url = settings.get(f"satusehat.{environment}_url")
+        client_id, secret = settings.get("satusehat.client_id"), master.client_secret()
         if not (url and client_id and secret):
             raise KnownError(_("Koneksi SATUSEHAT belum lengkap: isi alamat, Client ID dan client secret di Pengaturan > "
                                "SATUSEHAT."))
-        return cls(url, client_id, secret, requests_per_minute=preferences.get("satusehat.requests_per_minute"))
+        return cls(url, client_id, secret, requests_per_minute=settings.get("satusehat.requests_per_minute"))
 
     def _open(self, request: urllib.request.Request) -> tuple[int, bytes]:
         import urllib.error  # HTTP, TLS and e-mail parsing load with the first call, not at start

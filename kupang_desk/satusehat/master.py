@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from kupang_desk import audit, keystore, preferences
+from kupang_desk import audit, settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
+from kupang_desk.backup import keystore
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
@@ -39,7 +40,7 @@ def id_of(kind: str, key: object) -> str:
 
 
 def organization_id() -> str:
-    return preferences.get("satusehat.organization_id")
+    return settings.get("satusehat.organization_id")
 
 
 def _put(kind: str, key: str, ihs_id: str, nik: str, user: SignedIn) -> None:
@@ -122,7 +123,7 @@ SEALED_KEY = "satusehat.client_secret_sealed"
 
 
 def _secret_account() -> str:
-    return f"satusehat-secret:{preferences.get('database.id') or 'default'}"
+    return f"satusehat-secret:{settings.get('database.id') or 'default'}"
 
 
 def store_secret(secret: str, *, user: SignedIn | None = None) -> str:
@@ -144,11 +145,11 @@ def store_secret(secret: str, *, user: SignedIn | None = None) -> str:
         in_keyring = False
     with writing():
         if in_keyring:
-            preferences.put(SEALED_KEY, "")
+            settings.put(SEALED_KEY, "")
         else:
             nonce = secrets.token_bytes(12)
             sealed = AESGCM(keystore.audit_key()).encrypt(nonce, secret.encode("utf-8"), b"satusehat-client-secret")
-            preferences.put(SEALED_KEY, (nonce + sealed).hex())
+            settings.put(SEALED_KEY, (nonce + sealed).hex())
         audit.record("update", "setting", "satusehat.client_secret", {"stored": "keyring" if in_keyring else "sealed"},
                      user)
     return _("di keyring sistem operasi") if in_keyring else _("terenkripsi dengan kunci instalasi PC ini")
@@ -167,7 +168,7 @@ def client_secret() -> str:
         stored = None
     if stored:
         return stored
-    sealed = preferences.get(SEALED_KEY)
+    sealed = settings.get(SEALED_KEY)
     if not sealed:
         return ""
     data = bytes.fromhex(sealed)
@@ -203,13 +204,13 @@ def current(*, user: SignedIn | None = None) -> MasterData:
              .distinct().tuples()}
     names |= {key for kind, key in rows if kind == "practitioner"}
     return MasterData(
-        preferences.get("satusehat.environment"), preferences.get("satusehat.organization_id"),
-        preferences.get("satusehat.client_id"), bool(client_secret()),
+        settings.get("satusehat.environment"), settings.get("satusehat.organization_id"),
+        settings.get("satusehat.client_id"), bool(client_secret()),
         {int(key): row.ihs_id for (kind, key), row in rows.items() if kind == "location"},
         [Practitioner(name, rows[("practitioner", name)].nik if ("practitioner", name) in rows else "",
                       rows[("practitioner", name)].ihs_id if ("practitioner", name) in rows else "")
          for name in sorted(names, key=str.lower)],
-        preferences.get("satusehat.enabled"), preferences.get("satusehat.requests_per_minute"))
+        settings.get("satusehat.enabled"), settings.get("satusehat.requests_per_minute"))
 
 
 def save(data: MasterData, *, user: SignedIn | None = None) -> None:
@@ -223,7 +224,7 @@ def save(data: MasterData, *, user: SignedIn | None = None) -> None:
         for name, value in (("satusehat.environment", data.environment), ("satusehat.organization_id", organization),
                             ("satusehat.client_id", data.client_id.strip()), ("satusehat.enabled", data.enabled),
                             ("satusehat.requests_per_minute", data.requests_per_minute)):
-            before = preferences.put(name, value)
+            before = settings.put(name, value)
             if before != value:
                 changed[name] = [before, value]
         if changed:

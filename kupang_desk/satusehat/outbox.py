@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from kupang_desk import audit, preferences
+from kupang_desk import audit, settings
 from kupang_desk.accounts.permissions import SYSTEM_SATUSEHAT, PermissionDenied, require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
@@ -85,7 +85,7 @@ def action_words() -> dict[str, str]:
 
 def enabled() -> bool:
     """Whether this office sends its visits to SATUSEHAT (Pengaturan > SATUSEHAT)."""
-    return bool(preferences.get("satusehat.enabled"))
+    return bool(settings.get("satusehat.enabled"))
 
 
 def note(visit_id: int, action: str) -> None:

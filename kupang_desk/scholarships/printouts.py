@@ -31,6 +31,7 @@ from kupang_desk.errors import KnownError, os_reason
 from kupang_desk.formatting import format_date, format_rupiah, terbilang
 from kupang_desk.i18n import _
 from kupang_desk.models import Award, Institution, ScholarshipProgramme, Student, User, writing
+from kupang_desk.office import current_letterhead
 from kupang_desk.scholarships.awards import (
     STATUS_ORDER,
     AwardRow,
@@ -40,7 +41,6 @@ from kupang_desk.scholarships.awards import (
     status_label,
 )
 from kupang_desk.scholarships.programmes import ProgrammeRef, stages
-from kupang_desk.settings import current_letterhead
 from kupang_desk.students.grades import school_level
 from kupang_desk.tasks import Task
 

@@ -14,8 +14,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from kupang_desk import connection as database
-from kupang_desk import demo, summary
+from kupang_desk import demo
 from kupang_desk.accounts import session, users
+from kupang_desk.beranda import summary
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _, current_language
 from kupang_desk.resources import resource_path

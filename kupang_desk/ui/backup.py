@@ -10,10 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
-from kupang_desk import backup, encryption
 from kupang_desk import connection as database
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
+from kupang_desk.backup import copies as backup
+from kupang_desk.backup import encryption
 from kupang_desk.connection import DatabaseUrl
 from kupang_desk.formatting import format_age
 from kupang_desk.i18n import _

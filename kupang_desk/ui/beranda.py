@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import backup, clock
+from kupang_desk import clock
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
+from kupang_desk.backup import copies as backup
 from kupang_desk.beranda.puskesmas import (
     AccessHome,
     Opens,
@@ -47,6 +48,7 @@ from kupang_desk.formatting import (
 from kupang_desk.i18n import _
 from kupang_desk.reports.counts import MonthPoint
 from kupang_desk.ui.operations import Operation, run_in_background
+from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.widgets import ERROR_STYLE, ListModel, record_table
 
 log = logging.getLogger(__name__)
@@ -119,9 +121,16 @@ class Tile(QPushButton):
         self.setEnabled(opens is not None)
 
 
+CHART_FAILURE: list[str] = []  # why the chart library did not load, when it did not
+
+
 def _import_chart_library() -> None:
-    import numpy  # noqa: F401 - the bulk of the time, and no Qt in it
-    import pyqtgraph  # noqa: F401
+    try:
+        import numpy  # noqa: F401 - the bulk of the time, and no Qt in it
+        import pyqtgraph  # noqa: F401
+    except ImportError as error:  # a build without a module it needs: said on the page, not waited for
+        log.exception("The chart library did not load")
+        CHART_FAILURE.append(str(error))
 
 
 CHART_LIBRARY = threading.Thread(target=_import_chart_library, name="chart-library", daemon=True)
@@ -150,6 +159,11 @@ class TrendChart(QWidget):
         """Builds the chart once its library is in: numpy and pyqtgraph (most of a second on an office
         PC) are imported on a thread of their own, so the window takes keystrokes meanwhile."""
         if self.plot is not None:
+            return
+        if CHART_FAILURE:
+            self.waiting.setText(_("Grafik tidak dapat ditampilkan di PC ini (pustaka grafik tidak lengkap: {reason}). "
+                                   "Angka di kotak dan tabel tetap benar.").format(reason=CHART_FAILURE[0]))
+            self.waiting.setWordWrap(True)
             return
         if "pyqtgraph" not in sys.modules or CHART_LIBRARY.is_alive():
             if not CHART_LIBRARY.is_alive() and not CHART_LIBRARY.ident:
@@ -297,7 +311,7 @@ def area_words(area) -> str:
         name=area.name, where=where, visits=format_number(area.visits), rate=rate) + share
 
 
-class PuskesmasBeranda(QWidget):
+class PuskesmasBeranda(QWidget, SectionView):
     """What this month looks like: tiles, the trend, the ten most frequent diseases, the watch list."""
 
     open_register = Signal(object)  # a VisitFilter
@@ -387,6 +401,21 @@ class PuskesmasBeranda(QWidget):
     def refresh(self, today: dt.date | None = None) -> PuskesmasHome:
         """Counts again on this thread and paints; the chart follows."""
         return self.show_home(puskesmas_home(today))
+
+    def attach(self, window) -> None:
+        self.open_register.connect(lambda flt: window.open_in("kunjungan", "filter", flt=flt))
+        self.open_section.connect(lambda key: window.open_in(key, {"laporan": "calendar", "pengaturan": "backup"}.get(key)))
+        self.open_report.connect(lambda kind, period: window.open_in("laporan", "report", kind=kind, period=period))
+        self.search_patient.connect(lambda text: window.open_in("pasien", "search", text=text))
+
+    def section_shown(self) -> None:
+        """The figures again, counted off the GUI thread once the page is drawn."""
+        QTimer.singleShot(0, self, self.count_in_background)
+
+    def stop(self) -> None:
+        for counting in (self.counting, getattr(self, "access_operation", None)):
+            if counting is not None and counting.running:
+                counting.worker.wait(10000)  # a second at most, never cut off
 
     def count_in_background(self, today: dt.date | None = None) -> Operation:
         """Counts on a worker and paints when it is done, so the window never waits on the figures

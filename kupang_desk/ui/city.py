@@ -36,6 +36,7 @@ from kupang_desk.reports.skdr import office_week, week_of_setting
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.periods import month_and_year, week_box
 from kupang_desk.ui.report_table import ReportTableModel
+from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.widgets import (
     ListModel,
     ask_open_path,
@@ -52,7 +53,7 @@ from kupang_desk.ui.widgets import (
 STATE_COLOURS = {"Belum": "#b00020", "Terlambat": "#a05a00"}
 
 
-class CityView(QWidget):
+class CityView(QWidget, SectionView):
     """Report and period on top, who sent below, the city's table under it, the buttons at the foot."""
 
     def __init__(self, parent: QWidget | None = None, *, today: dt.date | None = None) -> None:

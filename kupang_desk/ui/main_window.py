@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
@@ -22,19 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import audit, settings, summary, version
+from kupang_desk import audit, office, version
 from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import allowed
+from kupang_desk.beranda import summary
 from kupang_desk.connection import DatabaseUrl
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
 from kupang_desk.ui.backup import BackupDesk
-from kupang_desk.ui.beranda import PuskesmasBeranda
 from kupang_desk.ui.help import HelpDialog, guide_html, shortcuts_html
 from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.satusehat import SatusehatDesk
-from kupang_desk.ui.section import SectionPage
+from kupang_desk.ui.sections import Section, sections, visible
 from kupang_desk.ui.signin import ChangePasswordDialog, IdleLock, describe_user
 from kupang_desk.ui.widgets import DiscardGuard, ask_discard, fit_to_screen, select_data
 from kupang_desk.visits.icd import most_used
@@ -52,27 +51,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    description: str
-    desk: str  # "puskesmas", "sekolah", "dinas" or "both": which installations show it
-    key_number: int = 0  # Ctrl+<n> opens it on its desk, the same for every role; Pengaturan is always Ctrl+9
-
-
-def sections() -> list[Section]:
-    return [
-        Section("beranda", _("Beranda"), _("Kunjungan hari ini dan bulan ini, tren 12 bulan, penyakit terbanyak dan yang naik, antrean dan laporan."), "puskesmas", 1),
-        Section("pasien", _("Pasien"), _("Pendaftaran pasien, pencarian cepat menurut nama, NIK, No. RM atau No. BPJS, dan kartu pasien."), "puskesmas", 2),
-        Section("antrean", _("Antrean"), _("Loket memberi nomor antrean, poli memanggil dan melayani, layar ruang tunggu menampilkan nomor berikutnya."), "puskesmas", 3),
-        Section("kunjungan", _("Kunjungan"), _("Kunjungan hari ini dan register kunjungan dengan diagnosis ICD-10."), "puskesmas", 4),
-        Section("laporan", _("Laporan"), _("LB1, rekap kunjungan dan sepuluh besar penyakit untuk Dinas Kesehatan, sebagai Excel dan PDF."), "puskesmas", 5),
-        Section("beranda_sekolah", _("Beranda"), _("Penerima beasiswa menurut program dan status, dana yang sudah dan belum cair, batas aktivasi rekening, siswa layak yang belum diusulkan."), "sekolah", 1),
-        Section("sekolah", _("Sekolah/Beasiswa"), _("Data siswa dari Dapodik, program beasiswa (PIP dan program Kota Kupang), penerima dan pencairannya."), "sekolah", 2),
-        Section("rekap_kota", _("Rekap kota"), _("File laporan dari puskesmas: yang sudah dan belum mengirim, LB1, rekap, penyakit terbanyak dan SKDR kota."), "dinas", 1),
-        Section("pengaturan", _("Pengaturan"), _("Profil institusi dan kop surat, daftar poli dan cara bayar, kelurahan wilayah kerja."), "both", 9),
-    ]
+def _page_attributes() -> dict[str, str]:
+    """The window's names for the section pages (window.patients_page), with their section keys."""
+    return {section.attribute: section.key for section in sections()}
 
 
 def _reminders(_task) -> Reminders:
@@ -175,14 +156,10 @@ class MainWindow(QMainWindow):
         else:
             self.navigation.setFocus()
 
-    PAGES = {"beranda": "beranda", "school_beranda": "beranda_sekolah", "patients_page": "pasien",
-             "reports_page": "laporan", "settings_page": "pengaturan", "school_page": "sekolah", "queue_page": "antrean",
-             "register_page": "kunjungan", "city_page": "rekap_kota"}
-
     def __getattr__(self, name: str):
         """A section page asked for before it was shown is built then (None when the section is not
         this user's, or is not that page on this installation)."""
-        key = MainWindow.PAGES.get(name)
+        key = _page_attributes().get(name)
         if key is None or "sections" not in self.__dict__:
             raise AttributeError(name)
         self.__dict__[name] = None
@@ -200,10 +177,9 @@ class MainWindow(QMainWindow):
         if key in self._built:
             return placeholder
         self._built.add(key)
-        for name, section in MainWindow.PAGES.items():
-            if section == key:
-                self.__dict__.setdefault(name, None)
-        page = self._make_page(self.sections[key])
+        section = self.sections[key]
+        self.__dict__.setdefault(section.attribute, None)
+        page = self._make_page(section)
         index = self.pages.indexOf(placeholder)
         current = self.pages.currentIndex()
         self.pages.insertWidget(index, page)
@@ -215,104 +191,31 @@ class MainWindow(QMainWindow):
         return page
 
     def _make_page(self, section: Section) -> QWidget:
-        if section.key == "beranda":
-            page = self.beranda = PuskesmasBeranda()
-            page.open_register.connect(self.show_visits)
-            page.open_section.connect(lambda key: self.show_calendar() if key == "laporan" else
-                                      self.show_backups() if key == "pengaturan" else self.show_section(key))
-            page.open_report.connect(self.show_report)
-            page.search_patient.connect(self.search_patient)
-            return page
-        if section.key == "beranda_sekolah":
-            from kupang_desk.ui.school_beranda import SchoolBeranda
-
-            page = self.school_beranda = SchoolBeranda()
-            page.open_awards.connect(self.show_awards)
-            page.open_students.connect(self.show_students)
-            return page
+        """The section's page from its declaration (kupang_desk/ui/sections.py), connected to the window."""
+        page = section.page_class().for_window(self, section)
+        self.__dict__[section.attribute] = page
+        page.attach(self)
         if section.key == "pasien":
-            from kupang_desk.ui.patients import PatientsPage
-
-            page = self.patients_page = PatientsPage()
-            page.new_patient.connect(self.register_patient)
-            page.open_patient.connect(self.open_patient)
-            page.new_visit.connect(self.record_visit)
-            page.merge_requested.connect(self.merge_patients)
             self._show_patient_count(page)
-            return page
-        if section.key == "laporan" and "pasien" in self.section_keys():
-            from kupang_desk.ui.reports import ReportsPage
-
-            page = self.reports_page = ReportsPage()  # the health office's reports
-            page.calendar.changed.connect(self.refresh_reminders)
-            return page
-        if section.key == "rekap_kota":
-            from kupang_desk.ui.city import CityView
-
-            page = self.city_page = CityView()  # a Dinas's one desk: its puskesmas' files added up
-            return page
-        if section.key == "pengaturan":
-            from kupang_desk.ui.settings import SettingsPage
-
-            page = self.settings_page = SettingsPage(section)
-            page.profile_saved.connect(self._profile_saved)
-            if self.satusehat is not None and page.satusehat is not None:
-                page.satusehat.saved.connect(self.satusehat.start)
-            if self.facts is not None:
-                page.show_facts(self.facts)
-            return page
-        if section.key == "sekolah":
-            from kupang_desk.ui.school import SchoolPage
-
-            page = self.school_page = SchoolPage()
-            return page
-        if section.key == "antrean":
-            from kupang_desk.ui.queue import QueuePage
-
-            page = self.queue_page = QueuePage(self.target)
-            page.serve_requested.connect(self.serve_from_queue)
-            return page
-        if section.key == "kunjungan":
-            from kupang_desk.ui.visit_register import VisitRegisterPage
-
-            page = self.register_page = VisitRegisterPage()
-            page.open_patient.connect(self.open_patient)
-            page.correct_requested.connect(self.correct_visit)
-            page.visits_changed.connect(self.visits_changed)
-            return page
-        return SectionPage(section)
+        return page
 
     def _profile_saved(self) -> None:
         self.institution = summary.institution()
         self.setWindowTitle(self._title())
         self.refresh_summary()
 
-    def show_visits(self, flt) -> None:
-        """The visit register with ``flt`` (a Beranda tile's rows)."""
-        self.show_section("kunjungan")
-        if self.register_page is not None:
-            self.register_page.show_filter(flt)
-
-    def show_awards(self, programme_id: int | None, status: str | None) -> None:
-        """The recipients of a programme, with a status (a school Beranda tile's rows)."""
-        self.show_section("sekolah")
-        if self.school_page is None:
+    def open_in(self, key: str, target: str | None = None, **details) -> None:
+        """Opens section ``key`` and, with ``target``, one part of its page (a tab, a filter, a
+        report): where a link elsewhere points to. Nothing when the section is not this user's."""
+        if key not in self.sections:
             return
-        tab = self.school_page.awards
-        self.school_page.tabs.setCurrentWidget(tab)
-        if programme_id is not None:
-            select_data(tab.programme_box, programme_id)
-        select_data(tab.status_box, status)
+        self.show_section(key)
+        if target is not None:
+            self.page(key).show_target(target, **details)
 
-    def show_students(self) -> None:
-        self.show_section("sekolah")
-        if self.school_page is not None:
-            self.school_page.tabs.setCurrentWidget(self.school_page.students)
-
-    def refresh_beranda(self) -> None:
-        """The Beranda's figures again, counted off the GUI thread (the window opens before them)."""
-        if self.beranda is not None:  # begun once the window is up: not while it is being drawn
-            QTimer.singleShot(0, self.beranda, self.beranda.count_in_background)
+    def show_calendar(self) -> None:
+        """The Laporan section on its calendar tab (the status bar's reminder)."""
+        self.open_in("laporan", "calendar")
 
     def _on_section_changed(self, row: int) -> None:
         key = self.section_keys()[row]
@@ -322,14 +225,7 @@ class MainWindow(QMainWindow):
         if fresh:  # laid out now, as the pages built with the window were: a click at once lands where it is drawn
             self.pages.currentWidget().setGeometry(self.pages.contentsRect())
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        if key == "beranda":
-            self.refresh_beranda()
-        if key == "beranda_sekolah":
-            self.school_beranda.refresh()
-        if key == "kunjungan" and self.register_page.model.register is None:
-            self.register_page.apply()
-        if key == "pasien":
-            self.patients_page.focus_search()
+        self.page(key).section_shown()
 
     def _keep(self, dialog: QDialog) -> QDialog:
         """Opens ``dialog`` without blocking and keeps it alive until it closes."""
@@ -429,15 +325,6 @@ class MainWindow(QMainWindow):
             dialog.offer(chosen.no_rm)
         return self._keep(dialog)
 
-    def search_patient(self, text: str) -> None:
-        """The Beranda's search box: the Pasien section with what was typed, the cursor after it."""
-        if "pasien" not in self.sections:
-            return
-        self.show_section("pasien")
-        self.patients_page.search.setText(text)
-        self.patients_page.search.setFocus()
-        self.patients_page.search.end(False)
-
     def focus_patient_search(self) -> None:
         if "pasien" in self.section_pages:
             self.show_section("pasien")
@@ -462,18 +349,9 @@ class MainWindow(QMainWindow):
         name = self.institution.name if self.institution else _("Belum ada profil institusi")
         return f"{name} — Kupang Desk"
 
-    SECTION_PERMISSION = {"beranda": "report.make", "beranda_sekolah": "student.read", "pasien": "patient.read", "antrean": "visit.write", "kunjungan": "patient.read",
-                          "laporan": "report.make", "sekolah": "student.read",
-                          "rekap_kota": "report.make"}
-
     def visible_sections(self) -> list[Section]:
-        """Sections of this installation's own desk, in their fixed order: a puskesmas never shows the
-        school desk, a school never the puskesmas's, a Dinas only its Rekap kota; of those, the ones
-        the signed-in user's role may open."""
-        kind = self.institution.kind if self.institution else "puskesmas"
-        user = session.current()
-        return [s for s in sections() if s.desk in ("both", kind)
-                and (s.key not in self.SECTION_PERMISSION or allowed(user, self.SECTION_PERMISSION[s.key]))]
+        """The sections of this installation's desk that the signed-in role may open, in their fixed order."""
+        return visible(self.institution.kind if self.institution else "puskesmas", session.current())
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Berkas"))
@@ -500,7 +378,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(switch)
             file_menu.addSeparator()
         quit_action = QAction(_("&Keluar"), self)
-        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # Qt gives Windows no Quit key: Ctrl+Q on every system
         quit_action.setShortcutVisibleInContextMenu(True)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -566,7 +444,7 @@ class MainWindow(QMainWindow):
             return None
         if self.idle_lock is not None:
             self.idle_lock.stop()
-        self.idle_lock = IdleLock(user, minutes if minutes is not None else settings.idle_minutes(), self,
+        self.idle_lock = IdleLock(user, minutes if minutes is not None else office.idle_minutes(), self,
                                   quit_to=self.close)
         return self.idle_lock
 
@@ -642,12 +520,8 @@ class MainWindow(QMainWindow):
             return
         if self.satusehat is not None:
             self.satusehat.stop()
-        if self.built_page("queue_page") is not None:
-            self.queue_page.stop()
-        beranda = self.built_page("beranda")
-        for counting in (beranda.counting, beranda.access_operation) if beranda is not None else ():
-            if counting is not None and counting.running:
-                counting.worker.wait(10000)  # the Beranda's counts: a second at most, never cut off
+        for key in self._built:
+            self.page(key).stop()
         for operation in list(self.operations):  # a worker must not outlive its window
             if operation.running:
                 operation.cancel()
@@ -693,26 +567,6 @@ class MainWindow(QMainWindow):
         self.reminder_label.setText(f'<a href="kalender" style="color: #b00020;">{html.escape(line)}</a>' if line else "")
         self.reminder_label.setToolTip(_("Klik untuk membuka Kalender pelaporan") if line else "")
         self.reminders = reminders
-
-    def show_backups(self) -> None:
-        """Pengaturan on its backup tab (the Beranda's backup tile), where the user may see it."""
-        self.show_section("pengaturan")
-        if self.settings_page is not None and self.settings_page.backup is not None:
-            self.settings_page.tabs.setCurrentWidget(self.settings_page.backup)
-
-    def show_report(self, kind: str, period) -> None:
-        """One report of one period, previewed (the Beranda's link to the access report)."""
-        self.show_section("laporan")
-        if self.reports_page is not None:
-            self.reports_page.show_period(kind, period)
-
-    def show_calendar(self) -> None:
-        """The Laporan section on its calendar tab."""
-        for row in range(self.navigation.count()):
-            if self.navigation.item(row).data(Qt.ItemDataRole.UserRole) == "laporan":
-                self.navigation.setCurrentRow(row)
-        if self.reports_page is not None:
-            self.reports_page.tabs.setCurrentIndex(1)
 
     def _show_patient_count(self, page: PatientsPage) -> None:
         figures = self.__dict__.get("figures")

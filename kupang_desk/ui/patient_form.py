@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import regions, settings
+from kupang_desk import office, regions
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
@@ -115,7 +115,7 @@ class PatientFormDialog(DiscardGuard, QDialog):
             placeholder=_("bayi tanpa NIK: NIK ibunya, untuk SATUSEHAT"), max_length=22))
         self.kk_number = f.add("kk_number", _("No. KK"), line(max_length=22))
         self.payment = f.add("payment_type_id", _("Cara bayar"), combo(
-            settings.payment_choices(),
+            office.payment_choices(),
             empty=_("— pilih —")))
         self.bpjs_number = f.add("bpjs_number", _("No. BPJS"), line(placeholder=_("13 digit, nol di depan ikut diketik"), max_length=20))
         self.phone = f.add("phone", _("Telepon/HP"), line(max_length=20))

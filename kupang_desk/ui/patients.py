@@ -37,6 +37,7 @@ from kupang_desk.patients.search import PatientHit, find_by_no_rm, search_patien
 from kupang_desk.ui.operations import show_error
 from kupang_desk.ui.patient_form import candidate_item
 from kupang_desk.ui.printing import preview_pdf, print_folder
+from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.visit_register import VisitRegisterModel
 from kupang_desk.ui.widgets import ListModel, fit_to_screen
 from kupang_desk.visits.register import VisitFilter, VisitRegister
@@ -51,7 +52,7 @@ def hit_columns():
     ]
 
 
-class PatientsPage(QWidget):
+class PatientsPage(QWidget, SectionView):
     """Type in the box; Down goes to the results, Enter opens, Ctrl+N registers, Ctrl+K records a visit."""
 
     searched = Signal(int)  # number of results shown
@@ -127,6 +128,22 @@ class PatientsPage(QWidget):
                 self.open_selected()
                 return True
         return super().eventFilter(watched, event)
+
+    def attach(self, window) -> None:
+        self.new_patient.connect(window.register_patient)
+        self.open_patient.connect(window.open_patient)
+        self.new_visit.connect(window.record_visit)
+        self.merge_requested.connect(window.merge_patients)
+
+    def section_shown(self) -> None:
+        self.focus_search()
+
+    def show_target(self, target: str, **details) -> None:
+        """"search": the search box with what was typed elsewhere (the Beranda's box), the cursor after it."""
+        if target == "search":
+            self.search.setText(details["text"])
+            self.search.setFocus()
+            self.search.end(False)
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -30,13 +30,14 @@ from kupang_desk.connection import DatabaseUrl
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
+from kupang_desk.office import poli_choices
 from kupang_desk.patients.history import diagnoses_over_time
 from kupang_desk.patients.search import search_patients
 from kupang_desk.queue import entries
 from kupang_desk.queue.live import Watcher
-from kupang_desk.settings import poli_choices
 from kupang_desk.ui.feedback import say, status_label
 from kupang_desk.ui.printing import preview_pdf, print_folder
+from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.widgets import ListModel, combo, line, record_table
 
 
@@ -50,7 +51,7 @@ def _minutes(delta: dt.timedelta | None) -> str:
     return _("{n} menit").format(n=int(delta.total_seconds() // 60)) if delta is not None else ""
 
 
-class QueuePage(QWidget):
+class QueuePage(QWidget, SectionView):
     """The Antrean section: Loket and Poli tabs, and the waiting-room screen."""
 
     changed = Signal()  # another PC (or this one) changed a queue: the lists look again
@@ -74,6 +75,13 @@ class QueuePage(QWidget):
         layout.addWidget(self.screen_button, 0, Qt.AlignmentFlag.AlignRight)
         self.changed.connect(self.reload)
         self.watcher = Watcher(target, self.changed.emit).start() if target is not None else None
+
+    @classmethod
+    def for_window(cls, window, section):
+        return cls(window.target)  # it watches the window's database for another PC's changes
+
+    def attach(self, window) -> None:
+        self.serve_requested.connect(window.serve_from_queue)
 
     def reload(self) -> None:
         self.loket.reload()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.errors import KnownError
@@ -281,7 +281,7 @@ class ReportingCalendar(QWidget):
             return None
         if password is None:
             password, ok = QInputDialog.getText(self, _("Unggah DHIS2"), _("Kata sandi akun DHIS2 {user}:").format(
-                user=preferences.get("dhis2.username") or "?"), QLineEdit.EchoMode.Password)
+                user=settings.get("dhis2.username") or "?"), QLineEdit.EchoMode.Password)
             if not ok or not password:
                 return None
 

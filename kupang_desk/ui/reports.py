@@ -38,6 +38,7 @@ from kupang_desk.ui.periods import month_and_year, week_box, year_box
 from kupang_desk.ui.printing import preview_pdf, print_folder
 from kupang_desk.ui.report_table import ReportTableModel
 from kupang_desk.ui.reporting import ReportingCalendar
+from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.widgets import (
     ask_save_path,
     combo,
@@ -48,7 +49,7 @@ from kupang_desk.ui.widgets import (
 )
 
 
-class ReportsPage(QWidget):
+class ReportsPage(QWidget, SectionView):
     """Report, period and options on top; the preview below; save buttons at the foot."""
 
     previewed = Signal(object)  # the Report shown
@@ -170,6 +171,16 @@ class ReportsPage(QWidget):
             self.week_dates.setText(str(error))
             return
         self.week_dates.setText(_("{start} s.d. {end}").format(start=format_date(period.start), end=format_date(period.end)))
+
+    def attach(self, window) -> None:
+        self.calendar.changed.connect(window.refresh_reminders)
+
+    def show_target(self, target: str, **details) -> None:
+        """"calendar": the reporting calendar; "report": one report of one period, previewed."""
+        if target == "calendar":
+            self.tabs.setCurrentWidget(self.calendar)
+        elif target == "report":
+            self.show_period(details["kind"], details["period"])
 
     def show_period(self, kind: str, period: Period) -> None:
         """Shows one report of one period (from the calendar) and previews it."""

@@ -15,9 +15,10 @@ from kupang_desk.formatting import format_date, format_number, format_rupiah
 from kupang_desk.i18n import _
 from kupang_desk.scholarships import awards
 from kupang_desk.ui.beranda import TILE_STYLE, Tile, records
+from kupang_desk.ui.sections import SectionView
 
 
-class SchoolBeranda(QWidget):
+class SchoolBeranda(QWidget, SectionView):
     """The school head's Beranda: recipients and money per programme, the deadlines, the students
     left out. Each tile opens the recipients (or students) behind it."""
 
@@ -67,6 +68,14 @@ class SchoolBeranda(QWidget):
         layout.addWidget(QLabel(f"<b>{_('Penerima menurut program dan status')}</b>"))
         layout.addWidget(self.programmes, 1)
         layout.addLayout(lists, 2)
+
+    def attach(self, window) -> None:
+        self.open_awards.connect(lambda programme_id, status: window.open_in(
+            "sekolah", "awards", programme_id=programme_id, status=status))
+        self.open_students.connect(lambda: window.open_in("sekolah", "students"))
+
+    def section_shown(self) -> None:
+        self.refresh()
 
     def _first_programme(self) -> int | None:
         return self.home.programmes[0].id if self.home and self.home.programmes else None

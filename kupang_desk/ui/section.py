@@ -9,7 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from kupang_desk.ui.main_window import Section
+    from kupang_desk.ui.sections import Section
 
 
 class SectionPage(QWidget):

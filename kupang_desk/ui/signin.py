@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import demo, preferences, settings
+from kupang_desk import demo, office, settings
 from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import role_label
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.backup import holds_nothing
+from kupang_desk.backup.copies import holds_nothing
+from kupang_desk.backup.encryption import DEMO_PASSPHRASE
 from kupang_desk.connection import DatabaseUrl
 from kupang_desk.demo import DEMO_PASSWORD
-from kupang_desk.encryption import DEMO_PASSPHRASE
 from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _
 from kupang_desk.students.grades import LEVELS
@@ -59,7 +59,7 @@ class SignInDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        name = settings.Profile.current().name
+        name = office.Profile.current().name
         self.setWindowTitle(_("Masuk — Kupang Desk"))
         self.user: SignedIn | None = None
         self.username = line()
@@ -85,7 +85,7 @@ class SignInDialog(QDialog):
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        demo = preferences.get("demo.accounts")
+        demo = settings.get("demo.accounts")
         if demo:
             hint = QLabel(_("Data contoh: masuk sebagai {names} dengan kata sandi {password}. Kata sandi cadangan "
                             "data contoh: {passphrase}.").format(names=", ".join(demo), password=DEMO_PASSWORD,
@@ -156,7 +156,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Penyiapan pertama — Kupang Desk"))
         fit_to_screen(self, 640, 700)
-        current = settings.Profile.current()
+        current = office.Profile.current()
         self.kind = combo([(_("Puskesmas"), "puskesmas"), (_("Sekolah"), "sekolah")])
         self.kind.setCurrentIndex(max(self.kind.findData(current.kind), 0))
         self.name = line(current.name, placeholder=_("misalnya UPTD Puskesmas Oebobo"))
@@ -165,7 +165,7 @@ class FirstRunDialog(QDialog):
         self.address = line(current.address)
         self.head_name = line(current.head_name)
         self.head_nip = line(current.head_nip, placeholder=_("18 digit, boleh kosong"))
-        self.letterhead = QPlainTextEdit(current.letterhead or "\n".join(settings.default_letterhead("puskesmas")))
+        self.letterhead = QPlainTextEdit(current.letterhead or "\n".join(office.default_letterhead("puskesmas")))
         self.letterhead.setMaximumHeight(60)
         self.username = line("admin")
         self.full_name = line()
@@ -258,12 +258,12 @@ class FirstRunDialog(QDialog):
         if self.passphrase.text() != self.passphrase_repeat.text():
             self.message.setText(_("Kata sandi cadangan dan ulangannya berbeda."))
             return None
-        profile = settings.Profile(kind=self.kind.currentData(), name=self.name.text(), code=self.code.text(),
+        profile = office.Profile(kind=self.kind.currentData(), name=self.name.text(), code=self.code.text(),
                                    school_level=self.level.currentData() or "", address=self.address.text(),
                                    head_name=self.head_name.text(), head_nip=self.head_nip.text(),
                                    letterhead=self.letterhead.toPlainText())
         try:
-            self.admin = settings.first_run(profile, username=self.username.text(), full_name=self.full_name.text(),
+            self.admin = office.first_run(profile, username=self.username.text(), full_name=self.full_name.text(),
                                             password=self.password.text(), backup_passphrase=self.passphrase.text(),
                                             backup_folder=self.backup.text().strip())
         except KnownError as error:

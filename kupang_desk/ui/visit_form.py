@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import clock, settings
+from kupang_desk import clock, office
 from kupang_desk.accounts import session
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
@@ -143,9 +143,9 @@ class VisitFormDialog(DiscardGuard, QDialog):
         self.new_visit_label.setObjectName("newVisit")
         f.add("visit_at", _("Waktu kunjungan"), self.visit_at, extra=self.new_visit_label)
         self.poli = f.add("poli_id", _("Poli"), combo(
-            settings.poli_choices(), empty=_("— pilih —")))
+            office.poli_choices(), empty=_("— pilih —")))
         self.payment = f.add("payment_type_id", _("Cara bayar"), combo(
-            settings.payment_choices()))
+            office.payment_choices()))
         select_data(self.payment, patient.payment_type_id)
         self.complaint = f.add("complaint", _("Keluhan"), line())
         vitals = QWidget()
@@ -175,7 +175,7 @@ class VisitFormDialog(DiscardGuard, QDialog):
         f.add("diagnoses", _("Diagnosis"), self.table)
         self.referral = combo([(_("Tidak dirujuk"), ""), (_("Rujuk internal (poli lain)"), "internal"),
                                (_("Rujuk eksternal (rumah sakit)"), "external")])
-        self.referral_poli = combo(settings.poli_choices(),
+        self.referral_poli = combo(office.poli_choices(),
                                    empty=_("— poli tujuan —"))
         self.referral_facility = line(placeholder=_("fasilitas tujuan, misalnya RSUD S.K. Lerik"))
         self.referral_specialty = line(placeholder=_("spesialis"))

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import regions, settings
+from kupang_desk import office, regions
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.errors import KnownError
@@ -35,6 +35,7 @@ from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 from kupang_desk.queue.entries import whole_minutes
 from kupang_desk.ui.operations import Operation, show_error
+from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.widgets import DISPLAY, USER, combo, date_text, parse_date_text, select_data
 from kupang_desk.visits.recording import delete_visit
 from kupang_desk.visits.register import SORTS, VisitFilter, VisitRegister
@@ -120,7 +121,7 @@ class VisitRegisterModel(QAbstractTableModel):
         return self.COLUMNS[column][1]
 
 
-class VisitRegisterPage(QWidget):
+class VisitRegisterPage(QWidget, SectionView):
     """Filters, the lazy table and the count; a filter change recounts off the GUI thread."""
 
     loaded = Signal(int)  # rows in the new view
@@ -136,8 +137,8 @@ class VisitRegisterPage(QWidget):
         self.date_from.setPlaceholderText(_("dari hh-bb-tttt"))
         self.date_to = QLineEdit()
         self.date_to.setPlaceholderText(_("sampai hh-bb-tttt"))
-        self.poli = combo(settings.poli_choices(active_only=False), empty=_("Semua poli"))
-        self.payment = combo(settings.payment_choices(active_only=False),
+        self.poli = combo(office.poli_choices(active_only=False), empty=_("Semua poli"))
+        self.payment = combo(office.payment_choices(active_only=False),
                              empty=_("Semua cara bayar"))
         self.kelurahan = combo([], empty=_("Semua kelurahan"))
         for kecamatan_code, kecamatan in regions.children(regions.KOTA_KUPANG):
@@ -227,6 +228,20 @@ class VisitRegisterPage(QWidget):
                            icd10=self.icd10.text().strip(), new_visit=self.new_visit.currentData(),
                            waited_over=self.waited.currentData(), new_case=self.new_case.isChecked(),
                            pbi=self.pbi.isChecked())
+
+    def attach(self, window) -> None:
+        self.open_patient.connect(window.open_patient)
+        self.correct_requested.connect(window.correct_visit)
+        self.visits_changed.connect(window.visits_changed)
+
+    def section_shown(self) -> None:
+        if self.model.register is None:  # the register is read the first time it is opened
+            self.apply()
+
+    def show_target(self, target: str, **details) -> None:
+        """"filter": the rows of a filter (a Beranda tile's)."""
+        if target == "filter":
+            self.show_filter(details["flt"])
 
     def show_filter(self, flt: VisitFilter) -> Operation | None:
         """Sets the filter boxes to ``flt`` (a Beranda tile's rows) and shows its visits."""

@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 
-from kupang_desk import audit, backup, settings
+from kupang_desk import audit, office
 from kupang_desk.accounts import session, users
 from kupang_desk.accounts.permissions import DEFAULT_ROLE_PERMISSIONS, ROLES, PermissionDenied
+from kupang_desk.backup import copies as backup
 from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
 from kupang_desk.models import AuditEvent, Institution, Patient, Student, User, Visit
@@ -89,14 +90,14 @@ CALLS = {
     "print recipient list": ("award.print", lambda w, u: printouts.save_list(w["pip"], pdf=w["tmp"] / "d.pdf", user=u)),
     "print letters": ("award.print", lambda w, u: printouts.save_letters(w["pip"], [_award(w)], w["tmp"] / "s.pdf", user=u)),
     "scholarship recap": ("award.print", lambda w, u: printouts.recap_report(2026, user=u)),
-    "edit profile": ("settings.edit", lambda w, u: settings.save_profile(settings.Profile(name="UPTD Puskesmas Oebobo"), user=u)),
-    "edit poli": ("settings.edit", lambda w, u: settings.save_poli("Poli Jiwa", user=u)),
-    "edit work area": ("settings.edit", lambda w, u: settings.set_work_area(["53.71.04.1001"], user=u)),
-    "edit No. RM pattern": ("settings.edit", lambda w, u: settings.set_no_rm_pattern("running", width=7, user=u)),
-    "edit idle lock": ("settings.edit", lambda w, u: settings.set_idle_minutes(15, user=u)),
+    "edit profile": ("settings.edit", lambda w, u: office.save_profile(office.Profile(name="UPTD Puskesmas Oebobo"), user=u)),
+    "edit poli": ("settings.edit", lambda w, u: office.save_poli("Poli Jiwa", user=u)),
+    "edit work area": ("settings.edit", lambda w, u: office.set_work_area(["53.71.04.1001"], user=u)),
+    "edit No. RM pattern": ("settings.edit", lambda w, u: office.set_no_rm_pattern("running", width=7, user=u)),
+    "edit idle lock": ("settings.edit", lambda w, u: office.set_idle_minutes(15, user=u)),
     "create account": ("users.manage", lambda w, u: users.create_user("baru", "Akun Baru", "poli", "rahasia-123", by=u)),
     "reset password": ("users.manage", lambda w, u: users.reset_password(w["people"]["poli"].id, "sementara-9", by=u)),
-    "edit role permissions": ("users.manage", lambda w, u: settings.set_role_permissions({}, user=u)),
+    "edit role permissions": ("users.manage", lambda w, u: office.set_role_permissions({}, user=u)),
     "view audit trail": ("audit.view", lambda w, u: list(audit.query(user=u))),
     "export audit trail": ("audit.view", lambda w, u: audit.export_xlsx(w["tmp"] / "a.xlsx", user=u)),
 }
@@ -163,11 +164,11 @@ def test_edited_role_permissions_take_effect(world):
     poli_user = world["people"]["poli"]
     with pytest.raises(PermissionDenied):
         service.make("lb1", Period.month("2026-11"), user=poli_user)
-    settings.set_role_permissions({**{r: list(p) for r, p in DEFAULT_ROLE_PERMISSIONS.items()},
+    office.set_role_permissions({**{r: list(p) for r, p in DEFAULT_ROLE_PERMISSIONS.items()},
                                    "poli": ["patient.read", "visit.write", "report.make"]})
     service.make("lb1", Period.month("2026-11"), user=poli_user)
     # The administrator cannot lose account and settings work, whatever is saved.
-    saved = settings.set_role_permissions({"administrator": []})
+    saved = office.set_role_permissions({"administrator": []})
     assert {"users.manage", "settings.edit"} <= set(saved["administrator"])
 
 

@@ -60,7 +60,7 @@ PROBE = textwrap.dedent("""
                 from kupang_desk.reporting.dhis2 import store_mapping
                 store_mapping(path)
             elif kind == "backup":
-                from kupang_desk.encryption import decrypt
+                from kupang_desk.backup.encryption import decrypt
                 decrypt(path, "kata-sandi-tebakan")
         except KnownError as error:
             message = str(error)

@@ -183,7 +183,8 @@ def test_v15_starts_counting_from_a_keyed_point_after_the_events_before_it(schem
     """A schema 14 database keeps its unkeyed and keyed events as they are; the migration seals a
     point naming them, and from then on every event is counted and keyed: one unkeyed event added
     later is refused, as is one more unkeyed event before the point than it names."""
-    from kupang_desk import audit, keystore
+    from kupang_desk import audit
+    from kupang_desk.backup import keystore
     from kupang_desk.models import AuditEvent, chain
     from tests.helpers.actors import tamper
 

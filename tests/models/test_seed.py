@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kupang_desk.models import Icd10, PaymentType, Poli, Region, Setting
 from kupang_desk.models.seed import ensure_reference_data
-from kupang_desk.preferences import DEFAULT_AGE_BANDS
+from kupang_desk.settings import DEFAULT_AGE_BANDS
 
 
 def test_regions_of_ntt_and_kota_kupang(database):

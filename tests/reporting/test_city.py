@@ -181,12 +181,12 @@ def test_an_altered_file_a_stranger_and_a_revision(files, database, tmp_path):
     assert kept.status == "baru", kept.message
     CityFile.delete().execute()
     # A code the Dinas knows under another name is refused with both names.
-    from kupang_desk import preferences
+    from kupang_desk import settings
 
-    preferences.put("city.puskesmas", [{"code": code_of(1), "name": "Puskesmas Oesapa"}])
+    settings.put("city.puskesmas", [{"code": code_of(1), "name": "Puskesmas Oesapa"}])
     (refused,) = city.import_files([files[("lb1", 1)]])
     assert refused.status == "ditolak" and "milik Puskesmas Oesapa" in refused.message and "Alak" in refused.message
-    preferences.put("city.puskesmas", [])
+    settings.put("city.puskesmas", [])
 
 
 def test_completeness_and_timeliness(files, database):

@@ -10,7 +10,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import PermissionDenied
 from kupang_desk.cli import main
@@ -84,8 +84,8 @@ def test_due_dates_and_states_over_a_year(october):
     # The first day of the week and the due weekday are settings.
     assert statuses(dt.date(2026, 12, 1))[("skdr", "2026-W47")] == calendar.BELUM
     assert statuses(dt.date(2026, 12, 2))[("skdr", "2026-W47")] == calendar.TERLAMBAT
-    preferences.put("reporting.weekly_due_weekday", 0)  # Monday
-    preferences.put("reporting.monthly_due_day", 5)
+    settings.put("reporting.weekly_due_weekday", 0)  # Monday
+    settings.put("reporting.monthly_due_day", 5)
     assert statuses(dt.date(2026, 12, 1))[("skdr", "2026-W47")] == calendar.TERLAMBAT
     assert statuses(dt.date(2026, 11, 6))[("recap", "Oktober 2026")] == calendar.TERLAMBAT
     line = calendar.overdue_line(calendar.entries(dt.date(2026, 12, 2)))

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
 from kupang_desk.models import SentFile, SentReport
@@ -141,9 +141,9 @@ def test_skdr_week_with_x_and_the_stored_mapping(october, tmp_path):
 
 def test_upload_dry_run_then_import_and_kept_with_the_sent_report(october, tmp_path):
     mapping = lb1_mapping(tmp_path / "pemetaan.csv")
-    preferences.put("dhis2.username", "pkm-oebobo")
+    settings.put("dhis2.username", "pkm-oebobo")
     with Dhis2Server(the_dinas()) as server:
-        preferences.put("dhis2.url", server.url + "/")
+        settings.put("dhis2.url", server.url + "/")
         checked, done, payload = dhis2.upload("lb1", OCTOBER, password="rahasia", mapping_file=mapping)
     assert [(q["dryRun"], q["idScheme"]) for q, _body in server.requests] == [("true", "code"), ("false", "code")]
     posted = {key: value for key, value in payload.items() if key != dhis2.SEAL_KEY}  # the Dinas's copy stays home
@@ -218,7 +218,7 @@ def test_command_line_writes_the_file_and_uploads(october, db_url, tmp_path, cap
 # ---------------------------------------------------------------- against a DHIS2 that behaves like DHIS2
 
 def _upload(kind: str, period: Period, server: Dhis2Server, mapping=None):
-    preferences.put("dhis2.username", "pkm-oebobo")
+    settings.put("dhis2.username", "pkm-oebobo")
     return dhis2.upload(kind, period, password="rahasia", url=server.url, mapping_file=mapping)
 
 
@@ -253,7 +253,7 @@ def test_an_skdr_week_is_filed_under_the_sunday_week_the_office_counted(october,
         assert done.ok and payload["period"] == f"2026SunW{week.number}"
         assert server.value(uid("SKDR_C"), "default", week.period().start) == "1"
         assert server.value(uid("SKDR_A"), "default", week.period().start) == "0"  # SKDR's zeros count
-    preferences.put("skdr.week_starts_sunday", False)
+    settings.put("skdr.week_starts_sunday", False)
     monday = Week.of(dt.date(2026, 10, 12), starts_sunday=False)
     assert dhis2.dhis2_period("skdr", monday.period()) == f"2026W{monday.number}"
     assert period_dates(dhis2.dhis2_period("skdr", monday.period()))[0] == monday.period().start
@@ -280,7 +280,7 @@ def test_a_dinas_known_by_uids_uploads_through_its_metadata_export(october, tmp_
         assert counts["dataElement"] == len(dinas.elements) and counts["dataSet"] == 2
         with pytest.raises(KnownError, match="orgUnit 'P5371040101' bukan uid unit yang dikenal Dinas"):
             _upload("lb1", OCTOBER, server, mapping)
-        preferences.put("dhis2.org_unit", uid("P5371040101"))
+        settings.put("dhis2.org_unit", uid("P5371040101"))
         _checked, done, payload = _upload("lb1", OCTOBER, server, mapping)
         assert server.value(uid("LB1_A90"), uid("LAMA_P"), OCTOBER.start) == "1"
     assert done.ok and done.imported == 4 and payload["dataSet"] == uid("LB1_BULANAN")
@@ -340,7 +340,7 @@ def test_a_mapping_is_built_from_the_dinas_metadata_export_alone(october, tmp_pa
     assert proposed.lb1_codes == 4 and proposed.skdr_letters == letters and not proposed.columns_without_combo
     assert proposed.elements_unread == ["Catatan kelengkapan"]
     assert f"4 kode ICD-10 untuk LB1, {letters} kode SKDR" in proposed.summary()
-    preferences.put("dhis2.org_unit", uid("P5371040101"))
+    settings.put("dhis2.org_unit", uid("P5371040101"))
     with Dhis2Server(dinas) as server:
         checked, done, payload = _upload("lb1", OCTOBER, server)
         assert done.ok and done.imported == 4
@@ -354,7 +354,7 @@ def test_a_mapping_is_built_from_the_dinas_metadata_export_alone(october, tmp_pa
     other.write_text(json.dumps({"dataElements": [{"id": uid("x"), "name": "Stok obat"}]}), encoding="utf-8")
     with pytest.raises(KnownError, match="Tidak ada elemen data LB1 atau SKDR yang terbaca"):
         dhis2_metadata.build_mapping(other)
-    assert len(preferences.get("dhis2.mapping")) == len(proposed.rows)
+    assert len(settings.get("dhis2.mapping")) == len(proposed.rows)
     # The same from the command line.
     from kupang_desk.cli import main
     from kupang_desk.models import database as database_module

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.accounts.permissions import PermissionDenied
 from kupang_desk.errors import KnownError
 from kupang_desk.models import AuditEvent
@@ -50,7 +50,7 @@ def test_thresholds_and_mapping_change_what_alerts_and_what_counts(database):
     (alert,) = skdr.alerts(week)
     assert (alert.letter, alert.cases) == ("C", 3) and "ambang 3" in alert.reason
     assert ("C", "Tersangka demam dengue", 3) in options.skdr_thresholds()
-    assert preferences.get("skdr.thresholds") == {"C": 3}  # only what differs from the shipped ones
+    assert settings.get("skdr.thresholds") == {"C": 3}  # only what differs from the shipped ones
     assert skdr.week_counts(week).cases.get("C") == 3 and "B" not in skdr.week_counts(week).cases
     with pytest.raises(KnownError, match="Awalan kode ICD-10 '9X' tidak dikenal"):
         options.set_skdr_mapping([*options.skdr_mapping(), ("9x", "C")])

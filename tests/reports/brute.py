@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kupang_desk.preferences import DEFAULT_AGE_BANDS
+from kupang_desk.settings import DEFAULT_AGE_BANDS
 
 
 @dataclass

@@ -90,9 +90,9 @@ def test_the_week_counts_new_cases_per_code_and_every_visit(database):
 def test_the_eight_weeks_of_history_in_one_query_equal_each_week_counted_alone(database, sunday):
     import random
 
-    from kupang_desk import preferences
+    from kupang_desk import settings
 
-    preferences.put("skdr.week_starts_sunday", sunday)
+    settings.put("skdr.week_starts_sunday", sunday)
     rng = random.Random(43)
     week = Week.parse("2026-W43", starts_sunday=sunday)
     first = week.previous(9).period().start

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.errors import KnownError
 from kupang_desk.satusehat import bundle, master
 from kupang_desk.visits.recording import DiagnosisLine, VisitForm, delete_visit, record_visit
@@ -21,7 +21,7 @@ GOLDEN = Path(__file__).parent / "golden" / "visit-two-diagnoses-four-vitals.jso
 
 
 def master_data(patient) -> None:
-    preferences.put("satusehat.organization_id", "100011961")
+    settings.put("satusehat.organization_id", "100011961")
     master.set_location(poli(), "b017aa54-f1df-4ec2-9d84-8823815d7228")
     master.set_practitioner("dr. Maria Manafe", "N10000001", nik="5371044506900002")
     master.set_patient_id(patient.id, "P02478375538")

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.satusehat import bundle, master
 from kupang_desk.satusehat.client import Client, ServiceError
 from kupang_desk.tasks import Task
@@ -60,7 +60,7 @@ def test_the_ihs_number_is_fetched_once_by_nik_and_the_bundle_becomes_ready(data
     new_visit(agnes, dt.datetime(2026, 10, 7, 9, 30), "A09")
     new_patient(nik="5371040101800003", name="Petrus Pah", birth_date=dt.date(1980, 1, 1),
                 kk_number="5371041501100009")  # no visit: nothing to send, not looked up
-    preferences.put("satusehat.organization_id", "100011961")
+    settings.put("satusehat.organization_id", "100011961")
     from tests.helpers.factories import poli
 
     master.set_location(poli(), "b017aa54")

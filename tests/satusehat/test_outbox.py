@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.models import AuditEvent, SatusehatOutbox, writing
 from kupang_desk.satusehat import master, outbox
 from kupang_desk.satusehat.client import Client
@@ -32,8 +32,8 @@ QUICK = {"backoff_first": 0.02}  # the backoff of the real sender is 30 s; its s
 def an_office(*, enabled: bool = True) -> None:
     an_institution()
     with writing():
-        preferences.put("satusehat.enabled", enabled)
-        preferences.put("satusehat.organization_id", "100011961")
+        settings.put("satusehat.enabled", enabled)
+        settings.put("satusehat.organization_id", "100011961")
     master.set_location(poli(), "b017aa54")
     master.set_practitioner("dr. Maria Manafe", "N10000001")
 
@@ -63,8 +63,8 @@ def for_the_command_line(server: SatusehatServer) -> None:
     from kupang_desk.models import database as database_module
 
     with writing():
-        preferences.put("satusehat.sandbox_url", server.url)
-        preferences.put("satusehat.client_id", CLIENT_ID)
+        settings.put("satusehat.sandbox_url", server.url)
+        settings.put("satusehat.client_id", CLIENT_ID)
     master.store_secret(SECRET)
     database_module.close()
 
@@ -135,7 +135,7 @@ def test_an_answer_lost_after_the_server_stored_the_bundle_is_found_not_posted_a
 
 
 def test_a_restored_database_does_not_send_again_what_the_service_already_holds(sqlite_database, tmp_path):
-    from kupang_desk.backup import make_backup, restore_backup
+    from kupang_desk.backup.copies import make_backup, restore_backup
     from kupang_desk.models import database as database_module
 
     an_office()
@@ -343,7 +343,7 @@ def test_visits_from_before_sending_was_on_are_queued_once_from_a_date(database)
                for n, p in enumerate(people)]
     delete_visit(october[2].id, reason="kunjungan tercatat dua kali")
     with writing():
-        preferences.put("satusehat.enabled", True)
+        settings.put("satusehat.enabled", True)
     assert outbox.enqueue_since(dt.date(2026, 10, 1)) == 2  # not September's, not the deleted one
     assert outbox.enqueue_since(dt.date(2026, 10, 1)) == 0  # once
     assert sorted(r.visit_id for r in outbox.rows()) == sorted(v.id for v in october[:2])

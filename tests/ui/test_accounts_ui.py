@@ -12,8 +12,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QMessageBox, QWidget
 
-from kupang_desk import backup, demo, encryption
+from kupang_desk import demo
 from kupang_desk.accounts import session, users
+from kupang_desk.backup import copies as backup
+from kupang_desk.backup import encryption
 from kupang_desk.models import AuditEvent, Institution, Patient, Setting, User
 from kupang_desk.models import database as database_module
 from kupang_desk.ui.main_window import MainWindow

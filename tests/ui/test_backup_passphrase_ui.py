@@ -7,7 +7,7 @@ import shutil
 
 from pypdf import PdfReader
 
-from kupang_desk import encryption
+from kupang_desk.backup import encryption
 from kupang_desk.ui.settings import backup as backup_tab
 from tests.helpers.factories import an_institution
 

@@ -52,7 +52,7 @@ def test_the_beranda_comes_first_and_its_tiles_open_their_visits(qtbot, sqlite_d
     assert register.new_case.isChecked()
     backup_tile = beranda.tiles["backup"]
     assert (backup_tile.value, backup_tile.detail) == ("-", "belum ada cadangan")
-    from kupang_desk import backup
+    from kupang_desk.backup import copies as backup
 
     monkeypatch.setattr(backup, "latest_backup_age", lambda _folder: dt.timedelta(days=9))
     beranda.refresh()
@@ -189,3 +189,15 @@ def test_a_tile_shows_the_whole_rupiah_figure_however_narrow(qtbot):
     figure = narrow.labels[1]
     assert QFontMetrics(figure.font()).horizontalAdvance("Rp37.575.000") <= figure.width()
     assert figure.font().pointSizeF() < count.labels[1].font().pointSizeF() == count.largest
+
+
+def test_a_chart_library_that_does_not_load_is_said_instead_of_waited_for(qtbot, monkeypatch):
+    from kupang_desk.ui import beranda
+
+    monkeypatch.setattr(beranda, "CHART_FAILURE", ["No module named 'PySide6.QtOpenGL'"])
+    chart = beranda.TrendChart()
+    qtbot.addWidget(chart)
+    chart.load()
+    assert chart.plot is None
+    assert "tidak dapat ditampilkan" in chart.waiting.text() and "QtOpenGL" in chart.waiting.text()
+    assert "Memuat" not in chart.waiting.text()

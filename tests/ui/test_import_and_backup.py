@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from kupang_desk import backup
+from kupang_desk.backup import copies as backup
 from kupang_desk.imports.values import REJECT
 from kupang_desk.models import Patient, Visit
 from kupang_desk.ui.import_wizard import ImportDialog
@@ -139,7 +139,7 @@ def test_remembered_answers_are_shown_changed_and_forgotten_in_pengaturan(qtbot,
 def test_on_a_pc_that_does_not_know_the_passphrase_the_restore_asks_for_it(qtbot, sqlite_database, tmp_path, monkeypatch):
     import shutil
 
-    from kupang_desk import encryption
+    from kupang_desk.backup import encryption
 
     an_institution()
     new_patient()
@@ -167,16 +167,16 @@ def test_on_a_pc_that_does_not_know_the_passphrase_the_restore_asks_for_it(qtbot
 def test_another_institutions_backup_wants_its_name_typed(qtbot, sqlite_database, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    from kupang_desk import preferences
+    from kupang_desk import settings
     from kupang_desk.models import Institution, writing
 
     an_institution("SD Inpres Oebufu", "sekolah", "50304512")
     with writing():
-        preferences.put("database.id", "database-sekolah")
+        settings.put("database.id", "database-sekolah")
     theirs = backup.make_backup(tmp_path)
     an_institution()
     with writing():
-        preferences.put("database.id", "database-puskesmas")
+        settings.put("database.id", "database-puskesmas")
     window = MainWindow(sqlite_database)
     qtbot.addWidget(window)
     window.show()
@@ -225,13 +225,13 @@ def test_the_window_after_a_dead_restore_says_so_and_offers_the_same_backup(qtbo
 def test_the_beranda_backup_tile_follows_the_start_up_backup(qtbot, sqlite_database, tmp_path):
     """The Beranda said "belum ada cadangan" while the status bar said "baru saja": the tile was counted
     before the start-up backup finished and never again."""
-    from kupang_desk import preferences
+    from kupang_desk import settings
     from kupang_desk.models import writing
 
     an_institution()
     new_patient()
     with writing():
-        preferences.put("backup.folder", str(tmp_path / "cadangan"))
+        settings.put("backup.folder", str(tmp_path / "cadangan"))
     window = MainWindow(sqlite_database, automatic_backups=True)
     qtbot.addWidget(window)
     window.show()

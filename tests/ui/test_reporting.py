@@ -181,7 +181,7 @@ def test_the_dhis2_id_scheme_and_the_dinas_metadata_from_pengaturan(window, qtbo
     """Issue 37: the window had no way to say the Dinas's server reads uids, nor to load its metadata
     export. Loaded without a CSV mapping, the metadata builds the mapping and the scheme turns to uid;
     with a CSV mapping loaded, the CSV stays and the metadata only gives uids and zeros."""
-    from kupang_desk import preferences
+    from kupang_desk import settings
     from tests.reporting.test_dhis2 import a_dinas_of_names, lb1_mapping
 
     window.show_section("pengaturan")
@@ -192,14 +192,14 @@ def test_the_dhis2_id_scheme_and_the_dinas_metadata_from_pengaturan(window, qtbo
     export.write_text(json.dumps(a_dinas_of_names().export()), encoding="utf-8")
     assert tab.load_metadata(str(export))
     assert tab.message.text().startswith("Pemetaan DHIS2 dibuat dari metadata:") and "4 kode ICD-10" in tab.message.text()
-    assert tab.id_scheme.currentData() == "uid" and preferences.get("dhis2.id_scheme") == "uid"
+    assert tab.id_scheme.currentData() == "uid" and settings.get("dhis2.id_scheme") == "uid"
     assert "metadata: " in tab.mapping_state.text()
     assert tab.load_mapping(str(lb1_mapping(tmp_path / "pemetaan.csv")))
-    rows = len(preferences.get("dhis2.mapping"))
+    rows = len(settings.get("dhis2.mapping"))
     assert tab.load_metadata(str(export)) and "pemetaan yang ada tetap dipakai" in tab.message.text()
-    assert len(preferences.get("dhis2.mapping")) == rows
+    assert len(settings.get("dhis2.mapping")) == rows
     qtbot.keyClicks(tab.id_scheme, "kode")
-    assert tab.save() and preferences.get("dhis2.id_scheme") == "code"
+    assert tab.save() and settings.get("dhis2.id_scheme") == "code"
 
 
 def test_the_dinas_imports_two_puskesmas_files_and_saves_the_city_lb1(qtbot, sqlite_template, tmp_path):

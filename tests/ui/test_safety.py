@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from kupang_desk import backup, encryption
+from kupang_desk.backup import copies as backup
+from kupang_desk.backup import encryption
 from kupang_desk.models import Patient, Setting
 from kupang_desk.ui.main_window import MainWindow
 from tests.helpers.factories import an_institution, new_patient

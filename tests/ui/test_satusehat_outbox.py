@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.models import writing
 from kupang_desk.satusehat import master, outbox
 from kupang_desk.ui.main_window import MainWindow
@@ -49,7 +49,7 @@ def test_a_morning_recorded_offline_leaves_by_itself_and_a_visit_that_lacks_some
     row = tab._add_worker("dr. Maria Manafe", "", "N10000001", editable=False)
     assert row == 0
     with writing():
-        preferences.put("satusehat.sandbox_url", f"http://127.0.0.1:{port}")
+        settings.put("satusehat.sandbox_url", f"http://127.0.0.1:{port}")
     assert tab.save(), tab.message.text()
     assert outbox.enabled()
 

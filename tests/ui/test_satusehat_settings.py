@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.satusehat import bundle, master
 from kupang_desk.ui.main_window import MainWindow
 from tests.helpers.factories import new_patient, new_visit
@@ -34,7 +34,7 @@ def test_the_administrator_fills_satusehat_and_the_visit_becomes_ready(qtbot, sq
     tab.workers.item(0, 2).setText("N10000001")
     assert not tab.save()
     assert "harus 16 angka" in tab.message.text()
-    assert preferences.get("satusehat.organization_id") == ""  # all of it or none
+    assert settings.get("satusehat.organization_id") == ""  # all of it or none
     tab.workers.item(0, 1).setText("5371044506900002")
     assert tab.save(), tab.message.text()
     assert "client secret" in tab.message.text() and tab.secret.text() == ""
@@ -44,7 +44,7 @@ def test_the_administrator_fills_satusehat_and_the_visit_becomes_ready(qtbot, sq
     assert tab.save(), tab.message.text()
     with SatusehatServer(patients={patient.nik: "P02478375538"}) as server:
         server.practitioners["5371041203870005"] = "N10000077"
-        preferences.put("satusehat.sandbox_url", server.url)
+        settings.put("satusehat.sandbox_url", server.url)
         operation = tab.fetch_ids()
         qtbot.waitUntil(lambda: "ID IHS pasien diambil" in tab.message.text(), timeout=20000)
     assert "1 ID praktisi diambil. 1 ID IHS pasien diambil" in tab.message.text() and not operation.running

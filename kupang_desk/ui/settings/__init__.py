@@ -7,11 +7,12 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from kupang_desk import summary
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
+from kupang_desk.beranda import summary
 from kupang_desk.i18n import _
 from kupang_desk.ui.section import SectionPage
+from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.settings.accounts import AccountsTab, RolesTab
 from kupang_desk.ui.settings.audit import AuditTab
 from kupang_desk.ui.settings.backup import BackupSessionTab
@@ -28,7 +29,7 @@ from kupang_desk.ui.settings.satusehat import SatusehatTab
 from kupang_desk.ui.settings.value_maps import ValueMapsEditor
 
 
-class SettingsPage(SectionPage):
+class SettingsPage(SectionPage, SectionView):
     """The Pengaturan section: the facts on top, then a tab for each kind of setting the user may see."""
 
     profile_saved = Signal()
@@ -74,6 +75,22 @@ class SettingsPage(SectionPage):
         if self.tabs.count():
             self.main_layout.insertWidget(self.main_layout.count() - 1, self.tabs, 1)
             self.main_layout.setStretch(self.main_layout.count() - 1, 0)
+
+    @classmethod
+    def for_window(cls, window, section):
+        return cls(section)  # its title and description on top
+
+    def attach(self, window) -> None:
+        self.profile_saved.connect(window._profile_saved)
+        if window.satusehat is not None and self.satusehat is not None:
+            self.satusehat.saved.connect(window.satusehat.start)
+        if window.facts is not None:
+            self.show_facts(window.facts)
+
+    def show_target(self, target: str, **details) -> None:
+        """"backup": the backup tab (the Beranda's backup tile), where the user may see it."""
+        if target == "backup" and self.backup is not None:
+            self.tabs.setCurrentWidget(self.backup)
 
     def _tab_changed(self, index: int) -> None:
         if self.audit is not None and self.tabs.widget(index) is self.audit and not self.audit.model.events:

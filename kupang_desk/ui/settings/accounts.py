@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import settings
+from kupang_desk import office
 from kupang_desk.accounts import users
 from kupang_desk.accounts.permissions import (
     PERMISSIONS,
@@ -187,4 +187,4 @@ class RolesTab(QWidget):
                 for column, role in enumerate(ROLES)}
 
     def save(self) -> bool:
-        return attempt(self.message, lambda: settings.set_role_permissions(self.mapping()), _("Hak peran disimpan; berlaku segera."))
+        return attempt(self.message, lambda: office.set_role_permissions(self.mapping()), _("Hak peran disimpan; berlaku segera."))

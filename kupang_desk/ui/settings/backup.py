@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import encryption, preferences, settings
+from kupang_desk import office, settings
+from kupang_desk.backup import encryption
 from kupang_desk.i18n import _
 from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.widgets import ask_folder, ask_save_path, line, open_document
@@ -26,16 +27,16 @@ from kupang_desk.ui.widgets import ask_folder, ask_save_path, line, open_documen
 class BackupSessionTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.folder = line(preferences.get("backup.folder"), placeholder=_("kosong: folder data pengguna"))
+        self.folder = line(settings.get("backup.folder"), placeholder=_("kosong: folder data pengguna"))
         browse = QPushButton(_("Pilih..."))
         browse.clicked.connect(self._choose)
         self.warn_days = QSpinBox()
         self.warn_days.setRange(1, 60)
-        self.warn_days.setValue(preferences.get("backup.warn_after_days"))
+        self.warn_days.setValue(settings.get("backup.warn_after_days"))
         self.idle = QSpinBox()
         self.idle.setRange(1, 240)
         self.idle.setSuffix(_(" menit"))
-        self.idle.setValue(settings.idle_minutes())
+        self.idle.setValue(office.idle_minutes())
         folder = QHBoxLayout()
         folder.addWidget(self.folder, 1)
         folder.addWidget(browse)
@@ -117,7 +118,7 @@ class BackupSessionTab(QWidget):
                                  _("PDF (*.pdf)"))
             if not path:
                 return False
-        profile = settings.Profile.current()
+        profile = office.Profile.current()
         done = attempt(self.passphrase_message,
                        lambda: encryption.recovery_sheet(path, self._typed(), profile.name),
                        _("Lembar pemulihan disimpan di {path}. Cetak, simpan di brankas kantor, lalu hapus filenya.").format(path=path))
@@ -132,7 +133,7 @@ class BackupSessionTab(QWidget):
 
     def save(self) -> bool:
         def work() -> None:
-            settings.set_backup_settings(self.folder.text().strip(), self.warn_days.value())
-            settings.set_idle_minutes(self.idle.value())
+            office.set_backup_settings(self.folder.text().strip(), self.warn_days.value())
+            office.set_idle_minutes(self.idle.value())
 
         return attempt(self.message, work, _("Disimpan. Kunci sesi yang baru berlaku saat masuk berikutnya."))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import settings
+from kupang_desk import office
 from kupang_desk.documents import signing
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
@@ -33,7 +33,7 @@ class ProfileTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        profile = settings.Profile.current()
+        profile = office.Profile.current()
         self.kind = combo([(_("Puskesmas"), "puskesmas"), (_("Sekolah"), "sekolah"), (_("Dinas Kesehatan"), "dinas")])
         select_data(self.kind, profile.kind)
         self.name, self.code = line(profile.name), line(profile.code)
@@ -93,7 +93,7 @@ class ProfileTab(QWidget):
         """Saves the public key file the Dinas registers, and says its fingerprint."""
         from kupang_desk.reporting import city
 
-        profile = settings.Profile.current()
+        profile = office.Profile.current()
         path = path or ask_save_path(self, "signing-key", _("Simpan file kunci untuk Dinas"),
                                      f"kunci-{''.join(profile.code.split())}.json", _("Kunci puskesmas (*.json)"))
         if not path:
@@ -113,13 +113,13 @@ class ProfileTab(QWidget):
             self.logo_path.setText(path)
 
     def save(self) -> bool:
-        profile = settings.Profile(kind=self.kind.currentData(), name=self.name.text(), code=self.code.text(),
+        profile = office.Profile(kind=self.kind.currentData(), name=self.name.text(), code=self.code.text(),
                                    school_level=self.level.currentData() or "", address=self.address.text(),
                                    city=self.city.text(), phone=self.phone.text(), head_name=self.head_name.text(),
                                    head_nip=self.head_nip.text(), letterhead=self.letterhead.toPlainText())
         try:
-            logo = settings.read_logo(self.logo_path.text().strip()) if self.logo_path.text().strip() else None
-            settings.save_profile(profile, logo=logo)
+            logo = office.read_logo(self.logo_path.text().strip()) if self.logo_path.text().strip() else None
+            office.save_profile(profile, logo=logo)
         except KnownError as error:
             say(self.message, str(error), error=True)
             return False

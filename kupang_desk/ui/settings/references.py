@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import population, preferences, settings
+from kupang_desk import office, population, settings
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.population import Inhabitants, whole_number
@@ -82,7 +82,7 @@ class ItemsEditor(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.model.set_items(settings.reference_items(self.kind))
+        self.model.set_items(office.reference_items(self.kind))
 
     def edit(self, item) -> None:
         self.editing = item.id if item else None
@@ -100,10 +100,10 @@ class ItemsEditor(QWidget):
     def save(self) -> bool:
         try:
             if self.kind == "poli":
-                settings.save_poli(self.name.text(), code=self.code.text(), cluster=self.extra.text(),
+                office.save_poli(self.name.text(), code=self.code.text(), cluster=self.extra.text(),
                                    active=self.active.isChecked(), poli_id=self.editing)
             else:
-                settings.save_payment_type(self.name.text(), code=self.code.text(), is_bpjs=self.bpjs.isChecked(),
+                office.save_payment_type(self.name.text(), code=self.code.text(), is_bpjs=self.bpjs.isChecked(),
                                            is_pbi=self.pbi.isChecked(), active=self.active.isChecked(),
                                            payment_id=self.editing)
         except KnownError as error:
@@ -118,8 +118,8 @@ class WorkAreaEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.list = QListWidget()
-        chosen = settings.work_area()
-        for code, name in settings.city_kelurahan():
+        chosen = office.work_area()
+        for code, name in office.city_kelurahan():
             item = QListWidgetItem(f"{name} ({code})")
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -139,7 +139,7 @@ class WorkAreaEditor(QWidget):
                 if self.list.item(i).checkState() == Qt.CheckState.Checked]
 
     def save(self) -> bool:
-        return attempt(self.message, lambda: settings.set_work_area(self.checked()),
+        return attempt(self.message, lambda: office.set_work_area(self.checked()),
                         lambda count: _("{count} kelurahan wilayah kerja disimpan.").format(count=count))
 
 
@@ -157,7 +157,7 @@ class AgeBandsEditor(QWidget):
         self.save_button = QPushButton(_("Simpan kelompok umur"))
         add.clicked.connect(lambda: self._add({"label": "", "years": [0, None]}))
         remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
-        reset.clicked.connect(lambda: self.load(settings.default_age_bands()))
+        reset.clicked.connect(lambda: self.load(office.default_age_bands()))
         self.save_button.clicked.connect(self.save)
         self.message = status_label()
         buttons = QHBoxLayout()
@@ -169,7 +169,7 @@ class AgeBandsEditor(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.load(preferences.get("lb1.age_bands"))
+        self.load(settings.get("lb1.age_bands"))
 
     def load(self, bands: list[dict]) -> None:
         self.table.setRowCount(0)
@@ -202,13 +202,13 @@ class AgeBandsEditor(QWidget):
         return result
 
     def save(self) -> bool:
-        return attempt(self.message, lambda: settings.set_age_bands(self.bands()), _("Kelompok umur disimpan; LB1 berikutnya memakainya."))
+        return attempt(self.message, lambda: office.set_age_bands(self.bands()), _("Kelompok umur disimpan; LB1 berikutnya memakainya."))
 
 
 class NoRmEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        current = preferences.get("no_rm.pattern")
+        current = settings.get("no_rm.pattern")
         self.kind = combo([(_("Nomor urut (000123)"), "running"), (_("Nomor keluarga (041001-0042-03)"), "family")])
         select_data(self.kind, current.get("kind", "running"))
         self.prefix = line(current.get("prefix", ""), max_length=5)
@@ -241,7 +241,7 @@ class NoRmEditor(QWidget):
             self.preview.setText(f"{self.prefix.text().strip().upper()}{123:0{self.width.value()}d}")
 
     def save(self) -> bool:
-        return attempt(self.message, lambda: settings.set_no_rm_pattern(self.kind.currentData(), prefix=self.prefix.text(), width=self.width.value()), _("Pola No. RM disimpan."))
+        return attempt(self.message, lambda: office.set_no_rm_pattern(self.kind.currentData(), prefix=self.prefix.text(), width=self.width.value()), _("Pola No. RM disimpan."))
 
 
 class PopulationEditor(QWidget):

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import preferences
+from kupang_desk import settings
 from kupang_desk.i18n import _
 from kupang_desk.reporting import options
 from kupang_desk.reporting.options import ReportingOptions
@@ -133,8 +133,8 @@ class ReportingTab(QWidget):
         self._show_mapping_state()
 
     def _show_mapping_state(self) -> None:
-        rows = preferences.get("dhis2.mapping")
-        elements = {facts["id"] for facts in preferences.get("dhis2.metadata").get("dataElement", {}).values()}
+        rows = settings.get("dhis2.mapping")
+        elements = {facts["id"] for facts in settings.get("dhis2.metadata").get("dataElement", {}).values()}
         text = _("{n} baris dimuat").format(n=len(rows)) if rows else _("belum ada")
         if elements:
             text += "; " + _("metadata: {n} data element").format(n=len(elements))
@@ -206,7 +206,7 @@ class ReportingTab(QWidget):
         if not path:
             return False
         if build is None:
-            build = not preferences.get("dhis2.mapping")
+            build = not settings.get("dhis2.mapping")
         if build:
             done = attempt(self.message, lambda: dhis2_metadata.build_mapping(path),
                            lambda made: _("Pemetaan DHIS2 dibuat dari metadata: {summary}").format(summary=made.summary()))

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
+from kupang_desk.office import poli_choices
 from kupang_desk.satusehat import master, outbox
 from kupang_desk.satusehat.client import Client
-from kupang_desk.settings import poli_choices
 from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.widgets import combo, line, parse_date_text, select_data

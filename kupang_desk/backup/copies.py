@@ -34,8 +34,9 @@ import peewee as pw
 from platformdirs import user_data_path
 
 import kupang_desk
-from kupang_desk import audit, clock, encryption, preferences
+from kupang_desk import audit, clock, settings
 from kupang_desk.accounts.permissions import SYSTEM_BACKUP, acting, require
+from kupang_desk.backup import encryption
 from kupang_desk.errors import KnownError, os_reason
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
@@ -168,7 +169,7 @@ def _manifest(plain: Path, engine: str, made_at: dt.datetime) -> dict:
         "format": 2, "engine": engine, "made_at": made_at.isoformat(timespec="seconds"), "app_version": kupang_desk.__version__,
         "schema_version": SCHEMA_VERSION, "institution": institution.name if institution else "",
         "institution_kind": institution.kind if institution else "", "institution_code": institution.code if institution else "",
-        "database_id": preferences.get("database.id"), "counts": _counts(), "audit_head": str(audit.head() or ""),
+        "database_id": settings.get("database.id"), "counts": _counts(), "audit_head": str(audit.head() or ""),
         "sha256": sha256(plain),
     }
 
@@ -685,7 +686,7 @@ def backup_folder() -> Path:
     inside the setting ``backup.folder``, else inside a folder beside the user data. Every database
     on the PC (a puskesmas and a school, a test copy) has its own, so one's rotation never deletes
     another's backups and "last backup" is always this database's."""
-    configured = preferences.get("backup.folder")
+    configured = settings.get("backup.folder")
     base = Path(configured) if configured else user_data_path("KupangDesk", appauthor=False) / "cadangan"
     folder = base / database_folder_name()
     folder.mkdir(parents=True, exist_ok=True)
@@ -694,7 +695,7 @@ def backup_folder() -> Path:
 
 def database_folder_name() -> str:
     """The open database's folder among the automatic backups: ``db-`` and the start of its id."""
-    identity = re.sub(r"[^0-9a-zA-Z]", "", str(preferences.get("database.id") or ""))[:12]
+    identity = re.sub(r"[^0-9a-zA-Z]", "", str(settings.get("database.id") or ""))[:12]
     return f"db-{identity or 'tanpa-id'}"
 
 
@@ -711,7 +712,7 @@ def last_backup() -> LastBackup:
     """One answer for every place that says how old the latest backup is."""
     folder = backup_folder()
     age = latest_backup_age(folder)
-    return LastBackup(folder, age, age is None or age.days >= preferences.get("backup.warn_after_days"))
+    return LastBackup(folder, age, age is None or age.days >= settings.get("backup.warn_after_days"))
 
 
 def remove_leftovers(folder: Path, *, older_than: dt.timedelta = dt.timedelta(minutes=30)) -> list[Path]:
@@ -747,7 +748,7 @@ def _unchanged_since_backup(folder: Path) -> Path | None:
         return None
     made = folder / str(kept.get("backup", ""))
     mark = database.write_mark()
-    same = kept.get("database") == preferences.get("database.id") and mark and kept.get("mark") == mark
+    same = kept.get("database") == settings.get("database.id") and mark and kept.get("mark") == mark
     return made if same and made.is_file() and made.name else None
 
 
@@ -771,7 +772,7 @@ def automatic_backup(*, task: Task | None = None, max_age: dt.timedelta = dt.tim
     rotate(folder)
     mark = database.write_mark()  # after the backup's own audit event: the state a later closing compares with
     if mark:
-        (folder / MARK_FILE).write_text(json.dumps({"database": preferences.get("database.id"), "mark": mark,
+        (folder / MARK_FILE).write_text(json.dumps({"database": settings.get("database.id"), "mark": mark,
                                                     "backup": path.name}), encoding="utf-8")
     return path
 

@@ -12,9 +12,10 @@ import threading
 
 import pytest
 
-from kupang_desk import clock, encryption, preferences
+from kupang_desk import clock, settings
 from kupang_desk.accounts import session, users
-from kupang_desk.backup import (
+from kupang_desk.backup import encryption
+from kupang_desk.backup.copies import (
     CHECKSUM,
     inspect_backup,
     latest_backup_age,
@@ -178,11 +179,11 @@ def test_an_old_backup_with_a_planted_administrator_never_replaces_an_office_dat
 def test_another_institutions_backup_needs_to_be_asked_for_and_is_audited(sqlite_database, tmp_path):
     an_institution("SD Inpres Oebufu", "sekolah", "50304512")
     with writing():
-        preferences.put("database.id", "database-sekolah")  # made on the school's own PC
+        settings.put("database.id", "database-sekolah")  # made on the school's own PC
     theirs = make_backup(tmp_path)
     an_institution("UPTD Puskesmas Oebobo", "puskesmas", "1050101")
     with writing():
-        preferences.put("database.id", "database-puskesmas")
+        settings.put("database.id", "database-puskesmas")
     new_patient()
     database_module.close()
     before = sqlite_database.path.read_bytes()
@@ -304,7 +305,7 @@ def test_postgresql_backup_and_restore_with_pg_tools(schema_db_url, tmp_path):
 def test_missing_pg_tools_are_explained(schema_db_url, tmp_path, monkeypatch):
     if not schema_db_url.startswith("postgresql"):
         pytest.skip("PostgreSQL only")
-    import kupang_desk.backup as backup_module
+    import kupang_desk.backup.copies as backup_module
 
     monkeypatch.setattr(backup_module.shutil, "which", lambda name: None)
     database_module.connect(schema_db_url)
@@ -367,7 +368,7 @@ def test_each_database_on_the_pc_keeps_its_own_automatic_backups(db_url, sqlite_
     """Issue 35 item 5: a puskesmas (on either engine) and a school database on one PC, one user
     folder. The school's rotation leaves the puskesmas's backups alone, a new school says it has no
     backup yet, and the status bar and the Beranda read one answer."""
-    from kupang_desk import backup
+    from kupang_desk.backup import copies as backup
 
     database_module.connect(db_url)
     an_institution()
@@ -386,7 +387,7 @@ def test_each_database_on_the_pc_keeps_its_own_automatic_backups(db_url, sqlite_
 
     database_module.connect(sqlite_url)  # the school's database, made on the same PC
     with writing():  # the tests' databases are copies of one file; a database set up anew has an id of its own
-        preferences.put("database.id", "5e2f0c1d9a8b4c7d")
+        settings.put("database.id", "5e2f0c1d9a8b4c7d")
     an_institution("SD Inpres Oebobo 1", kind="sekolah", code="50300001")
     school_folder = backup.backup_folder()
     assert school_folder != puskesmas[0].parent

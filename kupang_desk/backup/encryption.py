@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from platformdirs import user_config_path
 
-from kupang_desk import audit, clock, preferences
+from kupang_desk import audit, clock, settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.documents.table import Anchor
 from kupang_desk.errors import KnownError
@@ -99,7 +99,7 @@ def _check_value(key: BackupKey) -> str:
 
 
 def _key_file() -> Path:
-    database_id = preferences.get("database.id") or "tanpa-id"
+    database_id = settings.get("database.id") or "tanpa-id"
     return user_config_path("KupangDesk", appauthor=False, ensure_exists=True) / "backup-keys" / f"{database_id}.key"
 
 
@@ -127,7 +127,7 @@ def check_passphrase(passphrase: str) -> str:
 
 def has_passphrase() -> bool:
     """Whether this database's backups have a passphrase yet."""
-    return bool(preferences.get("backup.passphrase_check"))
+    return bool(settings.get("backup.passphrase_check"))
 
 
 def set_passphrase(passphrase: str, *, user=None) -> BackupKey:
@@ -136,7 +136,7 @@ def set_passphrase(passphrase: str, *, user=None) -> BackupKey:
     require("settings.edit", user)
     key = derive(check_passphrase(passphrase), secrets.token_bytes(16))
     with writing():
-        preferences.put("backup.passphrase_check", {**key.params(), "check": _check_value(key)})
+        settings.put("backup.passphrase_check", {**key.params(), "check": _check_value(key)})
         audit.record("update", "setting", "backup.passphrase", {"changed": "backup passphrase"}, user)
     _keep(key)
     return key
@@ -144,7 +144,7 @@ def set_passphrase(passphrase: str, *, user=None) -> BackupKey:
 
 def unlock(passphrase: str) -> BackupKey:
     """This database's backup key from its passphrase, checked against the database and kept on this PC."""
-    stored = preferences.get("backup.passphrase_check")
+    stored = settings.get("backup.passphrase_check")
     if not stored:
         raise PassphraseNeeded(_("Kata sandi cadangan belum diatur. Administrator mengaturnya di Pengaturan > Cadangan "
                                  "(atau: kupang-desk backup --set-passphrase)."))
@@ -158,7 +158,7 @@ def unlock(passphrase: str) -> BackupKey:
 def current_key(passphrase: str | None = None) -> BackupKey:
     """The key backups are made under: kept on this PC, else from ``passphrase`` or
     ``$KUPANG_DESK_BACKUP_PASSPHRASE`` (which sets it when the database has none yet)."""
-    stored = preferences.get("backup.passphrase_check")
+    stored = settings.get("backup.passphrase_check")
     path = _key_file()
     if stored and path.exists():
         try:

@@ -9,8 +9,8 @@ import sys
 import pytest
 from platformdirs import user_config_path
 
-from kupang_desk import keystore
 from kupang_desk.audit import verify_chain
+from kupang_desk.backup import keystore
 from tests.helpers.factories import new_patient
 
 
