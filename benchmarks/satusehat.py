@@ -88,7 +88,7 @@ def backlog(source: Path, count: int) -> None:
 
     from kupang_desk import settings
     from kupang_desk.models import Poli, SatusehatOutbox, Visit, database, writing
-    from kupang_desk.satusehat import bundle, master, outbox
+    from kupang_desk.satusehat import bundle, master, outbox, outbox_view, sending
     from kupang_desk.satusehat.client import Client
     from tests.satusehat.server import SatusehatServer
 
@@ -115,12 +115,12 @@ def backlog(source: Path, count: int) -> None:
             client = Client(server.url, "klien-oebobo", "rahasia-sekali-123")
             started = time.perf_counter()
             runs, passes = 0, []
-            while outbox.counts()["waiting"] and runs < 500:
-                passes.append(outbox.send(client, until_empty=True, backoff_first=0.05))
+            while outbox_view.counts()["waiting"] and runs < 500:
+                passes.append(sending.send(client, until_empty=True, backoff_first=0.05))
                 runs += 1
             outbox_s = time.perf_counter() - started
-            left = outbox.counts()
-            for row in outbox.rows(limit=3):
+            left = outbox_view.counts()
+            for row in outbox_view.rows(limit=3):
                 if row.state != "sent":
                     print(f"  left open: visit {row.visit_id} {row.state}: {row.message[:200]}")
             held = server.encounters()

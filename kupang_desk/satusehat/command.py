@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.satusehat import bundle, outbox
+from kupang_desk.satusehat import bundle, outbox, outbox_view, sending
 from kupang_desk.satusehat.client import Client
 from kupang_desk.tasks import ConsoleTask
 
@@ -46,29 +46,29 @@ def run(args: argparse.Namespace, sign_in: Callable[[argparse.Namespace], object
 
 def _status(args: argparse.Namespace) -> int:
 
-    numbers = outbox.counts()
-    print(outbox.status_line(numbers) or _("SATUSEHAT: antrean kosong."))
+    numbers = outbox_view.counts()
+    print(outbox_view.status_line(numbers) or _("SATUSEHAT: antrean kosong."))
     if not outbox.enabled():
         print(_("Pengiriman ke SATUSEHAT belum diaktifkan (Pengaturan > SATUSEHAT)."))
     for state in ("failed", "incomplete"):
-        for row in outbox.rows(state=state, limit=50):
-            print(f"{row.visit_id}\t{outbox.state_words()[row.state]}\t{row.no_rm} {row.patient}\t"
+        for row in outbox_view.rows(state=state, limit=50):
+            print(f"{row.visit_id}\t{outbox_view.state_words()[row.state]}\t{row.no_rm} {row.patient}\t"
                   + " ".join(row.message.split()))
     return EXIT_OK
 
 
 def _send(args: argparse.Namespace) -> int:
 
-    result = outbox.send(Client.from_settings(), task=ConsoleTask(), until_empty=args.wait)
+    result = sending.send(Client.from_settings(), task=ConsoleTask(), until_empty=args.wait)
     print(result.text())
-    numbers = outbox.counts()
-    print(outbox.status_line(numbers) or _("SATUSEHAT: antrean kosong."))
+    numbers = outbox_view.counts()
+    print(outbox_view.status_line(numbers) or _("SATUSEHAT: antrean kosong."))
     return EXIT_OK if not (numbers["waiting"] or numbers["failed"]) else EXIT_LEFT
 
 
 def _retry(args: argparse.Namespace) -> int:
 
-    ids = [row.id for visit in args.visit_ids for row in outbox.rows(text=str(visit)) if row.visit_id == visit]
+    ids = [row.id for visit in args.visit_ids for row in outbox_view.rows(text=str(visit)) if row.visit_id == visit]
     if args.visit_ids and not ids:
         raise KnownError(_("Kunjungan {ids} tidak ada di antrean SATUSEHAT.").format(
             ids=", ".join(map(str, args.visit_ids))))

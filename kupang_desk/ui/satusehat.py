@@ -24,7 +24,7 @@ from kupang_desk.accounts.permissions import allowed
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime, format_number
 from kupang_desk.i18n import _
-from kupang_desk.satusehat import outbox
+from kupang_desk.satusehat import background, outbox, outbox_view, sending
 from kupang_desk.satusehat.client import Client
 from kupang_desk.ui.feedback import say, status_label
 from kupang_desk.ui.operations import Operation, run_in_background
@@ -47,7 +47,7 @@ class SatusehatDesk(QObject):
         self.label.setToolTip(_("Klik untuk membuka antrean SATUSEHAT"))
         self.label.linkActivated.connect(lambda _link: self.show_outbox())
         self.counted.connect(self.show_counts)
-        self.sender: outbox.Background | None = None
+        self.sender: background.Background | None = None
         self.dialog: OutboxDialog | None = None
 
     def start(self) -> bool:
@@ -58,7 +58,7 @@ class SatusehatDesk(QObject):
         try:
             if not outbox.enabled():
                 return False
-            self.sender = outbox.Background(self.counted.emit, user=user).start()
+            self.sender = background.Background(self.counted.emit, user=user).start()
         except KnownError as error:
             log.warning("SATUSEHAT sender not started: %s", error)
             return False
@@ -78,7 +78,7 @@ class SatusehatDesk(QObject):
             self.sender = None
 
     def show_counts(self, numbers: dict[str, int]) -> None:
-        text = outbox.status_line(numbers)
+        text = outbox_view.status_line(numbers)
         colour = "#b00020" if numbers.get("failed") or numbers.get("incomplete") else "palette(text)"
         self.label.setText(f'<a href="antrean" style="color: {colour};">{text}</a>' if text else "")
         if self.dialog is not None and self.dialog.isVisible():
@@ -93,7 +93,7 @@ class SatusehatDesk(QObject):
         return self.dialog
 
 
-def _note(row: outbox.Row) -> str:
+def _note(row: outbox_view.Row) -> str:
     """The service's words or what is missing, with when it was sent or is tried again."""
     message = " ".join(row.message.split())
     return f"{message} ({row.when})" if message and row.when else message or row.when
@@ -110,7 +110,7 @@ class OutboxDialog(QDialog):
         self.state = QComboBox()
         self.state.setObjectName("outboxState")
         self.state.addItem(_("Semua"), "")
-        for key, words in outbox.state_words().items():
+        for key, words in outbox_view.state_words().items():
             self.state.addItem(words, key)
         self.search = line(placeholder=_("No. kunjungan, No. RM atau nama pasien"))
         self.search.setObjectName("outboxSearch")
@@ -118,8 +118,8 @@ class OutboxDialog(QDialog):
             (_("No."), lambda r: r.visit_id),
             (_("Waktu kunjungan"), lambda r: format_datetime(r.visit_at)),
             (_("Pasien"), lambda r: f"{r.no_rm} {r.patient}"),
-            (_("Jenis"), lambda r: outbox.action_words()[r.action]),
-            (_("Status"), lambda r: outbox.state_words()[r.state]),
+            (_("Jenis"), lambda r: outbox_view.action_words()[r.action]),
+            (_("Status"), lambda r: outbox_view.state_words()[r.state]),
             (_("Keterangan"), _note),
         ], self, foreground=lambda r: "#b00020" if r.state in ("failed", "incomplete") else None)
         self.table = record_table(self.model)
@@ -169,7 +169,7 @@ class OutboxDialog(QDialog):
 
     def reload(self) -> None:
         chosen = {r.id for r in self.selected()}
-        items = outbox.rows(state=self.state.currentData(), text=self.search.text())
+        items = outbox_view.rows(state=self.state.currentData(), text=self.search.text())
         self.model.set_items(items)
         self.count.setText(_("{n} baris").format(n=format_number(len(items))))
         for row, item in enumerate(items):
@@ -179,7 +179,7 @@ class OutboxDialog(QDialog):
             self.table.resizeColumnToContents(column)
         self._show_selected()
 
-    def selected(self) -> list[outbox.Row]:
+    def selected(self) -> list[outbox_view.Row]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.model.items[row] for row in rows if row < len(self.model.items)]
 
@@ -190,7 +190,7 @@ class OutboxDialog(QDialog):
             self.detail.clear()
             return
         try:
-            self.detail.setPlainText(outbox.readable(chosen[0].id))
+            self.detail.setPlainText(outbox_view.readable(chosen[0].id))
         except KnownError as error:
             self.detail.setPlainText(str(error))
 
@@ -219,12 +219,12 @@ class OutboxDialog(QDialog):
             return None
         self.send_button.setEnabled(False)
 
-        def done(result: outbox.Pass) -> None:
+        def done(result: sending.Pass) -> None:
             say(self.message, result.text(), error=bool(result.stopped or result.failed))
             self.reload()
 
         self.operation = run_in_background(
-            self, lambda task: outbox.send(client, task=task), title=_("Mengirim ke SATUSEHAT"), on_success=done,
+            self, lambda task: sending.send(client, task=task), title=_("Mengirim ke SATUSEHAT"), on_success=done,
             on_failure=lambda error: say(self.message, str(error), error=True))
         self.operation.finished.connect(lambda: self.send_button.setEnabled(True))
         return self.operation

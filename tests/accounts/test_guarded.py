@@ -115,9 +115,10 @@ HARMLESS = {
     "kupang_desk.satusehat.command.run": "signs in like the window, then each subcommand calls guarded functions",
     "kupang_desk.satusehat.bundle.revised": "rewrites a bundle it is given (built under patient.read)",
     "kupang_desk.satusehat.outbox.enabled": "whether the office sends to SATUSEHAT: a setting, no people",
-    "kupang_desk.satusehat.outbox.state_words": "the names of the outbox states",
-    "kupang_desk.satusehat.outbox.action_words": "the names of the outbox actions",
-    "kupang_desk.satusehat.outbox.status_line": "words for counts it is given (counted under patient.read)",
+    "kupang_desk.satusehat.outbox.known_resources": "the service's ids of one visit's resources, no personal data; its callers (readable, the sender) check",
+    "kupang_desk.satusehat.outbox_view.state_words": "the names of the outbox states",
+    "kupang_desk.satusehat.outbox_view.action_words": "the names of the outbox actions",
+    "kupang_desk.satusehat.outbox_view.status_line": "words for counts it is given (counted under patient.read)",
     "kupang_desk.satusehat.master.id_of": "the SATUSEHAT id of a patient, poli or health worker: a platform id, no "
                                           "name or NIK (bundle.build checks patient.read)",
     "kupang_desk.satusehat.master.organization_id": "this office's own public organisation id",

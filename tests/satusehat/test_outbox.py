@@ -17,7 +17,7 @@ import pytest
 
 from kupang_desk import settings
 from kupang_desk.models import AuditEvent, SatusehatOutbox, writing
-from kupang_desk.satusehat import master, outbox
+from kupang_desk.satusehat import master, outbox, outbox_view, sending
 from kupang_desk.satusehat.client import Client
 from kupang_desk.visits.recording import correct_visit, delete_visit, form_of
 from tests.helpers.factories import an_institution, new_patient, new_visit, poli
@@ -85,28 +85,28 @@ def test_a_morning_recorded_with_the_cable_unplugged_goes_once_the_line_is_back(
     agnes = new_patient(nik="", name="Agnes Taek", sex="P", birth_date=dt.date(2020, 1, 1),
                         no_nik_reason="anak belum punya KK", kk_number="")
     lacking = new_visit(agnes, dt.datetime(2026, 11, 2, 11, 0), "A09", health_worker="dr. Maria Manafe")
-    assert outbox.counts() == {"waiting": 6, "incomplete": 0, "failed": 0}
-    assert outbox.status_line(outbox.counts()) == "SATUSEHAT: 6 menunggu"
+    assert outbox_view.counts() == {"waiting": 6, "incomplete": 0, "failed": 0}
+    assert outbox_view.status_line(outbox_view.counts()) == "SATUSEHAT: 6 menunggu"
 
     with the_server() as server:
         address = server.url
-    unplugged = outbox.send(Client(address, CLIENT_ID, SECRET, timeout=2), **QUICK)
+    unplugged = sending.send(Client(address, CLIENT_ID, SECRET, timeout=2), **QUICK)
     assert unplugged.sent == 0 and "tidak bisa dihubungi" in unplugged.stopped
-    assert outbox.counts()["waiting"] == 6  # nothing lost, nothing marked failed
+    assert outbox_view.counts()["waiting"] == 6  # nothing lost, nothing marked failed
 
     with the_server() as server:
         server.failures = [500, 429, 401, 503]
         server.post_failures = ["drop-after-accept"]
         server.retry_after = "0.1"
-        broken = outbox.send(client_of(server), until_empty=True, **QUICK)
+        broken = sending.send(client_of(server), until_empty=True, **QUICK)
         assert "tidak bisa dihubungi" in broken.stopped  # the dropped answer reads as the line going down
-        result = outbox.send(client_of(server), until_empty=True, **QUICK)  # the next run (the window's, a minute on)
+        result = sending.send(client_of(server), until_empty=True, **QUICK)  # the next run (the window's, a minute on)
         held_once(server, visits)
     assert broken.sent + result.sent == 5 and result.incomplete == 1 and broken.retries == 4
     assert result.recovered == 1  # the dropped one was stored: found, not posted again
-    assert outbox.counts() == {"waiting": 0, "incomplete": 1, "failed": 0}
-    assert outbox.status_line(outbox.counts()) == "SATUSEHAT: 1 perlu dilengkapi"
-    [row] = outbox.rows(state="incomplete")
+    assert outbox_view.counts() == {"waiting": 0, "incomplete": 1, "failed": 0}
+    assert outbox_view.status_line(outbox_view.counts()) == "SATUSEHAT: 1 perlu dilengkapi"
+    [row] = outbox_view.rows(state="incomplete")
     assert row.visit_id == lacking.id
     assert f"NIK pasien {agnes.no_rm} Agnes Taek" in row.message and "Ubah data pasien" in row.message
     sent = AuditEvent.select().where((AuditEvent.action == "satusehat") & (AuditEvent.table_name == "visit"))
@@ -124,13 +124,13 @@ def test_an_answer_lost_after_the_server_stored_the_bundle_is_found_not_posted_a
     with the_server() as server:
         server.slow_seconds = 1.5
         server.post_failures = ["slow-after-accept"]
-        timed_out = outbox.send(client_of(server, timeout=0.5), **QUICK)
-        assert timed_out.retries == 1 and outbox.counts()["waiting"] == 1
+        timed_out = sending.send(client_of(server, timeout=0.5), **QUICK)
+        assert timed_out.retries == 1 and outbox_view.counts()["waiting"] == 1
         time.sleep(0.1)
-        again = outbox.send(client_of(server), until_empty=True, **QUICK)
+        again = sending.send(client_of(server), until_empty=True, **QUICK)
         assert again.recovered == 1 and server.posts() == 1
         held_once(server, [visit])
-    [row] = outbox.rows()
+    [row] = outbox_view.rows()
     assert row.state == "sent" and "Sudah ada di SATUSEHAT" in row.message
 
 
@@ -142,12 +142,12 @@ def test_a_restored_database_does_not_send_again_what_the_service_already_holds(
     visits = a_morning(patients(2))
     path = make_backup(tmp_path)  # before the send: in the backup both rows wait, never attempted
     with the_server() as server:
-        assert outbox.send(client_of(server)).sent == 2
+        assert sending.send(client_of(server)).sent == 2
         database_module.close()
         restore_backup(path, sqlite_database)
         database_module.connect(sqlite_database.url)
-        assert outbox.counts()["waiting"] == 2
-        again = outbox.send(client_of(server))
+        assert outbox_view.counts()["waiting"] == 2
+        again = sending.send(client_of(server))
         assert again.recovered == 2 and server.posts() == 2  # asked, found, not posted again
         held_once(server, visits)
 
@@ -156,14 +156,14 @@ def test_corrections_replace_and_deletions_retire_what_the_service_holds(databas
     an_office()
     first, second, third = a_morning(patients(3))
     with the_server() as server:
-        outbox.send(client_of(server))
+        sending.send(client_of(server))
         encounter_id = server.encounters()[str(first.id)]["id"]
         form = form_of(first)
         form.diagnoses = form.diagnoses[:1] + [type(form.diagnoses[0])("A09.9", True, False)]
         form.vitals["temperature_c"] = "38,5"
         correct_visit(first.id, form, reason="salah kode diagnosis")
         delete_visit(second.id, reason="kunjungan tercatat dua kali")
-        result = outbox.send(client_of(server))
+        result = sending.send(client_of(server))
         assert result.sent == 2 and server.posts() == 5
         held = server.encounters()
         assert held[str(first.id)]["id"] == encounter_id and held[str(second.id)]["status"] == "entered-in-error"
@@ -180,7 +180,7 @@ def test_corrections_replace_and_deletions_retire_what_the_service_holds(databas
                    if r.get("encounter", {}).get("reference") == f"Encounter/{held[str(second.id)]['id']}"]
         assert removed and all(r.get("status") == "entered-in-error" or r.get("verificationStatus") for r in removed)
         assert str(third.id) in held  # untouched
-    assert [r.action for r in outbox.rows(state="sent")][:2] == ["delete", "update"]
+    assert [r.action for r in outbox_view.rows(state="sent")][:2] == ["delete", "update"]
 
 
 def test_a_visit_corrected_or_deleted_before_it_left_sends_once_or_not_at_all(database):
@@ -190,10 +190,10 @@ def test_a_visit_corrected_or_deleted_before_it_left_sends_once_or_not_at_all(da
     form.vitals["heart_rate"] = "92"
     correct_visit(kept.id, form, reason="salah ketik nadi")
     delete_visit(dropped.id, reason="kunjungan tercatat dua kali")
-    assert outbox.counts()["waiting"] == 1  # the correction rides on the first send; the deletion has nothing to undo
-    assert [r.state for r in outbox.rows() if r.visit_id == dropped.id] == ["cancelled"]
+    assert outbox_view.counts()["waiting"] == 1  # the correction rides on the first send; the deletion has nothing to undo
+    assert [r.state for r in outbox_view.rows() if r.visit_id == dropped.id] == ["cancelled"]
     with the_server() as server:
-        outbox.send(client_of(server))
+        sending.send(client_of(server))
         assert server.posts() == 1 and list(server.encounters()) == [str(kept.id)]
         heart = [r for (kind, _i), r in server.resources.items() if kind == "Observation"
                  and r["code"]["coding"][0]["code"] == "8867-4"]
@@ -206,22 +206,22 @@ def test_a_refused_bundle_is_gagal_with_the_service_words_and_holds_back_its_vis
     correct_visit(visit.id, form_of(visit), reason="periksa ulang")  # not a row: the first has not left
     with the_server() as server:
         server.failures = [None, 400]  # the NIK lookup passes; the post is refused
-        result = outbox.send(client_of(server))
+        result = sending.send(client_of(server))
         assert result.failed == 1 and result.sent == 1
-        [failed] = outbox.rows(state="failed")
+        [failed] = outbox_view.rows(state="failed")
         assert failed.visit_id == visit.id and "kesalahan 400" in failed.message and "coba lagi" in failed.message
         form = form_of(visit)
         form.vitals["heart_rate"] = "95"
         correct_visit(visit.id, form, reason="salah ketik nadi")  # queued behind the failed row, not before it
-        assert outbox.counts() == {"waiting": 1, "incomplete": 0, "failed": 1}
-        assert outbox.send(client_of(server)).sent == 0
+        assert outbox_view.counts() == {"waiting": 1, "incomplete": 0, "failed": 1}
+        assert sending.send(client_of(server)).sent == 0
         assert outbox.retry([failed.id]) == 1
-        assert outbox.send(client_of(server)).sent == 2
+        assert sending.send(client_of(server)).sent == 2
         held_once(server, [visit, other])
         heart = [r["valueQuantity"]["value"] for (kind, _i), r in server.resources.items() if kind == "Observation"
                  and r["code"]["coding"][0]["code"] == "8867-4" and r["subject"]["display"] == "Yohanes Ndun"]
         assert heart == [95]
-    assert outbox.counts() == {"waiting": 0, "incomplete": 0, "failed": 0}
+    assert outbox_view.counts() == {"waiting": 0, "incomplete": 0, "failed": 0}
 
 
 def test_server_faults_back_off_exponentially_with_jitter_and_end_as_gagal(database):
@@ -229,13 +229,13 @@ def test_server_faults_back_off_exponentially_with_jitter_and_end_as_gagal(datab
     a_morning(patients(1))
     with the_server() as server:
         server.failures = [500] * (outbox.MAX_ATTEMPTS + 2)
-        result = outbox.send(client_of(server), until_empty=True, **QUICK)
+        result = sending.send(client_of(server), until_empty=True, **QUICK)
         assert result.failed == 1 and result.retries == outbox.MAX_ATTEMPTS - 1
-    [row] = outbox.rows()
+    [row] = outbox_view.rows()
     assert row.state == "failed" and f"sudah dicoba {outbox.MAX_ATTEMPTS} kali" in row.message
-    sender = outbox.Sender(client_of(server), rng=lambda: 1.0)
+    sender = sending.Sender(client_of(server), rng=lambda: 1.0)
     assert [sender.backoff(n) for n in (1, 2, 3, 8, 20)] == [30.0, 60.0, 120.0, 3600.0, 3600.0]
-    assert outbox.Sender(client_of(server), rng=lambda: 0.0).backoff(3) == 60.0  # jitter: between half and all
+    assert sending.Sender(client_of(server), rng=lambda: 0.0).backoff(3) == 60.0  # jitter: between half and all
 
 
 def test_the_requests_per_minute_limit_spaces_the_requests():
@@ -254,12 +254,12 @@ def test_two_senders_never_send_the_same_row(database):
     an_office()
     a_morning(patients(1))
     with the_server() as server:
-        one, other = outbox.Sender(client_of(server)), outbox.Sender(client_of(server))
+        one, other = sending.Sender(client_of(server)), sending.Sender(client_of(server))
         [row] = one.due()
         assert one._claim(row) and not other._claim(row)  # another PC sees it claimed
         assert other.due() == [] and other.run().sent == 0  # and leaves it alone, without spinning
         assert one.due() == [row]
-        assert outbox.Sender(client_of(server), lease=dt.timedelta(0))._claim(row)  # a claim that outlived its sender
+        assert sending.Sender(client_of(server), lease=dt.timedelta(0))._claim(row)  # a claim that outlived its sender
 
 
 @pytest.mark.serial
@@ -283,9 +283,9 @@ def test_the_sender_killed_mid_send_loses_nothing_and_doubles_nothing(database, 
         sender.send_signal(signal.SIGKILL)  # a power cut, as the sender sees it
         sender.wait(timeout=10)
         database_module.connect(db_url)
-        assert outbox.counts()["waiting"] == 3
+        assert outbox_view.counts()["waiting"] == 3
         server.failures = []
-        outbox.send(client_of(server), lease=dt.timedelta(0))
+        sending.send(client_of(server), lease=dt.timedelta(0))
         assert server.posts() == 3
         held_once(server, visits)
 
@@ -297,7 +297,7 @@ def test_the_command_line_says_what_waits_sends_and_puts_back(database, db_url, 
 
     an_office(enabled=False)
     old = a_morning(patients(2), day=dt.date(2026, 10, 1))
-    assert outbox.counts()["waiting"] == 0  # off: nothing queued
+    assert outbox_view.counts()["waiting"] == 0  # off: nothing queued
     cli_account(monkeypatch)
     with the_server() as server:
         for_the_command_line(server)
@@ -328,11 +328,11 @@ def test_a_visit_and_its_outbox_row_commit_together_or_not_at_all(database):
     [person] = patients(1)
     with pytest.raises(RuntimeError), writing():
         new_visit(person, dt.datetime(2026, 11, 2, 9, 0), "J06.9", health_worker="dr. Maria Manafe")
-        assert outbox.counts()["waiting"] == 1
+        assert outbox_view.counts()["waiting"] == 1
         raise RuntimeError("listrik padam")  # the power goes before the commit
-    assert outbox.counts()["waiting"] == 0 and not outbox.rows()
+    assert outbox_view.counts()["waiting"] == 0 and not outbox_view.rows()
     visit = new_visit(person, dt.datetime(2026, 11, 2, 9, 0), "J06.9", health_worker="dr. Maria Manafe")
-    assert [(r.visit_id, r.action, r.state) for r in outbox.rows()] == [(visit.id, "create", "waiting")]
+    assert [(r.visit_id, r.action, r.state) for r in outbox_view.rows()] == [(visit.id, "create", "waiting")]
 
 
 def test_visits_from_before_sending_was_on_are_queued_once_from_a_date(database):
@@ -346,8 +346,8 @@ def test_visits_from_before_sending_was_on_are_queued_once_from_a_date(database)
         settings.put("satusehat.enabled", True)
     assert outbox.enqueue_since(dt.date(2026, 10, 1)) == 2  # not September's, not the deleted one
     assert outbox.enqueue_since(dt.date(2026, 10, 1)) == 0  # once
-    assert sorted(r.visit_id for r in outbox.rows()) == sorted(v.id for v in october[:2])
-    assert early.id not in {r.visit_id for r in outbox.rows()}
+    assert sorted(r.visit_id for r in outbox_view.rows()) == sorted(v.id for v in october[:2])
+    assert early.id not in {r.visit_id for r in outbox_view.rows()}
 
 
 def test_a_corrected_nik_or_a_merge_moves_the_visits_the_service_holds_to_the_right_person(database):
@@ -359,7 +359,7 @@ def test_a_corrected_nik_or_a_merge_moves_the_visits_the_service_holds_to_the_ri
     first, second, third = a_morning([yohanes, petrus, twin])
     with the_server() as server:
         server.patients["5371041203870009"] = "P-BENAR-009"
-        outbox.send(client_of(server))
+        sending.send(client_of(server))
         assert server.encounters()[str(first.id)]["subject"]["reference"] == f"Patient/P{NIKS[0][-8:]}"
         # Yohanes's NIK was typed wrong at registration: the number looked up by it goes with it.
         form = load_for_edit(yohanes.id).form
@@ -368,8 +368,8 @@ def test_a_corrected_nik_or_a_merge_moves_the_visits_the_service_holds_to_the_ri
         assert master.id_of("patient", yohanes.id) == ""
         # Petrus and his double are one person: the double's visit moves to Petrus.
         merge(petrus.id, twin.id, reason="pasien ganda")
-        assert [(r.visit_id, r.action) for r in outbox.rows(state="waiting")] == [(third.id, "update"), (first.id, "update")]
-        outbox.send(client_of(server))
+        assert [(r.visit_id, r.action) for r in outbox_view.rows(state="waiting")] == [(third.id, "update"), (first.id, "update")]
+        sending.send(client_of(server))
         held = server.encounters()
         assert held[str(first.id)]["subject"]["reference"] == "Patient/P-BENAR-009"
         assert held[str(third.id)]["subject"]["reference"] == held[str(second.id)]["subject"]["reference"]
@@ -393,9 +393,9 @@ def test_a_bundle_that_is_not_valid_fhir_is_gagal_and_never_posted(database, mon
 
     monkeypatch.setattr(bundle, "build", broken)
     with the_server() as server:
-        result = outbox.send(client_of(server))
+        result = sending.send(client_of(server))
         assert result.failed == 1 and server.posts() == 0
-    [row] = outbox.rows()
+    [row] = outbox_view.rows()
     assert row.visit_id == visit.id and row.state == "failed" and "tidak sah menurut FHIR R4" in row.message
 
 
@@ -418,7 +418,7 @@ def test_a_poli_window_sends_as_the_sender_and_a_row_an_older_version_failed_goe
         with pytest.raises(PermissionDenied):  # the clerk still may not edit a patient's ids by hand
             set_patient_id(first.patient_id, "P00000001")
         with the_server() as server:
-            result = outbox.send(client_of(server), until_empty=True, **QUICK)
+            result = sending.send(client_of(server), until_empty=True, **QUICK)
             held_once(server, [first, second])
     assert result.sent == 2 and result.failed == 0
     assert master.id_of("patient", first.patient_id) == f"P{NIKS[0][-8:]}"
@@ -448,13 +448,13 @@ def test_a_baby_without_nik_is_found_by_its_mothers_nik_and_twins_are_never_gues
             mothers[1]: [{"id": f"P-KEMBAR-{n}", "birthDate": twins_born.isoformat(), "gender": "female",
                           "multipleBirthInteger": n} for n in (1, 2)],
         }
-        result = outbox.send(client_of(server), until_empty=True, **QUICK)
+        result = sending.send(client_of(server), until_empty=True, **QUICK)
         encounters = server.encounters()
         searched = [q["identifier"] for _m, path, q in server.requests if path.endswith("/Patient")]
     assert result.sent == 1 and result.incomplete == 3
     assert encounters[str(visits[0].id)]["subject"]["reference"] == "Patient/P-BAYI-NDUN"
     assert f"https://fhir.kemkes.go.id/id/nik-ibu|{mothers[0]}" in searched
-    waiting = {row.visit_id: row.message for row in outbox.rows(state="incomplete")}
+    waiting = {row.visit_id: row.message for row in outbox_view.rows(state="incomplete")}
     for twin in visits[1:3]:
         assert "Ada 2 bayi lahir 20 Oktober 2026" in waiting[twin.id] and "tidak ditebak" in waiting[twin.id]
     assert "belum mengenal bayi Bayi Ny. Ester Tefa" in waiting[visits[3].id] and mothers[2] in waiting[visits[3].id]

@@ -11,7 +11,7 @@ import pytest
 
 from kupang_desk import settings
 from kupang_desk.models import writing
-from kupang_desk.satusehat import master, outbox
+from kupang_desk.satusehat import master, outbox, outbox_view
 from kupang_desk.ui.main_window import MainWindow
 from tests.helpers.factories import new_patient, new_visit, poli
 from tests.satusehat.server import SatusehatServer, free_port
@@ -139,5 +139,5 @@ def test_the_administrator_queues_the_visits_from_before_sending_was_on(qtbot, s
     qtbot.mouseClick(tab.queue_button, qtbot_left())
     qtbot.waitUntil(lambda: "masuk antrean" in tab.message.text(), timeout=10000)
     assert "1 kunjungan sejak 1 November 2026 masuk antrean SATUSEHAT" in tab.message.text()
-    assert outbox.counts()["waiting"] == 1
+    assert outbox_view.counts()["waiting"] == 1
     window.close()
