@@ -25,11 +25,26 @@ class KnownError(Exception):
     """
 
 
-class ValidationError(KnownError, ValueError):
+class FormInvalid(KnownError):
+    """A form (or an imported row) that cannot be saved, with what to fix field by field: ``errors``
+    maps each field's name (the form's own, ``nik``, ``reason``...) to its message, in the order the
+    form shows them. The one shape every form's refusal takes (patients, visits, students)."""
+
+    def __init__(self, errors: dict[str, str], *, lead: str = "") -> None:
+        super().__init__(lead + " ".join(errors.values()))
+        self.errors = dict(errors)
+
+    @property
+    def first_field(self) -> str:
+        """Where the cursor goes: the first field to fix."""
+        return next(iter(self.errors), "")
+
+
+class ValidationError(FormInvalid, ValueError):
     """One field holds a value that cannot be accepted; ``field`` names it for the form."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__({field: message})
         self.field = field
         self.message = message
 

@@ -10,7 +10,7 @@ from kupang_desk import audit
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.errors import KnownError, ValidationError
+from kupang_desk.errors import FormInvalid, KnownError, ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
     Patient,
@@ -91,12 +91,6 @@ class Review:
 
     def warning_list(self) -> list[str]:
         return [message for messages in self.warnings.values() for message in messages]
-
-
-class FormInvalid(KnownError):
-    def __init__(self, review: Review) -> None:
-        super().__init__(_("Data pasien belum dapat disimpan: ") + " ".join(review.errors.values()))
-        self.review = review
 
 
 class WarningsNotAccepted(KnownError):
@@ -235,7 +229,7 @@ def register(form: PatientForm, *, accept_warnings: bool = False, user: User | N
     user = require("patient.write", user)
     checked = review(form, today=today)
     if not checked.ok:
-        raise FormInvalid(checked)
+        raise FormInvalid(checked.errors, lead=_("Data pasien belum dapat disimpan: "))
     if checked.warnings and not accept_warnings:
         raise WarningsNotAccepted(checked)
     values = checked.values
@@ -262,7 +256,7 @@ def update(patient_id: int, form: PatientForm, *, reason: str, accept_warnings: 
         raise KnownError(_("Alasan perubahan wajib diisi, misalnya 'salah ketik tanggal lahir, sesuai KTP'."))
     checked = review(form, today=today)
     if not checked.ok:
-        raise FormInvalid(checked)
+        raise FormInvalid(checked.errors, lead=_("Data pasien belum dapat disimpan: "))
     if checked.warnings and not accept_warnings:
         raise WarningsNotAccepted(checked)
     values = checked.values

@@ -14,7 +14,7 @@ from typing import Any
 from kupang_desk import audit, regions
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import FormInvalid
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import account_length, read_identifier
 from kupang_desk.imports.rows import (
@@ -209,12 +209,6 @@ class StudentRecord:
         return cls(**values, kelurahan_code=code, kelurahan=kelurahan)
 
 
-class StudentInvalid(KnownError):
-    def __init__(self, column: str, reason: str) -> None:
-        super().__init__(reason)
-        self.column, self.reason = column, reason
-
-
 def conflicts(values: dict[str, object], student_id: int | None, *, user: SignedIn | None = None) -> tuple[str, str] | None:
     """(column, reason) when the NISN or NIK belongs to another student of this school (the reason
     names that student: for those who may change students)."""
@@ -230,6 +224,11 @@ def conflicts(values: dict[str, object], student_id: int | None, *, user: Signed
     return None
 
 
+def _field(column: str) -> str:
+    """The form's field for a column label of the Dapodik sheet (``NISN`` -> ``nisn``)."""
+    return next((key for key, label in LABELS.items() if label == column), column)
+
+
 def save_student(values: dict[str, object], *, student_id: int | None = None, user: User | None = None,
                  today: dt.date | None = None) -> StudentRecord:
     """Checks and saves one student (new when ``student_id`` is None) in one transaction."""
@@ -240,10 +239,10 @@ def save_student(values: dict[str, object], *, student_id: int | None = None, us
             if student_id is None and key not in cleaned:
                 raise RowError(LABELS[key], _("{column} wajib diisi.").format(column=LABELS[key]))
     except RowError as error:
-        raise StudentInvalid(error.column, error.reason) from None
+        raise FormInvalid({_field(error.column): error.reason}) from None
     with writing():
         if (clash := conflicts(cleaned, student_id, user=user)) is not None:
-            raise StudentInvalid(*clash)
+            raise FormInvalid({_field(clash[0]): clash[1]})
         for key in ("nisn", "nik"):
             if key in cleaned:
                 cleaned[key] = cleaned[key] or None

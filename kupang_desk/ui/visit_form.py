@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from kupang_desk import clock, office
 from kupang_desk.accounts import session
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import FormInvalid, KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.ui.operations import show_error
@@ -41,7 +41,6 @@ from kupang_desk.visits.recording import (
     Correction,
     DiagnosisLine,
     VisitForm,
-    VisitInvalid,
     VisitPatient,
     correct_visit,
     is_new_visit,
@@ -367,11 +366,10 @@ class VisitFormDialog(DiscardGuard, QDialog):
                 visit = correct_visit(self.visit.id, self.current_form(), reason=self.reason.text())
             else:
                 visit = record_visit(self.current_form(), reason=self.reason.text() if self.form.row_visible("reason") else "")
-        except VisitInvalid as error:
+        except FormInvalid as error:
             for name, message in error.errors.items():
                 self.form.show_message("vitals" if name in VITALS else name, message)
-            first = next(iter(error.errors))
-            target = self.vitals.get(first) or self.form.widgets.get(first)
+            target = self.vitals.get(error.first_field) or self.form.widgets.get(error.first_field)
             if target is not None:
                 target.setFocus()
             return

@@ -10,7 +10,7 @@ from kupang_desk import audit
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.errors import KnownError, ValidationError
+from kupang_desk.errors import FormInvalid, KnownError, ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.models import (
     Icd10,
@@ -66,12 +66,6 @@ class VisitForm:
     referral_facility: str = ""
     referral_specialty: str = ""
     health_worker: str = ""
-
-
-class VisitInvalid(KnownError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(" ".join(errors.values()))
-        self.errors = errors
 
 
 def is_new_visit(patient_id: int, at: dt.datetime, *, exclude_visit_id: int | None = None, user: SignedIn | None = None) -> bool:
@@ -181,7 +175,7 @@ def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | 
     user = require("visit.write", user)
     values, errors = review(form, today=today)
     if errors:
-        raise VisitInvalid(errors)
+        raise FormInvalid(errors)
     with writing():
         sent = _late(locks.touched([values["visit_at"].date()]), reason)
         patient = Patient.get_by_id(form.patient_id)
@@ -207,7 +201,7 @@ CORRECTED_FIELDS = ("visit_at", "poli", "payment_type", "complaint", "anamnesis"
 def _late(sent: list, reason: str) -> list:
     """The sent reports a write touches; without a reason a write into a sent period is refused."""
     if sent and not " ".join((reason or "").split()):
-        raise VisitInvalid({"reason": locks.reason_needed(sent)})
+        raise FormInvalid({"reason": locks.reason_needed(sent)})
     return sent
 
 
@@ -296,10 +290,10 @@ def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | N
     """Corrects a recorded visit (its diagnoses too) with a reason; the audit trail keeps before and after."""
     user = require("visit.write", user)
     if not " ".join((reason or "").split()):
-        raise VisitInvalid({"reason": _("Alasan koreksi wajib diisi, misalnya 'salah kode diagnosis'.")})
+        raise FormInvalid({"reason": _("Alasan koreksi wajib diisi, misalnya 'salah kode diagnosis'.")})
     values, errors = review(form, today=today)
     if errors:
-        raise VisitInvalid(errors)
+        raise FormInvalid(errors)
     with writing():
         visit = _live_visit(visit_id)
         if visit.patient_id != form.patient_id:

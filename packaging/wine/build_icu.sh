@@ -59,10 +59,10 @@ CC=x86_64-w64-mingw32-gcc-posix CXX=x86_64-w64-mingw32-g++-posix \
 mkdir -p lib bin
 for dir in stubdata common data; do make -s -j"$jobs" -C "$dir" >>make.log 2>&1; done
 
+exports=$(x86_64-w64-mingw32-objdump -p lib/icuuc*.dll)  # the whole table: grep -q would cut objdump short
+grep -q ' ucnv_open$' <<<"$exports" || { log "icuuc.dll does not export ucnv_open by its plain name"; exit 1; }
 rm -rf "$cache" && mkdir -p "$cache/bin"
 cp lib/icuuc*.dll "$cache/bin/icuuc.dll"
 cp lib/icudt*.dll /usr/x86_64-w64-mingw32/lib/libwinpthread-1.dll "$cache/bin/"
-x86_64-w64-mingw32-objdump -p "$cache/bin/icuuc.dll" | grep -q 'ucnv_open$' \
-  || { log "icuuc.dll does not export ucnv_open by its plain name"; exit 1; }
 echo "$stamp" >"$cache/stamp"
 echo "$cache/bin"

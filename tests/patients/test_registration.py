@@ -7,11 +7,11 @@ import json
 
 import pytest
 
+from kupang_desk.errors import FormInvalid
 from kupang_desk.models import AuditEvent, Patient, PatientIdentifier, Setting, Visit
 from kupang_desk.patients import registration
 from kupang_desk.patients.registration import (
     DuplicateNik,
-    FormInvalid,
     WarningsNotAccepted,
     register,
     review,

@@ -15,7 +15,7 @@ from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import PermissionDenied
 from kupang_desk.cli import main
 from kupang_desk.documents.table import Period
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import FormInvalid, KnownError
 from kupang_desk.formatting import format_month
 from kupang_desk.models import LateChange, SentFile, SentReport
 from kupang_desk.models import database as database_module
@@ -25,7 +25,6 @@ from kupang_desk.reports.skdr import Week
 from kupang_desk.visits.recording import (
     DiagnosisLine,
     VisitForm,
-    VisitInvalid,
     correct_visit,
     delete_visit,
     form_of,
@@ -108,7 +107,7 @@ def test_a_sent_period_is_locked_and_a_late_change_makes_it_perlu_revisi(october
         sent.mark_sent("lb1", OCTOBER)  # nothing changed: nothing new to send
 
     # A visit entered late into October needs a reason, naming the sent report.
-    with pytest.raises(VisitInvalid) as refused:
+    with pytest.raises(FormInvalid) as refused:
         late_visit(yohanes, dt.datetime(2026, 10, 20, 9, 0), "J06.9")
     assert "LB1 Oktober 2026 (dikirim" in refused.value.errors["reason"]
     assert LateChange.select().count() == 0

@@ -6,13 +6,12 @@ import datetime as dt
 
 import pytest
 
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import FormInvalid, KnownError
 from kupang_desk.models import Visit, VisitDiagnosis
 from kupang_desk.visits import icd
 from kupang_desk.visits.recording import (
     DiagnosisLine,
     VisitForm,
-    VisitInvalid,
     is_new_visit,
     parse_vital,
     record_visit,
@@ -72,7 +71,7 @@ def test_invalid_visits_are_explained_and_not_saved(database):
     form = VisitForm(patient_id=patient.id, visit_at=dt.datetime(1980, 1, 1, 9), poli_id=None,
                      vitals={"systolic": "80", "diastolic": "120"}, diagnoses=[DiagnosisLine("X99.99")],
                      referral_kind="external")
-    with pytest.raises(VisitInvalid) as caught:
+    with pytest.raises(FormInvalid) as caught:
         record_visit(form, today=TODAY)
     assert set(caught.value.errors) == {"visit_at", "poli_id", "diastolic", "diagnoses", "referral_kind"}
     assert Visit.select().count() == 0
@@ -111,7 +110,7 @@ def test_a_correction_replaces_the_diagnoses_and_keeps_before_and_after(database
     patient = new_patient()
     visit = new_visit(patient, dt.datetime(2026, 11, 20, 9, 0), "J06.9")
     form = form_of(visit)
-    with pytest.raises(VisitInvalid) as missing:
+    with pytest.raises(FormInvalid) as missing:
         correct_visit(visit.id, form, reason="  ", user=clerk, today=TODAY)
     assert "reason" in missing.value.errors
     form.diagnoses = [DiagnosisLine("J18.9", True, True), DiagnosisLine("I10", False, False)]

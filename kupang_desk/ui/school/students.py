@@ -20,14 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import FormInvalid, KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.scholarships import awards, programmes
 from kupang_desk.students import classes
 from kupang_desk.students.records import (
     LABELS,
-    StudentInvalid,
     StudentRecord,
     active_students,
     class_groups,
@@ -109,10 +108,10 @@ class StudentDialog(QDialog):
         self.message.clear()
         try:
             student = save_student(self.values(), student_id=self.student.id if self.student else None)
-        except StudentInvalid as error:
-            key = next((k for k, label in LABELS.items() if label == error.column), "")
-            self.form.show_message(key, error.reason)
-            self.message.setText(error.reason)
+        except FormInvalid as error:
+            for key, reason in error.errors.items():
+                self.form.show_message(key, reason)
+            self.message.setText(str(error))
             return None
         except KnownError as error:
             self.message.setText(str(error))
