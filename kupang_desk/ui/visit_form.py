@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from PySide6.QtCore import QDateTime, QSettings, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDateTime,
+    QEvent,
+    QModelIndex,
+    QSettings,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -22,8 +30,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
+    QStyledItemDelegate,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -164,12 +172,18 @@ class VisitFormDialog(DiscardGuard, QDialog):
         self.picker = IcdPicker(favourites or [])
         self.picker.picked.connect(self.add_diagnosis)
         f.add("icd", _("Cari diagnosis"), self.picker)
-        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.diagnoses = DiagnosisModel(self.COLUMNS, self)
+        self.table = QTableView()
         self.table.setObjectName("diagnoses")
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.setModel(self.diagnoses)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # Space ticks a box
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.ticks = TickDelegate(self.table)
+        for column in (DiagnosisModel.NEW_CASE, DiagnosisModel.PRIMARY):
+            self.table.setItemDelegateForColumn(column, self.ticks)
+        self.diagnoses.rowsInserted.connect(lambda _parent, first, last: self._add_remove_buttons(first, last))
         self.table.setMinimumHeight(120)
         f.add("diagnoses", _("Diagnosis"), self.table)
         self.referral = combo([(_("Tidak dirujuk"), ""), (_("Rujuk internal (poli lain)"), "internal"),
@@ -232,11 +246,10 @@ class VisitFormDialog(DiscardGuard, QDialog):
         self.complaint.setText(form.complaint)
         for name, text in form.vitals.items():
             self.vitals[name].setText(text)
-        for line_ in form.diagnoses:
-            self.add_diagnosis(line_.code)
-            row = self.table.rowCount() - 1
-            self.table.cellWidget(row, 2).setChecked(line_.is_new_case)
-            self.table.cellWidget(row, 3).setChecked(line_.is_primary)
+        for line_ in form.diagnoses:  # as recorded, not as suggested
+            found = icd.get(line_.code)
+            self.diagnoses.add(DiagnosisEntry(line_.code, found.title if found else line_.code, new_case=line_.is_new_case))
+            self.diagnoses.rows[-1].primary = line_.is_primary
         select_data(self.referral, form.referral_kind)
         select_data(self.referral_poli, form.referral_poli_id)
         self.referral_facility.setText(form.referral_facility)
@@ -280,45 +293,30 @@ class VisitFormDialog(DiscardGuard, QDialog):
     # --- diagnoses ---------------------------------------------------------------------
 
     def codes(self) -> list[str]:
-        return [self.table.item(row, 0).text() for row in range(self.table.rowCount())]
+        return [row.code for row in self.diagnoses.rows]
 
     def add_diagnosis(self, code: str) -> None:
         if code in self.codes():
             self.form.show_message("diagnoses", _("{code} sudah ada di daftar.").format(code=code))
             return
         found = icd.get(code)
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        self.table.setItem(row, 0, _item(code))
-        self.table.setItem(row, 1, _item(found.title if found else code))
-        new_case = QCheckBox()
-        new_case.setChecked(suggest_new_case(self.patient.id, code, self.at()))
-        new_case.setToolTip(_("Disarankan dari riwayat pasien; boleh diubah"))
-        primary = QCheckBox()
-        primary.setChecked(row == 0)
-        primary.toggled.connect(lambda checked, box=primary: self._only_one_primary(box, checked))
-        remove = QPushButton(_("Hapus"))
-        remove.clicked.connect(lambda _checked=False, c=code: self.remove_diagnosis(c))
-        self.table.setCellWidget(row, 2, new_case)
-        self.table.setCellWidget(row, 3, primary)
-        self.table.setCellWidget(row, 4, remove)
+        self.diagnoses.add(DiagnosisEntry(code, found.title if found else code,
+                                        new_case=suggest_new_case(self.patient.id, code, self.at())))
         self.form.show_message("diagnoses")
 
-    def _only_one_primary(self, box: QCheckBox, checked: bool) -> None:
-        if not checked:
-            return
-        for row in range(self.table.rowCount()):
-            other = self.table.cellWidget(row, 3)
-            if other is not box and other.isChecked():
-                other.setChecked(False)
+    def _add_remove_buttons(self, first: int, last: int) -> None:
+        """A Hapus button in each new row (it holds no state: the row's code is read when clicked)."""
+        for row in range(first, last + 1):
+            remove = QPushButton(_("Hapus"))
+            code = self.diagnoses.rows[row].code
+            remove.clicked.connect(lambda _checked=False, c=code: self.remove_diagnosis(c))
+            self.table.setIndexWidget(self.diagnoses.index(row, DiagnosisModel.REMOVE), remove)
 
     def remove_diagnosis(self, code: str) -> None:
-        if code in self.codes():
-            self.table.removeRow(self.codes().index(code))
+        self.diagnoses.remove(code)
 
     def lines(self) -> list[DiagnosisLine]:
-        return [DiagnosisLine(self.table.item(row, 0).text(), self.table.cellWidget(row, 2).isChecked(),
-                              self.table.cellWidget(row, 3).isChecked()) for row in range(self.table.rowCount())]
+        return [DiagnosisLine(row.code, row.new_case, row.primary) for row in self.diagnoses.rows]
 
     # --- saving ------------------------------------------------------------------------
 
@@ -381,5 +379,100 @@ class VisitFormDialog(DiscardGuard, QDialog):
         self.accept()
 
 
-def _item(text: str) -> QTableWidgetItem:
-    return QTableWidgetItem(text)
+class TickDelegate(QStyledItemDelegate):
+    """A tick box a click anywhere in its cell turns (not only on the small box), or Space."""
+
+    def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802 - Qt's name
+        checkable = bool(index.flags() & Qt.ItemFlag.ItemIsUserCheckable)
+        kind = event.type()
+        if checkable and kind == QEvent.Type.MouseButtonRelease and option.rect.contains(event.position().toPoint()):
+            ticked = Qt.CheckState(index.data(Qt.ItemDataRole.CheckStateRole)) == Qt.CheckState.Checked
+            return model.setData(index, Qt.CheckState.Unchecked if ticked else Qt.CheckState.Checked,
+                                 Qt.ItemDataRole.CheckStateRole)
+        if checkable and kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            return True  # the release turns it, once
+        return super().editorEvent(event, model, option, index)
+
+
+@dataclass
+class DiagnosisEntry:
+    code: str
+    title: str
+    new_case: bool = False  # suggested from the patient's history; the clerk may change it
+    primary: bool = False
+
+
+class DiagnosisModel(QAbstractTableModel):
+    """The visit's diagnoses, the state of the form's table: code, title, Kasus baru and Utama (ticked
+    with the mouse or Space), and one Utama at most (the first added, until another is ticked)."""
+
+    NEW_CASE, PRIMARY, REMOVE = 2, 3, 4
+
+    def __init__(self, headers: tuple[str, ...], parent=None) -> None:
+        super().__init__(parent)
+        self.headers = headers
+        self.rows: list[DiagnosisEntry] = []
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() in (self.NEW_CASE, self.PRIMARY):
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole and column in (0, 1):
+            return row.code if column == 0 else row.title
+        if role == Qt.ItemDataRole.CheckStateRole and column in (self.NEW_CASE, self.PRIMARY):
+            ticked = row.new_case if column == self.NEW_CASE else row.primary
+            return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.NEW_CASE:
+            return _("Disarankan dari riwayat pasien; boleh diubah")
+        return None
+
+    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() not in (self.NEW_CASE, self.PRIMARY):
+            return False
+        ticked = Qt.CheckState(value) == Qt.CheckState.Checked
+        row = self.rows[index.row()]
+        if index.column() == self.NEW_CASE:
+            row.new_case = ticked
+        else:
+            if ticked:  # one primary diagnosis: ticking one unticks the other
+                for other in self.rows:
+                    other.primary = False
+            row.primary = ticked
+            self.dataChanged.emit(self.index(0, self.PRIMARY), self.index(len(self.rows) - 1, self.PRIMARY))
+            return True
+        self.dataChanged.emit(index, index)
+        return True
+
+    def state(self) -> tuple:
+        """What the clerk put in (the form's unsaved input includes it)."""
+        return tuple((row.code, row.new_case, row.primary) for row in self.rows)
+
+    def add(self, row: DiagnosisEntry) -> None:
+        row.primary = not self.rows  # the first one added is the primary, as clerks list them
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows))
+        self.rows.append(row)
+        self.endInsertRows()
+
+    def remove(self, code: str) -> None:
+        for number, row in enumerate(self.rows):
+            if row.code == code:
+                self.beginRemoveRows(QModelIndex(), number, number)
+                del self.rows[number]
+                self.endRemoveRows()
+                return

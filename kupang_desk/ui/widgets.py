@@ -357,8 +357,9 @@ def form_state(widget: QWidget) -> tuple:
             values.append(child.currentIndex())
         elif isinstance(child, QAbstractButton) and child.isCheckable():
             values.append(child.isChecked())
-        elif isinstance(child, QTableView) and child.model() is not None:
-            values.append(child.model().rowCount())
+        elif isinstance(child, QTableView) and child.model() is not None:  # a form's own table: its state, else its rows
+            model = child.model()
+            values.append(model.state() if hasattr(model, "state") else model.rowCount())
     return tuple(values)
 
 

@@ -13,7 +13,7 @@ from kupang_desk.models import Patient, Visit, VisitDiagnosis
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.patient_form import PatientFormDialog
 from kupang_desk.ui.patients import PatientCardDialog
-from kupang_desk.ui.visit_form import VisitFormDialog
+from kupang_desk.ui.visit_form import DiagnosisModel, VisitFormDialog
 from tests.helpers.factories import new_patient, new_visit
 
 
@@ -124,7 +124,16 @@ def test_record_a_visit_with_two_diagnoses(window, qtbot):
     qtbot.keyClicks(dialog.picker.edit, "i10")
     qtbot.keyClick(dialog.picker.edit, Qt.Key.Key_Return)
     assert dialog.codes() == ["J06.9", "I10"]
-    dialog.table.cellWidget(1, 3).setChecked(True)  # hypertension is the primary diagnosis
+    assert [line.is_primary for line in dialog.lines()] == [True, False]  # the first one, until another is ticked
+    dialog.table.setCurrentIndex(dialog.diagnoses.index(1, DiagnosisModel.PRIMARY))
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Space)  # hypertension is the primary diagnosis
+    assert [line.is_primary for line in dialog.lines()] == [False, True]
+    new_case = dialog.lines()[0].is_new_case
+    rect = dialog.table.visualRect(dialog.diagnoses.index(0, DiagnosisModel.NEW_CASE))
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # the box, by mouse
+    assert dialog.lines()[0].is_new_case is not new_case
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert dialog.lines()[0].is_new_case is new_case
     with qtbot.waitSignal(dialog.saved) as saved:  # Ctrl+S from the diagnosis box
         qtbot.keyClick(dialog.picker.edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     visit = Visit.get_by_id(saved.args[0])
@@ -342,7 +351,7 @@ def test_a_diagnosis_added_counts_as_input_to_keep(window, qtbot):
     seen: list[str] = []
     _answer_when_asked("Kembali ke formulir", seen)
     dialog.close()  # the window's close button
-    assert seen and dialog.isVisible() and dialog.table.rowCount() == 1
+    assert seen and dialog.isVisible() and dialog.diagnoses.rowCount() == 1
 
 
 def test_a_nik_fills_in_the_birth_date_and_sex_it_carries(window, qtbot):
