@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import sys
 import threading
+from typing import Any
 
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
@@ -142,7 +143,7 @@ class TrendChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.points: list[MonthPoint] = []
-        self.plot = None
+        self.plot: Any = None  # a pyqtgraph PlotWidget once its library is in (pyqtgraph has no types)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.waiting = QLabel(_("Memuat grafik..."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+D = TypeVar("D", bound=QDialog)
+
+
 def _page_attributes() -> dict[str, str]:
     """The window's names for the section pages (window.patients_page), with their section keys."""
     return {section.attribute: section.key for section in sections()}
@@ -82,7 +85,9 @@ class MainWindow(QMainWindow):
         # This PC keeps the audit trail's head as it works (at start, every few minutes, at closing), so a
         # trail cut back behind it is seen here (audit.remember_head moves it only over a chain that holds).
         self.keep_head()
-        self.head_timer = QTimer(self, interval=KEEP_HEAD_MS, timeout=self.keep_head)
+        self.head_timer = QTimer(self)
+        self.head_timer.setInterval(KEEP_HEAD_MS)
+        self.head_timer.timeout.connect(self.keep_head)
         self.head_timer.start()
         self.setWindowTitle(self._title())
         fit_to_screen(self, 1100, 700)
@@ -167,11 +172,11 @@ class MainWindow(QMainWindow):
             self.page(key)
         return self.__dict__[name]
 
-    def built_page(self, name: str) -> QWidget | None:
+    def built_page(self, name: str) -> Any:
         """A section page if it was built, without building it (for a refresh that only matters to a page on screen)."""
         return self.__dict__.get(name)
 
-    def page(self, key: str) -> QWidget:
+    def page(self, key: str) -> Any:
         """The page of section ``key``, built the first time."""
         placeholder = self.section_pages[key]
         if key in self._built:
@@ -220,20 +225,25 @@ class MainWindow(QMainWindow):
     def _on_section_changed(self, row: int) -> None:
         key = self.section_keys()[row]
         fresh = key not in self._built
-        self.page(key)
+        page = self.page(key)
         self.pages.setCurrentIndex(row)
         if fresh:  # laid out now, as the pages built with the window were: a click at once lands where it is drawn
-            self.pages.currentWidget().setGeometry(self.pages.contentsRect())
+            page.setGeometry(self.pages.contentsRect())
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self.page(key).section_shown()
 
-    def _keep(self, dialog: QDialog) -> QDialog:
+    def _keep(self, dialog: D) -> D:
         """Opens ``dialog`` without blocking and keeps it alive until it closes."""
         self.dialogs.append(dialog)
         dialog.finished.connect(lambda _result: self.dialogs.remove(dialog) if dialog in self.dialogs else None)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def register_patient_here(self) -> PatientFormDialog:
+        """Pasien > Pasien baru (Ctrl+N): the Pasien section, and the registration form over it."""
+        self.show_section("pasien")
+        return self.register_patient()
 
     def register_patient(self) -> PatientFormDialog:
         from kupang_desk.ui.patient_form import PatientFormDialog
@@ -387,8 +397,7 @@ class MainWindow(QMainWindow):
             patient_menu = self.menuBar().addMenu(_("&Pasien"))
             for text, keys, handler, needs in (
                 (_("Cari pasien"), "Ctrl+F", self.focus_patient_search, "patient.read"),
-                (_("Pasien baru..."), "Ctrl+N", lambda: (self.show_section("pasien"), self.register_patient()),
-                 "patient.write"),
+                (_("Pasien baru..."), "Ctrl+N", self.register_patient_here, "patient.write"),
                 (_("Kunjungan baru untuk pasien terpilih..."), "Ctrl+K", self.new_visit_for_selection, "visit.write"),
                 (_("Gabungkan pasien ganda..."), "", self.merge_patients, "patient.merge"),
             ):
@@ -428,10 +437,10 @@ class MainWindow(QMainWindow):
             action = QAction(section.title, self)
             action.triggered.connect(lambda _checked=False, key=section.key: self.show_guide(key))
             guides.addAction(action)
-        keys = QAction(_("Pintasan &keyboard"), self)
-        keys.setObjectName("shortcuts")
-        keys.triggered.connect(self.show_shortcuts)
-        help_menu.addAction(keys)
+        shortcuts = QAction(_("Pintasan &keyboard"), self)
+        shortcuts.setObjectName("shortcuts")
+        shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(shortcuts)
         help_menu.addSeparator()
         about = QAction(_("&Tentang Kupang Desk"), self)
         about.triggered.connect(self.show_about)
@@ -455,7 +464,7 @@ class MainWindow(QMainWindow):
     def switch_user(self) -> bool:
         """Berkas > Ganti pengguna: the next clerk signs in without the program closing. A form with
         unsaved input asks first; the day's closing backup waits for the real closing."""
-        for dialog in self.findChildren(DiscardGuard):
+        for dialog in (child for child in self.findChildren(QDialog) if isinstance(child, DiscardGuard)):
             if dialog.isVisible() and dialog.has_unsaved_input() and not ask_discard(dialog):
                 return False
         self.switching_user = True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -35,6 +34,7 @@ from kupang_desk.ui.widgets import (
     line,
     parse_date_text,
     select_data,
+    shortcut,
 )
 from kupang_desk.validators import RELIGIONS, nik_birth_and_sex
 
@@ -171,7 +171,7 @@ class PatientFormDialog(DiscardGuard, QDialog):
         self.save_button.clicked.connect(self.save)
         self.accept_warnings_button.clicked.connect(self.save_accepting_warnings)
         cancel.clicked.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        shortcut("Ctrl+S", self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.warning_label)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,7 +38,7 @@ from kupang_desk.ui.patient_form import candidate_item
 from kupang_desk.ui.printing import preview_pdf, print_folder
 from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.visit_register import VisitRegisterModel
-from kupang_desk.ui.widgets import ListModel, fit_to_screen
+from kupang_desk.ui.widgets import ListModel, fit_to_screen, shortcut
 from kupang_desk.visits.register import VisitFilter, VisitRegister
 
 
@@ -244,9 +243,9 @@ class PatientCardDialog(QDialog):
         edit_button.clicked.connect(self._edit)
         print_button.clicked.connect(self.print_card)
         close.clicked.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+K"), self, activated=self._visit)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self._edit)
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_card)
+        shortcut("Ctrl+K", self, self._visit)
+        shortcut("Ctrl+E", self, self._edit)
+        shortcut("Ctrl+P", self, self.print_card)
         layout = QVBoxLayout(self)
         layout.addLayout(identity)
         layout.addWidget(QLabel(_("<b>Riwayat kunjungan</b> ({count})").format(count=format_number(register.count()))))

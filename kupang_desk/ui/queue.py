@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -38,7 +38,7 @@ from kupang_desk.queue.live import Watcher
 from kupang_desk.ui.feedback import say, status_label
 from kupang_desk.ui.printing import preview_pdf, print_folder
 from kupang_desk.ui.sections import SectionView
-from kupang_desk.ui.widgets import ListModel, combo, line, record_table
+from kupang_desk.ui.widgets import ListModel, combo, line, record_table, shortcut
 
 
 def _fit_columns(table) -> None:
@@ -253,7 +253,7 @@ class PoliTab(QWidget):
             button.clicked.connect(lambda _checked=False, k=key: self.act(k))
             row.addWidget(button)
         row.addStretch(1)
-        QShortcut(QKeySequence("F2"), self, activated=lambda: self.act("next"))
+        shortcut("F2", self, lambda: self.act("next"))
         self.message = status_label()
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -372,7 +372,7 @@ class WaitingRoomScreen(QWidget):
         self.setStyleSheet("background: #0b3d5c; color: white;")
         self.grid = QGridLayout(self)
         self.shown: dict[int, str] = {}
-        QShortcut(QKeySequence("Esc"), self, activated=self.close)
+        shortcut("Esc", self, self.close)
 
     def reload(self) -> None:
         while self.grid.count():

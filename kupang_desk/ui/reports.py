@@ -9,7 +9,6 @@ from PySide6.QtCore import (
     QStandardPaths,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -46,6 +45,7 @@ from kupang_desk.ui.widgets import (
     open_document,
     parse_date_text,
     select_data,
+    shortcut,
 )
 
 
@@ -140,7 +140,7 @@ class ReportsPage(QWidget, SectionView):
         self.xlsx_button.clicked.connect(lambda: self.save_as("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.save_as("pdf"))
         self.print_button.clicked.connect(lambda: self.print_report())
-        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_report)
+        shortcut("Ctrl+P", self, self.print_report)
         for edit in (self.date_from, self.date_to):
             edit.returnPressed.connect(self.preview)
         self._show_options()

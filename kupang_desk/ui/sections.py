@@ -28,7 +28,7 @@ class Section:
     attribute: str  # the window's name for the page (window.patients_page)
     page: str  # "module:Class" of the page, imported the first time the section is opened
 
-    def page_class(self) -> type:
+    def page_class(self) -> type[SectionView]:
         module, _sep, name = self.page.partition(":")
         return getattr(importlib.import_module(module), name)
 

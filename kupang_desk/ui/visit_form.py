@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateTimeEdit,
@@ -42,7 +42,15 @@ from kupang_desk.errors import FormInvalid, KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.ui.operations import show_error
-from kupang_desk.ui.widgets import DiscardGuard, FieldForm, combo, fit_to_screen, line, select_data
+from kupang_desk.ui.widgets import (
+    DiscardGuard,
+    FieldForm,
+    combo,
+    fit_to_screen,
+    line,
+    select_data,
+    shortcut,
+)
 from kupang_desk.visits import icd
 from kupang_desk.visits.recording import (
     VITALS,
@@ -228,7 +236,7 @@ class VisitFormDialog(DiscardGuard, QDialog):
             button.setDefault(False)
         self.save_button.clicked.connect(self.save)
         cancel.clicked.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        shortcut("Ctrl+S", self, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(header)
         layout.addWidget(scroll, 1)

@@ -7,7 +7,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
 )
-from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -48,6 +48,8 @@ from kupang_desk.i18n import _
 
 # Item roles as plain ints: data() is called for every role of every visible cell, and
 # comparing with the enum members costs more than the lookup itself.
+W = TypeVar("W", bound=QWidget)  # FieldForm.add hands back the widget it was given, as its own type
+
 DISPLAY = Qt.ItemDataRole.DisplayRole.value
 USER = Qt.ItemDataRole.UserRole.value
 ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
@@ -86,7 +88,7 @@ class FieldForm(QWidget):
         self.widgets: dict[str, QWidget] = {}
         self.messages: dict[str, QLabel] = {}
 
-    def add(self, name: str, label: str, widget: QWidget, *, extra: QWidget | None = None) -> QWidget:
+    def add(self, name: str, label: str, widget: W, *, extra: QWidget | None = None) -> W:
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -466,3 +468,10 @@ def ask_open_path(parent: QWidget | None, kind: str, title: str, pattern: str, f
 def ask_folder(parent: QWidget | None, kind: str, title: str) -> str:
     """A folder (a backup folder, a flash disk), starting at the last one chosen; "" when cancelled."""
     return _ask(file_dialog(parent, title, last_folder(kind), "", mode="folder"), kind)
+
+
+def shortcut(keys: str, parent: QWidget, handler: Callable[[], object]) -> QShortcut:
+    """A keyboard shortcut on ``parent`` (and what it holds) that calls ``handler``."""
+    made = QShortcut(QKeySequence(keys), parent)
+    made.activated.connect(handler)
+    return made
