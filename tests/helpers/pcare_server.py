@@ -1,0 +1,165 @@
+"""A stand-in for BPJS Kesehatan's P-Care web service, written from its documentation (the
+headers and the signature it checks, the encrypted and LZ-string-compressed ``response``, the
+``metaData`` codes) rather than from kupang_desk.pcare, so that the client can fail against it:
+
+- every request is refused with 401 unless ``X-cons-id``, ``user_key``, ``X-signature`` =
+  base64(HMAC-SHA256(cons_id&timestamp, secret)) and ``X-authorization`` = Basic
+  base64(user:password:app code) hold, and ``X-timestamp`` is within five minutes of its clock;
+- a successful ``response`` is AES-256-CBC (key SHA-256(cons_id + secret + timestamp), IV its first
+  16 bytes, PKCS#7) over LZ-string's compressToEncodedURIComponent of the JSON;
+- a refusal is plain: 412 with ``[{"field", "message"}]`` (a second registration of the member at
+  the same poli on the same day, a member not active), 204 for no such member, 5xx when told to.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import lzstring
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from kupang_desk import clock
+
+CONS_ID, SECRET, USER_KEY, USERNAME, PASSWORD, APP_CODE = "12345", "rahasia-uji", "kunci-pengguna", "pkm-oebobo", "sandi-pcare", "095"
+OEBOBO_PROVIDER = "0162B003"
+
+
+def member(card: str, nik: str, name: str, *, active: bool = True, kind: str = "PBI (APBN)",
+           provider: str = OEBOBO_PROVIDER, prolanis: bool = False, birth: str = "12-03-1987", sex: str = "L") -> dict:
+    """A member as P-Care's ``peserta`` answers (its field names and date format)."""
+    return {"noKartu": card, "nama": name, "hubunganKeluarga": "Peserta", "sex": sex, "tglLahir": birth,
+            "tglMulaiAktif": "01-01-2014", "tglAkhirBerlaku": "01-01-2100",
+            "kdProviderPst": {"kdProvider": provider, "nmProvider": "OEBOBO" if provider == OEBOBO_PROVIDER else "LAIN"},
+            "kdProviderGigi": {"kdProvider": None, "nmProvider": None}, "jnsKelas": {"nama": "KELAS III", "kode": "3"},
+            "jnsPeserta": {"nama": kind, "kode": "21"}, "golDarah": "0", "noHP": "", "noKTP": nik, "pstProl": "HT" if prolanis else "",
+            "pstPrb": "", "aktif": active, "ketAktif": "AKTIF" if active else "TIDAK AKTIF", "asuransi": None, "tunggakan": 0}
+
+
+class PcareStandIn:
+    def __init__(self) -> None:
+        self.members: dict[str, dict] = {}
+        self.registrations: dict[tuple[str, str], dict] = {}  # (tglDaftar, noUrut) -> body
+        self.skew = 0.0  # seconds the service's clock runs ahead of the program's
+        self.fail_next: list[int] = []  # HTTP codes to answer the next requests with (503 ...)
+        self.requests: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    def add(self, *members: dict) -> None:
+        for entry in members:
+            self.members[entry["noKartu"]] = entry
+
+    def start(self) -> PcareStandIn:
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args) -> None:
+                pass
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode("utf-8") if length else ""
+                headers = {name.lower(): value for name, value in self.headers.items()}  # names are case-blind in HTTP
+                status, reply = service.handle(self.command, self.path.strip("/"), headers, body)
+                data = json.dumps(reply).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _answer  # noqa: N815 - the handler's names
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}/pcare-rest"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    # --- the service --------------------------------------------------------------------------
+
+    def handle(self, method: str, path: str, headers: dict, body: str) -> tuple[int, dict]:
+        with self._lock:
+            self.requests.append((method, path))
+            if self.fail_next:
+                code = self.fail_next.pop(0)
+                return code, {"response": None, "metaData": {"message": "Service Unavailable", "code": code}}
+            refused = self._check(headers)
+            if refused:
+                return 401, {"response": None, "metaData": {"message": refused, "code": 401}}
+            stamp = headers["x-timestamp"]
+            path = path.removeprefix("pcare-rest/")
+            parts = path.split("/")
+            if method == "GET" and parts[0] == "peserta":
+                number = parts[-1]
+                found = self.members.get(number) or next((m for m in self.members.values() if m["noKTP"] == number), None)
+                if found is None:
+                    return 200, {"response": None, "metaData": {"message": "NO_CONTENT", "code": 204}}
+                return 200, self._ok(found, stamp)
+            if method == "POST" and path == "pendaftaran":
+                return self._register(json.loads(body), stamp)
+            if method == "GET" and parts[:2] == ["pendaftaran", "noUrut"]:
+                found = self.registrations.get((parts[4], parts[2]))
+                if found is None:
+                    return 200, {"response": None, "metaData": {"message": "NO_CONTENT", "code": 204}}
+                return 200, self._ok({**found, "noUrut": parts[2]}, stamp)
+            if method == "DELETE" and parts[:2] == ["pendaftaran", "peserta"]:
+                key = (parts[4], parts[6])
+                if key not in self.registrations:
+                    return 412, {"response": [{"field": "noUrut", "message": "Data pendaftaran tidak ditemukan"}],
+                                 "metaData": {"message": "PRECONDITION_FAILED", "code": 412}}
+                del self.registrations[key]
+                return 200, {"response": None, "metaData": {"message": "OK", "code": 200}}
+            return 404, {"response": None, "metaData": {"message": "NOT_FOUND", "code": 404}}
+
+    def _check(self, headers: dict) -> str:
+        """Why the request is refused, or "" (the documented checks, in the documented order)."""
+        if headers.get("x-cons-id") != CONS_ID or headers.get("user_key") != USER_KEY:
+            return "Unauthorized: cons-id atau user_key tidak terdaftar"
+        stamp = headers.get("x-timestamp", "")
+        if not stamp.isdigit() or abs(int(stamp) - (clock.timestamp() + self.skew)) > 300:
+            return "Timestamp expired"
+        expected = base64.b64encode(hmac.new(SECRET.encode(), f"{CONS_ID}&{stamp}".encode(), hashlib.sha256).digest()).decode()
+        if not hmac.compare_digest(headers.get("x-signature", ""), expected):
+            return "Signature tidak valid"
+        login = "Basic " + base64.b64encode(f"{USERNAME}:{PASSWORD}:{APP_CODE}".encode()).decode()
+        if headers.get("x-authorization") != login:
+            return "Username atau password salah"
+        return ""
+
+    def _ok(self, value, stamp: str, code: int = 200) -> dict:
+        key = hashlib.sha256(f"{CONS_ID}{SECRET}{stamp}".encode()).digest()
+        padder = padding.PKCS7(128).padder()
+        inner = lzstring.compress_to_encoded_uri_component(json.dumps(value)).encode()
+        sealing = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
+        sealed = sealing.update(padder.update(inner) + padder.finalize()) + sealing.finalize()
+        return {"response": base64.b64encode(sealed).decode(),
+                "metaData": {"message": "CREATED" if code == 201 else "OK", "code": code}}
+
+    def _register(self, body: dict, stamp: str) -> tuple[int, dict]:
+        card, day, poli = body.get("noKartu", ""), body.get("tglDaftar", ""), body.get("kdPoli", "")
+        found = self.members.get(card)
+        if found is None or not found["aktif"]:
+            return 412, {"response": [{"field": "noKartu", "message": "Peserta tidak aktif" if found else "Peserta tidak ditemukan"}],
+                         "metaData": {"message": "PRECONDITION_FAILED", "code": 412}}
+        if any(r["noKartu"] == card and r["kdPoli"] == poli and d == day for (d, _n), r in self.registrations.items()):
+            return 412, {"response": [{"field": "noKartu", "message": "Peserta sudah didaftarkan pada poli dan tanggal yang sama"}],
+                         "metaData": {"message": "PRECONDITION_FAILED", "code": 412}}
+        number = f"A{sum(1 for d, _n in self.registrations if d == day) + 1}"
+        self.registrations[(day, number)] = body
+        return 201, self._ok({"field": "noUrut", "message": number}, stamp, 201)
