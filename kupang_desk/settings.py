@@ -79,6 +79,13 @@ KEYS: dict[str, Key] = {key.name: key for key in (
     Key("satusehat.client_id", str, "", "the OAuth2 client id (the secret is kept outside the database)"),
     Key("satusehat.client_secret_sealed", str, "", "the client secret sealed with the installation key, where the "
         "PC has no keyring (empty: in the keyring)"),
+    Key("pcare.url", str, "https://apijkn.bpjs-kesehatan.go.id/pcare-rest", "the P-Care web service's base URL"),
+    Key("pcare.cons_id", str, "", "the consumer id BPJS gave this puskesmas (its secret is kept outside the database)"),
+    Key("pcare.username", str, "", "the puskesmas's P-Care account (its password is kept outside the database)"),
+    Key("pcare.provider_code", str, "", "this puskesmas's FKTP code at BPJS (kdProvider)"),
+    Key("pcare.secret_sealed", str, "", "the consumer secret sealed with the installation key where the PC has no keyring"),
+    Key("pcare.user_key_sealed", str, "", "the user key sealed with the installation key where the PC has no keyring"),
+    Key("pcare.password_sealed", str, "", "the P-Care password sealed with the installation key where the PC has no keyring"),
     Key("city.puskesmas", list, [], "the puskesmas a Dinas expects files from: code and name; empty: Kota Kupang's 11"),
     Key("reference.icd10_titles", str, "", "fingerprint of the shipped Indonesian ICD-10 titles last loaded"),
     Key("lb1.age_bands", list, DEFAULT_AGE_BANDS, "LB1 age bands (days under one year, years above)", seeded=True),

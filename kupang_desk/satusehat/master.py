@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from dataclasses import dataclass, field
 
 import peewee as pw
 
-from kupang_desk import audit, settings
+from kupang_desk import audit, credentials, settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.backup import keystore
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
@@ -118,64 +116,25 @@ def find_baby(client, mother_nik: str, birth_date: dt.date, sex: str, name: str)
                  "tangan, tidak ditebak.").format(n=len(same), born=format_date(birth_date), nik=mother_nik, name=name)
 
 
-SECRET_SERVICE = "KupangDesk"
-SEALED_KEY = "satusehat.client_secret_sealed"
-
-
-def _secret_account() -> str:
-    return f"satusehat-secret:{settings.get('database.id') or 'default'}"
+SECRET = "satusehat.client_secret"  # kept by kupang_desk.credentials, never in the database
 
 
 def store_secret(secret: str, *, user: SignedIn | None = None) -> str:
-    """Keeps the OAuth2 client secret outside the database: in the OS keyring where there is one,
-    else sealed (AES-GCM) with this installation's key, which the database file does not hold.
-    Returns where it went, in words; the secret itself is never logged or shown."""
+    """Keeps the OAuth2 client secret outside the database (``kupang_desk.credentials``). Returns where
+    it went, in words; the secret itself is never logged or shown."""
     user = require("settings.edit", user)
     secret = secret.strip()
     if not secret:
         raise KnownError(_("Tulis client secret SATUSEHAT dari portal SATUSEHAT."))
-    import keyring  # the OS keyring and the cipher load when a secret is stored or read, not at start
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    from keyring.errors import KeyringError
-
-    try:
-        keyring.set_password(SECRET_SERVICE, _secret_account(), secret)
-        in_keyring = keyring.get_password(SECRET_SERVICE, _secret_account()) == secret
-    except (KeyringError, RuntimeError, OSError):
-        in_keyring = False
     with writing():
-        if in_keyring:
-            settings.put(SEALED_KEY, "")
-        else:
-            nonce = secrets.token_bytes(12)
-            sealed = AESGCM(keystore.audit_key()).encrypt(nonce, secret.encode("utf-8"), b"satusehat-client-secret")
-            settings.put(SEALED_KEY, (nonce + sealed).hex())
-        audit.record("update", "setting", "satusehat.client_secret", {"stored": "keyring" if in_keyring else "sealed"},
-                     user)
+        in_keyring = credentials.keep(SECRET, secret)
+        audit.record("update", "setting", SECRET, {"stored": "keyring" if in_keyring else "sealed"}, user)
     return _("di keyring sistem operasi") if in_keyring else _("terenkripsi dengan kunci instalasi PC ini")
 
 
 def client_secret() -> str:
     """The stored client secret, or "" when none is stored (or this PC cannot open it)."""
-    import keyring
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    from keyring.errors import KeyringError
-
-    try:
-        stored = keyring.get_password(SECRET_SERVICE, _secret_account())
-    except (KeyringError, RuntimeError, OSError):
-        stored = None
-    if stored:
-        return stored
-    sealed = settings.get(SEALED_KEY)
-    if not sealed:
-        return ""
-    data = bytes.fromhex(sealed)
-    try:
-        return AESGCM(keystore.audit_key()).decrypt(data[:12], data[12:], b"satusehat-client-secret").decode("utf-8")
-    except InvalidTag:  # sealed on another PC: its key is not this one's
-        return ""
+    return credentials.read(SECRET)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,10 @@ from kupang_desk.i18n import _
 from kupang_desk.patients import registration
 from kupang_desk.patients.duplicates import Candidate, likely_duplicates
 from kupang_desk.patients.registration import DuplicateNik, PatientForm
-from kupang_desk.ui.operations import show_error
+from kupang_desk.pcare import connection as pcare
+from kupang_desk.ui.operations import Operation, run_in_background, show_error
 from kupang_desk.ui.widgets import (
+    ERROR_STYLE,
     WARNING_STYLE,
     DiscardGuard,
     FieldForm,
@@ -81,6 +83,9 @@ class DuplicatesDialog(QDialog):
             self.accept()
 
 
+_UNANSWERED: set[Operation] = set()  # member checks still running after their form closed
+
+
 class PatientFormDialog(DiscardGuard, QDialog):
     """Registers a new patient, or corrects one (``patient`` given) with a reason.
 
@@ -117,7 +122,19 @@ class PatientFormDialog(DiscardGuard, QDialog):
         self.payment = f.add("payment_type_id", _("Cara bayar"), combo(
             office.payment_choices(),
             empty=_("— pilih —")))
-        self.bpjs_number = f.add("bpjs_number", _("No. BPJS"), line(placeholder=_("13 digit, nol di depan ikut diketik"), max_length=20))
+        self.member_button = QPushButton(_("Cek BPJS"))
+        self.member_button.setObjectName("checkMember")
+        self.member_button.setToolTip(_("Status kepesertaan JKN dari P-Care (No. BPJS, atau NIK bila kosong): aktif atau "
+                                        "tidak, PBI atau bukan, FKTP tempat terdaftar. Tanpa internet pendaftaran tetap jalan."))
+        self.member_button.clicked.connect(lambda: self.check_member())
+        self.bpjs_number = f.add("bpjs_number", _("No. BPJS"), line(placeholder=_("13 digit, nol di depan ikut diketik"), max_length=20),
+                                 extra=self.member_button)
+        self.member_status = QLabel()
+        self.member_status.setObjectName("memberStatus")
+        self.member_status.setWordWrap(True)
+        self.member_status.hide()
+        f.layout_.addRow("", self.member_status)
+        self.member_check: Operation | None = None
         self.phone = f.add("phone", _("Telepon/HP"), line(max_length=20))
         self.regency = combo([(name, code) for code, name in regions.regencies()])
         self.kecamatan = combo([])
@@ -264,6 +281,58 @@ class PatientFormDialog(DiscardGuard, QDialog):
             self.birth_date.setText(date_text(born))
         if self.sex.currentData() in (None, ""):
             select_data(self.sex, sex)
+
+    def check_member(self) -> Operation | None:
+        """Asks P-Care for the member's status off the GUI thread; the form stays usable, and works
+        without the network (the answer then says so)."""
+        number = "".join(ch for ch in (self.bpjs_number.text() or self.nik.text()) if ch.isdigit())
+        if not number:
+            self._show_member(_("Ketik No. BPJS (atau NIK) dulu, lalu Cek BPJS."), error=True)
+            return None
+        self._show_member(_("Menanyakan P-Care..."))
+        self.member_button.setEnabled(False)
+        self.member_check = run_in_background(
+            self, lambda _task: pcare.client().member(number), title=_("Cek kepesertaan BPJS"), show_progress=False,
+            on_success=self._member_answered, on_failure=self._member_unknown)
+        return self.member_check
+
+    def done(self, result: int) -> None:  # noqa: D102 - QDialog's
+        check = self.member_check
+        if check is not None and check.running:  # the dialog goes; the question to P-Care finishes on its own
+            check.on_success, check.on_failure = None, lambda _error: None
+            check.setParent(None)
+            _UNANSWERED.add(check)
+            check.finished.connect(lambda: _UNANSWERED.discard(check))
+        super().done(result)
+
+    def _show_member(self, text: str, *, error: bool = False) -> None:
+        self.member_status.setText(text)
+        self.member_status.setStyleSheet(ERROR_STYLE if error else "color: #1b5e20;")
+        self.member_status.setVisible(bool(text))
+
+    def _member_answered(self, member) -> None:
+        self.member_button.setEnabled(True)
+        if member is None:
+            self._show_member(_("P-Care tidak mengenal nomor ini. Periksa No. BPJS atau NIK-nya."), error=True)
+            return
+        if not self.bpjs_number.text().strip():  # asked by NIK: the card number goes where it belongs
+            self.bpjs_number.setText(member.card_number)
+        ours = pcare.provider_code()
+        elsewhere = bool(ours) and member.provider_code != ours
+        text = _("{name}: {status} · {kind} · FKTP {provider} ({code})").format(
+            name=member.name, status=member.status, kind=member.kind, provider=member.provider_name, code=member.provider_code)
+        if member.prolanis:
+            text += " · " + _("peserta Prolanis")
+        if elsewhere:
+            text += ". " + _("Terdaftar di FKTP lain: dilayani sebagai kunjungan antar-FKTP, atau sebagai pasien umum.")
+        if not member.active:
+            text += ". " + _("Tidak aktif: dilayani sebagai pasien umum sampai kepesertaannya aktif lagi.")
+        self._show_member(text, error=not member.active or elsewhere)
+
+    def _member_unknown(self, error: BaseException) -> None:
+        self.member_button.setEnabled(True)
+        self._show_member(_("Status BPJS tidak dapat dicek: {why} Pendaftaran tetap bisa disimpan.").format(
+            why=str(error) if isinstance(error, KnownError) else _("kesalahan program (lihat log).")), error=True)
 
     def refresh_messages(self, *, everything: bool = False) -> registration.Review:
         """Shows errors and warnings of the fields already visited (or of all)."""

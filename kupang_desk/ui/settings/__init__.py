@@ -16,6 +16,7 @@ from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.settings.accounts import AccountsTab, RolesTab
 from kupang_desk.ui.settings.audit import AuditTab
 from kupang_desk.ui.settings.backup import BackupSessionTab
+from kupang_desk.ui.settings.pcare import PcareTab
 from kupang_desk.ui.settings.profile import ProfileTab
 from kupang_desk.ui.settings.references import (
     AgeBandsEditor,
@@ -42,6 +43,7 @@ class SettingsPage(SectionPage, SectionView):
         self.profile = self.references = self.backup = self.accounts = self.roles = self.audit = None
         self.reporting: ReportingTab | None = None
         self.satusehat: SatusehatTab | None = None
+        self.pcare: PcareTab | None = None
         if allowed(user, "settings.edit"):
             self.profile = ProfileTab()
             self.profile.saved.connect(self.profile_saved)
@@ -63,6 +65,8 @@ class SettingsPage(SectionPage, SectionView):
                 self.tabs.addTab(self.reporting, _("Pelaporan"))
                 self.satusehat = SatusehatTab()
                 self.tabs.addTab(self.satusehat, _("SATUSEHAT"))
+                self.pcare = PcareTab()
+                self.tabs.addTab(self.pcare, _("P-Care"))
             self.tabs.addTab(self.backup, _("Cadangan dan sesi"))
         if allowed(user, "users.manage"):
             self.accounts, self.roles = AccountsTab(), RolesTab()
