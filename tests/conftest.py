@@ -140,3 +140,14 @@ def sqlite_database(sqlite_url):
     target = database_module.connect(sqlite_url)
     yield target
     database_module.close()
+
+
+@pytest.fixture
+def pcare_service():
+    """The stand-in P-Care (tests/helpers/pcare_server.py) with its three members, on a port of its own."""
+    from tests.helpers import pcare_server
+
+    server = pcare_server.PcareStandIn().start()
+    server.add(pcare_server.YOHANES, pcare_server.MARIA, pcare_server.LAPSED)
+    yield server
+    server.stop()

@@ -41,6 +41,14 @@ def member(card: str, nik: str, name: str, *, active: bool = True, kind: str = "
             "pstPrb": "", "aktif": active, "ketAktif": "AKTIF" if active else "TIDAK AKTIF", "asuransi": None, "tunggakan": 0}
 
 
+# The members the tests look up: one active PBI member of this puskesmas, one registered elsewhere (a
+# Prolanis member, not PBI), one whose membership lapsed.
+YOHANES = member("0001234567890", "5371041203870001", "YOHANES NDUN")
+MARIA = member("0009876543210", "5371045203900002", "MARIA BERE", kind="PEKERJA MANDIRI", sex="P", prolanis=True,
+               provider="0162B011")
+LAPSED = member("0005555555555", "5371040101800003", "PETRUS LAY", active=False, kind="PEKERJA MANDIRI")
+
+
 class PcareStandIn:
     def __init__(self) -> None:
         self.members: dict[str, dict] = {}

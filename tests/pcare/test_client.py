@@ -13,27 +13,15 @@ from kupang_desk.pcare.protocol import Credentials
 from tests.helpers import pcare_server as stand_in
 from tests.helpers.clock import TODAY
 
-YOHANES = stand_in.member("0001234567890", "5371041203870001", "YOHANES NDUN")
-MARIA = stand_in.member("0009876543210", "5371045203900002", "MARIA BERE", kind="PEKERJA MANDIRI", sex="P",
-                        prolanis=True, provider="0162B011")
-LAPSED = stand_in.member("0005555555555", "5371040101800003", "PETRUS LAY", active=False, kind="PEKERJA MANDIRI")
 CREDENTIALS = Credentials(stand_in.CONS_ID, stand_in.SECRET, stand_in.USER_KEY, stand_in.USERNAME, stand_in.PASSWORD)
 
 
-@pytest.fixture
-def service():
-    server = stand_in.PcareStandIn().start()
-    server.add(YOHANES, MARIA, LAPSED)
-    yield server
-    server.stop()
-
-
-def _client(service, **changed) -> Client:
+def _client(service: stand_in.PcareStandIn, **changed) -> Client:
     return Client(service.url, dataclasses.replace(CREDENTIALS, **changed), timeout=5)
 
 
-def test_a_member_is_found_by_card_number_or_nik_with_status_kind_and_their_puskesmas(service):
-    client = _client(service)
+def test_a_member_is_found_by_card_number_or_nik_with_status_kind_and_their_puskesmas(pcare_service):
+    client = _client(pcare_service)
     by_card = client.member("0001234567890")
     assert (by_card.name, by_card.active, by_card.pbi, by_card.provider_code) == ("YOHANES NDUN", True, True, "0162B003")
     assert by_card.birth_date == dt.date(1987, 3, 12) and by_card.nik == "5371041203870001"
@@ -44,11 +32,11 @@ def test_a_member_is_found_by_card_number_or_nik_with_status_kind_and_their_pusk
     assert client.member("0001111111111") is None  # P-Care has no such member: not an error
     with pytest.raises(PcareError, match="bukan No. Kartu BPJS"):
         client.member("12345")
-    assert ("GET", "pcare-rest/peserta/nik/5371045203900002") in service.requests
+    assert ("GET", "pcare-rest/peserta/nik/5371045203900002") in pcare_service.requests
 
 
-def test_a_registration_gets_its_number_and_a_second_one_is_refused_in_the_services_words(service):
-    client = _client(service)
+def test_a_registration_gets_its_number_and_a_second_one_is_refused_in_the_services_words(pcare_service):
+    client = _client(pcare_service)
     visit = Registration("0001234567890", TODAY, "001", stand_in.OEBOBO_PROVIDER, complaint="Batuk pilek",
                          vitals={"sistole": 120, "diastole": 80, "beratBadan": 61.5})
     assert client.register(visit) == "A1"
@@ -67,23 +55,23 @@ def test_a_registration_gets_its_number_and_a_second_one_is_refused_in_the_servi
     assert client.registration("A1", TODAY) is None
 
 
-def test_a_wrong_secret_password_or_pc_clock_is_each_said_with_what_to_fix(service):
+def test_a_wrong_secret_password_or_pc_clock_is_each_said_with_what_to_fix(pcare_service):
     with pytest.raises(PcareError, match="consumer secret") as secret:
-        _client(service, secret="salah").member("0001234567890")
+        _client(pcare_service, secret="salah").member("0001234567890")
     assert secret.value.status == 401 and "Signature tidak valid" in str(secret.value)
     with pytest.raises(PcareError, match="Username atau password salah"):
-        _client(service, password="salah").member("0001234567890")
-    service.skew = 11 * 60  # this PC's clock eleven minutes behind BPJS's
+        _client(pcare_service, password="salah").member("0001234567890")
+    pcare_service.skew = 11 * 60  # this PC's clock eleven minutes behind BPJS's
     with pytest.raises(PcareError, match="jam PC ini berbeda lebih dari 5 menit"):
-        _client(service).member("0001234567890")
-    service.skew = 4 * 60  # within the tolerance: accepted
-    assert _client(service).member("0001234567890").active
+        _client(pcare_service).member("0001234567890")
+    pcare_service.skew = 4 * 60  # within the tolerance: accepted
+    assert _client(pcare_service).member("0001234567890").active
 
 
-def test_no_server_and_a_server_fault_are_worth_trying_again_and_say_the_data_is_kept(service):
-    service.fail_next = [503]
+def test_no_server_and_a_server_fault_are_worth_trying_again_and_say_the_data_is_kept(pcare_service):
+    pcare_service.fail_next = [503]
     with pytest.raises(PcareError, match="Server P-Care sedang bermasalah") as fault:
-        _client(service).member("0001234567890")
+        _client(pcare_service).member("0001234567890")
     assert fault.value.status == 503 and fault.value.retryable
     with socket.socket() as probe:  # a port where nothing listens: the line is down
         probe.bind(("127.0.0.1", 0))

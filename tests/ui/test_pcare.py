@@ -13,7 +13,6 @@ from kupang_desk.models import Patient
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.patient_form import PatientFormDialog
 from tests.helpers import pcare_server as stand_in
-from tests.pcare.test_client import LAPSED, MARIA, YOHANES
 
 
 @pytest.fixture
@@ -24,14 +23,6 @@ def window(qtbot, sqlite_database):
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     return window
-
-
-@pytest.fixture
-def service():
-    server = stand_in.PcareStandIn().start()
-    server.add(YOHANES, MARIA, LAPSED)
-    yield server
-    server.stop()
 
 
 def _fill_pcare(qtbot, window, url: str) -> None:
@@ -48,7 +39,7 @@ def _fill_pcare(qtbot, window, url: str) -> None:
     assert tab.message.text() == "Disimpan." and tab.secret.text() == "" and "sudah tersimpan" in tab.password.placeholderText()
 
 
-def test_the_administrator_saves_p_care_and_no_secret_lands_in_the_database(window, qtbot, sqlite_url, service):
+def test_the_administrator_saves_p_care_and_no_secret_lands_in_the_database(window, qtbot, sqlite_url, pcare_service):
     window.show_section("pengaturan")
     tab = window.settings_page.pcare
     window.settings_page.tabs.setCurrentWidget(tab)
@@ -56,7 +47,7 @@ def test_the_administrator_saves_p_care_and_no_secret_lands_in_the_database(wind
     assert not tab.save()
     assert "Cons-ID dari BPJS berisi angka saja" in tab.message.text() and settings.get("pcare.cons_id") == ""
     tab.cons_id.clear()
-    _fill_pcare(qtbot, window, service.url)
+    _fill_pcare(qtbot, window, pcare_service.url)
     assert settings.get("pcare.provider_code") == "0162B003"
     with open(sqlite_url.removeprefix("sqlite:///"), "rb") as file:
         data = file.read()
@@ -78,8 +69,8 @@ def _check(qtbot, dialog: PatientFormDialog) -> str:
     return dialog.member_status.text()
 
 
-def test_the_registration_form_shows_the_members_status_and_fills_the_card_number_from_the_nik(window, qtbot, service):
-    _fill_pcare(qtbot, window, service.url)
+def test_the_registration_form_shows_the_members_status_and_fills_the_card_number_from_the_nik(window, qtbot, pcare_service):
+    _fill_pcare(qtbot, window, pcare_service.url)
     dialog = _register_dialog(qtbot, window)
     qtbot.keyClicks(dialog.bpjs_number, "0001234567890")
     said = _check(qtbot, dialog)
@@ -94,16 +85,16 @@ def test_the_registration_form_shows_the_members_status_and_fills_the_card_numbe
     assert "Tidak aktif: dilayani sebagai pasien umum" in _check(qtbot, dialog)
 
 
-def test_without_p_care_the_form_says_so_and_still_registers(window, qtbot, service):
-    _fill_pcare(qtbot, window, service.url)
-    service.stop()  # the line is down
+def test_without_p_care_the_form_says_so_and_still_registers(window, qtbot, pcare_service):
+    _fill_pcare(qtbot, window, pcare_service.url)
+    pcare_service.stop()  # the line is down
     dialog = _register_dialog(qtbot, window)
     for field, text in ((dialog.nik, "5371041203870001"), (dialog.name, "Yohanes Ndun"), (dialog.birth_place, "Kupang"),
                         (dialog.birth_date, "12-03-1987"), (dialog.mother_name, "Maria Bere"),
                         (dialog.bpjs_number, "0001234567890"), (dialog.address, "Jl. Frans Seda No. 5")):
         qtbot.keyClicks(field, text)
     qtbot.keyClicks(dialog.sex, "L")
-    qtbot.keyClicks(dialog.payment, "BPJS PBI")
+    qtbot.keyClicks(dialog.payment, "BPJS")  # the first BPJS way of paying (a space would open the list)
     qtbot.keyClicks(dialog.kecamatan, "Oebobo")
     qtbot.keyClicks(dialog.kelurahan, "Oebobo")
     said = _check(qtbot, dialog)
