@@ -109,6 +109,8 @@ def wheels(version: str) -> tuple[Path, Path]:
     for wheel in local.glob("*.whl"):
         if not wheel.name.endswith("-none-any.whl"):
             raise SystemExit(f"{wheel.name} is not pure Python: it cannot be built here for Windows")
+    for stale in downloaded.glob("kupang_desk-*.whl"):  # pip download copies ours there too: an older one
+        stale.unlink()  # would stand for this checkout, and its dependencies (a new one) not be fetched
     run(sys.executable, "-m", "pip", "download", "-q", *PYTHON_TAGS, "--only-binary=:all:",
         "--find-links", local, "-d", downloaded, f"kupang-desk=={version}", *WINDOWS_ONLY, *WINDOWS_PINS)
     return downloaded, local
