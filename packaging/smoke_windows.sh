@@ -117,9 +117,8 @@ echo "== window"
 icu=$(packaging/wine/build_icu.sh)
 cp "$icu"/*.dll "$system32/"
 "$wineserver" -w  # the command line's Wine processes gone first: the window starts as on a PC just switched on
-# Qt's own Windows platform on an X display (Wine draws the windows there). Not Qt's offscreen
-# platform, which is not what a Windows PC runs, nor --exit-after-start: under Wine both hang in
-# QApplication.quit() right after the window's close() on a fresh prefix (issue 38's note).
+# Qt's own Windows platform on an X display (Wine draws the windows there), not Qt's offscreen
+# platform, which is not what a Windows PC runs (under Wine it hangs on closing).
 if [ -z "${DISPLAY:-}" ]; then
   export DISPLAY=:78
   Xvfb "$DISPLAY" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
