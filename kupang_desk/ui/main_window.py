@@ -200,11 +200,9 @@ class MainWindow(QMainWindow):
         page = section.page_class().for_window(self, section)
         self.__dict__[section.attribute] = page
         page.attach(self)
-        if section.key == "pasien":
-            self._show_patient_count(page)
         return page
 
-    def _profile_saved(self) -> None:
+    def profile_changed(self) -> None:
         self.institution = summary.institution()
         self.setWindowTitle(self._title())
         self.refresh_summary()
@@ -577,7 +575,7 @@ class MainWindow(QMainWindow):
         self.reminder_label.setToolTip(_("Klik untuk membuka Kalender pelaporan") if line else "")
         self.reminders = reminders
 
-    def _show_patient_count(self, page: PatientsPage) -> None:
+    def show_patient_count(self, page: PatientsPage) -> None:
         figures = self.__dict__.get("figures")
         if figures is not None and not page.search.text():
             page.status.setText(_("{count} pasien terdaftar. Ketik untuk mencari; pasien baru: Ctrl+N.").format(
@@ -590,7 +588,7 @@ class MainWindow(QMainWindow):
                 patients=format_number(figures.patients), visits=format_number(figures.visits)), 10000)
         self.figures = figures
         if self.built_page("patients_page") is not None:
-            self._show_patient_count(self.patients_page)
+            self.show_patient_count(self.patients_page)
         institution = self.institution
         facts = [(_("Database"), self.target.describe())]
         if institution is not None:

@@ -124,6 +124,7 @@ class PatientFormDialog(DiscardGuard, QDialog):
             empty=_("— pilih —")))
         self.member_button = QPushButton(_("Cek BPJS"))
         self.member_button.setObjectName("checkMember")
+        self.member_button.setAutoDefault(False)  # Enter still saves the form; this button is clicked
         self.member_button.setToolTip(_("Status kepesertaan JKN dari P-Care (No. BPJS, atau NIK bila kosong): aktif atau "
                                         "tidak, PBI atau bukan, FKTP tempat terdaftar. Tanpa internet pendaftaran tetap jalan."))
         self.member_button.clicked.connect(lambda: self.check_member())

@@ -133,6 +133,7 @@ class PatientsPage(QWidget, SectionView):
         self.open_patient.connect(window.open_patient)
         self.new_visit.connect(window.record_visit)
         self.merge_requested.connect(window.merge_patients)
+        window.show_patient_count(self)  # the count the window already has, until the clerk types
 
     def section_shown(self) -> None:
         self.focus_search()

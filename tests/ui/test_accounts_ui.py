@@ -145,7 +145,7 @@ def test_each_role_sees_its_own_sections_and_settings(qtbot, sqlite_database):
     demo.generate(20, 40, 10)
     expectations = {
         "administrator": (["Beranda", "Pasien", "Antrean", "Kunjungan", "Laporan", "Pengaturan"],
-                          ["Profil", "Daftar rujukan", "Pelaporan", "SATUSEHAT", "Cadangan dan sesi", "Akun", "Hak peran",
+                          ["Profil", "Daftar rujukan", "Pelaporan", "SATUSEHAT", "P-Care", "Cadangan dan sesi", "Akun", "Hak peran",
                            "Jejak audit"]),
         "pendaftaran": (["Beranda", "Pasien", "Antrean", "Kunjungan", "Laporan", "Pengaturan"], []),
         "poli": (["Pasien", "Antrean", "Kunjungan", "Pengaturan"], []),

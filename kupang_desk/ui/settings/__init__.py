@@ -85,7 +85,7 @@ class SettingsPage(SectionPage, SectionView):
         return cls(section)  # its title and description on top
 
     def attach(self, window) -> None:
-        self.profile_saved.connect(window._profile_saved)
+        self.profile_saved.connect(window.profile_changed)
         if window.satusehat is not None and self.satusehat is not None:
             self.satusehat.saved.connect(window.satusehat.start)
         if window.facts is not None:
