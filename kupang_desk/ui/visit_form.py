@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QDateTime,
     QEvent,
     QModelIndex,
+    QPersistentModelIndex,
     QSettings,
     Qt,
     Signal,
@@ -432,13 +433,13 @@ class DiagnosisModel(QAbstractTableModel):
             return self.headers[section]
         return None
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() in (self.NEW_CASE, self.PRIMARY):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         row = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole and column in (0, 1):
@@ -450,7 +451,7 @@ class DiagnosisModel(QAbstractTableModel):
             return _("Disarankan dari riwayat pasien; boleh diubah")
         return None
 
-    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.CheckStateRole or index.column() not in (self.NEW_CASE, self.PRIMARY):
             return False
         ticked = Qt.CheckState(value) == Qt.CheckState.Checked
