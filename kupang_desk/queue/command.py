@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import EXIT_OK, KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
 from kupang_desk.patients.search import find_by_no_rm
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, sign_in: Callable[[argparse.Namespace], object
             )
 
             write_ticket(entry, args.ticket, width=args.paper)
-        return 0
+        return EXIT_OK
     if args.queue_command == "times":
         minutes = lambda value: "-" if value is None else str(entries.whole_minutes(value))  # noqa: E731
         print("\t".join([_("Poli") if args.by == "poli" else _("Tanggal"), _("Dipanggil"), _("Rata-rata tunggu (menit)"),
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, sign_in: Callable[[argparse.Namespace], object
             print("\t".join([row.name, str(row.called), minutes(row.wait_mean), minutes(row.wait_median),
                              minutes(row.wait_longest), str(row.finished), minutes(row.service_mean),
                              minutes(row.service_median)]))
-        return 0
+        return EXIT_OK
     poli = entries.poli_by_code(args.poli) if args.poli else None
     found = entries.day_list(args.date, poli_id=poli.id if poli else None)
     for entry in found:
@@ -64,4 +64,4 @@ def run(args: argparse.Namespace, sign_in: Callable[[argparse.Namespace], object
                          format_datetime(entry.arrived_at)]))
     if not found:
         print(_("Belum ada antrean pada hari itu."))
-    return 0
+    return EXIT_OK

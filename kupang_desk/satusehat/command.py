@@ -9,13 +9,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from kupang_desk.errors import KnownError
+from kupang_desk.errors import EXIT_OK, KnownError
 from kupang_desk.i18n import _
 from kupang_desk.satusehat import bundle, outbox, outbox_view, sending
 from kupang_desk.satusehat.client import Client
 from kupang_desk.tasks import ConsoleTask
 
-EXIT_OK, EXIT_INCOMPLETE, EXIT_LEFT = 0, 3, 4
+EXIT_INCOMPLETE, EXIT_LEFT = 3, 4  # beside errors.EXIT_OK: visits that lack something, rows left open
 
 
 def add_commands(commands) -> None:

@@ -414,7 +414,7 @@ class PuskesmasBeranda(QWidget, SectionView):
         QTimer.singleShot(0, self, self.count_in_background)
 
     def stop(self) -> None:
-        for counting in (self.counting, getattr(self, "access_operation", None)):
+        for counting in (self.counting, self.access_operation):
             if counting is not None and counting.running:
                 counting.worker.wait(10000)  # a second at most, never cut off
 
