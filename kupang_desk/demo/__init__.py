@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import TypedDict
 
 from kupang_desk import clock, settings
 from kupang_desk.accounts import users
@@ -33,8 +34,15 @@ from kupang_desk.models import (
 from kupang_desk.regions import KOTA_KUPANG
 from kupang_desk.tasks import Task
 
+
 # The small demo the first start offers on an empty database.
-FIRST_RUN = {"patients": 2000, "visits": 20000, "students": 0}  # a puskesmas: the school demo is its own database
+class Size(TypedDict):
+    patients: int
+    visits: int
+    students: int
+
+
+FIRST_RUN = Size(patients=2000, visits=20000, students=0)  # a puskesmas: the school demo is its own database
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
@@ -137,7 +138,7 @@ def changes(kind: str, period: Period, *, user: SignedIn | None = None, task: Ta
     return Changes(sent, late, differences(json.loads(sent.counts), snapshot(now_report)))
 
 
-def mark_sent(kind: str, period: Period, *, method: str = "file", note: str = "", extra_files: list[Path] | None = None,
+def mark_sent(kind: str, period: Period, *, method: str = "file", note: str = "", extra_files: Sequence[Path | str] | None = None,
               paper: str = "A4", task: Task | None = None, user: SignedIn | None = None) -> SentReport:
     """Keeps the report as sent now: its Excel and PDF (as the program writes them now, "Revisi N"
     on a revision), any extra files, the counts, who, when and how. A period sent and unchanged

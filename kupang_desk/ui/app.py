@@ -33,6 +33,7 @@ DEFAULT_GC_THRESHOLD = 700  # Python's own
 
 def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication), app  # widgets need a QApplication, not a bare core one
     app.setApplicationName("Kupang Desk")
     app.setOrganizationName("KupangDesk")
     qt_words.install(app, current_language())  # Qt's own buttons, menus and file dialog

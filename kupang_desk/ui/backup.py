@@ -224,8 +224,11 @@ class BackupDesk(QObject):
                 self.closing_done = True
                 self.window.close()
 
+            def failed(error: BaseException) -> None:
+                show_error(self.window, error)
+                finished()
+
             self._closing = run_in_background(
                 self.window, lambda task: backup.automatic_backup(task=task, force=True),
-                title=_("Membuat cadangan sebelum menutup"), on_success=finished,
-                on_failure=lambda error: (show_error(self.window, error), finished()))
+                title=_("Membuat cadangan sebelum menutup"), on_success=finished, on_failure=failed)
         return False

@@ -50,7 +50,7 @@ from kupang_desk.i18n import _
 from kupang_desk.reports.counts import MonthPoint
 from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.sections import SectionView
-from kupang_desk.ui.widgets import ERROR_STYLE, ListModel, record_table
+from kupang_desk.ui.widgets import ERROR_STYLE, ListModel, list_model, record_table
 
 log = logging.getLogger(__name__)
 
@@ -358,7 +358,7 @@ class PuskesmasBeranda(QWidget, SectionView):
         self.top.setToolTip(_("Bulan lalu: kasus baru sampai tanggal yang sama bulan lalu. Klik dua kali untuk membuka "
                               "kunjungannya di register"))
         for signal in (self.top.doubleClicked, self.top.activated):
-            signal.connect(lambda index: self._open(self.top.model().item(index.row()).opens))
+            signal.connect(lambda index: self._open(list_model(self.top).item(index.row()).opens))
         self.watch = QLabel()
         self.watch.setObjectName("watchList")
         self.watch.setWordWrap(True)
@@ -439,7 +439,7 @@ class PuskesmasBeranda(QWidget, SectionView):
                                                                        else _("belum ada data tahun lalu")), home.opens_month)
         self.tiles["last_year"].show_figure(format_number(home.visits_month_last_year), home.last_year_words,
                                             home.opens_month_last_year)
-        self.top.model().set_items(home.top)
+        list_model(self.top).set_items(home.top)
         self.show_queue(home.waiting)
         self.show_backup()
         self.chart.show_points(home.trend)

@@ -41,6 +41,7 @@ from kupang_desk.ui.widgets import (
     ListModel,
     ask_open_path,
     ask_save_path,
+    cell,
     combo,
     file_dialog,
     flow_row,
@@ -297,7 +298,7 @@ class PuskesmasList(QDialog):
                     if (self.table.item(r, 0) or QTableWidgetItem()).text().strip() == entry.code), None)
         if row is None:
             row = self.add_row(entry.code, registered.puskesmas.name)
-        self.table.item(row, 2).setText(registered.puskesmas.fingerprint)
+        cell(self.table, row, 2).setText(registered.puskesmas.fingerprint)
         said = _("Kunci {name} ({code}) didaftarkan.").format(name=registered.puskesmas.name, code=entry.code)
         if registered.replaced:
             said += " " + _("Kunci lamanya ({old}) tidak berlaku lagi.").format(old=registered.replaced)

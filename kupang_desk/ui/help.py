@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QMainWindow,
+    QMenu,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -45,7 +46,7 @@ def shortcuts_html(window: QMainWindow) -> str:
     rows = []
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
-        if menu is None:
+        if not isinstance(menu, QMenu):
             continue
         for action in menu.actions():
             if isinstance(action, QAction) and not action.shortcut().isEmpty():

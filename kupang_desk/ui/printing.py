@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
-from PySide6.QtWidgets import QLabel, QToolBar, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QToolBar, QWidget
 
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
@@ -59,16 +59,17 @@ class PrintPreview(QPrintPreviewDialog):
             raise KnownError(_("Berkas PDF {name} tidak bisa dibaca untuk dicetak; simpan ulang laporannya.").format(
                 name=pdf.name)) from error
         self.pdf = Path(pdf)
-        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        self.printer.setFullPage(True)  # the PDF carries its own margins
-        self.printer.setDocName(title or self.pdf.stem)
+        # Kept alive here: the dialog does not own the printer it is given (Qt's printer() returns it).
+        printer = self.owned_printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setFullPage(True)  # the PDF carries its own margins
+        printer.setDocName(title or self.pdf.stem)
         if len(self.document):
             width, height = self.document[0].get_size()
             size, orientation = paper_of(width, height)
-            self.printer.setPageLayout(QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0)))
-        super().__init__(self.printer, parent)
+            printer.setPageLayout(QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0)))
+        super().__init__(printer, parent)
         self.setWindowTitle(_("Pratinjau cetak: {title}").format(title=title or self.pdf.name))
-        self.paintRequested.connect(self.render)
+        self.paintRequested.connect(self.paint_pages)
         toolbar = self.findChild(QToolBar)
         if toolbar is not None:
             save = toolbar.addAction(_("Simpan PDF..."))
@@ -79,14 +80,16 @@ class PrintPreview(QPrintPreviewDialog):
         self.no_printer.setObjectName("noPrinter")
         self.no_printer.setWordWrap(True)
         self.no_printer.setStyleSheet("color: #a40000; padding: 4px;")
-        self.layout().insertWidget(0, self.no_printer)
+        layout = self.layout()
+        assert isinstance(layout, QBoxLayout), layout
+        layout.insertWidget(0, self.no_printer)
         self.no_printer.setVisible(not printers_available())
         fit_to_screen(self, 900, 700)
 
     def pages(self) -> int:
         return len(self.document)
 
-    def render(self, printer: QPrinter) -> None:
+    def paint_pages(self, printer: QPrinter) -> None:
         """Draws every page of the PDF onto ``printer`` (the preview's or the real one), filling the paper."""
         import pypdfium2
         painter = QPainter()

@@ -36,7 +36,7 @@ from kupang_desk.patients.search import search_patients
 from kupang_desk.queue import entries
 from kupang_desk.queue.live import Watcher
 from kupang_desk.ui.feedback import say, status_label
-from kupang_desk.ui.printing import preview_pdf, print_folder
+from kupang_desk.ui.printing import PrintPreview, preview_pdf, print_folder
 from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.widgets import ListModel, combo, line, record_table, shortcut
 
@@ -69,7 +69,7 @@ class QueuePage(QWidget, SectionView):
         self.screen_button = QPushButton(_("Layar ruang tunggu"))
         self.screen_button.setToolTip(_("Layar penuh untuk TV di ruang tunggu: nomor yang dilayani dan berikutnya"))
         self.screen_button.clicked.connect(lambda: self.show_screen())
-        self.screen: WaitingRoomScreen | None = None
+        self.waiting_room: WaitingRoomScreen | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.screen_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -86,15 +86,15 @@ class QueuePage(QWidget, SectionView):
     def reload(self) -> None:
         self.loket.reload()
         self.poli.reload()
-        if self.screen is not None and self.screen.isVisible():
-            self.screen.reload()
+        if self.waiting_room is not None and self.waiting_room.isVisible():
+            self.waiting_room.reload()
 
     def show_screen(self) -> WaitingRoomScreen:
-        if self.screen is None:
-            self.screen = WaitingRoomScreen()
-        self.screen.reload()
-        self.screen.showFullScreen()
-        return self.screen
+        if self.waiting_room is None:
+            self.waiting_room = WaitingRoomScreen()
+        self.waiting_room.reload()
+        self.waiting_room.showFullScreen()
+        return self.waiting_room
 
     def stop(self) -> None:
         if self.watcher is not None:
@@ -122,7 +122,7 @@ class LoketTab(QWidget):
         self.ticket_button.setEnabled(False)
         self.ticket_button.clicked.connect(lambda: self.print_ticket())
         self.last: entries.Entry | None = None
-        self.print_preview = None
+        self.print_preview: PrintPreview | None = None
         self.old = QLabel()
         self.old.setObjectName("loketLeftOpen")
         self.old.setStyleSheet("color: #b00020;")
@@ -376,7 +376,8 @@ class WaitingRoomScreen(QWidget):
 
     def reload(self) -> None:
         while self.grid.count():
-            widget = self.grid.takeAt(0).widget()
+            taken = self.grid.takeAt(0)
+            widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.setParent(None)  # gone at once, not at the next turn of the event loop
                 widget.deleteLater()

@@ -148,6 +148,7 @@ class ReportsPage(QWidget, SectionView):
     def _show_options(self) -> None:
         kind = self.kind.currentData()
         weekly = kind == "skdr"
+        widget: QWidget
         for widget in (self.month, self.year, self.use_range, self.date_from, self.date_to):
             widget.setVisible(not weekly)
         for widget in (self.week, self.week_year, self.week_dates):

@@ -47,18 +47,18 @@ class SatusehatDesk(QObject):
         self.label.setToolTip(_("Klik untuk membuka antrean SATUSEHAT"))
         self.label.linkActivated.connect(lambda _link: self.show_outbox())
         self.counted.connect(self.show_counts)
-        self.sender: background.Background | None = None
+        self.background_sender: background.Background | None = None
         self.dialog: OutboxDialog | None = None
 
     def start(self) -> bool:
         """Starts the sender when SATUSEHAT is on; True when it runs."""
         user = session.current()
-        if self.sender is not None or not allowed(user, "visit.write"):
+        if self.background_sender is not None or not allowed(user, "visit.write"):
             return False
         try:
             if not outbox.enabled():
                 return False
-            self.sender = background.Background(self.counted.emit, user=user).start()
+            self.background_sender = background.Background(self.counted.emit, user=user).start()
         except KnownError as error:
             log.warning("SATUSEHAT sender not started: %s", error)
             return False
@@ -66,16 +66,16 @@ class SatusehatDesk(QObject):
 
     def wake(self) -> None:
         """A visit was just recorded: the sender looks at the queue now (or starts, if it was off)."""
-        if self.sender is not None:
-            self.sender.wake()
+        if self.background_sender is not None:
+            self.background_sender.wake()
         else:
             self.start()
 
     def stop(self) -> None:
-        if self.sender is not None:
-            if not self.sender.stop():
+        if self.background_sender is not None:
+            if not self.background_sender.stop():
                 log.info("SATUSEHAT sender still inside a request at closing; the next start checks it")
-            self.sender = None
+            self.background_sender = None
 
     def show_counts(self, numbers: dict[str, int]) -> None:
         text = outbox_view.status_line(numbers)
@@ -208,7 +208,7 @@ class OutboxDialog(QDialog):
     def send_now(self) -> Operation | None:
         """Wakes the window's sender; without one (SATUSEHAT turned on a moment ago, or the check
         of a clerk), one run here off the GUI thread, with progress and Batal."""
-        if self.desk is not None and self.desk.sender is not None:
+        if self.desk is not None and self.desk.background_sender is not None:
             self.desk.wake()
             say(self.message, _("Pengirim diminta memeriksa antrean sekarang."))
             return None

@@ -16,6 +16,7 @@ from kupang_desk.i18n import _
 from kupang_desk.scholarships import awards
 from kupang_desk.ui.beranda import TILE_STYLE, Tile, records
 from kupang_desk.ui.sections import SectionView
+from kupang_desk.ui.widgets import list_model
 
 
 class SchoolBeranda(QWidget, SectionView):
@@ -58,10 +59,10 @@ class SchoolBeranda(QWidget, SectionView):
         lists = QHBoxLayout()
         for title, table in ((_("Rekening harus aktif dalam 14 hari"), self.deadlines),
                              (_("Layak PIP, belum diusulkan (KIP/KKS/PKH lebih dulu)"), self.candidates)):
-            column = QVBoxLayout()
-            column.addWidget(QLabel(f"<b>{title}</b>"))
-            column.addWidget(table, 1)
-            lists.addLayout(column, 1)
+            pane = QVBoxLayout()
+            pane.addWidget(QLabel(f"<b>{title}</b>"))
+            pane.addWidget(table, 1)
+            lists.addLayout(pane, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(tiles)
@@ -81,7 +82,7 @@ class SchoolBeranda(QWidget, SectionView):
         return self.home.programmes[0].id if self.home and self.home.programmes else None
 
     def _open_cell(self, index: QModelIndex) -> None:
-        programme = self.programmes.model().item(index.row())
+        programme = list_model(self.programmes).item(index.row())
         if programme is not None:
             self.open_awards.emit(programme.id, awards.STATUS_ORDER[index.column() - 1] if index.column() >= 1 else None)
 
@@ -98,7 +99,7 @@ class SchoolBeranda(QWidget, SectionView):
         flagged = sum(1 for c in home.candidates if c.flags)
         self.tiles["candidates"].show_figure(format_number(len(home.candidates)),
                                              _("{n} dengan KIP/KKS/PKH").format(n=flagged), Opens(section="sekolah"))
-        self.programmes.model().set_items(home.programmes)
-        self.deadlines.model().set_items(home.deadlines)
-        self.candidates.model().set_items(home.candidates)
+        list_model(self.programmes).set_items(home.programmes)
+        list_model(self.deadlines).set_items(home.deadlines)
+        list_model(self.candidates).set_items(home.candidates)
         return home

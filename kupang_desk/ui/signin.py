@@ -330,7 +330,10 @@ class IdleLock(QObject):
         self.dialog: LockDialog | None = None
         self.covers: list[QWidget] = []
         self.quit_to = quit_to
-        QApplication.instance().installEventFilter(self)
+        application = QApplication.instance()
+        assert application is not None, "the idle lock watches the running application"
+        self.application = application
+        application.installEventFilter(self)
         self.timer = QTimer(self)
         self.timer.setInterval(int(max(min(self.limit * 1000 / 4, 15000), 50)))
         self.timer.timeout.connect(self.check)
@@ -396,7 +399,7 @@ class IdleLock(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
-        QApplication.instance().removeEventFilter(self)
+        self.application.removeEventFilter(self)
 
 
 def describe_user(user: SignedIn | None) -> str:

@@ -62,7 +62,12 @@ def prepare_reference_data() -> bool:
                           show_progress=False, on_failure=lambda _error: None)
     operation.worker.progressed.connect(splash.show_progress)
     splash.cancel.clicked.connect(operation.cancel)
-    splash.cancel.clicked.connect(lambda: (splash.step.setText(_("Membatalkan...")), splash.cancel.setEnabled(False)))
+
+    def cancelling() -> None:
+        splash.step.setText(_("Membatalkan..."))
+        splash.cancel.setEnabled(False)
+
+    splash.cancel.clicked.connect(cancelling)
     operation.finished.connect(loop.quit)
     operation.start()
     loop.exec()

@@ -76,9 +76,11 @@ class ValueAnswers(QGroupBox):
         if len(value.entries) > TYPE_TO_FIND:
             box.setEditable(True)
             box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-            box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-            box.lineEdit().setPlaceholderText(_("ketik untuk mencari"))
+            completer, edit = box.completer(), box.lineEdit()  # both made by setEditable(True)
+            assert completer is not None and edit is not None
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            edit.setPlaceholderText(_("ketik untuk mencari"))
             box.setCurrentIndex(0)
             box.setEditText("")
         box.currentIndexChanged.connect(lambda _i: self.changed.emit())

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDateTime,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -48,9 +47,11 @@ from kupang_desk.ui.widgets import (
     FieldForm,
     combo,
     fit_to_screen,
+    from_qdatetime,
     line,
     select_data,
     shortcut,
+    to_qdatetime,
 )
 from kupang_desk.visits import icd
 from kupang_desk.visits.recording import (
@@ -152,7 +153,7 @@ class VisitFormDialog(DiscardGuard, QDialog):
         header = QLabel(_("<b>{name}</b> &nbsp; No. RM {no_rm} &nbsp; {sex}, lahir {born}").format(
             name=patient.name, no_rm=patient.no_rm, sex=patient.sex, born=format_date(patient.birth_date)))
         f = self.form = FieldForm()
-        self.visit_at = QDateTimeEdit(QDateTime(now or clock.now().replace(second=0, microsecond=0)))
+        self.visit_at = QDateTimeEdit(to_qdatetime(now or clock.now()))
         self.visit_at.setDisplayFormat("dd-MM-yyyy HH:mm")
         self.visit_at.setCalendarPopup(True)
         self.new_visit_label = QLabel()
@@ -211,7 +212,7 @@ class VisitFormDialog(DiscardGuard, QDialog):
         # The poli's own health worker signed in: their name; at another desk, the last one typed on this PC.
         user = session.current()
         worker = user.full_name if user is not None and getattr(user, "role", "") == "poli" else \
-            QSettings().value("visit/health_worker", "") or ""
+            str(QSettings().value("visit/health_worker", "") or "")
         self.health_worker = f.add("health_worker", _("Tenaga kesehatan"), line(worker))
         self._show_referral()
         if visit is not None:
@@ -249,7 +250,7 @@ class VisitFormDialog(DiscardGuard, QDialog):
 
     def _fill(self, form: VisitForm) -> None:
         """Shows a recorded visit for correction."""
-        self.visit_at.setDateTime(QDateTime(form.visit_at))
+        self.visit_at.setDateTime(to_qdatetime(form.visit_at or clock.now()))
         select_data(self.poli, form.poli_id)
         select_data(self.payment, form.payment_type_id)
         self.complaint.setText(form.complaint)
@@ -266,7 +267,7 @@ class VisitFormDialog(DiscardGuard, QDialog):
         self.health_worker.setText(form.health_worker)
 
     def at(self) -> dt.datetime:
-        return self.visit_at.dateTime().toPython().replace(second=0, microsecond=0)
+        return from_qdatetime(self.visit_at.dateTime())
 
     def _show_new_visit(self) -> None:
         new = is_new_visit(self.patient.id, self.at())
@@ -364,7 +365,7 @@ class VisitFormDialog(DiscardGuard, QDialog):
         self.form.clear_messages()
         form = self.current_form()
         doubts = icd.doubts([line.code for line in form.diagnoses], self.patient.sex, self.patient.birth_date,
-                            form.visit_at.date())
+                            self.at().date())
         if doubts and not self.ask_about_doubts(doubts):
             self.picker.edit.setFocus()
             return

@@ -251,10 +251,10 @@ class VisitRegisterPage(QWidget, SectionView):
                            (self.new_visit, flt.new_visit), (self.waited, flt.waited_over)):
             select_data(box, value)
         self.icd10.setText(flt.icd10)
-        for box, on in ((self.new_case, flt.new_case), (self.pbi, flt.pbi)):
-            box.blockSignals(True)
-            box.setChecked(on)
-            box.blockSignals(False)
+        for check, on in ((self.new_case, flt.new_case), (self.pbi, flt.pbi)):
+            check.blockSignals(True)
+            check.setChecked(on)
+            check.blockSignals(False)
         self.sort, self.descending = "visit_at", True
         return self.apply()
 

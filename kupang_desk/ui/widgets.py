@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QDate,
+    QDateTime,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -18,6 +20,7 @@ from PySide6.QtCore import (
     QSettings,
     QSize,
     Qt,
+    QTime,
     QUrl,
 )
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
@@ -40,6 +43,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSizePolicy,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -87,6 +92,7 @@ class FieldForm(QWidget):
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.widgets: dict[str, QWidget] = {}
         self.messages: dict[str, QLabel] = {}
+        self.rows: dict[str, QWidget] = {}  # the field with its message, as the layout holds it
 
     def add(self, name: str, label: str, widget: W, *, extra: QWidget | None = None) -> W:
         box = QWidget()
@@ -108,14 +114,15 @@ class FieldForm(QWidget):
         self.layout_.addRow(label, box)
         self.widgets[name] = widget
         self.messages[name] = message
+        self.rows[name] = box
         widget.setObjectName(name)
         return widget
 
     def set_row_visible(self, name: str, visible: bool) -> None:
-        self.layout_.setRowVisible(self.widgets[name].parentWidget(), visible)
+        self.layout_.setRowVisible(self.rows[name], visible)
 
     def row_visible(self, name: str) -> bool:
-        return self.layout_.isRowVisible(self.widgets[name].parentWidget())
+        return self.layout_.isRowVisible(self.rows[name])
 
     def show_message(self, name: str, text: str = "", *, warning: bool = False) -> None:
         label = self.messages.get(name)
@@ -147,6 +154,17 @@ def combo(items: Sequence[tuple[str, Any]], *, empty: str | None = None) -> QCom
 def select_data(box: QComboBox, data: Any) -> None:
     index = box.findData(data)
     box.setCurrentIndex(max(index, 0))
+
+
+def to_qdatetime(value: dt.datetime) -> QDateTime:
+    """A Python date and time (to the minute) for a QDateTimeEdit."""
+    return QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute))
+
+
+def from_qdatetime(value: QDateTime) -> dt.datetime:
+    """A QDateTimeEdit's date and time as Python's, to the minute."""
+    day, time = value.date(), value.time()
+    return dt.datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
 
 
 def line(text: str = "", *, placeholder: str = "", max_length: int | None = None) -> QLineEdit:
@@ -202,6 +220,33 @@ class ListModel(QAbstractTableModel):
     def item(self, row: int) -> Any:
         return self.items[row] if 0 <= row < len(self.items) else None
 
+
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """The item of a cell, put there empty when the cell has none yet (to edit or fill it)."""
+    item = table.item(row, column)
+    if item is None:
+        item = QTableWidgetItem("")
+        table.setItem(row, column, item)
+    return item
+
+
+def cell_text(table: QTableWidget, row: int, column: int) -> str:
+    """A cell's text as typed, without surrounding spaces ("" for a cell without an item)."""
+    item = table.item(row, column)
+    return item.text().strip() if item is not None else ""
+
+
+def cell_data(table: QTableWidget, row: int, column: int) -> Any:
+    """What a cell carries under the user role (None for a cell without an item)."""
+    item = table.item(row, column)
+    return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+
+def list_model(view: QAbstractItemView) -> ListModel:
+    """The ListModel under a view made by ``record_table(ListModel(...))``."""
+    model = view.model()
+    assert isinstance(model, ListModel), model
+    return model
 
 
 def ok_cancel(ok_text: str, on_ok: Callable[[], Any], on_cancel: Callable[[], Any],

@@ -290,7 +290,7 @@ def test_the_administrator_edits_the_reference_lists(qtbot, sqlite_database, tmp
     assert area.save() and WorkArea.select().count() == 2
 
     page.no_rm.prefix.setText("oeb-")
-    page.no_rm.width.setValue(5)
+    page.no_rm.digits.setValue(5)
     assert page.no_rm.preview.text() == "OEB-00123"
     assert page.no_rm.save() and Setting.get_value("no_rm.pattern")["prefix"] == "OEB-"
     page.backup.idle.setValue(3)

@@ -34,9 +34,9 @@ def make_pdf(path: Path, size, pages: int) -> Path:
 
 def print_to_pdf(dialog: PrintPreview, target: Path) -> pypdf.PdfReader:
     """What the printer receives, through Qt's own PDF printer output."""
-    dialog.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    dialog.printer.setOutputFileName(str(target))
-    dialog.render(dialog.printer)
+    dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    dialog.printer().setOutputFileName(str(target))
+    dialog.paint_pages(dialog.printer())
     return pypdf.PdfReader(target)
 
 

@@ -60,7 +60,7 @@ def test_a_morning_recorded_offline_leaves_by_itself_and_a_visit_that_lacks_some
     label = window.satusehat.label
     qtbot.waitUntil(lambda: "SATUSEHAT: 2 menunggu, 1 perlu dilengkapi" in label.text()
                     or "SATUSEHAT: 3 menunggu" in label.text(), timeout=15000)
-    assert window.satusehat.sender is not None
+    assert window.satusehat.background_sender is not None
 
     # The cable is back: the queue empties by itself, each visit held once.
     with SatusehatServer(patients={NIKS[0]: "P00000001", NIKS[1]: "P00000002"}, port=port) as server:
@@ -101,7 +101,7 @@ def test_a_morning_recorded_offline_leaves_by_itself_and_a_visit_that_lacks_some
         qtbot.waitUntil(lambda: label.text() == "", timeout=20000)
         assert sorted(server.encounters()) == sorted(str(v.id) for v in visits)
         window.close()
-    assert window.satusehat is not None and window.satusehat.sender is None  # stopped with the window
+    assert window.satusehat is not None and window.satusehat.background_sender is None  # stopped with the window
 
 
 def satusehat_settings(window: MainWindow):

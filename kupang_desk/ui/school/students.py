@@ -207,6 +207,11 @@ class StudentsTab(QWidget):
         self.dialog: QDialog | None = None
         self.reload_classes()
 
+    def after_change(self, *_what: object) -> None:
+        """A student was saved or a roster imported: the class list may have grown."""
+        self.reload_classes()
+        self.changed.emit()
+
     def reload_classes(self) -> None:
         current = self.class_box.currentData()
         self.class_box.blockSignals(True)
@@ -230,7 +235,7 @@ class StudentsTab(QWidget):
 
     def edit_student(self, student: StudentRecord | None) -> StudentDialog:
         dialog = self.dialog = StudentDialog(student, self)
-        dialog.saved.connect(lambda _id: (self.reload_classes(), self.changed.emit()))
+        dialog.saved.connect(self.after_change)
         dialog.open()
         return dialog
 
@@ -261,7 +266,7 @@ class StudentsTab(QWidget):
 
     def open_import(self) -> ImportDialog:
         dialog = self.dialog = ImportDialog(self, kind="students")
-        dialog.imported.connect(lambda _summary: (self.reload_classes(), self.changed.emit()))
+        dialog.imported.connect(self.after_change)
         dialog.open()
         return dialog
 

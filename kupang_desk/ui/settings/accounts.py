@@ -32,6 +32,7 @@ from kupang_desk.i18n import _
 from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.widgets import (
     ListModel,
+    cell,
     combo,
     line,
     ok_cancel,
@@ -183,7 +184,7 @@ class RolesTab(QWidget):
 
     def mapping(self) -> dict[str, list[str]]:
         return {role: [p for row, p in enumerate(PERMISSIONS)
-                       if self.table.item(row, column).checkState() == Qt.CheckState.Checked]
+                       if cell(self.table, row, column).checkState() == Qt.CheckState.Checked]
                 for column, role in enumerate(ROLES)}
 
     def save(self) -> bool:

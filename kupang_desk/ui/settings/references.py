@@ -27,6 +27,8 @@ from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.widgets import (
     ListModel,
     ask_open_path,
+    cell_data,
+    cell_text,
     combo,
     line,
     record_table,
@@ -188,8 +190,7 @@ class AgeBandsEditor(QWidget):
     def bands(self) -> list[dict]:
         result = []
         for row in range(self.table.rowCount()):
-            cells = [(self.table.item(row, c).text().strip() if self.table.item(row, c) else "") for c in range(4)]
-            label, unit, low, high = cells
+            label, unit, low, high = (cell_text(self.table, row, c) for c in range(4))
             try:
                 low_value = int(low or 0)
                 high_value = int(high) if high else None
@@ -212,9 +213,9 @@ class NoRmEditor(QWidget):
         self.kind = combo([(_("Nomor urut (000123)"), "running"), (_("Nomor keluarga (041001-0042-03)"), "family")])
         select_data(self.kind, current.get("kind", "running"))
         self.prefix = line(current.get("prefix", ""), max_length=5)
-        self.width = QSpinBox()
-        self.width.setRange(3, 10)
-        self.width.setValue(int(current.get("width", 6)))
+        self.digits = QSpinBox()
+        self.digits.setRange(3, 10)
+        self.digits.setValue(int(current.get("width", 6)))
         self.preview = QLabel()
         self.message = status_label()
         self.save_button = QPushButton(_("Simpan pola No. RM"))
@@ -222,7 +223,7 @@ class NoRmEditor(QWidget):
         form = QFormLayout()
         form.addRow(_("Pola:"), self.kind)
         form.addRow(_("Awalan:"), self.prefix)
-        form.addRow(_("Panjang nomor urut:"), self.width)
+        form.addRow(_("Panjang nomor urut:"), self.digits)
         form.addRow(_("Contoh:"), self.preview)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -230,7 +231,7 @@ class NoRmEditor(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addStretch(1)
-        for signal in (self.kind.currentIndexChanged, self.prefix.textChanged, self.width.valueChanged):
+        for signal in (self.kind.currentIndexChanged, self.prefix.textChanged, self.digits.valueChanged):
             signal.connect(lambda *_args: self._preview())
         self._preview()
 
@@ -238,10 +239,10 @@ class NoRmEditor(QWidget):
         if self.kind.currentData() == "family":
             self.preview.setText("041001-0042-03")
         else:
-            self.preview.setText(f"{self.prefix.text().strip().upper()}{123:0{self.width.value()}d}")
+            self.preview.setText(f"{self.prefix.text().strip().upper()}{123:0{self.digits.value()}d}")
 
     def save(self) -> bool:
-        return attempt(self.message, lambda: office.set_no_rm_pattern(self.kind.currentData(), prefix=self.prefix.text(), width=self.width.value()), _("Pola No. RM disimpan."))
+        return attempt(self.message, lambda: office.set_no_rm_pattern(self.kind.currentData(), prefix=self.prefix.text(), width=self.digits.value()), _("Pola No. RM disimpan."))
 
 
 class PopulationEditor(QWidget):
@@ -301,13 +302,11 @@ class PopulationEditor(QWidget):
         found = []
         for number in range(self.table.rowCount()):
             def text(column: int, row: int = number) -> str:
-                item = self.table.item(row, column)
-                return item.text().strip() if item else ""
+                return cell_text(self.table, row, column)
 
             name = text(0)
-            figures = [whole_number(text(column), self.columns[column].lower(), name) for column in (2, 3, 4, 5)]
-            found.append(Inhabitants(self.table.item(number, 0).data(Qt.ItemDataRole.UserRole), name, text(1),
-                                     *figures, text(6)))
+            total, men, women, year = (whole_number(text(column), self.columns[column].lower(), name) for column in (2, 3, 4, 5))
+            found.append(Inhabitants(cell_data(self.table, number, 0), name, text(1), total, men, women, year, text(6)))
         return found
 
     def save(self) -> bool:

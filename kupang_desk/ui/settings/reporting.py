@@ -24,7 +24,7 @@ from kupang_desk.i18n import _
 from kupang_desk.reporting import options
 from kupang_desk.reporting.options import ReportingOptions
 from kupang_desk.ui.feedback import attempt, status_label
-from kupang_desk.ui.widgets import ask_open_path, combo, line, select_data
+from kupang_desk.ui.widgets import ask_open_path, cell, cell_text, combo, line, select_data
 
 
 def weekdays() -> list[str]:
@@ -84,8 +84,8 @@ class ReportingTab(QWidget):
         self.thresholds.setObjectName("skdrThresholds")
         self.thresholds.setHorizontalHeaderLabels([_("Kode"), _("Penyakit atau sindrom"), _("Ambang (kasus seminggu)")])
         self.thresholds.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column in (0, 2):  # the headers whole: "Ambang (kasus seminggu)"
-            self.thresholds.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for index in (0, 2):  # the headers whole: "Ambang (kasus seminggu)"
+            self.thresholds.horizontalHeader().setSectionResizeMode(index, QHeaderView.ResizeMode.ResizeToContents)
         self.thresholds.verticalHeader().hide()
         self.mapping = QTableWidget(0, 2)
         self.mapping.setObjectName("skdrMapping")
@@ -164,7 +164,7 @@ class ReportingTab(QWidget):
         self.mapping.setItem(row, 0, QTableWidgetItem(""))
         self.mapping.setItem(row, 1, QTableWidgetItem(""))
         self.mapping.setCurrentCell(row, 0)
-        self.mapping.editItem(self.mapping.item(row, 0))
+        self.mapping.editItem(cell(self.mapping, row, 0))
 
     def current_options(self) -> ReportingOptions:
         return ReportingOptions(self.monthly_day.value(), self.weekly_day.currentData(), self.week_start.currentData(),
@@ -173,12 +173,15 @@ class ReportingTab(QWidget):
     def save(self) -> bool:
         return attempt(self.message, lambda: options.save_options(self.current_options()), _("Disimpan."))
 
+    def _threshold(self, row: int) -> int:
+        box = self.thresholds.cellWidget(row, 2)
+        assert isinstance(box, QSpinBox), box
+        return box.value()
+
     def save_skdr(self) -> bool:
         def work() -> int:
-            thresholds = {self.thresholds.item(row, 0).text(): self.thresholds.cellWidget(row, 2).value()
-                          for row in range(self.thresholds.rowCount())}
-            pairs = [((self.mapping.item(row, 0) or QTableWidgetItem("")).text(),
-                      (self.mapping.item(row, 1) or QTableWidgetItem("")).text()) for row in range(self.mapping.rowCount())]
+            thresholds = {cell_text(self.thresholds, row, 0): self._threshold(row) for row in range(self.thresholds.rowCount())}
+            pairs = [(cell_text(self.mapping, row, 0), cell_text(self.mapping, row, 1)) for row in range(self.mapping.rowCount())]
             options.set_skdr_thresholds(thresholds)
             return options.set_skdr_mapping(pairs)
 

@@ -29,12 +29,15 @@ from kupang_desk.satusehat import master, outbox
 from kupang_desk.satusehat.client import Client
 from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.operations import Operation, run_in_background
-from kupang_desk.ui.widgets import combo, line, parse_date_text, select_data
-
-
-def _cell(table: QTableWidget, row: int, column: int) -> str:
-    item = table.item(row, column)
-    return item.text().strip() if item else ""
+from kupang_desk.ui.widgets import (
+    cell,
+    cell_data,
+    cell_text,
+    combo,
+    line,
+    parse_date_text,
+    select_data,
+)
 
 
 def _fixed(text: str) -> QTableWidgetItem:
@@ -146,14 +149,14 @@ class SatusehatTab(QWidget):
         self.workers.setItem(row, 2, QTableWidgetItem(ihs_id))
         if editable:
             self.workers.setCurrentCell(row, 0)
-            self.workers.editItem(self.workers.item(row, 0))
+            self.workers.editItem(cell(self.workers, row, 0))
         return row
 
     def current_data(self) -> master.MasterData:
-        locations = {self.locations.item(row, 0).data(Qt.ItemDataRole.UserRole): _cell(self.locations, row, 1)
+        locations = {cell_data(self.locations, row, 0): cell_text(self.locations, row, 1)
                      for row in range(self.locations.rowCount())}
-        workers = [master.Practitioner(_cell(self.workers, row, 0), _cell(self.workers, row, 1), _cell(self.workers, row, 2))
-                   for row in range(self.workers.rowCount()) if _cell(self.workers, row, 0)]
+        workers = [master.Practitioner(cell_text(self.workers, row, 0), cell_text(self.workers, row, 1), cell_text(self.workers, row, 2))
+                   for row in range(self.workers.rowCount()) if cell_text(self.workers, row, 0)]
         return master.MasterData(self.environment.currentData(), self.organization.text(), self.client_id.text(),
                                  False, locations, workers, self.enabled.isChecked(), self.rate.value())
 
@@ -177,8 +180,8 @@ class SatusehatTab(QWidget):
         say(self.message, f"{practitioners.text()} {patients.text()}")
         found = {person.name: person.ihs_id for person in master.current().practitioners}
         for row in range(self.workers.rowCount()):  # the ids just found, where the table shows them
-            ihs_id = found.get(_cell(self.workers, row, 0), "")
-            if ihs_id and not _cell(self.workers, row, 2):
+            ihs_id = found.get(cell_text(self.workers, row, 0), "")
+            if ihs_id and not cell_text(self.workers, row, 2):
                 self.workers.setItem(row, 2, QTableWidgetItem(ihs_id))
 
     def queue_backlog(self) -> Operation | None:
