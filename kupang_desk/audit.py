@@ -382,7 +382,8 @@ def _action_labels() -> dict[str, str]:
         "setup": _("penyiapan"), "transition": _("ubah status"), "payout": _("pencairan"), "propose": _("usulan"),
         "promote": _("kenaikan kelas"), "undo_promote": _("batal kenaikan kelas"), "queue": _("antrean"),
         "send": _("kirim laporan"), "satusehat": _("kirim SATUSEHAT"), "satusehat_queue": _("antre SATUSEHAT"),
-        "satusehat_retry": _("kirim ulang SATUSEHAT"), "restore": _("pulihkan"), "backup": _("cadangkan"),
+        "satusehat_retry": _("kirim ulang SATUSEHAT"), "pcare": _("kirim P-Care"), "pcare_retry": _("kirim ulang P-Care"),
+        "restore": _("pulihkan"), "backup": _("cadangkan"),
         "seal": _("penyegelan"),
     }
 

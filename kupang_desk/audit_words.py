@@ -213,7 +213,8 @@ def sentence(event: AuditEvent, names: Names) -> str:
             "transition": _("berubah status"), "payout": _("dicairkan"), "propose": _("diusulkan"),
             "backup": _("dicadangkan"), "restore": _("dipulihkan"), "lock": _("dikunci"),
             "queue": _("antrean"), "satusehat": _("dikirim ke SATUSEHAT"), "satusehat_queue": _("dimasukkan ke antrean SATUSEHAT"),
-            "satusehat_retry": _("dikirim ulang ke SATUSEHAT"), "password_change": _("ganti kata sandi"), "password_reset": _("kata sandi diatur ulang"),
+            "satusehat_retry": _("dikirim ulang ke SATUSEHAT"), "pcare": _("dikirim ke P-Care"),
+            "pcare_retry": _("dikirim ulang ke P-Care"), "password_change": _("ganti kata sandi"), "password_reset": _("kata sandi diatur ulang"),
         }.get(action, action)
         text = f"{who} {verb}" + (f": {remainder}" if remainder else "")
     if reason:

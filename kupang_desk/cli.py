@@ -30,6 +30,7 @@ FEATURE_COMMANDS = {
     "reporting": "kupang_desk.reporting.command",
     "queue": "kupang_desk.queue.command",
     "satusehat": "kupang_desk.satusehat.command",
+    "pcare": "kupang_desk.pcare.command",
 }
 
 

@@ -86,6 +86,9 @@ KEYS: dict[str, Key] = {key.name: key for key in (
     Key("pcare.secret_sealed", str, "", "the consumer secret sealed with the installation key where the PC has no keyring"),
     Key("pcare.user_key_sealed", str, "", "the user key sealed with the installation key where the PC has no keyring"),
     Key("pcare.password_sealed", str, "", "the P-Care password sealed with the installation key where the PC has no keyring"),
+    Key("pcare.enabled", bool, False, "whether recorded JKN visits are queued and sent to P-Care"),
+    Key("pcare.codes", dict, {}, "P-Care's own codes the office chose from its reference lists: poli (poli id -> kdPoli), "
+        "doctor (kdDokter), awareness (kdSadar), discharge (kdStatusPulang of an outpatient sent home)"),
     Key("city.puskesmas", list, [], "the puskesmas a Dinas expects files from: code and name; empty: Kota Kupang's 11"),
     Key("reference.icd10_titles", str, "", "fingerprint of the shipped Indonesian ICD-10 titles last loaded"),
     Key("lb1.age_bands", list, DEFAULT_AGE_BANDS, "LB1 age bands (days under one year, years above)", seeded=True),

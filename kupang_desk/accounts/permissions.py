@@ -61,6 +61,9 @@ SYSTEM_BACKUP = SystemActor("sistem:cadangan", "Kupang Desk (cadangan otomatis)"
 # never edits a patient. A poli clerk's window sends like the administrator's.
 SYSTEM_SATUSEHAT = SystemActor("sistem:satusehat", "Kupang Desk (pengirim SATUSEHAT)",
                                frozenset({"patient.read", "visit.write"}))
+# The P-Care sender, likewise: it reads the JKN visits it sends and keeps its outbox rows and the
+# numbers P-Care gives (visit.write); it never edits a patient or a visit.
+SYSTEM_PCARE = SystemActor("sistem:pcare", "Kupang Desk (pengirim P-Care)", frozenset({"patient.read", "visit.write"}))
 # The first start of a database without accounts (the first-run window, ``kupang-desk setup``, the
 # demo): it makes the first administrator. Used only where no account exists yet.
 SYSTEM_SETUP = SystemActor("sistem:penyiapan", "Kupang Desk (penyiapan pertama)",

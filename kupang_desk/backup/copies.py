@@ -61,6 +61,7 @@ from kupang_desk.models.base import (
 from kupang_desk.models.chain import POINT_ACTION
 from kupang_desk.models.database import DatabaseUrl, make_database
 from kupang_desk.models.migrations import SCHEMA_VERSION
+from kupang_desk.pcare import outbox as pcare_outbox
 from kupang_desk.satusehat import outbox
 from kupang_desk.tasks import Task
 
@@ -676,6 +677,7 @@ def _after_restore(info: BackupInfo, target: DatabaseUrl, safety: Path | None, u
     database.connect(target.url)
     with writing():
         outbox.after_restore()
+        pcare_outbox.after_restore()
         audit.record("restore", "database", "", {"file": str(info.path), "made_at": str(info.made_at or ""),
                                                  "safety_copy": str(safety or ""),
                                                  "other_institution": other_institution, "institution": info.institution}, user)

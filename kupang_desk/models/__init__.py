@@ -3,6 +3,7 @@
 from kupang_desk.models.accounts import AuditEvent, User
 from kupang_desk.models.base import BaseModel, db, now, reading, writing
 from kupang_desk.models.patients import Patient, PatientIdentifier
+from kupang_desk.models.pcare import PcareOutbox, PcareVisit
 from kupang_desk.models.queue import QueueEntry
 from kupang_desk.models.reference import (
     Counter,
@@ -33,12 +34,12 @@ ALL_MODELS = [
     Region, Institution, Icd10, Poli, PaymentType, WorkArea, Population, Setting, Counter,
     User, AuditEvent,
     Patient, PatientIdentifier, Visit, VisitDiagnosis, SentReport, SentFile, LateChange, CityFile, SatusehatId,
-    SatusehatOutbox, SatusehatResource, DiagnosisDay, DiagnosisMonth, DiagnosisYear, VisitDay, VisitArea, QueueEntry,
+    SatusehatOutbox, SatusehatResource, PcareOutbox, PcareVisit, DiagnosisDay, DiagnosisMonth, DiagnosisYear, VisitDay, VisitArea, QueueEntry,
     Student, ScholarshipProgramme, Award, AwardEvent, Payout, Promotion, PromotionItem,
 ]
 
 __all__ = [
     "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "CityFile", "Counter", "DiagnosisDay", "DiagnosisMonth", "DiagnosisYear", "Icd10", "Institution", "LateChange",
-    "Patient", "PatientIdentifier", "PaymentType", "Payout", "Poli", "Population", "Promotion", "PromotionItem", "QueueEntry", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "SentFile", "SentReport", "Setting",
+    "Patient", "PatientIdentifier", "PaymentType", "PcareOutbox", "PcareVisit", "Payout", "Poli", "Population", "Promotion", "PromotionItem", "QueueEntry", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "SentFile", "SentReport", "Setting",
     "Student", "User", "Visit", "VisitArea", "VisitDay", "VisitDiagnosis", "WorkArea", "db", "now", "reading", "writing",
 ]

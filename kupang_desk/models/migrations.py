@@ -29,6 +29,8 @@ from kupang_desk.models import (
     Counter,
     LateChange,
     PatientIdentifier,
+    PcareOutbox,
+    PcareVisit,
     Population,
     Promotion,
     PromotionItem,
@@ -51,7 +53,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 
 class SchemaVersion(BaseModel):
@@ -287,6 +289,12 @@ def _v16_mother_nik(database: pw.Database, migrator: SchemaMigrator) -> None:
         database.execute_sql("ALTER TABLE patient ADD COLUMN mother_nik VARCHAR(16) NOT NULL DEFAULT ''")
 
 
+def _v17_pcare(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v17: the P-Care outbox and the numbers P-Care gives each JKN visit."""
+    with database.bind_ctx([PcareOutbox, PcareVisit]):
+        database.create_tables([PcareOutbox, PcareVisit])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -303,4 +311,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     14: _v14_one_open_queue_number,
     15: _v15_counted_audit,
     16: _v16_mother_nik,
+    17: _v17_pcare,
 }

@@ -75,7 +75,7 @@ class Registration:
 
     def body(self) -> dict[str, Any]:
         vitals = self.vitals or {}
-        return {"kdProviderPeserta": self.provider_code, "tglDaftar": _day(self.day), "noKartu": self.card_number,
+        return {"kdProviderPeserta": self.provider_code, "tglDaftar": day_text(self.day), "noKartu": self.card_number,
                 "kdPoli": self.poli_code, "keluhan": self.complaint or None, "kunjSakit": self.sick,
                 "sistole": vitals.get("sistole", 0), "diastole": vitals.get("diastole", 0),
                 "beratBadan": vitals.get("beratBadan", 0), "tinggiBadan": vitals.get("tinggiBadan", 0),
@@ -83,7 +83,56 @@ class Registration:
                 "heartRate": vitals.get("heartRate", 0), "rujukBalik": 0, "kdTkp": self.care_place}
 
 
-def _day(day: dt.date) -> str:
+@dataclass(frozen=True)
+class Kunjungan:
+    """What the clinic did on a pendaftaran: the diagnoses (ICD-10, 1-3), the vitals, the doctor,
+    awareness and discharge status in P-Care's codes; ``number`` is noKunjungan (empty: a new one)."""
+
+    card_number: str
+    day: dt.date
+    poli_code: str
+    doctor_code: str
+    awareness_code: str
+    discharge_code: str
+    diagnoses: tuple[str, ...]
+    complaint: str = ""
+    anamnesis: str = ""
+    therapy: str = ""
+    vitals: dict[str, int | float] | None = None
+    temperature: float | None = None
+    number: str = ""
+
+    def body(self) -> dict[str, Any]:
+        vitals = self.vitals or {}
+        diagnoses = [*self.diagnoses[:3], None, None, None]
+        return {"noKunjungan": self.number or None, "noKartu": self.card_number, "tglDaftar": day_text(self.day),
+                "kdPoli": self.poli_code, "keluhan": self.complaint or "-", "anamnesa": self.anamnesis or self.complaint or "-",
+                "kdSadar": self.awareness_code, "sistole": vitals.get("sistole", 0), "diastole": vitals.get("diastole", 0),
+                "beratBadan": vitals.get("beratBadan", 0), "tinggiBadan": vitals.get("tinggiBadan", 0),
+                "respRate": vitals.get("respRate", 0), "heartRate": vitals.get("heartRate", 0),
+                "lingkarPerut": vitals.get("lingkarPerut", 0), "suhu": str(self.temperature) if self.temperature else None,
+                "kdStatusPulang": self.discharge_code, "tglPulang": day_text(self.day), "kdDokter": self.doctor_code,
+                "kdDiag1": diagnoses[0], "kdDiag2": diagnoses[1], "kdDiag3": diagnoses[2],
+                "kdPoliRujukInternal": None, "rujukLanjut": None, "kdTacc": -1, "alasanTacc": None,
+                "terapiObat": self.therapy or "-", "terapiNonObat": "-", "bmhp": "-"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of a P-Care reference list (a poli, a doctor, an awareness or discharge status)."""
+
+    code: str
+    name: str
+
+
+# P-Care's reference lists: path, code field, name field.
+REFERENCE_LISTS = {"poli": ("poli/fktp/0/100", "kdPoli", "nmPoli"), "doctor": ("dokter/0/100", "kdDokter", "nmDokter"),
+                   "awareness": ("kesadaran", "kdSadar", "nmSadar"),
+                   "discharge": ("statuspulang/rawatInap/false", "kdStatusPulang", "nmStatusPulang")}
+
+
+def day_text(day: dt.date) -> str:
+    """A date as P-Care writes it."""
     return day.strftime("%d-%m-%Y")  # P-Care's dates: dd-mm-yyyy
 
 
@@ -166,7 +215,7 @@ class Client:
         """The pendaftaran P-Care holds under ``number`` on ``day`` (to look up before sending again)."""
         require("patient.read", user)
         try:
-            return self.call("GET", f"pendaftaran/noUrut/{number}/tglDaftar/{_day(day)}")
+            return self.call("GET", f"pendaftaran/noUrut/{number}/tglDaftar/{day_text(day)}")
         except PcareError as error:
             if error.status in (204, 404):
                 return None
@@ -175,7 +224,55 @@ class Client:
     def delete_registration(self, card_number: str, day: dt.date, number: str, poli_code: str, *,
                             user: SignedIn | None = None) -> None:
         require("visit.write", user)
-        self.call("DELETE", f"pendaftaran/peserta/{card_number}/tglDaftar/{_day(day)}/noUrut/{number}/kdPoli/{poli_code}")
+        self.call("DELETE", f"pendaftaran/peserta/{card_number}/tglDaftar/{day_text(day)}/noUrut/{number}/kdPoli/{poli_code}")
+
+
+    def registrations_on(self, day: dt.date, *, user: SignedIn | None = None) -> list[dict]:
+        """Every pendaftaran of this FKTP on ``day`` (to find one whose answer was lost)."""
+        require("patient.read", user)
+        return self._list(f"pendaftaran/tglDaftar/{day_text(day)}/0/300")
+
+    def visits_of(self, card_number: str, *, user: SignedIn | None = None) -> list[dict]:
+        """The member's kunjungan as P-Care holds them (riwayat kunjungan)."""
+        require("patient.read", user)
+        return self._list(f"kunjungan/peserta/{card_number}")
+
+    def _list(self, path: str) -> list[dict]:
+        try:
+            return _listed(self.call("GET", path))
+        except PcareError as error:
+            if error.status in (204, 404):  # NO_CONTENT: none
+                return []
+            raise
+
+    def add_visit(self, visit: Kunjungan, *, user: SignedIn | None = None) -> str:
+        """Sends a kunjungan on its pendaftaran; returns noKunjungan."""
+        require("visit.write", user)
+        return _field_value(self.call("POST", "kunjungan", visit.body()), "noKunjungan")
+
+    def edit_visit(self, visit: Kunjungan, *, user: SignedIn | None = None) -> None:
+        require("visit.write", user)
+        self.call("PUT", "kunjungan", visit.body())
+
+    def delete_visit(self, number: str, *, user: SignedIn | None = None) -> None:
+        require("visit.write", user)
+        self.call("DELETE", f"kunjungan/{number}")
+
+    def references(self, *, user: SignedIn | None = None) -> dict[str, list[Reference]]:
+        """P-Care's own lists the office chooses its codes from (``REFERENCE_LISTS``)."""
+        require("settings.edit", user)
+        found = {}
+        for name, (path, code, label) in REFERENCE_LISTS.items():
+            found[name] = [Reference(str(entry.get(code, "")), str(entry.get(label, ""))) for entry in _listed(self.call("GET", path))
+                           if isinstance(entry, dict) and entry.get(code)]
+        return found
+
+
+def _listed(response: Any) -> list[dict]:
+    """P-Care's lists come as ``{"count": n, "list": [...]}``."""
+    if isinstance(response, dict):
+        return [entry for entry in response.get("list") or [] if isinstance(entry, dict)]
+    return []
 
 
 def _member(data: dict) -> Member:

@@ -32,6 +32,7 @@ from kupang_desk.i18n import _
 from kupang_desk.ui.backup import BackupDesk
 from kupang_desk.ui.help import HelpDialog, guide_html, shortcuts_html
 from kupang_desk.ui.operations import Operation, run_in_background
+from kupang_desk.ui.pcare import PcareDesk
 from kupang_desk.ui.satusehat import SatusehatDesk
 from kupang_desk.ui.sections import Section, sections, visible
 from kupang_desk.ui.signin import ChangePasswordDialog, IdleLock, describe_user
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         # The section pages (patients_page, reports_page, ...) are built when first shown or asked for
         # (``__getattr__``): a window of eight sections opens with one built.
         self.satusehat: SatusehatDesk | None = None
+        self.pcare: PcareDesk | None = None
         self.facts: list[tuple[str, str]] | None = None  # Pengaturan's facts, shown when its page is built
         self.idle_lock: IdleLock | None = None
         self._built: set[str] = set()  # the sections whose page is built
@@ -140,6 +142,9 @@ class MainWindow(QMainWindow):
             self.satusehat = SatusehatDesk(self)
             self.statusBar().addPermanentWidget(self.satusehat.label)
             self.satusehat.start()
+            self.pcare = PcareDesk(self)
+            self.statusBar().addPermanentWidget(self.pcare.label)
+            self.pcare.start()
         self.statusBar().addPermanentWidget(self.backups.label)
         self.user_label = QLabel(describe_user(session.current()))
         self.user_label.setObjectName("userLabel")
@@ -321,6 +326,8 @@ class MainWindow(QMainWindow):
             self.reports_page.calendar.refresh()
         if self.satusehat is not None:
             self.satusehat.wake()  # the visit's row is in the outbox: sent now rather than at the next poll
+        if self.pcare is not None:
+            self.pcare.wake()
 
     def merge_patients(self) -> MergeDialog:
         from kupang_desk.ui.patients import MergeDialog
@@ -412,6 +419,11 @@ class MainWindow(QMainWindow):
             outbox_action.setEnabled(allowed(user, "patient.read"))
             outbox_action.triggered.connect(lambda: self.satusehat and self.satusehat.show_outbox())
             patient_menu.addAction(outbox_action)
+            pcare_action = QAction(_("Antrean &P-Care..."), self)
+            pcare_action.setObjectName("pcareOutbox")
+            pcare_action.setEnabled(allowed(user, "patient.read"))
+            pcare_action.triggered.connect(lambda: self.pcare and self.pcare.show_outbox())
+            patient_menu.addAction(pcare_action)
 
         view_menu = self.menuBar().addMenu(_("&Tampilan"))
         self.section_actions: dict[str, QAction] = {}
@@ -527,6 +539,8 @@ class MainWindow(QMainWindow):
             return
         if self.satusehat is not None:
             self.satusehat.stop()
+        if self.pcare is not None:
+            self.pcare.stop()
         for key in self._built:
             self.page(key).stop()
         for operation in list(self.operations):  # a worker must not outlive its window

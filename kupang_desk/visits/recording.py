@@ -25,6 +25,7 @@ from kupang_desk.models import (
     writing,
 )
 from kupang_desk.patients.registration import live_patient
+from kupang_desk.pcare import outbox as pcare_outbox
 from kupang_desk.satusehat import outbox
 from kupang_desk.validators import age_at, check_visit_date
 from kupang_desk.visits import locks, vitals
@@ -188,6 +189,7 @@ def record_visit(form: VisitForm, *, user: User | None = None, today: dt.date | 
         locks.note(visit.id, sent, "create", reason, user)
         refresh_new_visit_flags(patient.id, years=[at.year], user=user, reason=reason, skip=(visit.id,))
         outbox.note(visit.id, "create")
+        pcare_outbox.note(visit.id, "create")
         audit.record("create", "visit", visit.id, {
             "patient_id": patient.id, "diagnoses": [line.code for line in form.diagnoses],
             **({"reason": reason.strip()} if sent else {})}, user)
@@ -317,6 +319,7 @@ def correct_visit(visit_id: int, form: VisitForm, *, reason: str, user: User | N
             changed["diagnoses"] = [before_codes, after_codes]
         locks.note(visit.id, sent, "update", reason, user)
         outbox.note(visit.id, "update")
+        pcare_outbox.note(visit.id, "update")
         audit.record("update", "visit", visit.id, {"patient_id": patient.id, "reason": reason.strip(), **changed}, user)
     return Visit.get_by_id(visit_id)
 
@@ -331,6 +334,7 @@ def delete_visit(visit_id: int, *, reason: str, user: User | None = None) -> Vis
         locks.note(visit.id, locks.touched([visit.visit_at.date()]), "delete", reason, user)
         Visit.update(deleted_at=now(), deleted_reason=reason.strip()[:200]).where(Visit.id == visit.id).execute()
         outbox.note(visit.id, "delete")
+        pcare_outbox.note(visit.id, "delete")
         refresh_new_visit_flags(visit.patient_id, years=[visit.visit_at.year], user=user, reason=reason, skip=(visit.id,))
         audit.record("delete", "visit", visit.id, {"patient_id": visit.patient_id, "reason": reason.strip(),
                                                    "diagnoses": _diagnosis_text(visit.id)}, user)

@@ -8,7 +8,12 @@ headers and the signature it checks, the encrypted and LZ-string-compressed ``re
 - a successful ``response`` is AES-256-CBC (key SHA-256(cons_id + secret + timestamp), IV its first
   16 bytes, PKCS#7) over LZ-string's compressToEncodedURIComponent of the JSON;
 - a refusal is plain: 412 with ``[{"field", "message"}]`` (a second registration of the member at
-  the same poli on the same day, a member not active), 204 for no such member, 5xx when told to.
+  the same poli on the same day, a member not active, a kunjungan on a registration that has one,
+  a code not in its reference lists), 204 for no such member, 5xx when told to;
+- ``lose_next`` answers: the request is carried out, then the answer is lost (a 504 from the
+  gateway), as when the line drops after BPJS has saved the visit;
+- the reference lists (poli FKTP, dokter, kesadaran, status pulang) are its own, with codes no
+  program may assume.
 """
 
 from __future__ import annotations
@@ -49,10 +54,21 @@ MARIA = member("0009876543210", "5371045203900002", "MARIA BERE", kind="PEKERJA 
 LAPSED = member("0005555555555", "5371040101800003", "PETRUS LAY", active=False, kind="PEKERJA MANDIRI")
 
 
+# Its reference lists, with codes of its own: a program that assumes codes fails here as it would there.
+POLI = [{"kdPoli": "P01", "nmPoli": "UMUM", "poliSakit": True}, {"kdPoli": "P02", "nmPoli": "GIGI & MULUT", "poliSakit": True},
+        {"kdPoli": "P03", "nmPoli": "KIA", "poliSakit": True}]
+DOCTORS = [{"kdDokter": "D131491", "nmDokter": "dr. Maria Goreti"}, {"kdDokter": "D131492", "nmDokter": "drg. Yosef Tefa"}]
+AWARENESS = [{"kdSadar": "S1", "nmSadar": "Compos mentis"}, {"kdSadar": "S2", "nmSadar": "Somnolence"}]
+DISCHARGE = [{"kdStatusPulang": "B3", "nmStatusPulang": "Berobat Jalan"}, {"kdStatusPulang": "B4", "nmStatusPulang": "Rujuk Vertikal"}]
+REFERENCES = {"poli": POLI, "dokter": DOCTORS, "kesadaran": AWARENESS, "statuspulang": DISCHARGE}
+
+
 class PcareStandIn:
     def __init__(self) -> None:
         self.members: dict[str, dict] = {}
         self.registrations: dict[tuple[str, str], dict] = {}  # (tglDaftar, noUrut) -> body
+        self.visits: dict[str, dict] = {}  # noKunjungan -> body
+        self.lose_next = 0  # answers to lose after carrying out the request
         self.skew = 0.0  # seconds the service's clock runs ahead of the program's
         self.fail_next: list[int] = []  # HTTP codes to answer the next requests with (503 ...)
         self.requests: list[tuple[str, str]] = []
@@ -110,30 +126,85 @@ class PcareStandIn:
             refused = self._check(headers)
             if refused:
                 return 401, {"response": None, "metaData": {"message": refused, "code": 401}}
-            stamp = headers["x-timestamp"]
-            path = path.removeprefix("pcare-rest/")
-            parts = path.split("/")
-            if method == "GET" and parts[0] == "peserta":
-                number = parts[-1]
-                found = self.members.get(number) or next((m for m in self.members.values() if m["noKTP"] == number), None)
-                if found is None:
-                    return 200, {"response": None, "metaData": {"message": "NO_CONTENT", "code": 204}}
-                return 200, self._ok(found, stamp)
-            if method == "POST" and path == "pendaftaran":
-                return self._register(json.loads(body), stamp)
-            if method == "GET" and parts[:2] == ["pendaftaran", "noUrut"]:
-                found = self.registrations.get((parts[4], parts[2]))
-                if found is None:
-                    return 200, {"response": None, "metaData": {"message": "NO_CONTENT", "code": 204}}
-                return 200, self._ok({**found, "noUrut": parts[2]}, stamp)
-            if method == "DELETE" and parts[:2] == ["pendaftaran", "peserta"]:
-                key = (parts[4], parts[6])
-                if key not in self.registrations:
-                    return 412, {"response": [{"field": "noUrut", "message": "Data pendaftaran tidak ditemukan"}],
-                                 "metaData": {"message": "PRECONDITION_FAILED", "code": 412}}
-                del self.registrations[key]
-                return 200, {"response": None, "metaData": {"message": "OK", "code": 200}}
-            return 404, {"response": None, "metaData": {"message": "NOT_FOUND", "code": 404}}
+            answer = self._serve(method, path, headers, body)
+            if self.lose_next and method != "GET":
+                self.lose_next -= 1
+                return 504, {"response": None, "metaData": {"message": "Gateway Timeout", "code": 504}}
+            return answer
+
+    def _serve(self, method: str, path: str, headers: dict, body: str) -> tuple[int, dict]:
+        stamp = headers["x-timestamp"]
+        path = path.removeprefix("pcare-rest/")
+        parts = path.split("/")
+        if method == "GET" and parts[0] == "peserta":
+            number = parts[-1]
+            found = self.members.get(number) or next((m for m in self.members.values() if m["noKTP"] == number), None)
+            if found is None:
+                return 200, {"response": None, "metaData": {"message": "NO_CONTENT", "code": 204}}
+            return 200, self._ok(found, stamp)
+        if method == "POST" and path == "pendaftaran":
+            return self._register(json.loads(body), stamp)
+        if method == "GET" and parts[:2] == ["pendaftaran", "noUrut"]:
+            found = self.registrations.get((parts[4], parts[2]))
+            if found is None:
+                return 200, {"response": None, "metaData": {"message": "NO_CONTENT", "code": 204}}
+            return 200, self._ok({**found, "noUrut": parts[2]}, stamp)
+        if method == "DELETE" and parts[:2] == ["pendaftaran", "peserta"]:
+            key = (parts[4], parts[6])
+            if key not in self.registrations:
+                return 412, {"response": [{"field": "noUrut", "message": "Data pendaftaran tidak ditemukan"}],
+                             "metaData": {"message": "PRECONDITION_FAILED", "code": 412}}
+            del self.registrations[key]
+            return 200, {"response": None, "metaData": {"message": "OK", "code": 200}}
+        if method == "GET" and parts[:2] == ["pendaftaran", "tglDaftar"]:
+            day = parts[2]
+            found = [{"noUrut": number, "tglDaftar": d, "peserta": {"noKartu": r["noKartu"]},
+                      "poli": {"kdPoli": r["kdPoli"]}, "kunjSakit": r.get("kunjSakit")}
+                     for (d, number), r in self.registrations.items() if d == day]
+            return 200, self._ok({"count": len(found), "list": found}, stamp)
+        if parts[0] == "kunjungan":
+            return self._visit(method, parts, body, stamp)
+        if method == "GET" and parts[0] in REFERENCES:
+            listed = REFERENCES[parts[0]]
+            return 200, self._ok({"count": len(listed), "list": listed}, stamp)
+        return 404, {"response": None, "metaData": {"message": "NOT_FOUND", "code": 404}}
+
+    def _visit(self, method: str, parts: list[str], body: str, stamp: str) -> tuple[int, dict]:
+        def refused(field: str, message: str) -> tuple[int, dict]:
+            return 412, {"response": [{"field": field, "message": message}],
+                         "metaData": {"message": "PRECONDITION_FAILED", "code": 412}}
+
+        if method == "GET" and parts[1] == "peserta":
+            found = [{"noKunjungan": number, "tglKunjungan": v["tglDaftar"], "poli": {"kdPoli": v["kdPoli"]},
+                      "diagnosa1": {"kdDiag": v["kdDiag1"]}, "peserta": {"noKartu": v["noKartu"]}}
+                     for number, v in self.visits.items() if v["noKartu"] == parts[2]]
+            return 200, self._ok({"count": len(found), "list": found}, stamp)
+        if method == "DELETE":
+            if self.visits.pop(parts[1], None) is None:
+                return refused("noKunjungan", "Data kunjungan tidak ditemukan")
+            return 200, {"response": None, "metaData": {"message": "OK", "code": 200}}
+        data = json.loads(body)
+        for field, listed, key in (("kdPoli", POLI, "kdPoli"), ("kdDokter", DOCTORS, "kdDokter"),
+                                   ("kdSadar", AWARENESS, "kdSadar"), ("kdStatusPulang", DISCHARGE, "kdStatusPulang")):
+            if data.get(field) not in {entry[key] for entry in listed}:
+                return refused(field, f"{field} tidak valid")
+        if not data.get("kdDiag1"):
+            return refused("kdDiag1", "Diagnosa wajib diisi")
+        if method == "PUT":
+            if data.get("noKunjungan") not in self.visits:
+                return refused("noKunjungan", "Data kunjungan tidak ditemukan")
+            self.visits[data["noKunjungan"]] = data
+            return 200, self._ok({"field": "noKunjungan", "message": data["noKunjungan"]}, stamp)
+        registered = [r for (d, _n), r in self.registrations.items()
+                      if r["noKartu"] == data.get("noKartu") and d == data.get("tglDaftar") and r["kdPoli"] == data.get("kdPoli")]
+        if not registered:
+            return refused("noKartu", "Peserta belum didaftarkan pada poli dan tanggal tersebut")
+        if any(v["noKartu"] == data["noKartu"] and v["tglDaftar"] == data["tglDaftar"] and v["kdPoli"] == data["kdPoli"]
+               for v in self.visits.values()):
+            return refused("noKartu", "Data kunjungan sudah ada")
+        number = f"{OEBOBO_PROVIDER}{len(self.visits) + 1:011d}"
+        self.visits[number] = data
+        return 201, self._ok({"field": "noKunjungan", "message": number}, stamp, 201)
 
     def _check(self, headers: dict) -> str:
         """Why the request is refused, or "" (the documented checks, in the documented order)."""

@@ -3,6 +3,8 @@ the registration form asks P-Care for the member's status, and works without it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from PySide6.QtCore import Qt
@@ -102,3 +104,99 @@ def test_without_p_care_the_form_says_so_and_still_registers(window, qtbot, pcar
     with qtbot.waitSignal(dialog.saved):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert Patient.get(Patient.nik == "5371041203870001").bpjs_number == "0001234567890"
+
+
+def test_the_office_chooses_p_cares_codes_from_its_list_and_a_jkn_visit_goes_there_from_the_window(
+        window, qtbot, pcare_service):
+    from kupang_desk.models import PaymentType, PcareOutbox, Poli
+    from tests.helpers.clock import TODAY
+    from tests.helpers.factories import new_patient, new_visit
+
+    _fill_pcare(qtbot, window, pcare_service.url)
+    codes = window.settings_page.pcare.codes
+    umum = Poli.get(Poli.name == "Umum").id
+    assert codes.doctor.count() == 1  # nothing to choose before P-Care's list is fetched: no code is guessed
+    qtbot.mouseClick(codes.fetch_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: codes.fetch_button.isEnabled() and bool(codes.message.text()), timeout=10000)
+    assert "Daftar P-Care diambil: 3 poli, 2 dokter" in codes.message.text()
+    assert [codes.doctor.itemText(i) for i in range(codes.doctor.count())] == [
+        "(pilih)", "dr. Maria Goreti (D131491)", "drg. Yosef Tefa (D131492)"]
+    codes.enabled.setChecked(True)
+    qtbot.mouseClick(codes.save_button, Qt.MouseButton.LeftButton)
+    assert "Pilih dokter dari daftar P-Care" in codes.message.text()  # turned on without codes: refused, said
+    assert not settings.get("pcare.enabled")
+    codes.poli_boxes[umum].setCurrentIndex(codes.poli_boxes[umum].findData("P01"))
+    for box, code in ((codes.doctor, "D131491"), (codes.awareness, "S1"), (codes.discharge, "B3")):
+        box.setCurrentIndex(box.findData(code))
+    qtbot.mouseClick(codes.save_button, Qt.MouseButton.LeftButton)
+    assert codes.message.text() == "Disimpan. Kunjungan JKN dikirim ke P-Care."
+    assert settings.get("pcare.codes")["poli"] == {str(umum): "P01"}
+
+    yohanes = new_patient(bpjs_number=stand_in.YOHANES["noKartu"],
+                          payment_type_id=PaymentType.get(PaymentType.code == "PBI-N").id)
+    new_visit(yohanes, dt.datetime.combine(TODAY, dt.time(9, 0)), "J06.9")
+    window.visits_changed()  # as the visit form's save tells the window
+    qtbot.waitUntil(lambda: window.pcare.running is None and len(pcare_service.visits) == 1, timeout=10000)
+    assert PcareOutbox.get().state == "sent" and window.pcare.label.text() == ""  # nothing waits: nothing shown
+    dialog = window.pcare.show_outbox()
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.model.rowCount() == 1
+    assert "Terkirim" in [dialog.model.data(dialog.model.index(0, c)) for c in range(dialog.model.columnCount())]
+    assert f"No. kunjungan P-Care {next(iter(pcare_service.visits))}" in dialog.model.data(dialog.model.index(0, 5))
+    dialog.close()
+
+
+def test_a_visit_p_care_cannot_take_is_red_in_the_status_bar_and_goes_after_kirim_ulang(window, qtbot, pcare_service):
+    from kupang_desk.models import PaymentType, Poli
+    from kupang_desk.pcare import outbox
+    from tests.helpers.clock import TODAY
+    from tests.helpers.factories import new_patient, new_visit
+
+    _fill_pcare(qtbot, window, pcare_service.url)
+    outbox.save_codes({Poli.get(Poli.name == "Umum").id: "P01"}, "D131491", "S1", "B3", turn_on=True)
+    no_card = new_patient(payment_type_id=PaymentType.get(PaymentType.code == "PBI-N").id)
+    new_visit(no_card, dt.datetime.combine(TODAY, dt.time(9, 0)), "J06.9")
+    window.visits_changed()
+    qtbot.waitUntil(lambda: window.pcare.running is None and "perlu dilengkapi" in window.pcare.label.text(), timeout=10000)
+    assert "P-Care: 1 perlu dilengkapi" in window.pcare.label.text() and "#b00020" in window.pcare.label.text()
+    dialog = window.pcare.show_outbox()
+    assert "belum punya No. Kartu BPJS 13 angka" in dialog.model.data(dialog.model.index(0, 5))
+    from kupang_desk.patients import registration
+    form = registration.load_for_edit(no_card.id).form
+    form.bpjs_number = stand_in.YOHANES["noKartu"]
+    registration.update(no_card.id, form, reason="No. Kartu dari kartu pasien", accept_warnings=True)
+    dialog.table.selectRow(0)
+    assert dialog.retry_button.isEnabled()
+    qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pcare.running is None and len(pcare_service.visits) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: window.pcare.label.text() == "", timeout=5000)
+    dialog.close()
+
+
+def test_a_visit_saved_while_the_sender_runs_is_sent_by_the_run_after_it(window, qtbot, pcare_service, monkeypatch):
+    import threading
+
+    from kupang_desk.models import PaymentType, Poli
+    from kupang_desk.pcare import outbox, sending
+    from tests.helpers.clock import TODAY
+    from tests.helpers.factories import new_patient, new_visit
+
+    _fill_pcare(qtbot, window, pcare_service.url)
+    outbox.save_codes({Poli.get(Poli.name == "Umum").id: "P01"}, "D131491", "S1", "B3", turn_on=True)
+    looked, go, real = threading.Event(), threading.Event(), sending.send
+
+    def slow_send(*args, **kwargs):  # the run has looked at the queue (empty) and is still busy
+        result = real(*args, **kwargs)
+        looked.set()
+        go.wait(10)
+        return result
+
+    monkeypatch.setattr(sending, "send", slow_send)
+    window.pcare.wake()
+    assert looked.wait(10)
+    yohanes = new_patient(bpjs_number=stand_in.YOHANES["noKartu"],
+                          payment_type_id=PaymentType.get(PaymentType.code == "PBI-N").id)
+    new_visit(yohanes, dt.datetime.combine(TODAY, dt.time(9, 0)), "J06.9")
+    window.visits_changed()  # while the run is busy
+    go.set()
+    qtbot.waitUntil(lambda: len(pcare_service.visits) == 1, timeout=10000)

@@ -1,14 +1,34 @@
-"""Pengaturan > P-Care: the address, the consumer id, the account and the FKTP code of this puskesmas;
-the consumer secret, the user key and the password go outside the database and are never shown."""
+"""Pengaturan > P-Care: the address, the consumer id, the account and the FKTP code of this puskesmas
+(the consumer secret, the user key and the password go outside the database and are never shown);
+beside them, P-Care's own codes chosen from its lists (each poli's kdPoli, the doctor, awareness and
+discharge status) and the switch that sends JKN visits."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
+from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.pcare import connection
-from kupang_desk.ui.feedback import attempt, status_label
-from kupang_desk.ui.widgets import line
+from kupang_desk.office import poli_choices
+from kupang_desk.pcare import connection, outbox
+from kupang_desk.pcare.client import Reference
+from kupang_desk.ui.feedback import attempt, say, status_label
+from kupang_desk.ui.operations import Operation, run_in_background
+from kupang_desk.ui.widgets import line, select_data
 
 
 def _secret(has: bool, hint: str) -> QLineEdit:
@@ -44,11 +64,16 @@ class PcareTab(QWidget):
         self.save_button = QPushButton(_("Simpan"))
         self.save_button.clicked.connect(lambda: self.save())
         self.message = status_label()
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.save_button)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
+        account = QGroupBox(_("Koneksi ke P-Care"))
+        left = QVBoxLayout(account)
+        left.addLayout(form)
+        left.addWidget(self.save_button)
+        left.addWidget(self.message)
+        left.addStretch(1)
+        self.codes = CodesBox()
+        layout = QHBoxLayout(self)
+        layout.addWidget(account, 1)
+        layout.addWidget(self.codes, 1)
 
     def save(self) -> bool:
         def work() -> connection.Connection:
@@ -62,3 +87,94 @@ class PcareTab(QWidget):
 
         return attempt(self.message, work, lambda saved: _("Disimpan.") if saved.complete else _(
             "Disimpan. Belum lengkap: consumer secret, user key dan kata sandi P-Care perlu diisi sekali."))
+
+
+def _choice(box: QComboBox, entries: list[Reference], kept: str) -> None:
+    """Fills a combo with P-Care's list; a code kept before and not in the list stays, so marked."""
+    box.clear()
+    box.addItem(_("(pilih)"), "")
+    for entry in entries:
+        box.addItem(f"{entry.name} ({entry.code})", entry.code)
+    if kept and box.findData(kept) < 0:
+        box.addItem(_("{code} (tersimpan)").format(code=kept), kept)
+    select_data(box, kept)
+
+
+class CodesBox(QGroupBox):
+    """P-Care's codes chosen from its own lists, never typed or guessed: a wrong code is accepted by
+    P-Care and wrong in every claim after it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(_("Kunjungan JKN ke P-Care"), parent)
+        chosen = outbox.codes()
+        self.enabled = QCheckBox(_("Kirim kunjungan JKN (cara bayar BPJS) ke P-Care"))
+        self.enabled.setObjectName("pcareEnabled")
+        self.enabled.setChecked(outbox.enabled())
+        self.fetch_button = QPushButton(_("Ambil daftar kode dari P-Care"))
+        self.fetch_button.setObjectName("pcareFetchCodes")
+        self.fetch_button.setToolTip(_("Poli, dokter, kesadaran dan status pulang menurut P-Care; perlu koneksi internet"))
+        self.fetch_button.clicked.connect(lambda: self.fetch())
+        polis = poli_choices()
+        self.polis = QTableWidget(len(polis), 2)
+        self.polis.setObjectName("pcarePoli")
+        self.polis.setHorizontalHeaderLabels([_("Poli di puskesmas"), _("Poli di P-Care")])
+        self.polis.verticalHeader().hide()
+        self.polis.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.poli_boxes: dict[int, QComboBox] = {}
+        for row, (name, poli_id) in enumerate(polis):
+            item = QTableWidgetItem(name)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.polis.setItem(row, 0, item)
+            box = self.poli_boxes[poli_id] = QComboBox()
+            _choice(box, [], chosen["poli"].get(str(poli_id), ""))
+            self.polis.setCellWidget(row, 1, box)
+        self.doctor, self.awareness, self.discharge = QComboBox(), QComboBox(), QComboBox()
+        for name, box in (("doctor", self.doctor), ("awareness", self.awareness), ("discharge", self.discharge)):
+            box.setObjectName(f"pcare_{name}")
+            _choice(box, [], chosen[name])
+        form = QFormLayout()
+        form.addRow(_("Dokter penanggung jawab:"), self.doctor)
+        form.addRow(_("Kesadaran (pasien rawat jalan):"), self.awareness)
+        form.addRow(_("Status pulang (berobat jalan):"), self.discharge)
+        self.save_button = QPushButton(_("Simpan kode P-Care"))
+        self.save_button.setObjectName("pcareSaveCodes")
+        self.save_button.clicked.connect(lambda: self.save())
+        self.message = status_label()
+        self.message.setWordWrap(True)
+        self.operation: Operation | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.enabled)
+        layout.addWidget(self.fetch_button)
+        layout.addWidget(self.polis, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.save_button)
+        layout.addWidget(self.message)
+
+    def fetch(self) -> Operation | None:
+        """P-Care's lists, off the GUI thread with progress and Batal."""
+        try:
+            client = connection.client()
+        except KnownError as error:
+            say(self.message, str(error), error=True)
+            return None
+        self.fetch_button.setEnabled(False)
+        self.operation = run_in_background(self, lambda _task: client.references(), title=_("Mengambil daftar kode P-Care"),
+                                           on_success=self.show_lists,
+                                           on_failure=lambda error: say(self.message, str(error), error=True))
+        self.operation.finished.connect(lambda: self.fetch_button.setEnabled(True))
+        return self.operation
+
+    def show_lists(self, lists: dict[str, list[Reference]]) -> None:
+        for box in self.poli_boxes.values():
+            _choice(box, lists.get("poli", []), box.currentData() or "")
+        for name, box in (("doctor", self.doctor), ("awareness", self.awareness), ("discharge", self.discharge)):
+            _choice(box, lists.get(name, []), box.currentData() or "")
+        say(self.message, _("Daftar P-Care diambil: {poli} poli, {doctors} dokter. Pilih lalu simpan.").format(
+            poli=len(lists.get("poli", [])), doctors=len(lists.get("doctor", []))))
+
+    def save(self) -> bool:
+        return attempt(self.message, lambda: outbox.save_codes(
+            {poli_id: box.currentData() or "" for poli_id, box in self.poli_boxes.items()}, self.doctor.currentData() or "",
+            self.awareness.currentData() or "", self.discharge.currentData() or "", turn_on=self.enabled.isChecked()),
+            lambda saved: _("Disimpan. Kunjungan JKN dikirim ke P-Care.") if self.enabled.isChecked()
+            else _("Disimpan. Pengiriman ke P-Care mati."))

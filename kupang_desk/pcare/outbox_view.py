@@ -1,0 +1,90 @@
+"""What the screens and the command line show of the P-Care outbox: the states in words, the counts
+for the status bar ("P-Care: 3 menunggu") and the rows of the Antrean P-Care window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+
+from kupang_desk.accounts.permissions import require
+from kupang_desk.accounts.session import SignedIn
+from kupang_desk.formatting import format_datetime
+from kupang_desk.i18n import _
+from kupang_desk.models import Patient, PcareOutbox, PcareVisit, Visit, now
+from kupang_desk.pcare.outbox import OPEN
+from kupang_desk.validators import typed
+
+
+def state_words() -> dict[str, str]:
+    return {"waiting": _("Menunggu"), "sent": _("Terkirim"), "failed": _("Gagal"), "incomplete": _("Perlu dilengkapi"),
+            "cancelled": _("Tidak perlu dikirim")}
+
+
+def action_words() -> dict[str, str]:
+    return {"create": _("Kunjungan"), "update": _("Koreksi"), "delete": _("Penghapusan")}
+
+
+def counts(*, user: SignedIn | None = None) -> dict[str, int]:
+    """How many rows are in each open state."""
+    require("patient.read", user)
+    found = dict(PcareOutbox.select(PcareOutbox.state, pw.fn.COUNT(PcareOutbox.id))
+                 .where(PcareOutbox.state.in_(OPEN)).group_by(PcareOutbox.state).tuples())
+    return {state: found.get(state, 0) for state in OPEN}
+
+
+def status_line(numbers: dict[str, int]) -> str:
+    """``P-Care: 12 menunggu, 2 perlu dilengkapi, 1 gagal``, or "" when the queue is empty."""
+    parts = []
+    for state, words in (("waiting", _("{n} menunggu")), ("incomplete", _("{n} perlu dilengkapi")), ("failed", _("{n} gagal"))):
+        if numbers.get(state):
+            parts.append(words.format(n=numbers[state]))
+    return "P-Care: " + ", ".join(parts) if parts else ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One outbox row as the screen shows it, with the numbers P-Care gave the visit."""
+
+    id: int
+    visit_id: int
+    visit_at: dt.datetime
+    no_rm: str
+    patient: str
+    action: str
+    state: str
+    attempts: int
+    message: str
+    next_try_at: dt.datetime | None
+    sent_at: dt.datetime | None
+    registration_number: str | None
+    visit_number: str | None
+
+    @property
+    def when(self) -> str:
+        if self.state == "sent" and self.sent_at:
+            return _("terkirim {at}").format(at=format_datetime(self.sent_at))
+        if self.state in ("waiting", "incomplete") and self.next_try_at and self.next_try_at > now():
+            return _("dicoba lagi {at}").format(at=format_datetime(self.next_try_at))
+        return ""
+
+
+def rows(*, state: str = "", text: str = "", limit: int = 1000, user: SignedIn | None = None) -> list[Row]:
+    """The outbox for the screen: open rows first, then the latest; ``state`` and a visit number
+    or a part of the patient's name or No. RM narrow it."""
+    require("patient.read", user)
+    o = PcareOutbox
+    query = (o.select(o.id, o.visit, Visit.visit_at, Patient.no_rm, Patient.name, o.action, o.state, o.attempts, o.message,
+                      o.next_try_at, o.sent_at, PcareVisit.registration_number, PcareVisit.visit_number)
+             .join(Visit, on=(o.visit == Visit.id)).join(Patient, on=(Visit.patient == Patient.id))
+             .join(PcareVisit, pw.JOIN.LEFT_OUTER, on=(PcareVisit.visit == o.visit)))
+    if state:
+        query = query.where(o.state == state)
+    words = typed(text)
+    if words.isdigit():
+        query = query.where((o.visit == int(words)) | (Patient.no_rm == words))
+    elif words:
+        query = query.where(Patient.name.contains(words) | Patient.no_rm.contains(words))
+    is_open = pw.Case(None, [(o.state.in_(OPEN), 0)], 1)
+    return [Row(*values) for values in query.order_by(is_open, o.id.desc()).limit(limit).tuples()]
