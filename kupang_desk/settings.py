@@ -86,6 +86,8 @@ KEYS: dict[str, Key] = {key.name: key for key in (
     Key("pcare.secret_sealed", str, "", "the consumer secret sealed with the installation key where the PC has no keyring"),
     Key("pcare.user_key_sealed", str, "", "the user key sealed with the installation key where the PC has no keyring"),
     Key("pcare.password_sealed", str, "", "the P-Care password sealed with the installation key where the PC has no keyring"),
+    Key("pcare.members", int, 0, "JKN members registered with this FKTP, BPJS's monthly figure (the KBK contact rate)"),
+    Key("pcare.non_specialist", list, [], "BPJS's list of non-specialist diagnoses (ICD-10), pasted by the office (KBK RRNS)"),
     Key("pcare.enabled", bool, False, "whether recorded JKN visits are queued and sent to P-Care"),
     Key("pcare.codes", dict, {}, "P-Care's own codes the office chose from its reference lists: poli (poli id -> kdPoli), "
         "doctor (kdDokter), awareness (kdSadar), discharge (kdStatusPulang of an outpatient sent home)"),

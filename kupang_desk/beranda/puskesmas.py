@@ -9,7 +9,7 @@ of visits, so the Beranda opens at once on 2,000,000 visits."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import peewee as pw
 
@@ -19,6 +19,7 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Period
 from kupang_desk.formatting import format_date
 from kupang_desk.models import DiagnosisDay, QueueEntry, VisitDay
+from kupang_desk.pcare.kbk import Indicator, monitor
 from kupang_desk.regions import KOTA_KUPANG
 from kupang_desk.reports.access import Reach, reach_by_kelurahan
 from kupang_desk.reports.counts import MonthPoint, icd_titles, monthly_visits
@@ -54,6 +55,7 @@ class PuskesmasHome:
     opens_month: Opens
     opens_month_last_year: Opens
     last_year_words: str  # "1–3 Desember 2025": the days the month is compared with
+    kbk: list[Indicator] = field(default_factory=list)  # BPJS's KBK figures, when the office works with P-Care
 
     @property
     def visits_month(self) -> int:
@@ -132,7 +134,8 @@ def puskesmas_home(today: dt.date | None = None, *, user: SignedIn | None = None
         Opens(register=VisitFilter(date_from=start, date_to=today)),
         Opens(register=VisitFilter(date_from=last_year_start, date_to=last_year_end)),
         format_date(last_year_end) if last_year_start == last_year_end else
-        f"{last_year_start.day}–{format_date(last_year_end)}")
+        f"{last_year_start.day}–{format_date(last_year_end)}",
+        monitor(today, user=user) if settings.get("pcare.enabled") or settings.get("pcare.members") else [])
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import sys
 import threading
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
@@ -34,6 +35,7 @@ from kupang_desk.accounts.permissions import allowed
 from kupang_desk.backup import copies as backup
 from kupang_desk.beranda.puskesmas import (
     AccessHome,
+    Indicator,
     Opens,
     PuskesmasHome,
     access_home,
@@ -364,6 +366,11 @@ class PuskesmasBeranda(QWidget, SectionView):
         self.watch.setWordWrap(True)
         self.watch.setTextFormat(Qt.TextFormat.RichText)
         self.watch.linkActivated.connect(lambda _link: self.open_section.emit("laporan"))
+        self.kbk = QLabel()  # BPJS's KBK figures this month, when the office works with P-Care
+        self.kbk.setObjectName("kbkMonitor")
+        self.kbk.setWordWrap(True)
+        self.kbk.setTextFormat(Qt.TextFormat.RichText)
+        self.kbk.hide()
         self.access: AccessHome | None = None
         self.access_operation: Operation | None = None
         self.counting: Operation | None = None  # the tiles' count on its worker (``count_in_background``)
@@ -388,6 +395,7 @@ class PuskesmasBeranda(QWidget, SectionView):
             layout.addWidget(widget, stretch)
         left.addWidget(self.reach)
         right.addWidget(self.watch)
+        right.addWidget(self.kbk)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
@@ -440,6 +448,7 @@ class PuskesmasBeranda(QWidget, SectionView):
         self.tiles["last_year"].show_figure(format_number(home.visits_month_last_year), home.last_year_words,
                                             home.opens_month_last_year)
         list_model(self.top).set_items(home.top)
+        self.show_kbk(home.kbk)
         self.show_queue(home.waiting)
         self.show_backup()
         self.chart.show_points(home.trend)
@@ -450,6 +459,21 @@ class PuskesmasBeranda(QWidget, SectionView):
         self.access_day = home.today
         QTimer.singleShot(300, self, self._load_access)
         return home
+
+    def show_kbk(self, figures: list[Indicator]) -> None:
+        """Each KBK figure against BPJS's target: green when met, red when not, grey with what to fill
+        in when it cannot be counted; how it was counted in the tooltip."""
+        self.kbk.setVisible(bool(figures))
+        heading, aim = _("KBK BPJS bulan ini"), _("target {target}")
+        lines = [f"<b>{escape(heading)}</b>"]
+        for figure in figures:
+            colour = "#777777" if figure.met is None else "#1b7f3b" if figure.met else "#b00020"
+            words = figure.missing or figure.counted
+            lines.append(f'{escape(figure.title)}: <b style="color: {colour};">{escape(figure.value)}</b> '
+                         f'({escape(aim.format(target=figure.target))}) '
+                         f'<span style="color: #555555;">· {escape(words)}</span>')
+        self.kbk.setText("<br>".join(lines))
+        self.kbk.setToolTip(_("Dihitung dari kunjungan JKN di Kupang Desk sampai hari ini; BPJS menghitung dari P-Care."))
 
     def _search_typed(self, text: str) -> None:
         if text.strip():

@@ -4,14 +4,15 @@ preview) in Bahasa Indonesia.
 PySide6 ships no Indonesian ``qtbase`` catalogue, so Kupang Desk carries one:
 ``resources/translations/qt_id.ts`` (Qt Linguist's format), compiled by ``scripts/qt_catalogue.py``
 with ``pyside6-lrelease`` into ``qt_id.qm``, which is loaded here for Indonesian only. Whatever it
-does not hold stays as Qt wrote it.
+does not hold stays as Qt wrote it. Qt's locale follows the language too: a number box writes
+``1.800`` and a calendar names ``Desember`` in Indonesian, whatever the PC's own region is.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QTranslator
+from PySide6.QtCore import QLocale, QTranslator
 
 from kupang_desk.resources import resource_path
 
@@ -32,6 +33,8 @@ def catalogue() -> QTranslator:
 def install(app, language: str) -> None:
     """Qt's own words in ``language``: Indonesian from the catalogue, Qt's English otherwise."""
     global _translator
+    QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia) if language == "id"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     if language == "id" and _translator is None:
         _translator = catalogue()
         _translator.setParent(app)

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QApplication
 
 from kupang_desk import settings
 from kupang_desk.models import Patient
+from kupang_desk.ui.app import application
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.patient_form import PatientFormDialog
+from kupang_desk.ui.settings.pcare import KbkBox
 from tests.helpers import pcare_server as stand_in
 
 
@@ -200,3 +202,40 @@ def test_a_visit_saved_while_the_sender_runs_is_sent_by_the_run_after_it(window,
     window.visits_changed()  # while the run is busy
     go.set()
     qtbot.waitUntil(lambda: len(pcare_service.visits) == 1, timeout=10000)
+
+
+def test_the_head_sees_the_kbk_figures_on_the_beranda_once_bpjs_figures_are_entered(window, qtbot):
+    from kupang_desk.models import PaymentType
+    from tests.helpers.clock import TODAY
+    from tests.helpers.factories import new_patient, new_visit
+
+    yohanes = new_patient(payment_type_id=PaymentType.get(PaymentType.code == "PBI-N").id)
+    new_visit(yohanes, dt.datetime.combine(TODAY, dt.time(8, 0)), "A09", referral_kind="external",
+              referral_facility="RSUD W. Z. Johannes", vitals={"systolic": "120", "diastolic": "80"})
+    beranda = window.page("beranda")
+    beranda.refresh()
+    assert not beranda.kbk.isVisibleTo(window)  # an office not working with P-Care sees nothing of it
+    window.show_section("pengaturan")
+    tab = window.settings_page.pcare
+    window.settings_page.tabs.setCurrentWidget(tab)
+    application()  # as the program starts, before its first window: Qt's words and locale in Indonesian
+    fresh = KbkBox()
+    qtbot.addWidget(fresh)
+    fresh.members.setValue(1800)
+    assert fresh.members.text() == "1.800"  # Indonesian thousands, whatever the PC's region
+    tab.kbk.members.clear()
+    qtbot.keyClicks(tab.kbk.members, "5")
+    qtbot.keyClicks(tab.kbk.codes, "a09 XYZ")
+    qtbot.mouseClick(tab.kbk.save_button, Qt.MouseButton.LeftButton)
+    assert "Bukan kode ICD-10 yang dikenal: XYZ" in tab.kbk.message.text()
+    tab.kbk.codes.clear()
+    qtbot.keyClicks(tab.kbk.codes, "a09, J06.9")
+    qtbot.mouseClick(tab.kbk.save_button, Qt.MouseButton.LeftButton)
+    assert tab.kbk.message.text() == "Disimpan: 5 peserta, 2 kode diagnosis." and tab.kbk.codes.toPlainText() == "A09 J06.9"
+    window.show_section("beranda")
+    beranda.refresh()
+    assert beranda.kbk.isVisibleTo(window)
+    text = beranda.kbk.text()
+    assert "Angka kontak: <b style=\"color: #1b7f3b;\">200‰</b>" in text  # 1 of 5 members: over 150
+    assert "Rujukan non-spesialistik: <b style=\"color: #b00020;\">100%</b>" in text  # the one visit: referred, A09
+    assert "Hipertensi terkendali: <b style=\"color: #777777;\">-</b>" in text

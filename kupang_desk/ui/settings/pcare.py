@@ -14,17 +14,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from kupang_desk import settings
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 from kupang_desk.office import poli_choices
-from kupang_desk.pcare import connection, outbox
+from kupang_desk.pcare import connection, kbk, outbox
 from kupang_desk.pcare.client import Reference
 from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.operations import Operation, run_in_background
@@ -71,8 +75,12 @@ class PcareTab(QWidget):
         left.addWidget(self.message)
         left.addStretch(1)
         self.codes = CodesBox()
+        self.kbk = KbkBox()
+        left_column = QVBoxLayout()
+        left_column.addWidget(account, 1)
+        left_column.addWidget(self.kbk)
         layout = QHBoxLayout(self)
-        layout.addWidget(account, 1)
+        layout.addLayout(left_column, 1)
         layout.addWidget(self.codes, 1)
 
     def save(self) -> bool:
@@ -178,3 +186,40 @@ class CodesBox(QGroupBox):
             self.awareness.currentData() or "", self.discharge.currentData() or "", turn_on=self.enabled.isChecked()),
             lambda saved: _("Disimpan. Kunjungan JKN dikirim ke P-Care.") if self.enabled.isChecked()
             else _("Disimpan. Pengiriman ke P-Care mati."))
+
+
+class KbkBox(QGroupBox):
+    """What the KBK monitor on the Beranda needs from BPJS: the members registered with this FKTP
+    (BPJS's monthly figure) and BPJS's list of non-specialist diagnoses, pasted as it came."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(_("Pemantauan KBK di Beranda"), parent)
+        self.members = QSpinBox()
+        self.members.setObjectName("pcareMembers")
+        self.members.setRange(0, 500000)
+        self.members.setGroupSeparatorShown(True)
+        self.members.setValue(int(settings.get("pcare.members") or 0))
+        self.members.setToolTip(_("Jumlah peserta JKN terdaftar di FKTP ini menurut BPJS bulan ini"))
+        self.codes = QPlainTextEdit(" ".join(settings.get("pcare.non_specialist") or []))
+        self.codes.setObjectName("pcareNonSpecialist")
+        self.codes.setPlaceholderText(_("Tempel kode ICD-10 dari daftar diagnosis non-spesialistik BPJS, misalnya A09 J06.9 K29.7"))
+        self.codes.setMaximumHeight(70)
+        self.save_button = QPushButton(_("Simpan angka KBK"))
+        self.save_button.setObjectName("pcareSaveKbk")
+        self.save_button.clicked.connect(lambda: self.save())
+        self.message = status_label()
+        self.message.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(_("Peserta JKN terdaftar:"), self.members)
+        form.addRow(_("Diagnosis non-spesialistik:"), self.codes)
+        form.addRow(self.save_button)
+        form.addRow(self.message)
+
+    def save(self) -> bool:
+        def work() -> tuple[int, list[str]]:
+            saved = kbk.save_figures(self.members.value(), self.codes.toPlainText())
+            self.codes.setPlainText(" ".join(saved[1]))
+            return saved
+
+        return attempt(self.message, work, lambda saved: _("Disimpan: {members} peserta, {codes} kode diagnosis.").format(
+            members=format_number(saved[0]), codes=len(saved[1])))
