@@ -204,7 +204,7 @@ class Sender:
             return
         recovered = False
         if held is None or not held.registration_number:
-            number = self._find_registration(prepared.registration) if row.attempts else ""
+            number = self._find_registration(visit.id, prepared.registration) if row.attempts else ""
             recovered = bool(number)
             if not number:
                 registration = self._with_members_provider(prepared.registration)
@@ -212,13 +212,13 @@ class Sender:
                 try:
                     number = self.client.register(registration, user=self.user)
                 except PcareError as error:  # registered by an answer that was lost, or by hand in P-Care
-                    number = self._find_registration(prepared.registration) if error.status == 412 else ""
+                    number = self._find_registration(visit.id, prepared.registration) if error.status == 412 else ""
                     if not number:
                         raise
                     recovered = True
             held = self._keep(visit.id, prepared.registration, registration_number=number)
         if not held.visit_number:
-            number = self._find_visit(prepared.kunjungan) if row.attempts or recovered else ""
+            number = self._find_visit(visit.id, prepared.kunjungan) if row.attempts or recovered else ""
             recovered = recovered or bool(number)
             if not number:
                 self._count_attempt(row)
@@ -275,19 +275,28 @@ class Sender:
                 name=member.name, card=registration.card_number, status=member.status))
         return dataclasses.replace(registration, provider_code=member.provider_code or registration.provider_code)
 
-    def _find_registration(self, registration: Registration) -> str:
-        """noUrut of the member's pendaftaran at that poli on that day, if P-Care holds one."""
+    def _find_registration(self, visit_id: int, registration: Registration) -> str:
+        """noUrut of the member's pendaftaran at that poli on that day, if P-Care holds one that no
+        other visit of this office holds (a second visit that day is never attached to the first's)."""
+        taken = {number for (number,) in PcareVisit.select(PcareVisit.registration_number).where(
+            (PcareVisit.day == registration.day) & (PcareVisit.visit != visit_id) & ~PcareVisit.deleted).tuples()}
         for entry in self.client.registrations_on(registration.day, user=self.user):
+            number = str(entry.get("noUrut") or "")
             if ((entry.get("peserta") or {}).get("noKartu") == registration.card_number
-                    and (entry.get("poli") or {}).get("kdPoli") == registration.poli_code):
-                return str(entry.get("noUrut") or "")
+                    and (entry.get("poli") or {}).get("kdPoli") == registration.poli_code and number not in taken):
+                return number
         return ""
 
-    def _find_visit(self, kunjungan: Kunjungan) -> str:
-        """noKunjungan of the member's kunjungan at that poli on that day, if P-Care holds one."""
+    def _find_visit(self, visit_id: int, kunjungan: Kunjungan) -> str:
+        """noKunjungan of the member's kunjungan at that poli on that day, if P-Care holds one that no
+        other visit of this office holds."""
+        taken = {number for (number,) in PcareVisit.select(PcareVisit.visit_number).where(
+            (PcareVisit.card_number == kunjungan.card_number) & (PcareVisit.visit != visit_id)).tuples()}
         for entry in self.client.visits_of(kunjungan.card_number, user=self.user):
-            if entry.get("tglKunjungan") == day_text(kunjungan.day) and (entry.get("poli") or {}).get("kdPoli") == kunjungan.poli_code:
-                return str(entry.get("noKunjungan") or "")
+            number = str(entry.get("noKunjungan") or "")
+            if (entry.get("tglKunjungan") == day_text(kunjungan.day) and (entry.get("poli") or {}).get("kdPoli") == kunjungan.poli_code
+                    and number not in taken):
+                return number
         return ""
 
 
@@ -324,7 +333,8 @@ def _prepare(visit: Visit, provider_code: str, held: PcareVisit | None = None) -
     vitals = {name: _number(getattr(visit, field)) for field, name in VITALS.items() if getattr(visit, field) is not None}
     day = held.day if held is not None else visit.visit_at.date()
     registration = Registration(card_number=card, day=day, poli_code=poli_code, provider_code=provider_code,
-                                complaint=visit.complaint, sick=True, vitals=vitals)
+                                complaint=visit.complaint, sick=not all(code.startswith("Z") for code in diagnoses),
+                                vitals=vitals)  # a healthy visit (kunjSakit false): only Z codes, a check-up, KB, ANC
     kunjungan = Kunjungan(card_number=card, day=day, poli_code=poli_code, doctor_code=chosen["doctor"],
                           awareness_code=chosen["awareness"], discharge_code=chosen["discharge"], diagnoses=diagnoses,
                           complaint=visit.complaint, anamnesis=visit.anamnesis, therapy=visit.therapy, vitals=vitals,

@@ -88,6 +88,17 @@ def test_a_jkn_visit_is_registered_and_its_kunjungan_sent_once_and_a_paying_one_
     event = AuditEvent.select().where(AuditEvent.action == "pcare").get()
     assert event.user_name == "sistem:pcare"  # the sender acts with its own narrow rights, named in the trail
     assert send(pcare_service).sent == 0 and len(pcare_service.visits) == 1  # nothing twice
+    assert registered["kunjSakit"] is True
+    check_up = new_visit(yohanes, AT - dt.timedelta(days=1), "Z00.0")  # the day before: a healthy visit, a check-up
+    again = new_visit(yohanes, AT + dt.timedelta(hours=1), "J06.9")  # the same poli the same day, typed twice
+    send(pcare_service)
+    assert rows(check_up) == [("create", "sent")]
+    assert [r["kunjSakit"] for r in pcare_service.registrations.values()] == [True, False]
+    # P-Care takes one pendaftaran per member, poli and day: the second is refused in its words, and is
+    # never attached to the first visit's numbers.
+    assert rows(again) == [("create", "failed")]
+    assert "sudah didaftarkan pada poli dan tanggal yang sama" in PcareOutbox.get(PcareOutbox.visit == again.id).message
+    assert PcareVisit.get_or_none(PcareVisit.visit == again.id) is None and len(pcare_service.visits) == 2
 
 
 def test_an_answer_lost_after_p_care_saved_is_looked_up_not_sent_again(database, pcare_service):
