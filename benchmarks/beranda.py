@@ -23,7 +23,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.reporting import BENCHMARK, median_ms  # noqa: E402
+from benchmarks.submissions import BENCHMARK, median_ms  # noqa: E402
 from kupang_desk.accounts import session  # noqa: E402
 
 

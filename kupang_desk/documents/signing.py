@@ -6,7 +6,7 @@ The key is the office's: derived (HKDF-SHA256) from the installation key that al
 trail (``keystore``), which every PC of one office shares, and from the puskesmas code, so it never sits
 in the database nor in any file the program writes. The public half is given to the Dinas once, as a
 small key file (``export_key``) whose fingerprint the two offices read to each other; the Dinas keeps it
-on its list of puskesmas (``reporting.city``) and accepts a file only when it is signed by the key
+on its list of puskesmas (``submissions.city``) and accepts a file only when it is signed by the key
 registered for the code the file carries.
 """
 

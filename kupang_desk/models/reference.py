@@ -24,7 +24,7 @@ class Region(BaseModel):
 class Institution(BaseModel):
     """The one puskesmas, school or Dinas Kesehatan this installation serves (one row)."""
 
-    KINDS = ("puskesmas", "sekolah", "dinas")  # a Dinas adds up its puskesmas' files (reporting.city)
+    KINDS = ("puskesmas", "sekolah", "dinas")  # a Dinas adds up its puskesmas' files (submissions.city)
 
     kind = pw.CharField(max_length=20, default="puskesmas")
     # A profile may open both desks (for example a school with a health unit).

@@ -85,7 +85,7 @@ def _report(args: argparse.Namespace, sign_in: SignIn) -> int:
         for alert in skdr.alerts(week, counts=counts):  # what the officer must answer, beside what is sent
             print(skdr.alert_line(alert))
     if args.dhis2:
-        from kupang_desk.reporting import dhis2
+        from kupang_desk.submissions import dhis2
 
         payload = dhis2.data_value_set(args.kind, period, mapping_file=args.mapping, org_unit=args.org_unit)
         print(_("Berkas DHIS2 disimpan: {path} ({n} nilai)").format(path=dhis2.write(payload, args.dhis2),

@@ -1,6 +1,6 @@
 """What a report's workbook carries for the office that receives it: who made it (the puskesmas
 code and name), the period, the revision, and its tables as data, so that the Dinas adds up eleven
-puskesmas from their files without typing a number (``kupang_desk.reporting.city``). The workbook
+puskesmas from their files without typing a number (``kupang_desk.submissions.city``). The workbook
 seals it (``documents.excel``): a file changed after it was made is refused there."""
 
 from __future__ import annotations

@@ -30,9 +30,9 @@ from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.reporting import city
 from kupang_desk.reports.base import kind_label
 from kupang_desk.reports.skdr import office_week, week_of_setting
+from kupang_desk.submissions import city
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.periods import month_and_year, week_box
 from kupang_desk.ui.report_table import ReportTableModel
@@ -140,7 +140,7 @@ class CityView(QWidget, SectionView):
 
     def refresh(self) -> Operation | None:
         """Who sent and the city's table for the chosen report and period, off the GUI thread."""
-        from kupang_desk.reporting import city
+        from kupang_desk.submissions import city
 
         try:
             kind, period = self.kind.currentData(), self.period()
@@ -173,7 +173,7 @@ class CityView(QWidget, SectionView):
                 return None
             paths = dialog.selectedFiles()
             remember_folder("city-files", Path(paths[0]).parent)
-        from kupang_desk.reporting import city
+        from kupang_desk.submissions import city
 
         def done(results) -> None:
             lines = [f"{r.path.name}: {r.message}" for r in results]
@@ -202,7 +202,7 @@ class CityView(QWidget, SectionView):
                                  "Excel (*.xlsx)" if suffix == "xlsx" else "PDF (*.pdf)")
             if not path:
                 return None
-        from kupang_desk.reporting import city
+        from kupang_desk.submissions import city
 
         def done(_report) -> None:
             self.summary.setText(_("Disimpan: {path}").format(path=path))

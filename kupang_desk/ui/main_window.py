@@ -40,7 +40,7 @@ from kupang_desk.ui.widgets import DiscardGuard, ask_discard, fit_to_screen, sel
 from kupang_desk.visits.icd import most_used
 
 if TYPE_CHECKING:
-    from kupang_desk.reporting.calendar import Reminders
+    from kupang_desk.submissions.calendar import Reminders
     from kupang_desk.ui.patient_form import PatientFormDialog
     from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
     from kupang_desk.ui.visit_form import VisitFormDialog
@@ -63,7 +63,7 @@ def _page_attributes() -> dict[str, str]:
 def _reminders(_task) -> Reminders:
     """The reporting calendar's reminders, on the worker that counts them (its module, with the SKDR
     and its statistics, loads there rather than at start)."""
-    from kupang_desk.reporting import calendar
+    from kupang_desk.submissions import calendar
 
     return calendar.reminders()
 

@@ -25,9 +25,9 @@ from kupang_desk.accounts.permissions import allowed
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_datetime
 from kupang_desk.i18n import _
-from kupang_desk.reporting import calendar
-from kupang_desk.reporting.calendar import Entry
 from kupang_desk.reports.base import kind_label
+from kupang_desk.submissions import calendar
+from kupang_desk.submissions.calendar import Entry
 from kupang_desk.ui.operations import Operation, show_error
 from kupang_desk.ui.widgets import (
     ListModel,
@@ -197,7 +197,7 @@ class ReportingCalendar(QWidget):
                 report=entry.title(), revision=_(" sebagai revisi {n}").format(n=row.revision) if row.revision else ""))
             self.changed.emit()
 
-        from kupang_desk.reporting import sent  # openpyxl and ReportLab load when first needed
+        from kupang_desk.submissions import sent  # openpyxl and ReportLab load when first needed
 
         self.operation = Operation(self, lambda task: sent.mark_sent(
             entry.kind, entry.period, method=method, note=note, extra_files=files, task=task),
@@ -212,7 +212,7 @@ class ReportingCalendar(QWidget):
             self.changes_dialog = ChangesDialog(entry, found.lines() if found else [], self)
             self.changes_dialog.open()
 
-        from kupang_desk.reporting import sent
+        from kupang_desk.submissions import sent
 
         self.operation = Operation(self, lambda task: sent.changes(entry.kind, entry.period, task=task),
                                    title=_("Membandingkan dengan yang terkirim"), on_success=done).start()
@@ -225,7 +225,7 @@ class ReportingCalendar(QWidget):
         folder = folder or ask_folder(self, "sent-files", _("Simpan file yang terkirim ke folder"))
         if not folder:
             return []
-        from kupang_desk.reporting import sent
+        from kupang_desk.submissions import sent
 
         try:
             written = sent.save_files(entry.sent.id, folder)
@@ -243,7 +243,7 @@ class ReportingCalendar(QWidget):
         entry = self.current()
         if entry is None:
             return None
-        from kupang_desk.reporting import dhis2
+        from kupang_desk.submissions import dhis2
 
         missing = dhis2.missing_for("file")  # said before a file name is asked for
         if missing:
@@ -272,7 +272,7 @@ class ReportingCalendar(QWidget):
         entry = self.current()
         if entry is None:
             return None
-        from kupang_desk.reporting import dhis2, sent
+        from kupang_desk.submissions import dhis2, sent
 
         missing = dhis2.missing_for("upload")  # said before the password is asked for
         if missing:

@@ -1,6 +1,6 @@
 """A period sent to the Dinas is locked: a visit created, corrected or deleted inside it later
 needs the clerk's reason, is kept as a late change of the period's latest sent revision, and
-turns that report to "Perlu revisi" (``kupang_desk.reporting``).
+turns that report to "Perlu revisi" (``kupang_desk.submissions``).
 
 A sending counts its report and keeps it as sent in one step that no visit write can come
 between (``hold_for_sending``); every write of a visit looks up the sent periods it touches with

@@ -54,10 +54,10 @@ PROBE = textwrap.dedent("""
                 from kupang_desk.population import import_population
                 import_population(path)
             elif kind == "city":
-                from kupang_desk.reporting.dhis2 import read_sealed
+                from kupang_desk.submissions.dhis2 import read_sealed
                 read_sealed(path)
             elif kind == "mapping":
-                from kupang_desk.reporting.dhis2 import store_mapping
+                from kupang_desk.submissions.dhis2 import store_mapping
                 store_mapping(path)
             elif kind == "backup":
                 from kupang_desk.backup.encryption import decrypt

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from kupang_desk.documents.table import Period
 from kupang_desk.formatting import format_month
 from kupang_desk.models import SentReport, Visit
-from kupang_desk.reporting import calendar
+from kupang_desk.submissions import calendar
 from kupang_desk.ui.main_window import MainWindow
 from kupang_desk.ui.reporting import ChangesDialog, MarkSentDialog
 from kupang_desk.ui.visit_form import VisitFormDialog
@@ -115,8 +115,8 @@ def test_the_status_bar_names_what_is_overdue_and_opens_the_calendar(window, qtb
 
 
 def test_pelaporan_settings_and_a_dhis2_upload_from_the_calendar(window, qtbot, tmp_path):
-    from tests.reporting.dhis2_server import Dhis2Server
-    from tests.reporting.test_dhis2 import lb1_mapping, the_dinas
+    from tests.submissions.dhis2_server import Dhis2Server
+    from tests.submissions.test_dhis2 import lb1_mapping, the_dinas
 
     window.show_section("pengaturan")
     settings_page = window.settings_page
@@ -182,7 +182,7 @@ def test_the_dhis2_id_scheme_and_the_dinas_metadata_from_pengaturan(window, qtbo
     export. Loaded without a CSV mapping, the metadata builds the mapping and the scheme turns to uid;
     with a CSV mapping loaded, the CSV stays and the metadata only gives uids and zeros."""
     from kupang_desk import settings
-    from tests.reporting.test_dhis2 import a_dinas_of_names, lb1_mapping
+    from tests.submissions.test_dhis2 import a_dinas_of_names, lb1_mapping
 
     window.show_section("pengaturan")
     tab = window.settings_page.reporting
@@ -204,11 +204,11 @@ def test_the_dhis2_id_scheme_and_the_dinas_metadata_from_pengaturan(window, qtbo
 
 def test_the_dinas_imports_two_puskesmas_files_and_saves_the_city_lb1(qtbot, sqlite_template, tmp_path):
     from kupang_desk.models import database as database_module
-    from kupang_desk.reporting import city
     from kupang_desk.reports import service
+    from kupang_desk.submissions import city
     from tests.helpers import databases
     from tests.helpers.factories import an_institution
-    from tests.reporting.test_city import OCTOBER, code_of, fill
+    from tests.submissions.test_city import OCTOBER, code_of, fill
 
     paths = []
     for number in (1, 6):  # Alak and Oebobo

@@ -149,7 +149,7 @@ def test_no_cell_content_breaks_the_import(sqlite_database, tmp_path_factory, ro
 def test_rows_dated_in_a_sent_month_make_it_need_a_revision(database, tmp_path):
     from kupang_desk.documents.table import Period
     from kupang_desk.models import LateChange
-    from kupang_desk.reporting import calendar, sent
+    from kupang_desk.submissions import calendar, sent
     from kupang_desk.visits.register import VisitFilter, VisitRegister
     from tests.helpers.factories import an_institution
 

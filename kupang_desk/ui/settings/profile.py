@@ -91,7 +91,7 @@ class ProfileTab(QWidget):
 
     def save_key(self, path: str | None = None) -> bool:
         """Saves the public key file the Dinas registers, and says its fingerprint."""
-        from kupang_desk.reporting import city
+        from kupang_desk.submissions import city
 
         profile = office.Profile.current()
         path = path or ask_save_path(self, "signing-key", _("Simpan file kunci untuk Dinas"),

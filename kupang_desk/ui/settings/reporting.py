@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from kupang_desk import settings
 from kupang_desk.i18n import _
-from kupang_desk.reporting import options
-from kupang_desk.reporting.options import ReportingOptions
+from kupang_desk.submissions import options
+from kupang_desk.submissions.options import ReportingOptions
 from kupang_desk.ui.feedback import attempt, status_label
 from kupang_desk.ui.widgets import ask_open_path, cell, cell_text, combo, line, select_data
 
@@ -203,7 +203,7 @@ class ReportingTab(QWidget):
         """Loads the Dinas's metadata export; with no mapping loaded yet (or ``build``), the mapping is
         built from it and the id scheme becomes uid; otherwise the mapping stays and the metadata gives
         its uids, zeros and period types."""
-        from kupang_desk.reporting import dhis2_metadata
+        from kupang_desk.submissions import dhis2_metadata
 
         path = path or ask_open_path(self, "dhis2-metadata", _("Metadata DHIS2 dari Dinas"), _("JSON (*.json)"))
         if not path:
@@ -223,7 +223,7 @@ class ReportingTab(QWidget):
         return done
 
     def load_mapping(self, path: str | None = None) -> bool:
-        from kupang_desk.reporting import dhis2  # the DHIS2 module loads the report writers
+        from kupang_desk.submissions import dhis2  # the DHIS2 module loads the report writers
 
         path = path or ask_open_path(self, "dhis2-mapping", _("File pemetaan DHIS2"), _("CSV (*.csv)"))
         if not path:

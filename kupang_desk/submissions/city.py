@@ -2,7 +2,7 @@
 
 A file is the puskesmas's own Kupang Desk workbook (LB1, recap, top ten or SKDR W2) or its DHIS2
 JSON (LB1, SKDR), recognised by content, not by name: the data sheet or JSON key it carries
-(``reports.stamp``, ``reporting.dhis2.read_sealed``): the puskesmas code and name, the period, the revision,
+(``reports.stamp``, ``submissions.dhis2.read_sealed``): the puskesmas code and name, the period, the revision,
 its tables, signed with the puskesmas's key (``documents.signing``): a file is taken only when the key
 that signed it is the one the puskesmas registered at the Dinas (``register_key``, from the key file the
 puskesmas saves with ``export_key``), so a number changed on the way is refused. Every revision is
@@ -36,11 +36,11 @@ from kupang_desk.formatting import format_date, format_number, month_names
 from kupang_desk.i18n import _
 from kupang_desk.models import CityFile, Institution, now, writing
 from kupang_desk.office import current_letterhead
-from kupang_desk.reporting import dhis2
-from kupang_desk.reporting.calendar import monthly_due, weekly_due
 from kupang_desk.reports.base import kind_label
 from kupang_desk.reports.skdr import current_codes, office_week
 from kupang_desk.reports.stamp import FORMAT
+from kupang_desk.submissions import dhis2
+from kupang_desk.submissions.calendar import monthly_due, weekly_due
 from kupang_desk.tasks import Task
 
 KOTA_KUPANG = ("Alak", "Bakunase", "Kupang Kota", "Manutapen", "Naioni", "Oebobo", "Oepoi", "Oesapa", "Pasir Panjang",

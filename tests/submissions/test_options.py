@@ -10,10 +10,10 @@ from kupang_desk import settings
 from kupang_desk.accounts.permissions import PermissionDenied
 from kupang_desk.errors import KnownError
 from kupang_desk.models import AuditEvent
-from kupang_desk.reporting import calendar, options
-from kupang_desk.reporting.options import ReportingOptions
 from kupang_desk.reports import skdr
 from kupang_desk.reports.skdr import Week
+from kupang_desk.submissions import calendar, options
+from kupang_desk.submissions.options import ReportingOptions
 from tests.helpers.actors import SystemActor
 from tests.helpers.factories import new_patient, new_visit
 

@@ -14,14 +14,14 @@ from kupang_desk import settings
 from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
 from kupang_desk.models import SentFile, SentReport
-from kupang_desk.reporting import dhis2, dhis2_metadata, sent
 from kupang_desk.reports import lb1
 from kupang_desk.reports.base import age_bands
 from kupang_desk.reports.skdr import Week, current_codes
+from kupang_desk.submissions import dhis2, dhis2_metadata, sent
 from kupang_desk.visits.recording import DiagnosisLine, VisitForm, delete_visit, record_visit
 from tests.helpers.factories import TODAY, an_institution, new_patient, new_visit, poli
-from tests.reporting.dhis2_server import Dhis2Server, Element, Known, period_dates
-from tests.reporting.test_cycle import late_visit
+from tests.submissions.dhis2_server import Dhis2Server, Element, Known, period_dates
+from tests.submissions.test_cycle import late_visit
 
 OCTOBER = Period.month("2026-10")
 

@@ -3,7 +3,7 @@
 dataElements with their code, name, category combo and "zero is significant", categoryCombos and
 categoryOptionCombos with their names, organisationUnits).
 
-Two uses: ``reporting.dhis2`` sends by the server's identifiers (codes, or uids looked up here) and
+Two uses: ``submissions.dhis2`` sends by the server's identifiers (codes, or uids looked up here) and
 judges zeros and weeks by it; and a Dinas that gives no hand-written mapping gets one built from it
 (``mapping_from_metadata``): each LB1 data element by the ICD-10 code its code or name carries, each
 SKDR element by its letter, each category option combo by the age band and sex its name reads as,
@@ -192,7 +192,7 @@ class Proposed:
 
 
 def mapping_from_metadata(metadata: Metadata) -> Proposed:
-    """Builds the mapping rows (``reporting.dhis2``'s columns) from the Dinas's metadata, with uids."""
+    """Builds the mapping rows (``submissions.dhis2``'s columns) from the Dinas's metadata, with uids."""
     sets = {facts["id"]: facts for facts in metadata.unique("dataSet")}
     combos = [(combo, _tokens(combo["name"] or combo["code"])) for combo in metadata.unique("categoryOptionCombo")]
     combo_lists = {facts["id"]: facts["combos"] for facts in metadata.unique("categoryCombo")}
@@ -203,7 +203,7 @@ def mapping_from_metadata(metadata: Metadata) -> Proposed:
         data_set = next((sets[s] for s in element["sets"] if s in sets), None)
         weekly = data_set is not None and data_set["periodType"] in WEEK_TYPES
         said = f"{element['code']} {element['name']}"
-        zero = "ya" if element["zero"] else ""  # a value of the mapping, read by reporting.dhis2._yes
+        zero = "ya" if element["zero"] else ""  # a value of the mapping, read by submissions.dhis2._yes
         row = {"dataSet": data_set["id"] if data_set else "", "zeroIsSignificant": zero}
         letter = _SKDR_LETTER.search(said)
         if _VISITS.search(said) and (weekly or "SKDR" in said.upper()):

@@ -1,6 +1,6 @@
 """The reporting cycle's figures, each beside the raw library doing the same work in the same run.
 
-    python benchmarks/reporting.py DB        # DB: the benchmark database (benchmarks/run.py builds it)
+    python benchmarks/submissions.py DB        # DB: the benchmark database (benchmarks/run.py builds it)
 
 - SKDR week: the W2 report of one week (counts, the eight weeks before for the statistical alert,
   the kelurahan of the cases) against one raw GROUP BY of that week's new cases in sqlite3.
@@ -69,8 +69,8 @@ def city_lb1(path: str) -> dict[str, float]:
     from kupang_desk.documents.excel import write_workbook
     from kupang_desk.documents.table import Period
     from kupang_desk.models import database
-    from kupang_desk.reporting import city
     from kupang_desk.reports import service
+    from kupang_desk.submissions import city
 
     database.connect(f"sqlite:///{path}")
     folder = Path(tempfile.mkdtemp())

@@ -106,8 +106,8 @@ def _dhis2_scheme() -> str:
 
 def _reporting(args: argparse.Namespace, sign_in: SignIn) -> int:
     from kupang_desk.formatting import format_date
-    from kupang_desk.reporting import calendar, sent
     from kupang_desk.reports.base import kind_label
+    from kupang_desk.submissions import calendar, sent
     from kupang_desk.tasks import ConsoleTask
 
     sign_in(args)
@@ -122,7 +122,7 @@ def _reporting(args: argparse.Namespace, sign_in: SignIn) -> int:
             print(line, file=sys.stderr)
         return EXIT_OK
     if args.reporting_command == "key":
-        from kupang_desk.reporting import city
+        from kupang_desk.submissions import city
 
         key_file = city.export_key(args.file)
         print(_("Kunci tanda tangan {name} ({code}) disimpan. Sidiknya: {fingerprint}. Serahkan file itu ke Dinas dan "
@@ -153,7 +153,7 @@ def _reporting(args: argparse.Namespace, sign_in: SignIn) -> int:
 
 def _city(args: argparse.Namespace, sign_in: SignIn) -> int:
     from kupang_desk.formatting import format_date
-    from kupang_desk.reporting import city
+    from kupang_desk.submissions import city
     from kupang_desk.tasks import ConsoleTask
 
     sign_in(args)
@@ -207,20 +207,20 @@ def _city(args: argparse.Namespace, sign_in: SignIn) -> int:
 def _dhis2(args: argparse.Namespace, sign_in: SignIn) -> int:
     import tempfile
 
-    from kupang_desk.reporting import dhis2, sent
+    from kupang_desk.submissions import dhis2, sent
 
     sign_in(args)
     if args.dhis2_command == "mapping":
         print(_("Pemetaan DHIS2 dimuat: {n} baris.").format(n=dhis2.store_mapping(args.file)))
         return EXIT_OK
     if args.dhis2_command == "metadata" and args.build_mapping:
-        from kupang_desk.reporting import dhis2_metadata
+        from kupang_desk.submissions import dhis2_metadata
 
         proposed = dhis2_metadata.build_mapping(args.file)
         print(_("Pemetaan DHIS2 dibuat dari metadata: {summary} Skema id uid.").format(summary=proposed.summary()))
         return EXIT_OK
     if args.dhis2_command == "metadata":
-        from kupang_desk.reporting import dhis2_metadata
+        from kupang_desk.submissions import dhis2_metadata
 
         counts = dhis2_metadata.load_metadata(args.file, id_scheme=args.id_scheme)
         print(_("Metadata DHIS2 dimuat: {elements} data element, {combos} category option combo, {sets} data set; "

@@ -16,8 +16,8 @@ import pytest
 from kupang_desk.documents.table import Period
 from kupang_desk.models import LateChange, Patient, Visit
 from kupang_desk.models import database as database_module
-from kupang_desk.reporting import sent
 from kupang_desk.reports import service
+from kupang_desk.submissions import sent
 from kupang_desk.visits.locks import latest_sent
 from tests.helpers import children
 
@@ -51,7 +51,7 @@ SENDER = textwrap.dedent("""
     from kupang_desk.accounts import session
     from kupang_desk.documents.table import Period
     from kupang_desk.models import Visit, database
-    from kupang_desk.reporting import sent
+    from kupang_desk.submissions import sent
     from tests.helpers.actors import TEST_ACTOR
     database.connect(sys.argv[1], migrate=False, seed=False)
     with session.acting_as(TEST_ACTOR):

@@ -16,14 +16,14 @@ from kupang_desk.documents.table import Period
 from kupang_desk.errors import KnownError
 from kupang_desk.models import CityFile
 from kupang_desk.models import database as database_module
-from kupang_desk.reporting import city, dhis2
 from kupang_desk.reports import service
 from kupang_desk.reports.skdr import Week
+from kupang_desk.submissions import city, dhis2
 from kupang_desk.visits.recording import DiagnosisLine, VisitForm, record_visit
 from tests.helpers import databases
 from tests.helpers.actors import TEST_ACTOR
 from tests.helpers.factories import TODAY, an_institution, new_patient, poli
-from tests.reporting.test_dhis2 import lb1_mapping
+from tests.submissions.test_dhis2 import lb1_mapping
 
 OCTOBER = Period.month("2026-10")
 CODES = ("J06.9", "A09", "I10", "K29.7", "A90", "J18.9", "L30.9", "Z00.0")

@@ -19,9 +19,9 @@ from kupang_desk.errors import FormInvalid, KnownError
 from kupang_desk.formatting import format_month
 from kupang_desk.models import LateChange, SentFile, SentReport
 from kupang_desk.models import database as database_module
-from kupang_desk.reporting import calendar, sent
 from kupang_desk.reports import service
 from kupang_desk.reports.skdr import Week
+from kupang_desk.submissions import calendar, sent
 from kupang_desk.visits.recording import (
     DiagnosisLine,
     VisitForm,

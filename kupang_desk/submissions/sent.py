@@ -25,10 +25,10 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
 from kupang_desk.models import LateChange, Patient, SentFile, SentReport, Visit, now, writing
-from kupang_desk.reporting.calendar import METHODS
 from kupang_desk.reports import service
 from kupang_desk.reports.base import SENT_KINDS, kind_label
 from kupang_desk.reports.stamp import plain_value
+from kupang_desk.submissions.calendar import METHODS
 from kupang_desk.tasks import Task
 from kupang_desk.visits import locks
 from kupang_desk.visits.locks import changed_since, latest_sent

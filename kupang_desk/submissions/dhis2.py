@@ -54,10 +54,10 @@ from kupang_desk.documents.table import Period, Report
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.models import Institution
-from kupang_desk.reporting.dhis2_metadata import UID as _UID
-from kupang_desk.reporting.dhis2_metadata import VISITS_COLUMN, Metadata, cell_label, sent_columns
 from kupang_desk.reports import service
 from kupang_desk.reports.skdr import Week, office_starts_sunday, office_week, week_counts
+from kupang_desk.submissions.dhis2_metadata import UID as _UID
+from kupang_desk.submissions.dhis2_metadata import VISITS_COLUMN, Metadata, cell_label, sent_columns
 from kupang_desk.visits.locks import latest_sent
 
 MAPPING_COLUMNS = ("report", "row", "column", "dataElement", "categoryOptionCombo")
