@@ -7,7 +7,7 @@ import logging
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -29,6 +29,7 @@ from kupang_desk.connection import DatabaseUrl
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_nip, format_number
 from kupang_desk.i18n import _
+from kupang_desk.ui import menus
 from kupang_desk.ui.backup import BackupDesk
 from kupang_desk.ui.help import HelpDialog, guide_html, shortcuts_html
 from kupang_desk.ui.operations import Operation, run_in_background
@@ -130,7 +131,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
-        self._build_menus()
+        self.section_actions = menus.build(self)
 
         self.reminder_label = QLabel()
         self.reminder_label.setObjectName("reportingReminder")
@@ -367,94 +368,6 @@ class MainWindow(QMainWindow):
     def visible_sections(self) -> list[Section]:
         """The sections of this installation's desk that the signed-in role may open, in their fixed order."""
         return visible(self.institution.kind if self.institution else "puskesmas", session.current())
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(_("&Berkas"))
-        user = session.current()
-        for text, handler, permission in ((_("Buat &cadangan..."), self.backups.to_folder, "backup.run"),
-                                          (_("&Pulihkan dari cadangan..."), self.backups.ask_restore, "backup.restore"),
-                                          (_("&Impor register lama..."), self.import_register, "import.run")):
-            action = QAction(text, self)
-            action.setEnabled(allowed(user, permission))
-            action.triggered.connect(lambda _checked=False, h=handler: h())
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        if session.current() is not None:
-            lock = QAction(_("&Kunci sesi"), self)
-            lock.setShortcut(QKeySequence("Ctrl+L"))
-            lock.triggered.connect(self.lock_session)
-            file_menu.addAction(lock)
-            password = QAction(_("&Ganti kata sandi..."), self)
-            password.triggered.connect(self.change_password)
-            file_menu.addAction(password)
-            switch = QAction(_("Ganti pengg&una..."), self)
-            switch.setObjectName("switchUser")
-            switch.triggered.connect(self.switch_user)
-            file_menu.addAction(switch)
-            file_menu.addSeparator()
-        quit_action = QAction(_("&Keluar"), self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # Qt gives Windows no Quit key: Ctrl+Q on every system
-        quit_action.setShortcutVisibleInContextMenu(True)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        if "pasien" in self.section_keys():
-            patient_menu = self.menuBar().addMenu(_("&Pasien"))
-            for text, keys, handler, needs in (
-                (_("Cari pasien"), "Ctrl+F", self.focus_patient_search, "patient.read"),
-                (_("Pasien baru..."), "Ctrl+N", self.register_patient_here, "patient.write"),
-                (_("Kunjungan baru untuk pasien terpilih..."), "Ctrl+K", self.new_visit_for_selection, "visit.write"),
-                (_("Gabungkan pasien ganda..."), "", self.merge_patients, "patient.merge"),
-            ):
-                if not allowed(user, needs):  # what the role may not do is not offered
-                    continue
-                action = QAction(text, self)
-                if keys:
-                    action.setShortcut(QKeySequence(keys))
-                    action.setToolTip(f"{text} ({keys})")
-                action.triggered.connect(lambda _checked=False, h=handler: h())
-                patient_menu.addAction(action)
-            outbox_action = QAction(_("Antrean &SATUSEHAT..."), self)
-            outbox_action.setObjectName("satusehatOutbox")
-            outbox_action.setEnabled(allowed(user, "patient.read"))
-            outbox_action.triggered.connect(lambda: self.satusehat and self.satusehat.show_outbox())
-            patient_menu.addAction(outbox_action)
-            pcare_action = QAction(_("Antrean &P-Care..."), self)
-            pcare_action.setObjectName("pcareOutbox")
-            pcare_action.setEnabled(allowed(user, "patient.read"))
-            pcare_action.triggered.connect(lambda: self.pcare and self.pcare.show_outbox())
-            patient_menu.addAction(pcare_action)
-
-        view_menu = self.menuBar().addMenu(_("&Tampilan"))
-        self.section_actions: dict[str, QAction] = {}
-        for section in self.visible_sections():
-            action = QAction(section.title, self)
-            number = section.key_number
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.setToolTip(f"{section.title} (Ctrl+{number})")
-            action.triggered.connect(lambda _checked=False, key=section.key: self.show_section(key))
-            view_menu.addAction(action)
-            self.section_actions[section.key] = action
-
-        help_menu = self.menuBar().addMenu(_("B&antuan"))
-        guide = QAction(_("&Panduan bagian ini"), self)
-        guide.setObjectName("guideHere")
-        guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
-        guide.triggered.connect(lambda: self.show_guide(self.current_section()))
-        help_menu.addAction(guide)
-        guides = help_menu.addMenu(_("Panduan &lain"))
-        for section in self.visible_sections():
-            action = QAction(section.title, self)
-            action.triggered.connect(lambda _checked=False, key=section.key: self.show_guide(key))
-            guides.addAction(action)
-        shortcuts = QAction(_("Pintasan &keyboard"), self)
-        shortcuts.setObjectName("shortcuts")
-        shortcuts.triggered.connect(self.show_shortcuts)
-        help_menu.addAction(shortcuts)
-        help_menu.addSeparator()
-        about = QAction(_("&Tentang Kupang Desk"), self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
 
     def start_idle_lock(self, minutes: float | None = None) -> IdleLock | None:
         """Locks the session after the idle time of Pengaturan (or ``minutes``) without input."""
