@@ -53,7 +53,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 
 class SchemaVersion(BaseModel):
@@ -295,6 +295,12 @@ def _v17_pcare(database: pw.Database, migrator: SchemaMigrator) -> None:
         database.create_tables([PcareOutbox, PcareVisit])
 
 
+def _v18_queue_priority(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v18: the queue calls emergencies and elderly patients first (ILP)."""
+    if "priority" not in {column.name for column in database.get_columns("queue_entry")}:
+        database.execute_sql("ALTER TABLE queue_entry ADD COLUMN priority SMALLINT NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -312,4 +318,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     15: _v15_counted_audit,
     16: _v16_mother_nik,
     17: _v17_pcare,
+    18: _v18_queue_priority,
 }

@@ -29,6 +29,9 @@ class QueueEntry(BaseModel):
     visit = pw.ForeignKeyField(Visit, backref="+", null=True)
     state = pw.CharField(max_length=10, default="menunggu")
     turn = pw.IntegerField()  # the order it is called in: the number, or later when skipped to the end
+    # Called before the others (ILP: elderly patients first): 2 gawat darurat (the loket says so),
+    # 1 lansia (the patient's age on the day, from Pengaturan's age), 0 the rest; by turn within each.
+    priority = pw.SmallIntegerField(default=0)
     referred_from = pw.ForeignKeyField("self", null=True, backref="+")
     note = pw.CharField(max_length=200, default="")  # the loket's complaint, a referral's reason, a cancellation's
     arrived_at = pw.DateTimeField(default=now)

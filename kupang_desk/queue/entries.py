@@ -21,7 +21,7 @@ from typing import Any
 
 import peewee as pw
 
-from kupang_desk import audit, clock
+from kupang_desk import audit, clock, settings
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
@@ -33,6 +33,7 @@ from kupang_desk.models.queue import OPEN_STATES
 from kupang_desk.patients.numbers import bump
 from kupang_desk.patients.registration import live_patient
 from kupang_desk.queue import live
+from kupang_desk.validators import age_at
 
 MOVES = {
     "menunggu": {"dipanggil", "batal"},
@@ -63,6 +64,9 @@ def prefix_of(poli: Poli) -> str:
     return letters[:2]
 
 
+NORMAL, ELDERLY, EMERGENCY = 0, 1, 2  # QueueEntry.priority
+
+
 @dataclass(frozen=True)
 class Entry:
     """One queue entry as the loket, the poli and the command line show it."""
@@ -80,6 +84,17 @@ class Entry:
     arrived_at: dt.datetime
     called_at: dt.datetime | None
     note: str
+    priority: int = NORMAL
+
+    @property
+    def priority_words(self) -> str:
+        """What the lists and the waiting-room screen say beside the number ("" for the rest)."""
+        return priority_words().get(self.priority, "")
+
+    @property
+    def shown_label(self) -> str:
+        """``U-012 Lansia``: the number as the screens show it, with its priority."""
+        return f"{self.label} {self.priority_words}".strip()
 
     @property
     def initials(self) -> str:
@@ -90,7 +105,36 @@ class Entry:
 def _entry(row: QueueEntry) -> Entry:
     patient, poli = row.patient, row.poli
     return Entry(row.id, row.label, row.day, poli.id, poli.name, patient.id, patient.no_rm, patient.name, row.state,
-                 row.visit_id, row.arrived_at, row.called_at, row.note)
+                 row.visit_id, row.arrived_at, row.called_at, row.note, row.priority)
+
+
+# The order a poli calls its waiting patients in: emergencies, then the elderly, each by turn.
+CALL_ORDER = (QueueEntry.priority.desc(), QueueEntry.turn, QueueEntry.id)
+
+
+def priority_words() -> dict[int, str]:
+    return {EMERGENCY: _("Gawat darurat"), ELDERLY: _("Lansia")}
+
+
+def elderly_age() -> int:
+    """The age from which a patient is called first (Pengaturan > Daftar rujukan > Antrean; 0: none)."""
+    return int(settings.get("queue.elderly_age"))
+
+
+def set_elderly_age(age: int, *, user: SignedIn | None = None) -> int:
+    user = require("settings.edit", user)
+    with writing():
+        before = elderly_age()
+        settings.put("queue.elderly_age", age)
+        audit.record("update", "setting", "queue.elderly_age", {"value": [before, age]}, user)
+    return age
+
+
+def _priority(birth_date: dt.date, day: dt.date, emergency: bool) -> int:
+    if emergency:
+        return EMERGENCY
+    oldest = elderly_age()
+    return ELDERLY if oldest and age_at(birth_date, day)[1] >= oldest else NORMAL
 
 
 def _note(text: str) -> str:
@@ -116,8 +160,9 @@ def poli_by_code(code: str) -> Poli:
 
 
 def add(patient_id: int, poli_id: int, *, note: str = "", day: dt.date | None = None, referred_from: int | None = None,
-        visit_id: int | None = None, user: SignedIn | None = None) -> Entry:
-    """The loket gives the patient the poli's next number of the day."""
+        visit_id: int | None = None, emergency: bool = False, user: SignedIn | None = None) -> Entry:
+    """The loket gives the patient the poli's next number of the day; an emergency (the loket says so)
+    and a patient of the elderly age are called before the others."""
     user = require("visit.write", user)
     day = day or clock.today()
     with writing():
@@ -134,9 +179,11 @@ def add(patient_id: int, poli_id: int, *, note: str = "", day: dt.date | None = 
                 name=patient.name, no_rm=patient.no_rm, poli=poli.name, label=waiting.label))
         row = QueueEntry.create(day=day, poli=poli, number=number, label=f"{prefix_of(poli)}-{number:03d}",
                                 patient=patient, visit=visit_id, turn=number, referred_from=referred_from,
-                                note=_note(note), arrived_at=now(), by=session.account(user))
+                                note=_note(note), arrived_at=now(), by=session.account(user),
+                                priority=_priority(patient.birth_date, day, emergency))
         audit.record("queue", "queue_entry", row.id, {"patient_id": patient.id, "poli": poli.name, "label": row.label,
-                                                      "state": "menunggu"}, user)
+                                                      "state": "menunggu", **({"priority": row.priority} if row.priority else {})},
+                     user)
         live.notify(poli.id)
     return _entry(QueueEntry.get_by_id(row.id))
 
@@ -166,7 +213,7 @@ def call_next(poli_id: int, *, day: dt.date | None = None, user: SignedIn | None
     with writing():
         first = (QueueEntry.select().where((QueueEntry.day == day) & (QueueEntry.poli == poli_id)
                                            & (QueueEntry.state == "menunggu"))
-                 .order_by(QueueEntry.turn, QueueEntry.id).first())
+                 .order_by(*CALL_ORDER).first())
         if first is None:
             return None
         return _entry(_move(first.id, "dipanggil", user, called_at=now()))
@@ -248,7 +295,7 @@ def day_list(day: dt.date | None = None, *, poli_id: int | None = None, user: Si
     query = _with_patient_and_poli().where(QueueEntry.day == (day or clock.today()))
     if poli_id is not None:
         query = query.where(QueueEntry.poli == poli_id)
-    return [_entry(row) for row in query.order_by(Poli.sort_order, Poli.name, QueueEntry.turn, QueueEntry.id)]
+    return [_entry(row) for row in query.order_by(Poli.sort_order, Poli.name, *CALL_ORDER)]
 
 
 def unfinished(day: dt.date, *, user: SignedIn | None = None) -> list[Entry]:
@@ -303,7 +350,7 @@ def overview(day: dt.date | None = None, *, at: dt.datetime | None = None, user:
         oldest = min((e.arrived_at for e in waiting), default=None)
         result.append(PoliQueue(poli_id, rows[0].poli, len(waiting), moment - oldest if oldest else None,
                                 max(serving, key=lambda e: e.called_at or e.arrived_at).label if serving else "",
-                                tuple(e.label for e in waiting[:3])))
+                                tuple(e.shown_label for e in waiting[:3])))
     return result
 
 

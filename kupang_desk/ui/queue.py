@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -114,6 +115,10 @@ class LoketTab(QWidget):
         self.found.setObjectName("loketFound")
         self.poli = combo(poli_choices())
         self.note = line(placeholder=_("Keluhan singkat, boleh kosong"))
+        self.emergency = QCheckBox(_("Gawat darurat: dipanggil paling dulu"))
+        self.emergency.setObjectName("loketEmergency")
+        self.emergency.setToolTip(_("Lansia didahulukan dengan sendirinya menurut umurnya (Pengaturan > Daftar rujukan > "
+                                    "Antrean)"))
         self.give_button = QPushButton(_("Beri nomor antrean"))
         self.give_button.setDefault(True)
         self.message = status_label()
@@ -144,6 +149,7 @@ class LoketTab(QWidget):
         form.addRow("", self.found)
         form.addRow(_("Poli:"), self.poli)
         form.addRow(_("Keluhan:"), self.note)
+        form.addRow("", self.emergency)
         left = QVBoxLayout()
         left.addLayout(form)
         left.addWidget(self.give_button)
@@ -180,16 +186,18 @@ class LoketTab(QWidget):
             say(self.message, _("Cari dan pilih pasiennya dulu; pasien baru didaftarkan di bagian Pasien."), error=True)
             return None
         try:
-            entry = entries.add(item.data(Qt.ItemDataRole.UserRole), self.poli.currentData(), note=self.note.text())
+            entry = entries.add(item.data(Qt.ItemDataRole.UserRole), self.poli.currentData(), note=self.note.text(),
+                                emergency=self.emergency.isChecked())
         except KnownError as error:
             say(self.message, str(error), error=True)
             return None
-        self.given.setText(entry.label)
+        self.given.setText(entry.shown_label)
         self.last = entry
         self.ticket_button.setEnabled(True)
         say(self.message, _("{label} untuk {name} ({no_rm}) di poli {poli}.").format(
-            label=entry.label, name=entry.patient, no_rm=entry.no_rm, poli=entry.poli))
+            label=entry.shown_label, name=entry.patient, no_rm=entry.no_rm, poli=entry.poli))
         self.note.clear()
+        self.emergency.setChecked(False)
         self.search.clear()
         self.search.setFocus()
         self.page.changed.emit()
@@ -236,11 +244,12 @@ class PoliTab(QWidget):
         self.poli = combo(poli_choices())
         self.poli.setObjectName("poliChoice")
         self.model = ListModel([
-            (_("No."), lambda e: e.label), (_("Pasien"), lambda e: f"{e.no_rm} {e.patient}"),
+            (_("No."), lambda e: e.shown_label), (_("Pasien"), lambda e: f"{e.no_rm} {e.patient}"),
             (_("Status"), lambda e: entries.state_words()[e.state]), (_("Datang"), lambda e: e.arrived_at.strftime("%H.%M")),
             (_("Keluhan"), lambda e: e.note),
         ], self, foreground=lambda e: "#1a7f37" if e.state in ("dipanggil", "dilayani") else
-                                      ("#777777" if e.state not in entries.OPEN else None))
+                                      ("#777777" if e.state not in entries.OPEN else
+                                       "#b00020" if e.priority == entries.EMERGENCY else None))
         self.table = record_table(self.model, single=True)
         self.table.setObjectName("poliQueue")
         self.history = QListWidget()

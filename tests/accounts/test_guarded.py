@@ -121,6 +121,8 @@ HARMLESS = {
     "kupang_desk.pcare.protocol.headers": "the request's headers from the credentials it is given, no people",
     "kupang_desk.pcare.protocol.signature": "an HMAC of the consumer id and the time, no people",
     "kupang_desk.satusehat.outbox.known_resources": "the service's ids of one visit's resources, no personal data; its callers (readable, the sender) check",
+    "kupang_desk.queue.entries.elderly_age": "the age from which the queue calls first: a setting, no people",
+    "kupang_desk.queue.entries.priority_words": "the names of the queue's priorities",
     "kupang_desk.pcare.client.day_text": "writes a date it is given as P-Care does",
     "kupang_desk.pcare.command.add_commands": "declares command-line arguments",
     "kupang_desk.pcare.command.run": "signs in like the window, then each subcommand calls guarded functions",

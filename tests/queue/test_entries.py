@@ -305,3 +305,33 @@ def test_waits_per_day_in_the_recap_and_the_register_filter(database):
     assert "Menunggu lebih dari 60 menit" in printed.subtitle
     at = {c.key: i for i, c in enumerate(printed.tables[0].columns)}
     assert [(row[at["name"]], row[at["wait"]], row[at["service"]]) for row in printed.tables[0].rows] == [("Petrus Pah", 70, 20)]
+
+
+def test_an_emergency_then_the_elderly_are_called_first_and_the_office_chooses_the_age(database):
+    young, younger = people(2)
+    elder = new_patient(nik="5371040101500009", name="Petrus Lay", kk_number="5371041501100019",
+                        birth_date=dt.date(TODAY.year - 62, 1, 1))  # 61 or 62
+    tomorrow = TODAY + dt.timedelta(days=1)
+    turning = new_patient(nik="5371040101600008", name="Anna Bere", sex="P", kk_number="5371041501100018",
+                          birth_date=tomorrow.replace(year=tomorrow.year - 60))  # 60 tomorrow (60 years keep 29 February)
+    umum = poli()
+    first = entries.add(young.id, umum)
+    old = entries.add(elder.id, umum)
+    almost = entries.add(turning.id, umum)
+    urgent = entries.add(younger.id, umum, emergency=True)
+    assert (first.priority_words, old.priority_words, almost.priority_words, urgent.priority_words) == (
+        "", "Lansia", "", "Gawat darurat")
+    assert old.shown_label == f"{old.label} Lansia"
+    assert [e.label for e in entries.day_list(poli_id=umum)] == [urgent.label, old.label, first.label, almost.label]
+    (queue,) = entries.overview()
+    assert queue.next_numbers == (f"{urgent.label} Gawat darurat", f"{old.label} Lansia", first.label)
+    called = [entries.call_next(umum).label for _ in range(4)]
+    assert called == [urgent.label, old.label, first.label, almost.label]
+
+    entries.set_elderly_age(0)  # an office that calls by number only
+    tomorrow_queue = [entries.add(p.id, umum, day=TODAY + dt.timedelta(days=1)) for p in (young, elder)]
+    assert [e.priority for e in tomorrow_queue] == [0, 0]
+    with pytest.raises(KnownError, match="antara 0"):
+        entries.set_elderly_age(150)
+    event = AuditEvent.select().where(AuditEvent.table_name == "setting").order_by(AuditEvent.id.desc()).first()
+    assert event.record_id == "queue.elderly_age"

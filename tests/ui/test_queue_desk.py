@@ -126,3 +126,40 @@ def test_the_loket_closes_what_an_earlier_day_left_open(qtbot, sqlite_database):
     assert QueueEntry.get_by_id(left.id).state == "batal" and "tidak selesai pada harinya" in QueueEntry.get_by_id(left.id).note
     assert not loket.old.isVisible() and not loket.close_old_button.isVisible()
     window.close()
+
+
+def test_the_loket_marks_an_emergency_and_the_poli_calls_it_and_the_elderly_first(qtbot, sqlite_database):
+    young = new_patient(nik="5371041203870001", name="Yohanes Ndun", kk_number="5371041501100001")
+    elder = new_patient(nik="5371040101500009", name="Petrus Lay", kk_number="5371041501100019",
+                        birth_date=dt.date(TODAY.year - 70, 1, 1))
+    hurt = new_patient(nik="5371040101950008", name="Yakobus Tefa", kk_number="5371041501100018",
+                       birth_date=dt.date(TODAY.year - 25, 1, 1))
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_section("pengaturan")
+    editor = window.settings_page.queue
+    assert editor.elderly_age.value() == 60  # the default: 60 years, as ILP asks
+    window.show_section("antrean")
+    loket, poli_tab = window.queue_page.loket, window.queue_page.poli
+    for person, emergency in ((young, False), (elder, False), (hurt, True)):
+        loket.search.setText("")
+        qtbot.keyClicks(loket.search, person.name.split()[0])
+        loket.poli.setCurrentIndex(loket.poli.findText("Umum"))
+        if emergency:
+            qtbot.mouseClick(loket.emergency, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(loket.give_button, Qt.MouseButton.LeftButton)
+    assert loket.given.text() == "U-003 Gawat darurat" and not loket.emergency.isChecked()  # the tick is for one patient
+    assert loket.model.items[0].next_numbers == ("U-003 Gawat darurat", "U-002 Lansia", "U-001")
+    window.queue_page.tabs.setCurrentWidget(poli_tab)
+    poli_tab.poli.setCurrentIndex(poli_tab.poli.findText("Umum"))
+    shown = [poli_tab.model.data(poli_tab.model.index(row, 0)) for row in range(poli_tab.model.rowCount())]
+    assert shown == ["U-003 Gawat darurat", "U-002 Lansia", "U-001"]
+    qtbot.mouseClick(poli_tab.buttons["next"], Qt.MouseButton.LeftButton)
+    assert "U-003 Yakobus Tefa: Dipanggil" in poli_tab.message.text()
+
+    window.show_section("pengaturan")
+    editor.elderly_age.setValue(0)
+    assert editor.elderly_age.text() == "tidak didahulukan"
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.message.text() == "Disimpan." and entries.elderly_age() == 0

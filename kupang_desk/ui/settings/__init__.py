@@ -23,6 +23,7 @@ from kupang_desk.ui.settings.references import (
     ItemsEditor,
     NoRmEditor,
     PopulationEditor,
+    QueueEditor,
     WorkAreaEditor,
 )
 from kupang_desk.ui.settings.reporting import ReportingTab
@@ -52,10 +53,12 @@ class SettingsPage(SectionPage, SectionView):
             self.work_area, self.age_bands, self.no_rm = WorkAreaEditor(), AgeBandsEditor(), NoRmEditor()
             self.value_maps = ValueMapsEditor()
             self.population = PopulationEditor()
+            self.queue = QueueEditor()
             for widget, title in ((self.poli, _("Poli/klaster")), (self.payment, _("Cara bayar")),
                                   (self.work_area, _("Wilayah kerja")), (self.population, _("Penduduk")),
                                   (self.age_bands, _("Kelompok umur LB1")),
-                                  (self.no_rm, _("No. RM")), (self.value_maps, _("Pemetaan impor"))):
+                                  (self.no_rm, _("No. RM")), (self.queue, _("Antrean")),
+                                  (self.value_maps, _("Pemetaan impor"))):
                 self.references.addTab(widget, title)
             self.backup = BackupSessionTab()
             self.tabs.addTab(self.profile, _("Profil"))

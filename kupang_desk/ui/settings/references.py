@@ -23,6 +23,7 @@ from kupang_desk import office, population, settings
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.population import Inhabitants, whole_number
+from kupang_desk.queue import entries
 from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.widgets import (
     ListModel,
@@ -243,6 +244,36 @@ class NoRmEditor(QWidget):
 
     def save(self) -> bool:
         return attempt(self.message, lambda: office.set_no_rm_pattern(self.kind.currentData(), prefix=self.prefix.text(), width=self.digits.value()), _("Pola No. RM disimpan."))
+
+
+class QueueEditor(QWidget):
+    """Antrean: from which age a patient is called before the others (ILP: lansia didahulukan)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.elderly_age = QSpinBox()
+        self.elderly_age.setObjectName("elderlyAge")
+        self.elderly_age.setRange(0, 120)
+        self.elderly_age.setSuffix(_(" tahun"))
+        self.elderly_age.setSpecialValueText(_("tidak didahulukan"))
+        self.elderly_age.setValue(entries.elderly_age())
+        self.message = status_label()
+        self.save_button = QPushButton(_("Simpan"))
+        self.save_button.clicked.connect(self.save)
+        form = QFormLayout()
+        form.addRow(_("Lansia didahulukan mulai umur:"), self.elderly_age)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        explained = QLabel(_("Poli memanggil pasien gawat darurat (ditandai loket) lebih dulu, lalu lansia, lalu yang lain "
+                             "menurut nomor. Berlaku untuk nomor antrean yang diberikan sesudah disimpan."))
+        explained.setWordWrap(True)  # never widens the window
+        layout.addWidget(explained)
+        layout.addWidget(self.message)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+
+    def save(self) -> bool:
+        return attempt(self.message, lambda: entries.set_elderly_age(self.elderly_age.value()), _("Disimpan."))
 
 
 class PopulationEditor(QWidget):
