@@ -38,6 +38,7 @@ from kupang_desk.models import (
     SatusehatId,
     SatusehatOutbox,
     SatusehatResource,
+    Screening,
     SentFile,
     SentReport,
     Visit,
@@ -53,7 +54,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 
 
 class SchemaVersion(BaseModel):
@@ -301,6 +302,12 @@ def _v18_queue_priority(database: pw.Database, migrator: SchemaMigrator) -> None
         database.execute_sql("ALTER TABLE queue_entry ADD COLUMN priority SMALLINT NOT NULL DEFAULT 0")
 
 
+def _v19_screening(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v19: the ILP life-cycle screenings done and scheduled."""
+    with database.bind_ctx([Screening]):
+        database.create_tables([Screening])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -319,4 +326,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     16: _v16_mother_nik,
     17: _v17_pcare,
     18: _v18_queue_priority,
+    19: _v19_screening,
 }

@@ -36,12 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kupang_desk import clock, office
+from kupang_desk import clock, office, screening
 from kupang_desk.accounts import session
 from kupang_desk.errors import FormInvalid, KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.ui.operations import show_error
+from kupang_desk.ui.screening import ScreeningDialog
 from kupang_desk.ui.widgets import (
     DiscardGuard,
     FieldForm,
@@ -232,8 +233,14 @@ class VisitFormDialog(DiscardGuard, QDialog):
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(_("Simpan (Ctrl+S)"), QDialogButtonBox.ButtonRole.AcceptRole)
         cancel = buttons.addButton(_("Batal (Esc)"), QDialogButtonBox.ButtonRole.RejectRole)
+        # ILP: the screenings of the patient's life stage, those due counted on the button.
+        self.screening_button = buttons.addButton(_("Skrining..."), QDialogButtonBox.ButtonRole.ActionRole)
+        self.screening_button.setObjectName("screeningButton")
+        self.screening_button.clicked.connect(lambda: self.open_screening())
+        self.screening_dialog: ScreeningDialog | None = None
+        self._count_screenings()
         # Enter adds diagnoses and moves on; saving a visit is a deliberate Ctrl+S or click.
-        for button in (self.save_button, cancel):
+        for button in (self.save_button, cancel, self.screening_button):
             button.setAutoDefault(False)
             button.setDefault(False)
         self.save_button.clicked.connect(self.save)
@@ -265,6 +272,21 @@ class VisitFormDialog(DiscardGuard, QDialog):
         self.referral_facility.setText(form.referral_facility)
         self.referral_specialty.setText(form.referral_specialty)
         self.health_worker.setText(form.health_worker)
+
+    def _count_screenings(self) -> None:
+        try:
+            due = sum(1 for item in screening.for_patient(self.patient.id, self.at().date()) if item.due)
+        except KnownError:
+            due = 0
+        self.screening_button.setText(_("Skrining ({n} jatuh tempo)...").format(n=due) if due else _("Skrining..."))
+
+    def open_screening(self) -> ScreeningDialog:
+        """The screenings of the patient's life stage on the visit's day: tick what was done, schedule the rest."""
+        dialog = self.screening_dialog = ScreeningDialog(self.patient.id, self.patient.name, self.at().date(), self,
+                                                         visit_id=self.visit.id if self.visit else None)
+        dialog.saved.connect(lambda _n: self._count_screenings())
+        dialog.open()
+        return dialog
 
     def at(self) -> dt.datetime:
         return from_qdatetime(self.visit_at.dateTime())

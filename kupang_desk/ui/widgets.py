@@ -393,7 +393,10 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
 def form_state(widget: QWidget) -> tuple:
     """What the clerk has put into the fields under ``widget``: texts, choices, ticks, dates, table rows."""
     values: list[object] = []
+    own = widget.window()
     for child in widget.findChildren(QWidget):
+        if child.window() is not own:  # a dialog opened from the form (Skrining...) keeps its own fields
+            continue
         if isinstance(child, QDateTimeEdit):
             values.append(child.dateTime().toString())
         elif isinstance(child, QLineEdit):

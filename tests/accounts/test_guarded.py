@@ -123,6 +123,8 @@ HARMLESS = {
     "kupang_desk.satusehat.outbox.known_resources": "the service's ids of one visit's resources, no personal data; its callers (readable, the sender) check",
     "kupang_desk.queue.entries.elderly_age": "the age from which the queue calls first: a setting, no people",
     "kupang_desk.queue.entries.priority_words": "the names of the queue's priorities",
+    "kupang_desk.screening.months_between": "counts months between two dates it is given",
+    "kupang_desk.screening.place_words": "the names of the places a screening is scheduled at",
     "kupang_desk.pcare.client.day_text": "writes a date it is given as P-Care does",
     "kupang_desk.pcare.command.add_commands": "declares command-line arguments",
     "kupang_desk.pcare.command.run": "signs in like the window, then each subcommand calls guarded functions",

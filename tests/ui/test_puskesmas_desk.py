@@ -390,3 +390,44 @@ def test_the_merge_dialog_offers_the_likely_duplicates_of_the_patient_chosen(win
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
     dialog.do_merge()
     assert Patient.get_by_id(twin.id).merged_into_id == kept.id
+
+
+def test_the_cluster_room_ticks_what_was_screened_and_schedules_the_rest_from_the_visit_form(qtbot, sqlite_database):
+    import datetime as dt
+
+    from kupang_desk import screening
+    from kupang_desk.models import Screening
+    from kupang_desk.ui.main_window import MainWindow
+    from tests.helpers.clock import TODAY
+    from tests.helpers.factories import new_patient
+
+    man = new_patient(birth_date=dt.date(TODAY.year - 45, 3, 1))
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    form = window.record_visit(man.id)
+    assert form.screening_button.text() == "Skrining (4 jatuh tempo)..."  # an adult of 45: four screenings a year
+    dialog = form.open_screening()
+    qtbot.waitUntil(dialog.isVisible)
+    names = [dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())]
+    assert "Gula darah" in names and all(dialog.table.item(r, 2).text() == "jatuh tempo" for r in range(len(names)))
+    assert "Permenkes 4/2019" in dialog.table.item(0, 0).toolTip()  # each rule says where it comes from
+    tick = dialog.ticks["dewasa_gula_darah"]
+    tick.setFocus()
+    qtbot.keyClick(tick, Qt.Key.Key_Space)  # the keyboard, as in every form
+    assert tick.isChecked()
+    place = dialog.places["dewasa_lingkar_perut"]
+    place.setCurrentIndex(place.findData("posyandu"))
+    assert dialog.dates["dewasa_lingkar_perut"].isEnabled()
+    dialog.save()
+    assert not dialog.isVisible()
+    assert form.screening_button.text() == "Skrining (3 jatuh tempo)..."
+    stored = {(s.key, s.done_on, s.scheduled_on, s.place) for s in Screening.select()}
+    assert stored == {("dewasa_gula_darah", TODAY, None, ""),
+                      ("dewasa_lingkar_perut", None, TODAY + dt.timedelta(days=7), "posyandu")}
+    again = form.open_screening()
+    row = next(r for r in range(again.table.rowCount()) if again.table.item(r, 0).text() == "Lingkar perut")
+    assert again.table.item(row, 2).text().startswith("dijadwalkan") and "Posyandu" in again.table.item(row, 2).text()
+    assert screening.for_patient(man.id)[0].due
+    again.reject()
+    form.reject()

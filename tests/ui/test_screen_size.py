@@ -116,6 +116,8 @@ DIALOGS = {
     "panduan": lambda window, patient: window.show_guide("pasien"),
     "pintasan keyboard": lambda window, patient: window.show_shortcuts(),
     "pratinjau cetak": lambda window, patient: print_preview(window.open_patient(patient)),
+    "skrining": lambda window, patient: window.record_visit(patient).open_screening(),
+    "antrean p-care": lambda window, patient: window.pcare.show_outbox(),
 }
 
 
