@@ -69,6 +69,29 @@ def _pbi_table(period: Period, inside: set[str], names: dict[str, str]) -> Repor
     return table
 
 
+def _by_cluster(by_poli: dict) -> ReportTable | None:
+    """Kunjungan menurut klaster ILP: each poli's counts under the cluster Pengaturan gives it (in the
+    order of the poli list; a poli with none under "(tanpa klaster)"); None while no poli has one,
+    so a poli-based office's recap stays as it was."""
+    clusters: dict[str, list[int]] = {}
+    for poli in Poli.select().order_by(Poli.sort_order, Poli.name):
+        if poli.active or poli.id in by_poli:
+            clusters.setdefault(poli.cluster.strip(), []).append(poli.id)
+    if not any(clusters):
+        return None
+    counts: dict = {}
+    for name, ids in clusters.items():
+        cells: dict = defaultdict(int)
+        for poli_id in ids:
+            for key, count in by_poli.get(poli_id, {}).items():
+                cells[key] += count
+        counts[name] = cells
+    labels = sorted(((name, name or _("(tanpa klaster)")) for name in clusters), key=lambda item: not item[0])
+    table = _table(_("Kunjungan menurut klaster ILP"), _("Klaster"), labels, counts)
+    table.note = _("Klaster tiap poli diatur di Pengaturan > Daftar rujukan > Poli/klaster. LB1 tetap menurut diagnosis.")
+    return table
+
+
 def recap_report(period: Period, *, bands: list[AgeBand] | None = None, user: SignedIn | None = None) -> Report:
     require("report.make", user)
     bands = bands if bands is not None else age_bands()
@@ -76,6 +99,9 @@ def recap_report(period: Period, *, bands: list[AgeBand] | None = None, user: Si
     by_poli = _grouped(period, Visit.poli)
     polis = [(p.id, p.name) for p in Poli.select().order_by(Poli.sort_order) if p.active or p.id in by_poli]
     tables.append(_table(_("Kunjungan menurut poli"), _("Poli"), polis, by_poli))
+    clustered = _by_cluster(by_poli)
+    if clustered is not None:
+        tables.append(clustered)
     by_payment = _grouped(period, Visit.payment_type)
     payments = [(p.id, p.name) for p in PaymentType.select().order_by(PaymentType.sort_order) if p.active or p.id in by_payment]
     tables.append(_table(_("Kunjungan menurut cara bayar"), _("Cara bayar"), payments, by_payment))

@@ -44,7 +44,7 @@ def second_patient(**values):
 
 def new_visit(patient, at: dt.datetime, *codes: str, today: dt.date = TODAY, **values):
     lines = [DiagnosisLine(code, is_new_case=True, is_primary=i == 0) for i, code in enumerate(codes or ("J06.9",))]
-    form = VisitForm(patient_id=patient.id, visit_at=at, poli_id=poli(), diagnoses=lines, **values)
+    form = VisitForm(patient_id=patient.id, visit_at=at, diagnoses=lines, **{"poli_id": poli(), **values})
     return record_visit(form, today=today)
 
 
