@@ -197,3 +197,45 @@ def test_every_room_of_the_house_is_in_the_architecture_table():
     named |= {name + "/" for name in named if not name.endswith((".py", "/"))}
     missing = sorted(room for room in rooms if room not in named and room.rstrip("/") not in named)
     assert missing == [], f"not in docs/ARCHITECTURE.md's room table: {missing}"
+
+
+# What may not be loaded when the sign-in dialog is on the screen: the heavy libraries above, the
+# spreadsheet and PDF writers, and the main window with its pages (loaded while the dialog waits).
+NOT_AT_SIGN_IN = tuple(name for name in HEAVY if name != "kupang_desk.documents") + (
+    "kupang_desk.documents.excel", "kupang_desk.documents.pdf", "kupang_desk.ui.pcare", "kupang_desk.ui.satusehat",
+    "kupang_desk.pcare.client", "kupang_desk.satusehat.client")
+SIGN_IN_PROBE = textwrap.dedent("""
+    import os, sys
+    import kupang_desk.ui.signin as signin
+    from kupang_desk.cli import main
+    shown = signin.SignInDialog.showEvent
+    def at_show(self, event):
+        shown(self, event)
+        print("LOADED", " ".join(sorted(sys.modules)), flush=True)
+        os._exit(0)
+    signin.SignInDialog.showEvent = at_show
+    sys.exit(main(sys.argv[1:]))
+""")
+
+
+def test_the_sign_in_dialog_comes_up_without_the_heavy_modules(tmp_path):
+    """Issue 43: what the clerk does not need for signing in is loaded after the dialog is up. A
+    module that comes back into this path (an import at the top of a module the sign-in needs) fails here."""
+    from kupang_desk.accounts import users
+    from kupang_desk.models import database
+
+    url = f"sqlite:///{tmp_path / 'masuk.sqlite'}"
+    database.connect(url)
+    try:
+        users.create_user("admin", "Administrator", "administrator", "rahasia-123", must_change=False)
+    finally:
+        database.close()
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KUPANG_DESK_USER", None)
+    env.pop("KUPANG_DESK_PASSWORD", None)
+    result = subprocess.run([sys.executable, "-c", SIGN_IN_PROBE, "--database", url], capture_output=True, text=True,
+                            timeout=60, env=env, cwd=ROOT.parent)
+    loaded = next((line.split()[1:] for line in result.stdout.splitlines() if line.startswith("LOADED")), None)
+    assert loaded is not None, result.stdout + result.stderr  # the dialog came up
+    assert "argon2" in {name.split(".")[0] for name in loaded}  # the probe sees what the dialog needs
+    assert not [name for name in loaded if name.startswith(NOT_AT_SIGN_IN)]
