@@ -16,9 +16,10 @@ SignIn = Callable[[argparse.Namespace], DatabaseUrl]  # opens the database and s
 
 def add_commands(commands) -> None:
     report = commands.add_parser("report", help=_("buat laporan untuk Dinas Kesehatan (Excel dan/atau PDF)"))
-    report.add_argument("kind", choices=("lb1", "recap", "top", "register", "skdr", "access"),
+    report.add_argument("kind", choices=("lb1", "recap", "top", "register", "skdr", "access", "screening"),
                         help=_("lb1: data kesakitan; recap: rekap kunjungan; top: penyakit terbanyak; register: register "
-                               "kunjungan; skdr: SKDR mingguan (W2); access: akses layanan per kelurahan (per 1.000 penduduk)"))
+                               "kunjungan; skdr: SKDR mingguan (W2); access: akses layanan per kelurahan (per 1.000 penduduk); "
+                               "screening: skrining siklus hidup per kelurahan dan daftar yang terlambat"))
     when = report.add_mutually_exclusive_group(required=True)
     when.add_argument("--month", metavar="TTTT-BB", help=_("bulan laporan, misalnya 2026-10"))
     when.add_argument("--week", metavar="TTTT-Wmm", help=_("skdr: minggu epidemiologi, misalnya 2026-W43"))

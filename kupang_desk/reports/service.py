@@ -18,6 +18,7 @@ from kupang_desk.reports.base import SENT_KINDS, kind_label
 from kupang_desk.reports.lb1 import lb1_report
 from kupang_desk.reports.recap import recap_report
 from kupang_desk.reports.register import export_register_xlsx, register_report
+from kupang_desk.reports.screening import screening_report
 from kupang_desk.reports.skdr import skdr_report
 from kupang_desk.reports.stamp import stamp_of
 from kupang_desk.reports.top import top_report
@@ -79,7 +80,10 @@ def _make(kind: str, period: Period, options: Options, task: Task, preview_rows:
         return skdr_report(period, user=user)
     if kind == "access":
         return access_report(period, user=user)
-    raise KnownError(_("Laporan '{kind}' tidak dikenal. Pilih lb1, recap, top, register, skdr atau access.").format(kind=kind))
+    if kind == "screening":
+        return screening_report(period, task=task, user=user)
+    raise KnownError(_("Laporan '{kind}' tidak dikenal. Pilih lb1, recap, top, register, skdr, access atau screening.").format(
+        kind=kind))
 
 
 def _register_filter(period: Period, options: Options) -> VisitFilter:

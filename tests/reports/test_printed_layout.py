@@ -32,7 +32,8 @@ def october(sqlite_database):
 
 
 @pytest.mark.parametrize(("kind", "paper_size", "most_pages"), [
-    ("lb1", A4_LANDSCAPE, 2), ("recap", A4_PORTRAIT, 4), ("top", A4_PORTRAIT, 1), ("register", A4_LANDSCAPE, 8)])
+    ("lb1", A4_LANDSCAPE, 2), ("recap", A4_PORTRAIT, 4), ("top", A4_PORTRAIT, 1), ("register", A4_LANDSCAPE, 8),
+    ("screening", A4_LANDSCAPE, 8)])  # 60 adults overdue, two lines each
 def test_each_report_prints_one_page_wide_with_no_text_over_its_neighbour(october, tmp_path, kind, paper_size, most_pages):
     xlsx = tmp_path / f"{kind}.xlsx"
     service.save(kind, october, service.Options(), xlsx=xlsx)

@@ -1,0 +1,55 @@
+"""PWS of the life-cycle screenings: coverage per kelurahan against its population, and who is overdue
+for the Pustu and the kader, as the report (Excel and PDF) and the command line give it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+
+from kupang_desk import screening
+from kupang_desk.documents.table import Period
+from kupang_desk.models import Patient
+from kupang_desk.reports import service
+from tests.helpers.clock import TODAY
+from tests.helpers.factories import new_patient, new_visit, second_patient
+
+
+def _month() -> Period:
+    return Period.month(TODAY.strftime("%Y-%m"))
+
+
+def test_coverage_and_the_overdue_list_per_kelurahan(database, tmp_path):
+    man = new_patient(birth_date=dt.date(TODAY.year - 40, 1, 1), phone="081234567890")  # Oebobo, from the factory
+    woman = second_patient(birth_date=dt.date(TODAY.year - 35, 2, 1))
+    kelurahan = Patient.get_by_id(man.id).kelurahan.name
+    last_month = dt.datetime.combine(TODAY.replace(day=1) - dt.timedelta(days=20), dt.time(9))
+    new_visit(man, last_month, "I10", vitals={"systolic": "150", "diastolic": "95", "weight_kg": "70", "height_cm": "168",
+                                              "waist_cm": "92"}, today=TODAY)
+    screening.record(man.id, ["dewasa_gula_darah"], {})
+    screening.record(woman.id, [], {"dewasa_iva": (TODAY + dt.timedelta(days=7), "pustu")})
+    report = service.save("screening", _month(), xlsx=tmp_path / "pws.xlsx", pdf=tmp_path / "pws.pdf")
+    coverage, listed = report.tables
+    row = next(r for r in coverage.rows if r[1] == kelurahan)
+    assert row[2:5] == [2, 1, 1]  # two registered adults, Yohanes screened in full, Maria not
+    assert row[5] == 50.0
+    (maria,) = listed.rows
+    assert maria[3] == "Maria Bere" and "Gula darah" in maria[7] and "Deteksi dini kanker leher rahim" in maria[7]
+    assert "(Pustu)" in maria[8]
+    sheet = openpyxl.load_workbook(tmp_path / "pws.xlsx").worksheets[0]
+    values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert "Maria Bere" in values and any(isinstance(v, str) and v.startswith("PEMANTAUAN SKRINING") for v in values)
+    assert (tmp_path / "pws.pdf").stat().st_size > 0
+
+
+def test_the_command_line_writes_the_pws(database, db_url, monkeypatch, tmp_path, capsys):
+    from kupang_desk.cli import main
+    from kupang_desk.models import database as database_module
+    from tests.helpers.factories import cli_account
+
+    new_patient(birth_date=dt.date(TODAY.year - 40, 1, 1))
+    cli_account(monkeypatch)
+    database_module.close()
+    out = tmp_path / "pws.xlsx"
+    assert main(["--database", db_url, "report", "screening", "--month", TODAY.strftime("%Y-%m"), "--xlsx", str(out)]) == 0
+    assert out.exists()
