@@ -165,6 +165,35 @@ def _refuse(award: Award, to_status: str) -> KnownError:
         name=award.student.name, current=status_label(award.status), wanted=status_label(to_status), allowed=allowed))
 
 
+def _conflicts(award: Award) -> list[str]:
+    """Why the student may not receive this award beside another of the same year, in words: the same
+    programme twice, or two programmes neither of which may be received with another. Checked before
+    an SK is made (SK Nominasi, SK Pemberian) and shown in Cek penerima ganda."""
+    mine = as_programme(award.programme)
+    found = []
+    others = (Award.select(Award, ScholarshipProgramme).join(ScholarshipProgramme)
+              .where((Award.student == award.student_id) & (Award.id != award.id) & (Award.status != "dibatalkan")
+                     & (ScholarshipProgramme.year == mine.year)))
+    for other in others:
+        theirs = as_programme(other.programme)
+        if theirs.id == mine.id or not (mine.stackable or theirs.stackable):
+            found.append(_("{name} (NISN {nisn}) juga penerima {programme} {year} ({status}){same}.").format(
+                name=award.student.name, nisn=award.student.nisn or "-", programme=theirs.name, year=theirs.year,
+                status=status_label(other.status), same=_(", program yang sama dua kali") if theirs.id == mine.id else ""))
+    return found
+
+
+def double_recipients(programme: ProgrammeRef, *, user: SignedIn | None = None) -> list[str]:
+    """Every student of the programme who also receives what they may not beside it (see ``_conflicts``)."""
+    require("student.read", user)
+    record = as_programme(programme)
+    found = []
+    for award in (Award.select(Award, Student).join(Student)
+                  .where((Award.programme == record.id) & (Award.status != "dibatalkan")).order_by(Student.name)):
+        found += _conflicts(award)
+    return found
+
+
 def _apply(award: Award, step: Step, today: dt.date) -> str:
     """Checks ``step`` against ``award`` and sets its fields; returns a note for the event."""
     target = step.to_status
@@ -174,6 +203,11 @@ def _apply(award: Award, step: Step, today: dt.date) -> str:
     if target not in TRANSITIONS or target not in TRANSITIONS[award.status]:
         raise _refuse(award, target)
     name = award.student.name
+    if target in ("sk_nominasi", "sk_pemberian"):
+        clash = _conflicts(award)
+        if clash:
+            raise KnownError(" ".join(clash) + " " + _("Kedua program tidak boleh diterima bersama: batalkan salah satu "
+                                                       "sebelum SK dibuat."))
     if target == "sk_nominasi":
         if not step.decree.strip() or step.decree_date is None:
             raise KnownError(_("{name}: isi nomor dan tanggal SK Nominasi.").format(name=name))

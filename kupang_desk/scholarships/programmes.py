@@ -48,6 +48,9 @@ class Programme:
     reasons: tuple[str, ...]
     stages: tuple[str, ...]
     active: bool
+    # May be received together with another programme of the same year (a school's small aid beside
+    # PIP); False, the default: a student receives it or another one of the year, not both.
+    stackable: bool = False
 
     @classmethod
     def of(cls, row: ScholarshipProgramme) -> Programme:
@@ -55,7 +58,8 @@ class Programme:
         rule = rule if isinstance(rule, dict) else {}
         amounts = {level: int(value or 0) for level, value in rule.items() if level in LEVELS}
         return cls(row.id, row.name, row.funder, row.year, amounts, bool(rule.get("half_for_new_and_final")),
-                   _texts(row.eligibility_reasons), _texts(row.stages) or (_("Tahap 1"),), bool(row.active))
+                   _texts(row.eligibility_reasons), _texts(row.stages) or (_("Tahap 1"),), bool(row.active),
+                   bool(rule.get("stackable")))
 
 
 ProgrammeRef: TypeAlias = Programme | ScholarshipProgramme
@@ -82,7 +86,7 @@ def reasons(programme: ProgrammeRef) -> list[str]:
 
 def save_programme(name: str, year: int, *, funder: str = "", amounts: dict[str, int] | None = None,
                    half_for_new_and_final: bool = False, eligibility: Iterable[str] = (), stage_names: Iterable[str] = (),
-                   programme_id: int | None = None, user: User | None = None) -> Programme:
+                   stackable: bool = False, programme_id: int | None = None, user: User | None = None) -> Programme:
     """Creates or edits a programme; amounts are whole Rupiah per level."""
     user = require("award.write", user)
     name = " ".join(str(name or "").split())
@@ -95,7 +99,8 @@ def save_programme(name: str, year: int, *, funder: str = "", amounts: dict[str,
         raise KnownError(_("Besar bantuan tidak boleh negatif."))
     stage_list = [s.strip() for s in stage_names if s and s.strip()] or [_("Tahap 1")]
     values = dict(name=name, year=int(year), funder=funder.strip(),
-                  amount_rules=json.dumps({**amounts, "half_for_new_and_final": bool(half_for_new_and_final)}),
+                  amount_rules=json.dumps({**amounts, "half_for_new_and_final": bool(half_for_new_and_final),
+                                           "stackable": bool(stackable)}),
                   eligibility_reasons=json.dumps([r.strip() for r in eligibility if r and r.strip()], ensure_ascii=False),
                   stages=json.dumps(stage_list, ensure_ascii=False))
     with writing():

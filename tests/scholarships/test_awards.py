@@ -177,3 +177,23 @@ def test_deadline_warnings_list_near_and_passed_deadlines_first(pip):
     Award.update(activation_deadline=days_ago(26)).where(Award.id == active.id).execute()
     warnings = awards.deadline_warnings(today=TODAY)
     assert [(row.name, days) for row, days in warnings] == [("Siswa Nomor B", -7), ("Siswa Nomor C", 8)]
+
+
+def test_no_sk_for_a_student_who_also_receives_a_programme_that_excludes_this_one(pip):
+    city = programmes.save_programme("Beasiswa Pemkot Kupang", TODAY.year, amounts={"SD": 500000})
+    school_aid = programmes.save_programme("Bantuan Komite Sekolah", TODAY.year, amounts={"SD": 100000}, stackable=True)
+    last_year = programmes.save_programme("Beasiswa Pemkot Kupang", TODAY.year - 1, amounts={"SD": 500000})
+    both, aided, earlier = make_student(1, name="Yohana Ndun"), make_student(2), make_student(3)
+    for programme, students in ((pip, [both, aided, earlier]), (city, [both]), (school_aid, [aided]), (last_year, [earlier])):
+        awards.propose(programme, [s.id for s in students])
+    found = awards.double_recipients(pip)
+    assert len(found) == 1 and "Yohana Ndun (NISN 0150000001) juga penerima Beasiswa Pemkot Kupang" in found[0]
+    pip_awards = {a.student_id: a.id for a in Award.select().where(Award.programme == pip.id)}
+    with pytest.raises(KnownError, match="Kedua program tidak boleh diterima bersama") as refused:
+        awards.transition(list(pip_awards.values()), STEPS["sk_nominasi"], today=TODAY)
+    assert "Yohana Ndun" in str(refused.value) and Award.get_by_id(pip_awards[aided.id]).status == "diusulkan"  # all or none
+    city_award = Award.get((Award.programme == city.id) & (Award.student == both.id))
+    awards.transition([city_award.id], STEPS["dibatalkan"], today=TODAY)  # the office chooses PIP for her
+    assert awards.double_recipients(pip) == []
+    assert awards.transition(list(pip_awards.values()), STEPS["sk_nominasi"], today=TODAY) == 3
+    assert programmes.as_programme(school_aid).stackable and not programmes.as_programme(city).stackable

@@ -264,3 +264,26 @@ def test_the_administrator_narrows_the_recipients_to_the_kip_holders(qtbot, sqli
     assert 0 < len(shown) == holders < everyone
     column = next(c for c in range(tab.model.columnCount()) if tab.model.headerData(c, Qt.Orientation.Horizontal) == "KIP/KKS/PKH")
     assert all("KIP" in tab.model.index(row, column).data() for row in range(len(shown)))
+
+
+def test_the_awards_page_names_double_recipients_before_the_sk(qtbot, sqlite_database):
+    window = school_window(qtbot, sqlite_database)
+    window.show_section("sekolah")
+    tab = window.school_page.awards
+    window.school_page.tabs.setCurrentWidget(tab)
+    yohana = Student.create(nisn="0150000001", name="Yohana Ndun", name_key="yohana ndun", sex="P", class_group="Kelas 4A",
+                            grade=4)
+    dialog = tab.edit_programme(None)
+    qtbot.keyClicks(dialog.name, "Beasiswa Pemkot Kupang")
+    assert not dialog.stackable.isChecked()  # by default a student receives it or another programme of the year
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save()
+    city = programmes.find_programme("Beasiswa Pemkot Kupang", TODAY.year)
+    pip = programmes.ensure_pip(TODAY.year)
+    awards.propose(city, [yohana.id])
+    awards.propose(pip, [yohana.id])
+    tab.reload()
+    tab.programme_box.setCurrentIndex(tab.programme_box.findData(pip.id))
+    tab.refresh()
+    assert tab.doubles.isVisibleTo(window)
+    assert "Yohana Ndun (NISN 0150000001) juga penerima Beasiswa Pemkot Kupang" in tab.doubles.text()

@@ -55,6 +55,11 @@ class ProgrammeDialog(QDialog):
         self.amounts = {level: line(str(amounts.get(level, "") or ""), placeholder=_("Rp per tahun")) for level in LEVELS}
         self.half = QCheckBox(_("Separuh untuk siswa baru dan kelas akhir (kelas 1/7/10 dan 6/9/12)"))
         self.half.setChecked(bool(programme and programme.half_for_new_and_final))
+        self.stackable = QCheckBox(_("Boleh diterima bersama program lain tahun yang sama"))
+        self.stackable.setObjectName("programmeStackable")
+        self.stackable.setToolTip(_("Tanpa centang: siswa penerima program ini tidak boleh menerima program lain tahun itu "
+                                    "(mis. beasiswa Pemkot Kupang dan PIP); SK tidak dibuat untuk penerima ganda."))
+        self.stackable.setChecked(bool(programme and programme.stackable))
         self.reasons = QPlainTextEdit("\n".join(programme.reasons if programme else programmes.DEFAULT_REASONS))
         self.stages = QPlainTextEdit("\n".join(programme.stages) if programme else _("Tahap 1"))
         for box in (self.reasons, self.stages):
@@ -69,6 +74,7 @@ class ProgrammeDialog(QDialog):
         for level, edit in self.amounts.items():
             form.addRow(_("Besar bantuan {level} (Rp):").format(level=level), edit)
         form.addRow("", self.half)
+        form.addRow("", self.stackable)
         form.addRow(_("Alasan layak (satu per baris):"), self.reasons)
         form.addRow(_("Tahap pencairan (satu per baris):"), self.stages)
         buttons = ok_cancel(_("Simpan"), self.save, self.reject, QDialogButtonBox.StandardButton.Save)
@@ -89,7 +95,7 @@ class ProgrammeDialog(QDialog):
         try:
             programme = programmes.save_programme(
                 self.name.text(), self.year.value(), funder=self.funder.text(), amounts=amounts,
-                half_for_new_and_final=self.half.isChecked(), eligibility=self.reasons.toPlainText().splitlines(),
+                half_for_new_and_final=self.half.isChecked(), stackable=self.stackable.isChecked(), eligibility=self.reasons.toPlainText().splitlines(),
                 stage_names=self.stages.toPlainText().splitlines(), programme_id=self.programme.id if self.programme else None)
         except KnownError as error:
             self.message.setText(str(error))

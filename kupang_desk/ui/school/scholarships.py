@@ -65,6 +65,11 @@ class AwardsTab(QWidget):
         self.warning.setObjectName("deadlineWarning")
         self.warning.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
         self.warning.setWordWrap(True)
+        self.doubles = QLabel()  # students who also receive a programme they may not have beside this one
+        self.doubles.setObjectName("doubleRecipients")
+        self.doubles.setStyleSheet(ERROR_STYLE)
+        self.doubles.setWordWrap(True)
+        self.doubles.hide()
         self.show_late = QPushButton(_("Tampilkan yang rekeningnya belum aktif"))
         self.model = ListModel([
             (_("NISN"), lambda r: r.nisn), (_("Nama"), lambda r: r.name), (_("Kelas"), lambda r: r.class_group),
@@ -105,6 +110,7 @@ class AwardsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(filters)
         layout.addLayout(warning)
+        layout.addWidget(self.doubles)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.totals)
         layout.addWidget(actions)
@@ -171,6 +177,10 @@ class AwardsTab(QWidget):
             self.warning.setText("")
         self.warning.setVisible(bool(warnings))
         self.show_late.setVisible(bool(warnings))
+        doubles = awards.double_recipients(programme) if programme else []
+        self.doubles.setText(_("Penerima ganda, periksa sebelum SK dibuat ({n}): {which}").format(
+            n=len(doubles), which=" ".join(doubles[:3]) + (" …" if len(doubles) > 3 else "")) if doubles else "")
+        self.doubles.setVisible(bool(doubles))
 
     def selected(self) -> list[awards.AwardRow]:
         rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
