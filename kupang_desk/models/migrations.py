@@ -54,7 +54,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 
 
 class SchemaVersion(BaseModel):
@@ -308,6 +308,15 @@ def _v19_screening(database: pw.Database, migrator: SchemaMigrator) -> None:
         database.create_tables([Screening])
 
 
+def _v20_dtsen(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v20: a student's DTSEN welfare decile and its date (Inpres 4/2025)."""
+    columns = {column.name for column in database.get_columns("student")}
+    if "dtsen_decile" not in columns:
+        database.execute_sql("ALTER TABLE student ADD COLUMN dtsen_decile SMALLINT")
+    if "dtsen_date" not in columns:
+        database.execute_sql("ALTER TABLE student ADD COLUMN dtsen_date DATE")
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -327,4 +336,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     17: _v17_pcare,
     18: _v18_queue_priority,
     19: _v19_screening,
+    20: _v20_dtsen,
 }

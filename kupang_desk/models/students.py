@@ -40,6 +40,10 @@ class Student(BaseModel):
     account_number = IdentifierField(max_length=30, default="")
     account_holder = pw.CharField(max_length=100, default="")
     pip_eligible = pw.BooleanField(default=False)  # "Layak PIP (usulan dari sekolah)"
+    # DTSEN (Inpres 4/2025): the household's welfare decile, 1 (poorest) to 10, and the day it was read;
+    # aid goes mostly to deciles 1-4, and the decile changes with each quarterly update.
+    dtsen_decile = pw.SmallIntegerField(null=True)
+    dtsen_date = pw.DateField(null=True)
     pip_reason = pw.CharField(max_length=100, default="")
     status = pw.CharField(max_length=20, default="aktif")  # aktif, lulus, pindah, keluar, ...
     created_at = pw.DateTimeField(default=now)

@@ -377,6 +377,7 @@ class AwardRow:
     reason: str
     cancel_reason: str
     flags: tuple[str, ...] = ()  # the family's social protection cards: "KIP", "KKS", "PKH"
+    decile: int | None = None  # DTSEN welfare decile, 1 the poorest
 
     @property
     def outstanding(self) -> int:
@@ -401,6 +402,7 @@ class Totals:
 
 
 SOCIAL_FLAGS = ("KIP", "KKS", "PKH")
+POOREST = "desil1-4"  # DTSEN deciles 1-4, where aid goes first (Inpres 4/2025): listed poorest first
 
 
 def social_flags(student: Student) -> tuple[str, ...]:
@@ -411,15 +413,18 @@ def social_flags(student: Student) -> tuple[str, ...]:
 
 def flag_label(flag: str) -> str:
     return {"KIP": _("Pemegang KIP"), "KKS": _("Keluarga KKS"), "PKH": _("Penerima PKH"),
-            "any": _("KIP, KKS atau PKH")}.get(flag, flag)
+            "any": _("KIP, KKS atau PKH"), POOREST: _("Desil DTSEN 1-4 (termiskin dulu)")}.get(flag, flag)
 
 
 def _flag_condition(flag: str) -> pw.Expression:
     held = {"KIP": Student.kip_number != "", "KKS": Student.kks_number != "", "PKH": Student.kps_recipient == True}  # noqa: E712
     if flag == "any":
         return held["KIP"] | held["KKS"] | held["PKH"]
+    if flag == POOREST:
+        return Student.dtsen_decile.between(1, 4)
     if flag not in held:
-        raise KnownError(_("Kartu '{flag}' tidak dikenal. Pilih KIP, KKS, PKH atau any.").format(flag=flag))
+        raise KnownError(_("Kartu '{flag}' tidak dikenal. Pilih KIP, KKS, PKH, any atau {poorest}.").format(
+            flag=flag, poorest=POOREST))
     return held[flag]
 
 
@@ -438,6 +443,8 @@ def award_rows(programme: ProgrammeRef, *, statuses: Iterable[str] = (), class_g
         query = query.where(Student.class_group == class_group)
     if flag:
         query = query.where(_flag_condition(flag))
+    if flag == POOREST:  # ranked: the poorest first
+        query = query.order_by(Student.dtsen_decile, Student.grade, Student.class_group, Student.name)
     awards = list(query)
     paid: dict[int, int] = {}
     by_stage: dict[int, int] = {}
@@ -456,7 +463,7 @@ def award_rows(programme: ProgrammeRef, *, statuses: Iterable[str] = (), class_g
                              student.father_name, student.kip_number, award.bank or student.bank,
                              award.account_number or student.account_number, amount, paid.get(award.id, 0),
                              award.status, award.activation_deadline, award.reason, award.cancel_reason,
-                             social_flags(student)))
+                             social_flags(student), student.dtsen_decile))
     return rows
 
 

@@ -29,8 +29,9 @@ def add_commands(commands) -> None:
     listing.add_argument("--status", action="append", metavar="STATUS", help=_(
         "hanya status ini (boleh berulang): diusulkan, sk_nominasi, rekening_aktif, sk_pemberian, dicairkan, diambil, dibatalkan"))
     listing.add_argument("--class", dest="class_group", default="", metavar=_("ROMBEL"), help=_("hanya rombel ini"))
-    listing.add_argument("--card", dest="flag", default="", choices=("KIP", "KKS", "PKH", "any"),
-                         help=_("hanya siswa yang keluarganya memegang kartu ini (any: salah satunya)"))
+    listing.add_argument("--card", dest="flag", default="", choices=("KIP", "KKS", "PKH", "any", "desil1-4"),
+                         help=_("hanya siswa yang keluarganya memegang kartu ini (any: salah satunya; desil1-4: desil DTSEN "
+                                "1-4, yang termiskin lebih dulu)"))
     recap = scholarship_commands.add_parser("recap", help=_("rekap penerima dan dana menurut program, kelas dan status"))
     recap.add_argument("--year", required=True, type=int, metavar="TTTT", help=_("tahun program"))
     recap.add_argument("--xlsx", metavar="FILE", help=_("simpan juga sebagai Excel"))

@@ -49,6 +49,8 @@ COLUMNS = {  # a header as read (lower case, single spaces, no dots) -> field
     "alasan layak pip": "pip_reason", "no kk": "kk_number", "nomor kk": "kk_number",
     "nama ibu kandung": "mother_name", "nama ibu": "mother_name", "nama ayah": "father_name",
     "nama wali": "guardian_name",
+    # Not in Dapodik: a school that adds the DTSEN decile (and its date) to its sheet imports it too.
+    "desil": "dtsen_decile", "desil dtsen": "dtsen_decile", "tanggal dtsen": "dtsen_date", "tgl dtsen": "dtsen_date",
 }
 PARENTS = {"ayah": "father_name", "ibu": "mother_name", "wali": "guardian_name"}
 PARENT_DETAILS = {"nama", "tahun lahir", "jenjang pendidikan", "pekerjaan", "penghasilan", "nik"}

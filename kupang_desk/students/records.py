@@ -41,6 +41,7 @@ LABELS = {
     "kip_number": "Nomor KIP", "kks_number": "Nomor KKS", "kps_recipient": "Penerima KPS/PKH",
     "kps_number": "No. KPS", "bank": "Bank", "account_number": "Nomor Rekening",
     "account_holder": "Rekening Atas Nama", "pip_eligible": "Layak PIP", "pip_reason": "Alasan Layak PIP",
+    "dtsen_decile": "Desil DTSEN", "dtsen_date": "Tanggal DTSEN",
 }
 def _short_number(check: RowCheck, value: object, label: str) -> str:
     read = check.run(read_identifier, value, "code", label)
@@ -144,6 +145,27 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
             out[key] = values[key]
         elif key in values:
             out[key] = check.run(mapper.lookup, key, values.get(key)) == "ya"
+    if "dtsen_decile" in values:
+        text = cell_text(values.get("dtsen_decile"))
+        if not text:
+            out["dtsen_decile"] = None
+        elif text.isdigit() and 1 <= int(text) <= 10:
+            out["dtsen_decile"] = int(text)
+        else:
+            check.problem(label["dtsen_decile"], _("{column} adalah angka 1 (termiskin) sampai 10, bukan '{value}'.").format(
+                column=label["dtsen_decile"], value=text))
+    if "dtsen_date" in values:
+        if cell_text(values.get("dtsen_date")):
+            read_on: Any = check.run(parse_date, values.get("dtsen_date"), label["dtsen_date"])
+            if read_on is not None and today is not None and read_on > today:
+                check.problem(label["dtsen_date"], _("{column} tidak boleh sesudah hari ini.").format(column=label["dtsen_date"]))
+            elif read_on is not None:
+                out["dtsen_date"] = read_on
+        else:
+            out["dtsen_date"] = None
+    if out.get("dtsen_decile") is not None and "dtsen_date" in values and out.get("dtsen_date") is None \
+            and all(column != label["dtsen_date"] for column, _reason in check.problems):
+        check.problem(label["dtsen_date"], _("Isi tanggal data DTSEN: desil berubah tiap pemutakhiran."))
     for key, limit in (("birth_place", 60), ("class_group", 30), ("address", 200), ("pip_reason", 100)):
         if key in values:
             out[key] = _plain(check, values.get(key), label[key], limit)
@@ -196,6 +218,8 @@ class StudentRecord:
     pip_eligible: bool
     pip_reason: str
     status: str
+    dtsen_decile: int | None = None
+    dtsen_date: dt.date | None = None
 
     @classmethod
     def of(cls, row: Student, kelurahan: str | None = None) -> StudentRecord:

@@ -197,3 +197,22 @@ def test_no_sk_for_a_student_who_also_receives_a_programme_that_excludes_this_on
     assert awards.double_recipients(pip) == []
     assert awards.transition(list(pip_awards.values()), STEPS["sk_nominasi"], today=TODAY) == 3
     assert programmes.as_programme(school_aid).stackable and not programmes.as_programme(city).stackable
+
+
+def test_the_poorest_deciles_are_listed_first_and_a_decile_needs_its_date(pip):
+    from kupang_desk.errors import FormInvalid
+    from kupang_desk.students.records import save_student
+
+    students = [make_student(n, name=name) for n, name in ((1, "Ana Lay"), (2, "Beni Tode"), (3, "Cici Bere"), (4, "Dedi Nope"))]
+    for student, decile in zip(students, (3, 1, 7, None), strict=True):
+        if decile is not None:
+            save_student({"dtsen_decile": str(decile), "dtsen_date": days_ago(30)}, student_id=student.id, today=TODAY)
+    awards.propose(pip, [s.id for s in students])
+    poorest = awards.award_rows(pip, flag=awards.POOREST)
+    assert [(row.name, row.decile) for row in poorest] == [("Beni Tode", 1), ("Ana Lay", 3)]  # ranked, deciles 1-4 only
+    with pytest.raises(FormInvalid) as wrong:
+        save_student({"dtsen_decile": "11", "dtsen_date": days_ago(1)}, student_id=students[0].id, today=TODAY)
+    assert "1 (termiskin) sampai 10" in str(wrong.value)
+    with pytest.raises(FormInvalid, match="Isi tanggal data DTSEN"):
+        save_student({"dtsen_decile": "2", "dtsen_date": None}, student_id=students[3].id, today=TODAY)
+    assert Student.get_by_id(students[3].id).dtsen_decile is None  # nothing saved

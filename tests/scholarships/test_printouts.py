@@ -157,5 +157,5 @@ def test_a_list_of_the_card_holders_only_says_which_card_and_shows_each_students
     assert [row[2] for row in report.tables[0].rows] == ["Yosef Tanau", "Maria Bere"]
     text = PdfReader(str(tmp_path / "kip.pdf")).pages[0].extract_text()
     assert "Seluruh tahap · Pemegang KIP" in text and "Ana Lay" not in text
-    with pytest.raises(KnownError, match="Pilih KIP, KKS, PKH atau any"):
+    with pytest.raises(KnownError, match="Pilih KIP, KKS, PKH, any atau desil1-4"):
         awards.award_rows(pip, flag="BLT")

@@ -58,9 +58,11 @@ class AwardsTab(QWidget):
         self.programme_box.setObjectName("programmeBox")
         self.status_box = combo([(awards.status_label(s), s) for s in awards.STATUS_ORDER], empty=_("Semua status"))
         self.class_box = QComboBox()
-        self.flag_box = combo([(awards.flag_label(f), f) for f in (*awards.SOCIAL_FLAGS, "any")], empty=_("Semua siswa"))
+        self.flag_box = combo([(awards.flag_label(f), f) for f in (*awards.SOCIAL_FLAGS, "any", awards.POOREST)],
+                              empty=_("Semua siswa"))
         self.flag_box.setObjectName("flagBox")
-        self.flag_box.setToolTip(_("Hanya siswa yang keluarganya memegang KIP, KKS atau menerima PKH"))
+        self.flag_box.setToolTip(_("Hanya siswa yang keluarganya memegang KIP, KKS atau menerima PKH, atau yang desil DTSEN-nya "
+                                   "1-4 (yang termiskin lebih dulu)"))
         self.warning = QLabel()
         self.warning.setObjectName("deadlineWarning")
         self.warning.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
@@ -73,7 +75,8 @@ class AwardsTab(QWidget):
         self.show_late = QPushButton(_("Tampilkan yang rekeningnya belum aktif"))
         self.model = ListModel([
             (_("NISN"), lambda r: r.nisn), (_("Nama"), lambda r: r.name), (_("Kelas"), lambda r: r.class_group),
-            (_("KIP/KKS/PKH"), lambda r: ", ".join(r.flags)), (_("Jumlah"), lambda r: format_rupiah(r.amount)),
+            (_("KIP/KKS/PKH"), lambda r: ", ".join(r.flags)), (_("Desil"), lambda r: r.decile or ""),
+            (_("Jumlah"), lambda r: format_rupiah(r.amount)),
             (_("Sudah cair"), lambda r: format_rupiah(r.paid)),
             (_("Status"), lambda r: awards.status_label(r.status)),
             (_("Batas aktivasi"), lambda r: format_date(r.deadline) if r.status == "sk_nominasi" else ""),

@@ -81,6 +81,11 @@ class StudentDialog(QDialog):
         self.eligible = self.form.add("pip_eligible", LABELS["pip_eligible"] + ":", QCheckBox())
         self.eligible.setChecked(bool(student and student.pip_eligible))
         self.edits["pip_reason"] = self.form.add("pip_reason", LABELS["pip_reason"] + ":", line(student.pip_reason if student else ""))
+        decile = student.dtsen_decile if student else None
+        self.edits["dtsen_decile"] = self.form.add("dtsen_decile", LABELS["dtsen_decile"] + ":", line(
+            str(decile) if decile else "", placeholder=_("1 (termiskin) sampai 10, kosong bila belum ada"), max_length=2))
+        self.dtsen_date = self.form.add("dtsen_date", LABELS["dtsen_date"] + ":", line(
+            date_text(student.dtsen_date) if student and student.dtsen_date else "", placeholder=_("hh-bb-tttt")))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
@@ -101,6 +106,8 @@ class StudentDialog(QDialog):
         values["kelurahan"] = self.kelurahan.text()
         values["kps_recipient"] = self.kps.isChecked()
         values["pip_eligible"] = self.eligible.isChecked()
+        text = self.dtsen_date.text().strip()
+        values["dtsen_date"] = parse_date_text(text) or text or None
         return values
 
     def save(self) -> StudentRecord | None:
