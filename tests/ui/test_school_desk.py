@@ -287,3 +287,21 @@ def test_the_awards_page_names_double_recipients_before_the_sk(qtbot, sqlite_dat
     tab.refresh()
     assert tab.doubles.isVisibleTo(window)
     assert "Yohana Ndun (NISN 0150000001) juga penerima Beasiswa Pemkot Kupang" in tab.doubles.text()
+
+
+def test_the_dtsen_decile_is_typed_with_its_date_on_the_student_form(qtbot, sqlite_database):
+    window = school_window(qtbot, sqlite_database)
+    window.show_section("sekolah")
+    tab = window.school_page.students
+    Student.create(nisn="0150000001", name="Yohana Ndun", name_key="yohana ndun", sex="P", class_group="Kelas 4A", grade=4,
+                   birth_date=dt.date(2016, 5, 1))
+    tab.refresh()
+    edit = tab.edit_student(tab.model.items[0])
+    qtbot.keyClicks(edit.edits["dtsen_decile"], "2")
+    assert edit.save() is None
+    assert "Isi tanggal data DTSEN" in edit.form.message("dtsen_date")  # a decile is worth its date
+    qtbot.keyClicks(edit.dtsen_date, (TODAY - dt.timedelta(days=40)).strftime("%d-%m-%Y"))
+    with qtbot.waitSignal(edit.saved):
+        edit.save()
+    yohana = Student.get()
+    assert (yohana.dtsen_decile, yohana.dtsen_date) == (2, TODAY - dt.timedelta(days=40))
