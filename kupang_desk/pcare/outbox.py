@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kupang_desk import audit, settings
+from kupang_desk import audit, outboxes, settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import FormInvalid
 from kupang_desk.i18n import _
 from kupang_desk.models import PaymentType, PcareOutbox, PcareVisit, Visit, now, writing
 
-OPEN = ("waiting", "incomplete", "failed")
+OPEN = outboxes.OPEN
 LEASE = dt.timedelta(seconds=90)  # a claim older than this is a sender that died
 MAX_ATTEMPTS = 8  # server faults in a row before a row is Gagal
 BACKOFF_FIRST, BACKOFF_MOST = 30.0, 3600.0  # seconds
@@ -128,13 +128,7 @@ def retry(row_ids: list[int] | None = None, *, user: SignedIn | None = None) -> 
     due now, with their count of server faults cleared. Returns how many."""
     user = require("visit.write", user)
     with writing():
-        query = PcareOutbox.update(state="waiting", next_try_at=now(), message="", faults=0).where(
-            PcareOutbox.state.in_(("failed", "incomplete", "waiting")))
-        if row_ids:
-            query = query.where(PcareOutbox.id.in_(row_ids))
-        else:
-            query = query.where(PcareOutbox.state != "waiting")
-        changed = query.execute()
+        changed = outboxes.put_back(PcareOutbox, row_ids)
         if changed:
             audit.record("pcare_retry", "visit", "", {"rows": changed}, user)
     return changed

@@ -8,39 +8,25 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from kupang_desk import outboxes
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.formatting import format_datetime
-from kupang_desk.i18n import _
-from kupang_desk.models import Patient, PcareOutbox, PcareVisit, Visit, now
+from kupang_desk.models import Patient, PcareOutbox, PcareVisit, Visit
 from kupang_desk.pcare.outbox import OPEN
 from kupang_desk.validators import typed
 
-
-def state_words() -> dict[str, str]:
-    return {"waiting": _("Menunggu"), "sent": _("Terkirim"), "failed": _("Gagal"), "incomplete": _("Perlu dilengkapi"),
-            "cancelled": _("Tidak perlu dikirim")}
-
-
-def action_words() -> dict[str, str]:
-    return {"create": _("Kunjungan"), "update": _("Koreksi"), "delete": _("Penghapusan")}
+state_words, action_words = outboxes.state_words, outboxes.action_words
 
 
 def counts(*, user: SignedIn | None = None) -> dict[str, int]:
     """How many rows are in each open state."""
     require("patient.read", user)
-    found = dict(PcareOutbox.select(PcareOutbox.state, pw.fn.COUNT(PcareOutbox.id))
-                 .where(PcareOutbox.state.in_(OPEN)).group_by(PcareOutbox.state).tuples())
-    return {state: found.get(state, 0) for state in OPEN}
+    return outboxes.open_counts(PcareOutbox)
 
 
 def status_line(numbers: dict[str, int]) -> str:
     """``P-Care: 12 menunggu, 2 perlu dilengkapi, 1 gagal``, or "" when the queue is empty."""
-    parts = []
-    for state, words in (("waiting", _("{n} menunggu")), ("incomplete", _("{n} perlu dilengkapi")), ("failed", _("{n} gagal"))):
-        if numbers.get(state):
-            parts.append(words.format(n=numbers[state]))
-    return "P-Care: " + ", ".join(parts) if parts else ""
+    return outboxes.status_line("P-Care", numbers)
 
 
 @dataclass(frozen=True)
@@ -63,11 +49,7 @@ class Row:
 
     @property
     def when(self) -> str:
-        if self.state == "sent" and self.sent_at:
-            return _("terkirim {at}").format(at=format_datetime(self.sent_at))
-        if self.state in ("waiting", "incomplete") and self.next_try_at and self.next_try_at > now():
-            return _("dicoba lagi {at}").format(at=format_datetime(self.next_try_at))
-        return ""
+        return outboxes.when_words(self.state, self.next_try_at, self.sent_at)
 
 
 def rows(*, state: str = "", text: str = "", limit: int = 1000, user: SignedIn | None = None) -> list[Row]:

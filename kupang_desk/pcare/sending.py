@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import peewee as pw
 
-from kupang_desk import audit
+from kupang_desk import audit, outboxes
 from kupang_desk.accounts.permissions import SYSTEM_PCARE, require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
@@ -86,9 +86,7 @@ class Sender:
         self.name = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     def backoff(self, faults: int) -> float:
-        """Exponential backoff with jitter, at most an hour."""
-        ceiling = min(outbox.BACKOFF_MOST, self.backoff_first * 2 ** max(faults - 1, 0))
-        return ceiling * (0.5 + 0.5 * self.rng())
+        return outboxes.backoff(faults, self.backoff_first, outbox.BACKOFF_MOST, self.rng())
 
     def _free(self) -> pw.Expression:
         return (PcareOutbox.claimed_at.is_null() | (PcareOutbox.claimed_at <= now() - self.lease)
@@ -156,25 +154,21 @@ class Sender:
         return True
 
     def _fault(self, row: PcareOutbox, error: PcareError, result: Pass) -> None:
-        message = str(error)
-        if error.status in (401, 403):  # the credentials or the PC's clock: every row would be refused
+        message, faults = str(error), row.faults + 1
+        outcome = outboxes.fault_outcome(error.status, error.retryable, faults, outbox.MAX_ATTEMPTS)
+        if outcome == outboxes.FAILED:
+            self._settle(row, "failed", message if not error.retryable else
+                         _("{message} (sudah dicoba {n} kali)").format(message=message, n=faults))
+            result.failed += 1
+            return
+        if outcome == outboxes.STOP:  # the credentials or the PC's clock: every row would be refused
             self._settle(row, "waiting", message, after=self.backoff(1))
             raise _Stop(message)
-        if not error.retryable:
-            self._settle(row, "failed", message)
-            result.failed += 1
-            return
-        faults = row.faults + 1
-        if error.status >= 500 and faults >= outbox.MAX_ATTEMPTS:
-            self._settle(row, "failed", _("{message} (sudah dicoba {n} kali)").format(message=message, n=faults))
-            result.failed += 1
-            return
-        if error.status == 0:  # the line, not the row
-            self._settle(row, "waiting", message)
-            result.retries += 1
-            raise _Stop(message)
-        self._settle(row, "waiting", message, after=self.backoff(faults), fault=True)
+        self._settle(row, "waiting", message, after=0.0 if outcome == outboxes.LINE else self.backoff(faults),
+                     fault=outcome == outboxes.LATER)
         result.retries += 1
+        if outcome == outboxes.LINE:  # the line, not the row
+            raise _Stop(message)
 
     def _count_attempt(self, row: PcareOutbox) -> None:
         """Counted before the request leaves: a lost answer is looked up, never posted blind."""

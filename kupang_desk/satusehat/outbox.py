@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from kupang_desk import audit, settings
+from kupang_desk import audit, outboxes, settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.i18n import _
@@ -49,7 +49,7 @@ from kupang_desk.tasks import Task
 
 log = logging.getLogger(__name__)
 
-OPEN = ("waiting", "incomplete", "failed")
+OPEN = outboxes.OPEN
 LEASE = dt.timedelta(seconds=90)  # a claim older than this is a sender that died
 MAX_ATTEMPTS = 8  # server faults in a row before a row is Gagal
 BACKOFF_FIRST, BACKOFF_MOST = 30.0, 3600.0  # seconds
@@ -136,13 +136,7 @@ def retry(row_ids: list[int] | None = None, *, user: SignedIn | None = None) -> 
     Menunggu, due now, with their count of server faults cleared. Returns how many."""
     user = require("visit.write", user)
     with writing():
-        query = SatusehatOutbox.update(state="waiting", next_try_at=now(), message="", faults=0).where(
-            SatusehatOutbox.state.in_(("failed", "incomplete", "waiting")))
-        if row_ids:
-            query = query.where(SatusehatOutbox.id.in_(row_ids))
-        else:
-            query = query.where(SatusehatOutbox.state != "waiting")
-        changed = query.execute()
+        changed = outboxes.put_back(SatusehatOutbox, row_ids)
         if changed:
             audit.record("satusehat_retry", "visit", "", {"rows": changed}, user)
     return changed

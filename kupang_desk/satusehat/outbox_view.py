@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from kupang_desk import outboxes
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
@@ -19,40 +20,24 @@ from kupang_desk.models import (
     Patient,
     SatusehatOutbox,
     Visit,
-    now,
 )
 from kupang_desk.satusehat import bundle
 from kupang_desk.satusehat.outbox import OPEN, known_resources
 from kupang_desk.validators import typed
 
 log = logging.getLogger(__name__)
-def state_words() -> dict[str, str]:
-    return {"waiting": _("Menunggu"), "sent": _("Terkirim"), "failed": _("Gagal"), "incomplete": _("Perlu dilengkapi"),
-            "cancelled": _("Tidak perlu dikirim")}
-
-
-def action_words() -> dict[str, str]:
-    return {"create": _("Kunjungan"), "update": _("Koreksi"), "delete": _("Penghapusan")}
+state_words, action_words = outboxes.state_words, outboxes.action_words
 
 
 def counts(*, user: SignedIn | None = None) -> dict[str, int]:
     """How many rows are in each open state: the status bar's "SATUSEHAT: 12 menunggu"."""
     require("patient.read", user)
-    found = dict(SatusehatOutbox.select(SatusehatOutbox.state, pw.fn.COUNT(SatusehatOutbox.id))
-                 .where(SatusehatOutbox.state.in_(OPEN)).group_by(SatusehatOutbox.state).tuples())
-    return {state: found.get(state, 0) for state in OPEN}
+    return outboxes.open_counts(SatusehatOutbox)
 
 
 def status_line(numbers: dict[str, int]) -> str:
     """``SATUSEHAT: 12 menunggu, 2 perlu dilengkapi, 1 gagal``, or "" when the queue is empty."""
-    parts = []
-    if numbers.get("waiting"):
-        parts.append(_("{n} menunggu").format(n=numbers["waiting"]))
-    if numbers.get("incomplete"):
-        parts.append(_("{n} perlu dilengkapi").format(n=numbers["incomplete"]))
-    if numbers.get("failed"):
-        parts.append(_("{n} gagal").format(n=numbers["failed"]))
-    return "SATUSEHAT: " + ", ".join(parts) if parts else ""
+    return outboxes.status_line("SATUSEHAT", numbers)
 
 
 @dataclass(frozen=True)
@@ -73,11 +58,7 @@ class Row:
 
     @property
     def when(self) -> str:
-        if self.state == "sent" and self.sent_at:
-            return _("terkirim {at}").format(at=format_datetime(self.sent_at))
-        if self.state in ("waiting", "incomplete") and self.next_try_at and self.next_try_at > now():
-            return _("dicoba lagi {at}").format(at=format_datetime(self.next_try_at))
-        return ""
+        return outboxes.when_words(self.state, self.next_try_at, self.sent_at)
 
 
 def rows(*, state: str = "", text: str = "", limit: int = 1000, user: SignedIn | None = None) -> list[Row]:

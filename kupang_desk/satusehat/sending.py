@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from kupang_desk import audit
+from kupang_desk import audit, outboxes
 from kupang_desk.accounts.permissions import SYSTEM_SATUSEHAT, PermissionDenied, require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
@@ -109,8 +109,7 @@ class Sender:
     def backoff(self, attempts: int) -> float:
         """Exponential backoff with jitter: the n-th fault waits about first * 2^(n-1), between half
         and all of it, at most an hour, so that many PCs coming back together do not knock at once."""
-        ceiling = min(outbox.BACKOFF_MOST, self.backoff_first * 2 ** max(attempts - 1, 0))
-        return ceiling * (0.5 + 0.5 * self.rng())
+        return outboxes.backoff(attempts, self.backoff_first, outbox.BACKOFF_MOST, self.rng())
 
     def _free(self) -> pw.Expression:
         """Rows no other living sender holds."""
@@ -207,20 +206,17 @@ class Sender:
         return True
 
     def _fault(self, row: SatusehatOutbox, error: ServiceError, result: Pass, task: Task) -> None:
-        message = str(error)
-        if error.status in (401, 403):
+        message, faults = str(error), row.faults + 1
+        outcome = outboxes.fault_outcome(error.status, error.retryable, faults, outbox.MAX_ATTEMPTS)
+        if outcome == outboxes.FAILED:
+            self._settle(row, "failed", message if not error.retryable else
+                         _("{message} (sudah dicoba {n} kali)").format(message=message, n=faults))
+            result.failed += 1
+            return
+        if outcome == outboxes.STOP:
             self._settle(row, "waiting", message, after=self.backoff(1))
             raise _Stop(message)
-        if not error.retryable:
-            self._settle(row, "failed", message)
-            result.failed += 1
-            return
-        faults = row.faults + 1
-        if error.status >= 500 and faults >= outbox.MAX_ATTEMPTS:
-            self._settle(row, "failed", _("{message} (sudah dicoba {n} kali)").format(message=message, n=faults))
-            result.failed += 1
-            return
-        if error.status == 0:  # the line, not the row: due again as soon as the line is back
+        if outcome == outboxes.LINE:  # the line, not the row: due again as soon as the line is back
             self._settle(row, "waiting", message)
             result.retries += 1
             raise _Stop(message)

@@ -7,25 +7,17 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.errors import KnownError
-from kupang_desk.formatting import format_datetime, format_number
 from kupang_desk.i18n import _
 from kupang_desk.pcare import connection, outbox, outbox_view, sending
-from kupang_desk.ui.feedback import say, status_label
+from kupang_desk.ui import outbox_dialog
 from kupang_desk.ui.operations import Operation, run_in_background
-from kupang_desk.ui.widgets import ListModel, fit_to_screen, line, record_table
 
 log = logging.getLogger(__name__)
 EVERY_MS = 5 * 60 * 1000  # a look at the queue every five minutes (a retry's backoff starts at 30 s)
@@ -125,12 +117,8 @@ class PcareDesk(QObject):
         return self.dialog
 
 
-def _note(row: outbox_view.Row) -> str:
-    """P-Care's words or what is missing, the numbers it gave, when it was sent or is tried again."""
-    return "; ".join(" ".join(part.split()) for part in _parts(row))
-
-
 def _parts(row: outbox_view.Row) -> list[str]:
+    """P-Care's words or what is missing, the numbers it gave, when it was sent or is tried again."""
     parts = [row.message]
     if row.visit_number:
         parts.append(_("No. kunjungan P-Care {number}").format(number=row.visit_number))
@@ -140,109 +128,44 @@ def _parts(row: outbox_view.Row) -> list[str]:
     return [part for part in parts if part]
 
 
-class OutboxDialog(QDialog):
-    """Antrean P-Care: every JKN visit row with its state and P-Care's words; Kirim ulang and Kirim sekarang."""
+class OutboxDialog(outbox_dialog.OutboxDialog):
+    """Antrean P-Care: every JKN visit row with its state, P-Care's words and the numbers it gave."""
+
+    names = "pcareOutbox"
 
     def __init__(self, desk: PcareDesk | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.desk = desk
-        self.setWindowTitle(_("Antrean P-Care"))
-        fit_to_screen(self, 980, 560)
-        self.state = QComboBox()
-        self.state.setObjectName("pcareOutboxState")
-        self.state.addItem(_("Semua"), "")
-        for key, words in outbox_view.state_words().items():
-            self.state.addItem(words, key)
-        self.search = line(placeholder=_("No. kunjungan, No. RM atau nama pasien"))
-        self.model = ListModel([
-            (_("No."), lambda r: r.visit_id),
-            (_("Waktu kunjungan"), lambda r: format_datetime(r.visit_at)),
-            (_("Pasien"), lambda r: f"{r.no_rm} {r.patient}"),
-            (_("Jenis"), lambda r: outbox_view.action_words()[r.action]),
-            (_("Status"), lambda r: outbox_view.state_words()[r.state]),
-            (_("Keterangan"), _note),
-        ], self, foreground=lambda r: "#b00020" if r.state in ("failed", "incomplete") else None)
-        self.table = record_table(self.model)
-        self.table.setObjectName("pcareOutboxTable")
-        self.detail = QPlainTextEdit()  # the selected row's words in full (the column cuts them)
-        self.detail.setObjectName("pcareOutboxDetail")
-        self.detail.setReadOnly(True)
-        self.detail.setMaximumHeight(110)
-        self.detail.setPlaceholderText(_("Pilih satu baris untuk membaca keterangannya utuh."))
-        self.count = QLabel()
-        self.message = status_label()
-        self.retry_button = QPushButton(_("Kirim ulang"))
-        self.retry_button.setToolTip(_("Baris terpilih (yang Gagal atau Perlu dilengkapi) kembali Menunggu dan dikirim lagi"))
-        self.send_button = QPushButton(_("Kirim sekarang"))
-        close = QPushButton(_("Tutup"))
-        self.operation: Operation | None = None
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(_("Status:")))
-        filters.addWidget(self.state)
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.count)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.retry_button)
-        buttons.addWidget(self.send_button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.detail)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
-        self.state.currentIndexChanged.connect(lambda _i: self.reload())
-        self.search.textChanged.connect(lambda _t: self.reload())
-        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
-        self.retry_button.clicked.connect(self.retry)
-        self.send_button.clicked.connect(self.send_now)
-        close.clicked.connect(self.close)
+        super().__init__(parent)
 
-    def reload(self) -> None:
-        items = outbox_view.rows(state=self.state.currentData(), text=self.search.text())
-        self.model.set_items(items)
-        self.count.setText(_("{n} baris").format(n=format_number(len(items))))
-        for column in range(self.model.columnCount() - 1):
-            self.table.resizeColumnToContents(column)
-        self._enable()
+    def window_title(self) -> str:
+        return _("Antrean P-Care")
 
-    def selected(self) -> list[outbox_view.Row]:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.items[row] for row in rows if row < len(self.model.items)]
+    def hint(self) -> str:
+        return _("Pilih satu baris untuk membaca keterangannya utuh.")
 
-    def _enable(self) -> None:
-        chosen = self.selected()
-        self.retry_button.setEnabled(any(r.state in ("failed", "incomplete") for r in chosen))
-        self.detail.setPlainText("\n".join(_parts(chosen[0])) if len(chosen) == 1 else "")
+    def rows(self, state: str, text: str) -> list[outbox_view.Row]:
+        return outbox_view.rows(state=state, text=text)
 
-    def retry(self) -> int:
-        ids = [r.id for r in self.selected() if r.state in ("failed", "incomplete")]
-        if not ids:
-            return 0
-        changed = outbox.retry(ids)
-        say(self.message, _("{n} baris kembali menunggu dan dikirim saat ada sambungan.").format(n=changed))
-        self.reload()
+    def retry_rows(self, row_ids: list[int]) -> int:
+        return outbox.retry(row_ids)
+
+    def retried(self) -> None:
         if self.desk is not None:
             self.desk.wake()
-        return changed
 
-    def send_now(self) -> Operation | None:
+    def note(self, row: outbox_view.Row) -> str:
+        return "; ".join(" ".join(part.split()) for part in _parts(row))
+
+    def describe(self, row: outbox_view.Row) -> str:
+        return "\n".join(_parts(row))
+
+    def start_sending(self) -> Operation | None:
         """One run here, off the GUI thread, with progress and Batal."""
-        try:
-            connection.client()
-        except KnownError as error:
-            say(self.message, str(error), error=True)
-            return None
-        self.send_button.setEnabled(False)
+        connection.client()  # says what is missing before anything starts
+        return run_in_background(self, _sender(session.current()), title=_("Mengirim ke P-Care"), on_success=self.sent,
+                                 on_failure=self.failed)
 
-        def done(result: sending.Pass) -> None:
-            say(self.message, result.text(), error=bool(result.stopped or result.failed))
-            self.reload()
-            if self.desk is not None:
-                self.desk.show_counts()
-
-        self.operation = run_in_background(self, _sender(session.current()), title=_("Mengirim ke P-Care"), on_success=done,
-                                           on_failure=lambda error: say(self.message, str(error), error=True))
-        self.operation.finished.connect(lambda: self.send_button.setEnabled(True))
-        return self.operation
+    def sent(self, result: sending.Pass) -> None:
+        super().sent(result)
+        if self.desk is not None:
+            self.desk.show_counts()
