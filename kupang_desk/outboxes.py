@@ -5,12 +5,14 @@ its own rules, sender and rows (``satusehat.outbox``, ``pcare.outbox``)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import peewee as pw
 
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
-from kupang_desk.models import now
+from kupang_desk.models import Patient, Visit, now
+from kupang_desk.validators import typed
 
 
 def state_words() -> dict[str, str]:
@@ -81,3 +83,74 @@ def put_back(model, row_ids: list[int] | None) -> int:
         model.state.in_(("failed", "incomplete", "waiting")))
     query = query.where(model.id.in_(row_ids)) if row_ids else query.where(model.state != "waiting")
     return query.execute()
+
+
+@dataclass
+class Pass:
+    """What one run of a sender did."""
+
+    sent: int = 0
+    failed: int = 0
+    incomplete: int = 0
+    cancelled: int = 0
+    recovered: int = 0  # found already at the service (an earlier answer lost): not posted again
+    retries: int = 0  # answers that will be tried again (server faults, 429, a timeout)
+    stopped: str = ""  # why the run stopped early (no connection, the credentials)
+
+    def text(self) -> str:
+        words = _("{sent} terkirim, {failed} gagal, {incomplete} perlu dilengkapi, {retries} dicoba lagi nanti").format(
+            sent=self.sent, failed=self.failed, incomplete=self.incomplete, retries=self.retries)
+        return words + (f". {self.stopped}" if self.stopped else ".")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One outbox row as the screen shows it (a service's own row adds its fields after these)."""
+
+    id: int
+    visit_id: int
+    visit_at: dt.datetime
+    no_rm: str
+    patient: str
+    action: str
+    state: str
+    attempts: int
+    message: str
+    next_try_at: dt.datetime | None
+    sent_at: dt.datetime | None
+
+    @property
+    def when(self) -> str:
+        return when_words(self.state, self.next_try_at, self.sent_at)
+
+
+def screen_rows(model, row: type[Row], *, state: str, text: str, limit: int, extra: tuple = (), joined=None) -> list:
+    """An outbox table's rows for the screen (its callers check patient.read): open rows first, then
+    the latest; ``state`` and a visit number or a part of the patient's name or No. RM narrow it.
+    ``extra`` columns come after the shared ones, from ``joined(query)`` when they need a join."""
+    query = (model.select(model.id, model.visit, Visit.visit_at, Patient.no_rm, Patient.name, model.action, model.state,
+                          model.attempts, model.message, model.next_try_at, model.sent_at, *extra)
+             .join(Visit, on=(model.visit == Visit.id)).join(Patient, on=(Visit.patient == Patient.id)))
+    if joined is not None:
+        query = joined(query)
+    if state:
+        query = query.where(model.state == state)
+    words = typed(text)
+    if words.isdigit():
+        query = query.where((model.visit == int(words)) | (Patient.no_rm == words))
+    elif words:
+        query = query.where(Patient.name.contains(words) | Patient.no_rm.contains(words))
+    is_open = pw.Case(None, [(model.state.in_(OPEN), 0)], 1)
+    return [row(*values) for values in query.order_by(is_open, model.id.desc()).limit(limit).tuples()]
+
+
+def problem_lines(rows_of) -> list[str]:
+    """The Gagal and Perlu dilengkapi rows (50 of each at most) as the command line prints them;
+    ``rows_of`` is a service's ``outbox_view.rows`` (which checks patient.read)."""
+    return [f"{row.visit_id}\t{state_words()[row.state]}\t{row.no_rm} {row.patient}\t" + " ".join(row.message.split())
+            for state in ("failed", "incomplete") for row in rows_of(state=state, limit=50)]
+
+
+def rows_of_visits(rows_of, visit_ids: list[int]) -> list[int]:
+    """The outbox rows of these visit numbers (the command line's ``retry VISIT_ID...``)."""
+    return [row.id for visit in visit_ids for row in rows_of(text=str(visit)) if row.visit_id == visit]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from kupang_desk import outboxes
 from kupang_desk.errors import EXIT_OK, KnownError
 from kupang_desk.i18n import _
 from kupang_desk.pcare import connection, outbox, outbox_view, sending
@@ -33,10 +34,8 @@ def _status(args: argparse.Namespace) -> int:
     print(outbox_view.status_line(outbox_view.counts()) or _("P-Care: antrean kosong."))
     if not outbox.enabled():
         print(_("Pengiriman ke P-Care belum diaktifkan (Pengaturan > P-Care)."))
-    for state in ("failed", "incomplete"):
-        for row in outbox_view.rows(state=state, limit=50):
-            print(f"{row.visit_id}\t{outbox_view.state_words()[row.state]}\t{row.no_rm} {row.patient}\t"
-                  + " ".join(row.message.split()))
+    for text in outboxes.problem_lines(outbox_view.rows):
+        print(text)
     return EXIT_OK
 
 
@@ -49,7 +48,7 @@ def _send(args: argparse.Namespace) -> int:
 
 
 def _retry(args: argparse.Namespace) -> int:
-    ids = [row.id for visit in args.visit_ids for row in outbox_view.rows(text=str(visit)) if row.visit_id == visit]
+    ids = outboxes.rows_of_visits(outbox_view.rows, args.visit_ids)
     if args.visit_ids and not ids:
         raise KnownError(_("Kunjungan {ids} tidak ada di antrean P-Care.").format(ids=", ".join(map(str, args.visit_ids))))
     print(_("{n} baris kembali menunggu.").format(n=outbox.retry(ids or None)))

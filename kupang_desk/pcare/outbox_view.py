@@ -3,7 +3,6 @@ for the status bar ("P-Care: 3 menunggu") and the rows of the Antrean P-Care win
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import peewee as pw
@@ -11,9 +10,7 @@ import peewee as pw
 from kupang_desk import outboxes
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.models import Patient, PcareOutbox, PcareVisit, Visit
-from kupang_desk.pcare.outbox import OPEN
-from kupang_desk.validators import typed
+from kupang_desk.models import PcareOutbox, PcareVisit
 
 state_words, action_words = outboxes.state_words, outboxes.action_words
 
@@ -30,43 +27,17 @@ def status_line(numbers: dict[str, int]) -> str:
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(outboxes.Row):
     """One outbox row as the screen shows it, with the numbers P-Care gave the visit."""
 
-    id: int
-    visit_id: int
-    visit_at: dt.datetime
-    no_rm: str
-    patient: str
-    action: str
-    state: str
-    attempts: int
-    message: str
-    next_try_at: dt.datetime | None
-    sent_at: dt.datetime | None
     registration_number: str | None
     visit_number: str | None
 
-    @property
-    def when(self) -> str:
-        return outboxes.when_words(self.state, self.next_try_at, self.sent_at)
-
 
 def rows(*, state: str = "", text: str = "", limit: int = 1000, user: SignedIn | None = None) -> list[Row]:
-    """The outbox for the screen: open rows first, then the latest; ``state`` and a visit number
-    or a part of the patient's name or No. RM narrow it."""
+    """The outbox for the screen (``outboxes.screen_rows``), with P-Care's numbers of each visit."""
     require("patient.read", user)
-    o = PcareOutbox
-    query = (o.select(o.id, o.visit, Visit.visit_at, Patient.no_rm, Patient.name, o.action, o.state, o.attempts, o.message,
-                      o.next_try_at, o.sent_at, PcareVisit.registration_number, PcareVisit.visit_number)
-             .join(Visit, on=(o.visit == Visit.id)).join(Patient, on=(Visit.patient == Patient.id))
-             .join(PcareVisit, pw.JOIN.LEFT_OUTER, on=(PcareVisit.visit == o.visit)))
-    if state:
-        query = query.where(o.state == state)
-    words = typed(text)
-    if words.isdigit():
-        query = query.where((o.visit == int(words)) | (Patient.no_rm == words))
-    elif words:
-        query = query.where(Patient.name.contains(words) | Patient.no_rm.contains(words))
-    is_open = pw.Case(None, [(o.state.in_(OPEN), 0)], 1)
-    return [Row(*values) for values in query.order_by(is_open, o.id.desc()).limit(limit).tuples()]
+    return outboxes.screen_rows(
+        PcareOutbox, Row, state=state, text=text, limit=limit,
+        extra=(PcareVisit.registration_number, PcareVisit.visit_number),
+        joined=lambda query: query.join(PcareVisit, pw.JOIN.LEFT_OUTER, on=(PcareVisit.visit == PcareOutbox.visit)))

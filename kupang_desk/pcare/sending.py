@@ -35,31 +35,11 @@ from kupang_desk.models import (
 from kupang_desk.pcare import outbox
 from kupang_desk.pcare.client import Client, Kunjungan, PcareError, Registration, day_text
 from kupang_desk.tasks import Task
+from kupang_desk.visits.vitals import SIGNS
 
 log = logging.getLogger(__name__)
 
-# The visit's vitals under P-Care's names (the same fields as visits.vitals declares).
-VITALS = {"systolic": "sistole", "diastolic": "diastole", "weight_kg": "beratBadan", "height_cm": "tinggiBadan",
-          "respiration_rate": "respRate", "heart_rate": "heartRate", "waist_cm": "lingkarPerut"}
-ALREADY = _("Sudah ada di P-Care (jawaban kiriman sebelumnya tidak sampai).")
-
-
-@dataclass
-class Pass:
-    """What one run of the sender did."""
-
-    sent: int = 0
-    failed: int = 0
-    incomplete: int = 0
-    cancelled: int = 0
-    recovered: int = 0  # found already at P-Care (an earlier answer lost): not posted again
-    retries: int = 0
-    stopped: str = ""
-
-    def text(self) -> str:
-        words = _("{sent} terkirim, {failed} gagal, {incomplete} perlu dilengkapi, {retries} dicoba lagi nanti").format(
-            sent=self.sent, failed=self.failed, incomplete=self.incomplete, retries=self.retries)
-        return words + (f". {self.stopped}" if self.stopped else ".")
+Pass = outboxes.Pass
 
 
 class _Stop(Exception):
@@ -218,7 +198,7 @@ class Sender:
                 self._count_attempt(row)
                 number = self.client.add_visit(prepared.kunjungan, user=self.user)
             held = self._keep(visit.id, prepared.registration, visit_number=number)
-        self._settle(row, "sent", ALREADY if recovered else "")
+        self._settle(row, "sent", _("Sudah ada di P-Care (jawaban kiriman sebelumnya tidak sampai).") if recovered else "")
         result.sent += 1
         result.recovered += recovered
 
@@ -324,7 +304,8 @@ def _prepare(visit: Visit, provider_code: str, held: PcareVisit | None = None) -
             place=visit.referral_facility or _("faskes lanjutan")))
     if missing:
         return _Prepared(None, None, missing)
-    vitals = {name: _number(getattr(visit, field)) for field, name in VITALS.items() if getattr(visit, field) is not None}
+    vitals = {sign.pcare: _number(getattr(visit, sign.field)) for sign in SIGNS
+              if sign.pcare and getattr(visit, sign.field) is not None}
     day = held.day if held is not None else visit.visit_at.date()
     registration = Registration(card_number=card, day=day, poli_code=poli_code, provider_code=provider_code,
                                 complaint=visit.complaint, sick=not all(code.startswith("Z") for code in diagnoses),

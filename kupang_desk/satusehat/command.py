@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from kupang_desk import outboxes
 from kupang_desk.errors import EXIT_OK, KnownError
 from kupang_desk.i18n import _
 from kupang_desk.satusehat import bundle, outbox, outbox_view, sending
@@ -50,10 +51,8 @@ def _status(args: argparse.Namespace) -> int:
     print(outbox_view.status_line(numbers) or _("SATUSEHAT: antrean kosong."))
     if not outbox.enabled():
         print(_("Pengiriman ke SATUSEHAT belum diaktifkan (Pengaturan > SATUSEHAT)."))
-    for state in ("failed", "incomplete"):
-        for row in outbox_view.rows(state=state, limit=50):
-            print(f"{row.visit_id}\t{outbox_view.state_words()[row.state]}\t{row.no_rm} {row.patient}\t"
-                  + " ".join(row.message.split()))
+    for text in outboxes.problem_lines(outbox_view.rows):
+        print(text)
     return EXIT_OK
 
 
@@ -68,7 +67,7 @@ def _send(args: argparse.Namespace) -> int:
 
 def _retry(args: argparse.Namespace) -> int:
 
-    ids = [row.id for visit in args.visit_ids for row in outbox_view.rows(text=str(visit)) if row.visit_id == visit]
+    ids = outboxes.rows_of_visits(outbox_view.rows, args.visit_ids)
     if args.visit_ids and not ids:
         raise KnownError(_("Kunjungan {ids} tidak ada di antrean SATUSEHAT.").format(
             ids=", ".join(map(str, args.visit_ids))))

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
-
-import peewee as pw
 
 from kupang_desk import outboxes
 from kupang_desk.accounts.permissions import require
@@ -17,13 +14,11 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime, format_decimal
 from kupang_desk.i18n import _
 from kupang_desk.models import (
-    Patient,
     SatusehatOutbox,
     Visit,
 )
 from kupang_desk.satusehat import bundle
-from kupang_desk.satusehat.outbox import OPEN, known_resources
-from kupang_desk.validators import typed
+from kupang_desk.satusehat.outbox import known_resources
 
 log = logging.getLogger(__name__)
 state_words, action_words = outboxes.state_words, outboxes.action_words
@@ -40,45 +35,13 @@ def status_line(numbers: dict[str, int]) -> str:
     return outboxes.status_line("SATUSEHAT", numbers)
 
 
-@dataclass(frozen=True)
-class Row:
-    """One outbox row as the screen shows it."""
-
-    id: int
-    visit_id: int
-    visit_at: dt.datetime
-    no_rm: str
-    patient: str
-    action: str
-    state: str
-    attempts: int
-    message: str
-    next_try_at: dt.datetime | None
-    sent_at: dt.datetime | None
-
-    @property
-    def when(self) -> str:
-        return outboxes.when_words(self.state, self.next_try_at, self.sent_at)
+Row = outboxes.Row
 
 
 def rows(*, state: str = "", text: str = "", limit: int = 1000, user: SignedIn | None = None) -> list[Row]:
-    """The outbox for the screen: open rows first, then the latest; ``state`` and a visit number
-    or a part of the patient's name or No. RM narrow it."""
+    """The outbox for the screen (``outboxes.screen_rows``)."""
     require("patient.read", user)
-    o = SatusehatOutbox
-    query = (o.select(o.id, o.visit, Visit.visit_at, Patient.no_rm, Patient.name, o.action, o.state, o.attempts,
-                      o.message, o.next_try_at, o.sent_at)
-             .join(Visit, on=(o.visit == Visit.id)).join(Patient, on=(Visit.patient == Patient.id)))
-    if state:
-        query = query.where(SatusehatOutbox.state == state)
-    words = typed(text)
-    if words.isdigit():
-        query = query.where((SatusehatOutbox.visit == int(words)) | (Patient.no_rm == words))
-    elif words:
-        query = query.where(Patient.name.contains(words) | Patient.no_rm.contains(words))
-    is_open = pw.Case(None, [(SatusehatOutbox.state.in_(OPEN), 0)], 1)
-    query = query.order_by(is_open, SatusehatOutbox.id.desc()).limit(limit)
-    return [Row(*values) for values in query.tuples()]
+    return outboxes.screen_rows(SatusehatOutbox, Row, state=state, text=text, limit=limit)
 
 
 def readable(row_id: int, *, user: SignedIn | None = None) -> str:

@@ -73,22 +73,10 @@ def _ids_from_reply(reply: dict, parts: list[str]) -> dict[str, tuple[str, str]]
 
 
 @dataclass
-class Pass:
-    """What one run of the sender did."""
+class Pass(outboxes.Pass):
+    """What one run of the sender did, with the requests it made."""
 
-    sent: int = 0
-    failed: int = 0
-    incomplete: int = 0
-    cancelled: int = 0
-    recovered: int = 0  # found already at the service (an earlier answer lost): not posted again
-    retries: int = 0  # answers that will be tried again (server faults, 429, a timeout)
     requests: int = 0
-    stopped: str = ""  # why the run stopped early (no connection, the credentials)
-
-    def text(self) -> str:
-        words = _("{sent} terkirim, {failed} gagal, {incomplete} perlu dilengkapi, {retries} dicoba lagi nanti").format(
-            sent=self.sent, failed=self.failed, incomplete=self.incomplete, retries=self.retries)
-        return words + (f". {self.stopped}" if self.stopped else ".")
 
 
 class _Stop(Exception):

@@ -29,6 +29,12 @@ from kupang_desk.ui.operations import Operation
 from kupang_desk.ui.widgets import ListModel, fit_to_screen, line, record_table
 
 
+def status_link(text: str, numbers: dict[str, int]) -> str:
+    """The status bar's link to an outbox: red while a row failed or waits for data; "" when empty."""
+    colour = "#b00020" if numbers.get("failed") or numbers.get("incomplete") else "palette(text)"
+    return f'<a href="antrean" style="color: {colour};">{text}</a>' if text else ""
+
+
 def note(row: Any) -> str:
     """The service's words or what is missing, with when it was sent or is tried again."""
     message = " ".join(row.message.split())
@@ -36,10 +42,13 @@ def note(row: Any) -> str:
 
 
 class OutboxDialog(QDialog):
+    """``desk``: the window's part of the service (its ``wake()`` nudges the sender), or None."""
+
     names = "outbox"  # the prefix of the widgets' object names
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.desk = desk
         self.setWindowTitle(self.window_title())
         fit_to_screen(self, 980, 620)
         self.state = QComboBox()
@@ -124,12 +133,21 @@ class OutboxDialog(QDialog):
         raise NotImplementedError
 
     def retried(self) -> None:
-        """Rows went back to Menunggu: the window's sender may look now."""
+        """Rows went back to Menunggu: the window's sender looks now."""
+        if self.desk is not None:
+            self.desk.wake()
 
     def note(self, row: Any) -> str:
         return note(row)
 
     # -- the window
+    def present(self) -> OutboxDialog:
+        """Read again and brought to the front (the status bar's link, the menu)."""
+        self.reload()
+        self.show()
+        self.activateWindow()
+        return self
+
     def reload(self) -> None:
         chosen = {r.id for r in self.selected()}
         items = self.rows(self.state.currentData(), self.search.text())

@@ -102,8 +102,7 @@ class PcareDesk(QObject):
         except KnownError:
             numbers = {}
         text = outbox_view.status_line(numbers)
-        colour = "#b00020" if numbers.get("failed") or numbers.get("incomplete") else "palette(text)"
-        self.label.setText(f'<a href="antrean" style="color: {colour};">{text}</a>' if text else "")
+        self.label.setText(outbox_dialog.status_link(text, numbers))
         self.label.setToolTip(self.last_words or _("Klik untuk membuka antrean P-Care"))
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.reload()
@@ -111,9 +110,7 @@ class PcareDesk(QObject):
     def show_outbox(self) -> OutboxDialog:
         if self.dialog is None:
             self.dialog = OutboxDialog(self, self.window)
-        self.dialog.reload()
-        self.dialog.show()
-        self.dialog.activateWindow()
+        self.dialog.present()
         return self.dialog
 
 
@@ -133,10 +130,6 @@ class OutboxDialog(outbox_dialog.OutboxDialog):
 
     names = "pcareOutbox"
 
-    def __init__(self, desk: PcareDesk | None, parent: QWidget | None = None) -> None:
-        self.desk = desk
-        super().__init__(parent)
-
     def window_title(self) -> str:
         return _("Antrean P-Care")
 
@@ -148,10 +141,6 @@ class OutboxDialog(outbox_dialog.OutboxDialog):
 
     def retry_rows(self, row_ids: list[int]) -> int:
         return outbox.retry(row_ids)
-
-    def retried(self) -> None:
-        if self.desk is not None:
-            self.desk.wake()
 
     def note(self, row: outbox_view.Row) -> str:
         return "; ".join(" ".join(part.split()) for part in _parts(row))

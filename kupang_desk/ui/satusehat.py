@@ -71,26 +71,19 @@ class SatusehatDesk(QObject):
 
     def show_counts(self, numbers: dict[str, int]) -> None:
         text = outbox_view.status_line(numbers)
-        colour = "#b00020" if numbers.get("failed") or numbers.get("incomplete") else "palette(text)"
-        self.label.setText(f'<a href="antrean" style="color: {colour};">{text}</a>' if text else "")
+        self.label.setText(outbox_dialog.status_link(text, numbers))
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.reload()
 
     def show_outbox(self) -> OutboxDialog:
         if self.dialog is None:
             self.dialog = OutboxDialog(self, self.window)
-        self.dialog.reload()
-        self.dialog.show()
-        self.dialog.activateWindow()
+        self.dialog.present()
         return self.dialog
 
 
 class OutboxDialog(outbox_dialog.OutboxDialog):
     """Antrean SATUSEHAT: every visit row with its state; the selected one's bundle in words."""
-
-    def __init__(self, desk: SatusehatDesk | None, parent: QWidget | None = None) -> None:
-        self.desk = desk
-        super().__init__(parent)
 
     def window_title(self) -> str:
         return _("Antrean SATUSEHAT")
@@ -100,10 +93,6 @@ class OutboxDialog(outbox_dialog.OutboxDialog):
 
     def retry_rows(self, row_ids: list[int]) -> int:
         return outbox.retry(row_ids)
-
-    def retried(self) -> None:
-        if self.desk is not None:
-            self.desk.wake()
 
     def describe(self, row: outbox_view.Row) -> str:
         return outbox_view.readable(row.id)
