@@ -76,6 +76,26 @@ def open_counts(model) -> dict[str, int]:
     return {state: found.get(state, 0) for state in OPEN}
 
 
+def _free(model, sender: str, lease: dt.timedelta) -> pw.Expression:
+    """Rows no other living sender holds (a claim older than ``lease`` is a sender that died)."""
+    return model.claimed_at.is_null() | (model.claimed_at <= now() - lease) | (model.claimed_by == sender)
+
+
+def due(model, sender: str, lease: dt.timedelta, limit: int) -> list:
+    """Rows whose turn it is: the first open row of each visit, due now, held by no other sender,
+    oldest first. Its callers, the senders, check visit.write."""
+    first_open = model.select(pw.fn.MIN(model.id)).where(model.state.in_(OPEN)).group_by(model.visit)
+    return list(model.select().where(
+        model.state.in_(("waiting", "incomplete")) & (model.next_try_at <= now()) & _free(model, sender, lease)
+        & model.id.in_(first_open)).order_by(model.id).limit(limit))
+
+
+def claim(model, row_id: int, sender: str, lease: dt.timedelta) -> bool:
+    """Takes a row for ``sender`` inside the caller's transaction; False when another sender has it."""
+    return bool(model.update(claimed_by=sender, claimed_at=now()).where(
+        (model.id == row_id) & model.state.in_(("waiting", "incomplete")) & _free(model, sender, lease)).execute())
+
+
 def put_back(model, row_ids: list[int] | None) -> int:
     """Kirim ulang, inside the caller's transaction: the chosen rows of an outbox table (else every
     Gagal and Perlu dilengkapi row) go back to Menunggu, due now, their faults cleared. Returns how many."""

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-import peewee as pw
-
 from kupang_desk import audit, outboxes
 from kupang_desk.accounts.permissions import SYSTEM_PCARE, require
 from kupang_desk.accounts.session import SignedIn
@@ -68,17 +66,9 @@ class Sender:
     def backoff(self, faults: int) -> float:
         return outboxes.backoff(faults, self.backoff_first, outbox.BACKOFF_MOST, self.rng())
 
-    def _free(self) -> pw.Expression:
-        return (PcareOutbox.claimed_at.is_null() | (PcareOutbox.claimed_at <= now() - self.lease)
-                | (PcareOutbox.claimed_by == self.name))
-
     def due(self, limit: int = outbox.BATCH) -> list[PcareOutbox]:
-        """The first open row of each visit, due now, held by no other sender, oldest first."""
-        first_open = (PcareOutbox.select(pw.fn.MIN(PcareOutbox.id)).where(PcareOutbox.state.in_(outbox.OPEN))
-                      .group_by(PcareOutbox.visit))
-        return list(PcareOutbox.select().where(
-            PcareOutbox.state.in_(("waiting", "incomplete")) & (PcareOutbox.next_try_at <= now())
-            & self._free() & PcareOutbox.id.in_(first_open)).order_by(PcareOutbox.id).limit(limit))
+        """Rows whose turn it is (``outboxes.due``)."""
+        return outboxes.due(PcareOutbox, self.name, self.lease, limit)
 
     def run(self, task: Task | None = None) -> Pass:
         """Sends what is due now, each row once (a retry waits for its turn in a later run)."""
@@ -102,8 +92,7 @@ class Sender:
 
     def _claim(self, row: PcareOutbox) -> bool:
         with writing():
-            return bool(PcareOutbox.update(claimed_by=self.name, claimed_at=now()).where(
-                (PcareOutbox.id == row.id) & PcareOutbox.state.in_(("waiting", "incomplete")) & self._free()).execute())
+            return outboxes.claim(PcareOutbox, row.id, self.name, self.lease)
 
     def _settle(self, row: PcareOutbox, state: str, message: str = "", *, after: float = 0.0, fault: bool = False,
                 audit_it: bool = True) -> None:

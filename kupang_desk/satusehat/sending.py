@@ -99,19 +99,9 @@ class Sender:
         and all of it, at most an hour, so that many PCs coming back together do not knock at once."""
         return outboxes.backoff(attempts, self.backoff_first, outbox.BACKOFF_MOST, self.rng())
 
-    def _free(self) -> pw.Expression:
-        """Rows no other living sender holds."""
-        return (SatusehatOutbox.claimed_at.is_null() | (SatusehatOutbox.claimed_at <= now() - self.lease)
-                | (SatusehatOutbox.claimed_by == self.name))
-
     def due(self, limit: int = outbox.BATCH) -> list[SatusehatOutbox]:
-        """Rows whose turn it is: the first open row of each visit, due now, held by no other
-        sender, oldest first."""
-        first_open = (SatusehatOutbox.select(pw.fn.MIN(SatusehatOutbox.id)).where(SatusehatOutbox.state.in_(outbox.OPEN))
-                      .group_by(SatusehatOutbox.visit))
-        return list(SatusehatOutbox.select().where(
-            SatusehatOutbox.state.in_(("waiting", "incomplete")) & (SatusehatOutbox.next_try_at <= now())
-            & self._free() & SatusehatOutbox.id.in_(first_open)).order_by(SatusehatOutbox.id).limit(limit))
+        """Rows whose turn it is (``outboxes.due``)."""
+        return outboxes.due(SatusehatOutbox, self.name, self.lease, limit)
 
     def run(self, task: Task | None = None, *, until_empty: bool = False) -> Pass:
         """Sends what is due now; with ``until_empty`` waits for the retries too, until no row is
@@ -150,9 +140,7 @@ class Sender:
 
     def _claim(self, row: SatusehatOutbox) -> bool:
         with writing():
-            return bool(SatusehatOutbox.update(claimed_by=self.name, claimed_at=now()).where(
-                (SatusehatOutbox.id == row.id) & SatusehatOutbox.state.in_(("waiting", "incomplete"))
-                & self._free()).execute())
+            return outboxes.claim(SatusehatOutbox, row.id, self.name, self.lease)
 
     def _settle(self, row: SatusehatOutbox, state: str, message: str = "", *, after: float = 0.0,
                 found: dict[str, tuple[str, str]] | None = None, audit_it: bool = True, fault: bool = False) -> None:

@@ -135,6 +135,8 @@ HARMLESS = {
     "kupang_desk.outboxes.screen_rows": "an outbox's rows for the screen; its callers (each outbox_view.rows) check patient.read",
     "kupang_desk.outboxes.problem_lines": "prints what the rows function it is given returns (which checks patient.read)",
     "kupang_desk.outboxes.rows_of_visits": "row ids from the rows function it is given (which checks patient.read)",
+    "kupang_desk.outboxes.due": "an outbox's due rows for a sender that checked visit.write",
+    "kupang_desk.outboxes.claim": "a sender's claim on a row, inside the transaction of a sender that checked visit.write",
     "kupang_desk.outboxes.put_back": "Kirim ulang inside the transaction of a retry() that checked visit.write",
     "kupang_desk.pcare.client.day_text": "writes a date it is given as P-Care does",
     "kupang_desk.pcare.command.add_commands": "declares command-line arguments",
