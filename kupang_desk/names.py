@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from kupang_desk.i18n import _
 
@@ -28,6 +29,7 @@ def tidy_name(name: str) -> str:
     return _SPACES.sub(" ", name).strip()
 
 
+@lru_cache(maxsize=1 << 17)  # an import asks for each row's key several times (check, match, write)
 def name_key(name: str) -> str:
     """A search key under which spelling variants coincide.
 
@@ -75,8 +77,8 @@ class Identity:
 def same_name(a: str, b: str) -> bool:
     """Spelling variants of one name (Yohanis / Yohanes Ndun), or one name with a word added."""
     key_a, key_b = name_key(a), name_key(b)
-    if not key_a or not key_b:
-        return True  # nothing to compare against
+    if not key_a or not key_b or key_a == key_b:
+        return True  # nothing to compare against, or one spelling
     words_a, words_b = set(key_a.split()), set(key_b.split())
     return similarity(key_a, key_b) >= SAME_NAME or words_a <= words_b or words_b <= words_a
 

@@ -93,6 +93,10 @@ KEYS: dict[str, Key] = {key.name: key for key in (
     Key("pcare.enabled", bool, False, "whether recorded JKN visits are queued and sent to P-Care"),
     Key("pcare.codes", dict, {}, "P-Care's own codes the office chose from its reference lists: poli (poli id -> kdPoli), "
         "doctor (kdDokter), awareness (kdSadar), discharge (kdStatusPulang of an outpatient sent home)"),
+    Key("ckg.keys", dict, {}, "the school health check (CKG): {office code: the public key its first roster or results "
+        "file was signed with}; later files from that code must carry the same key"),
+    Key("ckg.referral_place", str, "", "where the puskesmas refers a student whose CKG result needs follow-up; empty: "
+        "the puskesmas itself"),
     Key("city.puskesmas", list, [], "the puskesmas a Dinas expects files from: code and name; empty: Kota Kupang's 11"),
     Key("reference.icd10_titles", str, "", "fingerprint of the shipped Indonesian ICD-10 titles last loaded"),
     Key("lb1.age_bands", list, DEFAULT_AGE_BANDS, "LB1 age bands (days under one year, years above)", seeded=True),

@@ -37,6 +37,7 @@ PROVINCE_CODES = frozenset({
 NTT = "53"
 _SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
 _NAME_PUNCTUATION = set(" .,'-`’")
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z .,'`’-]{0,99}\Z")  # most names: accepted without a look at each letter
 MAX_AGE_YEARS = 130
 
 
@@ -303,6 +304,8 @@ def check_name(value: object, *, field: str | None = None, required: bool = True
     if not isinstance(value, str):
         raise ValidationError(field, _("{field} harus berupa huruf, bukan angka atau tanggal.").format(field=field))
     name = tidy_name(value)
+    if _PLAIN_NAME.match(name):
+        return Checked(name)
     if any(ch.isdigit() for ch in name):
         raise ValidationError(field, _("{field} tidak boleh berisi angka; hapus angka dari '{name}'.").format(field=field, name=name))
     odd = sorted({ch for ch in name if not (ch.isalpha() or ch in _NAME_PUNCTUATION or unicodedata.category(ch) == "Mn")})

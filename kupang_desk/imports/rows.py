@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -205,13 +205,19 @@ def checked_identifier(check: RowCheck, value: object, kind: str, column: str, v
     return text
 
 
+@cache
+def _length_limits(model: type[Model]) -> dict[str, int]:
+    """{field: its longest text} of a model, read once instead of for every row."""
+    return {name: limit for name, field in model._meta.fields.items() if (limit := getattr(field, "max_length", None))}
+
+
 def check_lengths(check: RowCheck, model: type[Model], values: dict[str, object], labels: dict[str, str]) -> None:
     """Every text value against its column's length, before the database sees it: a value too long
     is a problem of the row (PostgreSQL would refuse the whole import; SQLite would keep it all)."""
-    fields = model._meta.fields
+    limits = _length_limits(model)
     for key, value in values.items():
-        limit = getattr(fields.get(key), "max_length", None)
-        if isinstance(value, str) and limit and len(value) > limit:
+        limit = limits.get(key)
+        if limit and isinstance(value, str) and len(value) > limit:
             column = labels.get(key, key)
             check.problem(column, _("{column} terlalu panjang ({count} karakter, paling banyak {limit}); "
                                     "periksa isi sel itu.").format(column=column, count=len(value), limit=limit))

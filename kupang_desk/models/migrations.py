@@ -26,6 +26,8 @@ from kupang_desk.i18n import _
 from kupang_desk.models import (
     ALL_MODELS,
     CityFile,
+    CkgResult,
+    CkgStudent,
     Counter,
     LateChange,
     PatientIdentifier,
@@ -54,7 +56,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 21
 
 
 class SchemaVersion(BaseModel):
@@ -317,6 +319,12 @@ def _v20_dtsen(database: pw.Database, migrator: SchemaMigrator) -> None:
         database.execute_sql("ALTER TABLE student ADD COLUMN dtsen_date DATE")
 
 
+def _v21_ckg(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v21: the school health check (CKG): the rosters a puskesmas screens, the results a school gets back."""
+    with database.bind_ctx([CkgStudent, CkgResult]):
+        database.create_tables([CkgStudent, CkgResult])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -337,4 +345,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     18: _v18_queue_priority,
     19: _v19_screening,
     20: _v20_dtsen,
+    21: _v21_ckg,
 }

@@ -42,6 +42,7 @@ from kupang_desk.visits.icd import most_used
 
 if TYPE_CHECKING:
     from kupang_desk.submissions.calendar import Reminders
+    from kupang_desk.ui.ckg import CkgDialog
     from kupang_desk.ui.patient_form import PatientFormDialog
     from kupang_desk.ui.patients import MergeDialog, PatientCardDialog, PatientsPage
     from kupang_desk.ui.visit_form import VisitFormDialog
@@ -329,6 +330,12 @@ class MainWindow(QMainWindow):
             self.satusehat.wake()  # the visit's row is in the outbox: sent now rather than at the next poll
         if self.pcare is not None:
             self.pcare.wake()
+
+    def open_ckg(self) -> CkgDialog:
+        """Pasien > CKG sekolah: the schools' rosters and the screening form."""
+        from kupang_desk.ui.ckg import CkgDialog
+
+        return self._keep(CkgDialog(self))
 
     def merge_patients(self) -> MergeDialog:
         from kupang_desk.ui.patients import MergeDialog

@@ -72,6 +72,11 @@ def build(window: MainWindow) -> dict[str, QAction]:
         pcare_action.setEnabled(allowed(user, "patient.read"))
         pcare_action.triggered.connect(lambda: window.pcare and window.pcare.show_outbox())
         patient_menu.addAction(pcare_action)
+        ckg_action = QAction(_("&CKG sekolah..."), window)
+        ckg_action.setObjectName("ckgSchools")
+        ckg_action.setEnabled(allowed(user, "patient.read"))
+        ckg_action.triggered.connect(window.open_ckg)
+        patient_menu.addAction(ckg_action)
 
     view_menu = window.menuBar().addMenu(_("&Tampilan"))
     section_actions: dict[str, QAction] = {}

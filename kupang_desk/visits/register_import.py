@@ -304,7 +304,7 @@ def _refuse_other_people(prepared: list[Prepared], by_line: dict[int, RowResult]
             if not value:
                 continue
             owner = records.get(index[value]) if value in index else first_rows.setdefault((column, value), here)
-            if owner is not None and (differences := identity_conflict(here, owner)):
+            if owner is not None and owner is not here and (differences := identity_conflict(here, owner)):
                 conflict = (column, conflict_reason(column, value, here, owner, differences))
                 break
         if conflict is None:

@@ -45,8 +45,15 @@ HARMLESS_MODULES = {
     "kupang_desk.demo.health": "part of demo.generate, which fills an empty database only",
     "kupang_desk.demo.school": "part of demo.generate, which fills an empty database only",
     "kupang_desk.cli": "signs in like the window before any command that touches data (tests/test_cli.py)",
+    "kupang_desk.ckg.growth": "z-scores of measurements it is given, from WHO's shipped table",
+    "kupang_desk.ckg.files": "reads and writes a CKG file for the guarded import or export that called it",
 }
 HARMLESS = {
+    # the CKG at school: what measurements mean, and words; the office's referral place
+    "kupang_desk.ckg.puskesmas.findings": "what measurements it is given mean",
+    "kupang_desk.ckg.puskesmas.choice_words": "words for the stored values of a finding",
+    "kupang_desk.ckg.puskesmas.default_place": "the office's referral place: a setting, no person",
+    "kupang_desk.ckg.school.result_words": "words for a result the caller already read",
     # population per kelurahan: public BPS figures, no person in them; saving them requires settings.edit
     "kupang_desk.population.city_population": "inhabitants per kelurahan (BPS figures), no personal data",
     "kupang_desk.population.read_population": "reads a population sheet it is given; saving it requires settings.edit",

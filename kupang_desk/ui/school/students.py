@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk.ckg import school as ckg
 from kupang_desk.errors import FormInvalid, KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
@@ -38,6 +40,8 @@ from kupang_desk.ui.widgets import (
     ERROR_STYLE,
     FieldForm,
     ListModel,
+    ask_open_path,
+    ask_save_path,
     combo,
     date_text,
     fit_to_screen,
@@ -171,13 +175,24 @@ class StudentsTab(QWidget):
         self.propose_button = QPushButton(_("Usulkan ke program..."))
         self.promote_button = QPushButton(_("Kenaikan kelas..."))
         self.undo_button = QPushButton(_("Batalkan kenaikan kelas"))
+        self.ckg_button = QPushButton(_("CKG..."))
+        self.ckg_button.setObjectName("ckgMenu")
+        self.ckg_button.setToolTip(_("Cek Kesehatan Gratis di sekolah: kirim daftar siswa ke puskesmas, terima hasilnya"))
+        self.ckg_menu = QMenu(self.ckg_button)
+        self.ckg_menu.addAction(_("Kirim daftar siswa ke puskesmas..."), lambda: self.send_roster())
+        self.ckg_menu.addAction(_("Impor hasil dari puskesmas..."), lambda: self.import_results())
+        self.ckg_menu.addAction(_("Surat untuk orang tua (perlu tindak lanjut)..."), lambda: self.print_letters())
+        self.ckg_button.setMenu(self.ckg_menu)
+        self.ckg_results: dict = {}
         self.count = QLabel()
+        self.count.setWordWrap(True)
         self.model = ListModel([
             (_("NISN"), lambda s: s.nisn), (_("Nama"), lambda s: s.name), (_("L/P"), lambda s: s.sex),
             (_("Rombel"), lambda s: s.class_group), (_("Tanggal lahir"), lambda s: format_date(s.birth_date)),
             (_("NIK"), lambda s: s.nik), (_("Nama ibu kandung"), lambda s: s.mother_name),
             (_("No. KIP"), lambda s: s.kip_number), (_("Bank"), lambda s: s.bank),
             (_("No. rekening"), lambda s: s.account_number), (_("Layak PIP"), lambda s: _("Ya") if s.pip_eligible else ""),
+            (_("CKG"), lambda s: ckg.result_words(self.ckg_results.get(s.id))),
         ], self)
         self.view = record_table(self.model)
         self.view.setObjectName("studentsTable")
@@ -196,6 +211,7 @@ class StudentsTab(QWidget):
         actions.addWidget(self.propose_button)
         actions.addWidget(self.promote_button)
         actions.addWidget(self.undo_button)
+        actions.addWidget(self.ckg_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
@@ -233,6 +249,7 @@ class StudentsTab(QWidget):
 
     def refresh(self) -> None:
         students = list(active_students(self.search.text(), self.class_box.currentData() or ""))
+        self.ckg_results = ckg.results()
         self.model.set_items(students)
         self.count.setText(_("{count} siswa aktif ditampilkan.").format(count=len(students)))
         self.undo_button.setEnabled(classes.last_promotion() is not None)
@@ -270,6 +287,56 @@ class StudentsTab(QWidget):
             count=added, programme=programme.name, year=programme.year))
         self.changed.emit()
         return added
+
+    def send_roster(self, path: str | None = None) -> ckg.RosterOut | None:
+        """CKG > Kirim daftar siswa: the chosen students (or every active one) as a signed file for the puskesmas."""
+        chosen = self.selected()
+        path = path or ask_save_path(self, "ckg", _("Simpan daftar siswa untuk puskesmas"), "daftar-siswa-ckg.json",
+                                     _("Daftar siswa CKG (*.json)"))
+        if not path:
+            return None
+        try:
+            sent = ckg.export_roster(path, student_ids=[s.id for s in chosen] if len(chosen) > 1 else None)
+        except KnownError as error:
+            show_error(self, error)
+            return None
+        text = _("Daftar {count} siswa tersimpan di {path}. Kirim file itu ke puskesmas (flash disk atau WhatsApp) dan "
+                 "bacakan sidik kunci sekolah lewat telepon: {fingerprint}.").format(
+            count=sent.count, path=sent.path, fingerprint=sent.fingerprint)
+        if sent.without_nisn:
+            text += " " + _("Tidak ikut karena NISN atau tanggal lahirnya kosong: {names}.").format(
+                names=", ".join(sent.without_nisn[:10]) + (" ..." if len(sent.without_nisn) > 10 else ""))
+        self.count.setText(text)
+        return sent
+
+    def import_results(self, path: str | None = None) -> ckg.ResultsIn | None:
+        path = path or ask_open_path(self, "ckg", _("Hasil CKG dari puskesmas"), _("Hasil CKG (*.json)"))
+        if not path:
+            return None
+        try:
+            came = ckg.import_results(path)
+        except KnownError as error:
+            show_error(self, error)
+            return None
+        if came.errors:
+            reasons = "; ".join(reason for _line, _nisn, reason in came.errors[:5])
+            show_error(self, KnownError(came.describe() + " " + reasons))
+            return came
+        self.refresh()
+        self.count.setText(came.describe())
+        return came
+
+    def print_letters(self, path: str | None = None) -> int:
+        path = path or ask_save_path(self, "ckg", _("Simpan surat untuk orang tua"), "surat-ckg.pdf", _("PDF (*.pdf)"))
+        if not path:
+            return 0
+        try:
+            count = ckg.save_letters(path)
+        except KnownError as error:
+            show_error(self, error)
+            return 0
+        self.count.setText(_("{count} surat untuk orang tua tersimpan di {path}.").format(count=count, path=path))
+        return count
 
     def open_import(self) -> ImportDialog:
         dialog = self.dialog = ImportDialog(self, kind="students")
