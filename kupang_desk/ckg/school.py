@@ -11,7 +11,7 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.ckg import files
 from kupang_desk.documents import signing
-from kupang_desk.errors import KnownError, os_reason
+from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
 from kupang_desk.models import CkgResult, Student, now, writing
@@ -151,7 +151,6 @@ def save_letters(path: str | Path, *, student_ids: list[int] | None = None, user
     from reportlab.platypus import (
         PageBreak,
         Paragraph,
-        SimpleDocTemplate,
         Spacer,
         Table,
         TableStyle,
@@ -203,13 +202,7 @@ def save_letters(path: str | Path, *, student_ids: list[int] | None = None, user
                   Paragraph(escape(_("Atas perhatian Bapak/Ibu kami ucapkan terima kasih.")), style(10.5, leading=15))]
         report = Report("surat", "", Period(signed_on, signed_on), [], head, landscape=False, signed_on=signed_on)
         story.append(pdf_writer.signature(report, width))
-    document = SimpleDocTemplate(str(path), pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=14 * mm,
-                                 bottomMargin=16 * mm, title=_("Pemberitahuan hasil CKG"), author=head.name)
-    try:
-        document.build(story)
-    except OSError as error:
-        raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu dulu.").format(
-            path=path, detail=os_reason(error))) from error
+    pdf_writer.write_letters(path, story, size=size, margin=margin, title=_("Pemberitahuan hasil CKG"), author=head.name)
     with writing():
         audit.record("export", "ckg_letter", "", {"letters": len(chosen), "pdf": str(path)}, user)
     return len(chosen)

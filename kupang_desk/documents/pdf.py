@@ -457,3 +457,14 @@ def _build(report: Report, path: Path, paper: str, keep_last: int, table_end: li
     except OSError as error:
         raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu dulu.").format(
             path=path, detail=os_reason(error))) from error
+
+
+def write_letters(path: Path, story: list, *, size: tuple[float, float], margin: float, title: str, author: str) -> None:
+    """Writes letters (one per page, their pages already broken in ``story``) on portrait paper of ``size``."""
+    document = SimpleDocTemplate(str(path), pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=14 * mm,
+                                 bottomMargin=16 * mm, title=title, author=author)
+    try:
+        document.build(story)
+    except OSError as error:
+        raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu dulu.").format(
+            path=path, detail=os_reason(error))) from error

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import peewee as pw
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from kupang_desk import audit, clock
 from kupang_desk.accounts.permissions import require
@@ -27,7 +27,7 @@ from kupang_desk.documents.table import (
     ReportTable,
     check_output,
 )
-from kupang_desk.errors import KnownError, os_reason
+from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date, format_rupiah, terbilang
 from kupang_desk.i18n import _
 from kupang_desk.models import Award, Institution, ScholarshipProgramme, Student, User, writing
@@ -265,13 +265,7 @@ def save_letters(programme: ProgrammeRef, award_ids: list[int] | None, path: str
             story.append(PageBreak())
         story += _letter(row, students[row.student_id], programme, head, width, signed_on,
                          decrees.get(row.award_id, ""), school_bank)
-    document = SimpleDocTemplate(str(path), pagesize=size, leftMargin=margin, rightMargin=margin, topMargin=14 * mm,
-                                 bottomMargin=16 * mm, title=_("Surat keterangan aktivasi rekening"), author=head.name)
-    try:
-        document.build(story)
-    except OSError as error:
-        raise KnownError(_("File {path} tidak dapat ditulis ({detail}). Pilih folder lain atau tutup file itu dulu.").format(
-            path=path, detail=os_reason(error))) from error
+    pdf_writer.write_letters(path, story, size=size, margin=margin, title=_("Surat keterangan aktivasi rekening"), author=head.name)
     with writing():
         audit.record("export", "award_letter", programme.id, {"letters": len(rows), "pdf": str(path)}, user)
     return len(rows)
