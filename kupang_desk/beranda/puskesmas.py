@@ -16,6 +16,7 @@ import peewee as pw
 from kupang_desk import clock, settings
 from kupang_desk.accounts.permissions import allowed, require
 from kupang_desk.accounts.session import SignedIn
+from kupang_desk.ckg.coverage import Coverage, coverage
 from kupang_desk.documents.table import Period
 from kupang_desk.formatting import format_date
 from kupang_desk.models import DiagnosisDay, QueueEntry, VisitDay
@@ -56,6 +57,7 @@ class PuskesmasHome:
     opens_month_last_year: Opens
     last_year_words: str  # "1–3 Desember 2025": the days the month is compared with
     kbk: list[Indicator] = field(default_factory=list)  # BPJS's KBK figures, when the office works with P-Care
+    ckg: list[Coverage] = field(default_factory=list)  # the CKG at school, per school, once a roster came in
 
     @property
     def visits_month(self) -> int:
@@ -135,7 +137,8 @@ def puskesmas_home(today: dt.date | None = None, *, user: SignedIn | None = None
         Opens(register=VisitFilter(date_from=last_year_start, date_to=last_year_end)),
         format_date(last_year_end) if last_year_start == last_year_end else
         f"{last_year_start.day}–{format_date(last_year_end)}",
-        monitor(today, user=user) if settings.get("pcare.enabled") or settings.get("pcare.members") else [])
+        monitor(today, user=user) if settings.get("pcare.enabled") or settings.get("pcare.members") else [],
+        coverage(user=user) if allowed(user, "patient.read") else [])
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from kupang_desk import clock
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
-from kupang_desk.models import Award, ScholarshipProgramme, Student
+from kupang_desk.models import Award, CkgResult, ScholarshipProgramme, Student
 from kupang_desk.scholarships.awards import (
     AwardRow,
     Totals,
@@ -45,6 +45,7 @@ class SchoolHome:
     programmes: list[ProgrammeFigures] = field(default_factory=list)
     deadlines: list[tuple[AwardRow, int]] = field(default_factory=list)  # (row, days left)
     candidates: list[Candidate] = field(default_factory=list)
+    ckg: tuple[int, int, int] = (0, 0, 0)  # active students, screened (CKG), follow-up still open
 
     @property
     def totals(self) -> Totals:
@@ -69,4 +70,8 @@ def school_home(today: dt.date | None = None, *, within_days: int = 14, user: Si
     students = Student.select().where(Student.pip_eligible & (Student.status == "aktif")).order_by(Student.grade, Student.name)
     home.candidates = sorted((Candidate(s.id, s.nisn or "", s.name, s.class_group, social_flags(s))
                               for s in students if s.id not in proposed), key=lambda c: (not c.flags, c.class_group, c.name))
+    active = Student.select().where(Student.status == "aktif")
+    results = CkgResult.select().join(Student).where(Student.status == "aktif")
+    home.ckg = (active.count(), results.where(CkgResult.screened_on.is_null(False)).count(),
+                results.where(CkgResult.follow_up & CkgResult.referral_done.is_null()).count())
     return home

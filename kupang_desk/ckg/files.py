@@ -40,6 +40,7 @@ class Received:
     code: str
     name: str
     made_at: dt.datetime
+    kelurahan: str  # the sending office's kelurahan code (its profile), "" when not set
     rows: list[dict]
     key: str
     new_key: bool  # the first file from this office: its key is recorded when the import is written
@@ -69,7 +70,9 @@ def write(path: str | Path, kind: str, rows: list[dict], *, to: str = "") -> Pat
     path = Path(path)
     if path.suffix.lower() != ".json":
         path = path.with_suffix(".json")
-    payload: dict[str, object] = {"format": FORMAT, "kind": kind, "from_code": code, "from_name": name, "to": to,
+    office = Institution.select(Institution.kelurahan).first()
+    payload: dict[str, object] = {"format": FORMAT, "kind": kind, "from_code": code, "from_name": name,
+               "from_kelurahan": (office.kelurahan_code or "") if office else "", "to": to,
                "made_at": clock.now().replace(microsecond=0).isoformat(), "rows": rows}
     payload["signature"] = signing.sign(code, _message(payload))
     try:
@@ -117,7 +120,9 @@ def read(path: str | Path, kind: str) -> Received:
         made_at = dt.datetime.fromisoformat(str(payload.get("made_at")))
     except ValueError as error:
         raise KnownError(wrong) from error
-    return Received(kind, code, " ".join(name.split()), made_at, rows, key, new_key=not known)
+    kelurahan = payload.get("from_kelurahan")
+    return Received(kind, code, " ".join(name.split()), made_at, kelurahan if isinstance(kelurahan, str) else "", rows, key,
+                    new_key=not known)
 
 
 def remember_key(received: Received) -> None:

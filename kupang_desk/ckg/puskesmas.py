@@ -7,8 +7,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import peewee as pw
-
 from kupang_desk import audit, clock, settings
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
@@ -173,11 +171,13 @@ def import_roster(path: str | Path, *, user: SignedIn | None = None, today: dt.d
             else:
                 result.again += 1
             if entry is None:
-                CkgStudent.create(school_code=received.code, school_name=received.name[:120], nisn=row.nisn,
+                CkgStudent.create(school_code=received.code, school_name=received.name[:120],
+                                  school_kelurahan=received.kelurahan[:13], nisn=row.nisn,
                                   class_group=row.class_group, parent_phone=row.parent_phone, patient=patient,
                                   roster_at=made_at, updated_at=stamp)
             else:
-                CkgStudent.update(school_name=received.name[:120], class_group=row.class_group, parent_phone=row.parent_phone,
+                CkgStudent.update(school_name=received.name[:120], school_kelurahan=received.kelurahan[:13],
+                                  class_group=row.class_group, parent_phone=row.parent_phone,
                                   roster_at=made_at).where(CkgStudent.id == entry.id).execute()
         files.remember_key(received)
         audit.record("import", "ckg_roster", received.code, {"school": received.name, "rows": len(plan),
@@ -337,32 +337,6 @@ def screening_of(student_id: int, *, user: SignedIn | None = None) -> CkgStudent
     if entry is None:
         raise KnownError(_("Siswa ini tidak ada lagi di daftar CKG."))
     return entry
-
-
-@dataclass(frozen=True)
-class Coverage:
-    school_code: str
-    school_name: str
-    enrolled: int
-    screened: int
-    referred: int
-    referral_done: int
-
-    @property
-    def percent(self) -> float:
-        return 100 * self.screened / self.enrolled if self.enrolled else 0.0
-
-
-def coverage(*, user: SignedIn | None = None) -> list[Coverage]:
-    """Per school: on the roster, screened, referred, referrals seen to; one GROUP BY."""
-    require("patient.read", user)
-    query = (CkgStudent.select(CkgStudent.school_code, pw.fn.MAX(CkgStudent.school_name), pw.fn.COUNT(CkgStudent.id),
-                               pw.fn.COUNT(CkgStudent.screened_on),
-                               pw.fn.SUM(pw.Case(None, [(CkgStudent.referral_place != "", 1)], 0)),
-                               pw.fn.COUNT(CkgStudent.referral_done))
-             .group_by(CkgStudent.school_code).order_by(pw.fn.MAX(CkgStudent.school_name)).tuples())
-    return [Coverage(code, name, int(total), int(screened), int(referred or 0), int(done)) for code, name, total, screened,
-            referred, done in query]
 
 
 def export_results(school_code: str, path: str | Path, *, user: SignedIn | None = None) -> tuple[Path, int]:

@@ -16,6 +16,7 @@ class CkgStudent(BaseModel):
 
     school_code = IdentifierField(max_length=20)  # NPSN
     school_name = pw.CharField(max_length=120)
+    school_kelurahan = pw.CharField(max_length=13, default="")  # the school's kelurahan (its profile), for coverage by area
     nisn = IdentifierField(max_length=10)
     class_group = pw.CharField(max_length=30, default="")
     parent_phone = IdentifierField(max_length=20, default="")

@@ -56,7 +56,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 
 
 class SchemaVersion(BaseModel):
@@ -325,6 +325,15 @@ def _v21_ckg(database: pw.Database, migrator: SchemaMigrator) -> None:
         database.create_tables([CkgStudent, CkgResult])
 
 
+def _v22_patient_aid(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v22: a patient's DTSEN decile and its date, and the PKH, KKS and KIP cards (Inpres 4/2025)."""
+    columns = {column.name for column in database.get_columns("patient")}
+    for name, sql in (("dtsen_decile", "SMALLINT"), ("dtsen_date", "DATE"), ("pkh", "BOOLEAN NOT NULL DEFAULT FALSE"),
+                      ("kks", "BOOLEAN NOT NULL DEFAULT FALSE"), ("kip", "BOOLEAN NOT NULL DEFAULT FALSE")):
+        if name not in columns:  # ADD COLUMN in place on both engines (the migrator would rebuild SQLite's table)
+            database.execute_sql(f"ALTER TABLE patient ADD COLUMN {name} {sql}")
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -346,4 +355,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     19: _v19_screening,
     20: _v20_dtsen,
     21: _v21_ckg,
+    22: _v22_patient_aid,
 }

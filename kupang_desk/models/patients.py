@@ -41,6 +41,13 @@ class Patient(BaseModel):
     payment_type = pw.ForeignKeyField(PaymentType, null=True, index=False)
     # Why a person has no NIK (e.g. the letter from social services).
     no_nik_reason = pw.CharField(max_length=200, default="")
+    # Social protection (Inpres 4/2025): the household's DTSEN welfare decile (1 poorest .. 10) with the
+    # date of the data it came from, and the aid cards the family holds.
+    dtsen_decile = pw.SmallIntegerField(null=True)
+    dtsen_date = pw.DateField(null=True)
+    pkh = pw.BooleanField(default=False)
+    kks = pw.BooleanField(default=False)
+    kip = pw.BooleanField(default=False)
     merged_into = pw.ForeignKeyField("self", null=True, backref="merged_from", index=False)
     deleted_at = pw.DateTimeField(null=True)
     deleted_reason = pw.CharField(max_length=200, default="")

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 
-from kupang_desk import audit
+from kupang_desk import audit, clock
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
@@ -68,13 +68,19 @@ class PatientForm:
     rw: str = ""
     kelurahan_code: str | None = None
     no_nik_reason: str = ""
+    dtsen_decile: str = ""  # as typed: 1 (poorest) .. 10, or empty
+    dtsen_date: dt.date | None = None
+    pkh: bool = False
+    kks: bool = False
+    kip: bool = False
 
     @classmethod
     def from_patient(cls, patient: Patient) -> PatientForm:
         values = {f.name: getattr(patient, f.name) for f in fields(cls)
-                  if f.name not in ("payment_type_id", "kelurahan_code", "nik")}
+                  if f.name not in ("payment_type_id", "kelurahan_code", "nik", "dtsen_decile")}
         return cls(nik=patient.nik or "", payment_type_id=patient.payment_type_id,
-                   kelurahan_code=patient.kelurahan_code, **values)
+                   kelurahan_code=patient.kelurahan_code,
+                   dtsen_decile="" if patient.dtsen_decile is None else str(patient.dtsen_decile), **values)
 
 
 @dataclass
@@ -129,6 +135,22 @@ def _short_number(review: Review, name: str, value: str, label: str) -> str:
     return text.zfill(3)
 
 
+def _aid(result: Review, form: PatientForm, today: dt.date | None) -> None:
+    """The DTSEN decile (1..10) with the date of its data (the decile changes with each update), and the cards."""
+    values = result.values
+    text = form.dtsen_decile.strip()
+    values["dtsen_decile"] = int(text) if text.isdigit() and 1 <= int(text) <= 10 else None
+    if text and values["dtsen_decile"] is None:
+        result.errors["dtsen_decile"] = _("Desil DTSEN adalah angka 1 (termiskin) sampai 10, bukan '{value}'.").format(value=text)
+    values["dtsen_date"] = form.dtsen_date
+    if form.dtsen_date is not None and form.dtsen_date > (today or clock.today()):
+        result.errors["dtsen_date"] = _("Tanggal data DTSEN tidak boleh sesudah hari ini.")
+    elif values["dtsen_decile"] is not None and form.dtsen_date is None:
+        result.errors["dtsen_date"] = _("Isi tanggal data DTSEN: desil berubah tiap pemutakhiran.")
+    for card in ("pkh", "kks", "kip"):
+        values[card] = bool(getattr(form, card))
+
+
 def review(form: PatientForm, *, today: dt.date | None = None) -> Review:
     """Checks every field as the form would; nothing is written."""
     result = Review()
@@ -172,6 +194,7 @@ def review(form: PatientForm, *, today: dt.date | None = None) -> Review:
     if values["mother_nik"] and values["mother_nik"] == values["nik"]:
         result.errors["mother_nik"] = _("NIK ibu sama dengan NIK pasien. NIK ibu diisi untuk bayi yang belum punya NIK "
                                         "sendiri; kosongkan bila pasien ini bukan bayi.")
+    _aid(result, form, today)
     for name in ("birth_place", "religion", "occupation", "education", "marital_status", "address"):
         values[name] = " ".join(getattr(form, name).split())
     if values["name"]:

@@ -10,19 +10,21 @@ from kupang_desk.documents.table import Period, Report, ReportTable
 from kupang_desk.i18n import _
 from kupang_desk.office import current_letterhead
 
-KINDS = ("lb1", "recap", "top", "register", "skdr", "access", "screening")
+KINDS = ("lb1", "recap", "top", "register", "skdr", "access", "screening", "ckg")
 MONTHLY_KINDS = ("lb1", "recap", "top")  # sent to the Dinas each month
 SENT_KINDS = (*MONTHLY_KINDS, "skdr")  # what the reporting calendar follows (SKDR weekly)
 
 
 SHEET_TITLES = {"lb1": "LB1", "recap": "Rekap kunjungan", "top": "Penyakit terbanyak", "register": "Register kunjungan",
-                "skdr": "SKDR W2", "access": "Akses per kelurahan", "screening": "Skrining per kelurahan"}
+                "skdr": "SKDR W2", "access": "Akses per kelurahan", "screening": "Skrining per kelurahan",
+                "ckg": "CKG sekolah"}
 
 
 def kind_label(kind: str) -> str:
     return {"lb1": _("LB1 (data kesakitan)"), "recap": _("Rekap kunjungan"), "top": _("Penyakit terbanyak"),
             "register": _("Register kunjungan"), "skdr": _("SKDR mingguan (W2)"),
-            "access": _("Akses layanan per kelurahan"), "screening": _("Skrining siklus hidup per kelurahan (PWS)")}[kind]
+            "access": _("Akses layanan per kelurahan"), "screening": _("Skrining siklus hidup per kelurahan (PWS)"),
+            "ckg": _("Cek Kesehatan Gratis anak sekolah (CKG)")}[kind]
 
 
 def visit_report(kind: str, title: str, period: Period, tables: list[ReportTable], *, landscape: bool) -> Report:

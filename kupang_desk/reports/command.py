@@ -16,7 +16,7 @@ SignIn = Callable[[argparse.Namespace], DatabaseUrl]  # opens the database and s
 
 def add_commands(commands) -> None:
     report = commands.add_parser("report", help=_("buat laporan untuk Dinas Kesehatan (Excel dan/atau PDF)"))
-    report.add_argument("kind", choices=("lb1", "recap", "top", "register", "skdr", "access", "screening"),
+    report.add_argument("kind", choices=("lb1", "recap", "top", "register", "skdr", "access", "screening", "ckg"),
                         help=_("lb1: data kesakitan; recap: rekap kunjungan; top: penyakit terbanyak; register: register "
                                "kunjungan; skdr: SKDR mingguan (W2); access: akses layanan per kelurahan (per 1.000 penduduk); "
                                "screening: skrining siklus hidup per kelurahan dan daftar yang terlambat"))

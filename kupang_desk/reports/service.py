@@ -15,6 +15,7 @@ from kupang_desk.i18n import _
 from kupang_desk.models import User, database, reading, writing
 from kupang_desk.reports.access import access_report
 from kupang_desk.reports.base import SENT_KINDS, kind_label
+from kupang_desk.reports.ckg import ckg_report
 from kupang_desk.reports.lb1 import lb1_report
 from kupang_desk.reports.recap import recap_report
 from kupang_desk.reports.register import export_register_xlsx, register_report
@@ -82,7 +83,9 @@ def _make(kind: str, period: Period, options: Options, task: Task, preview_rows:
         return access_report(period, user=user)
     if kind == "screening":
         return screening_report(period, task=task, user=user)
-    raise KnownError(_("Laporan '{kind}' tidak dikenal. Pilih lb1, recap, top, register, skdr, access atau screening.").format(
+    if kind == "ckg":
+        return ckg_report(period, user=user)
+    raise KnownError(_("Laporan '{kind}' tidak dikenal. Pilih lb1, recap, top, register, skdr, access, screening atau ckg.").format(
         kind=kind))
 
 

@@ -35,6 +35,7 @@ from kupang_desk.accounts.permissions import allowed
 from kupang_desk.backup import copies as backup
 from kupang_desk.beranda.puskesmas import (
     AccessHome,
+    Coverage,
     Indicator,
     Opens,
     PuskesmasHome,
@@ -319,6 +320,7 @@ class PuskesmasBeranda(QWidget, SectionView):
 
     open_register = Signal(object)  # a VisitFilter
     open_section = Signal(str)
+    open_ckg = Signal()
     open_report = Signal(str, object)  # kind, Period
     search_patient = Signal(str)  # what the clerk began to type in the Beranda's search box
 
@@ -371,6 +373,12 @@ class PuskesmasBeranda(QWidget, SectionView):
         self.kbk.setWordWrap(True)
         self.kbk.setTextFormat(Qt.TextFormat.RichText)
         self.kbk.hide()
+        self.ckg = QLabel()  # the CKG at school, once a school's roster came in
+        self.ckg.setObjectName("ckgCoverage")
+        self.ckg.setWordWrap(True)
+        self.ckg.setTextFormat(Qt.TextFormat.RichText)
+        self.ckg.hide()
+        self.ckg.linkActivated.connect(lambda _link: self.open_ckg.emit())
         self.access: AccessHome | None = None
         self.access_operation: Operation | None = None
         self.counting: Operation | None = None  # the tiles' count on its worker (``count_in_background``)
@@ -396,6 +404,7 @@ class PuskesmasBeranda(QWidget, SectionView):
         left.addWidget(self.reach)
         right.addWidget(self.watch)
         right.addWidget(self.kbk)
+        right.addWidget(self.ckg)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
@@ -416,6 +425,7 @@ class PuskesmasBeranda(QWidget, SectionView):
         self.open_section.connect(lambda key: window.open_in(key, {"laporan": "calendar", "pengaturan": "backup"}.get(key)))
         self.open_report.connect(lambda kind, period: window.open_in("laporan", "report", kind=kind, period=period))
         self.search_patient.connect(lambda text: window.open_in("pasien", "search", text=text))
+        self.open_ckg.connect(window.open_ckg)
 
     def section_shown(self) -> None:
         """The figures again, counted off the GUI thread once the page is drawn."""
@@ -449,6 +459,7 @@ class PuskesmasBeranda(QWidget, SectionView):
                                             home.opens_month_last_year)
         list_model(self.top).set_items(home.top)
         self.show_kbk(home.kbk)
+        self.show_ckg(home.ckg)
         self.show_queue(home.waiting)
         self.show_backup()
         self.chart.show_points(home.trend)
@@ -459,6 +470,22 @@ class PuskesmasBeranda(QWidget, SectionView):
         self.access_day = home.today
         QTimer.singleShot(300, self, self._load_access)
         return home
+
+    def show_ckg(self, schools: list[Coverage]) -> None:
+        """The CKG at school: screened of those on the rosters, per school, and the referrals still open."""
+        self.ckg.setVisible(bool(schools))
+        if not schools:
+            return
+        enrolled, screened = sum(s.enrolled for s in schools), sum(s.screened for s in schools)
+        referred, done = sum(s.referred for s in schools), sum(s.referral_done for s in schools)
+        lines = [f"<b>{escape(_('CKG sekolah'))}</b> · <a href='ckg'>{escape(_('buka'))}</a>",
+                 escape(_("{screened} dari {enrolled} siswa diperiksa di {schools} sekolah; {referred} dirujuk, {done} sudah "
+                          "ditindaklanjuti").format(screened=format_number(screened), enrolled=format_number(enrolled),
+                                                    schools=len(schools), referred=format_number(referred),
+                                                    done=format_number(done)))]
+        lines += [escape(_("{school}: {screened}/{enrolled} ({percent:.0f}%)").format(
+            school=s.school_name, screened=s.screened, enrolled=s.enrolled, percent=s.percent)) for s in schools[:6]]
+        self.ckg.setText("<br>".join(lines))
 
     def show_kbk(self, figures: list[Indicator]) -> None:
         """Each KBK figure against BPJS's target: green when met, red when not, grey with what to fill

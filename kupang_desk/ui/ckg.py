@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from kupang_desk import clock
 from kupang_desk.ckg import puskesmas
+from kupang_desk.ckg.coverage import coverage
 from kupang_desk.ckg.puskesmas import ANAEMIA, HEARING, TEETH, VISION, ListedStudent, Measures
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
@@ -184,7 +185,7 @@ class CkgDialog(QDialog):
         chosen = chosen or self.school.currentData()
         self.school.blockSignals(True)
         self.school.clear()
-        for entry in puskesmas.coverage():
+        for entry in coverage():
             self.school.addItem(f"{entry.school_name} ({entry.school_code})", entry.school_code)
         select_data(self.school, chosen)
         self.school.blockSignals(False)
@@ -195,7 +196,7 @@ class CkgDialog(QDialog):
         students = puskesmas.students(code) if code else []
         self.model.set_items(students)
         self.results_button.setEnabled(bool(students))
-        entry = next((c for c in puskesmas.coverage() if c.school_code == code), None)
+        entry = next((c for c in coverage() if c.school_code == code), None)
         self.coverage.setText(_("{screened} dari {enrolled} siswa diperiksa ({percent:.0f}%), {referred} dirujuk, {done} rujukan "
                                 "sudah ditindaklanjuti.").format(screened=entry.screened, enrolled=entry.enrolled,
                                                                    percent=entry.percent, referred=entry.referred,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -162,6 +163,28 @@ class PatientFormDialog(DiscardGuard, QDialog):
         self.occupation = f.add("occupation", _("Pekerjaan"), line(max_length=60))
         self.education = f.add("education", _("Pendidikan"), combo([(e, e) for e in registration.EDUCATIONS], empty=""))
         self.marital_status = f.add("marital_status", _("Status perkawinan"), combo([(m, m) for m in registration.MARITAL_STATUSES], empty=""))
+        aid = QWidget()
+        row = QHBoxLayout(aid)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.dtsen_decile = combo([(str(n), str(n)) for n in range(1, 11)], empty="")
+        self.dtsen_decile.setObjectName("dtsen_decile")
+        self.dtsen_decile.setToolTip(_("Desil kesejahteraan rumah tangga di DTSEN: 1 paling miskin, 10 paling sejahtera"))
+        self.dtsen_date = line(placeholder=_("tanggal data, hh-bb-tttt"))
+        self.dtsen_date.setObjectName("dtsen_date")
+        row.addWidget(self.dtsen_decile)
+        row.addWidget(self.dtsen_date, 1)
+        f.add("dtsen_decile", _("Desil DTSEN"), aid)
+        f.widgets["dtsen_decile"], f.widgets["dtsen_date"] = self.dtsen_decile, self.dtsen_date
+        f.messages["dtsen_date"] = f.messages["dtsen_decile"]
+        cards = QWidget()
+        row = QHBoxLayout(cards)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.pkh, self.kks, self.kip = QCheckBox(_("PKH")), QCheckBox(_("KKS")), QCheckBox(_("KIP"))
+        for name, box in (("pkh", self.pkh), ("kks", self.kks), ("kip", self.kip)):
+            box.setObjectName(name)
+            row.addWidget(box)
+        row.addStretch(1)
+        f.add("cards", _("Kartu bantuan"), cards)
         self.reason = line(placeholder=_("misalnya: salah ketik tanggal lahir, sesuai KTP"))
         if patient is not None:
             f.add("reason", _("Alasan perubahan"), self.reason)
@@ -250,6 +273,10 @@ class PatientFormDialog(DiscardGuard, QDialog):
         self.occupation.setText(form.occupation)
         select_data(self.education, form.education)
         select_data(self.marital_status, form.marital_status)
+        select_data(self.dtsen_decile, form.dtsen_decile or None)
+        self.dtsen_date.setText(date_text(form.dtsen_date))
+        for box, held in ((self.pkh, form.pkh), (self.kks, form.kks), (self.kip, form.kip)):
+            box.setChecked(held)
 
     def current_form(self) -> PatientForm:
         return PatientForm(
@@ -261,6 +288,8 @@ class PatientFormDialog(DiscardGuard, QDialog):
             payment_type_id=self.payment.currentData(), bpjs_number=self.bpjs_number.text(), phone=self.phone.text(),
             address=self.address.text(), rt=self.rt.text(), rw=self.rw.text(),
             kelurahan_code=self.kelurahan.currentData(), no_nik_reason=self.no_nik_reason.text(),
+            dtsen_decile=self.dtsen_decile.currentData() or "", dtsen_date=parse_date_text(self.dtsen_date.text()),
+            pkh=self.pkh.isChecked(), kks=self.kks.isChecked(), kip=self.kip.isChecked(),
         )
 
     # --- checking --------------------------------------------------------------------
@@ -340,6 +369,8 @@ class PatientFormDialog(DiscardGuard, QDialog):
         result = registration.review(self.current_form())
         if self.birth_date.text().strip() and parse_date_text(self.birth_date.text()) is None:
             result.errors["birth_date"] = _("Tanggal lahir tidak terbaca; ketik hari-bulan-tahun, misalnya 05-12-1987.")
+        if self.dtsen_date.text().strip() and parse_date_text(self.dtsen_date.text()) is None:
+            result.errors["dtsen_date"] = _("Tanggal data DTSEN tidak terbaca; ketik hari-bulan-tahun, misalnya 01-10-2026.")
         self._check_existing_nik(result)
         self.form.clear_messages()
         for name in self.form.messages:

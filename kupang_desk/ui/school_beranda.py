@@ -37,7 +37,8 @@ class SchoolBeranda(QWidget, SectionView):
         self.heading.setFont(font)
         self.tiles = {key: Tile(key, title) for key, title in (
             ("recipients", _("Penerima tahun ini")), ("paid", _("Sudah cair")), ("outstanding", _("Belum cair")),
-            ("deadlines", _("Batas aktivasi 14 hari")), ("candidates", _("Layak, belum diusulkan")))}
+            ("deadlines", _("Batas aktivasi 14 hari")), ("candidates", _("Layak, belum diusulkan")),
+            ("ckg", _("Cek Kesehatan Gratis")))}
         tiles = QGridLayout()
         for column, tile in enumerate(self.tiles.values()):
             tiles.addWidget(tile, 0, column)
@@ -45,6 +46,7 @@ class SchoolBeranda(QWidget, SectionView):
         for key, status in (("recipients", None), ("paid", None), ("outstanding", None), ("deadlines", "sk_nominasi")):
             self.tiles[key].clicked.connect(lambda _checked=False, s=status: self.open_awards.emit(self._first_programme(), s))
         self.tiles["candidates"].clicked.connect(self.open_students.emit)
+        self.tiles["ckg"].clicked.connect(self.open_students.emit)
         self.programmes = records([(_("Program"), lambda p: p.name)] + [
             (awards.status_label(s), lambda p, s=s: format_number(p.by_status.get(s, 0))) for s in awards.STATUS_ORDER])
         self.programmes.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -99,6 +101,11 @@ class SchoolBeranda(QWidget, SectionView):
         flagged = sum(1 for c in home.candidates if c.flags)
         self.tiles["candidates"].show_figure(format_number(len(home.candidates)),
                                              _("{n} dengan KIP/KKS/PKH").format(n=flagged), Opens(section="sekolah"))
+        enrolled, screened, follow_up = home.ckg
+        self.tiles["ckg"].show_figure(_("{screened} dari {enrolled}").format(screened=format_number(screened),
+                                                                           enrolled=format_number(enrolled)),
+                                      _("{n} perlu tindak lanjut").format(n=format_number(follow_up)) if screened
+                                      else _("belum ada hasil dari puskesmas"), Opens(section="sekolah"))
         list_model(self.programmes).set_items(home.programmes)
         list_model(self.deadlines).set_items(home.deadlines)
         list_model(self.candidates).set_items(home.candidates)

@@ -10,6 +10,7 @@ import pypdfium2
 import pytest
 
 from kupang_desk.ckg import files, puskesmas, school
+from kupang_desk.ckg.coverage import coverage
 from kupang_desk.ckg.growth import _table, growth
 from kupang_desk.documents.signing import Unsigned
 from kupang_desk.errors import KnownError
@@ -107,7 +108,7 @@ def test_the_roster_goes_to_the_puskesmas_and_only_what_the_school_needs_comes_b
                      today=TODAY)
     entry = CkgStudent.get_by_id(maria.id)
     assert entry.referral_place == PUSKESMAS[0] and entry.referral_date == TODAY + dt.timedelta(days=7)
-    assert [(c.enrolled, c.screened, c.referred) for c in puskesmas.coverage()] == [(3, 2, 1)]
+    assert [(c.enrolled, c.screened, c.referred) for c in coverage()] == [(3, 2, 1)]
 
     back, count = puskesmas.export_results(SCHOOL[1], tmp_path / "hasil.json")
     results = json.loads(back.read_text(encoding="utf-8"))
@@ -207,3 +208,33 @@ def test_measurements_out_of_range_are_refused_with_what_to_check(database, tmp_
     with pytest.raises(KnownError, match="bersama"):
         puskesmas.record(first.id, puskesmas.Measures(TODAY, height_cm=135), today=TODAY)
     assert CkgStudent.get_by_id(first.id).screened_on is None
+
+
+def test_the_ckg_report_counts_per_school_and_per_kelurahan_and_names_no_student(database, tmp_path):
+    from kupang_desk.documents.table import Period
+    from kupang_desk.models import Institution, writing
+    from kupang_desk.reports import service
+    from tests.helpers.factories import OEBOBO
+
+    a_class()
+    with writing():
+        Institution.update(kelurahan=OEBOBO).execute()  # the school's profile names its kelurahan
+    sent = school.export_roster(tmp_path / "roster.json")
+    at_puskesmas()
+    puskesmas.import_roster(sent.path, today=TODAY)
+    first, second, _third = puskesmas.students(SCHOOL[1])
+    puskesmas.record(first.id, puskesmas.Measures(TODAY, height_cm=135, weight_kg=23), today=TODAY)
+    puskesmas.record(second.id, puskesmas.Measures(TODAY - dt.timedelta(days=40), height_cm=138, weight_kg=31), today=TODAY)
+    month = Period.month(TODAY.strftime("%Y-%m"))
+    report = service.save("ckg", month, xlsx=tmp_path / "ckg.xlsx", pdf=tmp_path / "ckg.pdf")
+    by_school, by_area = report.tables
+    assert by_school.rows == [[1, SCHOOL[0], SCHOOL[1], "Oebobo", 3, 2, 66.7, 1, 0]]
+    assert by_area.rows == [[1, "Oebobo", 3, 2, 66.7, 1, 0]]
+    yesterday = Period.between(TODAY - dt.timedelta(days=60), TODAY - dt.timedelta(days=1))
+    assert service.save("ckg", yesterday, xlsx=tmp_path / "ckg-before.xlsx").tables[0].rows == []  # the roster came today
+    with writing():  # as if the roster had come two months ago
+        CkgStudent.update(roster_at=dt.datetime.combine(TODAY - dt.timedelta(days=60), dt.time(9))).execute()
+    earlier = service.save("ckg", yesterday, xlsx=tmp_path / "ckg-before.xlsx")
+    assert earlier.tables[0].rows[0][4:6] == [3, 1]  # up to yesterday: only the student screened 40 days ago
+    cells = " ".join(str(value) for table in report.tables for row in table.rows for value in row)
+    assert not any(name in cells for name in ("Maria", "Yosef", "Ana"))

@@ -40,6 +40,9 @@ def _make_version_1(url: str) -> None:
                                               (f"{kept.table}_%",)).fetchall():
                     db.execute_sql(f"DROP TRIGGER {name}")
             db.execute_sql(f"DROP TABLE {kept.table}")
+        # Undo v22: the family's DTSEN decile and aid cards.
+        for column in ("dtsen_decile", "dtsen_date", "pkh", "kks", "kip"):
+            run(migrator.drop_column("patient", column))
         # Undo v16: the mother's NIK of a baby without one.
         run(migrator.drop_column("patient", "mother_nik"))
         # Undo v15 and v5: the audit table's guard, its counter and sealing columns, and the keyed

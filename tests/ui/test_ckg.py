@@ -9,10 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from kupang_desk.ckg import puskesmas
+from kupang_desk.ckg.coverage import coverage
 from kupang_desk.models import CkgStudent
 from kupang_desk.students.records import save_student
+from kupang_desk.ui.beranda import PuskesmasBeranda
 from kupang_desk.ui.ckg import CkgDialog
 from kupang_desk.ui.main_window import MainWindow
+from kupang_desk.ui.school_beranda import SchoolBeranda
 from tests.helpers.clock import TODAY
 from tests.helpers.factories import an_institution
 
@@ -70,6 +73,12 @@ def test_roster_out_a_class_screened_from_the_keyboard_and_the_results_back(qtbo
     screened = {e.nisn: e for e in CkgStudent.select()}
     assert screened["0151234568"].weight_kg == 31.5 and screened["0151234568"].referral_place == ""
     assert screened["0151234569"].referral_date == TODAY + dt.timedelta(days=7)
+    beranda = PuskesmasBeranda()  # the head sees how far the schools have come, and opens the window from there
+    qtbot.addWidget(beranda)
+    beranda.show_ckg(coverage())
+    assert beranda.ckg.isVisibleTo(beranda) and "2 dari 3 siswa diperiksa di 1 sekolah; 1 dirujuk" in beranda.ckg.text()
+    with qtbot.waitSignal(beranda.open_ckg):
+        beranda.ckg.linkActivated.emit("ckg")
     back = dialog.send_results(str(tmp_path / "hasil.json"))
     assert back is not None and "tanpa diagnosis" in dialog.message.text()
     dialog.close()
@@ -86,4 +95,8 @@ def test_roster_out_a_class_screened_from_the_keyboard_and_the_results_back(qtbo
     shown = {tab.model.data(tab.model.index(r, 1)): tab.model.data(tab.model.index(r, column)) for r in range(3)}
     assert shown == {"Ana Lay": "perlu tindak lanjut", "Yosef Tanau": "sudah diperiksa", "Maria Bere": "belum diperiksa"}
     assert tab.print_letters(str(tmp_path / "surat.pdf")) == 1
+    home = SchoolBeranda()
+    qtbot.addWidget(home)
+    home.refresh(TODAY)
+    assert [label.text() for label in home.tiles["ckg"].labels[1:]] == ["2 dari 3", "1 perlu tindak lanjut"]
     assert puskesmas.BLOOD_PRESSURE_FROM == 13

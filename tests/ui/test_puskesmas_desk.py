@@ -431,3 +431,21 @@ def test_the_cluster_room_ticks_what_was_screened_and_schedules_the_rest_from_th
     assert screening.for_patient(man.id)[0].due
     again.reject()
     form.reject()
+
+
+def test_the_family_s_dtsen_decile_and_aid_cards_are_kept_with_the_date_of_the_data(window, qtbot):
+    patient = new_patient()
+    dialog = _active(qtbot, window.edit_patient(patient.id))
+    dialog.dtsen_decile.setCurrentIndex(dialog.dtsen_decile.findData("3"))
+    dialog.touched.add("dtsen_decile")
+    qtbot.mouseClick(dialog.pkh, Qt.MouseButton.LeftButton)
+    dialog.reason.setText("data DTSEN dari Dinas Sosial")
+    dialog.save()
+    assert dialog.isVisible() and "tanggal data DTSEN" in dialog.form.message("dtsen_decile")  # a decile needs its date
+    _type(qtbot, dialog.dtsen_date, "01-10-2026")
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save()
+    saved = Patient.get_by_id(patient.id)
+    assert (saved.dtsen_decile, saved.dtsen_date, saved.pkh, saved.kks) == (3, dt.date(2026, 10, 1), True, False)
+    again = _active(qtbot, window.edit_patient(patient.id))
+    assert again.dtsen_decile.currentData() == "3" and again.dtsen_date.text() == "01-10-2026" and again.pkh.isChecked()
