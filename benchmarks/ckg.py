@@ -52,7 +52,8 @@ def main() -> int:
 
             Student.delete().execute()
         for pupil in range(args.students):
-            save_student({"name": f"Siswa {chr(65 + pupil % 26)}{chr(65 + pupil // 26)} Sekolah {number}", "sex": "LP"[pupil % 2],
+            letters = "".join(chr(97 + (number // 26 ** k) % 26) for k in range(2))
+            save_student({"name": f"Siswa {chr(65 + pupil % 26)}{chr(65 + pupil // 26)} Sekolah {letters}", "sex": "LP"[pupil % 2],
                           "birth_date": dt.date(today.year - 10, 1 + pupil % 12, 1 + pupil % 28),
                           "nisn": f"{number:03d}{pupil:07d}", "class_group": "Kelas 5A"}, today=today)
         roster = school.export_roster(folder / f"roster-{number}.json")

@@ -14,7 +14,6 @@ the reason, which imports again once fixed.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path
 
 from kupang_desk import audit
@@ -30,7 +29,7 @@ from kupang_desk.imports.rows import (
     cell_text,
     write_rejects,
 )
-from kupang_desk.imports.sheets import header_key, iter_sheet
+from kupang_desk.imports.sheets import header_key, read_sheet
 from kupang_desk.models import Student, User, now, writing
 from kupang_desk.models.bulk import BulkWriter
 from kupang_desk.names import Identity, conflict_reason, identity_conflict, name_key
@@ -53,7 +52,6 @@ COLUMNS = {  # a header as read (lower case, single spaces, no dots) -> field
     # Not in Dapodik: a school that adds the DTSEN decile (and its date) to its sheet imports it too.
     "desil": "dtsen_decile", "desil dtsen": "dtsen_decile", "tanggal dtsen": "dtsen_date", "tgl dtsen": "dtsen_date",
 }
-HEADER_SEARCH_ROWS = 40  # title rows (school, date of download) above the header
 PARENTS = {"ayah": "father_name", "ibu": "mother_name", "wali": "guardian_name"}
 PARENT_DETAILS = {"nama", "tahun lahir", "jenjang pendidikan", "pekerjaan", "penghasilan", "nik"}
 
@@ -73,7 +71,7 @@ def field_for(key: str) -> str | None:
 def find_header(rows: list[list]) -> tuple[int, int, list[str]]:
     """(index of the first header row, number of header rows, the header of each column as one
     text). Two rows when the row under the header names parent details under their group."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for index, row in enumerate(rows[:40]):
         keys = [header_key(value) for value in row]
         if "nama" not in keys and "nama peserta didik" not in keys:
             continue
@@ -113,10 +111,8 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     ``values``, ``unknown`` and ``cut_identifiers`` are as for the register import."""
     user = require("student.write", user)
     task = task or Task()
-    # One row at a time from the file, as the register import: the sheet is never held whole as Python rows.
-    count, stream = iter_sheet(Path(path))
-    head = list(itertools.islice(stream, HEADER_SEARCH_ROWS + 1))  # the header, and the row under it
-    header_index, header_rows, headers = find_header(head)
+    rows = read_sheet(Path(path))  # whole, so that calamine's copy of the sheet is gone before the check
+    header_index, header_rows, headers = find_header(rows)
     mapping = {column: field for column, text in enumerate(headers) if (field := field_for(header_key(text)))}
     if "name" not in mapping.values():
         raise KnownError(_("Kolom Nama tidak ditemukan di baris judul."))
@@ -130,9 +126,13 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     seen: dict[tuple[str, str], int] = {}  # (field, number) -> line where the file first had it
     plan: list[tuple[RowResult, Student | None, dict]] = []
     first = header_index + header_rows
-    total = max(count - first, 0)
-    # Each row is let go once checked (a clean row keeps no copy of its cells past PREVIEW_ROWS).
-    for offset, row in enumerate(itertools.chain(head[first:], stream)):
+    total = len(rows) - first
+    # Each row is let go once checked (a clean row keeps no copy of its cells past PREVIEW_ROWS), so a
+    # district's 50,000 rows are not held twice.
+    waiting = rows[first:][::-1]
+    del rows
+    for offset in range(total):
+        row = waiting.pop()
         line = first + offset + 1
         if offset % 500 == 0:
             task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
