@@ -4,7 +4,7 @@ from kupang_desk.models.accounts import AuditEvent, User
 from kupang_desk.models.base import BaseModel, db, now, reading, writing
 from kupang_desk.models.ckg import CkgResult, CkgStudent
 from kupang_desk.models.patients import Patient, PatientIdentifier
-from kupang_desk.models.pcare import PcareOutbox, PcareVisit
+from kupang_desk.models.pcare import PcareOutbox, PcareReferral, PcareVisit
 from kupang_desk.models.queue import QueueEntry
 from kupang_desk.models.reference import (
     Counter,
@@ -36,12 +36,12 @@ ALL_MODELS = [
     Region, Institution, Icd10, Poli, PaymentType, WorkArea, Population, Setting, Counter,
     User, AuditEvent,
     Patient, PatientIdentifier, Visit, VisitDiagnosis, SentReport, SentFile, LateChange, CityFile, SatusehatId,
-    SatusehatOutbox, SatusehatResource, PcareOutbox, PcareVisit, Screening, DiagnosisDay, DiagnosisMonth, DiagnosisYear, VisitDay, VisitArea, QueueEntry,
+    SatusehatOutbox, SatusehatResource, PcareOutbox, PcareVisit, PcareReferral, Screening, DiagnosisDay, DiagnosisMonth, DiagnosisYear, VisitDay, VisitArea, QueueEntry,
     Student, ScholarshipProgramme, Award, AwardEvent, Payout, Promotion, PromotionItem, CkgStudent, CkgResult,
 ]
 
 __all__ = [
     "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "CityFile", "CkgResult", "CkgStudent", "Counter", "DiagnosisDay", "DiagnosisMonth", "DiagnosisYear", "Icd10", "Institution", "LateChange",
-    "Patient", "PatientIdentifier", "PaymentType", "PcareOutbox", "PcareVisit", "Payout", "Poli", "Population", "Promotion", "PromotionItem", "QueueEntry", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "Screening", "SentFile", "SentReport", "Setting",
+    "Patient", "PatientIdentifier", "PaymentType", "PcareOutbox", "PcareReferral", "PcareVisit", "Payout", "Poli", "Population", "Promotion", "PromotionItem", "QueueEntry", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "Screening", "SentFile", "SentReport", "Setting",
     "Student", "User", "Visit", "VisitArea", "VisitDay", "VisitDiagnosis", "WorkArea", "db", "now", "reading", "writing",
 ]

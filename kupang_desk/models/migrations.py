@@ -32,6 +32,7 @@ from kupang_desk.models import (
     LateChange,
     PatientIdentifier,
     PcareOutbox,
+    PcareReferral,
     PcareVisit,
     Population,
     Promotion,
@@ -56,7 +57,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 
 
 class SchemaVersion(BaseModel):
@@ -326,12 +327,19 @@ def _v21_ckg(database: pw.Database, migrator: SchemaMigrator) -> None:
 
 
 def _v22_patient_aid(database: pw.Database, migrator: SchemaMigrator) -> None:
-    """v22: a patient's DTSEN decile and its date, and the PKH, KKS and KIP cards (Inpres 4/2025)."""
+    """v22: a patient's DTSEN decile and its date, the PKH, KKS and KIP cards (Inpres 4/2025), and Prolanis."""
     columns = {column.name for column in database.get_columns("patient")}
     for name, sql in (("dtsen_decile", "SMALLINT"), ("dtsen_date", "DATE"), ("pkh", "BOOLEAN NOT NULL DEFAULT FALSE"),
-                      ("kks", "BOOLEAN NOT NULL DEFAULT FALSE"), ("kip", "BOOLEAN NOT NULL DEFAULT FALSE")):
+                      ("kks", "BOOLEAN NOT NULL DEFAULT FALSE"), ("kip", "BOOLEAN NOT NULL DEFAULT FALSE"),
+                      ("prolanis", "BOOLEAN NOT NULL DEFAULT FALSE")):
         if name not in columns:  # ADD COLUMN in place on both engines (the migrator would rebuild SQLite's table)
             database.execute_sql(f"ALTER TABLE patient ADD COLUMN {name} {sql}")
+
+
+def _v23_pcare_referral(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v23: a JKN visit's rujukan lanjut by P-Care's codes, with its TACC reason."""
+    with database.bind_ctx([PcareReferral]):
+        database.create_tables([PcareReferral])
 
 
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
@@ -356,4 +364,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     20: _v20_dtsen,
     21: _v21_ckg,
     22: _v22_patient_aid,
+    23: _v23_pcare_referral,
 }

@@ -48,6 +48,7 @@ class Patient(BaseModel):
     pkh = pw.BooleanField(default=False)
     kks = pw.BooleanField(default=False)
     kip = pw.BooleanField(default=False)
+    prolanis = pw.BooleanField(default=False)  # in BPJS's chronic disease programme (hypertension, diabetes)
     merged_into = pw.ForeignKeyField("self", null=True, backref="merged_from", index=False)
     deleted_at = pw.DateTimeField(null=True)
     deleted_reason = pw.CharField(max_length=200, default="")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from kupang_desk.models.accounts import User
 from kupang_desk.models.base import BaseModel, IdentifierField, now
 from kupang_desk.models.visits import Visit
 
@@ -51,3 +52,23 @@ class PcareVisit(BaseModel):
 
     class Meta:
         table_name = "pcare_visit"
+
+
+class PcareReferral(BaseModel):
+    """A JKN visit referred to hospital (rujukan lanjut), as P-Care wants it: the subspecialty and the
+    receiving facility by BPJS's own codes (chosen from P-Care's lists), the planned day, and for a
+    diagnosis BPJS counts as non-specialist the TACC reason (Time, Age, Complication, Comorbidity)."""
+
+    visit = pw.ForeignKeyField(Visit, backref="+", unique=True)
+    subspecialty_code = pw.CharField(max_length=10)
+    subspecialty_name = pw.CharField(max_length=120, default="")
+    facility_code = IdentifierField(max_length=20)  # kdppk
+    facility_name = pw.CharField(max_length=150, default="")
+    planned_on = pw.DateField()  # tglEstRujuk
+    tacc = pw.SmallIntegerField(default=-1)  # -1: none
+    tacc_reason = pw.CharField(max_length=150, default="")
+    by = pw.ForeignKeyField(User, null=True, backref="+", index=False)
+    updated_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        table_name = "pcare_referral"

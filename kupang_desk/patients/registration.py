@@ -73,6 +73,7 @@ class PatientForm:
     pkh: bool = False
     kks: bool = False
     kip: bool = False
+    prolanis: bool = False
 
     @classmethod
     def from_patient(cls, patient: Patient) -> PatientForm:
@@ -147,7 +148,7 @@ def _aid(result: Review, form: PatientForm, today: dt.date | None) -> None:
         result.errors["dtsen_date"] = _("Tanggal data DTSEN tidak boleh sesudah hari ini.")
     elif values["dtsen_decile"] is not None and form.dtsen_date is None:
         result.errors["dtsen_date"] = _("Isi tanggal data DTSEN: desil berubah tiap pemutakhiran.")
-    for card in ("pkh", "kks", "kip"):
+    for card in ("pkh", "kks", "kip", "prolanis"):
         values[card] = bool(getattr(form, card))
 
 

@@ -101,6 +101,9 @@ class Kunjungan:
     vitals: dict[str, int | float] | None = None
     temperature: float | None = None
     number: str = ""
+    referral: dict[str, Any] | None = None  # rujukLanjut: the receiving facility and subspecialty (P-Care's codes)
+    tacc: int = -1  # a non-specialist diagnosis referred: 1 Time, 2 Age, 3 Complication, 4 Comorbidity
+    tacc_reason: str = ""
 
     def body(self) -> dict[str, Any]:
         vitals = self.vitals or {}
@@ -113,7 +116,8 @@ class Kunjungan:
                 "lingkarPerut": vitals.get("lingkarPerut", 0), "suhu": str(self.temperature) if self.temperature else None,
                 "kdStatusPulang": self.discharge_code, "tglPulang": day_text(self.day), "kdDokter": self.doctor_code,
                 "kdDiag1": diagnoses[0], "kdDiag2": diagnoses[1], "kdDiag3": diagnoses[2],
-                "kdPoliRujukInternal": None, "rujukLanjut": None, "kdTacc": -1, "alasanTacc": None,
+                "kdPoliRujukInternal": None, "rujukLanjut": self.referral, "kdTacc": self.tacc,
+                "alasanTacc": self.tacc_reason or None,
                 "terapiObat": self.therapy or "-", "terapiNonObat": "-", "bmhp": "-"}
 
 
@@ -258,6 +262,29 @@ class Client:
         require("visit.write", user)
         self.call("DELETE", f"kunjungan/{number}")
 
+    def specialties(self, *, user: SignedIn | None = None) -> list[Reference]:
+        """P-Care's specialties (spesialis), for a rujukan lanjut."""
+        require("visit.write", user)
+        return _references(self._list("spesialis"), "kdSpesialis", "nmSpesialis")
+
+    def subspecialties(self, specialty: str, *, user: SignedIn | None = None) -> list[Reference]:
+        require("visit.write", user)
+        return _references(self._list(f"spesialis/{specialty}/subspesialis"), "kdSubSpesialis", "nmSubSpesialis")
+
+    def facilities(self, subspecialty: str, day: dt.date, *, facility_kind: str = "0",
+                   user: SignedIn | None = None) -> list[Reference]:
+        """The hospitals that take this subspecialty on ``day``, as P-Care lists them (kdppk), with how
+        full they are in the name ("RSUD Prof. W. Z. Johannes · 12/40 rujukan")."""
+        require("visit.write", user)
+        found = []
+        for entry in self._list(f"spesialis/rujuk/subspesialis/{subspecialty}/sarana/{facility_kind}/tglEstRujuk/{day_text(day)}"):
+            if entry.get("kdppk"):
+                name = str(entry.get("nmppk") or "")
+                if entry.get("kapasitas"):
+                    name += f" · {entry.get('jmlRujuk', 0)}/{entry['kapasitas']}"
+                found.append(Reference(str(entry["kdppk"]), name))
+        return found
+
     def references(self, *, user: SignedIn | None = None) -> dict[str, list[Reference]]:
         """P-Care's own lists the office chooses its codes from (``REFERENCE_LISTS``)."""
         require("settings.edit", user)
@@ -266,6 +293,10 @@ class Client:
             found[name] = [Reference(str(entry.get(code, "")), str(entry.get(label, ""))) for entry in _listed(self.call("GET", path))
                            if isinstance(entry, dict) and entry.get(code)]
         return found
+
+
+def _references(entries: list[dict], code: str, label: str) -> list[Reference]:
+    return [Reference(str(entry[code]), str(entry.get(label) or "")) for entry in entries if entry.get(code)]
 
 
 def _listed(response: Any) -> list[dict]:

@@ -9,9 +9,10 @@ from the office's own visits so the head sees them during the month, not after B
   by the office from BPJS's letter: the program does not ship a list it cannot cite) per JKN visit;
   target below 2%.
 - Rasio peserta Prolanis terkendali (RPPT): BPJS counts Prolanis members with their blood pressure or
-  blood sugar controlled; the office's visits know the blood pressure, so the figure shown is JKN
-  patients with hypertension seen this month whose last blood pressure was below 140/90; target at
-  least 5%. Blood sugar (HbA1c) is not recorded by Kupang Desk and is not in it.
+  blood sugar controlled. Once the office marks its Prolanis members (data pasien > Prolanis), the
+  figure is those members with hypertension seen this month whose last blood pressure was below
+  140/90; before that, every JKN patient with hypertension seen this month, and the line says so.
+  Target at least 5%. Blood sugar (HbA1c) is not recorded by Kupang Desk and is not in it.
 
 Targets: ``../shared/domain/layanan-primer-2025.md`` (Peraturan BPJS Kesehatan on KBK).
 """
@@ -28,7 +29,7 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import FormInvalid
 from kupang_desk.formatting import format_decimal, format_number
 from kupang_desk.i18n import _
-from kupang_desk.models import Icd10, PaymentType, Visit, VisitDiagnosis, writing
+from kupang_desk.models import Icd10, Patient, PaymentType, Visit, VisitDiagnosis, writing
 from kupang_desk.visits.icd import normalize_code
 
 CONTACT_TARGET = 150  # per mil, at least
@@ -115,22 +116,33 @@ def _controlled(day: dt.date) -> Indicator:
     month was below 140/90."""
     hypertensive = (VisitDiagnosis.select(VisitDiagnosis.visit).join(Icd10, on=(VisitDiagnosis.icd10 == Icd10.code))
                     .where(Icd10.category.in_(HYPERTENSION)))
+    members = Patient.select(Patient.id).where(Patient.prolanis)
+    marked = members.exists()  # the office marks its Prolanis members: then only they count
+    visits = _jkn_visits(day).where(Visit.id.in_(hypertensive))
+    if marked:
+        visits = visits.where(Visit.patient.in_(members))
     latest: dict[int, tuple[dt.datetime, int | None, int | None]] = {}
-    for patient, at, systolic, diastolic in (_jkn_visits(day).where(Visit.id.in_(hypertensive))
-                                             .select(Visit.patient, Visit.visit_at, Visit.systolic, Visit.diastolic).tuples()):
+    for patient, at, systolic, diastolic in visits.select(Visit.patient, Visit.visit_at, Visit.systolic,
+                                                          Visit.diastolic).tuples():
         if systolic is not None and (patient not in latest or at > latest[patient][0]):
             latest[patient] = (at, systolic, diastolic)
         latest.setdefault(patient, (at, None, None))
-    title = _("Hipertensi terkendali")
+    title = _("Prolanis terkendali (hipertensi)") if marked else _("Hipertensi terkendali")
     target = _("paling sedikit {n}%").format(n=format_decimal(float(RPPT_TARGET)))
     if not latest:
-        return Indicator("rppt", title, "-", target, None, _("belum ada pasien JKN dengan hipertensi bulan ini"))
+        return Indicator("rppt", title, "-", target, None, _("belum ada peserta Prolanis dengan hipertensi bulan ini") if marked
+                         else _("belum ada pasien JKN dengan hipertensi bulan ini"))
     controlled = sum(1 for _at, s, d in latest.values() if s is not None and d is not None
                      and s < CONTROLLED_BELOW[0] and d < CONTROLLED_BELOW[1])
     ratio = _percent(controlled, len(latest))
+    if marked:
+        counted = _("{n} dari {total} peserta Prolanis dengan hipertensi bulan ini, tekanan darah terakhir di bawah 140/90 "
+                    "(gula darah tidak dicatat di Kupang Desk)")
+    else:
+        counted = _("{n} dari {total} pasien JKN dengan hipertensi bulan ini, tekanan darah terakhir di bawah 140/90; tandai "
+                    "peserta Prolanis di data pasien agar hanya mereka yang dihitung")
     return Indicator("rppt", title, f"{format_decimal(float(ratio))}%", target, ratio >= RPPT_TARGET,
-                     _("{n} dari {total} pasien JKN dengan hipertensi bulan ini, tekanan darah terakhir di bawah 140/90 "
-                       "(gula darah tidak dicatat di Kupang Desk)").format(n=format_number(controlled), total=format_number(len(latest))))
+                     counted.format(n=format_number(controlled), total=format_number(len(latest))))
 
 
 def save_figures(members: int, non_specialist: str, *, user: SignedIn | None = None) -> tuple[int, list[str]]:

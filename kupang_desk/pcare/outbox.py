@@ -34,7 +34,7 @@ RECHECK_INCOMPLETE = dt.timedelta(minutes=10)
 BATCH = 200
 # The codes P-Care owns, chosen by the office from P-Care's own reference lists (Pengaturan > P-Care,
 # "Ambil daftar dari P-Care"): never guessed, since a wrong code is accepted and wrong.
-CODES = ("doctor", "awareness", "discharge")
+CODES = ("doctor", "awareness", "discharge", "referral")  # referral: the discharge status of a rujukan lanjut
 
 
 def enabled() -> bool:
@@ -48,12 +48,14 @@ def codes() -> dict:
     return {"poli": dict(chosen.get("poli") or {}), **{name: str(chosen.get(name) or "") for name in CODES}}
 
 
-def save_codes(poli: dict[int, str], doctor: str, awareness: str, discharge: str, *, turn_on: bool | None = None,
-               user: SignedIn | None = None) -> dict:
-    """Keeps the codes chosen from P-Care's lists (and, when given, whether JKN visits are sent)."""
+def save_codes(poli: dict[int, str], doctor: str, awareness: str, discharge: str, *, referral: str = "",
+               turn_on: bool | None = None, user: SignedIn | None = None) -> dict:
+    """Keeps the codes chosen from P-Care's lists (and, when given, whether JKN visits are sent). The
+    referral's discharge status is needed only once a visit is referred to hospital (its row says so)."""
     user = require("settings.edit", user)
     cleaned = {"poli": {str(poli_id): code.strip() for poli_id, code in poli.items() if code and code.strip()},
-               "doctor": doctor.strip(), "awareness": awareness.strip(), "discharge": discharge.strip()}
+               "doctor": doctor.strip(), "awareness": awareness.strip(), "discharge": discharge.strip(),
+               "referral": referral.strip()}
     errors = {name: _("Pilih {what} dari daftar P-Care.").format(what=label) for name, label in (
         ("doctor", _("dokter")), ("awareness", _("kesadaran")), ("discharge", _("status pulang"))) if turn_on and not cleaned[name]}
     if turn_on and not cleaned["poli"]:

@@ -23,6 +23,7 @@ from kupang_desk.i18n import _
 from kupang_desk.models import (
     Patient,
     PcareOutbox,
+    PcareReferral,
     PcareVisit,
     Poli,
     Visit,
@@ -287,10 +288,12 @@ def _prepare(visit: Visit, provider_code: str, held: PcareVisit | None = None) -
                       .order_by(VisitDiagnosis.is_primary.desc(), VisitDiagnosis.position).tuples())
     if not diagnoses:
         missing.append(_("Kunjungan belum punya diagnosis."))
-    if visit.referral_kind == "external":
-        missing.append(_("Rujukan ke {place}: rujukan lanjut BPJS dibuat di aplikasi P-Care (faskes tujuan dan spesialis "
-                         "menurut kode BPJS); kunjungan ini tidak dikirim otomatis.").format(
-            place=visit.referral_facility or _("faskes lanjutan")))
+    referral = PcareReferral.get_or_none(PcareReferral.visit == visit.id) if visit.referral_kind == "external" else None
+    if visit.referral_kind == "external" and referral is None:
+        missing.append(_("Rujukan ke {place}: pilih faskes tujuan dan subspesialis dari daftar P-Care (Antrean P-Care > "
+                         "Lengkapi rujukan BPJS).").format(place=visit.referral_facility or _("faskes lanjutan")))
+    if referral is not None and not chosen["referral"]:
+        missing.append(_("Kode status pulang untuk rujukan lanjut belum dipilih (Pengaturan > P-Care)."))
     if missing:
         return _Prepared(None, None, missing)
     vitals = {sign.pcare: _number(getattr(visit, sign.field)) for sign in SIGNS
@@ -299,12 +302,22 @@ def _prepare(visit: Visit, provider_code: str, held: PcareVisit | None = None) -
     registration = Registration(card_number=card, day=day, poli_code=poli_code, provider_code=provider_code,
                                 complaint=visit.complaint, sick=not all(code.startswith("Z") for code in diagnoses),
                                 vitals=vitals)  # a healthy visit (kunjSakit false): only Z codes, a check-up, KB, ANC
+    referred = _referred(referral, chosen["referral"]) if referral is not None else {}
     kunjungan = Kunjungan(card_number=card, day=day, poli_code=poli_code, doctor_code=chosen["doctor"],
-                          awareness_code=chosen["awareness"], discharge_code=chosen["discharge"], diagnoses=diagnoses,
+                          awareness_code=chosen["awareness"], discharge_code=referred.pop("discharge_code", chosen["discharge"]),
+                          diagnoses=diagnoses,
                           complaint=visit.complaint, anamnesis=visit.anamnesis, therapy=visit.therapy, vitals=vitals,
                           temperature=float(visit.temperature_c) if visit.temperature_c is not None else None,
-                          number=held.visit_number if held is not None else "")
+                          number=held.visit_number if held is not None else "",
+                          **referred)
     return _Prepared(registration, kunjungan, [])
+
+
+def _referred(referral: PcareReferral, discharge_code: str) -> dict:
+    """The kunjungan's rujukan lanjut: facility, subspecialty and day by P-Care's codes, with TACC."""
+    return {"discharge_code": discharge_code, "tacc": referral.tacc, "tacc_reason": referral.tacc_reason,
+            "referral": {"kdppk": referral.facility_code, "tglEstRujuk": day_text(referral.planned_on),
+                         "subSpesialis": {"kdSubSpesialis1": referral.subspecialty_code, "kdSarana": None}, "khusus": None}}
 
 
 def send(client: Client, provider_code: str, *, task: Task | None = None, user: SignedIn | None = None, **options) -> Pass:

@@ -96,6 +96,8 @@ class OutboxDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.send_button)
+        for extra in self.extra_buttons():
+            buttons.addWidget(extra)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -112,6 +114,10 @@ class OutboxDialog(QDialog):
         close.clicked.connect(self.close)
 
     # -- what each service says
+    def extra_buttons(self) -> list[QPushButton]:
+        """The service's own actions on the chosen row, beside Kirim ulang and Kirim sekarang."""
+        return []
+
     def window_title(self) -> str:
         raise NotImplementedError
 

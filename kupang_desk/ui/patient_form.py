@@ -180,11 +180,14 @@ class PatientFormDialog(DiscardGuard, QDialog):
         row = QHBoxLayout(cards)
         row.setContentsMargins(0, 0, 0, 0)
         self.pkh, self.kks, self.kip = QCheckBox(_("PKH")), QCheckBox(_("KKS")), QCheckBox(_("KIP"))
-        for name, box in (("pkh", self.pkh), ("kks", self.kks), ("kip", self.kip)):
+        self.prolanis = QCheckBox(_("Prolanis (BPJS)"))
+        self.prolanis.setToolTip(_("Peserta Program Pengelolaan Penyakit Kronis BPJS: dihitung pada rasio Prolanis "
+                                   "terkendali di Beranda"))
+        for name, box in (("pkh", self.pkh), ("kks", self.kks), ("kip", self.kip), ("prolanis", self.prolanis)):
             box.setObjectName(name)
             row.addWidget(box)
         row.addStretch(1)
-        f.add("cards", _("Kartu bantuan"), cards)
+        f.add("cards", _("Kartu dan program"), cards)
         self.reason = line(placeholder=_("misalnya: salah ketik tanggal lahir, sesuai KTP"))
         if patient is not None:
             f.add("reason", _("Alasan perubahan"), self.reason)
@@ -275,7 +278,7 @@ class PatientFormDialog(DiscardGuard, QDialog):
         select_data(self.marital_status, form.marital_status)
         select_data(self.dtsen_decile, form.dtsen_decile or None)
         self.dtsen_date.setText(date_text(form.dtsen_date))
-        for box, held in ((self.pkh, form.pkh), (self.kks, form.kks), (self.kip, form.kip)):
+        for box, held in ((self.pkh, form.pkh), (self.kks, form.kks), (self.kip, form.kip), (self.prolanis, form.prolanis)):
             box.setChecked(held)
 
     def current_form(self) -> PatientForm:
@@ -289,7 +292,7 @@ class PatientFormDialog(DiscardGuard, QDialog):
             address=self.address.text(), rt=self.rt.text(), rw=self.rw.text(),
             kelurahan_code=self.kelurahan.currentData(), no_nik_reason=self.no_nik_reason.text(),
             dtsen_decile=self.dtsen_decile.currentData() or "", dtsen_date=parse_date_text(self.dtsen_date.text()),
-            pkh=self.pkh.isChecked(), kks=self.kks.isChecked(), kip=self.kip.isChecked(),
+            pkh=self.pkh.isChecked(), kks=self.kks.isChecked(), kip=self.kip.isChecked(), prolanis=self.prolanis.isChecked(),
         )
 
     # --- checking --------------------------------------------------------------------

@@ -7,7 +7,9 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
+    QPushButton,
     QWidget,
 )
 
@@ -17,6 +19,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
 from kupang_desk.pcare import connection, outbox, outbox_view, sending
 from kupang_desk.ui import outbox_dialog
+from kupang_desk.ui.feedback import say
 from kupang_desk.ui.operations import Operation, run_in_background
 
 log = logging.getLogger(__name__)
@@ -129,6 +132,34 @@ class OutboxDialog(outbox_dialog.OutboxDialog):
     """Antrean P-Care: every JKN visit row with its state, P-Care's words and the numbers it gave."""
 
     names = "pcareOutbox"
+
+    def extra_buttons(self) -> list[QPushButton]:
+        self.referral_button = QPushButton(_("Lengkapi rujukan BPJS..."))
+        self.referral_button.setObjectName("pcareReferral")
+        self.referral_button.setToolTip(_("Untuk kunjungan yang dirujuk ke rumah sakit: faskes tujuan dan subspesialis "
+                                          "dari daftar P-Care, dan alasan TACC bila perlu"))
+        self.referral_button.clicked.connect(lambda: self.complete_referral())
+        self.referral_dialog: QDialog | None = None
+        return [self.referral_button]
+
+    def complete_referral(self) -> QDialog | None:
+        """The chosen row's visit, referred to hospital: its rujukan lanjut by P-Care's codes."""
+        from kupang_desk.ui.pcare_referral import ReferralDialog
+
+        chosen = self.selected()
+        if len(chosen) != 1:
+            say(self.message, _("Pilih satu baris kunjungan yang dirujuk."), error=True)
+            return None
+        try:
+            dialog = ReferralDialog(chosen[0].visit_id, self)
+        except KnownError as error:
+            say(self.message, str(error), error=True)
+            return None
+        dialog.saved.connect(self.reload)
+        dialog.saved.connect(self.retried)  # the sender looks now
+        dialog.open()
+        self.referral_dialog = dialog
+        return dialog
 
     def window_title(self) -> str:
         return _("Antrean P-Care")

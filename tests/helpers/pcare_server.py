@@ -61,6 +61,18 @@ DOCTORS = [{"kdDokter": "D131491", "nmDokter": "dr. Maria Goreti"}, {"kdDokter":
 AWARENESS = [{"kdSadar": "S1", "nmSadar": "Compos mentis"}, {"kdSadar": "S2", "nmSadar": "Somnolence"}]
 DISCHARGE = [{"kdStatusPulang": "B3", "nmStatusPulang": "Berobat Jalan"}, {"kdStatusPulang": "B4", "nmStatusPulang": "Rujuk Vertikal"}]
 REFERENCES = {"poli": POLI, "dokter": DOCTORS, "kesadaran": AWARENESS, "statuspulang": DISCHARGE}
+# Rujukan lanjut: specialties, their subspecialties, and the hospitals taking each (codes of its own).
+SPECIALTIES = [{"kdSpesialis": "INT", "nmSpesialis": "PENYAKIT DALAM"}, {"kdSpesialis": "ANA", "nmSpesialis": "ANAK"}]
+SUBSPECIALTIES = {"INT": [{"kdSubSpesialis": "26", "nmSubSpesialis": "PENYAKIT DALAM", "kdPoliRujuk": "INT"},
+                          {"kdSubSpesialis": "3", "nmSubSpesialis": "GINJAL-HIPERTENSI", "kdPoliRujuk": "IGH"}],
+                  "ANA": [{"kdSubSpesialis": "10", "nmSubSpesialis": "ANAK", "kdPoliRujuk": "ANA"}]}
+FACILITIES = {"26": [{"kdppk": "0191R001", "nmppk": "RSUD PROF DR W Z JOHANNES", "kapasitas": 40, "jmlRujuk": 12},
+                     {"kdppk": "0191R005", "nmppk": "RS SILOAM KUPANG", "kapasitas": 20, "jmlRujuk": 20}],
+              "3": [{"kdppk": "0191R001", "nmppk": "RSUD PROF DR W Z JOHANNES", "kapasitas": 10, "jmlRujuk": 2}],
+              "10": [{"kdppk": "0191R002", "nmppk": "RSU MAMAMIA", "kapasitas": 15, "jmlRujuk": 3}]}
+REFERRAL_DISCHARGE = "B4"
+# BPJS's non-specialist diagnoses that the stand-in enforces TACC for (a few of the 144).
+NON_SPECIALIST = {"J06.9", "K29.7", "A09"}
 
 
 class PcareStandIn:
@@ -164,6 +176,14 @@ class PcareStandIn:
             return 200, self._ok({"count": len(found), "list": found}, stamp)
         if parts[0] == "kunjungan":
             return self._visit(method, parts, body, stamp)
+        if method == "GET" and parts[0] == "spesialis":
+            if len(parts) == 1:
+                return 200, self._ok({"count": len(SPECIALTIES), "list": SPECIALTIES}, stamp)
+            if parts[1] == "rujuk" and len(parts) == 8:  # rujuk/subspesialis/{kd}/sarana/{s}/tglEstRujuk/{day}
+                listed = FACILITIES.get(parts[3], [])
+                return 200, self._ok({"count": len(listed), "list": listed}, stamp)
+            listed = SUBSPECIALTIES.get(parts[1], [])
+            return 200, self._ok({"count": len(listed), "list": listed}, stamp)
         if method == "GET" and parts[0] in REFERENCES:
             listed = REFERENCES[parts[0]]
             return 200, self._ok({"count": len(listed), "list": listed}, stamp)
@@ -190,6 +210,15 @@ class PcareStandIn:
                 return refused(field, f"{field} tidak valid")
         if not data.get("kdDiag1"):
             return refused("kdDiag1", "Diagnosa wajib diisi")
+        referral = data.get("rujukLanjut")
+        if referral:
+            sub = (referral.get("subSpesialis") or {}).get("kdSubSpesialis1")
+            if referral.get("kdppk") not in {f["kdppk"] for f in FACILITIES.get(sub, [])}:
+                return refused("kdppk", "Faskes rujukan tidak valid untuk subspesialis tersebut")
+            if data.get("kdStatusPulang") != REFERRAL_DISCHARGE:
+                return refused("kdStatusPulang", "Status pulang harus Rujuk Vertikal untuk rujukan lanjut")
+            if data.get("kdDiag1") in NON_SPECIALIST and data.get("kdTacc") in (-1, None):
+                return refused("kdTacc", "Diagnosa non spesialistik, TACC wajib diisi")
         if method == "PUT":
             if data.get("noKunjungan") not in self.visits:
                 return refused("noKunjungan", "Data kunjungan tidak ditemukan")

@@ -41,7 +41,7 @@ def _make_version_1(url: str) -> None:
                     db.execute_sql(f"DROP TRIGGER {name}")
             db.execute_sql(f"DROP TABLE {kept.table}")
         # Undo v22: the family's DTSEN decile and aid cards.
-        for column in ("dtsen_decile", "dtsen_date", "pkh", "kks", "kip"):
+        for column in ("dtsen_decile", "dtsen_date", "pkh", "kks", "kip", "prolanis"):
             run(migrator.drop_column("patient", column))
         # Undo v16: the mother's NIK of a baby without one.
         run(migrator.drop_column("patient", "mother_nik"))

@@ -67,3 +67,19 @@ def test_a_pasted_list_keeps_known_codes_and_names_the_unknown_ones(database):
     assert kbk.save_figures(1234, "a09 J06.9; k29.7 J069")[1] == ["A09", "J06.9", "K29.7"]
     with pytest.raises(FormInvalid, match="Bukan kode ICD-10 yang dikenal: XYZ, 12"):
         kbk.save_figures(1234, "A09 XYZ 12")
+
+
+def test_once_prolanis_members_are_marked_only_they_count_as_controlled(database):
+    from kupang_desk.patients.registration import PatientForm, update
+
+    an_institution()
+    yohanes, maria, _petrus, _paying = _people()
+    new_visit(yohanes, MORNING, "I10", vitals={"systolic": "132", "diastolic": "84"})
+    new_visit(maria, MORNING, "I10", vitals={"systolic": "160", "diastolic": "100"})
+    assert by_key()["rppt"].value == "50%" and "tandai peserta Prolanis" in by_key()["rppt"].counted
+    form = PatientForm.from_patient(maria)
+    form.prolanis = True
+    update(maria.id, form, reason="peserta Prolanis menurut BPJS", accept_warnings=True, today=TODAY)
+    rppt = by_key()["rppt"]
+    assert (rppt.title, rppt.value, rppt.met) == ("Prolanis terkendali (hipertensi)", "0%", False)  # Maria only
+    assert "1 peserta Prolanis" in rppt.counted

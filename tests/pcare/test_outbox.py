@@ -14,7 +14,7 @@ from kupang_desk.accounts.permissions import PermissionDenied, SystemActor
 from kupang_desk.errors import FormInvalid
 from kupang_desk.models import AuditEvent, PcareOutbox, PcareVisit, writing
 from kupang_desk.patients import registration
-from kupang_desk.pcare import outbox, sending
+from kupang_desk.pcare import outbox, referral, sending
 from kupang_desk.pcare.client import Client
 from kupang_desk.visits.diagnoses import DiagnosisLine
 from kupang_desk.visits.recording import correct_visit, delete_visit, form_of
@@ -40,7 +40,7 @@ def an_office(*, codes: bool = True) -> None:
     awareness and discharge codes chosen from the stand-in's lists."""
     an_institution()
     if codes:
-        outbox.save_codes({poli(): "P01"}, "D131491", "S1", "B3", turn_on=True)
+        outbox.save_codes({poli(): "P01"}, "D131491", "S1", "B3", referral="B4", turn_on=True)
     else:
         with writing():
             settings.put("pcare.enabled", True)
@@ -207,13 +207,71 @@ def test_server_down_waits_with_backoff_and_a_wrong_secret_stops_the_run(databas
     assert send(pcare_service).sent == 1
 
 
-def test_an_external_referral_is_left_to_p_care_s_own_rujukan_with_the_reason(database, pcare_service):
+def referred(patient, code: str):
+    return new_visit(patient, AT, code, referral_kind="external", referral_facility="RSUD W. Z. Johannes",
+                     referral_specialty="Penyakit Dalam")
+
+
+def test_an_external_referral_waits_for_p_care_s_codes_then_goes_with_them(database, pcare_service):
     an_office()
     yohanes, _maria = members()
-    new_visit(yohanes, AT, "I10", referral_kind="external", referral_facility="RSUD W. Z. Johannes",
-              referral_specialty="Penyakit Dalam")
+    visit = referred(yohanes, "I10")
     assert send(pcare_service).incomplete == 1
-    assert "rujukan lanjut BPJS dibuat di aplikasi P-Care" in PcareOutbox.get().message
+    assert "pilih faskes tujuan dan subspesialis dari daftar P-Care" in PcareOutbox.get().message
+    client = client_of(pcare_service)
+    (internal, _children) = client.specialties()
+    sub = client.subspecialties(internal.code)[0]
+    places = client.facilities(sub.code, DAY + dt.timedelta(days=2))
+    assert [p.name for p in places] == ["RSUD PROF DR W Z JOHANNES · 12/40", "RS SILOAM KUPANG · 20/20"]
+    referral.save_referral(visit.id, referral.Choice(sub.code, sub.name, places[0].code, places[0].name,
+                                                     DAY + dt.timedelta(days=2)))
+    assert PcareOutbox.get().next_try_at <= clock.now()  # goes on the next run, not in ten minutes
+    assert send(pcare_service).sent == 1
+    (sent,) = pcare_service.visits.values()
+    assert sent["rujukLanjut"]["kdppk"] == "0191R001" and sent["rujukLanjut"]["subSpesialis"]["kdSubSpesialis1"] == "26"
+    assert (sent["kdStatusPulang"], sent["kdTacc"], sent["rujukLanjut"]["tglEstRujuk"]) == (
+        "B4", -1, (DAY + dt.timedelta(days=2)).strftime("%d-%m-%Y"))
+
+
+def test_a_non_specialist_diagnosis_is_referred_only_with_a_tacc_reason(database, pcare_service):
+    an_office()
+    with writing():
+        settings.put("pcare.non_specialist", ["J06.9", "K29"])
+    yohanes, _maria = members()
+    visit = referred(yohanes, "J06.9")
+    choice = referral.Choice("26", "PENYAKIT DALAM", "0191R001", "RSUD PROF DR W Z JOHANNES", DAY + dt.timedelta(days=1))
+    with pytest.raises(FormInvalid) as refused:
+        referral.save_referral(visit.id, choice)
+    assert "144 diagnosis non-spesialistik" in refused.value.errors["tacc"]
+    with pytest.raises(FormInvalid) as refused:
+        referral.save_referral(visit.id, dataclasses.replace(choice, tacc=1, tacc_reason="sudah lama"))
+    assert "tacc_reason" in refused.value.errors
+    referral.save_referral(visit.id, dataclasses.replace(choice, tacc=1, tacc_reason=">= 7 Hari"))
+    assert send(pcare_service).sent == 1
+    (sent,) = pcare_service.visits.values()
+    assert (sent["kdTacc"], sent["alasanTacc"]) == (1, ">= 7 Hari")
+    # Complication names the complicating diagnosis as P-Care shows it: code - title.
+    saved = referral.save_referral(visit.id, dataclasses.replace(choice, tacc=3, tacc_reason="e11.5"))
+    assert saved.tacc_reason.startswith("E11.5 - ")
+
+
+def test_without_the_office_s_list_p_care_itself_refuses_a_non_specialist_referral_in_its_words(database, pcare_service):
+    an_office()  # the office never pasted BPJS's list: the program cannot know J06.9 needs TACC; P-Care does
+    yohanes, _maria = members()
+    visit = referred(yohanes, "J06.9")
+    referral.save_referral(visit.id, referral.Choice("26", "PENYAKIT DALAM", "0191R001", "RSUD", DAY + dt.timedelta(days=1)))
+    result = send(pcare_service)
+    assert result.failed == 1 and "TACC wajib diisi" in PcareOutbox.get().message
+
+
+def test_a_referral_needs_the_office_s_referral_discharge_code(database, pcare_service):
+    an_institution()
+    outbox.save_codes({poli(): "P01"}, "D131491", "S1", "B3", turn_on=True)  # no referral status chosen
+    yohanes, _maria = members()
+    visit = referred(yohanes, "I10")
+    referral.save_referral(visit.id, referral.Choice("26", "PENYAKIT DALAM", "0191R001", "RSUD", DAY + dt.timedelta(days=1)))
+    assert send(pcare_service).incomplete == 1
+    assert "status pulang untuk rujukan lanjut" in PcareOutbox.get().message
 
 
 def test_a_restored_backup_asks_p_care_before_sending_again(database, pcare_service):

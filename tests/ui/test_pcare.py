@@ -239,3 +239,38 @@ def test_the_head_sees_the_kbk_figures_on_the_beranda_once_bpjs_figures_are_ente
     assert "Angka kontak: <b style=\"color: #1b7f3b;\">200‰</b>" in text  # 1 of 5 members: over 150
     assert "Rujukan non-spesialistik: <b style=\"color: #b00020;\">100%</b>" in text  # the one visit: referred, A09
     assert "Hipertensi terkendali: <b style=\"color: #777777;\">-</b>" in text
+
+
+def test_a_referral_is_completed_from_p_care_s_own_lists_with_tacc_and_then_goes(window, qtbot, pcare_service):
+    from kupang_desk.models import PaymentType, Poli, writing
+    from kupang_desk.pcare import outbox
+    from tests.helpers.clock import TODAY
+    from tests.helpers.factories import new_patient, new_visit
+
+    _fill_pcare(qtbot, window, pcare_service.url)
+    outbox.save_codes({Poli.get(Poli.name == "Umum").id: "P01"}, "D131491", "S1", "B3", referral="B4", turn_on=True)
+    with writing():
+        settings.put("pcare.non_specialist", ["J06"])
+    member = new_patient(bpjs_number=stand_in.YOHANES["noKartu"], payment_type_id=PaymentType.get(PaymentType.code == "PBI-N").id)
+    new_visit(member, dt.datetime.combine(TODAY, dt.time(9, 0)), "J06.9", referral_kind="external",
+              referral_facility="RSUD W. Z. Johannes")
+    window.visits_changed()
+    qtbot.waitUntil(lambda: window.pcare.running is None and "perlu dilengkapi" in window.pcare.label.text(), timeout=10000)
+    dialog = window.pcare.show_outbox()
+    dialog.table.selectRow(0)
+    referral = dialog.complete_referral()
+    assert referral is not None and "J06.9" in referral.message.text()  # TACC is asked for at once
+    qtbot.waitUntil(lambda: referral.subspecialty.count() == 2, timeout=10000)  # Penyakit dalam's, from P-Care
+    qtbot.mouseClick(referral.find_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: referral.facility.count() == 2, timeout=10000)
+    assert "RSUD PROF DR W Z JOHANNES · 12/40" in referral.facility.itemText(0)
+    assert not referral.save() and "144 diagnosis" in referral.form.message("tacc")  # no TACC: refused beside the field
+    referral.tacc.setCurrentIndex(referral.tacc.findData(1))
+    referral.reason.setCurrentIndex(referral.reason.findData(">= 7 Hari"))
+    with qtbot.waitSignal(referral.saved):
+        assert referral.save()
+    qtbot.waitUntil(lambda: window.pcare.running is None and len(pcare_service.visits) == 1, timeout=10000)
+    (sent,) = pcare_service.visits.values()
+    assert (sent["rujukLanjut"]["kdppk"], sent["kdTacc"], sent["alasanTacc"], sent["kdStatusPulang"]) == (
+        "0191R001", 1, ">= 7 Hari", "B4")
+    dialog.close()

@@ -136,14 +136,16 @@ class CodesBox(QGroupBox):
             box = self.poli_boxes[poli_id] = QComboBox()
             _choice(box, [], chosen["poli"].get(str(poli_id), ""))
             self.polis.setCellWidget(row, 1, box)
-        self.doctor, self.awareness, self.discharge = QComboBox(), QComboBox(), QComboBox()
-        for name, box in (("doctor", self.doctor), ("awareness", self.awareness), ("discharge", self.discharge)):
+        self.doctor, self.awareness, self.discharge, self.referral = QComboBox(), QComboBox(), QComboBox(), QComboBox()
+        for name, box in (("doctor", self.doctor), ("awareness", self.awareness), ("discharge", self.discharge),
+                          ("referral", self.referral)):
             box.setObjectName(f"pcare_{name}")
             _choice(box, [], chosen[name])
         form = QFormLayout()
         form.addRow(_("Dokter penanggung jawab:"), self.doctor)
         form.addRow(_("Kesadaran (pasien rawat jalan):"), self.awareness)
         form.addRow(_("Status pulang (berobat jalan):"), self.discharge)
+        form.addRow(_("Status pulang (rujuk lanjut):"), self.referral)
         self.save_button = QPushButton(_("Simpan kode P-Care"))
         self.save_button.setObjectName("pcareSaveCodes")
         self.save_button.clicked.connect(lambda: self.save())
@@ -175,7 +177,8 @@ class CodesBox(QGroupBox):
     def show_lists(self, lists: dict[str, list[Reference]]) -> None:
         for box in self.poli_boxes.values():
             _choice(box, lists.get("poli", []), box.currentData() or "")
-        for name, box in (("doctor", self.doctor), ("awareness", self.awareness), ("discharge", self.discharge)):
+        for name, box in (("doctor", self.doctor), ("awareness", self.awareness), ("discharge", self.discharge),
+                          ("discharge", self.referral)):
             _choice(box, lists.get(name, []), box.currentData() or "")
         say(self.message, _("Daftar P-Care diambil: {poli} poli, {doctors} dokter. Pilih lalu simpan.").format(
             poli=len(lists.get("poli", [])), doctors=len(lists.get("doctor", []))))
@@ -183,7 +186,8 @@ class CodesBox(QGroupBox):
     def save(self) -> bool:
         return attempt(self.message, lambda: outbox.save_codes(
             {poli_id: box.currentData() or "" for poli_id, box in self.poli_boxes.items()}, self.doctor.currentData() or "",
-            self.awareness.currentData() or "", self.discharge.currentData() or "", turn_on=self.enabled.isChecked()),
+            self.awareness.currentData() or "", self.discharge.currentData() or "", referral=self.referral.currentData() or "",
+            turn_on=self.enabled.isChecked()),
             lambda saved: _("Disimpan. Kunjungan JKN dikirim ke P-Care.") if self.enabled.isChecked()
             else _("Disimpan. Pengiriman ke P-Care mati."))
 
