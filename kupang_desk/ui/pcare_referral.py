@@ -84,6 +84,7 @@ class ReferralDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.form)
         layout.addWidget(self.message)
+        layout.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(buttons)

@@ -54,6 +54,9 @@ HARMLESS = {
     "kupang_desk.ckg.puskesmas.choice_words": "words for the stored values of a finding",
     "kupang_desk.ckg.puskesmas.default_place": "the office's referral place: a setting, no person",
     "kupang_desk.ckg.school.result_words": "words for a result the caller already read",
+    "kupang_desk.pcare.referral.tacc_words": "the words for P-Care's TACC codes",
+    "kupang_desk.pcare.referral.non_specialist_diagnosis": "whether a visit's diagnosis code is on BPJS's list: inside the "
+                                                           "guarded save_referral and context",
     # population per kelurahan: public BPS figures, no person in them; saving them requires settings.edit
     "kupang_desk.population.city_population": "inhabitants per kelurahan (BPS figures), no personal data",
     "kupang_desk.population.read_population": "reads a population sheet it is given; saving it requires settings.edit",
