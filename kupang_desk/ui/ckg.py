@@ -32,7 +32,7 @@ from kupang_desk.ckg.puskesmas import ANAEMIA, HEARING, TEETH, VISION, ListedStu
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.ui.operations import show_error
+from kupang_desk.ui.operations import on_file, show_error
 from kupang_desk.ui.widgets import (
     ERROR_STYLE,
     FieldForm,
@@ -330,13 +330,9 @@ class CkgDialog(QDialog):
     # ---------------------------------------------------------------- files
 
     def import_roster(self, path: str | Path | None = None) -> puskesmas.RosterImport | None:
-        path = path or ask_open_path(self, "ckg", _("Daftar siswa dari sekolah"), _("Daftar siswa CKG (*.json)"))
-        if not path:
-            return None
-        try:
-            result = puskesmas.import_roster(path)
-        except KnownError as error:
-            show_error(self, error)
+        result = on_file(self, path, lambda: ask_open_path(self, "ckg", _("Daftar siswa dari sekolah"),
+                                                           _("Daftar siswa CKG (*.json)")), puskesmas.import_roster)
+        if result is None:
             return None
         if result.errors:
             lines = "\n".join(_("Baris {line} (NISN {nisn}): {reason}").format(line=line, nisn=nisn or "-", reason=reason)
@@ -357,15 +353,13 @@ class CkgDialog(QDialog):
         if not code:
             return None
         name = self.school.currentText().split(" (")[0]
-        path = path or ask_save_path(self, "ckg", _("Simpan hasil CKG untuk sekolah"),
-                                     f"hasil-ckg-{code}-{clock.today().isoformat()}.json", _("Hasil CKG (*.json)"))
-        if not path:
+        done = on_file(self, path, lambda: ask_save_path(self, "ckg", _("Simpan hasil CKG untuk sekolah"),
+                                                         f"hasil-ckg-{code}-{clock.today().isoformat()}.json",
+                                                         _("Hasil CKG (*.json)")),
+                       lambda chosen: puskesmas.export_results(code, chosen))
+        if done is None:
             return None
-        try:
-            written, count = puskesmas.export_results(code, path)
-        except KnownError as error:
-            show_error(self, error)
-            return None
+        written, count = done
         self.message.setStyleSheet("")
         self.message.setText(_("Hasil {count} siswa untuk {school} tersimpan di {path}. Kirim file itu ke sekolah (flash "
                                "disk atau WhatsApp); isinya hanya sudah diperiksa dan tindak lanjut, tanpa diagnosis.").format(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
@@ -131,6 +131,22 @@ def show_error(parent: QWidget | None, error: BaseException) -> QMessageBox:
     box.button(QMessageBox.StandardButton.Ok).setText(_("Tutup"))
     box.open()
     return box
+
+
+R = TypeVar("R")
+
+
+def on_file(parent: QWidget | None, path: object, ask: Callable[[], str], work: Callable[[str], R]) -> R | None:
+    """``work`` on ``path``, or on the file the clerk picks (``ask``); None when cancelled, or when refused
+    (the reason shown over ``parent``)."""
+    chosen = str(path or "") or ask()
+    if not chosen:
+        return None
+    try:
+        return work(chosen)
+    except KnownError as error:
+        show_error(parent, error)
+        return None
 
 
 def report_uncaught(kind: type[BaseException], error: BaseException, traceback) -> QMessageBox | None:

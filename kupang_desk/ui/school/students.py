@@ -35,7 +35,7 @@ from kupang_desk.students.records import (
     save_student,
 )
 from kupang_desk.ui.import_wizard import ImportDialog
-from kupang_desk.ui.operations import Operation, run_in_background, show_error
+from kupang_desk.ui.operations import Operation, on_file, run_in_background, show_error
 from kupang_desk.ui.widgets import (
     ERROR_STYLE,
     FieldForm,
@@ -291,14 +291,10 @@ class StudentsTab(QWidget):
     def send_roster(self, path: str | None = None) -> ckg.RosterOut | None:
         """CKG > Kirim daftar siswa: the chosen students (or every active one) as a signed file for the puskesmas."""
         chosen = self.selected()
-        path = path or ask_save_path(self, "ckg", _("Simpan daftar siswa untuk puskesmas"), "daftar-siswa-ckg.json",
-                                     _("Daftar siswa CKG (*.json)"))
-        if not path:
-            return None
-        try:
-            sent = ckg.export_roster(path, student_ids=[s.id for s in chosen] if len(chosen) > 1 else None)
-        except KnownError as error:
-            show_error(self, error)
+        sent = on_file(self, path, lambda: ask_save_path(self, "ckg", _("Simpan daftar siswa untuk puskesmas"),
+                                                         "daftar-siswa-ckg.json", _("Daftar siswa CKG (*.json)")),
+                       lambda target: ckg.export_roster(target, student_ids=[s.id for s in chosen] if len(chosen) > 1 else None))
+        if sent is None:
             return None
         text = _("Daftar {count} siswa tersimpan di {path}. Kirim file itu ke puskesmas (flash disk atau WhatsApp) dan "
                  "bacakan sidik kunci sekolah lewat telepon: {fingerprint}.").format(
@@ -310,13 +306,9 @@ class StudentsTab(QWidget):
         return sent
 
     def import_results(self, path: str | None = None) -> ckg.ResultsIn | None:
-        path = path or ask_open_path(self, "ckg", _("Hasil CKG dari puskesmas"), _("Hasil CKG (*.json)"))
-        if not path:
-            return None
-        try:
-            came = ckg.import_results(path)
-        except KnownError as error:
-            show_error(self, error)
+        came = on_file(self, path, lambda: ask_open_path(self, "ckg", _("Hasil CKG dari puskesmas"), _("Hasil CKG (*.json)")),
+                       ckg.import_results)
+        if came is None:
             return None
         if came.errors:
             reasons = "; ".join(reason for _line, _nisn, reason in came.errors[:5])
@@ -327,16 +319,13 @@ class StudentsTab(QWidget):
         return came
 
     def print_letters(self, path: str | None = None) -> int:
-        path = path or ask_save_path(self, "ckg", _("Simpan surat untuk orang tua"), "surat-ckg.pdf", _("PDF (*.pdf)"))
-        if not path:
+        done = on_file(self, path, lambda: ask_save_path(self, "ckg", _("Simpan surat untuk orang tua"), "surat-ckg.pdf",
+                                                         _("PDF (*.pdf)")),
+                       lambda chosen: (chosen, ckg.save_letters(chosen)))
+        if done is None:
             return 0
-        try:
-            count = ckg.save_letters(path)
-        except KnownError as error:
-            show_error(self, error)
-            return 0
-        self.count.setText(_("{count} surat untuk orang tua tersimpan di {path}.").format(count=count, path=path))
-        return count
+        self.count.setText(_("{count} surat untuk orang tua tersimpan di {path}.").format(count=done[1], path=done[0]))
+        return done[1]
 
     def open_import(self) -> ImportDialog:
         dialog = self.dialog = ImportDialog(self, kind="students")
