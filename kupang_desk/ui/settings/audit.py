@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QPushButton,
     QTableView,
@@ -88,6 +89,9 @@ class AuditTab(QWidget):
                           empty=_("Semua pengguna"))
         self.action = combo(audit.actions(), empty=_("Semua tindakan"))
         self.table = combo(audit_words.tables(), empty=_("Semua tabel"))
+        for box in (self.action, self.table):  # a long name in the list opens wide, never widens the window
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(14)
         self.record = line(placeholder=_("ID data"))
         self.date_from, self.date_to = line(placeholder=_("dari hh-bb-tttt")), line(placeholder=_("sampai hh-bb-tttt"))
         self.apply_button = QPushButton(_("Tampilkan"))
