@@ -356,10 +356,44 @@ def default_age_bands() -> list[dict]:
     return settings.KEYS["lb1.age_bands"].default
 
 
+UNIT_MODES = ("poli", "klaster", "poli_klaster")
+
+
+def unit_mode() -> str:
+    """How the office organises its service rooms (ILP, KMK HK.01.07/MENKES/2015/2023): by poli, by
+    life-cycle cluster, or poli inside clusters. The entries are the one Poli/klaster list either way, so
+    an office that moves to clusters adds its clusters as entries and sets the old poli inactive: the
+    visits before keep the poli they were made in."""
+    mode = settings.get("ilp.units")
+    return mode if mode in UNIT_MODES else "poli"
+
+
+def unit_word() -> str:
+    """What the screens call a service room: "Poli", "Klaster" or "Poli/klaster"."""
+    return {"poli": _("Poli"), "klaster": _("Klaster"), "poli_klaster": _("Poli/klaster")}[unit_mode()]
+
+
+def unit_mode_words() -> dict[str, str]:
+    return {"poli": _("Poli (seperti sebelum ILP)"), "klaster": _("Klaster ILP (ruang klaster)"),
+            "poli_klaster": _("Poli di dalam klaster")}
+
+
+def set_unit_mode(mode: str, *, user: User | None = None) -> str:
+    user = require("settings.edit", user)
+    if mode not in UNIT_MODES:
+        raise KnownError(_("Pilih poli, klaster atau poli di dalam klaster."))
+    with writing():
+        _setting("ilp.units", mode, user)
+    return mode
+
+
 def poli_choices(*, active_only: bool = True) -> list[tuple[str, int]]:
-    """(name, id) of the poli in list order, for the choice boxes of the screens."""
-    query = Poli.select(Poli.name, Poli.id).order_by(Poli.sort_order)
-    return list((query.where(Poli.active) if active_only else query).tuples())
+    """(name, id) of the poli in list order, for the choice boxes of the screens; with poli inside
+    clusters, each named with its cluster ("Umum (Klaster 3)")."""
+    query = Poli.select(Poli.name, Poli.cluster, Poli.id).order_by(Poli.sort_order)
+    inside = unit_mode() == "poli_klaster"
+    return [(f"{name} ({cluster})" if inside and cluster else name, poli_id)
+            for name, cluster, poli_id in (query.where(Poli.active) if active_only else query).tuples()]
 
 
 def payment_choices(*, active_only: bool = True) -> list[tuple[str, int]]:

@@ -79,6 +79,9 @@ KEYS: dict[str, Key] = {key.name: key for key in (
     Key("satusehat.client_id", str, "", "the OAuth2 client id (the secret is kept outside the database)"),
     Key("satusehat.client_secret_sealed", str, "", "the client secret sealed with the installation key, where the "
         "PC has no keyring (empty: in the keyring)"),
+    Key("ilp.units", str, "poli", "how this office names where patients are served: poli, klaster (ILP clusters) or "
+        "poli_klaster (poli inside clusters); the screens and reports speak the choice",
+        lambda v: None if v in ("poli", "klaster", "poli_klaster") else _("Pilih poli, klaster atau poli_klaster.")),
     Key("queue.elderly_age", int, 60, "patients this old or older are called before the others (0: no priority by age)",
         check=_between(0, 120, lambda: _("Umur lansia antara 0 (tidak didahulukan) dan 120 tahun."))),
     Key("pcare.url", str, "https://apijkn.bpjs-kesehatan.go.id/pcare-rest", "the P-Care web service's base URL"),

@@ -13,6 +13,7 @@ from kupang_desk.documents.pdf import BOLD, FONT, register_fonts
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_datetime
 from kupang_desk.i18n import _
+from kupang_desk.office import unit_word
 from kupang_desk.queue.entries import Entry
 
 WIDTHS = {58: 58 * mm, 80: 80 * mm}
@@ -32,7 +33,7 @@ def write_ticket(entry: Entry, path: str | Path, *, width: int = 58) -> Path:
     office = institution()
     y = HEIGHT - 8 * mm
     for text, font, size in (((office.name if office else "Kupang Desk")[:40], BOLD, 8),
-                             (_("Poli {poli}").format(poli=entry.poli), FONT, 9)):
+                             (f"{unit_word()} {entry.poli}", FONT, 9)):
         sheet.setFont(font, size)
         sheet.drawCentredString(middle, y, text)
         y -= size * 1.5

@@ -15,6 +15,7 @@ from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.formatting import format_month, month_names
 from kupang_desk.i18n import _
 from kupang_desk.models import Patient, PaymentType, Poli, Region, Visit, WorkArea
+from kupang_desk.office import unit_word
 from kupang_desk.queue import entries
 from kupang_desk.reports.base import AgeBand, age_bands, visit_report
 from kupang_desk.reports.counts import L_P, band_expression, live_visits_in, monthly_visits
@@ -98,7 +99,7 @@ def recap_report(period: Period, *, bands: list[AgeBand] | None = None, user: Si
     tables = []
     by_poli = _grouped(period, Visit.poli)
     polis = [(p.id, p.name) for p in Poli.select().order_by(Poli.sort_order) if p.active or p.id in by_poli]
-    tables.append(_table(_("Kunjungan menurut poli"), _("Poli"), polis, by_poli))
+    tables.append(_table(_("Kunjungan menurut {unit}").format(unit=unit_word().lower()), unit_word(), polis, by_poli))
     clustered = _by_cluster(by_poli)
     if clustered is not None:
         tables.append(clustered)

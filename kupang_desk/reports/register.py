@@ -19,7 +19,7 @@ from kupang_desk.documents.table import Anchor, Column, Period, Report, ReportTa
 from kupang_desk.i18n import _
 from kupang_desk.models.patients import Patient
 from kupang_desk.models.reference import PaymentType, Poli
-from kupang_desk.office import current_letterhead
+from kupang_desk.office import current_letterhead, unit_word
 from kupang_desk.queue.entries import whole_minutes
 from kupang_desk.reports.base import visit_report
 from kupang_desk.tasks import Task
@@ -31,7 +31,7 @@ def register_columns() -> list[Column]:
         Column("no", _("No"), width=6, kind="text"), Column("visit_at", _("Waktu"), width=16, kind="text"),
         Column("no_rm", _("No. RM"), width=11, kind="id"), Column("name", _("Nama"), width=26, kind="text"),
         Column("sex", _("JK"), width=4, kind="text"), Column("age", _("Umur"), width=7, kind="text"),
-        Column("poli", _("Poli"), width=12, kind="text"), Column("diagnoses", _("Diagnosis"), width=16, kind="text"),
+        Column("poli", unit_word(), width=12, kind="text"), Column("diagnoses", _("Diagnosis"), width=16, kind="text"),
         Column("new_visit", _("Kunjungan"), width=9, kind="text"), Column("payment", _("Cara bayar"), width=20, kind="text"),
         Column("kelurahan", _("Kelurahan"), width=16, kind="text"),
         Column("wait", _("Tunggu (menit)"), width=8, summed=False),

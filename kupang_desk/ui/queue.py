@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kupang_desk import office
 from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import allowed
 from kupang_desk.connection import DatabaseUrl
@@ -64,7 +65,7 @@ class QueuePage(QWidget, SectionView):
         self.poli = PoliTab(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.loket, _("Loket"))
-        self.tabs.addTab(self.poli, _("Poli"))
+        self.tabs.addTab(self.poli, office.unit_word())
         if not allowed(session.current(), "patient.write"):  # a poli clerk gives no numbers: the Poli tab first
             self.tabs.setCurrentWidget(self.poli)
         self.screen_button = QPushButton(_("Layar ruang tunggu"))
@@ -138,7 +139,7 @@ class LoketTab(QWidget):
         self.given.setObjectName("loketGiven")
         self.given.setStyleSheet("font-size: 20pt; font-weight: bold;")
         self.model = ListModel([
-            (_("Poli"), lambda q: q.poli), (_("Menunggu"), lambda q: q.waiting),
+            (office.unit_word(), lambda q: q.poli), (_("Menunggu"), lambda q: q.waiting),
             (_("Terlama menunggu"), lambda q: _minutes(q.longest_wait)), (_("Dilayani"), lambda q: q.serving),
             (_("Berikutnya"), lambda q: ", ".join(q.next_numbers)),
         ], self)
@@ -147,7 +148,7 @@ class LoketTab(QWidget):
         form = QFormLayout()
         form.addRow(_("Pasien:"), self.search)
         form.addRow("", self.found)
-        form.addRow(_("Poli:"), self.poli)
+        form.addRow(office.unit_word() + ":", self.poli)
         form.addRow(_("Keluhan:"), self.note)
         form.addRow("", self.emergency)
         left = QVBoxLayout()
@@ -275,7 +276,7 @@ class PoliTab(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         top = QHBoxLayout()
-        top.addWidget(QLabel(_("Poli:")))
+        top.addWidget(QLabel(office.unit_word() + ":"))
         top.addWidget(self.poli, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -160,7 +160,7 @@ class VisitFormDialog(DiscardGuard, QDialog):
         self.new_visit_label = QLabel()
         self.new_visit_label.setObjectName("newVisit")
         f.add("visit_at", _("Waktu kunjungan"), self.visit_at, extra=self.new_visit_label)
-        self.poli = f.add("poli_id", _("Poli"), combo(
+        self.poli = f.add("poli_id", office.unit_word(), combo(
             office.poli_choices(), empty=_("— pilih —")))
         self.payment = f.add("payment_type_id", _("Cara bayar"), combo(
             office.payment_choices()))

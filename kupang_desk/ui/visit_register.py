@@ -61,7 +61,7 @@ class VisitRegisterModel(QAbstractTableModel):
         ("name", "name", _("Nama"), lambda r: r.name),
         ("sex", None, _("JK"), lambda r: r.sex),
         ("age", None, _("Umur"), lambda r: r.age),
-        ("poli", None, _("Poli"), lambda r: r.poli),
+        ("poli", None, _("Poli"), lambda r: r.poli),  # the header says the office's word (headerData)
         ("diagnoses", None, _("Diagnosis"), lambda r: r.diagnoses),
         ("new_visit", None, _("Kunjungan"), lambda r: (_("Baru") if r.is_new_visit else _("Lama"))
          + (" · " + _("sesudah laporan dikirim") if r.late else "")),
@@ -77,6 +77,7 @@ class VisitRegisterModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.unit = office.unit_word()  # the office's word for the poli column (read once)
         self.register: VisitRegister | None = None
         self._texts: dict[int, tuple[str, ...]] = {}  # visit id -> its cells as shown
 
@@ -111,7 +112,7 @@ class VisitRegisterModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section][2]
+            return self.unit if self.COLUMNS[section][0] == "poli" else self.COLUMNS[section][2]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             key = self.COLUMNS[section][1]
             return _("Klik untuk mengurutkan menurut {what}").format(what=SORTS[key][1]) if key else None

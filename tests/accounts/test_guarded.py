@@ -55,6 +55,9 @@ HARMLESS = {
     "kupang_desk.ckg.puskesmas.default_place": "the office's referral place: a setting, no person",
     "kupang_desk.ckg.school.result_words": "words for a result the caller already read",
     "kupang_desk.pcare.referral.tacc_words": "the words for P-Care's TACC codes",
+    "kupang_desk.office.unit_mode": "whether the office names its rooms poli or klaster: a setting, no person",
+    "kupang_desk.office.unit_word": "the word for a service room: a setting, no person",
+    "kupang_desk.office.unit_mode_words": "the words for the three ways of naming rooms",
     "kupang_desk.pcare.referral.non_specialist_diagnosis": "whether a visit's diagnosis code is on BPJS's list: inside the "
                                                            "guarded save_referral and context",
     # population per kelurahan: public BPS figures, no person in them; saving them requires settings.edit

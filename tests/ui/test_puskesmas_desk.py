@@ -449,3 +449,41 @@ def test_the_family_s_dtsen_decile_and_aid_cards_are_kept_with_the_date_of_the_d
     assert (saved.dtsen_decile, saved.dtsen_date, saved.pkh, saved.kks) == (3, dt.date(2026, 10, 1), True, False)
     again = _active(qtbot, window.edit_patient(patient.id))
     assert again.dtsen_decile.currentData() == "3" and again.dtsen_date.text() == "01-10-2026" and again.pkh.isChecked()
+
+
+def test_an_office_that_works_by_cluster_sees_klaster_everywhere_and_its_old_visits_keep_their_poli(window, qtbot):
+    from kupang_desk import office
+    from kupang_desk.documents.table import Period
+    from kupang_desk.models import Poli
+    from kupang_desk.reports.recap import recap_report
+    from kupang_desk.ui.queue import QueuePage
+    from kupang_desk.ui.visit_register import VisitRegisterModel
+    from tests.helpers.clock import TODAY
+
+    patient = new_patient()
+    new_visit(patient, dt.datetime.combine(TODAY, dt.time(8, 0)), "J06.9")  # made in poli Umum, before the change
+    # The office moves to clusters: the cluster is a new entry, the old poli stays in the list, inactive.
+    office.save_poli("Klaster 3 Usia Dewasa dan Lansia", code="K3", cluster="Klaster 3")
+    umum = Poli.get(Poli.name == "Umum")
+    office.save_poli("Umum", code=umum.code, cluster=umum.cluster, active=False, poli_id=umum.id)
+    window.show_section("pengaturan")
+    editor = window.settings_page.poli
+    editor.units.setCurrentIndex(editor.units.findData("klaster"))
+    assert "Disimpan" in editor.message.text() and office.unit_mode() == "klaster"
+
+    form = _active(qtbot, window.record_visit(patient.id))
+    assert form.form.layout_.labelForField(form.form.rows["poli_id"]).text() == "Klaster"
+    assert "Klaster 3 Usia Dewasa dan Lansia" in [form.poli.itemText(i) for i in range(form.poli.count())]
+    form.close()
+    queue = QueuePage()
+    qtbot.addWidget(queue)
+    assert queue.tabs.tabText(1) == "Klaster"
+    model = VisitRegisterModel()
+    assert model.headerData(model.column("poli"), Qt.Orientation.Horizontal) == "Klaster"
+    recap = recap_report(Period(TODAY, TODAY))
+    table = next(t for t in recap.tables if t.title == "Kunjungan menurut klaster")
+    assert any(row[1] == "Umum" for row in table.rows)  # the old visit reads as it was made
+
+    office.set_unit_mode("poli_klaster")
+    office.save_poli("Umum", code=umum.code, cluster="Klaster 3", active=True, poli_id=umum.id)
+    assert ("Umum (Klaster 3)", umum.id) in office.poli_choices()

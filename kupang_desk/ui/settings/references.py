@@ -73,6 +73,17 @@ class ItemsEditor(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(self.view, 2)
         side = QVBoxLayout()
+        if kind == "poli":  # ILP: the office says whether its rooms are poli, clusters, or poli inside clusters
+            self.units = combo([(words, mode) for mode, words in office.unit_mode_words().items()])
+            self.units.setObjectName("unitMode")
+            select_data(self.units, office.unit_mode())
+            self.units.setToolTip(_("Menentukan kata di antrean, formulir kunjungan, register dan rekap. Pindah ke klaster: "
+                                    "tambahkan klaster sebagai baris baru dan nonaktifkan poli lama, agar kunjungan lama "
+                                    "tetap tercatat di poli tempat dibuat."))
+            self.units.currentIndexChanged.connect(lambda _index: self.save_units())
+            units = QFormLayout()
+            units.addRow(_("Layanan disusun menurut:"), self.units)
+            side.addLayout(units)
         side.addLayout(form)
         side.addWidget(self.message)
         side.addLayout(buttons)
@@ -86,6 +97,12 @@ class ItemsEditor(QWidget):
 
     def reload(self) -> None:
         self.model.set_items(office.reference_items(self.kind))
+
+    def save_units(self) -> bool:
+        """The office's choice of words; the screens opened after it speak it."""
+        return attempt(self.message, lambda: office.set_unit_mode(self.units.currentData()),
+                       lambda mode: _("Disimpan: {words}. Layar yang dibuka sesudah ini memakainya.").format(
+                           words=office.unit_mode_words()[mode]))
 
     def edit(self, item) -> None:
         self.editing = item.id if item else None
