@@ -50,12 +50,18 @@ class Received:
         return signing.fingerprint(self.key)
 
 
-def this_office() -> tuple[str, str]:
-    """(code, name) of this office from Pengaturan > Profil; a file cannot be signed without the code."""
-    office = Institution.select(Institution.code, Institution.name).first()
+def _office() -> Institution:
+    """This office's profile (Pengaturan > Profil); a file cannot be signed without its code."""
+    office = Institution.select(Institution.code, Institution.name, Institution.kelurahan).first()
     if office is None or not office.code:
         raise KnownError(_("Kode kantor (NPSN sekolah atau kode puskesmas) belum diisi di Pengaturan > Profil: file CKG "
                            "ditandatangani dengan kunci untuk kode itu."))
+    return office
+
+
+def this_office() -> tuple[str, str]:
+    """(code, name) of this office from Pengaturan > Profil."""
+    office = _office()
     return office.code, office.name
 
 
@@ -66,15 +72,14 @@ def _message(payload: dict) -> bytes:
 
 def write(path: str | Path, kind: str, rows: list[dict], *, to: str = "") -> Path:
     """Writes a signed file of ``kind`` with ``rows`` (JSON values only); ``to`` names the receiver."""
-    code, name = this_office()
+    office = _office()
     path = Path(path)
     if path.suffix.lower() != ".json":
         path = path.with_suffix(".json")
-    office = Institution.select(Institution.kelurahan).first()
-    payload: dict[str, object] = {"format": FORMAT, "kind": kind, "from_code": code, "from_name": name,
-               "from_kelurahan": (office.kelurahan_code or "") if office else "", "to": to,
-               "made_at": clock.now().replace(microsecond=0).isoformat(), "rows": rows}
-    payload["signature"] = signing.sign(code, _message(payload))
+    payload: dict[str, object] = {"format": FORMAT, "kind": kind, "from_code": office.code, "from_name": office.name,
+                                  "from_kelurahan": office.kelurahan_code or "", "to": to,
+                                  "made_at": clock.now().replace(microsecond=0).isoformat(), "rows": rows}
+    payload["signature"] = signing.sign(office.code, _message(payload))
     try:
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     except OSError as error:

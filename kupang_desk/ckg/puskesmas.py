@@ -15,10 +15,11 @@ from kupang_desk.ckg import files
 from kupang_desk.ckg.growth import Growth, age_months, growth
 from kupang_desk.errors import KnownError, ValidationError
 from kupang_desk.i18n import _
-from kupang_desk.models import CkgStudent, Patient, PatientIdentifier, now, writing
+from kupang_desk.models import CkgStudent, Patient, now, writing
 from kupang_desk.models.bulk import lock_patient_numbers
 from kupang_desk.names import Identity, conflict_reason, identity_conflict, name_key
 from kupang_desk.patients.numbers import next_no_rm
+from kupang_desk.patients.registration import find_by_nik
 from kupang_desk.validators import check_birth_date, check_name, check_nik, check_nisn
 
 VISION = ("normal", "gangguan")
@@ -109,16 +110,6 @@ def _record_identity(patient: Patient) -> Identity:
     return Identity(patient.name, patient.sex, patient.birth_date, _("No RM {number}").format(number=patient.no_rm))
 
 
-def _patient_by_nik(nik: str) -> Patient | None:
-    patient = Patient.get_or_none(Patient.nik == nik)
-    if patient is None:
-        former = PatientIdentifier.get_or_none((PatientIdentifier.kind == "nik") & (PatientIdentifier.value == nik))
-        patient = former.patient if former else None
-    while patient is not None and patient.merged_into_id:
-        patient = Patient.get_by_id(patient.merged_into_id)
-    return patient
-
-
 def _patient_by_person(row: RosterRow) -> Patient | None:
     """A patient without NIK with this folded name, birth date and sex, when exactly one."""
     found = list(Patient.select().where((Patient.name_key == name_key(row.name)) & (Patient.birth_date == row.birth_date)
@@ -141,13 +132,16 @@ def import_roster(path: str | Path, *, user: SignedIn | None = None, today: dt.d
     for row in rows:
         here = Identity(row.name, row.sex, row.birth_date, _("baris {line}").format(line=row.line))
         entry = listed.get(row.nisn)
-        patient = Patient.get_by_id(entry.patient_id) if entry else (_patient_by_nik(row.nik) if row.nik else None)
         column, value = ("NISN", row.nisn) if entry else ("NIK", row.nik)
-        if patient is None and not entry:
-            patient = _patient_by_person(row) if not row.nik else None
-        if patient is not None and (differences := identity_conflict(here, _record_identity(patient))):
-            result.errors.append((row.line, row.nisn, conflict_reason(column, value, here, _record_identity(patient),
-                                                                      differences)))
+        if entry:  # on this school's list already: the patient it was matched to then
+            patient = Patient.get_by_id(entry.patient_id)
+        elif row.nik:  # the registry's own rule for who holds a NIK (a merged record's NIK included)
+            patient = find_by_nik(row.nik, user=user)
+        else:
+            patient = _patient_by_person(row)
+        record = _record_identity(patient) if patient is not None else None
+        if record is not None and (differences := identity_conflict(here, record)):
+            result.errors.append((row.line, row.nisn, conflict_reason(column, value, here, record, differences)))
             continue
         plan.append((row, patient))
     if result.errors:
@@ -232,19 +226,14 @@ def findings(sex: str, birth: dt.date, measures: Measures) -> Findings:
 
 
 def default_place() -> str:
+    """Where a finding is referred: the office's chosen place, else the puskesmas itself (by its profile)."""
     place = settings.get("ckg.referral_place")
     if place:
         return place
-    office = files.this_office()[1] if _has_office() else ""
-    return office or _("Puskesmas")
-
-
-def _has_office() -> bool:
     try:
-        files.this_office()
-    except KnownError:
-        return False
-    return True
+        return files.this_office()[1] or _("Puskesmas")
+    except KnownError:  # no profile code yet
+        return _("Puskesmas")
 
 
 def _check_measures(measures: Measures, birth: dt.date, today: dt.date) -> None:

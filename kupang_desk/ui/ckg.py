@@ -183,9 +183,10 @@ class CkgDialog(QDialog):
 
     def reload_schools(self, chosen: str | None = None) -> None:
         chosen = chosen or self.school.currentData()
+        self.schools = coverage()  # counted once for the list and the line under it
         self.school.blockSignals(True)
         self.school.clear()
-        for entry in coverage():
+        for entry in self.schools:
             self.school.addItem(f"{entry.school_name} ({entry.school_code})", entry.school_code)
         select_data(self.school, chosen)
         self.school.blockSignals(False)
@@ -196,7 +197,7 @@ class CkgDialog(QDialog):
         students = puskesmas.students(code) if code else []
         self.model.set_items(students)
         self.results_button.setEnabled(bool(students))
-        entry = next((c for c in coverage() if c.school_code == code), None)
+        entry = next((c for c in self.schools if c.school_code == code), None)
         self.coverage.setText(_("{screened} dari {enrolled} siswa diperiksa ({percent:.0f}%), {referred} dirujuk, {done} rujukan "
                                 "sudah ditindaklanjuti.").format(screened=entry.screened, enrolled=entry.enrolled,
                                                                    percent=entry.percent, referred=entry.referred,
