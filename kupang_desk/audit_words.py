@@ -24,7 +24,7 @@ def _table_labels() -> dict[str, str]:
     return {
         "patient": _("Pasien"), "visit": _("Kunjungan"), "queue_entry": _("Antrean"), "student": _("Siswa"),
         "award": _("Penerima beasiswa"), "award_letter": _("Surat aktivasi"), "ckg_roster": _("Daftar siswa CKG"), "ckg_student": _("Skrining CKG siswa"),
-        "ckg_results": _("Hasil CKG"), "pcare_referral": _("Rujukan P-Care"), "ckg_letter": _("Surat orang tua CKG"), "scholarship_programme": _("Program beasiswa"),
+        "ckg_results": _("Hasil CKG"), "pcare_referral": _("Rujukan P-Care"), "pregnancy": _("Kehamilan"), "ckg_letter": _("Surat orang tua CKG"), "scholarship_programme": _("Program beasiswa"),
         "user": _("Pengguna"), "setting": _("Pengaturan"), "institution": _("Profil institusi"), "report": _("Laporan"),
         "sent_report": _("Laporan terkirim"), "city_file": _("File puskesmas"), "signing_key": _("Kunci tanda tangan"),
         "database": _("Database"), "audit_event": _("Jejak audit"), "rejects": _("Baris ditolak"),

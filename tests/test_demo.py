@@ -85,6 +85,15 @@ def test_visits_are_plausible(filled):
     assert codes.most_common(1)[0][0] == "J06.9"  # ISPA leads, as in every puskesmas
 
 
+def test_the_demo_has_pregnancies_and_children_for_the_pws(filled):
+    from kupang_desk.models import Pregnancy, Screening
+    from kupang_desk.screening.pws import pws, total
+
+    assert Pregnancy.select().count() > 0 and Screening.select().where(Screening.key.startswith("imun_")).count() > 0
+    whole = total(pws(TODAY.replace(month=1, day=1), TODAY))
+    assert whole.pregnant > 0 and 0 < whole.k1 <= whole.pregnant and 0 < whole.idl <= whole.infants, whole
+
+
 def test_refuses_a_database_with_data(filled):
     with pytest.raises(KnownError, match="sudah berisi data"):
         demo.generate(10, 10)

@@ -19,11 +19,12 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.ckg.coverage import Coverage, coverage
 from kupang_desk.documents.table import Period
 from kupang_desk.formatting import format_date
-from kupang_desk.models import DiagnosisDay, QueueEntry, VisitDay
+from kupang_desk.models import DiagnosisDay, QueueEntry, VisitDay, WorkArea
 from kupang_desk.pcare.kbk import Indicator, monitor
 from kupang_desk.regions import KOTA_KUPANG
 from kupang_desk.reports.access import Reach, reach_by_kelurahan
 from kupang_desk.reports.counts import MonthPoint, icd_titles, monthly_visits
+from kupang_desk.screening.pws import AreaPws, pws, total
 from kupang_desk.visits.register import VisitFilter
 
 
@@ -58,6 +59,7 @@ class PuskesmasHome:
     last_year_words: str  # "1–3 Desember 2025": the days the month is compared with
     kbk: list[Indicator] = field(default_factory=list)  # BPJS's KBK figures, when the office works with P-Care
     ckg: list[Coverage] = field(default_factory=list)  # the CKG at school, per school, once a roster came in
+    pws: AreaPws | None = None  # mother and child since 1 January, once a pregnancy or a birth is registered
 
     @property
     def visits_month(self) -> int:
@@ -138,7 +140,14 @@ def puskesmas_home(today: dt.date | None = None, *, user: SignedIn | None = None
         format_date(last_year_end) if last_year_start == last_year_end else
         f"{last_year_start.day}–{format_date(last_year_end)}",
         monitor(today, user=user) if settings.get("pcare.enabled") or settings.get("pcare.members") else [],
-        coverage(user=user) if allowed(user, "patient.read") else [])
+        coverage(user=user) if allowed(user, "patient.read") else [], _pws_this_year(today, user))
+
+
+def _pws_this_year(today: dt.date, user: SignedIn) -> AreaPws | None:
+    """K1-K6, KN and IDL of the working area since 1 January; None when there is nothing to count."""
+    inside = {code for (code,) in WorkArea.select(WorkArea.kelurahan).tuples()}
+    whole = total(pws(today.replace(month=1, day=1), today, kelurahan=inside or None, user=user))
+    return whole if whole.pregnant or whole.born or whole.infants else None
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
         if patients:
             _demo_population(rng, kelurahan)
         from kupang_desk.demo.health import (  # loaded to build, not at start
+            make_mother_and_child,
             make_patients,
             make_visits,
         )
@@ -97,6 +98,7 @@ def generate(patients: int, visits: int, students: int = 0, *, task: Task | None
         people = make_patients(rng, patients, _by_distance(kelurahan), today, task)
         counts.patients = len(people)
         counts.visits, counts.diagnoses = make_visits(rng, people, visits, today, years, task)
+        make_mother_and_child(random.Random(seed + 1), people, today)  # its own dice: the rest stays as it was
         if students:
             counts.students, counts.awards = make_students(rng, students, kelurahan, today, task)
         _make_accounts(school=students > 0, puskesmas=patients > 0)

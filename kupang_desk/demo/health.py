@@ -33,7 +33,9 @@ from kupang_desk.models import (
     Patient,
     PaymentType,
     Poli,
+    Pregnancy,
     Region,
+    Screening,
     Visit,
     VisitDiagnosis,
     now,
@@ -385,3 +387,41 @@ def visit_chunks(plan: VisitPlan) -> Iterator[tuple[list, list]]:
             visit_rows, diagnosis_buffer = [], []
     if visit_rows:
         yield visit_rows, diagnosis_buffer
+
+
+def make_mother_and_child(rng: random.Random, people: Sequence[tuple[int, dt.date, str, int]], today: dt.date) -> int:
+    """Pregnancies with their antenatal contacts, newborns' neonatal visits and children's doses, so
+    that the PWS and the Beranda have something to show; most, not all, done on time. Returns the
+    ticks written."""
+    from kupang_desk.screening import rules  # loaded to build, not at start
+
+    by_key = {rule.key: rule for rule in rules()}
+    created = now()
+    pregnancies, ticks = [], []
+    for patient_id, born, sex, _payment in people:
+        years = age_at(born, today)[1]
+        if sex == "P" and 18 <= years <= 40 and rng.random() < 0.03:
+            lmp = today - dt.timedelta(days=rng.randrange(28, 280))
+            pregnancies.append((patient_id, lmp, created))
+            for week, key in ((9, "anc_t1"), (16, "anc_t2"), (22, "anc_t2"), (27, "anc_t3"), (32, "anc_t3"),
+                              (36, "anc_t3")):
+                day = lmp + dt.timedelta(weeks=week, days=rng.randrange(0, 7))
+                if day < today and rng.random() < 0.8:
+                    ticks.append((patient_id, key, day, "", created))
+            continue
+        age_days = (today - born).days
+        if age_days >= 730:
+            continue
+        on_time = 1.0 if rng.random() < 0.75 else 0.5  # most families bring every dose, some miss many
+        for rule in by_key.values():
+            if rule.indicator not in ("kn", "idl") and not rule.key.startswith("imun_"):
+                continue
+            if rule.unit == "hari":
+                day = born + dt.timedelta(days=rule.age_from + rng.randrange(0, max((rule.age_to or 1) - rule.age_from, 1)))
+            else:
+                day = born + dt.timedelta(days=30 * rule.age_from + rng.randrange(0, 20))
+            if day < today and rng.random() < on_time:
+                ticks.append((patient_id, rule.key, day, "", created))
+    bulk_insert(Pregnancy, ("patient", "lmp", "created_at"), pregnancies)
+    bulk_insert(Screening, ("patient", "key", "done_on", "place", "created_at"), ticks)
+    return len(ticks)

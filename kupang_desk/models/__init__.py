@@ -20,7 +20,7 @@ from kupang_desk.models.reference import (
 from kupang_desk.models.reporting import CityFile, LateChange, SentFile, SentReport
 from kupang_desk.models.satusehat import SatusehatId, SatusehatOutbox, SatusehatResource
 from kupang_desk.models.scholarships import Award, AwardEvent, Payout, ScholarshipProgramme
-from kupang_desk.models.screening import Screening
+from kupang_desk.models.screening import Pregnancy, Screening
 from kupang_desk.models.students import Promotion, PromotionItem, Student
 from kupang_desk.models.totals import (
     DiagnosisDay,
@@ -36,12 +36,12 @@ ALL_MODELS = [
     Region, Institution, Icd10, Poli, PaymentType, WorkArea, Population, Setting, Counter,
     User, AuditEvent,
     Patient, PatientIdentifier, Visit, VisitDiagnosis, SentReport, SentFile, LateChange, CityFile, SatusehatId,
-    SatusehatOutbox, SatusehatResource, PcareOutbox, PcareVisit, PcareReferral, Screening, DiagnosisDay, DiagnosisMonth, DiagnosisYear, VisitDay, VisitArea, QueueEntry,
+    SatusehatOutbox, SatusehatResource, PcareOutbox, PcareVisit, PcareReferral, Screening, Pregnancy, DiagnosisDay, DiagnosisMonth, DiagnosisYear, VisitDay, VisitArea, QueueEntry,
     Student, ScholarshipProgramme, Award, AwardEvent, Payout, Promotion, PromotionItem, CkgStudent, CkgResult,
 ]
 
 __all__ = [
     "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "CityFile", "CkgResult", "CkgStudent", "Counter", "DiagnosisDay", "DiagnosisMonth", "DiagnosisYear", "Icd10", "Institution", "LateChange",
-    "Patient", "PatientIdentifier", "PaymentType", "PcareOutbox", "PcareReferral", "PcareVisit", "Payout", "Poli", "Population", "Promotion", "PromotionItem", "QueueEntry", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "Screening", "SentFile", "SentReport", "Setting",
+    "Patient", "PatientIdentifier", "PaymentType", "PcareOutbox", "PcareReferral", "PcareVisit", "Payout", "Poli", "Population", "Pregnancy", "Promotion", "PromotionItem", "QueueEntry", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "Screening", "SentFile", "SentReport", "Setting",
     "Student", "User", "Visit", "VisitArea", "VisitDay", "VisitDiagnosis", "WorkArea", "db", "now", "reading", "writing",
 ]

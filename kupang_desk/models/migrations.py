@@ -35,6 +35,7 @@ from kupang_desk.models import (
     PcareReferral,
     PcareVisit,
     Population,
+    Pregnancy,
     Promotion,
     PromotionItem,
     QueueEntry,
@@ -57,7 +58,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 23
+SCHEMA_VERSION = 24
 
 
 class SchemaVersion(BaseModel):
@@ -342,6 +343,12 @@ def _v23_pcare_referral(database: pw.Database, migrator: SchemaMigrator) -> None
         database.create_tables([PcareReferral])
 
 
+def _v24_pregnancy(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v24: pregnancies by HPHT, for the antenatal contacts K1-K6 of ILP's PWS."""
+    with database.bind_ctx([Pregnancy]):
+        database.create_tables([Pregnancy])
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -365,4 +372,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     21: _v21_ckg,
     22: _v22_patient_aid,
     23: _v23_pcare_referral,
+    24: _v24_pregnancy,
 }

@@ -28,3 +28,21 @@ class Screening(BaseModel):
     class Meta:
         table_name = "screening"
         indexes = ((("patient", "key"), False),)
+
+
+class Pregnancy(BaseModel):
+    """One pregnancy of a patient, from the first day of her last period (HPHT): its antenatal
+    contacts (K1-K6) are the ticks of the ``kehamilan`` rules dated inside it. ``ended_on`` and
+    ``outcome`` once it ended (born alive, stillborn, miscarried)."""
+
+    OUTCOMES = ("lahir_hidup", "lahir_mati", "keguguran")
+
+    patient = pw.ForeignKeyField(Patient, backref="+", index=True)
+    lmp = pw.DateField()  # hari pertama haid terakhir
+    ended_on = pw.DateField(null=True)
+    outcome = pw.CharField(max_length=12, default="")
+    created_at = pw.DateTimeField(default=now)
+    by = pw.ForeignKeyField(User, null=True, backref="+", index=False)
+
+    class Meta:
+        table_name = "pregnancy"

@@ -20,6 +20,7 @@ from kupang_desk.models import WorkArea
 from kupang_desk.regions import names_of
 from kupang_desk.reports.base import visit_report
 from kupang_desk.screening import overdue_by_area, place_words
+from kupang_desk.screening.pws import AreaPws, pws, total
 from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at
 
@@ -31,8 +32,11 @@ def screening_report(period: Period, *, task: Task | None = None, user: SignedIn
     day = min(period.end, clock.today())
     inside = {w.kelurahan_code for w in WorkArea.select()}
     coverage, listed = overdue_by_area(day, kelurahan=inside or None, task=task, user=user)
-    names = names_of({c.kelurahan for c in coverage if c.kelurahan} | inside)
+    mother_child = pws(period.start, day, kelurahan=inside or None, user=user)
+    names = names_of({c.kelurahan for c in coverage if c.kelurahan} | {a.kelurahan for a in mother_child if a.kelurahan}
+                     | inside)
     people = {row.code: row.total for row in population.city_population()}
+    tables = _pws_tables(period, day, mother_child, coverage, names, people, inside)
     by_area = ReportTable(_("Cakupan skrining siklus hidup menurut kelurahan pada {day}").format(day=format_date(day)), [
         Column("no", _("No"), width=4, kind="text"), Column("name", _("Kelurahan"), width=24, kind="text"),
         Column("targets", _("Sasaran terdaftar"), width=11), Column("complete", _("Tuntas"), width=9),
@@ -62,4 +66,65 @@ def screening_report(period: Period, *, task: Task | None = None, user: SignedIn
                              person.name, age, person.address, person.phone, "; ".join(r.name for r in person.overdue),
                              "; ".join(f"{r.name}: {format_date(when)} ({place_words().get(place, place)})"
                                        for r, when, place in person.scheduled)])
-    return visit_report("screening", _("PEMANTAUAN SKRINING SIKLUS HIDUP (PWS)"), period, [by_area, overdue], landscape=True)
+    return visit_report("screening", _("PEMANTAUAN WILAYAH SETEMPAT (PWS) DAN SKRINING SIKLUS HIDUP"), period,
+                        [*tables, by_area, overdue], landscape=True)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _pws_tables(period: Period, day, mother_child: list[AreaPws], coverage, names: dict[str, str], people: dict,
+                inside: set[str]) -> list[ReportTable]:
+    """The counts of K1-K6, KN and IDL per kelurahan, and every indicator as a share of its targets."""
+    span = _("{start} sampai {end}").format(start=format_date(period.start), end=format_date(day))
+    counts = ReportTable(_("PWS ibu dan anak menurut kelurahan, {span}").format(span=span), [
+        Column("no", _("No"), width=4, kind="text"), Column("name", _("Kelurahan"), width=22, kind="text"),
+        Column("people", _("Penduduk"), width=10), Column("pregnant", _("Ibu hamil terdaftar"), width=10),
+        Column("k1", _("K1"), width=7), Column("k4", _("K4"), width=7), Column("k6", _("K6"), width=7),
+        Column("born", _("Bayi lahir"), width=8), Column("kn1", _("KN1"), width=7),
+        Column("kn", _("KN lengkap"), width=8), Column("infants", _("Bayi genap 1 tahun"), width=10),
+        Column("idl", _("IDL"), width=7)], total_label=_("JUMLAH"))
+    by_code = {a.kelurahan: a for a in mother_child}
+    screened = {c.kelurahan: c for c in coverage}
+    codes = sorted(set(by_code) | set(screened), key=lambda c: (c not in inside, names.get(c, "~") if c else "~~"))
+    for number, code in enumerate(codes, start=1):
+        area = by_code.get(code, AreaPws(code))
+        counts.rows.append([number, names.get(code, code) if code else _("(tanpa alamat)"), people.get(code),
+                            area.pregnant, area.k1, area.k4, area.k6, area.born, area.kn1, area.kn_complete, area.infants,
+                            area.idl])
+    counts.note = _("Ibu hamil: kehamilan tercatat (HPHT) yang berlangsung dalam periode. K1: sudah diperiksa sekali; K4: "
+                    "1-1-2 kali per trimester; K6: 1-2-3 kali per trimester (Permenkes 21/2021). Bayi lahir: pasien lahir "
+                    "dalam periode; KN lengkap: KN1, KN2 dan KN3. Bayi genap 1 tahun: ulang tahun pertamanya dalam periode; "
+                    "IDL: HB0, BCG, Polio 1-4, DPT-HB-Hib 1-3, IPV dan Campak-Rubela sebelum umur 1 tahun.")
+    def rate(key: str, label: str) -> Column:
+        return Column(key, label, width=9, kind="rate", summed=False)
+
+    shares = ReportTable(_("Cakupan PWS (%) menurut kelurahan, {span}").format(span=span), [
+        Column("no", _("No"), width=4, kind="text"), Column("name", _("Kelurahan"), width=22, kind="text"),
+        rate("k1", _("K1")), rate("k4", _("K4")), rate("k6", _("K6")),
+        rate("kn1", _("KN1")), rate("kn", _("KN lengkap")), rate("idl", _("IDL")),
+        Column("ptm", _("Skrining PTM usia 15+"), width=11, kind="rate", summed=False),
+        Column("weighed", _("Balita ditimbang (D/S)"), width=11, kind="rate", summed=False)])
+    whole = total(mother_child)
+    ptm_all = [0, 0]
+    weighed_all = [0, 0]
+    for number, code in enumerate(codes, start=1):
+        area = by_code.get(code, AreaPws(code))
+        found = screened.get(code)
+        ptm = found.indicators.get("ptm", (0, 0)) if found else (0, 0)
+        weighed = found.indicators.get("penimbangan", (0, 0)) if found else (0, 0)
+        for sums, pair in ((ptm_all, ptm), (weighed_all, weighed)):
+            sums[0] += pair[0]
+            sums[1] += pair[1]
+        shares.rows.append([number, names.get(code, code) if code else _("(tanpa alamat)"),
+                            _share(area.k1, area.pregnant), _share(area.k4, area.pregnant), _share(area.k6, area.pregnant),
+                            _share(area.kn1, area.born), _share(area.kn_complete, area.born), _share(area.idl, area.infants),
+                            _share(ptm[1], ptm[0]), _share(weighed[1], weighed[0])])
+    shares.rows.append(["", _("KESELURUHAN"), _share(whole.k1, whole.pregnant), _share(whole.k4, whole.pregnant),
+                        _share(whole.k6, whole.pregnant), _share(whole.kn1, whole.born),
+                        _share(whole.kn_complete, whole.born), _share(whole.idl, whole.infants),
+                        _share(ptm_all[1], ptm_all[0]), _share(weighed_all[1], weighed_all[0])])
+    shares.note = _("Dibagi sasaran terdaftar. Skrining PTM: pasien 15 tahun ke atas tanpa skrining PTM yang terlambat pada "
+                    "{day}; D/S: balita yang ditimbang dalam sebulan terakhir.").format(day=format_date(day))
+    return [counts, shares]

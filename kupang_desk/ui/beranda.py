@@ -42,6 +42,7 @@ from kupang_desk.beranda.puskesmas import (
     access_home,
     puskesmas_home,
 )
+from kupang_desk.documents.table import Period
 from kupang_desk.formatting import (
     format_age,
     format_date,
@@ -51,6 +52,7 @@ from kupang_desk.formatting import (
 )
 from kupang_desk.i18n import _
 from kupang_desk.reports.counts import MonthPoint
+from kupang_desk.screening.pws import AreaPws
 from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.widgets import ERROR_STYLE, ListModel, list_model, record_table
@@ -379,6 +381,13 @@ class PuskesmasBeranda(QWidget, SectionView):
         self.ckg.setTextFormat(Qt.TextFormat.RichText)
         self.ckg.hide()
         self.ckg.linkActivated.connect(lambda _link: self.open_ckg.emit())
+        self.pws = QLabel()  # mother and child since January, once a pregnancy or a birth is registered
+        self.pws.setObjectName("pwsSummary")
+        self.pws.setWordWrap(True)
+        self.pws.setTextFormat(Qt.TextFormat.RichText)
+        self.pws.hide()
+        self.pws.linkActivated.connect(lambda _link: self.home and self.open_report.emit(
+            "screening", Period.between(self.home.today.replace(month=1, day=1), self.home.today)))
         self.access: AccessHome | None = None
         self.access_operation: Operation | None = None
         self.counting: Operation | None = None  # the tiles' count on its worker (``count_in_background``)
@@ -405,6 +414,7 @@ class PuskesmasBeranda(QWidget, SectionView):
         right.addWidget(self.watch)
         right.addWidget(self.kbk)
         right.addWidget(self.ckg)
+        right.addWidget(self.pws)
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
@@ -460,6 +470,7 @@ class PuskesmasBeranda(QWidget, SectionView):
         list_model(self.top).set_items(home.top)
         self.show_kbk(home.kbk)
         self.show_ckg(home.ckg)
+        self.show_pws(home.pws)
         self.show_queue(home.waiting)
         self.show_backup()
         self.chart.show_points(home.trend)
@@ -486,6 +497,24 @@ class PuskesmasBeranda(QWidget, SectionView):
         lines += [escape(_("{school}: {screened}/{enrolled} ({percent:.0f}%)").format(
             school=s.school_name, screened=s.screened, enrolled=s.enrolled, percent=s.percent)) for s in schools[:6]]
         self.ckg.setText("<br>".join(lines))
+
+    def show_pws(self, figures: AreaPws | None) -> None:
+        """K1, K4, K6, KN lengkap and IDL of the working area since 1 January, each of its registered targets."""
+        self.pws.setVisible(figures is not None)
+        if figures is None:
+            return
+
+        def share(part: int, whole: int) -> str:
+            return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "-"
+
+        words = [(_("K1"), share(figures.k1, figures.pregnant)), (_("K4"), share(figures.k4, figures.pregnant)),
+                 (_("K6"), share(figures.k6, figures.pregnant)), (_("KN lengkap"), share(figures.kn_complete, figures.born)),
+                 (_("IDL"), share(figures.idl, figures.infants))]
+        heading = _("PWS ibu dan anak sejak Januari")
+        self.pws.setText(f"<b>{escape(heading)}</b> · <a href='pws'>{escape(_('buka laporan'))}</a><br>"
+                         + " · ".join(f"{escape(name)} {escape(value)}" for name, value in words))
+        self.pws.setToolTip(_("Dari kehamilan, kelahiran dan centang skrining yang tercatat, dibagi sasaran terdaftar di "
+                              "wilayah kerja."))
 
     def show_kbk(self, figures: list[Indicator]) -> None:
         """Each KBK figure against BPJS's target: green when met, red when not, grey with what to fill

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -44,22 +46,86 @@ class ScreeningDialog(QDialog):
         super().__init__(parent)
         self.patient_id, self.day, self.visit_id = patient_id, day, visit_id
         self.setWindowTitle(_("Skrining siklus hidup: {name}").format(name=name))
-        fit_to_screen(self, 900, 460)
-        self.items = screening.for_patient(patient_id, day)
-        due = sum(1 for d in self.items if d.due)
-        heading = QLabel(_("{due} dari {total} skrining untuk umur pasien jatuh tempo pada {day}. Centang yang dilakukan "
-                           "hari ini; beri tempat dan tanggal untuk yang dijadwalkan.").format(
-            due=due, total=len(self.items), day=format_date(day)))
-        heading.setWordWrap(True)
-        self.table = QTableWidget(len(self.items), 6)
+        fit_to_screen(self, 900, 500)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.pregnancy = self._pregnancy_row()
+        self.table = QTableWidget(0, 6)
         self.table.setObjectName("screeningTable")
         self.table.setHorizontalHeaderLabels([_("Skrining"), _("Terakhir"), _("Status"), _("Dilakukan hari ini"),
                                               _("Tempat jadwal"), _("Tanggal jadwal")])
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 6):
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.message = status_label()
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.pregnancy)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(ok_cancel(_("Simpan skrining"), self.save, self.reject))
+        self.load()
+        self.table.setFocus()  # the list first; the HPHT only when the clerk goes to it
+
+    def _pregnancy_row(self) -> QWidget:
+        """Her pregnancy, for a woman of 10 to 55: recorded from the HPHT, or closed with its outcome."""
+        row = QWidget()
+        row.setObjectName("pregnancyRow")
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        self.pregnancy_words = QLabel()
+        self.pregnancy_words.setObjectName("pregnancyWords")
+        self.lmp = QDateEdit(QDate(*(self.day - dt.timedelta(weeks=8)).timetuple()[:3]))
+        self.lmp.setObjectName("pregnancyLmp")
+        self.lmp.setDisplayFormat("dd-MM-yyyy")
+        self.lmp.setCalendarPopup(True)
+        self.lmp.setMaximumDate(QDate(*self.day.timetuple()[:3]))
+        self.lmp.setToolTip(_("Hari pertama haid terakhir (HPHT)"))
+        self.register_button = QPushButton(_("Catat hamil"))
+        self.register_button.setObjectName("registerPregnancy")
+        self.register_button.clicked.connect(self.register_pregnancy)
+        self.outcome = QComboBox()
+        self.outcome.setObjectName("pregnancyOutcome")
+        self.outcome.addItem(_("(pilih hasil)"), "")
+        for key, words in screening.outcome_words().items():
+            self.outcome.addItem(words, key)
+        self.end_button = QPushButton(_("Catat selesai pada {day}").format(day=format_date(self.day)))
+        self.end_button.setObjectName("endPregnancy")
+        self.end_button.clicked.connect(self.end_pregnancy)
+        self.lmp_label = QLabel(_("HPHT:"))
+        widgets: list[QWidget] = [self.pregnancy_words, self.lmp_label, self.lmp, self.register_button, self.outcome,
+                                  self.end_button]
+        for widget in widgets:
+            line.addWidget(widget)
+        line.addStretch(1)
+        return row
+
+    def load(self) -> None:
+        """The screenings again (after the pregnancy changed, the antenatal contacts come or go)."""
+        state = screening.pregnancy_on(self.patient_id, self.day)
+        self.pregnancy.setVisible(state.possible)
+        pregnant = state.lmp is not None
+        if pregnant:
+            self.pregnancy_words.setText(_("Hamil {weeks} minggu · HPHT {lmp} · perkiraan lahir {due}").format(
+                weeks=state.weeks, lmp=format_date(state.lmp), due=format_date(state.expected)))
+        else:
+            self.pregnancy_words.setText(_("Tidak tercatat hamil."))
+        for widget, shown in ((self.lmp_label, not pregnant), (self.lmp, not pregnant), (self.register_button, not pregnant),
+                              (self.outcome, pregnant), (self.end_button, pregnant)):
+            widget.setVisible(shown)
+        self.items = screening.for_patient(self.patient_id, self.day)
+        due = sum(1 for d in self.items if d.due)
+        self.heading.setText(_("{due} dari {total} skrining untuk umur pasien jatuh tempo pada {day}. Centang yang dilakukan "
+                               "hari ini; beri tempat dan tanggal untuk yang dijadwalkan.").format(
+            due=due, total=len(self.items), day=format_date(self.day)))
+        self.table.setRowCount(0)
+        self.table.setRowCount(len(self.items))
         self.ticks: dict[str, QCheckBox] = {}
         self.places: dict[str, QComboBox] = {}
         self.dates: dict[str, QDateEdit] = {}
+        day = self.day
         for row, item in enumerate(self.items):
             rule = item.rule
             name_cell = _fixed(rule.name)
@@ -71,6 +137,8 @@ class ScreeningDialog(QDialog):
                                                                    place=screening.place_words().get(item.place, item.place))
             else:
                 status = _("jatuh tempo") if item.due else _("sudah")
+            if item.needed > 1:
+                status += " · " + _("{count} dari {needed} kali").format(count=item.count, needed=item.needed)
             status_cell = _fixed(status)
             if item.due:
                 status_cell.setForeground(Qt.GlobalColor.darkRed)
@@ -91,15 +159,27 @@ class ScreeningDialog(QDialog):
             place.currentIndexChanged.connect(lambda _i, p=place, w=when, d=done: (w.setEnabled(bool(p.currentData())),
                                                                                    d.setChecked(False) if p.currentData() else None))
             done.toggled.connect(lambda on, p=place: p.setCurrentIndex(0) if on else None)
-        for column in range(1, 6):
-            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.message = status_label()
-        self.message.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.message)
-        layout.addWidget(ok_cancel(_("Simpan skrining"), self.save, self.reject))
+
+    def register_pregnancy(self) -> bool:
+        value = self.lmp.date()
+        try:
+            screening.register_pregnancy(self.patient_id, dt.date(value.year(), value.month(), value.day()), day=self.day)
+        except KnownError as error:
+            say(self.message, str(error), error=True)
+            return False
+        self.load()
+        say(self.message, _("Kehamilan dicatat. Pemeriksaan kehamilan (K1-K6) kini ada di daftar."))
+        return True
+
+    def end_pregnancy(self) -> bool:
+        try:
+            screening.end_pregnancy(self.patient_id, self.day, self.outcome.currentData())
+        except KnownError as error:
+            say(self.message, str(error), error=True)
+            return False
+        self.load()
+        say(self.message, _("Kehamilan dicatat selesai."))
+        return True
 
     def chosen(self) -> tuple[list[str], dict[str, tuple[dt.date, str]]]:
         done = [key for key, box in self.ticks.items() if box.isChecked()]

@@ -128,7 +128,7 @@ def test_a_schema_only_file_with_a_correct_checksum_is_refused(sqlite_database, 
     fake.with_name(fake.name + CHECKSUM).write_text(f"{sha256(fake)}  {fake.name}\n", encoding="ascii")
     database_module.close()
     before = sqlite_database.path.read_bytes()
-    with pytest.raises(KnownError, match="yang utuh: tabel .*dan 36 lainnya tidak ada"):
+    with pytest.raises(KnownError, match="yang utuh: tabel .*dan 37 lainnya tidak ada"):
         restore_backup(fake, sqlite_database)
     assert sqlite_database.path.read_bytes() == before
     database_module.connect(f"sqlite:///{sqlite_database.path}")

@@ -45,3 +45,15 @@ def test_every_figure_equals_the_visits_it_opens(database):
     assert len(home.trend) == 12 and (home.trend[0].year, home.trend[0].month) == (2025, 12)
     assert {(p.year, p.month): p.new + p.old for p in home.trend if p.new + p.old} == {
         k: v for k, v in raw.items() if k >= (2025, 12)}
+
+
+def test_the_beranda_shows_mother_and_child_pws_once_a_pregnancy_is_registered(database):
+    from kupang_desk import screening
+    from tests.helpers.clock import TODAY
+
+    assert puskesmas_home(TODAY).pws is None  # nothing registered: nothing to show
+    mother = second_patient()
+    screening.register_pregnancy(mother.id, TODAY - dt.timedelta(weeks=10))
+    screening.record(mother.id, ["anc_t1"], {})
+    figures = puskesmas_home(TODAY).pws
+    assert figures is not None and (figures.pregnant, figures.k1, figures.k6) == (1, 1, 0)

@@ -29,7 +29,11 @@ def test_coverage_and_the_overdue_list_per_kelurahan(database, tmp_path):
     screening.record(man.id, ["dewasa_gula_darah"], {})
     screening.record(woman.id, [], {"dewasa_iva": (TODAY + dt.timedelta(days=7), "pustu")})
     report = service.save("screening", _month(), xlsx=tmp_path / "pws.xlsx", pdf=tmp_path / "pws.pdf")
-    coverage, listed = report.tables
+    counts, shares, coverage, listed = report.tables
+    assert [r[1] for r in counts.rows] == [kelurahan]  # nobody pregnant or newborn: the row is there with zeros
+    assert counts.rows[0][3:] == [0] * 9
+    share = next(r for r in shares.rows if r[1] == kelurahan)
+    assert share[2:8] == [None] * 6 and share[8] == 50.0  # no targets: no rate; PTM: one of two adults screened
     row = next(r for r in coverage.rows if r[1] == kelurahan)
     assert row[2:5] == [2, 1, 1]  # two registered adults, Yohanes screened in full, Maria not
     assert row[5] == 50.0
@@ -38,7 +42,7 @@ def test_coverage_and_the_overdue_list_per_kelurahan(database, tmp_path):
     assert "(Pustu)" in maria[8]
     sheet = openpyxl.load_workbook(tmp_path / "pws.xlsx").worksheets[0]
     values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None]
-    assert "Maria Bere" in values and any(isinstance(v, str) and v.startswith("PEMANTAUAN SKRINING") for v in values)
+    assert "Maria Bere" in values and any(isinstance(v, str) and v.startswith("PEMANTAUAN WILAYAH SETEMPAT") for v in values)
     assert (tmp_path / "pws.pdf").stat().st_size > 0
 
 
@@ -53,3 +57,21 @@ def test_the_command_line_writes_the_pws(database, db_url, monkeypatch, tmp_path
     out = tmp_path / "pws.xlsx"
     assert main(["--database", db_url, "report", "screening", "--month", TODAY.strftime("%Y-%m"), "--xlsx", str(out)]) == 0
     assert out.exists()
+
+
+def test_the_pws_report_counts_the_pregnancies_and_their_contacts_for_the_head(database, tmp_path):
+    mother = second_patient()
+    lmp = TODAY - dt.timedelta(weeks=20)
+    screening.register_pregnancy(mother.id, lmp)
+    screening.record(mother.id, ["anc_t1"], {}, day=lmp + dt.timedelta(weeks=9))
+    period = Period.between(lmp, TODAY)
+    report = service.save("screening", period, xlsx=tmp_path / "pws.xlsx", pdf=tmp_path / "pws.pdf")
+    counts, shares, _coverage, listed = report.tables
+    kelurahan = Patient.get_by_id(mother.id).kelurahan.name
+    row = next(r for r in counts.rows if r[1] == kelurahan)
+    assert row[3:7] == [1, 1, 0, 0]  # one pregnant, K1, not yet K4 or K6
+    assert next(r for r in shares.rows if r[1] == "KESELURUHAN")[2] == 100.0
+    assert any("Pemeriksaan kehamilan trimester 2" in r[7] for r in listed.rows)  # her second trimester's contacts are due
+    sheet = openpyxl.load_workbook(tmp_path / "pws.xlsx").worksheets[0]
+    values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert any(isinstance(v, str) and v.startswith("PWS ibu dan anak") for v in values)

@@ -28,7 +28,9 @@ def test_every_rule_names_its_source_and_the_life_stage_chooses_the_rules(databa
     assert set(_keys(screening.for_patient(man.id))) == {"dewasa_tekanan_darah", "dewasa_imt", "dewasa_lingkar_perut",
                                                        "dewasa_gula_darah"}
     assert "dewasa_iva" in _keys(screening.for_patient(woman.id))  # women of 30 to 50
-    assert set(_keys(screening.for_patient(baby.id))) == {"balita_berat", "balita_tinggi"}
+    baby_keys = set(_keys(screening.for_patient(baby.id)))  # growth, and the doses of three months, not nine
+    assert {"balita_berat", "balita_tinggi", "imun_bcg", "imun_dpt2", "imun_polio3"} <= baby_keys
+    assert all(key.startswith(("balita_", "imun_")) for key in baby_keys) and "imun_mr" not in baby_keys
     assert all(key.startswith("lansia_") for key in _keys(screening.for_patient(elder.id)))
     assert all(d.due and d.last_done is None for d in screening.for_patient(man.id))  # nothing done yet: all due
 
@@ -59,7 +61,7 @@ def test_a_wrong_schedule_is_refused_in_words_and_nothing_is_written(database):
         screening.record(man.id, ["dewasa_iva"], {"dewasa_imt": (TODAY - dt.timedelta(days=1), "pasar"),
                                                   "dewasa_gula_darah": (TODAY, "pustu")})
     said = str(refused.value)
-    assert "dewasa_iva bukan untuk umur dan jenis kelamin pasien ini" in said
+    assert "dewasa_iva bukan untuk umur, jenis kelamin atau kehamilan pasien ini" in said
     assert "sudah lewat" in said and "pilih tempat" in said
     assert Screening.select().count() == 0
 

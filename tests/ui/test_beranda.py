@@ -201,3 +201,22 @@ def test_a_chart_library_that_does_not_load_is_said_instead_of_waited_for(qtbot,
     assert chart.plot is None
     assert "tidak dapat ditampilkan" in chart.waiting.text() and "QtOpenGL" in chart.waiting.text()
     assert "Memuat" not in chart.waiting.text()
+
+
+def test_the_head_opens_the_pws_report_from_the_beranda(qtbot, sqlite_database):
+    from kupang_desk.documents.table import Period
+    from kupang_desk.screening.pws import AreaPws
+    from kupang_desk.ui.beranda import PuskesmasBeranda
+    from tests.helpers.clock import TODAY
+
+    beranda = PuskesmasBeranda()
+    qtbot.addWidget(beranda)
+    home = beranda.refresh(TODAY)
+    assert not beranda.pws.isVisibleTo(beranda)
+    home.pws = AreaPws("", pregnant=4, k1=3, k4=2, k6=1, born=2, kn1=1, kn_complete=1, infants=2, idl=1)
+    beranda.show_home(home)
+    assert beranda.pws.isVisibleTo(beranda)
+    assert "K1 3/4 (75%)" in beranda.pws.text() and "IDL 1/2 (50%)" in beranda.pws.text()
+    with qtbot.waitSignal(beranda.open_report) as opened:
+        beranda.pws.linkActivated.emit("pws")
+    assert opened.args == ["screening", Period(TODAY.replace(month=1, day=1), TODAY)]

@@ -100,3 +100,4 @@ def test_roster_out_a_class_screened_from_the_keyboard_and_the_results_back(qtbo
     home.refresh(TODAY)
     assert [label.text() for label in home.tiles["ckg"].labels[1:]] == ["2 dari 3", "1 perlu tindak lanjut"]
     assert puskesmas.BLOOD_PRESSURE_FROM == 13
+

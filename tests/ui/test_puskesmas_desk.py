@@ -433,6 +433,46 @@ def test_the_cluster_room_ticks_what_was_screened_and_schedules_the_rest_from_th
     form.reject()
 
 
+def test_the_kia_room_records_a_pregnancy_and_ticks_its_antenatal_contact(qtbot, sqlite_database):
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+
+    from kupang_desk.models import Pregnancy, Screening
+    from kupang_desk.ui.main_window import MainWindow
+    from tests.helpers.clock import TODAY
+    from tests.helpers.factories import new_patient, second_patient
+
+    mother, man = second_patient(), new_patient()
+    window = MainWindow(sqlite_database)
+    qtbot.addWidget(window)
+    window.show()
+    form = window.record_visit(mother.id)
+    dialog = form.open_screening()
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.pregnancy_words.text() == "Tidak tercatat hamil."
+    names = [dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())]
+    assert not any(name.startswith("Pemeriksaan kehamilan") for name in names)
+    lmp = TODAY - dt.timedelta(weeks=9)
+    dialog.lmp.setDate(QDate(lmp.year, lmp.month, lmp.day))
+    qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
+    assert dialog.pregnancy_words.text().startswith("Hamil 9 minggu")
+    assert "perkiraan lahir" in dialog.pregnancy_words.text() and not dialog.register_button.isVisible()
+    row = next(r for r in range(dialog.table.rowCount())
+               if dialog.table.item(r, 0).text() == "Pemeriksaan kehamilan trimester 1")
+    assert dialog.table.item(row, 2).text() == "jatuh tempo"
+    dialog.ticks["anc_t1"].setChecked(True)
+    dialog.save()
+    assert [(s.key, s.done_on) for s in Screening.select()] == [("anc_t1", TODAY)]
+    assert Pregnancy.get().lmp == lmp
+    form.reject()
+    form = window.record_visit(man.id)  # a man: nothing about pregnancy
+    dialog = form.open_screening()
+    assert not dialog.pregnancy.isVisible()
+    dialog.reject()
+    form.reject()
+
+
 def test_the_family_s_dtsen_decile_and_aid_cards_are_kept_with_the_date_of_the_data(window, qtbot):
     patient = new_patient()
     dialog = _active(qtbot, window.edit_patient(patient.id))
