@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The window: one connection held open for the whole run, a save every few milliseconds; after each
 # acknowledged save it writes the number down and checks its -wal file is still the one it opened.
 WINDOW = textwrap.dedent("""
-    import os, sys, datetime as dt
+    import os, sys, time, datetime as dt
     from pathlib import Path
     from kupang_desk.models import Student, database, writing
     url, saved, stop = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
@@ -44,6 +44,10 @@ WINDOW = textwrap.dedent("""
             if not wal.exists() or os.stat(wal).st_ino != first:
                 print("wal-replaced", number, flush=True)
                 break
+            # A few milliseconds between saves (still hundreds a second, far beyond a clerk): with none,
+            # SQLite's busy handler, which sleeps and polls, could see the lock held at every poll for the
+            # command's whole 10 s wait (writer starvation), a race no office produces.
+            time.sleep(0.003)
     database.close(optimize=True)
     print("done", number, flush=True)
 """)

@@ -44,6 +44,7 @@ from kupang_desk.models.bulk import CHUNK, BulkWriter, bulk_insert, next_id
 from kupang_desk.names import name_key
 from kupang_desk.patients.numbers import set_at_least
 from kupang_desk.regions import KOTA_KUPANG
+from kupang_desk.screening import rules
 from kupang_desk.tasks import Task
 from kupang_desk.validators import age_at
 from kupang_desk.visits.diagnoses import diagnosis_rows
@@ -393,7 +394,6 @@ def make_mother_and_child(rng: random.Random, people: Sequence[tuple[int, dt.dat
     """Pregnancies with their antenatal contacts, newborns' neonatal visits and children's doses, so
     that the PWS and the Beranda have something to show; most, not all, done on time. Returns the
     ticks written."""
-    from kupang_desk.screening import rules  # loaded to build, not at start
 
     by_key = {rule.key: rule for rule in rules()}
     created = now()
