@@ -6,7 +6,16 @@ from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, PatientIdentifier, User, Visit, writing
+from kupang_desk.models import (
+    CkgStudent,
+    Patient,
+    PatientIdentifier,
+    Pregnancy,
+    Screening,
+    User,
+    Visit,
+    writing,
+)
 from kupang_desk.patients.registration import refresh_visit_ages
 from kupang_desk.satusehat import outbox
 from kupang_desk.visits.recording import refresh_new_visit_flags
@@ -49,6 +58,10 @@ def merge(survivor_id: int, merged_id: int, *, reason: str, user: User | None = 
         survivor.save()
         moved_ids = [v for (v,) in Visit.select(Visit.id).where(Visit.patient == merged).tuples()]
         moved = Visit.update(patient=survivor).where(Visit.patient == merged).execute()
+        # What was screened, the pregnancies and the school health checks are the person's too: left
+        # behind, the survivor would be listed overdue for what was done.
+        for model in (Screening, Pregnancy, CkgStudent):
+            model.update(patient=survivor).where(model.patient == merged).execute()
         outbox.patient_changed(survivor.id, nik_changed=survivor.nik != survivor_nik, visit_ids=moved_ids)
         refresh_visit_ages(survivor, reason=note, user=user)
         refresh_new_visit_flags(survivor.id, user=user, reason=note)

@@ -65,3 +65,20 @@ def test_merge_moves_visits_and_keeps_identifiers(database):
     assert [hit.id for hit in search_patients(duplicate.no_rm)] == [survivor.id]
     with pytest.raises(KnownError, match="sudah digabungkan"):
         merge(survivor.id, duplicate.id, reason="lagi")
+
+
+def test_merge_moves_the_screenings_and_the_pregnancy_so_nobody_is_listed_overdue_for_what_was_done(database):
+    from kupang_desk import screening
+    from kupang_desk.models import Pregnancy, Screening
+    from tests.helpers.clock import TODAY
+    from tests.helpers.factories import second_patient
+
+    survivor = second_patient(nik="", no_nik_reason="tanpa KTP")
+    duplicate = second_patient(name="Mariya Bere")
+    screening.register_pregnancy(duplicate.id, TODAY - dt.timedelta(weeks=8))
+    screening.record(duplicate.id, ["anc_t1", "dewasa_gula_darah"], {})
+    merge(survivor.id, duplicate.id, reason="Pasien sama, terdaftar dua kali")
+    assert Screening.select().where(Screening.patient == survivor.id).count() == 2
+    assert Pregnancy.get().patient_id == survivor.id
+    due = {d.rule.key: d for d in screening.for_patient(survivor.id)}
+    assert not due["anc_t1"].due and not due["dewasa_gula_darah"].due
