@@ -51,6 +51,32 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return (os.cpu_count() or 1) + 1
 
 
+@pytest.fixture(scope="session")
+def qapp_cls():
+    """The tests' application collects cycles on its GUI thread only, as the program's does."""
+    from PySide6.QtWidgets import QApplication
+
+    from kupang_desk.ui.operations import collect_on_gui_thread
+
+    class TestApplication(QApplication):
+        def __init__(self, *args) -> None:
+            super().__init__(*args)
+            collect_on_gui_thread(self)
+
+    return TestApplication
+
+
+@pytest.fixture(autouse=True)
+def collect_between_tests():
+    """A test that never runs Qt's event loop still has its cycles collected, on this (GUI) thread."""
+    yield
+    operations = sys.modules.get("kupang_desk.ui.operations")  # Qt only once a test used it
+    app = operations.QApplication.instance() if operations is not None else None
+    collector = app.findChild(operations.GuiThreadCollector) if app is not None else None
+    if collector is not None:
+        collector.check()
+
+
 @pytest.fixture(autouse=True)
 def own_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data and config folder of each test's own (platformdirs reads them at every call;

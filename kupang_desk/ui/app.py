@@ -21,7 +21,12 @@ from kupang_desk.errors import KnownError, error_message
 from kupang_desk.i18n import _, current_language
 from kupang_desk.resources import resource_path
 from kupang_desk.ui import qt_words
-from kupang_desk.ui.operations import Operation, install_excepthook, run_in_background
+from kupang_desk.ui.operations import (
+    Operation,
+    collect_on_gui_thread,
+    install_excepthook,
+    run_in_background,
+)
 from kupang_desk.ui.signin import sign_in_flow
 from kupang_desk.ui.splash import prepare_reference_data
 
@@ -37,6 +42,7 @@ def application() -> QApplication:
     app.setApplicationName("Kupang Desk")
     app.setOrganizationName("KupangDesk")
     qt_words.install(app, current_language())  # Qt's own buttons, menus and file dialog
+    collect_on_gui_thread(app)  # never in a worker's thread, where a Qt object freed would crash
     icon = resource_path("icons", "kupang-desk.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))

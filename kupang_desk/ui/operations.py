@@ -7,12 +7,13 @@ thread through ``on_success`` / ``on_failure``; nothing else touches widgets.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from kupang_desk import connection as database
@@ -21,6 +22,42 @@ from kupang_desk.i18n import _
 from kupang_desk.tasks import Cancelled, Task
 
 log = logging.getLogger(__name__)
+
+
+class GuiThreadCollector(QObject):
+    """Python's cycle collector, run only on the GUI thread.
+
+    Left automatic, the collector runs in whichever thread happens to allocate past its threshold: a
+    worker counting the Beranda, the thread importing the chart library. Collecting there can free a
+    cycle that holds a Qt wrapper made on the GUI thread, and Qt dies in that thread (seen: a
+    segmentation fault "Garbage-collecting" inside the chart library's import). So automatic
+    collection is off and this timer does the same work, generation by generation with Python's
+    own thresholds, on the GUI thread; ``check`` may also be called at any quiet moment on it."""
+
+    INTERVAL_MS = 250
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+        self.timer.start(self.INTERVAL_MS)
+
+    def check(self) -> None:
+        first, second, third = gc.get_threshold()
+        young, middle, old = gc.get_count()
+        if young > first:
+            gc.collect(0)
+            if middle >= second:
+                gc.collect(1)
+                if old >= third:
+                    gc.collect(2)
+
+
+def collect_on_gui_thread(app: QApplication) -> GuiThreadCollector:
+    """Installs the GUI-thread collector once per application."""
+    existing = app.findChild(GuiThreadCollector)
+    return existing if isinstance(existing, GuiThreadCollector) else GuiThreadCollector(app)
 
 
 class _Worker(QThread):

@@ -5,6 +5,7 @@ a Pustu or a Posyandu)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -162,23 +163,23 @@ class ScreeningDialog(QDialog):
 
     def register_pregnancy(self) -> bool:
         value = self.lmp.date()
-        try:
-            screening.register_pregnancy(self.patient_id, dt.date(value.year(), value.month(), value.day()), day=self.day)
-        except KnownError as error:
-            say(self.message, str(error), error=True)
-            return False
-        self.load()
-        say(self.message, _("Kehamilan dicatat. Pemeriksaan kehamilan (K1-K6) kini ada di daftar."))
-        return True
+        lmp = dt.date(value.year(), value.month(), value.day())
+        return self._change(lambda: screening.register_pregnancy(self.patient_id, lmp, day=self.day),
+                            _("Kehamilan dicatat. Pemeriksaan kehamilan (K1-K6) kini ada di daftar."))
 
     def end_pregnancy(self) -> bool:
+        return self._change(lambda: screening.end_pregnancy(self.patient_id, self.day, self.outcome.currentData()),
+                            _("Kehamilan dicatat selesai."))
+
+    def _change(self, action: Callable[[], object], done: str) -> bool:
+        """The pregnancy recorded or closed, and the list again; a refusal said in the window."""
         try:
-            screening.end_pregnancy(self.patient_id, self.day, self.outcome.currentData())
+            action()
         except KnownError as error:
             say(self.message, str(error), error=True)
             return False
         self.load()
-        say(self.message, _("Kehamilan dicatat selesai."))
+        say(self.message, done)
         return True
 
     def chosen(self) -> tuple[list[str], dict[str, tuple[dt.date, str]]]:

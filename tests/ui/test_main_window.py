@@ -249,3 +249,34 @@ def test_f1_opens_the_guide_of_the_section_and_the_shortcuts_are_listed(window, 
         lines = text.splitlines()  # each table cell on its own line: the key, then what it does
         assert any(lines[i] == keys and what in lines[i + 1] for i in range(len(lines) - 1)), (keys, what)
     shortcuts.close()
+
+
+def test_cycles_are_collected_on_the_gui_thread_only(qapp):
+    """Freeing a Qt object in a worker's thread crashes Qt: the collector never runs there."""
+    import gc
+    import threading
+    import weakref
+
+    from kupang_desk.ui.operations import GuiThreadCollector
+
+    collector = qapp.findChild(GuiThreadCollector)
+    assert collector is not None and not gc.isenabled()
+
+    class Node:
+        pass
+
+    freed = []
+
+    def allocate() -> None:  # a worker making far more cycles than the collector's threshold
+        for _ in range(gc.get_threshold()[0] * 5):
+            node = Node()
+            node.me = node
+            freed.append(weakref.ref(node))
+
+    worker = threading.Thread(target=allocate)
+    worker.start()
+    worker.join()
+    assert all(ref() is not None for ref in freed)  # nothing collected in the worker's thread
+    collector.check()
+    gc.collect()  # the older generations too, on this (GUI) thread
+    assert all(ref() is None for ref in freed)

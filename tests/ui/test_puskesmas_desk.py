@@ -461,6 +461,8 @@ def test_the_kia_room_records_a_pregnancy_and_ticks_its_antenatal_contact(qtbot,
     row = next(r for r in range(dialog.table.rowCount())
                if dialog.table.item(r, 0).text() == "Pemeriksaan kehamilan trimester 1")
     assert dialog.table.item(row, 2).text() == "jatuh tempo"
+    qtbot.mouseClick(dialog.end_button, Qt.MouseButton.LeftButton)  # no outcome chosen: refused, said in the window
+    assert "Pilih bagaimana kehamilan berakhir" in dialog.message.text() and Pregnancy.get().ended_on is None
     dialog.ticks["anc_t1"].setChecked(True)
     dialog.save()
     assert [(s.key, s.done_on) for s in Screening.select()] == [("anc_t1", TODAY)]
