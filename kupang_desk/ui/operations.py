@@ -44,6 +44,8 @@ class GuiThreadCollector(QObject):
         self.timer.start(self.INTERVAL_MS)
 
     def check(self) -> None:
+        if gc.isenabled():  # a library turned it back on (mypy's build does, run in-process): off again
+            gc.disable()
         first, second, third = gc.get_threshold()
         young, middle, old = gc.get_count()
         if young > first:
