@@ -141,10 +141,10 @@ def _add_commands(commands) -> None:
     direction.add_argument("--export", metavar="FILE", help=_("simpan kunci PC ini ke FILE (untuk PC lain di kantor)"))
     direction.add_argument("--import", dest="import_", metavar="FILE", help=_("pakai kunci kantor dari FILE di PC ini"))
 
-    people = commands.add_parser("population", help=_("jumlah penduduk per kelurahan (untuk laporan akses layanan)"))
+    people = commands.add_parser("population", help=_("jumlah penduduk dan sasaran PWS per kelurahan"))
     people_commands = people.add_subparsers(dest="population_command", required=True, metavar=_("PERINTAH"))
     people_commands.add_parser("show", help=_("tampilkan jumlah penduduk per kelurahan Kota Kupang"))
-    people_import = people_commands.add_parser("import", help=_("impor dari lembar Excel/CSV: Kelurahan (atau Kode), Jumlah penduduk"))
+    people_import = people_commands.add_parser("import", help=_("impor dari lembar Excel/CSV: Kelurahan (atau Kode), Jumlah penduduk; boleh Sasaran ibu hamil, Sasaran bayi"))
     people_import.add_argument("file", metavar="FILE")
     people_import.add_argument("--year", type=int, metavar="TTTT", help=_("tahun angka itu (bila lembar tidak punya kolom Tahun)"))
     people_import.add_argument("--source", default="", help=_("sumbernya, misalnya \"BPS Kota Kupang Dalam Angka 2025\""))
@@ -370,7 +370,12 @@ def _population(args: argparse.Namespace) -> int:
         return EXIT_OK
     for row in population.city_population():
         figure = format_number(row.total) if row.total else "-"
-        print(f"{row.code:<15} {row.name:<22} {row.kecamatan:<14} {figure:>9}  {row.year or ''} {row.source}")
+        targets = ""
+        if row.pregnant_target is not None or row.infant_target is not None:
+            targets = "  " + _("sasaran ibu hamil {pregnant}, bayi {infants}").format(
+                pregnant=format_number(row.pregnant_target) if row.pregnant_target is not None else "-",
+                infants=format_number(row.infant_target) if row.infant_target is not None else "-")
+        print(f"{row.code:<15} {row.name:<22} {row.kecamatan:<14} {figure:>9}  {row.year or ''} {row.source}{targets}")
     return EXIT_OK
 
 

@@ -1,8 +1,11 @@
-"""Inhabitants per kelurahan: the reference the access-gap report divides by.
+"""Inhabitants per kelurahan: the reference the access-gap report divides by, and the year's PWS
+targets (sasaran ibu hamil, sasaran bayi) that the PWS report divides K1-K6, KN and IDL by.
 
 The office enters the figures it has (BPS "Kota Kupang Dalam Angka", the kelurahan's own
-register or Dukcapil's) in Pengaturan, or imports them from an Excel sheet with one row per
-kelurahan. Nothing is invented: a kelurahan without a figure shows its visits but no rate.
+register or Dukcapil's; the Dinas's data sasaran) in Pengaturan, or imports them from an Excel
+sheet with one row per kelurahan. Nothing is invented: a kelurahan without a figure shows its
+visits but no rate; the targets are estimated from a birth rate only when the clerk asks, and
+then stand in the table as numbers to read before saving.
 A save or an import is checked whole first and written in one transaction, audited.
 """
 
@@ -14,6 +17,7 @@ from pathlib import Path
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_decimal
 from kupang_desk.i18n import _
 from kupang_desk.imports.sheets import read_sheet
 from kupang_desk.imports.values import fold
@@ -33,13 +37,32 @@ class Inhabitants:
     women: int | None = None
     year: int | None = None
     source: str = ""
+    pregnant_target: int | None = None  # sasaran ibu hamil of the year
+    infant_target: int | None = None  # sasaran bayi of the year
+
+
+# Pedoman Pemantauan Wilayah Setempat Kesehatan Ibu dan Anak (PWS-KIA), Departemen Kesehatan RI 2009,
+# "Penetapan sasaran": pregnant women 1.10 x CBR x population (births plus the pregnancies that end
+# before one), infants CBR x population, where the Dinas has not given its own figures.
+PREGNANT_PER_BIRTH = 1.10
+
+
+def estimated_targets(total: int, birth_rate: float) -> tuple[int, int]:
+    """Sasaran ibu hamil and sasaran bayi of a kelurahan of ``total`` inhabitants, from the crude
+    birth rate per 1,000 (CBR) of the Dinas or BPS."""
+    if not 0 < birth_rate <= 60:
+        raise KnownError(_("Angka kelahiran kasar (CBR) {rate} per 1.000 penduduk tidak masuk akal: isi angka dari Dinas atau "
+                           "BPS, misalnya 17,5.").format(rate=format_decimal(birth_rate)))
+    births = birth_rate * total / 1000
+    return int(PREGNANT_PER_BIRTH * births + 0.5), int(births + 0.5)  # halves up, as by hand
 
 
 def city_population() -> list[Inhabitants]:
     """Every kelurahan of Kota Kupang by kecamatan and name, with its figure where entered, then any
     other kelurahan the office gave a figure for."""
-    entered = {row[0]: row[1:] for row in Population.select(Population.kelurahan, Population.total, Population.men,
-                                                            Population.women, Population.year, Population.source).tuples()}
+    entered = {row[0]: row[1:] for row in Population.select(
+        Population.kelurahan, Population.total, Population.men, Population.women, Population.year, Population.source,
+        Population.pregnant_target, Population.infant_target).tuples()}
     kelurahan = list(Region.select(Region.code, Region.name, Region.parent).where(
         (Region.level == "desa_kelurahan") & (Region.code.startswith(KOTA_KUPANG + ".") | Region.code.in_(list(entered) or [""]))))
     kecamatan = dict(Region.select(Region.code, Region.name).where(
@@ -86,7 +109,15 @@ def _checked(rows: list[Inhabitants], where: list[str]) -> list[Inhabitants]:
                 where=place, name=row.name or row.code, first=seen[row.code]))
         seen[row.code] = place
         if row.total is None:
+            if row.pregnant_target is not None or row.infant_target is not None:
+                raise KnownError(_("{where}: sasaran {name} diisi tanpa jumlah penduduk. Isi jumlah penduduknya dulu.").format(
+                    where=place, name=row.name or row.code))
             continue
+        for target, what in ((row.pregnant_target, _("sasaran ibu hamil")), (row.infant_target, _("sasaran bayi"))):
+            if target is not None and target > (row.women if row.women is not None else row.total):
+                raise KnownError(_("{where}: {what} {target} lebih dari penduduk{women} {total} ({name}).").format(
+                    where=place, what=what, target=target, total=row.women if row.women is not None else row.total,
+                    women=_(" perempuan") if row.women is not None else "", name=row.name or row.code))
         if row.total == 0:
             raise KnownError(_("{where}: jumlah penduduk {name} 0. Kosongkan bila belum ada angkanya.").format(
                 where=place, name=row.name or row.code))
@@ -102,16 +133,22 @@ def set_population(rows: list[Inhabitants], *, user: User | None = None) -> int:
     actor = require("settings.edit", user)
     _checked(rows, [row.name or row.code for row in rows])
     with writing():
-        before = dict(Population.select(Population.kelurahan, Population.total)
-                      .where(Population.kelurahan.in_([r.code for r in rows] or [""])).tuples())
+        before = {code: list(figures) for code, *figures in Population.select(
+            Population.kelurahan, Population.total, Population.pregnant_target, Population.infant_target)
+            .where(Population.kelurahan.in_([r.code for r in rows] or [""])).tuples()}
         Population.delete().where(Population.kelurahan.in_([r.code for r in rows if r.total is None] or [""])).execute()
         for row in rows:
             if row.total is None:
                 continue
-            values = dict(total=row.total, men=row.men, women=row.women, year=row.year, source=row.source[:100], updated_at=now())
+            values = dict(total=row.total, men=row.men, women=row.women, year=row.year, source=row.source[:100],
+                          pregnant_target=row.pregnant_target, infant_target=row.infant_target, updated_at=now())
             (Population.insert(kelurahan=row.code, **values)
              .on_conflict(conflict_target=[Population.kelurahan], update=values).execute())
-        changed = {r.code: [before.get(r.code), r.total] for r in rows if before.get(r.code) != r.total}
+        changed = {}
+        for row in rows:
+            after = [row.total, row.pregnant_target, row.infant_target] if row.total is not None else None
+            if before.get(row.code) != after:
+                changed[row.code] = [before.get(row.code), after]  # [penduduk, sasaran ibu hamil, sasaran bayi]
         if changed:
             audit.record("update", "population", "", changed, actor)
         return Population.select().count()
@@ -124,6 +161,8 @@ _HEADERS = {
     "men": ("lakilaki", "l", "pria"),
     "women": ("perempuan", "p", "wanita"),
     "year": ("tahun",),
+    "pregnant_target": ("sasaranibuhamil", "sasaranbumil", "ibuhamil", "bumil"),
+    "infant_target": ("sasaranbayi", "bayi", "sasaranlahirhidup", "lahirhidup"),
 }
 
 
@@ -178,7 +217,9 @@ def read_population(path: str | Path, *, year: int | None = None, source: str = 
             raise KnownError(_("{where}: jumlah penduduk {name} kosong.").format(where=place, name=name or code))
         found.append(Inhabitants(code, name or names.get(code, ""), "", total, whole_number(cell("men"), _("laki-laki"), place),
                                  whole_number(cell("women"), _("perempuan"), place),
-                                 whole_number(cell("year"), _("tahun"), place) or year, source))
+                                 whole_number(cell("year"), _("tahun"), place) or year, source,
+                                 whole_number(cell("pregnant_target"), _("sasaran ibu hamil"), place),
+                                 whole_number(cell("infant_target"), _("sasaran bayi"), place)))
         where.append(place)
     if not found:
         raise KnownError(_("File {file} tidak berisi baris penduduk di bawah judulnya.").format(file=path.name))

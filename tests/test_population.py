@@ -8,7 +8,7 @@ import re
 import pytest
 from openpyxl import Workbook
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 
 from kupang_desk import population
 from kupang_desk.errors import KnownError
@@ -100,6 +100,72 @@ def test_the_command_line_imports_and_shows_the_population(database, db_url, mon
     assert main(["--database", db_url, "population", "show"]) == 0
     shown = capsys.readouterr().out
     assert any(line.startswith(OEBOBO) and "12.350" in line and "2025 BPS" in line for line in shown.splitlines())
+    book = Workbook()
+    book.active.append(["Kelurahan", "Jumlah penduduk", "Sasaran ibu hamil", "Sasaran bayi"])
+    book.active.append(["Oebobo", 12350, 240, 218])
+    book.save(tmp_path / "sasaran.xlsx")
+    assert main(["--database", db_url, "population", "import", str(tmp_path / "sasaran.xlsx")]) == 0
+    capsys.readouterr()
+    assert main(["--database", db_url, "population", "show"]) == 0
+    assert any(line.startswith(OEBOBO) and "sasaran ibu hamil 240, bayi 218" in line
+               for line in capsys.readouterr().out.splitlines())
     bad = _sheet(tmp_path / "salah.xlsx", [[1, "", "Oebobbo", None, None, 5]])
     assert main(["--database", db_url, "population", "import", str(bad)]) == EXIT_USER
     assert 'Baris 4: kelurahan "Oebobbo" tidak ada di Kota Kupang' in capsys.readouterr().err
+
+
+def test_the_pws_targets_are_saved_beside_the_population_and_checked(database):
+    population.set_population([Inhabitants(OEBOBO, "Oebobo", "", 12350, 6120, 6230, 2026, "Dinas", 240, 218)])
+    row = next(r for r in population.city_population() if r.code == OEBOBO)
+    assert (row.pregnant_target, row.infant_target) == (240, 218)
+    audited = AuditEvent.select().where(AuditEvent.table_name == "population").order_by(AuditEvent.id.desc()).first()
+    assert "240" in audited.details and "218" in audited.details  # a changed target is in the trail
+    with pytest.raises(KnownError, match="sasaran ibu hamil 7000 lebih dari penduduk perempuan 6230"):
+        population.set_population([Inhabitants(OEBOBO, "Oebobo", "", 12350, 6120, 6230, 2026, "", 7000, 218)])
+    with pytest.raises(KnownError, match="sasaran Fontein diisi tanpa jumlah penduduk"):
+        population.set_population([Inhabitants(FONTEIN, "Fontein", "", None, None, None, None, "", 150, None)])
+    assert [(p.pregnant_target, p.infant_target) for p in Population.select()] == [(240, 218)]  # as it was
+
+
+def test_the_targets_are_estimated_as_pws_kia_asks():
+    # 1.10 x CBR x population for pregnant women, CBR x population for infants (Pedoman PWS-KIA 2009)
+    assert population.estimated_targets(10_000, 17.5) == (193, 175)  # 192.5: halves up, as by hand
+    with pytest.raises(KnownError, match="CBR"):
+        population.estimated_targets(10_000, 175)
+
+
+def test_a_sheet_with_the_dinas_targets_is_imported(database, tmp_path):
+    book = Workbook()
+    book.active.append(["Kelurahan", "Jumlah penduduk", "Sasaran Bumil", "Sasaran Bayi"])
+    book.active.append(["Oebobo", 12350, 240, 218])
+    book.save(tmp_path / "sasaran.xlsx")
+    population.import_population(tmp_path / "sasaran.xlsx")
+    assert [(p.kelurahan_code, p.total, p.pregnant_target, p.infant_target) for p in Population.select()] == [
+        (OEBOBO, 12350, 240, 218)]
+
+
+def test_the_clerk_fills_the_empty_targets_from_the_birth_rate_and_saves(qtbot, database):
+    from kupang_desk.ui.settings.references import PopulationEditor
+
+    population.set_population([Inhabitants(OEBOBO, "Oebobo", "", 10_000), Inhabitants(FONTEIN, "Fontein", "", 8000, None,
+                                                                                        None, None, "", 150, None)])
+    editor = PopulationEditor()
+    qtbot.addWidget(editor)
+    table = editor.table
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    assert [table.horizontalHeaderItem(c).text() for c in (6, 7)] == ["Sasaran bumil", "Sasaran bayi"]
+    qtbot.mouseClick(editor.estimate_button, Qt.MouseButton.LeftButton)
+    assert "Isi dulu angka kelahiran kasar" in editor.message.text()
+    editor.birth_rate.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))  # as the program sets it
+    editor.birth_rate.lineEdit().selectAll()
+    qtbot.keyClicks(editor.birth_rate, "17,5")  # the decimal comma, as the clerk writes it
+    qtbot.mouseClick(editor.estimate_button, Qt.MouseButton.LeftButton)
+    assert "3 sasaran diisi dari CBR 17,5" in editor.message.text()
+    assert (table.item(rows["Oebobo"], 6).text(), table.item(rows["Oebobo"], 7).text()) == ("193", "175")
+    assert (table.item(rows["Fontein"], 6).text(), table.item(rows["Fontein"], 7).text()) == ("150", "140")  # typed kept
+    assert table.item(rows["Oetete"], 6).text() == ""  # no population, no target
+    assert [(p.kelurahan_code, p.pregnant_target) for p in Population.select().order_by(Population.kelurahan)] == [
+        (OEBOBO, None), (FONTEIN, 150)]  # nothing saved before Simpan
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert {p.kelurahan_code: (p.pregnant_target, p.infant_target) for p in Population.select()} == {
+        OEBOBO: (193, 175), FONTEIN: (150, 140)}

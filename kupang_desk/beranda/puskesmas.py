@@ -19,12 +19,12 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.ckg.coverage import Coverage, coverage
 from kupang_desk.documents.table import Period
 from kupang_desk.formatting import format_date
-from kupang_desk.models import DiagnosisDay, QueueEntry, VisitDay, WorkArea
+from kupang_desk.models import DiagnosisDay, Population, QueueEntry, VisitDay, WorkArea
 from kupang_desk.pcare.kbk import Indicator, monitor
 from kupang_desk.regions import KOTA_KUPANG
 from kupang_desk.reports.access import Reach, reach_by_kelurahan
 from kupang_desk.reports.counts import MonthPoint, icd_titles, monthly_visits
-from kupang_desk.screening.pws import AreaPws, pws, total
+from kupang_desk.screening.pws import AreaPws, PwsCoverage, against_targets, pws, total
 from kupang_desk.visits.register import VisitFilter
 
 
@@ -45,6 +45,15 @@ class Disease:
     opens: Opens
 
 
+@dataclass(frozen=True)
+class PwsHome:
+    """Mother and child in the working area since 1 January: the counts, and the share of the year's
+    targets (Pengaturan > Penduduk) where the office entered them."""
+
+    counts: AreaPws
+    coverage: PwsCoverage
+
+
 @dataclass
 class PuskesmasHome:
     today: dt.date
@@ -59,7 +68,7 @@ class PuskesmasHome:
     last_year_words: str  # "1–3 Desember 2025": the days the month is compared with
     kbk: list[Indicator] = field(default_factory=list)  # BPJS's KBK figures, when the office works with P-Care
     ckg: list[Coverage] = field(default_factory=list)  # the CKG at school, per school, once a roster came in
-    pws: AreaPws | None = None  # mother and child since 1 January, once a pregnancy or a birth is registered
+    pws: PwsHome | None = None  # mother and child since 1 January, once a pregnancy or a birth is registered
 
     @property
     def visits_month(self) -> int:
@@ -143,11 +152,17 @@ def puskesmas_home(today: dt.date | None = None, *, user: SignedIn | None = None
         coverage(user=user) if allowed(user, "patient.read") else [], _pws_this_year(today, user))
 
 
-def _pws_this_year(today: dt.date, user: SignedIn) -> AreaPws | None:
-    """K1-K6, KN and IDL of the working area since 1 January; None when there is nothing to count."""
+def _pws_this_year(today: dt.date, user: SignedIn) -> PwsHome | None:
+    """K1-K6, KN and IDL of the working area since 1 January, with their share of the year's targets;
+    None when there is nothing to count."""
     inside = {code for (code,) in WorkArea.select(WorkArea.kelurahan).tuples()}
-    whole = total(pws(today.replace(month=1, day=1), today, kelurahan=inside or None, user=user))
-    return whole if whole.pregnant or whole.born or whole.infants else None
+    areas = pws(today.replace(month=1, day=1), today, kelurahan=inside or None, user=user)
+    whole = total(areas)
+    if not (whole.pregnant or whole.born or whole.infants):
+        return None
+    targets = {code: (pregnant, infants) for code, pregnant, infants in Population.select(
+        Population.kelurahan, Population.pregnant_target, Population.infant_target).tuples()}
+    return PwsHome(whole, against_targets(areas, targets, inside))
 
 
 @dataclass(frozen=True)

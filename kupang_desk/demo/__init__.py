@@ -31,6 +31,7 @@ from kupang_desk.models import (
     WorkArea,
     db,
 )
+from kupang_desk.population import estimated_targets
 from kupang_desk.regions import KOTA_KUPANG
 from kupang_desk.tasks import Task
 
@@ -123,13 +124,16 @@ def _by_distance(kelurahan: list[str]) -> list[str]:
 
 
 def _demo_population(rng: random.Random, kelurahan: list[str]) -> None:
-    """Kota Kupang's 404,120 inhabitants spread over its kelurahan unevenly, marked as demo figures
-    (the office enters the real ones from BPS)."""
+    """Kota Kupang's 404,120 inhabitants spread over its kelurahan unevenly, with PWS targets from a
+    birth rate of 17.5 per 1,000, marked as demo figures (the office enters the real ones from BPS and
+    the Dinas)."""
     weights = [rng.uniform(0.5, 1.5) for _code in kelurahan]
     whole = sum(weights)
     for code, weight in zip(kelurahan, weights, strict=True):
         total = round(404_120 * weight / whole)
+        pregnant, infants = estimated_targets(total, 17.5)
         Population.insert(kelurahan=code, total=total, men=total // 2 + total % 2, women=total // 2, year=2025,
+                          pregnant_target=pregnant, infant_target=infants,
                           source="CONTOH (DEMO), bukan angka BPS").on_conflict_ignore().execute()
 
 

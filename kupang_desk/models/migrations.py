@@ -58,7 +58,7 @@ from kupang_desk.storage import default_database_path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 24
+SCHEMA_VERSION = 25
 
 
 class SchemaVersion(BaseModel):
@@ -349,6 +349,14 @@ def _v24_pregnancy(database: pw.Database, migrator: SchemaMigrator) -> None:
         database.create_tables([Pregnancy])
 
 
+def _v25_pws_targets(database: pw.Database, migrator: SchemaMigrator) -> None:
+    """v25: a kelurahan's yearly PWS targets (sasaran ibu hamil, sasaran bayi) beside its population."""
+    columns = {column.name for column in database.get_columns("population")}
+    for name in ("pregnant_target", "infant_target"):
+        if name not in columns:  # ADD COLUMN in place on both engines
+            database.execute_sql(f"ALTER TABLE population ADD COLUMN {name} INTEGER")
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     2: _v2_name_keys,
     3: _v3_puskesmas_desk,
@@ -373,4 +381,5 @@ MIGRATIONS: dict[int, Callable[[pw.Database, SchemaMigrator], None]] = {
     22: _v22_patient_aid,
     23: _v23_pcare_referral,
     24: _v24_pregnancy,
+    25: _v25_pws_targets,
 }

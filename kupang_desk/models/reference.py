@@ -92,7 +92,8 @@ class WorkArea(BaseModel):
 
 class Population(BaseModel):
     """Inhabitants of one kelurahan (the BPS or Dukcapil figure the office enters), for the visits
-    per 1,000 inhabitants of the access-gap report."""
+    per 1,000 inhabitants of the access-gap report, and the year's PWS targets (sasaran) of pregnant
+    women and infants that the Dinas gives or the office estimates from the birth rate."""
 
     kelurahan = pw.ForeignKeyField(Region, primary_key=True, column_name="kelurahan_code", on_delete="CASCADE")
     total = pw.IntegerField()
@@ -101,6 +102,8 @@ class Population(BaseModel):
     year = pw.IntegerField(null=True)  # the year of the figure
     source = pw.CharField(max_length=100, default="")  # "BPS Kota Kupang Dalam Angka 2025"
     updated_at = pw.DateTimeField(default=now)
+    pregnant_target = pw.IntegerField(null=True)  # sasaran ibu hamil of the year (PWS K1-K6)
+    infant_target = pw.IntegerField(null=True)  # sasaran bayi of the year (PWS KN, IDL)
 
 
 class Setting(BaseModel):

@@ -12,14 +12,14 @@ How each is counted (the rules and their sources are ``resources/reference/skrin
 - Bayi genap 1 tahun: children whose first birthday falls in the period; IDL: every ``idl`` dose
   ticked before that birthday.
 
-The denominators are the office's registered pregnancies and children (sasaran terdaftar), not an
-estimate from the population: the population is shown beside them in the report.
+These are counts; the report divides them by each kelurahan's yearly targets (sasaran ibu hamil,
+sasaran bayi) from Pengaturan > Penduduk, as PWS-KIA does (``kupang_desk.population``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from kupang_desk.accounts.permissions import require
@@ -134,3 +134,38 @@ def total(areas: list[AreaPws]) -> AreaPws:
     for one in areas:
         whole.add(one)
     return whole
+
+
+@dataclass
+class PwsCoverage:
+    """The counts of the kelurahan that have a yearly target, beside the sum of those targets: PWS
+    coverage is ``mothers.k1 / pregnant_target`` and ``babies.idl / infant_target``. ``missing``: the
+    kelurahan asked about (or with counts) that lack a target."""
+
+    pregnant_target: int = 0
+    infant_target: int = 0
+    mothers: AreaPws = field(default_factory=lambda: AreaPws(""))
+    babies: AreaPws = field(default_factory=lambda: AreaPws(""))
+    missing: list[str] = field(default_factory=list)
+
+
+def against_targets(areas: list[AreaPws], targets: dict[str, tuple[int | None, int | None]],
+                    asked: set[str]) -> PwsCoverage:
+    """``targets``: kelurahan code -> (sasaran ibu hamil, sasaran bayi) of Pengaturan > Penduduk;
+    ``asked``: the working area (its kelurahan count even without a pregnancy or a birth)."""
+    found = PwsCoverage()
+    counted = {area.kelurahan: area for area in areas}
+    for code in sorted(set(counted) | asked):
+        if not code:
+            continue  # patients without an address belong to no kelurahan's target
+        area = counted.get(code, AreaPws(code))
+        pregnant, infants = targets.get(code, (None, None))
+        if pregnant:
+            found.mothers.add(area)
+            found.pregnant_target += pregnant
+        if infants:
+            found.babies.add(area)
+            found.infant_target += infants
+        if not pregnant or not infants:
+            found.missing.append(code)
+    return found

@@ -39,6 +39,7 @@ from kupang_desk.beranda.puskesmas import (
     Indicator,
     Opens,
     PuskesmasHome,
+    PwsHome,
     access_home,
     puskesmas_home,
 )
@@ -52,7 +53,6 @@ from kupang_desk.formatting import (
 )
 from kupang_desk.i18n import _
 from kupang_desk.reports.counts import MonthPoint
-from kupang_desk.screening.pws import AreaPws
 from kupang_desk.ui.operations import Operation, run_in_background
 from kupang_desk.ui.sections import SectionView
 from kupang_desk.ui.widgets import ERROR_STYLE, ListModel, list_model, record_table
@@ -498,23 +498,40 @@ class PuskesmasBeranda(QWidget, SectionView):
             school=s.school_name, screened=s.screened, enrolled=s.enrolled, percent=s.percent)) for s in schools[:6]]
         self.ckg.setText("<br>".join(lines))
 
-    def show_pws(self, figures: AreaPws | None) -> None:
-        """K1, K4, K6, KN lengkap and IDL of the working area since 1 January, each of its registered targets."""
+    def show_pws(self, figures: PwsHome | None) -> None:
+        """K1, K4, K6, KN lengkap and IDL of the working area since 1 January, each as a share of the
+        year's target; the counts alone, with where to enter the targets, while there are none."""
         self.pws.setVisible(figures is not None)
         if figures is None:
             return
+        counts, whole = figures.counts, figures.coverage
 
-        def share(part: int, whole: int) -> str:
-            return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "-"
+        def share(part: int, target: int) -> str:
+            return f"{format_number(part)}/{format_number(target)} ({format_rate(100 * part / target)}%)"
 
-        words = [(_("K1"), share(figures.k1, figures.pregnant)), (_("K4"), share(figures.k4, figures.pregnant)),
-                 (_("K6"), share(figures.k6, figures.pregnant)), (_("KN lengkap"), share(figures.kn_complete, figures.born)),
-                 (_("IDL"), share(figures.idl, figures.infants))]
+        if whole.pregnant_target or whole.infant_target:
+            mothers, babies = whole.mothers, whole.babies
+            words = [(_("K1"), share(mothers.k1, whole.pregnant_target) if whole.pregnant_target else "-"),
+                     (_("K4"), share(mothers.k4, whole.pregnant_target) if whole.pregnant_target else "-"),
+                     (_("K6"), share(mothers.k6, whole.pregnant_target) if whole.pregnant_target else "-"),
+                     (_("KN lengkap"), share(babies.kn_complete, whole.infant_target) if whole.infant_target else "-"),
+                     (_("IDL"), share(babies.idl, whole.infant_target) if whole.infant_target else "-")]
+            tip = _("Dari kehamilan, kelahiran dan centang skrining yang tercatat sejak 1 Januari, dibagi sasaran setahun "
+                    "(Pengaturan > Penduduk): sasaran ibu hamil {pregnant}, sasaran bayi {infants}.").format(
+                pregnant=format_number(whole.pregnant_target), infants=format_number(whole.infant_target))
+            if whole.missing:
+                tip += " " + _("{count} kelurahan belum punya sasaran dan tidak dihitung.").format(count=len(whole.missing))
+            lacking = ""
+        else:
+            words = [(_("K1"), str(counts.k1)), (_("K4"), str(counts.k4)), (_("K6"), str(counts.k6)),
+                     (_("KN lengkap"), str(counts.kn_complete)), (_("IDL"), str(counts.idl))]
+            tip = _("Jumlah sejak 1 Januari. Cakupan dihitung setelah sasaran ibu hamil dan bayi diisi di Pengaturan > "
+                    "Penduduk.")
+            lacking = "<br><i>" + escape(_("Sasaran belum diisi (Pengaturan > Penduduk): cakupan belum dihitung.")) + "</i>"
         heading = _("PWS ibu dan anak sejak Januari")
         self.pws.setText(f"<b>{escape(heading)}</b> · <a href='pws'>{escape(_('buka laporan'))}</a><br>"
-                         + " · ".join(f"{escape(name)} {escape(value)}" for name, value in words))
-        self.pws.setToolTip(_("Dari kehamilan, kelahiran dan centang skrining yang tercatat, dibagi sasaran terdaftar di "
-                              "wilayah kerja."))
+                         + " · ".join(f"{escape(name)} {escape(value)}" for name, value in words) + lacking)
+        self.pws.setToolTip(tip)
 
     def show_kbk(self, figures: list[Indicator]) -> None:
         """Each KBK figure against BPJS's target: green when met, red when not, grey with what to fill

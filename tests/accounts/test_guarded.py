@@ -64,6 +64,7 @@ HARMLESS = {
     "kupang_desk.population.city_population": "inhabitants per kelurahan (BPS figures), no personal data",
     "kupang_desk.population.read_population": "reads a population sheet it is given; saving it requires settings.edit",
     "kupang_desk.population.whole_number": "the number in a cell it is given",
+    "kupang_desk.population.estimated_targets": "arithmetic on the population and birth rate it is given",
     # the social protection cards of a student it is given, and their words
     "kupang_desk.scholarships.awards.social_flags": "the cards of a student row the caller already read",
     "kupang_desk.scholarships.awards.flag_label": "the words for a card",
@@ -141,6 +142,7 @@ HARMLESS = {
     "kupang_desk.screening.due_date": "adds 280 days to the date it is given (Naegele's rule)",
     "kupang_desk.screening.outcome_words": "the names of the ways a pregnancy ends",
     "kupang_desk.screening.pws.first_birthday": "a year after the date it is given",
+    "kupang_desk.screening.pws.against_targets": "sums the counts and targets it is given",
     "kupang_desk.outboxes.state_words": "the names of an outbox's states",
     "kupang_desk.outboxes.action_words": "the names of an outbox's actions",
     "kupang_desk.outboxes.status_line": "words for counts it is given (counted under patient.read)",

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kupang_desk import population
 from kupang_desk.beranda.puskesmas import puskesmas_home
-from kupang_desk.models import Visit
+from kupang_desk.models import Patient, Visit
+from kupang_desk.population import Inhabitants
 from kupang_desk.visits.recording import delete_visit
 from kupang_desk.visits.register import VisitRegister
 from tests.helpers.factories import new_patient, new_visit, second_patient
@@ -56,4 +58,9 @@ def test_the_beranda_shows_mother_and_child_pws_once_a_pregnancy_is_registered(d
     screening.register_pregnancy(mother.id, TODAY - dt.timedelta(weeks=10))
     screening.record(mother.id, ["anc_t1"], {})
     figures = puskesmas_home(TODAY).pws
-    assert figures is not None and (figures.pregnant, figures.k1, figures.k6) == (1, 1, 0)
+    assert figures is not None and (figures.counts.pregnant, figures.counts.k1, figures.counts.k6) == (1, 1, 0)
+    assert figures.coverage.pregnant_target == 0  # no target entered: the counts alone
+    place = Patient.get_by_id(mother.id).kelurahan
+    population.set_population([Inhabitants(place.code, place.name, "", 10_000, None, None, TODAY.year, "Dinas", 40, 36)])
+    whole = puskesmas_home(TODAY).pws.coverage
+    assert (whole.pregnant_target, whole.mothers.k1, whole.infant_target) == (40, 1, 36)

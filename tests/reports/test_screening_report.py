@@ -1,4 +1,4 @@
-"""PWS of the life-cycle screenings: coverage per kelurahan against its population, and who is overdue
+"""PWS: mother-and-child coverage of the year's targets and the life-cycle screenings per kelurahan, and who is overdue
 for the Pustu and the kader, as the report (Excel and PDF) and the command line give it."""
 
 from __future__ import annotations
@@ -7,9 +7,10 @@ import datetime as dt
 
 import openpyxl
 
-from kupang_desk import screening
+from kupang_desk import population, screening
 from kupang_desk.documents.table import Period
 from kupang_desk.models import Patient
+from kupang_desk.population import Inhabitants
 from kupang_desk.reports import service
 from tests.helpers.clock import TODAY
 from tests.helpers.factories import new_patient, new_visit, second_patient
@@ -33,7 +34,8 @@ def test_coverage_and_the_overdue_list_per_kelurahan(database, tmp_path):
     assert [r[1] for r in counts.rows] == [kelurahan]  # nobody pregnant or newborn: the row is there with zeros
     assert counts.rows[0][3:] == [0] * 9
     share = next(r for r in shares.rows if r[1] == kelurahan)
-    assert share[2:8] == [None] * 6 and share[8] == 50.0  # no targets: no rate; PTM: one of two adults screened
+    assert share[2:10] == [None] * 8 and share[10] == 50.0  # no targets: no rate; PTM: one of two adults screened
+    assert f"Sasaran belum diisi untuk {kelurahan}" in shares.note
     row = next(r for r in coverage.rows if r[1] == kelurahan)
     assert row[2:5] == [2, 1, 1]  # two registered adults, Yohanes screened in full, Maria not
     assert row[5] == 50.0
@@ -64,13 +66,18 @@ def test_the_pws_report_counts_the_pregnancies_and_their_contacts_for_the_head(d
     lmp = TODAY - dt.timedelta(weeks=20)
     screening.register_pregnancy(mother.id, lmp)
     screening.record(mother.id, ["anc_t1"], {}, day=lmp + dt.timedelta(weeks=9))
+    place = Patient.get_by_id(mother.id).kelurahan
+    population.set_population([Inhabitants(place.code, place.name, "", 10_000, None, None, TODAY.year, "Dinas", 40, 36)])
     period = Period.between(lmp, TODAY)
     report = service.save("screening", period, xlsx=tmp_path / "pws.xlsx", pdf=tmp_path / "pws.pdf")
     counts, shares, _coverage, listed = report.tables
-    kelurahan = Patient.get_by_id(mother.id).kelurahan.name
+    kelurahan = place.name
     row = next(r for r in counts.rows if r[1] == kelurahan)
     assert row[3:7] == [1, 1, 0, 0]  # one pregnant, K1, not yet K4 or K6
-    assert next(r for r in shares.rows if r[1] == "KESELURUHAN")[2] == 100.0
+    # PWS coverage is of the year's target, not of the pregnancies registered (that would be 100%)
+    assert next(r for r in shares.rows if r[1] == kelurahan)[2:5] == [40, 36, 2.5]
+    assert next(r for r in shares.rows if r[1] == "KESELURUHAN")[2:5] == [40, 36, 2.5]
+    assert "Sasaran belum diisi" not in shares.note
     assert any("Pemeriksaan kehamilan trimester 2" in r[7] for r in listed.rows)  # her second trimester's contacts are due
     sheet = openpyxl.load_workbook(tmp_path / "pws.xlsx").worksheets[0]
     values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None]

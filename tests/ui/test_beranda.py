@@ -204,8 +204,9 @@ def test_a_chart_library_that_does_not_load_is_said_instead_of_waited_for(qtbot,
 
 
 def test_the_head_opens_the_pws_report_from_the_beranda(qtbot, sqlite_database):
+    from kupang_desk.beranda.puskesmas import PwsHome
     from kupang_desk.documents.table import Period
-    from kupang_desk.screening.pws import AreaPws
+    from kupang_desk.screening.pws import AreaPws, against_targets
     from kupang_desk.ui.beranda import PuskesmasBeranda
     from tests.helpers.clock import TODAY
 
@@ -213,10 +214,15 @@ def test_the_head_opens_the_pws_report_from_the_beranda(qtbot, sqlite_database):
     qtbot.addWidget(beranda)
     home = beranda.refresh(TODAY)
     assert not beranda.pws.isVisibleTo(beranda)
-    home.pws = AreaPws("", pregnant=4, k1=3, k4=2, k6=1, born=2, kn1=1, kn_complete=1, infants=2, idl=1)
+    counts = AreaPws("53.71.04.1001", pregnant=4, k1=3, k4=2, k6=1, born=2, kn1=1, kn_complete=1, infants=2, idl=1)
+    home.pws = PwsHome(counts, against_targets([counts], {}, set()))
     beranda.show_home(home)
     assert beranda.pws.isVisibleTo(beranda)
-    assert "K1 3/4 (75%)" in beranda.pws.text() and "IDL 1/2 (50%)" in beranda.pws.text()
+    assert "K1 3 · K4 2" in beranda.pws.text() and "Sasaran belum diisi (Pengaturan &gt; Penduduk)" in beranda.pws.text()
+    home.pws = PwsHome(counts, against_targets([counts], {"53.71.04.1001": (40, 1200)}, set()))
+    beranda.show_home(home)
+    assert "K1 3/40 (7,5%)" in beranda.pws.text() and "IDL 1/1.200 (0,1%)" in beranda.pws.text()
+    assert "Sasaran belum diisi" not in beranda.pws.text()
     with qtbot.waitSignal(beranda.open_report) as opened:
         beranda.pws.linkActivated.emit("pws")
     assert opened.args == ["screening", Period(TODAY.replace(month=1, day=1), TODAY)]

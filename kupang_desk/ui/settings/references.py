@@ -1,10 +1,12 @@
-"""Daftar rujukan: poli, cara bayar, wilayah kerja, LB1 age bands and the No. RM pattern."""
+"""Daftar rujukan: poli, cara bayar, wilayah kerja, LB1 age bands, the No. RM pattern, and the population
+with the PWS targets per kelurahan."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
 from kupang_desk import office, population, settings
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.population import Inhabitants, whole_number
+from kupang_desk.population import Inhabitants, estimated_targets, whole_number
 from kupang_desk.queue import entries
 from kupang_desk.ui.feedback import attempt, say, status_label
 from kupang_desk.ui.widgets import (
@@ -294,39 +296,64 @@ class QueueEditor(QWidget):
 
 
 class PopulationEditor(QWidget):
-    """Inhabitants per kelurahan (the access-gap report divides by them): typed in the table or
-    imported from an Excel sheet; saved whole or not at all."""
+    """Inhabitants per kelurahan (the access-gap report divides by them) and the year's PWS targets
+    (the PWS report divides K1-K6, KN and IDL by them): typed in the table, imported from an Excel
+    sheet, or the targets estimated from the birth rate where empty; saved whole or not at all."""
+
+    PEOPLE, MEN, WOMEN, YEAR, PREGNANT, INFANTS, SOURCE = range(2, 9)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.columns = (_("Kelurahan"), _("Kecamatan"), _("Penduduk"), _("Laki-laki"), _("Perempuan"), _("Tahun"),
-                        _("Sumber"))
+                        _("Sasaran bumil"), _("Sasaran bayi"), _("Sumber"))
         self.table = QTableWidget(0, len(self.columns))
         self.table.setObjectName("populationTable")
         self.table.setHorizontalHeaderLabels(list(self.columns))
+        self.table.setWordWrap(False)  # one line a kelurahan, a long source cut at the window's edge
+        for column, tip in ((self.PREGNANT, _("Sasaran ibu hamil setahun (data sasaran Dinas)")),
+                            (self.INFANTS, _("Sasaran bayi setahun (data sasaran Dinas)"))):
+            header_item = self.table.horizontalHeaderItem(column)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(self.columns) - 1, QHeaderView.ResizeMode.Stretch)
         self.import_button = QPushButton(_("Impor dari Excel..."))
         self.import_button.setToolTip(_("Lembar dengan kolom Kelurahan (atau Kode) dan Jumlah penduduk; boleh ada "
-                                        "Laki-laki, Perempuan dan Tahun"))
+                                        "Laki-laki, Perempuan, Tahun, Sasaran ibu hamil dan Sasaran bayi"))
+        self.birth_rate = QDoubleSpinBox()
+        self.birth_rate.setObjectName("birthRate")
+        self.birth_rate.setRange(0, 60)
+        self.birth_rate.setDecimals(1)
+        self.birth_rate.setSingleStep(0.1)
+        self.birth_rate.setSpecialValueText("-")
+        self.birth_rate.setToolTip(_("Angka kelahiran kasar (CBR) per 1.000 penduduk setahun, dari Dinas atau BPS"))
+        self.estimate_button = QPushButton(_("Isi sasaran yang kosong"))
+        self.estimate_button.setToolTip(_("Pedoman PWS-KIA (Depkes 2009): sasaran ibu hamil 1,1 × CBR × penduduk, sasaran "
+                                          "bayi CBR × penduduk. Angka dari Dinas lebih baik: ketik langsung di tabel."))
         self.save_button = QPushButton(_("Simpan penduduk"))
         self.message = status_label()
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
+        buttons.addSpacing(12)
+        buttons.addWidget(QLabel(_("CBR per 1.000:")))
+        buttons.addWidget(self.birth_rate)
+        buttons.addWidget(self.estimate_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
-        intro = QLabel(_("Jumlah penduduk per kelurahan, dari BPS (Kota Kupang Dalam Angka) atau kelurahan. "
-                         "Laporan akses layanan menghitung kunjungan per 1.000 penduduk dari angka ini; "
-                         "kosongkan kelurahan yang belum ada angkanya."))
+        intro = QLabel(_("Jumlah penduduk per kelurahan, dari BPS (Kota Kupang Dalam Angka) atau kelurahan: laporan akses "
+                         "layanan menghitung kunjungan per 1.000 penduduk dari angka ini. Sasaran ibu hamil dan bayi "
+                         "setahun, dari data sasaran Dinas: laporan PWS membagi K1-K6, KN dan IDL dengan angka ini. "
+                         "Kosongkan yang belum ada angkanya."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.import_button.clicked.connect(self.choose_file)
+        self.estimate_button.clicked.connect(self.estimate)
         self.save_button.clicked.connect(self.save)
         self.reload()
 
@@ -334,12 +361,13 @@ class PopulationEditor(QWidget):
         rows = population.city_population()
         self.table.setRowCount(len(rows))
         for number, row in enumerate(rows):
-            values = [row.name, row.kecamatan, row.total, row.men, row.women, row.year, row.source]
+            values = [row.name, row.kecamatan, row.total, row.men, row.women, row.year, row.pregnant_target,
+                      row.infant_target, row.source]
             for column, value in enumerate(values):
                 item = QTableWidgetItem("" if value is None else str(value))
-                if column < 2:
+                if column < self.PEOPLE:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                elif column < 6:
+                elif column < self.SOURCE:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if column == 0:
                     item.setData(Qt.ItemDataRole.UserRole, row.code)
@@ -353,9 +381,35 @@ class PopulationEditor(QWidget):
                 return cell_text(self.table, row, column)
 
             name = text(0)
-            total, men, women, year = (whole_number(text(column), self.columns[column].lower(), name) for column in (2, 3, 4, 5))
-            found.append(Inhabitants(cell_data(self.table, number, 0), name, text(1), total, men, women, year, text(6)))
+            total, men, women, year, pregnant, infants = (whole_number(text(column), self.columns[column].lower(), name)
+                                                          for column in range(self.PEOPLE, self.SOURCE))
+            found.append(Inhabitants(cell_data(self.table, number, 0), name, text(1), total, men, women, year,
+                                     text(self.SOURCE), pregnant, infants))
         return found
+
+    def estimate(self) -> bool:
+        """Fills the empty targets of every kelurahan with a population from the birth rate typed;
+        nothing is saved until the clerk has read them and pressed Simpan."""
+        def fill() -> int:
+            rate = self.birth_rate.value()
+            if not rate:
+                raise KnownError(_("Isi dulu angka kelahiran kasar (CBR) per 1.000 penduduk, dari Dinas atau BPS."))
+            filled = 0
+            for number, row in enumerate(self.rows()):
+                if row.total is None:
+                    continue
+                pregnant, infants = estimated_targets(row.total, rate)
+                for column, value in ((self.PREGNANT, pregnant), (self.INFANTS, infants)):
+                    item = self.table.item(number, column)
+                    if item is not None and not item.text().strip():
+                        item.setText(str(value))
+                        filled += 1
+            return filled
+
+        return attempt(self.message, fill, lambda filled: _(
+            "{count} sasaran diisi dari CBR {rate}. Periksa angkanya, lalu Simpan penduduk.").format(
+                count=filled, rate=self.birth_rate.textFromValue(self.birth_rate.value())) if filled else _(
+            "Tidak ada sasaran kosong pada kelurahan yang berisi jumlah penduduk."))
 
     def save(self) -> bool:
         return attempt(self.message, lambda: population.set_population(self.rows()),
