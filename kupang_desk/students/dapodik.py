@@ -34,7 +34,7 @@ from kupang_desk.models import Student, User, now, writing
 from kupang_desk.models.bulk import BulkWriter
 from kupang_desk.names import Identity, conflict_reason, identity_conflict, name_key
 from kupang_desk.students.records import LABELS, StudentLookups, clean
-from kupang_desk.tasks import Task
+from kupang_desk.tasks import Task, without_automatic_collection
 
 COLUMNS = {  # a header as read (lower case, single spaces, no dots) -> field
     "nama": "name", "nama peserta didik": "name", "nama siswa": "name", "nipd": "nipd", "nis": "nipd",
@@ -101,6 +101,7 @@ def find_header(rows: list[list]) -> tuple[int, int, list[str]]:
                        "NIPD, JK dan NISN; pastikan file yang dipilih adalah file itu."))
 
 
+@without_automatic_collection
 def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | Path | None = None,
                     task: Task | None = None, user: User | None = None, today: dt.date | None = None,
                     values: dict[tuple[str, str], str] | None = None, unknown: str = "ask",

@@ -59,7 +59,7 @@ from kupang_desk.models import (
 from kupang_desk.models.bulk import BulkWriter, lock_patient_numbers, reserve_ids
 from kupang_desk.names import Identity, conflict_reason, identity_conflict, name_key
 from kupang_desk.patients.numbers import Pattern, next_no_rm
-from kupang_desk.tasks import Task
+from kupang_desk.tasks import Task, without_automatic_collection
 from kupang_desk.validators import age_at, check_nik
 from kupang_desk.visits import locks
 from kupang_desk.visits.diagnoses import DiagnosisRow, diagnosis_rows
@@ -207,6 +207,7 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
                     payment, None if kind is None else kind == "baru", diagnoses), check
 
 
+@without_automatic_collection
 def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: bool = False,
                     rejects: str | Path | None = None, task: Task | None = None,
                     today: dt.date | None = None, columns: dict[str, str] | None = None, user: User | None = None,
