@@ -168,3 +168,23 @@ def test_rows_dated_in_a_sent_month_make_it_need_a_revision(database, tmp_path):
     assert sorted((r.visit_at.month, r.late) for r in rows) == [(3, True), (3, True), (12, False)]
     status = {(e.kind, e.label): e.status for e in calendar.entries(dt.date(2022, 4, 20))}
     assert status[("lb1", march.label())] == calendar.REVISI
+
+
+def test_the_kept_counts_equal_the_raw_visits_after_an_import_beside_recorded_visits(database, tmp_path):
+    """The Beranda, LB1 and SKDR read the kept counts: after an import they must read as a GROUP BY of
+    the visits would, on days that already had visits too."""
+    from kupang_desk.models import totals
+    from kupang_desk.reports import totals as totals_report
+    from tests.helpers.factories import new_patient, new_visit
+
+    yohanes = new_patient()  # the file's first rows are his: their visits join his record
+    new_visit(yohanes, dt.datetime(2022, 3, 1, 9, 0), "J06.9", today=TODAY)
+    path = register_file(tmp_path / "register.xlsx", ROWS)
+    assert import_register(path, today=TODAY, values=REJECT_UNKNOWN).counts()["new"] == 4
+    assert totals_report.differences(limit=100) == []
+    days: dict[str, int] = {}
+    for row in totals.VisitDay.select():
+        days[str(row.day)[:10]] = days.get(str(row.day)[:10], 0) + row.visits
+    assert days["2022-03-01"] == 2 and days["2022-12-05"] == 1  # beside the recorded visit, and a day of its own
+    march = {(r.icd10_code, r.cases) for r in totals.DiagnosisMonth.select() if r.month == "2022-03" and r.cases}
+    assert march == {("J06.9", 2), ("I10", 1)}  # the recorded visit's J06.9 and the imported one, in one row
