@@ -57,6 +57,13 @@ def estimated_targets(total: int, birth_rate: float) -> tuple[int, int]:
     return int(PREGNANT_PER_BIRTH * births + 0.5), int(births + 0.5)  # halves up, as by hand
 
 
+def pws_targets() -> dict[str, tuple[int | None, int | None]]:
+    """Kelurahan code -> (sasaran ibu hamil, sasaran bayi) of the year, as entered: what the PWS
+    divides by, for the Beranda and the report alike. Public figures, no person in them."""
+    return {code: (pregnant, infants) for code, pregnant, infants in Population.select(
+        Population.kelurahan, Population.pregnant_target, Population.infant_target).tuples()}
+
+
 def city_population() -> list[Inhabitants]:
     """Every kelurahan of Kota Kupang by kecamatan and name, with its figure where entered, then any
     other kelurahan the office gave a figure for."""
@@ -113,10 +120,11 @@ def _checked(rows: list[Inhabitants], where: list[str]) -> list[Inhabitants]:
                 raise KnownError(_("{where}: sasaran {name} diisi tanpa jumlah penduduk. Isi jumlah penduduknya dulu.").format(
                     where=place, name=row.name or row.code))
             continue
+        ceiling = row.women if row.women is not None else row.total  # no more pregnant women than women
         for target, what in ((row.pregnant_target, _("sasaran ibu hamil")), (row.infant_target, _("sasaran bayi"))):
-            if target is not None and target > (row.women if row.women is not None else row.total):
+            if target is not None and target > ceiling:
                 raise KnownError(_("{where}: {what} {target} lebih dari penduduk{women} {total} ({name}).").format(
-                    where=place, what=what, target=target, total=row.women if row.women is not None else row.total,
+                    where=place, what=what, target=target, total=ceiling,
                     women=_(" perempuan") if row.women is not None else "", name=row.name or row.code))
         if row.total == 0:
             raise KnownError(_("{where}: jumlah penduduk {name} 0. Kosongkan bila belum ada angkanya.").format(

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from kupang_desk import clock, settings
+from kupang_desk import clock, population, settings
 from kupang_desk.accounts.permissions import allowed, require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.ckg.coverage import Coverage, coverage
 from kupang_desk.documents.table import Period
 from kupang_desk.formatting import format_date
-from kupang_desk.models import DiagnosisDay, Population, QueueEntry, VisitDay, WorkArea
+from kupang_desk.models import DiagnosisDay, QueueEntry, VisitDay, WorkArea
 from kupang_desk.pcare.kbk import Indicator, monitor
 from kupang_desk.regions import KOTA_KUPANG
 from kupang_desk.reports.access import Reach, reach_by_kelurahan
@@ -160,9 +160,7 @@ def _pws_this_year(today: dt.date, user: SignedIn) -> PwsHome | None:
     whole = total(areas)
     if not (whole.pregnant or whole.born or whole.infants):
         return None
-    targets = {code: (pregnant, infants) for code, pregnant, infants in Population.select(
-        Population.kelurahan, Population.pregnant_target, Population.infant_target).tuples()}
-    return PwsHome(whole, against_targets(areas, targets, inside))
+    return PwsHome(whole, against_targets(areas, population.pws_targets(), inside))
 
 
 @dataclass(frozen=True)

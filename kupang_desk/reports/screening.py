@@ -113,8 +113,7 @@ def _pws_tables(period: Period, day, mother_child: list[AreaPws], coverage, name
         rate("kn1", _("KN1")), rate("kn", _("KN lengkap")), rate("idl", _("IDL")),
         Column("ptm", _("Skrining PTM usia 15+"), width=11, kind="rate", summed=False),
         Column("weighed", _("Balita ditimbang (D/S)"), width=11, kind="rate", summed=False)])
-    whole = against_targets(mother_child, {code: (row.pregnant_target, row.infant_target) for code, row in figures.items()},
-                            inside | set(codes))  # every kelurahan of the table
+    whole = against_targets(mother_child, population.pws_targets(), inside | set(codes))  # every kelurahan of the table
     ptm_all = [0, 0]
     weighed_all = [0, 0]
     for number, code in enumerate(codes, start=1):

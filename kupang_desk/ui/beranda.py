@@ -507,15 +507,14 @@ class PuskesmasBeranda(QWidget, SectionView):
         counts, whole = figures.counts, figures.coverage
 
         def share(part: int, target: int) -> str:
-            return f"{format_number(part)}/{format_number(target)} ({format_rate(100 * part / target)}%)"
+            return f"{format_number(part)}/{format_number(target)} ({format_rate(100 * part / target)}%)" if target else "-"
 
         if whole.pregnant_target or whole.infant_target:
             mothers, babies = whole.mothers, whole.babies
-            words = [(_("K1"), share(mothers.k1, whole.pregnant_target) if whole.pregnant_target else "-"),
-                     (_("K4"), share(mothers.k4, whole.pregnant_target) if whole.pregnant_target else "-"),
-                     (_("K6"), share(mothers.k6, whole.pregnant_target) if whole.pregnant_target else "-"),
-                     (_("KN lengkap"), share(babies.kn_complete, whole.infant_target) if whole.infant_target else "-"),
-                     (_("IDL"), share(babies.idl, whole.infant_target) if whole.infant_target else "-")]
+            words = [(_("K1"), share(mothers.k1, whole.pregnant_target)), (_("K4"), share(mothers.k4, whole.pregnant_target)),
+                     (_("K6"), share(mothers.k6, whole.pregnant_target)),
+                     (_("KN lengkap"), share(babies.kn_complete, whole.infant_target)),
+                     (_("IDL"), share(babies.idl, whole.infant_target))]
             tip = _("Dari kehamilan, kelahiran dan centang skrining yang tercatat sejak 1 Januari, dibagi sasaran setahun "
                     "(Pengaturan > Penduduk): sasaran ibu hamil {pregnant}, sasaran bayi {infants}.").format(
                 pregnant=format_number(whole.pregnant_target), infants=format_number(whole.infant_target))

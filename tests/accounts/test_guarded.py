@@ -64,6 +64,7 @@ HARMLESS = {
     "kupang_desk.population.city_population": "inhabitants per kelurahan (BPS figures), no personal data",
     "kupang_desk.population.read_population": "reads a population sheet it is given; saving it requires settings.edit",
     "kupang_desk.population.whole_number": "the number in a cell it is given",
+    "kupang_desk.population.pws_targets": "the PWS targets per kelurahan (Dinas figures), no personal data",
     "kupang_desk.tasks.without_automatic_collection": "pauses the cycle collector around a function that checks its own permission",
     "kupang_desk.population.estimated_targets": "arithmetic on the population and birth rate it is given",
     # the social protection cards of a student it is given, and their words
