@@ -61,6 +61,8 @@ def _digits(value: object, field: str, length: int, *, required: bool = True) ->
     Spaces typed between groups are dropped; numbers from spreadsheets are accepted
     when no digit can have been lost.
     """
+    if type(value) is str and len(value) == length and value.isdigit() and value.isascii():
+        return value  # the common cell, already right: none of the steps below would change it
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise ValidationError(field, _("{field} wajib diisi.").format(field=field))

@@ -189,6 +189,7 @@ class ValueMapper:
             self._given[(vocabulary.field, fold(value))] = (str(value), key)
         self._cache: dict[tuple[str, str], str | Unknown] = {}  # (field, folded value) -> answer
         self._seen: dict[tuple[str, str], str | Unknown] = {}  # (field, value as written) -> the same answer
+        self._known: dict[tuple[str, str], str | None] = {}  # (field, cell text as read) -> its key, once settled
         self.added: dict[str, str] = {}  # placeholder key -> key of the entry made for it
 
     def _vocabulary(self, column: str) -> Vocabulary:
@@ -204,11 +205,15 @@ class ValueMapper:
         """The entry key for ``value`` (``None`` for a blank cell or one answered "leave empty");
         raises ``PendingValue`` while it is unanswered, ``RejectedValue`` when the clerk chose to
         reject its rows."""
+        if type(value) is str and (field_name, value) in self._known:
+            return self._known[(field_name, value)]  # the cell as the file wrote it before: a file repeats its values
         text = " ".join(str(value if value is not None else "").split())
         resolved = self._seen.get((field_name, text))  # the same spelling again: no folding
         if resolved is None:
             folded = fold(text)
             if not folded:
+                if type(value) is str:
+                    self._known[(field_name, value)] = None
                 return None
             cache_key = (field_name, folded)
             resolved = self._cache.get(cache_key)
@@ -224,7 +229,10 @@ class ValueMapper:
             column = self.vocabularies[field_name].label
             raise RejectedValue(column, _("{column} '{value}' tidak dipakai (dipilih: tolak baris ini). Perbaiki isiannya di file.").format(
                 column=column, value=text))
-        return None if resolved == BLANK else resolved
+        answer = None if resolved == BLANK else resolved
+        if type(value) is str:
+            self._known[(field_name, value)] = answer
+        return answer
 
     def _resolve(self, vocabulary: Vocabulary, text: str, folded: str) -> str | Unknown:
         answer = self.answers.get((vocabulary.field, folded))

@@ -125,9 +125,21 @@ class _KeptTable:
     def columns(self) -> str:
         raise NotImplementedError
 
-    def from_visits(self, postgres: bool) -> str:
-        """The counts as a GROUP BY over the raw tables: what the table must hold."""
+    def from_visits(self, postgres: bool, since: int | None = None) -> str:
+        """The counts as a GROUP BY over the raw tables: what the table must hold (of the visits
+        from id ``since`` up, when given)."""
         raise NotImplementedError
+
+    @property
+    def insert_trigger(self) -> str:
+        """The SQLite trigger that counts a new row (a visit, or a diagnosis of a visit)."""
+        raise NotImplementedError
+
+    def add_loaded(self, since: int) -> str:
+        """The visits loaded from id ``since`` up (with their diagnoses) added to the counts in one
+        GROUP BY: what the insert trigger would have done row by row (SQLite)."""
+        return (f"INSERT INTO {self.table} ({self.columns()}, {self.count}) {self.from_visits(False, since)} "
+                f"ON CONFLICT ({self.columns()}) DO UPDATE SET {self.count} = {self.table}.{self.count} + excluded.{self.count}")
 
     def of_visit(self, row: str, postgres: bool) -> str:
         return ", ".join((pg if postgres else lite).format(v=row) for _name, lite, pg in self.visit_columns)
@@ -197,16 +209,21 @@ class Kept(_KeptTable):
                 f"GROUP BY {self.of_diagnosis('d')} "
                 f"ON CONFLICT ({self.columns()}) DO UPDATE SET {self.count} = {self.table}.{self.count} + EXCLUDED.{self.count}")
 
-    def from_visits(self, postgres: bool) -> str:
+    def from_visits(self, postgres: bool, since: int | None = None) -> str:
+        loaded = f"AND d.visit_id >= {int(since)} " if since is not None else ""
         return (f"SELECT {self.of_visit('v', postgres)}, {self.of_diagnosis('d')}, COUNT(*) "
                 f"FROM visit_diagnosis d JOIN visit v ON v.id = d.visit_id "
-                f"WHERE v.deleted_at IS NULL AND {self.counted.format(d='d')} "
+                f"WHERE v.deleted_at IS NULL AND {self.counted.format(d='d')} {loaded}"
                 f"GROUP BY {self.of_visit('v', postgres)}, {self.of_diagnosis('d')}")
+
+    @property
+    def insert_trigger(self) -> str:
+        return f"{self.table}_diagnosis_insert"
 
     def sqlite_triggers(self) -> list[str]:
         t = self.table
         return [
-            f"CREATE TRIGGER IF NOT EXISTS {t}_diagnosis_insert AFTER INSERT ON visit_diagnosis BEGIN "
+            f"CREATE TRIGGER IF NOT EXISTS {self.insert_trigger} AFTER INSERT ON visit_diagnosis BEGIN "
             f"{self.add_diagnosis('new', False)}; END",
             f"CREATE TRIGGER IF NOT EXISTS {t}_diagnosis_delete AFTER DELETE ON visit_diagnosis BEGIN "
             f"{self.remove_diagnosis('old', False)}; END",
@@ -264,9 +281,14 @@ class KeptVisits(_KeptTable):
         return (f"UPDATE {self.table} SET {self.count} = {self.count} - 1 WHERE {row}.deleted_at IS NULL "
                 f"AND ({self.columns()}) = ({self.of_visit(row, postgres)})")
 
-    def from_visits(self, postgres: bool) -> str:
-        return (f"SELECT {self.of_visit('v', postgres)}, COUNT(*) FROM visit v WHERE v.deleted_at IS NULL "
+    def from_visits(self, postgres: bool, since: int | None = None) -> str:
+        loaded = f"AND v.id >= {int(since)} " if since is not None else ""
+        return (f"SELECT {self.of_visit('v', postgres)}, COUNT(*) FROM visit v WHERE v.deleted_at IS NULL {loaded}"
                 f"GROUP BY {self.of_visit('v', postgres)}")
+
+    @property
+    def insert_trigger(self) -> str:
+        return f"{self.table}_insert"
 
     def patient_moved(self, postgres: bool) -> list[str]:
         """A patient's column changed: their live visits leave the rows of the old value and join
@@ -291,7 +313,7 @@ class KeptVisits(_KeptTable):
     def sqlite_triggers(self) -> list[str]:
         t = self.table
         triggers = [
-            f"CREATE TRIGGER IF NOT EXISTS {t}_insert AFTER INSERT ON visit BEGIN {self.add('new', False)}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {self.insert_trigger} AFTER INSERT ON visit BEGIN {self.add('new', False)}; END",
             f"CREATE TRIGGER IF NOT EXISTS {t}_update AFTER UPDATE ON visit WHEN {self.visit_changed(False)} "
             f"BEGIN {self.remove('old', False)}; {self.add('new', False)}; END",
             f"CREATE TRIGGER IF NOT EXISTS {t}_delete BEFORE DELETE ON visit BEGIN {self.remove('old', False)}; END",

@@ -16,7 +16,7 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import FormInvalid
 from kupang_desk.i18n import _
-from kupang_desk.imports.identifiers import account_length, read_identifier
+from kupang_desk.imports.identifiers import account_length, read_identifier, typed_digits
 from kupang_desk.imports.rows import (
     RowCheck,
     RowError,
@@ -43,9 +43,16 @@ LABELS = {
     "account_holder": "Rekening Atas Nama", "pip_eligible": "Layak PIP", "pip_reason": "Alasan Layak PIP",
     "dtsen_decile": "Desil DTSEN", "dtsen_date": "Tanggal DTSEN",
 }
+def _number(check: RowCheck, value: object, kind: str, label: str, length: int | None = None) -> str:
+    """A number cell (``read_identifier``) as text, "" when blank or refused (the problem noted)."""
+    if typed_digits(value):
+        return str(value)  # the most common cell, as read_identifier takes it
+    read = check.run(read_identifier, value, kind, label, length=length)
+    return read.text if read else ""
+
+
 def _short_number(check: RowCheck, value: object, label: str) -> str:
-    read = check.run(read_identifier, value, "code", label)
-    text = read.text if read else ""
+    text = _number(check, value, "code", label)
     if len(text) > 3 or not text.isdigit() and text:
         check.problem(label, _("{column} paling banyak 3 digit angka, bukan '{value}'.").format(column=label, value=text))
         return ""
@@ -116,23 +123,16 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
     for key, kind, validate in (("nisn", "nisn", check_nisn), ("nik", "nik", check_nik), ("kk_number", "kk", check_kk)):
         if key in values:
             out[key] = checked_identifier(check, values.get(key), kind, label[key], validate, cut)
-    if "nipd" in values:
-        read = check.run(read_identifier, values.get("nipd"), "code", label["nipd"])
-        out["nipd"] = read.text if read else ""
-    for key in ("kip_number", "kks_number", "kps_number"):
+    for key in ("nipd", "kip_number", "kks_number", "kps_number"):
         if key in values:
-            read = check.run(read_identifier, values.get(key), "code", label[key])
-            out[key] = read.text if read else ""
+            out[key] = _number(check, values.get(key), "code", label[key])
     if "phone" in values:
-        read = check.run(read_identifier, values.get("phone"), "phone", label["phone"])
-        out["phone"] = read.text if read else ""
+        out["phone"] = _number(check, values.get("phone"), "phone", label["phone"])
     if "bank" in values:
         out["bank"] = _plain(check, values.get("bank"), label["bank"], 40).upper()
     if "account_number" in values:
         bank = str(out.get("bank") or cell_text(values.get("bank")))
-        read = check.run(read_identifier, values.get("account_number"), "account", label["account_number"],
-                         length=account_length(bank))
-        text = read.text if read else ""
+        text = _number(check, values.get("account_number"), "account", label["account_number"], account_length(bank))
         if text and not text.isdigit():
             check.problem(label["account_number"], _("{column} hanya boleh berisi angka; periksa '{value}'.").format(
                 column=label["account_number"], value=text))

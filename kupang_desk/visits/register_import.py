@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import peewee as pw
@@ -28,6 +28,7 @@ from kupang_desk.imports.rows import (
     ImportSummary,
     RowCheck,
     RowResult,
+    blank_row,
     cell_text,
     check_lengths,
     checked_identifier,
@@ -56,7 +57,13 @@ from kupang_desk.models import (
     now,
     writing,
 )
-from kupang_desk.models.bulk import BulkWriter, lock_patient_numbers, reserve_ids
+from kupang_desk.models.bulk import (
+    BulkWriter,
+    counted_after_load,
+    lock_patient_numbers,
+    reserve_ids,
+    select_in,
+)
 from kupang_desk.names import Identity, conflict_reason, identity_conflict, name_key
 from kupang_desk.patients.numbers import Pattern, next_no_rm
 from kupang_desk.tasks import Task, without_automatic_collection
@@ -111,6 +118,9 @@ class Lookups:
     default_poli: str
     default_payment: str
     no_rm_width: int | None
+    # (Diagnosa, Kasus) as the file wrote them -> their rows, for the pairs that passed: a register
+    # repeats a few thousand pairs over its 50,000 rows.
+    diagnoses: dict[tuple[str, str | None], list[DiagnosisRow]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, answers: dict[tuple[str, str], str] | None = None, unknown: str = "ask") -> Lookups:
@@ -149,6 +159,18 @@ def _split(value: object) -> list[str]:
 
 
 def _diagnoses(check: RowCheck, values: dict, lookups: Lookups) -> list[DiagnosisRow]:
+    codes, cases = values.get("diagnoses"), values.get("cases")
+    key = (codes, cases) if type(codes) is str and (cases is None or type(cases) is str) else None
+    if key is not None and key in lookups.diagnoses:
+        return lookups.diagnoses[key]
+    problems, pending = len(check.problems), len(check.pending)
+    rows = _read_diagnoses(check, values, lookups)
+    if key is not None and rows and len(check.problems) == problems and len(check.pending) == pending:
+        lookups.diagnoses[key] = rows  # shared by the rows that repeat it: DiagnosisRow is frozen
+    return rows
+
+
+def _read_diagnoses(check: RowCheck, values: dict, lookups: Lookups) -> list[DiagnosisRow]:
     codes_text = _split(values.get("diagnoses"))
     if not codes_text:
         check.problem(LABELS["diagnoses"], _("Diagnosa kosong; isi kode ICD-10, dipisah titik koma."))
@@ -239,7 +261,7 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
         line = header_index + offset + 2
         if offset % 5000 == 0:
             task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
-        if all(cell_text(v) == "" for v in row):
+        if blank_row(row):
             continue  # blank rows are ignored
         result = RowResult(line, "new", list(row))
         item, check = prepare_row({mapping[i]: v for i, v in enumerate(row) if i in mapping}, lookups, line, today,
@@ -291,11 +313,9 @@ def _refuse_other_people(prepared: list[Prepared], by_line: dict[int, RowResult]
     never attached to the wrong person (nor, with it, dated before that person's birth)."""
     by_nik, by_no_rm = _existing_patients(prepared)
     records: dict[int, Identity] = {}
-    for chunk in pw.chunked(sorted({*by_nik.values(), *by_no_rm.values()}), 500):
-        for pid, name, sex, born, no_rm in Patient.select(Patient.id, Patient.name, Patient.sex, Patient.birth_date,
-                                                          Patient.no_rm).where(Patient.id.in_(chunk)).tuples():
-            born = born if isinstance(born, dt.date) else dt.date.fromisoformat(str(born))
-            records[pid] = Identity(name, sex, born, _("No RM {number}").format(number=no_rm))
+    for pid, name, sex, born, no_rm in select_in("SELECT id, name, sex, birth_date, no_rm FROM patient WHERE id IN ({})",
+                                                 sorted({*by_nik.values(), *by_no_rm.values()})):
+        records[pid] = Identity(name, sex, _day(born), _("No RM {number}").format(number=no_rm))
     first_rows: dict[tuple[str, str], Identity] = {}
     kept = []
     for row in prepared:
@@ -320,12 +340,11 @@ def _refuse_other_people(prepared: list[Prepared], by_line: dict[int, RowResult]
 def _existing_by_person(prepared: list[Prepared]) -> dict[tuple, int]:
     """Patients with neither NIK nor No. RM in the file are matched by folded name, birth
     date and sex, so that importing the same file twice adds nothing."""
-    births = sorted({p.birth_date for p in prepared if not p.nik and not p.no_rm})
+    births = sorted({p.birth_date.isoformat() for p in prepared if not p.nik and not p.no_rm})
     found: dict[tuple, int] = {}
-    for chunk in pw.chunked(births, 500):
-        for pid, key, born, sex in Patient.select(Patient.id, Patient.name_key, Patient.birth_date, Patient.sex).where(
-                Patient.birth_date.in_(chunk) & Patient.merged_into.is_null()).tuples():
-            found.setdefault((key, born, sex), pid)
+    for pid, key, born, sex in select_in("SELECT id, name_key, birth_date, sex FROM patient "
+                                         "WHERE merged_into_id IS NULL AND birth_date IN ({}) ORDER BY id", births):
+        found.setdefault((key, _day(born), sex), pid)
     return found
 
 
@@ -334,32 +353,32 @@ def _existing_patients(prepared: list[Prepared]) -> tuple[dict[str, int], dict[s
     numbers = sorted({p.no_rm for p in prepared if p.no_rm})
     by_nik: dict[str, int] = {}
     by_no_rm: dict[str, int] = {}
-    for chunk in pw.chunked(niks, 500):
-        for pid, nik, merged in Patient.select(Patient.id, Patient.nik, Patient.merged_into).where(
-                Patient.nik.in_(chunk)).tuples():
-            by_nik[nik] = merged or pid
-        for pid, value in PatientIdentifier.select(PatientIdentifier.patient, PatientIdentifier.value).where(
-                (PatientIdentifier.kind == "nik") & PatientIdentifier.value.in_(chunk)).tuples():
-            by_nik.setdefault(value, pid)
-    for chunk in pw.chunked(numbers, 500):
-        for pid, no_rm, merged in Patient.select(Patient.id, Patient.no_rm, Patient.merged_into).where(
-                Patient.no_rm.in_(chunk)).tuples():
-            by_no_rm[no_rm] = merged or pid
+    for pid, nik, merged in select_in("SELECT id, nik, merged_into_id FROM patient WHERE nik IN ({})", niks):
+        by_nik[nik] = merged or pid
+    identifiers = f"SELECT patient_id, value FROM {PatientIdentifier._meta.table_name} WHERE kind = 'nik' AND value IN ({{}})"
+    for pid, value in select_in(identifiers, niks):
+        by_nik.setdefault(value, pid)
+    for pid, no_rm, merged in select_in("SELECT id, no_rm, merged_into_id FROM patient WHERE no_rm IN ({})", numbers):
+        by_no_rm[no_rm] = merged or pid
     return by_nik, by_no_rm
+
+
+def _day(value: object) -> dt.date:
+    """The day of a date or time as a raw query gives it: a date or datetime (PostgreSQL), or ISO text (SQLite)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _visit_keys(patient_ids: list[int]) -> set[tuple]:
     """(patient, day, poli, codes) of the visits already recorded for these patients."""
     keys: dict[int, tuple] = {}
     for chunk in pw.chunked(patient_ids, 500):
-        visits = {vid: (pid, at.date() if isinstance(at, dt.datetime) else dt.date.fromisoformat(str(at)[:10]), poli)
-                  for vid, pid, at, poli in Visit.select(Visit.id, Visit.patient, Visit.visit_at, Visit.poli)
-                  .where(Visit.patient.in_(chunk) & Visit.deleted_at.is_null()).tuples()}
+        visits = {vid: (pid, _day(at), poli) for vid, pid, at, poli in select_in(
+            "SELECT id, patient_id, visit_at, poli_id FROM visit WHERE deleted_at IS NULL AND patient_id IN ({})", chunk)}
         codes: dict[int, list[str]] = {}
-        for ids in pw.chunked(list(visits), 500):
-            for vid, code in VisitDiagnosis.select(VisitDiagnosis.visit, VisitDiagnosis.icd10).where(
-                    VisitDiagnosis.visit.in_(ids)).tuples():
-                codes.setdefault(vid, []).append(code)
+        for vid, code in select_in("SELECT visit_id, icd10_code FROM visit_diagnosis WHERE visit_id IN ({})", list(visits)):
+            codes.setdefault(vid, []).append(code)
         for vid, (pid, day, poli) in visits.items():
             keys[vid] = (pid, day, poli, tuple(sorted(codes.get(vid, []))))
     return set(keys.values())
@@ -413,70 +432,69 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
         stamp = now()
         ids: dict[object, int] = {}
         births: dict[int, tuple[dt.date, str]] = {}
-        patients = BulkWriter(Patient, ("id", "no_rm", "nik", "name", "name_key", "sex", "birth_date", "kelurahan",
-                                        "payment_type", "no_nik_reason", "created_at", "updated_at"))
-        patient_ids = iter(reserve_ids(Patient, len(new_patients)))
-        wanted = sorted({row.no_rm for row in new_patients.values() if row.no_rm})
-        taken = set()
-        for chunk in pw.chunked(wanted, 500):  # numbers from the file already used by someone else
-            taken |= {n for (n,) in Patient.select(Patient.no_rm).where(Patient.no_rm.in_(chunk)).tuples()}
-        for identity, row in new_patients.items():
-            number = row.no_rm if row.no_rm and row.no_rm not in taken else ""
-            number = number or next_no_rm(row.kelurahan)
-            taken.add(number)
-            patient_id = next(patient_ids)
-            patients.add((patient_id, number, row.nik, row.name, name_key(row.name), row.sex, row.birth_date,
-                          row.kelurahan, int(row.payment), "" if row.nik else _("Diimpor dari register lama tanpa NIK"),
-                          stamp, stamp))
-            ids[identity] = patient_id
-            births[patient_id] = (row.birth_date, row.sex)
-        patients.close()
-        existing = sorted({o for _r, o, new in plan if new and isinstance(o, int)})
-        for chunk in pw.chunked(existing, 500):  # bounded, like every IN list here
-            for pid, birth, sex in Patient.select(Patient.id, Patient.birth_date, Patient.sex).where(
-                    Patient.id.in_(chunk)).tuples():
-                births[pid] = (birth if isinstance(birth, dt.date) else dt.date.fromisoformat(str(birth)), sex)
-        visits = BulkWriter(Visit, ("id", "patient", "visit_at", "poli", "payment_type", "is_new_visit", "age_days",
-                                    "age_years", "sex", "created_at"))
-        diagnoses = BulkWriter(VisitDiagnosis, ("visit", "icd10", "is_new_case", "is_primary", "position"), parent=visits)
-        visit_ids = iter(reserve_ids(Visit, sum(1 for _r, _o, new in plan if new)))
-        # Kunjungan baru/lama where the file leaves it empty: for a new patient, the first
-        # visit of each year in the file; an existing patient's years are recomputed after.
-        first_of_year: dict[tuple[int, int], dt.datetime] = {}
-        for row, owner, is_new in plan:
-            if is_new and not isinstance(owner, int):
-                key = (ids[owner], row.visit_at.year)
-                first_of_year[key] = min(first_of_year.get(key, row.visit_at), row.visit_at)
-        touched: set[int] = set()
-        sent = locks.touched(row.visit_at.date() for row, _owner, is_new in plan if is_new)
-        late = BulkWriter(LateChange, ("sent", "visit", "action", "reason", "at", "by"), parent=visits)
-        account = who.id if (who := session.account(user)) else None
-        for count, (row, owner, is_new) in enumerate(plan):
-            if count % 5000 == 0:
-                task.step(count, len(plan), _("Menyimpan baris {done} dari {total}").format(done=count, total=len(plan)))
-            if not is_new:
-                by_line[row.line].status = "unchanged"
-                continue
-            pid = owner if isinstance(owner, int) else ids[owner]
-            birth, sex = births[pid]
-            days, years = age_at(birth, row.visit_at.date())
-            if row.is_new_visit is not None:
-                new_visit = row.is_new_visit
-            elif isinstance(owner, int):
-                new_visit = False
-                touched.add(pid)
-            else:
-                new_visit = first_of_year.pop((pid, row.visit_at.year), None) == row.visit_at
-            visit_id = next(visit_ids)
-            visits.add((visit_id, pid, row.visit_at, int(row.poli), int(row.payment), new_visit, days, years, sex, stamp))
-            for line in row.diagnoses:
-                diagnoses.add((visit_id, line.code, line.is_new_case, line.is_primary, line.position))
-            for report in sent:
-                if report.period_start <= row.visit_at.date() <= report.period_end:
-                    late.add((report.id, visit_id, "create", reason[:200], stamp, account))
-        visits.close()
-        diagnoses.close()
-        late.close()
+        patient_ids = reserve_ids(Patient, len(new_patients))
+        visit_ids = reserve_ids(Visit, sum(1 for _r, _o, new in plan if new))
+        with counted_after_load(patient_ids[0] if patient_ids else None, visit_ids[0] if visit_ids else None):
+            new_patient_ids, new_visit_ids = iter(patient_ids), iter(visit_ids)
+            patients = BulkWriter(Patient, ("id", "no_rm", "nik", "name", "name_key", "sex", "birth_date", "kelurahan",
+                                            "payment_type", "no_nik_reason", "created_at", "updated_at"))
+            wanted = sorted({row.no_rm for row in new_patients.values() if row.no_rm})
+            # Numbers from the file already used by someone else.
+            taken = {n for (n,) in select_in("SELECT no_rm FROM patient WHERE no_rm IN ({})", wanted)}
+            for identity, row in new_patients.items():
+                number = row.no_rm if row.no_rm and row.no_rm not in taken else ""
+                number = number or next_no_rm(row.kelurahan)
+                taken.add(number)
+                patient_id = next(new_patient_ids)
+                patients.add((patient_id, number, row.nik, row.name, name_key(row.name), row.sex, row.birth_date,
+                              row.kelurahan, int(row.payment), "" if row.nik else _("Diimpor dari register lama tanpa NIK"),
+                              stamp, stamp))
+                ids[identity] = patient_id
+                births[patient_id] = (row.birth_date, row.sex)
+            patients.close()
+            existing = sorted({o for _r, o, new in plan if new and isinstance(o, int)})
+            for pid, birth, sex in select_in("SELECT id, birth_date, sex FROM patient WHERE id IN ({})", existing):
+                births[pid] = (_day(birth), sex)
+            visits = BulkWriter(Visit, ("id", "patient", "visit_at", "poli", "payment_type", "is_new_visit", "age_days",
+                                        "age_years", "sex", "created_at"))
+            diagnoses = BulkWriter(VisitDiagnosis, ("visit", "icd10", "is_new_case", "is_primary", "position"), parent=visits)
+            # Kunjungan baru/lama where the file leaves it empty: for a new patient, the first
+            # visit of each year in the file; an existing patient's years are recomputed after.
+            first_of_year: dict[tuple[int, int], dt.datetime] = {}
+            for row, owner, is_new in plan:
+                if is_new and not isinstance(owner, int):
+                    key = (ids[owner], row.visit_at.year)
+                    first_of_year[key] = min(first_of_year.get(key, row.visit_at), row.visit_at)
+            touched: set[int] = set()
+            sent = locks.touched(row.visit_at.date() for row, _owner, is_new in plan if is_new)
+            late = BulkWriter(LateChange, ("sent", "visit", "action", "reason", "at", "by"), parent=visits)
+            account = who.id if (who := session.account(user)) else None
+            for count, (row, owner, is_new) in enumerate(plan):
+                if count % 5000 == 0:
+                    task.step(count, len(plan), _("Menyimpan baris {done} dari {total}").format(done=count, total=len(plan)))
+                if not is_new:
+                    by_line[row.line].status = "unchanged"
+                    continue
+                pid = owner if isinstance(owner, int) else ids[owner]
+                birth, sex = births[pid]
+                days, years = age_at(birth, row.visit_at.date())
+                if row.is_new_visit is not None:
+                    new_visit = row.is_new_visit
+                elif isinstance(owner, int):
+                    new_visit = False
+                    touched.add(pid)
+                else:
+                    new_visit = first_of_year.pop((pid, row.visit_at.year), None) == row.visit_at
+                visit_id = next(new_visit_ids)
+                visits.add((visit_id, pid, row.visit_at, int(row.poli), int(row.payment), new_visit, days, years, sex, stamp))
+                for line in row.diagnoses:
+                    diagnoses.add((visit_id, line.code, line.is_new_case, line.is_primary, line.position))
+                for report in sent:
+                    if report.period_start <= row.visit_at.date() <= report.period_end:
+                        late.add((report.id, visit_id, "create", reason[:200], stamp, account))
+            visits.close()
+            diagnoses.close()
+            late.close()
         if touched:
             for pid in touched:  # existing patients: their earlier visits count too
                 refresh_new_visit_flags(pid, user=user, reason=reason)

@@ -188,3 +188,78 @@ def test_the_kept_counts_equal_the_raw_visits_after_an_import_beside_recorded_vi
     assert days["2022-03-01"] == 2 and days["2022-12-05"] == 1  # beside the recorded visit, and a day of its own
     march = {(r.icd10_code, r.cases) for r in totals.DiagnosisMonth.select() if r.month == "2022-03" and r.cases}
     assert march == {("J06.9", 2), ("I10", 1)}  # the recorded visit's J06.9 and the imported one, in one row
+
+
+def _triggers() -> dict[str, str]:
+    return dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+
+
+def test_after_an_import_every_later_write_is_counted_and_found_as_before(sqlite_database, tmp_path):
+    """The import counts its rows at the end instead of row by row: the triggers that count a visit
+    recorded at the loket, and that put a new patient in the name search, are back exactly as they were."""
+    from kupang_desk.patients.search import search_patients
+    from kupang_desk.reports import totals as totals_report
+    from tests.helpers.factories import new_patient, new_visit
+
+    before = _triggers()
+    path = register_file(tmp_path / "register.xlsx", ROWS)
+    import_register(path, today=TODAY, values=REJECT_UNKNOWN)
+    assert _triggers() == before
+    assert [p.name for p in search_patients("manafe")] == ["Maria Manafe"]  # imported: in the name index
+    later = new_patient(name="Kornelis Benu", nik="5371041506880003", birth_date=dt.date(1988, 6, 15))
+    new_visit(later, dt.datetime(2022, 12, 5, 9, 0), "Z34.9", today=TODAY)
+    assert [p.name for p in search_patients("benu")] == ["Kornelis Benu"]
+    assert totals_report.differences(limit=100) == []
+
+
+def test_an_import_that_fails_while_writing_leaves_the_counts_and_their_triggers(sqlite_database, tmp_path, monkeypatch):
+    """A failure halfway through the load (a power cut, a full disk) rolls back the rows and the
+    dropped triggers together: nothing imported, and the next visit is counted."""
+    from kupang_desk.models import bulk
+    from kupang_desk.models.totals import VisitDay
+    from kupang_desk.reports import totals as totals_report
+    from tests.helpers.factories import new_patient, new_visit
+
+    before = _triggers()
+    written = bulk.BulkWriter.close
+
+    def fail_after_visits(self):
+        count = written(self)
+        if self.model is VisitDiagnosis:
+            raise OSError("disk full")
+        return count
+
+    monkeypatch.setattr(bulk.BulkWriter, "close", fail_after_visits)
+    with pytest.raises(OSError):
+        import_register(register_file(tmp_path / "register.xlsx", ROWS), today=TODAY, values=REJECT_UNKNOWN)
+    monkeypatch.undo()
+    assert _triggers() == before
+    assert Visit.select().count() == 0 and Patient.select().count() == 0
+    new_visit(new_patient(), dt.datetime(2022, 12, 5, 9, 0), "A09", today=TODAY)
+    assert totals_report.differences(limit=100) == []
+    assert sum(row.visits for row in VisitDay.select()) == 1
+
+
+def test_a_value_repeated_down_the_file_is_judged_on_every_row(sqlite_database, tmp_path):
+    """The import reads a repeated cell once (a register repeats its diagnoses, dates and lists), but
+    every row that carries a refused or unanswered value is still refused or counted, not only the first."""
+    good = ["", "", "Maria Bere", "P", "01-01-1990", "Oebobo", "Umum", "Umum", "05-10-2022", "", "J06.9; I10", "Baru;Lama", ""]
+    rows = [good,
+            [*good[:2], "Yosef Lay", "L", *good[4:10], "X99.9; I10", "Baru;Lama", ""],
+            [*good[:2], "Agnes Taek", "P", *good[4:10], "X99.9; I10", "Baru;Lama", ""],
+            [*good[:2], "Lusia Bere", "P", "31-02-2010", *good[5:]],
+            [*good[:2], "Petrus Pah", "L", "31-02-2010", *good[5:]],
+            [*good[:2], "Yakobus Nope", "L", *good[4:10], "J06.9; I10", "Baru;Kambuh", ""],
+            [*good[:2], "Dominggus Lay", "L", *good[4:10], "J06.9; I10", "Baru;Kambuh", ""],
+            [*good[:2], "Kornelis Benu", "L", *good[4:10], "J06.9; I10", "Baru;Lama", ""]]
+    summary = import_register(register_file(tmp_path / "register.xlsx", rows), today=TODAY)
+    assert [r.status for r in summary.rows] == ["new", "error", "error", "error", "error", "new", "new", "new"]
+    assert all("X99.9" in r.reason for r in summary.rows[1:3])
+    assert all("Tanggal Lahir" in r.column for r in summary.rows[3:5])
+    assert [(u.value, u.count) for u in summary.unknown] == [("Kambuh", 2)]  # asked once, for both rows
+    assert not summary.written
+    answered = import_register(register_file(tmp_path / "register.xlsx", rows), today=TODAY,
+                               values={("Kasus", "Kambuh"): "lama"})
+    assert answered.written and answered.counts() == {"new": 4, "error": 4}
+    lines = {(p.name, d.icd10_code, d.is_new_case) for d in VisitDiagnosis.select() for p in [d.visit.patient]}
+    assert ("Yakobus Nope", "I10", False) in lines and ("Kornelis Benu", "I10", False) in lines
