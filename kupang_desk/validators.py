@@ -296,6 +296,12 @@ def check_visit_date(value: object, *, birth_date: dt.date | None, today: dt.dat
     return Checked(value if isinstance(value, dt.datetime) else visited)
 
 
+def plain_name(text: str) -> bool:
+    """Whether a name is already as ``check_name`` leaves it (most are): a letter, then letters and
+    . , ' - with single spaces, no space at the end, at most 100 characters."""
+    return _PLAIN_NAME.match(text) is not None and "  " not in text and not text.endswith(" ")
+
+
 def check_name(value: object, *, field: str | None = None, required: bool = True) -> Checked:
     """A person's name: trimmed, single spaces, letters and . , ' - only, no digits."""
     field = field or _("Nama")

@@ -29,7 +29,7 @@ from kupang_desk.imports.identifiers import (
 )
 from kupang_desk.imports.values import PendingValue, RejectedValue, Unknown
 from kupang_desk.names import tidy_name
-from kupang_desk.validators import check_name
+from kupang_desk.validators import check_name, plain_name
 
 T = TypeVar("T")
 
@@ -177,6 +177,8 @@ def checked_name(check: RowCheck, value: object, column: str, *, required: bool 
     None, with the problem noted, when it cannot be a name."""
     if not isinstance(value, str):
         return check.run(lambda: tidy_name(str(check_name(value, field=column, required=required).value)))
+    if plain_name(value):
+        return value  # as check_name and tidy_name leave it, without their steps
     name, problem = _name_once(value, column, required)
     if problem is not None:
         check.problem(*problem)

@@ -14,6 +14,7 @@ the reason, which imports again once fixed.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from pathlib import Path
 
 from kupang_desk import audit
@@ -132,6 +133,9 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     # district's 50,000 rows are not held twice.
     waiting = rows[first:][::-1]
     del rows
+    # Each row's mapped cells taken in one step (a short row padded with empty cells).
+    fields, width = list(mapping.values()), max(mapping) + 1
+    pick = operator.itemgetter(*mapping) if len(mapping) > 1 else (lambda row: (row[next(iter(mapping))],))
     for offset in range(total):
         row = waiting.pop()
         line = first + offset + 1
@@ -141,7 +145,7 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
             continue
         result = RowResult(line, "new", list(row))
         summary.rows.append(result)
-        cells = {field: row[column] if column < len(row) else None for column, field in mapping.items()}
+        cells = dict(zip(fields, pick(row if len(row) >= width else [*row, *[None] * (width - len(row))]), strict=True))
         check = RowCheck()
         cleaned = clean(cells, lookups, today=today, check=check, cut=cut_identifiers)
         check.settle(identified=any(cleaned.get(key) for key in ("nisn", "nik", "nipd")))
@@ -233,7 +237,8 @@ def _write(plan: list[tuple[RowResult, Student | None, dict]], summary: ImportSu
     new_rows = [values for result, _student, values in plan if result.status == "new"]
     columns = sorted({key for values in new_rows for key in values} | {"nisn", "nik", "name"})
     fields = Student._meta.fields
-    defaults = {key: (fields[key].default() if callable(fields[key].default) else fields[key].default) for key in columns}
+    defaults = [fields[key].default() if callable(fields[key].default) else fields[key].default for key in columns]
+    unique = [columns.index(key) for key in ("nisn", "nik")]  # unique: empty means none
     with writing():
         # New students through the bulk writer (executemany / COPY): a district office's
         # 50,000 rows would spend most of their time building one INSERT each.
@@ -242,9 +247,8 @@ def _write(plan: list[tuple[RowResult, Student | None, dict]], summary: ImportSu
             for count, values in enumerate(new_rows):
                 if count % 1000 == 0:
                     task.step(count, len(plan), _("Menyimpan baris {done} dari {total}").format(done=count, total=len(plan)))
-                row = [values.get(key, defaults[key]) for key in columns]
-                for key in ("nisn", "nik"):  # unique: empty means none
-                    index = columns.index(key)
+                row = list(map(values.get, columns, defaults))
+                for index in unique:
                     row[index] = row[index] or None
                 writer.add((*row, name_key(str(values["name"])), stamp, stamp))
             writer.close()
