@@ -21,7 +21,6 @@ from peewee import Model
 from kupang_desk.errors import ValidationError
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import (
-    Identifier,
     IdentifierDamaged,
     display_number,
     read_identifier,
@@ -200,18 +199,21 @@ def checked_identifier(check: RowCheck, value: object, kind: str, column: str, v
     "" when blank or refused. A NIK Excel may have cut is kept with its warning, or left out
     when ``cut`` is "empty" ("perlu dilengkapi"). Each distinct value is checked once per process."""
     if typed_digits(value):
-        read: Identifier | None = Identifier(str(value))  # as read_identifier takes them, without the steps
+        text, warning = str(value), ""  # as read_identifier takes them, without its steps
     else:
         read = check.run(read_identifier, value, kind, column)
-    if read is None or not read.text:
+        if read is None:
+            return ""
+        text, warning = read
+    if not text:
         return ""
-    if read.warning and cut == "empty":
+    if warning and cut == "empty":
         check.leave_out(column, _("{column} {value} tidak diimpor karena mungkin terpotong Excel.").format(
-            column=column, value=read.text))
+            column=column, value=text))
         return ""
-    if read.warning:
-        check.warn(column, read.warning)
-    text, problem = _validated_once(validate, read.text, column)
+    if warning:
+        check.warn(column, warning)
+    text, problem = _validated_once(validate, text, column)
     if problem is not None:
         check.problem(*problem)
     return text

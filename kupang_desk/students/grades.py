@@ -4,6 +4,7 @@ schools write it, and the rombel one grade up."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kupang_desk.models import Institution
 
@@ -22,6 +23,7 @@ def school_level() -> str:
     return level if level in LEVELS else "SD"
 
 
+@lru_cache(maxsize=4096)  # a school has a few dozen rombel, each on hundreds of rows of an export
 def _grade_token(class_group: str) -> tuple[int, int, int, bool] | None:
     """(start, end, grade, is_roman) of the grade in a class group name. The grade at the front
     (after an optional "Kelas") wins, so that "X IPA 1" is grade 10, not 1."""

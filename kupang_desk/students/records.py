@@ -75,6 +75,7 @@ class StudentLookups:
 
     mapper: ValueMapper
     class_groups: dict[str, str] = field(default_factory=dict)  # folded -> as the school writes it
+    _written: dict[str, str] = field(default_factory=dict, repr=False)  # as typed -> as the school writes it
 
     @classmethod
     def load(cls, answers: dict[tuple[str, str], str] | None = None, unknown: str = "ask") -> StudentLookups:
@@ -88,7 +89,9 @@ class StudentLookups:
 
     def class_group(self, text: str) -> str:
         """The rombel as the school already writes it (``kelas 5a`` is ``Kelas 5A``), else as typed."""
-        return self.class_groups.get(fold(text), text)
+        if text not in self._written:  # a rombel is on hundreds of rows of an export: folded once
+            self._written[text] = self.class_groups.get(fold(text), text)
+        return self._written[text]
 
 
 def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date | None = None,

@@ -316,16 +316,22 @@ def _refuse_other_people(prepared: list[Prepared], by_line: dict[int, RowResult]
     for pid, name, sex, born, no_rm in select_in("SELECT id, name, sex, birth_date, no_rm FROM patient WHERE id IN ({})",
                                                  sorted({*by_nik.values(), *by_no_rm.values()})):
         records[pid] = Identity(name, sex, _day(born), _("No RM {number}").format(number=no_rm))
-    first_rows: dict[tuple[str, str], Identity] = {}
+    first_rows: dict[tuple[str, str], Prepared] = {}
     kept = []
     for row in prepared:
-        here = Identity(row.name, row.sex, row.birth_date, _("baris {line}").format(line=row.line))
         conflict = None
         for column, value, index in ((LABELS["nik"], row.nik, by_nik), (LABELS["no_rm"], row.no_rm, by_no_rm)):
             if not value:
                 continue
-            owner = records.get(index[value]) if value in index else first_rows.setdefault((column, value), here)
-            if owner is not None and owner is not here and (differences := identity_conflict(here, owner)):
+            if value in index:
+                owner = records.get(index[value])
+            elif (first := first_rows.setdefault((column, value), row)) is row or (
+                    (first.name, first.sex, first.birth_date) == (row.name, row.sex, row.birth_date)):
+                continue  # the first row with the number, or the same person again (most rows): nothing to tell apart
+            else:
+                owner = _row_identity(first)
+            here = _row_identity(row)
+            if owner is not None and (differences := identity_conflict(here, owner)):
                 conflict = (column, conflict_reason(column, value, here, owner, differences))
                 break
         if conflict is None:
@@ -335,6 +341,10 @@ def _refuse_other_people(prepared: list[Prepared], by_line: dict[int, RowResult]
         result.problems.append(conflict)
         result.status = "error"
     return kept
+
+
+def _row_identity(row: Prepared) -> Identity:
+    return Identity(row.name, row.sex, row.birth_date, _("baris {line}").format(line=row.line))
 
 
 def _existing_by_person(prepared: list[Prepared]) -> dict[tuple, int]:
