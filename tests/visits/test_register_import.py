@@ -240,7 +240,7 @@ def test_an_import_that_fails_while_writing_leaves_the_counts_and_their_triggers
     assert sum(row.visits for row in VisitDay.select()) == 1
 
 
-def test_a_value_repeated_down_the_file_is_judged_on_every_row(sqlite_database, tmp_path):
+def test_a_value_repeated_down_the_file_is_judged_on_every_row(database, tmp_path):
     """The import reads a repeated cell once (a register repeats its diagnoses, dates and lists), but
     every row that carries a refused or unanswered value is still refused or counted, not only the first."""
     good = ["", "", "Maria Bere", "P", "01-01-1990", "Oebobo", "Umum", "Umum", "05-10-2022", "", "J06.9; I10", "Baru;Lama", ""]
@@ -263,3 +263,32 @@ def test_a_value_repeated_down_the_file_is_judged_on_every_row(sqlite_database, 
     assert answered.written and answered.counts() == {"new": 4, "error": 4}
     lines = {(p.name, d.icd10_code, d.is_new_case) for d in VisitDiagnosis.select() for p in [d.visit.patient]}
     assert ("Yakobus Nope", "I10", False) in lines and ("Kornelis Benu", "I10", False) in lines
+
+
+def test_another_program_on_the_file_never_sees_the_counting_triggers_missing(sqlite_database, tmp_path, monkeypatch):
+    """The window and a scheduled command share one file: while an import loads without its row-by-row
+    triggers, a second connection (another program) still reads the schema with them, and after the
+    commit it records a visit that is counted."""
+    import sqlite3
+
+    from kupang_desk.models import bulk
+
+    before = _triggers()
+    seen_by_other: list[set[str]] = []
+    seen_by_import: list[set[str]] = []
+    written = bulk.BulkWriter.close
+
+    def look_from_outside(self):
+        count = written(self)
+        if self.model is VisitDiagnosis:  # in the middle of the load, inside the import's transaction
+            other = sqlite3.connect(sqlite_database.path, timeout=5)
+            seen_by_other.append({name for (name,) in other.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")})
+            other.close()
+            seen_by_import.append(set(_triggers()))
+        return count
+
+    monkeypatch.setattr(bulk.BulkWriter, "close", look_from_outside)
+    import_register(register_file(tmp_path / "register.xlsx", ROWS), today=TODAY, values=REJECT_UNKNOWN)
+    assert dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()) == before
+    assert seen_by_other == [set(before)]
+    assert "visit_day_insert" not in seen_by_import[0]  # the import itself was loading without it at that moment
