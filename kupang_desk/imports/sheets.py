@@ -59,10 +59,10 @@ _DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A
 # What Excel, LibreOffice and openpyxl never write into a sheet, and a regular expression cannot read
 # as XML does: comments, CDATA, declarations, prefixed element names. A sheet holding any of them is
 # read with the XML parser instead.
+_NOT_PLAIN = re.compile(rb"<!--|<!\[CDATA\[|<!DOCTYPE|<!ENTITY|<[A-Za-z_][\w.-]*:(?:c|dimension)[\s/>]")
 # The same in one pass where no name prefix is involved: a declaration, comment or CDATA, or a cell
 # tag followed by anything but a space (Excel writes ``<c r=``), which the XML parser reads instead.
 _ODD = re.compile(rb"<(?:!|c[\t\n\r>/])")
-_NOT_PLAIN = re.compile(rb"<!--|<!\[CDATA\[|<!DOCTYPE|<!ENTITY|<[A-Za-z_][\w.-]*:(?:c|dimension)[\s/>]")
 _REFERENCE = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 _SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

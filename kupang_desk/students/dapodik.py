@@ -27,6 +27,7 @@ from kupang_desk.imports.rows import (
     RowCheck,
     RowError,
     RowResult,
+    blank_row,
     cell_text,
     write_rejects,
 )
@@ -141,9 +142,9 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
         line = first + offset + 1
         if offset % 500 == 0:
             task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
-        if all(cell_text(v) == "" for v in row):
+        if blank_row(row):
             continue
-        result = RowResult(line, "new", list(row))
+        result = RowResult(line, "new", row)  # the row read from the sheet is this loop's own: kept, not copied
         summary.rows.append(result)
         cells = dict(zip(fields, pick(row if len(row) >= width else [*row, *[None] * (width - len(row))]), strict=True))
         check = RowCheck()
