@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from peewee import Model
 
 from kupang_desk.errors import ValidationError
+from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import (
     IdentifierDamaged,
@@ -77,17 +78,18 @@ class ImportSummary:
         return Counter(row.status for row in self.rows)
 
     def describe(self) -> str:
-        counts = self.counts()
+        """``50.000 baru, 0 sudah ada, 0 ditolak``: the counts grouped as the clerk reads numbers."""
+        counts = {status: format_number(count) for status, count in self.counts().items()}
         if "update" in counts:
             text = _("{new} baru, {update} diperbarui, {unchanged} tidak berubah, {error} ditolak").format(
-                new=counts.get("new", 0), update=counts["update"], unchanged=counts.get("unchanged", 0),
-                error=counts.get("error", 0))
+                new=counts.get("new", "0"), update=counts["update"], unchanged=counts.get("unchanged", "0"),
+                error=counts.get("error", "0"))
         else:
             text = _("{new} baru, {unchanged} sudah ada, {error} ditolak").format(
-                new=counts.get("new", 0), unchanged=counts.get("unchanged", 0), error=counts.get("error", 0))
+                new=counts.get("new", "0"), unchanged=counts.get("unchanged", "0"), error=counts.get("error", "0"))
         incomplete = sum(row.incomplete for row in self.rows if row.status != "error")
         if incomplete:
-            text += ", " + _("{count} perlu dilengkapi").format(count=incomplete)
+            text += ", " + _("{count} perlu dilengkapi").format(count=format_number(incomplete))
         if self.late:
             text += ". " + _("Kunjungan baru masuk periode yang laporannya sudah dikirim, jadi laporan ini perlu revisi: "
                              "{reports}").format(reports="; ".join(self.late))

@@ -20,6 +20,7 @@ from dataclasses import field as dc_field
 from kupang_desk import audit, settings
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 from kupang_desk.models import PaymentType, Poli, Region, User, db, writing
 from kupang_desk.regions import KOTA_KUPANG
@@ -135,7 +136,7 @@ class Unknown:
         return f'--map "{self.column}:{self.value}={target}"'
 
     def describe(self) -> str:
-        rows = _("{count} baris").format(count=self.count)
+        rows = _("{count} baris").format(count=format_number(self.count))
         if self.candidates:
             return _("{column} '{value}' ({rows}) cocok dengan lebih dari satu isian: {choices}.").format(
                 column=self.column, value=self.value, rows=rows, choices=", ".join(e.label for e in self.candidates))
