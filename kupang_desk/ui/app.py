@@ -26,6 +26,7 @@ from kupang_desk.ui.operations import (
     collect_on_gui_thread,
     install_excepthook,
     run_in_background,
+    wait_for_workers,
 )
 from kupang_desk.ui.signin import sign_in_flow
 from kupang_desk.ui.splash import prepare_reference_data
@@ -43,6 +44,9 @@ def application() -> QApplication:
     app.setOrganizationName("KupangDesk")
     qt_words.install(app, current_language())  # Qt's own buttons, menus and file dialog
     collect_on_gui_thread(app)  # never in a worker's thread, where a Qt object freed would crash
+    if not app.property("waitsForWorkers"):  # the program ends after its last worker, never through one
+        app.aboutToQuit.connect(wait_for_workers)
+        app.setProperty("waitsForWorkers", True)
     icon = resource_path("icons", "kupang-desk.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))

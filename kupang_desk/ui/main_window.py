@@ -32,7 +32,7 @@ from kupang_desk.i18n import _
 from kupang_desk.ui import menus
 from kupang_desk.ui.backup import BackupDesk
 from kupang_desk.ui.help import HelpDialog, guide_html, shortcuts_html
-from kupang_desk.ui.operations import Operation, run_in_background
+from kupang_desk.ui.operations import Operation, run_in_background, wait_for_workers
 from kupang_desk.ui.pcare import PcareDesk
 from kupang_desk.ui.satusehat import SatusehatDesk
 from kupang_desk.ui.sections import Section, sections, visible
@@ -463,10 +463,7 @@ class MainWindow(QMainWindow):
             self.pcare.stop()
         for key in self._built:
             self.page(key).stop()
-        for operation in list(self.operations):  # a worker must not outlive its window
-            if operation.running:
-                operation.cancel()
-                operation.worker.wait(10000)
+        wait_for_workers()  # the window's own, its pages' and its dialogs' (cancelled): none outlives the window
         self.head_timer.stop()
         self.keep_head()  # the day's last head
         super().closeEvent(event)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QDeadlineTimer, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from kupang_desk import connection as database
@@ -63,14 +63,28 @@ def collect_on_gui_thread(app: QApplication) -> GuiThreadCollector:
 
 
 class _Worker(QThread):
+    """The thread of one ``Operation``. It has no Qt parent and is held in ``_RUNNING`` from its start
+    until its end: a window closed, deleted or collected while the thread runs does not take the
+    thread with it (Qt aborts the whole program when a running QThread is destroyed). Its result
+    then reaches no one (Qt drops a signal to a deleted receiver) and it is let go once it ends."""
+
     progressed = Signal(int, int, str)
     succeeded = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, function: Callable[[Task], Any], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, function: Callable[[Task], Any]) -> None:
+        super().__init__()
         self.function = function
         self.task = Task(lambda done, total, text: self.progressed.emit(done, total, text))
+        self.finished.connect(self._release)
+
+    def begin(self) -> None:
+        _RUNNING.add(self)
+        self.start()
+
+    def _release(self) -> None:
+        self.wait()  # "finished" comes just before the thread's very end: past it, it is safe to let go
+        _RUNNING.discard(self)
 
     def run(self) -> None:
         try:
@@ -84,6 +98,19 @@ class _Worker(QThread):
             self.succeeded.emit(result)
         finally:
             database.close()  # this thread's own connection
+
+
+_RUNNING: set[_Worker] = set()  # every worker between its start and its end, on the GUI thread
+
+
+def wait_for_workers(milliseconds: int = 10000) -> bool:
+    """Waits for every worker still running (at the window's close, before the program ends), at
+    most ``milliseconds`` in all; True when none is left."""
+    deadline = QDeadlineTimer(milliseconds)
+    for worker in list(_RUNNING):
+        worker.task.cancel()
+        worker.wait(deadline)
+    return not any(worker.isRunning() for worker in _RUNNING)
 
 
 class Operation(QObject):
@@ -100,7 +127,7 @@ class Operation(QObject):
         self.on_success, self.on_failure = on_success, on_failure
         self.result: Any = None
         self.error: BaseException | None = None
-        self.worker = _Worker(function, self)
+        self.worker = _Worker(function)
         self.dialog: QProgressDialog | None = None
         if show_progress:
             self.dialog = QProgressDialog(title, _("Batal"), 0, 0, parent)
@@ -115,7 +142,7 @@ class Operation(QObject):
         self.worker.failed.connect(self._on_failed)
 
     def start(self) -> Operation:
-        self.worker.start()
+        self.worker.begin()
         return self
 
     def cancel(self) -> None:
