@@ -1,7 +1,7 @@
 """Peewee models of Kupang Desk, bound to one ``DatabaseProxy``; no Qt here."""
 
 from kupang_desk.models.accounts import AuditEvent, User
-from kupang_desk.models.base import BaseModel, db, now, reading, writing
+from kupang_desk.models.base import BaseModel, day_of, db, now, reading, writing
 from kupang_desk.models.ckg import CkgResult, CkgStudent
 from kupang_desk.models.patients import Patient, PatientIdentifier
 from kupang_desk.models.pcare import PcareOutbox, PcareReferral, PcareVisit
@@ -43,5 +43,5 @@ ALL_MODELS = [
 __all__ = [
     "ALL_MODELS", "Award", "AwardEvent", "AuditEvent", "BaseModel", "CityFile", "CkgResult", "CkgStudent", "Counter", "DiagnosisDay", "DiagnosisMonth", "DiagnosisYear", "Icd10", "Institution", "LateChange",
     "Patient", "PatientIdentifier", "PaymentType", "PcareOutbox", "PcareReferral", "PcareVisit", "Payout", "Poli", "Population", "Pregnancy", "Promotion", "PromotionItem", "QueueEntry", "Region", "SatusehatId", "SatusehatOutbox", "SatusehatResource", "ScholarshipProgramme", "Screening", "SentFile", "SentReport", "Setting",
-    "Student", "User", "Visit", "VisitArea", "VisitDay", "VisitDiagnosis", "WorkArea", "db", "now", "reading", "writing",
+    "Student", "User", "Visit", "VisitArea", "VisitDay", "VisitDiagnosis", "WorkArea", "day_of", "db", "now", "reading", "writing",
 ]

@@ -25,6 +25,16 @@ def now() -> dt.datetime:
     return clock.now().replace(microsecond=0)
 
 
+def day_of(value: object) -> dt.date:
+    """The day of a date or time as a query gives it back: a date or datetime (PostgreSQL, or a
+    field Peewee converts), or its ISO text (SQLite through an aggregate or raw SQL)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 class BaseModel(pw.Model):
     class Meta:
         database = db

@@ -19,6 +19,7 @@ from kupang_desk.models import (
     User,
     Visit,
     VisitDiagnosis,
+    day_of,
     writing,
 )
 
@@ -53,7 +54,7 @@ def diagnoses_over_time(patient_id: int, *, user: SignedIn | None = None) -> lis
              .join(Visit).switch(VisitDiagnosis).join(Icd10)
              .where((Visit.patient == patient_id) & Visit.deleted_at.is_null())
              .group_by(VisitDiagnosis.icd10, Icd10.title, Icd10.title_id).order_by(last.desc()))
-    return [DiagnosisHistory(code, title_id or title, _day(start), _day(end), count)
+    return [DiagnosisHistory(code, title_id or title, day_of(start), day_of(end), count)
             for code, title, title_id, start, end, count in query.tuples()]
 
 
@@ -61,9 +62,3 @@ def former_identifiers(patient_id: int) -> list[PatientIdentifier]:
     return list(PatientIdentifier.select().where(PatientIdentifier.patient == patient_id).order_by(PatientIdentifier.id))
 
 
-def _day(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.datetime.fromisoformat(str(value)).date()

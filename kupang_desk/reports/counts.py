@@ -10,7 +10,7 @@ import peewee as pw
 
 from kupang_desk.accounts.permissions import require
 from kupang_desk.documents.table import Period
-from kupang_desk.models import Icd10, Visit, VisitDay
+from kupang_desk.models import Icd10, Visit, VisitDay, day_of
 from kupang_desk.reports.base import AgeBand
 
 L_P = ("L", "P")
@@ -77,6 +77,6 @@ def monthly_visits(end: dt.date, months: int = 12) -> list[MonthPoint]:
              .where((VisitDay.day >= start) & (VisitDay.day <= end))
              .group_by(VisitDay.day, VisitDay.is_new_visit).tuples())
     for day, new, visits in query:
-        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+        day = day_of(day)
         counts[(day.year, day.month)][0 if new else 1] += int(visits)
     return [MonthPoint(year, month, *counts[(year, month)]) for year, month in wanted]

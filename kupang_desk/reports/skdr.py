@@ -28,7 +28,7 @@ from kupang_desk.documents.table import Column, Period, Report, ReportTable
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import DiagnosisDay, Patient, Visit, VisitDiagnosis
+from kupang_desk.models import DiagnosisDay, Patient, Visit, VisitDiagnosis, day_of
 from kupang_desk.reports.base import visit_report
 from kupang_desk.reports.counts import live_visits_in
 from kupang_desk.resources import resource_path
@@ -194,7 +194,7 @@ def _assess(week: Week, codes: tuple[SkdrCode, ...], mapping: tuple[tuple[str, s
     weeks = _weekly(week, mapping, HISTORY_WEEKS + 1)
     cases, history = (counts.cases if counts else weeks[0]), weeks[1:]
     first = Visit.select(pw.fn.MIN(Visit.visit_at)).where(Visit.deleted_at.is_null()).scalar()
-    first_day = dt.date.fromisoformat(str(first)[:10]) if first else None
+    first_day = day_of(first) if first else None
     real_history = first_day is not None and week.previous(HISTORY_WEEKS).period().start >= first_day
     raised = []
     for code in codes:
@@ -264,7 +264,7 @@ def _weekly(week: Week, mapping: tuple[tuple[str, str], ...], weeks: int) -> lis
     for value, icd, count in query.tuples():
         letter = letters(icd)
         if letter is not None:
-            when = dt.date.fromisoformat(str(value)[:10])  # a date, or its text, by engine
+            when = day_of(value)  # a date, or its text, by engine
             buckets[(end - when).days // 7][letter] += count
     return buckets
 

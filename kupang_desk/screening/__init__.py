@@ -23,7 +23,7 @@ from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_date
 from kupang_desk.i18n import _
-from kupang_desk.models import Patient, Pregnancy, Screening, Visit, writing
+from kupang_desk.models import Patient, Pregnancy, Screening, Visit, day_of, writing
 from kupang_desk.patients.registration import live_patient
 from kupang_desk.resources import resource_path
 
@@ -210,7 +210,7 @@ def _measured(patient_id: int, day: dt.date, evidence: set[str]) -> dict[str, dt
                                                               & (Visit.visit_at < end) & EVIDENCE[name].is_null(False))
                 .scalar())
         if last is not None:
-            found[name] = (last if isinstance(last, dt.datetime) else dt.datetime.fromisoformat(str(last))).date()
+            found[name] = day_of(last)
     return found
 
 
@@ -348,7 +348,7 @@ def _last_by_patient(field: pw.Field, end: dt.datetime) -> dict[int, dt.date]:
     for patient_id, last in (Visit.select(Visit.patient, pw.fn.MAX(Visit.visit_at))
                              .where(Visit.deleted_at.is_null() & (Visit.visit_at < end) & field.is_null(False))
                              .group_by(Visit.patient).tuples()):
-        found[patient_id] = (last if isinstance(last, dt.datetime) else dt.datetime.fromisoformat(str(last))).date()
+        found[patient_id] = day_of(last)
     return found
 
 

@@ -18,7 +18,7 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.documents.table import Period
 from kupang_desk.i18n import _
-from kupang_desk.models import LateChange, SentReport, Visit
+from kupang_desk.models import LateChange, SentReport, Visit, day_of
 from kupang_desk.reports.base import MONTHLY_KINDS, kind_label
 from kupang_desk.reports.skdr import Alert, Week, alerts, office_starts_sunday, office_week
 
@@ -71,7 +71,7 @@ def _first_visit_day() -> dt.date | None:
     first = Visit.select(pw.fn.MIN(Visit.visit_at)).where(Visit.deleted_at.is_null()).scalar()
     if first is None:
         return None
-    return first.date() if isinstance(first, dt.datetime) else dt.datetime.fromisoformat(str(first)).date()
+    return day_of(first)
 
 
 def entries(today: dt.date | None = None, *, months: int = 12, weeks: int = 12, user: SignedIn | None = None) -> list[Entry]:

@@ -54,6 +54,7 @@ from kupang_desk.models import (
     User,
     Visit,
     VisitDiagnosis,
+    day_of,
     now,
     writing,
 )
@@ -315,7 +316,7 @@ def _refuse_other_people(prepared: list[Prepared], by_line: dict[int, RowResult]
     records: dict[int, Identity] = {}
     for pid, name, sex, born, no_rm in select_in("SELECT id, name, sex, birth_date, no_rm FROM patient WHERE id IN ({})",
                                                  sorted({*by_nik.values(), *by_no_rm.values()})):
-        records[pid] = Identity(name, sex, _day(born), _("No RM {number}").format(number=no_rm))
+        records[pid] = Identity(name, sex, day_of(born), _("No RM {number}").format(number=no_rm))
     first_rows: dict[tuple[str, str], Prepared] = {}
     kept = []
     for row in prepared:
@@ -354,7 +355,7 @@ def _existing_by_person(prepared: list[Prepared]) -> dict[tuple, int]:
     found: dict[tuple, int] = {}
     for pid, key, born, sex in select_in("SELECT id, name_key, birth_date, sex FROM patient "
                                          "WHERE merged_into_id IS NULL AND birth_date IN ({}) ORDER BY id", births):
-        found.setdefault((key, _day(born), sex), pid)
+        found.setdefault((key, day_of(born), sex), pid)
     return found
 
 
@@ -373,18 +374,11 @@ def _existing_patients(prepared: list[Prepared]) -> tuple[dict[str, int], dict[s
     return by_nik, by_no_rm
 
 
-def _day(value: object) -> dt.date:
-    """The day of a date or time as a raw query gives it: a date or datetime (PostgreSQL), or ISO text (SQLite)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
 def _visit_keys(patient_ids: list[int]) -> set[tuple]:
     """(patient, day, poli, codes) of the visits already recorded for these patients."""
     keys: dict[int, tuple] = {}
     for chunk in pw.chunked(patient_ids, 500):
-        visits = {vid: (pid, _day(at), poli) for vid, pid, at, poli in select_in(
+        visits = {vid: (pid, day_of(at), poli) for vid, pid, at, poli in select_in(
             "SELECT id, patient_id, visit_at, poli_id FROM visit WHERE deleted_at IS NULL AND patient_id IN ({})", chunk)}
         codes: dict[int, list[str]] = {}
         for vid, code in select_in("SELECT visit_id, icd10_code FROM visit_diagnosis WHERE visit_id IN ({})", list(visits)):
@@ -464,7 +458,7 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
             patients.close()
             existing = sorted({o for _r, o, new in plan if new and isinstance(o, int)})
             for pid, birth, sex in select_in("SELECT id, birth_date, sex FROM patient WHERE id IN ({})", existing):
-                births[pid] = (_day(birth), sex)
+                births[pid] = (day_of(birth), sex)
             visits = BulkWriter(Visit, ("id", "patient", "visit_at", "poli", "payment_type", "is_new_visit", "age_days",
                                         "age_years", "sex", "created_at"))
             diagnoses = BulkWriter(VisitDiagnosis, ("visit", "icd10", "is_new_case", "is_primary", "position"), parent=visits)
