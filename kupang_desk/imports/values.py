@@ -189,8 +189,8 @@ class ValueMapper:
             self.answers[(vocabulary.field, fold(value))] = key
             self._given[(vocabulary.field, fold(value))] = (str(value), key)
         self._cache: dict[tuple[str, str], str | Unknown] = {}  # (field, folded value) -> answer
-        self._seen: dict[tuple[str, str], str | Unknown] = {}  # (field, value as written) -> the same answer
-        self._known: dict[tuple[str, str], str | None] = {}  # (field, cell text as read) -> its key, once settled
+        # (field, the cell as the file wrote it) -> the same answer: a file repeats its values, read once each.
+        self._seen: dict[tuple[str, str], str | Unknown] = {}
         self.added: dict[str, str] = {}  # placeholder key -> key of the entry made for it
 
     def _vocabulary(self, column: str) -> Vocabulary:
@@ -206,34 +206,28 @@ class ValueMapper:
         """The entry key for ``value`` (``None`` for a blank cell or one answered "leave empty");
         raises ``PendingValue`` while it is unanswered, ``RejectedValue`` when the clerk chose to
         reject its rows."""
-        if type(value) is str and (field_name, value) in self._known:
-            return self._known[(field_name, value)]  # the cell as the file wrote it before: a file repeats its values
-        text = " ".join(str(value if value is not None else "").split())
-        resolved = self._seen.get((field_name, text))  # the same spelling again: no folding
+        written = value if type(value) is str else " ".join(str(value if value is not None else "").split())
+        resolved = self._seen.get((field_name, written))  # the same cell again: nothing to clean or fold
         if resolved is None:
-            folded = fold(text)
+            folded = fold(written)  # spaces fold away: the cell's text as written or tidied folds alike
             if not folded:
-                if type(value) is str:
-                    self._known[(field_name, value)] = None
-                return None
-            cache_key = (field_name, folded)
-            resolved = self._cache.get(cache_key)
-            if resolved is None:
-                resolved = self._cache[cache_key] = self._resolve(self.vocabularies[field_name], text, folded)
-            self._seen[(field_name, text)] = resolved
+                resolved = BLANK  # a blank cell
+            elif (resolved := self._cache.get((field_name, folded))) is None:
+                resolved = self._cache[(field_name, folded)] = self._resolve(
+                    self.vocabularies[field_name], " ".join(written.split()), folded)
+            self._seen[(field_name, written)] = resolved
         if isinstance(resolved, Unknown):
+            text = " ".join(written.split())  # as the message quotes it
             resolved.count += 1
             vocabulary = self.vocabularies[field_name]
             raise PendingValue(resolved.column, _("{column} '{value}' belum dipetakan ke daftar; pilih isiannya di atas.").format(
                 column=resolved.column, value=text), resolved, ", ".join(e.label for e in vocabulary.entries[:12]))
         if resolved == REJECT:
+            text = " ".join(written.split())
             column = self.vocabularies[field_name].label
             raise RejectedValue(column, _("{column} '{value}' tidak dipakai (dipilih: tolak baris ini). Perbaiki isiannya di file.").format(
                 column=column, value=text))
-        answer = None if resolved == BLANK else resolved
-        if type(value) is str:
-            self._known[(field_name, value)] = answer
-        return answer
+        return None if resolved == BLANK else resolved
 
     def _resolve(self, vocabulary: Vocabulary, text: str, folded: str) -> str | Unknown:
         answer = self.answers.get((vocabulary.field, folded))
