@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeGuard
 
 from kupang_desk import clock
 from kupang_desk.errors import ValidationError
@@ -55,13 +56,19 @@ def ntt_region_codes() -> frozenset[str]:
     return frozenset(code.replace(".", "") for code, _name, _level in region_rows())
 
 
+def typed_digits(value: object) -> TypeGuard[str]:
+    """Whether a value is digits typed as text (0-9 only), which every identifier check and reader
+    takes as it is: the common cell of an import, passed without their steps."""
+    return type(value) is str and value.isdigit() and value.isascii()
+
+
 def _digits(value: object, field: str, length: int, *, required: bool = True) -> str | None:
     """The value as a string of exactly ``length`` digits, or ``None`` when blank and optional.
 
     Spaces typed between groups are dropped; numbers from spreadsheets are accepted
     when no digit can have been lost.
     """
-    if type(value) is str and len(value) == length and value.isdigit() and value.isascii():
+    if typed_digits(value) and len(value) == length:
         return value  # the common cell, already right: none of the steps below would change it
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:

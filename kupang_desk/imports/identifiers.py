@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from kupang_desk.i18n import _
+from kupang_desk.validators import typed_digits
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
 # Identifiers whose digits may run past Excel's 15 significant digits.
@@ -63,17 +64,12 @@ def read_identifier(value: object, kind: str, column: str, *, length: int | None
     if value is None:
         return Identifier("")
     if typed_digits(value) and kind in KINDS:
-        return Identifier(str(value))  # the most common cell: taken as it is (as _read would)
+        return Identifier(value)  # the most common cell: taken as it is (as _read would)
     # A file repeats its values (a family's KK, an empty RT): each distinct cell is read once.
     read = _read_once(type(value).__name__, value, kind, column, length)
     if isinstance(read, IdentifierDamaged):
         raise IdentifierDamaged(read.column, read.reason)
     return read
-
-
-def typed_digits(value: object) -> bool:
-    """Whether a cell is digits typed as text, which every kind takes as it is."""
-    return type(value) is str and value.isdigit() and value.isascii()
 
 
 @lru_cache(maxsize=65536)

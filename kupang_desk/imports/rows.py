@@ -22,14 +22,14 @@ from kupang_desk.errors import ValidationError
 from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 from kupang_desk.imports.identifiers import (
+    Identifier,
     IdentifierDamaged,
     display_number,
     read_identifier,
-    typed_digits,
 )
 from kupang_desk.imports.values import PendingValue, RejectedValue, Unknown
 from kupang_desk.names import tidy_name
-from kupang_desk.validators import check_name, plain_name
+from kupang_desk.validators import check_name, plain_name, typed_digits
 
 T = TypeVar("T")
 
@@ -195,18 +195,23 @@ def _validated_once(validate: Callable[..., Any], text: str, column: str) -> tup
         return "", (error.field, error.message)
 
 
+def read_cell(check: RowCheck, value: object, kind: str, column: str, *, length: int | None = None) -> Identifier | None:
+    """``read_identifier`` through the row's check (None, the problem noted, when the cell is damaged);
+    digits typed as text, the common cell, without the check's steps."""
+    if typed_digits(value):
+        return Identifier(value)
+    return check.run(read_identifier, value, kind, column, length=length)
+
+
 def checked_identifier(check: RowCheck, value: object, kind: str, column: str, validate: Callable[..., Any],
                        cut: str) -> str:
     """An identifier cell read (``read_identifier``) and checked (``validate``, e.g. ``check_nik``),
     "" when blank or refused. A NIK Excel may have cut is kept with its warning, or left out
     when ``cut`` is "empty" ("perlu dilengkapi"). Each distinct value is checked once per process."""
-    if typed_digits(value):
-        text, warning = str(value), ""  # as read_identifier takes them, without its steps
-    else:
-        read = check.run(read_identifier, value, kind, column)
-        if read is None:
-            return ""
-        text, warning = read
+    read = read_cell(check, value, kind, column)
+    if read is None:
+        return ""
+    text, warning = read
     if not text:
         return ""
     if warning and cut == "empty":

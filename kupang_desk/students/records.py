@@ -16,7 +16,7 @@ from kupang_desk.accounts.permissions import require
 from kupang_desk.accounts.session import SignedIn
 from kupang_desk.errors import FormInvalid
 from kupang_desk.i18n import _
-from kupang_desk.imports.identifiers import account_length, read_identifier, typed_digits
+from kupang_desk.imports.identifiers import account_length
 from kupang_desk.imports.rows import (
     RowCheck,
     RowError,
@@ -24,6 +24,7 @@ from kupang_desk.imports.rows import (
     check_lengths,
     checked_identifier,
     checked_name,
+    read_cell,
 )
 from kupang_desk.imports.sheets import parse_date
 from kupang_desk.imports.values import ValueMapper, fixed_vocabulary, fold, kelurahan_vocabulary
@@ -45,9 +46,7 @@ LABELS = {
 }
 def _number(check: RowCheck, value: object, kind: str, label: str, length: int | None = None) -> str:
     """A number cell (``read_identifier``) as text, "" when blank or refused (the problem noted)."""
-    if typed_digits(value):
-        return str(value)  # the most common cell, as read_identifier takes it
-    read = check.run(read_identifier, value, kind, label, length=length)
+    read = read_cell(check, value, kind, label, length=length)
     return read.text if read else ""
 
 

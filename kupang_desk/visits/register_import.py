@@ -22,7 +22,6 @@ from kupang_desk.accounts import session
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
 from kupang_desk.i18n import _
-from kupang_desk.imports.identifiers import read_identifier
 from kupang_desk.imports.rows import (
     PREVIEW_ROWS,
     ImportSummary,
@@ -33,6 +32,7 @@ from kupang_desk.imports.rows import (
     check_lengths,
     checked_identifier,
     checked_name,
+    read_cell,
     write_rejects,
 )
 from kupang_desk.imports.sheets import header_key, iter_sheet, parse_date
@@ -201,7 +201,7 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
     mapper = lookups.mapper
     name = checked_name(check, values.get("name"), label["name"])
     nik = checked_identifier(check, values.get("nik"), "nik", label["nik"], check_nik, cut) or None
-    no_rm_read = check.run(read_identifier, values.get("no_rm"), "code", label["no_rm"], length=lookups.no_rm_width)
+    no_rm_read = read_cell(check, values.get("no_rm"), "code", label["no_rm"], length=lookups.no_rm_width)
     no_rm = no_rm_read.text if no_rm_read else ""
     check_lengths(check, Patient, {"no_rm": no_rm, "name": name or ""}, label)
     sex = check.run(mapper.lookup, "sex", values.get("sex"))
