@@ -3,6 +3,7 @@ is its own: a 50,000-student Dapodik export and a 50,000-visit register.
 
     python benchmarks/imports.py [--rows 50000]
     python benchmarks/imports.py --rows 10000,50000,200000   # does the cost grow linearly?
+    python benchmarks/imports.py --parts                      # where each import's time goes
 
 For each file: python-calamine reading it whole (the raw floor, time and peak), then the app's
 import (read, check every row, write in one transaction) into an empty database.
@@ -11,6 +12,8 @@ import (read, check every row, write in one transaction) into an empty database.
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
 import os
 import subprocess
 import sys
@@ -22,6 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+# With --parts, the wall seconds of each part of an import (no profiler, whose cost per call would weigh
+# the many small calls); a part called inside another (the size check inside the reading) counts in both.
+PARTS = {
+    "register": ("kupang_desk.visits.register_import",
+                 ("iter_sheet", "prepare_row", "_refuse_other_people", "_write", "_resolve")),
+    "dapodik": ("kupang_desk.students.dapodik", ("read_sheet", "clean", "_match", "_write")),
+}
 
 
 def peak_mb() -> int:
@@ -29,7 +39,34 @@ def peak_mb() -> int:
         return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:"))
 
 
-def step(kind: str, path: str) -> None:
+def time_parts(kind: str) -> dict[str, float]:
+    """Wraps each part of the ``kind`` import (and the sheet's size check) in a timer; their seconds."""
+    from kupang_desk.imports import sheets
+
+    seconds: dict[str, float] = {}
+
+    def timed(module, name: str) -> None:
+        function = getattr(module, name)
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
+
+        setattr(module, name, wrapper)
+
+    module_name, names = PARTS[kind]
+    module = importlib.import_module(module_name)
+    for name in names:
+        timed(module, name)
+    timed(sheets, "measure_xlsx")
+    return seconds
+
+
+def step(kind: str, path: str, parts: bool = False) -> None:
     """One measured step, in this (fresh) process."""
     started = time.perf_counter()
     if kind == "raw":
@@ -44,6 +81,7 @@ def step(kind: str, path: str) -> None:
 
         database.connect(f"sqlite:///{Path(tempfile.mkdtemp()) / 'import.sqlite'}")
         session.sign_in(SystemActor("sistem:benchmark", "Benchmark", frozenset(PERMISSIONS)))
+        seconds = time_parts(kind) if parts else {}
         started = time.perf_counter()
         if kind == "dapodik":
             from kupang_desk.students.dapodik import import_students
@@ -58,12 +96,13 @@ def step(kind: str, path: str) -> None:
             summary = import_register(path, values=REGISTER_VALUES)
         rows = len(summary.rows)
         assert summary.written, summary.counts()
+        print(" ".join(f"part_{name}={value:.2f}" for name, value in seconds.items()))
     print(f"seconds={time.perf_counter() - started:.2f} rows={rows} peak_mb={peak_mb()}")
 
 
-def measured(kind: str, path: Path) -> dict[str, float]:
-    result = subprocess.run([sys.executable, __file__, "--step", kind, str(path)], capture_output=True, text=True,
-                            env=ENV, check=False)
+def measured(kind: str, path: Path, parts: bool = False) -> dict[str, float]:
+    result = subprocess.run([sys.executable, __file__, "--step", kind, str(path), *(["--parts"] if parts else [])],
+                            capture_output=True, text=True, env=ENV, check=False)
     if result.returncode:
         raise RuntimeError(result.stderr[-3000:])
     return {key: float(value) for key, value in (part.split("=") for part in result.stdout.split() if "=" in part)}
@@ -72,10 +111,11 @@ def measured(kind: str, path: Path) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", default="50000", help="rows per file; several, comma-separated, for the growth")
+    parser.add_argument("--parts", action="store_true", help="also the seconds of each part of an import")
     parser.add_argument("--step", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
-        step(*args.step)
+        step(*args.step, parts=args.parts)
         return 0
     from desk import write_register_file
     from school import write_export
@@ -87,10 +127,12 @@ def main() -> int:
         write_export(files["dapodik"], rows)
         write_register_file(files["register"], rows)
         for kind, path in files.items():
-            raw, app = measured("raw", path), measured(kind, path)
+            raw, app = measured("raw", path), measured(kind, path, args.parts)
             label = {"dapodik": "Dapodik students", "register": "visit register"}[kind]
             print(f"{label:<30} {rows:>8} {app['seconds']:>8.2f} {raw['seconds']:>8.2f} {app['seconds'] / raw['seconds']:>6.2f} "
                   f"{app['seconds'] / rows * 1e6:>7.0f} {app['peak_mb']:>8.0f} {raw['peak_mb']:>8.0f}", flush=True)
+            for name, value in ((key[5:], value) for key, value in app.items() if key.startswith("part_")):
+                print(f"  {name:<28} {value:>8.2f}")
             path.unlink()
     return 0
 
