@@ -10,9 +10,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import peewee as pw
 
-from kupang_desk.models import totals
+from kupang_desk.models import search_index, totals
 from kupang_desk.models.base import db
-from kupang_desk.models.search_index import FTS_TABLE
 
 CHUNK = 20_000
 
@@ -70,7 +69,7 @@ def counted_after_load(first_patient: int | None, first_visit: int | None) -> It
     if isinstance(db.obj, pw.PostgresqlDatabase) or not db.in_transaction():
         yield
         return
-    wanted = [kept.insert_trigger for kept in totals.KEPT] + [f"{FTS_TABLE}_insert"]
+    wanted = [kept.insert_trigger for kept in totals.KEPT] + [search_index.INSERT_TRIGGER]
     held = dict(db.execute_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
                                f"({', '.join('?' * len(wanted))})", wanted).fetchall())
     if len(held) != len(wanted):  # not the schema this was written for: the triggers count as they are
@@ -84,8 +83,7 @@ def counted_after_load(first_patient: int | None, first_visit: int | None) -> It
             for kept in totals.KEPT:
                 db.execute_sql(kept.add_loaded(first_visit))
         if first_patient is not None:
-            db.execute_sql(f"INSERT INTO {FTS_TABLE}(rowid, name_key) SELECT id, name_key FROM patient WHERE id >= ?",
-                           (first_patient,))
+            search_index.add_loaded(db, first_patient)
     finally:
         for statement in held.values():
             db.execute_sql(statement)

@@ -15,11 +15,12 @@ log = logging.getLogger(__name__)
 
 FTS_TABLE = "patient_fts"
 PG_INDEX = "patient_name_key_trgm"
+INSERT_TRIGGER = f"{FTS_TABLE}_insert"  # SQLite: a new patient into the index
 
 _SQLITE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     "name_key, content='patient', content_rowid='id', tokenize='trigram')",
-    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON patient BEGIN
+    f"""CREATE TRIGGER IF NOT EXISTS {INSERT_TRIGGER} AFTER INSERT ON patient BEGIN
         INSERT INTO {FTS_TABLE}(rowid, name_key) VALUES (new.id, new.name_key); END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON patient BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name_key) VALUES ('delete', old.id, old.name_key); END""",
@@ -49,6 +50,12 @@ def install(database: pw.Database) -> None:
         log.warning("pg_trgm unavailable, name search will scan the table: %s", error)
         return
     database.execute_sql(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON patient USING gin (name_key gin_trgm_ops)")
+
+
+def add_loaded(database: pw.Database, since: int) -> None:
+    """SQLite: the patients loaded from id ``since`` up put in the index at once, as the insert
+    trigger would have one by one (see ``models.bulk.counted_after_load``)."""
+    database.execute_sql(f"INSERT INTO {FTS_TABLE}(rowid, name_key) SELECT id, name_key FROM patient WHERE id >= ?", (since,))
 
 
 def trigram_available(database: pw.Database) -> bool:

@@ -138,8 +138,11 @@ class _KeptTable:
     def add_loaded(self, since: int) -> str:
         """The visits loaded from id ``since`` up (with their diagnoses) added to the counts in one
         GROUP BY: what the insert trigger would have done row by row (SQLite)."""
-        return (f"INSERT INTO {self.table} ({self.columns()}, {self.count}) {self.from_visits(False, since)} "
-                f"ON CONFLICT ({self.columns()}) DO UPDATE SET {self.count} = {self.table}.{self.count} + excluded.{self.count}")
+        return f"INSERT INTO {self.table} ({self.columns()}, {self.count}) {self.from_visits(False, since)} {self.merged()}"
+
+    def merged(self) -> str:
+        """The end of an insert of counts that adds each to the row already there (or makes it)."""
+        return f"ON CONFLICT ({self.columns()}) DO UPDATE SET {self.count} = {self.table}.{self.count} + EXCLUDED.{self.count}"
 
     def of_visit(self, row: str, postgres: bool) -> str:
         return ", ".join((pg if postgres else lite).format(v=row) for _name, lite, pg in self.visit_columns)
@@ -206,8 +209,7 @@ class Kept(_KeptTable):
         return (f"INSERT INTO {self.table} ({self.columns()}, {self.count}) "
                 f"SELECT {self.of_visit(row, postgres)}, {self.of_diagnosis('d')}, COUNT(*) FROM visit_diagnosis d "
                 f"WHERE {row}.deleted_at IS NULL AND d.visit_id = {row}.id AND {self.counted.format(d='d')} "
-                f"GROUP BY {self.of_diagnosis('d')} "
-                f"ON CONFLICT ({self.columns()}) DO UPDATE SET {self.count} = {self.table}.{self.count} + EXCLUDED.{self.count}")
+                f"GROUP BY {self.of_diagnosis('d')} {self.merged()}")
 
     def from_visits(self, postgres: bool, since: int | None = None) -> str:
         loaded = f"AND d.visit_id >= {int(since)} " if since is not None else ""
@@ -306,8 +308,7 @@ class KeptVisits(_KeptTable):
                   f"(SELECT {', '.join(e for _n, e in others)} FROM visit v WHERE v.patient_id = {old}.id AND {live})")
         values = ", ".join(f"COALESCE({new}.{column}, '')" if name == column else expr for name, expr in exprs)
         add = (f"INSERT INTO {self.table} ({self.columns()}, {self.count}) SELECT {values}, COUNT(*) FROM visit v "
-               f"WHERE v.patient_id = {new}.id AND {live} GROUP BY {', '.join(e for _n, e in others)} "
-               f"ON CONFLICT ({self.columns()}) DO UPDATE SET {self.count} = {self.table}.{self.count} + EXCLUDED.{self.count}")
+               f"WHERE v.patient_id = {new}.id AND {live} GROUP BY {', '.join(e for _n, e in others)} {self.merged()}")
         return [remove, add]
 
     def sqlite_triggers(self) -> list[str]:
