@@ -441,11 +441,6 @@ class PuskesmasBeranda(QWidget, SectionView):
         """The figures again, counted off the GUI thread once the page is drawn."""
         QTimer.singleShot(0, self, self.count_in_background)
 
-    def stop(self) -> None:
-        for counting in (self.counting, self.access_operation):
-            if counting is not None and counting.running:
-                counting.worker.wait(10000)  # a second at most, never cut off
-
     def count_in_background(self, today: dt.date | None = None) -> Operation:
         """Counts on a worker and paints when it is done, so the window never waits on the figures
         (0.05 s from the kept counts on two million visits; more on a cold disk). Until then each tile

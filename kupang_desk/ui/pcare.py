@@ -94,10 +94,7 @@ class PcareDesk(QObject):
             self.wake()
 
     def stop(self) -> None:
-        self.timer.stop()
-        if self.running is not None and self.running.running:
-            self.running.cancel()
-            self.running.worker.wait(10000)
+        self.timer.stop()  # a sending under way is cancelled and waited for with every worker (wait_for_workers)
 
     def show_counts(self) -> None:
         try:

@@ -84,4 +84,4 @@ class SectionView:
         """Opens one part of the page (a tab, a filter) that another section's link points to."""
 
     def stop(self) -> None:
-        """The window closes: timers stop, background work is waited for."""
+        """The window closes: timers stop (the window then waits for every worker, ``wait_for_workers``)."""
