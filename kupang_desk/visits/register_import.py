@@ -434,28 +434,12 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
         lock_patient_numbers()
         plan, new_patients = _resolve(prepared)
         stamp = now()
-        ids: dict[object, int] = {}
-        births: dict[int, tuple[dt.date, str]] = {}
         patient_ids = reserve_ids(Patient, len(new_patients))
         visit_ids = reserve_ids(Visit, sum(1 for _r, _o, new in plan if new))
         with counted_after_load(patient_ids[0] if patient_ids else None, visit_ids[0] if visit_ids else None):
-            new_patient_ids, new_visit_ids = iter(patient_ids), iter(visit_ids)
-            patients = BulkWriter(Patient, ("id", "no_rm", "nik", "name", "name_key", "sex", "birth_date", "kelurahan",
-                                            "payment_type", "no_nik_reason", "created_at", "updated_at"))
-            wanted = sorted({row.no_rm for row in new_patients.values() if row.no_rm})
-            # Numbers from the file already used by someone else.
-            taken = {n for (n,) in select_in("SELECT no_rm FROM patient WHERE no_rm IN ({})", wanted)}
-            for identity, row in new_patients.items():
-                number = row.no_rm if row.no_rm and row.no_rm not in taken else ""
-                number = number or next_no_rm(row.kelurahan)
-                taken.add(number)
-                patient_id = next(new_patient_ids)
-                patients.add((patient_id, number, row.nik, row.name, name_key(row.name), row.sex, row.birth_date,
-                              row.kelurahan, int(row.payment), "" if row.nik else _("Diimpor dari register lama tanpa NIK"),
-                              stamp, stamp))
-                ids[identity] = patient_id
-                births[patient_id] = (row.birth_date, row.sex)
-            patients.close()
+            ids = _add_patients(new_patients, patient_ids, stamp)
+            births = {ids[identity]: (row.birth_date, row.sex) for identity, row in new_patients.items()}
+            new_visit_ids = iter(visit_ids)
             existing = sorted({o for _r, o, new in plan if new and isinstance(o, int)})
             for pid, birth, sex in select_in("SELECT id, birth_date, sex FROM patient WHERE id IN ({})", existing):
                 births[pid] = (day_of(birth), sex)
@@ -507,6 +491,27 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
                                              "new_patients": len(new_patients),
                                              **({"late": [locks.describe(r) for r in sent]} if sent else {})}, user)
     return sent
+
+
+def _add_patients(new_patients: dict[str, Prepared], patient_ids: list[int], stamp: dt.datetime) -> dict[str, int]:
+    """Writes the file's new patients, each with its No. RM from the file where no one has it yet,
+    else the next one; {identity key: patient id}."""
+    patients = BulkWriter(Patient, ("id", "no_rm", "nik", "name", "name_key", "sex", "birth_date", "kelurahan",
+                                    "payment_type", "no_nik_reason", "created_at", "updated_at"))
+    wanted = sorted({row.no_rm for row in new_patients.values() if row.no_rm})
+    # Numbers from the file already used by someone else.
+    taken = {n for (n,) in select_in("SELECT no_rm FROM patient WHERE no_rm IN ({})", wanted)}
+    ids: dict[str, int] = {}
+    for (identity, row), patient_id in zip(new_patients.items(), patient_ids, strict=True):
+        number = row.no_rm if row.no_rm and row.no_rm not in taken else ""
+        number = number or next_no_rm(row.kelurahan)
+        taken.add(number)
+        patients.add((patient_id, number, row.nik, row.name, name_key(row.name), row.sex, row.birth_date,
+                      row.kelurahan, int(row.payment), "" if row.nik else _("Diimpor dari register lama tanpa NIK"),
+                      stamp, stamp))
+        ids[identity] = patient_id
+    patients.close()
+    return ids
 
 
 def _int(key: str) -> int | str:
