@@ -83,7 +83,7 @@ def counted_after_load(first_patient: int | None, first_visit: int | None) -> It
             for kept in totals.KEPT:
                 db.execute_sql(kept.add_loaded(first_visit))
         if first_patient is not None:
-            search_index.add_loaded(db, first_patient)
+            search_index.add_loaded(db.obj, first_patient)
     finally:
         for statement in held.values():
             db.execute_sql(statement)
