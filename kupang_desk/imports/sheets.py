@@ -54,7 +54,6 @@ class Limits:
 
 # After r="..." no "/" but the one that closes an empty cell (a greedy class, a third faster than a lazy one).
 _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*(/?)>')
-_CELL_TAG = re.compile(rb"<c[\s/>]")
 _DIMENSION = re.compile(rb'<dimension\b[^>]*\bref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
 # What Excel, LibreOffice and openpyxl never write into a sheet, and a regular expression cannot read
 # as XML does: comments, CDATA, declarations, prefixed element names. A sheet holding any of them is
@@ -63,6 +62,7 @@ _NOT_PLAIN = re.compile(rb"<!--|<!\[CDATA\[|<!DOCTYPE|<!ENTITY|<[A-Za-z_][\w.-]*
 # The same in one pass where no name prefix is involved: a declaration, comment or CDATA, or a cell
 # tag followed by anything but a space (Excel writes ``<c r=``), which the XML parser reads instead.
 _ODD = re.compile(rb"<(?:!|c[\t\n\r>/])")
+_PREFIXED = re.compile(rb":(?:c|dimension)")  # where _NOT_PLAIN needs looking for: one quick pass
 _REFERENCE = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 _SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -250,42 +250,118 @@ def _by_length(text: bytes) -> tuple[int, bytes]:
     return len(text), text
 
 
-def _measure_plain(archive: zipfile.ZipFile, name: str) -> SheetSize | None:
-    """The size by regular expressions; None when the sheet is not plain XML (then they could be fooled)."""
+def _between(low: str, high: str) -> str:
+    """A regular expression for the numbers ``low``..``high``, both written with as many digits."""
+    if low == high:
+        return low
+    if low == "0" * len(low) and high == "9" * len(high):
+        return f"[0-9]{{{len(low)}}}"
+    if low[0] == high[0]:
+        return low[0] + _between(low[1:], high[1:])
+    rest = len(low) - 1
+    parts = [low[0] + _between(low[1:], "9" * rest)]
+    if int(low[0]) + 1 < int(high[0]):
+        parts.append(f"[{int(low[0]) + 1}-{int(high[0]) - 1}]" + "[0-9]" * rest)
+    parts.append(high[0] + _between("0" * rest, high[1:]))
+    return "(?:" + "|".join(parts) + ")"
+
+
+@lru_cache(maxsize=1024)
+def _outside(low: int, high: int, letters: bytes) -> re.Pattern[bytes]:
+    """A cell whose reference is not as Excel writes it (``A1``: 1-3 letters, then digits without a
+    leading zero), or whose row is outside ``low``..``high``, or whose column is after ``letters``
+    (by length, then alphabet): one search over a piece, without an object per cell."""
+    rows = "|".join(_between(str(low) if length == len(str(low)) else "1" + "0" * (length - 1),
+                             str(high) if length == len(str(high)) else "9" * length)
+                    for length in range(len(str(low)), len(str(high)) + 1))
+    far = letters.decode()
+    columns = [f"[A-Z]{{1,{len(far) - 1}}}"] if len(far) > 1 else []
+    columns += [far[:at] + (f"[A-{chr(ord(letter) - 1)}]" if letter > "A" else "(?!)") + "[A-Z]" * (len(far) - at - 1)
+                for at, letter in enumerate(far)] + [far]
+    return re.compile(f'<c r="(?!(?:{"|".join(columns)})(?:{rows})")'.encode())
+
+
+_FIRST_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+class _PlainCount:
+    """The running count of ``_measure_plain``, a piece of whole cells at a time."""
+
+    def __init__(self, size: SheetSize) -> None:
+        self.size, self.far_row, self.far_letters, self.last_data_row = size, 0, b"", 0
+
+    def piece(self, text: bytes) -> bool:
+        """Counts one piece; False when a cell tag is one the expressions do not read."""
+        cells = text.count(b"<c ")
+        return not cells or self._quick(text, cells) or self._each_cell(text, cells)
+
+    def _quick(self, text: bytes, cells: int) -> bool:
+        """The piece as Excel writes one, counted without an object per cell: every cell ``<c r="A1"``
+        and holding a value (closed by ``</c>``), its rows running from the first cell's to the last
+        cell's with one row element each, and no cell outside those rows or right of the farthest
+        column. Anything else (True not returned) is counted cell by cell instead."""
+        if text.count(b'<c r="') != cells or text.count(b"</c>") != cells:
+            return False
+        first = _FIRST_CELL.match(text, text.find(b'<c r="'))
+        last = _FIRST_CELL.match(text, text.rfind(b'<c r="'))
+        if first is None or last is None:
+            return False
+        low, high = int(first[2]), int(last[2])
+        starts_inside_a_row = text.find(b"<row ") == -1 or text.find(b"<row ") > text.find(b"<c ")
+        if high - low + 1 != text.count(b'"><c r="') + starts_inside_a_row:
+            return False
+        far_letters = max(self.far_letters, first[1], last[1], key=_by_length)
+        if _outside(low, high, far_letters).search(text):
+            return False
+        self.far_letters, self.far_row = far_letters, max(self.far_row, high)
+        self.size.data_cells += cells
+        self.size.data_rows += high - low + 1 - (low == self.last_data_row)
+        self.last_data_row = high
+        return True
+
+    def _each_cell(self, text: bytes, count: int) -> bool:
+        cells = _CELL.findall(text)
+        if len(cells) != count:  # a cell tag the expression does not read: read as XML instead
+            return False
+        # A sheet has millions of cells: counted with set and list operations, not a loop per cell.
+        # Column letters order like numbers: by length, then alphabet.
+        self.far_letters = max({letters for letters, _digits, _empty in cells} | {self.far_letters}, key=_by_length)
+        self.far_row = max(self.far_row, *map(int, {digits for _letters, digits, _empty in cells}))
+        full = [digits for _letters, digits, empty in cells if not empty]
+        if full:  # a row cut by the piece's end is counted once, in the piece where it starts
+            self.size.data_cells += len(full)
+            self.size.data_rows += len({int(digits) for digits in set(full)} - {self.last_data_row})
+            self.last_data_row = int(full[-1])
+        return True
+
+
+def _measure_plain(archive: zipfile.ZipFile, name: str, piece_size: int = 1 << 20) -> SheetSize | None:
+    """The size by regular expressions; None when the sheet is not plain XML (then they could be fooled).
+    The sheet is read in pieces of ``piece_size`` cut before a cell, so that each holds whole cells."""
     size = SheetSize()
+    count = _PlainCount(size)
     with archive.open(name) as sheet:
         rest = b""
-        last_data_row = 0
-        far_row, far_letters = 0, b""
         head = True
-        while block := sheet.read(1 << 20):
+        while True:
+            block = sheet.read(piece_size)
             text = rest + block
-            cut = text.rfind(b"<")
-            text, rest = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            if block:
+                cut = text.rfind(b"<c ")
+                cut = cut if cut > 0 else text.rfind(b"<")
+                text, rest = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
             # Each test is a pass over the piece: a 50,000-student export unpacks to 70 MB of them.
-            if _ODD.search(text) or ((b":c" in text or b":dimension" in text) and _NOT_PLAIN.search(text)):
+            if _ODD.search(text) or (_PREFIXED.search(text) and _NOT_PLAIN.search(text)):
                 return None
             if head and (dimension := _DIMENSION.search(text)):
                 size.declared = _column_number(dimension.group(1)) * int(dimension.group(2))
             head = False
-            cells = _CELL.findall(text)
-            if len(cells) != text.count(b"<c "):  # a cell tag the expression does not read: read as XML instead
+            if not count.piece(text):
                 return None
-            if not cells:
-                continue
-            # A sheet has millions of cells: counted with set and list operations, not a loop per cell.
-            # Column letters order like numbers: by length, then alphabet.
-            far_letters = max({letters for letters, _digits, _empty in cells} | {far_letters}, key=_by_length)
-            far_row = max(far_row, *map(int, {digits for _letters, digits, _empty in cells}))
-            full = [digits for _letters, digits, empty in cells if not empty]
-            if full:  # a row cut by the piece's end is counted once, in the piece where it starts
-                size.data_cells += len(full)
-                size.data_rows += len({int(digits) for digits in set(full)} - {last_data_row})
-                last_data_row = int(full[-1])
-        if rest.strip() and (_NOT_PLAIN.search(rest) or _CELL_TAG.search(rest)):
-            return None
-        size.rows, size.columns = far_row, _column_number(far_letters)
-        size.far = far_letters.decode() + str(far_row) if far_row else ""
+            if not block:
+                break
+        size.rows, size.columns = count.far_row, _column_number(count.far_letters)
+        size.far = count.far_letters.decode() + str(count.far_row) if count.far_row else ""
     return size
 
 
