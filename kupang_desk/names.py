@@ -37,17 +37,18 @@ def name_key(name: str) -> str:
     the same key. It is for finding candidates, never for display.
     """
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    text = _NOT_LETTER.sub(" ", text)
+    return " ".join(map(_word_key, _NOT_LETTER.sub(" ", text).split()))
+
+
+@lru_cache(maxsize=1 << 16)  # names share their words: 50,000 students have a few thousand first names
+def _word_key(word: str) -> str:
+    """One folded word (lower-case letters) of ``name_key``: every step stays inside a word."""
     for old, new in _DIGRAPHS:
-        text = text.replace(old, new)
-    text = text.translate(_LETTERS)
-    words = []
-    for word in text.split():
-        word = _REPEATS.sub(r"\1", word)
-        if len(word) > 2 and word.endswith("h"):
-            word = word[:-1]
-        words.append(word)
-    return " ".join(words)
+        word = word.replace(old, new)
+    word = _REPEATS.sub(r"\1", word.translate(_LETTERS))
+    if len(word) > 2 and word.endswith("h"):
+        word = word[:-1]
+    return word
 
 
 def similarity(key_a: str, key_b: str) -> float:

@@ -195,11 +195,16 @@ def _validated_once(validate: Callable[..., Any], text: str, column: str) -> tup
         return "", (error.field, error.message)
 
 
+_BLANK = Identifier("")
+
+
 def read_cell(check: RowCheck, value: object, kind: str, column: str, *, length: int | None = None) -> Identifier | None:
     """``read_identifier`` through the row's check (None, the problem noted, when the cell is damaged);
     digits typed as text, the common cell, without the check's steps."""
     if typed_digits(value):
         return Identifier(value)
+    if value is None or value == "":
+        return _BLANK  # an empty cell, as read_identifier reads it
     return check.run(read_identifier, value, kind, column, length=length)
 
 
@@ -265,6 +270,13 @@ def cell_text(value) -> str:
     if isinstance(value, float):
         return display_number(value)
     return " ".join(str(value).split())
+
+
+def filled(value) -> bool:
+    """Whether a cell holds anything (``cell_text`` not empty), text answered without making it."""
+    if type(value) is str:
+        return bool(value) and not value.isspace()
+    return bool(cell_text(value))
 
 
 def blank_row(row: list) -> bool:

@@ -149,7 +149,8 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
         cells = dict(zip(fields, pick(row if len(row) >= width else [*row, *[None] * (width - len(row))]), strict=True))
         check = RowCheck()
         cleaned = clean(cells, lookups, today=today, check=check, cut=cut_identifiers)
-        check.settle(identified=any(cleaned.get(key) for key in ("nisn", "nik", "nipd")))
+        if check.damaged:
+            check.settle(identified=any(cleaned.get(key) for key in ("nisn", "nik", "nipd")))
         student: Student | None = None
         changes: dict = {}
         if not check.problems:
@@ -236,7 +237,7 @@ def _write(plan: list[tuple[RowResult, Student | None, dict]], summary: ImportSu
            task: Task, lookups: StudentLookups) -> None:
     stamp = now()
     new_rows = [values for result, _student, values in plan if result.status == "new"]
-    columns = sorted({key for values in new_rows for key in values} | {"nisn", "nik", "name"})
+    columns = sorted(set().union(*new_rows, ("nisn", "nik", "name")))
     fields = Student._meta.fields
     defaults = [fields[key].default() if callable(fields[key].default) else fields[key].default for key in columns]
     unique = [columns.index(key) for key in ("nisn", "nik")]  # unique: empty means none

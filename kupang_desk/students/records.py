@@ -24,6 +24,7 @@ from kupang_desk.imports.rows import (
     check_lengths,
     checked_identifier,
     checked_name,
+    filled,
     read_cell,
 )
 from kupang_desk.imports.sheets import parse_date
@@ -31,7 +32,14 @@ from kupang_desk.imports.values import ValueMapper, fixed_vocabulary, fold, kelu
 from kupang_desk.models import Student, User, now, writing
 from kupang_desk.names import name_key
 from kupang_desk.students.grades import grade_of
-from kupang_desk.validators import check_birth_date, check_kk, check_nik, check_nisn, typed
+from kupang_desk.validators import (
+    check_birth_date,
+    check_kk,
+    check_nik,
+    check_nisn,
+    typed,
+    typed_digits,
+)
 
 # The fields of a student as the form and the import know them, with their labels.
 LABELS = {
@@ -46,6 +54,10 @@ LABELS = {
 }
 def _number(check: RowCheck, value: object, kind: str, label: str, length: int | None = None) -> str:
     """A number cell (``read_identifier``) as text, "" when blank or refused (the problem noted)."""
+    if typed_digits(value):  # the common cells, as read_cell reads them, without its steps
+        return value
+    if value is None or value == "":
+        return ""
     read = read_cell(check, value, kind, label, length=length)
     return read.text if read else ""
 
@@ -110,13 +122,13 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
         if name is not None:
             out["name"] = name
     for key in ("sex", "religion", "kelurahan"):
-        if key in values and cell_text(values.get(key)):
+        if key in values and filled(values.get(key)):
             value = check.run(mapper.lookup, key, values.get(key))
             if value is not None:
                 out[key] = value
         elif key in values and key != "sex":
             out[key] = None if key == "kelurahan" else ""
-    if "birth_date" in values and cell_text(values.get("birth_date")):
+    if "birth_date" in values and filled(values.get("birth_date")):
         born: Any = check.run(parse_date, values.get("birth_date"), label["birth_date"])
         if born is not None:
             born = check.run(lambda: check_birth_date(born, today=today, field=label["birth_date"]).value)
@@ -157,7 +169,7 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
             check.problem(label["dtsen_decile"], _("{column} adalah angka 1 (termiskin) sampai 10, bukan '{value}'.").format(
                 column=label["dtsen_decile"], value=text))
     if "dtsen_date" in values:
-        if cell_text(values.get("dtsen_date")):
+        if filled(values.get("dtsen_date")):
             read_on: Any = check.run(parse_date, values.get("dtsen_date"), label["dtsen_date"])
             if read_on is not None and today is not None and read_on > today:
                 check.problem(label["dtsen_date"], _("{column} tidak boleh sesudah hari ini.").format(column=label["dtsen_date"]))
