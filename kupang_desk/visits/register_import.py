@@ -32,6 +32,7 @@ from kupang_desk.imports.rows import (
     check_lengths,
     checked_identifier,
     checked_name,
+    filled,
     read_cell,
     write_rejects,
 )
@@ -205,7 +206,7 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
     no_rm = no_rm_read.text if no_rm_read else ""
     check_lengths(check, Patient, {"no_rm": no_rm, "name": name or ""}, label)
     sex = check.run(mapper.lookup, "sex", values.get("sex"))
-    if sex is None and not cell_text(values.get("sex")):
+    if sex is None and not filled(values.get("sex")):
         check.problem(label["sex"], _("Jenis Kelamin wajib diisi: L atau P."))
     birth = check.run(parse_date, values.get("birth_date"), label["birth_date"])
     visit = check.run(parse_date, values.get("visit_date"), label["visit_date"])
@@ -217,8 +218,8 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
     if birth is not None and birth.year < today.year - 130:
         check.problem(label["birth_date"], _("Tanggal Lahir lebih dari 130 tahun lalu."))
     kelurahan = check.run(mapper.lookup, "kelurahan", values.get("kelurahan"))
-    poli = check.run(mapper.lookup, "poli", values.get("poli")) if cell_text(values.get("poli")) else lookups.default_poli
-    payment = (check.run(mapper.lookup, "payment", values.get("payment")) if cell_text(values.get("payment"))
+    poli = check.run(mapper.lookup, "poli", values.get("poli")) if filled(values.get("poli")) else lookups.default_poli
+    payment = (check.run(mapper.lookup, "payment", values.get("payment")) if filled(values.get("payment"))
                else lookups.default_payment)
     kind = check.run(mapper.lookup, "visit_kind", values.get("visit_kind"))
     diagnoses = _diagnoses(check, values, lookups)

@@ -1,0 +1,31 @@
+"""The quick cell tests the imports use on every row answer as the full reading would."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kupang_desk.imports.identifiers import read_identifier
+from kupang_desk.imports.rows import RowCheck, cell_text, filled, read_cell
+
+CELLS = ["", " ", "\u00a0", "\u2003\t\n", "x", " L ", "0", "00123", "1.0", 0, 0.0, 1.5, 5371041203150000.0, None, True, False,
+         dt.date(2020, 1, 2), "٣", "１２３", "12 34", "5.37101E+15"]
+
+
+@pytest.mark.parametrize("value", CELLS)
+def test_a_filled_cell_is_one_whose_text_is_not_empty(value):
+    assert filled(value) == bool(cell_text(value))
+
+
+@pytest.mark.parametrize("value", CELLS)
+@pytest.mark.parametrize("kind", ["nik", "code", "phone", "account"])
+def test_a_number_cell_is_read_as_the_identifier_reader_reads_it(value, kind):
+    check = RowCheck()
+    read = read_cell(check, value, kind, "Kolom")
+    try:
+        expected = read_identifier(value, kind, "Kolom")
+    except Exception as error:  # noqa: BLE001 - the reader's refusal is what read_cell notes
+        assert read is None and check.problems + check.damaged, error
+    else:
+        assert read == expected and not check.problems
