@@ -414,16 +414,15 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
                                "utuh. Buka di Excel, simpan ulang, lalu impor lagi.").format(path=path)) from error
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        (top, left), (bottom, right) = sheet.start or (0, 0), sheet.end or (0, 0)
+        (_top, left), (bottom, right) = sheet.start or (0, 0), sheet.end or (0, 0)
     except BaseException as error:
         raise _unreadable(error, path) from error
     total = bottom + 1 if sheet.start else 0
 
     def rows() -> Iterator[list]:
-        # iter_rows streams the sheet's used range; the rows and columns before it are put back,
-        # so that line numbers and columns are those Excel shows.
+        # iter_rows streams the sheet's used range, after as many empty rows as come before it; the
+        # columns before it are put back, so that line numbers and columns are those Excel shows.
         width = right - left + 1
-        yield from ([] for _ in range(top))
         count = 0
         try:
             for row in sheet.iter_rows():
@@ -442,7 +441,7 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
 
 def _unreadable(error: BaseException, path: Path) -> BaseException:
     """Calamine raises its own types (and a Rust panic) for unreadable files: the clerk's message instead."""
-    if isinstance(error, KeyboardInterrupt | SystemExit | KnownError):
+    if isinstance(error, KeyboardInterrupt | SystemExit | KnownError | GeneratorExit):  # the last: rows left unread
         return error
     log.warning("Calamine could not read %s: %r", path, error)
     return KnownError(_("File {path} tidak dapat dibaca sebagai Excel atau CSV: mungkin rusak, dikunci dengan kata "

@@ -29,3 +29,20 @@ def test_a_number_cell_is_read_as_the_identifier_reader_reads_it(value, kind):
         assert read is None and check.problems + check.damaged, error
     else:
         assert read == expected and not check.problems
+
+
+def test_rows_left_unread_are_let_go_quietly(tmp_path, caplog):
+    """An import that stops reading early (the recall of a few rejected rows) closes the rows: no
+    "could not read" in the log for a file that was read well."""
+    from openpyxl import Workbook
+
+    from kupang_desk.imports.sheets import iter_sheet
+
+    book = Workbook()
+    for number in range(5):
+        book.active.append([f"baris {number}"])
+    book.save(tmp_path / "lembar.xlsx")
+    _count, rows = iter_sheet(tmp_path / "lembar.xlsx")
+    assert next(rows) == ["baris 0"]
+    rows.close()
+    assert "could not read" not in caplog.text

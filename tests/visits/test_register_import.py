@@ -90,6 +90,19 @@ def test_import_explains_every_row_and_is_idempotent(database, tmp_path):
     assert (Patient.select().count(), Visit.select().count()) == (3, 4)
 
 
+def test_a_register_below_empty_rows_and_right_of_an_empty_column_names_excel_rows(database, tmp_path):
+    """calamine gives the empty rows above the data itself: each row is named as Excel numbers it
+    (before, a register starting in row 3 had every row named two rows too low)."""
+    book = Workbook()
+    sheet = book.active
+    for row, values in ((3, HEADERS), (4, ROWS[0]), (5, ROWS[8])):  # rows 1 and 2 and column A empty
+        for column, value in enumerate(values, start=2):
+            sheet.cell(row=row, column=column, value=value)
+    book.save(tmp_path / "register.xlsx")
+    summary = import_register(tmp_path / "register.xlsx", today=TODAY, dry_run=True)
+    assert [(row.line, row.status, row.column) for row in summary.rows] == [(4, "new", ""), (5, "error", "Diagnosa")]
+
+
 def test_dry_run_and_all_or_nothing_write_nothing(database, tmp_path):
     path = register_file(tmp_path / "register.xlsx", ROWS)
     assert import_register(path, dry_run=True, today=TODAY).counts()["new"] == 6  # two wait for an answer
