@@ -205,6 +205,9 @@ def read_cell(check: RowCheck, value: object, kind: str, column: str, *, length:
         return Identifier(value)
     if value is None or value == "":
         return _BLANK  # an empty cell, as read_identifier reads it
+    if kind == "code" and type(value) is str and value[:1].isalpha() and value.isalnum() and value.isascii() \
+            and value.isupper():
+        return Identifier(value)  # a No. RM such as R003898: a letter first, so never scientific notation
     return check.run(read_identifier, value, kind, column, length=length)
 
 

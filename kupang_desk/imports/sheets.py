@@ -430,7 +430,7 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
                 if count > Limits.rows + 1000:  # an old .xls or .ods, which has no XML to measure first
                     raise KnownError(_("File {file} berisi lebih dari {limit} baris; pisahkan menjadi beberapa file.").format(
                         file=path.name, limit=f"{Limits.rows:,}".replace(",", ".")))
-                yield [""] * left + list(row) if left and len(row) == width else list(row)
+                yield [""] * left + row if left and len(row) == width else row  # a new list per row: the reader's own
         except KnownError:
             raise
         except BaseException as error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,7 +132,7 @@ class Lookups:
             fixed_vocabulary("sex", LABELS["sex"], optional=False), fixed_vocabulary("visit_kind", LABELS["visit_kind"]),
             fixed_vocabulary("cases", LABELS["cases"], optional=False),
         ], answers, unknown=unknown)
-        codes = {row.code for row in Icd10.select(Icd10.code)}
+        codes = {code for (code,) in Icd10.select(Icd10.code).tuples()}
         default_poli = str(Poli.select().order_by(Poli.sort_order).first().id)
         default_payment = str(PaymentType.select().order_by(PaymentType.sort_order).first().id)
         pattern = Pattern.current()
@@ -259,15 +260,19 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
     lookups = Lookups.load(values, unknown)
     prepared: list[Prepared] = []
     total = max(count - header_index - 1, 0)
+    # Each row's mapped cells taken in one step; a row shorter than the header gives only what it has.
+    fields, last = list(mapping.values()), max(mapping)
+    pick = operator.itemgetter(*mapping) if len(mapping) > 1 else None
     for offset, row in enumerate(itertools.chain(head[header_index + 1:], stream)):
         line = header_index + offset + 2
         if offset % 5000 == 0:
             task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
         if blank_row(row):
             continue  # blank rows are ignored
-        result = RowResult(line, "new", list(row))
-        item, check = prepare_row({mapping[i]: v for i, v in enumerate(row) if i in mapping}, lookups, line, today,
-                                  cut=cut_identifiers)
+        result = RowResult(line, "new", row)  # the row read from the sheet is this loop's own: kept, not copied
+        cells = dict(zip(fields, pick(row), strict=True)) if pick is not None and len(row) > last else \
+            {mapping[i]: v for i, v in enumerate(row) if i in mapping}
+        item, check = prepare_row(cells, lookups, line, today, cut=cut_identifiers)
         check.apply(result)
         if item is not None:
             prepared.append(item)

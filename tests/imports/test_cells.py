@@ -10,7 +10,8 @@ from kupang_desk.imports.identifiers import read_identifier
 from kupang_desk.imports.rows import RowCheck, cell_text, filled, read_cell
 
 CELLS = ["", " ", "\u00a0", "\u2003\t\n", "x", " L ", "0", "00123", "1.0", 0, 0.0, 1.5, 5371041203150000.0, None, True, False,
-         dt.date(2020, 1, 2), "٣", "１２３", "12 34", "5.37101E+15"]
+         dt.date(2020, 1, 2), "٣", "１２３", "12 34", "5.37101E+15", "R003898", "r003898", "RM-0038", "RM 01", "Ã1",
+         "E15", "1E15", "ǅ1", "RT.01"]
 
 
 @pytest.mark.parametrize("value", CELLS)
