@@ -49,6 +49,9 @@ class Limits:
     # each full one (a 50,000-student Dapodik export leaves most of its 66 columns empty).
     empty_cells = 1_000_000
     empty_per_full = 3
+    # Cells that hold data, in all: 200,000 rows of 75 full columns. calamine keeps 32 bytes a cell and
+    # its text, so this many already fill a gigabyte; without it, 200,000 rows of 16,384 columns passed.
+    cells = 15_000_000
     field = 32_767  # characters in one CSV field (Excel's limit for one cell)
 
 
@@ -372,9 +375,15 @@ def _too_many_rows(path: Path, rows: int) -> KnownError:
 
 
 def check_size(size: SheetSize, path: Path) -> None:
-    """Refuses, with what to do, a sheet that would not fit: too many rows, or cells claimed far beyond the data."""
+    """Refuses, with what to do, a sheet that would not fit: too many rows or cells, or cells claimed far
+    beyond the data."""
     if size.data_rows > Limits.rows:
         raise _too_many_rows(path, size.data_rows)
+    if size.data_cells > Limits.cells:
+        raise KnownError(_("File {file} berisi {cells} sel data; paling banyak {limit} sel sekali impor. Hapus kolom "
+                           "yang tidak dipakai, atau pisahkan barisnya menjadi beberapa file, lalu impor satu per "
+                           "satu.").format(file=path.name, cells=f"{size.data_cells:,}".replace(",", "."),
+                                            limit=f"{Limits.cells:,}".replace(",", ".")))
     if size.box - size.data_cells > max(Limits.empty_cells, Limits.empty_per_full * size.data_cells):
         raise KnownError(_("File {file} mengaku memakai sel sampai {far} padahal datanya hanya {cells} sel: lembar "
                            "itu terlalu besar untuk dibaca. Di Excel, hapus baris dan kolom kosong di bawah dan di kanan "

@@ -164,3 +164,9 @@ def test_a_sparse_export_of_a_whole_district_is_read_while_a_far_cell_is_not(tmp
     with pytest.raises(KnownError, match="terlalu besar"):
         check_size(SheetSize(rows=1_048_576, columns=14, data_cells=60, data_rows=5, far="N1048576"),
                    tmp_path / "jauh.xlsx")
+    # Every row full to the last column Excel has: within the rows allowed, beyond any memory.
+    check_size(SheetSize(rows=200_000, columns=66, data_cells=13_200_000, data_rows=200_000, far="BN200000"),
+               tmp_path / "empat-kabupaten.xlsx")
+    with pytest.raises(KnownError, match=r"berisi 3\.276\.800\.000 sel data; paling banyak 15\.000\.000 sel"):
+        check_size(SheetSize(rows=200_000, columns=16_384, data_cells=3_276_800_000, data_rows=200_000,
+                             far="XFD200000"), tmp_path / "penuh.xlsx")
