@@ -284,12 +284,7 @@ def filled(value) -> bool:
 
 def blank_row(row: list) -> bool:
     """Whether every cell of a row is empty or only spaces (a blank row, which imports skip)."""
-    for value in row:
-        if value is None or (type(value) is str and (not value or value.isspace())):
-            continue
-        if cell_text(value):
-            return False
-    return True
+    return not any(map(filled, row))
 
 
 def display_cell(value) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 from kupang_desk.imports.rows import RowError, cell_text
 
@@ -150,7 +151,7 @@ def _first_sheet(archive: zipfile.ZipFile) -> str:
 def _too_big_part(name: str, size: int) -> KnownError:
     return KnownError(_("File Excel ini berisi bagian {part} yang bila dibuka menjadi {size} MB: terlalu besar untuk "
                         "sebuah lembar data (file rusak atau sengaja dibuat membengkak). Buka di Excel, salin datanya ke "
-                        "buku kerja baru, simpan, lalu impor lagi.").format(part=name, size=f"{size // (1024 * 1024):,}".replace(",", ".")))
+                        "buku kerja baru, simpan, lalu impor lagi.").format(part=name, size=format_number(size // (1024 * 1024))))
 
 
 def check_archive(archive: zipfile.ZipFile, sheet: str) -> None:
@@ -310,7 +311,8 @@ class _PlainCount:
         if first is None or last is None:
             return False
         low, high = int(first[2]), int(last[2])
-        starts_inside_a_row = text.find(b"<row ") == -1 or text.find(b"<row ") > text.find(b"<c ")
+        first_row = text.find(b"<row ")
+        starts_inside_a_row = first_row == -1 or first_row > text.find(b"<c ")
         if high - low + 1 != text.count(b'"><c r="') + starts_inside_a_row:
             return False
         far_letters = max(self.far_letters, first[1], last[1], key=_by_length)
@@ -371,7 +373,7 @@ def _measure_plain(archive: zipfile.ZipFile, name: str, piece_size: int = 1 << 2
 def _too_many_rows(path: Path, rows: int) -> KnownError:
     return KnownError(_("File {file} berisi {rows} baris data; paling banyak {limit} baris sekali impor. "
                         "Pisahkan menjadi beberapa file (misalnya per tahun), lalu impor satu per satu.").format(
-        file=path.name, rows=f"{rows:,}".replace(",", "."), limit=f"{Limits.rows:,}".replace(",", ".")))
+        file=path.name, rows=format_number(rows), limit=format_number(Limits.rows)))
 
 
 def check_size(size: SheetSize, path: Path) -> None:
@@ -382,13 +384,13 @@ def check_size(size: SheetSize, path: Path) -> None:
     if size.data_cells > Limits.cells:
         raise KnownError(_("File {file} berisi {cells} sel data; paling banyak {limit} sel sekali impor. Hapus kolom "
                            "yang tidak dipakai, atau pisahkan barisnya menjadi beberapa file, lalu impor satu per "
-                           "satu.").format(file=path.name, cells=f"{size.data_cells:,}".replace(",", "."),
-                                            limit=f"{Limits.cells:,}".replace(",", ".")))
+                           "satu.").format(file=path.name, cells=format_number(size.data_cells),
+                                            limit=format_number(Limits.cells)))
     if size.box - size.data_cells > max(Limits.empty_cells, Limits.empty_per_full * size.data_cells):
         raise KnownError(_("File {file} mengaku memakai sel sampai {far} padahal datanya hanya {cells} sel: lembar "
                            "itu terlalu besar untuk dibaca. Di Excel, hapus baris dan kolom kosong di bawah dan di kanan "
                            "data (atau salin datanya ke lembar baru), simpan, lalu impor lagi.").format(
-            file=path.name, far=size.far or "?", cells=f"{size.data_cells:,}".replace(",", ".")))
+            file=path.name, far=size.far or "?", cells=format_number(size.data_cells)))
 
 
 def read_sheet(path: Path) -> list[list]:
@@ -438,7 +440,7 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
                 count += 1
                 if count > Limits.rows + 1000:  # an old .xls or .ods, which has no XML to measure first
                     raise KnownError(_("File {file} berisi lebih dari {limit} baris; pisahkan menjadi beberapa file.").format(
-                        file=path.name, limit=f"{Limits.rows:,}".replace(",", ".")))
+                        file=path.name, limit=format_number(Limits.rows)))
                 yield [""] * left + row if left and len(row) == width else row  # a new list per row: the reader's own
         except KnownError:
             raise
@@ -518,7 +520,7 @@ def csv_rows(path: Path) -> Iterator[list]:
                 count += 1
                 if count > Limits.rows + 1:
                     raise KnownError(_("File {file} berisi lebih dari {limit} baris; pisahkan menjadi beberapa file.").format(
-                        file=path.name, limit=f"{Limits.rows:,}".replace(",", ".")))
+                        file=path.name, limit=format_number(Limits.rows)))
                 yield row
     except csv.Error as error:
         log.warning("CSV error in %s at line %d: %r", path, count + 1, error)
