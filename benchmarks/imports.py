@@ -33,7 +33,7 @@ ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
 PARTS = {
     "register": ("kupang_desk.visits.register_import",
                  ("iter_sheet", "prepare_row", "_refuse_other_people", "_write", "_resolve")),
-    "dapodik": ("kupang_desk.students.dapodik", ("read_sheet", "clean", "_match", "_write")),
+    "dapodik": ("kupang_desk.students.dapodik", ("iter_sheet", "clean", "_match", "_write")),
 }
 
 

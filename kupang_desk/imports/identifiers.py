@@ -52,6 +52,7 @@ class Identifier(NamedTuple):  # a tuple: made for every identifier cell of an i
     warning: str = ""
 
 
+@lru_cache(maxsize=1024)  # an export names a handful of banks on every row
 def account_length(bank: str) -> int | None:
     """The number of digits of a student account at ``bank`` (by name), when known."""
     bank = str(bank or "").upper()

@@ -9,12 +9,14 @@ import logging
 import math
 import pyexpat
 import re
+import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from kupang_desk.errors import KnownError
@@ -414,25 +416,28 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
         if lines > Limits.rows * 1.1 + 1:  # refused before a row is read (a note may span lines: some room)
             raise _too_many_rows(path, lines)
         return lines, csv_rows(path)
-    from python_calamine import CalamineWorkbook
-
+    measured = None
     if zipfile.is_zipfile(path):
         try:
-            check_size(measure_xlsx(path), path)
+            measured = measure_xlsx(path)
+            check_size(measured, path)
         except (zipfile.BadZipFile, OSError, zlib.error, EOFError, NotImplementedError) as error:
             log.warning("Unreadable xlsx %s: %r", path, error)  # the technical text, for IT staff
             raise KnownError(_("File {path} rusak dan tidak dapat dibaca: isinya terpotong atau bukan file Excel yang "
                                "utuh. Buka di Excel, simpan ulang, lalu impor lagi.").format(path=path)) from error
-    try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        (_top, left), (bottom, right) = sheet.start or (0, 0), sheet.end or (0, 0)
-    except BaseException as error:
-        raise _unreadable(error, path) from error
-    total = bottom + 1 if sheet.start else 0
+    wait = _read_meanwhile(path)
+    if measured is None:  # an old .xls or .ods: its row count is calamine's
+        sheet = wait()
+        total = sheet.end[0] + 1 if sheet.start and sheet.end else 0
+        wait = lambda: sheet  # noqa: E731
+    else:
+        total = measured.rows  # the last row of the XML: calamine's last row, without waiting for it
 
     def rows() -> Iterator[list]:
         # iter_rows streams the sheet's used range, after as many empty rows as come before it; the
         # columns before it are put back, so that line numbers and columns are those Excel shows.
+        sheet = wait()
+        left, right = (sheet.start or (0, 0))[1], (sheet.end or (0, 0))[1]
         width = right - left + 1
         count = 0
         try:
@@ -448,6 +453,34 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
             raise _unreadable(error, path) from error
 
     return total, rows()
+
+
+def _read_meanwhile(path: Path) -> Callable[[], Any]:
+    """calamine reads the first sheet on a thread of its own while the caller goes on (an import loads its
+    lists meanwhile: calamine lets go of the interpreter while it reads); the function returned waits for
+    the sheet, and raises the clerk's message when calamine could not read it. The sheet is handed over
+    once, so that nothing but the caller keeps it."""
+    from python_calamine import CalamineWorkbook
+
+    done: dict[str, Any] = {}
+
+    def read() -> None:
+        try:
+            done["sheet"] = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        except BaseException as error:  # a Rust panic too: told to the caller, who waits for it
+            done["error"] = error
+
+    thread = threading.Thread(target=read, name="kupang-desk-sheet", daemon=True)
+    thread.start()
+
+    def wait() -> Any:
+        thread.join()
+        if "error" in done:
+            error = done.pop("error")
+            raise _unreadable(error, path) from error
+        return done.pop("sheet")
+
+    return wait
 
 
 def _unreadable(error: BaseException, path: Path) -> BaseException:

@@ -191,6 +191,9 @@ class ValueMapper:
         self._cache: dict[tuple[str, str], str | Unknown] = {}  # (field, folded value) -> answer
         # (field, the cell as the file wrote it) -> the same answer: a file repeats its values, read once each.
         self._seen: dict[tuple[str, str], str | Unknown] = {}
+        # {field: {cell text: entry key, or None for "leave empty"}} of the filled cells answered so far
+        # (never a blank one): what ``lookup`` gives for them, read by a row's check without a call per cell.
+        self.known: dict[str, dict[str, str | None]] = {name: {} for name in self.vocabularies}
         self.added: dict[str, str] = {}  # placeholder key -> key of the entry made for it
 
     def _vocabulary(self, column: str) -> Vocabulary:
@@ -212,9 +215,12 @@ class ValueMapper:
             folded = fold(written)  # spaces fold away: the cell's text as written or tidied folds alike
             if not folded:
                 resolved = BLANK  # a blank cell
-            elif (resolved := self._cache.get((field_name, folded))) is None:
-                resolved = self._cache[(field_name, folded)] = self._resolve(
-                    self.vocabularies[field_name], " ".join(written.split()), folded)
+            else:
+                if (resolved := self._cache.get((field_name, folded))) is None:
+                    resolved = self._cache[(field_name, folded)] = self._resolve(
+                        self.vocabularies[field_name], " ".join(written.split()), folded)
+                if type(value) is str and not isinstance(resolved, Unknown) and resolved != REJECT:
+                    self.known[field_name][value] = None if resolved == BLANK else resolved
             self._seen[(field_name, written)] = resolved
         if isinstance(resolved, Unknown):
             text = " ".join(written.split())  # as the message quotes it

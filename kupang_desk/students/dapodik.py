@@ -17,6 +17,8 @@ import datetime as dt
 import operator
 from pathlib import Path
 
+import peewee as pw
+
 from kupang_desk import audit
 from kupang_desk.accounts.permissions import require
 from kupang_desk.errors import KnownError
@@ -31,7 +33,7 @@ from kupang_desk.imports.rows import (
     cell_text,
     write_rejects,
 )
-from kupang_desk.imports.sheets import header_key, read_sheet
+from kupang_desk.imports.sheets import header_key, iter_sheet
 from kupang_desk.models import Student, User, now, writing
 from kupang_desk.models.bulk import BulkWriter
 from kupang_desk.names import Identity, conflict_reason, identity_conflict, name_key
@@ -114,15 +116,17 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     ``values``, ``unknown`` and ``cut_identifiers`` are as for the register import."""
     user = require("student.write", user)
     task = task or Task()
-    rows = read_sheet(Path(path))  # whole, so that calamine's copy of the sheet is gone before the check
+    _total, stream = iter_sheet(Path(path))
+    lookups = StudentLookups.load(values, unknown)  # while calamine reads the sheet
+    existing = list(Student.select())
+    rows = list(stream)  # whole, so that calamine's copy of the sheet is gone before the check
+    del stream
     header_index, header_rows, headers = find_header(rows)
     mapping = {column: field for column, text in enumerate(headers) if (field := field_for(header_key(text)))}
     if "name" not in mapping.values():
         raise KnownError(_("Kolom Nama tidak ditemukan di baris judul."))
     summary = ImportSummary(headers=headers)
     summary.mapped = {headers[c]: f for c, f in mapping.items()}
-    lookups = StudentLookups.load(values, unknown)
-    existing = list(Student.select())
     by_nisn = {s.nisn: s for s in existing if s.nisn}
     by_nik = {s.nik: s for s in existing if s.nik}
     by_nipd = {s.nipd: s for s in existing if s.nipd}
@@ -157,7 +161,8 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
             student, changes = check.run(_match, cleaned, line, by_nisn, by_nik, by_nipd, seen) or (None, {})
         else:  # refused already: the file's own repeats are said too, so one correction round fixes the row
             check.run(_repeated, cleaned, line, seen, keep=True)
-        check.apply(result)
+        if check.problems or check.warnings or check.pending or check.incomplete:  # a clean row keeps its own
+            check.apply(result)
         if result.status == "error" or check.pending:
             continue
         result.status = "new" if student is None else ("update" if changes else "unchanged")
@@ -176,10 +181,16 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     return summary
 
 
-def _repeated(cleaned: dict, line: int, seen: dict[tuple[str, str], int], *, keep: bool = False) -> None:
+def _numbers(cleaned: dict) -> list[tuple[str, str]]:
+    """The row's NISN, NIK and NIPD that are filled, as (field, number)."""
+    return [(key, str(cleaned[key])) for key in ("nisn", "nik", "nipd") if cleaned.get(key)]
+
+
+def _repeated(cleaned: dict, line: int, seen: dict[tuple[str, str], int], *, keep: bool = False,
+              keys: list[tuple[str, str]] | None = None) -> None:
     """Refuses a NISN, NIK or NIPD an earlier row of the file already has; ``keep``: this row's numbers
     are remembered for the rows after it even though it is refused for another reason."""
-    keys = [(key, str(cleaned[key])) for key in ("nisn", "nik", "nipd") if cleaned.get(key)]
+    keys = _numbers(cleaned) if keys is None else keys
     repeats = [(key, number) for key, number in keys if (key, number) in seen]
     if keep:
         for key, number in keys:
@@ -193,13 +204,14 @@ def _repeated(cleaned: dict, line: int, seen: dict[tuple[str, str], int], *, kee
 def _match(cleaned: dict, line: int, by_nisn: dict, by_nik: dict, by_nipd: dict,
            seen: dict[tuple[str, str], int]) -> tuple[Student | None, dict]:
     """The student this row is (or None for a new one) and the fields it changes."""
-    keys = [(key, str(cleaned[key])) for key in ("nisn", "nik", "nipd") if cleaned.get(key)]
+    keys = _numbers(cleaned)
     if not keys:
         raise RowError(LABELS["nisn"], _("NISN, NIK dan NIPD kosong semua; isi paling sedikit satu agar siswa dapat dikenali."))
-    _repeated(cleaned, line, seen)
+    _repeated(cleaned, line, seen, keys=keys)
+    indexes = {"nisn": by_nisn, "nik": by_nik, "nipd": by_nipd}
     student = None
     for key, number in keys:
-        student = {"nisn": by_nisn, "nik": by_nik, "nipd": by_nipd}[key].get(number)
+        student = indexes[key].get(number)
         if student is not None:
             break
     for key, index in (("nisn", by_nisn), ("nik", by_nik)):
@@ -212,7 +224,7 @@ def _match(cleaned: dict, line: int, by_nisn: dict, by_nik: dict, by_nipd: dict,
                         _("baris {line}").format(line=line))
         record = Identity(student.name, student.sex, student.birth_date, _("NISN {number}").format(number=student.nisn or "-"))
         if differences := identity_conflict(here, record):
-            key, number = next((k, n) for k, n in keys if {"nisn": by_nisn, "nik": by_nik, "nipd": by_nipd}[k].get(n) is student)
+            key, number = next((k, n) for k, n in keys if indexes[k].get(n) is student)
             raise RowError(LABELS[key], conflict_reason(LABELS[key], number, here, record, differences))
     for key, number in keys:
         seen[(key, number)] = line
@@ -245,14 +257,20 @@ def _write(plan: list[tuple[RowResult, Student | None, dict]], summary: ImportSu
         # New students through the bulk writer (executemany / COPY): a district office's
         # 50,000 rows would spend most of their time building one INSERT each.
         if new_rows:
-            writer = BulkWriter(Student, (*columns, "name_key", "created_at", "updated_at"))
+            # Dates as the text the database keeps (``ready``), converted here: only the date columns.
+            writer = BulkWriter(Student, (*columns, "name_key", "created_at", "updated_at"), ready=True)
+            days = [columns.index(key) for key in columns if isinstance(fields[key], pw.DateField)]
+            stamp_text = stamp.isoformat(" ", "seconds")
             for count, values in enumerate(new_rows):
                 if count % 1000 == 0:
                     task.step(count, len(plan), _("Menyimpan baris {done} dari {total}").format(done=count, total=len(plan)))
                 row = list(map(values.get, columns, defaults))
                 for index in unique:
                     row[index] = row[index] or None
-                writer.add((*row, name_key(str(values["name"])), stamp, stamp))
+                for index in days:
+                    if (day := row[index]) is not None:
+                        row[index] = day.isoformat()
+                writer.add((*row, name_key(str(values["name"])), stamp_text, stamp_text))
             writer.close()
         for result, student, values in plan:
             if result.status == "update":

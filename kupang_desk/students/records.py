@@ -52,6 +52,9 @@ LABELS = {
     "account_holder": "Rekening Atas Nama", "pip_eligible": "Layak PIP", "pip_reason": "Alasan Layak PIP",
     "dtsen_decile": "Desil DTSEN", "dtsen_date": "Tanggal DTSEN",
 }
+CELLS_KEPT = 65_536  # distinct cells an import remembers the reading of (as parse_date's cache)
+
+
 def _number(check: RowCheck, value: object, kind: str, label: str, length: int | None = None) -> str:
     """A number cell (``read_identifier``) as text, "" when blank or refused (the problem noted)."""
     if typed_digits(value):  # the common cells, as read_cell reads them, without its steps
@@ -87,6 +90,8 @@ class StudentLookups:
     mapper: ValueMapper
     class_groups: dict[str, str] = field(default_factory=dict)  # folded -> as the school writes it
     _written: dict[str, str] = field(default_factory=dict, repr=False)  # as typed -> as the school writes it
+    # (Tanggal Lahir as written, today) -> the birth date it checked to: a school's pupils share birthdays.
+    births: dict[tuple[str, dt.date | None], dt.date] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, answers: dict[tuple[str, str], str] | None = None, unknown: str = "ask") -> StudentLookups:
@@ -121,17 +126,25 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
         name = checked_name(check, values.get("name"), label["name"])
         if name is not None:
             out["name"] = name
+    known = mapper.known  # a cell answered before: its entry without a call (most cells of an export)
     for key in ("sex", "religion", "kelurahan"):
-        if key in values and filled(values.get(key)):
-            value = check.run(mapper.lookup, key, values.get(key))
+        if key not in values:
+            continue
+        cell = values[key]
+        if cell in known[key] or filled(cell):  # known holds no blank cell
+            value = known[key][cell] if cell in known[key] else check.run(mapper.lookup, key, cell)
             if value is not None:
                 out[key] = value
-        elif key in values and key != "sex":
+        elif key != "sex":
             out[key] = None if key == "kelurahan" else ""
-    if "birth_date" in values and filled(values.get("birth_date")):
-        born: Any = check.run(parse_date, values.get("birth_date"), label["birth_date"])
-        if born is not None:
-            born = check.run(lambda: check_birth_date(born, today=today, field=label["birth_date"]).value)
+    if "birth_date" in values and filled(cell := values["birth_date"]):
+        born: Any = lookups.births.get((cell, today)) if type(cell) is str else None  # a class shares its years
+        if born is None:
+            born = check.run(parse_date, cell, label["birth_date"])
+            if born is not None:
+                born = check.run(lambda: check_birth_date(born, today=today, field=label["birth_date"]).value)
+            if born is not None and type(cell) is str and len(lookups.births) < CELLS_KEPT:
+                lookups.births[(cell, today)] = born
         if born is not None:
             out["birth_date"] = born
     for key, kind, validate in (("nisn", "nisn", check_nisn), ("nik", "nik", check_nik), ("kk_number", "kk", check_kk)):
@@ -139,7 +152,9 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
             out[key] = checked_identifier(check, values.get(key), kind, label[key], validate, cut)
     for key in ("nipd", "kip_number", "kks_number", "kps_number"):
         if key in values:
-            out[key] = _number(check, values.get(key), "code", label[key])
+            cell = values[key]  # digits typed as text, the common cell, as _number takes them
+            out[key] = cell if type(cell) is str and cell.isdigit() and cell.isascii() else _number(
+                check, cell, "code", label[key])
     if "phone" in values:
         out["phone"] = _number(check, values.get("phone"), "phone", label["phone"])
     if "bank" in values:
@@ -158,7 +173,8 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
         if isinstance(values.get(key), bool):  # a check box on the form
             out[key] = values[key]
         elif key in values:
-            out[key] = check.run(mapper.lookup, key, values.get(key)) == "ya"
+            cell = values[key]
+            out[key] = (known[key][cell] if cell in known[key] else check.run(mapper.lookup, key, cell)) == "ya"
     if "dtsen_decile" in values:
         text = cell_text(values.get("dtsen_decile"))
         if not text:
@@ -182,7 +198,9 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
         check.problem(label["dtsen_date"], _("Isi tanggal data DTSEN: desil berubah tiap pemutakhiran."))
     for key, limit in (("birth_place", 60), ("class_group", 30), ("address", 200), ("pip_reason", 100)):
         if key in values:
-            out[key] = _plain(check, values.get(key), label[key], limit)
+            cell = values[key]  # text within its limit, the common cell, tidied as _plain tidies it
+            out[key] = " ".join(cell.split()) if type(cell) is str and len(cell) <= limit else _plain(
+                check, cell, label[key], limit)
     if out.get("class_group"):
         out["class_group"] = lookups.class_group(str(out["class_group"]))
     for key in ("mother_name", "father_name", "guardian_name", "account_holder"):

@@ -61,6 +61,7 @@ from kupang_desk.models import (
     writing,
 )
 from kupang_desk.models.bulk import (
+    CHUNK,
     BulkWriter,
     counted_after_load,
     lock_patient_numbers,
@@ -124,6 +125,10 @@ class Lookups:
     # (Diagnosa, Kasus) as the file wrote them -> their rows, for the pairs that passed: a register
     # repeats a few thousand pairs over its 50,000 rows.
     diagnoses: dict[tuple[str, str | None], list[DiagnosisRow]] = field(default_factory=dict)
+    # A person's cells (``PERSON``) as the file wrote them -> what they checked to, for those that passed
+    # clean: a register names each patient at every visit.
+    people: dict[tuple, tuple] = field(default_factory=dict)
+    days: dict[str, dt.date] = field(default_factory=dict)  # a Tanggal Kunjungan as written -> its day
 
     @classmethod
     def load(cls, answers: dict[tuple[str, str], str] | None = None, unknown: str = "ask") -> Lookups:
@@ -195,11 +200,19 @@ def _read_diagnoses(check: RowCheck, values: dict, lookups: Lookups) -> list[Dia
     return diagnosis_rows(list(zip(codes, (case == "baru" for case in cases), strict=True)))
 
 
-def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: dt.date, *,
-                cut: str = "keep") -> tuple[Prepared | None, RowCheck]:
-    """Checks one row whole: (the row ready to write, or None when it is rejected; every problem)."""
+# The cells that describe the person (not the visit): a register repeats them for every visit of one
+# patient, and checks them once per spelling. Numbers are left out of that (1 and 1.0 are one key).
+PERSON = ("name", "nik", "no_rm", "sex", "birth_date")
+_NUMBERS = frozenset((int, float, bool))
+# Distinct people (and visit days) remembered: a file of 200,000 new patients keeps a quarter of them.
+PEOPLE_KEPT = 50_000
+
+
+def _person(check: RowCheck, values: dict[str, object], lookups: Lookups, today: dt.date,
+            cut: str) -> tuple[str | None, str | None, str, str | None, dt.date | None]:
+    """The person's cells of a row checked: (name, NIK, No. RM, sex, birth date), the problems noted
+    in ``check``."""
     label = LABELS
-    check = RowCheck()
     mapper = lookups.mapper
     name = checked_name(check, values.get("name"), label["name"])
     nik = checked_identifier(check, values.get("nik"), "nik", label["nik"], check_nik, cut) or None
@@ -210,19 +223,54 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
     if sex is None and not filled(values.get("sex")):
         check.problem(label["sex"], _("Jenis Kelamin wajib diisi: L atau P."))
     birth = check.run(parse_date, values.get("birth_date"), label["birth_date"])
-    visit = check.run(parse_date, values.get("visit_date"), label["visit_date"])
-    for day, column in ((birth, "birth_date"), (visit, "visit_date")):
-        if day is not None and day > today:
-            check.problem(label[column], _("{column} sesudah hari ini tidak dapat diimpor.").format(column=label[column]))
-    if birth is not None and visit is not None and visit < birth:
-        check.problem(label["visit_date"], _("Tanggal Kunjungan sebelum Tanggal Lahir."))
+    if birth is not None and birth > today:
+        check.problem(label["birth_date"], _("{column} sesudah hari ini tidak dapat diimpor.").format(
+            column=label["birth_date"]))
     if birth is not None and birth.year < today.year - 130:
         check.problem(label["birth_date"], _("Tanggal Lahir lebih dari 130 tahun lalu."))
-    kelurahan = check.run(mapper.lookup, "kelurahan", values.get("kelurahan"))
-    poli = check.run(mapper.lookup, "poli", values.get("poli")) if filled(values.get("poli")) else lookups.default_poli
-    payment = (check.run(mapper.lookup, "payment", values.get("payment")) if filled(values.get("payment"))
-               else lookups.default_payment)
-    kind = check.run(mapper.lookup, "visit_kind", values.get("visit_kind"))
+    return name, nik, no_rm, sex, birth
+
+
+def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: dt.date, *,
+                cut: str = "keep") -> tuple[Prepared | None, RowCheck]:
+    """Checks one row whole: (the row ready to write, or None when it is rejected; every problem)."""
+    label = LABELS
+    check = RowCheck()
+    mapper = lookups.mapper
+    person = tuple(map(values.get, PERSON))
+    plain = _NUMBERS.isdisjoint(map(type, person))
+    checked = lookups.people.get(person) if plain else None
+    if checked is not None:  # this person's cells again, checked clean before: the same answers
+        name, nik, no_rm, sex, birth = checked
+    else:
+        name, nik, no_rm, sex, birth = _person(check, values, lookups, today, cut)
+        if plain and len(lookups.people) < PEOPLE_KEPT and not (
+                check.problems or check.warnings or check.damaged or check.pending):
+            lookups.people[person] = (name, nik, no_rm, sex, birth)
+    known = mapper.known  # a cell answered before: its entry without a call (most cells of a register)
+    cell = values.get("kelurahan")
+    kelurahan = known["kelurahan"][cell] if cell in known["kelurahan"] else (
+        check.run(mapper.lookup, "kelurahan", cell) if filled(cell) else None)  # a blank cell is no kelurahan
+    cell = values.get("visit_date")
+    visit = lookups.days.get(cell) if type(cell) is str else None  # a register's days repeat: each read once
+    if visit is None:
+        visit = check.run(parse_date, cell, label["visit_date"])
+        if visit is not None and type(cell) is str and len(lookups.days) < PEOPLE_KEPT:
+            lookups.days[cell] = visit
+    if visit is not None and visit > today:
+        check.problem(label["visit_date"], _("{column} sesudah hari ini tidak dapat diimpor.").format(
+            column=label["visit_date"]))
+    if birth is not None and visit is not None and visit < birth:
+        check.problem(label["visit_date"], _("Tanggal Kunjungan sebelum Tanggal Lahir."))
+    cell = values.get("poli")
+    poli = known["poli"][cell] if cell in known["poli"] else (
+        check.run(mapper.lookup, "poli", cell) if filled(cell) else lookups.default_poli)
+    cell = values.get("payment")
+    payment = known["payment"][cell] if cell in known["payment"] else (
+        check.run(mapper.lookup, "payment", cell) if filled(cell) else lookups.default_payment)
+    cell = values.get("visit_kind")
+    kind = known["visit_kind"][cell] if cell in known["visit_kind"] else (
+        check.run(mapper.lookup, "visit_kind", cell) if filled(cell) else None)
     diagnoses = _diagnoses(check, values, lookups)
     check.settle(identified=bool(no_rm))
     if (check.problems or name is None or sex is None or birth is None or visit is None or poli is None
@@ -253,11 +301,11 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
     today = today or clock.today()
     # One row at a time from the file: the sheet is never held whole beside the rows checked from it.
     count, stream = iter_sheet(Path(path))
+    lookups = Lookups.load(values, unknown)  # while calamine reads the sheet
     head = list(itertools.islice(stream, HEADER_SEARCH_ROWS))
     header_index, mapping = find_header(head, columns)
     summary = ImportSummary(headers=[cell_text(v) for v in head[header_index]])
     summary.mapped = {summary.headers[i]: f for i, f in mapping.items() if i < len(summary.headers)}
-    lookups = Lookups.load(values, unknown)
     prepared: list[Prepared] = []
     total = max(count - header_index - 1, 0)
     # Each row's mapped cells taken in one step; a row shorter than the header gives only what it has.
@@ -273,7 +321,8 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
         cells = dict(zip(fields, pick(row), strict=True)) if pick is not None and len(row) > last else \
             {mapping[i]: v for i, v in enumerate(row) if i in mapping}
         item, check = prepare_row(cells, lookups, line, today, cut=cut_identifiers)
-        check.apply(result)
+        if check.problems or check.warnings or check.pending or check.incomplete:  # a clean row keeps its own
+            check.apply(result)
         if item is not None:
             prepared.append(item)
         if len(summary.rows) >= PREVIEW_ROWS and result.status != "error" and not (result.warnings or result.pending):
@@ -402,16 +451,21 @@ def _resolve(prepared: list[Prepared]):
     new_patients: dict[str, Prepared] = {}  # identity key -> first row of that person
     plan = []
     seen: set[tuple] = set()
+    codes: dict[int, tuple[str, ...]] = {}  # the rows of one (Diagnosa, Kasus) spelling share their list
     for row in prepared:
-        patient = by_nik.get(row.nik) if row.nik else None
-        if patient is None and row.no_rm:
-            patient = by_no_rm.get(row.no_rm)
-        person = (name_key(row.name), row.birth_date, row.sex)
-        if patient is None and not row.nik and not row.no_rm:
-            patient = by_person.get(person)
-        identity = f"nik:{row.nik}" if row.nik else (f"rm:{row.no_rm}" if row.no_rm else f"person:{person}")
+        if row.nik:
+            patient, identity = by_nik.get(row.nik), f"nik:{row.nik}"
+            if patient is None and row.no_rm:
+                patient = by_no_rm.get(row.no_rm)
+        elif row.no_rm:
+            patient, identity = by_no_rm.get(row.no_rm), f"rm:{row.no_rm}"
+        else:
+            person = (name_key(row.name), row.birth_date, row.sex)
+            patient, identity = by_person.get(person), f"person:{person}"
         owner = patient if patient is not None else identity
-        key = (owner, row.visit_at.date(), _int(row.poli), tuple(sorted(line.code for line in row.diagnoses)))
+        if (diagnosed := codes.get(id(row.diagnoses))) is None:
+            diagnosed = codes[id(row.diagnoses)] = tuple(sorted(line.code for line in row.diagnoses))
+        key = (owner, row.visit_at.date(), _int(row.poli), diagnosed)
         if key in known or key in seen:
             plan.append((row, owner, False))
             continue
@@ -449,9 +503,16 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
             existing = sorted({o for _r, o, new in plan if new and isinstance(o, int)})
             for pid, birth, sex in select_in("SELECT id, birth_date, sex FROM patient WHERE id IN ({})", existing):
                 births[pid] = (day_of(birth), sex)
+            # Dates go as the text the database keeps (``ready``): a register repeats its days, each written once.
             visits = BulkWriter(Visit, ("id", "patient", "visit_at", "poli", "payment_type", "is_new_visit", "age_days",
-                                        "age_years", "sex", "created_at"))
-            diagnoses = BulkWriter(VisitDiagnosis, ("visit", "icd10", "is_new_case", "is_primary", "position"), parent=visits)
+                                        "age_years", "sex", "created_at"), ready=True)
+            diagnoses = BulkWriter(VisitDiagnosis, ("visit", "icd10", "is_new_case", "is_primary", "position"),
+                                   parent=visits, ready=True)
+            stamp_text = stamp.isoformat(" ", "seconds")
+            moments: dict[dt.datetime, str] = {}
+            visit_rows: list[tuple] = []
+            diagnosis_rows: list[tuple] = []
+            late_rows: list[tuple] = []
             # Kunjungan baru/lama where the file leaves it empty: for a new patient, the first
             # visit of each year in the file; an existing patient's years are recomputed after.
             first_of_year: dict[tuple[int, int], dt.datetime] = {}
@@ -480,12 +541,21 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
                 else:
                     new_visit = first_of_year.pop((pid, row.visit_at.year), None) == row.visit_at
                 visit_id = next(new_visit_ids)
-                visits.add((visit_id, pid, row.visit_at, int(row.poli), int(row.payment), new_visit, days, years, sex, stamp))
-                for line in row.diagnoses:
-                    diagnoses.add((visit_id, line.code, line.is_new_case, line.is_primary, line.position))
+                at = moments.get(row.visit_at) or moments.setdefault(row.visit_at, row.visit_at.isoformat(" ", "seconds"))
+                visit_rows.append((visit_id, pid, at, int(row.poli), int(row.payment), new_visit, days, years, sex, stamp_text))
+                diagnosis_rows.extend([(visit_id, line.code, line.is_new_case, line.is_primary, line.position)
+                                       for line in row.diagnoses])
+                if len(visit_rows) >= CHUNK:  # handed over a chunk at a time, the visits before what names them
+                    visits.extend(visit_rows)
+                    diagnoses.extend(diagnosis_rows)
+                    late.extend(late_rows)
+                    visit_rows, diagnosis_rows, late_rows = [], [], []
                 for report in sent:
                     if report.period_start <= row.visit_at.date() <= report.period_end:
-                        late.add((report.id, visit_id, "create", reason[:200], stamp, account))
+                        late_rows.append((report.id, visit_id, "create", reason[:200], stamp, account))
+            visits.extend(visit_rows)
+            diagnoses.extend(diagnosis_rows)
+            late.extend(late_rows)
             visits.close()
             diagnoses.close()
             late.close()
@@ -503,18 +573,18 @@ def _add_patients(new_patients: dict[str, Prepared], patient_ids: list[int], sta
     """Writes the file's new patients, each with its No. RM from the file where no one has it yet,
     else the next one; {identity key: patient id}."""
     patients = BulkWriter(Patient, ("id", "no_rm", "nik", "name", "name_key", "sex", "birth_date", "kelurahan",
-                                    "payment_type", "no_nik_reason", "created_at", "updated_at"))
+                                    "payment_type", "no_nik_reason", "created_at", "updated_at"), ready=True)
     wanted = sorted({row.no_rm for row in new_patients.values() if row.no_rm})
     # Numbers from the file already used by someone else.
     taken = {n for (n,) in select_in("SELECT no_rm FROM patient WHERE no_rm IN ({})", wanted)}
     ids: dict[str, int] = {}
+    stamp_text, no_nik = stamp.isoformat(" ", "seconds"), _("Diimpor dari register lama tanpa NIK")
     for (identity, row), patient_id in zip(new_patients.items(), patient_ids, strict=True):
         number = row.no_rm if row.no_rm and row.no_rm not in taken else ""
         number = number or next_no_rm(row.kelurahan)
         taken.add(number)
-        patients.add((patient_id, number, row.nik, row.name, name_key(row.name), row.sex, row.birth_date,
-                      row.kelurahan, int(row.payment), "" if row.nik else _("Diimpor dari register lama tanpa NIK"),
-                      stamp, stamp))
+        patients.add((patient_id, number, row.nik, row.name, name_key(row.name), row.sex, row.birth_date.isoformat(),
+                      row.kelurahan, int(row.payment), "" if row.nik else no_nik, stamp_text, stamp_text))
         ids[identity] = patient_id
     patients.close()
     return ids

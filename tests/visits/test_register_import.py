@@ -183,6 +183,28 @@ def test_rows_dated_in_a_sent_month_make_it_need_a_revision(database, tmp_path):
     assert status[("lb1", march.label())] == calendar.REVISI
 
 
+def test_a_load_written_in_many_chunks_keeps_each_late_change_after_its_visit(database, tmp_path, monkeypatch):
+    """The visits, their diagnoses and their late changes go to the database a chunk at a time (20,000
+    visits); each chunk writes the visits before the rows that name them, whatever the chunks' sizes."""
+    from kupang_desk.documents.table import Period
+    from kupang_desk.models import LateChange
+    from kupang_desk.models.bulk import BulkWriter
+    from kupang_desk.submissions import sent
+    from kupang_desk.visits import register_import
+    from tests.helpers.factories import an_institution
+
+    an_institution()
+    sent.mark_sent("lb1", Period.month("2022-03"))
+    monkeypatch.setattr(register_import, "CHUNK", 1)
+    defaults = BulkWriter.__init__.__defaults__
+    monkeypatch.setattr(BulkWriter.__init__, "__defaults__", (1, *defaults[1:]))  # every writer flushes each row
+    march = [[f"00{n}", "", f"Pasien {chr(65 + n)}", "P", "01-01-1990", "Oebobo", "Umum", "Umum", f"0{n}-03-2022", "",
+              "J06.9; I10", "Baru;Lama", ""] for n in range(1, 6)]
+    summary = import_register(register_file(tmp_path / "register.xlsx", march), today=TODAY)
+    assert summary.counts() == {"new": 5}
+    assert LateChange.select().count() == 5 and VisitDiagnosis.select().count() == 10
+
+
 def test_the_kept_counts_equal_the_raw_visits_after_an_import_beside_recorded_visits(database, tmp_path):
     """The Beranda, LB1 and SKDR read the kept counts: after an import they must read as a GROUP BY of
     the visits would, on days that already had visits too."""
@@ -305,3 +327,29 @@ def test_another_program_on_the_file_never_sees_the_counting_triggers_missing(sq
     assert dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()) == before
     assert seen_by_other == [set(before)]
     assert "visit_day_insert" not in seen_by_import[0]  # the import itself was loading without it at that moment
+
+
+def test_a_patient_named_on_every_visit_is_checked_on_every_row(database, tmp_path):
+    """The import reads one patient's cells once (a register names the patient at each visit), but only
+    what passed clean is taken again: a warning or a problem of those cells is told on each of the rows,
+    and each row's own visit is still checked against the birth date."""
+    lusia = ["R000007", "5.37104E+15", "Lusia Bere", "P", "01-01-1990", "Oebobo", "Umum", "Umum"]
+    yosef = ["", "5371041203870001", "Yosef Lay", "L", "01-01-2099", "Oebobo", "Umum", "Umum"]
+    maria = ["", "5371045505900002", "Maria Manafe", "P", "15-05-1990", "Oebobo", "Umum", "Umum"]
+    atlantis = [*maria[:5], "Atlantis", *maria[6:]]
+
+    def visit(day: str, code: str = "J06.9") -> list:
+        return [day, "", code, "", ""]
+
+    rows = [[*lusia, *visit("05-10-2022")], [*lusia, *visit("05-10-2022", "K30")],
+            [*yosef, *visit("05-10-2022")], [*yosef, *visit("06-10-2022")],
+            [*maria, *visit("05-10-2022")], [*maria, *visit("01-01-1989")],
+            [*atlantis, *visit("06-10-2022")], [*atlantis, *visit("07-10-2022")]]
+    summary = import_register(register_file(tmp_path / "register.xlsx", rows), today=TODAY, dry_run=True)
+    assert [(r.status, r.column) for r in summary.rows] == [
+        ("new", "NIK"), ("new", "NIK"),  # imported without the cut NIK, "perlu dilengkapi", both rows
+        ("error", "Tanggal Lahir, Tanggal Kunjungan"), ("error", "Tanggal Lahir, Tanggal Kunjungan"),
+        ("new", ""), ("error", "Tanggal Kunjungan"),  # the second visit is before the birth date
+        ("new", "Kelurahan"), ("new", "Kelurahan")]  # waiting for the answer, both rows
+    assert all(r.incomplete for r in summary.rows[:2])
+    assert [(u.value, u.count) for u in summary.unknown] == [("Atlantis", 2)]
