@@ -101,6 +101,7 @@ class SheetSize:
     columns: int = 0
     data_cells: int = 0
     data_rows: int = 0  # rows holding at least one value
+    last_data_row: int = 0  # the last of them: where calamine's sheet ends
     far: str = ""  # the farthest cell, as Excel names it
 
     @property
@@ -204,6 +205,7 @@ class _Measure:
             row, held = self.open_cell
             if held:
                 self.size.data_cells += 1
+                self.size.last_data_row = max(self.size.last_data_row, row)
                 if row != self.last_data_row:
                     self.size.data_rows += 1
                     self.last_data_row = row
@@ -299,7 +301,17 @@ class _PlainCount:
     def piece(self, text: bytes) -> bool:
         """Counts one piece; False when a cell tag is one the expressions do not read."""
         cells = text.count(b"<c ")
-        return not cells or self._quick(text, cells) or self._each_cell(text, cells)
+        if not cells:
+            return True
+        if not (self._quick(text, cells) or self._each_cell(text, cells)):
+            return False
+        # The last cell holding a value (<v>, or <is> for text written in the cell): where calamine's
+        # sheet ends. A cell that only carries formatting (<c r="B40" s="1"></c>) is no data for calamine.
+        held = max(text.rfind(b"<v>"), text.rfind(b"<v "), text.rfind(b"<is>"))
+        start = text.rfind(b'<c r="', 0, held) if held != -1 else -1
+        if start != -1 and (cell := _FIRST_CELL.match(text, start)):
+            self.size.last_data_row = max(self.size.last_data_row, int(cell[2]))
+        return True
 
     def _quick(self, text: bytes, cells: int) -> bool:
         """The piece as Excel writes one, counted without an object per cell: every cell ``<c r="A1"``
@@ -431,7 +443,7 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
         total = sheet.end[0] + 1 if sheet.start and sheet.end else 0
         wait = lambda: sheet  # noqa: E731
     else:
-        total = measured.rows  # the last row of the XML: calamine's last row, without waiting for it
+        total = measured.last_data_row  # where calamine's sheet ends, known without waiting for it
 
     def rows() -> Iterator[list]:
         # iter_rows streams the sheet's used range, after as many empty rows as come before it; the

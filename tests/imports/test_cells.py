@@ -47,3 +47,31 @@ def test_rows_left_unread_are_let_go_quietly(tmp_path, caplog):
     assert next(rows) == ["baris 0"]
     rows.close()
     assert "could not read" not in caplog.text
+
+
+def test_the_row_count_for_the_progress_ends_at_the_last_row_with_data(tmp_path):
+    """The count the progress bar runs to comes from the size check (calamine still reading): the last
+    row holding a value, as calamine's sheet ends, not a formatted empty row below the data."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from kupang_desk.imports.sheets import iter_sheet
+
+    book = Workbook()
+    for number in range(1, 4):
+        book.active.append([f"baris {number}", number])
+    book.active.cell(row=40, column=2).font = Font(bold=True)  # formatted, empty
+    book.save(tmp_path / "lembar.xlsx")
+    count, rows = iter_sheet(tmp_path / "lembar.xlsx")
+    assert count == 3 and len(list(rows)) == 3
+
+
+def test_the_row_count_is_the_same_when_the_sheet_is_measured_by_the_xml_parser(tmp_path):
+    """A comment in the sheet sends the size check to the XML parser: the count still ends at the last
+    row holding a value."""
+    from kupang_desk.imports.sheets import iter_sheet
+    from tests.imports.test_hostile_inputs import DATA_ROW, HEADER_ROW, _xlsx
+
+    formatted = '<row r="30"><c r="B30" s="1"></c></row><!-- Excel never writes this -->'
+    count, rows = iter_sheet(_xlsx(tmp_path / "lembar.xlsx", {"sheet1": HEADER_ROW + DATA_ROW + formatted}))
+    assert count == 2 and len(list(rows)) == 2
