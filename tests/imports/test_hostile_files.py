@@ -157,7 +157,7 @@ def test_a_control_character_in_a_rejected_row_still_writes_the_rejects_first(da
 def test_a_sparse_export_of_a_whole_district_is_read_while_a_far_cell_is_not(tmp_path):
     """A 50,000-student Dapodik export fills few of its 66 columns: two million empty cells among
     1.25 million full ones is a real file, not an attack; one cell a million rows away still is."""
-    from kupang_desk.imports.sheets import SheetSize, check_size
+    from kupang_desk.imports.sheet_size import SheetSize, check_size
 
     check_size(SheetSize(rows=50006, columns=66, data_cells=1_250_073, data_rows=50006, far="BN50006"),
                tmp_path / "dapodik.xlsx")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kupang_desk.imports import sheets
+from kupang_desk.imports import sheet_size
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -73,12 +73,12 @@ def _xlsx(path: Path, sheet: bytes) -> Path:
     return path
 
 
-def _plain(path: Path, piece: int, *, quick: bool, monkeypatch) -> sheets.SheetSize | None:
+def _plain(path: Path, piece: int, *, quick: bool, monkeypatch) -> sheet_size.SheetSize | None:
     with monkeypatch.context() as patch:
         if not quick:
-            patch.setattr(sheets._PlainCount, "_quick", lambda *_args: False)
+            patch.setattr(sheet_size._PlainCount, "_quick", lambda *_args: False)
         with zipfile.ZipFile(path) as archive:
-            size = sheets._measure_plain(archive, "xl/worksheets/sheet1.xml", piece)
+            size = sheet_size._measure_plain(archive, "xl/worksheets/sheet1.xml", piece)
     if size is not None and piece < 1000:  # the <dimension> is looked for in the first piece, whole at 1 MB
         size.declared = 9
     return size
@@ -89,7 +89,7 @@ def test_the_quick_count_is_the_cell_by_cell_count_and_the_xml_parsers(tmp_path,
     sheet, unusual = _random_sheet(seed)
     path = _xlsx(tmp_path / "lembar.xlsx", sheet)
     with zipfile.ZipFile(path) as archive:
-        parsed = sheets._measure_as_xml(archive, "xl/worksheets/sheet1.xml")
+        parsed = sheet_size._measure_as_xml(archive, "xl/worksheets/sheet1.xml")
     for piece in (97, 1000, 1 << 20):  # pieces cut inside rows, and the whole sheet in one
         quick = _plain(path, piece, quick=True, monkeypatch=monkeypatch)
         assert quick == _plain(path, piece, quick=False, monkeypatch=monkeypatch), (seed, piece)
@@ -112,7 +112,7 @@ def test_a_cell_hidden_among_ordinary_ones_is_found(tmp_path, monkeypatch, hidde
     rows[39][1].insert(1, hidden)
     path = _xlsx(tmp_path / "lembar.xlsx", _sheet(rows))
     with zipfile.ZipFile(path) as archive:
-        parsed = sheets._measure_as_xml(archive, "xl/worksheets/sheet1.xml")
+        parsed = sheet_size._measure_as_xml(archive, "xl/worksheets/sheet1.xml")
     for piece in (200, 1000, 1 << 20):
         size = _plain(path, piece, quick=True, monkeypatch=monkeypatch)
         assert size == _plain(path, piece, quick=False, monkeypatch=monkeypatch)
@@ -122,7 +122,7 @@ def test_a_cell_hidden_among_ordinary_ones_is_found(tmp_path, monkeypatch, hidde
 @pytest.mark.parametrize(("low", "high"), [(1, 1), (7, 10_234), (999, 1000), (20_000, 20_725), (1, 1_048_576),
                                            (50_006, 50_006), (9, 99), (100, 109)])
 def test_the_row_range_expression_takes_exactly_the_rows_inside(low, high):
-    pattern = sheets._outside(low, high, b"BN")
+    pattern = sheet_size._outside(low, high, b"BN")
     for row in {1, 2, 9, 10, 11, 99, 100, 101, low - 1, low, low + 1, high - 1, high, high + 1, high * 10, 1_048_577}:
         if row < 1:
             continue
