@@ -27,7 +27,7 @@ from kupang_desk.imports.identifiers import (
     display_number,
     read_identifier,
 )
-from kupang_desk.imports.values import PendingValue, RejectedValue, Unknown
+from kupang_desk.imports.values import PendingValue, RejectedValue, Unknown, ValueMapper
 from kupang_desk.names import tidy_name
 from kupang_desk.validators import check_name, plain_name, typed_digits
 
@@ -280,6 +280,16 @@ def filled(value) -> bool:
     if type(value) is str:
         return bool(value) and not value.isspace()
     return bool(cell_text(value))
+
+
+def answered(check: RowCheck, mapper: ValueMapper, field_name: str, value: object, blank: str | None = None) -> str | None:
+    """The entry a cell of a value-list column means (``ValueMapper.lookup`` through the row's check):
+    a filled cell answered before without a step (a file repeats its values on most rows), a blank
+    cell as ``blank`` (the column's default) without asking the list."""
+    known = mapper.known[field_name]
+    if value in known:
+        return known[value]
+    return check.run(mapper.lookup, field_name, value) if filled(value) else blank
 
 
 def blank_row(row: list) -> bool:

@@ -137,9 +137,9 @@ class _KeptTable:
 
     def add_loaded(self, since: int) -> str:
         """The visits loaded from id ``since`` up (with their diagnoses) added to the counts in one
-        GROUP BY: what the insert trigger would have done row by row (SQLite)."""
-        # Each row added to its count as it comes, without the GROUP BY: sorting 66,000 diagnoses into
-        # their groups first cost a fifth more than the upserts it saves (benchmarks/imports.py).
+        statement: what the insert trigger would have done row by row (SQLite). Each row is added to
+        its count as it comes, without a GROUP BY: sorting 66,000 diagnoses into their groups first
+        cost a fifth more than the upserts it saves (benchmarks/imports.py)."""
         return (f"INSERT INTO {self.table} ({self.columns()}, {self.count}) {self.from_visits(False, since, grouped=False)} "
                 f"{self.merged()}")
 

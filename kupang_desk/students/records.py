@@ -20,6 +20,7 @@ from kupang_desk.imports.identifiers import account_length
 from kupang_desk.imports.rows import (
     RowCheck,
     RowError,
+    answered,
     cell_text,
     check_lengths,
     checked_identifier,
@@ -126,16 +127,12 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
         name = checked_name(check, values.get("name"), label["name"])
         if name is not None:
             out["name"] = name
-    known = mapper.known  # a cell answered before: its entry without a call (most cells of an export)
     for key in ("sex", "religion", "kelurahan"):
-        if key not in values:
-            continue
-        cell = values[key]
-        if cell in known[key] or filled(cell):  # known holds no blank cell
-            value = known[key][cell] if cell in known[key] else check.run(mapper.lookup, key, cell)
+        if key in values and filled(values.get(key)):
+            value = answered(check, mapper, key, values.get(key))
             if value is not None:
                 out[key] = value
-        elif key != "sex":
+        elif key in values and key != "sex":
             out[key] = None if key == "kelurahan" else ""
     if "birth_date" in values and filled(cell := values["birth_date"]):
         born: Any = lookups.births.get((cell, today)) if type(cell) is str else None  # a class shares its years
@@ -173,8 +170,7 @@ def clean(values: dict[str, object], lookups: StudentLookups, *, today: dt.date 
         if isinstance(values.get(key), bool):  # a check box on the form
             out[key] = values[key]
         elif key in values:
-            cell = values[key]
-            out[key] = (known[key][cell] if cell in known[key] else check.run(mapper.lookup, key, cell)) == "ya"
+            out[key] = answered(check, mapper, key, values.get(key)) == "ya"
     if "dtsen_decile" in values:
         text = cell_text(values.get("dtsen_decile"))
         if not text:

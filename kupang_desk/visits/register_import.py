@@ -28,6 +28,7 @@ from kupang_desk.imports.rows import (
     ImportSummary,
     RowCheck,
     RowResult,
+    answered,
     blank_row,
     cell_text,
     check_lengths,
@@ -247,10 +248,7 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
         if plain and len(lookups.people) < PEOPLE_KEPT and not (
                 check.problems or check.warnings or check.damaged or check.pending):
             lookups.people[person] = (name, nik, no_rm, sex, birth)
-    known = mapper.known  # a cell answered before: its entry without a call (most cells of a register)
-    cell = values.get("kelurahan")
-    kelurahan = known["kelurahan"][cell] if cell in known["kelurahan"] else (
-        check.run(mapper.lookup, "kelurahan", cell) if filled(cell) else None)  # a blank cell is no kelurahan
+    kelurahan = answered(check, mapper, "kelurahan", values.get("kelurahan"))
     cell = values.get("visit_date")
     visit = lookups.days.get(cell) if type(cell) is str else None  # a register's days repeat: each read once
     if visit is None:
@@ -262,15 +260,9 @@ def prepare_row(values: dict[str, object], lookups: Lookups, line: int, today: d
             column=label["visit_date"]))
     if birth is not None and visit is not None and visit < birth:
         check.problem(label["visit_date"], _("Tanggal Kunjungan sebelum Tanggal Lahir."))
-    cell = values.get("poli")
-    poli = known["poli"][cell] if cell in known["poli"] else (
-        check.run(mapper.lookup, "poli", cell) if filled(cell) else lookups.default_poli)
-    cell = values.get("payment")
-    payment = known["payment"][cell] if cell in known["payment"] else (
-        check.run(mapper.lookup, "payment", cell) if filled(cell) else lookups.default_payment)
-    cell = values.get("visit_kind")
-    kind = known["visit_kind"][cell] if cell in known["visit_kind"] else (
-        check.run(mapper.lookup, "visit_kind", cell) if filled(cell) else None)
+    poli = answered(check, mapper, "poli", values.get("poli"), lookups.default_poli)
+    payment = answered(check, mapper, "payment", values.get("payment"), lookups.default_payment)
+    kind = answered(check, mapper, "visit_kind", values.get("visit_kind"))
     diagnoses = _diagnoses(check, values, lookups)
     check.settle(identified=bool(no_rm))
     if (check.problems or name is None or sex is None or birth is None or visit is None or poli is None
