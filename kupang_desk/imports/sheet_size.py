@@ -81,6 +81,8 @@ class SheetSize:
     data_rows: int = 0  # rows holding at least one value
     last_data_row: int = 0  # the last of them: where calamine's sheet ends
     far: str = ""  # the farthest cell, as Excel names it
+    part: str = ""  # the sheet's part in the archive
+    plain: bool = False  # measured by the regular expressions: plain XML, every cell with its reference
 
     @property
     def box(self) -> int:
@@ -229,7 +231,12 @@ def measure_xlsx(path: Path) -> SheetSize:
         name = _first_sheet(archive)
         check_archive(archive, name)
         size = _measure_plain(archive, name)
-        return size if size is not None else _measure_as_xml(archive, name)
+        if size is not None:
+            size.plain = True
+        else:
+            size = _measure_as_xml(archive, name)
+        size.part = name
+        return size
 
 
 def _by_length(text: bytes) -> tuple[int, bytes]:

@@ -20,6 +20,7 @@ from kupang_desk.errors import KnownError
 from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 from kupang_desk.imports.rows import RowError, cell_text
+from kupang_desk.imports.sheet_pieces import read_pieces, sheet_head
 from kupang_desk.imports.sheet_size import Limits, check_size, measure_xlsx, too_many_rows
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,10 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
     and columns before the data put back), so that an import holds one row at a time.
 
     An xlsx is measured from its XML before calamine sees it (``check_size``): calamine reserves
-    memory for the whole rectangle a sheet claims, and a rectangle too large ends the process."""
+    memory for the whole rectangle a sheet claims, and a rectangle too large ends the process. A sheet
+    of plain XML (what Excel writes) is then read a piece at a time (``sheet_pieces``): the next piece
+    on a thread while the caller checks this one's rows, and never the whole sheet in memory. Its rows
+    end at their own last cell (a row of a piece with fewer columns is shorter, as a CSV row may be)."""
     if not path.is_file():
         raise KnownError(_("File {path} tidak ditemukan.").format(path=path))
     if path.suffix.lower() in (".csv", ".txt"):
@@ -59,15 +63,18 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
         if lines > Limits.rows * 1.1 + 1:  # refused before a row is read (a note may span lines: some room)
             raise too_many_rows(path, lines)
         return lines, csv_rows(path)
-    measured = None
+    measured, head = None, None
     if zipfile.is_zipfile(path):
         try:
             measured = measure_xlsx(path)
             check_size(measured, path)
+            head = sheet_head(path, measured.part) if measured.plain else None
         except (zipfile.BadZipFile, OSError, zlib.error, EOFError, NotImplementedError) as error:
             log.warning("Unreadable xlsx %s: %r", path, error)  # the technical text, for IT staff
             raise KnownError(_("File {path} rusak dan tidak dapat dibaca: isinya terpotong atau bukan file Excel yang "
                                "utuh. Buka di Excel, simpan ulang, lalu impor lagi.").format(path=path)) from error
+    if measured is not None and head is not None:  # calamine reads a piece, the next while its rows are checked
+        return measured.last_data_row, _piece_rows(read_pieces(path, measured.part, head), path)
     wait = _read_meanwhile(path)
     if measured is None:  # an old .xls or .ods: its row count is calamine's
         sheet = wait()
@@ -96,6 +103,33 @@ def iter_sheet(path: Path) -> tuple[int, Iterator[list]]:
             raise _unreadable(error, path) from error
 
     return total, rows()
+
+
+def _piece_rows(pieces: Callable[[], Iterator[Any]], path: Path) -> Iterator[list]:
+    """The rows of a sheet read in pieces (``read_pieces``), as the whole sheet gives them: the empty
+    rows before each piece's first put back (as many as Excel numbers), each row from column A."""
+    given = 0  # rows given so far: the next row's index
+    try:
+        for sheet in pieces():
+            if not sheet.start or not sheet.end:  # a piece of empty or formatted rows only
+                continue
+            (top, left), right = sheet.start, sheet.end[1]
+            if top < given:  # rows written out of order across a cut: the lines would be wrong
+                raise KnownError(_("File {file} menyimpan baris-barisnya tidak berurutan (baris {row} sesudah baris "
+                                   "{last}). Buka di Excel, simpan ulang, lalu impor lagi.").format(
+                    file=path.name, row=format_number(top + 1), last=format_number(given)))
+            rows = sheet.to_python(skip_empty_area=True)
+            del sheet
+            while given < top:
+                yield [""] * (right + 1)
+                given += 1
+            for row in rows:
+                yield [""] * left + row if left else row
+            given += len(rows)
+    except KnownError:
+        raise
+    except BaseException as error:
+        raise _unreadable(error, path) from error
 
 
 def _read_meanwhile(path: Path) -> Callable[[], Any]:

@@ -14,6 +14,7 @@ the reason, which imports again once fixed.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
 from pathlib import Path
 
@@ -56,6 +57,7 @@ COLUMNS = {  # a header as read (lower case, single spaces, no dots) -> field
     # Not in Dapodik: a school that adds the DTSEN decile (and its date) to its sheet imports it too.
     "desil": "dtsen_decile", "desil dtsen": "dtsen_decile", "tanggal dtsen": "dtsen_date", "tgl dtsen": "dtsen_date",
 }
+HEADER_SEARCH_ROWS = 40  # title rows above the header that an export may have
 PARENTS = {"ayah": "father_name", "ibu": "mother_name", "wali": "guardian_name"}
 PARENT_DETAILS = {"nama", "tahun lahir", "jenjang pendidikan", "pekerjaan", "penghasilan", "nik"}
 
@@ -75,7 +77,7 @@ def field_for(key: str) -> str | None:
 def find_header(rows: list[list]) -> tuple[int, int, list[str]]:
     """(index of the first header row, number of header rows, the header of each column as one
     text). Two rows when the row under the header names parent details under their group."""
-    for index, row in enumerate(rows[:40]):
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         keys = [header_key(value) for value in row]
         if "nama" not in keys and "nama peserta didik" not in keys:
             continue
@@ -116,12 +118,13 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     ``values``, ``unknown`` and ``cut_identifiers`` are as for the register import."""
     user = require("student.write", user)
     task = task or Task()
-    _total, stream = iter_sheet(Path(path))
+    count, stream = iter_sheet(Path(path))
     lookups = StudentLookups.load(values, unknown)  # while calamine reads the sheet
     existing = list(Student.select())
-    rows = list(stream)  # whole, so that calamine's copy of the sheet is gone before the check
-    del stream
-    header_index, header_rows, headers = find_header(rows)
+    # One row at a time from the file (calamine reads the next piece meanwhile): the rows above the
+    # header and the two header rows first.
+    head = list(itertools.islice(stream, HEADER_SEARCH_ROWS + 1))
+    header_index, header_rows, headers = find_header(head)
     mapping = {column: field for column, text in enumerate(headers) if (field := field_for(header_key(text)))}
     if "name" not in mapping.values():
         raise KnownError(_("Kolom Nama tidak ditemukan di baris judul."))
@@ -130,19 +133,15 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     by_nisn = {s.nisn: s for s in existing if s.nisn}
     by_nik = {s.nik: s for s in existing if s.nik}
     by_nipd = {s.nipd: s for s in existing if s.nipd}
-    seen: dict[tuple[str, str], int] = {}  # (field, number) -> line where the file first had it
-    plan: list[tuple[RowResult, Student | None, dict]] = []
+    seen: Seen = {"nisn": {}, "nik": {}, "nipd": {}}  # field -> number -> line where the file first had it
+    plan: list[Planned] = []
+    compact = _Compact()
     first = header_index + header_rows
-    total = len(rows) - first
-    # Each row is let go once checked (a clean row keeps no copy of its cells past PREVIEW_ROWS), so a
-    # district's 50,000 rows are not held twice.
-    waiting = rows[first:][::-1]
-    del rows
+    total = max(count - first, 0)
     # Each row's mapped cells taken in one step (a short row padded with empty cells).
     fields, width = list(mapping.values()), max(mapping) + 1
     pick = operator.itemgetter(*mapping) if len(mapping) > 1 else (lambda row: (row[next(iter(mapping))],))
-    for offset in range(total):
-        row = waiting.pop()
+    for offset, row in enumerate(itertools.chain(head[first:], stream)):
         line = first + offset + 1
         if offset % 500 == 0:
             task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
@@ -168,7 +167,7 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
         result.status = "new" if student is None else ("update" if changes else "unchanged")
         if len(plan) >= PREVIEW_ROWS and not (result.warnings or result.incomplete):
             result.original = []  # a clean row's cells are in the file: only the first ones are kept to show
-        plan.append((result, student, changes if student is not None else cleaned))
+        plan.append((result, student, changes if student is not None else compact(cleaned)))
     summary.unknown = lookups.mapper.unknown
     if rejects and (summary.counts().get("error") or summary.warned):  # before anything is written
         write_rejects(summary, rejects)
@@ -181,28 +180,57 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     return summary
 
 
+Seen = dict[str, dict[str, int]]
+NewStudent = tuple[tuple[str, ...], tuple]  # a new student's fields, and their values in that order
+Planned = tuple[RowResult, Student | None, dict | NewStudent]  # the row, the student it updates and how, or a new one
+# Fields whose value many students share (a school's rombel, birth place, bank): one text for all.
+SHARED = frozenset({"birth_place", "bank", "pip_reason", "rt", "rw", "religion", "kelurahan", "class_group",
+                    "kps_recipient", "pip_eligible", "sex", "grade"})
+
+
+class _Compact:
+    """A new student kept until the write in about half the memory of its dict: the field names once
+    for all rows of the same fields, the values in a tuple, a value many share held once. A district's
+    50,000 students are all held at once before the write."""
+
+    def __init__(self) -> None:
+        # the fields of a row -> (the same, and where the shared ones are with the values held for each)
+        self.shapes: dict[tuple[str, ...], tuple[tuple[str, ...], list[tuple[int, dict]]]] = {}
+        self.common: dict[str, dict] = {key: {} for key in SHARED}  # by field: 1 is a grade, True a yes
+
+    def __call__(self, cleaned: dict) -> NewStudent:
+        keys = tuple(cleaned)
+        if (shape := self.shapes.get(keys)) is None:
+            shape = self.shapes[keys] = (keys, [(at, self.common[key]) for at, key in enumerate(keys) if key in SHARED])
+        values = list(cleaned.values())
+        for at, held in shape[1]:
+            value = values[at]
+            values[at] = held.setdefault(value, value) if len(held) < 10_000 else value
+        return shape[0], tuple(values)
+
+
 def _numbers(cleaned: dict) -> list[tuple[str, str]]:
     """The row's NISN, NIK and NIPD that are filled, as (field, number)."""
     return [(key, str(cleaned[key])) for key in ("nisn", "nik", "nipd") if cleaned.get(key)]
 
 
-def _repeated(cleaned: dict, line: int, seen: dict[tuple[str, str], int], *, keep: bool = False,
+def _repeated(cleaned: dict, line: int, seen: Seen, *, keep: bool = False,
               keys: list[tuple[str, str]] | None = None) -> None:
     """Refuses a NISN, NIK or NIPD an earlier row of the file already has; ``keep``: this row's numbers
     are remembered for the rows after it even though it is refused for another reason."""
     keys = _numbers(cleaned) if keys is None else keys
-    repeats = [(key, number) for key, number in keys if (key, number) in seen]
+    repeats = [(key, number) for key, number in keys if number in seen[key]]
     if keep:
         for key, number in keys:
-            seen.setdefault((key, number), line)
+            seen[key].setdefault(number, line)
     if repeats:
         key, number = repeats[0]
         raise RowError(LABELS[key], _("{column} {number} sudah ada di baris {line} file ini; hapus baris rangkap.").format(
-            column=LABELS[key], number=number, line=seen[(key, number)]))
+            column=LABELS[key], number=number, line=seen[key][number]))
 
 
 def _match(cleaned: dict, line: int, by_nisn: dict, by_nik: dict, by_nipd: dict,
-           seen: dict[tuple[str, str], int]) -> tuple[Student | None, dict]:
+           seen: Seen) -> tuple[Student | None, dict]:
     """The student this row is (or None for a new one) and the fields it changes."""
     keys = _numbers(cleaned)
     if not keys:
@@ -227,7 +255,7 @@ def _match(cleaned: dict, line: int, by_nisn: dict, by_nik: dict, by_nipd: dict,
             key, number = next((k, n) for k, n in keys if indexes[k].get(n) is student)
             raise RowError(LABELS[key], conflict_reason(LABELS[key], number, here, record, differences))
     for key, number in keys:
-        seen[(key, number)] = line
+        seen[key][number] = line
     if student is None:
         if "sex" not in cleaned:
             raise RowError(LABELS["sex"], _("Kolom JK tidak ada; siswa baru butuh jenis kelamin."))
@@ -245,14 +273,16 @@ def _match(cleaned: dict, line: int, by_nisn: dict, by_nik: dict, by_nipd: dict,
     return student, changes
 
 
-def _write(plan: list[tuple[RowResult, Student | None, dict]], summary: ImportSummary, user: User | None,
+def _write(plan: list[Planned], summary: ImportSummary, user: User | None,
            task: Task, lookups: StudentLookups) -> None:
     stamp = now()
-    new_rows = [values for result, _student, values in plan if result.status == "new"]
-    columns = sorted(set().union(*new_rows, ("nisn", "nik", "name")))
+    new_rows = [values for result, _student, values in plan if result.status == "new" and isinstance(values, tuple)]
+    shapes = {keys: None for keys, _values in new_rows}  # the fields of a new row: the same on (nearly) all
+    columns = sorted(set().union(*shapes, ("nisn", "nik", "name")))
     fields = Student._meta.fields
     defaults = [fields[key].default() if callable(fields[key].default) else fields[key].default for key in columns]
     unique = [columns.index(key) for key in ("nisn", "nik")]  # unique: empty means none
+    name_at = columns.index("name")
     with writing():
         # New students through the bulk writer (executemany / COPY): a district office's
         # 50,000 rows would spend most of their time building one INSERT each.
@@ -261,20 +291,23 @@ def _write(plan: list[tuple[RowResult, Student | None, dict]], summary: ImportSu
             writer = BulkWriter(Student, (*columns, "name_key", "created_at", "updated_at"), ready=True)
             days = [columns.index(key) for key in columns if isinstance(fields[key], pw.DateField)]
             stamp_text = stamp.isoformat(" ", "seconds")
-            for count, values in enumerate(new_rows):
+            # Where each column is in a row of each shape (its default where the row has no such field).
+            places = {keys: [(keys.index(key) if key in keys else None, default)
+                             for key, default in zip(columns, defaults, strict=True)] for keys in shapes}
+            for count, (keys, values) in enumerate(new_rows):
                 if count % 1000 == 0:
                     task.step(count, len(plan), _("Menyimpan baris {done} dari {total}").format(done=count, total=len(plan)))
-                row = list(map(values.get, columns, defaults))
+                row = [values[at] if at is not None else default for at, default in places[keys]]
                 for index in unique:
                     row[index] = row[index] or None
                 for index in days:
                     if (day := row[index]) is not None:
                         row[index] = day.isoformat()
-                writer.add((*row, name_key(str(values["name"])), stamp_text, stamp_text))
+                writer.add((*row, name_key(str(row[name_at])), stamp_text, stamp_text))
             writer.close()
-        for result, student, values in plan:
-            if result.status == "update":
-                update = dict(values)
+        for result, student, changes in plan:
+            if result.status == "update" and isinstance(changes, dict):
+                update = dict(changes)
                 if "name" in update:
                     update["name_key"] = name_key(str(update["name"]))
                 assert student is not None  # an update names its student

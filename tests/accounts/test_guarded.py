@@ -40,6 +40,7 @@ HARMLESS_MODULES = {
     "kupang_desk.imports.identifiers": "reads a cell it is given",
     "kupang_desk.imports.sheets": "reads a file the guarded importer opened",
     "kupang_desk.imports.sheet_size": "measures a file the guarded importer opened (moved out of imports.sheets)",
+    "kupang_desk.imports.sheet_pieces": "reads, a piece at a time, a file the guarded importer opened",
     "kupang_desk.imports.rows": "row checks and the rejects file of the guarded importer",
     "kupang_desk.students.grades": "grades in class names, and the school's level",
     "kupang_desk.demo.people": "invents demo names",

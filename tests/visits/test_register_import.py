@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from kupang_desk.cli import main
 from kupang_desk.errors import KnownError
+from kupang_desk.imports import sheet_pieces
 from kupang_desk.imports.values import REJECT
 from kupang_desk.models import Patient, Visit, VisitDiagnosis, db
 from kupang_desk.models import database as database_module
@@ -59,7 +60,10 @@ ROWS = [
 REJECT_UNKNOWN = {("Jenis Kelamin", "X"): REJECT, ("Kelurahan", "Atlantis"): REJECT}
 
 
-def test_import_explains_every_row_and_is_idempotent(database, tmp_path):
+@pytest.mark.parametrize("piece", [None, 1], ids=["one piece", "a row a piece"])
+def test_import_explains_every_row_and_is_idempotent(database, tmp_path, monkeypatch, piece):
+    if piece:
+        monkeypatch.setattr(sheet_pieces, "piece_size", lambda _shared: piece)  # calamine reads one row at a time: the same rows, lines
     path = register_file(tmp_path / "register.xlsx", ROWS)
     summary = import_register(path, rejects=tmp_path / "ditolak.xlsx", today=TODAY, values=REJECT_UNKNOWN)
     statuses = [(row.line, row.status, row.column) for row in summary.rows]
@@ -90,9 +94,13 @@ def test_import_explains_every_row_and_is_idempotent(database, tmp_path):
     assert (Patient.select().count(), Visit.select().count()) == (3, 4)
 
 
-def test_a_register_below_empty_rows_and_right_of_an_empty_column_names_excel_rows(database, tmp_path):
+@pytest.mark.parametrize("piece", [None, 1], ids=["one piece", "a row a piece"])
+def test_a_register_below_empty_rows_and_right_of_an_empty_column_names_excel_rows(database, tmp_path, monkeypatch,
+                                                                                     piece):
     """calamine gives the empty rows above the data itself: each row is named as Excel numbers it
     (before, a register starting in row 3 had every row named two rows too low)."""
+    if piece:
+        monkeypatch.setattr(sheet_pieces, "piece_size", lambda _shared: piece)
     book = Workbook()
     sheet = book.active
     for row, values in ((3, HEADERS), (4, ROWS[0]), (5, ROWS[8])):  # rows 1 and 2 and column A empty
