@@ -1,5 +1,6 @@
 """Imports at a district office's scale, each step in a process of its own so that its peak memory
-is its own: a 50,000-student Dapodik export and a 50,000-visit register.
+is its own: a 50,000-student Dapodik export (twice: its texts in the cells, as openpyxl's write-only
+mode writes them, and in shared strings, as a web application's export may) and a 50,000-visit register.
 
     python benchmarks/imports.py [--rows 50000]
     python benchmarks/imports.py --rows 10000,50000,200000   # does the cost grow linearly?
@@ -103,6 +104,36 @@ def step(kind: str, path: str, parts: bool = False) -> None:
     print(f"seconds={time.perf_counter() - started:.2f} rows={rows} peak_mb={peak_mb()}")
 
 
+def share_strings(path: Path, out: Path) -> None:
+    """The same workbook with its texts in shared strings instead of in the cells (openpyxl's write-only
+    mode writes them in the cells; an export from a web application, Dapodik's perhaps, shares them)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    texts: dict[bytes, int] = {}
+
+    def shared(cell: re.Match) -> bytes:
+        return cell[1] + b't="s"><v>' + str(texts.setdefault(cell[2], len(texts))).encode() + b"</v></c>"
+
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")? )t="inlineStr"><is><t(?: [^>]*)?>(.*?)</t></is></c>',
+                          shared, parts[sheet])
+    parts["xl/sharedStrings.xml"] = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                                     + b"".join(b'<si><t xml:space="preserve">' + text + b"</t></si>" for text in texts)
+                                     + b"</sst>")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>'))
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+        b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
 def measured(kind: str, path: Path, parts: bool = False) -> dict[str, float]:
     result = subprocess.run([sys.executable, __file__, "--step", kind, str(path), *(["--parts"] if parts else [])],
                             capture_output=True, text=True, env=ENV, check=False)
@@ -128,14 +159,18 @@ def main() -> int:
     print(f"{'import':<30} {'rows':>8} {'app s':>8} {'raw s':>8} {'ratio':>6} {'µs/row':>7} {'app MB':>8} {'raw MB':>8}"
           f"  app runs, s")
     for rows in (int(part) for part in args.rows.split(",")):
-        files = {"dapodik": folder / f"dapodik-{rows}.xlsx", "register": folder / f"register-{rows}.xlsx"}
+        files = {"dapodik": folder / f"dapodik-{rows}.xlsx", "dapodik-shared": folder / f"dapodik-shared-{rows}.xlsx",
+                 "register": folder / f"register-{rows}.xlsx"}
         write_export(files["dapodik"], rows)
+        share_strings(files["dapodik"], files["dapodik-shared"])
         write_register_file(files["register"], rows)
         for kind, path in files.items():
-            runs = [(measured("raw", path), measured(kind, path, args.parts)) for _ in range(max(args.repeat, 1))]
+            step_kind = kind.removesuffix("-shared")
+            runs = [(measured("raw", path), measured(step_kind, path, args.parts)) for _ in range(max(args.repeat, 1))]
             raw = min((run[0] for run in runs), key=lambda figures: figures["seconds"])
             app = min((run[1] for run in runs), key=lambda figures: figures["seconds"])
-            label = {"dapodik": "Dapodik students", "register": "visit register"}[kind]
+            label = {"dapodik": "Dapodik students", "dapodik-shared": "Dapodik, texts shared",
+                     "register": "visit register"}[kind]
             app_runs = " ".join(f"{run[1]['seconds']:.2f}" for run in runs)
             raw_runs = " ".join(f"{run[0]['seconds']:.2f}" for run in runs)
             print(f"{label:<30} {rows:>8} {app['seconds']:>8.2f} {raw['seconds']:>8.2f} {app['seconds'] / raw['seconds']:>6.2f} "
