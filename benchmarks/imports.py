@@ -104,36 +104,6 @@ def step(kind: str, path: str, parts: bool = False) -> None:
     print(f"seconds={time.perf_counter() - started:.2f} rows={rows} peak_mb={peak_mb()}")
 
 
-def share_strings(path: Path, out: Path) -> None:
-    """The same workbook with its texts in shared strings instead of in the cells (openpyxl's write-only
-    mode writes them in the cells; an export from a web application, Dapodik's perhaps, shares them)."""
-    import re
-    import zipfile
-
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    texts: dict[bytes, int] = {}
-
-    def shared(cell: re.Match) -> bytes:
-        return cell[1] + b't="s"><v>' + str(texts.setdefault(cell[2], len(texts))).encode() + b"</v></c>"
-
-    sheet = "xl/worksheets/sheet1.xml"
-    parts[sheet] = re.sub(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")? )t="inlineStr"><is><t(?: [^>]*)?>(.*?)</t></is></c>',
-                          shared, parts[sheet])
-    parts["xl/sharedStrings.xml"] = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                                     + b"".join(b'<si><t xml:space="preserve">' + text + b"</t></si>" for text in texts)
-                                     + b"</sst>")
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
-        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-        b'spreadsheetml.sharedStrings+xml"/></Types>'))
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
-        b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-
-
 def measured(kind: str, path: Path, parts: bool = False) -> dict[str, float]:
     result = subprocess.run([sys.executable, __file__, "--step", kind, str(path), *(["--parts"] if parts else [])],
                             capture_output=True, text=True, env=ENV, check=False)
@@ -154,6 +124,8 @@ def main() -> int:
         return 0
     from desk import write_register_file
     from school import write_export
+
+    from tests.helpers.workbooks import share_strings
 
     folder = Path(tempfile.mkdtemp(prefix="kd-imports-"))
     print(f"{'import':<30} {'rows':>8} {'app s':>8} {'raw s':>8} {'ratio':>6} {'µs/row':>7} {'app MB':>8} {'raw MB':>8}"

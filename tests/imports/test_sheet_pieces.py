@@ -18,6 +18,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from kupang_desk.errors import KnownError
 from kupang_desk.imports import sheet_pieces
 from kupang_desk.imports.sheets import iter_sheet
+from tests.helpers.workbooks import share_strings
 
 
 def whole(path: Path) -> list[list]:
@@ -80,38 +81,11 @@ def test_a_sheet_read_in_pieces_gives_every_row_where_excel_has_it(tmp_path, mon
     assert got[44][8] == "catatan di kolom I" and got[59][5] is True
 
 
-def _shared(path: Path) -> Path:
-    """The same workbook with its texts in shared strings, as a web application's export keeps them."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    texts: dict[bytes, int] = {}
-
-    def shared(cell: re.Match) -> bytes:
-        return cell[1] + b't="s"><v>' + str(texts.setdefault(cell[2], len(texts))).encode() + b"</v></c>"
-
-    sheet = "xl/worksheets/sheet1.xml"
-    parts[sheet] = re.sub(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")? )t="inlineStr"><is><t>(.*?)</t></is></c>', shared,
-                          parts[sheet])
-    parts["xl/sharedStrings.xml"] = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                                     + b"".join(b"<si><t>" + text + b"</t></si>" for text in texts) + b"</sst>")
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
-        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-        b'spreadsheetml.sharedStrings+xml"/></Types>'))
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
-        b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
-    shared_path = path.with_name("bersama.xlsx")
-    with zipfile.ZipFile(shared_path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return shared_path
-
-
 @pytest.mark.parametrize("whole_from", [1 << 20, 100], ids=["small strings: pieces", "large strings: whole"])
 def test_a_workbook_of_shared_strings_gives_the_same_rows_in_pieces_or_whole(tmp_path, monkeypatch, whole_from):
     """Shared strings larger than a piece would be read again for every piece (a Dapodik-shaped export
     held 403 MB so, 298 MB whole): such a workbook is read whole; smaller ones in pieces."""
-    path = _shared(register(tmp_path / "register.xlsx"))
+    path = share_strings(register(tmp_path / "register.xlsx"), tmp_path / "bersama.xlsx")
     with zipfile.ZipFile(path) as archive:
         assert b"inlineStr" not in archive.read("xl/worksheets/sheet1.xml")
         assert 100 < archive.getinfo("xl/sharedStrings.xml").file_size < 1 << 20
