@@ -3,7 +3,7 @@ checks this one's rows.
 
 calamine holds a whole sheet at 32 bytes a cell and its text (a 50,000-student Dapodik export: 190 MB)
 and gives no row before the last is read. A sheet of plain XML (what Excel writes, measured by
-``sheet_size``) is cut instead, before a ``<row``, into pieces of a few megabytes; each piece becomes a
+``sheet_size``) is cut instead, before a ``<row``, into pieces of about a megabyte; each piece becomes a
 small workbook of its own in memory (the piece's rows, and the workbook, styles and shared strings
 calamine needs to read dates and text, stored unpacked) that calamine reads while the caller goes on.
 At most three pieces are held at once. A workbook whose texts are kept in large shared strings (an
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import logging
 import queue
 import re
 import sys
@@ -27,7 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger(__name__)
+from kupang_desk.imports.sheet_size import SHARED_STRINGS
 
 # The XML of one piece: a megabyte is about 750 students of a Dapodik export or 1,500 visits of a
 # register. Larger pieces were no faster, and each megabyte more held 17 MB more at the peak (calamine's
@@ -39,12 +38,11 @@ PIECE = 1 << 20
 # 14 MB) held 403 MB in pieces against 298 MB whole. Giving each piece only the strings it names held
 # 237-249 MB, but took 4.8-5.0 s against 4.2-4.5 s whole (calamine alone: 1.1 s).
 WHOLE_FROM = 1 << 20
-SST = "xl/sharedStrings.xml"
 SWITCH_INTERVAL = 0.0005  # seconds: 1 ms left the import waiting for pieces a third as long as 5 ms
 # The parts of a workbook calamine reads for its first sheet's values (the rest: pictures, themes,
 # the other sheets' data, is not copied into the pieces).
 _NEEDED = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
-           "xl/sharedStrings.xml")
+           SHARED_STRINGS)
 _SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 # The rectangle a sheet claims: calamine reserves memory for it, so a piece claims none.
 _DIMENSION = re.compile(rb"<dimension\b[^>]*>")
@@ -59,7 +57,7 @@ def sheet_head(path: Path, part: str) -> bytes | None:
     """The sheet's XML up to its rows (``<sheetData>``), the claimed rectangle taken out; None when the
     sheet is read whole: it has no rows to cut, or its shared strings are larger than ``WHOLE_FROM``."""
     with zipfile.ZipFile(path) as archive:
-        if SST in archive.NameToInfo and archive.getinfo(SST).file_size > WHOLE_FROM:
+        if SHARED_STRINGS in archive.NameToInfo and archive.getinfo(SHARED_STRINGS).file_size > WHOLE_FROM:
             return None
         with archive.open(part) as sheet:
             head = b""
@@ -99,7 +97,7 @@ def read_pieces(path: Path, part: str, head: bytes) -> Callable[[], Iterator[Any
         try:
             with zipfile.ZipFile(path) as archive:
                 parts = {name: archive.read(name) for name in _NEEDED if name in archive.NameToInfo}
-                for xml in _cut(archive, part, head, piece_size(len(parts.get(SST, b"")))):
+                for xml in _cut(archive, part, head, piece_size(len(parts.get(SHARED_STRINGS, b"")))):
                     if stop.is_set():
                         return
                     hand_over(CalamineWorkbook.from_filelike(_workbook(parts, part, xml)).get_sheet_by_index(0))

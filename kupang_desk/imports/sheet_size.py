@@ -52,6 +52,9 @@ _SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
+SHARED_STRINGS = "xl/sharedStrings.xml"  # the workbook's texts, when it keeps them apart from the cells
+
+
 class ZipLimits:
     """What the parts of an xlsx may unpack to before it is refused unread (a zip bomb is a few
     hundred kilobytes that unpack to gigabytes). The first sheet is read as a stream and may be
@@ -144,7 +147,7 @@ def check_archive(archive: zipfile.ZipFile, sheet: str) -> None:
     for info in archive.infolist():
         if info.filename == sheet or info.is_dir():
             continue
-        limit = ZipLimits.shared_strings if info.filename == "xl/sharedStrings.xml" else ZipLimits.other_part
+        limit = ZipLimits.shared_strings if info.filename == SHARED_STRINGS else ZipLimits.other_part
         if info.file_size > limit or (info.file_size > ZipLimits.ratio_from
                                       and info.file_size > ZipLimits.ratio * max(info.compress_size, 1)):
             raise _too_big_part(info.filename, info.file_size)
