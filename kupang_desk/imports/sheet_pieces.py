@@ -38,7 +38,11 @@ PIECE = 1 << 20
 # 14 MB) held 403 MB in pieces against 298 MB whole. Giving each piece only the strings it names held
 # 237-249 MB, but took 4.8-5.0 s against 4.2-4.5 s whole (calamine alone: 1.1 s).
 WHOLE_FROM = 1 << 20
-SWITCH_INTERVAL = 0.0005  # seconds: 1 ms left the import waiting for pieces a third as long as 5 ms
+# Seconds the thread waits for the interpreter before it is handed over (Python's own: 5 ms). The
+# thread needs it a few times a piece; at 0.5 ms the register import still waited 0.15-0.27 s for
+# pieces (the thread cut, packed and opened each one in 25 ms beside the check, 17 ms alone), at
+# 0.1 ms 0.07-0.10 s. On Windows a wait under 1 ms is no wait: the interpreter is asked for at once.
+SWITCH_INTERVAL = 0.0001
 # The parts of a workbook calamine reads for its first sheet's values (the rest: pictures, themes,
 # the other sheets' data, is not copied into the pieces).
 _NEEDED = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",

@@ -480,9 +480,9 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
     """Writes the new rows; a visit dated inside a sent report's period is kept as a late change
     of that report (the reason: the import and its file), which then needs a revision."""
     with writing():
-        mapper.add_new_entries()
-        for row in prepared:
-            row.poli, row.payment = mapper.final(row.poli), mapper.final(row.payment)
+        if mapper.add_new_entries():  # the rows name new entries by placeholders until they are made
+            for row in prepared:
+                row.poli, row.payment = mapper.final(row.poli), mapper.final(row.payment)
         lock_patient_numbers()
         plan, new_patients = _resolve(prepared)
         stamp = now()
