@@ -36,7 +36,9 @@ PIECE = 1 << 20
 # Shared strings larger than this and the sheet is read whole. calamine reads them again for each
 # piece it opens: a Dapodik-shaped export of 50,000 students with its texts shared (300,000 texts,
 # 14 MB) held 403 MB in pieces against 298 MB whole. Giving each piece only the strings it names held
-# 237-249 MB, but took 4.8-5.0 s against 4.2-4.5 s whole (calamine alone: 1.1 s).
+# 237-249 MB, but took 4.8-5.0 s against 4.2-4.5 s whole (calamine alone: 1.1 s). Writing them into
+# each piece's cells as inline strings held 208-215 MB and took 4.6-5.5 s: 1.2 million text cells
+# rewritten by the interpreter, and twice the XML for calamine to read.
 WHOLE_FROM = 1 << 20
 # Seconds the thread waits for the interpreter before it is handed over (Python's own: 5 ms). The
 # thread needs it a few times a piece; at 0.5 ms the register import still waited 0.15-0.27 s for
