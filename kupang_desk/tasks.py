@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TextIO, TypeVar
 
 from kupang_desk.errors import KnownError
+from kupang_desk.formatting import format_number
 from kupang_desk.i18n import _
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -52,6 +53,11 @@ class Task:
             raise Cancelled()
         if self._on_progress is not None:
             self._on_progress(done, total, text)
+
+    def step_of(self, done: int, total: int, template: str) -> None:
+        """``step`` with ``template``'s ``{done}`` and ``{total}`` grouped as the clerk reads numbers:
+        ``Memeriksa baris 15.000 dari 50.000``."""
+        self.step(done, total, template.format(done=format_number(done), total=format_number(total)))
 
 
 class ConsoleTask(Task):

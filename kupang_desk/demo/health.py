@@ -100,7 +100,7 @@ def make_patients(rng: random.Random, count: int, kelurahan: Sequence[str], toda
     rows, people = [], []
     for index in range(count):
         if index % 5000 == 0:
-            task.step(index, count, _("Membuat pasien {done} dari {total}").format(done=index, total=count))
+            task.step_of(index, count, _("Membuat pasien {done} dari {total}"))
         sex = "L" if rng.random() < 0.49 else "P"
         born = random_birth_date(rng, today)
         kel = rng.choice(kelurahan)
@@ -233,8 +233,7 @@ def make_visits(rng: random.Random, people: Sequence[tuple[int, dt.date, str, in
     chunks = _chunks_from_child(plan) if count >= PARALLEL_FROM else visit_chunks(plan)
     try:
         for visit_rows, diagnosis_rows in chunks:
-            task.step(visits.count + len(visits.batch), count,
-                      _("Membuat kunjungan {done} dari {total}").format(done=visits.count + len(visits.batch), total=count))
+            task.step_of(visits.count + len(visits.batch), count, _("Membuat kunjungan {done} dari {total}"))
             visits.extend(visit_rows)
             diagnoses.extend(diagnosis_rows)
     finally:

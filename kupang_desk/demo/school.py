@@ -40,7 +40,7 @@ def make_students(rng: random.Random, count: int, kelurahan: Sequence[str], toda
     rows, awards = [], []
     for index in range(count):
         if index % 2000 == 0:
-            task.step(index, count, _("Membuat siswa {done} dari {total}").format(done=index, total=count))
+            task.step_of(index, count, _("Membuat siswa {done} dari {total}"))
         sex = "L" if rng.random() < 0.5 else "P"
         grade = rng.randrange(1, 7)
         born = dt.date(year - 6 - grade, rng.randrange(1, 13), rng.randrange(1, 29))

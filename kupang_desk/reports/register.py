@@ -123,7 +123,7 @@ def export_register_xlsx(flt: VisitFilter, path: str | Path, *, paper: str = "A4
             out.append(values, formats, lines=lines)
             written = number
             if number % 5000 == 0:
-                task.step(number, total, _("Menulis kunjungan {done} dari {total}").format(done=number, total=total))
+                task.step_of(number, total, _("Menulis kunjungan {done} dari {total}"))
         out.append([])
         out.append([_("Jumlah kunjungan: {count}").format(count=written)])
     return written
@@ -143,7 +143,7 @@ def register_report(flt: VisitFilter, *, limit: int | None = None, task: Task | 
         values[1] = row.visit_at.strftime("%d-%m-%Y %H.%M")
         table.rows.append(values)
         if number % 5000 == 0:
-            task.step(number, total, _("Membaca kunjungan {done} dari {total}").format(done=number, total=total))
+            task.step_of(number, total, _("Membaca kunjungan {done} dari {total}"))
     table.note = _("Jumlah kunjungan: {count}").format(count=len(table.rows))
     report = visit_report("register", _("REGISTER KUNJUNGAN"), filter_period(flt), [table], landscape=True)
     report.subtitle = _period_line(flt)  # without filters the same line as the default

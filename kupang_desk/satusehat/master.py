@@ -231,7 +231,7 @@ def fetch_patient_ids(client, *, limit: int = 500, task: Task | None = None, use
                   .order_by(pw.fn.MAX(Visit.visit_at).desc()).limit(limit).tuples())
     result = Fetched()
     for number, (patient_id, no_rm, name, nik, mother_nik, born, sex) in enumerate(wanted):
-        task.step(number, len(wanted), _("Mencari ID IHS pasien {done} dari {total}").format(done=number, total=len(wanted)))
+        task.step_of(number, len(wanted), _("Mencari ID IHS pasien {done} dari {total}"))
         ihs_id = client.patient_by_nik(nik) if nik else find_baby(client, mother_nik, born, sex, name)[0]
         if ihs_id:
             _put("patient", str(patient_id), _checked(ihs_id, _("pasien {name}").format(name=name)), "", user)

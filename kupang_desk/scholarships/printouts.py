@@ -260,7 +260,7 @@ def save_letters(programme: ProgrammeRef, award_ids: list[int] | None, path: str
     signed_on = signed_on or clock.today()
     story: list = []
     for index, row in enumerate(rows):
-        task.step(index, len(rows), _("Menyusun surat {done} dari {total}").format(done=index, total=len(rows)))
+        task.step_of(index, len(rows), _("Menyusun surat {done} dari {total}"))
         if index:
             story.append(PageBreak())
         story += _letter(row, students[row.student_id], programme, head, width, signed_on,

@@ -144,7 +144,7 @@ def import_students(path: str | Path, *, dry_run: bool = False, rejects: str | P
     for offset, row in enumerate(itertools.chain(head[first:], stream)):
         line = first + offset + 1
         if offset % 500 == 0:
-            task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
+            task.step_of(offset, total, _("Memeriksa baris {done} dari {total}"))
         if blank_row(row):
             continue
         result = RowResult(line, "new", row)  # the row read from the sheet is this loop's own: kept, not copied
@@ -296,7 +296,7 @@ def _write(plan: list[Planned], summary: ImportSummary, user: User | None,
                              for key, default in zip(columns, defaults, strict=True)] for keys in shapes}
             for count, (keys, values) in enumerate(new_rows):
                 if count % 1000 == 0:
-                    task.step(count, len(plan), _("Menyimpan baris {done} dari {total}").format(done=count, total=len(plan)))
+                    task.step_of(count, len(plan), _("Menyimpan baris {done} dari {total}"))
                 row = [values[at] if at is not None else default for at, default in places[keys]]
                 for index in unique:
                     row[index] = row[index] or None

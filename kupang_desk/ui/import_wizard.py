@@ -175,7 +175,14 @@ class ImportDialog(QDialog):
                                        task=task, columns=columns, values=answers)
         self.operation = Operation(self, work, title=title, on_success=on_success,
                                    on_failure=lambda error: self.status.setText(error_message(error)))
+        self.operation.worker.progressed.connect(self._show_progress)
         return self.operation.start()
+
+    def _show_progress(self, _done: int, _total: int, text: str) -> None:
+        """The wizard's own line says what the progress window says ("Memeriksa baris 17.000 dari 50.000"),
+        not "Membaca..." until the end."""
+        if text:
+            self.status.setText(text)
 
     def check(self) -> Operation:
         return self._start(_("Memeriksa file"), True, self._show_check)

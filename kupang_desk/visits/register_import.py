@@ -306,7 +306,7 @@ def import_register(path: str | Path, *, dry_run: bool = False, all_or_nothing: 
     for offset, row in enumerate(itertools.chain(head[header_index + 1:], stream)):
         line = header_index + offset + 2
         if offset % 5000 == 0:
-            task.step(offset, total, _("Memeriksa baris {done} dari {total}").format(done=offset, total=total))
+            task.step_of(offset, total, _("Memeriksa baris {done} dari {total}"))
         if blank_row(row):
             continue  # blank rows are ignored
         result = RowResult(line, "new", row)  # the row read from the sheet is this loop's own: kept, not copied
@@ -518,7 +518,7 @@ def _write(prepared: list[Prepared], by_line: dict[int, RowResult], task: Task, 
             account = who.id if (who := session.account(user)) else None
             for count, (row, owner, is_new) in enumerate(plan):
                 if count % 5000 == 0:
-                    task.step(count, len(plan), _("Menyimpan baris {done} dari {total}").format(done=count, total=len(plan)))
+                    task.step_of(count, len(plan), _("Menyimpan baris {done} dari {total}"))
                 if not is_new:
                     by_line[row.line].status = "unchanged"
                     continue

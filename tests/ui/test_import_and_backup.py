@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from kupang_desk.backup import copies as backup
+from kupang_desk.imports.rows import ImportSummary
 from kupang_desk.imports.values import REJECT
 from kupang_desk.models import Patient, Visit
+from kupang_desk.ui import import_wizard
 from kupang_desk.ui.import_wizard import ImportDialog
 from kupang_desk.ui.main_window import MainWindow
 from tests.helpers.factories import an_institution, new_patient
@@ -43,6 +47,30 @@ def test_check_then_import_a_register(qtbot, sqlite_database, tmp_path):
     assert Visit.select().count() == 4 and Patient.select().count() == 3
     assert (tmp_path / "register-2022-ditolak.xlsx").exists()
     assert "4 baru" in dialog.status.text()
+
+
+def test_the_wizards_own_line_follows_the_work(qtbot, sqlite_database, tmp_path, monkeypatch):
+    """While a large file is checked, the line above the rows says how far it is, as the progress
+    window does, instead of "Membaca..." until the end."""
+    go_on = threading.Event()
+
+    def checking(path, *, task, **_options):
+        task.step(17000, 50000, "Memeriksa baris 17.000 dari 50.000")
+        go_on.wait(10)
+        return ImportSummary()
+
+    monkeypatch.setattr(import_wizard, "import_register", checking)
+    dialog = ImportDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.path, str(tmp_path / "register-2022.xlsx"))
+    with qtbot.waitSignal(dialog.checked, timeout=20000):
+        qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+        try:
+            qtbot.waitUntil(lambda: dialog.status.text() == "Memeriksa baris 17.000 dari 50.000", timeout=10000)
+        finally:
+            go_on.set()
+    assert dialog.status.text().startswith("Hasil pemeriksaan: 0 baru")
 
 
 def test_backup_to_a_usb_stick_and_restore_it(qtbot, sqlite_database, tmp_path, monkeypatch):

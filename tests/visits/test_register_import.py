@@ -15,6 +15,7 @@ from kupang_desk.imports import sheet_pieces
 from kupang_desk.imports.values import REJECT
 from kupang_desk.models import Patient, Visit, VisitDiagnosis, db
 from kupang_desk.models import database as database_module
+from kupang_desk.tasks import Task
 from kupang_desk.visits.register_import import import_register
 from tests.helpers.clock import TODAY
 from tests.helpers.factories import cli_account
@@ -361,3 +362,14 @@ def test_a_patient_named_on_every_visit_is_checked_on_every_row(database, tmp_pa
         ("new", "Kelurahan"), ("new", "Kelurahan")]  # waiting for the answer, both rows
     assert all(r.incomplete for r in summary.rows[:2])
     assert [(u.value, u.count) for u in summary.unknown] == [("Atlantis", 2)]
+
+
+def test_the_progress_counts_rows_as_the_clerk_reads_numbers(database, tmp_path):
+    """The progress window of a register of 1,200 visits says "dari 1.200", not "dari 1200"."""
+    rows = [["", "", f"Pasien {chr(65 + n % 26)}{chr(65 + n // 26 % 26)}", "P", "01-01-1990", "Oebobo", "Umum", "Umum",
+             (TODAY - dt.timedelta(days=n % 300)).strftime("%d-%m-%Y"), "", "K30", "", ""] for n in range(1200)]
+    said: list[str] = []
+    summary = import_register(register_file(tmp_path / "register.xlsx", rows), today=TODAY,
+                              task=Task(lambda _done, _total, text: said.append(text)))
+    assert summary.written and summary.counts() == {"new": 1200}
+    assert "Memeriksa baris 0 dari 1.200" in said and "Menyimpan baris 0 dari 1.200" in said
