@@ -41,9 +41,9 @@ PIECE = 1 << 20
 # rewritten by the interpreter, and twice the XML for calamine to read.
 WHOLE_FROM = 1 << 20
 # Seconds the thread waits for the interpreter before it is handed over (Python's own: 5 ms). The
-# thread needs it a few times a piece; at 0.5 ms the register import still waited 0.15-0.27 s for
-# pieces (the thread cut, packed and opened each one in 25 ms beside the check, 17 ms alone), at
-# 0.1 ms 0.07-0.10 s. On Windows a wait under 1 ms is no wait: the interpreter is asked for at once.
+# thread needs it a few times a piece; at 0.5 ms it took 33 ms a piece of a register beside the check
+# (17 ms alone), and the import waited 0.15-0.27 s for pieces; at 0.1 ms 27 ms, and 0.07-0.10 s.
+# On Windows a wait under 1 ms is no wait: the interpreter is asked for at once.
 SWITCH_INTERVAL = 0.0001
 # The parts of a workbook calamine reads for its first sheet's values (the rest: pictures, themes,
 # the other sheets' data, is not copied into the pieces).
